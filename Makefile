@@ -1,0 +1,93 @@
+# sendsim - build, test, run and benchmark.
+#
+#   make          build build/sendsim
+#   make run      install missing packages, build, run the baseline scenario end to end
+#   make test     install missing packages, build and run every cmocka test
+#   make asan     the tests under AddressSanitizer + UBSan (build-asan/)
+#   make valgrind the tests under valgrind memcheck
+#   make bench    build and run the benchmarks (build/bench/)
+
+CC       ?= cc
+PKGS     := gsl hdf5 cmocka libfyaml xlsxwriter
+BUILD    ?= build
+OPT      ?= -O2
+# Deferred (=) so the flags are read after `make deps` has installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAVE_INLINE \
+             -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
+             -fopenmp -Iinclude -Isim $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(EXTRA_LDFLAGS)
+
+LIB_SRC   := $(wildcard sim/des/*.c sim/model/*.c sim/run/*.c sim/io/*.c)
+CLI_SRC   := $(wildcard sim/cli/*.c)
+TEST_SRC  := $(wildcard tests/test_*.c)
+BENCH_SRC := $(wildcard tests/bench/*.c)
+TEST_SUPPORT := $(wildcard tests/support/*.c)
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+SUP_OBJ   := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+LIB       := $(BUILD)/libsendsim.a
+
+.PHONY: all deps run test check-tests asan valgrind bench clean tests-bin
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/sendsim
+
+deps:
+	@.ci/install-deps
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/sendsim: $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SUP_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(SUP_OBJ) $(LIB) $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+tests-bin: $(TEST_BIN) $(BUILD)/sendsim
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/sendsim run scenarios/baseline.yaml
+
+test: deps
+	@$(MAKE) --no-print-directory check-tests
+
+check-tests: tests-bin
+	@tests/run-tests $(BUILD) $(TEST_BIN)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check-tests
+
+valgrind: deps
+	@$(MAKE) --no-print-directory tests-bin
+	@VALGRIND="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  tests/run-tests $(BUILD) $(TEST_BIN)
+
+bench: deps
+	@.ci/install-deps --bench
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/sendsim
+	@tests/bench/run-bench $(BUILD)
+
+clean:
+	rm -rf build build-asan build-tsan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,4 @@
+#ifndef SENDSIM_VERSION_H
+#define SENDSIM_VERSION_H
+#define SENDSIM_VERSION "0.1.0"
+#endif

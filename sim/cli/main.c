@@ -1,0 +1,56 @@
+/* main.c - the sendsim command: global options and subcommand dispatch. */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sendsim_version.h"
+
+static const char usage[] =
+    "usage: sendsim <command> [options]\n"
+    "\n"
+    "SEND system discrete-event simulation and forecasting.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.yaml [--replications N] [--seed S] [--threads J] [--out PREFIX]\n"
+    "                       simulate a scenario and write PREFIX-summary.csv\n"
+    "  validate SCENARIO.yaml\n"
+    "                       check a scenario and print its resolved parameters\n"
+    "\n"
+    "options:\n"
+    "  -h, --help           show this help\n"
+    "  -V, --version        show the version\n"
+    "\n"
+    "exit status: 0 success, 1 runtime failure, 2 usage or input error\n";
+
+struct command {
+    const char *name;
+    int (*fn)(int, char **);
+};
+
+static const struct command commands[] = {
+    {"run", cli_run},
+    {"validate", cli_validate},
+};
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+        printf("sendsim %s\n", SENDSIM_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "sendsim: unknown command '%s' (try 'sendsim --help')\n", argv[1]);
+    return EXIT_USAGE;
+}
