@@ -2,7 +2,6 @@
  * algorithms): exact for the proleptic Gregorian calendar, O(1), no tables, no locale. */
 #include "des_date.h"
 
-#include <stdio.h>
 #include <string.h>
 
 des_date des_date_from_ymd(int y, int m, int d)
@@ -64,7 +63,18 @@ void des_date_format(des_date day, char buf[11])
 {
     int y, m, d;
     des_date_to_ymd(day, &y, &m, &d);
-    snprintf(buf, 11, "%04d-%02d-%02d", y % 10000, m, d);
+    y = y < 0 ? 0 : y % 10000;
+    buf[0] = (char)('0' + y / 1000);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = '\0';
 }
 
 des_date des_date_add_months(des_date day, int months)
