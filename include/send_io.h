@@ -1,0 +1,35 @@
+/* send_io.h - result files: atomic writes and the summary CSV.
+ *
+ * Every result file is written under a temporary name beside its final name
+ * ("<final>.tmp.<pid>") and renamed into place only when complete and flushed to disk, so a
+ * failed or interrupted run never leaves a half-written file under the final name.
+ */
+#ifndef SEND_IO_H
+#define SEND_IO_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "des_error.h"
+#include "send_run.h"
+
+typedef struct io_atomic {
+    FILE *f;
+    char *final_path;
+    char *tmp_path;
+} io_atomic;
+
+/* Create the temporary file (and nothing else). */
+int io_atomic_open(io_atomic *a, const char *path, des_error *err);
+/* Flush, fsync and rename into place; on any failure the temporary file is removed.
+ * If cancel is non-NULL and set, abort instead and return DES_ESTATE. */
+int io_atomic_commit(io_atomic *a, const volatile sig_atomic_t *cancel, des_error *err);
+/* Close and remove the temporary file. Safe after commit (does nothing). */
+void io_atomic_abort(io_atomic *a);
+
+/* The summary CSV: scenario,metric,period,mean,sd,p05,p10,p25,p50,p75,p90,p95, one row per
+ * metric and period, metrics in registry order, periods in time order. */
+int send_write_summary_csv(const char *path, const char *scenario, const send_results *res,
+                           const volatile sig_atomic_t *cancel, des_error *err);
+
+#endif

@@ -1,0 +1,387 @@
+/* send_model.h - the SEND system model: parameters, metrics and one replication.
+ *
+ * Plain data only. send_params holds every resolved scenario parameter in model units (time in
+ * days, money in pounds, rates per year); sim/io fills it from a scenario file, tests fill it by
+ * hand. send_model_run() simulates one replication from the scenario start to its end and
+ * writes every metric series into a send_output. A send_model owns all of a replication's state
+ * (calendar, children, resources, RNG streams), so replications run in parallel without locks.
+ */
+#ifndef SEND_MODEL_H
+#define SEND_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "des_date.h"
+#include "des_dist.h"
+#include "des_error.h"
+
+/* ---- Fixed vocabularies ------------------------------------------------------------------ */
+
+typedef enum send_need {
+    NEED_ASD,      /* autism / communication and interaction */
+    NEED_SEMH,     /* social, emotional and mental health */
+    NEED_SLCN,     /* speech, language and communication */
+    NEED_MLD,      /* moderate learning difficulty (and specific LD) */
+    NEED_SLD_PMLD, /* severe or profound and multiple learning difficulty */
+    NEED_PHYS_SENS,/* physical, hearing, visual, multi-sensory */
+    NEED_OTHER,
+    NEED_COUNT
+} send_need;
+
+typedef enum send_provision {
+    PROV_MAINSTREAM,      /* mainstream school with top-up */
+    PROV_RESOURCED,       /* resourced provision / SEN unit in a mainstream school */
+    PROV_SPECIAL,         /* maintained special school or special academy */
+    PROV_INDEPENDENT,     /* independent or non-maintained special school */
+    PROV_RESIDENTIAL,     /* level-4 residential / highly specialist package, jointly funded */
+    PROV_FE_COLLEGE,      /* FE or sixth-form college */
+    PROV_SPECIALIST_POST16, /* specialist post-16 institution */
+    PROV_AP,              /* alternative provision / pupil referral unit */
+    PROV_EARLY_YEARS,     /* early-years setting */
+    PROV_OTHER,           /* elsewhere: home education, NEET, other arrangements */
+    PROV_AWAITING,        /* awaiting provision (interim): not a place, a state */
+    PROV_COUNT
+} send_provision;
+
+typedef enum send_phase {
+    PHASE_EARLY,     /* ages 0-3 */
+    PHASE_PRIMARY,   /* 4-10 */
+    PHASE_SECONDARY, /* 11-15 */
+    PHASE_POST16,    /* 16-18 */
+    PHASE_POST19,    /* 19-25 */
+    PHASE_COUNT
+} send_phase;
+
+/* Census age bands used by the SEN2 return. */
+typedef enum send_ageband {
+    BAND_UNDER5, BAND_5_10, BAND_11_15, BAND_16_19, BAND_20_25, BAND_COUNT
+} send_ageband;
+
+#define SEND_MAX_AGE 25
+#define SEND_AGES (SEND_MAX_AGE + 1)
+#define SEND_MAX_AREAS 16
+#define SEND_MAX_POOLS 64
+#define SEND_MAX_BUILDS 64
+#define SEND_MAX_SHOCKS 16
+#define SEND_NAME_MAX 48
+
+extern const char *const send_need_names[NEED_COUNT];
+extern const char *const send_provision_names[PROV_COUNT];
+extern const char *const send_phase_names[PHASE_COUNT];
+extern const char *const send_ageband_names[BAND_COUNT];
+
+send_phase send_phase_of_age(int age);
+send_ageband send_ageband_of_age(int age);
+/* Provisions that are real places with capacity semantics (all but PROV_AWAITING). */
+int send_provision_is_place(send_provision p);
+
+/* ---- Parameters ---------------------------------------------------------------------------- */
+
+/* A value that steps at dates: value[i] holds from from[i]; value[0] before from[0]. */
+#define SEND_STEPS_MAX 32
+typedef struct send_steps {
+    int n;
+    des_date from[SEND_STEPS_MAX];
+    double value[SEND_STEPS_MAX];
+} send_steps;
+
+double send_steps_at(const send_steps *s, des_date day);
+void send_steps_const(send_steps *s, double v);
+
+/* A multiplier applied over [from, to). */
+typedef struct send_shock {
+    des_date from, to;
+    double multiplier;
+} send_shock;
+
+/* A block of places: `count` places in `provision` (area/need or -1 for any) opening on `opens`
+ * plus a random slippage drawn from `delay` (days). Negative counts close places. */
+typedef struct send_build {
+    int provision, area, need;
+    int count;
+    des_date opens;
+    des_dist delay;
+    int has_delay;
+} send_build;
+
+/* A capacity pool: places of a provision, optionally restricted to one area and/or need. */
+typedef struct send_pool_spec {
+    int provision, area, need; /* area/need -1 = any */
+    int places;                /* at the start date */
+} send_pool_spec;
+
+typedef struct send_area {
+    char name[SEND_NAME_MAX];
+    double share; /* of population and caseload */
+} send_area;
+
+typedef struct send_params {
+    char name[SEND_NAME_MAX * 2];
+    des_date start, end;
+
+    /* Areas */
+    int n_areas;
+    send_area areas[SEND_MAX_AREAS];
+
+    /* Population (level 1): children by single year of age at the start, growth per year. */
+    double population[SEND_AGES];
+    send_steps population_growth; /* annual rate, e.g. 0.005 */
+
+    /* Level 2: SEN Support */
+    double sen_initial;                   /* children at the start */
+    double sen_initial_age[SEND_AGES];    /* age distribution weights of the initial stock */
+    double sen_entry_per_1000[SEND_AGES]; /* arrivals per 1,000 children of that age per year */
+    send_steps sen_entry_trend;           /* multiplier on entry rates by date */
+    double sen_exit_rate;                 /* needs met / moved away, per child-year */
+    int sen_leave_age;                    /* leaves SEN Support at this academic age */
+    double need_share_sen[NEED_COUNT];    /* primary need mix at SEN Support */
+
+    /* Requests for EHC needs assessment */
+    double request_hazard[SEND_AGES];     /* per SEN Support child-year, by age */
+    double request_need_mult[NEED_COUNT]; /* relative hazard by need */
+    send_steps request_trend;             /* multiplier on hazard and direct requests by date */
+    int n_shocks;
+    send_shock shocks[SEND_MAX_SHOCKS];
+    double direct_requests[BAND_COUNT];   /* per year, from outside SEN Support, by age band */
+    double need_share_direct[NEED_COUNT];
+
+    /* Early intervention lever at SEN Support */
+    des_date ei_from;
+    double ei_effect;        /* fractional reduction in request hazard, 0..1 */
+    double ei_cost_per_child;/* per SEN Support child-year while active */
+    int ei_active;
+
+    /* D1 panel: decision to assess */
+    des_dist d1_prep;           /* request to ready for the panel (evidence gathering) */
+    double d1_period, d1_first; /* days; period 0 = decide on receipt */
+    int d1_capacity;
+    send_steps d1_refusal;      /* share refused */
+    double p_mediation;         /* refused family goes to mediation */
+    des_dist mediation_time;
+    double p_appeal;            /* refused family appeals (after mediation or directly) */
+    des_dist tribunal_time;
+    double p_parent_win;
+
+    /* Assessment: advice in parallel, each a capacity-limited resource */
+    double ep_fte;
+    double ep_hours_per_assessment;
+    double ep_hours_per_fte_week; /* statutory hours per FTE per week */
+    des_dist ep_duration;         /* elapsed time of one EP advice once started */
+    double health_slots;          /* concurrent health advice cases */
+    des_dist health_duration;
+    double social_slots;
+    des_dist social_duration;
+    double p_social_advice;       /* share of assessments needing social care advice */
+    send_steps ep_fte_steps;      /* FTE by date (from scenario changes); value 0 entry = ep_fte */
+
+    /* D2 panel: decision to issue */
+    double d2_period, d2_first;
+    int d2_capacity;
+    double p_issue;              /* completed assessments that lead to a plan */
+    des_dist draft_time;         /* D2 decision to draft plan */
+    des_dist consult_time;       /* draft to final plan (parents 15 days, schools 15 days) */
+
+    /* Placement */
+    double choice[PHASE_COUNT][PROV_COUNT];          /* new plans by phase */
+    double need_mult[NEED_COUNT][PROV_COUNT];        /* relative weight by need (1 = none) */
+    double transfer[4][PROV_COUNT][PROV_COUNT];      /* at ages 4, 11, 16, 19: from -> to shares */
+    int transfer_set[4][PROV_COUNT];                 /* row given (else: keep provision) */
+    int n_pools;
+    send_pool_spec pools[SEND_MAX_POOLS];
+    int n_builds;
+    send_build builds[SEND_MAX_BUILDS];
+    double max_wait_days;          /* then overflow to independent */
+    int overflow_provision;        /* usually PROV_INDEPENDENT */
+    double indep_reduction;        /* yearly reduction in new independent placements */
+    des_date indep_reduction_from;
+
+    /* Level 4: joint complex-case panel */
+    double p_level4[NEED_COUNT];   /* share of new specialist placements referred */
+    double l4_period, l4_first;
+    int l4_capacity;
+    double p_l4_approve;
+    double l4_share_education, l4_share_social, l4_share_health;
+
+    /* Annual reviews */
+    double review_fte;
+    double reviews_per_fte_year;
+    des_dist review_duration;
+    double p_review_ms;       /* mainstream -> special at a review, per review */
+    double p_review_sm;       /* special -> mainstream */
+    double p_review_cease;    /* needs met */
+
+    /* Ceasing */
+    double cease_moved_rate;           /* per plan-year */
+    double cease_left_rate[SEND_AGES]; /* left education per plan-year, by age */
+    int cease_age;                     /* plans cease at this academic age */
+
+    /* Initial caseload (January of the start year) */
+    double initial_band[BAND_COUNT];
+    double initial_prov[PROV_COUNT];
+    double initial_in_assessment;
+    double need_share_plans[NEED_COUNT];
+
+    /* Finance */
+    double cost[PROV_COUNT];        /* annual cost per place in the first full financial year;
+                                       cost[PROV_AWAITING] is the interim cost while waiting */
+    double inflation[PROV_COUNT];   /* annual uplift from the second financial year */
+    double transport_share[PROV_COUNT];
+    double transport_cost;          /* per transported child-year */
+    double transport_inflation;
+    double assessment_cost;         /* per completed assessment */
+    double tribunal_cost;           /* per appeal */
+    double grant_base;              /* high-needs grant for the first full financial year */
+    double grant_growth;            /* annual */
+    double opening_deficit;         /* cumulative deficit before the first full FY */
+} send_params;
+
+/* Fill p with neutral defaults (empty population, zero rates, unlimited places, weekly panels);
+ * scenario files set the real values. */
+void send_params_init(send_params *p);
+/* Release owned distribution tables. */
+void send_params_free(send_params *p);
+/* Check internal consistency (shares sum to 1, ranges); DES_EINVAL with a message. */
+int send_params_check(const send_params *p, des_error *err);
+
+/* ---- Metrics ------------------------------------------------------------------------------- */
+
+typedef enum send_period_kind { SEND_MONTHLY, SEND_CY, SEND_FY } send_period_kind;
+
+typedef struct send_metric_info {
+    const char *name;
+    send_period_kind kind;
+    const char *unit;
+    const char *description;
+} send_metric_info;
+
+/* Metric indices: monthly first, then calendar-year, then financial-year. Provision-specific
+ * metrics are laid out as base + provision. */
+enum {
+    M_EHCP_TOTAL,
+    M_EHCP_BAND,                         /* + BAND_COUNT */
+    M_SEN_SUPPORT = M_EHCP_BAND + BAND_COUNT,
+    M_ASSESSMENT_QUEUE,
+    M_EP_QUEUE,
+    M_REVIEWS_OVERDUE,
+    M_LEVEL4_TOTAL,
+    M_PLACEMENTS,                        /* + PROV_COUNT */
+    M_WAITING = M_PLACEMENTS + PROV_COUNT, /* + PROV_COUNT */
+    M_CAPACITY = M_WAITING + PROV_COUNT, /* + PROV_COUNT, -1 = unlimited */
+    M_MONTHLY_COUNT = M_CAPACITY + PROV_COUNT,
+
+    C_REQUESTS = M_MONTHLY_COUNT,
+    C_REFUSED,
+    C_ASSESSMENTS,
+    C_NEW_PLANS,
+    C_CEASED,
+    C_CEASED_MOVED,
+    C_CEASED_LEFT,
+    C_CEASED_NEEDS_MET,
+    C_CEASED_AGE,
+    C_PCT_20W,
+    C_MEAN_WEEKS,
+    C_MEDIATIONS,
+    C_APPEALS,
+    C_APPEALS_WON,
+    C_TRANSFERS_MS,
+    C_TRANSFERS_SM,
+    C_WAITED_FOR_PLACE,
+    C_OVERFLOW_INDEP,
+    C_MEAN_WAIT_PLACE_WEEKS,
+    C_REVIEWS_DONE,
+    C_CY_END,
+
+    F_SPEND = C_CY_END,
+    F_SPEND_PROV,                        /* + PROV_COUNT */
+    F_SPEND_TRANSPORT = F_SPEND_PROV + PROV_COUNT,
+    F_SPEND_ASSESS,
+    F_SPEND_EI,
+    F_GRANT,
+    F_BALANCE,
+    F_DEFICIT,
+    SEND_METRIC_COUNT
+};
+
+const send_metric_info *send_metric(int index);
+/* Index of a metric by name, or -1. */
+int send_metric_find(const char *name);
+
+/* Per-replication results: values[metric][period]. Periods: monthly metrics have one value per
+ * month from the start month to the end month; CY metrics one per calendar year from the start
+ * year to the end year (a partial year counts what happened inside the horizon); FY metrics one
+ * per financial year fully inside the horizon. */
+typedef struct send_output {
+    int n_months, n_years, n_fys;
+    int first_month_index; /* des_date_month_index of the first month */
+    int first_year, first_fy;
+    double *values;        /* SEND_METRIC_COUNT rows, each row_len long */
+    int row_len;           /* max(n_months, n_years, n_fys) */
+    /* Conservation audit, exact integer counts over the horizon */
+    int64_t plans_open, plans_new, plans_ceased, plans_close;
+    int64_t sen_open, sen_in, sen_out, sen_close;
+    uint64_t events;
+} send_output;
+
+int send_output_init(send_output *o, const send_params *p, des_error *err);
+void send_output_free(send_output *o);
+static inline double *send_output_row(send_output *o, int metric)
+{
+    return o->values + (size_t)metric * (size_t)o->row_len;
+}
+int send_output_periods(const send_output *o, int metric);
+/* Label of period i of a metric: "YYYY-MM", "YYYY" or "YYYY-YY". */
+void send_output_period_label(const send_output *o, int metric, int i, char *buf, size_t len);
+
+/* ---- One replication --------------------------------------------------------------------- */
+
+typedef struct send_model send_model;
+
+/* Number of RNG streams a replication uses (stream ids are appended, never renumbered). */
+#define SEND_STREAMS 16
+
+send_model *send_model_create(const send_params *p, des_error *err);
+void send_model_destroy(send_model *m);
+/* Run one replication with the given stream seeds (SEND_STREAMS of them) into out (initialised
+ * by send_output_init for the same params). Reusable: state is reset at the start. */
+int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_error *err);
+
+/* Diagnostics for tests: EP stage statistics of the last run. */
+typedef struct send_model_diag {
+    double ep_mean_wait_days;   /* mean wait for an EP among advice requests */
+    uint64_t ep_served;
+    double ep_mean_busy;        /* time-average busy EP slots */
+    int ep_servers;
+    uint64_t d1_decisions_off_sitting; /* D1 decisions not at a sitting time (must be 0) */
+    uint64_t capacity_violations;      /* place pools ever above capacity (must be 0) */
+    double weeks_to_issue_sum;  uint64_t plans_issued;
+} send_model_diag;
+void send_model_get_diag(const send_model *m, send_model_diag *d);
+
+/* Optional trace of individual children, for tests and debugging: called (never by default)
+ * at each step below with the simulation time in days and two kind-specific integers. */
+typedef enum send_trace_kind {
+    TR_SEN_ENTRY,      /* a = age, b = need */
+    TR_SEN_EXIT,       /* a = reason (0 needs met/moved, 1 aged out) */
+    TR_REQUEST,        /* a = 1 if direct (not from SEN Support) */
+    TR_D1_DECISION,    /* a = 1 agreed to assess, 0 refused */
+    TR_MEDIATION,
+    TR_APPEAL,         /* a = 1 parents won */
+    TR_ADVICE_DONE,    /* a = 0 EP, 1 health, 2 social care */
+    TR_D2_DECISION,    /* a = 1 issue */
+    TR_FINAL_PLAN,     /* a = days from request, rounded down */
+    TR_PLACED,         /* a = provision, b = days waited */
+    TR_WAITING,        /* a = provision wanted */
+    TR_OVERFLOW,       /* a = provision wanted, b = provision given */
+    TR_TRANSFER,       /* a = from provision, b = to provision (phase transfer, age in trace) */
+    TR_REVIEW,         /* a = outcome: 0 maintain, 1 to special, 2 to mainstream, 3 cease */
+    TR_CEASE,          /* a = reason: 0 moved, 1 left education, 2 needs met, 3 age */
+    TR_LEVEL4,         /* a = 1 approved */
+    TR_AGE             /* a = new academic age (each 1 September) */
+} send_trace_kind;
+
+typedef void (*send_trace_fn)(void *ctx, double t, uint32_t child, send_trace_kind kind, int a,
+                              int b);
+void send_model_set_trace(send_model *m, send_trace_fn fn, void *ctx);
+
+#endif

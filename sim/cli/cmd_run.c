@@ -1,0 +1,187 @@
+/* cmd_run.c - `sendsim run`: simulate a scenario's replications, write the summary CSV
+ * atomically, print a short table of medians with P10-P90 bands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common.h"
+#include "send_io.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+static const char run_usage[] =
+    "usage: sendsim run SCENARIO.yaml [--replications N] [--seed S] [--threads J]\n"
+    "                   [--out PREFIX] [--quiet]\n"
+    "\n"
+    "Simulate N replications (default 200) of a scenario and write PREFIX-summary.csv\n"
+    "(default PREFIX: results/<scenario name>). --threads defaults to all cores; results are\n"
+    "identical for any thread count. --seed (default 1) fixes the random numbers.\n";
+
+typedef struct run_args {
+    const char *scenario, *out;
+    long reps, threads;
+    uint64_t seed;
+    int quiet;
+} run_args;
+
+static int parse(int argc, char **argv, run_args *a)
+{
+    *a = (run_args){.reps = 200, .threads = 0, .seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        int has_val = i + 1 < argc;
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(run_usage, stdout);
+            return 1;
+        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
+            a->quiet = 1;
+        } else if (!strcmp(s, "--replications") || !strcmp(s, "-n")) {
+            if (!has_val || cli_parse_long("run", s, argv[++i], 1, 10000000, &a->reps))
+                goto bad;
+        } else if (!strcmp(s, "--threads") || !strcmp(s, "-j")) {
+            if (!has_val || cli_parse_long("run", s, argv[++i], 1, 4096, &a->threads))
+                goto bad;
+        } else if (!strcmp(s, "--seed")) {
+            if (!has_val || cli_parse_u64("run", s, argv[++i], &a->seed))
+                goto bad;
+        } else if (!strcmp(s, "--out") || !strcmp(s, "-o")) {
+            if (!has_val)
+                goto bad;
+            a->out = argv[++i];
+        } else if (s[0] == '-') {
+            fprintf(stderr, "sendsim run: unknown option '%s'\n", s);
+            goto bad;
+        } else if (!a->scenario) {
+            a->scenario = s;
+        } else {
+            fprintf(stderr, "sendsim run: unexpected argument '%s'\n", s);
+            goto bad;
+        }
+    }
+    if (!a->scenario) {
+        fputs("sendsim run: a scenario file is required\n", stderr);
+        goto bad;
+    }
+    return 0;
+bad:
+    fputs(run_usage, stderr);
+    return -1;
+}
+
+/* "median [p10-p90]" of one metric and period, scaled. */
+static void cell(const send_results *res, int metric, int period, double scale, int decimals,
+                 double *scratch, char *buf, size_t len)
+{
+    send_stat st;
+    send_results_stat(res, metric, period, scratch, &st);
+    if (st.n == 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.*f [%.*f-%.*f]", decimals, st.q[3] * scale, decimals,
+                 st.q[1] * scale, decimals, st.q[5] * scale);
+}
+
+static void print_table(const send_params *p, const send_results *res)
+{
+    const send_output *o = &res->reps[0];
+    double *scratch = malloc((size_t)res->n * sizeof *scratch);
+    if (!scratch)
+        return;
+    char c1[48], c2[48], c3[48], c4[48];
+    printf("\n%-6s %-24s %-22s %-22s %-20s\n", "year", "EHC plans in January", "new plans",
+           "% within 20 weeks", "waited for a place");
+    for (int y = 0; y < o->n_years; y++) {
+        int mi = (o->first_year + y) * 12 - 1970 * 12 - o->first_month_index; /* January */
+        if (mi >= 0 && mi < o->n_months)
+            cell(res, M_EHCP_TOTAL, mi, 1, 0, scratch, c1, sizeof c1);
+        else
+            snprintf(c1, sizeof c1, "-");
+        cell(res, C_NEW_PLANS, y, 1, 0, scratch, c2, sizeof c2);
+        cell(res, C_PCT_20W, y, 1, 1, scratch, c3, sizeof c3);
+        cell(res, C_WAITED_FOR_PLACE, y, 1, 0, scratch, c4, sizeof c4);
+        printf("%-6d %-24s %-22s %-22s %-20s\n", o->first_year + y, c1, c2, c3, c4);
+    }
+    printf("\n%-8s %-30s %-30s\n", "FY", "high-needs spend (GBP m)", "cumulative deficit (GBP m)");
+    for (int f = 0; f < o->n_fys; f++) {
+        char label[16];
+        send_output_period_label(o, F_SPEND, f, label, sizeof label);
+        cell(res, F_SPEND, f, 1e-6, 1, scratch, c1, sizeof c1);
+        cell(res, F_DEFICIT, f, 1e-6, 1, scratch, c2, sizeof c2);
+        printf("%-8s %-30s %-30s\n", label, c1, c2);
+    }
+    printf("\nmedian [P10-P90] over %d replications of '%s'\n", res->n, p->name);
+    free(scratch);
+}
+
+static int ensure_parent_dir(const char *prefix)
+{
+    const char *slash = strrchr(prefix, '/');
+    if (!slash || slash == prefix)
+        return 0;
+    char dir[4096];
+    size_t n = (size_t)(slash - prefix);
+    if (n >= sizeof dir)
+        return -1;
+    memcpy(dir, prefix, n);
+    dir[n] = '\0';
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0 : -1;
+    return mkdir(dir, 0777);
+}
+
+int cli_run(int argc, char **argv)
+{
+    run_args a;
+    int pr = parse(argc, argv, &a);
+    if (pr)
+        return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load(a.scenario, &p, NULL, &err) != DES_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    char prefix[4096];
+    if (a.out)
+        snprintf(prefix, sizeof prefix, "%s", a.out);
+    else
+        snprintf(prefix, sizeof prefix, "results/%s", p.name);
+    if (ensure_parent_dir(prefix) != 0) {
+        fprintf(stderr, "sendsim run: cannot create the directory of '%s'\n", prefix);
+        send_params_free(&p);
+        return EXIT_RUNTIME;
+    }
+    cli_install_signals();
+    cli_progress prog;
+    cli_progress_init(&prog, a.quiet);
+    send_run_opts opts = {.seed = a.seed, .replications = (int)a.reps, .threads = (int)a.threads,
+                          .cancel = &cli_interrupted, .progress = cli_progress_cb,
+                          .progress_ctx = &prog};
+    send_results res;
+    int rc = send_run(&p, &opts, &res, &err);
+    cli_progress_end(&prog);
+    if (rc != DES_OK) {
+        fprintf(stderr, "sendsim run: %s\n", err.msg);
+        send_params_free(&p);
+        return cli_interrupted ? 130 : EXIT_RUNTIME;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s-summary.csv", prefix);
+    rc = send_write_summary_csv(path, p.name, &res, &cli_interrupted, &err);
+    if (rc != DES_OK) {
+        fprintf(stderr, "sendsim run: %s\n", err.msg);
+        send_results_free(&res);
+        send_params_free(&p);
+        return cli_interrupted ? 130 : EXIT_RUNTIME;
+    }
+    if (!a.quiet) {
+        print_table(&p, &res);
+        printf("%d replications, %llu events, %.2f s on %d threads; wrote %s\n", res.n,
+               (unsigned long long)res.events, res.wall_seconds, res.threads_used, path);
+    }
+    send_results_free(&res);
+    send_params_free(&p);
+    return EXIT_OK;
+}

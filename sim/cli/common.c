@@ -1,0 +1,97 @@
+/* common.c - helpers shared by subcommands: number parsing, interrupt flag, progress bar. */
+#include "common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile sig_atomic_t cli_interrupted = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+void cli_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        fprintf(stderr, "sendsim %s: %s: expected an integer in [%ld, %ld], got '%s'\n", cmd, opt,
+                lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*s == '-' || !*s) {
+        fprintf(stderr, "sendsim %s: %s: expected a non-negative integer, got '%s'\n", cmd, opt, s);
+        return -1;
+    }
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end) {
+        fprintf(stderr, "sendsim %s: %s: expected a non-negative integer, got '%s'\n", cmd, opt, s);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void cli_progress_init(cli_progress *p, int quiet)
+{
+    p->enabled = !quiet && isatty(STDERR_FILENO);
+    p->start = wall();
+    p->shown = 0;
+}
+
+void cli_progress_cb(void *ctx, int done, int total)
+{
+    cli_progress *p = ctx;
+    if (!p->enabled)
+        return;
+    double el = wall() - p->start;
+    if (el < 1.0 && done < total)
+        return; /* runs shorter than a second stay quiet */
+    double eta = done > 0 ? el * (total - done) / done : 0;
+    int width = 30, fill = total ? done * width / total : width;
+    fprintf(stderr, "\r[%.*s%*s] %d/%d replications, %.1fs elapsed, ~%.1fs left ", fill,
+            "##############################", width - fill, "", done, total, el, eta);
+    p->shown = 1;
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+void cli_progress_end(cli_progress *p)
+{
+    if (p->enabled && p->shown)
+        fputs("\r\033[K", stderr);
+}

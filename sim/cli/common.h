@@ -1,0 +1,28 @@
+/* common.h - helpers shared by the subcommands. */
+#ifndef SENDSIM_CLI_COMMON_H
+#define SENDSIM_CLI_COMMON_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+/* Set by SIGINT/SIGTERM once cli_install_signals() has run; long operations poll it and
+ * abandon their temporary files. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_install_signals(void);
+
+/* Parse an option value; on error print "sendsim CMD: OPT: expected ..." and return -1. */
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
+
+/* A progress bar on stderr when it is a terminal, for runs longer than a second. */
+typedef struct cli_progress {
+    int enabled, shown;
+    double start;
+} cli_progress;
+void cli_progress_init(cli_progress *p, int quiet);
+void cli_progress_cb(void *ctx, int done, int total);
+void cli_progress_end(cli_progress *p);
+
+#endif

@@ -1,0 +1,618 @@
+/* scenario_load.c - a scenario file (YAML, with `extends`) read into send_params.
+ *
+ * The reading is schema-by-code: each section below asks the scenario_io getters for the keys
+ * it knows, with their ranges and units, so that every bad value is reported at its own file
+ * position, and anything nobody asked for is then an unknown key (with the nearest valid key
+ * suggested). Cross-field rules (a build that names no place pool, shares in tables) are
+ * reported at the offending node too. Finally send_params_check() re-checks the model's own
+ * invariants. O(size of the scenario).
+ */
+#include "send_scenario.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_io.h"
+
+#define MONEY_MAX 1e12
+
+typedef struct loader {
+    scn_doc *doc;
+    send_params *p;
+    const char *area_names[SEND_MAX_AREAS];
+} loader;
+
+static const scn_node *section(loader *L, const scn_node *map, const char *key)
+{
+    const scn_node *n = NULL;
+    scn_map(L->doc, map, key, &n);
+    return n;
+}
+
+static void steps_from(loader *L, const scn_node *map, const char *key, double lo, double hi,
+                       send_steps *out)
+{
+    scn_series s = {0};
+    int rc = scn_series_get(L->doc, map, key, lo, hi, &s);
+    if (rc == 1) {
+        if (s.n > SEND_STEPS_MAX) {
+            scn_fail(L->doc, scn_get(L->doc, map, key), "at most %d steps expected, got %zu",
+                     SEND_STEPS_MAX, s.n);
+        } else {
+            memset(out, 0, sizeof *out);
+            out->n = (int)s.n;
+            for (size_t i = 0; i < s.n; i++) {
+                out->from[i] = s.from[i];
+                out->value[i] = s.value[i];
+            }
+        }
+    }
+    scn_series_free(&s);
+}
+
+static void dist_from(loader *L, const scn_node *map, const char *key, des_dist *out)
+{
+    des_dist d;
+    if (scn_dist(L->doc, map, key, &d) == 1) {
+        if (d.kind == DES_DIST_POISSON || d.kind == DES_DIST_BINOMIAL) {
+            des_dist_free(&d);
+            scn_fail(L->doc, scn_get(L->doc, map, key), "expected a duration distribution");
+            return;
+        }
+        des_dist_free(out);
+        *out = d;
+    }
+}
+
+/* A mapping of ages ("7") or age ranges ("5-10") to numbers, written into v[0..25]. */
+static void age_table(loader *L, const scn_node *map, const char *key, double lo, double hi,
+                      double *v)
+{
+    const scn_node *t = NULL;
+    if (scn_map(L->doc, map, key, &t) != 1)
+        return;
+    for (size_t i = 0; i < scn_len(t); i++) {
+        const char *k = scn_key_at(t, i);
+        const scn_node *val = scn_at(L->doc, t, i);
+        int a0, a1, used = 0;
+        if (sscanf(k, "%d-%d%n", &a0, &a1, &used) == 2 && k[used] == '\0') {
+        } else if (sscanf(k, "%d%n", &a0, &used) == 1 && k[used] == '\0') {
+            a1 = a0;
+        } else {
+            scn_fail(L->doc, val, "expected an age (e.g. '7') or an age range (e.g. '5-10')");
+            return;
+        }
+        if (a0 < 0 || a1 > SEND_MAX_AGE || a0 > a1) {
+            scn_fail(L->doc, val, "ages must lie in 0-%d", SEND_MAX_AGE);
+            return;
+        }
+        double x;
+        if (scn_node_num(L->doc, val, lo, hi, &x) != 1)
+            return;
+        for (int a = a0; a <= a1; a++)
+            v[a] = x;
+    }
+}
+
+/* A mapping name -> number over a vocabulary, written into v[] (absent names keep v). */
+static void named_numbers(loader *L, const scn_node *map, const char *key,
+                          const char *const *names, int n, double lo, double hi, double *v)
+{
+    const scn_node *t = section(L, map, key);
+    if (!t)
+        return;
+    for (int i = 0; i < n; i++)
+        scn_num(L->doc, t, names[i], lo, hi, &v[i]);
+}
+
+static int area_index(loader *L, const scn_node *item, const char *key, int *out)
+{
+    const scn_node *n = scn_get(L->doc, item, key);
+    if (!n) {
+        *out = -1;
+        return 0;
+    }
+    const char *names[SEND_MAX_AREAS + 1];
+    int k = 0;
+    names[k++] = "any";
+    for (int a = 0; a < L->p->n_areas; a++)
+        names[k++] = L->area_names[a];
+    int idx;
+    if (scn_node_enum(L->doc, n, names, (size_t)k, &idx) != 1)
+        return -1;
+    *out = idx - 1;
+    return 1;
+}
+
+static int need_index(loader *L, const scn_node *item, const char *key, int *out)
+{
+    const scn_node *n = scn_get(L->doc, item, key);
+    if (!n) {
+        *out = -1;
+        return 0;
+    }
+    const char *names[NEED_COUNT + 1];
+    names[0] = "any";
+    for (int i = 0; i < NEED_COUNT; i++)
+        names[i + 1] = send_need_names[i];
+    int idx;
+    if (scn_node_enum(L->doc, n, names, NEED_COUNT + 1, &idx) != 1)
+        return -1;
+    *out = idx - 1;
+    return 1;
+}
+
+/* ---- sections ----------------------------------------------------------------------------- */
+
+static void load_top(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const char *name;
+    if (scn_str(L->doc, root, "name", &name) == 1) {
+        if (strlen(name) >= sizeof p->name)
+            scn_fail(L->doc, scn_get(L->doc, root, "name"), "at most %zu characters expected",
+                     sizeof p->name - 1);
+        else
+            strcpy(p->name, name);
+    }
+    const char *desc;
+    scn_str(L->doc, root, "description", &desc);
+    if (scn_date(L->doc, root, "start", &p->start) == 0)
+        scn_fail_missing(L->doc, root, "start");
+    if (scn_date(L->doc, root, "end", &p->end) == 0)
+        scn_fail_missing(L->doc, root, "end");
+    if (!scn_ok(L->doc))
+        return;
+    int y, m, d;
+    des_date_to_ymd(p->start, &y, &m, &d);
+    if (d != 1)
+        scn_fail(L->doc, scn_get(L->doc, root, "start"), "expected the first day of a month");
+    else if (p->end < p->start)
+        scn_fail(L->doc, scn_get(L->doc, root, "end"), "expected a date after 'start'");
+    else if (p->end - p->start > 366 * 60)
+        scn_fail(L->doc, scn_get(L->doc, root, "end"), "expected a horizon of at most 60 years");
+    p->ei_from = p->start;
+    p->indep_reduction_from = p->start;
+}
+
+static void load_areas(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *seq = NULL;
+    if (scn_seq(L->doc, root, "areas", &seq) != 1)
+        return;
+    size_t n = scn_len(seq);
+    if (n < 1 || n > SEND_MAX_AREAS) {
+        scn_fail(L->doc, seq, "between 1 and %d areas expected, got %zu", SEND_MAX_AREAS, n);
+        return;
+    }
+    p->n_areas = (int)n;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const scn_node *it = scn_at(L->doc, seq, i);
+        const char *name = NULL;
+        if (scn_str(L->doc, it, "name", &name) == 0)
+            scn_fail_missing(L->doc, it, "name");
+        if (scn_num(L->doc, it, "share", 0, 1, &p->areas[i].share) == 0)
+            scn_fail_missing(L->doc, it, "share");
+        if (!scn_ok(L->doc))
+            return;
+        if (strlen(name) >= SEND_NAME_MAX || !strcmp(name, "any")) {
+            scn_fail(L->doc, scn_get(L->doc, it, "name"),
+                     "expected a name of fewer than %d characters other than 'any'",
+                     SEND_NAME_MAX);
+            return;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(L->area_names[j], name)) {
+                scn_fail(L->doc, scn_get(L->doc, it, "name"), "area '%s' is listed twice", name);
+                return;
+            }
+        strcpy(p->areas[i].name, name);
+        L->area_names[i] = p->areas[i].name;
+        sum += p->areas[i].share;
+    }
+    if (fabs(sum - 1) > 1e-3)
+        scn_fail(L->doc, seq, "area shares must sum to 1, got %g", sum);
+}
+
+static void load_population(loader *L, const scn_node *root)
+{
+    const scn_node *s = section(L, root, "population");
+    age_table(L, s, "by_age", 0, 1e8, L->p->population);
+    steps_from(L, s, "growth", -0.5, 0.5, &L->p->population_growth);
+}
+
+static void load_sen(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "sen_support");
+    scn_num(L->doc, s, "initial", 0, 1e8, &p->sen_initial);
+    age_table(L, s, "initial_age", 0, 1e8, p->sen_initial_age);
+    age_table(L, s, "entry_per_1000", 0, 1000, p->sen_entry_per_1000);
+    steps_from(L, s, "entry_trend", 0, 100, &p->sen_entry_trend);
+    scn_num(L->doc, s, "exit_rate", 0, 100, &p->sen_exit_rate);
+    long age;
+    if (scn_int(L->doc, s, "leave_age", 1, SEND_MAX_AGE + 1, &age) == 1)
+        p->sen_leave_age = (int)age;
+    scn_shares(L->doc, s, "need", send_need_names, NEED_COUNT, p->need_share_sen);
+}
+
+static void load_requests(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "requests");
+    age_table(L, s, "hazard_by_age", 0, 100, p->request_hazard);
+    named_numbers(L, s, "need_multiplier", send_need_names, NEED_COUNT, 0, 100,
+                  p->request_need_mult);
+    steps_from(L, s, "trend", 0, 1000, &p->request_trend);
+    named_numbers(L, s, "direct", send_ageband_names, BAND_COUNT, 0, 1e7, p->direct_requests);
+    scn_shares(L->doc, s, "direct_need", send_need_names, NEED_COUNT, p->need_share_direct);
+    const scn_node *seq = NULL;
+    if (scn_seq(L->doc, s, "shocks", &seq) == 1) {
+        size_t n = scn_len(seq);
+        if (n > SEND_MAX_SHOCKS) {
+            scn_fail(L->doc, seq, "at most %d shocks expected", SEND_MAX_SHOCKS);
+            return;
+        }
+        p->n_shocks = (int)n;
+        for (size_t i = 0; i < n; i++) {
+            const scn_node *it = scn_at(L->doc, seq, i);
+            send_shock *k = &p->shocks[i];
+            if (scn_date(L->doc, it, "from", &k->from) == 0)
+                scn_fail_missing(L->doc, it, "from");
+            if (scn_date(L->doc, it, "to", &k->to) == 0)
+                scn_fail_missing(L->doc, it, "to");
+            if (scn_num(L->doc, it, "multiplier", 0, 100, &k->multiplier) == 0)
+                scn_fail_missing(L->doc, it, "multiplier");
+            if (scn_ok(L->doc) && k->to <= k->from)
+                scn_fail(L->doc, scn_get(L->doc, it, "to"), "expected a date after 'from'");
+        }
+    }
+}
+
+static void load_levers(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "levers");
+    const scn_node *ei = section(L, s, "early_intervention");
+    if (ei) {
+        p->ei_active = 1;
+        scn_date(L->doc, ei, "from", &p->ei_from);
+        if (scn_num(L->doc, ei, "effect", 0, 1, &p->ei_effect) == 0)
+            scn_fail_missing(L->doc, ei, "effect");
+        scn_num(L->doc, ei, "cost_per_child", 0, MONEY_MAX, &p->ei_cost_per_child);
+    }
+    const scn_node *ir = section(L, s, "independent_reduction");
+    if (ir) {
+        scn_date(L->doc, ir, "from", &p->indep_reduction_from);
+        if (scn_num(L->doc, ir, "rate", 0, 1, &p->indep_reduction) == 0)
+            scn_fail_missing(L->doc, ir, "rate");
+    }
+}
+
+static void load_panel(loader *L, const scn_node *s, double *period, double *first, int *cap)
+{
+    send_params *p = L->p;
+    scn_duration(L->doc, s, "cadence", 0, 366, period);
+    des_date d;
+    if (scn_date(L->doc, s, "first_sitting", &d) == 1) {
+        if (d < p->start)
+            scn_fail(L->doc, scn_get(L->doc, s, "first_sitting"),
+                     "expected a date on or after 'start'");
+        *first = (double)(d - p->start);
+    }
+    long c;
+    if (scn_int(L->doc, s, "capacity", 1, 1000000, &c) == 1)
+        *cap = (int)c;
+}
+
+static void load_process(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *d1 = section(L, root, "d1_panel");
+    load_panel(L, d1, &p->d1_period, &p->d1_first, &p->d1_capacity);
+    dist_from(L, d1, "preparation", &p->d1_prep);
+    steps_from(L, d1, "refusal", 0, 1, &p->d1_refusal);
+
+    const scn_node *dg = section(L, root, "disagreement");
+    scn_num(L->doc, dg, "mediation", 0, 1, &p->p_mediation);
+    dist_from(L, dg, "mediation_time", &p->mediation_time);
+    scn_num(L->doc, dg, "appeal", 0, 1, &p->p_appeal);
+    dist_from(L, dg, "tribunal_time", &p->tribunal_time);
+    scn_num(L->doc, dg, "parent_win", 0, 1, &p->p_parent_win);
+
+    const scn_node *as = section(L, root, "assessment");
+    const scn_node *ep = section(L, as, "ep");
+    scn_num(L->doc, ep, "fte", 0, 10000, &p->ep_fte);
+    scn_num(L->doc, ep, "hours_per_assessment", 0.01, 1000, &p->ep_hours_per_assessment);
+    scn_num(L->doc, ep, "hours_per_fte_week", 0.01, 168, &p->ep_hours_per_fte_week);
+    dist_from(L, ep, "duration", &p->ep_duration);
+    send_steps_const(&p->ep_fte_steps, p->ep_fte);
+    if (scn_get(L->doc, ep, "fte_from")) {
+        steps_from(L, ep, "fte_from", 0, 10000, &p->ep_fte_steps);
+        /* before the first dated step the base FTE holds */
+        if (p->ep_fte_steps.n > 0 && p->ep_fte_steps.n < SEND_STEPS_MAX &&
+            p->ep_fte_steps.from[0] > p->start) {
+            memmove(&p->ep_fte_steps.from[1], &p->ep_fte_steps.from[0],
+                    (size_t)p->ep_fte_steps.n * sizeof(des_date));
+            memmove(&p->ep_fte_steps.value[1], &p->ep_fte_steps.value[0],
+                    (size_t)p->ep_fte_steps.n * sizeof(double));
+            p->ep_fte_steps.from[0] = p->start;
+            p->ep_fte_steps.value[0] = p->ep_fte;
+            p->ep_fte_steps.n++;
+        }
+    }
+    const scn_node *he = section(L, as, "health");
+    scn_num(L->doc, he, "slots", 0, 1e6, &p->health_slots);
+    dist_from(L, he, "duration", &p->health_duration);
+    const scn_node *so = section(L, as, "social_care");
+    scn_num(L->doc, so, "share", 0, 1, &p->p_social_advice);
+    scn_num(L->doc, so, "slots", 0, 1e6, &p->social_slots);
+    dist_from(L, so, "duration", &p->social_duration);
+
+    const scn_node *d2 = section(L, root, "d2_panel");
+    load_panel(L, d2, &p->d2_period, &p->d2_first, &p->d2_capacity);
+    scn_num(L->doc, d2, "issue", 0, 1, &p->p_issue);
+    const scn_node *dr = section(L, root, "drafting");
+    dist_from(L, dr, "draft", &p->draft_time);
+    dist_from(L, dr, "consultation", &p->consult_time);
+}
+
+static const char *const transfer_keys[4] = {"age_4", "age_11", "age_16", "age_19"};
+
+static void load_placement(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "placement");
+    const scn_node *ch = section(L, s, "choice");
+    for (int ph = 0; ph < PHASE_COUNT; ph++)
+        if (scn_shares(L->doc, ch, send_phase_names[ph], send_provision_names, PROV_COUNT,
+                       p->choice[ph]) == 1 &&
+            p->choice[ph][PROV_AWAITING] > 0)
+            scn_fail(L->doc, scn_get(L->doc, ch, send_phase_names[ph]),
+                     "'awaiting' is not a provision that can be chosen");
+    const scn_node *nw = section(L, s, "need_weight");
+    for (int n = 0; n < NEED_COUNT; n++)
+        named_numbers(L, nw, send_need_names[n], send_provision_names, PROV_COUNT, 0, 1000,
+                      p->need_mult[n]);
+    const scn_node *pt = section(L, s, "phase_transfer");
+    for (int k = 0; k < 4; k++) {
+        const scn_node *t = section(L, pt, transfer_keys[k]);
+        for (int f = 0; f < PROV_COUNT; f++)
+            if (scn_shares(L->doc, t, send_provision_names[f], send_provision_names, PROV_COUNT,
+                           p->transfer[k][f]) == 1)
+                p->transfer_set[k][f] = 1;
+    }
+    scn_duration(L->doc, s, "max_wait", 0, 3660, &p->max_wait_days);
+    int ov;
+    if (scn_enum(L->doc, s, "overflow_to", send_provision_names, PROV_COUNT - 1, &ov) == 1)
+        p->overflow_provision = ov;
+}
+
+static int provision_of(loader *L, const scn_node *it, int *out)
+{
+    int rc = scn_enum(L->doc, it, "provision", send_provision_names, PROV_COUNT - 1, out);
+    if (rc == 0)
+        scn_fail_missing(L->doc, it, "provision");
+    return rc;
+}
+
+static void load_places(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *seq = NULL;
+    if (scn_seq(L->doc, root, "places", &seq) == 1) {
+        size_t n = scn_len(seq);
+        if (n > SEND_MAX_POOLS) {
+            scn_fail(L->doc, seq, "at most %d place pools expected", SEND_MAX_POOLS);
+            return;
+        }
+        for (size_t i = 0; i < n && scn_ok(L->doc); i++) {
+            const scn_node *it = scn_at(L->doc, seq, i);
+            send_pool_spec *ps = &p->pools[i];
+            long places;
+            provision_of(L, it, &ps->provision);
+            area_index(L, it, "area", &ps->area);
+            need_index(L, it, "need", &ps->need);
+            if (scn_int(L->doc, it, "places", 0, 10000000, &places) == 0)
+                scn_fail_missing(L->doc, it, "places");
+            if (!scn_ok(L->doc))
+                return;
+            ps->places = (int)places;
+            for (size_t j = 0; j < i; j++)
+                if (p->pools[j].provision == ps->provision && p->pools[j].area == ps->area &&
+                    p->pools[j].need == ps->need) {
+                    scn_fail(L->doc, it, "a pool with this provision, area and need is given twice");
+                    return;
+                }
+            p->n_pools = (int)i + 1;
+        }
+    }
+    if (scn_seq(L->doc, root, "new_places", &seq) == 1) {
+        size_t n = scn_len(seq);
+        if (n > SEND_MAX_BUILDS) {
+            scn_fail(L->doc, seq, "at most %d new-place entries expected", SEND_MAX_BUILDS);
+            return;
+        }
+        for (size_t i = 0; i < n && scn_ok(L->doc); i++) {
+            const scn_node *it = scn_at(L->doc, seq, i);
+            send_build *b = &p->builds[i];
+            long count;
+            provision_of(L, it, &b->provision);
+            area_index(L, it, "area", &b->area);
+            need_index(L, it, "need", &b->need);
+            if (scn_int(L->doc, it, "count", -1000000, 1000000, &count) == 0)
+                scn_fail_missing(L->doc, it, "count");
+            if (scn_date(L->doc, it, "opens", &b->opens) == 0)
+                scn_fail_missing(L->doc, it, "opens");
+            if (scn_get(L->doc, it, "delay")) {
+                dist_from(L, it, "delay", &b->delay);
+                b->has_delay = scn_ok(L->doc);
+            }
+            if (!scn_ok(L->doc))
+                return;
+            b->count = (int)count;
+            p->n_builds = (int)i + 1;
+            int found = 0;
+            for (int k = 0; k < p->n_pools; k++)
+                found |= p->pools[k].provision == b->provision && p->pools[k].area == b->area &&
+                         p->pools[k].need == b->need;
+            if (!found) {
+                scn_fail(L->doc, it,
+                         "no entry in 'places' has this provision, area and need (add one, with "
+                         "its current places)");
+                return;
+            }
+        }
+    }
+}
+
+static void load_level4(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "level4");
+    named_numbers(L, s, "referral", send_need_names, NEED_COUNT, 0, 1, p->p_level4);
+    const scn_node *pn = section(L, s, "panel");
+    load_panel(L, pn, &p->l4_period, &p->l4_first, &p->l4_capacity);
+    scn_num(L->doc, s, "approve", 0, 1, &p->p_l4_approve);
+    static const char *const funders[3] = {"education", "social_care", "health"};
+    double f[3];
+    if (scn_shares(L->doc, s, "funding", funders, 3, f) == 1) {
+        p->l4_share_education = f[0];
+        p->l4_share_social = f[1];
+        p->l4_share_health = f[2];
+    }
+}
+
+static void load_reviews(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "reviews");
+    scn_num(L->doc, s, "caseworker_fte", 0, 1e6, &p->review_fte);
+    scn_num(L->doc, s, "reviews_per_fte_year", 0, 1e6, &p->reviews_per_fte_year);
+    dist_from(L, s, "duration", &p->review_duration);
+    scn_num(L->doc, s, "to_special", 0, 1, &p->p_review_ms);
+    scn_num(L->doc, s, "to_mainstream", 0, 1, &p->p_review_sm);
+    scn_num(L->doc, s, "cease_needs_met", 0, 1, &p->p_review_cease);
+
+    const scn_node *c = section(L, root, "ceasing");
+    scn_num(L->doc, c, "moved_away", 0, 10, &p->cease_moved_rate);
+    age_table(L, c, "left_education", 0, 10, p->cease_left_rate);
+    long age;
+    if (scn_int(L->doc, c, "age_limit", 1, SEND_MAX_AGE, &age) == 1)
+        p->cease_age = (int)age;
+}
+
+static void load_initial(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "initial");
+    named_numbers(L, s, "ehcp_by_age", send_ageband_names, BAND_COUNT, 0, 1e7, p->initial_band);
+    named_numbers(L, s, "ehcp_by_placement", send_provision_names, PROV_COUNT, 0, 1e7,
+                  p->initial_prov);
+    scn_num(L->doc, s, "in_assessment", 0, 1e7, &p->initial_in_assessment);
+    scn_shares(L->doc, s, "need", send_need_names, NEED_COUNT, p->need_share_plans);
+    if (!scn_ok(L->doc) || !s)
+        return;
+    double a = 0, b = 0;
+    for (int i = 0; i < BAND_COUNT; i++)
+        a += p->initial_band[i];
+    for (int i = 0; i < PROV_COUNT; i++)
+        b += p->initial_prov[i];
+    if (fabs(a - b) > 0.5)
+        scn_fail(L->doc, scn_get(L->doc, s, "ehcp_by_placement"),
+                 "placements must add up to the plans by age (%g), got %g", a, b);
+}
+
+static void load_finance(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "finance");
+    named_numbers(L, s, "cost", send_provision_names, PROV_COUNT, 0, MONEY_MAX, p->cost);
+    named_numbers(L, s, "inflation", send_provision_names, PROV_COUNT, -0.5, 1, p->inflation);
+    const scn_node *t = section(L, s, "transport");
+    scn_num(L->doc, t, "cost_per_child", 0, MONEY_MAX, &p->transport_cost);
+    scn_num(L->doc, t, "inflation", -0.5, 1, &p->transport_inflation);
+    named_numbers(L, t, "share", send_provision_names, PROV_COUNT, 0, 1, p->transport_share);
+    scn_num(L->doc, s, "assessment_cost", 0, MONEY_MAX, &p->assessment_cost);
+    scn_num(L->doc, s, "tribunal_cost", 0, MONEY_MAX, &p->tribunal_cost);
+    const scn_node *g = section(L, s, "grant");
+    scn_num(L->doc, g, "base", 0, MONEY_MAX, &p->grant_base);
+    scn_num(L->doc, g, "growth", -0.5, 1, &p->grant_growth);
+    scn_num(L->doc, s, "opening_deficit", -MONEY_MAX, MONEY_MAX, &p->opening_deficit);
+}
+
+int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
+                       des_error *err)
+{
+    send_params_init(p);
+    scn_doc *doc = scn_load(path, err);
+    if (!doc)
+        return DES_EINPUT;
+    loader L = {.doc = doc, .p = p};
+    const scn_node *root = scn_root(doc);
+    if (scn_kind_of(root) != SCN_MAP) {
+        scn_fail(doc, root, "expected a mapping of scenario keys");
+    } else {
+        load_top(&L, root);
+        load_areas(&L, root);
+        load_population(&L, root);
+        load_sen(&L, root);
+        load_requests(&L, root);
+        load_levers(&L, root);
+        load_process(&L, root);
+        load_placement(&L, root);
+        load_places(&L, root);
+        load_level4(&L, root);
+        load_reviews(&L, root);
+        load_initial(&L, root);
+        load_finance(&L, root);
+        if (scn_ok(doc))
+            scn_check_unknown(doc);
+    }
+    if (!scn_ok(doc)) {
+        if (err)
+            *err = *scn_error(doc);
+        if (err)
+            err->code = DES_EINPUT;
+        scn_free(doc);
+        send_params_free(p);
+        send_params_init(p);
+        return DES_EINPUT;
+    }
+    des_error perr;
+    if (send_params_check(p, &perr) != DES_OK) {
+        des_error_set(err, DES_EINPUT, "%s: %s", path, perr.msg);
+        scn_free(doc);
+        send_params_free(p);
+        send_params_init(p);
+        return DES_EINPUT;
+    }
+    if (text) {
+        memset(text, 0, sizeof *text);
+        FILE *f = open_memstream(&text->text, &text->len);
+        if (!f || scn_dump(doc, f) != 0) {
+            if (f)
+                fclose(f);
+            free(text->text);
+            text->text = NULL;
+            scn_free(doc);
+            send_params_free(p);
+            return des_error_set(err, DES_ENOMEM, "cannot keep the resolved scenario text");
+        }
+        fclose(f);
+    }
+    scn_free(doc);
+    return DES_OK;
+}
+
+void send_scenario_text_free(send_scenario_text *t)
+{
+    if (t) {
+        free(t->text);
+        t->text = NULL;
+        t->len = 0;
+    }
+}

@@ -1,0 +1,139 @@
+/* scenario_print.c - the resolved parameters in model units, for `sendsim validate`.
+ * Prints only non-default, meaningful values in sections that mirror the scenario format.
+ * O(size of the parameter set). */
+#include "send_scenario.h"
+
+#include <math.h>
+
+static void date_str(des_date d, char buf[11]) { des_date_format(d, buf); }
+
+static void print_dist(FILE *o, const char *label, const des_dist *d)
+{
+    static const char *const kind[] = {"constant", "exponential", "gamma", "lognormal",
+                                       "weibull", "triangular", "uniform", "empirical",
+                                       "discrete", "poisson", "binomial"};
+    fprintf(o, "  %-28s %s, mean %.4g days, sd %.4g days\n", label, kind[d->kind],
+            des_dist_mean(d), sqrt(des_dist_var(d)));
+}
+
+static void print_steps(FILE *o, const char *label, const send_steps *s)
+{
+    fprintf(o, "  %-28s", label);
+    for (int i = 0; i < s->n; i++) {
+        char b[11];
+        if (s->from[i] <= 0 && i == 0)
+            fprintf(o, " %g", s->value[i]);
+        else {
+            date_str(s->from[i], b);
+            fprintf(o, "%s from %s: %g", i ? "," : "", b, s->value[i]);
+        }
+    }
+    fputc('\n', o);
+}
+
+static void print_shares(FILE *o, const char *label, const double *v, const char *const *names,
+                         int n)
+{
+    fprintf(o, "  %-28s", label);
+    int first = 1;
+    for (int i = 0; i < n; i++)
+        if (v[i] != 0) {
+            fprintf(o, "%s %s %.4g", first ? "" : ",", names[i], v[i]);
+            first = 0;
+        }
+    fputc('\n', o);
+}
+
+void send_scenario_print(const send_params *p, FILE *o)
+{
+    char a[11], b[11];
+    date_str(p->start, a);
+    date_str(p->end, b);
+    fprintf(o, "scenario %s: %s to %s\n", p->name, a, b);
+    fprintf(o, "areas:");
+    for (int i = 0; i < p->n_areas; i++)
+        fprintf(o, " %s (%.3g)", p->areas[i].name, p->areas[i].share);
+    double pop = 0;
+    for (int i = 0; i < SEND_AGES; i++)
+        pop += p->population[i];
+    fprintf(o, "\npopulation:\n  %-28s %.0f\n", "children aged 0-25", pop);
+    print_steps(o, "growth per year", &p->population_growth);
+    fprintf(o, "sen_support:\n  %-28s %.0f\n  %-28s %.4g per child-year\n  %-28s %d\n",
+            "initial", p->sen_initial, "exit rate", p->sen_exit_rate, "leave age", p->sen_leave_age);
+    print_steps(o, "entry trend", &p->sen_entry_trend);
+    print_shares(o, "need", p->need_share_sen, send_need_names, NEED_COUNT);
+    fprintf(o, "requests:\n");
+    print_steps(o, "trend", &p->request_trend);
+    print_shares(o, "direct per year", p->direct_requests, send_ageband_names, BAND_COUNT);
+    for (int i = 0; i < p->n_shocks; i++) {
+        date_str(p->shocks[i].from, a);
+        date_str(p->shocks[i].to, b);
+        fprintf(o, "  %-28s x%.3g from %s to %s\n", "shock", p->shocks[i].multiplier, a, b);
+    }
+    if (p->ei_active) {
+        date_str(p->ei_from, a);
+        fprintf(o, "  %-28s -%.0f%% from %s at %.0f GBP per child-year\n", "early intervention",
+                100 * p->ei_effect, a, p->ei_cost_per_child);
+    }
+    fprintf(o, "d1_panel:\n  %-28s every %.3g days from day %.3g, %d cases per sitting\n",
+            "sittings", p->d1_period, p->d1_first, p->d1_capacity);
+    print_dist(o, "preparation", &p->d1_prep);
+    print_steps(o, "refusal share", &p->d1_refusal);
+    fprintf(o, "  %-28s mediation %.3g, appeal %.3g, parents win %.3g\n", "after refusal",
+            p->p_mediation, p->p_appeal, p->p_parent_win);
+    print_dist(o, "mediation time", &p->mediation_time);
+    print_dist(o, "tribunal time", &p->tribunal_time);
+    double mean_w = des_dist_mean(&p->ep_duration) / 7.0;
+    double slots = p->ep_fte * p->ep_hours_per_fte_week * mean_w / p->ep_hours_per_assessment;
+    fprintf(o, "assessment:\n  %-28s %.4g FTE x %.4g h/week, %.4g h per assessment -> %.0f "
+               "concurrent assessments, %.0f a year\n",
+            "educational psychologists", p->ep_fte, p->ep_hours_per_fte_week,
+            p->ep_hours_per_assessment, floor(slots + 0.5),
+            mean_w > 0 ? floor(slots + 0.5) / mean_w * 52.18 : INFINITY);
+    print_steps(o, "EP FTE by date", &p->ep_fte_steps);
+    print_dist(o, "EP advice", &p->ep_duration);
+    fprintf(o, "  %-28s %.0f\n", "health advice slots", p->health_slots);
+    print_dist(o, "health advice", &p->health_duration);
+    fprintf(o, "  %-28s %.3g of assessments, %.0f slots\n", "social care advice",
+            p->p_social_advice, p->social_slots);
+    print_dist(o, "social care advice", &p->social_duration);
+    fprintf(o, "d2_panel:\n  %-28s every %.3g days from day %.3g, %d cases per sitting, "
+               "issue %.3g\n",
+            "sittings", p->d2_period, p->d2_first, p->d2_capacity, p->p_issue);
+    print_dist(o, "draft", &p->draft_time);
+    print_dist(o, "consultation", &p->consult_time);
+    fprintf(o, "placement:\n");
+    for (int ph = 0; ph < PHASE_COUNT; ph++)
+        print_shares(o, send_phase_names[ph], p->choice[ph], send_provision_names, PROV_COUNT);
+    fprintf(o, "  %-28s %.4g days, then %s\n", "maximum wait for a place", p->max_wait_days,
+            send_provision_names[p->overflow_provision]);
+    fprintf(o, "places:\n");
+    for (int i = 0; i < p->n_pools; i++) {
+        const send_pool_spec *s = &p->pools[i];
+        fprintf(o, "  %-28s %d places (area %s, need %s)\n", send_provision_names[s->provision],
+                s->places, s->area < 0 ? "any" : p->areas[s->area].name,
+                s->need < 0 ? "any" : send_need_names[s->need]);
+    }
+    for (int i = 0; i < p->n_builds; i++) {
+        const send_build *s = &p->builds[i];
+        date_str(s->opens, a);
+        fprintf(o, "  %-28s %+d places from %s%s\n", send_provision_names[s->provision], s->count,
+                a, s->has_delay ? " plus a random delay" : "");
+        if (s->has_delay)
+            print_dist(o, "  build delay", &s->delay);
+    }
+    fprintf(o, "reviews:\n  %-28s %.4g FTE x %.4g reviews a year\n", "caseworkers", p->review_fte,
+            p->reviews_per_fte_year);
+    print_dist(o, "review", &p->review_duration);
+    fprintf(o, "ceasing:\n  %-28s %.4g per plan-year; age limit %d\n", "moved away",
+            p->cease_moved_rate, p->cease_age);
+    fprintf(o, "initial:\n");
+    print_shares(o, "plans by age", p->initial_band, send_ageband_names, BAND_COUNT);
+    print_shares(o, "plans by placement", p->initial_prov, send_provision_names, PROV_COUNT);
+    fprintf(o, "finance:\n");
+    print_shares(o, "annual cost (GBP)", p->cost, send_provision_names, PROV_COUNT);
+    print_shares(o, "inflation", p->inflation, send_provision_names, PROV_COUNT);
+    fprintf(o, "  %-28s %.0f GBP per child-year\n", "transport", p->transport_cost);
+    fprintf(o, "  %-28s %.0f GBP, growing %.3g a year; opening deficit %.0f GBP\n", "grant",
+            p->grant_base, p->grant_growth, p->opening_deficit);
+}

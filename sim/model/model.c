@@ -1,0 +1,1506 @@
+/* model.c - one replication of the SEND system: every child at levels 2-4 as an individual.
+ *
+ * Flow: SEN Support entries (Poisson, by population and age) -> requests for an EHC needs
+ * assessment (a Poisson clock whose rate is the sum of the SEN Support children's hazards,
+ * plus direct requests) -> D1 panel (periodic batch server) -> refusal (mediation, tribunal)
+ * or assessment (EP, health and social care advice in parallel, each a capacity-limited
+ * resource) -> D2 panel -> draft, consultation, final plan (20-week clock) -> placement against
+ * capacity pools (waiting, overflow to independent) or the level-4 joint panel -> annual
+ * reviews by caseworkers (finite capacity) -> phase transfers each 1 September -> ceasing.
+ *
+ * Invariants (checked by tests): plans_open + plans_new - plans_ceased == plans_close and the
+ * same for SEN Support; a place pool never admits above its capacity; panel decisions happen
+ * only at sittings; occupancy counters equal the number of children in each provision.
+ *
+ * Money is accrued without per-child bookkeeping: spend in a month is the time integral of each
+ * provision's occupancy (des_timeavg) times its daily cost, so it is exact in child-days.
+ *
+ * Complexity: O(log n) per event (calendar), O(1) per child state change; the request clock is
+ * redrawn after every change of its rate (exact for a state-dependent Poisson rate, by
+ * memorylessness). Each 1 September touches every live child once. The event loop allocates
+ * only when a pool, queue or class list must double.
+ */
+#include "send_model.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "des_calendar.h"
+#include "des_pool.h"
+#include "des_resource.h"
+#include "des_rng.h"
+#include "des_stats.h"
+
+#define YEAR_DAYS 365.25
+#define NCLASS (SEND_AGES * NEED_COUNT)
+
+enum { ST_SEN = 1, ST_PROCESS, ST_PLAN };
+enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DRAFT, STG_CONSULT,
+       STG_L4 };
+enum { SLOT_STAGE, SLOT_EXIT, SLOT_REVIEW, SLOT_WAIT, SLOTS };
+enum { OWN_SEN_ARRIVAL, OWN_REQUEST, OWN_DIRECT, OWN_CHILD_BASE = 8 };
+
+enum {
+    EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_EP_CAP,
+    EV_SEN_ARRIVAL, EV_REQUEST, EV_DIRECT, EV_SEN_EXIT,
+    EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
+    EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
+    EV_DRAFT_DONE, EV_FINAL, EV_REVIEW_DUE, EV_REVIEW_DONE, EV_CEASE, EV_WAIT_LIMIT
+};
+
+/* Priorities at equal times: the month snapshot sees the state at 00:00; then calendar
+ * changes (September, rates, capacity); then ordinary events. */
+enum { PRIO_SNAPSHOT = 0, PRIO_CALENDAR = 1, PRIO_CAPACITY = 2, PRIO_EVENT = 5 };
+
+enum {
+    S_INIT, S_SEN, S_SEN_EXIT, S_REQUEST, S_D1, S_TRIBUNAL, S_ADVICE, S_D2, S_PLACE, S_REVIEW,
+    S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT
+};
+
+typedef struct child {
+    uint8_t age, area, need, state;
+    uint8_t stage, prov, want, advice_left;
+    uint8_t in_review; /* 0 none, 1 queued, 2 in service */
+    uint8_t counted;   /* contributes to occupancy of prov */
+    int16_t pool;      /* pool holding the child's place, or -1 */
+    int16_t want_pool; /* pool the child waits for, or -1 */
+    uint16_t cls;      /* SEN Support class while at SEN Support */
+    uint32_t cls_pos;
+    double t_request, t_wait, next_review;
+} child;
+
+typedef struct idlist {
+    uint32_t *v;
+    size_t n, cap;
+} idlist;
+
+struct send_model {
+    const send_params *p;
+    des_calendar *cal;
+    des_pool *kids;
+    des_streams rs;
+    int have_streams;
+    gsl_rng *r[SEND_STREAMS];
+
+    idlist cls[NCLASS];
+    double cls_w[NCLASS];
+    double W; /* sum over classes of members x weight */
+
+    des_panel d1, d2, l4;
+    des_resource ep, health, social, review;
+    des_resource pool[SEND_MAX_POOLS];
+    int8_t pool_of[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
+    int prov_has_pool[PROV_COUNT];
+
+    int64_t n_plan, n_sen, n_process, n_band[BAND_COUNT], occ[PROV_COUNT], waiting[PROV_COUNT];
+    des_timeavg occ_ta[PROV_COUNT], ei_ta;
+    double occ_mark[PROV_COUNT], ei_mark, last_snapshot;
+    int month_k;
+
+    double sen_age_w[SEND_AGES];
+    double sen_rate, req_mult, direct_rate;
+
+    int init_cells[BAND_COUNT][PROV_COUNT];
+    double t_end;
+    send_output *out;
+    double *cy_weeks, *cy_within, *cy_wait_sum, *cy_wait_n;
+    uint32_t *scratch;
+    size_t scratch_cap;
+
+    send_trace_fn trace;
+    void *trace_ctx;
+    send_model_diag diag;
+    des_tally ep_wait_all;
+};
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static inline double now(const send_model *m) { return des_cal_now(m->cal); }
+static inline des_date day_of(const send_model *m, double t)
+{
+    return m->p->start + (des_date)floor(t);
+}
+static inline double t_of(const send_model *m, des_date d) { return (double)(d - m->p->start); }
+static inline child *kid(send_model *m, uint32_t h) { return des_pool_get(m->kids, h); }
+static inline uint32_t owner(uint32_t h, int slot) { return OWN_CHILD_BASE + h * SLOTS + slot; }
+
+static inline void tr(send_model *m, uint32_t h, send_trace_kind k, int a, int b)
+{
+    if (m->trace)
+        m->trace(m->trace_ctx, now(m), h, k, a, b);
+}
+
+static inline double unif(send_model *m, int s) { return gsl_rng_uniform(m->r[s]); }
+
+/* Index drawn with probability proportional to w[i] (non-negative); -1 if all are zero. */
+static int pick(const double *w, int n, double u)
+{
+    double tot = 0;
+    for (int i = 0; i < n; i++)
+        tot += w[i];
+    if (!(tot > 0))
+        return -1;
+    double x = u * tot, acc = 0;
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+        if (w[i] <= 0)
+            continue;
+        acc += w[i];
+        last = i;
+        if (x < acc)
+            return i;
+    }
+    return last;
+}
+
+static void sched(send_model *m, double t, unsigned prio, int type, uint32_t own, uint32_t arg)
+{
+    int rc = des_cal_schedule(m->cal, t, prio, (uint32_t)type, own, arg);
+    (void)rc;
+    assert(rc == DES_OK);
+}
+
+static void sched_child(send_model *m, uint32_t h, int slot, double dt, int type)
+{
+    sched(m, now(m) + (dt > 0 ? dt : 0), PRIO_EVENT, type, owner(h, slot), h);
+}
+
+static void cancel_slot(send_model *m, uint32_t h, int slot)
+{
+    int rc = des_cal_cancel_owner(m->cal, owner(h, slot));
+    (void)rc;
+    assert(rc == DES_OK);
+}
+
+static int year_index(const send_model *m, double t)
+{
+    int y, mo, d;
+    des_date_to_ymd(day_of(m, t), &y, &mo, &d);
+    int i = y - m->out->first_year;
+    return i >= 0 && i < m->out->n_years ? i : -1;
+}
+
+static void cy_add(send_model *m, int metric, double v)
+{
+    int i = year_index(m, now(m));
+    if (i >= 0)
+        send_output_row(m->out, metric)[i] += v;
+}
+
+static void fy_add(send_model *m, int metric, double v)
+{
+    int i = des_date_fy(day_of(m, now(m))) - m->out->first_fy;
+    if (i >= 0 && i < m->out->n_fys)
+        send_output_row(m->out, metric)[i] += v;
+}
+
+static int valid_age(int prov, int age)
+{
+    switch (prov) {
+    case PROV_EARLY_YEARS: return age <= 4;
+    case PROV_MAINSTREAM:
+    case PROV_RESOURCED:
+    case PROV_SPECIAL:
+    case PROV_AP: return age >= 2 && age <= 18;
+    case PROV_FE_COLLEGE:
+    case PROV_SPECIALIST_POST16: return age >= 16;
+    case PROV_INDEPENDENT:
+    case PROV_RESIDENTIAL: return age >= 4;
+    default: return 1;
+    }
+}
+
+/* ---- SEN Support classes (for the request clock) ----------------------------------------- */
+
+static int list_push(idlist *l, uint32_t v)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        uint32_t *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            return DES_ENOMEM;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = v;
+    return DES_OK;
+}
+
+static void class_add(send_model *m, uint32_t h, child *c)
+{
+    int k = c->age * NEED_COUNT + c->need;
+    c->cls = (uint16_t)k;
+    c->cls_pos = (uint32_t)m->cls[k].n;
+    int rc = list_push(&m->cls[k], h);
+    (void)rc;
+    assert(rc == DES_OK); /* growth failure is out of memory: fatal for a simulation */
+    m->W += m->cls_w[k];
+}
+
+static void class_remove(send_model *m, child *c)
+{
+    idlist *l = &m->cls[c->cls];
+    uint32_t last = l->v[--l->n];
+    if (c->cls_pos < l->n) {
+        l->v[c->cls_pos] = last;
+        kid(m, last)->cls_pos = c->cls_pos;
+    }
+    m->W -= m->cls_w[c->cls];
+    if (m->W < 1e-12)
+        m->W = 0;
+}
+
+/* ---- rates and clocks --------------------------------------------------------------------- */
+
+static double shock_mult(const send_model *m, des_date d)
+{
+    double x = 1;
+    for (int i = 0; i < m->p->n_shocks; i++)
+        if (d >= m->p->shocks[i].from && d < m->p->shocks[i].to)
+            x *= m->p->shocks[i].multiplier;
+    return x;
+}
+
+static int ei_active(const send_model *m, des_date d)
+{
+    return m->p->ei_active && d >= m->p->ei_from;
+}
+
+static void recompute_rates(send_model *m)
+{
+    const send_params *p = m->p;
+    des_date d = day_of(m, now(m));
+    double years = now(m) / YEAR_DAYS;
+    double growth = pow(1.0 + send_steps_at(&p->population_growth, d), years);
+    double trend = send_steps_at(&p->sen_entry_trend, d);
+    double tot = 0;
+    for (int a = 0; a < SEND_AGES; a++) {
+        m->sen_age_w[a] = p->population[a] * growth * p->sen_entry_per_1000[a] / 1000.0;
+        tot += m->sen_age_w[a];
+    }
+    m->sen_rate = tot * trend / YEAR_DAYS;
+    double rt = send_steps_at(&p->request_trend, d) * shock_mult(m, d);
+    m->req_mult = rt * (ei_active(m, d) ? 1.0 - p->ei_effect : 1.0) / YEAR_DAYS;
+    double direct = 0;
+    for (int b = 0; b < BAND_COUNT; b++)
+        direct += p->direct_requests[b];
+    m->direct_rate = direct * rt / YEAR_DAYS;
+}
+
+static void redraw_clock(send_model *m, uint32_t own, int type, double rate, int stream)
+{
+    int rc = des_cal_cancel_owner(m->cal, own);
+    (void)rc;
+    assert(rc == DES_OK);
+    if (rate > 0)
+        sched(m, now(m) + des_exponential(m->r[stream], 1.0 / rate), PRIO_EVENT, type, own, 0);
+}
+
+static void redraw_request_clock(send_model *m)
+{
+    redraw_clock(m, OWN_REQUEST, EV_REQUEST, m->W * m->req_mult, S_REQUEST);
+}
+
+static void sen_count(send_model *m, int delta);
+
+static void redraw_all_clocks(send_model *m)
+{
+    recompute_rates(m);
+    sen_count(m, 0); /* early intervention may have started */
+    redraw_clock(m, OWN_SEN_ARRIVAL, EV_SEN_ARRIVAL, m->sen_rate, S_SEN);
+    redraw_request_clock(m);
+    redraw_clock(m, OWN_DIRECT, EV_DIRECT, m->direct_rate, S_DIRECT);
+}
+
+/* ---- occupancy ---------------------------------------------------------------------------- */
+
+static void set_prov(send_model *m, child *c, int prov)
+{
+    double t = now(m);
+    if (c->counted) {
+        m->occ[c->prov]--;
+        des_timeavg_add(&m->occ_ta[c->prov], t, -1);
+    }
+    c->prov = (uint8_t)prov;
+    c->counted = prov < PROV_COUNT;
+    if (c->counted) {
+        m->occ[prov]++;
+        des_timeavg_add(&m->occ_ta[prov], t, +1);
+    }
+}
+
+static void sen_count(send_model *m, int delta)
+{
+    m->n_sen += delta;
+    des_timeavg_set(&m->ei_ta, now(m), ei_active(m, day_of(m, now(m))) ? (double)m->n_sen : 0);
+}
+
+/* ---- children entering and leaving -------------------------------------------------------- */
+
+static uint32_t new_child(send_model *m, int age, int stream)
+{
+    uint32_t h = des_pool_alloc(m->kids);
+    assert(h != DES_NONE);
+    child *c = kid(m, h);
+    const send_params *p = m->p;
+    double aw[SEND_MAX_AREAS];
+    for (int a = 0; a < p->n_areas; a++)
+        aw[a] = p->areas[a].share;
+    int area = pick(aw, p->n_areas, unif(m, stream));
+    c->age = (uint8_t)age;
+    c->area = (uint8_t)(area < 0 ? 0 : area);
+    c->pool = -1;
+    c->want_pool = -1;
+    c->prov = PROV_COUNT;
+    return h;
+}
+
+static void start_sen(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    c->state = ST_SEN;
+    c->stage = STG_NONE;
+    class_add(m, h, c);
+    sen_count(m, +1);
+    if (m->p->sen_exit_rate > 0)
+        sched_child(m, h, SLOT_EXIT, des_exponential(m->r[S_SEN_EXIT], YEAR_DAYS / m->p->sen_exit_rate),
+                    EV_SEN_EXIT);
+}
+
+static void free_child(send_model *m, uint32_t h)
+{
+    for (int s = 0; s < SLOTS; s++)
+        cancel_slot(m, h, s);
+    des_pool_free(m->kids, h);
+}
+
+static void leave_sen(send_model *m, uint32_t h, int aged_out)
+{
+    child *c = kid(m, h);
+    class_remove(m, c);
+    sen_count(m, -1);
+    m->out->sen_out++;
+    tr(m, h, TR_SEN_EXIT, aged_out, 0);
+    free_child(m, h);
+}
+
+static void return_to_sen(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    m->n_process--;
+    if (c->age >= 4 && c->age < m->p->sen_leave_age) {
+        m->out->sen_in++;
+        start_sen(m, h);
+        redraw_request_clock(m);
+    } else {
+        free_child(m, h);
+    }
+}
+
+/* ---- places ------------------------------------------------------------------------------- */
+
+static void admit_waiter(send_model *m, uint32_t h);
+
+static void release_place(send_model *m, uint32_t h, child *c)
+{
+    if (c->pool >= 0) {
+        uint32_t next;
+        int pi = c->pool;
+        c->pool = -1;
+        if (des_res_release(&m->pool[pi], now(m), &next))
+            admit_waiter(m, next);
+    }
+    if (c->want_pool >= 0) {
+        des_res_withdraw(&m->pool[c->want_pool], now(m), h);
+        m->waiting[c->want]--;
+        c->want_pool = -1;
+        cancel_slot(m, h, SLOT_WAIT);
+    }
+}
+
+/* Called right after an admission: the pool must not be above its capacity. */
+static void check_capacity(send_model *m, int pi)
+{
+    if (m->pool[pi].busy > m->pool[pi].capacity)
+        m->diag.capacity_violations++;
+}
+
+static double indep_factor(const send_model *m)
+{
+    const send_params *p = m->p;
+    des_date d = day_of(m, now(m));
+    if (p->indep_reduction <= 0 || d < p->indep_reduction_from)
+        return 1.0;
+    double years = (d - p->indep_reduction_from) / YEAR_DAYS;
+    return pow(1.0 - p->indep_reduction, floor(years) + 1.0);
+}
+
+static void place(send_model *m, uint32_t h, int prov)
+{
+    child *c = kid(m, h);
+    int pi = m->pool_of[prov][c->area][c->need];
+    if (pi < 0) {
+        set_prov(m, c, prov);
+        tr(m, h, TR_PLACED, prov, 0);
+        return;
+    }
+    int rc = des_res_request(&m->pool[pi], now(m), h, 0);
+    assert(rc >= 0);
+    if (rc == 1) {
+        check_capacity(m, pi);
+        c->pool = (int16_t)pi;
+        set_prov(m, c, prov);
+        tr(m, h, TR_PLACED, prov, 0);
+        return;
+    }
+    c->want = (uint8_t)prov;
+    c->want_pool = (int16_t)pi;
+    c->t_wait = now(m);
+    m->waiting[prov]++;
+    set_prov(m, c, PROV_AWAITING);
+    cy_add(m, C_WAITED_FOR_PLACE, 1);
+    tr(m, h, TR_WAITING, prov, 0);
+    if (m->p->max_wait_days > 0 && prov != m->p->overflow_provision)
+        sched_child(m, h, SLOT_WAIT, m->p->max_wait_days, EV_WAIT_LIMIT);
+}
+
+static void admit_waiter(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    int prov = c->want;
+    cancel_slot(m, h, SLOT_WAIT);
+    m->waiting[prov]--;
+    c->pool = c->want_pool;
+    c->want_pool = -1;
+    check_capacity(m, c->pool);
+    double waited = now(m) - c->t_wait;
+    int yi = year_index(m, now(m));
+    if (yi >= 0) {
+        m->cy_wait_sum[yi] += waited / 7.0;
+        m->cy_wait_n[yi] += 1;
+    }
+    set_prov(m, c, prov);
+    tr(m, h, TR_PLACED, prov, (int)waited);
+}
+
+static void wait_limit(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    if (c->state != ST_PLAN || c->want_pool < 0)
+        return;
+    if (m->p->overflow_provision == PROV_INDEPENDENT && unif(m, S_PLACE) >= indep_factor(m))
+        return; /* reduction target: keep waiting for a local place */
+    int wanted = c->want;
+    des_res_withdraw(&m->pool[c->want_pool], now(m), h);
+    m->waiting[wanted]--;
+    c->want_pool = -1;
+    cy_add(m, C_OVERFLOW_INDEP, 1);
+    place(m, h, m->p->overflow_provision);
+    tr(m, h, TR_OVERFLOW, wanted, m->p->overflow_provision);
+}
+
+/* Choose a provision for a new plan or a redirected placement. */
+static int choose_provision(send_model *m, const child *c, int stream)
+{
+    const send_params *p = m->p;
+    int ph = send_phase_of_age(c->age);
+    double w[PROV_COUNT];
+    for (int q = 0; q < PROV_COUNT; q++)
+        w[q] = p->choice[ph][q] * p->need_mult[c->need][q];
+    w[PROV_INDEPENDENT] *= indep_factor(m);
+    w[PROV_AWAITING] = 0;
+    int q = pick(w, PROV_COUNT, unif(m, stream));
+    return q < 0 ? PROV_MAINSTREAM : q;
+}
+
+/* ---- plans -------------------------------------------------------------------------------- */
+
+static double review_interval(const child *c) { return c->age < 5 ? YEAR_DAYS / 2 : YEAR_DAYS; }
+
+static void schedule_cease(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    cancel_slot(m, h, SLOT_EXIT);
+    double rate = m->p->cease_moved_rate + m->p->cease_left_rate[c->age];
+    if (rate > 0)
+        sched_child(m, h, SLOT_EXIT, des_exponential(m->r[S_CEASE], YEAR_DAYS / rate), EV_CEASE);
+}
+
+static void start_review(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    c->in_review = 2;
+    sched_child(m, h, SLOT_REVIEW, des_dist_sample(&m->p->review_duration, m->r[S_REVIEW]),
+                EV_REVIEW_DONE);
+}
+
+static void cease_plan(send_model *m, uint32_t h, int reason)
+{
+    child *c = kid(m, h);
+    static const int reason_metric[4] = {C_CEASED_MOVED, C_CEASED_LEFT, C_CEASED_NEEDS_MET,
+                                         C_CEASED_AGE};
+    release_place(m, h, c);
+    if (c->stage == STG_L4) {
+        des_queue_remove(&m->l4.q, h);
+        des_timeavg_set(&m->l4.qlen, now(m), (double)des_queue_len(&m->l4.q));
+        m->waiting[PROV_RESIDENTIAL]--;
+    }
+    if (c->in_review == 1) {
+        des_res_withdraw(&m->review, now(m), h);
+    } else if (c->in_review == 2) {
+        uint32_t next;
+        if (des_res_release(&m->review, now(m), &next))
+            start_review(m, next);
+    }
+    set_prov(m, c, PROV_COUNT);
+    m->n_plan--;
+    m->n_band[send_ageband_of_age(c->age)]--;
+    m->out->plans_ceased++;
+    cy_add(m, C_CEASED, 1);
+    cy_add(m, reason_metric[reason], 1);
+    tr(m, h, TR_CEASE, reason, 0);
+    free_child(m, h);
+}
+
+static void decide_placement(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    int q = choose_provision(m, c, S_PLACE);
+    if ((q == PROV_SPECIAL || q == PROV_INDEPENDENT) && m->p->p_level4[c->need] > 0 &&
+        unif(m, S_L4) < m->p->p_level4[c->need]) {
+        c->stage = STG_L4;
+        c->want = (uint8_t)q;
+        m->waiting[PROV_RESIDENTIAL]++;
+        set_prov(m, c, PROV_AWAITING);
+        des_panel_submit(&m->l4, now(m), h, 0);
+        return;
+    }
+    place(m, h, q);
+}
+
+static void final_plan(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    double days = now(m) - c->t_request;
+    double weeks = days / 7.0;
+    int yi = year_index(m, now(m));
+    cy_add(m, C_NEW_PLANS, 1);
+    if (yi >= 0) {
+        m->cy_weeks[yi] += weeks;
+        m->cy_within[yi] += days <= 140.0 + 1e-9;
+    }
+    m->diag.weeks_to_issue_sum += weeks;
+    m->diag.plans_issued++;
+    tr(m, h, TR_FINAL_PLAN, (int)floor(days), 0);
+    m->n_process--;
+    c->state = ST_PLAN;
+    c->stage = STG_NONE;
+    m->n_plan++;
+    m->n_band[send_ageband_of_age(c->age)]++;
+    m->out->plans_new++;
+    c->next_review = now(m) + review_interval(c);
+    sched(m, c->next_review, PRIO_EVENT, EV_REVIEW_DUE, owner(h, SLOT_REVIEW), h);
+    schedule_cease(m, h);
+    decide_placement(m, h);
+}
+
+/* ---- assessment --------------------------------------------------------------------------- */
+
+static void advice_request(send_model *m, uint32_t h, des_resource *r, const des_dist *dur,
+                           int done_ev)
+{
+    int rc = des_res_request(r, now(m), h, 0);
+    assert(rc >= 0);
+    if (rc == 1)
+        sched_child(m, h, SLOT_STAGE, des_dist_sample(dur, m->r[S_ADVICE]), done_ev);
+}
+
+static void start_assessment(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    const send_params *p = m->p;
+    c->stage = STG_ADVICE;
+    int social = p->p_social_advice > 0 && unif(m, S_ADVICE) < p->p_social_advice;
+    c->advice_left = (uint8_t)(2 + social);
+    advice_request(m, h, &m->ep, &p->ep_duration, EV_EP_DONE);
+    advice_request(m, h, &m->health, &p->health_duration, EV_HEALTH_DONE);
+    if (social)
+        advice_request(m, h, &m->social, &p->social_duration, EV_SOCIAL_DONE);
+}
+
+static void advice_done(send_model *m, uint32_t h, des_resource *r, const des_dist *dur,
+                        int done_ev, int which)
+{
+    uint32_t next;
+    if (des_res_release(r, now(m), &next))
+        sched_child(m, next, SLOT_STAGE, des_dist_sample(dur, m->r[S_ADVICE]), done_ev);
+    child *c = kid(m, h);
+    tr(m, h, TR_ADVICE_DONE, which, 0);
+    if (--c->advice_left == 0) {
+        c->stage = STG_D2;
+        if (m->p->d2_period <= 0) {
+            des_panel_submit(&m->d2, now(m), h, 0);
+            sched(m, now(m), PRIO_EVENT, EV_D2_SIT, DES_NO_OWNER, 1);
+        } else {
+            des_panel_submit(&m->d2, now(m), h, 0);
+        }
+    }
+}
+
+static void maybe_appeal(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    if (m->p->p_appeal > 0 && unif(m, S_TRIBUNAL) < m->p->p_appeal) {
+        c->stage = STG_TRIBUNAL;
+        cy_add(m, C_APPEALS, 1);
+        fy_add(m, F_SPEND_ASSESS, m->p->tribunal_cost);
+        sched_child(m, h, SLOT_STAGE, des_dist_sample(&m->p->tribunal_time, m->r[S_TRIBUNAL]),
+                    EV_TRIBUNAL_END);
+        return;
+    }
+    return_to_sen(m, h);
+}
+
+static void d1_decide(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    double refuse = send_steps_at(&m->p->d1_refusal, day_of(m, now(m)));
+    if (unif(m, S_D1) < refuse) {
+        cy_add(m, C_REFUSED, 1);
+        tr(m, h, TR_D1_DECISION, 0, 0);
+        if (m->p->p_mediation > 0 && unif(m, S_TRIBUNAL) < m->p->p_mediation) {
+            c->stage = STG_MEDIATION;
+            cy_add(m, C_MEDIATIONS, 1);
+            sched_child(m, h, SLOT_STAGE,
+                        des_dist_sample(&m->p->mediation_time, m->r[S_TRIBUNAL]),
+                        EV_MEDIATION_END);
+        } else {
+            maybe_appeal(m, h);
+        }
+        return;
+    }
+    tr(m, h, TR_D1_DECISION, 1, 0);
+    start_assessment(m, h);
+}
+
+static void d1_ready(send_model *m, uint32_t h)
+{
+    if (m->p->d1_period <= 0)
+        d1_decide(m, h);
+    else
+        des_panel_submit(&m->d1, now(m), h, 0);
+}
+
+static void submit_request(send_model *m, uint32_t h, int direct)
+{
+    child *c = kid(m, h);
+    c->state = ST_PROCESS;
+    c->stage = STG_D1;
+    c->t_request = now(m);
+    m->n_process++;
+    cy_add(m, C_REQUESTS, 1);
+    tr(m, h, TR_REQUEST, direct, 0);
+    double prep = des_dist_sample(&m->p->d1_prep, m->r[S_D1]);
+    if (prep > 0)
+        sched_child(m, h, SLOT_STAGE, prep, EV_D1_READY);
+    else
+        d1_ready(m, h);
+}
+
+static void ensure_scratch(send_model *m, size_t n)
+{
+    if (n <= m->scratch_cap)
+        return;
+    size_t cap = m->scratch_cap ? m->scratch_cap : 256;
+    while (cap < n)
+        cap *= 2;
+    uint32_t *s = realloc(m->scratch, cap * sizeof *s);
+    assert(s);
+    m->scratch = s;
+    m->scratch_cap = cap;
+}
+
+static size_t sit(send_model *m, des_panel *pn)
+{
+    size_t want = des_queue_len(&pn->q);
+    ensure_scratch(m, want ? want : 1);
+    return des_panel_sit(pn, now(m), m->scratch, m->scratch_cap);
+}
+
+static int at_sitting(const des_panel *pn, double t)
+{
+    if (pn->period <= 0)
+        return 1;
+    double k = (t - pn->first) / pn->period;
+    return fabs(k - floor(k + 0.5)) < 1e-9;
+}
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+static void ev_d1_sit(send_model *m)
+{
+    if (!at_sitting(&m->d1, now(m)))
+        m->diag.d1_decisions_off_sitting++;
+    size_t n = sit(m, &m->d1);
+    for (size_t i = 0; i < n; i++)
+        d1_decide(m, m->scratch[i]);
+    if (m->p->d1_period > 0)
+        sched(m, des_panel_next_sitting(&m->d1, now(m), 0), PRIO_EVENT, EV_D1_SIT, DES_NO_OWNER,
+              0);
+}
+
+static void ev_d2_sit(send_model *m, int immediate)
+{
+    size_t n = sit(m, &m->d2);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = m->scratch[i];
+        child *c = kid(m, h);
+        cy_add(m, C_ASSESSMENTS, 1);
+        fy_add(m, F_SPEND_ASSESS, m->p->assessment_cost);
+        int issue = unif(m, S_D2) < m->p->p_issue;
+        tr(m, h, TR_D2_DECISION, issue, 0);
+        if (issue) {
+            c->stage = STG_DRAFT;
+            sched_child(m, h, SLOT_STAGE, des_dist_sample(&m->p->draft_time, m->r[S_D2]),
+                        EV_DRAFT_DONE);
+        } else {
+            return_to_sen(m, h);
+        }
+    }
+    if (!immediate && m->p->d2_period > 0)
+        sched(m, des_panel_next_sitting(&m->d2, now(m), 0), PRIO_EVENT, EV_D2_SIT, DES_NO_OWNER,
+              0);
+}
+
+static void ev_l4_sit(send_model *m)
+{
+    size_t n = sit(m, &m->l4);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = m->scratch[i];
+        child *c = kid(m, h);
+        c->stage = STG_NONE;
+        m->waiting[PROV_RESIDENTIAL]--;
+        int ok = unif(m, S_L4) < m->p->p_l4_approve;
+        tr(m, h, TR_LEVEL4, ok, 0);
+        place(m, h, ok ? PROV_RESIDENTIAL : c->want);
+    }
+    if (m->p->l4_period > 0)
+        sched(m, des_panel_next_sitting(&m->l4, now(m), 0), PRIO_EVENT, EV_L4_SIT, DES_NO_OWNER,
+              0);
+}
+
+static void ev_request(send_model *m)
+{
+    if (m->W <= 0)
+        return;
+    double x = unif(m, S_REQUEST) * m->W, acc = 0;
+    int k = -1;
+    for (int i = 0; i < NCLASS; i++) {
+        if (!m->cls[i].n)
+            continue;
+        k = i;
+        acc += (double)m->cls[i].n * m->cls_w[i];
+        if (x < acc)
+            break;
+    }
+    if (k >= 0 && m->cls[k].n) {
+        idlist *l = &m->cls[k];
+        uint32_t h = l->v[gsl_rng_uniform_int(m->r[S_REQUEST], l->n)];
+        child *c = kid(m, h);
+        class_remove(m, c);
+        sen_count(m, -1);
+        m->out->sen_out++;
+        cancel_slot(m, h, SLOT_EXIT);
+        submit_request(m, h, 0);
+    }
+    redraw_request_clock(m);
+}
+
+static void ev_direct(send_model *m)
+{
+    const send_params *p = m->p;
+    int b = pick(p->direct_requests, BAND_COUNT, unif(m, S_DIRECT));
+    static const int lo[BAND_COUNT] = {0, 5, 11, 16, 20}, hi[BAND_COUNT] = {4, 10, 15, 19, 25};
+    if (b >= 0) {
+        int age = lo[b] + (int)gsl_rng_uniform_int(m->r[S_DIRECT], (unsigned long)(hi[b] - lo[b] + 1));
+        uint32_t h = new_child(m, age, S_DIRECT);
+        kid(m, h)->need = (uint8_t)pick(p->need_share_direct, NEED_COUNT, unif(m, S_DIRECT));
+        submit_request(m, h, 1);
+    }
+    redraw_clock(m, OWN_DIRECT, EV_DIRECT, m->direct_rate, S_DIRECT);
+}
+
+static void ev_sen_arrival(send_model *m)
+{
+    int age = pick(m->sen_age_w, SEND_AGES, unif(m, S_SEN));
+    if (age >= 0) {
+        uint32_t h = new_child(m, age, S_SEN);
+        kid(m, h)->need = (uint8_t)pick(m->p->need_share_sen, NEED_COUNT, unif(m, S_SEN));
+        m->out->sen_in++;
+        tr(m, h, TR_SEN_ENTRY, age, kid(m, h)->need);
+        start_sen(m, h);
+    }
+    redraw_clock(m, OWN_SEN_ARRIVAL, EV_SEN_ARRIVAL, m->sen_rate, S_SEN);
+    redraw_request_clock(m);
+}
+
+static void ev_review_due(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    if (c->state != ST_PLAN)
+        return;
+    int rc = des_res_request(&m->review, now(m), h, 0);
+    assert(rc >= 0);
+    c->in_review = 1;
+    c->next_review += review_interval(c);
+    if (rc == 1)
+        start_review(m, h);
+}
+
+static void ev_review_done(send_model *m, uint32_t h)
+{
+    const send_params *p = m->p;
+    child *c = kid(m, h);
+    uint32_t next;
+    c->in_review = 0;
+    if (des_res_release(&m->review, now(m), &next))
+        start_review(m, next);
+    cy_add(m, C_REVIEWS_DONE, 1);
+    double u = unif(m, S_REVIEW);
+    int outcome = 0;
+    if (u < p->p_review_cease) {
+        tr(m, h, TR_REVIEW, 3, 0);
+        cease_plan(m, h, 2);
+        return;
+    }
+    u -= p->p_review_cease;
+    if ((c->prov == PROV_MAINSTREAM || c->prov == PROV_RESOURCED) && u < p->p_review_ms &&
+        valid_age(PROV_SPECIAL, c->age)) {
+        outcome = 1;
+        release_place(m, h, c);
+        cy_add(m, C_TRANSFERS_MS, 1);
+        place(m, h, PROV_SPECIAL);
+    } else if (c->prov == PROV_SPECIAL && u < p->p_review_sm) {
+        outcome = 2;
+        release_place(m, h, c);
+        cy_add(m, C_TRANSFERS_SM, 1);
+        place(m, h, PROV_MAINSTREAM);
+    }
+    tr(m, h, TR_REVIEW, outcome, 0);
+    double due = c->next_review > now(m) ? c->next_review : now(m);
+    sched(m, due, PRIO_EVENT, EV_REVIEW_DUE, owner(h, SLOT_REVIEW), h);
+}
+
+static void ev_cease(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    double moved = m->p->cease_moved_rate, left = m->p->cease_left_rate[c->age];
+    int reason = unif(m, S_CEASE) * (moved + left) < moved ? 0 : 1;
+    cease_plan(m, h, reason);
+}
+
+static int transfer_index(int age)
+{
+    switch (age) {
+    case 4: return 0;
+    case 11: return 1;
+    case 16: return 2;
+    case 19: return 3;
+    default: return -1;
+    }
+}
+
+static void phase_transfer(send_model *m, uint32_t h, int k)
+{
+    child *c = kid(m, h);
+    const send_params *p = m->p;
+    if (c->stage == STG_L4)
+        return;
+    int from = c->prov == PROV_AWAITING ? c->want : c->prov;
+    int to;
+    if (p->transfer_set[k][from]) {
+        to = pick(p->transfer[k][from], PROV_COUNT, unif(m, S_TRANSFER));
+        if (to < 0)
+            to = from;
+    } else if (valid_age(from, c->age)) {
+        to = from;
+    } else {
+        to = choose_provision(m, c, S_TRANSFER);
+    }
+    tr(m, h, TR_TRANSFER, from, to);
+    if (to == from && c->prov != PROV_AWAITING)
+        return;
+    if (to == from && c->want_pool >= 0)
+        return; /* still waiting for the same kind of place */
+    release_place(m, h, c);
+    place(m, h, to);
+}
+
+static void ev_september(send_model *m)
+{
+    const send_params *p = m->p;
+    uint32_t bound = des_pool_bound(m->kids);
+    for (uint32_t h = 0; h < bound; h++) {
+        if (!des_pool_is_live(m->kids, h))
+            continue;
+        child *c = kid(m, h);
+        int old_band = send_ageband_of_age(c->age);
+        if (c->age < 255)
+            c->age++;
+        tr(m, h, TR_AGE, c->age, 0);
+        if (c->state == ST_SEN) {
+            if (c->age >= p->sen_leave_age || c->age > SEND_MAX_AGE) {
+                leave_sen(m, h, 1);
+            } else {
+                class_remove(m, c);
+                class_add(m, h, c);
+            }
+        } else if (c->state == ST_PLAN) {
+            if (c->age > p->cease_age) {
+                c->age--; /* counted in the band it held */
+                cease_plan(m, h, 3);
+                continue;
+            }
+            int nb = send_ageband_of_age(c->age);
+            m->n_band[old_band]--;
+            m->n_band[nb]++;
+            int k = transfer_index(c->age);
+            if (k >= 0)
+                phase_transfer(m, h, k);
+            schedule_cease(m, h);
+        } else if (c->age > SEND_MAX_AGE) {
+            c->age = SEND_MAX_AGE;
+        }
+    }
+    redraw_request_clock(m);
+    int y, mo, d;
+    des_date_to_ymd(day_of(m, now(m)), &y, &mo, &d);
+    double next = t_of(m, des_date_from_ymd(y + 1, 9, 1));
+    if (next < m->t_end)
+        sched(m, next, PRIO_CALENDAR, EV_SEPT, DES_NO_OWNER, 0);
+}
+
+static void ev_build(send_model *m, int b)
+{
+    const send_build *bd = &m->p->builds[b];
+    int pi = 0; /* the pool named by the build itself (send_params_check ensures it exists) */
+    for (int i = 0; i < m->p->n_pools; i++)
+        if (m->p->pools[i].provision == bd->provision && m->p->pools[i].area == bd->area &&
+            m->p->pools[i].need == bd->need)
+            pi = i;
+    des_resource *r = &m->pool[pi];
+    int cap = r->capacity + bd->count;
+    des_res_set_capacity(r, now(m), cap < 0 ? 0 : cap);
+    uint32_t next;
+    while (des_res_admit(r, now(m), &next))
+        admit_waiter(m, next);
+}
+
+static int ep_slots(const send_params *p, double fte)
+{
+    double mean_weeks = des_dist_mean(&p->ep_duration) / 7.0;
+    if (!(mean_weeks > 0))
+        return fte > 0 ? 1000000 : 0;
+    double s = fte * p->ep_hours_per_fte_week * mean_weeks / p->ep_hours_per_assessment;
+    int n = (int)floor(s + 0.5);
+    return fte > 0 && n < 1 ? 1 : n;
+}
+
+static int slots_from(double v) { return v >= 1e6 ? 1000000 : (int)floor(v + 0.5); }
+
+static void ev_ep_capacity(send_model *m)
+{
+    double fte = send_steps_at(&m->p->ep_fte_steps, day_of(m, now(m)));
+    des_res_set_capacity(&m->ep, now(m), ep_slots(m->p, fte));
+    uint32_t next;
+    while (des_res_admit(&m->ep, now(m), &next))
+        sched_child(m, next, SLOT_STAGE, des_dist_sample(&m->p->ep_duration, m->r[S_ADVICE]),
+                    EV_EP_DONE);
+}
+
+/* ---- snapshots and money ------------------------------------------------------------------ */
+
+static double fy_days(int fy)
+{
+    return (double)(des_date_from_ymd(fy + 1, 4, 1) - des_date_from_ymd(fy, 4, 1));
+}
+
+/* Accrue spend for [last_snapshot, now): the interval lies inside one month, so one FY. */
+static void accrue(send_model *m)
+{
+    const send_params *p = m->p;
+    double t = now(m);
+    int fy = des_date_fy(day_of(m, m->last_snapshot));
+    int fi = fy - m->out->first_fy;
+    double days_in = fy_days(fy);
+    for (int q = 0; q < PROV_COUNT; q++) {
+        double area = des_timeavg_area(&m->occ_ta[q], t);
+        double cd = area - m->occ_mark[q];
+        m->occ_mark[q] = area;
+        if (fi < 0 || fi >= m->out->n_fys)
+            continue;
+        double k = (double)fi;
+        double unit = p->cost[q] * pow(1.0 + p->inflation[q], k);
+        if (q == PROV_RESIDENTIAL)
+            unit *= p->l4_share_education;
+        send_output_row(m->out, F_SPEND_PROV + q)[fi] += cd * unit / days_in;
+        double tc = p->transport_cost * pow(1.0 + p->transport_inflation, k);
+        send_output_row(m->out, F_SPEND_TRANSPORT)[fi] += cd * p->transport_share[q] * tc / days_in;
+    }
+    double ea = des_timeavg_area(&m->ei_ta, t);
+    if (fi >= 0 && fi < m->out->n_fys)
+        send_output_row(m->out, F_SPEND_EI)[fi] += (ea - m->ei_mark) * p->ei_cost_per_child / days_in;
+    m->ei_mark = ea;
+    m->last_snapshot = t;
+}
+
+static void snapshot(send_model *m, int k)
+{
+    send_output *o = m->out;
+    send_output_row(o, M_EHCP_TOTAL)[k] = (double)m->n_plan;
+    for (int b = 0; b < BAND_COUNT; b++)
+        send_output_row(o, M_EHCP_BAND + b)[k] = (double)m->n_band[b];
+    send_output_row(o, M_SEN_SUPPORT)[k] = (double)m->n_sen;
+    send_output_row(o, M_ASSESSMENT_QUEUE)[k] = (double)m->n_process;
+    send_output_row(o, M_EP_QUEUE)[k] = (double)des_queue_len(&m->ep.q);
+    send_output_row(o, M_REVIEWS_OVERDUE)[k] = (double)des_queue_len(&m->review.q);
+    send_output_row(o, M_LEVEL4_TOTAL)[k] = (double)m->occ[PROV_RESIDENTIAL];
+    for (int q = 0; q < PROV_COUNT; q++) {
+        send_output_row(o, M_PLACEMENTS + q)[k] = (double)m->occ[q];
+        send_output_row(o, M_WAITING + q)[k] = (double)m->waiting[q];
+        double cap = -1;
+        if (m->prov_has_pool[q]) {
+            cap = 0;
+            for (int i = 0; i < m->p->n_pools; i++)
+                if (m->p->pools[i].provision == q)
+                    cap += m->pool[i].capacity;
+        }
+        send_output_row(o, M_CAPACITY + q)[k] = cap;
+    }
+}
+
+static void ev_month(send_model *m)
+{
+    if (m->month_k > 0)
+        accrue(m);
+    snapshot(m, m->month_k);
+    m->month_k++;
+    if (m->month_k < m->out->n_months) {
+        int idx = m->out->first_month_index + m->month_k;
+        des_date d = des_date_from_ymd(1970 + idx / 12, idx % 12 + 1, 1);
+        sched(m, t_of(m, d), PRIO_SNAPSHOT, EV_MONTH, DES_NO_OWNER, 0);
+    }
+    redraw_all_clocks(m);
+}
+
+static void finish(send_model *m)
+{
+    const send_params *p = m->p;
+    send_output *o = m->out;
+    accrue(m);
+    o->plans_close = m->n_plan;
+    o->sen_close = m->n_sen;
+    for (int y = 0; y < o->n_years; y++) {
+        double n = send_output_row(o, C_NEW_PLANS)[y];
+        send_output_row(o, C_PCT_20W)[y] = n > 0 ? 100.0 * m->cy_within[y] / n : NAN;
+        send_output_row(o, C_MEAN_WEEKS)[y] = n > 0 ? m->cy_weeks[y] / n : NAN;
+        send_output_row(o, C_MEAN_WAIT_PLACE_WEEKS)[y] =
+            m->cy_wait_n[y] > 0 ? m->cy_wait_sum[y] / m->cy_wait_n[y] : NAN;
+    }
+    double deficit = p->opening_deficit;
+    for (int f = 0; f < o->n_fys; f++) {
+        double s = send_output_row(o, F_SPEND_TRANSPORT)[f] + send_output_row(o, F_SPEND_ASSESS)[f] +
+                   send_output_row(o, F_SPEND_EI)[f];
+        for (int q = 0; q < PROV_COUNT; q++)
+            s += send_output_row(o, F_SPEND_PROV + q)[f];
+        double grant = p->grant_base * pow(1.0 + p->grant_growth, f);
+        send_output_row(o, F_SPEND)[f] = s;
+        send_output_row(o, F_GRANT)[f] = grant;
+        send_output_row(o, F_BALANCE)[f] = grant - s;
+        deficit += s - grant;
+        send_output_row(o, F_DEFICIT)[f] = deficit;
+    }
+    o->events = des_cal_fired(m->cal);
+}
+
+/* ---- initial state ------------------------------------------------------------------------ */
+
+static const int band_lo[BAND_COUNT] = {0, 5, 11, 16, 20}, band_hi[BAND_COUNT] = {4, 10, 15, 19, 25};
+
+/* Joint (age band x provision) counts of the opening caseload: iterative proportional fitting
+ * of both published margins over the cells where the provision admits some age of the band,
+ * then rounding each row by cumulative sums (row totals exact, columns within one). */
+static void fit_initial_cells(send_model *m)
+{
+    const send_params *p = m->p;
+    double x[BAND_COUNT][PROV_COUNT] = {{0}};
+    double rows = 0, cols = 0;
+    for (int b = 0; b < BAND_COUNT; b++)
+        rows += p->initial_band[b];
+    for (int q = 0; q < PROV_COUNT; q++)
+        cols += p->initial_prov[q];
+    for (int b = 0; b < BAND_COUNT; b++)
+        for (int q = 0; q < PROV_COUNT; q++)
+            for (int a = band_lo[b]; a <= band_hi[b]; a++)
+                if (valid_age(q, a))
+                    x[b][q] = 1;
+    for (int it = 0; it < 500; it++) {
+        for (int b = 0; b < BAND_COUNT; b++) {
+            double s = 0;
+            for (int q = 0; q < PROV_COUNT; q++)
+                s += x[b][q];
+            for (int q = 0; q < PROV_COUNT; q++)
+                x[b][q] = s > 0 ? x[b][q] * p->initial_band[b] / s : 0;
+        }
+        for (int q = 0; q < PROV_COUNT; q++) {
+            double s = 0, target = cols > 0 ? p->initial_prov[q] * rows / cols : 0;
+            for (int b = 0; b < BAND_COUNT; b++)
+                s += x[b][q];
+            for (int b = 0; b < BAND_COUNT; b++)
+                x[b][q] = s > 0 ? x[b][q] * target / s : 0;
+        }
+    }
+    for (int b = 0; b < BAND_COUNT; b++) {
+        double acc = 0;
+        long prev = 0;
+        for (int q = 0; q < PROV_COUNT; q++) {
+            acc += x[b][q];
+            long cum = lround(acc);
+            m->init_cells[b][q] = (int)(cum - prev);
+            prev = cum;
+        }
+    }
+}
+
+static int default_want(int age) { return age >= 19 ? PROV_FE_COLLEGE : PROV_SPECIAL; }
+
+static void init_state(send_model *m)
+{
+    const send_params *p = m->p;
+    send_output *o = m->out;
+    /* SEN Support */
+    long n_sen = lround(p->sen_initial);
+    for (long i = 0; i < n_sen; i++) {
+        int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
+        if (age < 0)
+            age = 8;
+        uint32_t h = new_child(m, age, S_INIT);
+        kid(m, h)->need = (uint8_t)pick(p->need_share_sen, NEED_COUNT, unif(m, S_INIT));
+        start_sen(m, h);
+    }
+    o->sen_open = m->n_sen;
+    /* plans */
+    for (int b = 0; b < BAND_COUNT; b++) {
+        for (int q = 0; q < PROV_COUNT; q++) {
+            int ages[SEND_AGES], na = 0;
+            for (int a = band_lo[b]; a <= band_hi[b]; a++)
+                if (valid_age(q, a))
+                    ages[na++] = a;
+            for (int i = 0; i < m->init_cells[b][q] && na > 0; i++) {
+                int age = ages[gsl_rng_uniform_int(m->r[S_INIT], (unsigned long)na)];
+                uint32_t h = new_child(m, age, S_INIT);
+                child *c = kid(m, h);
+                c->need = (uint8_t)pick(p->need_share_plans, NEED_COUNT, unif(m, S_INIT));
+                c->state = ST_PLAN;
+                m->n_plan++;
+                m->n_band[send_ageband_of_age(age)]++;
+                double since = unif(m, S_INIT) * review_interval(c);
+                c->next_review = review_interval(c) - since;
+                sched(m, c->next_review, PRIO_EVENT, EV_REVIEW_DUE, owner(h, SLOT_REVIEW), h);
+                schedule_cease(m, h);
+                place(m, h, q == PROV_AWAITING ? default_want(age) : q);
+            }
+        }
+    }
+    o->plans_open = m->n_plan;
+    /* assessments under way */
+    long n_ass = lround(p->initial_in_assessment);
+    for (long i = 0; i < n_ass; i++) {
+        int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
+        uint32_t h = new_child(m, age < 0 ? 8 : age, S_INIT);
+        child *c = kid(m, h);
+        c->need = (uint8_t)pick(p->need_share_sen, NEED_COUNT, unif(m, S_INIT));
+        c->state = ST_PROCESS;
+        c->t_request = -unif(m, S_INIT) * 84.0;
+        m->n_process++;
+        start_assessment(m, h);
+    }
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------------- */
+
+send_model *send_model_create(const send_params *p, des_error *err)
+{
+    if (send_params_check(p, err) != DES_OK)
+        return NULL;
+    send_model *m = calloc(1, sizeof *m);
+    if (!m) {
+        des_error_set(err, DES_ENOMEM, "cannot allocate model");
+        return NULL;
+    }
+    m->p = p;
+    m->cal = des_cal_create(1 << 15, err);
+    m->kids = des_pool_create(sizeof(child), 1 << 14, err);
+    if (!m->cal || !m->kids)
+        goto fail;
+    if (des_panel_init(&m->d1, p->d1_first, p->d1_period > 0 ? p->d1_period : 1, p->d1_capacity,
+                       DES_FIFO, err) ||
+        des_panel_init(&m->d2, p->d2_first, p->d2_period > 0 ? p->d2_period : 1,
+                       p->d2_period > 0 ? p->d2_capacity : 1000000, DES_FIFO, err) ||
+        des_panel_init(&m->l4, p->l4_first, p->l4_period > 0 ? p->l4_period : 1, p->l4_capacity,
+                       DES_FIFO, err) ||
+        des_res_init(&m->ep, ep_slots(p, p->ep_fte), DES_FIFO, 0, err) ||
+        des_res_init(&m->health, slots_from(p->health_slots), DES_FIFO, 0, err) ||
+        des_res_init(&m->social, slots_from(p->social_slots), DES_FIFO, 0, err) ||
+        des_res_init(&m->review, 1, DES_FIFO, 0, err))
+        goto fail;
+    for (int i = 0; i < p->n_pools; i++)
+        if (des_res_init(&m->pool[i], p->pools[i].places, DES_FIFO, 0, err))
+            goto fail;
+    /* most specific pool for each (provision, area, need) */
+    for (int q = 0; q < PROV_COUNT; q++)
+        for (int a = 0; a < SEND_MAX_AREAS; a++)
+            for (int n = 0; n < NEED_COUNT; n++) {
+                int best = -1, score = -1;
+                for (int i = 0; i < p->n_pools; i++) {
+                    const send_pool_spec *s = &p->pools[i];
+                    if (s->provision != q || (s->area >= 0 && s->area != a) ||
+                        (s->need >= 0 && s->need != n))
+                        continue;
+                    int sc = (s->area >= 0) * 2 + (s->need >= 0);
+                    if (sc > score) {
+                        score = sc;
+                        best = i;
+                    }
+                }
+                m->pool_of[q][a][n] = (int8_t)best;
+                if (best >= 0)
+                    m->prov_has_pool[q] = 1;
+            }
+    for (int a = 0; a < SEND_AGES; a++)
+        for (int n = 0; n < NEED_COUNT; n++)
+            m->cls_w[a * NEED_COUNT + n] = p->request_hazard[a] * p->request_need_mult[n];
+    fit_initial_cells(m);
+    return m;
+fail:
+    send_model_destroy(m);
+    return NULL;
+}
+
+void send_model_destroy(send_model *m)
+{
+    if (!m)
+        return;
+    des_cal_destroy(m->cal);
+    des_pool_destroy(m->kids);
+    if (m->have_streams)
+        des_streams_free(&m->rs);
+    des_panel_free(&m->d1);
+    des_panel_free(&m->d2);
+    des_panel_free(&m->l4);
+    des_res_free(&m->ep);
+    des_res_free(&m->health);
+    des_res_free(&m->social);
+    des_res_free(&m->review);
+    for (int i = 0; i < SEND_MAX_POOLS; i++)
+        des_res_free(&m->pool[i]);
+    for (int k = 0; k < NCLASS; k++)
+        free(m->cls[k].v);
+    free(m->cy_weeks);
+    free(m->scratch);
+    free(m);
+}
+
+void send_model_set_trace(send_model *m, send_trace_fn fn, void *ctx)
+{
+    m->trace = fn;
+    m->trace_ctx = ctx;
+}
+
+void send_model_get_diag(const send_model *m, send_model_diag *d)
+{
+    *d = m->diag;
+    d->ep_mean_wait_days = des_tally_mean(&m->ep.wait);
+    d->ep_served = m->ep.admitted;
+    d->ep_mean_busy = des_timeavg_mean(&m->ep.inuse, m->t_end);
+    d->ep_servers = m->ep.capacity;
+}
+
+static void reset(send_model *m)
+{
+    const send_params *p = m->p;
+    des_cal_reset(m->cal, 0);
+    des_pool_clear(m->kids);
+    des_panel_reset(&m->d1, 0);
+    des_panel_reset(&m->d2, 0);
+    des_panel_reset(&m->l4, 0);
+    des_res_reset(&m->ep, ep_slots(p, p->ep_fte), 0);
+    des_res_reset(&m->health, slots_from(p->health_slots), 0);
+    des_res_reset(&m->social, slots_from(p->social_slots), 0);
+    des_res_reset(&m->review,
+                  slots_from(p->review_fte * p->reviews_per_fte_year *
+                             des_dist_mean(&p->review_duration) / YEAR_DAYS),
+                  0);
+    if (m->review.capacity < 1)
+        des_res_reset(&m->review, 1, 0);
+    for (int i = 0; i < p->n_pools; i++)
+        des_res_reset(&m->pool[i], p->pools[i].places, 0);
+    for (int k = 0; k < NCLASS; k++)
+        m->cls[k].n = 0;
+    m->W = 0;
+    m->n_plan = m->n_sen = m->n_process = 0;
+    memset(m->n_band, 0, sizeof m->n_band);
+    memset(m->occ, 0, sizeof m->occ);
+    memset(m->waiting, 0, sizeof m->waiting);
+    for (int q = 0; q < PROV_COUNT; q++) {
+        des_timeavg_init(&m->occ_ta[q], 0, 0);
+        m->occ_mark[q] = 0;
+    }
+    des_timeavg_init(&m->ei_ta, 0, 0);
+    m->ei_mark = 0;
+    m->last_snapshot = 0;
+    m->month_k = 0;
+    memset(&m->diag, 0, sizeof m->diag);
+}
+
+static int alloc_cy(send_model *m, int n_years)
+{
+    free(m->cy_weeks);
+    m->cy_weeks = calloc((size_t)n_years * 4, sizeof(double));
+    if (!m->cy_weeks)
+        return DES_ENOMEM;
+    m->cy_within = m->cy_weeks + n_years;
+    m->cy_wait_sum = m->cy_within + n_years;
+    m->cy_wait_n = m->cy_wait_sum + n_years;
+    return DES_OK;
+}
+
+static void schedule_calendar(send_model *m)
+{
+    const send_params *p = m->p;
+    int y0, mo, d;
+    des_date_to_ymd(p->start, &y0, &mo, &d);
+    sched(m, 0, PRIO_SNAPSHOT, EV_MONTH, DES_NO_OWNER, 0);
+    sched(m, m->t_end, PRIO_SNAPSHOT, EV_END, DES_NO_OWNER, 0);
+    double sept = t_of(m, des_date_from_ymd(mo >= 9 && d > 1 ? y0 + 1 : y0, 9, 1));
+    if (sept < 0)
+        sept = t_of(m, des_date_from_ymd(y0 + 1, 9, 1));
+    if (sept < m->t_end)
+        sched(m, sept, PRIO_CALENDAR, EV_SEPT, DES_NO_OWNER, 0);
+    /* rate changes: steps, shocks, lever start dates */
+    const send_steps *steps[] = {&p->sen_entry_trend, &p->request_trend, &p->population_growth};
+    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++)
+        for (int i = 0; i < steps[s]->n; i++) {
+            double t = t_of(m, steps[s]->from[i]);
+            if (t > 0 && t < m->t_end)
+                sched(m, t, PRIO_CALENDAR, EV_RATES, DES_NO_OWNER, 0);
+        }
+    for (int i = 0; i < p->n_shocks; i++) {
+        double t1 = t_of(m, p->shocks[i].from), t2 = t_of(m, p->shocks[i].to);
+        if (t1 > 0 && t1 < m->t_end)
+            sched(m, t1, PRIO_CALENDAR, EV_RATES, DES_NO_OWNER, 0);
+        if (t2 > 0 && t2 < m->t_end)
+            sched(m, t2, PRIO_CALENDAR, EV_RATES, DES_NO_OWNER, 0);
+    }
+    if (p->ei_active && t_of(m, p->ei_from) > 0 && t_of(m, p->ei_from) < m->t_end)
+        sched(m, t_of(m, p->ei_from), PRIO_CALENDAR, EV_RATES, DES_NO_OWNER, 0);
+    for (int i = 0; i < p->ep_fte_steps.n; i++) {
+        double t = t_of(m, p->ep_fte_steps.from[i]);
+        if (t > 0 && t < m->t_end)
+            sched(m, t, PRIO_CAPACITY, EV_EP_CAP, DES_NO_OWNER, 0);
+    }
+    for (int b = 0; b < p->n_builds; b++) {
+        const send_build *bd = &p->builds[b];
+        double t = t_of(m, bd->opens);
+        if (bd->has_delay)
+            t += des_dist_sample(&bd->delay, m->r[S_BUILD]);
+        if (t < 0)
+            t = 0;
+        if (t < m->t_end)
+            sched(m, t, PRIO_CAPACITY, EV_BUILD, DES_NO_OWNER, (uint32_t)b);
+    }
+    if (p->d1_period > 0)
+        sched(m, des_panel_next_sitting(&m->d1, 0, 1), PRIO_EVENT, EV_D1_SIT, DES_NO_OWNER, 0);
+    if (p->d2_period > 0)
+        sched(m, des_panel_next_sitting(&m->d2, 0, 1), PRIO_EVENT, EV_D2_SIT, DES_NO_OWNER, 0);
+    if (p->l4_period > 0)
+        sched(m, des_panel_next_sitting(&m->l4, 0, 1), PRIO_EVENT, EV_L4_SIT, DES_NO_OWNER, 0);
+}
+
+int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_error *err)
+{
+    const send_params *p = m->p;
+    if (!m->have_streams) {
+        if (des_streams_init(&m->rs, seeds, SEND_STREAMS, err) != DES_OK)
+            return err ? err->code : DES_ENOMEM;
+        m->have_streams = 1;
+        for (int s = 0; s < SEND_STREAMS; s++)
+            m->r[s] = m->rs.rng[s];
+    } else {
+        des_streams_reseed(&m->rs, seeds);
+    }
+    if (alloc_cy(m, out->n_years) != DES_OK)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate yearly tallies");
+    memset(out->values, 0, sizeof(double) * (size_t)SEND_METRIC_COUNT * (size_t)out->row_len);
+    out->plans_open = out->plans_new = out->plans_ceased = out->plans_close = 0;
+    out->sen_open = out->sen_in = out->sen_out = out->sen_close = 0;
+    m->out = out;
+    m->t_end = t_of(m, p->end + 1);
+    reset(m);
+    schedule_calendar(m);
+    /* Snapshot 0 happens at t = 0 after the opening state is in place. */
+    init_state(m);
+    des_event ev;
+    while (des_cal_next(m->cal, &ev)) {
+        switch (ev.type) {
+        case EV_MONTH: ev_month(m); break;
+        case EV_END: finish(m); return DES_OK;
+        case EV_SEPT: ev_september(m); break;
+        case EV_RATES: redraw_all_clocks(m); break;
+        case EV_BUILD: ev_build(m, (int)ev.arg); break;
+        case EV_EP_CAP: ev_ep_capacity(m); break;
+        case EV_SEN_ARRIVAL: ev_sen_arrival(m); break;
+        case EV_REQUEST: ev_request(m); break;
+        case EV_DIRECT: ev_direct(m); break;
+        case EV_SEN_EXIT: leave_sen(m, ev.arg, 0); redraw_request_clock(m); break;
+        case EV_D1_READY: d1_ready(m, ev.arg); break;
+        case EV_D1_SIT: ev_d1_sit(m); break;
+        case EV_D2_SIT: ev_d2_sit(m, ev.arg == 1); break;
+        case EV_L4_SIT: ev_l4_sit(m); break;
+        case EV_MEDIATION_END: tr(m, ev.arg, TR_MEDIATION, 0, 0); maybe_appeal(m, ev.arg); break;
+        case EV_TRIBUNAL_END: {
+            int won = unif(m, S_TRIBUNAL) < p->p_parent_win;
+            tr(m, ev.arg, TR_APPEAL, won, 0);
+            if (won) {
+                cy_add(m, C_APPEALS_WON, 1);
+                kid(m, ev.arg)->t_request = now(m);
+                start_assessment(m, ev.arg);
+            } else {
+                return_to_sen(m, ev.arg);
+            }
+            break;
+        }
+        case EV_EP_DONE: advice_done(m, ev.arg, &m->ep, &p->ep_duration, EV_EP_DONE, 0); break;
+        case EV_HEALTH_DONE:
+            advice_done(m, ev.arg, &m->health, &p->health_duration, EV_HEALTH_DONE, 1);
+            break;
+        case EV_SOCIAL_DONE:
+            advice_done(m, ev.arg, &m->social, &p->social_duration, EV_SOCIAL_DONE, 2);
+            break;
+        case EV_DRAFT_DONE:
+            kid(m, ev.arg)->stage = STG_CONSULT;
+            sched_child(m, ev.arg, SLOT_STAGE, des_dist_sample(&p->consult_time, m->r[S_D2]),
+                        EV_FINAL);
+            break;
+        case EV_FINAL: final_plan(m, ev.arg); break;
+        case EV_REVIEW_DUE: ev_review_due(m, ev.arg); break;
+        case EV_REVIEW_DONE: ev_review_done(m, ev.arg); break;
+        case EV_CEASE: ev_cease(m, ev.arg); break;
+        case EV_WAIT_LIMIT: wait_limit(m, ev.arg); break;
+        default: assert(!"unknown event type");
+        }
+    }
+    return des_error_set(err, DES_ESTATE, "event list ran dry before the end of the horizon");
+}

@@ -1,0 +1,86 @@
+/* output.c - per-replication result storage: one row per metric, one column per period.
+ *
+ * Periods: months from the start month to the end month; calendar years from the start year
+ * to the end year; financial years (April-March) lying wholly inside [start, end]. One
+ * allocation at init; the model writes rows in place. O(metrics x periods) memory.
+ */
+#include "send_model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int send_output_init(send_output *o, const send_params *p, des_error *err)
+{
+    int y0, m0, d0, y1, m1, d1;
+    (void)m1;
+    (void)d1;
+    des_date_to_ymd(p->start, &y0, &m0, &d0);
+    des_date_to_ymd(p->end, &y1, &m1, &d1);
+    *o = (send_output){0};
+    o->first_month_index = des_date_month_index(p->start);
+    o->n_months = des_date_month_index(p->end) - o->first_month_index + 1;
+    o->first_year = y0;
+    o->n_years = y1 - y0 + 1;
+    /* first FY starting on or after start; last FY ending on or before end */
+    int fy_first = p->start <= des_date_from_ymd(y0, 4, 1) ? y0 : y0 + 1;
+    des_date end_next = p->end + 1;
+    int fy_last = des_date_fy(end_next) - 1; /* last FY whose 31 March is <= end */
+    o->first_fy = fy_first;
+    o->n_fys = fy_last >= fy_first ? fy_last - fy_first + 1 : 0;
+    if (o->n_months < 1) {
+        return des_error_set(err, DES_EINVAL, "the horizon must cover at least one month");
+    }
+    o->row_len = o->n_months;
+    if (o->n_years > o->row_len)
+        o->row_len = o->n_years;
+    if (o->n_fys > o->row_len)
+        o->row_len = o->n_fys;
+    o->values = calloc((size_t)SEND_METRIC_COUNT * (size_t)o->row_len, sizeof(double));
+    if (!o->values)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate results");
+    return DES_OK;
+}
+
+void send_output_free(send_output *o)
+{
+    if (!o)
+        return;
+    free(o->values);
+    o->values = NULL;
+}
+
+int send_output_periods(const send_output *o, int metric)
+{
+    const send_metric_info *mi = send_metric(metric);
+    if (!mi)
+        return 0;
+    switch (mi->kind) {
+    case SEND_MONTHLY: return o->n_months;
+    case SEND_CY: return o->n_years;
+    case SEND_FY: return o->n_fys;
+    }
+    return 0;
+}
+
+void send_output_period_label(const send_output *o, int metric, int i, char *buf, size_t len)
+{
+    const send_metric_info *mi = send_metric(metric);
+    if (!mi) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    switch (mi->kind) {
+    case SEND_MONTHLY: {
+        int idx = o->first_month_index + i;
+        snprintf(buf, len, "%04d-%02d", 1970 + idx / 12, idx % 12 + 1);
+        break;
+    }
+    case SEND_CY: snprintf(buf, len, "%04d", o->first_year + i); break;
+    case SEND_FY: {
+        int fy = o->first_fy + i;
+        snprintf(buf, len, "%04d-%02d", fy, (fy + 1) % 100);
+        break;
+    }
+    }
+}

@@ -1,0 +1,234 @@
+/* params.c - the model's vocabularies (needs, provisions, phases, age bands), step functions,
+ * and parameter defaults and consistency checks.
+ *
+ * Defaults are neutral (nothing happens): a scenario file supplies the real values. Checks
+ * here are the model's own invariants (shares sum to 1, compatible ranges); the scenario loader
+ * reports errors with file positions before these run, so these are a second line of defence
+ * for parameters built by hand (tests, calibration). All O(size of the parameter set).
+ */
+#include "send_model.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *const send_need_names[NEED_COUNT] = {
+    "autism", "semh", "slcn", "mld", "sld_pmld", "physical_sensory", "other"};
+
+const char *const send_provision_names[PROV_COUNT] = {
+    "mainstream", "resourced", "special", "independent", "residential", "fe_college",
+    "specialist_post16", "ap", "early_years", "other", "awaiting"};
+
+const char *const send_phase_names[PHASE_COUNT] = {"early_years", "primary", "secondary",
+                                                   "post16", "post19"};
+
+const char *const send_ageband_names[BAND_COUNT] = {"under5", "5_10", "11_15", "16_19",
+                                                    "20_25"};
+
+send_phase send_phase_of_age(int age)
+{
+    if (age < 4)
+        return PHASE_EARLY;
+    if (age < 11)
+        return PHASE_PRIMARY;
+    if (age < 16)
+        return PHASE_SECONDARY;
+    if (age < 19)
+        return PHASE_POST16;
+    return PHASE_POST19;
+}
+
+send_ageband send_ageband_of_age(int age)
+{
+    if (age < 5)
+        return BAND_UNDER5;
+    if (age < 11)
+        return BAND_5_10;
+    if (age < 16)
+        return BAND_11_15;
+    if (age < 20)
+        return BAND_16_19;
+    return BAND_20_25;
+}
+
+int send_provision_is_place(send_provision p) { return p != PROV_AWAITING && p < PROV_COUNT; }
+
+double send_steps_at(const send_steps *s, des_date day)
+{
+    if (s->n == 0)
+        return 0.0;
+    int i = 0;
+    while (i + 1 < s->n && s->from[i + 1] <= day)
+        i++;
+    return s->value[i];
+}
+
+void send_steps_const(send_steps *s, double v)
+{
+    memset(s, 0, sizeof *s);
+    s->n = 1;
+    s->from[0] = INT32_MIN;
+    s->value[0] = v;
+}
+
+void send_params_init(send_params *p)
+{
+    memset(p, 0, sizeof *p);
+    strcpy(p->name, "unnamed");
+    p->start = des_date_from_ymd(2019, 1, 1);
+    p->end = des_date_from_ymd(2019, 12, 31);
+    p->n_areas = 1;
+    strcpy(p->areas[0].name, "all");
+    p->areas[0].share = 1.0;
+    send_steps_const(&p->population_growth, 0.0);
+    send_steps_const(&p->sen_entry_trend, 1.0);
+    send_steps_const(&p->request_trend, 1.0);
+    send_steps_const(&p->d1_refusal, 0.0);
+    send_steps_const(&p->ep_fte_steps, 0.0);
+    p->sen_leave_age = 16;
+    for (int n = 0; n < NEED_COUNT; n++) {
+        p->request_need_mult[n] = 1.0;
+        for (int q = 0; q < PROV_COUNT; q++)
+            p->need_mult[n][q] = 1.0;
+    }
+    p->need_share_sen[NEED_OTHER] = 1.0;
+    p->need_share_direct[NEED_OTHER] = 1.0;
+    p->need_share_plans[NEED_OTHER] = 1.0;
+    p->d1_period = 7.0;
+    p->d1_capacity = 1000000;
+    p->d2_period = 7.0;
+    p->d2_capacity = 1000000;
+    p->l4_period = 28.0;
+    p->l4_capacity = 1000000;
+    p->p_issue = 1.0;
+    p->p_parent_win = 1.0;
+    p->ep_hours_per_assessment = 1.0;
+    p->ep_hours_per_fte_week = 1.0;
+    p->ep_fte = 1.0;
+    des_dist_constant(&p->ep_duration, 0.0, NULL);
+    des_dist_constant(&p->health_duration, 0.0, NULL);
+    des_dist_constant(&p->social_duration, 0.0, NULL);
+    des_dist_constant(&p->d1_prep, 0.0, NULL);
+    des_dist_constant(&p->mediation_time, 0.0, NULL);
+    des_dist_constant(&p->tribunal_time, 0.0, NULL);
+    des_dist_constant(&p->draft_time, 0.0, NULL);
+    des_dist_constant(&p->consult_time, 0.0, NULL);
+    des_dist_constant(&p->review_duration, 0.0, NULL);
+    p->health_slots = 1e6;
+    p->social_slots = 1e6;
+    p->review_fte = 1e6;
+    p->reviews_per_fte_year = 1e6;
+    for (int ph = 0; ph < PHASE_COUNT; ph++)
+        p->choice[ph][PROV_MAINSTREAM] = 1.0;
+    p->overflow_provision = PROV_INDEPENDENT;
+    p->cease_age = 25;
+    p->l4_share_education = 1.0;
+    p->ei_from = p->start;
+    p->indep_reduction_from = p->start;
+}
+
+void send_params_free(send_params *p)
+{
+    if (!p)
+        return;
+    des_dist *d[] = {&p->d1_prep, &p->mediation_time, &p->tribunal_time, &p->ep_duration,
+                     &p->health_duration, &p->social_duration, &p->draft_time,
+                     &p->consult_time, &p->review_duration};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        des_dist_free(d[i]);
+    for (int b = 0; b < p->n_builds; b++)
+        des_dist_free(&p->builds[b].delay);
+}
+
+static int check_shares(const double *v, int n, const char *what, des_error *err)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        if (!(v[i] >= 0 && v[i] <= 1))
+            return des_error_set(err, DES_EINVAL, "'%s' shares must lie in [0, 1]", what);
+        sum += v[i];
+    }
+    if (fabs(sum - 1.0) > 1e-3)
+        return des_error_set(err, DES_EINVAL, "'%s' shares must sum to 1, got %.4g", what, sum);
+    return DES_OK;
+}
+
+static int check_prob(double v, const char *what, des_error *err)
+{
+    if (!(v >= 0 && v <= 1))
+        return des_error_set(err, DES_EINVAL, "'%s' must be a probability in [0, 1], got %g",
+                             what, v);
+    return DES_OK;
+}
+
+int send_params_check(const send_params *p, des_error *err)
+{
+    int y, m, d;
+    des_date_to_ymd(p->start, &y, &m, &d);
+    if (d != 1)
+        return des_error_set(err, DES_EINVAL, "'start' must be the first day of a month");
+    if (p->end < p->start)
+        return des_error_set(err, DES_EINVAL, "'end' must not be before 'start'");
+    if (p->n_areas < 1 || p->n_areas > SEND_MAX_AREAS)
+        return des_error_set(err, DES_EINVAL, "between 1 and %d areas expected", SEND_MAX_AREAS);
+    double area_share[SEND_MAX_AREAS];
+    for (int a = 0; a < p->n_areas; a++)
+        area_share[a] = p->areas[a].share;
+    if (check_shares(area_share, p->n_areas, "areas", err))
+        return err ? err->code : DES_EINVAL;
+    if (check_shares(p->need_share_sen, NEED_COUNT, "sen_support.need", err) ||
+        check_shares(p->need_share_direct, NEED_COUNT, "requests.direct_need", err) ||
+        check_shares(p->need_share_plans, NEED_COUNT, "initial.need", err))
+        return DES_EINVAL;
+    for (int ph = 0; ph < PHASE_COUNT; ph++)
+        if (check_shares(p->choice[ph], PROV_COUNT, send_phase_names[ph], err))
+            return DES_EINVAL;
+    for (int k = 0; k < 4; k++)
+        for (int f = 0; f < PROV_COUNT; f++)
+            if (p->transfer_set[k][f] &&
+                check_shares(p->transfer[k][f], PROV_COUNT, send_provision_names[f], err))
+                return DES_EINVAL;
+    if (check_prob(p->p_mediation, "p_mediation", err) ||
+        check_prob(p->p_appeal, "p_appeal", err) ||
+        check_prob(p->p_parent_win, "p_parent_win", err) ||
+        check_prob(p->p_issue, "p_issue", err) ||
+        check_prob(p->p_social_advice, "p_social_advice", err) ||
+        check_prob(p->p_l4_approve, "p_l4_approve", err) ||
+        check_prob(p->p_review_ms, "p_review_ms", err) ||
+        check_prob(p->p_review_sm, "p_review_sm", err) ||
+        check_prob(p->p_review_cease, "p_review_cease", err) ||
+        check_prob(p->ei_effect, "ei_effect", err) ||
+        check_prob(p->indep_reduction, "indep_reduction", err))
+        return DES_EINVAL;
+    if (p->d1_period < 0 || p->d2_period < 0 || p->l4_period < 0)
+        return des_error_set(err, DES_EINVAL, "panel periods must not be negative");
+    if (p->d1_capacity < 1 || p->d2_capacity < 1 || p->l4_capacity < 1)
+        return des_error_set(err, DES_EINVAL, "panel capacities must be at least 1");
+    if (!(p->ep_hours_per_assessment > 0) || !(p->ep_hours_per_fte_week > 0))
+        return des_error_set(err, DES_EINVAL, "EP hours must be positive");
+    if (p->cease_age < 1 || p->cease_age > SEND_MAX_AGE)
+        return des_error_set(err, DES_EINVAL, "'cease_age' must be in [1, %d]", SEND_MAX_AGE);
+    for (int i = 0; i < p->n_pools; i++) {
+        const send_pool_spec *s = &p->pools[i];
+        if (!send_provision_is_place((send_provision)s->provision) || s->area >= p->n_areas ||
+            s->need >= NEED_COUNT || s->places < 0)
+            return des_error_set(err, DES_EINVAL, "places pool %d is malformed", i);
+        for (int j = 0; j < i; j++)
+            if (p->pools[j].provision == s->provision && p->pools[j].area == s->area &&
+                p->pools[j].need == s->need)
+                return des_error_set(err, DES_EINVAL, "places pool for '%s' given twice",
+                                     send_provision_names[s->provision]);
+    }
+    for (int b = 0; b < p->n_builds; b++) {
+        const send_build *bd = &p->builds[b];
+        int found = 0;
+        for (int i = 0; i < p->n_pools; i++)
+            if (p->pools[i].provision == bd->provision && p->pools[i].area == bd->area &&
+                p->pools[i].need == bd->need)
+                found = 1;
+        if (!found)
+            return des_error_set(err, DES_EINVAL,
+                                 "new places for '%s' name no places pool with that area and need",
+                                 send_provision_names[bd->provision]);
+    }
+    return DES_OK;
+}
