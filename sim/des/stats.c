@@ -1,0 +1,229 @@
+/* stats.c - statistics collectors: tallies, time-weighted averages, histograms, quantiles.
+ *
+ * Tally: Welford's running mean and sum of squared deviations (m2), with min and max; two
+ * tallies combine with Chan et al.'s pairwise update, so per-thread or per-replication
+ * tallies merge exactly as if every observation had gone to one of them.
+ * Invariants: n == 0 => mean == 0, m2 == 0, min == +inf, max == -inf; m2 >= 0 up to rounding.
+ *
+ * Time average: integrates a piecewise-constant signal. Invariants: start <= last_t; area is
+ * the integral of the signal over [start, last_t]; value is the signal since last_t; max is
+ * the largest value taken since start. Time never goes backwards (asserted).
+ *
+ * Histogram: nbins equal bins on [lo, hi), allocated once at init. Values below lo go to
+ * `under`, values at or above hi (and NaN) go to `over`; n counts every value added.
+ * des_hist_quantile() walks the cumulative counts to the bin holding rank q*n and interpolates
+ * linearly inside it, treating its observations as spread evenly across the bin. A quantile
+ * that falls among the underflow returns -INFINITY, among the overflow +INFINITY: all that is
+ * known is that it lies beyond the range (widen the range if that is a problem).
+ *
+ * des_quantiles: gsl_sort then gsl_stats_quantile_from_sorted_data (interpolation between
+ * order statistics at rank (n-1)q).
+ *
+ * Complexity: tally/time-average updates O(1); histogram add O(1); histogram quantile O(nbins);
+ * des_quantiles O(n log n + nq). Nothing allocates except des_hist_init().
+ */
+#include "des_stats.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+/* ---- tally ---------------------------------------------------------------------------- */
+
+void des_tally_init(des_tally *t)
+{
+    t->n = 0;
+    t->mean = 0.0;
+    t->m2 = 0.0;
+    t->min = INFINITY;
+    t->max = -INFINITY;
+}
+
+void des_tally_add(des_tally *t, double x)
+{
+    t->n++;
+    double d = x - t->mean;
+    t->mean += d / (double)t->n;
+    t->m2 += d * (x - t->mean);
+    if (x < t->min)
+        t->min = x;
+    if (x > t->max)
+        t->max = x;
+}
+
+void des_tally_merge(des_tally *a, const des_tally *b)
+{
+    if (b->n == 0)
+        return;
+    if (a->n == 0) {
+        *a = *b;
+        return;
+    }
+    double na = (double)a->n, nb = (double)b->n, n = na + nb;
+    double d = b->mean - a->mean;
+    a->mean += d * (nb / n);
+    a->m2 += b->m2 + d * d * (na * nb / n);
+    a->n += b->n;
+    if (b->min < a->min)
+        a->min = b->min;
+    if (b->max > a->max)
+        a->max = b->max;
+}
+
+double des_tally_mean(const des_tally *t) { return t->n ? t->mean : NAN; }
+
+double des_tally_var(const des_tally *t)
+{
+    if (t->n < 2)
+        return NAN;
+    double v = t->m2 / (double)(t->n - 1);
+    return v > 0.0 ? v : 0.0;
+}
+
+double des_tally_sd(const des_tally *t) { return sqrt(des_tally_var(t)); }
+
+double des_tally_ci_half(const des_tally *t, double z)
+{
+    return z * des_tally_sd(t) / sqrt((double)t->n); /* NAN when n < 2 */
+}
+
+/* ---- time-weighted average ------------------------------------------------------------ */
+
+void des_timeavg_init(des_timeavg *a, double start, double value)
+{
+    a->start = start;
+    a->last_t = start;
+    a->value = value;
+    a->area = 0.0;
+    a->max = value;
+}
+
+void des_timeavg_set(des_timeavg *a, double t, double value)
+{
+    assert(t >= a->last_t);
+    a->area += a->value * (t - a->last_t);
+    a->last_t = t;
+    a->value = value;
+    if (value > a->max)
+        a->max = value;
+}
+
+void des_timeavg_add(des_timeavg *a, double t, double delta)
+{
+    des_timeavg_set(a, t, a->value + delta);
+}
+
+double des_timeavg_area(const des_timeavg *a, double t)
+{
+    assert(t >= a->last_t);
+    return a->area + a->value * (t - a->last_t);
+}
+
+double des_timeavg_mean(const des_timeavg *a, double t)
+{
+    if (t == a->start)
+        return a->value;
+    return des_timeavg_area(a, t) / (t - a->start);
+}
+
+void des_timeavg_restart(des_timeavg *a, double t)
+{
+    assert(t >= a->last_t);
+    a->start = t;
+    a->last_t = t;
+    a->area = 0.0;
+    a->max = a->value;
+}
+
+/* ---- histogram ------------------------------------------------------------------------ */
+
+int des_hist_init(des_hist *h, double lo, double hi, size_t nbins, des_error *err)
+{
+    h->lo = lo;
+    h->hi = hi;
+    h->width = 0.0;
+    h->nbins = 0;
+    h->bins = NULL;
+    h->under = h->over = h->n = 0;
+    if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
+        return des_error_set(err, DES_EINVAL,
+                             "invalid histogram range [%g, %g): need finite lo < hi", lo, hi);
+    if (nbins == 0)
+        return des_error_set(err, DES_EINVAL, "histogram needs at least one bin");
+    double width = (hi - lo) / (double)nbins;
+    if (!(width > 0.0) || !isfinite(width))
+        return des_error_set(err, DES_EINVAL,
+                             "histogram range [%g, %g) cannot hold %zu bins", lo, hi, nbins);
+    h->bins = calloc(nbins, sizeof *h->bins);
+    if (!h->bins)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate histogram of %zu bins", nbins);
+    h->nbins = nbins;
+    h->width = width;
+    return DES_OK;
+}
+
+void des_hist_free(des_hist *h)
+{
+    free(h->bins);
+    h->bins = NULL;
+    h->nbins = 0;
+}
+
+void des_hist_add(des_hist *h, double x)
+{
+    h->n++;
+    if (x < h->lo) {
+        h->under++;
+    } else if (x < h->hi) {
+        size_t i = (size_t)((x - h->lo) / h->width);
+        if (i >= h->nbins) /* rounding just below hi */
+            i = h->nbins - 1;
+        h->bins[i]++;
+    } else {
+        h->over++; /* x >= hi, or NaN */
+    }
+}
+
+void des_hist_reset(des_hist *h)
+{
+    for (size_t i = 0; i < h->nbins; i++)
+        h->bins[i] = 0;
+    h->under = h->over = h->n = 0;
+}
+
+double des_hist_quantile(const des_hist *h, double q)
+{
+    if (h->n == 0 || !(q >= 0.0 && q <= 1.0))
+        return NAN;
+    double target = q * (double)h->n; /* rank in [0, n] */
+    if (target < (double)h->under)
+        return -INFINITY;
+    double cum = (double)h->under;
+    for (size_t i = 0; i < h->nbins; i++) {
+        if (h->bins[i] == 0)
+            continue;
+        double k = (double)h->bins[i];
+        if (target <= cum + k) {
+            double frac = (target - cum) / k;
+            if (frac < 0.0)
+                frac = 0.0;
+            return h->lo + ((double)i + frac) * h->width;
+        }
+        cum += k;
+    }
+    /* Beyond every binned observation: in the overflow, or (no overflow) all in underflow. */
+    return h->over > 0 ? INFINITY : -INFINITY;
+}
+
+/* ---- quantiles of a sample ------------------------------------------------------------ */
+
+void des_quantiles(double *x, size_t n, const double *q, size_t nq, double *out)
+{
+    assert(n >= 1);
+    gsl_sort(x, 1, n);
+    for (size_t i = 0; i < nq; i++)
+        out[i] = gsl_stats_quantile_from_sorted_data(x, 1, n, q[i]);
+}
