@@ -164,7 +164,7 @@ typedef struct send_params {
     double p_parent_win;
 
     /* Assessment: advice in parallel, each a capacity-limited resource */
-    double ep_fte;
+    send_steps ep_fte;            /* EP FTE on statutory advice, by date */
     double ep_hours_per_assessment;
     double ep_hours_per_fte_week; /* statutory hours per FTE per week */
     des_dist ep_duration;         /* elapsed time of one EP advice once started */
@@ -173,7 +173,6 @@ typedef struct send_params {
     double social_slots;
     des_dist social_duration;
     double p_social_advice;       /* share of assessments needing social care advice */
-    send_steps ep_fte_steps;      /* FTE by date (from scenario changes); value 0 entry = ep_fte */
 
     /* D2 panel: decision to issue */
     double d2_period, d2_first;
@@ -204,7 +203,7 @@ typedef struct send_params {
     double l4_share_education, l4_share_social, l4_share_health;
 
     /* Annual reviews */
-    double review_fte;
+    send_steps review_fte;    /* caseworker FTE for reviews, by date */
     double reviews_per_fte_year;
     des_dist review_duration;
     double p_review_ms;       /* mainstream -> special at a review, per review */

@@ -5,8 +5,8 @@
  * lower priority values come first and equal priorities are first come first served. Keys are
  * unique while fewer than 2^40 items have been pushed since the last clear. Storage doubles when
  * full (the ring is unwrapped in place after realloc) and never shrinks.
- *   push/pop: O(1) FIFO, O(log n) PRIORITY; remove: O(n) search, then O(n) shift (FIFO, order
- *   kept) or O(log n) sift (PRIORITY, heap property kept).
+ *   push/pop: O(1) FIFO, O(log n) PRIORITY; remove: O(position) search, then a shift of the
+ *   shorter side, O(min(i, n - i)) (FIFO, order kept), or O(log n) sift (PRIORITY).
  * Priorities above DES_QUEUE_PRIO_MAX are rejected with DES_EINVAL by a PRIORITY queue; a FIFO
  * queue ignores the priority (it is stored, saturated, in the key for information only).
  *
@@ -179,8 +179,15 @@ int des_queue_remove(des_queue *q, uint32_t ent)
             i++;
         if (i == q->n)
             return 0;
-        for (; i + 1 < q->n; i++)
-            q->items[ring_index(q, i)] = q->items[ring_index(q, i + 1)];
+        if (i < q->n / 2) {
+            /* nearer the head: move the earlier items back one place and advance the head */
+            for (; i > 0; i--)
+                q->items[ring_index(q, i)] = q->items[ring_index(q, i - 1)];
+            q->head = ring_index(q, 1);
+        } else {
+            for (; i + 1 < q->n; i++)
+                q->items[ring_index(q, i)] = q->items[ring_index(q, i + 1)];
+        }
         if (--q->n == 0)
             q->head = 0;
         return 1;

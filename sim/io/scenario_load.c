@@ -325,25 +325,10 @@ static void load_process(loader *L, const scn_node *root)
 
     const scn_node *as = section(L, root, "assessment");
     const scn_node *ep = section(L, as, "ep");
-    scn_num(L->doc, ep, "fte", 0, 10000, &p->ep_fte);
+    steps_from(L, ep, "fte", 0, 10000, &p->ep_fte);
     scn_num(L->doc, ep, "hours_per_assessment", 0.01, 1000, &p->ep_hours_per_assessment);
     scn_num(L->doc, ep, "hours_per_fte_week", 0.01, 168, &p->ep_hours_per_fte_week);
     dist_from(L, ep, "duration", &p->ep_duration);
-    send_steps_const(&p->ep_fte_steps, p->ep_fte);
-    if (scn_get(L->doc, ep, "fte_from")) {
-        steps_from(L, ep, "fte_from", 0, 10000, &p->ep_fte_steps);
-        /* before the first dated step the base FTE holds */
-        if (p->ep_fte_steps.n > 0 && p->ep_fte_steps.n < SEND_STEPS_MAX &&
-            p->ep_fte_steps.from[0] > p->start) {
-            memmove(&p->ep_fte_steps.from[1], &p->ep_fte_steps.from[0],
-                    (size_t)p->ep_fte_steps.n * sizeof(des_date));
-            memmove(&p->ep_fte_steps.value[1], &p->ep_fte_steps.value[0],
-                    (size_t)p->ep_fte_steps.n * sizeof(double));
-            p->ep_fte_steps.from[0] = p->start;
-            p->ep_fte_steps.value[0] = p->ep_fte;
-            p->ep_fte_steps.n++;
-        }
-    }
     const scn_node *he = section(L, as, "health");
     scn_num(L->doc, he, "slots", 0, 1e6, &p->health_slots);
     dist_from(L, he, "duration", &p->health_duration);
@@ -490,7 +475,7 @@ static void load_reviews(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
     const scn_node *s = section(L, root, "reviews");
-    scn_num(L->doc, s, "caseworker_fte", 0, 1e6, &p->review_fte);
+    steps_from(L, s, "caseworker_fte", 0, 1e6, &p->review_fte);
     scn_num(L->doc, s, "reviews_per_fte_year", 0, 1e6, &p->reviews_per_fte_year);
     dist_from(L, s, "duration", &p->review_duration);
     scn_num(L->doc, s, "to_special", 0, 1, &p->p_review_ms);

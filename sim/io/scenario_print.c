@@ -84,13 +84,14 @@ void send_scenario_print(const send_params *p, FILE *o)
     print_dist(o, "mediation time", &p->mediation_time);
     print_dist(o, "tribunal time", &p->tribunal_time);
     double mean_w = des_dist_mean(&p->ep_duration) / 7.0;
-    double slots = p->ep_fte * p->ep_hours_per_fte_week * mean_w / p->ep_hours_per_assessment;
+    double fte0 = send_steps_at(&p->ep_fte, p->start);
+    double slots = fte0 * p->ep_hours_per_fte_week * mean_w / p->ep_hours_per_assessment;
     fprintf(o, "assessment:\n  %-28s %.4g FTE x %.4g h/week, %.4g h per assessment -> %.0f "
                "concurrent assessments, %.0f a year\n",
-            "educational psychologists", p->ep_fte, p->ep_hours_per_fte_week,
+            "educational psychologists", fte0, p->ep_hours_per_fte_week,
             p->ep_hours_per_assessment, floor(slots + 0.5),
             mean_w > 0 ? floor(slots + 0.5) / mean_w * 52.18 : INFINITY);
-    print_steps(o, "EP FTE by date", &p->ep_fte_steps);
+    print_steps(o, "EP FTE by date", &p->ep_fte);
     print_dist(o, "EP advice", &p->ep_duration);
     fprintf(o, "  %-28s %.0f\n", "health advice slots", p->health_slots);
     print_dist(o, "health advice", &p->health_duration);
@@ -122,8 +123,9 @@ void send_scenario_print(const send_params *p, FILE *o)
         if (s->has_delay)
             print_dist(o, "  build delay", &s->delay);
     }
-    fprintf(o, "reviews:\n  %-28s %.4g FTE x %.4g reviews a year\n", "caseworkers", p->review_fte,
+    fprintf(o, "reviews:\n  %-28s %.4g reviews a year per FTE\n", "caseworkers",
             p->reviews_per_fte_year);
+    print_steps(o, "caseworker FTE by date", &p->review_fte);
     print_dist(o, "review", &p->review_duration);
     fprintf(o, "ceasing:\n  %-28s %.4g per plan-year; age limit %d\n", "moved away",
             p->cease_moved_rate, p->cease_age);

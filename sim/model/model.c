@@ -24,6 +24,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,7 @@ enum { SLOT_STAGE, SLOT_EXIT, SLOT_REVIEW, SLOT_WAIT, SLOTS };
 enum { OWN_SEN_ARRIVAL, OWN_REQUEST, OWN_DIRECT, OWN_CHILD_BASE = 8 };
 
 enum {
-    EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_EP_CAP,
+    EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_STAFF,
     EV_SEN_ARRIVAL, EV_REQUEST, EV_DIRECT, EV_SEN_EXIT,
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
@@ -87,6 +88,7 @@ struct send_model {
     idlist cls[NCLASS];
     double cls_w[NCLASS];
     double W; /* sum over classes of members x weight */
+    double req_bound; /* thinning bound of the request rate, per day */
 
     des_panel d1, d2, l4;
     des_resource ep, health, social, review;
@@ -162,9 +164,13 @@ static void sched(send_model *m, double t, unsigned prio, int type, uint32_t own
     assert(rc == DES_OK);
 }
 
+/* A child's event; one that would fall after the horizon is never needed, and leaving it out
+ * keeps the calendar small (most exit and ceasing timers lie years ahead). */
 static void sched_child(send_model *m, uint32_t h, int slot, double dt, int type)
 {
-    sched(m, now(m) + (dt > 0 ? dt : 0), PRIO_EVENT, type, owner(h, slot), h);
+    double t = now(m) + (dt > 0 ? dt : 0);
+    if (t < m->t_end)
+        sched(m, t, PRIO_EVENT, type, owner(h, slot), h);
 }
 
 static void cancel_slot(send_model *m, uint32_t h, int slot)
@@ -298,9 +304,21 @@ static void redraw_clock(send_model *m, uint32_t own, int type, double rate, int
         sched(m, now(m) + des_exponential(m->r[stream], 1.0 / rate), PRIO_EVENT, type, own, 0);
 }
 
-static void redraw_request_clock(send_model *m)
+/* Requests from SEN Support are a Poisson process whose rate W x mult changes with every child
+ * who joins or leaves. It is sampled by thinning: candidates arrive at a bound >= the rate and
+ * are accepted with probability rate / bound. The bound is renewed (and the clock redrawn) when
+ * the multiplier changes or W outgrows it; W shrinking needs nothing. Exact, and cheaper than
+ * redrawing the clock after every change. */
+static void reset_request_clock(send_model *m)
 {
-    redraw_clock(m, OWN_REQUEST, EV_REQUEST, m->W * m->req_mult, S_REQUEST);
+    m->req_bound = 1.05 * m->W * m->req_mult;
+    redraw_clock(m, OWN_REQUEST, EV_REQUEST, m->req_bound, S_REQUEST);
+}
+
+static void request_rate_grew(send_model *m)
+{
+    if (m->W * m->req_mult > m->req_bound)
+        reset_request_clock(m);
 }
 
 static void sen_count(send_model *m, int delta);
@@ -310,7 +328,7 @@ static void redraw_all_clocks(send_model *m)
     recompute_rates(m);
     sen_count(m, 0); /* early intervention may have started */
     redraw_clock(m, OWN_SEN_ARRIVAL, EV_SEN_ARRIVAL, m->sen_rate, S_SEN);
-    redraw_request_clock(m);
+    reset_request_clock(m);
     redraw_clock(m, OWN_DIRECT, EV_DIRECT, m->direct_rate, S_DIRECT);
 }
 
@@ -393,7 +411,7 @@ static void return_to_sen(send_model *m, uint32_t h)
     if (c->age >= 4 && c->age < m->p->sen_leave_age) {
         m->out->sen_in++;
         start_sen(m, h);
-        redraw_request_clock(m);
+        request_rate_grew(m);
     } else {
         free_child(m, h);
     }
@@ -601,7 +619,7 @@ static void final_plan(send_model *m, uint32_t h)
     m->n_band[send_ageband_of_age(c->age)]++;
     m->out->plans_new++;
     c->next_review = now(m) + review_interval(c);
-    sched(m, c->next_review, PRIO_EVENT, EV_REVIEW_DUE, owner(h, SLOT_REVIEW), h);
+    sched_child(m, h, SLOT_REVIEW, review_interval(c), EV_REVIEW_DUE);
     schedule_cease(m, h);
     decide_placement(m, h);
 }
@@ -793,29 +811,33 @@ static void ev_l4_sit(send_model *m)
 
 static void ev_request(send_model *m)
 {
-    if (m->W <= 0)
-        return;
-    double x = unif(m, S_REQUEST) * m->W, acc = 0;
-    int k = -1;
-    for (int i = 0; i < NCLASS; i++) {
-        if (!m->cls[i].n)
-            continue;
-        k = i;
-        acc += (double)m->cls[i].n * m->cls_w[i];
-        if (x < acc)
-            break;
+    double bound = m->req_bound;
+    double x = unif(m, S_REQUEST) * bound / m->req_mult; /* uniform on [0, bound / mult) */
+    if (x < m->W) {
+        double acc = 0;
+        int k = -1;
+        for (int i = 0; i < NCLASS; i++) {
+            if (!m->cls[i].n)
+                continue;
+            k = i;
+            acc += (double)m->cls[i].n * m->cls_w[i];
+            if (x < acc)
+                break;
+        }
+        if (k >= 0 && m->cls_w[k] > 0) {
+            idlist *l = &m->cls[k];
+            uint32_t h = l->v[gsl_rng_uniform_int(m->r[S_REQUEST], l->n)];
+            child *c = kid(m, h);
+            class_remove(m, c);
+            sen_count(m, -1);
+            m->out->sen_out++;
+            cancel_slot(m, h, SLOT_EXIT);
+            submit_request(m, h, 0);
+        }
     }
-    if (k >= 0 && m->cls[k].n) {
-        idlist *l = &m->cls[k];
-        uint32_t h = l->v[gsl_rng_uniform_int(m->r[S_REQUEST], l->n)];
-        child *c = kid(m, h);
-        class_remove(m, c);
-        sen_count(m, -1);
-        m->out->sen_out++;
-        cancel_slot(m, h, SLOT_EXIT);
-        submit_request(m, h, 0);
-    }
-    redraw_request_clock(m);
+    if (bound > 0)
+        sched(m, now(m) + des_exponential(m->r[S_REQUEST], 1.0 / bound), PRIO_EVENT, EV_REQUEST,
+              OWN_REQUEST, 0);
 }
 
 static void ev_direct(send_model *m)
@@ -843,7 +865,7 @@ static void ev_sen_arrival(send_model *m)
         start_sen(m, h);
     }
     redraw_clock(m, OWN_SEN_ARRIVAL, EV_SEN_ARRIVAL, m->sen_rate, S_SEN);
-    redraw_request_clock(m);
+    request_rate_grew(m);
 }
 
 static void ev_review_due(send_model *m, uint32_t h)
@@ -889,8 +911,7 @@ static void ev_review_done(send_model *m, uint32_t h)
         place(m, h, PROV_MAINSTREAM);
     }
     tr(m, h, TR_REVIEW, outcome, 0);
-    double due = c->next_review > now(m) ? c->next_review : now(m);
-    sched(m, due, PRIO_EVENT, EV_REVIEW_DUE, owner(h, SLOT_REVIEW), h);
+    sched_child(m, h, SLOT_REVIEW, c->next_review - now(m), EV_REVIEW_DUE);
 }
 
 static void ev_cease(send_model *m, uint32_t h)
@@ -969,12 +990,14 @@ static void ev_september(send_model *m)
             int k = transfer_index(c->age);
             if (k >= 0)
                 phase_transfer(m, h, k);
-            schedule_cease(m, h);
+            /* memoryless: the ceasing timer is redrawn only when its rate changes */
+            if (p->cease_left_rate[c->age] != p->cease_left_rate[c->age - 1])
+                schedule_cease(m, h);
         } else if (c->age > SEND_MAX_AGE) {
             c->age = SEND_MAX_AGE;
         }
     }
-    redraw_request_clock(m);
+    request_rate_grew(m);
     int y, mo, d;
     des_date_to_ymd(day_of(m, now(m)), &y, &mo, &d);
     double next = t_of(m, des_date_from_ymd(y + 1, 9, 1));
@@ -1010,14 +1033,29 @@ static int ep_slots(const send_params *p, double fte)
 
 static int slots_from(double v) { return v >= 1e6 ? 1000000 : (int)floor(v + 0.5); }
 
-static void ev_ep_capacity(send_model *m)
+static int review_slots(const send_params *p, double fte)
 {
-    double fte = send_steps_at(&m->p->ep_fte_steps, day_of(m, now(m)));
-    des_res_set_capacity(&m->ep, now(m), ep_slots(m->p, fte));
+    int n = slots_from(fte * p->reviews_per_fte_year * des_dist_mean(&p->review_duration) /
+                       YEAR_DAYS);
+    return n < 1 ? 1 : n;
+}
+
+/* Staff changes on a date: arg 0 = EPs, 1 = review caseworkers. */
+static void ev_staff(send_model *m, int which)
+{
+    des_date d = day_of(m, now(m));
     uint32_t next;
-    while (des_res_admit(&m->ep, now(m), &next))
-        sched_child(m, next, SLOT_STAGE, des_dist_sample(&m->p->ep_duration, m->r[S_ADVICE]),
-                    EV_EP_DONE);
+    if (which == 0) {
+        des_res_set_capacity(&m->ep, now(m), ep_slots(m->p, send_steps_at(&m->p->ep_fte, d)));
+        while (des_res_admit(&m->ep, now(m), &next))
+            sched_child(m, next, SLOT_STAGE, des_dist_sample(&m->p->ep_duration, m->r[S_ADVICE]),
+                        EV_EP_DONE);
+    } else {
+        des_res_set_capacity(&m->review, now(m),
+                             review_slots(m->p, send_steps_at(&m->p->review_fte, d)));
+        while (des_res_admit(&m->review, now(m), &next))
+            start_review(m, next);
+    }
 }
 
 /* ---- snapshots and money ------------------------------------------------------------------ */
@@ -1208,7 +1246,7 @@ static void init_state(send_model *m)
                 m->n_band[send_ageband_of_age(age)]++;
                 double since = unif(m, S_INIT) * review_interval(c);
                 c->next_review = review_interval(c) - since;
-                sched(m, c->next_review, PRIO_EVENT, EV_REVIEW_DUE, owner(h, SLOT_REVIEW), h);
+                sched_child(m, h, SLOT_REVIEW, c->next_review, EV_REVIEW_DUE);
                 schedule_cease(m, h);
                 place(m, h, q == PROV_AWAITING ? default_want(age) : q);
             }
@@ -1251,7 +1289,7 @@ send_model *send_model_create(const send_params *p, des_error *err)
                        p->d2_period > 0 ? p->d2_capacity : 1000000, DES_FIFO, err) ||
         des_panel_init(&m->l4, p->l4_first, p->l4_period > 0 ? p->l4_period : 1, p->l4_capacity,
                        DES_FIFO, err) ||
-        des_res_init(&m->ep, ep_slots(p, p->ep_fte), DES_FIFO, 0, err) ||
+        des_res_init(&m->ep, ep_slots(p, send_steps_at(&p->ep_fte, p->start)), DES_FIFO, 0, err) ||
         des_res_init(&m->health, slots_from(p->health_slots), DES_FIFO, 0, err) ||
         des_res_init(&m->social, slots_from(p->social_slots), DES_FIFO, 0, err) ||
         des_res_init(&m->review, 1, DES_FIFO, 0, err))
@@ -1336,15 +1374,10 @@ static void reset(send_model *m)
     des_panel_reset(&m->d1, 0);
     des_panel_reset(&m->d2, 0);
     des_panel_reset(&m->l4, 0);
-    des_res_reset(&m->ep, ep_slots(p, p->ep_fte), 0);
+    des_res_reset(&m->ep, ep_slots(p, send_steps_at(&p->ep_fte, p->start)), 0);
     des_res_reset(&m->health, slots_from(p->health_slots), 0);
     des_res_reset(&m->social, slots_from(p->social_slots), 0);
-    des_res_reset(&m->review,
-                  slots_from(p->review_fte * p->reviews_per_fte_year *
-                             des_dist_mean(&p->review_duration) / YEAR_DAYS),
-                  0);
-    if (m->review.capacity < 1)
-        des_res_reset(&m->review, 1, 0);
+    des_res_reset(&m->review, review_slots(p, send_steps_at(&p->review_fte, p->start)), 0);
     for (int i = 0; i < p->n_pools; i++)
         des_res_reset(&m->pool[i], p->pools[i].places, 0);
     for (int k = 0; k < NCLASS; k++)
@@ -1406,11 +1439,13 @@ static void schedule_calendar(send_model *m)
     }
     if (p->ei_active && t_of(m, p->ei_from) > 0 && t_of(m, p->ei_from) < m->t_end)
         sched(m, t_of(m, p->ei_from), PRIO_CALENDAR, EV_RATES, DES_NO_OWNER, 0);
-    for (int i = 0; i < p->ep_fte_steps.n; i++) {
-        double t = t_of(m, p->ep_fte_steps.from[i]);
-        if (t > 0 && t < m->t_end)
-            sched(m, t, PRIO_CAPACITY, EV_EP_CAP, DES_NO_OWNER, 0);
-    }
+    const send_steps *staff[2] = {&p->ep_fte, &p->review_fte};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < staff[k]->n; i++) {
+            double t = t_of(m, staff[k]->from[i]);
+            if (t > 0 && t < m->t_end)
+                sched(m, t, PRIO_CAPACITY, EV_STAFF, DES_NO_OWNER, (uint32_t)k);
+        }
     for (int b = 0; b < p->n_builds; b++) {
         const send_build *bd = &p->builds[b];
         double t = t_of(m, bd->opens);
@@ -1460,11 +1495,11 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         case EV_SEPT: ev_september(m); break;
         case EV_RATES: redraw_all_clocks(m); break;
         case EV_BUILD: ev_build(m, (int)ev.arg); break;
-        case EV_EP_CAP: ev_ep_capacity(m); break;
+        case EV_STAFF: ev_staff(m, (int)ev.arg); break;
         case EV_SEN_ARRIVAL: ev_sen_arrival(m); break;
         case EV_REQUEST: ev_request(m); break;
         case EV_DIRECT: ev_direct(m); break;
-        case EV_SEN_EXIT: leave_sen(m, ev.arg, 0); redraw_request_clock(m); break;
+        case EV_SEN_EXIT: leave_sen(m, ev.arg, 0); break;
         case EV_D1_READY: d1_ready(m, ev.arg); break;
         case EV_D1_SIT: ev_d1_sit(m); break;
         case EV_D2_SIT: ev_d2_sit(m, ev.arg == 1); break;

@@ -83,7 +83,6 @@ void send_params_init(send_params *p)
     send_steps_const(&p->sen_entry_trend, 1.0);
     send_steps_const(&p->request_trend, 1.0);
     send_steps_const(&p->d1_refusal, 0.0);
-    send_steps_const(&p->ep_fte_steps, 0.0);
     p->sen_leave_age = 16;
     for (int n = 0; n < NEED_COUNT; n++) {
         p->request_need_mult[n] = 1.0;
@@ -103,7 +102,7 @@ void send_params_init(send_params *p)
     p->p_parent_win = 1.0;
     p->ep_hours_per_assessment = 1.0;
     p->ep_hours_per_fte_week = 1.0;
-    p->ep_fte = 1.0;
+    send_steps_const(&p->ep_fte, 1.0);
     des_dist_constant(&p->ep_duration, 0.0, NULL);
     des_dist_constant(&p->health_duration, 0.0, NULL);
     des_dist_constant(&p->social_duration, 0.0, NULL);
@@ -115,7 +114,7 @@ void send_params_init(send_params *p)
     des_dist_constant(&p->review_duration, 0.0, NULL);
     p->health_slots = 1e6;
     p->social_slots = 1e6;
-    p->review_fte = 1e6;
+    send_steps_const(&p->review_fte, 1e6);
     p->reviews_per_fte_year = 1e6;
     for (int ph = 0; ph < PHASE_COUNT; ph++)
         p->choice[ph][PROV_MAINSTREAM] = 1.0;
