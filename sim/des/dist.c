@@ -20,7 +20,11 @@
  * lies under the next layer (j < zig_k[i], conservative so the fast path is exact), which
  * happens 97.8% of the time. Otherwise the base layer falls back to the exact memoryless tail
  * r - log(U) and other layers to a wedge test against exp(-X). Generators whose range is not
- * exactly [0, 2^32 - 1] use inversion, -mean log(U).
+ * exactly [0, 2^32 - 1] use inversion, -mean log(U). Expected cost: one generator call and one
+ * multiply; reentrant (the tables are read-only).
+ *
+ * GSL reports allocation failure in gsl_ran_discrete_preproc() through its error handler
+ * (abort by default), so DES_ENOMEM for alias tables is only seen if the handler is off.
  */
 #include "des_dist.h"
 
@@ -34,8 +38,10 @@
 
 /* ---- exponential ziggurat tables (see the comment at the top) ---- */
 
-/* zig_k[i]: number of positions j whose X lies under layer i + 1, so X is accepted at once.
- * zig_w[i] = x[i] / 2^24.  zig_f[i] = exp(-x[i]), with zig_f[256] = 1. */
+/* zig_k[i] = floor(x[i+1] / x[i] * 2^24 - 1/2): every position j < zig_k[i] has X under
+ * layer i + 1 and is accepted at once (the last such position is left to the wedge test, which
+ * always accepts it). zig_w[i] = x[i] / 2^24. zig_f[i] = exp(-x[i]), with zig_f[256] = 1.
+ * tests/test_dist.c re-derives the layers and checks these tables through des_exponential(). */
 #define ZIG_R 7.6971174701310501
 static const uint32_t zig_k[256] = {
     14848160, 15129198, 15658928, 15911693, 16061744, 16161892,

@@ -12,7 +12,9 @@
  * one). No global mutable state: all functions are reentrant.
  * Complexity: des_rng_seed_table O(nreps * nstreams) expected time, 4 bytes of scratch per
  * table entry (times two, rounded up to a power of two); des_streams_init O(n) allocations of
- * about 5 KB each; des_streams_reseed O(n) and never allocates.
+ * about 5 KB each; des_streams_reseed O(n) and never allocates. GSL reports a failed
+ * gsl_rng_alloc() through its error handler (abort by default), so DES_ENOMEM for a generator
+ * is only seen if the handler is off.
  */
 #include "des_rng.h"
 
