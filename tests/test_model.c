@@ -1,0 +1,567 @@
+/* test_model.c - the SEND model against invariants, hand-computed cases and queueing theory.
+ *
+ * - conservation: opening + new plans - ceased = closing, exactly, for plans and SEN Support,
+ *   per replication, and year by year from the monthly stocks and yearly flows;
+ * - every plan holder is counted in exactly one placement, and in exactly one age band;
+ * - a place pool never admits above its capacity;
+ * - D1 panel decisions happen only at sittings;
+ * - the 20-week clock against hand-computed request-to-plan times (constant durations);
+ * - phase transfers happen on 1 September at ages 4, 11, 16 and 19;
+ * - spend against hand-computed child-days, inflation, transport, grant and deficit;
+ * - the assessment stage reduced to an M/M/c queue matches Erlang C;
+ * - determinism: same seeds, same results; threads 1 and 2 give identical results.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "des_rng.h"
+#include "des_stats.h"
+#include "send_model.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
+
+static void seeds_for(uint64_t master, int rep, uint32_t *seeds)
+{
+    uint32_t *all = malloc((size_t)(rep + 1) * SEND_STREAMS * sizeof *all);
+    assert_non_null(all);
+    assert_int_equal(des_rng_seed_table(master, (size_t)rep + 1, SEND_STREAMS, all, NULL), DES_OK);
+    memcpy(seeds, all + (size_t)rep * SEND_STREAMS, SEND_STREAMS * sizeof *seeds);
+    free(all);
+}
+
+/* Run one replication; returns the model (for diagnostics) - caller destroys it. */
+static send_model *run_one(const send_params *p, uint64_t master, int rep, send_output *o)
+{
+    des_error err = {0};
+    assert_int_equal(send_output_init(o, p, &err), DES_OK);
+    send_model *m = send_model_create(p, &err);
+    if (!m)
+        fail_msg("model: %s", err.msg);
+    uint32_t seeds[SEND_STREAMS];
+    seeds_for(master, rep, seeds);
+    if (send_model_run(m, seeds, o, &err) != DES_OK)
+        fail_msg("run: %s", err.msg);
+    return m;
+}
+
+static int month_of(const send_output *o, int y, int m)
+{
+    return (y - 1970) * 12 + (m - 1) - o->first_month_index;
+}
+
+/* The shipped baseline, shortened to keep the test quick. */
+static void load_baseline(send_params *p, int end_year)
+{
+    des_error err = {0};
+    if (send_scenario_load("scenarios/baseline.yaml", p, NULL, &err) != DES_OK)
+        fail_msg("baseline: %s", err.msg);
+    p->end = ymd(end_year, 12, 31);
+}
+
+/* ---- conservation and counting invariants -------------------------------------------------- */
+
+static void check_invariants(const send_params *p, send_output *o, const send_model *m)
+{
+    /* exact conservation over the horizon */
+    assert_int_equal(o->plans_open + o->plans_new - o->plans_ceased, o->plans_close);
+    assert_int_equal(o->sen_open + o->sen_in - o->sen_out, o->sen_close);
+    assert_true(o->plans_new > 0);
+    assert_true(o->plans_ceased > 0);
+    /* yearly: January stock + new plans - ceased = next January stock */
+    for (int y = 0; y + 1 < o->n_years; y++) {
+        int j0 = month_of(o, o->first_year + y, 1), j1 = month_of(o, o->first_year + y + 1, 1);
+        double s0 = send_output_row(o, M_EHCP_TOTAL)[j0], s1 = send_output_row(o, M_EHCP_TOTAL)[j1];
+        double inflow = send_output_row(o, C_NEW_PLANS)[y], out = send_output_row(o, C_CEASED)[y];
+        assert_true(s0 + inflow - out == s1);
+    }
+    /* sum of new plans over years == plans_new; ceased likewise */
+    double new_sum = 0, ceased_sum = 0, ceased_reasons = 0;
+    for (int y = 0; y < o->n_years; y++) {
+        new_sum += send_output_row(o, C_NEW_PLANS)[y];
+        ceased_sum += send_output_row(o, C_CEASED)[y];
+        ceased_reasons += send_output_row(o, C_CEASED_MOVED)[y] +
+                          send_output_row(o, C_CEASED_LEFT)[y] +
+                          send_output_row(o, C_CEASED_NEEDS_MET)[y] +
+                          send_output_row(o, C_CEASED_AGE)[y];
+    }
+    assert_true(new_sum == (double)o->plans_new);
+    assert_true(ceased_sum == (double)o->plans_ceased);
+    assert_true(ceased_reasons == ceased_sum);
+    /* each month: bands and placements each partition the plans */
+    for (int k = 0; k < o->n_months; k++) {
+        double total = send_output_row(o, M_EHCP_TOTAL)[k], bands = 0, places = 0;
+        for (int b = 0; b < BAND_COUNT; b++)
+            bands += send_output_row(o, M_EHCP_BAND + b)[k];
+        for (int q = 0; q < PROV_COUNT; q++)
+            places += send_output_row(o, M_PLACEMENTS + q)[k];
+        assert_true(bands == total);
+        assert_true(places == total);
+        /* capacity: occupancy of a limited provision never above its places */
+        for (int q = 0; q < PROV_COUNT; q++) {
+            double cap = send_output_row(o, M_CAPACITY + q)[k];
+            if (cap >= 0)
+                assert_true(send_output_row(o, M_PLACEMENTS + q)[k] <= cap);
+        }
+    }
+    send_model_diag d;
+    send_model_get_diag(m, &d);
+    assert_int_equal(d.capacity_violations, 0);
+    assert_int_equal(d.d1_decisions_off_sitting, 0);
+    (void)p;
+}
+
+static void test_baseline_invariants(void **state)
+{
+    (void)state;
+    send_params p;
+    load_baseline(&p, 2023);
+    for (int rep = 0; rep < 3; rep++) {
+        send_output o;
+        send_model *m = run_one(&p, 42, rep, &o);
+        check_invariants(&p, &o, m);
+        /* the opening caseload matches the January 2019 census total */
+        assert_true(send_output_row(&o, M_EHCP_TOTAL)[0] == 4222);
+        assert_true(send_output_row(&o, M_SEN_SUPPORT)[0] == 10900);
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    send_params_free(&p);
+}
+
+/* Tight capacity with waiting, overflow, capacity changes and reviews moving children. */
+static void test_capacity_under_pressure(void **state)
+{
+    (void)state;
+    send_params p;
+    load_baseline(&p, 2022);
+    for (int i = 0; i < p.n_pools; i++)
+        p.pools[i].places /= 2; /* half the places: long waits */
+    p.pools[p.n_pools] = (send_pool_spec){.provision = PROV_INDEPENDENT, .area = -1, .need = -1,
+                                          .places = 300};
+    p.n_pools++;
+    p.overflow_provision = PROV_OTHER;
+    send_output o;
+    send_model *m = run_one(&p, 7, 0, &o);
+    check_invariants(&p, &o, m);
+    /* the squeeze is real: people waited for special and independent places */
+    double waited = 0;
+    for (int k = 0; k < o.n_months; k++)
+        waited += send_output_row(&o, M_WAITING + PROV_INDEPENDENT)[k];
+    assert_true(waited > 0);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* ---- traces ------------------------------------------------------------------------------ */
+
+typedef struct trace_rec {
+    double t;
+    uint32_t child;
+    int kind, a, b;
+} trace_rec;
+
+typedef struct trace_buf {
+    trace_rec *v;
+    size_t n, cap;
+} trace_buf;
+
+static void on_trace(void *ctx, double t, uint32_t child, send_trace_kind kind, int a, int b)
+{
+    trace_buf *tb = ctx;
+    if (tb->n == tb->cap) {
+        tb->cap = tb->cap ? 2 * tb->cap : 4096;
+        tb->v = realloc(tb->v, tb->cap * sizeof *tb->v);
+        assert_non_null(tb->v);
+    }
+    tb->v[tb->n++] = (trace_rec){t, child, (int)kind, a, b};
+}
+
+static send_model *run_traced(const send_params *p, uint64_t master, send_output *o,
+                              trace_buf *tb)
+{
+    des_error err = {0};
+    assert_int_equal(send_output_init(o, p, &err), DES_OK);
+    send_model *m = send_model_create(p, &err);
+    if (!m)
+        fail_msg("model: %s", err.msg);
+    send_model_set_trace(m, on_trace, tb);
+    uint32_t seeds[SEND_STREAMS];
+    seeds_for(master, 0, seeds);
+    if (send_model_run(m, seeds, o, &err) != DES_OK)
+        fail_msg("run: %s", err.msg);
+    return m;
+}
+
+static int is_sitting(double t, double first, double period)
+{
+    double k = (t - first) / period;
+    return k >= -1e-12 && fabs(k - round(k)) < 1e-9;
+}
+
+static void test_d1_decisions_at_sittings(void **state)
+{
+    (void)state;
+    send_params p;
+    load_baseline(&p, 2020);
+    p.d1_period = 14; /* fortnightly, from day 5 */
+    p.d1_first = 5;
+    p.d1_capacity = 3; /* tight: cases roll over */
+    trace_buf tb = {0};
+    send_output o;
+    send_model *m = run_traced(&p, 3, &o, &tb);
+    size_t decisions = 0;
+    for (size_t i = 0; i < tb.n; i++)
+        if (tb.v[i].kind == TR_D1_DECISION) {
+            decisions++;
+            assert_true(is_sitting(tb.v[i].t, 5, 14));
+        }
+    assert_true(decisions > 50);
+    /* at most 3 decisions per sitting */
+    for (size_t i = 0, run = 0; i < tb.n; i++) {
+        if (tb.v[i].kind != TR_D1_DECISION)
+            continue;
+        static double last_t = -1;
+        run = tb.v[i].t == last_t ? run + 1 : 1;
+        last_t = tb.v[i].t;
+        assert_true(run <= 3);
+    }
+    send_model_destroy(m);
+    send_output_free(&o);
+    free(tb.v);
+    send_params_free(&p);
+}
+
+/* A minimal system: only direct requests (aged 20-25, so a refused or unissued child leaves),
+ * constant durations, unlimited advice capacity. */
+static void minimal_params(send_params *p)
+{
+    send_params_init(p);
+    strcpy(p->name, "minimal");
+    p->start = ymd(2019, 1, 1);
+    p->end = ymd(2021, 12, 31);
+    p->direct_requests[BAND_20_25] = 300;
+    send_steps_const(&p->ep_fte, 1000);
+    p->ep_hours_per_assessment = 1;
+    p->ep_hours_per_fte_week = 40;
+    p->health_slots = 1e6;
+    p->choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
+    p->choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
+    p->cease_age = 25;
+}
+
+static void test_twenty_week_clock(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    des_dist_constant(&p.d1_prep, 40, NULL);
+    p.d1_period = 7;
+    p.d1_first = 2;
+    des_dist_constant(&p.ep_duration, 28, NULL);
+    des_dist_constant(&p.health_duration, 35, NULL);
+    p.d2_period = 7;
+    p.d2_first = 3;
+    des_dist_constant(&p.draft_time, 14, NULL);
+    des_dist_constant(&p.consult_time, 45, NULL);
+    trace_buf tb = {0};
+    send_output o;
+    send_model *m = run_traced(&p, 11, &o, &tb);
+    /* per child: request time -> expected final time */
+    double *req = calloc(1 << 16, sizeof *req);
+    assert_non_null(req);
+    int checked = 0, within[3] = {0}, plans[3] = {0};
+    for (size_t i = 0; i < tb.n; i++) {
+        trace_rec *r = &tb.v[i];
+        if (r->kind == TR_REQUEST) {
+            assert_true(r->child < (1u << 16));
+            req[r->child] = r->t;
+        } else if (r->kind == TR_FINAL_PLAN) {
+            double t0 = req[r->child];
+            double ready = t0 + 40;
+            double s1 = 2 + 7 * ceil((ready - 2) / 7 - 1e-12);
+            double advice = s1 + 35; /* EP 28 and health 35 in parallel */
+            double s2 = 3 + 7 * ceil((advice - 3) / 7 - 1e-12);
+            double final = s2 + 14 + 45;
+            assert_true(fabs(r->t - final) < 1e-6);
+            assert_int_equal(r->a, (int)floor(final - t0));
+            int y, mo, d;
+            des_date_to_ymd(p.start + (des_date)floor(r->t), &y, &mo, &d);
+            plans[y - 2019]++;
+            within[y - 2019] += final - t0 <= 140 + 1e-9;
+            checked++;
+        }
+    }
+    assert_true(checked > 500);
+    for (int y = 0; y < 3; y++) {
+        assert_true(send_output_row(&o, C_NEW_PLANS)[y] == plans[y]);
+        if (plans[y]) {
+            assert_true(within[y] > 0 && within[y] < plans[y]); /* both sides of the line occur */
+            assert_true(fabs(send_output_row(&o, C_PCT_20W)[y] - 100.0 * within[y] / plans[y]) <
+                        1e-9);
+        }
+    }
+    free(req);
+    send_model_destroy(m);
+    send_output_free(&o);
+    free(tb.v);
+    send_params_free(&p);
+}
+
+static void test_phase_transfers_on_first_september(void **state)
+{
+    (void)state;
+    send_params p;
+    load_baseline(&p, 2021);
+    trace_buf tb = {0};
+    send_output o;
+    send_model *m = run_traced(&p, 5, &o, &tb);
+    int *age = malloc((1 << 17) * sizeof *age);
+    assert_non_null(age);
+    size_t transfers = 0, ages_seen = 0;
+    for (size_t i = 0; i < tb.n; i++) {
+        trace_rec *r = &tb.v[i];
+        if (r->kind == TR_AGE) {
+            int y, mo, d;
+            des_date_to_ymd(p.start + (des_date)floor(r->t), &y, &mo, &d);
+            assert_int_equal(mo, 9);
+            assert_int_equal(d, 1);
+            assert_true(r->t == floor(r->t));
+            assert_true(r->child < (1u << 17));
+            age[r->child] = r->a;
+            ages_seen++;
+        } else if (r->kind == TR_TRANSFER) {
+            int y, mo, d;
+            des_date_to_ymd(p.start + (des_date)floor(r->t), &y, &mo, &d);
+            assert_int_equal(mo, 9);
+            assert_int_equal(d, 1);
+            int a = age[r->child];
+            assert_true(a == 4 || a == 11 || a == 16 || a == 19);
+            transfers++;
+        }
+    }
+    assert_true(ages_seen > 10000);
+    assert_true(transfers > 500);
+    free(age);
+    send_model_destroy(m);
+    send_output_free(&o);
+    free(tb.v);
+    send_params_free(&p);
+}
+
+/* ---- money ------------------------------------------------------------------------------- */
+
+static void test_cost_accrual(void **state)
+{
+    (void)state;
+    send_params p;
+    send_params_init(&p);
+    p.start = ymd(2019, 1, 1);
+    p.end = ymd(2021, 12, 31);
+    /* 100 in special all along; 10 aged 20-25 at FE college who all cease on 1 September 2019
+     * because the age limit is 20 */
+    p.initial_band[BAND_5_10] = 100;
+    p.initial_prov[PROV_SPECIAL] = 100;
+    p.initial_band[BAND_20_25] = 10;
+    p.initial_prov[PROV_FE_COLLEGE] = 10;
+    p.cease_age = 20;
+    p.choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
+    p.choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
+    p.cost[PROV_SPECIAL] = 36600;
+    p.inflation[PROV_SPECIAL] = 0.10;
+    p.cost[PROV_FE_COLLEGE] = 36600;
+    p.transport_share[PROV_SPECIAL] = 0.5;
+    p.transport_cost = 1000;
+    p.transport_inflation = 0.20;
+    p.grant_base = 4000000;
+    p.grant_growth = 0.05;
+    p.opening_deficit = 250000;
+    send_output o;
+    send_model *m = run_one(&p, 1, 0, &o);
+    assert_int_equal(o.first_fy, 2019);
+    assert_int_equal(o.n_fys, 2); /* 2019-20 and 2020-21 lie wholly inside 2019-2021 */
+    double *sp = send_output_row(&o, F_SPEND_PROV + PROV_SPECIAL);
+    double *fe = send_output_row(&o, F_SPEND_PROV + PROV_FE_COLLEGE);
+    double *tr = send_output_row(&o, F_SPEND_TRANSPORT);
+    double *tot = send_output_row(&o, F_SPEND);
+    /* a full year in a place costs exactly the annual cost, whatever the FY's length */
+    assert_true(fabs(sp[0] - 100 * 36600.0) < 1e-6);
+    assert_true(fabs(sp[1] - 100 * 36600.0 * 1.10) < 1e-6);
+    /* FE: 1 April to 31 August 2019 = 153 days of the 366-day FY 2019-20 */
+    assert_true(fabs(fe[0] - 10 * 36600.0 * 153 / 366) < 1e-6);
+    assert_true(fe[1] == 0);
+    assert_true(fabs(tr[0] - 100 * 0.5 * 1000) < 1e-6);
+    assert_true(fabs(tr[1] - 100 * 0.5 * 1000 * 1.2) < 1e-6);
+    double s0 = 100 * 36600.0 + 10 * 36600.0 * 153 / 366 + 50000;
+    double s1 = 100 * 36600.0 * 1.1 + 60000;
+    assert_true(fabs(tot[0] - s0) < 1e-6);
+    assert_true(fabs(tot[1] - s1) < 1e-6);
+    assert_true(fabs(send_output_row(&o, F_GRANT)[1] - 4200000) < 1e-6);
+    assert_true(fabs(send_output_row(&o, F_BALANCE)[0] - (4000000 - s0)) < 1e-6);
+    assert_true(fabs(send_output_row(&o, F_DEFICIT)[1] - (250000 + s0 - 4e6 + s1 - 4.2e6)) < 1e-6);
+    /* the monthly stock shows the cessation */
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_FE_COLLEGE)[month_of(&o, 2019, 8)] == 10);
+    /* stocks are taken at 00:00 on the first of the month, before that day's transfers */
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_FE_COLLEGE)[month_of(&o, 2019, 9)] == 10);
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_FE_COLLEGE)[month_of(&o, 2019, 10)] == 0);
+    assert_true(send_output_row(&o, C_CEASED_AGE)[0] == 10);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* ---- assessment as an M/M/c queue ---------------------------------------------------------- */
+
+static double erlang_c_wq(int c, double lambda, double mu)
+{
+    double a = lambda / mu, rho = a / c;
+    double term = 1, sum = 1; /* k = 0 */
+    for (int k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    double last = term * a / c / (1 - rho); /* a^c / c! / (1 - rho) */
+    double pw = last / (sum + last);
+    return pw / (c * mu - lambda);
+}
+
+static void test_assessment_is_mmc(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    p.end = ymd(2048, 12, 31);       /* 30 years */
+    p.direct_requests[BAND_20_25] = 3000; /* lambda = 3000 a year */
+    p.d1_period = 0;                 /* decide on receipt: Poisson arrivals reach the EPs */
+    p.p_issue = 0;                   /* no plans: children leave after the decision to issue */
+    double S = 0.9131; /* mean service in days: rho = 3000 x S / 365.25 / 10 = 0.75 */
+    des_dist_exponential(&p.ep_duration, S, NULL);
+    des_dist_constant(&p.health_duration, 0, NULL);
+    /* c = round(fte x hours/week x mean weeks / hours per assessment) = 10 */
+    send_steps_const(&p.ep_fte, 10);
+    p.ep_hours_per_fte_week = 7.0 / S;
+    p.ep_hours_per_assessment = 1;
+    double lambda = 3000 / 365.25, mu = 1 / S;
+    double wq = erlang_c_wq(10, lambda, mu);
+    des_tally t;
+    des_tally_init(&t);
+    int reps = 48;
+    for (int r = 0; r < reps; r++) {
+        send_output o;
+        send_model *m = run_one(&p, 99, r, &o);
+        send_model_diag d;
+        send_model_get_diag(m, &d);
+        assert_int_equal(d.ep_servers, 10);
+        assert_true(d.ep_served > 80000);
+        des_tally_add(&t, d.ep_mean_wait_days);
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    double half = 3.5 * des_tally_sd(&t) / sqrt((double)reps);
+    print_message("M/M/10 rho=%.3f: simulated Wq %.4f +- %.4f days, Erlang C %.4f\n",
+                  lambda / (10 * mu), des_tally_mean(&t), half, wq);
+    assert_true(fabs(des_tally_mean(&t) - wq) < half);
+    assert_true(half < 0.05 * wq); /* and the test is sharp enough to see a 5% error */
+    send_params_free(&p);
+}
+
+/* ---- determinism ------------------------------------------------------------------------- */
+
+static void test_determinism(void **state)
+{
+    (void)state;
+    send_params p;
+    load_baseline(&p, 2021);
+    send_output a, b, c;
+    send_model *ma = run_one(&p, 5, 2, &a);
+    send_model *mb = run_one(&p, 5, 2, &b);
+    send_model *mc = run_one(&p, 6, 2, &c);
+    size_t bytes = sizeof(double) * (size_t)SEND_METRIC_COUNT * (size_t)a.row_len;
+    assert_memory_equal(a.values, b.values, bytes);
+    assert_true(memcmp(a.values, c.values, bytes) != 0);
+    /* a model reused for a second replication gives what a fresh one gives */
+    des_error err = {0};
+    uint32_t seeds[SEND_STREAMS];
+    seeds_for(5, 2, seeds);
+    assert_int_equal(send_model_run(mc, seeds, &c, &err), DES_OK);
+    assert_memory_equal(a.values, c.values, bytes);
+    send_model_destroy(ma);
+    send_model_destroy(mb);
+    send_model_destroy(mc);
+    send_output_free(&a);
+    send_output_free(&b);
+    send_output_free(&c);
+    send_params_free(&p);
+}
+
+static void test_threads_identical(void **state)
+{
+    (void)state;
+    send_params p;
+    load_baseline(&p, 2020);
+    send_results r1, r2;
+    des_error err = {0};
+    send_run_opts o1 = {.seed = 17, .replications = 6, .threads = 1};
+    send_run_opts o2 = {.seed = 17, .replications = 6, .threads = 2};
+    assert_int_equal(send_run(&p, &o1, &r1, &err), DES_OK);
+    assert_int_equal(send_run(&p, &o2, &r2, &err), DES_OK);
+    assert_int_equal(r1.n, r2.n);
+    size_t bytes = sizeof(double) * (size_t)SEND_METRIC_COUNT * (size_t)r1.reps[0].row_len;
+    for (int i = 0; i < r1.n; i++)
+        assert_memory_equal(r1.reps[i].values, r2.reps[i].values, bytes);
+    assert_memory_equal(r1.seeds, r2.seeds, (size_t)r1.n * SEND_STREAMS * sizeof(uint32_t));
+    /* replications differ from each other */
+    assert_true(memcmp(r1.reps[0].values, r1.reps[1].values, bytes) != 0);
+    send_results_free(&r1);
+    send_results_free(&r2);
+    send_params_free(&p);
+}
+
+static void test_run_errors(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    send_results r;
+    des_error err = {0};
+    send_run_opts o = {.seed = 1, .replications = 0, .threads = 1};
+    assert_int_equal(send_run(&p, &o, &r, &err), DES_EINVAL);
+    assert_non_null(strstr(err.msg, "replications"));
+    o.replications = 2;
+    p.choice[PHASE_PRIMARY][PROV_SPECIAL] = 0.5; /* shares now sum to 1.5 */
+    assert_int_equal(send_run(&p, &o, &r, &err), DES_EINVAL);
+    assert_non_null(strstr(err.msg, "sum to 1"));
+    p.choice[PHASE_PRIMARY][PROV_SPECIAL] = 0;
+    p.start = ymd(2019, 1, 2);
+    assert_null(send_model_create(&p, &err));
+    assert_non_null(strstr(err.msg, "first day of a month"));
+    send_params_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_baseline_invariants),
+        cmocka_unit_test(test_capacity_under_pressure),
+        cmocka_unit_test(test_d1_decisions_at_sittings),
+        cmocka_unit_test(test_twenty_week_clock),
+        cmocka_unit_test(test_phase_transfers_on_first_september),
+        cmocka_unit_test(test_cost_accrual),
+        cmocka_unit_test(test_assessment_is_mmc),
+        cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_run_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
