@@ -158,10 +158,11 @@ static void load_top(loader *L, const scn_node *root)
     }
     const char *desc;
     scn_str(L->doc, root, "description", &desc);
+    /* Reported at the root mapping, whose key path is empty: name the key in the message. */
     if (scn_date(L->doc, root, "start", &p->start) == 0)
-        scn_fail_missing(L->doc, root, "start");
+        scn_fail(L->doc, root, "start: missing key (expected a date, YYYY-MM-DD)");
     if (scn_date(L->doc, root, "end", &p->end) == 0)
-        scn_fail_missing(L->doc, root, "end");
+        scn_fail(L->doc, root, "end: missing key (expected a date, YYYY-MM-DD)");
     if (!scn_ok(L->doc))
         return;
     int y, m, d;
@@ -506,9 +507,11 @@ static void load_initial(loader *L, const scn_node *root)
         a += p->initial_band[i];
     for (int i = 0; i < PROV_COUNT; i++)
         b += p->initial_prov[i];
-    if (fabs(a - b) > 0.5)
-        scn_fail(L->doc, scn_get(L->doc, s, "ehcp_by_placement"),
-                 "placements must add up to the plans by age (%g), got %g", a, b);
+    if (fabs(a - b) > 0.5) {
+        const scn_node *at = scn_get(L->doc, s, "ehcp_by_placement");
+        scn_fail(L->doc, at ? at : s, "placements must add up to the plans by age (%g), got %g",
+                 a, b);
+    }
 }
 
 static void load_finance(loader *L, const scn_node *root)
@@ -534,9 +537,17 @@ int send_scenario_load(const char *path, send_params *p, send_scenario_text *tex
 {
     send_params_init(p);
     scn_doc *doc = scn_load(path, err);
-    if (!doc)
-        return DES_EINPUT;
+    if (!doc) {
+        /* scn_load reports an unreadable file (or `extends` parent) as DES_EIO: to callers
+         * that is bad input like any other, so the record matches the return code. */
+        if (err && err->code != DES_ENOMEM)
+            err->code = DES_EINPUT;
+        return err && err->code == DES_ENOMEM ? DES_ENOMEM : DES_EINPUT;
+    }
     loader L = {.doc = doc, .p = p};
+    /* Without an `areas` section the default area still exists and may be named. */
+    for (int a = 0; a < p->n_areas; a++)
+        L.area_names[a] = p->areas[a].name;
     const scn_node *root = scn_root(doc);
     if (scn_kind_of(root) != SCN_MAP) {
         scn_fail(doc, root, "expected a mapping of scenario keys");

@@ -38,7 +38,7 @@ static void print_shares(FILE *o, const char *label, const double *v, const char
     int first = 1;
     for (int i = 0; i < n; i++)
         if (v[i] != 0) {
-            fprintf(o, "%s %s %.4g", first ? "" : ",", names[i], v[i]);
+            fprintf(o, "%s %s %.10g", first ? "" : ",", names[i], v[i]);
             first = 0;
         }
     fputc('\n', o);
