@@ -41,7 +41,7 @@ enum { ST_SEN = 1, ST_PROCESS, ST_PLAN };
 enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DRAFT, STG_CONSULT,
        STG_L4 };
 enum { SLOT_STAGE, SLOT_EXIT, SLOT_REVIEW, SLOT_WAIT, SLOTS };
-enum { OWN_SEN_ARRIVAL, OWN_REQUEST, OWN_DIRECT, OWN_CHILD_BASE = 8 };
+enum { OWN_SEN_ARRIVAL, OWN_REQUEST, OWN_DIRECT, OWN_SEN_EXIT, OWN_CHILD_BASE = 8 };
 
 enum {
     EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_STAFF,
@@ -89,6 +89,7 @@ struct send_model {
     double cls_w[NCLASS];
     double W; /* sum over classes of members x weight */
     double req_bound; /* thinning bound of the request rate, per day */
+    double exit_bound; /* thinning bound of the SEN Support exit rate, per day */
 
     des_panel d1, d2, l4;
     des_resource ep, health, social, review;
@@ -124,7 +125,10 @@ static inline des_date day_of(const send_model *m, double t)
 {
     return m->p->start + (des_date)floor(t);
 }
-static inline double t_of(const send_model *m, des_date d) { return (double)(d - m->p->start); }
+static inline double t_of(const send_model *m, des_date d)
+{
+    return (double)d - (double)m->p->start; /* in double: step series may start at INT32_MIN */
+}
 static inline child *kid(send_model *m, uint32_t h) { return des_pool_get(m->kids, h); }
 static inline uint32_t owner(uint32_t h, int slot) { return OWN_CHILD_BASE + h * SLOTS + slot; }
 
@@ -321,6 +325,22 @@ static void request_rate_grew(send_model *m)
         reset_request_clock(m);
 }
 
+/* Exits from SEN Support (needs met, moved away) are at one constant hazard for every child, so
+ * instead of a timer per child there is one clock at rate n x hazard, thinned like the request
+ * clock, that removes a child chosen uniformly. Exact by memorylessness, and it keeps some
+ * ten thousand timers out of the calendar. */
+static void reset_exit_clock(send_model *m)
+{
+    m->exit_bound = 1.05 * (double)m->n_sen * m->p->sen_exit_rate / YEAR_DAYS;
+    redraw_clock(m, OWN_SEN_EXIT, EV_SEN_EXIT, m->exit_bound, S_SEN_EXIT);
+}
+
+static void sen_exit_rate_grew(send_model *m)
+{
+    if ((double)m->n_sen * m->p->sen_exit_rate / YEAR_DAYS > m->exit_bound)
+        reset_exit_clock(m);
+}
+
 static void sen_count(send_model *m, int delta);
 
 static void redraw_all_clocks(send_model *m)
@@ -329,6 +349,7 @@ static void redraw_all_clocks(send_model *m)
     sen_count(m, 0); /* early intervention may have started */
     redraw_clock(m, OWN_SEN_ARRIVAL, EV_SEN_ARRIVAL, m->sen_rate, S_SEN);
     reset_request_clock(m);
+    reset_exit_clock(m);
     redraw_clock(m, OWN_DIRECT, EV_DIRECT, m->direct_rate, S_DIRECT);
 }
 
@@ -382,9 +403,7 @@ static void start_sen(send_model *m, uint32_t h)
     c->stage = STG_NONE;
     class_add(m, h, c);
     sen_count(m, +1);
-    if (m->p->sen_exit_rate > 0)
-        sched_child(m, h, SLOT_EXIT, des_exponential(m->r[S_SEN_EXIT], YEAR_DAYS / m->p->sen_exit_rate),
-                    EV_SEN_EXIT);
+    sen_exit_rate_grew(m);
 }
 
 static void free_child(send_model *m, uint32_t h)
@@ -831,7 +850,6 @@ static void ev_request(send_model *m)
             class_remove(m, c);
             sen_count(m, -1);
             m->out->sen_out++;
-            cancel_slot(m, h, SLOT_EXIT);
             submit_request(m, h, 0);
         }
     }
@@ -866,6 +884,28 @@ static void ev_sen_arrival(send_model *m)
     }
     redraw_clock(m, OWN_SEN_ARRIVAL, EV_SEN_ARRIVAL, m->sen_rate, S_SEN);
     request_rate_grew(m);
+}
+
+static void ev_sen_exit(send_model *m)
+{
+    double bound = m->exit_bound, mu = m->p->sen_exit_rate / YEAR_DAYS;
+    double x = unif(m, S_SEN_EXIT) * bound / mu; /* uniform on [0, bound / mu) */
+    if (x < (double)m->n_sen) {
+        /* the child at position floor(x) in class order: uniform over SEN Support */
+        double acc = 0;
+        for (int i = 0; i < NCLASS; i++) {
+            double n = (double)m->cls[i].n;
+            if (x < acc + n) {
+                size_t j = (size_t)(x - acc);
+                leave_sen(m, m->cls[i].v[j < m->cls[i].n ? j : m->cls[i].n - 1], 0);
+                break;
+            }
+            acc += n;
+        }
+    }
+    if (bound > 0)
+        sched(m, now(m) + des_exponential(m->r[S_SEN_EXIT], 1.0 / bound), PRIO_EVENT, EV_SEN_EXIT,
+              OWN_SEN_EXIT, 0);
 }
 
 static void ev_review_due(send_model *m, uint32_t h)
@@ -1383,6 +1423,7 @@ static void reset(send_model *m)
     for (int k = 0; k < NCLASS; k++)
         m->cls[k].n = 0;
     m->W = 0;
+    m->req_bound = m->exit_bound = 0;
     m->n_plan = m->n_sen = m->n_process = 0;
     memset(m->n_band, 0, sizeof m->n_band);
     memset(m->occ, 0, sizeof m->occ);
@@ -1499,7 +1540,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         case EV_SEN_ARRIVAL: ev_sen_arrival(m); break;
         case EV_REQUEST: ev_request(m); break;
         case EV_DIRECT: ev_direct(m); break;
-        case EV_SEN_EXIT: leave_sen(m, ev.arg, 0); break;
+        case EV_SEN_EXIT: ev_sen_exit(m); break;
         case EV_D1_READY: d1_ready(m, ev.arg); break;
         case EV_D1_SIT: ev_d1_sit(m); break;
         case EV_D2_SIT: ev_d2_sit(m, ev.arg == 1); break;
