@@ -38,7 +38,8 @@ typedef struct des_dist {
     unsigned n;
     size_t len;            /* table length (empirical, discrete) */
     double *x;             /* owned table values */
-    double *cdf;           /* owned cumulative probabilities (empirical) */
+    double *cdf;           /* owned: cumulative probabilities (empirical) or normalised
+                              probabilities (discrete) */
     gsl_ran_discrete_t *table; /* owned alias table (discrete) */
 } des_dist;
 
