@@ -191,6 +191,7 @@ typedef struct send_params {
     int n_builds;
     send_build builds[SEND_MAX_BUILDS];
     double max_wait_days;          /* then overflow to independent */
+    int local_first;               /* an independent placement becomes special if a place is free */
     int overflow_provision;        /* usually PROV_INDEPENDENT */
     double indep_reduction;        /* yearly reduction in new independent placements */
     des_date indep_reduction_from;

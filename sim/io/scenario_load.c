@@ -372,6 +372,7 @@ static void load_placement(loader *L, const scn_node *root)
                 p->transfer_set[k][f] = 1;
     }
     scn_duration(L->doc, s, "max_wait", 0, 3660, &p->max_wait_days);
+    scn_bool(L->doc, s, "local_first", &p->local_first);
     int ov;
     if (scn_enum(L->doc, s, "overflow_to", send_provision_names, PROV_COUNT - 1, &ov) == 1)
         p->overflow_provision = ov;

@@ -108,6 +108,12 @@ void send_scenario_print(const send_params *p, FILE *o)
         print_shares(o, send_phase_names[ph], p->choice[ph], send_provision_names, PROV_COUNT);
     fprintf(o, "  %-28s %.4g days, then %s\n", "maximum wait for a place", p->max_wait_days,
             send_provision_names[p->overflow_provision]);
+    fprintf(o, "  %-28s %s\n", "local special place first",
+            p->local_first ? "yes: an independent choice takes a free special place" : "no");
+    if (p->indep_reduction > 0) {
+        date_str(p->indep_reduction_from, a);
+        fprintf(o, "  %-28s %.3g a year from %s\n", "independent reduction", p->indep_reduction, a);
+    }
     fprintf(o, "places:\n");
     for (int i = 0; i < p->n_pools; i++) {
         const send_pool_spec *s = &p->pools[i];

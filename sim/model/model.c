@@ -48,7 +48,8 @@ enum {
     EV_SEN_ARRIVAL, EV_REQUEST, EV_DIRECT, EV_SEN_EXIT,
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
-    EV_DRAFT_DONE, EV_FINAL, EV_REVIEW_DUE, EV_REVIEW_DONE, EV_CEASE, EV_WAIT_LIMIT
+    EV_DRAFT_DONE, EV_FINAL, EV_REVIEW_DUE, EV_REVIEW_DONE, EV_CEASE, EV_WAIT_LIMIT,
+    EV_OPENING_PLACE
 };
 
 /* Priorities at equal times: the month snapshot sees the state at 00:00; then calendar
@@ -112,6 +113,7 @@ struct send_model {
     uint32_t *scratch;
     size_t scratch_cap;
 
+    int opening; /* placing the opening caseload: take the census placements as they are */
     send_trace_fn trace;
     void *trace_ctx;
     send_model_diag diag;
@@ -477,6 +479,12 @@ static double indep_factor(const send_model *m)
 static void place(send_model *m, uint32_t h, int prov)
 {
     child *c = kid(m, h);
+    if (prov == PROV_INDEPENDENT && m->p->local_first && !m->opening) {
+        int sp = m->pool_of[PROV_SPECIAL][c->area][c->need];
+        if (sp >= 0 && m->pool[sp].busy < m->pool[sp].capacity && !des_queue_len(&m->pool[sp].q) &&
+            valid_age(PROV_SPECIAL, c->age))
+            prov = PROV_SPECIAL; /* a free local special place comes before an independent one */
+    }
     int pi = m->pool_of[prov][c->area][c->need];
     if (pi < 0) {
         set_prov(m, c, prov);
@@ -1252,7 +1260,6 @@ static void fit_initial_cells(send_model *m)
     }
 }
 
-static int default_want(int age) { return age >= 19 ? PROV_FE_COLLEGE : PROV_SPECIAL; }
 
 static void init_state(send_model *m)
 {
@@ -1269,9 +1276,10 @@ static void init_state(send_model *m)
         start_sen(m, h);
     }
     o->sen_open = m->n_sen;
-    /* plans */
-    for (int b = 0; b < BAND_COUNT; b++) {
-        for (int q = 0; q < PROV_COUNT; q++) {
+    /* plans: provision by provision, so those awaiting provision queue behind everyone placed */
+    m->opening = 1;
+    for (int q = 0; q < PROV_COUNT; q++) {
+        for (int b = 0; b < BAND_COUNT; b++) {
             int ages[SEND_AGES], na = 0;
             for (int a = band_lo[b]; a <= band_hi[b]; a++)
                 if (valid_age(q, a))
@@ -1288,10 +1296,19 @@ static void init_state(send_model *m)
                 c->next_review = review_interval(c) - since;
                 sched_child(m, h, SLOT_REVIEW, c->next_review, EV_REVIEW_DUE);
                 schedule_cease(m, h);
-                place(m, h, q == PROV_AWAITING ? default_want(age) : q);
+                if (q == PROV_AWAITING) {
+                    /* awaiting provision in the census: placed (against capacity) after an
+                     * interim spell drawn uniformly over the wait limit */
+                    set_prov(m, c, PROV_AWAITING);
+                    double wait = m->p->max_wait_days > 0 ? m->p->max_wait_days : 91.3;
+                    sched_child(m, h, SLOT_WAIT, unif(m, S_INIT) * wait, EV_OPENING_PLACE);
+                } else {
+                    place(m, h, q);
+                }
             }
         }
     }
+    m->opening = 0;
     o->plans_open = m->n_plan;
     /* assessments under way */
     long n_ass = lround(p->initial_in_assessment);
@@ -1575,6 +1592,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         case EV_REVIEW_DONE: ev_review_done(m, ev.arg); break;
         case EV_CEASE: ev_cease(m, ev.arg); break;
         case EV_WAIT_LIMIT: wait_limit(m, ev.arg); break;
+        case EV_OPENING_PLACE: place(m, ev.arg, choose_provision(m, kid(m, ev.arg), S_PLACE)); break;
         default: assert(!"unknown event type");
         }
     }
