@@ -250,6 +250,17 @@ static void test_extends_override_merge_replace(void **state)
     params_done(p);
 }
 
+static void test_extends_replaces_series(void **state)
+{
+    (void)state;
+    send_params *p = load_ok(DATA "child_series.yaml", NULL);
+    assert_int_equal(p->d1_refusal.n, 1);
+    assert_int_equal(p->d1_refusal.from[0], ymd(2020, 7, 1));
+    assert_true(p->d1_refusal.value[0] == 0.15);
+    assert_int_equal(p->d1_capacity, 20); /* the rest of d1_panel still merges */
+    params_done(p);
+}
+
 static void test_extends_three_levels(void **state)
 {
     (void)state;
@@ -257,7 +268,7 @@ static void test_extends_three_levels(void **state)
     assert_string_equal(p->name, "leaf");                  /* leaf */
     assert_true(p->d1_period == 14.0);                     /* leaf */
     assert_int_equal(p->d1_capacity, 25);                  /* mid */
-    assert_steps(p->d1_refusal, 2, 0.2, 0.3);              /* base 2020 step, mid 2021 step */
+    assert_steps(p->d1_refusal, 1, 0.3);                   /* mid: a series replaces the base series */
     assert_steps(p->ep_fte, 2, 2.0, 3.0);                  /* mid */
     assert_true(p->cost[PROV_INDEPENDENT] == 60000);       /* leaf */
     assert_true(p->cost[PROV_SPECIAL] == 22000);           /* base */
@@ -780,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_error_missing_file),
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_extends_override_merge_replace),
+        cmocka_unit_test(test_extends_replaces_series),
         cmocka_unit_test(test_extends_three_levels),
         cmocka_unit_test(test_shipped_scenarios),
         cmocka_unit_test(test_resolved_text_reloads),

@@ -865,10 +865,30 @@ static int read_file(const char *path, char **buf, size_t *len)
     return 0;
 }
 
-/* Deep merge: child over parent (both consumed; the result is one of them). */
+/* A mapping whose keys are all years (2019) or ISO dates is a time series: a child that gives
+ * one means its whole series, so it replaces the parent's rather than merging step by step. */
+static int is_series_map(const scn_node *n)
+{
+    if (n->kind != SCN_MAP || n->len == 0)
+        return 0;
+    for (size_t i = 0; i < n->len; i++) {
+        const char *k = n->e[i].key;
+        size_t len = k ? strlen(k) : 0;
+        int year = len == 4, date = len == 10 && k[4] == '-' && k[7] == '-';
+        if (!year && !date)
+            return 0;
+        for (size_t j = 0; j < len; j++)
+            if (!(k[j] >= '0' && k[j] <= '9') && !(date && (j == 4 || j == 7)))
+                return 0;
+    }
+    return 1;
+}
+
+/* Deep merge: child over parent (both consumed; the result is one of them). Mappings merge key
+ * by key; sequences, scalars and time series (see is_series_map) are replaced whole. */
 static scn_node *merge_tree(scn_node *p, scn_node *c)
 {
-    if (p->kind != SCN_MAP || c->kind != SCN_MAP) {
+    if (p->kind != SCN_MAP || c->kind != SCN_MAP || is_series_map(c)) {
         node_free(p);
         return c;
     }
