@@ -32,7 +32,7 @@ typedef struct des_qitem {
     double t_enq;
     uint64_t key; /* priority << 40 | arrival sequence */
     uint32_t ent;
-    uint32_t pad_;
+    uint32_t tag; /* caller's tag, returned by pop (e.g. a serial for lazy cancellation) */
 } des_qitem;
 
 /* The waiting line shared by resources and panels. */
@@ -48,6 +48,8 @@ void des_queue_free(des_queue *q);
 void des_queue_clear(des_queue *q);
 /* Returns DES_OK or DES_ENOMEM; prio in 0..2^24-1 (only used by PRIORITY). */
 int des_queue_push(des_queue *q, double now, uint32_t ent, unsigned prio);
+/* As des_queue_push, with a tag the caller gets back from des_queue_pop. */
+int des_queue_push_tag(des_queue *q, double now, uint32_t ent, unsigned prio, uint32_t tag);
 /* Pop the next item; returns 1, or 0 when empty. */
 int des_queue_pop(des_queue *q, des_qitem *out);
 /* Remove a waiting entity (reneging); O(n). Returns 1 if found. */

@@ -203,10 +203,9 @@ typedef struct send_params {
     double p_l4_approve;
     double l4_share_education, l4_share_social, l4_share_health;
 
-    /* Annual reviews */
+    /* Annual reviews, heard at weekly sittings: capacity = FTE x reviews per FTE-year x 7/365.25 */
     send_steps review_fte;    /* caseworker FTE for reviews, by date */
     double reviews_per_fte_year;
-    des_dist review_duration;
     double p_review_ms;       /* mainstream -> special at a review, per review */
     double p_review_sm;       /* special -> mainstream */
     double p_review_cease;    /* needs met */

@@ -87,6 +87,32 @@ static void test_queue_fifo(void **state)
     des_queue_free(&q); /* twice is harmless */
 }
 
+/* Tags travel with their items through wrapping, growth, removal and the priority heap. */
+static void test_queue_tags(void **state)
+{
+    (void)state;
+    des_discipline discs[2] = {DES_FIFO, DES_PRIORITY};
+    for (int d = 0; d < 2; d++) {
+        des_queue q;
+        assert_int_equal(des_queue_init(&q, discs[d], 2, NULL), DES_OK);
+        for (uint32_t i = 0; i < 100; i++)
+            assert_int_equal(des_queue_push_tag(&q, i, i, (i * 37) % 11, 0xabc00000u + i), DES_OK);
+        assert_int_equal(des_queue_remove(&q, 50), 1);
+        des_qitem it;
+        size_t n = 0;
+        while (des_queue_pop(&q, &it)) {
+            assert_int_equal(it.tag, 0xabc00000u + it.ent);
+            assert_true(it.ent != 50);
+            n++;
+        }
+        assert_int_equal(n, 99);
+        assert_int_equal(des_queue_push(&q, 0, 7, 0), DES_OK); /* untagged pushes carry 0 */
+        assert_int_equal(des_queue_pop(&q, &it), 1);
+        assert_int_equal(it.tag, 0);
+        des_queue_free(&q);
+    }
+}
+
 static void test_queue_priority(void **state)
 {
     (void)state;
@@ -852,6 +878,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_fifo),
+        cmocka_unit_test(test_queue_tags),
         cmocka_unit_test(test_queue_priority),
         cmocka_unit_test(test_queue_random_fifo),
         cmocka_unit_test(test_queue_random_priority),

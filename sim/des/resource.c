@@ -130,6 +130,11 @@ static void heap_sift_down(des_qitem *h, size_t n, size_t i)
 
 int des_queue_push(des_queue *q, double now, uint32_t ent, unsigned prio)
 {
+    return des_queue_push_tag(q, now, ent, prio, 0);
+}
+
+int des_queue_push_tag(des_queue *q, double now, uint32_t ent, unsigned prio, uint32_t tag)
+{
     if (prio > DES_QUEUE_PRIO_MAX) {
         if (q->disc == DES_PRIORITY)
             return DES_EINVAL;
@@ -140,7 +145,7 @@ int des_queue_push(des_queue *q, double now, uint32_t ent, unsigned prio)
     des_qitem it = {.t_enq = now,
                     .key = (uint64_t)prio << PRIO_SHIFT | (q->seq++ & SEQ_MASK),
                     .ent = ent,
-                    .pad_ = 0};
+                    .tag = tag};
     if (q->disc == DES_FIFO) {
         q->items[ring_index(q, q->n)] = it;
         q->n++;

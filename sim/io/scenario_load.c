@@ -479,7 +479,6 @@ static void load_reviews(loader *L, const scn_node *root)
     const scn_node *s = section(L, root, "reviews");
     steps_from(L, s, "caseworker_fte", 0, 1e6, &p->review_fte);
     scn_num(L->doc, s, "reviews_per_fte_year", 0, 1e6, &p->reviews_per_fte_year);
-    dist_from(L, s, "duration", &p->review_duration);
     scn_num(L->doc, s, "to_special", 0, 1, &p->p_review_ms);
     scn_num(L->doc, s, "to_mainstream", 0, 1, &p->p_review_sm);
     scn_num(L->doc, s, "cease_needs_met", 0, 1, &p->p_review_cease);

@@ -132,7 +132,6 @@ void send_scenario_print(const send_params *p, FILE *o)
     fprintf(o, "reviews:\n  %-28s %.4g reviews a year per FTE\n", "caseworkers",
             p->reviews_per_fte_year);
     print_steps(o, "caseworker FTE by date", &p->review_fte);
-    print_dist(o, "review", &p->review_duration);
     fprintf(o, "ceasing:\n  %-28s %.4g per plan-year; age limit %d\n", "moved away",
             p->cease_moved_rate, p->cease_age);
     fprintf(o, "initial:\n");

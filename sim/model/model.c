@@ -6,7 +6,8 @@
  * or assessment (EP, health and social care advice in parallel, each a capacity-limited
  * resource) -> D2 panel -> draft, consultation, final plan (20-week clock) -> placement against
  * capacity pools (waiting, overflow to independent) or the level-4 joint panel -> annual
- * reviews by caseworkers (finite capacity) -> phase transfers each 1 September -> ceasing.
+ * reviews heard weekly by caseworkers (finite capacity) -> phase transfers each 1 September ->
+ * ceasing.
  *
  * Invariants (checked by tests): plans_open + plans_new - plans_ceased == plans_close and the
  * same for SEN Support; a place pool never admits above its capacity; panel decisions happen
@@ -40,7 +41,7 @@
 enum { ST_SEN = 1, ST_PROCESS, ST_PLAN };
 enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DRAFT, STG_CONSULT,
        STG_L4 };
-enum { SLOT_STAGE, SLOT_EXIT, SLOT_REVIEW, SLOT_WAIT, SLOTS };
+enum { SLOT_STAGE, SLOT_EXIT, SLOT_WAIT, SLOTS };
 enum { OWN_SEN_ARRIVAL, OWN_REQUEST, OWN_DIRECT, OWN_SEN_EXIT, OWN_CHILD_BASE = 8 };
 
 enum {
@@ -48,7 +49,7 @@ enum {
     EV_SEN_ARRIVAL, EV_REQUEST, EV_DIRECT, EV_SEN_EXIT,
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
-    EV_DRAFT_DONE, EV_FINAL, EV_REVIEW_DUE, EV_REVIEW_DONE, EV_CEASE, EV_WAIT_LIMIT,
+    EV_DRAFT_DONE, EV_FINAL, EV_REVIEW_SIT, EV_CEASE, EV_WAIT_LIMIT,
     EV_OPENING_PLACE
 };
 
@@ -64,12 +65,13 @@ enum {
 typedef struct child {
     uint8_t age, area, need, state;
     uint8_t stage, prov, want, advice_left;
-    uint8_t in_review; /* 0 none, 1 queued, 2 in service */
+    uint8_t in_review; /* 1 while in the queue of reviews due */
     uint8_t counted;   /* contributes to occupancy of prov */
     int16_t pool;      /* pool holding the child's place, or -1 */
     int16_t want_pool; /* pool the child waits for, or -1 */
     uint16_t cls;      /* SEN Support class while at SEN Support */
     uint32_t cls_pos;
+    uint32_t serial;   /* birth number: tells a child from a later one in the same slot */
     double t_request, t_wait, next_review;
 } child;
 
@@ -78,10 +80,16 @@ typedef struct idlist {
     size_t n, cap;
 } idlist;
 
+typedef struct u64list {
+    uint64_t *v;
+    size_t n, cap;
+} u64list;
+
 struct send_model {
     const send_params *p;
     des_calendar *cal;
     des_pool *kids;
+    child *kid_base; /* des_pool_get(kids, 0), refreshed after each allocation */
     des_streams rs;
     int have_streams;
     gsl_rng *r[SEND_STREAMS];
@@ -93,7 +101,17 @@ struct send_model {
     double exit_bound; /* thinning bound of the SEN Support exit rate, per day */
 
     des_panel d1, d2, l4;
-    des_resource ep, health, social, review;
+    des_resource ep, health, social;
+    /* Reviews: each plan's next review waits in the bucket of the weekly sitting at or after its
+     * due date (no event per review); a sitting moves its bucket into the queue of reviews due
+     * and hears as many as the caseworkers' weekly capacity allows. Entries carry the child's
+     * serial, so a child who ceased in the meantime is skipped. */
+    u64list *due_week;
+    size_t n_weeks;
+    des_queue review_q;
+    double review_credit;
+    int64_t reviews_waiting;
+    uint32_t births;
     des_resource pool[SEND_MAX_POOLS];
     int8_t pool_of[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
     int prov_has_pool[PROV_COUNT];
@@ -131,7 +149,9 @@ static inline double t_of(const send_model *m, des_date d)
 {
     return (double)d - (double)m->p->start; /* in double: step series may start at INT32_MIN */
 }
-static inline child *kid(send_model *m, uint32_t h) { return des_pool_get(m->kids, h); }
+/* Children live in the pool's storage; its base is cached after every allocation (the only
+ * time it can move), so looking a child up is one add. */
+static inline child *kid(send_model *m, uint32_t h) { return m->kid_base + h; }
 static inline uint32_t owner(uint32_t h, int slot) { return OWN_CHILD_BASE + h * SLOTS + slot; }
 
 static inline void tr(send_model *m, uint32_t h, send_trace_kind k, int a, int b)
@@ -384,6 +404,7 @@ static uint32_t new_child(send_model *m, int age, int stream)
 {
     uint32_t h = des_pool_alloc(m->kids);
     assert(h != DES_NONE);
+    m->kid_base = des_pool_get(m->kids, 0);
     child *c = kid(m, h);
     const send_params *p = m->p;
     double aw[SEND_MAX_AREAS];
@@ -395,6 +416,7 @@ static uint32_t new_child(send_model *m, int age, int stream)
     c->pool = -1;
     c->want_pool = -1;
     c->prov = PROV_COUNT;
+    c->serial = ++m->births;
     return h;
 }
 
@@ -573,12 +595,33 @@ static void schedule_cease(send_model *m, uint32_t h)
         sched_child(m, h, SLOT_EXIT, des_exponential(m->r[S_CEASE], YEAR_DAYS / rate), EV_CEASE);
 }
 
-static void start_review(send_model *m, uint32_t h)
+static int u64_push(u64list *l, uint64_t v)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        uint64_t *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            return DES_ENOMEM;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = v;
+    return DES_OK;
+}
+
+/* Put a plan's next review, due at `due`, in the bucket of the first sitting at or after it. */
+static void schedule_review(send_model *m, uint32_t h, double due)
 {
     child *c = kid(m, h);
-    c->in_review = 2;
-    sched_child(m, h, SLOT_REVIEW, des_dist_sample(&m->p->review_duration, m->r[S_REVIEW]),
-                EV_REVIEW_DONE);
+    c->next_review = due;
+    double k = ceil(due / 7.0 - 1e-9);
+    if (k < (double)now(m) / 7.0)
+        k = ceil(now(m) / 7.0 - 1e-9);
+    if (k * 7.0 >= m->t_end || k >= (double)m->n_weeks)
+        return; /* due after the horizon */
+    int rc = u64_push(&m->due_week[(size_t)k], (uint64_t)c->serial << 32 | h);
+    (void)rc;
+    assert(rc == DES_OK);
 }
 
 static void cease_plan(send_model *m, uint32_t h, int reason)
@@ -592,13 +635,8 @@ static void cease_plan(send_model *m, uint32_t h, int reason)
         des_timeavg_set(&m->l4.qlen, now(m), (double)des_queue_len(&m->l4.q));
         m->waiting[PROV_RESIDENTIAL]--;
     }
-    if (c->in_review == 1) {
-        des_res_withdraw(&m->review, now(m), h);
-    } else if (c->in_review == 2) {
-        uint32_t next;
-        if (des_res_release(&m->review, now(m), &next))
-            start_review(m, next);
-    }
+    if (c->in_review)
+        m->reviews_waiting--; /* its queue entry is skipped when reached */
     set_prov(m, c, PROV_COUNT);
     m->n_plan--;
     m->n_band[send_ageband_of_age(c->age)]--;
@@ -645,8 +683,7 @@ static void final_plan(send_model *m, uint32_t h)
     m->n_plan++;
     m->n_band[send_ageband_of_age(c->age)]++;
     m->out->plans_new++;
-    c->next_review = now(m) + review_interval(c);
-    sched_child(m, h, SLOT_REVIEW, review_interval(c), EV_REVIEW_DUE);
+    schedule_review(m, h, now(m) + review_interval(c));
     schedule_cease(m, h);
     decide_placement(m, h);
 }
@@ -916,27 +953,11 @@ static void ev_sen_exit(send_model *m)
               OWN_SEN_EXIT, 0);
 }
 
-static void ev_review_due(send_model *m, uint32_t h)
-{
-    child *c = kid(m, h);
-    if (c->state != ST_PLAN)
-        return;
-    int rc = des_res_request(&m->review, now(m), h, 0);
-    assert(rc >= 0);
-    c->in_review = 1;
-    c->next_review += review_interval(c);
-    if (rc == 1)
-        start_review(m, h);
-}
-
-static void ev_review_done(send_model *m, uint32_t h)
+/* One review: the outcome, then the next one a year (six months under 5) after this due date. */
+static void review_outcome(send_model *m, uint32_t h)
 {
     const send_params *p = m->p;
     child *c = kid(m, h);
-    uint32_t next;
-    c->in_review = 0;
-    if (des_res_release(&m->review, now(m), &next))
-        start_review(m, next);
     cy_add(m, C_REVIEWS_DONE, 1);
     double u = unif(m, S_REVIEW);
     int outcome = 0;
@@ -959,7 +980,51 @@ static void ev_review_done(send_model *m, uint32_t h)
         place(m, h, PROV_MAINSTREAM);
     }
     tr(m, h, TR_REVIEW, outcome, 0);
-    sched_child(m, h, SLOT_REVIEW, c->next_review - now(m), EV_REVIEW_DUE);
+    schedule_review(m, h, c->next_review + review_interval(c));
+}
+
+static int review_entry_live(send_model *m, uint32_t h, uint32_t serial)
+{
+    if (!des_pool_is_live(m->kids, h))
+        return 0;
+    child *c = kid(m, h);
+    return c->serial == serial && c->state == ST_PLAN;
+}
+
+static void ev_review_sit(send_model *m)
+{
+    const send_params *p = m->p;
+    double t = now(m);
+    size_t k = (size_t)floor(t / 7.0 + 0.5);
+    if (k < m->n_weeks) {
+        u64list *b = &m->due_week[k];
+        for (size_t i = 0; i < b->n; i++) {
+            uint32_t h = (uint32_t)b->v[i], serial = (uint32_t)(b->v[i] >> 32);
+            if (!review_entry_live(m, h, serial))
+                continue;
+            int rc = des_queue_push_tag(&m->review_q, t, h, 0, serial);
+            (void)rc;
+            assert(rc == DES_OK);
+            kid(m, h)->in_review = 1;
+            m->reviews_waiting++;
+        }
+        b->n = 0;
+    }
+    double fte = send_steps_at(&p->review_fte, day_of(m, t));
+    m->review_credit += fte * p->reviews_per_fte_year * 7.0 / YEAR_DAYS;
+    des_qitem it;
+    while (m->review_credit >= 1.0 && des_queue_pop(&m->review_q, &it)) {
+        if (!review_entry_live(m, it.ent, it.tag) || !kid(m, it.ent)->in_review)
+            continue;
+        kid(m, it.ent)->in_review = 0;
+        m->reviews_waiting--;
+        m->review_credit -= 1.0;
+        review_outcome(m, it.ent);
+    }
+    if (m->review_credit > 1.0)
+        m->review_credit = 1.0; /* unused capacity is not banked */
+    if (t + 7.0 < m->t_end)
+        sched(m, t + 7.0, PRIO_EVENT, EV_REVIEW_SIT, DES_NO_OWNER, 0);
 }
 
 static void ev_cease(send_model *m, uint32_t h)
@@ -1081,29 +1146,15 @@ static int ep_slots(const send_params *p, double fte)
 
 static int slots_from(double v) { return v >= 1e6 ? 1000000 : (int)floor(v + 0.5); }
 
-static int review_slots(const send_params *p, double fte)
-{
-    int n = slots_from(fte * p->reviews_per_fte_year * des_dist_mean(&p->review_duration) /
-                       YEAR_DAYS);
-    return n < 1 ? 1 : n;
-}
-
-/* Staff changes on a date: arg 0 = EPs, 1 = review caseworkers. */
-static void ev_staff(send_model *m, int which)
+/* EP staffing changes on a date (caseworker levels are read at each review sitting). */
+static void ev_staff(send_model *m)
 {
     des_date d = day_of(m, now(m));
     uint32_t next;
-    if (which == 0) {
-        des_res_set_capacity(&m->ep, now(m), ep_slots(m->p, send_steps_at(&m->p->ep_fte, d)));
-        while (des_res_admit(&m->ep, now(m), &next))
-            sched_child(m, next, SLOT_STAGE, des_dist_sample(&m->p->ep_duration, m->r[S_ADVICE]),
-                        EV_EP_DONE);
-    } else {
-        des_res_set_capacity(&m->review, now(m),
-                             review_slots(m->p, send_steps_at(&m->p->review_fte, d)));
-        while (des_res_admit(&m->review, now(m), &next))
-            start_review(m, next);
-    }
+    des_res_set_capacity(&m->ep, now(m), ep_slots(m->p, send_steps_at(&m->p->ep_fte, d)));
+    while (des_res_admit(&m->ep, now(m), &next))
+        sched_child(m, next, SLOT_STAGE, des_dist_sample(&m->p->ep_duration, m->r[S_ADVICE]),
+                    EV_EP_DONE);
 }
 
 /* ---- snapshots and money ------------------------------------------------------------------ */
@@ -1151,7 +1202,7 @@ static void snapshot(send_model *m, int k)
     send_output_row(o, M_SEN_SUPPORT)[k] = (double)m->n_sen;
     send_output_row(o, M_ASSESSMENT_QUEUE)[k] = (double)m->n_process;
     send_output_row(o, M_EP_QUEUE)[k] = (double)des_queue_len(&m->ep.q);
-    send_output_row(o, M_REVIEWS_OVERDUE)[k] = (double)des_queue_len(&m->review.q);
+    send_output_row(o, M_REVIEWS_OVERDUE)[k] = (double)m->reviews_waiting;
     send_output_row(o, M_LEVEL4_TOTAL)[k] = (double)m->occ[PROV_RESIDENTIAL];
     for (int q = 0; q < PROV_COUNT; q++) {
         send_output_row(o, M_PLACEMENTS + q)[k] = (double)m->occ[q];
@@ -1293,8 +1344,7 @@ static void init_state(send_model *m)
                 m->n_plan++;
                 m->n_band[send_ageband_of_age(age)]++;
                 double since = unif(m, S_INIT) * review_interval(c);
-                c->next_review = review_interval(c) - since;
-                sched_child(m, h, SLOT_REVIEW, c->next_review, EV_REVIEW_DUE);
+                schedule_review(m, h, review_interval(c) - since);
                 schedule_cease(m, h);
                 if (q == PROV_AWAITING) {
                     /* awaiting provision in the census: placed (against capacity) after an
@@ -1349,7 +1399,7 @@ send_model *send_model_create(const send_params *p, des_error *err)
         des_res_init(&m->ep, ep_slots(p, send_steps_at(&p->ep_fte, p->start)), DES_FIFO, 0, err) ||
         des_res_init(&m->health, slots_from(p->health_slots), DES_FIFO, 0, err) ||
         des_res_init(&m->social, slots_from(p->social_slots), DES_FIFO, 0, err) ||
-        des_res_init(&m->review, 1, DES_FIFO, 0, err))
+        des_queue_init(&m->review_q, DES_FIFO, 1024, err))
         goto fail;
     for (int i = 0; i < p->n_pools; i++)
         if (des_res_init(&m->pool[i], p->pools[i].places, DES_FIFO, 0, err))
@@ -1377,6 +1427,12 @@ send_model *send_model_create(const send_params *p, des_error *err)
     for (int a = 0; a < SEND_AGES; a++)
         for (int n = 0; n < NEED_COUNT; n++)
             m->cls_w[a * NEED_COUNT + n] = p->request_hazard[a] * p->request_need_mult[n];
+    m->n_weeks = (size_t)ceil(((double)p->end + 1.0 - (double)p->start) / 7.0) + 2;
+    m->due_week = calloc(m->n_weeks, sizeof *m->due_week);
+    if (!m->due_week) {
+        des_error_set(err, DES_ENOMEM, "cannot allocate review buckets");
+        goto fail;
+    }
     fit_initial_cells(m);
     return m;
 fail:
@@ -1398,7 +1454,11 @@ void send_model_destroy(send_model *m)
     des_res_free(&m->ep);
     des_res_free(&m->health);
     des_res_free(&m->social);
-    des_res_free(&m->review);
+    des_queue_free(&m->review_q);
+    if (m->due_week)
+        for (size_t k = 0; k < m->n_weeks; k++)
+            free(m->due_week[k].v);
+    free(m->due_week);
     for (int i = 0; i < SEND_MAX_POOLS; i++)
         des_res_free(&m->pool[i]);
     for (int k = 0; k < NCLASS; k++)
@@ -1434,7 +1494,12 @@ static void reset(send_model *m)
     des_res_reset(&m->ep, ep_slots(p, send_steps_at(&p->ep_fte, p->start)), 0);
     des_res_reset(&m->health, slots_from(p->health_slots), 0);
     des_res_reset(&m->social, slots_from(p->social_slots), 0);
-    des_res_reset(&m->review, review_slots(p, send_steps_at(&p->review_fte, p->start)), 0);
+    des_queue_clear(&m->review_q);
+    for (size_t k = 0; k < m->n_weeks; k++)
+        m->due_week[k].n = 0;
+    m->review_credit = 0;
+    m->reviews_waiting = 0;
+    m->births = 0;
     for (int i = 0; i < p->n_pools; i++)
         des_res_reset(&m->pool[i], p->pools[i].places, 0);
     for (int k = 0; k < NCLASS; k++)
@@ -1497,13 +1562,12 @@ static void schedule_calendar(send_model *m)
     }
     if (p->ei_active && t_of(m, p->ei_from) > 0 && t_of(m, p->ei_from) < m->t_end)
         sched(m, t_of(m, p->ei_from), PRIO_CALENDAR, EV_RATES, DES_NO_OWNER, 0);
-    const send_steps *staff[2] = {&p->ep_fte, &p->review_fte};
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < staff[k]->n; i++) {
-            double t = t_of(m, staff[k]->from[i]);
-            if (t > 0 && t < m->t_end)
-                sched(m, t, PRIO_CAPACITY, EV_STAFF, DES_NO_OWNER, (uint32_t)k);
-        }
+    for (int i = 0; i < p->ep_fte.n; i++) {
+        double t = t_of(m, p->ep_fte.from[i]);
+        if (t > 0 && t < m->t_end)
+            sched(m, t, PRIO_CAPACITY, EV_STAFF, DES_NO_OWNER, 0);
+    }
+    sched(m, 0, PRIO_EVENT, EV_REVIEW_SIT, DES_NO_OWNER, 0);
     for (int b = 0; b < p->n_builds; b++) {
         const send_build *bd = &p->builds[b];
         double t = t_of(m, bd->opens);
@@ -1553,7 +1617,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         case EV_SEPT: ev_september(m); break;
         case EV_RATES: redraw_all_clocks(m); break;
         case EV_BUILD: ev_build(m, (int)ev.arg); break;
-        case EV_STAFF: ev_staff(m, (int)ev.arg); break;
+        case EV_STAFF: ev_staff(m); break;
         case EV_SEN_ARRIVAL: ev_sen_arrival(m); break;
         case EV_REQUEST: ev_request(m); break;
         case EV_DIRECT: ev_direct(m); break;
@@ -1588,8 +1652,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
                         EV_FINAL);
             break;
         case EV_FINAL: final_plan(m, ev.arg); break;
-        case EV_REVIEW_DUE: ev_review_due(m, ev.arg); break;
-        case EV_REVIEW_DONE: ev_review_done(m, ev.arg); break;
+        case EV_REVIEW_SIT: ev_review_sit(m); break;
         case EV_CEASE: ev_cease(m, ev.arg); break;
         case EV_WAIT_LIMIT: wait_limit(m, ev.arg); break;
         case EV_OPENING_PLACE: place(m, ev.arg, choose_provision(m, kid(m, ev.arg), S_PLACE)); break;
