@@ -120,6 +120,7 @@ struct send_model {
     des_timeavg occ_ta[PROV_COUNT], ei_ta;
     double occ_mark[PROV_COUNT], ei_mark, last_snapshot;
     int month_k;
+    int cur_year_i, cur_fy_i; /* output indices of the current month's CY and FY, or -1 */
 
     double sen_age_w[SEND_AGES];
     double sen_rate, req_mult, direct_rate;
@@ -206,26 +207,29 @@ static void cancel_slot(send_model *m, uint32_t h, int slot)
     assert(rc == DES_OK);
 }
 
-static int year_index(const send_model *m, double t)
+/* The calendar and financial year of the current month, as indices into the output rows (-1
+ * outside them); set when each month opens, since every event between two month starts lies in
+ * the same month. */
+static void set_period(send_model *m, int month_index)
 {
-    int y, mo, d;
-    des_date_to_ymd(day_of(m, t), &y, &mo, &d);
-    int i = y - m->out->first_year;
-    return i >= 0 && i < m->out->n_years ? i : -1;
+    int y = 1970 + month_index / 12, mo = month_index % 12 + 1;
+    int yi = y - m->out->first_year, fi = (mo >= 4 ? y : y - 1) - m->out->first_fy;
+    m->cur_year_i = yi >= 0 && yi < m->out->n_years ? yi : -1;
+    m->cur_fy_i = fi >= 0 && fi < m->out->n_fys ? fi : -1;
 }
+
+static int year_index(const send_model *m) { return m->cur_year_i; }
 
 static void cy_add(send_model *m, int metric, double v)
 {
-    int i = year_index(m, now(m));
-    if (i >= 0)
-        send_output_row(m->out, metric)[i] += v;
+    if (m->cur_year_i >= 0)
+        send_output_row(m->out, metric)[m->cur_year_i] += v;
 }
 
 static void fy_add(send_model *m, int metric, double v)
 {
-    int i = des_date_fy(day_of(m, now(m))) - m->out->first_fy;
-    if (i >= 0 && i < m->out->n_fys)
-        send_output_row(m->out, metric)[i] += v;
+    if (m->cur_fy_i >= 0)
+        send_output_row(m->out, metric)[m->cur_fy_i] += v;
 }
 
 static int valid_age(int prov, int age)
@@ -543,7 +547,7 @@ static void admit_waiter(send_model *m, uint32_t h)
     c->want_pool = -1;
     check_capacity(m, c->pool);
     double waited = now(m) - c->t_wait;
-    int yi = year_index(m, now(m));
+    int yi = year_index(m);
     if (yi >= 0) {
         m->cy_wait_sum[yi] += waited / 7.0;
         m->cy_wait_n[yi] += 1;
@@ -668,7 +672,7 @@ static void final_plan(send_model *m, uint32_t h)
     child *c = kid(m, h);
     double days = now(m) - c->t_request;
     double weeks = days / 7.0;
-    int yi = year_index(m, now(m));
+    int yi = year_index(m);
     cy_add(m, C_NEW_PLANS, 1);
     if (yi >= 0) {
         m->cy_weeks[yi] += weeks;
@@ -1223,6 +1227,7 @@ static void ev_month(send_model *m)
     if (m->month_k > 0)
         accrue(m);
     snapshot(m, m->month_k);
+    set_period(m, m->out->first_month_index + m->month_k);
     m->month_k++;
     if (m->month_k < m->out->n_months) {
         int idx = m->out->first_month_index + m->month_k;
@@ -1518,6 +1523,7 @@ static void reset(send_model *m)
     m->ei_mark = 0;
     m->last_snapshot = 0;
     m->month_k = 0;
+    set_period(m, m->out->first_month_index);
     memset(&m->diag, 0, sizeof m->diag);
 }
 
