@@ -538,6 +538,9 @@ static void test_run_errors(void **state)
     send_run_opts o = {.seed = 1, .replications = 0, .threads = 1};
     assert_int_equal(send_run(&p, &o, &r, &err), DES_EINVAL);
     assert_non_null(strstr(err.msg, "replications"));
+    o.replications = 2000000000; /* results would not fit in memory: refused up front */
+    assert_int_equal(send_run(&p, &o, &r, &err), DES_ENOMEM);
+    assert_non_null(strstr(err.msg, "run fewer"));
     o.replications = 2;
     p.choice[PHASE_PRIMARY][PROV_SPECIAL] = 0.5; /* shares now sum to 1.5 */
     assert_int_equal(send_run(&p, &o, &r, &err), DES_EINVAL);

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -755,6 +756,67 @@ static void test_cli_run_ok(void **state)
     remove_dir(dir);
 }
 
+/* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). */
+static void test_cli_run_interrupted(void **state)
+{
+    (void)state;
+    char dir[64], prefix[128];
+    make_out_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/x", dir);
+    const char *build = getenv("SENDSIM_BUILD");
+    char bin[1024];
+    snprintf(bin, sizeof bin, "%s/sendsim", build && *build ? build : "build");
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)
+            _exit(126);
+        execl(bin, bin, "run", "scenarios/baseline.yaml", "--replications", "3000", "--out",
+              prefix, (char *)NULL);
+        _exit(127);
+    }
+    usleep(700 * 1000); /* well into the replications */
+    assert_int_equal(kill(pid, SIGINT), 0);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    if (!WIFEXITED(st))
+        fail_msg("sendsim run ended by signal %d, not by its own exit", WTERMSIG(st));
+    assert_int_equal(WEXITSTATUS(st), 130);
+    assert_dir_empty(dir);
+    remove_dir(dir);
+}
+
+/* The same scenario and seed give a byte-identical summary with 1 and 2 threads. */
+static void test_cli_threads_identical(void **state)
+{
+    (void)state;
+    char dir[64], p1[128], p2[128], c1[160], c2[160];
+    make_out_dir(dir);
+    snprintf(p1, sizeof p1, "%s/t1", dir);
+    snprintf(p2, sizeof p2, "%s/t2", dir);
+    snprintf(c1, sizeof c1, "%s-summary.csv", p1);
+    snprintf(c2, sizeof c2, "%s-summary.csv", p2);
+    cli_result r;
+    run_cli(&r, "run", DATA "base.yaml", "--replications", "7", "--seed", "99", "--threads", "1",
+            "--quiet", "--out", p1, (char *)NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    run_cli(&r, "run", DATA "base.yaml", "--replications", "7", "--seed", "99", "--threads", "2",
+            "--quiet", "--out", p2, (char *)NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    char *a = slurp(c1), *b = slurp(c2);
+    assert_true(strlen(a) > 1000);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    remove_dir(dir);
+}
+
 static void test_cli_top_level(void **state)
 {
     (void)state;
@@ -800,6 +862,8 @@ int main(void)
         cmocka_unit_test(test_cli_run_bad_scenario),
         cmocka_unit_test(test_cli_run_bad_options),
         cmocka_unit_test(test_cli_run_ok),
+        cmocka_unit_test(test_cli_run_interrupted),
+        cmocka_unit_test(test_cli_threads_identical),
         cmocka_unit_test(test_cli_top_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "des_rng.h"
 #include "des_stats.h"
@@ -42,6 +43,19 @@ int send_run(const send_params *p, const send_run_opts *opts, send_results *res,
     des_error perr;
     if (send_params_check(p, &perr) != DES_OK)
         return des_error_set(err, DES_EINVAL, "%s", perr.msg);
+    /* Every replication's series are kept (percentiles need them all): refuse a run that could
+     * not hold them rather than let the system kill it part-way. */
+    send_output probe;
+    if (send_output_init(&probe, p, err) != DES_OK)
+        return err ? err->code : DES_ENOMEM;
+    double bytes = (double)n * SEND_METRIC_COUNT * probe.row_len * sizeof(double);
+    send_output_free(&probe);
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (phys > 0 && bytes > 0.75 * phys)
+        return des_error_set(err, DES_ENOMEM,
+                             "%d replications need %.1f GB for their results, more than this "
+                             "machine's memory allows (%.1f GB); run fewer",
+                             n, bytes / 1e9, phys / 1e9);
     res->n = n;
     res->master_seed = opts->seed;
     res->seeds = malloc((size_t)n * SEND_STREAMS * sizeof *res->seeds);
