@@ -1,12 +1,13 @@
 /* des_rng.h - reproducible random-number streams.
  *
- * One GSL generator (MT19937) per (replication, stream). Its seed is derived from
+ * One GSL generator (taus2, a maximally equidistributed combined Tausworthe generator of period
+ * about 2^88, among GSL's fastest of simulation quality) per (replication, stream). Its seed is derived from
  * (master seed, replication index, stream id) by a 64-bit mixing function (splitmix64 finaliser
  * applied in turn to each input), folded to 32 bits, never 0. The same replication index draws
  * the same numbers in every scenario (common random numbers). Stream ids are appended, never
  * renumbered, so adding a stream leaves the others' numbers unchanged.
  *
- * MT19937 takes a 32-bit seed, so two (replication, stream) pairs could map to one seed.
+ * GSL seeds taus2 from 32 bits, so two (replication, stream) pairs could map to one seed.
  * des_rng_seed_table() derives the seeds of a whole run and resolves every collision
  * deterministically: scanning in (replication, stream) order, a seed already taken is re-mixed
  * with an attempt counter until it is fresh. A seed therefore depends only on the master seed

@@ -293,17 +293,51 @@ static void test_seed_table_errors(void **state)
 
 /* ---- streams ---- */
 
-static void test_streams_mt19937_known_answer(void **state)
+/* An independent implementation of L'Ecuyer's taus88 with GSL's documented seeding (three
+ * LCG steps of 69069, lower bounds 2, 8, 16, then six warm-up draws), as a known answer. */
+typedef struct taus_ref { uint32_t s1, s2, s3; } taus_ref;
+
+static uint32_t taus_ref_get(taus_ref *t)
+{
+#define TAUS(s, a, b, c, d) ((((s) & (c)) << (d)) ^ ((((s) << (a)) ^ (s)) >> (b)))
+    t->s1 = TAUS(t->s1, 13, 19, 4294967294u, 12);
+    t->s2 = TAUS(t->s2, 2, 25, 4294967288u, 4);
+    t->s3 = TAUS(t->s3, 3, 11, 4294967280u, 17);
+#undef TAUS
+    return t->s1 ^ t->s2 ^ t->s3;
+}
+
+static void taus_ref_seed(taus_ref *t, uint32_t s)
+{
+    if (s == 0)
+        s = 1;
+    t->s1 = 69069u * s;
+    if (t->s1 < 2)
+        t->s1 += 2;
+    t->s2 = 69069u * t->s1;
+    if (t->s2 < 8)
+        t->s2 += 8;
+    t->s3 = 69069u * t->s2;
+    if (t->s3 < 16)
+        t->s3 += 16;
+    for (int i = 0; i < 6; i++)
+        taus_ref_get(t);
+}
+
+static void test_streams_taus2_known_answer(void **state)
 {
     (void)state;
-    /* Reference MT19937 (Matsumoto & Nishimura, init_genrand(5489)): first output. */
-    uint32_t seeds[2] = { 5489, 1 };
+    uint32_t seeds[2] = { 5489, 0x9e3779b9u };
     des_streams s;
     assert_int_equal(des_streams_init(&s, seeds, 2, NULL), DES_OK);
     assert_int_equal(s.n, 2);
-    assert_string_equal(gsl_rng_name(s.rng[0]), "mt19937");
-    assert_true(gsl_rng_get(s.rng[0]) == 3499211612UL);
-    assert_true(gsl_rng_get(s.rng[1]) == 1791095845UL); /* init_genrand(1) */
+    assert_string_equal(gsl_rng_name(s.rng[0]), "taus2");
+    for (int k = 0; k < 2; k++) {
+        taus_ref ref;
+        taus_ref_seed(&ref, seeds[k]);
+        for (int i = 0; i < 1000; i++)
+            assert_true(gsl_rng_get(s.rng[k]) == taus_ref_get(&ref));
+    }
     des_streams_free(&s);
     assert_int_equal(s.n, 0);
     assert_null(s.rng);
@@ -408,7 +442,7 @@ int main(void)
         cmocka_unit_test(test_seed_table_prefix_property),
         cmocka_unit_test(test_seed_table_collision_resolution),
         cmocka_unit_test(test_seed_table_errors),
-        cmocka_unit_test(test_streams_mt19937_known_answer),
+        cmocka_unit_test(test_streams_taus2_known_answer),
         cmocka_unit_test(test_streams_deterministic_and_reseed),
         cmocka_unit_test(test_streams_independence),
         cmocka_unit_test(test_streams_errors),

@@ -132,7 +132,6 @@ struct send_model {
     uint32_t *scratch;
     size_t scratch_cap;
 
-    int opening; /* placing the opening caseload: take the census placements as they are */
     send_trace_fn trace;
     void *trace_ctx;
     send_model_diag diag;
@@ -505,12 +504,6 @@ static double indep_factor(const send_model *m)
 static void place(send_model *m, uint32_t h, int prov)
 {
     child *c = kid(m, h);
-    if (prov == PROV_INDEPENDENT && m->p->local_first && !m->opening) {
-        int sp = m->pool_of[PROV_SPECIAL][c->area][c->need];
-        if (sp >= 0 && m->pool[sp].busy < m->pool[sp].capacity && !des_queue_len(&m->pool[sp].q) &&
-            valid_age(PROV_SPECIAL, c->age))
-            prov = PROV_SPECIAL; /* a free local special place comes before an independent one */
-    }
     int pi = m->pool_of[prov][c->area][c->need];
     if (pi < 0) {
         set_prov(m, c, prov);
@@ -561,8 +554,11 @@ static void wait_limit(send_model *m, uint32_t h)
     child *c = kid(m, h);
     if (c->state != ST_PLAN || c->want_pool < 0)
         return;
-    if (m->p->overflow_provision == PROV_INDEPENDENT && unif(m, S_PLACE) >= indep_factor(m))
-        return; /* reduction target: keep waiting for a local place */
+    if (m->p->overflow_provision == PROV_INDEPENDENT && unif(m, S_PLACE) >= indep_factor(m)) {
+        /* reduction target: wait another spell for a local place, then ask again */
+        sched_child(m, h, SLOT_WAIT, m->p->max_wait_days, EV_WAIT_LIMIT);
+        return;
+    }
     int wanted = c->want;
     des_res_withdraw(&m->pool[c->want_pool], now(m), h);
     m->waiting[wanted]--;
@@ -570,6 +566,20 @@ static void wait_limit(send_model *m, uint32_t h)
     cy_add(m, C_OVERFLOW_INDEP, 1);
     place(m, h, m->p->overflow_provision);
     tr(m, h, TR_OVERFLOW, wanted, m->p->overflow_provision);
+}
+
+/* A new placement decision that names an independent school takes a free local special place
+ * instead, when the scenario says so (placement.local_first). Phase transfers and reviews that
+ * move a child to an independent school are left alone: they stand for needs the special
+ * school could not meet. */
+static int local_first(send_model *m, const child *c, int q)
+{
+    if (q != PROV_INDEPENDENT || !m->p->local_first || !valid_age(PROV_SPECIAL, c->age))
+        return q;
+    int sp = m->pool_of[PROV_SPECIAL][c->area][c->need];
+    if (sp >= 0 && m->pool[sp].busy < m->pool[sp].capacity && !des_queue_len(&m->pool[sp].q))
+        return PROV_SPECIAL;
+    return q;
 }
 
 /* Choose a provision for a new plan or a redirected placement. */
@@ -654,7 +664,7 @@ static void cease_plan(send_model *m, uint32_t h, int reason)
 static void decide_placement(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
-    int q = choose_provision(m, c, S_PLACE);
+    int q = local_first(m, c, choose_provision(m, c, S_PLACE));
     if ((q == PROV_SPECIAL || q == PROV_INDEPENDENT) && m->p->p_level4[c->need] > 0 &&
         unif(m, S_L4) < m->p->p_level4[c->need]) {
         c->stage = STG_L4;
@@ -1333,7 +1343,6 @@ static void init_state(send_model *m)
     }
     o->sen_open = m->n_sen;
     /* plans: provision by provision, so those awaiting provision queue behind everyone placed */
-    m->opening = 1;
     for (int q = 0; q < PROV_COUNT; q++) {
         for (int b = 0; b < BAND_COUNT; b++) {
             int ages[SEND_AGES], na = 0;
@@ -1363,7 +1372,6 @@ static void init_state(send_model *m)
             }
         }
     }
-    m->opening = 0;
     o->plans_open = m->n_plan;
     /* assessments under way */
     long n_ass = lround(p->initial_in_assessment);
@@ -1661,7 +1669,11 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         case EV_REVIEW_SIT: ev_review_sit(m); break;
         case EV_CEASE: ev_cease(m, ev.arg); break;
         case EV_WAIT_LIMIT: wait_limit(m, ev.arg); break;
-        case EV_OPENING_PLACE: place(m, ev.arg, choose_provision(m, kid(m, ev.arg), S_PLACE)); break;
+        case EV_OPENING_PLACE: {
+            child *c = kid(m, ev.arg);
+            place(m, ev.arg, local_first(m, c, choose_provision(m, c, S_PLACE)));
+            break;
+        }
         default: assert(!"unknown event type");
         }
     }
