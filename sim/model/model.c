@@ -97,6 +97,8 @@ struct send_model {
     idlist cls[NCLASS];
     double cls_w[NCLASS];
     double W; /* sum over classes of members x weight */
+    int64_t age_n[SEND_AGES]; /* SEN Support children by age */
+    double age_w[SEND_AGES];  /* their summed request weights */
     double req_bound; /* thinning bound of the request rate, per day */
     double exit_bound; /* thinning bound of the SEN Support exit rate, per day */
 
@@ -272,6 +274,8 @@ static void class_add(send_model *m, uint32_t h, child *c)
     (void)rc;
     assert(rc == DES_OK); /* growth failure is out of memory: fatal for a simulation */
     m->W += m->cls_w[k];
+    m->age_n[c->age]++;
+    m->age_w[c->age] += m->cls_w[k];
 }
 
 static void class_remove(send_model *m, child *c)
@@ -282,9 +286,62 @@ static void class_remove(send_model *m, child *c)
         l->v[c->cls_pos] = last;
         kid(m, last)->cls_pos = c->cls_pos;
     }
+    int age = c->cls / NEED_COUNT;
     m->W -= m->cls_w[c->cls];
+    m->age_n[age]--;
+    m->age_w[age] -= m->cls_w[c->cls];
     if (m->W < 1e-12)
         m->W = 0;
+}
+
+/* Recompute the weight sums from the class counts, so that rounding in the incremental
+ * updates cannot accumulate (called monthly). */
+static void class_resum(send_model *m)
+{
+    m->W = 0;
+    for (int a = 0; a < SEND_AGES; a++) {
+        double w = 0;
+        for (int n = 0; n < NEED_COUNT; n++)
+            w += (double)m->cls[a * NEED_COUNT + n].n * m->cls_w[a * NEED_COUNT + n];
+        m->age_w[a] = w;
+        m->W += w;
+    }
+}
+
+/* The class holding position x of a cumulative order, where each class counts n x weight
+ * (weighted = 1) or n (weighted = 0): a scan over ages, then over the needs of that age.
+ * Returns the class and leaves the offset within it in *rest; -1 if every class is empty. */
+static int class_at(const send_model *m, double x, int weighted, double *rest)
+{
+    int last = -1;
+    double acc = 0;
+    for (int a = 0; a < SEND_AGES; a++) {
+        double wa = weighted ? m->age_w[a] : (double)m->age_n[a];
+        if (m->age_n[a] == 0)
+            continue;
+        if (x >= acc + wa) {
+            acc += wa;
+            last = a;
+            continue;
+        }
+        last = a;
+        break;
+    }
+    if (last < 0)
+        return -1;
+    int k_last = -1;
+    for (int n = 0; n < NEED_COUNT; n++) {
+        int k = last * NEED_COUNT + n;
+        if (!m->cls[k].n)
+            continue;
+        double wk = (double)m->cls[k].n * (weighted ? m->cls_w[k] : 1.0);
+        k_last = k;
+        if (x < acc + wk)
+            break;
+        acc += wk;
+    }
+    *rest = x - acc;
+    return k_last;
 }
 
 /* ---- rates and clocks --------------------------------------------------------------------- */
@@ -370,6 +427,7 @@ static void sen_count(send_model *m, int delta);
 
 static void redraw_all_clocks(send_model *m)
 {
+    class_resum(m);
     recompute_rates(m);
     sen_count(m, 0); /* early intervention may have started */
     redraw_clock(m, OWN_SEN_ARRIVAL, EV_SEN_ARRIVAL, m->sen_rate, S_SEN);
@@ -892,16 +950,8 @@ static void ev_request(send_model *m)
     double bound = m->req_bound;
     double x = unif(m, S_REQUEST) * bound / m->req_mult; /* uniform on [0, bound / mult) */
     if (x < m->W) {
-        double acc = 0;
-        int k = -1;
-        for (int i = 0; i < NCLASS; i++) {
-            if (!m->cls[i].n)
-                continue;
-            k = i;
-            acc += (double)m->cls[i].n * m->cls_w[i];
-            if (x < acc)
-                break;
-        }
+        double rest;
+        int k = class_at(m, x, 1, &rest);
         if (k >= 0 && m->cls_w[k] > 0) {
             idlist *l = &m->cls[k];
             uint32_t h = l->v[gsl_rng_uniform_int(m->r[S_REQUEST], l->n)];
@@ -951,15 +1001,11 @@ static void ev_sen_exit(send_model *m)
     double x = unif(m, S_SEN_EXIT) * bound / mu; /* uniform on [0, bound / mu) */
     if (x < (double)m->n_sen) {
         /* the child at position floor(x) in class order: uniform over SEN Support */
-        double acc = 0;
-        for (int i = 0; i < NCLASS; i++) {
-            double n = (double)m->cls[i].n;
-            if (x < acc + n) {
-                size_t j = (size_t)(x - acc);
-                leave_sen(m, m->cls[i].v[j < m->cls[i].n ? j : m->cls[i].n - 1], 0);
-                break;
-            }
-            acc += n;
+        double rest;
+        int k = class_at(m, x, 0, &rest);
+        if (k >= 0) {
+            size_t j = rest > 0 ? (size_t)rest : 0;
+            leave_sen(m, m->cls[k].v[j < m->cls[k].n ? j : m->cls[k].n - 1], 0);
         }
     }
     if (bound > 0)
@@ -1518,6 +1564,8 @@ static void reset(send_model *m)
     for (int k = 0; k < NCLASS; k++)
         m->cls[k].n = 0;
     m->W = 0;
+    memset(m->age_n, 0, sizeof m->age_n);
+    memset(m->age_w, 0, sizeof m->age_w);
     m->req_bound = m->exit_bound = 0;
     m->n_plan = m->n_sen = m->n_process = 0;
     memset(m->n_band, 0, sizeof m->n_band);
