@@ -75,11 +75,7 @@ typedef struct child {
     double t_request, t_wait, next_review;
 } child;
 
-typedef struct idlist {
-    uint32_t *v;
-    size_t n, cap;
-} idlist;
-
+/* A growable array (doubling): SEN Support class members and review buckets. */
 typedef struct u64list {
     uint64_t *v;
     size_t n, cap;
@@ -94,7 +90,7 @@ struct send_model {
     int have_streams;
     gsl_rng *r[SEND_STREAMS];
 
-    idlist cls[NCLASS];
+    u64list cls[NCLASS];
     double cls_w[NCLASS];
     double W; /* sum over classes of members x weight */
     int64_t age_n[SEND_AGES]; /* SEN Support children by age */
@@ -251,11 +247,11 @@ static int valid_age(int prov, int age)
 
 /* ---- SEN Support classes (for the request clock) ----------------------------------------- */
 
-static int list_push(idlist *l, uint32_t v)
+static int list_push(u64list *l, uint64_t v)
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        uint32_t *nv = realloc(l->v, cap * sizeof *nv);
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        uint64_t *nv = realloc(l->v, cap * sizeof *nv);
         if (!nv)
             return DES_ENOMEM;
         l->v = nv;
@@ -280,8 +276,8 @@ static void class_add(send_model *m, uint32_t h, child *c)
 
 static void class_remove(send_model *m, child *c)
 {
-    idlist *l = &m->cls[c->cls];
-    uint32_t last = l->v[--l->n];
+    u64list *l = &m->cls[c->cls];
+    uint32_t last = (uint32_t)l->v[--l->n];
     if (c->cls_pos < l->n) {
         l->v[c->cls_pos] = last;
         kid(m, last)->cls_pos = c->cls_pos;
@@ -667,20 +663,6 @@ static void schedule_cease(send_model *m, uint32_t h)
         sched_child(m, h, SLOT_EXIT, des_exponential(m->r[S_CEASE], YEAR_DAYS / rate), EV_CEASE);
 }
 
-static int u64_push(u64list *l, uint64_t v)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        uint64_t *nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv)
-            return DES_ENOMEM;
-        l->v = nv;
-        l->cap = cap;
-    }
-    l->v[l->n++] = v;
-    return DES_OK;
-}
-
 /* Put a plan's next review, due at `due`, in the bucket of the first sitting at or after it. */
 static void schedule_review(send_model *m, uint32_t h, double due)
 {
@@ -691,7 +673,7 @@ static void schedule_review(send_model *m, uint32_t h, double due)
         k = ceil(now(m) / 7.0 - 1e-9);
     if (k * 7.0 >= m->t_end || k >= (double)m->n_weeks)
         return; /* due after the horizon */
-    int rc = u64_push(&m->due_week[(size_t)k], (uint64_t)c->serial << 32 | h);
+    int rc = list_push(&m->due_week[(size_t)k], (uint64_t)c->serial << 32 | h);
     (void)rc;
     assert(rc == DES_OK);
 }
@@ -953,8 +935,8 @@ static void ev_request(send_model *m)
         double rest;
         int k = class_at(m, x, 1, &rest);
         if (k >= 0 && m->cls_w[k] > 0) {
-            idlist *l = &m->cls[k];
-            uint32_t h = l->v[gsl_rng_uniform_int(m->r[S_REQUEST], l->n)];
+            u64list *l = &m->cls[k];
+            uint32_t h = (uint32_t)l->v[gsl_rng_uniform_int(m->r[S_REQUEST], l->n)];
             child *c = kid(m, h);
             class_remove(m, c);
             sen_count(m, -1);
@@ -1005,7 +987,7 @@ static void ev_sen_exit(send_model *m)
         int k = class_at(m, x, 0, &rest);
         if (k >= 0) {
             size_t j = rest > 0 ? (size_t)rest : 0;
-            leave_sen(m, m->cls[k].v[j < m->cls[k].n ? j : m->cls[k].n - 1], 0);
+            leave_sen(m, (uint32_t)m->cls[k].v[j < m->cls[k].n ? j : m->cls[k].n - 1], 0);
         }
     }
     if (bound > 0)
