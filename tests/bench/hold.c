@@ -37,36 +37,7 @@
 
 static const char *prog = "hold";
 
-static void die_arg(const char *opt, const char *val, const char *want)
-{
-    fprintf(stderr, "%s: invalid %s '%s': %s\n", prog, opt, val, want);
-    exit(2);
-}
-
-static uint64_t parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max)
-{
-    char *end;
-    errno = 0;
-    if (*s == '-' || *s == '+' || *s == ' ')
-        die_arg(opt, s, "expected a whole number");
-    unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end || errno)
-        die_arg(opt, s, "expected a whole number");
-    if (v < min || v > max) {
-        char want[96];
-        snprintf(want, sizeof want, "expected a whole number from %" PRIu64 " to %" PRIu64,
-                 min, max);
-        die_arg(opt, s, want);
-    }
-    return (uint64_t)v;
-}
-
-static void fail(const char *what, const des_error *err)
-{
-    fprintf(stderr, "%s: %s%s%s\n", prog, what, err && err->msg[0] ? ": " : "",
-            err ? err->msg : "");
-    exit(1);
-}
+#include "bench_common.h"
 
 /* One hold: pop the minimum, push it back at now + inc. Returns 0 on any failure. */
 static inline int hold_once(des_calendar *cal, double inc, double *last)

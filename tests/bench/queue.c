@@ -131,17 +131,13 @@ int posix_memalign(void **out, size_t align, size_t n)
 
 static const char *prog = "queue";
 
+#include "bench_common.h"
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: %s --servers C --arrival-rate L --service-rate M --customers N "
                "--seed S\n",
             prog);
-}
-
-static void die_arg(const char *opt, const char *val, const char *want)
-{
-    fprintf(stderr, "%s: invalid %s '%s': %s\n", prog, opt, val, want);
-    exit(2);
 }
 
 static double parse_pos_double(const char *opt, const char *s)
@@ -152,24 +148,6 @@ static double parse_pos_double(const char *opt, const char *s)
     if (end == s || *end || errno || !isfinite(v) || !(v > 0.0))
         die_arg(opt, s, "expected a positive number");
     return v;
-}
-
-static uint64_t parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max)
-{
-    char *end;
-    errno = 0;
-    if (*s == '-' || *s == '+' || *s == ' ')
-        die_arg(opt, s, "expected a whole number");
-    unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end || errno)
-        die_arg(opt, s, "expected a whole number");
-    if (v < min || v > max) {
-        char want[96];
-        snprintf(want, sizeof want, "expected a whole number from %" PRIu64 " to %" PRIu64,
-                 min, max);
-        die_arg(opt, s, want);
-    }
-    return (uint64_t)v;
 }
 
 /* ---- model ------------------------------------------------------------------------------- */
@@ -190,20 +168,6 @@ static double erlang_c(int c, double a)
     for (int k = 1; k <= c; k++)
         b = a * b / (k + a * b);
     return c * b / (c - a * (1.0 - b));
-}
-
-static void fail(const char *what, const des_error *err)
-{
-    fprintf(stderr, "%s: %s%s%s\n", prog, what, err && err->msg[0] ? ": " : "",
-            err ? err->msg : "");
-    exit(1);
-}
-
-static double seconds_since(clockid_t clk, const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(clk, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
 int main(int argc, char **argv)
