@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "support/test_util.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,14 +16,6 @@
 #include <gsl/gsl_rng.h>
 
 #include "des_calendar.h"
-
-static gsl_rng *make_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    assert_non_null(r);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* What the test knows about every event it scheduled (arg = index into this table). */
 typedef struct ev_info {

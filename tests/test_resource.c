@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "support/test_util.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,21 +19,6 @@
 #include "des_calendar.h"
 #include "des_resource.h"
 #include "des_stats.h"
-
-#define assert_close(a, b, tol)                                                               \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b), t_ = (tol);                                                \
-        if (!(fabs(a_ - b_) <= t_))                                                           \
-            fail_msg("%s = %.17g, expected %s = %.17g (tolerance %g)", #a, a_, #b, b_, t_);   \
-    } while (0)
-
-static gsl_rng *make_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    assert_non_null(r);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* ---- des_queue ------------------------------------------------------------------------ */
 

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "support/test_util.h"
+
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -23,13 +25,6 @@
 #include "scenario_io.h"
 
 #define DATA "tests/data/scenario/"
-
-#define assert_close(a, b, tol)                                                               \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b), t_ = (tol);                                                \
-        if (!(fabs(a_ - b_) <= t_))                                                           \
-            fail_msg("%s = %.17g, expected %s = %.17g (tolerance %g)", #a, a_, #b, b_, t_);   \
-    } while (0)
 
 /* Exact to rounding: values here are parsed decimals times exact unit factors. */
 #define assert_num(a, b) assert_close(a, b, 1e-12 * fmax(1.0, fabs((double)(b))))

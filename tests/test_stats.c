@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "support/test_util.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -16,25 +18,9 @@
 
 #include "des_stats.h"
 
-/* |a - b| <= tol, with a readable message (cmocka's float assertion works in float). */
-#define assert_close(a, b, tol)                                                               \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b), t_ = (tol);                                                \
-        if (!(fabs(a_ - b_) <= t_))                                                           \
-            fail_msg("%s = %.17g, expected %s = %.17g (tolerance %g)", #a, a_, #b, b_, t_);   \
-    } while (0)
-
 /* Relative to the larger magnitude (or 1, near zero). */
 #define assert_rel(a, b, rtol)                                                                \
     assert_close(a, b, (rtol) * fmax(1.0, fmax(fabs((double)(a)), fabs((double)(b)))))
-
-static gsl_rng *make_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    assert_non_null(r);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* Two-pass reference: mean, then sum of squared deviations. */
 static void two_pass(const double *x, size_t n, double *mean, double *var, double *mn, double *mx)
