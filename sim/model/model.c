@@ -133,7 +133,6 @@ struct send_model {
     send_trace_fn trace;
     void *trace_ctx;
     send_model_diag diag;
-    des_tally ep_wait_all;
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -214,8 +213,6 @@ static void set_period(send_model *m, int month_index)
     m->cur_year_i = yi >= 0 && yi < m->out->n_years ? yi : -1;
     m->cur_fy_i = fi >= 0 && fi < m->out->n_fys ? fi : -1;
 }
-
-static int year_index(const send_model *m) { return m->cur_year_i; }
 
 static void cy_add(send_model *m, int metric, double v)
 {
@@ -594,7 +591,7 @@ static void admit_waiter(send_model *m, uint32_t h)
     c->want_pool = -1;
     check_capacity(m, c->pool);
     double waited = now(m) - c->t_wait;
-    int yi = year_index(m);
+    int yi = m->cur_year_i;
     if (yi >= 0) {
         m->cy_wait_sum[yi] += waited / 7.0;
         m->cy_wait_n[yi] += 1;
@@ -722,7 +719,7 @@ static void final_plan(send_model *m, uint32_t h)
     child *c = kid(m, h);
     double days = now(m) - c->t_request;
     double weeks = days / 7.0;
-    int yi = year_index(m);
+    int yi = m->cur_year_i;
     cy_add(m, C_NEW_PLANS, 1);
     if (yi >= 0) {
         m->cy_weeks[yi] += weeks;
@@ -776,12 +773,9 @@ static void advice_done(send_model *m, uint32_t h, des_resource *r, const des_di
     tr(m, h, TR_ADVICE_DONE, which, 0);
     if (--c->advice_left == 0) {
         c->stage = STG_D2;
-        if (m->p->d2_period <= 0) {
-            des_panel_submit(&m->d2, now(m), h, 0);
+        des_panel_submit(&m->d2, now(m), h, 0);
+        if (m->p->d2_period <= 0) /* decide on receipt: a sitting now, just for this case */
             sched(m, now(m), PRIO_EVENT, EV_D2_SIT, DES_NO_OWNER, 1);
-        } else {
-            des_panel_submit(&m->d2, now(m), h, 0);
-        }
     }
 }
 
