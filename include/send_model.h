@@ -116,6 +116,15 @@ typedef struct send_area {
     double share; /* of population and caseload */
 } send_area;
 
+/* A published figure for one metric and period, shown beside the forecast (not used by the
+ * model). `start` is the first day of the period: the month, 1 January or 1 April. */
+#define SEND_MAX_OBS 256
+typedef struct send_obs {
+    int metric;
+    des_date start;
+    double value;
+} send_obs;
+
 typedef struct send_params {
     char name[SEND_NAME_MAX * 2];
     des_date start, end;
@@ -233,6 +242,10 @@ typedef struct send_params {
     double grant_base;              /* high-needs grant for the first full financial year */
     double grant_growth;            /* annual */
     double opening_deficit;         /* cumulative deficit before the first full FY */
+
+    /* Observed history for charts and reports, in scenario order */
+    int n_obs;
+    send_obs obs[SEND_MAX_OBS];
 } send_params;
 
 /* Fill p with neutral defaults (empty population, zero rates, unlimited places, weekly panels);
@@ -310,12 +323,17 @@ int send_metric_find(const char *name);
  * month from the start month to the end month; CY metrics one per calendar year from the start
  * year to the end year (a partial year counts what happened inside the horizon); FY metrics one
  * per financial year fully inside the horizon. */
+#define SEND_WEEKS_BINS 53
+
 typedef struct send_output {
     int n_months, n_years, n_fys;
     int first_month_index; /* des_date_month_index of the first month */
     int first_year, first_fy;
     double *values;        /* SEND_METRIC_COUNT rows, each row_len long */
     int row_len;           /* max(n_months, n_years, n_fys) */
+    /* Final plans issued in calendar year y with whole weeks from request w (0..51; the last
+     * bin counts 52 weeks or more): weeks_hist[y * SEND_WEEKS_BINS + w]. */
+    uint32_t *weeks_hist;
     /* Conservation audit, exact integer counts over the horizon */
     int64_t plans_open, plans_new, plans_ceased, plans_close;
     int64_t sen_open, sen_in, sen_out, sen_close;
@@ -331,6 +349,10 @@ static inline double *send_output_row(send_output *o, int metric)
 int send_output_periods(const send_output *o, int metric);
 /* Label of period i of a metric: "YYYY-MM", "YYYY" or "YYYY-YY". */
 void send_output_period_label(const send_output *o, int metric, int i, char *buf, size_t len);
+/* First day of period i of a metric (the month, 1 January, or 1 April). */
+des_date send_output_period_start(const send_output *o, int metric, int i);
+/* Label of the period of `kind` that starts on `start` ("YYYY-MM", "YYYY" or "YYYY-YY"). */
+void send_period_label(send_period_kind kind, des_date start, char *buf, size_t len);
 
 /* ---- One replication --------------------------------------------------------------------- */
 

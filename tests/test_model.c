@@ -282,6 +282,7 @@ static void test_twenty_week_clock(void **state)
     double *req = calloc(1 << 16, sizeof *req);
     assert_non_null(req);
     int checked = 0, within[3] = {0}, plans[3] = {0};
+    unsigned hist[3][SEND_WEEKS_BINS] = {{0}};
     for (size_t i = 0; i < tb.n; i++) {
         trace_rec *r = &tb.v[i];
         if (r->kind == TR_REQUEST) {
@@ -300,6 +301,8 @@ static void test_twenty_week_clock(void **state)
             des_date_to_ymd(p.start + (des_date)floor(r->t), &y, &mo, &d);
             plans[y - 2019]++;
             within[y - 2019] += final - t0 <= 140 + 1e-9;
+            int w = (int)floor((final - t0) / 7);
+            hist[y - 2019][w < SEND_WEEKS_BINS - 1 ? w : SEND_WEEKS_BINS - 1]++;
             checked++;
         }
     }
@@ -311,6 +314,8 @@ static void test_twenty_week_clock(void **state)
             assert_true(fabs(send_output_row(&o, C_PCT_20W)[y] - 100.0 * within[y] / plans[y]) <
                         1e-9);
         }
+        for (int w = 0; w < SEND_WEEKS_BINS; w++)
+            assert_int_equal(o.weeks_hist[y * SEND_WEEKS_BINS + w], hist[y][w]);
     }
     free(req);
     send_model_destroy(m);
@@ -488,7 +493,9 @@ static void test_determinism(void **state)
     send_model *mb = run_one(&p, 5, 2, &b);
     send_model *mc = run_one(&p, 6, 2, &c);
     size_t bytes = sizeof(double) * (size_t)SEND_METRIC_COUNT * (size_t)a.row_len;
+    size_t hbytes = sizeof *a.weeks_hist * (size_t)a.n_years * SEND_WEEKS_BINS;
     assert_memory_equal(a.values, b.values, bytes);
+    assert_memory_equal(a.weeks_hist, b.weeks_hist, hbytes);
     assert_true(memcmp(a.values, c.values, bytes) != 0);
     /* a model reused for a second replication gives what a fresh one gives */
     des_error err = {0};
@@ -496,6 +503,7 @@ static void test_determinism(void **state)
     seeds_for(5, 2, seeds);
     assert_int_equal(send_model_run(mc, seeds, &c, &err), DES_OK);
     assert_memory_equal(a.values, c.values, bytes);
+    assert_memory_equal(a.weeks_hist, c.weeks_hist, hbytes);
     send_model_destroy(ma);
     send_model_destroy(mb);
     send_model_destroy(mc);

@@ -164,6 +164,14 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
       DATA "err_missing_start.yaml:2:1: start: missing key (expected a date, YYYY-MM-DD)")    \
     X(parent_value, "child_of_bad.yaml",                                                      \
       DATA "bad_parent.yaml:4:11: disagreement.appeal: expected a number in [0, 1], got 2")   \
+    X(observed_period, "err_observed_period.yaml",                                            \
+      DATA "err_observed_period.yaml:4:24: observed.new_plans.2019-01: expected a calendar "  \
+           "year (YYYY) as the period of 'new_plans'")                                        \
+    X(observed_metric, "err_observed_metric.yaml",                                            \
+      DATA "err_observed_metric.yaml:3:16: observed.ehcp_totals: unknown metric (expected a " \
+           "metric name listed in the README)")                                               \
+    X(observed_value, "err_observed_value.yaml",                                              \
+      DATA "err_observed_value.yaml:3:38: observed.ehcp_total.2019-02: expected a number")    \
     X(parent_syntax, "child_of_syntax.yaml",                                                  \
       DATA "err_syntax.yaml:4:2: yaml: invalid indentation in mapping")
 
@@ -308,6 +316,16 @@ static void test_shipped_scenarios(void **state)
             fail_msg("shipped scenario does not load: %s", msg);
         }
         assert_non_null(text.text);
+        if (!strcmp(path, "scenarios/baseline.yaml")) {
+            /* observed history: every value kept, in order, with its period start */
+            assert_int_equal(p.n_obs, 23);
+            assert_int_equal(p.obs[0].metric, send_metric_find("ehcp_total"));
+            assert_int_equal(p.obs[0].start, ymd(2010, 1, 1));
+            assert_true(p.obs[0].value == 2630);
+            assert_int_equal(p.obs[10].metric, C_NEW_PLANS);
+            assert_int_equal(p.obs[10].start, ymd(2014, 1, 1));
+            assert_true(p.obs[22].value == 35);
+        }
         send_scenario_text_free(&text);
         send_params_free(&p);
     }
@@ -350,6 +368,12 @@ static void assert_same_dist(const des_dist *a, const des_dist *b, const char *w
 
 static void assert_same_params(const send_params *a, const send_params *b)
 {
+    assert_int_equal(a->n_obs, b->n_obs);
+    for (int i = 0; i < a->n_obs; i++) {
+        assert_int_equal(a->obs[i].metric, b->obs[i].metric);
+        assert_int_equal(a->obs[i].start, b->obs[i].start);
+        assert_true(a->obs[i].value == b->obs[i].value);
+    }
     assert_string_equal(a->name, b->name);
     assert_int_equal(a->start, b->start);
     assert_int_equal(a->end, b->end);

@@ -514,6 +514,62 @@ static void load_initial(loader *L, const scn_node *root)
     }
 }
 
+/* observed: {metric: {period: value}}: periods written as the metric's CSV labels. */
+static void load_observed(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    const scn_node *s = section(L, root, "observed");
+    for (size_t i = 0; s && i < scn_len(s); i++) {
+        const char *name = scn_key_at(s, i);
+        const scn_node *series = scn_at(L->doc, s, i);
+        int metric = send_metric_find(name);
+        if (metric < 0) {
+            scn_fail(L->doc, series, "unknown metric (expected a metric name listed in the README)");
+            return;
+        }
+        if (scn_kind_of(series) != SCN_MAP) {
+            scn_fail(L->doc, series, "expected a mapping of periods to values");
+            return;
+        }
+        send_period_kind kind = send_metric(metric)->kind;
+        static const char *const want[] = {"a month (YYYY-MM)", "a calendar year (YYYY)",
+                                           "a financial year (YYYY-YY)"};
+        for (size_t j = 0; j < scn_len(series); j++) {
+            const char *k = scn_key_at(series, j);
+            const scn_node *val = scn_at(L->doc, series, j);
+            int y = 0, m = 0, used = 0, ok = 0;
+            des_date start = 0;
+            if (kind == SEND_MONTHLY) {
+                ok = sscanf(k, "%4d-%2d%n", &y, &m, &used) == 2 && k[used] == '\0' && m >= 1 &&
+                     m <= 12 && used == 7;
+                if (ok)
+                    start = des_date_from_ymd(y, m, 1);
+            } else if (kind == SEND_CY) {
+                ok = sscanf(k, "%4d%n", &y, &used) == 1 && k[used] == '\0' && used == 4;
+                if (ok)
+                    start = des_date_from_ymd(y, 1, 1);
+            } else {
+                ok = sscanf(k, "%4d-%2d%n", &y, &m, &used) == 2 && k[used] == '\0' &&
+                     used == 7 && m == (y + 1) % 100;
+                if (ok)
+                    start = des_date_from_ymd(y, 4, 1);
+            }
+            if (!ok || y < 1900 || y > 2200) {
+                scn_fail(L->doc, val, "expected %s as the period of '%s'", want[kind], name);
+                return;
+            }
+            double x;
+            if (scn_node_num(L->doc, val, -MONEY_MAX, MONEY_MAX, &x) != 1)
+                return;
+            if (p->n_obs >= SEND_MAX_OBS) {
+                scn_fail(L->doc, val, "at most %d observed values expected", SEND_MAX_OBS);
+                return;
+            }
+            p->obs[p->n_obs++] = (send_obs){.metric = metric, .start = start, .value = x};
+        }
+    }
+}
+
 static void load_finance(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
@@ -565,6 +621,7 @@ int send_scenario_load(const char *path, send_params *p, send_scenario_text *tex
         load_reviews(&L, root);
         load_initial(&L, root);
         load_finance(&L, root);
+        load_observed(&L, root);
         if (scn_ok(doc))
             scn_check_unknown(doc);
     }

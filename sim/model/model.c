@@ -724,6 +724,8 @@ static void final_plan(send_model *m, uint32_t h)
     if (yi >= 0) {
         m->cy_weeks[yi] += weeks;
         m->cy_within[yi] += days <= 140.0 + 1e-9;
+        int w = (int)floor(weeks);
+        m->out->weeks_hist[yi * SEND_WEEKS_BINS + (w < SEND_WEEKS_BINS - 1 ? w : SEND_WEEKS_BINS - 1)]++;
     }
     m->diag.weeks_to_issue_sum += weeks;
     m->diag.plans_issued++;
@@ -1639,6 +1641,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
     if (alloc_cy(m, out->n_years) != DES_OK)
         return des_error_set(err, DES_ENOMEM, "cannot allocate yearly tallies");
     memset(out->values, 0, sizeof(double) * (size_t)SEND_METRIC_COUNT * (size_t)out->row_len);
+    memset(out->weeks_hist, 0, sizeof *out->weeks_hist * (size_t)out->n_years * SEND_WEEKS_BINS);
     out->plans_open = out->plans_new = out->plans_ceased = out->plans_close = 0;
     out->sen_open = out->sen_in = out->sen_out = out->sen_close = 0;
     m->out = out;

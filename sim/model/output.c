@@ -37,8 +37,11 @@ int send_output_init(send_output *o, const send_params *p, des_error *err)
     if (o->n_fys > o->row_len)
         o->row_len = o->n_fys;
     o->values = calloc((size_t)SEND_METRIC_COUNT * (size_t)o->row_len, sizeof(double));
-    if (!o->values)
+    o->weeks_hist = calloc((size_t)o->n_years * SEND_WEEKS_BINS, sizeof *o->weeks_hist);
+    if (!o->values || !o->weeks_hist) {
+        send_output_free(o);
         return des_error_set(err, DES_ENOMEM, "cannot allocate results");
+    }
     return DES_OK;
 }
 
@@ -47,7 +50,9 @@ void send_output_free(send_output *o)
     if (!o)
         return;
     free(o->values);
+    free(o->weeks_hist);
     o->values = NULL;
+    o->weeks_hist = NULL;
 }
 
 int send_output_periods(const send_output *o, int metric)
@@ -61,6 +66,33 @@ int send_output_periods(const send_output *o, int metric)
     case SEND_FY: return o->n_fys;
     }
     return 0;
+}
+
+des_date send_output_period_start(const send_output *o, int metric, int i)
+{
+    const send_metric_info *mi = send_metric(metric);
+    if (!mi)
+        return 0;
+    switch (mi->kind) {
+    case SEND_MONTHLY: {
+        int idx = o->first_month_index + i;
+        return des_date_from_ymd(1970 + idx / 12, idx % 12 + 1, 1);
+    }
+    case SEND_CY: return des_date_from_ymd(o->first_year + i, 1, 1);
+    case SEND_FY: return des_date_from_ymd(o->first_fy + i, 4, 1);
+    }
+    return 0;
+}
+
+void send_period_label(send_period_kind kind, des_date start, char *buf, size_t len)
+{
+    int y, m, d;
+    des_date_to_ymd(start, &y, &m, &d);
+    switch (kind) {
+    case SEND_MONTHLY: snprintf(buf, len, "%04d-%02d", y, m); break;
+    case SEND_CY: snprintf(buf, len, "%04d", y); break;
+    case SEND_FY: snprintf(buf, len, "%04d-%02d", y, (y + 1) % 100); break;
+    }
 }
 
 void send_output_period_label(const send_output *o, int metric, int i, char *buf, size_t len)
