@@ -1,0 +1,42 @@
+/* send_plot.h - charts of a run and of a comparison, drawn by gnuplot through a pipe.
+ *
+ * For each chart the data are written as a whitespace-separated data file beside the image
+ * (so they survive when gnuplot is absent), and a gnuplot script built from a template in
+ * plots/*.gp is fed to `gnuplot` through popen(). Without gnuplot the data files are still
+ * written, *no_gnuplot is set, and the call succeeds.
+ */
+#ifndef SEND_PLOT_H
+#define SEND_PLOT_H
+
+#include "des_error.h"
+#include "send_h5.h"
+#include "send_run.h"
+
+typedef struct send_plot_opts {
+    const char *format;    /* "png" (default) or "svg" */
+    const char *out_dir;   /* directory for images and data files (created if missing) */
+    const char *stem;      /* file name stem: "<stem>-ehcp-fan.png"; NULL = scenario name */
+    const char *templates; /* directory of the *.gp templates; NULL = search (see README) */
+    const char *gnuplot;   /* program to run; NULL = $SENDSIM_GNUPLOT or "gnuplot" */
+} send_plot_opts;
+
+/* Images written, in a fixed order, with a human title for each (owned strings). */
+typedef struct send_plot_list {
+    int n;
+    char **paths;
+    char **titles;
+} send_plot_list;
+
+void send_plot_list_free(send_plot_list *l);
+
+/* The charts of one run. */
+int send_plot_results(const send_results *res, const send_meta *meta, const send_plot_opts *o,
+                      send_plot_list *out, int *no_gnuplot, des_error *err);
+
+/* The charts of a comparison of k scenarios run with common random numbers: overlays of
+ * medians with bands, and fans of the paired difference of each scenario against the first. */
+int send_plot_compare(int k, const char *const *names, const send_results *const *res,
+                      const send_plot_opts *o, send_plot_list *out, int *no_gnuplot,
+                      des_error *err);
+
+#endif
