@@ -1,0 +1,106 @@
+/* send_report.h - the HTML report of a run, and the comparison tables it can include.
+ *
+ * `sendsim report` turns a results file into one self-contained HTML page for people who plan
+ * services: a headline summary, the charts (SVG, inlined), the key tables, the scenario's
+ * assumptions with their sources, and provenance. Nothing in the page is fetched from
+ * anywhere: styles are inline, charts are inline SVG with scripts removed, there are no fonts,
+ * images or scripts to load. All text from files is escaped for HTML.
+ *
+ * Comparison tables are the CSV files written by `sendsim compare`, read by their header
+ * names: scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,diff_ci95_low,
+ * diff_ci95_high,verdict. Columns after diff_mean may be missing; the verdict is recomputed
+ * from the 95% interval when it is there.
+ */
+#ifndef SEND_REPORT_H
+#define SEND_REPORT_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "des_error.h"
+#include "send_h5.h"
+#include "send_plot.h"
+#include "send_run.h"
+
+/* ---- Comparison tables -------------------------------------------------------------------- */
+
+typedef enum send_verdict {
+    SEND_VERDICT_NONE,   /* neither an interval nor a verdict was given */
+    SEND_VERDICT_HIGHER, /* the 95% interval lies above zero */
+    SEND_VERDICT_LOWER,  /* the 95% interval lies below zero */
+    SEND_VERDICT_NOISE   /* the 95% interval spans zero */
+} send_verdict;
+
+/* "higher", "lower", "not distinguishable from noise", or "" for SEND_VERDICT_NONE. */
+const char *send_verdict_name(send_verdict v);
+
+/* Verdict of a 95% interval: NOISE when low <= 0 <= high, NONE when either bound is NaN. */
+send_verdict send_verdict_of_ci(double low, double high);
+
+/* One row: a difference (scenario minus the reference scenario) of one metric in one period.
+ * Numbers missing from the file (absent column or empty cell) are NaN. */
+typedef struct send_compare_row {
+    char *scenario, *metric, *period;
+    double mean, p10, p50, p90, ci_low, ci_high;
+    send_verdict verdict; /* from the interval when both bounds are there, else as written */
+} send_compare_row;
+
+typedef struct send_compare_table {
+    char *path;            /* the CSV file as given */
+    int n;
+    send_compare_row *rows;
+    send_plot_list charts; /* "<PREFIX>-compare-*.svg" beside the CSV, sorted by name */
+} send_compare_table;
+
+/* Read a comparison CSV. Errors are one line, "FILE:LINE: what was expected" (DES_EINPUT), or
+ * "cannot open 'FILE' (reason)" (DES_EIO); on failure t is left empty. */
+int send_compare_read(const char *path, send_compare_table *t, des_error *err);
+
+/* Find the charts beside a comparison CSV: for "DIR/PREFIX-compare.csv" (or "DIR/PREFIX.csv")
+ * every "DIR/PREFIX-compare-*.svg", sorted by name, titled from the rest of the file name.
+ * Replaces t->charts. A directory that cannot be read gives no charts, not an error. */
+int send_compare_find_charts(send_compare_table *t, des_error *err);
+
+void send_compare_free(send_compare_table *t);
+
+/* ---- The report --------------------------------------------------------------------------- */
+
+typedef struct send_report_input {
+    const send_results *res;     /* every replication's output (at least one) */
+    const send_meta *meta;       /* provenance, parameter rows, observed history */
+    const char *results_path;    /* the results file shown as the source (may be NULL) */
+    const send_plot_list *charts; /* SVG files to inline (NULL or n == 0: none) */
+    const char *no_charts_reason; /* shown when there are no charts, e.g. "gnuplot was not
+                                     found"; NULL = a generic sentence */
+    int n_compare;
+    const send_compare_table *compare;
+    const char *generated;       /* time the report was made (ISO 8601), may be NULL */
+} send_report_input;
+
+/* Write the page to f. Fails (DES_EIO) when a chart file cannot be read or holds no <svg>
+ * element, DES_ENOMEM when memory runs out; f may then hold part of a page. */
+int send_report_html(FILE *f, const send_report_input *in, des_error *err);
+
+/* Write the page to path atomically (see send_io.h); nothing is left under path on failure or
+ * when cancel (may be NULL) becomes set. */
+int send_report_write(const char *path, const send_report_input *in,
+                      const volatile sig_atomic_t *cancel, des_error *err);
+
+/* Helpers the page is built from, exposed for tests. */
+
+/* Write s with & < > " ' escaped, and control characters other than tab and newline
+ * dropped. */
+void send_html_escape(FILE *f, const char *s);
+
+/* A number for people by unit: counts rounded with thousands separators ("4,222"), "GBP"
+ * in millions of pounds ("£12.3m"), "percent" with one decimal ("48.3%"), "weeks" with one
+ * decimal. NaN gives "–". */
+void send_report_format(double v, const char *unit, char *buf, size_t len);
+
+/* The text of an SVG file made fit to inline: everything before "<svg" dropped (XML prolog,
+ * doctype, comments), <script> elements removed, and every id (and each reference to one by
+ * "#id" or "url(#id)") prefixed with id_prefix so that several charts on a page cannot
+ * collide. Returns a malloc'd string, or NULL with err set. */
+char *send_report_svg_inline(const char *path, const char *id_prefix, des_error *err);
+
+#endif

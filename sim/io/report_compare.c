@@ -1,0 +1,471 @@
+/* report_compare.c - reading the comparison CSV of `sendsim compare` for the HTML report, and
+ * finding the comparison charts beside it.
+ *
+ * The CSV is read whole and split into records (RFC 4180: quoted fields may hold commas,
+ * doubled quotes and newlines); columns are found by their header names, so extra columns are
+ * ignored and trailing ones may be missing, in the header or in a row. Every error names the
+ * file and the line the record starts on. Invariant: on failure the table is left empty.
+ * O(file size) time and memory, plus O(n log n) to sort the chart names.
+ */
+#include "send_report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *send_verdict_name(send_verdict v)
+{
+    switch (v) {
+    case SEND_VERDICT_HIGHER: return "higher";
+    case SEND_VERDICT_LOWER: return "lower";
+    case SEND_VERDICT_NOISE: return "not distinguishable from noise";
+    case SEND_VERDICT_NONE: break;
+    }
+    return "";
+}
+
+send_verdict send_verdict_of_ci(double low, double high)
+{
+    if (isnan(low) || isnan(high))
+        return SEND_VERDICT_NONE;
+    if (low > 0)
+        return SEND_VERDICT_HIGHER;
+    if (high < 0)
+        return SEND_VERDICT_LOWER;
+    return SEND_VERDICT_NOISE;
+}
+
+static void free_list(send_plot_list *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        free(l->paths[i]);
+        free(l->titles[i]);
+    }
+    free(l->paths);
+    free(l->titles);
+    memset(l, 0, sizeof *l);
+}
+
+void send_compare_free(send_compare_table *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < t->n; i++) {
+        free(t->rows[i].scenario);
+        free(t->rows[i].metric);
+        free(t->rows[i].period);
+    }
+    free(t->rows);
+    free(t->path);
+    free_list(&t->charts);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- CSV records -------------------------------------------------------------------------- */
+
+#define MAX_FIELDS 64
+
+typedef struct csv_reader {
+    char *buf; /* the whole file; fields are unquoted in place and NUL-terminated */
+    size_t len, pos;
+    int line;  /* line of the next character */
+} csv_reader;
+
+/* Split the next record into fields. Returns the number of fields (0 at the end of the file),
+ * or -1 for an unterminated quote, -2 for text after a closing quote, -3 for too many fields.
+ * *start_line is the line the record starts on. */
+static int csv_next(csv_reader *r, char **fields, int *start_line)
+{
+    if (r->pos >= r->len)
+        return 0;
+    *start_line = r->line;
+    int n = 0;
+    for (;;) {
+        if (n == MAX_FIELDS)
+            return -3;
+        char *out = r->buf + r->pos;
+        fields[n++] = out;
+        char *w = out;
+        if (r->pos < r->len && r->buf[r->pos] == '"') {
+            r->pos++;
+            for (;;) {
+                if (r->pos >= r->len)
+                    return -1;
+                char c = r->buf[r->pos++];
+                if (c == '"') {
+                    if (r->pos < r->len && r->buf[r->pos] == '"') {
+                        *w++ = '"';
+                        r->pos++;
+                        continue;
+                    }
+                    break;
+                }
+                if (c == '\n')
+                    r->line++;
+                *w++ = c;
+            }
+            if (r->pos < r->len && r->buf[r->pos] != ',' && r->buf[r->pos] != '\n' &&
+                r->buf[r->pos] != '\r')
+                return -2;
+        } else {
+            while (r->pos < r->len && r->buf[r->pos] != ',' && r->buf[r->pos] != '\n' &&
+                   r->buf[r->pos] != '\r')
+                *w++ = r->buf[r->pos++];
+        }
+        /* at a separator, a line end or the end of the file */
+        char sep = r->pos < r->len ? r->buf[r->pos] : '\n';
+        *w = '\0';
+        if (sep == ',') {
+            r->pos++;
+            continue;
+        }
+        if (sep == '\r')
+            r->pos++;
+        if (r->pos < r->len && r->buf[r->pos] == '\n')
+            r->pos++;
+        r->line++;
+        return n;
+    }
+}
+
+static int is_blank_record(int n, char **fields)
+{
+    return n == 1 && fields[0][0] == '\0';
+}
+
+/* Columns in the order of send_compare_row's numbers. */
+enum { COL_SCENARIO, COL_METRIC, COL_PERIOD, COL_MEAN, COL_P10, COL_P50, COL_P90, COL_LOW,
+       COL_HIGH, COL_VERDICT, NCOL };
+static const char *const col_names[NCOL] = {
+    "scenario", "metric", "period", "diff_mean", "diff_p10", "diff_p50", "diff_p90",
+    "diff_ci95_low", "diff_ci95_high", "verdict"};
+#define N_REQUIRED 4 /* scenario, metric, period, diff_mean */
+
+static char *read_file(const char *path, size_t *len, des_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        des_error_set(err, DES_EIO, "cannot open '%s' (%s)", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        cap *= 2;
+        char *nb = realloc(buf, cap + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = nb;
+        }
+    }
+    int bad = !buf ? DES_ENOMEM : ferror(f) ? DES_EIO : DES_OK;
+    int e = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        if (bad == DES_ENOMEM)
+            des_error_set(err, bad, "cannot allocate memory for '%s'", path);
+        else
+            des_error_set(err, bad, "cannot read '%s' (%s)", path, strerror(e));
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* A field quoted for an error message, shortened to 40 characters. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+    if (strlen(s) <= 40)
+        snprintf(buf, len, "%s", s);
+    else
+        snprintf(buf, len, "%.37s...", s);
+    return buf;
+}
+
+static int parse_number(const char *s, double *out)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!*s) {
+        *out = NAN;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (end == s || *end || isinf(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_verdict(const char *s, send_verdict *out)
+{
+    for (send_verdict v = SEND_VERDICT_HIGHER; v <= SEND_VERDICT_NOISE; v++)
+        if (!strcmp(s, send_verdict_name(v))) {
+            *out = v;
+            return 0;
+        }
+    if (!*s) {
+        *out = SEND_VERDICT_NONE;
+        return 0;
+    }
+    return -1;
+}
+
+int send_compare_read(const char *path, send_compare_table *t, des_error *err)
+{
+    memset(t, 0, sizeof *t);
+    csv_reader r = {0};
+    r.line = 1;
+    r.buf = read_file(path, &r.len, err);
+    if (!r.buf)
+        return err ? err->code : DES_EIO;
+    if (r.len >= 3 && !memcmp(r.buf, "\xEF\xBB\xBF", 3))
+        r.pos = 3; /* a byte-order mark from a spreadsheet */
+
+    int rc = DES_OK;
+    char *fields[MAX_FIELDS];
+    char shown_buf[48];
+    int line = 1, n;
+    int col[NCOL];
+    for (int c = 0; c < NCOL; c++)
+        col[c] = -1;
+    int cap = 0;
+
+    n = csv_next(&r, fields, &line);
+    if (n < 0) {
+        rc = des_error_set(err, DES_EINPUT, "%s:1: expected a header of at most %d plain or "
+                           "quoted column names", path, MAX_FIELDS);
+        goto fail;
+    }
+    if (n == 0 || is_blank_record(n, fields)) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "%s:1: expected a header naming scenario,metric,period,diff_mean "
+                           "(the file is empty)",
+                           path);
+        goto fail;
+    }
+    int n_header = n;
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < NCOL; c++)
+            if (!strcmp(fields[i], col_names[c])) {
+                if (col[c] >= 0) {
+                    rc = des_error_set(err, DES_EINPUT, "%s:%d: column '%s' appears twice",
+                                       path, line, col_names[c]);
+                    goto fail;
+                }
+                col[c] = i;
+            }
+    for (int c = 0; c < N_REQUIRED; c++)
+        if (col[c] < 0) {
+            rc = des_error_set(err, DES_EINPUT,
+                               "%s:%d: expected a header naming scenario,metric,period,diff_mean "
+                               "(no '%s' column)",
+                               path, line, col_names[c]);
+            goto fail;
+        }
+    if (!(t->path = strdup(path)))
+        goto nomem;
+
+    for (;;) {
+        n = csv_next(&r, fields, &line);
+        if (n == 0)
+            break;
+        if (n == -1) {
+            rc = des_error_set(err, DES_EINPUT, "%s:%d: expected a closing quote", path, line);
+            goto fail;
+        }
+        if (n == -2) {
+            rc = des_error_set(err, DES_EINPUT,
+                               "%s:%d: expected a comma or the end of the line after a quoted field",
+                               path, line);
+            goto fail;
+        }
+        if (n == -3 || n > n_header) {
+            if (n == -3)
+                rc = des_error_set(err, DES_EINPUT, "%s:%d: expected at most %d fields as in "
+                                   "the header, got more than %d", path, line, n_header,
+                                   MAX_FIELDS);
+            else
+                rc = des_error_set(err, DES_EINPUT, "%s:%d: expected at most %d fields as in "
+                                   "the header, got %d", path, line, n_header, n);
+            goto fail;
+        }
+        if (is_blank_record(n, fields))
+            continue;
+        const char *v[NCOL];
+        for (int c = 0; c < NCOL; c++)
+            v[c] = col[c] >= 0 && col[c] < n ? fields[col[c]] : NULL;
+        for (int c = 0; c < N_REQUIRED; c++)
+            if (!v[c] || (c < COL_MEAN && !*v[c])) {
+                rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a value, got %s", path,
+                                   line, col_names[c], v[c] ? "an empty field" : "none");
+                goto fail;
+            }
+        send_compare_row row = {0};
+        double *num[] = {&row.mean, &row.p10, &row.p50, &row.p90, &row.ci_low, &row.ci_high};
+        for (int c = COL_MEAN; c <= COL_HIGH; c++) {
+            *num[c - COL_MEAN] = NAN;
+            if (v[c] && parse_number(v[c], num[c - COL_MEAN])) {
+                rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a number, got '%s'",
+                                   path, line, col_names[c],
+                                   shown(v[c], shown_buf, sizeof shown_buf));
+                goto fail;
+            }
+        }
+        if (row.ci_low > row.ci_high) {
+            rc = des_error_set(err, DES_EINPUT,
+                               "%s:%d: diff_ci95_low: expected at most diff_ci95_high (%g > %g)",
+                               path, line, row.ci_low, row.ci_high);
+            goto fail;
+        }
+        if (v[COL_VERDICT] && parse_verdict(v[COL_VERDICT], &row.verdict)) {
+            rc = des_error_set(err, DES_EINPUT,
+                               "%s:%d: verdict: expected 'higher', 'lower' or 'not "
+                               "distinguishable from noise', got '%s'",
+                               path, line, shown(v[COL_VERDICT], shown_buf, sizeof shown_buf));
+            goto fail;
+        }
+        send_verdict from_ci = send_verdict_of_ci(row.ci_low, row.ci_high);
+        if (from_ci != SEND_VERDICT_NONE)
+            row.verdict = from_ci;
+        if (t->n == cap) {
+            int nc = cap ? cap * 2 : 64;
+            send_compare_row *nr = realloc(t->rows, (size_t)nc * sizeof *nr);
+            if (!nr)
+                goto nomem;
+            t->rows = nr;
+            cap = nc;
+        }
+        row.scenario = strdup(v[COL_SCENARIO]);
+        row.metric = strdup(v[COL_METRIC]);
+        row.period = strdup(v[COL_PERIOD]);
+        t->rows[t->n++] = row;
+        if (!row.scenario || !row.metric || !row.period)
+            goto nomem;
+    }
+    free(r.buf);
+    return DES_OK;
+
+nomem:
+    rc = des_error_set(err, DES_ENOMEM, "cannot allocate memory for '%s'", path);
+fail:
+    free(r.buf);
+    send_compare_free(t);
+    return rc;
+}
+
+/* ---- charts beside the CSV ---------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+int send_compare_find_charts(send_compare_table *t, des_error *err)
+{
+    free_list(&t->charts);
+    const char *path = t->path;
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) : 0;
+    char *dir = slash ? strndup(path, dir_len == 0 ? 1 : dir_len) : strdup(".");
+    const char *base = slash ? slash + 1 : path;
+    /* the prefix charts start with: "PREFIX-compare-" */
+    size_t blen = strlen(base);
+    if (ends_with(base, "-compare.csv"))
+        blen -= strlen("-compare.csv");
+    else if (ends_with(base, ".csv"))
+        blen -= strlen(".csv");
+    char *want = malloc(blen + sizeof "-compare-");
+    if (!dir || !want) {
+        free(dir);
+        free(want);
+        return des_error_set(err, DES_ENOMEM, "cannot allocate chart names");
+    }
+    memcpy(want, base, blen);
+    strcpy(want + blen, "-compare-");
+    size_t wlen = strlen(want);
+
+    char **names = NULL;
+    int n = 0, cap = 0, rc = DES_OK;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strncmp(e->d_name, want, wlen) || !ends_with(e->d_name, ".svg") ||
+                strlen(e->d_name) <= wlen + 4)
+                continue;
+            if (n == cap) {
+                int nc = cap ? cap * 2 : 8;
+                char **nn = realloc(names, (size_t)nc * sizeof *nn);
+                if (!nn) {
+                    rc = DES_ENOMEM;
+                    break;
+                }
+                names = nn;
+                cap = nc;
+            }
+            if (!(names[n] = strdup(e->d_name))) {
+                rc = DES_ENOMEM;
+                break;
+            }
+            n++;
+        }
+        closedir(d);
+    }
+    if (rc == DES_OK && n > 0) {
+        qsort(names, (size_t)n, sizeof *names, cmp_str);
+        t->charts.paths = calloc((size_t)n, sizeof *t->charts.paths);
+        t->charts.titles = calloc((size_t)n, sizeof *t->charts.titles);
+        if (!t->charts.paths || !t->charts.titles)
+            rc = DES_ENOMEM;
+        for (int i = 0; rc == DES_OK && i < n; i++) {
+            size_t plen = strlen(names[i]) + (slash ? dir_len + 2 : 1);
+            char *p = malloc(plen);
+            char *title = strndup(names[i] + wlen, strlen(names[i]) - wlen - 4);
+            t->charts.paths[i] = p;
+            t->charts.titles[i] = title;
+            t->charts.n = i + 1;
+            if (!p || !title) {
+                rc = DES_ENOMEM;
+                break;
+            }
+            if (slash)
+                snprintf(p, plen, "%.*s/%s", (int)dir_len, path, names[i]);
+            else
+                snprintf(p, plen, "%s", names[i]);
+            for (char *c = title; *c; c++)
+                if (*c == '-' || *c == '_')
+                    *c = ' ';
+        }
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(dir);
+    free(want);
+    if (rc != DES_OK) {
+        free_list(&t->charts);
+        return des_error_set(err, rc, "cannot allocate chart names");
+    }
+    return DES_OK;
+}

@@ -1,0 +1,1070 @@
+/* report_html.c - the HTML report of a run: one self-contained page for a strategy workshop or
+ * a commissioner.
+ *
+ * Order of the page: a one-screen headline (medians with P10-P90 in plain words), the charts
+ * (inline SVG), the key tables (EHC plans by year, flows and timeliness, sufficiency, finance
+ * by financial year), one section per comparison table, the scenario's assumptions with their
+ * sources, and provenance. Every figure is computed here from the replications with
+ * send_results_stat, so the page agrees with the summary CSV. Every piece of text that comes
+ * from a file is escaped; nothing on the page refers to anything outside it.
+ * Time O(metrics x periods x n log n) for the statistics, plus the size of the charts.
+ */
+#include "send_report.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "send_io.h"
+
+/* ---- text and numbers --------------------------------------------------------------------- */
+
+void send_html_escape(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default:
+            if (c >= 0x20 || c == '\n' || c == '\t')
+                fputc(c, f);
+        }
+    }
+}
+
+/* "1234567" -> "1,234,567" (digits only, sign handled by the caller). */
+static void group_thousands(const char *digits, char *out, size_t len)
+{
+    size_t n = strlen(digits), j = 0;
+    for (size_t i = 0; i < n && j + 1 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0 && j + 2 < len)
+            out[j++] = ',';
+        out[j++] = digits[i];
+    }
+    out[j] = '\0';
+}
+
+void send_report_format(double v, const char *unit, char *buf, size_t len)
+{
+    if (isnan(v)) {
+        snprintf(buf, len, "\xE2\x80\x93"); /* en dash */
+        return;
+    }
+    const char *sign = v < 0 ? "-" : "";
+    double a = fabs(v);
+    if (unit && !strcmp(unit, "GBP")) {
+        if (a >= 1e6 || a < 0.5)
+            snprintf(buf, len, "%s\xC2\xA3%.1fm", sign, a / 1e6);
+        else if (a >= 1e3)
+            snprintf(buf, len, "%s\xC2\xA3%.0fk", sign, a / 1e3);
+        else
+            snprintf(buf, len, "%s\xC2\xA3%.0f", sign, a);
+    } else if (unit && !strcmp(unit, "percent")) {
+        snprintf(buf, len, "%s%.1f%%", sign, a);
+    } else if (unit && !strcmp(unit, "weeks")) {
+        snprintf(buf, len, "%s%.1f", sign, a);
+    } else if (a < 10 && a != floor(a)) {
+        snprintf(buf, len, "%s%.1f", sign, a);
+    } else {
+        char digits[64], grouped[96];
+        snprintf(digits, sizeof digits, "%.0f", floor(a + 0.5));
+        group_thousands(digits, grouped, sizeof grouped);
+        if (!strcmp(grouped, "0"))
+            sign = "";
+        snprintf(buf, len, "%s%s", sign, grouped);
+    }
+}
+
+/* Millions of pounds with one decimal and no symbol, for finance tables. */
+static void format_millions(double v, char *buf, size_t len)
+{
+    if (isnan(v))
+        snprintf(buf, len, "\xE2\x80\x93");
+    else
+        snprintf(buf, len, "%.1f", fabs(v) < 5e4 ? 0.0 : v / 1e6);
+}
+
+static const char *const month_names[12] = {"January", "February", "March",     "April",
+                                             "May",     "June",     "July",      "August",
+                                             "September", "October", "November", "December"};
+
+/* ---- the page ----------------------------------------------------------------------------- */
+
+typedef struct page {
+    FILE *f;
+    const send_report_input *in;
+    const send_results *res;
+    const send_output *o; /* replication 0: the shape of every series */
+    const send_meta *meta;
+    double *scratch;
+    int chart_seq;
+} page;
+
+static void esc(page *pg, const char *s) { send_html_escape(pg->f, s); }
+
+static send_stat stat_of(page *pg, int metric, int period)
+{
+    send_stat st;
+    send_results_stat(pg->res, metric, period, pg->scratch, &st);
+    return st;
+}
+
+static const char *unit_of(int metric)
+{
+    const send_metric_info *mi = send_metric(metric);
+    return mi ? mi->unit : "";
+}
+
+/* Index of the January of calendar year y in the monthly series, or -1 outside it. */
+static int january(const send_output *o, int y)
+{
+    int i = (y - 1970) * 12 - o->first_month_index;
+    return i >= 0 && i < o->n_months ? i : -1;
+}
+
+/* A calendar year is complete when its January and its December are both in the horizon. */
+static int year_complete(const send_output *o, int y)
+{
+    int j = january(o, y);
+    return j >= 0 && j + 11 < o->n_months;
+}
+
+static void month_words(const send_output *o, int i, char *buf, size_t len)
+{
+    int idx = o->first_month_index + i;
+    snprintf(buf, len, "1 %s %d", month_names[idx % 12], 1970 + idx / 12);
+}
+
+static void month_year(const send_output *o, int i, char *buf, size_t len)
+{
+    int idx = o->first_month_index + i;
+    snprintf(buf, len, "%s %d", month_names[idx % 12], 1970 + idx / 12);
+}
+
+static void fy_label(const send_output *o, int f, char *buf, size_t len)
+{
+    send_output_period_label(o, F_SPEND, f, buf, len);
+}
+
+/* Observed value of a metric for the period starting on `start`, or NaN. */
+static double observed(const send_meta *m, int metric, des_date start)
+{
+    if (!m)
+        return NAN;
+    for (int i = 0; i < m->n_obs; i++)
+        if (m->obs[i].metric == metric && m->obs[i].start == start)
+            return m->obs[i].value;
+    return NAN;
+}
+
+static int has_observed(const send_meta *m, int metric)
+{
+    for (int i = 0; m && i < m->n_obs; i++)
+        if (m->obs[i].metric == metric)
+            return 1;
+    return 0;
+}
+
+/* Earliest calendar year with an observation of metric (INT32_MAX if none). */
+static int first_observed_year(const send_meta *m, int metric)
+{
+    int best = 1 << 30;
+    for (int i = 0; m && i < m->n_obs; i++)
+        if (m->obs[i].metric == metric) {
+            int y, mo, d;
+            des_date_to_ymd(m->obs[i].start, &y, &mo, &d);
+            if (y < best)
+                best = y;
+        }
+    return best;
+}
+
+static void fmt(double v, const char *unit, char *buf, size_t len)
+{
+    send_report_format(v, unit, buf, len);
+}
+
+/* "P10–P90 a to b", or "the same in every run". */
+static void range_words(page *pg, const send_stat *st, const char *unit)
+{
+    char a[48], b[48];
+    if (st->n == 0) {
+        fputs("no value in any run", pg->f);
+        return;
+    }
+    fmt(st->q[1], unit, a, sizeof a);
+    fmt(st->q[5], unit, b, sizeof b);
+    if (!strcmp(a, b))
+        fputs("the same in every run", pg->f);
+    else
+        fprintf(pg->f, "P10\xE2\x80\x93P90 %s to %s", a, b);
+}
+
+/* A table cell: median, and the P10-P90 range below it in small type. */
+static void td_stat(page *pg, int metric, int period)
+{
+    if (period < 0) {
+        fputs("<td class=\"n\">\xE2\x80\x93</td>", pg->f);
+        return;
+    }
+    send_stat st = stat_of(pg, metric, period);
+    const char *unit = unit_of(metric);
+    char m[48], a[48], b[48];
+    fmt(st.q[3], unit, m, sizeof m);
+    fmt(st.q[1], unit, a, sizeof a);
+    fmt(st.q[5], unit, b, sizeof b);
+    fprintf(pg->f, "<td class=\"n\">%s", m);
+    if (st.n > 0 && strcmp(a, b))
+        fprintf(pg->f, "<span class=\"rng\">%s\xE2\x80\x93%s</span>", a, b);
+    fputs("</td>", pg->f);
+}
+
+static void td_num(page *pg, double v, const char *unit)
+{
+    char m[48];
+    fmt(v, unit, m, sizeof m);
+    fprintf(pg->f, "<td class=\"n\">%s</td>", m);
+}
+
+/* ---- head and headline -------------------------------------------------------------------- */
+
+static const char css[] =
+    "*{box-sizing:border-box}"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
+    "sans-serif;color:#1b1b1b;background:#fff;margin:0 auto;max-width:1160px;padding:16px 20px;"
+    "line-height:1.4}"
+    "h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.25em;margin:28px 0 8px;padding-top:8px;"
+    "border-top:2px solid #1d4f91}h3{font-size:1.05em;margin:18px 0 6px}"
+    "p.sub{color:#444;margin:0 0 8px}nav a{margin-right:14px;color:#1d4f91}"
+    ".explain,.note{color:#444;font-size:.92em}.note{background:#fff6d6;padding:6px 10px;"
+    "border-left:4px solid #d9a400}"
+    ".cards{display:grid;grid-template-columns:repeat(3,1fr);gap:12px}"
+    "@media (max-width:900px){.cards{grid-template-columns:1fr 1fr}}"
+    "@media (max-width:600px){.cards{grid-template-columns:1fr}}"
+    ".card{border:1px solid #c8d3e3;border-radius:6px;padding:10px 12px;background:#f6f9fd}"
+    ".card h3{margin:0 0 4px;font-size:.95em;color:#1d4f91;text-transform:uppercase;"
+    "letter-spacing:.03em}.card .big{font-size:1.9em;font-weight:700;margin:0}"
+    ".card p{margin:4px 0;font-size:.93em}"
+    ".charts{display:grid;grid-template-columns:1fr 1fr;gap:14px}"
+    "@media (max-width:900px){.charts{grid-template-columns:1fr}}"
+    "figure{margin:0;border:1px solid #ddd;padding:6px;background:#fff}"
+    "figure svg{width:100%;height:auto;display:block}figcaption{font-size:.9em;color:#333;"
+    "margin-top:4px}"
+    "table{border-collapse:collapse;font-size:.88em;margin:6px 0 12px;"
+    "font-variant-numeric:tabular-nums}"
+    "th,td{border-bottom:1px solid #dde;padding:3px 8px;vertical-align:top;text-align:left}"
+    "th{background:#eef2f8;font-weight:600}td.n,th.n{text-align:right;white-space:nowrap}"
+    ".rng{display:block;font-size:.82em;color:#5a5a5a}td.obs{color:#7a3e00}"
+    "tr.hist td{color:#666}td.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
+    "font-size:.95em}tr.nosrc td.note{color:#a00}"
+    ".v-higher,.v-lower{font-weight:600}.v-noise{color:#666;font-style:italic}"
+    ".cmp{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}.cmp>div{flex:1 1 520px}"
+    "details{margin:8px 0}summary{cursor:pointer;color:#1d4f91}"
+    "pre{background:#f4f4f4;padding:8px;overflow-x:auto;font-size:.85em}"
+    "@media print{h2{break-after:avoid}figure,table,.card{break-inside:avoid}nav{display:none}}";
+
+static void head(page *pg)
+{
+    FILE *f = pg->f;
+    const char *name = pg->meta && pg->meta->scenario_name ? pg->meta->scenario_name : "";
+    fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>SEND forecast: ", f);
+    esc(pg, name);
+    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>SEND forecast: ",
+            css);
+    esc(pg, name);
+    fputs("</h1>\n<p class=\"sub\">", f);
+    char a[40], b[40];
+    month_year(pg->o, 0, a, sizeof a);
+    month_year(pg->o, pg->o->n_months - 1, b, sizeof b);
+    fprintf(f, "From %s to %s, %d simulated futures (seed %llu)", a, b, pg->res->n,
+            (unsigned long long)pg->res->master_seed);
+    if (pg->meta && pg->meta->scenario_path) {
+        fputs(", scenario file ", f);
+        esc(pg, pg->meta->scenario_path);
+    }
+    if (pg->in->generated) {
+        fputs(". Report made ", f);
+        esc(pg, pg->in->generated);
+    }
+    fputs(".</p>\n<nav><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a>"
+          "<a href=\"#ehcp\">EHC plans</a><a href=\"#flows\">Flows and timeliness</a>"
+          "<a href=\"#sufficiency\">Sufficiency</a><a href=\"#finance\">Finance</a>",
+          f);
+    for (int i = 0; i < pg->in->n_compare; i++)
+        fprintf(f, "<a href=\"#compare-%d\">Comparison %d</a>", i + 1, i + 1);
+    fputs("<a href=\"#assumptions\">Assumptions</a><a href=\"#provenance\">Provenance</a>"
+          "</nav>\n</header>\n",
+          f);
+}
+
+/* First and last complete calendar years (indices), or the first and last years. */
+static void year_span(const send_output *o, int *y0, int *y1)
+{
+    *y0 = *y1 = -1;
+    for (int y = 0; y < o->n_years; y++)
+        if (year_complete(o, o->first_year + y)) {
+            if (*y0 < 0)
+                *y0 = y;
+            *y1 = y;
+        }
+    if (*y0 < 0) {
+        *y0 = 0;
+        *y1 = o->n_years - 1;
+    }
+}
+
+/* "<b>X</b> in YEAR (range)" for a calendar-year metric. */
+static void year_phrase(page *pg, int metric, int y)
+{
+    const send_output *o = pg->o;
+    send_stat st = stat_of(pg, metric, y);
+    char m[48];
+    fmt(st.q[3], unit_of(metric), m, sizeof m);
+    fprintf(pg->f, "<b>%s</b> in %d%s (", m, o->first_year + y,
+            year_complete(o, o->first_year + y) ? "" : " (part year)");
+    range_words(pg, &st, unit_of(metric));
+    fputs(")", pg->f);
+}
+
+static void headline(page *pg)
+{
+    FILE *f = pg->f;
+    const send_output *o = pg->o;
+    int last = o->n_months - 1, y0, y1;
+    year_span(o, &y0, &y1);
+    char w0[40], w1[40], m[48], m0[48];
+
+    fprintf(f, "<section id=\"headline\">\n<h2>Headline</h2>\n<p class=\"explain\">Each figure "
+               "is the median of %d simulated futures; P10\xE2\x80\x93P90 is the range that 8 "
+               "in 10 of them fall within. The ranges show chance variation in demand and "
+               "durations under this scenario's assumptions, not uncertainty in the "
+               "assumptions themselves.</p>\n<div class=\"cards\">\n",
+            pg->res->n);
+
+    /* EHC plans now and at the end */
+    send_stat s0 = stat_of(pg, M_EHCP_TOTAL, 0), s1 = stat_of(pg, M_EHCP_TOTAL, last);
+    month_words(o, 0, w0, sizeof w0);
+    month_words(o, last, w1, sizeof w1);
+    fmt(s0.q[3], "plans", m0, sizeof m0);
+    fmt(s1.q[3], "plans", m, sizeof m);
+    fprintf(f, "<div class=\"card\" id=\"h-ehcp\"><h3>EHC plans</h3><p class=\"big\">%s</p>"
+               "<p>EHC plans expected on %s (",
+            m, w1);
+    range_words(pg, &s1, "plans");
+    fprintf(f, "), %s <b>%s</b> at the start of the forecast on %s (", 
+            s1.q[3] >= s0.q[3] ? "up from" : "down from", m0, w0);
+    range_words(pg, &s0, "plans");
+    fputs(").</p></div>\n", f);
+
+    /* new plans per year */
+    fmt(stat_of(pg, C_NEW_PLANS, y1).q[3], "plans", m, sizeof m);
+    fprintf(f, "<div class=\"card\" id=\"h-new\"><h3>New EHC plans a year</h3>"
+               "<p class=\"big\">%s</p><p>New plans issued: ", m);
+    year_phrase(pg, C_NEW_PLANS, y1);
+    if (y0 != y1) {
+        fputs(", against ", f);
+        year_phrase(pg, C_NEW_PLANS, y0);
+    }
+    fputs(".</p></div>\n", f);
+
+    /* timeliness */
+    fmt(stat_of(pg, C_PCT_20W, y1).q[3], "percent", m, sizeof m);
+    fprintf(f, "<div class=\"card\" id=\"h-20w\"><h3>Plans issued within 20 weeks</h3>"
+               "<p class=\"big\">%s</p><p>Share of new plans issued within 20 weeks of the "
+               "request: ", m);
+    year_phrase(pg, C_PCT_20W, y1);
+    if (y0 != y1) {
+        fputs(", against ", f);
+        year_phrase(pg, C_PCT_20W, y0);
+    }
+    fputs(".</p></div>\n", f);
+
+    /* waiting for a place */
+    int awaiting = M_PLACEMENTS + PROV_AWAITING;
+    send_stat sw = stat_of(pg, awaiting, last);
+    fmt(sw.q[3], "children", m, sizeof m);
+    fprintf(f, "<div class=\"card\" id=\"h-wait\"><h3>Children waiting for a place</h3>"
+               "<p class=\"big\">%s</p><p>Children with a plan waiting for a place (awaiting "
+               "provision) on %s (", m, w1);
+    range_words(pg, &sw, "children");
+    fputs("). Placement decisions that had to wait for a place: ", f);
+    year_phrase(pg, C_WAITED_FOR_PLACE, y1);
+    fputs(".</p></div>\n", f);
+
+    /* money */
+    if (o->n_fys > 0) {
+        int fl = o->n_fys - 1;
+        char fy[16];
+        fy_label(o, fl, fy, sizeof fy);
+        send_stat sp = stat_of(pg, F_SPEND, fl), sg = stat_of(pg, F_GRANT, fl);
+        char g[48];
+        fmt(sp.q[3], "GBP", m, sizeof m);
+        fmt(sg.q[3], "GBP", g, sizeof g);
+        fprintf(f, "<div class=\"card\" id=\"h-spend\"><h3>High-needs spend</h3>"
+                   "<p class=\"big\">%s</p><p>Spend on high needs in %s, the last financial "
+                   "year of the forecast (", m, fy);
+        range_words(pg, &sp, "GBP");
+        fprintf(f, "), against a grant of %s.</p></div>\n", g);
+
+        send_stat sd = stat_of(pg, F_DEFICIT, fl);
+        fmt(sd.q[3], "GBP", m, sizeof m);
+        int fy_start = o->first_fy + fl;
+        fprintf(f, "<div class=\"card\" id=\"h-deficit\"><h3>Cumulative deficit</h3>"
+                   "<p class=\"big\">%s</p><p>Cumulative high-needs deficit on 31 March %d (",
+                m, fy_start + 1);
+        range_words(pg, &sd, "GBP");
+        fputs(")", f);
+        if (sd.q[3] < 0)
+            fputs("; a negative deficit is a surplus", f);
+        fputs(".</p></div>\n", f);
+    } else {
+        fputs("<div class=\"card\" id=\"h-spend\"><h3>High-needs spend and deficit</h3>"
+              "<p>No complete financial year (April to March) lies inside the forecast, so "
+              "spend and deficit are not reported.</p></div>\n",
+              f);
+    }
+    fputs("</div>\n</section>\n", f);
+}
+
+/* ---- charts ------------------------------------------------------------------------------- */
+
+static int inline_chart(page *pg, const char *path, const char *title, const char *prefix,
+                        des_error *err)
+{
+    char *svg = send_report_svg_inline(path, prefix, err);
+    if (!svg)
+        return err ? err->code : DES_EIO;
+    fputs("<figure>\n", pg->f);
+    fputs(svg, pg->f);
+    fputs("\n<figcaption>", pg->f);
+    esc(pg, title && *title ? title : "");
+    fputs("</figcaption>\n</figure>\n", pg->f);
+    free(svg);
+    return DES_OK;
+}
+
+static int charts(page *pg, des_error *err)
+{
+    FILE *f = pg->f;
+    const send_plot_list *l = pg->in->charts;
+    fputs("<section id=\"charts\">\n<h2>Charts</h2>\n", f);
+    if (!l || l->n == 0) {
+        fputs("<p class=\"note\">Charts were not drawn: ", f);
+        esc(pg, pg->in->no_charts_reason ? pg->in->no_charts_reason
+                                         : "no chart files were given");
+        fputs(". The tables below hold the same figures.</p>\n</section>\n", f);
+        return DES_OK;
+    }
+    fputs("<p class=\"explain\">Shaded bands are P10\xE2\x80\x93P90 (and wider percentiles "
+          "where drawn) of the simulated futures around the median line; points are "
+          "published figures where the scenario lists them.</p>\n<div class=\"charts\">\n",
+          f);
+    for (int i = 0; i < l->n; i++) {
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "c%d-", ++pg->chart_seq);
+        int rc = inline_chart(pg, l->paths[i], l->titles ? l->titles[i] : NULL, prefix, err);
+        if (rc)
+            return rc;
+    }
+    fputs("</div>\n</section>\n", f);
+    return DES_OK;
+}
+
+/* ---- tables by year ----------------------------------------------------------------------- */
+
+typedef struct tcol {
+    int metric;
+    const char *label;
+} tcol;
+
+/* Rows by calendar year: monthly metrics at their January value, calendar-year metrics for
+ * the year. Years before the forecast appear when a column has published figures for them;
+ * published figures get their own column beside the forecast. */
+static void year_table(page *pg, const tcol *cols, int ncols, const char *first_header)
+{
+    FILE *f = pg->f;
+    const send_output *o = pg->o;
+    int obs_col[32];
+    int y_first = o->first_year, y_last = o->first_year + o->n_years - 1;
+    for (int c = 0; c < ncols; c++) {
+        obs_col[c] = has_observed(pg->meta, cols[c].metric);
+        int fy = first_observed_year(pg->meta, cols[c].metric);
+        if (obs_col[c] && fy < y_first)
+            y_first = fy;
+    }
+    fprintf(f, "<table>\n<thead><tr><th>%s</th>", first_header);
+    for (int c = 0; c < ncols; c++) {
+        fprintf(f, "<th class=\"n\">%s</th>", cols[c].label);
+        if (obs_col[c])
+            fputs("<th class=\"n\">published</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (int y = y_first; y <= y_last; y++) {
+        int yi = y - o->first_year;
+        int in_forecast = yi >= 0;
+        fprintf(f, "<tr%s><td>%d%s</td>", in_forecast ? "" : " class=\"hist\"", y,
+                in_forecast && !year_complete(o, y) ? " (part)" : "");
+        for (int c = 0; c < ncols; c++) {
+            int m = cols[c].metric;
+            const send_metric_info *mi = send_metric(m);
+            int period = !in_forecast ? -1 : mi->kind == SEND_MONTHLY ? january(o, y) : yi;
+            td_stat(pg, m, period);
+            if (obs_col[c]) {
+                char b[48];
+                fmt(observed(pg->meta, m, des_date_from_ymd(y, 1, 1)), mi->unit, b, sizeof b);
+                fprintf(f, "<td class=\"n obs\">%s</td>", b);
+            }
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+}
+
+static void ehcp_section(page *pg)
+{
+    FILE *f = pg->f;
+    const send_output *o = pg->o;
+    static const tcol cols[] = {
+        {M_EHCP_TOTAL, "EHC plans"},
+        {M_EHCP_BAND + BAND_UNDER5, "under 5"},
+        {M_EHCP_BAND + BAND_5_10, "5\xE2\x80\x93" "10"},
+        {M_EHCP_BAND + BAND_11_15, "11\xE2\x80\x93" "15"},
+        {M_EHCP_BAND + BAND_16_19, "16\xE2\x80\x93" "19"},
+        {M_EHCP_BAND + BAND_20_25, "20\xE2\x80\x93" "25"},
+        {M_SEN_SUPPORT, "SEN Support"},
+    };
+    fputs("<section id=\"ehcp\">\n<h2>EHC plans by year</h2>\n<p class=\"explain\">Plans in "
+          "place on the January census day, in total and by age band (academic age), and "
+          "children at SEN Support: median, with P10\xE2\x80\x93P90 below. Published figures "
+          "are shown beside the forecast where the scenario lists them.</p>\n",
+          f);
+    year_table(pg, cols, (int)(sizeof cols / sizeof cols[0]), "January");
+    int last = o->n_months - 1;
+    if ((o->first_month_index + last) % 12 != 0) {
+        char w[40];
+        month_words(o, last, w, sizeof w);
+        fprintf(f, "<p class=\"explain\">At the end of the forecast, on %s: ", w);
+        send_stat st = stat_of(pg, M_EHCP_TOTAL, last);
+        char m[48];
+        fmt(st.q[3], "plans", m, sizeof m);
+        fprintf(f, "<b>%s</b> EHC plans (", m);
+        range_words(pg, &st, "plans");
+        fputs(").</p>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
+static void flows_section(page *pg)
+{
+    static const tcol cols[] = {
+        {C_REQUESTS, "requests"},
+        {C_REFUSED, "refused"},
+        {C_ASSESSMENTS, "assessments"},
+        {C_NEW_PLANS, "new plans"},
+        {C_CEASED, "plans ceased"},
+        {C_PCT_20W, "% within 20 weeks"},
+        {C_MEAN_WEEKS, "mean weeks to issue"},
+        {C_APPEALS, "tribunal appeals"},
+    };
+    fputs("<section id=\"flows\">\n<h2>Flows and timeliness</h2>\n<p class=\"explain\">By "
+          "calendar year: requests for an EHC needs assessment, requests refused at the "
+          "decision to assess, assessments concluded, new plans issued, plans ceased, the "
+          "share of new plans issued within 20 weeks of the request and the mean weeks it "
+          "took, and tribunal appeals against a refusal. A part year counts what happens "
+          "inside the forecast.</p>\n",
+          pg->f);
+    year_table(pg, cols, (int)(sizeof cols / sizeof cols[0]), "year");
+    fputs("</section>\n", pg->f);
+}
+
+/* ---- sufficiency -------------------------------------------------------------------------- */
+
+/* Provision has a capacity limit in replication 0 at some month. */
+static int is_limited(const send_output *o, int q)
+{
+    if (!send_metric(M_CAPACITY + q))
+        return 0;
+    const double *cap = send_output_row((send_output *)o, M_CAPACITY + q);
+    for (int i = 0; i < o->n_months; i++)
+        if (cap[i] >= 0)
+            return 1;
+    return 0;
+}
+
+static int ever_used(const send_results *res, int q)
+{
+    for (int r = 0; r < res->n; r++) {
+        const send_output *o = &res->reps[r];
+        const double *occ = send_output_row((send_output *)o, M_PLACEMENTS + q);
+        for (int i = 0; i < o->n_months; i++)
+            if (occ[i] != 0)
+                return 1;
+    }
+    return 0;
+}
+
+static void sufficiency_section(page *pg)
+{
+    FILE *f = pg->f;
+    const send_output *o = pg->o;
+    int last = o->n_months - 1;
+    char w0[40], w1[40];
+    month_words(o, 0, w0, sizeof w0);
+    month_words(o, last, w1, sizeof w1);
+    fputs("<section id=\"sufficiency\">\n<h2>Sufficiency</h2>\n", f);
+    fprintf(f, "<h3>Where children with a plan are placed</h3>\n<p class=\"explain\">Plan "
+               "holders by provision at the start (%s) and the end (%s) of the forecast, the "
+               "places available at the end, and children waiting for a place of that "
+               "provision (counted under &#8216;awaiting provision&#8217; while they wait)."
+               "</p>\n",
+            w0, w1);
+    fputs("<table>\n<thead><tr><th>provision</th><th class=\"n\">start</th>"
+          "<th class=\"n\">end</th><th class=\"n\">places at the end</th>"
+          "<th class=\"n\">waiting at the end</th></tr></thead>\n<tbody>\n",
+          f);
+    for (int q = 0; q < PROV_COUNT; q++) {
+        int limited = is_limited(o, q);
+        if (!limited && !ever_used(pg->res, q))
+            continue;
+        fputs("<tr><td>", f);
+        const send_metric_info *mi = send_metric(M_PLACEMENTS + q);
+        /* "plan holders in X" -> "X" */
+        const char *d = mi->description;
+        if (!strncmp(d, "plan holders in ", 16))
+            d += 16;
+        esc(pg, d);
+        fputs("</td>", f);
+        td_stat(pg, M_PLACEMENTS + q, 0);
+        td_stat(pg, M_PLACEMENTS + q, last);
+        if (limited)
+            td_stat(pg, M_CAPACITY + q, last);
+        else
+            fputs("<td class=\"n\">not limited</td>", f);
+        if (send_metric(M_WAITING + q))
+            td_stat(pg, M_WAITING + q, last);
+        else
+            fputs("<td class=\"n\">\xE2\x80\x93</td>", f);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+
+    /* limited provisions by January */
+    int any = 0;
+    for (int q = 0; q < PROV_COUNT; q++)
+        any |= is_limited(o, q);
+    if (any) {
+        fputs("<h3>Provisions with a limited number of places, by January</h3>\n"
+              "<p class=\"explain\">Places (median over the futures: new places may open late), "
+              "children in place, and children waiting for a place of that provision, on the "
+              "January census day.</p>\n<table>\n<thead><tr><th>provision</th><th>January</th>"
+              "<th class=\"n\">places</th><th class=\"n\">in place</th>"
+              "<th class=\"n\">waiting</th></tr></thead>\n<tbody>\n",
+              f);
+        for (int q = 0; q < PROV_COUNT; q++) {
+            if (!is_limited(o, q))
+                continue;
+            for (int y = o->first_year; y < o->first_year + o->n_years; y++) {
+                int j = january(o, y);
+                if (j < 0)
+                    continue;
+                fputs("<tr><td>", f);
+                esc(pg, send_provision_names[q]);
+                fprintf(f, "</td><td>%d</td>", y);
+                td_num(pg, stat_of(pg, M_CAPACITY + q, j).q[3], "places");
+                td_stat(pg, M_PLACEMENTS + q, j);
+                td_stat(pg, M_WAITING + q, j);
+                fputs("</tr>\n", f);
+            }
+        }
+        fputs("</tbody>\n</table>\n", f);
+    }
+
+    static const tcol cols[] = {
+        {M_PLACEMENTS + PROV_AWAITING, "awaiting provision in January"},
+        {C_WAITED_FOR_PLACE, "decisions that waited"},
+        {C_OVERFLOW_INDEP, "placed independently after waiting"},
+        {C_MEAN_WAIT_PLACE_WEEKS, "mean wait (weeks)"},
+    };
+    fputs("<h3>Waiting for a place, by year</h3>\n<p class=\"explain\">Children awaiting "
+          "provision on the January census day; placement decisions in the year that had to "
+          "wait for a place; children placed independently (or wherever overflow goes) after "
+          "waiting the longest allowed; and the mean wait among those placed after waiting."
+          "</p>\n",
+          f);
+    year_table(pg, cols, (int)(sizeof cols / sizeof cols[0]), "year");
+    fputs("</section>\n", f);
+}
+
+/* ---- finance ------------------------------------------------------------------------------ */
+
+static void finance_section(page *pg)
+{
+    FILE *f = pg->f;
+    const send_output *o = pg->o;
+    fputs("<section id=\"finance\">\n<h2>Finance by financial year</h2>\n", f);
+    if (o->n_fys == 0) {
+        fputs("<p class=\"note\">No complete financial year (April to March) lies inside the "
+              "forecast.</p>\n</section>\n",
+              f);
+        return;
+    }
+    fputs("<p class=\"explain\">High-needs spend (placements, transport, assessments and "
+          "early intervention), the high-needs grant, the in-year balance (grant minus spend) "
+          "and the cumulative deficit at the end of each financial year (April to March), in "
+          "\xC2\xA3 million: P10, median (P50) and P90 of the simulated futures.</p>\n"
+          "<table>\n<thead><tr><th rowspan=\"2\">financial year</th>"
+          "<th class=\"n\" colspan=\"3\">spend (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">"
+          "grant (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">in-year balance (\xC2\xA3m, "
+          "median)</th><th class=\"n\" colspan=\"3\">cumulative deficit (\xC2\xA3m)</th></tr>\n"
+          "<tr><th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th>"
+          "<th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th></tr>"
+          "</thead>\n<tbody>\n",
+          f);
+    for (int i = 0; i < o->n_fys; i++) {
+        char fy[16], b[48];
+        fy_label(o, i, fy, sizeof fy);
+        fprintf(f, "<tr><td>%s</td>", fy);
+        send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DEFICIT, i);
+        double cells[] = {sp.q[1], sp.q[3], sp.q[5], stat_of(pg, F_GRANT, i).q[3],
+                          stat_of(pg, F_BALANCE, i).q[3], sd.q[1], sd.q[3], sd.q[5]};
+        for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+            format_millions(cells[c], b, sizeof b);
+            fprintf(f, "<td class=\"n\">%s</td>", b);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+
+    /* spend by type, medians */
+    fputs("<h3>Spend by type (median, \xC2\xA3 million)</h3>\n<table>\n<thead><tr>"
+          "<th>spend on</th>",
+          f);
+    for (int i = 0; i < o->n_fys; i++) {
+        char fy[16];
+        fy_label(o, i, fy, sizeof fy);
+        fprintf(f, "<th class=\"n\">%s</th>", fy);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (int m = F_SPEND_PROV; m < F_GRANT; m++) {
+        const send_metric_info *mi = send_metric(m);
+        int nonzero = 0;
+        for (int r = 0; r < pg->res->n && !nonzero; r++)
+            for (int i = 0; i < o->n_fys; i++)
+                if (send_output_row(&pg->res->reps[r], m)[i] != 0)
+                    nonzero = 1;
+        if (!mi || !nonzero)
+            continue;
+        const char *d = mi->description;
+        if (!strncmp(d, "high-needs spend on ", 20))
+            d += 20;
+        fputs("<tr><td>", f);
+        esc(pg, d);
+        fputs("</td>", f);
+        for (int i = 0; i < o->n_fys; i++) {
+            char b[48];
+            format_millions(stat_of(pg, m, i).q[3], b, sizeof b);
+            fprintf(f, "<td class=\"n\">%s</td>", b);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</section>\n", f);
+}
+
+/* ---- comparisons -------------------------------------------------------------------------- */
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* A difference for people: the metric's unit when it is known, a '+' on increases. */
+static void format_diff(double v, const char *metric, char *buf, size_t len)
+{
+    int mi = send_metric_find(metric);
+    char b[40];
+    if (isnan(v)) {
+        snprintf(buf, len, "\xE2\x80\x93");
+        return;
+    }
+    if (mi >= 0) {
+        send_report_format(v, send_metric(mi)->unit, b, sizeof b);
+    } else {
+        snprintf(b, sizeof b, "%.4g", v);
+    }
+    snprintf(buf, len, "%s%s", v > 0 && b[0] != '-' ? "+" : "", b);
+}
+
+static int key_row(const send_compare_row *r)
+{
+    static const char *const keys[] = {"ehcp_total", "new_plans", "pct_within_20_weeks",
+                                       "placements_awaiting", "children_waited_for_place",
+                                       "hn_spend_gbp", "hn_deficit_gbp"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcmp(r->metric, keys[i])) {
+            /* monthly metrics at the January census only */
+            const send_metric_info *mi = send_metric(send_metric_find(r->metric));
+            size_t n = strlen(r->period);
+            return mi->kind != SEND_MONTHLY || (n >= 3 && !strcmp(r->period + n - 3, "-01"));
+        }
+    return 0;
+}
+
+static void compare_rows(page *pg, const send_compare_table *t, int key_only)
+{
+    FILE *f = pg->f;
+    fputs("<table>\n<thead><tr><th>scenario</th><th>metric</th><th>period</th>"
+          "<th class=\"n\">mean difference</th><th class=\"n\">P10</th><th class=\"n\">P50</th>"
+          "<th class=\"n\">P90</th><th class=\"n\">95% interval of the mean</th>"
+          "<th>verdict</th></tr></thead>\n<tbody>\n",
+          f);
+    for (int i = 0; i < t->n; i++) {
+        const send_compare_row *r = &t->rows[i];
+        if (key_only && !key_row(r))
+            continue;
+        char b[5][64];
+        double v[5] = {r->mean, r->p10, r->p50, r->p90};
+        for (int k = 0; k < 4; k++)
+            format_diff(v[k], r->metric, b[k], sizeof b[k]);
+        fputs("<tr><td>", f);
+        esc(pg, r->scenario);
+        fputs("</td><td class=\"k\">", f);
+        esc(pg, r->metric);
+        fputs("</td><td>", f);
+        esc(pg, r->period);
+        fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                   "<td class=\"n\">%s</td>",
+                b[0], b[1], b[2], b[3]);
+        if (isnan(r->ci_low) || isnan(r->ci_high)) {
+            fputs("<td class=\"n\">\xE2\x80\x93</td>", f);
+        } else {
+            format_diff(r->ci_low, r->metric, b[0], sizeof b[0]);
+            format_diff(r->ci_high, r->metric, b[1], sizeof b[1]);
+            fprintf(f, "<td class=\"n\">%s to %s</td>", b[0], b[1]);
+        }
+        static const char *const cls[] = {"", "v-higher", "v-lower", "v-noise"};
+        fprintf(f, "<td class=\"%s\">%s</td></tr>\n", cls[r->verdict],
+                r->verdict == SEND_VERDICT_NONE ? "no interval given"
+                                                : send_verdict_name(r->verdict));
+    }
+    fputs("</tbody>\n</table>\n", f);
+}
+
+static int compare_section(page *pg, int k, const send_compare_table *t, des_error *err)
+{
+    FILE *f = pg->f;
+    fprintf(f, "<section id=\"compare-%d\">\n<h2>Comparison %d: ", k + 1, k + 1);
+    esc(pg, base_name(t->path));
+    fputs("</h2>\n<p class=\"explain\">Differences of each scenario from the reference "
+          "scenario (scenario minus reference), replication by replication: both were run "
+          "with the same random numbers, so the differences come from the levers, not from "
+          "chance. A difference is labelled <i>not distinguishable from noise</i> when the 95% "
+          "interval of its mean includes zero.</p>\n",
+          f);
+    int n_key = 0, n_noise = 0;
+    for (int i = 0; i < t->n; i++) {
+        n_key += key_row(&t->rows[i]);
+        n_noise += t->rows[i].verdict == SEND_VERDICT_NOISE;
+    }
+    fprintf(f, "<p>%d rows from <span class=\"k\">", t->n);
+    esc(pg, t->path);
+    fprintf(f, "</span>; %d of them not distinguishable from noise.</p>\n", n_noise);
+    fputs("<div class=\"cmp\">\n<div>\n", f);
+    if (t->n == 0) {
+        fputs("<p class=\"note\">The file holds no rows.</p>\n", f);
+    } else if (n_key > 0 && n_key < t->n) {
+        fputs("<h3>Key differences</h3>\n", f);
+        compare_rows(pg, t, 1);
+        fprintf(f, "<details><summary>All %d rows</summary>\n", t->n);
+        compare_rows(pg, t, 0);
+        fputs("</details>\n", f);
+    } else {
+        compare_rows(pg, t, 0);
+    }
+    fputs("</div>\n", f);
+    if (t->charts.n > 0) {
+        fputs("<div>\n", f);
+        for (int i = 0; i < t->charts.n; i++) {
+            char prefix[32];
+            snprintf(prefix, sizeof prefix, "k%d-%d-", k + 1, i + 1);
+            int rc = inline_chart(pg, t->charts.paths[i], t->charts.titles[i], prefix, err);
+            if (rc)
+                return rc;
+        }
+        fputs("</div>\n", f);
+    }
+    fputs("</div>\n</section>\n", f);
+    return DES_OK;
+}
+
+/* ---- assumptions and provenance ----------------------------------------------------------- */
+
+static int mentions_assumption(const char *s)
+{
+    for (; s && *s; s++)
+        if (!strncasecmp(s, "assum", 5))
+            return 1;
+    return 0;
+}
+
+static void assumptions_section(page *pg)
+{
+    FILE *f = pg->f;
+    const send_meta *m = pg->meta;
+    int n = m ? m->n_params : 0, n_assumed = 0, n_none = 0;
+    for (int i = 0; i < n; i++) {
+        const char *note = m->params[i].note;
+        if (!note || !*note)
+            n_none++;
+        else if (mentions_assumption(note))
+            n_assumed++;
+    }
+    fputs("<section id=\"assumptions\">\n<h2>Assumptions and sources</h2>\n", f);
+    if (n == 0) {
+        fputs("<p class=\"note\">The results file lists no scenario parameters.</p>\n"
+              "</section>\n",
+              f);
+        return;
+    }
+    fprintf(f, "<p class=\"explain\">Every value the scenario sets, as written in its files "
+               "(after <span class=\"k\">extends</span>), with the note on its line: the "
+               "published source it comes from, or that it is an assumption. %d values; %d "
+               "noted as assumptions; %d without a note.</p>\n",
+            n, n_assumed, n_none);
+    fputs("<table>\n<thead><tr><th>key</th><th>value</th><th>source or note</th>"
+          "<th>where</th></tr></thead>\n<tbody>\n",
+          f);
+    for (int i = 0; i < n; i++) {
+        const send_param_row *r = &m->params[i];
+        int none = !r->note || !*r->note;
+        fprintf(f, "<tr%s><td class=\"k\">", none ? " class=\"nosrc\"" : "");
+        esc(pg, r->key);
+        fputs("</td><td class=\"k\">", f);
+        esc(pg, r->value);
+        fputs("</td><td class=\"note\">", f);
+        if (none)
+            fputs("no note", f);
+        else
+            esc(pg, r->note);
+        fputs("</td><td class=\"k\">", f);
+        esc(pg, r->file);
+        fprintf(f, ":%d</td></tr>\n", r->line);
+    }
+    fputs("</tbody>\n</table>\n</section>\n", f);
+}
+
+static void prov_row(page *pg, const char *label, const char *value)
+{
+    fprintf(pg->f, "<tr><th>%s</th><td>", label);
+    if (value && *value)
+        esc(pg, value);
+    else
+        fputs("\xE2\x80\x93", pg->f);
+    fputs("</td></tr>\n", pg->f);
+}
+
+static void provenance_section(page *pg)
+{
+    FILE *f = pg->f;
+    const send_meta *m = pg->meta;
+    const send_results *res = pg->res;
+    char b[64];
+    fputs("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table>\n<tbody>\n", f);
+    prov_row(pg, "scenario", m ? m->scenario_name : NULL);
+    prov_row(pg, "scenario file", m ? m->scenario_path : NULL);
+    prov_row(pg, "results file", pg->in->results_path);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)res->master_seed);
+    prov_row(pg, "seed", b);
+    snprintf(b, sizeof b, "%d", res->n);
+    prov_row(pg, "replications", b);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)res->events);
+    prov_row(pg, "events simulated", b);
+    prov_row(pg, "program version", m ? m->version : NULL);
+    prov_row(pg, "build", m ? m->build : NULL);
+    prov_row(pg, "host", m ? m->host : NULL);
+    prov_row(pg, "run started", m ? m->started : NULL);
+    prov_row(pg, "run finished", m ? m->finished : NULL);
+    if (m && m->threads > 0) {
+        snprintf(b, sizeof b, "%d", m->threads);
+        prov_row(pg, "threads", b);
+    }
+    if (m && m->wall_seconds > 0) {
+        snprintf(b, sizeof b, "%.2f s", m->wall_seconds);
+        prov_row(pg, "wall time", b);
+    }
+    prov_row(pg, "report made", pg->in->generated);
+    fputs("</tbody>\n</table>\n", f);
+    if (m && m->scenario_yaml) {
+        fputs("<details><summary>Resolved scenario (after <span class=\"k\">extends</span>)"
+              "</summary>\n<pre>",
+              f);
+        esc(pg, m->scenario_yaml);
+        fputs("</pre>\n</details>\n", f);
+    }
+    if (m && m->scenario_source) {
+        fputs("<details><summary>Scenario files as written</summary>\n<pre>", f);
+        esc(pg, m->scenario_source);
+        fputs("</pre>\n</details>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
+/* ---- entry points ------------------------------------------------------------------------- */
+
+int send_report_html(FILE *f, const send_report_input *in, des_error *err)
+{
+    if (!in || !in->res || in->res->n < 1 || !in->res->reps)
+        return des_error_set(err, DES_EINVAL, "a report needs at least one replication");
+    const send_output *o = &in->res->reps[0];
+    if (o->n_months < 1 || o->n_years < 1)
+        return des_error_set(err, DES_EINVAL, "a report needs at least one month of results");
+    page pg = {.f = f, .in = in, .res = in->res, .o = o, .meta = in->meta};
+    pg.scratch = malloc((size_t)in->res->n * sizeof *pg.scratch);
+    if (!pg.scratch)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the report");
+    head(&pg);
+    headline(&pg);
+    int rc = charts(&pg, err);
+    if (rc == DES_OK) {
+        ehcp_section(&pg);
+        flows_section(&pg);
+        sufficiency_section(&pg);
+        finance_section(&pg);
+        for (int k = 0; k < in->n_compare && rc == DES_OK; k++)
+            rc = compare_section(&pg, k, &in->compare[k], err);
+    }
+    if (rc == DES_OK) {
+        assumptions_section(&pg);
+        provenance_section(&pg);
+        fputs("</body>\n</html>\n", f);
+    }
+    free(pg.scratch);
+    if (rc == DES_OK && ferror(f))
+        rc = des_error_set(err, DES_EIO, "cannot write the report");
+    return rc;
+}
+
+int send_report_write(const char *path, const send_report_input *in,
+                      const volatile sig_atomic_t *cancel, des_error *err)
+{
+    io_atomic a;
+    int rc = io_atomic_open(&a, path, err);
+    if (rc)
+        return rc;
+    rc = send_report_html(a.f, in, err);
+    if (rc) {
+        io_atomic_abort(&a);
+        return rc;
+    }
+    return io_atomic_commit(&a, cancel, err);
+}
