@@ -114,7 +114,8 @@ static int csv_next(csv_reader *r, char **fields, int *start_line)
                    r->buf[r->pos] != '\r')
                 *w++ = r->buf[r->pos++];
         }
-        /* at a separator, a line end or the end of the file */
+        /* at a separator, a line end or the end of the file; read it before the field's
+         * terminator overwrites it (unquoted fields are unquoted in place) */
         char sep = r->pos < r->len ? r->buf[r->pos] : '\n';
         *w = '\0';
         if (sep == ',') {
@@ -123,7 +124,7 @@ static int csv_next(csv_reader *r, char **fields, int *start_line)
         }
         if (sep == '\r')
             r->pos++;
-        if (r->pos < r->len && r->buf[r->pos] == '\n')
+        if (sep == '\r' ? r->pos < r->len && r->buf[r->pos] == '\n' : sep == '\n')
             r->pos++;
         r->line++;
         return n;
@@ -133,6 +134,23 @@ static int csv_next(csv_reader *r, char **fields, int *start_line)
 static int is_blank_record(int n, char **fields)
 {
     return n == 1 && fields[0][0] == '\0';
+}
+
+/* The error for a record csv_next could not split (n < 0) or that has n > max fields. */
+static int record_error(int n, const char *path, int line, int max, des_error *err)
+{
+    if (n == -1)
+        return des_error_set(err, DES_EINPUT, "%s:%d: expected a closing quote", path, line);
+    if (n == -2)
+        return des_error_set(err, DES_EINPUT,
+                             "%s:%d: expected a comma or the end of the line after a quoted "
+                             "field", path, line);
+    if (n == -3)
+        return des_error_set(err, DES_EINPUT, "%s:%d: expected at most %d fields%s, got more "
+                             "than %d", path, line, max, line == 1 ? "" : " as in the header",
+                             MAX_FIELDS);
+    return des_error_set(err, DES_EINPUT, "%s:%d: expected at most %d fields as in the header, "
+                         "got %d", path, line, max, n);
 }
 
 /* Columns in the order of send_compare_row's numbers. */
@@ -247,8 +265,7 @@ int send_compare_read(const char *path, send_compare_table *t, des_error *err)
 
     n = csv_next(&r, fields, &line);
     if (n < 0) {
-        rc = des_error_set(err, DES_EINPUT, "%s:1: expected a header of at most %d plain or "
-                           "quoted column names", path, MAX_FIELDS);
+        rc = record_error(n, path, line, MAX_FIELDS, err);
         goto fail;
     }
     if (n == 0 || is_blank_record(n, fields)) {
@@ -284,24 +301,8 @@ int send_compare_read(const char *path, send_compare_table *t, des_error *err)
         n = csv_next(&r, fields, &line);
         if (n == 0)
             break;
-        if (n == -1) {
-            rc = des_error_set(err, DES_EINPUT, "%s:%d: expected a closing quote", path, line);
-            goto fail;
-        }
-        if (n == -2) {
-            rc = des_error_set(err, DES_EINPUT,
-                               "%s:%d: expected a comma or the end of the line after a quoted field",
-                               path, line);
-            goto fail;
-        }
-        if (n == -3 || n > n_header) {
-            if (n == -3)
-                rc = des_error_set(err, DES_EINPUT, "%s:%d: expected at most %d fields as in "
-                                   "the header, got more than %d", path, line, n_header,
-                                   MAX_FIELDS);
-            else
-                rc = des_error_set(err, DES_EINPUT, "%s:%d: expected at most %d fields as in "
-                                   "the header, got %d", path, line, n_header, n);
+        if (n < 0 || n > n_header) {
+            rc = record_error(n, path, line, n_header, err);
             goto fail;
         }
         if (is_blank_record(n, fields))

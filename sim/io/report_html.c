@@ -71,8 +71,6 @@ void send_report_format(double v, const char *unit, char *buf, size_t len)
         snprintf(buf, len, "%s%.1f%%", sign, a);
     } else if (unit && !strcmp(unit, "weeks")) {
         snprintf(buf, len, "%s%.1f", sign, a);
-    } else if (a < 10 && a != floor(a)) {
-        snprintf(buf, len, "%s%.1f", sign, a);
     } else {
         char digits[64], grouped[96];
         snprintf(digits, sizeof digits, "%.0f", floor(a + 0.5));
@@ -88,8 +86,8 @@ static void format_millions(double v, char *buf, size_t len)
 {
     if (isnan(v))
         snprintf(buf, len, "\xE2\x80\x93");
-    else
-        snprintf(buf, len, "%.1f", fabs(v) < 5e4 ? 0.0 : v / 1e6);
+    else if (snprintf(buf, len, "%.1f", v / 1e6) > 0 && !strcmp(buf, "-0.0"))
+        snprintf(buf, len, "0.0");
 }
 
 static const char *const month_names[12] = {"January", "February", "March",     "April",
@@ -261,12 +259,14 @@ static const char css[] =
     "table{border-collapse:collapse;font-size:.88em;margin:6px 0 12px;"
     "font-variant-numeric:tabular-nums}"
     "th,td{border-bottom:1px solid #dde;padding:3px 8px;vertical-align:top;text-align:left}"
-    "th{background:#eef2f8;font-weight:600}td.n,th.n{text-align:right;white-space:nowrap}"
+    "th{background:#eef2f8;font-weight:600}td.n,th.n{text-align:right}td.n,td.nw{white-space:nowrap}"
+    ".tw{overflow-x:auto;max-width:100%}"
     ".rng{display:block;font-size:.82em;color:#5a5a5a}td.obs{color:#7a3e00}"
-    "tr.hist td{color:#666}td.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
-    "font-size:.95em}tr.nosrc td.note{color:#a00}"
+    "tr.hist td{color:#666}.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
+    "font-size:.95em}tr.nosrc td.src{color:#a00}"
     ".v-higher,.v-lower{font-weight:600}.v-noise{color:#666;font-style:italic}"
-    ".cmp{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}.cmp>div{flex:1 1 520px}"
+    ".cmp{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}"
+    ".cmp>div{min-width:360px;flex:1 1 0}.cmp>div.tbl{flex:3 1 0}.cmp>div.figs{flex:2 1 0}"
     "details{margin:8px 0}summary{cursor:pointer;color:#1d4f91}"
     "pre{background:#f4f4f4;padding:8px;overflow-x:auto;font-size:.85em}"
     "@media print{h2{break-after:avoid}figure,table,.card{break-inside:avoid}nav{display:none}}";
@@ -502,7 +502,7 @@ static void year_table(page *pg, const tcol *cols, int ncols, const char *first_
         if (obs_col[c] && fy < y_first)
             y_first = fy;
     }
-    fprintf(f, "<table>\n<thead><tr><th>%s</th>", first_header);
+    fprintf(f, "<div class=\"tw\"><table>\n<thead><tr><th>%s</th>", first_header);
     for (int c = 0; c < ncols; c++) {
         fprintf(f, "<th class=\"n\">%s</th>", cols[c].label);
         if (obs_col[c])
@@ -521,13 +521,14 @@ static void year_table(page *pg, const tcol *cols, int ncols, const char *first_
             td_stat(pg, m, period);
             if (obs_col[c]) {
                 char b[48];
-                fmt(observed(pg->meta, m, des_date_from_ymd(y, 1, 1)), mi->unit, b, sizeof b);
-                fprintf(f, "<td class=\"n obs\">%s</td>", b);
+                double ov = observed(pg->meta, m, des_date_from_ymd(y, 1, 1));
+                fmt(ov, mi->unit, b, sizeof b);
+                fprintf(f, "<td class=\"n%s\">%s</td>", isnan(ov) ? "" : " obs", b);
             }
         }
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n", f);
+    fputs("</tbody>\n</table></div>\n", f);
 }
 
 static void ehcp_section(page *pg)
@@ -628,7 +629,7 @@ static void sufficiency_section(page *pg)
                "provision (counted under &#8216;awaiting provision&#8217; while they wait)."
                "</p>\n",
             w0, w1);
-    fputs("<table>\n<thead><tr><th>provision</th><th class=\"n\">start</th>"
+    fputs("<div class=\"tw\"><table>\n<thead><tr><th>provision</th><th class=\"n\">start</th>"
           "<th class=\"n\">end</th><th class=\"n\">places at the end</th>"
           "<th class=\"n\">waiting at the end</th></tr></thead>\n<tbody>\n",
           f);
@@ -648,45 +649,54 @@ static void sufficiency_section(page *pg)
         td_stat(pg, M_PLACEMENTS + q, last);
         if (limited)
             td_stat(pg, M_CAPACITY + q, last);
-        else
+        else if (send_provision_is_place(q))
             fputs("<td class=\"n\">not limited</td>", f);
+        else
+            fputs("<td class=\"n\">\xE2\x80\x93</td>", f);
         if (send_metric(M_WAITING + q))
             td_stat(pg, M_WAITING + q, last);
         else
             fputs("<td class=\"n\">\xE2\x80\x93</td>", f);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n", f);
+    fputs("</tbody>\n</table></div>\n", f);
 
-    /* limited provisions by January */
-    int any = 0;
+    /* provisions with limited places: one group of columns each, a row per January */
+    int lim[PROV_COUNT], nlim = 0;
     for (int q = 0; q < PROV_COUNT; q++)
-        any |= is_limited(o, q);
-    if (any) {
+        if (is_limited(o, q))
+            lim[nlim++] = q;
+    if (nlim > 0) {
         fputs("<h3>Provisions with a limited number of places, by January</h3>\n"
-              "<p class=\"explain\">Places (median over the futures: new places may open late), "
-              "children in place, and children waiting for a place of that provision, on the "
-              "January census day.</p>\n<table>\n<thead><tr><th>provision</th><th>January</th>"
-              "<th class=\"n\">places</th><th class=\"n\">in place</th>"
-              "<th class=\"n\">waiting</th></tr></thead>\n<tbody>\n",
+              "<p class=\"explain\">Places (the median over the futures, since new places may "
+              "open late), children in place, and children waiting for a place of that "
+              "provision, on the January census day.</p>\n<div class=\"tw\"><table>\n"
+              "<thead><tr><th rowspan=\"2\">January</th>",
               f);
-        for (int q = 0; q < PROV_COUNT; q++) {
-            if (!is_limited(o, q))
-                continue;
-            for (int y = o->first_year; y < o->first_year + o->n_years; y++) {
-                int j = january(o, y);
-                if (j < 0)
-                    continue;
-                fputs("<tr><td>", f);
-                esc(pg, send_provision_names[q]);
-                fprintf(f, "</td><td>%d</td>", y);
-                td_num(pg, stat_of(pg, M_CAPACITY + q, j).q[3], "places");
-                td_stat(pg, M_PLACEMENTS + q, j);
-                td_stat(pg, M_WAITING + q, j);
-                fputs("</tr>\n", f);
-            }
+        for (int k = 0; k < nlim; k++) {
+            fputs("<th class=\"n\" colspan=\"3\">", f);
+            esc(pg, send_provision_names[lim[k]]);
+            fputs("</th>", f);
         }
-        fputs("</tbody>\n</table>\n", f);
+        fputs("</tr>\n<tr>", f);
+        for (int k = 0; k < nlim; k++)
+            fputs("<th class=\"n\">places</th><th class=\"n\">in place</th>"
+                  "<th class=\"n\">waiting</th>",
+                  f);
+        fputs("</tr></thead>\n<tbody>\n", f);
+        for (int y = o->first_year; y < o->first_year + o->n_years; y++) {
+            int j = january(o, y);
+            if (j < 0)
+                continue;
+            fprintf(f, "<tr><td>%d</td>", y);
+            for (int k = 0; k < nlim; k++) {
+                td_num(pg, stat_of(pg, M_CAPACITY + lim[k], j).q[3], "places");
+                td_stat(pg, M_PLACEMENTS + lim[k], j);
+                td_stat(pg, M_WAITING + lim[k], j);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</tbody>\n</table></div>\n", f);
     }
 
     static const tcol cols[] = {
@@ -722,7 +732,7 @@ static void finance_section(page *pg)
           "early intervention), the high-needs grant, the in-year balance (grant minus spend) "
           "and the cumulative deficit at the end of each financial year (April to March), in "
           "\xC2\xA3 million: P10, median (P50) and P90 of the simulated futures.</p>\n"
-          "<table>\n<thead><tr><th rowspan=\"2\">financial year</th>"
+          "<div class=\"tw\"><table>\n<thead><tr><th rowspan=\"2\">financial year</th>"
           "<th class=\"n\" colspan=\"3\">spend (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">"
           "grant (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">in-year balance (\xC2\xA3m, "
           "median)</th><th class=\"n\" colspan=\"3\">cumulative deficit (\xC2\xA3m)</th></tr>\n"
@@ -743,10 +753,10 @@ static void finance_section(page *pg)
         }
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n", f);
+    fputs("</tbody>\n</table></div>\n", f);
 
     /* spend by type, medians */
-    fputs("<h3>Spend by type (median, \xC2\xA3 million)</h3>\n<table>\n<thead><tr>"
+    fputs("<h3>Spend by type (median, \xC2\xA3 million)</h3>\n<div class=\"tw\"><table>\n<thead><tr>"
           "<th>spend on</th>",
           f);
     for (int i = 0; i < o->n_fys; i++) {
@@ -777,7 +787,7 @@ static void finance_section(page *pg)
         }
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n</section>\n", f);
+    fputs("</tbody>\n</table></div>\n</section>\n", f);
 }
 
 /* ---- comparisons -------------------------------------------------------------------------- */
@@ -823,7 +833,7 @@ static int key_row(const send_compare_row *r)
 static void compare_rows(page *pg, const send_compare_table *t, int key_only)
 {
     FILE *f = pg->f;
-    fputs("<table>\n<thead><tr><th>scenario</th><th>metric</th><th>period</th>"
+    fputs("<div class=\"tw\"><table>\n<thead><tr><th>scenario</th><th>metric</th><th>period</th>"
           "<th class=\"n\">mean difference</th><th class=\"n\">P10</th><th class=\"n\">P50</th>"
           "<th class=\"n\">P90</th><th class=\"n\">95% interval of the mean</th>"
           "<th>verdict</th></tr></thead>\n<tbody>\n",
@@ -836,11 +846,11 @@ static void compare_rows(page *pg, const send_compare_table *t, int key_only)
         double v[5] = {r->mean, r->p10, r->p50, r->p90};
         for (int k = 0; k < 4; k++)
             format_diff(v[k], r->metric, b[k], sizeof b[k]);
-        fputs("<tr><td>", f);
+        fputs("<tr><td class=\"nw\">", f);
         esc(pg, r->scenario);
         fputs("</td><td class=\"k\">", f);
         esc(pg, r->metric);
-        fputs("</td><td>", f);
+        fputs("</td><td class=\"nw\">", f);
         esc(pg, r->period);
         fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
                    "<td class=\"n\">%s</td>",
@@ -857,7 +867,7 @@ static void compare_rows(page *pg, const send_compare_table *t, int key_only)
                 r->verdict == SEND_VERDICT_NONE ? "no interval given"
                                                 : send_verdict_name(r->verdict));
     }
-    fputs("</tbody>\n</table>\n", f);
+    fputs("</tbody>\n</table></div>\n", f);
 }
 
 static int compare_section(page *pg, int k, const send_compare_table *t, des_error *err)
@@ -879,7 +889,7 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
     fprintf(f, "<p>%d rows from <span class=\"k\">", t->n);
     esc(pg, t->path);
     fprintf(f, "</span>; %d of them not distinguishable from noise.</p>\n", n_noise);
-    fputs("<div class=\"cmp\">\n<div>\n", f);
+    fputs("<div class=\"cmp\">\n<div class=\"tbl\">\n", f);
     if (t->n == 0) {
         fputs("<p class=\"note\">The file holds no rows.</p>\n", f);
     } else if (n_key > 0 && n_key < t->n) {
@@ -893,7 +903,7 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
     }
     fputs("</div>\n", f);
     if (t->charts.n > 0) {
-        fputs("<div>\n", f);
+        fputs("<div class=\"figs\">\n", f);
         for (int i = 0; i < t->charts.n; i++) {
             char prefix[32];
             snprintf(prefix, sizeof prefix, "k%d-%d-", k + 1, i + 1);
@@ -941,7 +951,7 @@ static void assumptions_section(page *pg)
                "published source it comes from, or that it is an assumption. %d values; %d "
                "noted as assumptions; %d without a note.</p>\n",
             n, n_assumed, n_none);
-    fputs("<table>\n<thead><tr><th>key</th><th>value</th><th>source or note</th>"
+    fputs("<div class=\"tw\"><table>\n<thead><tr><th>key</th><th>value</th><th>source or note</th>"
           "<th>where</th></tr></thead>\n<tbody>\n",
           f);
     for (int i = 0; i < n; i++) {
@@ -951,7 +961,7 @@ static void assumptions_section(page *pg)
         esc(pg, r->key);
         fputs("</td><td class=\"k\">", f);
         esc(pg, r->value);
-        fputs("</td><td class=\"note\">", f);
+        fputs("</td><td class=\"src\">", f);
         if (none)
             fputs("no note", f);
         else
@@ -960,7 +970,7 @@ static void assumptions_section(page *pg)
         esc(pg, r->file);
         fprintf(f, ":%d</td></tr>\n", r->line);
     }
-    fputs("</tbody>\n</table>\n</section>\n", f);
+    fputs("</tbody>\n</table></div>\n</section>\n", f);
 }
 
 static void prov_row(page *pg, const char *label, const char *value)
@@ -979,7 +989,8 @@ static void provenance_section(page *pg)
     const send_meta *m = pg->meta;
     const send_results *res = pg->res;
     char b[64];
-    fputs("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table>\n<tbody>\n", f);
+    fputs("<section id=\"provenance\">\n<h2>Provenance</h2>\n<div class=\"tw\"><table>\n"
+          "<tbody>\n", f);
     prov_row(pg, "scenario", m ? m->scenario_name : NULL);
     prov_row(pg, "scenario file", m ? m->scenario_path : NULL);
     prov_row(pg, "results file", pg->in->results_path);
@@ -1003,7 +1014,7 @@ static void provenance_section(page *pg)
         prov_row(pg, "wall time", b);
     }
     prov_row(pg, "report made", pg->in->generated);
-    fputs("</tbody>\n</table>\n", f);
+    fputs("</tbody>\n</table></div>\n", f);
     if (m && m->scenario_yaml) {
         fputs("<details><summary>Resolved scenario (after <span class=\"k\">extends</span>)"
               "</summary>\n<pre>",

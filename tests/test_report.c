@@ -1,0 +1,1270 @@
+/* test_report.c - the HTML report (send_report_*), the comparison CSV reader, and the page as
+ * a real browser draws it.
+ *
+ * The report is made from send_run() on the small scenario tests/data/load/base.yaml, a
+ * hand-filled send_meta (parameter rows with awkward characters, observed history) and
+ * hand-written SVG charts that carry everything a page must not: an XML prolog, a script, an
+ * event handler, an external link, and ids that two charts share. Content tests check the
+ * headline against the medians computed here, every parameter row, escaping, and that
+ * nothing on the page points outside it. The rendering test runs headless Chromium on the
+ * page and decodes the screenshot (zlib) to check its size, that it is not blank, and that the
+ * inline chart was drawn; it is skipped when Chromium is not installed.
+ */
+#define _GNU_SOURCE /* strcasestr, memmem */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "send_report.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+#define SCENARIO "tests/data/load/base.yaml"
+#define REPS 24
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static char *slurp(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len_out)
+        *len_out = n;
+    return buf;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void make_dir(char *dir)
+{
+    strcpy(dir, "/tmp/sendsim-report-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+}
+
+static int dir_count(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+/* Remove a directory and the files directly inside it. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+#define assert_contains(hay, needle)                                                          \
+    do {                                                                                      \
+        if (!strstr((hay), (needle)))                                                         \
+            fail_msg("expected to find \"%s\"", (needle));                                    \
+    } while (0)
+
+#define assert_lacks(hay, needle)                                                             \
+    do {                                                                                      \
+        const char *at_ = strstr((hay), (needle));                                            \
+        if (at_)                                                                              \
+            fail_msg("did not expect \"%s\", found at: %.80s", (needle), at_);                \
+    } while (0)
+
+/* The text of the element that opens with `open` (e.g. "<div class=\"card\" id=\"h-new\">")
+ * up to the next `close`, as a malloc'd string. */
+static char *extract(const char *html, const char *open, const char *close)
+{
+    const char *a = strstr(html, open);
+    if (!a)
+        fail_msg("no \"%s\" in the page", open);
+    const char *b = strstr(a, close);
+    assert_non_null(b);
+    return strndup(a, (size_t)(b - a));
+}
+
+/* ---- fixture: a run, its meta, charts --------------------------------------------------- */
+
+typedef struct fixture {
+    send_params p;
+    send_results res;
+    send_meta meta;
+    char dir[64];
+    char chart1[128], chart2[128];
+    send_plot_list charts;
+} fixture;
+
+static fixture fx;
+
+static const char svg_chart[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"  standalone=\"no\"?>\n"
+    "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
+    "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
+    "<!-- a comment before the element -->\n"
+    "<svg width=\"600\" height=\"300\" viewBox=\"0 0 600 300\" "
+    "xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+    "onload=\"if (typeof(gnuplot_svg)!='undefined') gnuplot_svg.Init(evt)\">\n"
+    "<script type=\"text/javascript\" xlink:href=\"https://example.org/gnuplot_svg.js\"/>\n"
+    "<script type=\"text/javascript\"><![CDATA[ var x = '<svg>'; ]]></script>\n"
+    "<title>Gnuplot</title>\n"
+    "<defs>\n"
+    "  <clipPath id='gpclip_1'><rect x='0' y='0' width='600' height='300'/></clipPath>\n"
+    "  <rect id='gpPt0' x='-1' y='-1' width='2' height='2'/>\n"
+    "</defs>\n"
+    "<g id=\"gnuplot_canvas\" clip-path=\"url(#gpclip_1)\">\n"
+    "<rect x=\"0\" y=\"0\" width=\"600\" height=\"300\" fill=\"white\"/>\n"
+    "<rect x=\"40\" y=\"40\" width=\"520\" height=\"220\" fill=\"#00c000\"/>\n"
+    "<use xlink:href='#gpPt0' transform='translate(100,100) scale(3)'/>\n"
+    "<a xlink:href=\"http://example.org/away\"><text x=\"50\" y=\"30\">a &lt; b &amp; c</text></a>\n"
+    "<image href=\"https://example.org/pic.png\" x=\"0\" y=\"0\" width=\"1\" height=\"1\"/>\n"
+    "</g>\n</svg>\n";
+
+static const char svg_chart2[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<svg viewBox=\"0 0 400 200\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+    "<defs><clipPath id=\"gpclip_1\"><rect x=\"0\" y=\"0\" width=\"10\" height=\"10\"/>"
+    "</clipPath></defs>\n"
+    "<g clip-path=\"url(#gpclip_1)\"><rect width=\"400\" height=\"200\" fill=\"#ddd\"/></g>\n"
+    "</svg>\n";
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s);
+    assert_non_null(d);
+    return d;
+}
+
+static void meta_fill(send_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->scenario_name = xstrdup("small <test> & co");
+    m->scenario_path = xstrdup(SCENARIO);
+    m->scenario_yaml = xstrdup("name: small\nstart: 2020-01-01\nnote: \"<resolved & text>\"\n");
+    m->scenario_source = xstrdup("# Small self-contained scenario\nname: small\n");
+    m->version = xstrdup("9.8.7-test");
+    m->build = xstrdup("cc -O2 -DTEST");
+    m->host = xstrdup("testhost");
+    m->started = xstrdup("2026-11-22T10:00:00Z");
+    m->finished = xstrdup("2026-11-22T10:00:03Z");
+    m->threads = 2;
+    m->wall_seconds = 3.25;
+    static const struct {
+        const char *key, *value, *note, *file;
+        int line;
+    } rows[] = {
+        {"name", "small", "", SCENARIO, 2},
+        {"start", "2020-01-01", "the census day [sen2]", SCENARIO, 4},
+        {"population.growth", "0.01", "assumption: <&> characters", SCENARIO, 12},
+        {"finance.cost.special", "22000", "https://www.gov.uk/example-costs", "tests/data/x.yaml",
+         61},
+        {"d1_panel.refusal", "{2020: 0.2, 2021: 0.25}", "derived 'quoted' \"both\"", SCENARIO, 30},
+    };
+    m->n_params = (int)(sizeof rows / sizeof rows[0]);
+    m->params = calloc((size_t)m->n_params, sizeof *m->params);
+    assert_non_null(m->params);
+    for (int i = 0; i < m->n_params; i++) {
+        m->params[i].key = xstrdup(rows[i].key);
+        m->params[i].value = xstrdup(rows[i].value);
+        m->params[i].note = xstrdup(rows[i].note);
+        m->params[i].file = xstrdup(rows[i].file);
+        m->params[i].line = rows[i].line;
+    }
+    m->n_obs = 3;
+    m->obs = calloc(3, sizeof *m->obs);
+    assert_non_null(m->obs);
+    m->obs[0] = (send_obs){M_EHCP_TOTAL, des_date_from_ymd(2018, 1, 1), 87654};
+    m->obs[1] = (send_obs){M_EHCP_TOTAL, des_date_from_ymd(2019, 1, 1), 98765};
+    m->obs[2] = (send_obs){C_NEW_PLANS, des_date_from_ymd(2019, 1, 1), 54321};
+}
+
+static void meta_release(send_meta *m)
+{
+    free(m->scenario_name);
+    free(m->scenario_path);
+    free(m->scenario_yaml);
+    free(m->scenario_source);
+    free(m->version);
+    free(m->build);
+    free(m->host);
+    free(m->started);
+    free(m->finished);
+    for (int i = 0; i < m->n_params; i++) {
+        free(m->params[i].key);
+        free(m->params[i].value);
+        free(m->params[i].note);
+        free(m->params[i].file);
+    }
+    free(m->params);
+    free(m->obs);
+    memset(m, 0, sizeof *m);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    des_error err = {0};
+    if (send_scenario_load(SCENARIO, &fx.p, NULL, &err) != DES_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    send_run_opts o = {.seed = 11, .replications = REPS, .threads = 1};
+    if (send_run(&fx.p, &o, &fx.res, &err) != DES_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    meta_fill(&fx.meta);
+    strcpy(fx.dir, "/tmp/sendsim-report-XXXXXX");
+    if (!mkdtemp(fx.dir))
+        return -1;
+    snprintf(fx.chart1, sizeof fx.chart1, "%s/run-ehcp.svg", fx.dir);
+    snprintf(fx.chart2, sizeof fx.chart2, "%s/run-spend.svg", fx.dir);
+    FILE *f = fopen(fx.chart1, "w");
+    FILE *g = fopen(fx.chart2, "w");
+    if (!f || !g)
+        return -1;
+    fputs(svg_chart, f);
+    fputs(svg_chart2, g);
+    fclose(f);
+    fclose(g);
+    static char *paths[2], *titles[2];
+    paths[0] = fx.chart1;
+    paths[1] = fx.chart2;
+    titles[0] = "EHC plans <fan>";
+    titles[1] = "High-needs spend";
+    fx.charts = (send_plot_list){.n = 2, .paths = paths, .titles = titles};
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    remove_dir(fx.dir);
+    meta_release(&fx.meta);
+    send_results_free(&fx.res);
+    send_params_free(&fx.p);
+    return 0;
+}
+
+/* The report of the fixture run into a string, with `ncmp` comparison tables. */
+static char *make_report(const send_plot_list *charts, const char *reason,
+                         const send_compare_table *cmp, int ncmp)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    send_report_input in = {.res = &fx.res, .meta = &fx.meta, .results_path = "results/small.h5",
+                            .charts = charts, .no_charts_reason = reason, .n_compare = ncmp,
+                            .compare = cmp, .generated = "2026-11-22T11:00:00Z"};
+    des_error err = {0};
+    int rc = send_report_html(f, &in, &err);
+    fclose(f);
+    if (rc != DES_OK)
+        fail_msg("report: %s", err.msg);
+    return buf;
+}
+
+static const char compare_csv[] =
+    "scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,diff_ci95_low,diff_ci95_high,"
+    "verdict\n"
+    "ep-capacity,ehcp_total,2021-01,12.5,3,12,22,8.25,16.75,higher\n"
+    "ep-capacity,pct_within_20_weeks,2021,-0.4,-6,0,5,-2.5,1.7,lower\n"
+    "ep-capacity,hn_spend_gbp,2020-21,-1500000,-2500000,-1400000,-500000,-1900000,-1100000,lower\n"
+    "\"ep, <more>\",new_plans,2021,3,1,3,5,,,higher\n";
+
+/* ---- formatting and escaping -------------------------------------------------------------- */
+
+static void test_format(void **state)
+{
+    (void)state;
+    static const struct {
+        double v;
+        const char *unit, *want;
+    } cases[] = {
+        {4222, "plans", "4,222"},
+        {1234567.4, "children", "1,234,567"},
+        {999.5, "plans", "1,000"},
+        {-1500, "plans", "-1,500"},
+        {-0.2, "plans", "0"},
+        {-0.7, "plans", "-1"},
+        {0, "plans", "0"},
+        {2.5, "plans", "3"},
+        {3.6, "children", "4"},
+        {12.5, "plans", "13"},
+        {12345678, "GBP", "\xC2\xA3" "12.3m"},
+        {-2500000, "GBP", "-\xC2\xA3" "2.5m"},
+        {45000, "GBP", "\xC2\xA3" "45k"},
+        {750, "GBP", "\xC2\xA3" "750"},
+        {0, "GBP", "\xC2\xA3" "0.0m"},
+        {48.26, "percent", "48.3%"},
+        {17.04, "weeks", "17.0"},
+        {NAN, "plans", "\xE2\x80\x93"},
+        {NAN, "GBP", "\xE2\x80\x93"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        send_report_format(cases[i].v, cases[i].unit, buf, sizeof buf);
+        if (strcmp(buf, cases[i].want))
+            fail_msg("format(%g, %s) = \"%s\", expected \"%s\"", cases[i].v, cases[i].unit, buf,
+                     cases[i].want);
+    }
+}
+
+static void test_escape(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    send_html_escape(f, "<a href=\"x\">&'\x01\x7f\tok\n\xC2\xA3");
+    send_html_escape(f, NULL);
+    fclose(f);
+    assert_string_equal(buf, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\x7f\tok\n\xC2\xA3");
+    free(buf);
+}
+
+/* ---- SVG inlining ------------------------------------------------------------------------- */
+
+static void test_svg_inline(void **state)
+{
+    (void)state;
+    des_error err = {0};
+    char *s = send_report_svg_inline(fx.chart1, "c9-", &err);
+    if (!s)
+        fail_msg("%s", err.msg);
+    assert_int_equal(strncmp(s, "<svg ", 5), 0);
+    assert_lacks(s, "<?xml");
+    assert_lacks(s, "DOCTYPE");
+    assert_lacks(s, "<!--");
+    assert_lacks(s, "script");
+    assert_lacks(s, "onload");
+    assert_lacks(s, "gnuplot_svg");
+    assert_lacks(s, "example.org");
+    /* ids and every reference to them are prefixed, in either quote style */
+    assert_contains(s, "id='c9-gpclip_1'");
+    assert_contains(s, "id='c9-gpPt0'");
+    assert_contains(s, "id=\"c9-gnuplot_canvas\"");
+    assert_contains(s, "clip-path=\"url(#c9-gpclip_1)\"");
+    assert_contains(s, "xlink:href='#c9-gpPt0'");
+    assert_lacks(s, "'gpPt0'");
+    assert_lacks(s, "url(#gpclip_1)");
+    /* the rest is kept as written */
+    assert_contains(s, "xmlns=\"http://www.w3.org/2000/svg\"");
+    assert_contains(s, "<text x=\"50\" y=\"30\">a &lt; b &amp; c</text>");
+    assert_contains(s, "<a ><text");
+    assert_contains(s, "<image  x=\"0\" y=\"0\" width=\"1\"");
+    assert_contains(s, "fill=\"#00c000\"");
+    assert_contains(s, "</g>\n</svg>");
+    free(s);
+
+    /* no <svg> element; no file */
+    char path[160];
+    snprintf(path, sizeof path, "%s/not-svg.svg", fx.dir);
+    write_text(path, "<?xml version=\"1.0\"?>\n<svgfoo/><html></html>\n");
+    assert_null(send_report_svg_inline(path, "x-", &err));
+    assert_int_equal(err.code, DES_EIO);
+    char want[256];
+    snprintf(want, sizeof want, "chart '%s': no <svg> element", path);
+    assert_string_equal(err.msg, want);
+    unlink(path);
+    assert_null(send_report_svg_inline(path, "x-", &err));
+    assert_int_equal(err.code, DES_EIO);
+    snprintf(want, sizeof want, "cannot open chart '%s' (No such file or directory)", path);
+    assert_string_equal(err.msg, want);
+}
+
+/* ---- the page ----------------------------------------------------------------------------- */
+
+/* Every attribute value on the page that mentions http must be an XML namespace; nothing is
+ * loaded (src), linked (href) or imported from outside. Text may mention addresses. */
+static void assert_self_contained(const char *html)
+{
+    static const char *const banned[] = {"<script", "<link", "<iframe", "<img", "<object",
+                                         "<embed", "@import", "url(http", "url(//", "src="};
+    for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
+        if (strcasestr(html, banned[i]))
+            fail_msg("the page holds \"%s\": %.80s", banned[i], strcasestr(html, banned[i]));
+    for (const char *p = html; (p = strchr(p, '<')) != NULL; p++) {
+        const char *end = strchr(p, '>');
+        assert_non_null(end);
+        if (!strncmp(p, "<!DOCTYPE", 9))
+            continue;
+        /* attributes: name="value" or name='value' */
+        for (const char *q = p; q < end; q++) {
+            if (*q != '=' || (q[1] != '"' && q[1] != '\''))
+                continue;
+            const char *v = q + 2, *ve = strchr(v, q[1]);
+            assert_non_null(ve);
+            const char *n = q;
+            while (n > p && n[-1] != ' ' && n[-1] != '\n' && n[-1] != '\t')
+                n--;
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(q - n), n);
+            int mentions = memmem(v, (size_t)(ve - v), "http", 4) != NULL ||
+                           memmem(v, (size_t)(ve - v), "//", 2) != NULL;
+            if (mentions && strncmp(name, "xmlns", 5))
+                fail_msg("attribute %s=\"%.*s\" points outside the page", name, (int)(ve - v),
+                         v);
+            if (!strcasecmp(name, "href") || !strcasecmp(name, "xlink:href"))
+                if (*v != '#')
+                    fail_msg("link %s=\"%.*s\" is not within the page", name, (int)(ve - v), v);
+            q = ve;
+        }
+        if (end > p)
+            p = end - 1;
+    }
+}
+
+/* Median and range phrase exactly as the page should print them. */
+static void expect_stat(const char *card, int metric, int period, const char *unit)
+{
+    double scratch[REPS];
+    send_stat st;
+    send_results_stat(&fx.res, metric, period, scratch, &st);
+    char m[64], a[64], b[64], phrase[160];
+    send_report_format(st.q[3], unit, m, sizeof m);
+    send_report_format(st.q[1], unit, a, sizeof a);
+    send_report_format(st.q[5], unit, b, sizeof b);
+    if (!strcmp(a, b))
+        snprintf(phrase, sizeof phrase, "the same in every run");
+    else
+        snprintf(phrase, sizeof phrase, "P10\xE2\x80\x93P90 %s to %s", a, b);
+    if (!strstr(card, m))
+        fail_msg("metric %d period %d: median %s (%.17g) not in the headline card: %s", metric,
+                 period, m, st.q[3], card);
+    if (!strstr(card, phrase))
+        fail_msg("metric %d period %d: \"%s\" not in the headline card: %s", metric, period,
+                 phrase, card);
+}
+
+static void expect_big(const char *card, int metric, int period, const char *unit)
+{
+    double scratch[REPS];
+    send_stat st;
+    send_results_stat(&fx.res, metric, period, scratch, &st);
+    char m[64], want[128];
+    send_report_format(st.q[3], unit, m, sizeof m);
+    snprintf(want, sizeof want, "<p class=\"big\">%s</p>", m);
+    if (!strstr(card, want))
+        fail_msg("big number %s not in the headline card: %s", want, card);
+}
+
+static void test_headline(void **state)
+{
+    (void)state;
+    char *html = make_report(&fx.charts, NULL, NULL, 0);
+    const send_output *o = &fx.res.reps[0];
+    int last = o->n_months - 1;
+    /* base.yaml runs 2020-01 to 2021-12: two whole years, one whole financial year */
+    assert_int_equal(o->n_months, 24);
+    assert_int_equal(o->n_years, 2);
+    assert_int_equal(o->n_fys, 1);
+
+    char *head = extract(html, "<section id=\"headline\">", "</section>");
+    char *c = extract(head, "id=\"h-ehcp\"", "</div>");
+    expect_big(c, M_EHCP_TOTAL, last, "plans");
+    expect_stat(c, M_EHCP_TOTAL, last, "plans");
+    expect_stat(c, M_EHCP_TOTAL, 0, "plans");
+    assert_contains(c, "1 December 2021");
+    assert_contains(c, "1 January 2020");
+    free(c);
+
+    c = extract(head, "id=\"h-new\"", "</div>");
+    expect_big(c, C_NEW_PLANS, 1, "plans");
+    expect_stat(c, C_NEW_PLANS, 1, "plans");
+    expect_stat(c, C_NEW_PLANS, 0, "plans");
+    assert_contains(c, "in 2021 (");
+    assert_contains(c, "in 2020 (");
+    free(c);
+
+    c = extract(head, "id=\"h-20w\"", "</div>");
+    expect_big(c, C_PCT_20W, 1, "percent");
+    expect_stat(c, C_PCT_20W, 1, "percent");
+    expect_stat(c, C_PCT_20W, 0, "percent");
+    free(c);
+
+    c = extract(head, "id=\"h-wait\"", "</div>");
+    expect_big(c, M_PLACEMENTS + PROV_AWAITING, last, "children");
+    expect_stat(c, M_PLACEMENTS + PROV_AWAITING, last, "children");
+    expect_stat(c, C_WAITED_FOR_PLACE, 1, "children");
+    free(c);
+
+    c = extract(head, "id=\"h-spend\"", "</div>");
+    expect_big(c, F_SPEND, 0, "GBP");
+    expect_stat(c, F_SPEND, 0, "GBP");
+    assert_contains(c, "2020-21");
+    free(c);
+
+    c = extract(head, "id=\"h-deficit\"", "</div>");
+    expect_big(c, F_DEFICIT, 0, "GBP");
+    expect_stat(c, F_DEFICIT, 0, "GBP");
+    assert_contains(c, "31 March 2021");
+    free(c);
+
+    /* the statistics vary between runs, so the ranges are real ranges */
+    assert_contains(head, "P10\xE2\x80\x93P90 ");
+    assert_contains(head, "of 24 simulated futures");
+    free(head);
+    free(html);
+}
+
+static void test_content(void **state)
+{
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/x-compare.csv", fx.dir);
+    write_text(path, compare_csv);
+    send_compare_table cmp;
+    des_error err = {0};
+    if (send_compare_read(path, &cmp, &err))
+        fail_msg("%s", err.msg);
+    char *html = make_report(&fx.charts, NULL, &cmp, 1);
+
+    assert_int_equal(strncmp(html, "<!DOCTYPE html>\n<html lang=\"en-GB\">", 35), 0);
+    assert_contains(html, "<meta charset=\"utf-8\">");
+    assert_non_null(strstr(html, "</body>\n</html>\n"));
+    assert_self_contained(html);
+
+    /* text from files is escaped */
+    assert_contains(html, "<title>SEND forecast: small &lt;test&gt; &amp; co</title>");
+    assert_lacks(html, "small <test>");
+    assert_contains(html, "assumption: &lt;&amp;&gt; characters");
+    assert_lacks(html, "<&>");
+    assert_contains(html, "derived &#39;quoted&#39; &quot;both&quot;");
+    assert_contains(html, "<figcaption>EHC plans &lt;fan&gt;</figcaption>");
+    assert_contains(html, "note: &quot;&lt;resolved &amp; text&gt;&quot;");
+    /* the address in a source note is text, not a link */
+    assert_contains(html, "<td class=\"src\">https://www.gov.uk/example-costs</td>");
+
+    /* every parameter row: key, value, note, file:line */
+    char *ass = extract(html, "<section id=\"assumptions\">", "</section>");
+    assert_int_equal(count_of(ass, "<tr"), 1 + (size_t)fx.meta.n_params);
+    for (int i = 0; i < fx.meta.n_params; i++) {
+        const send_param_row *r = &fx.meta.params[i];
+        char *esc_buf = NULL;
+        size_t esc_len = 0;
+        FILE *f = open_memstream(&esc_buf, &esc_len);
+        fprintf(f, "<td class=\"k\">");
+        send_html_escape(f, r->key);
+        fprintf(f, "</td><td class=\"k\">");
+        send_html_escape(f, r->value);
+        fprintf(f, "</td><td class=\"src\">");
+        if (*r->note)
+            send_html_escape(f, r->note);
+        else
+            fputs("no note", f);
+        fprintf(f, "</td><td class=\"k\">%s:%d</td>", r->file, r->line);
+        fclose(f);
+        if (!strstr(ass, esc_buf))
+            fail_msg("parameter row %d not on the page: %s", i, esc_buf);
+        free(esc_buf);
+    }
+    assert_contains(ass, "5 values; 1 noted as assumptions; 1 without a note");
+    assert_contains(ass, "<tr class=\"nosrc\">");
+    free(ass);
+
+    /* charts: both inlined with their own id prefixes, scripts and prolog gone */
+    char *charts = extract(html, "<section id=\"charts\">", "</section>");
+    assert_int_equal(count_of(charts, "<figure>"), 2);
+    assert_int_equal(count_of(charts, "<svg "), 2);
+    assert_contains(charts, "id='c1-gpclip_1'");
+    assert_contains(charts, "id=\"c2-gpclip_1\"");
+    assert_contains(charts, "url(#c2-gpclip_1)");
+    assert_lacks(charts, "<?xml");
+    assert_lacks(charts, "Charts were not drawn");
+    free(charts);
+
+    /* tables: observed history beside the forecast, years before the forecast included */
+    char *ehcp = extract(html, "<section id=\"ehcp\">", "</section>");
+    assert_contains(ehcp, "<th class=\"n\">published</th>");
+    assert_contains(ehcp, "<tr class=\"hist\"><td>2018</td>");
+    assert_contains(ehcp, "87,654");
+    assert_contains(ehcp, "98,765");
+    assert_contains(ehcp, "<td>2021</td>");
+    /* January 2021 total with its range, as the statistics give it */
+    {
+        double scratch[REPS];
+        send_stat st;
+        send_results_stat(&fx.res, M_EHCP_TOTAL, 12, scratch, &st);
+        char m[64], cell[160];
+        send_report_format(st.q[3], "plans", m, sizeof m);
+        snprintf(cell, sizeof cell, "<td>2021</td><td class=\"n\">%s", m);
+        assert_contains(ehcp, cell);
+    }
+    free(ehcp);
+    char *flows = extract(html, "<section id=\"flows\">", "</section>");
+    assert_contains(flows, "54,321");
+    assert_contains(flows, "% within 20 weeks");
+    free(flows);
+    char *suff = extract(html, "<section id=\"sufficiency\">", "</section>");
+    assert_contains(suff, "maintained special school or special academy");
+    assert_contains(suff, "<td class=\"n\">not limited</td>");
+    assert_contains(suff, "<th class=\"n\" colspan=\"3\">resourced</th>"
+                          "<th class=\"n\" colspan=\"3\">special</th></tr>");
+    assert_contains(suff, "<tr><td>2021</td><td class=\"n\">10</td>"); /* 10 resourced places */
+    free(suff);
+    char *fin = extract(html, "<section id=\"finance\">", "</section>");
+    {
+        double scratch[REPS];
+        send_stat st;
+        send_results_stat(&fx.res, F_DEFICIT, 0, scratch, &st);
+        char cells[160];
+        snprintf(cells, sizeof cells, "<td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>"
+                 "<td class=\"n\">%.1f</td></tr>", st.q[1] / 1e6, st.q[3] / 1e6, st.q[5] / 1e6);
+        assert_contains(fin, "<tr><td>2020-21</td>");
+        assert_contains(fin, cells);
+    }
+    free(fin);
+
+    /* comparison: labels from the interval, charts absent */
+    char *c = extract(html, "<section id=\"compare-1\">", "</section>");
+    assert_contains(c, "Comparison 1: x-compare.csv");
+    assert_contains(c, "4 rows from");
+    assert_contains(c, "1 of them not distinguishable from noise");
+    assert_contains(c, "<td class=\"n\">+13</td>"); /* mean difference 12.5 plans */
+    assert_contains(c, "<td class=\"n\">-2.5% to +1.7%</td>"
+                       "<td class=\"v-noise\">not distinguishable from noise</td>");
+    assert_contains(c, "<td class=\"n\">-\xC2\xA3" "1.9m to -\xC2\xA3" "1.1m</td>"
+                       "<td class=\"v-lower\">lower</td>");
+    assert_contains(c, "<td class=\"nw\">ep, &lt;more&gt;</td>");
+    assert_contains(c, "<td class=\"n\">\xE2\x80\x93</td><td class=\"v-higher\">higher</td>");
+    assert_lacks(c, "<figure>");
+    free(c);
+
+    /* provenance */
+    char *prov = extract(html, "<section id=\"provenance\">", "</section>");
+    assert_contains(prov, "<tr><th>seed</th><td>11</td></tr>");
+    assert_contains(prov, "<tr><th>replications</th><td>24</td></tr>");
+    assert_contains(prov, "<tr><th>program version</th><td>9.8.7-test</td></tr>");
+    assert_contains(prov, "<tr><th>build</th><td>cc -O2 -DTEST</td></tr>");
+    assert_contains(prov, "<tr><th>host</th><td>testhost</td></tr>");
+    assert_contains(prov, "<tr><th>run started</th><td>2026-11-22T10:00:00Z</td></tr>");
+    assert_contains(prov, "<tr><th>run finished</th><td>2026-11-22T10:00:03Z</td></tr>");
+    assert_contains(prov, "<tr><th>wall time</th><td>3.25 s</td></tr>");
+    assert_contains(prov, "<tr><th>results file</th><td>results/small.h5</td></tr>");
+    assert_contains(prov, "<details><summary>Resolved scenario");
+    assert_contains(prov, "<pre>name: small\nstart: 2020-01-01\n");
+    free(prov);
+
+    free(html);
+    send_compare_free(&cmp);
+    unlink(path);
+}
+
+static void test_no_charts(void **state)
+{
+    (void)state;
+    char *html = make_report(NULL, "gnuplot was not found", NULL, 0);
+    assert_contains(html, "<p class=\"note\">Charts were not drawn: gnuplot was not found.");
+    assert_lacks(html, "<figure");
+    assert_lacks(html, "<svg");
+    /* summary and tables are still there */
+    assert_contains(html, "<section id=\"headline\">");
+    assert_contains(html, "<section id=\"finance\">");
+    assert_self_contained(html);
+    free(html);
+
+    send_plot_list empty = {0};
+    html = make_report(&empty, NULL, NULL, 0);
+    assert_contains(html, "Charts were not drawn: no chart files were given.");
+    free(html);
+}
+
+/* send_report_write: atomic, nothing under the final name on any failure. */
+static void test_write(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/r.html", dir);
+    send_report_input in = {.res = &fx.res, .meta = &fx.meta, .charts = &fx.charts};
+    des_error err = {0};
+    assert_int_equal(send_report_write(path, &in, NULL, &err), DES_OK);
+    assert_int_equal(dir_count(dir), 1);
+    size_t len;
+    char *html = slurp(path, &len);
+    assert_true(len > 5000);
+    assert_non_null(strstr(html, "</html>\n"));
+    free(html);
+    unlink(path);
+
+    /* a chart that cannot be read */
+    char *bad_paths[] = {fx.chart1, "/nonexistent/chart.svg"};
+    char *bad_titles[] = {"a", "b"};
+    send_plot_list bad = {.n = 2, .paths = bad_paths, .titles = bad_titles};
+    in.charts = &bad;
+    assert_int_equal(send_report_write(path, &in, NULL, &err), DES_EIO);
+    assert_string_equal(err.msg,
+                        "cannot open chart '/nonexistent/chart.svg' (No such file or directory)");
+    assert_int_equal(dir_count(dir), 0);
+
+    /* interrupted */
+    in.charts = NULL;
+    volatile sig_atomic_t cancel = 1;
+    assert_int_equal(send_report_write(path, &in, &cancel, &err), DES_ESTATE);
+    assert_int_equal(dir_count(dir), 0);
+
+    /* a directory that does not exist */
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/no/r.html", dir);
+    assert_int_equal(send_report_write(missing, &in, NULL, &err), DES_EIO);
+    assert_non_null(strstr(err.msg, "cannot create"));
+
+    /* nothing to report */
+    send_results none = {0};
+    in.res = &none;
+    assert_int_equal(send_report_write(path, &in, NULL, &err), DES_EINVAL);
+    assert_string_equal(err.msg, "a report needs at least one replication");
+    assert_int_equal(dir_count(dir), 0);
+    remove_dir(dir);
+}
+
+/* ---- comparison CSV ----------------------------------------------------------------------- */
+
+static void test_compare_read(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/a-compare.csv", dir);
+    des_error err = {0};
+    send_compare_table t;
+
+    /* the full format; the interval decides the label over the written verdict */
+    write_text(path, compare_csv);
+    assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
+    assert_int_equal(t.n, 4);
+    assert_string_equal(t.path, path);
+    assert_string_equal(t.rows[0].scenario, "ep-capacity");
+    assert_string_equal(t.rows[0].metric, "ehcp_total");
+    assert_string_equal(t.rows[0].period, "2021-01");
+    assert_true(t.rows[0].mean == 12.5 && t.rows[0].p10 == 3 && t.rows[0].p50 == 12 &&
+                t.rows[0].p90 == 22 && t.rows[0].ci_low == 8.25 && t.rows[0].ci_high == 16.75);
+    assert_int_equal(t.rows[0].verdict, SEND_VERDICT_HIGHER);
+    assert_int_equal(t.rows[1].verdict, SEND_VERDICT_NOISE); /* written "lower", spans 0 */
+    assert_int_equal(t.rows[2].verdict, SEND_VERDICT_LOWER);
+    assert_string_equal(t.rows[3].scenario, "ep, <more>");
+    assert_true(isnan(t.rows[3].ci_low) && isnan(t.rows[3].ci_high));
+    assert_int_equal(t.rows[3].verdict, SEND_VERDICT_HIGHER); /* as written: no interval */
+    send_compare_free(&t);
+    send_compare_free(&t); /* twice is harmless */
+    send_compare_free(NULL);
+
+    /* columns in another order, extra ones, CRLF, a byte-order mark, missing trailing
+     * columns and cells, quoted newlines */
+    write_text(path, "\xEF\xBB\xBF" "extra,metric,scenario,period,diff_mean,diff_ci95_low,"
+                     "diff_ci95_high\r\n"
+                     "x,new_plans,\"two\nlines\",2021,5,0,10\r\n"
+                     "y,new_plans,b,2022,-5,-7,-3\r\n"
+                     "\r\n"
+                     "z,requests,c,2023,7\r\n");
+    assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
+    assert_int_equal(t.n, 3);
+    assert_string_equal(t.rows[0].scenario, "two\nlines");
+    assert_int_equal(t.rows[0].verdict, SEND_VERDICT_NOISE); /* low = 0 spans zero */
+    assert_true(isnan(t.rows[0].p10) && isnan(t.rows[0].p50) && isnan(t.rows[0].p90));
+    assert_int_equal(t.rows[1].verdict, SEND_VERDICT_LOWER);
+    assert_true(t.rows[1].mean == -5);
+    assert_string_equal(t.rows[2].metric, "requests");
+    assert_true(isnan(t.rows[2].ci_low));
+    assert_int_equal(t.rows[2].verdict, SEND_VERDICT_NONE);
+    send_compare_free(&t);
+
+    /* a header alone */
+    write_text(path, "scenario,metric,period,diff_mean\n");
+    assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
+    assert_int_equal(t.n, 0);
+    send_compare_free(&t);
+
+    assert_int_equal(send_verdict_of_ci(NAN, 1), SEND_VERDICT_NONE);
+    assert_int_equal(send_verdict_of_ci(0, 0), SEND_VERDICT_NOISE);
+    assert_int_equal(send_verdict_of_ci(-1e-9, 2), SEND_VERDICT_NOISE);
+    assert_int_equal(send_verdict_of_ci(1e-9, 2), SEND_VERDICT_HIGHER);
+    assert_int_equal(send_verdict_of_ci(-2, -1e-9), SEND_VERDICT_LOWER);
+    assert_string_equal(send_verdict_name(SEND_VERDICT_NONE), "");
+    remove_dir(dir);
+}
+
+static void test_compare_errors(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/e.csv", dir);
+    static const char hdr[] = "scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,"
+                              "diff_ci95_low,diff_ci95_high,verdict\n";
+    static const struct {
+        const char *body; /* after hdr unless it starts with '!' (then the whole file) */
+        const char *msg;  /* after "PATH:" */
+    } cases[] = {
+        {"!", "1: expected a header naming scenario,metric,period,diff_mean (the file is empty)"},
+        {"!\n\n", "1: expected a header naming scenario,metric,period,diff_mean (the file is "
+                  "empty)"},
+        {"!scenario,metric,period,mean\na,b,c,1\n",
+         "1: expected a header naming scenario,metric,period,diff_mean (no 'diff_mean' column)"},
+        {"!metric,period,diff_mean\n",
+         "1: expected a header naming scenario,metric,period,diff_mean (no 'scenario' column)"},
+        {"!scenario,metric,period,diff_mean,metric\n", "1: column 'metric' appears twice"},
+        {"!\"scenario,metric\n", "1: expected a closing quote"},
+        {"a,ehcp_total,2020-01,1,0,1,2,0.5,1.5,higher\nb,ehcp_total,2020-02,abc\n",
+         "3: diff_mean: expected a number, got 'abc'"},
+        {"b,ehcp_total,2020-02,1,2,3,4x\n", "2: diff_p90: expected a number, got '4x'"},
+        {"b,ehcp_total,2020-02,1,2,3,4,5,inf\n", "2: diff_ci95_high: expected a number, got 'inf'"},
+        {"b,ehcp_total,2020-02,1,2,3,4,5,6,up\n",
+         "2: verdict: expected 'higher', 'lower' or 'not distinguishable from noise', got 'up'"},
+        {"b,ehcp_total,2020-02,1,2,3,4,5,6,higher,extra\n",
+         "2: expected at most 10 fields as in the header, got 11"},
+        {"b,ehcp_total,2020-02\n", "2: diff_mean: expected a value, got none"},
+        {",ehcp_total,2020-02,1\n", "2: scenario: expected a value, got an empty field"},
+        {"b,,2020-02,1\n", "2: metric: expected a value, got an empty field"},
+        {"b,ehcp_total,2020-02,1,,,,3,2\n",
+         "2: diff_ci95_low: expected at most diff_ci95_high (3 > 2)"},
+        {"a,ehcp_total,2020-01,1\n\"b,ehcp_total,2020-02,1\n", "3: expected a closing quote"},
+        {"\"b\"x,ehcp_total,2020-02,1\n",
+         "2: expected a comma or the end of the line after a quoted field"},
+        {"\"multi\nline\",ehcp_total,2020-02,1\nc,d,e,zz\n",
+         "4: diff_mean: expected a number, got 'zz'"},
+        {"b,ehcp_total,2020-02,1234567890123456789012345678901234567890x\n",
+         "2: diff_mean: expected a number, got "
+         "'1234567890123456789012345678901234567...'"},
+    };
+    des_error err = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        if (cases[i].body[0] == '!')
+            fputs(cases[i].body + 1, f);
+        else
+            fprintf(f, "%s%s", hdr, cases[i].body);
+        fclose(f);
+        send_compare_table t;
+        memset(&t, 0x5a, sizeof t);
+        int rc = send_compare_read(path, &t, &err);
+        char want[512];
+        snprintf(want, sizeof want, "%s:%s", path, cases[i].msg);
+        if (rc != DES_EINPUT || strcmp(err.msg, want))
+            fail_msg("case %zu: rc %d, \"%s\", expected \"%s\"", i, rc, err.msg, want);
+        assert_int_equal(t.n, 0);
+        assert_null(t.rows);
+        assert_null(t.path);
+    }
+    /* a missing file */
+    send_compare_table t;
+    snprintf(path, sizeof path, "%s/missing.csv", dir);
+    assert_int_equal(send_compare_read(path, &t, &err), DES_EIO);
+    char want[256];
+    snprintf(want, sizeof want, "cannot open '%s' (No such file or directory)", path);
+    assert_string_equal(err.msg, want);
+    /* too many fields in a row */
+    snprintf(path, sizeof path, "%s/wide.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs(hdr, f);
+    for (int i = 0; i < 70; i++)
+        fputs("1,", f);
+    fputs("1\n", f);
+    fclose(f);
+    assert_int_equal(send_compare_read(path, &t, &err), DES_EINPUT);
+    snprintf(want, sizeof want,
+             "%s:2: expected at most 10 fields as in the header, got more than 64", path);
+    assert_string_equal(err.msg, want);
+    remove_dir(dir);
+}
+
+static void test_compare_charts(void **state)
+{
+    (void)state;
+    char dir[64], path[160];
+    make_dir(dir);
+    const char *files[] = {"X-compare.csv", "X-compare-b.svg", "X-compare-a_diff-fan.svg",
+                           "X-other.svg", "Y-compare-z.svg", "X-compare-.svg",
+                           "X-compare-c.png", "Z-compare-q.svg"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        write_text(path, "scenario,metric,period,diff_mean\n");
+    }
+    send_compare_table t;
+    des_error err = {0};
+    snprintf(path, sizeof path, "%s/X-compare.csv", dir);
+    assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
+    assert_int_equal(t.charts.n, 0);
+    assert_int_equal(send_compare_find_charts(&t, &err), DES_OK);
+    assert_int_equal(t.charts.n, 2);
+    char want[160];
+    snprintf(want, sizeof want, "%s/X-compare-a_diff-fan.svg", dir);
+    assert_string_equal(t.charts.paths[0], want);
+    assert_string_equal(t.charts.titles[0], "a diff fan");
+    snprintf(want, sizeof want, "%s/X-compare-b.svg", dir);
+    assert_string_equal(t.charts.paths[1], want);
+    assert_string_equal(t.charts.titles[1], "b");
+    /* again: replaced, not appended */
+    assert_int_equal(send_compare_find_charts(&t, &err), DES_OK);
+    assert_int_equal(t.charts.n, 2);
+    send_compare_free(&t);
+
+    /* PREFIX.csv looks for PREFIX-compare-*.svg */
+    snprintf(want, sizeof want, "%s/Z.csv", dir);
+    assert_int_equal(rename(path, want), 0);
+    assert_int_equal(send_compare_read(want, &t, &err), DES_OK);
+    assert_int_equal(send_compare_find_charts(&t, &err), DES_OK);
+    assert_int_equal(t.charts.n, 1);
+    assert_string_equal(t.charts.titles[0], "q");
+    send_compare_free(&t);
+    remove_dir(dir);
+}
+
+/* A comparison with charts on the page: inlined beside the table. */
+static void test_compare_section_charts(void **state)
+{
+    (void)state;
+    char dir[64], path[160];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/k-compare-ehcp.svg", dir);
+    write_text(path, svg_chart2);
+    snprintf(path, sizeof path, "%s/k-compare.csv", dir);
+    /* many rows: key rows shown first, all rows folded */
+    FILE *f = fopen(path, "w");
+    fputs("scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,diff_ci95_low,"
+          "diff_ci95_high\n", f);
+    for (int m = 1; m <= 12; m++)
+        fprintf(f, "alt,ehcp_total,2020-%02d,%d,0,1,2,%d,%d\n", m, m, m - 3, m + 3);
+    fputs("alt,sen_support_total,2020-01,1,0,1,2,0.5,1.5\n", f);
+    fclose(f);
+    send_compare_table t;
+    des_error err = {0};
+    assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
+    assert_int_equal(send_compare_find_charts(&t, &err), DES_OK);
+    char *html = make_report(NULL, NULL, &t, 1);
+    char *c = extract(html, "<section id=\"compare-1\">", "</section>");
+    assert_contains(c, "<h3>Key differences</h3>");
+    assert_contains(c, "<details><summary>All 13 rows</summary>");
+    char *key = extract(c, "<h3>Key differences</h3>", "</table>");
+    assert_int_equal(count_of(key, "<tr>"), 1 + 1); /* header, January */
+    assert_contains(key, "<td class=\"nw\">2020-01</td>");
+    free(key);
+    assert_contains(c, "<figure>");
+    assert_contains(c, "id=\"k1-1-gpclip_1\"");
+    assert_contains(c, "<figcaption>ehcp</figcaption>");
+    assert_contains(c, "3 of them not distinguishable from noise"); /* months 1, 2, 3 */
+    free(c);
+    assert_self_contained(html);
+    free(html);
+    send_compare_free(&t);
+    remove_dir(dir);
+}
+
+/* ---- rendering in headless Chromium ------------------------------------------------------- */
+
+static const char *find_chromium(char *buf, size_t len)
+{
+    const char *env = getenv("SENDSIM_CHROMIUM");
+    if (env && *env)
+        return access(env, X_OK) == 0 ? env : NULL;
+    const char *names[] = {"chromium", "chromium-browser", "google-chrome"};
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/bin:/bin";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *p = path;
+        while (*p) {
+            const char *colon = strchr(p, ':');
+            size_t n = colon ? (size_t)(colon - p) : strlen(p);
+            snprintf(buf, len, "%.*s/%s", (int)n, p, names[i]);
+            if (n > 0 && access(buf, X_OK) == 0)
+                return buf;
+            p += n + (colon != NULL);
+        }
+    }
+    return NULL;
+}
+
+typedef struct png_image {
+    uint32_t w, h;
+    int channels;
+    unsigned char *px; /* h rows of w * channels bytes */
+} png_image;
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int paeth(int a, int b, int c)
+{
+    int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* Decode an 8-bit RGB or RGBA non-interlaced PNG (what Chromium writes). */
+static void png_decode(const unsigned char *d, size_t n, png_image *img)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    assert_true(n > 33);
+    assert_memory_equal(d, sig, 8);
+    assert_memory_equal(d + 12, "IHDR", 4);
+    img->w = be32(d + 16);
+    img->h = be32(d + 20);
+    int depth = d[24], ctype = d[25], interlace = d[28];
+    assert_int_equal(depth, 8);
+    assert_true(ctype == 2 || ctype == 6);
+    assert_int_equal(interlace, 0);
+    img->channels = ctype == 2 ? 3 : 4;
+    unsigned char *z = malloc(n);
+    assert_non_null(z);
+    size_t zn = 0;
+    for (size_t off = 8; off + 12 <= n;) {
+        uint32_t len = be32(d + off);
+        assert_true(off + 12 + len <= n);
+        if (!memcmp(d + off + 4, "IDAT", 4)) {
+            memcpy(z + zn, d + off + 8, len);
+            zn += len;
+        }
+        if (!memcmp(d + off + 4, "IEND", 4))
+            break;
+        off += 12 + len;
+    }
+    size_t stride = (size_t)img->w * (size_t)img->channels;
+    uLongf raw_len = (uLongf)((stride + 1) * img->h);
+    unsigned char *raw = malloc(raw_len);
+    assert_non_null(raw);
+    assert_int_equal(uncompress(raw, &raw_len, z, (uLong)zn), Z_OK);
+    assert_int_equal(raw_len, (stride + 1) * img->h);
+    free(z);
+    img->px = malloc(stride * img->h);
+    assert_non_null(img->px);
+    int bpp = img->channels;
+    for (uint32_t y = 0; y < img->h; y++) {
+        const unsigned char *in = raw + y * (stride + 1);
+        unsigned char *out = img->px + y * stride;
+        const unsigned char *up = y ? out - stride : NULL;
+        int ft = in[0];
+        in++;
+        for (size_t x = 0; x < stride; x++) {
+            int a = x >= (size_t)bpp ? out[x - bpp] : 0;
+            int b = up ? up[x] : 0;
+            int c = up && x >= (size_t)bpp ? up[x - bpp] : 0;
+            int v = in[x];
+            switch (ft) {
+            case 0: break;
+            case 1: v += a; break;
+            case 2: v += b; break;
+            case 3: v += (a + b) / 2; break;
+            case 4: v += paeth(a, b, c); break;
+            default: fail_msg("PNG row %u has filter type %d", y, ft);
+            }
+            out[x] = (unsigned char)v;
+        }
+    }
+    free(raw);
+}
+
+/* Run chromium on url writing png; kill it after `limit` seconds. Returns its exit status,
+ * or -1 when it had to be killed. */
+static int run_chromium(const char *bin, const char *url, const char *png, const char *profile,
+                        const char *log, int limit)
+{
+    char shot[256], prof[256];
+    snprintf(shot, sizeof shot, "--screenshot=%s", png);
+    snprintf(prof, sizeof prof, "--user-data-dir=%s", profile);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setpgid(0, 0); /* its own process group, so that every helper process can be killed */
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+            _exit(126);
+        close(fd);
+        execl(bin, bin, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+              "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+              "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", prof,
+              "--window-size=1200,2000", shot, url, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    int st = 0;
+    for (int waited_ms = 0;; waited_ms += 100) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            break;
+        assert_true(r == 0 || errno == EINTR);
+        if (waited_ms >= limit * 1000) {
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
+            return -1;
+        }
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(-pid, SIGKILL); /* helpers that outlive the browser */
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Remove a directory made by make_dir and everything under it. */
+static void remove_tree(const char *path)
+{
+    if (strncmp(path, "/tmp/sendsim-report-", 20))
+        fail_msg("refusing to remove %s", path);
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void test_render_chromium(void **state)
+{
+    (void)state;
+    char binbuf[1024];
+    const char *bin = find_chromium(binbuf, sizeof binbuf);
+    if (!bin) {
+        printf("chromium not found: report rendering not checked\n");
+        skip();
+    }
+    char dir[64], html[128], png[128], profile[128], log[128], url[160];
+    make_dir(dir);
+    snprintf(html, sizeof html, "%s/report.html", dir);
+    snprintf(png, sizeof png, "%s/shot.png", dir);
+    snprintf(profile, sizeof profile, "%s/profile", dir);
+    snprintf(log, sizeof log, "%s/chromium.log", dir);
+    snprintf(url, sizeof url, "file://%s", html);
+    assert_int_equal(mkdir(profile, 0700), 0);
+    send_report_input in = {.res = &fx.res, .meta = &fx.meta, .charts = &fx.charts};
+    des_error err = {0};
+    assert_int_equal(send_report_write(html, &in, NULL, &err), DES_OK);
+
+    int rc = run_chromium(bin, url, png, profile, log, 60);
+    struct stat sb;
+    if (rc != 0 || stat(png, &sb) != 0) {
+        char *l = slurp(log, NULL);
+        size_t ll = strlen(l);
+        fprintf(stderr, "chromium log (tail):\n%s\n", l + (ll > 2000 ? ll - 2000 : 0));
+        free(l);
+        remove_tree(dir);
+        fail_msg("chromium %s", rc < 0 ? "did not finish in 60 s" : "wrote no screenshot");
+    }
+    size_t n;
+    unsigned char *data = (unsigned char *)slurp(png, &n);
+    png_image img;
+    png_decode(data, n, &img);
+    free(data);
+    assert_int_equal(img.w, 1200);
+    assert_int_equal(img.h, 2000);
+
+    /* not blank: the page has text, tables and a chart, so grey levels vary widely */
+    double sum = 0, sum2 = 0;
+    size_t dark = 0, green = 0, npx = (size_t)img.w * img.h;
+    for (size_t i = 0; i < npx; i++) {
+        const unsigned char *p = img.px + i * (size_t)img.channels;
+        double g = (p[0] + p[1] + p[2]) / 3.0;
+        sum += g;
+        sum2 += g * g;
+        dark += g < 128;
+        green += p[1] > 150 && p[0] < 60 && p[2] < 60; /* the chart's #00c000 rectangle */
+    }
+    double mean = sum / (double)npx, var = sum2 / (double)npx - mean * mean;
+    printf("screenshot: %ux%u, mean grey %.1f, variance %.1f, dark pixels %.2f%%, "
+           "chart pixels %zu\n",
+           img.w, img.h, mean, var, 100.0 * (double)dark / (double)npx, green);
+    assert_true(var > 200);                      /* a blank page has 0 */
+    assert_true(dark > npx / 200);               /* at least 0.5% text and rules */
+    /* the inline chart was drawn at a reasonable size (520 x 220 in a ~560 px figure) */
+    assert_true(green > 40000);
+    /* the headline (top 700 rows) has text in it */
+    size_t dark_top = 0;
+    for (size_t i = 0; i < (size_t)img.w * 700; i++) {
+        const unsigned char *p = img.px + i * (size_t)img.channels;
+        dark_top += (p[0] + p[1] + p[2]) < 3 * 128;
+    }
+    assert_true(dark_top > (size_t)img.w * 700 / 200);
+    free(img.px);
+    remove_tree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_svg_inline),
+        cmocka_unit_test(test_headline),
+        cmocka_unit_test(test_content),
+        cmocka_unit_test(test_no_charts),
+        cmocka_unit_test(test_write),
+        cmocka_unit_test(test_compare_read),
+        cmocka_unit_test(test_compare_errors),
+        cmocka_unit_test(test_compare_charts),
+        cmocka_unit_test(test_compare_section_charts),
+        cmocka_unit_test(test_render_chromium),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
