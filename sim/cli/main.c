@@ -1,5 +1,6 @@
 /* main.c - the sendsim command: global options and subcommand dispatch. */
 #include <gsl/gsl_errno.h>
+#include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run SCENARIO.yaml [--replications N] [--seed S] [--threads J] [--out PREFIX]\n"
-    "                       simulate a scenario and write PREFIX-summary.csv\n"
+    "                       simulate a scenario; write PREFIX.h5 and PREFIX-summary.csv\n"
     "  validate SCENARIO.yaml\n"
     "                       check a scenario and print its resolved parameters\n"
     "\n"
@@ -36,6 +37,7 @@ static const struct command commands[] = {
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported through des_error */
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
