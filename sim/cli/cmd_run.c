@@ -117,23 +117,6 @@ static void print_table(const send_params *p, const send_results *res)
     free(scratch);
 }
 
-static int ensure_parent_dir(const char *prefix)
-{
-    const char *slash = strrchr(prefix, '/');
-    if (!slash || slash == prefix)
-        return 0;
-    char dir[4096];
-    size_t n = (size_t)(slash - prefix);
-    if (n >= sizeof dir)
-        return -1;
-    memcpy(dir, prefix, n);
-    dir[n] = '\0';
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? 0 : -1;
-    return mkdir(dir, 0777);
-}
-
 int cli_run(int argc, char **argv)
 {
     run_args a;
@@ -151,7 +134,7 @@ int cli_run(int argc, char **argv)
         snprintf(prefix, sizeof prefix, "%s", a.out);
     else
         snprintf(prefix, sizeof prefix, "results/%s", p.name);
-    if (ensure_parent_dir(prefix) != 0) {
+    if (cli_ensure_parent_dir(prefix) != 0) {
         fprintf(stderr, "sendsim run: cannot create the directory of '%s'\n", prefix);
         send_params_free(&p);
         return EXIT_RUNTIME;

@@ -15,6 +15,9 @@ static const char usage[] =
     "commands:\n"
     "  run SCENARIO.yaml [--replications N] [--seed S] [--threads J] [--out PREFIX]\n"
     "                       simulate a scenario; write PREFIX.h5 and PREFIX-summary.csv\n"
+    "  compare A.yaml B.yaml [C.yaml ...] [--replications N] [--seed S] [--out PREFIX]\n"
+    "                       run scenarios with common random numbers; write the paired\n"
+    "                       differences against the first to PREFIX-compare.csv\n"
     "  validate SCENARIO.yaml\n"
     "                       check a scenario and print its resolved parameters\n"
     "\n"
@@ -32,6 +35,7 @@ struct command {
 static const struct command commands[] = {
     {"run", cli_run},
     {"validate", cli_validate},
+    {"compare", cli_compare},
 };
 
 int main(int argc, char **argv)
