@@ -8,8 +8,8 @@
  *
  * Comparison tables are the CSV files written by `sendsim compare`, read by their header
  * names: scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,diff_ci95_low,
- * diff_ci95_high,verdict. Columns after diff_mean may be missing; the verdict is recomputed
- * from the 95% interval when it is there.
+ * diff_ci95_high,verdict. Columns after diff_mean may be missing; a missing verdict is
+ * computed from the 95% interval.
  */
 #ifndef SEND_REPORT_H
 #define SEND_REPORT_H
@@ -18,31 +18,26 @@
 #include <stdio.h>
 
 #include "des_error.h"
+#include "send_compare.h"
 #include "send_h5.h"
 #include "send_plot.h"
 #include "send_run.h"
 
 /* ---- Comparison tables -------------------------------------------------------------------- */
 
-typedef enum send_verdict {
-    SEND_VERDICT_NONE,   /* neither an interval nor a verdict was given */
-    SEND_VERDICT_HIGHER, /* the 95% interval lies above zero */
-    SEND_VERDICT_LOWER,  /* the 95% interval lies below zero */
-    SEND_VERDICT_NOISE   /* the 95% interval spans zero */
-} send_verdict;
-
-/* "higher", "lower", "not distinguishable from noise", or "" for SEND_VERDICT_NONE. */
-const char *send_verdict_name(send_verdict v);
-
-/* Verdict of a 95% interval: NOISE when low <= 0 <= high, NONE when either bound is NaN. */
-send_verdict send_verdict_of_ci(double low, double high);
+/* The verdict of a 95% interval of a mean difference: SEND_SAME when it is [0, 0] (every
+ * paired difference is zero), SEND_NOISE when it contains zero, else SEND_HIGHER or
+ * SEND_LOWER. Returns -1 (and leaves *out) when either bound is NaN. */
+int send_verdict_from_ci(double low, double high, send_verdict *out);
 
 /* One row: a difference (scenario minus the reference scenario) of one metric in one period.
  * Numbers missing from the file (absent column or empty cell) are NaN. */
 typedef struct send_compare_row {
     char *scenario, *metric, *period;
     double mean, p10, p50, p90, ci_low, ci_high;
-    send_verdict verdict; /* from the interval when both bounds are there, else as written */
+    int has_verdict;      /* 0: neither a verdict nor an interval was given */
+    send_verdict verdict; /* as written, else from the interval; a written "higher" or
+                             "lower" whose interval contains zero becomes SEND_NOISE */
 } send_compare_row;
 
 typedef struct send_compare_table {

@@ -39,13 +39,15 @@
 #include "send_report.h"
 #include "send_run.h"
 #include "send_scenario.h"
+#include "support/test_cli.h"
 
 #define SCENARIO "tests/data/load/base.yaml"
 #define REPS 24
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static char *slurp(const char *path, size_t *len_out)
+/* The whole file and its length (binary safe). */
+static char *read_bytes(const char *path, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -64,8 +66,7 @@ static char *slurp(const char *path, size_t *len_out)
     }
     fclose(f);
     buf[n] = '\0';
-    if (len_out)
-        *len_out = n;
+    *len_out = n;
     return buf;
 }
 
@@ -93,24 +94,6 @@ static int dir_count(const char *dir)
         n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
     closedir(d);
     return n;
-}
-
-/* Remove a directory and the files directly inside it. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[1024];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static size_t count_of(const char *hay, const char *needle)
@@ -240,28 +223,6 @@ static void meta_fill(send_meta *m)
     m->obs[2] = (send_obs){C_NEW_PLANS, des_date_from_ymd(2019, 1, 1), 54321};
 }
 
-static void meta_release(send_meta *m)
-{
-    free(m->scenario_name);
-    free(m->scenario_path);
-    free(m->scenario_yaml);
-    free(m->scenario_source);
-    free(m->version);
-    free(m->build);
-    free(m->host);
-    free(m->started);
-    free(m->finished);
-    for (int i = 0; i < m->n_params; i++) {
-        free(m->params[i].key);
-        free(m->params[i].value);
-        free(m->params[i].note);
-        free(m->params[i].file);
-    }
-    free(m->params);
-    free(m->obs);
-    memset(m, 0, sizeof *m);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -302,7 +263,7 @@ static int teardown(void **state)
 {
     (void)state;
     remove_dir(fx.dir);
-    meta_release(&fx.meta);
+    send_meta_free(&fx.meta);
     send_results_free(&fx.res);
     send_params_free(&fx.p);
     return 0;
@@ -746,7 +707,7 @@ static void test_write(void **state)
     assert_int_equal(send_report_write(path, &in, NULL, &err), DES_OK);
     assert_int_equal(dir_count(dir), 1);
     size_t len;
-    char *html = slurp(path, &len);
+    char *html = read_bytes(path, &len);
     assert_true(len > 5000);
     assert_non_null(strstr(html, "</html>\n"));
     free(html);
@@ -804,12 +765,13 @@ static void test_compare_read(void **state)
     assert_string_equal(t.rows[0].period, "2021-01");
     assert_true(t.rows[0].mean == 12.5 && t.rows[0].p10 == 3 && t.rows[0].p50 == 12 &&
                 t.rows[0].p90 == 22 && t.rows[0].ci_low == 8.25 && t.rows[0].ci_high == 16.75);
-    assert_int_equal(t.rows[0].verdict, SEND_VERDICT_HIGHER);
-    assert_int_equal(t.rows[1].verdict, SEND_VERDICT_NOISE); /* written "lower", spans 0 */
-    assert_int_equal(t.rows[2].verdict, SEND_VERDICT_LOWER);
+    assert_true(t.rows[0].has_verdict && t.rows[1].has_verdict && t.rows[2].has_verdict);
+    assert_int_equal(t.rows[0].verdict, SEND_HIGHER);
+    assert_int_equal(t.rows[1].verdict, SEND_NOISE); /* written "lower", but spans 0 */
+    assert_int_equal(t.rows[2].verdict, SEND_LOWER);
     assert_string_equal(t.rows[3].scenario, "ep, <more>");
     assert_true(isnan(t.rows[3].ci_low) && isnan(t.rows[3].ci_high));
-    assert_int_equal(t.rows[3].verdict, SEND_VERDICT_HIGHER); /* as written: no interval */
+    assert_int_equal(t.rows[3].verdict, SEND_HIGHER); /* as written: no interval */
     send_compare_free(&t);
     send_compare_free(&t); /* twice is harmless */
     send_compare_free(NULL);
@@ -825,13 +787,13 @@ static void test_compare_read(void **state)
     assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
     assert_int_equal(t.n, 3);
     assert_string_equal(t.rows[0].scenario, "two\nlines");
-    assert_int_equal(t.rows[0].verdict, SEND_VERDICT_NOISE); /* low = 0 spans zero */
+    assert_int_equal(t.rows[0].verdict, SEND_NOISE); /* low = 0 spans zero */
     assert_true(isnan(t.rows[0].p10) && isnan(t.rows[0].p50) && isnan(t.rows[0].p90));
-    assert_int_equal(t.rows[1].verdict, SEND_VERDICT_LOWER);
+    assert_int_equal(t.rows[1].verdict, SEND_LOWER);
     assert_true(t.rows[1].mean == -5);
     assert_string_equal(t.rows[2].metric, "requests");
     assert_true(isnan(t.rows[2].ci_low));
-    assert_int_equal(t.rows[2].verdict, SEND_VERDICT_NONE);
+    assert_false(t.rows[2].has_verdict);
     send_compare_free(&t);
 
     /* a header alone */
@@ -840,12 +802,36 @@ static void test_compare_read(void **state)
     assert_int_equal(t.n, 0);
     send_compare_free(&t);
 
-    assert_int_equal(send_verdict_of_ci(NAN, 1), SEND_VERDICT_NONE);
-    assert_int_equal(send_verdict_of_ci(0, 0), SEND_VERDICT_NOISE);
-    assert_int_equal(send_verdict_of_ci(-1e-9, 2), SEND_VERDICT_NOISE);
-    assert_int_equal(send_verdict_of_ci(1e-9, 2), SEND_VERDICT_HIGHER);
-    assert_int_equal(send_verdict_of_ci(-2, -1e-9), SEND_VERDICT_LOWER);
-    assert_string_equal(send_verdict_name(SEND_VERDICT_NONE), "");
+    /* the verdicts as `sendsim compare` writes them, and a written "no difference" */
+    write_text(path, "scenario,metric,period,diff_mean,diff_ci95_low,diff_ci95_high,verdict\n"
+                     "a,ehcp_total,2020-01,0,0,0,no difference\n"
+                     "a,ehcp_total,2020-02,0,0,0\n"
+                     "a,ehcp_total,2020-03,1,-1,3,not distinguishable from noise\n"
+                     "a,ehcp_total,2020-04,-2,-3,-1,lower\n"
+                     "a,ehcp_total,2020-05,,,,not distinguishable from noise\n");
+    assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
+    assert_int_equal(t.n, 5);
+    static const send_verdict want[] = {SEND_SAME, SEND_SAME, SEND_NOISE, SEND_LOWER,
+                                        SEND_NOISE};
+    for (int i = 0; i < 5; i++) {
+        assert_true(t.rows[i].has_verdict);
+        assert_int_equal(t.rows[i].verdict, want[i]);
+    }
+    send_compare_free(&t);
+
+    send_verdict v = SEND_HIGHER;
+    assert_int_equal(send_verdict_from_ci(NAN, 1, &v), -1);
+    assert_int_equal(send_verdict_from_ci(1, NAN, &v), -1);
+    assert_int_equal(v, SEND_HIGHER);
+    static const struct {
+        double lo, hi;
+        send_verdict want;
+    } ci[] = {{0, 0, SEND_SAME},      {0, 2, SEND_NOISE},        {-1e-9, 2, SEND_NOISE},
+              {-2, 0, SEND_NOISE},    {1e-9, 2, SEND_HIGHER},   {-2, -1e-9, SEND_LOWER}};
+    for (size_t i = 0; i < sizeof ci / sizeof ci[0]; i++) {
+        assert_int_equal(send_verdict_from_ci(ci[i].lo, ci[i].hi, &v), 0);
+        assert_int_equal(v, ci[i].want);
+    }
     remove_dir(dir);
 }
 
@@ -875,7 +861,8 @@ static void test_compare_errors(void **state)
         {"b,ehcp_total,2020-02,1,2,3,4x\n", "2: diff_p90: expected a number, got '4x'"},
         {"b,ehcp_total,2020-02,1,2,3,4,5,inf\n", "2: diff_ci95_high: expected a number, got 'inf'"},
         {"b,ehcp_total,2020-02,1,2,3,4,5,6,up\n",
-         "2: verdict: expected 'higher', 'lower' or 'not distinguishable from noise', got 'up'"},
+         "2: verdict: expected 'higher', 'lower', 'not distinguishable from noise' or 'no "
+         "difference', got 'up'"},
         {"b,ehcp_total,2020-02,1,2,3,4,5,6,higher,extra\n",
          "2: expected at most 10 fields as in the header, got 11"},
         {"b,ehcp_total,2020-02\n", "2: diff_mean: expected a value, got none"},
@@ -1205,7 +1192,7 @@ static void test_render_chromium(void **state)
     int rc = run_chromium(bin, url, png, profile, log, 60);
     struct stat sb;
     if (rc != 0 || stat(png, &sb) != 0) {
-        char *l = slurp(log, NULL);
+        char *l = slurp(log);
         size_t ll = strlen(l);
         fprintf(stderr, "chromium log (tail):\n%s\n", l + (ll > 2000 ? ll - 2000 : 0));
         free(l);
@@ -1213,7 +1200,7 @@ static void test_render_chromium(void **state)
         fail_msg("chromium %s", rc < 0 ? "did not finish in 60 s" : "wrote no screenshot");
     }
     size_t n;
-    unsigned char *data = (unsigned char *)slurp(png, &n);
+    unsigned char *data = (unsigned char *)read_bytes(png, &n);
     png_image img;
     png_decode(data, n, &img);
     free(data);

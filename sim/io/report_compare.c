@@ -15,26 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *send_verdict_name(send_verdict v)
-{
-    switch (v) {
-    case SEND_VERDICT_HIGHER: return "higher";
-    case SEND_VERDICT_LOWER: return "lower";
-    case SEND_VERDICT_NOISE: return "not distinguishable from noise";
-    case SEND_VERDICT_NONE: break;
-    }
-    return "";
-}
-
-send_verdict send_verdict_of_ci(double low, double high)
+int send_verdict_from_ci(double low, double high, send_verdict *out)
 {
     if (isnan(low) || isnan(high))
-        return SEND_VERDICT_NONE;
-    if (low > 0)
-        return SEND_VERDICT_HIGHER;
-    if (high < 0)
-        return SEND_VERDICT_LOWER;
-    return SEND_VERDICT_NOISE;
+        return -1;
+    if (low == 0 && high == 0)
+        *out = SEND_SAME;
+    else if (low > 0)
+        *out = SEND_HIGHER;
+    else if (high < 0)
+        *out = SEND_LOWER;
+    else
+        *out = SEND_NOISE;
+    return 0;
 }
 
 static void free_list(send_plot_list *l)
@@ -229,17 +222,16 @@ static int parse_number(const char *s, double *out)
     return 0;
 }
 
+/* A written verdict: 1 if one of send_verdict_names, 0 if empty, -1 otherwise. */
 static int parse_verdict(const char *s, send_verdict *out)
 {
-    for (send_verdict v = SEND_VERDICT_HIGHER; v <= SEND_VERDICT_NOISE; v++)
-        if (!strcmp(s, send_verdict_name(v))) {
-            *out = v;
-            return 0;
-        }
-    if (!*s) {
-        *out = SEND_VERDICT_NONE;
+    if (!*s)
         return 0;
-    }
+    for (int v = 0; v < 4; v++)
+        if (!strcmp(s, send_verdict_names[v])) {
+            *out = (send_verdict)v;
+            return 1;
+        }
     return -1;
 }
 
@@ -333,16 +325,22 @@ int send_compare_read(const char *path, send_compare_table *t, des_error *err)
                                path, line, row.ci_low, row.ci_high);
             goto fail;
         }
-        if (v[COL_VERDICT] && parse_verdict(v[COL_VERDICT], &row.verdict)) {
+        int written = v[COL_VERDICT] ? parse_verdict(v[COL_VERDICT], &row.verdict) : 0;
+        if (written < 0) {
             rc = des_error_set(err, DES_EINPUT,
-                               "%s:%d: verdict: expected 'higher', 'lower' or 'not "
-                               "distinguishable from noise', got '%s'",
+                               "%s:%d: verdict: expected 'higher', 'lower', 'not "
+                               "distinguishable from noise' or 'no difference', got '%s'",
                                path, line, shown(v[COL_VERDICT], shown_buf, sizeof shown_buf));
             goto fail;
         }
-        send_verdict from_ci = send_verdict_of_ci(row.ci_low, row.ci_high);
-        if (from_ci != SEND_VERDICT_NONE)
+        send_verdict from_ci;
+        int has_ci = send_verdict_from_ci(row.ci_low, row.ci_high, &from_ci) == 0;
+        row.has_verdict = written || has_ci;
+        if (!written && has_ci)
             row.verdict = from_ci;
+        else if (written && has_ci && from_ci == SEND_NOISE &&
+                 (row.verdict == SEND_HIGHER || row.verdict == SEND_LOWER))
+            row.verdict = SEND_NOISE; /* the interval contains zero */
         if (t->n == cap) {
             int nc = cap ? cap * 2 : 64;
             send_compare_row *nr = realloc(t->rows, (size_t)nc * sizeof *nr);

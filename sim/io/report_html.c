@@ -111,7 +111,7 @@ static void esc(page *pg, const char *s) { send_html_escape(pg->f, s); }
 static send_stat stat_of(page *pg, int metric, int period)
 {
     send_stat st;
-    send_results_stat(pg->res, metric, period, pg->scratch, &st);
+    send_results_get_stat(pg->res, metric, period, pg->scratch, &st);
     return st;
 }
 
@@ -264,7 +264,7 @@ static const char css[] =
     ".rng{display:block;font-size:.82em;color:#5a5a5a}td.obs{color:#7a3e00}"
     "tr.hist td{color:#666}.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
     "font-size:.95em}tr.nosrc td.src{color:#a00}"
-    ".v-higher,.v-lower{font-weight:600}.v-noise{color:#666;font-style:italic}"
+    ".v-higher,.v-lower{font-weight:600}.v-noise,.v-same{color:#666;font-style:italic}"
     ".cmp{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}"
     ".cmp>div{min-width:360px;flex:1 1 0}.cmp>div.tbl{flex:3 1 0}.cmp>div.figs{flex:2 1 0}"
     "details{margin:8px 0}summary{cursor:pointer;color:#1d4f91}"
@@ -862,10 +862,12 @@ static void compare_rows(page *pg, const send_compare_table *t, int key_only)
             format_diff(r->ci_high, r->metric, b[1], sizeof b[1]);
             fprintf(f, "<td class=\"n\">%s to %s</td>", b[0], b[1]);
         }
-        static const char *const cls[] = {"", "v-higher", "v-lower", "v-noise"};
-        fprintf(f, "<td class=\"%s\">%s</td></tr>\n", cls[r->verdict],
-                r->verdict == SEND_VERDICT_NONE ? "no interval given"
-                                                : send_verdict_name(r->verdict));
+        static const char *const cls[] = {"v-same", "v-noise", "v-higher", "v-lower"};
+        if (r->has_verdict)
+            fprintf(f, "<td class=\"%s\">%s</td></tr>\n", cls[r->verdict],
+                    send_verdict_names[r->verdict]);
+        else
+            fputs("<td>no interval given</td></tr>\n", f);
     }
     fputs("</tbody>\n</table></div>\n", f);
 }
@@ -884,7 +886,7 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
     int n_key = 0, n_noise = 0;
     for (int i = 0; i < t->n; i++) {
         n_key += key_row(&t->rows[i]);
-        n_noise += t->rows[i].verdict == SEND_VERDICT_NOISE;
+        n_noise += t->rows[i].has_verdict && t->rows[i].verdict == SEND_NOISE;
     }
     fprintf(f, "<p>%d rows from <span class=\"k\">", t->n);
     esc(pg, t->path);
