@@ -881,7 +881,8 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
           "scenario (scenario minus reference), replication by replication: both were run "
           "with the same random numbers, so the differences come from the levers, not from "
           "chance. A difference is labelled <i>not distinguishable from noise</i> when the 95% "
-          "interval of its mean includes zero.</p>\n",
+          "interval of its mean includes zero, and <i>no difference</i> when every paired "
+          "difference is exactly zero.</p>\n",
           f);
     int n_key = 0, n_noise = 0;
     for (int i = 0; i < t->n; i++) {
