@@ -3,14 +3,16 @@
  *
  * Every value of the long table is printed in the shortest form that strtod() reads back to the
  * same double (integers as integers), so an analyst's tools see exactly what the model wrote.
- * The shortest form is found by trying %.15g, %.16g and %.17g in turn: a double that some
- * decimal of at most 15 significant digits reads back to also prints as that decimal with
- * %.15g (trailing zeros dropped), and the nearest 16-digit decimal reads back if any does.
+ * The shortest form is found by trying %.15g, %.16g and %.17g in turn: a normal double that
+ * some decimal of at most 15 significant digits reads back to lies within half a unit of the
+ * 15th digit of it, so %.15g prints that decimal (trailing zeros dropped); and the nearest
+ * 16-digit decimal reads back if any does. Subnormals try every precision from 1.
  * Both files are written atomically (io_atomic); a pair is all or nothing.
  * O(replications x metrics x periods) time, O(1) memory beyond the results.
  */
 #include "send_export.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +35,8 @@ int send_export_format_double(double v, char *buf, size_t len)
     if (fabs(v) < 9007199254740992.0 && v == trunc(v))
         return snprintf(buf, len, "%.0f", v);
     int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
+    /* Subnormals carry fewer significant bits: search every precision. */
+    for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         n = snprintf(buf, len, "%.*g", prec, v);
         if (prec == 17 || strtod(buf, NULL) == v)
             break;
