@@ -44,22 +44,6 @@ int send_export_format_double(double v, char *buf, size_t len)
     return n;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 int send_export_replications_csv(const char *path, const char *scenario, const send_results *res,
                                  const volatile sig_atomic_t *cancel, des_error *err)
 {
@@ -86,7 +70,7 @@ int send_export_replications_csv(const char *path, const char *scenario, const s
                 char label[16], num[40];
                 send_output_period_label(o, m, i, label, sizeof label);
                 send_export_format_double(row[i], num, sizeof num);
-                put_field(a.f, scenario);
+                io_csv_field(a.f, scenario);
                 fprintf(a.f, ",%d,%s,%s,%s\n", r + 1, mi->name, label, num);
             }
         }
