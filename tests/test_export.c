@@ -20,7 +20,6 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -32,8 +31,10 @@
 #include <unistd.h>
 
 #include "send_export.h"
+#include "send_h5.h"
 #include "send_io.h"
 #include "send_scenario.h"
+#include "support/test_cli.h"
 #include "support/test_util.h"
 
 #define SCENARIO_NAME "small, \"export\" test"
@@ -91,76 +92,13 @@ static int teardown(void **state)
     return 0;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t k;
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (cap - n < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
-
-static void make_dir(char *dir)
-{
-    strcpy(dir, "/tmp/sendsim-export-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-}
-
-/* Number of entries in dir (other than . and ..); the first name is copied to first. */
-static int dir_count(const char *dir, char *first, size_t len)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (n == 0 && first)
-            snprintf(first, len, "%s", e->d_name);
-        n++;
-    }
-    closedir(d);
-    return n;
-}
-
+/* Number of entries in dir; fails naming the first one when it is not `want`. */
 static void assert_dir_holds(const char *dir, int want)
 {
-    char first[256] = "";
-    int n = dir_count(dir, first, sizeof first);
+    char names[1][256] = {""};
+    int n = dir_entries(dir, names, 1);
     if (n != want)
-        fail_msg("%s holds %d entries (e.g. '%s'), expected %d", dir, n, first, want);
-}
-
-/* Remove dir, the files in it and the directories directly inside it. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0)
-            assert_int_equal(rmdir(path), 0);
-    }
-    closedir(d);
-    assert_int_equal(rmdir(dir), 0);
+        fail_msg("%s holds %d entries (e.g. '%s'), expected %d", dir, n, names[0], want);
 }
 
 /* ---- CSV reading ---------------------------------------------------------------------------- */
@@ -311,19 +249,11 @@ static void test_replications_path(void **state)
     assert_string_equal(err.msg, "file name too long: 'results/base-summary.csv'");
 }
 
-/* Every value of every replication, metric and period, in order, bit for bit. */
-static void test_replications_csv_exact(void **state)
+/* The long table at path holds every value of every replication, metric and period of g_res,
+ * in order, bit for bit. */
+static void check_replications(const char *path)
 {
-    (void)state;
-    char dir[64], summary[128], reps[128];
-    make_dir(dir);
-    snprintf(summary, sizeof summary, "%s/x-summary.csv", dir);
-    snprintf(reps, sizeof reps, "%s/x-replications.csv", dir);
-    des_error err = {0};
-    assert_int_equal(send_export_csv(summary, reps, &g_res, &g_meta, NULL, &err), DES_OK);
-    assert_dir_holds(dir, 2);
-
-    char *text = slurp(reps);
+    char *text = slurp(path);
     assert_non_null(text);
     const char *p = text;
     char f[8][256];
@@ -371,6 +301,19 @@ static void test_replications_csv_exact(void **state)
     assert_true(nans > 0);
     assert_true(fractions > 100);
     free(text);
+}
+
+static void test_replications_csv_exact(void **state)
+{
+    (void)state;
+    char dir[64], summary[128], reps[128];
+    make_out_dir(dir);
+    snprintf(summary, sizeof summary, "%s/x-summary.csv", dir);
+    snprintf(reps, sizeof reps, "%s/x-replications.csv", dir);
+    des_error err = {0};
+    assert_int_equal(send_export_csv(summary, reps, &g_res, &g_meta, NULL, &err), DES_OK);
+    assert_dir_holds(dir, 2);
+    check_replications(reps);
     remove_dir(dir);
 }
 
@@ -380,7 +323,7 @@ static void test_summary_csv(void **state)
 {
     (void)state;
     char dir[64], summary[128], reps[128];
-    make_dir(dir);
+    make_out_dir(dir);
     snprintf(summary, sizeof summary, "%s/out.csv", dir);
     snprintf(reps, sizeof reps, "%s/out-replications.csv", dir);
     des_error err = {0};
@@ -432,7 +375,7 @@ static void test_csv_atomic(void **state)
 {
     (void)state;
     char dir[64], ok[128], missing[128], sub[128];
-    make_dir(dir);
+    make_out_dir(dir);
     snprintf(ok, sizeof ok, "%s/a.csv", dir);
     snprintf(missing, sizeof missing, "%s/no/such/dir/b.csv", dir);
     des_error err = {0};
@@ -718,7 +661,7 @@ static void test_xlsx_contents(void **state)
         skip();
     }
     char dir[64], path[128];
-    make_dir(dir);
+    make_out_dir(dir);
     snprintf(path, sizeof path, "%s/out.xlsx", dir);
     des_error err = {0};
     assert_int_equal(send_export_xlsx(path, &g_res, &g_meta, NULL, &err), DES_OK);
@@ -878,7 +821,7 @@ static void test_xlsx_atomic(void **state)
 {
     (void)state;
     char dir[64], path[160];
-    make_dir(dir);
+    make_out_dir(dir);
     des_error err = {0};
 
     snprintf(path, sizeof path, "%s/missing/out.xlsx", dir);
@@ -921,6 +864,166 @@ static void test_xlsx_atomic(void **state)
     remove_dir(dir);
 }
 
+/* ---- the command line ------------------------------------------------------------------------ */
+
+/* A directory holding r.h5 (g_res and g_meta) and notes.h5 (text, not HDF5). */
+static void make_results_dir(char *dir)
+{
+    make_out_dir(dir);
+    char path[128];
+    des_error err = {0};
+    snprintf(path, sizeof path, "%s/r.h5", dir);
+    if (send_h5_write(path, &g_res, &g_meta, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    snprintf(path, sizeof path, "%s/notes.h5", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("scenario,metric\n", f);
+    fclose(f);
+}
+
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    char dir[64];
+    make_results_dir(dir);
+    char r[128], none[128], notes[128];
+    snprintf(r, sizeof r, "%s/r.h5", dir);
+    snprintf(none, sizeof none, "%s/none.h5", dir);
+    snprintf(notes, sizeof notes, "%s/notes.h5", dir);
+    char want_none[256], want_notes[256], want_same[256];
+    snprintf(want_none, sizeof want_none,
+             "sendsim export: '%s': cannot open (No such file or directory)\n", none);
+    snprintf(want_notes, sizeof want_notes, "sendsim export: '%s': not an HDF5 file\n", notes);
+    snprintf(want_same, sizeof want_same,
+             "sendsim export: '%s': the output would replace the results file\n", r);
+    const struct {
+        const char *args[5];
+        const char *want;
+    } cases[] = {
+        {{none, "--csv"}, want_none},
+        {{notes, "--xlsx"}, want_notes},
+        {{r, "--csv", "--xlsx"},
+         "sendsim export: give one of --csv and --xlsx, not both (try 'sendsim export --help')\n"},
+        {{r}, "sendsim export: give --csv or --xlsx (try 'sendsim export --help')\n"},
+        {{r, "--csv", "--frobnicate"},
+         "sendsim export: unknown option '--frobnicate' (try 'sendsim export --help')\n"},
+        {{"--xlsx"},
+         "sendsim export: a results file (RESULTS.h5) is required (try 'sendsim export --help')\n"},
+        {{r, "--csv", "--out"},
+         "sendsim export: --out: expected a file name (try 'sendsim export --help')\n"},
+        {{r, notes, "--csv"},
+         NULL /* "unexpected argument" with the path in it */},
+        {{r, "--xlsx", "--out", r}, want_same},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cli_result res;
+        const char *const *a = cases[i].args;
+        run_cli(&res, "export", a[0], a[1], a[2], a[3], a[4], (char *)NULL);
+        int ok = res.status == 2 && res.out[0] == '\0' && count_lines(res.err) == 1 &&
+                 (cases[i].want ? !strcmp(res.err, cases[i].want)
+                                : strstr(res.err, "sendsim export: unexpected argument '") == res.err);
+        if (!ok)
+            cli_fail(&res, "case %zu: exit %d, stderr '%s', stdout '%.60s'; expected exit 2 and '%s'",
+                     i, res.status, res.err, res.out, cases[i].want ? cases[i].want : "unexpected");
+        cli_result_free(&res);
+        assert_dir_holds(dir, 2); /* nothing written */
+    }
+    remove_dir(dir);
+}
+
+static void test_cli_csv(void **state)
+{
+    (void)state;
+    char dir[64], r[128];
+    make_results_dir(dir);
+    snprintf(r, sizeof r, "%s/r.h5", dir);
+    cli_result res;
+    run_cli(&res, "export", r, "--csv", (char *)NULL);
+    char want[512];
+    snprintf(want, sizeof want, "wrote %s/r-summary.csv and %s/r-replications.csv\n", dir, dir);
+    if (res.status != 0 || strcmp(res.out, want) || res.err[0])
+        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
+    cli_result_free(&res);
+    assert_dir_holds(dir, 4);
+    char path[160], lib[160];
+    snprintf(path, sizeof path, "%s/r-replications.csv", dir);
+    check_replications(path); /* through the results file, still bit for bit */
+    /* the summary is the one `run` writes from the same results */
+    des_error err = {0};
+    snprintf(lib, sizeof lib, "%s/lib.csv", dir);
+    assert_int_equal(send_write_summary_csv(lib, SCENARIO_NAME, &g_res, NULL, &err), DES_OK);
+    snprintf(path, sizeof path, "%s/r-summary.csv", dir);
+    char *a = slurp(path), *b = slurp(lib);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+
+    /* --out: the summary to FILE, the long table beside it; the directory is created */
+    snprintf(path, sizeof path, "%s/sub/fin.csv", dir);
+    run_cli(&res, "export", "--quiet", "--out", path, "--csv", r, (char *)NULL);
+    if (res.status != 0 || res.out[0] || res.err[0])
+        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
+    cli_result_free(&res);
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_dir_holds(sub, 2);
+    snprintf(path, sizeof path, "%s/sub/fin-replications.csv", dir);
+    check_replications(path);
+    remove_dir(sub);
+    remove_dir(dir);
+}
+
+static void test_cli_xlsx(void **state)
+{
+    (void)state;
+    char dir[64], r[128], path[160];
+    make_results_dir(dir);
+    snprintf(r, sizeof r, "%s/r.h5", dir);
+    cli_result res;
+    run_cli(&res, "export", r, "--xlsx", (char *)NULL);
+    char want[256];
+    snprintf(want, sizeof want, "wrote %s/r.xlsx\n", dir);
+    if (res.status != 0 || strcmp(res.out, want) || res.err[0])
+        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
+    cli_result_free(&res);
+    assert_dir_holds(dir, 3);
+    if (have_unzip()) {
+        workbook wb;
+        snprintf(path, sizeof path, "%s/r.xlsx", dir);
+        workbook_open(&wb, path);
+        /* the parameter rows and provenance came through the results file */
+        expect_text(&wb, 4, "A6", "d1_panel.refusal");
+        expect_text(&wb, 4, "C6", "SEN2 2023, table 4, \"refusals\"");
+        expect_text(&wb, 4, "D6", "tests/data/load/base.yaml:25");
+        expect_text(&wb, 4, "B10", SCENARIO_NAME);
+        expect_text(&wb, 4, "B12", "7");
+        expect_num(&wb, 3, "E59", pq(F_DEFICIT, -1, 1, 1));
+        expect_num(&wb, 2, "G30",
+                   pq(M_PLACEMENTS + PROV_SPECIAL, M_WAITING + PROV_SPECIAL, mp(2021, 9), 1));
+        workbook_close_test(&wb);
+    } else {
+        fprintf(stderr, "test_cli_xlsx: unzip is not installed; cell checks skipped\n");
+    }
+
+    /* a write that fails after the workbook is complete: exit 1, one line, nothing left */
+    snprintf(path, sizeof path, "%s/taken.xlsx", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    run_cli(&res, "export", r, "--xlsx", "--out", path, (char *)NULL);
+    if (res.status != 1 || res.out[0] || count_lines(res.err) != 1 ||
+        strncmp(res.err, "sendsim export: cannot write '", 30))
+        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
+    cli_result_free(&res);
+    assert_dir_holds(dir, 4);
+    assert_int_equal(rmdir(path), 0);
+
+    run_cli(&res, "export", "--help", (char *)NULL);
+    assert_int_equal(res.status, 0);
+    assert_int_equal(strncmp(res.out, "usage: sendsim export RESULTS.h5", 32), 0);
+    cli_result_free(&res);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -932,6 +1035,9 @@ int main(void)
         cmocka_unit_test(test_csv_atomic),
         cmocka_unit_test(test_xlsx_contents),
         cmocka_unit_test(test_xlsx_atomic),
+        cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_csv),
+        cmocka_unit_test(test_cli_xlsx),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
