@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -891,7 +892,9 @@ static void test_cli_errors(void **state)
     snprintf(r, sizeof r, "%s/r.h5", dir);
     snprintf(none, sizeof none, "%s/none.h5", dir);
     snprintf(notes, sizeof notes, "%s/notes.h5", dir);
-    char want_none[256], want_notes[256], want_same[256];
+    char want_none[256], want_notes[256], want_same[256], want_extra[256];
+    snprintf(want_extra, sizeof want_extra,
+             "sendsim export: unexpected argument '%s' (try 'sendsim export --help')\n", notes);
     snprintf(want_none, sizeof want_none,
              "sendsim export: '%s': cannot open (No such file or directory)\n", none);
     snprintf(want_notes, sizeof want_notes, "sendsim export: '%s': not an HDF5 file\n", notes);
@@ -912,23 +915,50 @@ static void test_cli_errors(void **state)
          "sendsim export: a results file (RESULTS.h5) is required (try 'sendsim export --help')\n"},
         {{r, "--csv", "--out"},
          "sendsim export: --out: expected a file name (try 'sendsim export --help')\n"},
-        {{r, notes, "--csv"},
-         NULL /* "unexpected argument" with the path in it */},
+        {{r, notes, "--csv"}, want_extra},
         {{r, "--xlsx", "--out", r}, want_same},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cli_result res;
         const char *const *a = cases[i].args;
         run_cli(&res, "export", a[0], a[1], a[2], a[3], a[4], (char *)NULL);
-        int ok = res.status == 2 && res.out[0] == '\0' && count_lines(res.err) == 1 &&
-                 (cases[i].want ? !strcmp(res.err, cases[i].want)
-                                : strstr(res.err, "sendsim export: unexpected argument '") == res.err);
-        if (!ok)
+        if (res.status != 2 || res.out[0] || strcmp(res.err, cases[i].want))
             cli_fail(&res, "case %zu: exit %d, stderr '%s', stdout '%.60s'; expected exit 2 and '%s'",
-                     i, res.status, res.err, res.out, cases[i].want ? cases[i].want : "unexpected");
+                     i, res.status, res.err, res.out, cases[i].want);
         cli_result_free(&res);
         assert_dir_holds(dir, 2); /* nothing written */
     }
+    /* an HDF5 file that is not a results file */
+    char other[128];
+    snprintf(other, sizeof other, "%s/other.h5", dir);
+    hid_t h = H5Fcreate(other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(h >= 0);
+    H5Fclose(h);
+    cli_result res;
+    run_cli(&res, "export", other, "--xlsx", (char *)NULL);
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "sendsim export: '%s': ", other);
+    if (res.status != 2 || res.out[0] || count_lines(res.err) != 1 ||
+        strncmp(res.err, prefix, strlen(prefix)))
+        cli_fail(&res, "exit %d, stderr '%s'", res.status, res.err);
+    cli_result_free(&res);
+    assert_int_equal(unlink(other), 0);
+
+    /* a name longer than the program's path buffers, as the input and as --out */
+    static char long_name[5001];
+    memset(long_name, 'x', 5000);
+    char want_long[5100];
+    snprintf(want_long, sizeof want_long, "sendsim export: file name too long: '%s'\n", long_name);
+    for (int k = 0; k < 2; k++) {
+        if (k == 0)
+            run_cli(&res, "export", long_name, "--csv", (char *)NULL);
+        else
+            run_cli(&res, "export", r, "--xlsx", "--out", long_name, (char *)NULL);
+        if (res.status != 2 || res.out[0] || strcmp(res.err, want_long))
+            cli_fail(&res, "long name %d: exit %d, stderr '%.80s'", k, res.status, res.err);
+        cli_result_free(&res);
+    }
+    assert_dir_holds(dir, 2);
     remove_dir(dir);
 }
 
@@ -1016,6 +1046,17 @@ static void test_cli_xlsx(void **state)
     cli_result_free(&res);
     assert_dir_holds(dir, 4);
     assert_int_equal(rmdir(path), 0);
+
+    /* the directory of --out cannot be created: its parent is a file */
+    snprintf(path, sizeof path, "%s/notes.h5/x.xlsx", dir);
+    run_cli(&res, "export", r, "--xlsx", "--out", path, (char *)NULL);
+    char want_dir[256];
+    snprintf(want_dir, sizeof want_dir,
+             "sendsim export: cannot create the directory of '%s'\n", path);
+    if (res.status != 1 || res.out[0] || strcmp(res.err, want_dir))
+        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
+    cli_result_free(&res);
+    assert_dir_holds(dir, 3);
 
     run_cli(&res, "export", "--help", (char *)NULL);
     assert_int_equal(res.status, 0);

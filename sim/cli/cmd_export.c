@@ -110,10 +110,13 @@ int cli_export(int argc, char **argv)
     }
     memcpy(prefix, a.in, n);
     prefix[n] = '\0';
-    if (a.out)
-        snprintf(main_path, sizeof main_path, "%s", a.out);
-    else
-        snprintf(main_path, sizeof main_path, "%s%s", prefix, a.csv ? "-summary.csv" : ".xlsx");
+    int w = a.out ? snprintf(main_path, sizeof main_path, "%s", a.out)
+                  : snprintf(main_path, sizeof main_path, "%s%s", prefix,
+                             a.csv ? "-summary.csv" : ".xlsx");
+    if (w < 0 || (size_t)w >= sizeof main_path) {
+        fprintf(stderr, "sendsim export: file name too long: '%s'\n", a.out ? a.out : a.in);
+        return EXIT_USAGE;
+    }
     des_error err = {0};
     if (a.csv &&
         send_export_replications_path(main_path, reps_path, sizeof reps_path, &err) != DES_OK) {
