@@ -77,7 +77,7 @@ static void cell(const send_results *res, int metric, int period, double scale, 
                  double *scratch, char *buf, size_t len)
 {
     send_stat st;
-    send_results_stat(res, metric, period, scratch, &st);
+    send_results_get_stat(res, metric, period, scratch, &st);
     if (st.n == 0)
         snprintf(buf, len, "-");
     else

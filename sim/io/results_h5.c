@@ -263,7 +263,7 @@ static void write_summary(wctx *w, const send_results *res, const volatile sig_a
         int np = send_output_periods(o0, m);
         for (int i = 0; i < np; i++) {
             send_stat st;
-            send_results_stat(res, m, i, scratch, &st);
+            send_results_get_stat(res, m, i, scratch, &st);
             tab[0 * np + i] = st.mean;
             tab[1 * np + i] = st.sd;
             for (int j = 0; j < SEND_NQ; j++)
@@ -834,6 +834,11 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     if (r.failed)
         goto fail;
     H5Fclose(r.f);
+    if (send_results_summarise(res, 0, err) != DES_OK) {
+        send_results_free(res);
+        send_meta_free(meta);
+        return err && err->code ? err->code : DES_ENOMEM;
+    }
     return DES_OK;
 fail:
     H5Fclose(r.f);

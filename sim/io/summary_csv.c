@@ -32,7 +32,7 @@ int send_write_summary_csv(const char *path, const char *scenario, const send_re
             char label[16];
             send_stat st;
             send_output_period_label(o0, m, i, label, sizeof label);
-            send_results_stat(res, m, i, scratch, &st);
+            send_results_get_stat(res, m, i, scratch, &st);
             io_csv_field(a.f, scenario);
             fprintf(a.f, ",%s,%s", mi->name, label);
             io_csv_num(a.f, st.mean);
