@@ -7,8 +7,9 @@
  * Statistic column. A fifth sheet lists every scenario parameter and the run's provenance.
  * The exact layout is documented in README.md; tests/test_export.c reads cells back.
  *
- * Percentiles of plain metrics come from send_results_stat; those of a sum of two metrics (the
- * demand for places) from des_quantiles over the per-replication sums, the same estimator.
+ * Percentiles of plain metrics come from send_results_get_stat (the run's shared summary);
+ * those of a sum of two metrics (the demand for places) from des_quantiles over the
+ * per-replication sums, the same estimator.
  * Capacity -1 (not limited) is written as the text "not limited". NaN cells are left empty.
  *
  * libxlsxwriter writes to a file name, so the workbook is written to the temporary name of an
@@ -148,7 +149,7 @@ static void line_quantiles(xl *x, int metric, int metric2, int period, double q[
 {
     if (metric2 < 0) {
         send_stat st;
-        send_results_stat(x->res, metric, period, x->scratch, &st);
+        send_results_get_stat(x->res, metric, period, x->scratch, &st);
         q[0] = st.q[1]; /* send_quantile_levels: 5 10 25 50 75 90 95 */
         q[1] = st.q[3];
         q[2] = st.q[5];
