@@ -12,7 +12,8 @@
 # Variables: data or csv+metric (required); out, fmt, title, footer, width, height (see
 # style.gp); xkind ('month', 'cy' or 'fy'; default 'month'); ylabel; observed (file with
 # columns x, metric, value; '' for none); ref_title (draw column 10 as a dashed line);
-# zero (1: a line at zero); ymin, ymax; keypos (e.g. 'bottom right').
+# zero (1: a line at zero); ymin, ymax; keypos (e.g. 'inside bottom right'; default: in
+# rows above the graph).
 if (!exists("data") && !(exists("csv") && exists("metric"))) {
     print "usage: gnuplot -e \"data='FILE.dat'; out='FILE.png'\" plots/fan.gp"
     print "   or: gnuplot -e \"csv='PREFIX-summary.csv'; metric='NAME'; out='FILE.png'\" plots/fan.gp"
@@ -32,11 +33,8 @@ has_obs = (observed ne '') ? 1 : 0
 has_ref = exists("ref_title") ? 1 : 0
 if (!exists("ref_title")) ref_title = ''
 if (!exists("zero")) zero = 0
-if (!exists("keypos")) keypos = 'top left'
 set ylabel ylabel
-eval 'set key ' . keypos
-if (exists("ymin") && exists("ymax")) { set yrange [ymin:ymax] }
-if (exists("ymin") && !exists("ymax")) { set yrange [ymin:*] }
+if (exists("keypos")) { eval 'set key ' . keypos }
 if (zero) {
     set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead lw 1.5 dt 2 lc rgb ink back
 }
@@ -66,6 +64,8 @@ if (exists("csv")) {
         eval sendsim_years
     }
 }
+if (exists("ymin") && exists("ymax")) { set yrange [ymin:ymax] }
+if (exists("ymin") && !exists("ymax")) { set yrange [ymin:*] }
 pt_median = (xkind eq 'month') ? -1 : 7
 
 # optional elements as macros that name (not quote) the file variables

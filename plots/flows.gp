@@ -17,7 +17,7 @@ load plotdir . '/style.gp'
 if (!exists("observed")) observed = ''
 if (!exists("obs_requests")) obs_requests = (observed ne '') ? 1 : 0
 if (!exists("obs_new_plans")) obs_new_plans = (observed ne '') ? 1 : 0
-set ylabel 'per calendar year'
+set ylabel 'per calendar year (median, P10-P90 bars)'
 set yrange [0:*]
 stats data using 1 nooutput
 x0 = STATS_min
@@ -30,8 +30,8 @@ if (observed ne '') {
 eval sendsim_years
 set bars 0.6
 pick(name) = (strcol(2) eq name) ? column(3) : NaN
-obs_req = obs_requests ? ", observed using 1:(pick('requests')) with points pt 8 ps 1.4 lw 1.5 lc rgb grey_mid title 'requests: observed'" : ""
-obs_new = obs_new_plans ? ", observed using 1:(pick('new_plans')) with points pt 9 ps 1.4 lc rgb ink title 'new plans: observed'" : ""
-plot data using ($1 - 0.1):4:3:5 with yerrorlines pt 6 ps 1.1 lw 1.5 lc rgb grey_mid title 'requests: median, P10-P90', \
-     data using ($1 + 0.1):7:6:8 with yerrorlines pt 7 ps 1.1 lw 1.5 lc rgb ink title 'new plans: median, P10-P90' \
+obs_req = obs_requests ? ", observed using 1:(pick('requests')) with points pt 8 ps 1.4 lw 1.5 lc rgb grey_mid title 'requests, observed'" : ""
+obs_new = obs_new_plans ? ", observed using 1:(pick('new_plans')) with points pt 9 ps 1.4 lc rgb ink title 'new plans, observed'" : ""
+plot data using ($1 - 0.1):4:3:5 with yerrorlines pt 6 ps 1.1 lw 1.5 lc rgb grey_mid title 'requests', \
+     data using ($1 + 0.1):7:6:8 with yerrorlines pt 7 ps 1.1 lw 1.5 lc rgb ink title 'new plans' \
      @obs_req @obs_new

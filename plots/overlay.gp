@@ -31,5 +31,6 @@ shape(i) = word('7 5 9 13 11', (i - 1) % 5 + 1) + 0
 grey(i) = greys[(i - 1) % 4 + 1]
 everyn = (xkind eq 'month') ? 12 : 1
 set style fill transparent solid 0.22 noborder
+set key title 'median, P10-P90' left
 plot for [i=1:k] data using 1:(column(3 * i)):(column(3 * i + 2)) with filledcurves lc rgb '#404040' notitle, \
-     for [i=1:k] data using 1:(column(3 * i + 1)) with linespoints lw 2 dt dash(i) pt shape(i) ps 1.0 pointinterval everyn lc rgb grey(i) title names[i] . ' (median, P10-P90)'
+     for [i=1:k] data using 1:(column(3 * i + 1)) with linespoints lw 2 dt dash(i) pt shape(i) ps 1.0 pointinterval everyn lc rgb grey(i) title names[i]

@@ -4,7 +4,7 @@
 #   fmt     'png' (pngcairo, default) or 'svg' (self-contained SVG: no scripts, fonts or images)
 #   out     the image file (default: the terminal's standard output)
 #   width, height   pixels (default 900 x 540)
-#   title   the chart title; footer: a provenance line at the bottom left
+#   title   the chart title; footer: a provenance line under it (scenario, replications, seed)
 # Colours are greys only, so charts read the same printed in black and white: bands from
 # light (widest) to dark (narrowest), medians and observations in black.
 if (!exists("fmt")) fmt = 'png'
@@ -28,22 +28,32 @@ set border 3 lw 1 lc rgb '#333333'
 set tics nomirror out scale 0.6
 set grid ytics lt 1 lw 1 lc rgb '#e0e0e0'
 set grid noxtics
-set key top left Left reverse noopaque samplen 2.5 spacing 1.1 box lc rgb '#ffffff'
+# the key sits right of the graph, so it never hides data
+set key outside right top vertical Left reverse noopaque samplen 2.5 spacing 1.15 nobox
 set style fill solid 1.0 noborder
-if (exists("title")) set title title font ',14' offset 0,0.4
+set offsets 0, 0, graph 0.04, 0
+# title and footer (scenario, replications, seed) as two centred lines at the top
+set tmargin 2.6
+if (exists("title")) {
+    set label 998 title at screen 0.5, screen 1 center offset 0,-1.3 font ',14' front
+}
 if (exists("footer")) {
-    set label 999 footer at screen 0.012, screen 0.022 left font ',9' textcolor rgb '#555555'
-    set bmargin 5.5
+    set label 999 footer at screen 0.5, screen 1 center offset 0,-2.7 font ',9' textcolor rgb '#555555' front
+    set tmargin 4.4
 }
 
 # x axis by period kind: xkind = 'month' (dates in column 1, YYYY-MM-DD), 'cy' or 'fy'
 # (the starting year in column 1; financial years are labelled 2019-20).
 if (!exists("xkind")) xkind = 'month'
 if (xkind eq 'month') {
+    # months: how many months the chart spans (optional); short spans get month labels
+    short = exists("months") ? (months <= 36) : 0
+    xfmt = short ? "%b\n%Y" : '%Y'
+    xlab = short ? 'date' : 'date (tics on 1 January)'
     set xdata time
     set timefmt '%Y-%m-%d'
-    set format x '%Y'
-    set xlabel 'date (tics on 1 January)'
+    set format x xfmt
+    set xlabel xlab
     set autoscale xfix
 } else {
     set xdata

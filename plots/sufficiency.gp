@@ -17,38 +17,34 @@ if (!exists("height")) height = 720
 xkind = 'month'
 load plotdir . '/style.gp'
 if (!exists("provision")) provision = 'provision'
-unset title
-if (!exists("title")) title = 'Places and demand: ' . provision
-set multiplot title title font ',14'
-unset label 999
-if (exists("footer")) {
-    set label 999 footer at screen 0.012, screen 0.018 left font ',9' textcolor rgb '#555555'
-}
+set multiplot
 set lmargin at screen 0.09
 set rmargin at screen 0.97
 
 # above: demand against places
-set tmargin at screen 0.91
-set bmargin at screen 0.44
+set tmargin at screen 0.885
+set bmargin at screen 0.465
 set format x ''
 set xlabel ''
 set ylabel 'children / places'
-set key top left
+set key inside top left vertical opaque box lc rgb '#ffffff'
 set title 'demand (placed + waiting) against places' font ',11' offset 0,-0.3
 plot data using 1:3:9 with filledcurves lc rgb grey_p95 title 'demand P5-P95', \
      data using 1:4:8 with filledcurves lc rgb grey_p90 title 'P10-P90', \
      data using 1:5:7 with filledcurves lc rgb grey_p75 title 'P25-P75', \
      data using 1:6 with lines lw 2 lc rgb ink title 'demand, median', \
      data using 1:11 with steps lw 3 dt (10,6) lc rgb ink title 'places, median'
+unset label 998
 unset label 999
 
 # below: waiting list
-set tmargin at screen 0.36
-set bmargin at screen 0.10
-set format x '%Y'
-set xlabel 'date (tics on 1 January)'
+set tmargin at screen 0.39
+set bmargin at screen 0.14
+set format x xfmt
+set xlabel xlab
 set ylabel 'children waiting'
 set yrange [0:*]
+set key inside top left vertical opaque box lc rgb '#ffffff'
 set title 'children waiting for a place' font ',11' offset 0,-0.3
 plot data using 1:13:19 with filledcurves lc rgb grey_p95 title 'P5-P95', \
      data using 1:14:18 with filledcurves lc rgb grey_p90 title 'P10-P90', \

@@ -6,8 +6,10 @@
  * gnuplot process through popen(), so gnuplot starts once per call. gnuplot carries on after
  * an error and exits non-zero at the end; its output goes to a log file beside the images,
  * read back for the error message and then removed. Images are drawn under temporary names
- * ("<final>.tmp.<pid>") and renamed into place only when gnuplot succeeded, so a failed or
- * interrupted call leaves no image half-written under a final name. SIGPIPE is blocked in
+ * ("<final>.draw.tmp.<pid>") and renamed into place only when gnuplot succeeded, so a failed
+ * or interrupted call leaves no image half-written under a final name. SVG ids are prefixed
+ * with the image's name on the way, so charts inlined in one HTML page never share an id
+ * (gnuplot names its point shapes and clip paths alike in every file). SIGPIPE is blocked in
  * the calling thread while writing to gnuplot (and a pending one consumed), so a gnuplot
  * that dies early gives an error, not a dead process; the process-wide disposition is not
  * touched. Memory and time are linear in the size of the script and the images.
@@ -246,7 +248,7 @@ int plot_begin(plot_ctx *c, const char *part, const char *title)
     }
     char *path = plot_path(c, part, c->fmt);
     char *ttl = strdup(title);
-    char *tmp = path ? dup_printf("%s.tmp.%ld", path, (long)getpid()) : NULL;
+    char *tmp = path ? dup_printf("%s.draw.tmp.%ld", path, (long)getpid()) : NULL;
     if (!path || !ttl || !tmp) {
         free(path);
         free(ttl);
@@ -396,7 +398,7 @@ static void log_error(const char *log_path, char *msg, size_t len)
             snprintf(chart, sizeof chart, "%s", s + 14);
             continue;
         }
-        if (!*s || !strncmp(s, "warning:", 8) || !strcmp(s, "^"))
+        if (!*s || !strncmp(s, "warning:", 8) || strstr(s, ": warning:") || !strcmp(s, "^"))
             continue;
         if (strstr(s, "line ") && strchr(s, ':')) {
             if (chart[0])
@@ -580,6 +582,60 @@ int plot_run(plot_ctx *c, const char *gnuplot, const char *script, size_t len,
         c->tmp[i] = NULL;
     }
     return DES_OK;
+}
+
+int plot_script(const send_plot_opts *o, const char *default_stem, plot_build_fn build,
+                const void *arg, FILE *script, des_error *err)
+{
+    char *tmpl = NULL;
+    int rc = plot_find_templates(o, &tmpl, err);
+    if (rc)
+        return rc;
+    plot_ctx c;
+    rc = plot_ctx_init(&c, o, default_stem, tmpl, script, 0, err);
+    free(tmpl);
+    if (rc)
+        return rc;
+    rc = build(&c, arg);
+    plot_ctx_free(&c);
+    return rc;
+}
+
+int plot_draw(const send_plot_opts *o, const char *default_stem, plot_build_fn build,
+              const void *arg, send_plot_list *out, int *no_gnuplot, des_error *err)
+{
+    char *gp = plot_find_gnuplot(o), *tmpl = NULL;
+    int rc;
+    if (gp && (rc = plot_find_templates(o, &tmpl, err))) {
+        free(gp);
+        return rc;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *s = open_memstream(&buf, &len);
+    if (!s) {
+        free(gp);
+        free(tmpl);
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the gnuplot script");
+    }
+    plot_ctx c;
+    rc = plot_ctx_init(&c, o, default_stem, tmpl, s, 1, err);
+    free(tmpl);
+    if (rc == DES_OK) {
+        rc = build(&c, arg);
+        fclose(s);
+        s = NULL;
+        if (rc == DES_OK && !gp)
+            *no_gnuplot = 1;
+        else if (rc == DES_OK)
+            rc = plot_run(&c, gp, buf, len, out, no_gnuplot);
+        plot_ctx_free(&c);
+    }
+    if (s)
+        fclose(s);
+    free(buf);
+    free(gp);
+    return rc;
 }
 
 void plot_quantiles(double *x, int n, double q[SEND_NQ])

@@ -64,6 +64,15 @@ int plot_find_templates(const send_plot_opts *o, char **dir, des_error *err);
 int plot_run(plot_ctx *c, const char *gnuplot, const char *script, size_t len,
              send_plot_list *out, int *no_gnuplot);
 
+/* A chart set: writes its data files and script sections into c. */
+typedef int (*plot_build_fn)(plot_ctx *c, const void *arg);
+/* Draw a chart set: find gnuplot and the templates, build, run gnuplot (see send_plot.h). */
+int plot_draw(const send_plot_opts *o, const char *default_stem, plot_build_fn build,
+              const void *arg, send_plot_list *out, int *no_gnuplot, des_error *err);
+/* Build a chart set with a script naming the final images, without running gnuplot. */
+int plot_script(const send_plot_opts *o, const char *default_stem, plot_build_fn build,
+                const void *arg, FILE *script, des_error *err);
+
 /* Across-replication percentiles (SEND_NQ levels) of the values x[0..n) (NaN left out);
  * sorts x in place; all NaN when no value. */
 void plot_quantiles(double *x, int n, double q[SEND_NQ]);

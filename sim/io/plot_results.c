@@ -118,6 +118,20 @@ static int write_observed(chart_in *in, const char *part, const int *metrics, in
     return rc;
 }
 
+/* Months from the first to the last month on a monthly chart, observations included. */
+static int months_spanned(const chart_in *in, int metric)
+{
+    const send_output *o = &in->res->reps[0];
+    int lo = o->first_month_index, hi = o->first_month_index + o->n_months - 1;
+    for (int k = 0; in->meta && k < in->meta->n_obs; k++)
+        if (in->meta->obs[k].metric == metric) {
+            int mi = des_date_month_index(in->meta->obs[k].start);
+            lo = mi < lo ? mi : lo;
+            hi = mi > hi ? mi : hi;
+        }
+    return hi - lo + 1;
+}
+
 /* A fan chart of one metric (template fan.gp), with an optional reference line (the median
  * of ref_metric) and observations. */
 typedef struct fan_spec {
@@ -128,7 +142,6 @@ typedef struct fan_spec {
     const char *ref_title;
     int zero;
     double ymin, ymax; /* NaN: automatic */
-    const char *keypos;
 } fan_spec;
 
 static int chart_fan(chart_in *in, const fan_spec *s)
@@ -168,6 +181,8 @@ static int chart_fan(chart_in *in, const fan_spec *s)
         plot_set_str(in->c, "data", data);
         plot_set_str(in->c, "observed", has_obs ? obs : "");
         plot_set_str(in->c, "xkind", xkind_of(s->metric));
+        if (send_metric(s->metric)->kind == SEND_MONTHLY)
+            plot_set_num(in->c, "months", months_spanned(in, s->metric));
         plot_set_str(in->c, "ylabel", s->ylabel);
         if (s->ref_metric >= 0)
             plot_set_str(in->c, "ref_title", s->ref_title);
@@ -176,8 +191,6 @@ static int chart_fan(chart_in *in, const fan_spec *s)
             plot_set_num(in->c, "ymin", s->ymin);
         if (!isnan(s->ymax))
             plot_set_num(in->c, "ymax", s->ymax);
-        if (s->keypos)
-            plot_set_str(in->c, "keypos", s->keypos);
         plot_end(in->c, "fan.gp");
     }
     free(data);
@@ -290,14 +303,14 @@ static int chart_weeks(chart_in *in)
         char t[160];
         plot_set_str(in->c, "data", data);
         if (n_all > 0)
-            snprintf(t, sizeof t, "%d-%d (%.1f%% within 20 weeks)", y0, y1,
+            snprintf(t, sizeof t, "plans issued %d-%d (%.1f%% within 20 weeks)", y0, y1,
                      100.0 * in20_all / n_all);
         else
-            snprintf(t, sizeof t, "%d-%d (no plans issued)", y0, y1);
+            snprintf(t, sizeof t, "%d-%d: no plans issued", y0, y1);
         plot_set_str(in->c, "all_title", t);
         if (final_years && n_fin > 0)
-            snprintf(t, sizeof t, "%d-%d (%.1f%% within 20 weeks)", y1 - final_years + 1, y1,
-                     100.0 * in20_fin / n_fin);
+            snprintf(t, sizeof t, "plans issued %d-%d (%.1f%% within 20 weeks)",
+                     y1 - final_years + 1, y1, 100.0 * in20_fin / n_fin);
         else
             t[0] = '\0';
         plot_set_str(in->c, "final_title", t);
@@ -369,6 +382,7 @@ static int chart_sufficiency(chart_in *in, int prov)
     if (!rc) {
         plot_set_str(in->c, "data", data);
         plot_set_str(in->c, "provision", plot_provision_titles[prov]);
+        plot_set_num(in->c, "months", o->n_months);
         plot_end(in->c, "sufficiency.gp");
     }
     free(data);
@@ -393,8 +407,15 @@ static char *results_footer(const send_results *res, const send_meta *meta)
     return s;
 }
 
-static int results_charts(plot_ctx *c, const send_results *res, const send_meta *meta)
+typedef struct results_arg {
+    const send_results *res;
+    const send_meta *meta;
+} results_arg;
+
+static int results_charts(plot_ctx *c, const void *arg)
 {
+    const send_results *res = ((const results_arg *)arg)->res;
+    const send_meta *meta = ((const results_arg *)arg)->meta;
     chart_in in = {c, res, meta, malloc((size_t)res->n * sizeof(double))};
     c->footer = results_footer(res, meta);
     if (!in.scratch || !c->footer) {
@@ -410,7 +431,7 @@ static int results_charts(plot_ctx *c, const send_results *res, const send_meta 
                           .ylabel = "% of new plans issued within 20 weeks of the request",
                           .what = "% of new plans issued within 20 weeks, by calendar year",
                           .metric = C_PCT_20W, .scale = 1, .ref_metric = -1, .ymin = 0,
-                          .ymax = 100, .keypos = "bottom left"};
+                          .ymax = 100};
     const fan_spec spend = {.part = "spend", .title = "High-needs spend and grant",
                             .ylabel = "\xc2\xa3 millions a year",
                             .what = "high-needs spend (hn_spend_gbp) in GBP millions by "
@@ -452,19 +473,10 @@ int send_plot_results_script(const send_results *res, const send_meta *meta,
                              const send_plot_opts *o, FILE *script, des_error *err)
 {
     int rc = check_results(res, err);
-    if (rc)
-        return rc;
-    char *tmpl = NULL;
-    if ((rc = plot_find_templates(o, &tmpl, err)))
-        return rc;
-    plot_ctx c;
-    rc = plot_ctx_init(&c, o, meta ? meta->scenario_name : NULL, tmpl, script, 0, err);
-    free(tmpl);
-    if (rc)
-        return rc;
-    rc = results_charts(&c, res, meta);
-    plot_ctx_free(&c);
-    return rc;
+    results_arg arg = {res, meta};
+    return rc ? rc
+              : plot_script(o, meta ? meta->scenario_name : NULL, results_charts, &arg, script,
+                            err);
 }
 
 int send_plot_results(const send_results *res, const send_meta *meta, const send_plot_opts *o,
@@ -473,37 +485,8 @@ int send_plot_results(const send_results *res, const send_meta *meta, const send
     *out = (send_plot_list){0};
     *no_gnuplot = 0;
     int rc = check_results(res, err);
-    if (rc)
-        return rc;
-    char *gp = plot_find_gnuplot(o), *tmpl = NULL;
-    if (gp && (rc = plot_find_templates(o, &tmpl, err))) {
-        free(gp);
-        return rc;
-    }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *s = open_memstream(&buf, &len);
-    if (!s) {
-        free(gp);
-        free(tmpl);
-        return des_error_set(err, DES_ENOMEM, "cannot allocate the gnuplot script");
-    }
-    plot_ctx c;
-    rc = plot_ctx_init(&c, o, meta ? meta->scenario_name : NULL, tmpl, s, 1, err);
-    free(tmpl);
-    if (rc == DES_OK) {
-        rc = results_charts(&c, res, meta);
-        fclose(s);
-        s = NULL;
-        if (rc == DES_OK && !gp)
-            *no_gnuplot = 1;
-        else if (rc == DES_OK)
-            rc = plot_run(&c, gp, buf, len, out, no_gnuplot);
-        plot_ctx_free(&c);
-    }
-    if (s)
-        fclose(s);
-    free(buf);
-    free(gp);
-    return rc;
+    results_arg arg = {res, meta};
+    return rc ? rc
+              : plot_draw(o, meta ? meta->scenario_name : NULL, results_charts, &arg, out,
+                          no_gnuplot, err);
 }
