@@ -54,6 +54,8 @@ scn_doc *scn_load_string(const char *name, const char *text, des_error *err); /*
 void scn_free(scn_doc *doc);                                   /* accepts NULL */
 const scn_node *scn_root(const scn_doc *doc);
 const char *scn_path(const scn_doc *doc);                      /* the top file's path as given */
+size_t scn_nfiles(const scn_doc *doc);                         /* files read (the top file and its `extends` chain) */
+const char *scn_file_at(const scn_doc *doc, size_t i);         /* their names, in the order first read; NULL past the end */
 
 /* Error state: the first error wins; once failed, every getter is a no-op returning -1. */
 int scn_ok(const scn_doc *doc);

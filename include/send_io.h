@@ -27,6 +27,11 @@ int io_atomic_commit(io_atomic *a, const volatile sig_atomic_t *cancel, des_erro
 /* Close and remove the temporary file. Safe after commit (does nothing). */
 void io_atomic_abort(io_atomic *a);
 
+/* A CSV field: quoted only when it holds a comma, quote or line break (quotes doubled). */
+void io_csv_field(FILE *f, const char *s);
+/* ",<number>" as %.10g (no "-0"); just "," for NaN. */
+void io_csv_num(FILE *f, double v);
+
 /* The summary CSV: scenario,metric,period,mean,sd,p05,p10,p25,p50,p75,p90,p95, one row per
  * metric and period, metrics in registry order, periods in time order. */
 int send_write_summary_csv(const char *path, const char *scenario, const send_results *res,

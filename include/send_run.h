@@ -33,6 +33,8 @@ typedef struct send_results {
     uint64_t events;       /* total events fired */
     double wall_seconds;
     int threads_used;
+    struct send_stat *summary; /* [metric * row_len + period], filled by send_results_summarise
+                                  (send_run and send_h5_read do); NULL until then */
 } send_results;
 
 int send_run(const send_params *p, const send_run_opts *opts, send_results *res, des_error *err);
@@ -44,14 +46,23 @@ extern const double send_quantile_levels[SEND_NQ]; /* 5 10 25 50 75 90 95 */
 
 /* Across-replication statistics of one metric in one period; NaN values (e.g. a percentage
  * in a year without plans) are left out. n = replications counted. */
-typedef struct send_stat {
+struct send_stat {
     int n;
     double mean, sd;
     double q[SEND_NQ];
-} send_stat;
+};
+typedef struct send_stat send_stat;
 
 /* scratch must hold res->n doubles. */
 void send_results_stat(const send_results *res, int metric, int period, double *scratch,
                        send_stat *out);
+
+/* Compute every metric's statistics for every period once (in parallel over metrics with up
+ * to `threads` threads; <= 0 = all cores) into res->summary. Identical whatever the thread
+ * count. DES_ENOMEM on failure. */
+int send_results_summarise(send_results *res, int threads, des_error *err);
+/* The statistics of one metric and period: from res->summary when present, else computed. */
+void send_results_get_stat(const send_results *res, int metric, int period, double *scratch,
+                           send_stat *out);
 
 #endif

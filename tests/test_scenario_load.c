@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "send_scenario.h"
+#include "support/test_cli.h"
 
 #define DATA "tests/data/load/"
 
@@ -471,163 +472,6 @@ static void test_resolved_text_reloads(void **state)
 
 /* ---- 4. the command line ------------------------------------------------------------------ */
 
-typedef struct cli_result {
-    int status; /* exit status, or 128 + signal */
-    char *out, *err;
-} cli_result;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
-
-static void cli_result_free(cli_result *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
-
-/* Run build/sendsim with the given arguments (NULL-terminated), capturing both streams. */
-static void run_cli(cli_result *r, ...)
-{
-    const char *build = getenv("SENDSIM_BUILD");
-    char bin[1024];
-    snprintf(bin, sizeof bin, "%s/sendsim", build && *build ? build : "build");
-    if (access(bin, X_OK) != 0)
-        fail_msg("%s is not built (run make)", bin);
-
-    char *argv[32];
-    int argc = 0;
-    argv[argc++] = bin;
-    va_list ap;
-    va_start(ap, r);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 31)
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    argv[argc] = NULL;
-
-    char dir[] = "/tmp/sendsim-cli-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char out_path[64], err_path[64];
-    snprintf(out_path, sizeof out_path, "%s/out", dir);
-    snprintf(err_path, sizeof err_path, "%s/err", dir);
-
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0 || dup2(fo, STDOUT_FILENO) < 0 || dup2(fe, STDERR_FILENO) < 0)
-            _exit(126);
-        close(fo);
-        close(fe);
-        execv(bin, argv);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r->out = slurp(out_path);
-    r->err = slurp(err_path);
-    unlink(out_path);
-    unlink(err_path);
-    rmdir(dir);
-}
-
-/* Fail with a message built from r's output, releasing r first. */
-static void cli_fail(cli_result *r, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void cli_fail(cli_result *r, const char *fmt, ...)
-{
-    char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cli_result_free(r);
-    fail_msg("%s", msg);
-}
-
-static size_t count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
-/* Entries of a directory other than . and .. */
-static int dir_entries(const char *dir, char names[][256], int max)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (n < max)
-            snprintf(names[n], 256, "%s", e->d_name);
-        n++;
-    }
-    closedir(d);
-    return n;
-}
-
-static void assert_dir_empty(const char *dir)
-{
-    char names[4][256];
-    int n = dir_entries(dir, names, 4);
-    if (n)
-        fail_msg("%s should be empty, holds %d entries, e.g. '%s'", dir, n, names[0]);
-}
-
-/* Remove a directory and the files directly inside it. */
-static void remove_dir(const char *dir)
-{
-    char names[64][256];
-    int n = dir_entries(dir, names, 64);
-    assert_true(n <= 64);
-    for (int i = 0; i < n; i++) {
-        char path[1024];
-        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path)
-            fail_msg("path too long under %s", dir);
-        if (unlink(path) != 0)
-            rmdir(path);
-    }
-    assert_int_equal(rmdir(dir), 0);
-}
-
-static void make_out_dir(char *dir)
-{
-    strcpy(dir, "/tmp/sendsim-out-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-}
-
 /* Every load error, through `sendsim validate`: exit 2, the same one line on stderr, nothing
  * on stdout. */
 static void test_cli_validate_errors(void **state)
@@ -764,12 +608,14 @@ static void test_cli_run_ok(void **state)
     assert_non_null(strstr(r.out, "over 3 replications of 'small'"));
     cli_result_free(&r);
 
-    /* exactly the summary, no temporary file left beside it */
+    /* exactly the results file and the summary, no temporary file left beside them */
     char names[4][256];
     int n = dir_entries(dir, names, 4);
-    assert_int_equal(n, 1);
-    assert_string_equal(names[0], "x-summary.csv");
-    assert_null(strstr(names[0], ".tmp."));
+    assert_int_equal(n, 2);
+    int seen = 0;
+    for (int i = 0; i < n; i++)
+        seen |= !strcmp(names[i], "x-summary.csv") ? 1 : !strcmp(names[i], "x.h5") ? 2 : 4;
+    assert_int_equal(seen, 3);
 
     char *text = slurp(csv);
     const char *header = "scenario,metric,period,mean,sd,p05,p10,p25,p50,p75,p90,p95\n";

@@ -1,11 +1,13 @@
-/* cmd_run.c - `sendsim run`: simulate a scenario's replications, write the summary CSV
- * atomically, print a short table of medians with P10-P90 bands. */
+/* cmd_run.c - `sendsim run`: simulate a scenario's replications, write the results file and the
+ * summary CSV atomically, print a short table of medians with P10-P90 bands. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
+#include "send_h5.h"
 #include "send_io.h"
 #include "send_run.h"
 #include "send_scenario.h"
@@ -14,8 +16,9 @@ static const char run_usage[] =
     "usage: sendsim run SCENARIO.yaml [--replications N] [--seed S] [--threads J]\n"
     "                   [--out PREFIX] [--quiet]\n"
     "\n"
-    "Simulate N replications (default 200) of a scenario and write PREFIX-summary.csv\n"
-    "(default PREFIX: results/<scenario name>). --threads defaults to all cores; results are\n"
+    "Simulate N replications (default 200) of a scenario and write PREFIX.h5 (every\n"
+    "replication's series and provenance) and PREFIX-summary.csv (default PREFIX:\n"
+    "results/<scenario name>). --threads defaults to all cores; results are\n"
     "identical for any thread count. --seed (default 1) fixes the random numbers.\n";
 
 typedef struct run_args {
@@ -74,7 +77,7 @@ static void cell(const send_results *res, int metric, int period, double scale, 
                  double *scratch, char *buf, size_t len)
 {
     send_stat st;
-    send_results_stat(res, metric, period, scratch, &st);
+    send_results_get_stat(res, metric, period, scratch, &st);
     if (st.n == 0)
         snprintf(buf, len, "-");
     else
@@ -114,23 +117,6 @@ static void print_table(const send_params *p, const send_results *res)
     free(scratch);
 }
 
-static int ensure_parent_dir(const char *prefix)
-{
-    const char *slash = strrchr(prefix, '/');
-    if (!slash || slash == prefix)
-        return 0;
-    char dir[4096];
-    size_t n = (size_t)(slash - prefix);
-    if (n >= sizeof dir)
-        return -1;
-    memcpy(dir, prefix, n);
-    dir[n] = '\0';
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? 0 : -1;
-    return mkdir(dir, 0777);
-}
-
 int cli_run(int argc, char **argv)
 {
     run_args a;
@@ -148,7 +134,7 @@ int cli_run(int argc, char **argv)
         snprintf(prefix, sizeof prefix, "%s", a.out);
     else
         snprintf(prefix, sizeof prefix, "results/%s", p.name);
-    if (ensure_parent_dir(prefix) != 0) {
+    if (cli_ensure_parent_dir(prefix) != 0) {
         fprintf(stderr, "sendsim run: cannot create the directory of '%s'\n", prefix);
         send_params_free(&p);
         return EXIT_RUNTIME;
@@ -159,29 +145,48 @@ int cli_run(int argc, char **argv)
     send_run_opts opts = {.seed = a.seed, .replications = (int)a.reps, .threads = (int)a.threads,
                           .cancel = &cli_interrupted, .progress = cli_progress_cb,
                           .progress_ctx = &prog};
+    send_meta meta = {0};
+    if (send_meta_from_scenario(&meta, a.scenario, &p, &err) != DES_OK) {
+        fprintf(stderr, "sendsim run: %s\n", err.msg);
+        send_params_free(&p);
+        return EXIT_RUNTIME;
+    }
+    meta.started = send_meta_now();
     send_results res;
     int rc = send_run(&p, &opts, &res, &err);
     cli_progress_end(&prog);
     if (rc != DES_OK) {
         fprintf(stderr, "sendsim run: %s\n", err.msg);
+        send_meta_free(&meta);
         send_params_free(&p);
         return cli_interrupted ? 130 : EXIT_RUNTIME;
     }
-    char path[4200];
-    snprintf(path, sizeof path, "%s-summary.csv", prefix);
-    rc = send_write_summary_csv(path, p.name, &res, &cli_interrupted, &err);
+    meta.finished = send_meta_now();
+    meta.threads = res.threads_used;
+    meta.wall_seconds = res.wall_seconds;
+    char h5[4200], csv[4200];
+    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    snprintf(csv, sizeof csv, "%s-summary.csv", prefix);
+    rc = send_h5_write(h5, &res, &meta, &cli_interrupted, &err);
+    if (rc == DES_OK)
+        rc = send_write_summary_csv(csv, p.name, &res, &cli_interrupted, &err);
     if (rc != DES_OK) {
+        /* the results file and the CSV belong together: keep neither if one failed */
+        unlink(h5);
         fprintf(stderr, "sendsim run: %s\n", err.msg);
         send_results_free(&res);
+        send_meta_free(&meta);
         send_params_free(&p);
         return cli_interrupted ? 130 : EXIT_RUNTIME;
     }
     if (!a.quiet) {
         print_table(&p, &res);
-        printf("%d replications, %llu events, %.2f s on %d threads; wrote %s\n", res.n,
-               (unsigned long long)res.events, res.wall_seconds, res.threads_used, path);
+        printf("%d replications, %llu events, %.2f s on %d threads\nwrote %s\n      %s\n",
+               res.n, (unsigned long long)res.events, res.wall_seconds, res.threads_used, h5,
+               csv);
     }
     send_results_free(&res);
+    send_meta_free(&meta);
     send_params_free(&p);
     return EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,4 +95,21 @@ void cli_progress_end(cli_progress *p)
 {
     if (p->enabled && p->shown)
         fputs("\r\033[K", stderr);
+}
+
+int cli_ensure_parent_dir(const char *prefix)
+{
+    const char *slash = strrchr(prefix, '/');
+    if (!slash || slash == prefix)
+        return 0;
+    char dir[4096];
+    size_t n = (size_t)(slash - prefix);
+    if (n >= sizeof dir)
+        return -1;
+    memcpy(dir, prefix, n);
+    dir[n] = '\0';
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0 : -1;
+    return mkdir(dir, 0777);
 }

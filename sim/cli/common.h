@@ -25,4 +25,8 @@ void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_cb(void *ctx, int done, int total);
 void cli_progress_end(cli_progress *p);
 
+/* Create the directory part of an output prefix ("results/x" -> "results") if missing.
+ * Returns 0, or -1 if it cannot be created or is not a directory. */
+int cli_ensure_parent_dir(const char *prefix);
+
 #endif

@@ -1114,6 +1114,11 @@ void scn_free(scn_doc *doc)
 
 const scn_node *scn_root(const scn_doc *doc) { return doc ? doc->root : NULL; }
 const char *scn_path(const scn_doc *doc) { return doc ? doc->path : NULL; }
+size_t scn_nfiles(const scn_doc *doc) { return doc ? doc->nfiles : 0; }
+const char *scn_file_at(const scn_doc *doc, size_t i)
+{
+    return doc && i < doc->nfiles ? doc->files[i] : NULL;
+}
 int scn_ok(const scn_doc *doc) { return doc && !doc->failed; }
 const des_error *scn_error(const scn_doc *doc) { return doc ? &doc->err : NULL; }
 

@@ -9,29 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void put_num(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs(",", f);
-    else
-        fprintf(f, ",%.10g", v == 0 ? 0.0 : v); /* no "-0" */
-}
-
 int send_write_summary_csv(const char *path, const char *scenario, const send_results *res,
                            const volatile sig_atomic_t *cancel, des_error *err)
 {
@@ -55,13 +32,13 @@ int send_write_summary_csv(const char *path, const char *scenario, const send_re
             char label[16];
             send_stat st;
             send_output_period_label(o0, m, i, label, sizeof label);
-            send_results_stat(res, m, i, scratch, &st);
-            put_field(a.f, scenario);
+            send_results_get_stat(res, m, i, scratch, &st);
+            io_csv_field(a.f, scenario);
             fprintf(a.f, ",%s,%s", mi->name, label);
-            put_num(a.f, st.mean);
-            put_num(a.f, st.sd);
+            io_csv_num(a.f, st.mean);
+            io_csv_num(a.f, st.sd);
             for (int j = 0; j < SEND_NQ; j++)
-                put_num(a.f, st.q[j]);
+                io_csv_num(a.f, st.q[j]);
             fputc('\n', a.f);
         }
     }

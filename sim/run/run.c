@@ -31,6 +31,7 @@ void send_results_free(send_results *res)
             send_output_free(&res->reps[i]);
     free(res->reps);
     free(res->seeds);
+    free(res->summary);
     memset(res, 0, sizeof *res);
 }
 
@@ -138,7 +139,57 @@ int send_run(const send_params *p, const send_run_opts *opts, send_results *res,
         opts->progress(opts->progress_ctx, n, n);
     for (int i = 0; i < n; i++)
         res->events += res->reps[i].events;
+    if (send_results_summarise(res, threads, err) != DES_OK) {
+        send_results_free(res);
+        return err ? err->code : DES_ENOMEM;
+    }
     return DES_OK;
+}
+
+int send_results_summarise(send_results *res, int threads, des_error *err)
+{
+    if (res->n < 1 || !res->reps)
+        return des_error_set(err, DES_EINVAL, "no replications to summarise");
+    int row_len = res->reps[0].row_len;
+    free(res->summary);
+    res->summary = calloc((size_t)SEND_METRIC_COUNT * (size_t)row_len, sizeof *res->summary);
+    if (!res->summary)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the summary");
+    if (threads <= 0)
+        threads = omp_get_num_procs();
+    int failed = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        double *scratch = malloc((size_t)res->n * sizeof *scratch);
+        if (!scratch) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int m = 0; m < SEND_METRIC_COUNT; m++) {
+            if (!scratch || !send_metric(m))
+                continue;
+            int np = send_output_periods(&res->reps[0], m);
+            for (int i = 0; i < np; i++)
+                send_results_stat(res, m, i, scratch, &res->summary[(size_t)m * row_len + i]);
+        }
+        free(scratch);
+    }
+    if (failed) {
+        free(res->summary);
+        res->summary = NULL;
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the summary");
+    }
+    return DES_OK;
+}
+
+void send_results_get_stat(const send_results *res, int metric, int period, double *scratch,
+                           send_stat *out)
+{
+    if (res->summary)
+        *out = res->summary[(size_t)metric * res->reps[0].row_len + period];
+    else
+        send_results_stat(res, metric, period, scratch, out);
 }
 
 void send_results_stat(const send_results *res, int metric, int period, double *scratch,

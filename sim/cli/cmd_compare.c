@@ -1,0 +1,246 @@
+/* cmd_compare.c - `sendsim compare`: run two or more scenarios with common random numbers and
+ * report the paired difference of each headline metric against the first scenario. Writes
+ * PREFIX-compare.csv and one results file per scenario (PREFIX-<name>.h5); prints the
+ * differences in the final year with their 95% intervals and verdicts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "send_compare.h"
+#include "send_h5.h"
+#include "send_io.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+#define MAX_SCENARIOS 16
+
+static const char compare_usage[] =
+    "usage: sendsim compare A.yaml B.yaml [C.yaml ...] [--replications N] [--seed S]\n"
+    "                       [--threads J] [--out PREFIX] [--quiet]\n"
+    "\n"
+    "Run every scenario with the same seeds (common random numbers) and write the paired\n"
+    "difference of each headline metric against the first scenario to PREFIX-compare.csv,\n"
+    "and each scenario's results to PREFIX-<scenario name>.h5 (default PREFIX:\n"
+    "results/compare-<first scenario name>). N defaults to 200, S to 1. The scenarios must\n"
+    "cover the same start and end dates.\n";
+
+typedef struct cmp_args {
+    const char *scen[MAX_SCENARIOS];
+    int k;
+    const char *out;
+    long reps, threads;
+    uint64_t seed;
+    int quiet;
+} cmp_args;
+
+static int parse(int argc, char **argv, cmp_args *a)
+{
+    *a = (cmp_args){.reps = 200, .threads = 0, .seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        int has_val = i + 1 < argc;
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(compare_usage, stdout);
+            return 1;
+        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
+            a->quiet = 1;
+        } else if (!strcmp(s, "--replications") || !strcmp(s, "-n")) {
+            if (!has_val || cli_parse_long("compare", s, argv[++i], 1, 10000000, &a->reps))
+                goto bad;
+        } else if (!strcmp(s, "--threads") || !strcmp(s, "-j")) {
+            if (!has_val || cli_parse_long("compare", s, argv[++i], 1, 4096, &a->threads))
+                goto bad;
+        } else if (!strcmp(s, "--seed")) {
+            if (!has_val || cli_parse_u64("compare", s, argv[++i], &a->seed))
+                goto bad;
+        } else if (!strcmp(s, "--out") || !strcmp(s, "-o")) {
+            if (!has_val)
+                goto bad;
+            a->out = argv[++i];
+        } else if (s[0] == '-') {
+            fprintf(stderr, "sendsim compare: unknown option '%s'\n", s);
+            goto bad;
+        } else if (a->k == MAX_SCENARIOS) {
+            fprintf(stderr, "sendsim compare: at most %d scenarios\n", MAX_SCENARIOS);
+            goto bad;
+        } else {
+            a->scen[a->k++] = s;
+        }
+    }
+    if (a->k < 2) {
+        fputs("sendsim compare: at least two scenario files are required\n", stderr);
+        goto bad;
+    }
+    return 0;
+bad:
+    fputs(compare_usage, stderr);
+    return -1;
+}
+
+static void print_diffs(int k, char names[][SEND_NAME_MAX * 2 + 8],
+                        const send_results *const *res)
+{
+    const send_output *o = &res[0]->reps[0];
+    double *scratch = malloc((size_t)res[0]->n * sizeof *scratch);
+    if (!scratch)
+        return;
+    for (int s = 1; s < k; s++) {
+        printf("\n%s minus %s (paired over %d replications; 95%% interval of the mean)\n",
+               names[s], names[0], res[0]->n);
+        printf("%-28s %-8s %14s %30s  %s\n", "metric", "period", "mean", "95% interval",
+               "verdict");
+        printf("(money in GBP millions; monthly stocks in the last January)\n");
+        for (int j = 0; j < send_compare_n_metrics; j++) {
+            int m = send_compare_metrics[j];
+            int np = send_output_periods(o, m);
+            int i = np - 1;
+            if (send_metric(m)->kind == SEND_MONTHLY) /* the last January: the census view */
+                while (i > 0 && (o->first_month_index + i) % 12 != 0)
+                    i--;
+            send_diff d;
+            char label[16], ci[64];
+            send_paired_diff(res[0], res[s], m, i, scratch, &d, NULL);
+            send_output_period_label(o, m, i, label, sizeof label);
+            char mean[32];
+            if (!strcmp(send_metric(m)->unit, "GBP")) { /* money in millions */
+                snprintf(mean, sizeof mean, "%.2fm", d.mean / 1e6);
+                snprintf(ci, sizeof ci, "[%.2fm, %.2fm]", d.ci_low / 1e6, d.ci_high / 1e6);
+            } else {
+                snprintf(mean, sizeof mean, "%.4g", d.mean);
+                snprintf(ci, sizeof ci, "[%.4g, %.4g]", d.ci_low, d.ci_high);
+            }
+            printf("%-28s %-8s %14s %30s  %s\n", send_metric(m)->name, label, mean, ci,
+                   send_verdict_names[d.verdict]);
+        }
+    }
+    free(scratch);
+}
+
+int cli_compare(int argc, char **argv)
+{
+    cmp_args a;
+    int pr = parse(argc, argv, &a);
+    if (pr)
+        return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    int k = a.k, status = EXIT_OK;
+    send_params *p = calloc((size_t)k, sizeof *p);
+    send_results *res = calloc((size_t)k, sizeof *res);
+    send_meta *meta = calloc((size_t)k, sizeof *meta);
+    char(*names)[SEND_NAME_MAX * 2 + 8] = calloc((size_t)k, sizeof *names);
+    char(*h5)[4300] = calloc((size_t)k, sizeof *h5);
+    int loaded = 0;
+    des_error err = {0};
+    if (!p || !res || !meta || !names || !h5) {
+        fputs("sendsim compare: out of memory\n", stderr);
+        status = EXIT_RUNTIME;
+        goto out;
+    }
+    for (; loaded < k; loaded++) {
+        if (send_scenario_load(a.scen[loaded], &p[loaded], NULL, &err) != DES_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        if (loaded > 0 && (p[loaded].start != p[0].start || p[loaded].end != p[0].end)) {
+            char s0[11], e0[11], s1[11], e1[11];
+            des_date_format(p[0].start, s0);
+            des_date_format(p[0].end, e0);
+            des_date_format(p[loaded].start, s1);
+            des_date_format(p[loaded].end, e1);
+            fprintf(stderr,
+                    "sendsim compare: '%s' covers %s to %s but '%s' covers %s to %s (paired "
+                    "differences need the same start and end)\n",
+                    a.scen[loaded], s1, e1, a.scen[0], s0, e0);
+            loaded++;
+            status = EXIT_USAGE;
+            goto out;
+        }
+        /* names label rows and files: keep them distinct */
+        snprintf(names[loaded], sizeof names[loaded], "%s", p[loaded].name);
+        for (int j = 0, dup = 1; j < loaded; j++)
+            if (!strcmp(names[j], names[loaded])) {
+                snprintf(names[loaded], sizeof names[loaded], "%s-%d", p[loaded].name, ++dup);
+                j = -1;
+            }
+    }
+    char prefix[4096];
+    if (a.out)
+        snprintf(prefix, sizeof prefix, "%s", a.out);
+    else
+        snprintf(prefix, sizeof prefix, "results/compare-%s", names[0]);
+    if (cli_ensure_parent_dir(prefix) != 0) {
+        fprintf(stderr, "sendsim compare: cannot create the directory of '%s'\n", prefix);
+        status = EXIT_RUNTIME;
+        goto out;
+    }
+    cli_install_signals();
+    for (int s = 0; s < k; s++) {
+        if (send_meta_from_scenario(&meta[s], a.scen[s], &p[s], &err) != DES_OK) {
+            fprintf(stderr, "sendsim compare: %s\n", err.msg);
+            status = EXIT_RUNTIME;
+            goto out;
+        }
+        if (!a.quiet && k > 1)
+            fprintf(stderr, "scenario %d of %d: %s\n", s + 1, k, names[s]);
+        cli_progress prog;
+        cli_progress_init(&prog, a.quiet);
+        send_run_opts opts = {.seed = a.seed, .replications = (int)a.reps,
+                              .threads = (int)a.threads, .cancel = &cli_interrupted,
+                              .progress = cli_progress_cb, .progress_ctx = &prog};
+        meta[s].started = send_meta_now();
+        int rc = send_run(&p[s], &opts, &res[s], &err);
+        cli_progress_end(&prog);
+        if (rc != DES_OK) {
+            fprintf(stderr, "sendsim compare: %s: %s\n", names[s], err.msg);
+            status = cli_interrupted ? 130 : EXIT_RUNTIME;
+            goto out;
+        }
+        meta[s].finished = send_meta_now();
+        meta[s].threads = res[s].threads_used;
+        meta[s].wall_seconds = res[s].wall_seconds;
+    }
+    const send_results *rp[MAX_SCENARIOS];
+    const char *np[MAX_SCENARIOS];
+    for (int s = 0; s < k; s++) {
+        rp[s] = &res[s];
+        np[s] = names[s];
+    }
+    char csv[4200];
+    snprintf(csv, sizeof csv, "%s-compare.csv", prefix);
+    int written = 0, rc = DES_OK;
+    while (written < k && rc == DES_OK) {
+        snprintf(h5[written], sizeof h5[written], "%s-%s.h5", prefix, names[written]);
+        rc = send_h5_write(h5[written], &res[written], &meta[written], &cli_interrupted, &err);
+        written += rc == DES_OK;
+    }
+    if (rc == DES_OK)
+        rc = send_write_compare_csv(csv, k, np, rp, &cli_interrupted, &err);
+    if (rc != DES_OK) {
+        for (int s = 0; s < written; s++) /* a comparison is whole or absent */
+            unlink(h5[s]);
+        fprintf(stderr, "sendsim compare: %s\n", err.msg);
+        status = cli_interrupted ? 130 : EXIT_RUNTIME;
+        goto out;
+    }
+    if (!a.quiet) {
+        print_diffs(k, names, rp);
+        printf("\nwrote %s\n", csv);
+        for (int s = 0; s < k; s++)
+            printf("      %s\n", h5[s]);
+    }
+out:
+    for (int s = 0; p && s < loaded; s++)
+        send_params_free(&p[s]);
+    for (int s = 0; res && meta && s < k; s++) {
+        send_results_free(&res[s]);
+        send_meta_free(&meta[s]);
+    }
+    free(p);
+    free(res);
+    free(meta);
+    free(names);
+    free(h5);
+    return status;
+}

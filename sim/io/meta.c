@@ -1,0 +1,386 @@
+/* meta.c - provenance of a run: the scenario as written (every file of its `extends` chain),
+ * the scenario as resolved, one row per parameter with the source comment from its line, and
+ * facts about this program and machine.
+ *
+ * Parameter rows come from the resolved tree: every scalar leaf, and every flow collection
+ * (`{a: 1, b: 2}` or `[1, 2]`) as one row, keyed by its dotted path; the note is the comment
+ * after '#' on the line the value was read from. O(size of the scenario files).
+ */
+#include "send_h5.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scenario_io.h"
+#include "sendsim_version.h"
+
+#ifndef SENDSIM_BUILD_INFO
+#define SENDSIM_BUILD_INFO ""
+#endif
+
+static char *dup_s(const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (p)
+        memcpy(p, s, n + 1);
+    return p;
+}
+
+void send_meta_free(send_meta *m)
+{
+    if (!m)
+        return;
+    free(m->scenario_name);
+    free(m->scenario_path);
+    free(m->scenario_yaml);
+    free(m->scenario_source);
+    free(m->version);
+    free(m->build);
+    free(m->host);
+    free(m->started);
+    free(m->finished);
+    for (int i = 0; i < m->n_params; i++) {
+        free(m->params[i].key);
+        free(m->params[i].value);
+        free(m->params[i].note);
+        free(m->params[i].file);
+    }
+    free(m->params);
+    free(m->obs);
+    memset(m, 0, sizeof *m);
+}
+
+char *send_meta_now(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    char buf[32];
+    if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, sizeof buf, "unknown");
+    return dup_s(buf);
+}
+
+/* ---- growable text ---- */
+
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* ---- source files, split into lines ---- */
+
+typedef struct src_file {
+    const char *name;
+    char *text;
+    size_t len;
+    const char **lines; /* start of each line (1-based: lines[1] is the first) */
+    size_t nlines;
+} src_file;
+
+static int read_all(const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    sbuf b = {0};
+    char chunk[8192];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sb_add(&b, chunk, k);
+    int bad = ferror(f) || b.oom;
+    fclose(f);
+    if (bad) {
+        free(b.s);
+        return -1;
+    }
+    *text = b.s ? b.s : dup_s("");
+    *len = b.n;
+    return *text ? 0 : -1;
+}
+
+static int split_lines(src_file *f)
+{
+    size_t n = 2;
+    for (size_t i = 0; i < f->len; i++)
+        n += f->text[i] == '\n';
+    f->lines = malloc(n * sizeof *f->lines);
+    if (!f->lines)
+        return -1;
+    f->nlines = 0;
+    f->lines[++f->nlines] = f->text;
+    for (size_t i = 0; i < f->len; i++)
+        if (f->text[i] == '\n' && i + 1 < f->len)
+            f->lines[++f->nlines] = f->text + i + 1;
+    return 0;
+}
+
+/* The comment on a line: text after a '#' that starts the line or follows a blank, outside
+ * quotes; trimmed. Empty string if none. */
+static char *line_comment(const char *line)
+{
+    char q = 0;
+    for (const char *s = line; *s && *s != '\n'; s++) {
+        if (q) {
+            if (*s == q)
+                q = 0;
+        } else if (*s == '"' || *s == '\'') {
+            q = *s;
+        } else if (*s == '#' && (s == line || s[-1] == ' ' || s[-1] == '\t')) {
+            s++;
+            while (*s == ' ' || *s == '\t')
+                s++;
+            const char *e = s;
+            while (*e && *e != '\n')
+                e++;
+            while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+                e--;
+            char *out = malloc((size_t)(e - s) + 1);
+            if (out) {
+                memcpy(out, s, (size_t)(e - s));
+                out[e - s] = '\0';
+            }
+            return out;
+        }
+    }
+    return dup_s("");
+}
+
+typedef struct walker {
+    scn_doc *doc;
+    src_file *files;
+    size_t nfiles;
+    send_param_row *rows;
+    int n, cap;
+    int oom;
+} walker;
+
+static const src_file *find_file(const walker *w, const char *name)
+{
+    for (size_t i = 0; i < w->nfiles; i++)
+        if (name && strcmp(w->files[i].name, name) == 0)
+            return &w->files[i];
+    return NULL;
+}
+
+static const char *line_of(const walker *w, const scn_node *n)
+{
+    const src_file *f = find_file(w, scn_file(n));
+    int line = scn_line(n);
+    if (!f || line < 1 || (size_t)line > f->nlines)
+        return NULL;
+    return f->lines[line];
+}
+
+/* A collection written in flow style ({...} or [...]) at its own position. */
+static int is_flow(const walker *w, const scn_node *n)
+{
+    const char *l = line_of(w, n);
+    int col = scn_col(n);
+    if (!l || col < 1)
+        return 0;
+    for (int i = 0; i < col - 1; i++)
+        if (l[i] == '\0' || l[i] == '\n')
+            return 0;
+    return l[col - 1] == '{' || l[col - 1] == '[';
+}
+
+static void flatten(walker *w, const scn_node *n, sbuf *b)
+{
+    scn_kind k = scn_kind_of(n);
+    if (k == SCN_MAP || k == SCN_SEQ) {
+        sb_str(b, k == SCN_MAP ? "{" : "[");
+        for (size_t i = 0; i < scn_len(n); i++) {
+            if (i)
+                sb_str(b, ", ");
+            if (k == SCN_MAP) {
+                sb_str(b, scn_key_at(n, i));
+                sb_str(b, ": ");
+            }
+            flatten(w, scn_at(w->doc, n, i), b);
+        }
+        sb_str(b, k == SCN_MAP ? "}" : "]");
+    } else {
+        const char *s = scn_scalar(n);
+        sb_str(b, s ? s : "");
+    }
+}
+
+static void emit(walker *w, const scn_node *n, char *value)
+{
+    if (!value || w->oom) {
+        free(value);
+        w->oom = 1;
+        return;
+    }
+    if (w->n == w->cap) {
+        int cap = w->cap ? 2 * w->cap : 64;
+        send_param_row *r = realloc(w->rows, (size_t)cap * sizeof *r);
+        if (!r) {
+            free(value);
+            w->oom = 1;
+            return;
+        }
+        w->rows = r;
+        w->cap = cap;
+    }
+    const char *l = line_of(w, n);
+    send_param_row *r = &w->rows[w->n++];
+    r->key = dup_s(scn_keypath(n));
+    r->value = value;
+    r->note = l ? line_comment(l) : dup_s("");
+    r->file = dup_s(scn_file(n));
+    r->line = scn_line(n);
+    if (!r->key || !r->note || !r->file)
+        w->oom = 1;
+}
+
+static void walk(walker *w, const scn_node *n)
+{
+    scn_kind k = scn_kind_of(n);
+    if ((k == SCN_MAP || k == SCN_SEQ) && !is_flow(w, n)) {
+        for (size_t i = 0; i < scn_len(n); i++)
+            walk(w, scn_at(w->doc, n, i));
+        return;
+    }
+    sbuf b = {0};
+    flatten(w, n, &b);
+    if (b.oom) {
+        free(b.s);
+        w->oom = 1;
+        return;
+    }
+    emit(w, n, b.s ? b.s : dup_s(""));
+}
+
+static int meta_set(char **dst, const char *s)
+{
+    free(*dst);
+    *dst = dup_s(s);
+    return *dst ? 0 : -1;
+}
+
+int send_meta_from_scenario(send_meta *m, const char *scenario_path, const send_params *p,
+                            des_error *err)
+{
+    scn_doc *doc = scn_load(scenario_path, err);
+    if (!doc)
+        return err ? err->code : DES_EINPUT;
+    walker w = {.doc = doc};
+    int rc = DES_OK;
+    w.nfiles = scn_nfiles(doc);
+    w.files = calloc(w.nfiles ? w.nfiles : 1, sizeof *w.files);
+    sbuf src = {0};
+    if (!w.files) {
+        rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
+        goto out;
+    }
+    for (size_t i = 0; i < w.nfiles; i++) {
+        src_file *f = &w.files[i];
+        f->name = scn_file_at(doc, i);
+        if (read_all(f->name, &f->text, &f->len) != 0 || split_lines(f) != 0) {
+            rc = des_error_set(err, DES_EIO, "'%s': cannot read the scenario file again",
+                               f->name);
+            goto out;
+        }
+        sb_str(&src, "# ---- file: ");
+        sb_str(&src, f->name);
+        sb_str(&src, "\n");
+        sb_add(&src, f->text, f->len);
+        if (f->len && f->text[f->len - 1] != '\n')
+            sb_str(&src, "\n");
+    }
+    walk(&w, scn_root(doc));
+    /* The resolved text, as `validate --resolved` would show it. */
+    char *yaml = NULL;
+    size_t ylen = 0;
+    FILE *mf = open_memstream(&yaml, &ylen);
+    int dump_bad = !mf || scn_dump(doc, mf) != 0;
+    if (mf)
+        dump_bad |= fclose(mf) != 0;
+    if (w.oom || src.oom || dump_bad) {
+        free(yaml);
+        rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
+        goto out;
+    }
+    free(m->scenario_yaml);
+    m->scenario_yaml = yaml;
+    free(m->scenario_source);
+    m->scenario_source = src.s ? src.s : dup_s("");
+    src.s = NULL;
+    m->params = w.rows;
+    m->n_params = w.n;
+    w.rows = NULL;
+    w.n = 0;
+    char host[256] = "unknown";
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    char build[256];
+    snprintf(build, sizeof build, "%s%s%s", "C compiler " __VERSION__,
+             SENDSIM_BUILD_INFO[0] ? "; " : "", SENDSIM_BUILD_INFO);
+    if (meta_set(&m->scenario_name, p->name) || meta_set(&m->scenario_path, scenario_path) ||
+        meta_set(&m->version, SENDSIM_VERSION) || meta_set(&m->build, build) ||
+        meta_set(&m->host, host)) {
+        rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
+        goto out;
+    }
+    free(m->obs);
+    m->obs = NULL;
+    m->n_obs = p->n_obs;
+    if (p->n_obs) {
+        m->obs = malloc((size_t)p->n_obs * sizeof *m->obs);
+        if (!m->obs) {
+            m->n_obs = 0;
+            rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
+            goto out;
+        }
+        memcpy(m->obs, p->obs, (size_t)p->n_obs * sizeof *m->obs);
+    }
+out:
+    for (int i = 0; i < w.n; i++) {
+        free(w.rows[i].key);
+        free(w.rows[i].value);
+        free(w.rows[i].note);
+        free(w.rows[i].file);
+    }
+    free(w.rows);
+    for (size_t i = 0; w.files && i < w.nfiles; i++) {
+        free(w.files[i].text);
+        free(w.files[i].lines);
+    }
+    free(w.files);
+    free(src.s);
+    scn_free(doc);
+    return rc;
+}

@@ -1,0 +1,848 @@
+/* results_h5.c - the HDF5 results file: write a run, read it back bit for bit.
+ *
+ * Layout (documented for users in results/README.md):
+ *   /                          attributes: provenance (scenario, seeds, program, host, times)
+ *   /seeds                     uint32 [replication][stream]
+ *   /events                    uint64 [replication]
+ *   /audit                     int64  [replication][8]: the conservation counts
+ *   /periods/{monthly,calendar_year,financial_year}   period labels, strings
+ *   /{monthly,calendar_year,financial_year}/<metric>  float64 [replication][period]
+ *   /weeks_to_issue            uint32 [replication][calendar year][week bin]
+ *   /summary/<kind>/<metric>   float64 [statistic][period]: mean, sd, p05 ... p95
+ *   /scenario/parameters       table: key, value, note, file, line
+ *   /observed                  table: metric, period, value
+ * Per-replication datasets are chunked by blocks of replications (whole rows) and compressed
+ * with shuffle + deflate. Every dataset carries `units` and `description` attributes.
+ *
+ * The file is written under "<path>.tmp.<pid>" and renamed when closed; any failure or a
+ * cancellation removes the temporary file. Reading checks every object it needs and names the
+ * missing or malformed one. Cost: O(replications x metrics x periods) time and memory, plus
+ * the summary's sorting, O(metrics x periods x n log n).
+ */
+#include "send_h5.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FORMAT_NAME "sendsim results"
+#define FORMAT_VERSION 1
+#define CHUNK_REPS 64
+#define DEFLATE_LEVEL 4
+
+static const char *const kind_group[] = {"monthly", "calendar_year", "financial_year"};
+static const char *const kind_dim[] = {"month", "calendar year", "financial year (April-March)"};
+static const char *const audit_names =
+    "plans_open,plans_new,plans_ceased,plans_close,sen_open,sen_in,sen_out,sen_close";
+static const char *const stat_names = "mean,sd,p05,p10,p25,p50,p75,p90,p95";
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+typedef struct wctx {
+    hid_t f;
+    int failed;
+    des_error *err;
+    const char *path;
+} wctx;
+
+static int wfail(wctx *w, const char *what)
+{
+    if (!w->failed)
+        des_error_set(w->err, DES_EIO, "'%s': cannot write %s", w->path, what);
+    w->failed = 1;
+    return -1;
+}
+
+static hid_t str_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t >= 0) {
+        H5Tset_size(t, H5T_VARIABLE);
+        H5Tset_cset(t, H5T_CSET_UTF8);
+    }
+    return t;
+}
+
+static void attr_str(wctx *w, hid_t obj, const char *name, const char *value)
+{
+    if (w->failed)
+        return;
+    hid_t t = str_type(), s = H5Screate(H5S_SCALAR);
+    hid_t a = t >= 0 && s >= 0 ? H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    const char *v = value ? value : "";
+    if (a < 0 || H5Awrite(a, t, &v) < 0)
+        wfail(w, name);
+    if (a >= 0)
+        H5Aclose(a);
+    if (s >= 0)
+        H5Sclose(s);
+    if (t >= 0)
+        H5Tclose(t);
+}
+
+static void attr_num(wctx *w, hid_t obj, const char *name, hid_t type, const void *v)
+{
+    if (w->failed)
+        return;
+    hid_t s = H5Screate(H5S_SCALAR);
+    hid_t a = s >= 0 ? H5Acreate2(obj, name, type, s, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    if (a < 0 || H5Awrite(a, type, v) < 0)
+        wfail(w, name);
+    if (a >= 0)
+        H5Aclose(a);
+    if (s >= 0)
+        H5Sclose(s);
+}
+
+static hid_t group(wctx *w, hid_t parent, const char *name)
+{
+    if (w->failed)
+        return -1;
+    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        wfail(w, name);
+    return g;
+}
+
+/* A dataset of rank 1-3; chunked and compressed when `chunk0` > 0 (rows per chunk). */
+static hid_t dataset(wctx *w, hid_t parent, const char *name, hid_t type, int rank,
+                     const hsize_t *dims, hsize_t chunk0, const void *data, const char *units,
+                     const char *description)
+{
+    if (w->failed)
+        return -1;
+    hid_t s = H5Screate_simple(rank, dims, NULL);
+    hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+    int empty = 0;
+    for (int i = 0; i < rank; i++)
+        empty |= dims[i] == 0;
+    if (chunk0 > 0 && !empty && pl >= 0) {
+        hsize_t c[3];
+        for (int i = 0; i < rank; i++)
+            c[i] = dims[i];
+        c[0] = chunk0 < dims[0] ? chunk0 : dims[0];
+        H5Pset_chunk(pl, rank, c);
+        H5Pset_shuffle(pl);
+        H5Pset_deflate(pl, DEFLATE_LEVEL);
+    }
+    hid_t d = s >= 0 && pl >= 0 ? H5Dcreate2(parent, name, type, s, H5P_DEFAULT, pl, H5P_DEFAULT)
+                                : -1;
+    if (d < 0 || (!empty && data && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
+        wfail(w, name);
+    if (pl >= 0)
+        H5Pclose(pl);
+    if (s >= 0)
+        H5Sclose(s);
+    if (d >= 0) {
+        if (units)
+            attr_str(w, d, "units", units);
+        if (description)
+            attr_str(w, d, "description", description);
+    }
+    return d;
+}
+
+static void close_d(hid_t d)
+{
+    if (d >= 0)
+        H5Dclose(d);
+}
+
+static void close_g(hid_t g)
+{
+    if (g >= 0)
+        H5Gclose(g);
+}
+
+static int kind_periods(const send_output *o, int kind)
+{
+    return kind == SEND_MONTHLY ? o->n_months : kind == SEND_CY ? o->n_years : o->n_fys;
+}
+
+/* First metric index of each kind, for period labels. */
+static int first_metric_of(int kind)
+{
+    for (int m = 0; m < SEND_METRIC_COUNT; m++)
+        if (send_metric(m) && (int)send_metric(m)->kind == kind)
+            return m;
+    return -1;
+}
+
+static void write_periods(wctx *w, const send_output *o)
+{
+    hid_t g = group(w, w->f, "periods");
+    for (int k = 0; k < 3 && !w->failed; k++) {
+        int np = kind_periods(o, k), m = first_metric_of(k);
+        char **labels = calloc((size_t)(np ? np : 1), sizeof *labels);
+        char *buf = malloc((size_t)(np ? np : 1) * 16);
+        if (!labels || !buf) {
+            free(labels);
+            free(buf);
+            wfail(w, "period labels");
+            break;
+        }
+        for (int i = 0; i < np; i++) {
+            labels[i] = buf + 16 * i;
+            send_output_period_label(o, m, i, labels[i], 16);
+        }
+        hid_t t = str_type();
+        hsize_t dims[1] = {(hsize_t)np};
+        char desc[96];
+        snprintf(desc, sizeof desc, "label of each %s", kind_dim[k]);
+        close_d(dataset(w, g, kind_group[k], t, 1, dims, 0, labels, NULL, desc));
+        H5Tclose(t);
+        free(labels);
+        free(buf);
+    }
+    close_g(g);
+}
+
+static void write_series(wctx *w, const send_results *res, const volatile sig_atomic_t *cancel)
+{
+    const send_output *o0 = &res->reps[0];
+    int n = res->n;
+    hid_t g[3];
+    for (int k = 0; k < 3; k++)
+        g[k] = group(w, w->f, kind_group[k]);
+    double *buf = malloc((size_t)n * (size_t)o0->row_len * sizeof *buf);
+    if (!buf)
+        wfail(w, "the series (out of memory)");
+    for (int m = 0; m < SEND_METRIC_COUNT && !w->failed; m++) {
+        if (cancel && *cancel) {
+            wfail(w, "the series (interrupted)");
+            break;
+        }
+        const send_metric_info *mi = send_metric(m);
+        if (!mi)
+            continue;
+        int np = send_output_periods(o0, m);
+        for (int r = 0; r < n; r++)
+            memcpy(buf + (size_t)r * np, send_output_row(&res->reps[r], m),
+                   (size_t)np * sizeof *buf);
+        hsize_t dims[2] = {(hsize_t)n, (hsize_t)np};
+        hid_t d = dataset(w, g[mi->kind], mi->name, H5T_NATIVE_DOUBLE, 2, dims, CHUNK_REPS, buf,
+                          mi->unit, mi->description);
+        if (d >= 0) {
+            char dim[96];
+            snprintf(dim, sizeof dim, "replication, %s", kind_dim[mi->kind]);
+            attr_str(w, d, "dimensions", dim);
+        }
+        close_d(d);
+    }
+    free(buf);
+    for (int k = 0; k < 3; k++)
+        close_g(g[k]);
+}
+
+static void write_summary(wctx *w, const send_results *res, const volatile sig_atomic_t *cancel)
+{
+    const send_output *o0 = &res->reps[0];
+    hid_t top = group(w, w->f, "summary");
+    if (top >= 0)
+        attr_str(w, top, "statistics", stat_names);
+    hid_t g[3];
+    for (int k = 0; k < 3; k++)
+        g[k] = group(w, top, kind_group[k]);
+    double *scratch = malloc((size_t)res->n * sizeof *scratch);
+    double *tab = malloc((size_t)(2 + SEND_NQ) * (size_t)o0->row_len * sizeof *tab);
+    if (!scratch || !tab)
+        wfail(w, "the summary (out of memory)");
+    for (int m = 0; m < SEND_METRIC_COUNT && !w->failed; m++) {
+        if (cancel && *cancel) {
+            wfail(w, "the summary (interrupted)");
+            break;
+        }
+        const send_metric_info *mi = send_metric(m);
+        if (!mi)
+            continue;
+        int np = send_output_periods(o0, m);
+        for (int i = 0; i < np; i++) {
+            send_stat st;
+            send_results_get_stat(res, m, i, scratch, &st);
+            tab[0 * np + i] = st.mean;
+            tab[1 * np + i] = st.sd;
+            for (int j = 0; j < SEND_NQ; j++)
+                tab[(size_t)(2 + j) * np + i] = st.q[j];
+        }
+        hsize_t dims[2] = {2 + SEND_NQ, (hsize_t)np};
+        hid_t d = dataset(w, g[mi->kind], mi->name, H5T_NATIVE_DOUBLE, 2, dims, 0, tab, mi->unit,
+                          mi->description);
+        if (d >= 0)
+            attr_str(w, d, "statistics", stat_names);
+        close_d(d);
+    }
+    free(scratch);
+    free(tab);
+    for (int k = 0; k < 3; k++)
+        close_g(g[k]);
+    close_g(top);
+}
+
+typedef struct param_rec {
+    const char *key, *value, *note, *file;
+    int line;
+} param_rec;
+
+typedef struct obs_rec {
+    const char *metric, *period;
+    double value;
+} obs_rec;
+
+static void write_tables(wctx *w, const send_meta *meta)
+{
+    hid_t st = str_type();
+    hid_t pt = H5Tcreate(H5T_COMPOUND, sizeof(param_rec));
+    H5Tinsert(pt, "key", HOFFSET(param_rec, key), st);
+    H5Tinsert(pt, "value", HOFFSET(param_rec, value), st);
+    H5Tinsert(pt, "note", HOFFSET(param_rec, note), st);
+    H5Tinsert(pt, "file", HOFFSET(param_rec, file), st);
+    H5Tinsert(pt, "line", HOFFSET(param_rec, line), H5T_NATIVE_INT);
+    int np = meta->n_params;
+    param_rec *pr = calloc((size_t)(np ? np : 1), sizeof *pr);
+    obs_rec *orr = calloc((size_t)(meta->n_obs ? meta->n_obs : 1), sizeof *orr);
+    char *labels = malloc((size_t)(meta->n_obs ? meta->n_obs : 1) * 16);
+    if (!pr || !orr || !labels)
+        wfail(w, "the scenario tables (out of memory)");
+    hid_t g = group(w, w->f, "scenario");
+    if (!w->failed) {
+        for (int i = 0; i < np; i++)
+            pr[i] = (param_rec){meta->params[i].key, meta->params[i].value,
+                                meta->params[i].note, meta->params[i].file,
+                                meta->params[i].line};
+        hsize_t dims[1] = {(hsize_t)np};
+        close_d(dataset(w, g, "parameters", pt, 1, dims, 0, pr, NULL,
+                        "every scenario value as written: dotted key, value, the comment on its "
+                        "line (source or assumption), file and line"));
+    }
+    hid_t ot = H5Tcreate(H5T_COMPOUND, sizeof(obs_rec));
+    H5Tinsert(ot, "metric", HOFFSET(obs_rec, metric), st);
+    H5Tinsert(ot, "period", HOFFSET(obs_rec, period), st);
+    H5Tinsert(ot, "value", HOFFSET(obs_rec, value), H5T_NATIVE_DOUBLE);
+    if (!w->failed) {
+        for (int i = 0; i < meta->n_obs; i++) {
+            const send_metric_info *mi = send_metric(meta->obs[i].metric);
+            send_period_label(mi->kind, meta->obs[i].start, labels + 16 * i, 16);
+            orr[i] = (obs_rec){mi->name, labels + 16 * i, meta->obs[i].value};
+        }
+        hsize_t dims[1] = {(hsize_t)meta->n_obs};
+        close_d(dataset(w, w->f, "observed", ot, 1, dims, 0, orr, NULL,
+                        "published history from the scenario's `observed` section, in the "
+                        "metric's units and period labels"));
+    }
+    close_g(g);
+    free(pr);
+    free(orr);
+    free(labels);
+    H5Tclose(ot);
+    H5Tclose(pt);
+    H5Tclose(st);
+}
+
+static void write_root_attrs(wctx *w, const send_results *res, const send_meta *meta)
+{
+    const send_output *o0 = &res->reps[0];
+    hid_t f = w->f;
+    attr_str(w, f, "format", FORMAT_NAME);
+    int fv = FORMAT_VERSION;
+    attr_num(w, f, "format_version", H5T_NATIVE_INT, &fv);
+    attr_str(w, f, "scenario_name", meta->scenario_name);
+    attr_str(w, f, "scenario_path", meta->scenario_path);
+    attr_str(w, f, "scenario_yaml", meta->scenario_yaml);
+    attr_str(w, f, "scenario_source", meta->scenario_source);
+    attr_num(w, f, "master_seed", H5T_NATIVE_UINT64, &res->master_seed);
+    attr_num(w, f, "replications", H5T_NATIVE_INT, &res->n);
+    int streams = SEND_STREAMS;
+    attr_num(w, f, "streams", H5T_NATIVE_INT, &streams);
+    attr_str(w, f, "program_version", meta->version);
+    attr_str(w, f, "build", meta->build);
+    attr_str(w, f, "host", meta->host);
+    attr_str(w, f, "started", meta->started);
+    attr_str(w, f, "finished", meta->finished);
+    attr_num(w, f, "threads", H5T_NATIVE_INT, &meta->threads);
+    attr_num(w, f, "wall_seconds", H5T_NATIVE_DOUBLE, &meta->wall_seconds);
+    attr_num(w, f, "events", H5T_NATIVE_UINT64, &res->events);
+    char first[16];
+    send_output_period_label(o0, first_metric_of(SEND_MONTHLY), 0, first, sizeof first);
+    attr_str(w, f, "first_month", first);
+    attr_num(w, f, "first_year", H5T_NATIVE_INT, &o0->first_year);
+    attr_num(w, f, "first_fy", H5T_NATIVE_INT, &o0->first_fy);
+    attr_num(w, f, "months", H5T_NATIVE_INT, &o0->n_months);
+    attr_num(w, f, "years", H5T_NATIVE_INT, &o0->n_years);
+    attr_num(w, f, "financial_years", H5T_NATIVE_INT, &o0->n_fys);
+    int bins = SEND_WEEKS_BINS;
+    attr_num(w, f, "weeks_bins", H5T_NATIVE_INT, &bins);
+}
+
+static void write_per_rep(wctx *w, const send_results *res)
+{
+    int n = res->n;
+    const send_output *o0 = &res->reps[0];
+    hsize_t sd[2] = {(hsize_t)n, SEND_STREAMS};
+    close_d(dataset(w, w->f, "seeds", H5T_NATIVE_UINT32, 2, sd, 0, res->seeds, NULL,
+                    "random-stream seeds of each replication, derived from master_seed"));
+    uint64_t *ev = malloc((size_t)n * sizeof *ev);
+    int64_t *au = malloc((size_t)n * 8 * sizeof *au);
+    size_t hb = (size_t)o0->n_years * SEND_WEEKS_BINS;
+    uint32_t *wh = malloc((size_t)n * (hb ? hb : 1) * sizeof *wh);
+    if (!ev || !au || !wh)
+        wfail(w, "per-replication data (out of memory)");
+    if (!w->failed) {
+        for (int r = 0; r < n; r++) {
+            const send_output *o = &res->reps[r];
+            ev[r] = o->events;
+            int64_t a[8] = {o->plans_open, o->plans_new, o->plans_ceased, o->plans_close,
+                            o->sen_open,   o->sen_in,    o->sen_out,      o->sen_close};
+            memcpy(au + 8 * (size_t)r, a, sizeof a);
+            memcpy(wh + hb * (size_t)r, o->weeks_hist, hb * sizeof *wh);
+        }
+        hsize_t ed[1] = {(hsize_t)n};
+        close_d(dataset(w, w->f, "events", H5T_NATIVE_UINT64, 1, ed, 0, ev, "events",
+                        "simulation events fired in each replication"));
+        hsize_t ad[2] = {(hsize_t)n, 8};
+        hid_t d = dataset(w, w->f, "audit", H5T_NATIVE_INT64, 2, ad, CHUNK_REPS, au, "children",
+                          "conservation counts over the horizon: plans open + new - ceased = "
+                          "close; SEN Support open + in - out = close");
+        if (d >= 0)
+            attr_str(w, d, "columns", audit_names);
+        close_d(d);
+        hsize_t hd[3] = {(hsize_t)n, (hsize_t)o0->n_years, SEND_WEEKS_BINS};
+        d = dataset(w, w->f, "weeks_to_issue", H5T_NATIVE_UINT32, 3, hd, CHUNK_REPS, wh, "plans",
+                    "final plans issued in each calendar year by whole weeks from request "
+                    "(bins 0-51; the last bin counts 52 weeks or more)");
+        if (d >= 0)
+            attr_str(w, d, "dimensions", "replication, calendar year, week");
+        close_d(d);
+    }
+    free(ev);
+    free(au);
+    free(wh);
+}
+
+int send_h5_write(const char *path, const send_results *res, const send_meta *meta,
+                  const volatile sig_atomic_t *cancel, des_error *err)
+{
+    if (!res || res->n < 1 || !res->reps)
+        return des_error_set(err, DES_EINVAL, "'%s': no replications to write", path);
+    size_t len = strlen(path) + 32;
+    char *tmp = malloc(len);
+    if (!tmp)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate a file name");
+    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    wctx w = {.err = err, .path = path};
+    w.f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (w.f < 0) {
+        free(tmp);
+        return des_error_set(err, DES_EIO, "'%s': cannot create the results file", path);
+    }
+    write_root_attrs(&w, res, meta);
+    write_per_rep(&w, res);
+    write_periods(&w, &res->reps[0]);
+    write_series(&w, res, cancel);
+    write_summary(&w, res, cancel);
+    write_tables(&w, meta);
+    if (H5Fclose(w.f) < 0)
+        wfail(&w, "the file (closing)");
+    if (!w.failed && cancel && *cancel) {
+        des_error_set(err, DES_ESTATE, "'%s': interrupted", path);
+        w.failed = 1;
+    }
+    if (!w.failed && rename(tmp, path) != 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot rename the finished results file into place",
+                      path);
+        w.failed = 1;
+    }
+    if (w.failed)
+        unlink(tmp);
+    free(tmp);
+    if (!w.failed)
+        return DES_OK;
+    return err && err->code ? err->code : DES_EIO;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+typedef struct rctx {
+    hid_t f;
+    int failed;
+    des_error *err;
+    const char *path;
+} rctx;
+
+static int rfail(rctx *r, const char *fmt, ...)
+{
+    if (!r->failed) {
+        char what[256];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        des_error_set(r->err, DES_EINPUT, "'%s': %s", r->path, what);
+    }
+    r->failed = 1;
+    return -1;
+}
+
+static char *read_attr_str(rctx *r, const char *name)
+{
+    if (r->failed)
+        return NULL;
+    if (H5Aexists(r->f, name) <= 0) {
+        rfail(r, "attribute '%s' is missing (not a sendsim results file?)", name);
+        return NULL;
+    }
+    hid_t a = H5Aopen(r->f, name, H5P_DEFAULT);
+    hid_t t = str_type();
+    char *v = NULL, *out = NULL;
+    hid_t ft = a >= 0 ? H5Aget_type(a) : -1;
+    if (a < 0 || ft < 0 || H5Tget_class(ft) != H5T_STRING || !H5Tis_variable_str(ft) ||
+        H5Aread(a, t, &v) < 0) {
+        rfail(r, "attribute '%s' is not a string", name);
+    } else {
+        out = strdup(v ? v : "");
+        if (!out)
+            rfail(r, "out of memory");
+        if (v) {
+            hid_t s = H5Screate(H5S_SCALAR);
+            H5Dvlen_reclaim(t, s, H5P_DEFAULT, &v);
+            H5Sclose(s);
+        }
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return out;
+}
+
+static void read_attr_num(rctx *r, const char *name, hid_t mem, void *out)
+{
+    if (r->failed)
+        return;
+    if (H5Aexists(r->f, name) <= 0) {
+        rfail(r, "attribute '%s' is missing (not a sendsim results file?)", name);
+        return;
+    }
+    hid_t a = H5Aopen(r->f, name, H5P_DEFAULT);
+    hid_t s = a >= 0 ? H5Aget_space(a) : -1;
+    if (a < 0 || s < 0 || H5Sget_simple_extent_npoints(s) != 1 || H5Aread(a, mem, out) < 0)
+        rfail(r, "attribute '%s' is not a number", name);
+    if (s >= 0)
+        H5Sclose(s);
+    if (a >= 0)
+        H5Aclose(a);
+}
+
+/* Open a dataset that must exist with exactly the given shape. */
+static hid_t open_shaped(rctx *r, const char *name, int rank, const hsize_t *dims)
+{
+    if (r->failed)
+        return -1;
+    if (H5Lexists(r->f, name, H5P_DEFAULT) <= 0) {
+        /* H5Lexists needs each intermediate group to exist: check them in order */
+        rfail(r, "dataset '%s' is missing", name);
+        return -1;
+    }
+    hid_t d = H5Dopen2(r->f, name, H5P_DEFAULT);
+    if (d < 0) {
+        rfail(r, "'%s' is not a dataset", name);
+        return -1;
+    }
+    hid_t s = H5Dget_space(d);
+    hsize_t got[4] = {0};
+    int rk = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
+    int ok = rk == rank && rk <= 4;
+    if (ok) {
+        H5Sget_simple_extent_dims(s, got, NULL);
+        for (int i = 0; i < rank; i++)
+            ok &= got[i] == dims[i];
+    }
+    if (s >= 0)
+        H5Sclose(s);
+    if (!ok) {
+        H5Dclose(d);
+        char want[64] = "", have[64] = "";
+        for (int i = 0; i < rank; i++)
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%s%llu", i ? "x" : "",
+                     (unsigned long long)dims[i]);
+        for (int i = 0; i < rk && i < 4; i++)
+            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%llu", i ? "x" : "",
+                     (unsigned long long)got[i]);
+        rfail(r, "dataset '%s' has shape %s, expected %s", name, rk > 0 ? have : "?", want);
+        return -1;
+    }
+    return d;
+}
+
+static void read_into(rctx *r, const char *name, hid_t mem, int rank, const hsize_t *dims,
+                      void *buf)
+{
+    int empty = 0;
+    for (int i = 0; i < rank; i++)
+        empty |= dims[i] == 0;
+    hid_t d = open_shaped(r, name, rank, dims);
+    if (d < 0)
+        return;
+    if (!empty && H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        rfail(r, "dataset '%s' cannot be read as %s", name, "numbers");
+    H5Dclose(d);
+}
+
+static int has_path(hid_t f, const char *path)
+{
+    /* H5Lexists fails (not just returns 0) when an intermediate group is missing */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *s = buf + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (H5Lexists(f, buf, H5P_DEFAULT) <= 0)
+                return 0;
+            *s = '/';
+        }
+    return H5Lexists(f, buf, H5P_DEFAULT) > 0;
+}
+
+static void read_tables(rctx *r, send_meta *meta)
+{
+    if (r->failed)
+        return;
+    hid_t st = str_type();
+    hid_t pt = H5Tcreate(H5T_COMPOUND, sizeof(param_rec));
+    H5Tinsert(pt, "key", HOFFSET(param_rec, key), st);
+    H5Tinsert(pt, "value", HOFFSET(param_rec, value), st);
+    H5Tinsert(pt, "note", HOFFSET(param_rec, note), st);
+    H5Tinsert(pt, "file", HOFFSET(param_rec, file), st);
+    H5Tinsert(pt, "line", HOFFSET(param_rec, line), H5T_NATIVE_INT);
+    hid_t ot = H5Tcreate(H5T_COMPOUND, sizeof(obs_rec));
+    H5Tinsert(ot, "metric", HOFFSET(obs_rec, metric), st);
+    H5Tinsert(ot, "period", HOFFSET(obs_rec, period), st);
+    H5Tinsert(ot, "value", HOFFSET(obs_rec, value), H5T_NATIVE_DOUBLE);
+
+    for (int which = 0; which < 2 && !r->failed; which++) {
+        const char *name = which == 0 ? "/scenario/parameters" : "/observed";
+        if (!has_path(r->f, name)) {
+            rfail(r, "dataset '%s' is missing", name);
+            break;
+        }
+        hid_t d = H5Dopen2(r->f, name, H5P_DEFAULT);
+        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+        hssize_t n = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
+        hid_t mt = which == 0 ? pt : ot;
+        size_t rec = which == 0 ? sizeof(param_rec) : sizeof(obs_rec);
+        void *buf = n >= 0 ? calloc((size_t)(n ? n : 1), rec) : NULL;
+        if (d < 0 || n < 0 || !buf || (n > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                                         buf) < 0)) {
+            rfail(r, "dataset '%s' is not a table of the expected columns", name);
+        } else if (which == 0) {
+            param_rec *pr = buf;
+            meta->params = calloc((size_t)(n ? n : 1), sizeof *meta->params);
+            if (!meta->params) {
+                rfail(r, "out of memory");
+            } else {
+                meta->n_params = (int)n;
+                for (hssize_t i = 0; i < n; i++) {
+                    send_param_row *row = &meta->params[i];
+                    row->key = strdup(pr[i].key ? pr[i].key : "");
+                    row->value = strdup(pr[i].value ? pr[i].value : "");
+                    row->note = strdup(pr[i].note ? pr[i].note : "");
+                    row->file = strdup(pr[i].file ? pr[i].file : "");
+                    row->line = pr[i].line;
+                    if (!row->key || !row->value || !row->note || !row->file)
+                        rfail(r, "out of memory");
+                }
+            }
+        } else {
+            obs_rec *orr = buf;
+            meta->obs = calloc((size_t)(n ? n : 1), sizeof *meta->obs);
+            if (!meta->obs)
+                rfail(r, "out of memory");
+            for (hssize_t i = 0; i < n && !r->failed; i++) {
+                int m = send_metric_find(orr[i].metric ? orr[i].metric : "");
+                int y = 0, mo = 1, used = 0;
+                const char *lab = orr[i].period ? orr[i].period : "";
+                if (m < 0) {
+                    rfail(r, "'/observed' row %ld: unknown metric '%s'", (long)i,
+                          orr[i].metric ? orr[i].metric : "");
+                    break;
+                }
+                send_period_kind k = send_metric(m)->kind;
+                int ok = k == SEND_CY ? sscanf(lab, "%4d%n", &y, &used) == 1
+                                      : sscanf(lab, "%4d-%2d%n", &y, &mo, &used) == 2;
+                if (!ok || lab[used] != '\0') {
+                    rfail(r, "'/observed' row %ld: bad period '%s'", (long)i, lab);
+                    break;
+                }
+                des_date start = k == SEND_MONTHLY ? des_date_from_ymd(y, mo, 1)
+                                 : k == SEND_CY    ? des_date_from_ymd(y, 1, 1)
+                                                   : des_date_from_ymd(y, 4, 1);
+                meta->obs[meta->n_obs++] = (send_obs){m, start, orr[i].value};
+            }
+        }
+        if (buf && n > 0 && s >= 0)
+            H5Dvlen_reclaim(mt, s, H5P_DEFAULT, buf);
+        free(buf);
+        if (s >= 0)
+            H5Sclose(s);
+        if (d >= 0)
+            H5Dclose(d);
+    }
+    H5Tclose(ot);
+    H5Tclose(pt);
+    H5Tclose(st);
+}
+
+int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error *err)
+{
+    memset(res, 0, sizeof *res);
+    memset(meta, 0, sizeof *meta);
+    if (access(path, R_OK) != 0)
+        return des_error_set(err, DES_EIO, "'%s': cannot open (%s)", path, strerror(errno));
+    if (H5Fis_hdf5(path) <= 0)
+        return des_error_set(err, DES_EINPUT, "'%s': not an HDF5 file", path);
+    rctx r = {.err = err, .path = path};
+    r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r.f < 0)
+        return des_error_set(err, DES_EIO, "'%s': cannot open the HDF5 file", path);
+    char *format = read_attr_str(&r, "format");
+    if (format && strcmp(format, FORMAT_NAME) != 0)
+        rfail(&r, "not a sendsim results file (format '%s')", format);
+    free(format);
+    int fv = 0;
+    read_attr_num(&r, "format_version", H5T_NATIVE_INT, &fv);
+    if (!r.failed && fv != FORMAT_VERSION)
+        rfail(&r, "results format version %d, this program reads version %d", fv,
+              FORMAT_VERSION);
+    int n = 0, streams = 0, months = 0, years = 0, fys = 0, fy0 = 0, y0 = 0, bins = 0;
+    read_attr_num(&r, "replications", H5T_NATIVE_INT, &n);
+    read_attr_num(&r, "streams", H5T_NATIVE_INT, &streams);
+    read_attr_num(&r, "months", H5T_NATIVE_INT, &months);
+    read_attr_num(&r, "years", H5T_NATIVE_INT, &years);
+    read_attr_num(&r, "financial_years", H5T_NATIVE_INT, &fys);
+    read_attr_num(&r, "first_year", H5T_NATIVE_INT, &y0);
+    read_attr_num(&r, "first_fy", H5T_NATIVE_INT, &fy0);
+    read_attr_num(&r, "weeks_bins", H5T_NATIVE_INT, &bins);
+    char *first = read_attr_str(&r, "first_month");
+    int fm_y = 0, fm_m = 0;
+    if (first && (sscanf(first, "%4d-%2d", &fm_y, &fm_m) != 2 || fm_m < 1 || fm_m > 12))
+        rfail(&r, "attribute 'first_month' is not YYYY-MM");
+    free(first);
+    if (!r.failed && (n < 1 || streams != SEND_STREAMS || months < 1 || years < 1 || fys < 0 ||
+                      bins != SEND_WEEKS_BINS))
+        rfail(&r, "inconsistent sizes (replications %d, streams %d, months %d, years %d, "
+                  "weeks bins %d)",
+              n, streams, months, years, bins);
+    read_attr_num(&r, "master_seed", H5T_NATIVE_UINT64, &res->master_seed);
+    read_attr_num(&r, "events", H5T_NATIVE_UINT64, &res->events);
+    read_attr_num(&r, "threads", H5T_NATIVE_INT, &meta->threads);
+    read_attr_num(&r, "wall_seconds", H5T_NATIVE_DOUBLE, &meta->wall_seconds);
+    meta->scenario_name = read_attr_str(&r, "scenario_name");
+    meta->scenario_path = read_attr_str(&r, "scenario_path");
+    meta->scenario_yaml = read_attr_str(&r, "scenario_yaml");
+    meta->scenario_source = read_attr_str(&r, "scenario_source");
+    meta->version = read_attr_str(&r, "program_version");
+    meta->build = read_attr_str(&r, "build");
+    meta->host = read_attr_str(&r, "host");
+    meta->started = read_attr_str(&r, "started");
+    meta->finished = read_attr_str(&r, "finished");
+    if (r.failed)
+        goto fail;
+
+    res->n = n;
+    res->threads_used = meta->threads;
+    res->wall_seconds = meta->wall_seconds;
+    res->seeds = malloc((size_t)n * SEND_STREAMS * sizeof *res->seeds);
+    res->reps = calloc((size_t)n, sizeof *res->reps);
+    int row_len = months > years ? months : years;
+    if (fys > row_len)
+        row_len = fys;
+    if (!res->seeds || !res->reps) {
+        rfail(&r, "out of memory for %d replications", n);
+        goto fail;
+    }
+    for (int i = 0; i < n; i++) {
+        send_output *o = &res->reps[i];
+        o->n_months = months;
+        o->n_years = years;
+        o->n_fys = fys;
+        o->first_month_index = (fm_y - 1970) * 12 + fm_m - 1;
+        o->first_year = y0;
+        o->first_fy = fy0;
+        o->row_len = row_len;
+        o->values = calloc((size_t)SEND_METRIC_COUNT * (size_t)row_len, sizeof *o->values);
+        o->weeks_hist = calloc((size_t)years * SEND_WEEKS_BINS, sizeof *o->weeks_hist);
+        if (!o->values || !o->weeks_hist) {
+            rfail(&r, "out of memory for %d replications", n);
+            goto fail;
+        }
+    }
+    hsize_t sd[2] = {(hsize_t)n, SEND_STREAMS};
+    read_into(&r, "/seeds", H5T_NATIVE_UINT32, 2, sd, res->seeds);
+    uint64_t *ev = malloc((size_t)n * sizeof *ev);
+    int64_t *au = malloc((size_t)n * 8 * sizeof *au);
+    size_t hb = (size_t)years * SEND_WEEKS_BINS;
+    uint32_t *wh = malloc((size_t)n * hb * sizeof *wh);
+    double *buf = malloc((size_t)n * (size_t)row_len * sizeof *buf);
+    if (!ev || !au || !wh || !buf)
+        rfail(&r, "out of memory for %d replications", n);
+    hsize_t ed[1] = {(hsize_t)n}, ad[2] = {(hsize_t)n, 8},
+            hd[3] = {(hsize_t)n, (hsize_t)years, SEND_WEEKS_BINS};
+    read_into(&r, "/events", H5T_NATIVE_UINT64, 1, ed, ev);
+    read_into(&r, "/audit", H5T_NATIVE_INT64, 2, ad, au);
+    read_into(&r, "/weeks_to_issue", H5T_NATIVE_UINT32, 3, hd, wh);
+    for (int i = 0; i < n && !r.failed; i++) {
+        send_output *o = &res->reps[i];
+        o->events = ev[i];
+        const int64_t *a = au + 8 * (size_t)i;
+        o->plans_open = a[0];
+        o->plans_new = a[1];
+        o->plans_ceased = a[2];
+        o->plans_close = a[3];
+        o->sen_open = a[4];
+        o->sen_in = a[5];
+        o->sen_out = a[6];
+        o->sen_close = a[7];
+        memcpy(o->weeks_hist, wh + hb * (size_t)i, hb * sizeof *wh);
+    }
+    for (int m = 0; m < SEND_METRIC_COUNT && !r.failed; m++) {
+        const send_metric_info *mi = send_metric(m);
+        if (!mi)
+            continue;
+        int np = send_output_periods(&res->reps[0], m);
+        char name[128];
+        snprintf(name, sizeof name, "/%s/%s", kind_group[mi->kind], mi->name);
+        if (!has_path(r.f, name)) {
+            rfail(&r, "dataset '%s' is missing", name);
+            break;
+        }
+        hsize_t dims[2] = {(hsize_t)n, (hsize_t)np};
+        read_into(&r, name, H5T_NATIVE_DOUBLE, 2, dims, buf);
+        for (int i = 0; i < n && !r.failed; i++)
+            memcpy(send_output_row(&res->reps[i], m), buf + (size_t)i * np,
+                   (size_t)np * sizeof *buf);
+    }
+    free(ev);
+    free(au);
+    free(wh);
+    free(buf);
+    read_tables(&r, meta);
+    if (r.failed)
+        goto fail;
+    H5Fclose(r.f);
+    if (send_results_summarise(res, 0, err) != DES_OK) {
+        send_results_free(res);
+        send_meta_free(meta);
+        return err && err->code ? err->code : DES_ENOMEM;
+    }
+    return DES_OK;
+fail:
+    H5Fclose(r.f);
+    send_results_free(res);
+    send_meta_free(meta);
+    return err && err->code ? err->code : DES_EINPUT;
+}

@@ -1,0 +1,34 @@
+/* test_cli.h - helpers for tests that run the built binary ($SENDSIM_BUILD/sendsim, default
+ * build/sendsim) in a child process with stdout and stderr captured, and that check what a
+ * command left in an output directory. Include after <cmocka.h>. */
+#ifndef SENDSIM_TEST_CLI_H
+#define SENDSIM_TEST_CLI_H
+
+#include <stddef.h>
+
+typedef struct cli_result {
+    int status; /* exit status, or 128 + signal */
+    char *out, *err;
+} cli_result;
+
+/* Run sendsim with the given arguments (NULL-terminated), capturing both streams. */
+void run_cli(cli_result *r, ...);
+void cli_result_free(cli_result *r);
+/* Fail with a message built from r's output, releasing r first. */
+void cli_fail(cli_result *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The whole file as a NUL-terminated string (fails the test if unreadable). */
+char *slurp(const char *path);
+size_t count_lines(const char *s);
+/* Entries of a directory other than . and .. (the first max names are copied). */
+int dir_entries(const char *dir, char names[][256], int max);
+void assert_dir_empty(const char *dir);
+/* Remove a directory and the files directly inside it. */
+void remove_dir(const char *dir);
+/* Create a fresh directory under /tmp; dir must hold 32 bytes. */
+void make_out_dir(char *dir);
+
+#endif

@@ -1,0 +1,267 @@
+/* test_compare.c - paired differences between scenarios (sim/run/compare.c), the comparison
+ * CSV (sim/io/compare_csv.c) and `sendsim compare`.
+ *
+ * Known answers: hand-built replications with chosen values give the mean, sd, Student-t
+ * interval, percentiles and verdict computed here independently. Common random numbers: a
+ * scenario compared with itself differs by exactly zero everywhere; a scenario that changes
+ * only costs has exactly the same demand (zero difference in requests) and a spend difference
+ * in every replication. Errors: unpaired runs, files that cannot be written, a horizon
+ * mismatch on the command line. Tests run from the repository root.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "send_compare.h"
+#include "send_scenario.h"
+#include "support/test_cli.h"
+#include "support/test_util.h"
+
+#define BASE "tests/data/load/base.yaml"
+
+/* n hand-made replications with one CY value each for C_NEW_PLANS. */
+static void fake_results(send_results *r, int n, const double *v, uint64_t seed)
+{
+    memset(r, 0, sizeof *r);
+    r->n = n;
+    r->master_seed = seed;
+    r->reps = calloc((size_t)n, sizeof *r->reps);
+    assert_non_null(r->reps);
+    for (int i = 0; i < n; i++) {
+        send_output *o = &r->reps[i];
+        o->n_months = 12;
+        o->n_years = 1;
+        o->n_fys = 0;
+        o->first_month_index = (2020 - 1970) * 12;
+        o->first_year = 2020;
+        o->row_len = 12;
+        o->values = calloc((size_t)SEND_METRIC_COUNT * 12, sizeof *o->values);
+        o->weeks_hist = calloc(SEND_WEEKS_BINS, sizeof *o->weeks_hist);
+        assert_non_null(o->values);
+        send_output_row(o, C_NEW_PLANS)[0] = v[i];
+    }
+}
+
+static void test_known_answer(void **state)
+{
+    (void)state;
+    /* differences 1, 2, 3, 4, 10 (and a NaN pair that must be skipped) */
+    double a[6] = {10, 20, 30, 40, 50, 60}, b[6] = {11, 22, 33, 44, 60, NAN};
+    send_results ra, rb;
+    fake_results(&ra, 6, a, 5);
+    fake_results(&rb, 6, b, 5);
+    double scratch[6];
+    send_diff d;
+    des_error err = {0};
+    assert_int_equal(send_paired_diff(&ra, &rb, C_NEW_PLANS, 0, scratch, &d, &err), DES_OK);
+    assert_int_equal(d.n, 5);
+    double mean = 4.0, sd = sqrt((9 + 4 + 1 + 0 + 36) / 4.0);
+    assert_close(d.mean, mean, 1e-12);
+    assert_close(d.sd, sd, 1e-12);
+    /* t(0.975, 4) = 2.7764451051977987 */
+    double h = 2.7764451051977987 * sd / sqrt(5.0);
+    assert_close(d.ci_low, mean - h, 1e-9);
+    assert_close(d.ci_high, mean + h, 1e-9);
+    /* percentiles of {1,2,3,4,10} by linear interpolation between order statistics */
+    assert_close(d.p50, 3.0, 1e-12);
+    assert_close(d.p10, 1.4, 1e-12);
+    assert_close(d.p90, 7.6, 1e-12);
+    assert_int_equal(d.verdict, SEND_NOISE); /* 4 - 4.39 < 0 < 4 + 4.39 */
+
+    /* consistent differences: higher, then the mirror image: lower */
+    double c[6] = {15, 25, 36, 45, 56, 66};
+    send_results rc;
+    fake_results(&rc, 6, c, 5);
+    assert_int_equal(send_paired_diff(&ra, &rc, C_NEW_PLANS, 0, scratch, &d, &err), DES_OK);
+    assert_int_equal(d.verdict, SEND_HIGHER);
+    assert_true(d.ci_low > 0);
+    assert_int_equal(send_paired_diff(&rc, &ra, C_NEW_PLANS, 0, scratch, &d, &err), DES_OK);
+    assert_int_equal(d.verdict, SEND_LOWER);
+    assert_true(d.ci_high < 0);
+    assert_string_equal(send_verdict_names[SEND_NOISE], "not distinguishable from noise");
+
+    /* errors: another seed, another replication count, a bad metric or period */
+    send_results rs;
+    fake_results(&rs, 6, c, 6);
+    assert_int_equal(send_paired_diff(&ra, &rs, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINVAL);
+    assert_non_null(strstr(err.msg, "seeds"));
+    send_results rn;
+    fake_results(&rn, 5, c, 5);
+    assert_int_equal(send_paired_diff(&ra, &rn, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINVAL);
+    assert_int_equal(send_paired_diff(&ra, &rc, C_NEW_PLANS, 1, scratch, &d, &err), DES_EINVAL);
+    assert_int_equal(send_paired_diff(&ra, &rc, -1, 0, scratch, &d, &err), DES_EINVAL);
+    send_results_free(&rn);
+    send_results rp; /* periods differ */
+    fake_results(&rp, 6, c, 5);
+    rp.reps[0].first_year = 2021;
+    assert_int_equal(send_paired_diff(&ra, &rp, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINVAL);
+    assert_non_null(strstr(err.msg, "different periods"));
+    send_results_free(&rp);
+    send_results_free(&ra);
+    send_results_free(&rb);
+    send_results_free(&rc);
+    send_results_free(&rs);
+}
+
+static void run_base(send_params *p, send_results *r, uint64_t seed)
+{
+    des_error err = {0};
+    send_run_opts o = {.seed = seed, .replications = 12, .threads = 2};
+    if (send_run(p, &o, r, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+}
+
+/* A scenario against itself: every paired difference is exactly zero. A scenario changing
+ * only a cost: identical demand, a spend difference of the same sign in every replication. */
+static void test_common_random_numbers(void **state)
+{
+    (void)state;
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load(BASE, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_results a, b, c;
+    run_base(&p, &a, 9);
+    run_base(&p, &b, 9);
+    p.cost[PROV_SPECIAL] *= 1.5;
+    run_base(&p, &c, 9);
+    double scratch[12];
+    const send_output *o = &a.reps[0];
+    for (int j = 0; j < send_compare_n_metrics; j++) {
+        int m = send_compare_metrics[j];
+        for (int i = 0; i < send_output_periods(o, m); i++) {
+            send_diff d;
+            assert_int_equal(send_paired_diff(&a, &b, m, i, scratch, &d, &err), DES_OK);
+            if (d.n == 0)
+                continue;
+            assert_true(d.mean == 0 && d.p10 == 0 && d.p90 == 0 && d.ci_low == 0 &&
+                        d.ci_high == 0);
+            assert_int_equal(d.verdict, SEND_SAME);
+            if (m == C_REQUESTS || m == M_EHCP_TOTAL) { /* demand does not see costs */
+                assert_int_equal(send_paired_diff(&a, &c, m, i, scratch, &d, &err), DES_OK);
+                assert_int_equal(d.verdict, SEND_SAME);
+            }
+        }
+    }
+    send_diff d;
+    assert_int_equal(send_paired_diff(&a, &c, F_SPEND, 0, scratch, &d, &err), DES_OK);
+    assert_int_equal(d.verdict, SEND_HIGHER);
+    assert_true(d.p10 > 0); /* every replication pays more, not just on average */
+
+    /* the CSV: header, one row per compared metric and period, zeros for the twin */
+    char dir[64], path[128];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/x-compare.csv", dir);
+    const send_results *rs[3] = {&a, &b, &c};
+    const char *names[3] = {"small", "twin", "dear, \"special\""};
+    assert_int_equal(send_write_compare_csv(path, 3, names, rs, NULL, &err), DES_OK);
+    char *text = slurp(path);
+    const char *hdr = "scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,"
+                      "diff_ci95_low,diff_ci95_high,verdict\n";
+    assert_int_equal(strncmp(text, hdr, strlen(hdr)), 0);
+    size_t rows = 0;
+    for (int j = 0; j < send_compare_n_metrics; j++)
+        rows += (size_t)send_output_periods(o, send_compare_metrics[j]);
+    assert_int_equal(count_lines(text), 1 + 2 * rows);
+    assert_non_null(strstr(text, "\ntwin,ehcp_total,2020-01,0,0,0,0,0,0,no difference\n"));
+    assert_non_null(strstr(text, "\ntwin,hn_spend_gbp,2020-21,0,0,0,0,0,0,no difference\n"));
+    assert_non_null(strstr(text, "\n\"dear, \"\"special\"\"\",hn_spend_gbp,2020-21,"));
+    assert_non_null(strstr(text, ",higher\n"));
+    free(text);
+    /* fewer than two scenarios; unpaired runs; an unwritable place: no file left */
+    assert_int_equal(send_write_compare_csv(path, 1, names, rs, NULL, &err), DES_EINVAL);
+    unlink(path);
+    send_results other;
+    run_base(&p, &other, 10);
+    const send_results *bad[2] = {&a, &other};
+    assert_int_equal(send_write_compare_csv(path, 2, names, bad, NULL, &err), DES_EINVAL);
+    assert_int_not_equal(access(path, F_OK), 0);
+    char nowhere[160];
+    snprintf(nowhere, sizeof nowhere, "%s/missing/x.csv", dir);
+    assert_int_not_equal(send_write_compare_csv(nowhere, 3, names, rs, NULL, &err), DES_OK);
+    assert_dir_empty(dir);
+    remove_dir(dir);
+    send_results_free(&other);
+    send_results_free(&a);
+    send_results_free(&b);
+    send_results_free(&c);
+    send_params_free(&p);
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    char dir[64], prefix[128], path[192];
+    make_out_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/c", dir);
+    cli_result r;
+    run_cli(&r, "compare", BASE, BASE, "-n", "4", "-j", "2", "--out", prefix, (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "small-2 minus small"));
+    assert_non_null(strstr(r.out, "no difference"));
+    cli_result_free(&r);
+    char names[8][256];
+    assert_int_equal(dir_entries(dir, names, 8), 3); /* the CSV and two results files */
+    snprintf(path, sizeof path, "%s-small-2.h5", prefix);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s-compare.csv", prefix);
+    char *text = slurp(path);
+    /* every row of the twin is an exact zero (or undefined) */
+    for (char *line = strchr(text, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        assert_int_equal(strncmp(line, "small-2,", 8), 0);
+        char *eol = strchr(line, '\n');
+        assert_non_null(eol);
+        *eol = '\0';
+        if (!strstr(line, ",,,,,,,"))
+            assert_non_null(strstr(line, ",0,0,0,0,0,0,no difference"));
+        *eol = '\n';
+    }
+    free(text);
+    remove_dir(dir);
+
+    /* horizons differ: exit 2, one line naming both files, nothing written */
+    make_out_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/c", dir);
+    run_cli(&r, "compare", BASE, "tests/data/results/short.yaml", "-n", "2", "--out", prefix,
+            (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "paired differences need the same start and end"));
+    assert_int_equal(count_lines(r.err), 1);
+    cli_result_free(&r);
+    assert_dir_empty(dir);
+    /* one scenario only; a bad option; a scenario with an error */
+    run_cli(&r, "compare", BASE, "--out", prefix, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "at least two scenario files"));
+    cli_result_free(&r);
+    run_cli(&r, "compare", BASE, BASE, "--frobnicate", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    cli_result_free(&r);
+    run_cli(&r, "compare", BASE, "tests/data/load/err_range.yaml", "--out", prefix,
+            (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "err_range.yaml:3:12: d1_panel.refusal"));
+    cli_result_free(&r);
+    assert_dir_empty(dir);
+    remove_dir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_known_answer),
+        cmocka_unit_test(test_common_random_numbers),
+        cmocka_unit_test(test_cli),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
