@@ -96,13 +96,11 @@ static int chart_overlay(cmp_in *in, const cmp_metric *cm)
         put_x(a.f, o, cm->metric, i);
         for (int s = 0; s < in->k; s++) {
             const send_results *r = in->res[s];
-            double q[SEND_NQ];
-            for (int j = 0; j < r->n; j++)
-                in->scratch[j] = send_output_row(&r->reps[j], cm->metric)[i] * cm->scale;
-            plot_quantiles(in->scratch, r->n, q);
-            plot_dat_num(a.f, q[1]);
-            plot_dat_num(a.f, q[3]);
-            plot_dat_num(a.f, q[5]);
+            send_stat st;
+            send_results_get_stat(r, cm->metric, i, in->scratch, &st);
+            plot_dat_num(a.f, st.q[1] * cm->scale);
+            plot_dat_num(a.f, st.q[3] * cm->scale);
+            plot_dat_num(a.f, st.q[5] * cm->scale);
         }
         fputc('\n', a.f);
     }

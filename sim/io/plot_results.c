@@ -45,12 +45,14 @@ static const char *xkind_of(int metric)
     return "month";
 }
 
-/* Percentiles of metric in period i, times scale. */
+/* Percentiles of metric in period i, times scale (> 0), from the run's summary when it has
+ * one. */
 static void stat_q(chart_in *in, int metric, int i, double scale, double q[SEND_NQ])
 {
-    for (int r = 0; r < in->res->n; r++)
-        in->scratch[r] = send_output_row(&in->res->reps[r], metric)[i] * scale;
-    plot_quantiles(in->scratch, in->res->n, q);
+    send_stat st;
+    send_results_get_stat(in->res, metric, i, in->scratch, &st);
+    for (int j = 0; j < SEND_NQ; j++)
+        q[j] = st.q[j] * scale;
 }
 
 static void put_q(FILE *f, const double q[SEND_NQ])
