@@ -5,6 +5,8 @@
 #   out     the image file (default: the terminal's standard output)
 #   width, height   pixels (default 900 x 540)
 #   title   the chart title; footer: a provenance line under it (scenario, replications, seed)
+#   xkind   'month' (default), 'cy' or 'fy': how column 1 and the x axis read (see below)
+#   months  months spanned by a monthly chart; 36 or fewer get month labels on the x axis
 # Colours are greys only, so charts read the same printed in black and white: bands from
 # light (widest) to dark (narrowest), medians and observations in black.
 if (!exists("fmt")) fmt = 'png'

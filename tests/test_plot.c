@@ -434,6 +434,16 @@ static void test_compare_script_and_data(void **state)
     assert_int_equal(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT);
     assert_string_equal(err.msg, "scenario 'alt' covers a different horizon from 'base'");
     b.reps[0].n_months = 60;
+    /* a scenario compared with itself gets its own file names, and zero differences */
+    const char *same[3] = {"base", "alt", "alt"};
+    const send_results *rs3[3] = {&a, &b, &b};
+    f = open_memstream(&buf, &len);
+    assert_int_equal(send_plot_compare_script(3, same, rs3, &o, f, &err), DES_OK);
+    fclose(f);
+    free(buf);
+    assert_line(dir, "compare-diff-ehcp-alt-3.dat", "2022-06-01",
+                "2022-06-01 2022-06 0.4 0.8 2 4 6 7.2 7.6");
+    assert_true(exists(file_in(dir, "compare-diff-deficit-alt.dat")));
     assert_int_equal(send_plot_compare(0, names, rs, &o, &l, &ng, &err), DES_EINVAL);
     assert_int_equal(l.n, 0);
     remove_dir(dir);

@@ -48,6 +48,22 @@ static void file_part(const char *name, char *buf, size_t len)
             *q = '_';
 }
 
+/* Scenario s's name in file names, made unique: a name that repeats an earlier scenario's
+ * gets "-<position>" (1-based), so no chart overwrites another. */
+static void scenario_part(const cmp_in *in, int s, char *buf, size_t len)
+{
+    file_part(in->names[s], buf, len);
+    for (int t = 0; t < s; t++) {
+        char other[96];
+        file_part(in->names[t], other, sizeof other);
+        if (!strcmp(other, buf)) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, len - n, "-%d", s + 1);
+            return;
+        }
+    }
+}
+
 static void put_x(FILE *f, const send_output *o, int metric, int i)
 {
     char label[16];
@@ -134,7 +150,7 @@ static int chart_diff(cmp_in *in, const cmp_metric *cm, int s)
     if (np == 0)
         return DES_OK;
     char nm[96], part[160];
-    file_part(in->names[s], nm, sizeof nm);
+    scenario_part(in, s, nm, sizeof nm);
     snprintf(part, sizeof part, "diff-%s-%s", cm->part, nm);
     io_atomic a;
     char *data = NULL;
