@@ -195,8 +195,10 @@ static char *section(const char *script, const char *part)
     char head[128];
     snprintf(head, sizeof head, "# ---- %s:", part);
     const char *s = strstr(script, head);
-    if (!s)
+    if (!s) {
         fail_msg("no section '%s' in the script", part);
+        return NULL;
+    }
     const char *e = strstr(s + 1, "# ---- ");
     size_t n = e ? (size_t)(e - s) : strlen(s);
     char *out = strndup(s, n);
