@@ -9,5 +9,6 @@ int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_plot(int argc, char **argv);
 
 #endif

@@ -20,6 +20,8 @@ static const char usage[] =
     "                       differences against the first to PREFIX-compare.csv\n"
     "  export RESULTS.h5 (--csv | --xlsx) [--out FILE]\n"
     "                       write a run's results as CSV tables or an Excel workbook\n"
+    "  plot PREFIX.h5 [--format png|svg] [--out DIR]\n"
+    "                       draw the charts of a results file with gnuplot\n"
     "  validate SCENARIO.yaml\n"
     "                       check a scenario and print its resolved parameters\n"
     "\n"
@@ -39,6 +41,7 @@ static const struct command commands[] = {
     {"validate", cli_validate},
     {"compare", cli_compare},
     {"export", cli_export},
+    {"plot", cli_plot},
 };
 
 int main(int argc, char **argv)
