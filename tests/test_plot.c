@@ -892,6 +892,27 @@ static void test_cli(void **state)
     if (r.status != 0)
         cli_fail(&r, "run failed: %s", r.err);
     cli_result_free(&r);
+    /* run draws its charts beside its results (quietly) */
+    assert_true(exists(file_in(dir, "small-ehcp-fan.dat")));
+    if (have_gnuplot())
+        assert_true(exists(file_in(dir, "small-ehcp-fan.png")));
+    /* run without gnuplot: results and data files, one line on stderr, success */
+    char runprefix[96];
+    snprintf(sub, sizeof sub, "%s/runnognuplot", dir);
+    snprintf(runprefix, sizeof runprefix, "%s/r", sub);
+    setenv("SENDSIM_GNUPLOT", "/nonexistent/gnuplot", 1);
+    run_cli(&r, "run", "tests/data/load/base.yaml", "--replications", "2", "--out", runprefix,
+            "--quiet", (char *)NULL);
+    unsetenv("SENDSIM_GNUPLOT");
+    if (r.status != 0 || count_lines(r.err) != 1 ||
+        !strstr(r.err, "sendsim run: gnuplot not found"))
+        cli_fail(&r, "status %d, stderr '%s'", r.status, r.err);
+    cli_result_free(&r);
+    assert_true(exists(file_in(sub, "r.h5")));
+    assert_true(exists(file_in(sub, "r-summary.csv")));
+    assert_true(exists(file_in(sub, "r-ehcp-fan.dat")));
+    assert_false(exists(file_in(sub, "r-ehcp-fan.png")));
+    remove_dir(sub);
 
     /* without gnuplot: data files, one line on stderr, success */
     snprintf(sub, sizeof sub, "%s/nognuplot", dir);

@@ -79,18 +79,9 @@ int cli_plot(int argc, char **argv)
     if (pr)
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
 
-    /* PREFIX.h5 -> directory and stem */
-    const char *slash = strrchr(a.file, '/');
-    const char *base = slash ? slash + 1 : a.file;
-    size_t blen = strlen(base);
-    if (blen > 3 && !strcmp(base + blen - 3, ".h5"))
-        blen -= 3;
-    char *stem = strndup(base, blen);
-    char *dir = slash ? strndup(a.file, (size_t)(slash - a.file) + (slash == a.file)) : NULL;
-    if (!stem || (slash && !dir)) {
+    char *dir, *stem;
+    if (cli_split_prefix(a.file, &dir, &stem) != 0) {
         fputs("sendsim plot: out of memory\n", stderr);
-        free(stem);
-        free(dir);
         return EXIT_RUNTIME;
     }
 
@@ -104,28 +95,13 @@ int cli_plot(int argc, char **argv)
         return EXIT_USAGE;
     }
     cli_install_signals();
-    send_plot_opts o = {.format = a.format, .out_dir = a.out ? a.out : (dir ? dir : "."),
-                        .stem = stem, .templates = a.templates};
+    send_plot_opts o = {.format = a.format, .out_dir = a.out ? a.out : dir, .stem = stem,
+                        .templates = a.templates};
     send_plot_list list;
     int no_gnuplot = 0;
     int rc = send_plot_results(&res, &meta, &o, &list, &no_gnuplot, &err);
-    int status = EXIT_OK;
-    if (rc != DES_OK) {
-        if (cli_interrupted)
-            status = 130;
-        else {
-            fprintf(stderr, "sendsim plot: %s\n", err.msg);
-            status = rc == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
-        }
-    } else if (no_gnuplot) {
-        fprintf(stderr,
-                "sendsim plot: gnuplot not found: wrote the chart data files (%s-*.dat) in "
-                "'%s' but no images\n",
-                stem, o.out_dir);
-    } else if (!a.quiet) {
-        for (int i = 0; i < list.n; i++)
-            printf("wrote %s (%s)\n", list.paths[i], list.titles[i]);
-    }
+    int status = cli_charts_outcome("plot", rc, no_gnuplot, &list, o.out_dir, stem, a.quiet,
+                                    err.msg);
     send_plot_list_free(&list);
     send_results_free(&res);
     send_meta_free(&meta);
