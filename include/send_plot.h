@@ -2,11 +2,13 @@
  *
  * For each chart the data are written as a whitespace-separated data file beside the image
  * (so they survive when gnuplot is absent), and a gnuplot script built from a template in
- * plots/*.gp is fed to `gnuplot` through popen(). Without gnuplot the data files are still
- * written, *no_gnuplot is set, and the call succeeds.
+ * plots/ (the .gp files) is fed to `gnuplot` through popen(). Without gnuplot the data files
+ * are still written, *no_gnuplot is set, and the call succeeds.
  */
 #ifndef SEND_PLOT_H
 #define SEND_PLOT_H
+
+#include <stdio.h>
 
 #include "des_error.h"
 #include "send_h5.h"
@@ -38,5 +40,14 @@ int send_plot_results(const send_results *res, const send_meta *meta, const send
 int send_plot_compare(int k, const char *const *names, const send_results *const *res,
                       const send_plot_opts *o, send_plot_list *out, int *no_gnuplot,
                       des_error *err);
+
+/* The same charts without running gnuplot: the data files are written into o->out_dir and
+ * the gnuplot script that draws every image (under its final name, from the templates found
+ * as send_plot_results finds them) is written to `script`. For tests, and for drawing by hand
+ * later with `gnuplot < script`. */
+int send_plot_results_script(const send_results *res, const send_meta *meta,
+                             const send_plot_opts *o, FILE *script, des_error *err);
+int send_plot_compare_script(int k, const char *const *names, const send_results *const *res,
+                             const send_plot_opts *o, FILE *script, des_error *err);
 
 #endif

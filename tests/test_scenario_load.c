@@ -601,7 +601,8 @@ static void test_cli_run_ok(void **state)
     snprintf(prefix, sizeof prefix, "%s/x", dir);
     snprintf(csv, sizeof csv, "%s-summary.csv", prefix);
     cli_result r;
-    run_cli(&r, "run", DATA "base.yaml", "--replications", "3", "--out", prefix, (char *)NULL);
+    run_cli(&r, "run", DATA "base.yaml", "--replications", "3", "--out", prefix, "--no-plots",
+            (char *)NULL);
     if (r.status != 0)
         cli_fail(&r, "sendsim run: exit %d, stderr: %s", r.status, r.err);
     assert_string_equal(r.err, "");

@@ -8,5 +8,7 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_compare(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_plot(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "send_compare.h"
 #include "send_h5.h"
 #include "send_io.h"
+#include "send_plot.h"
 #include "send_run.h"
 #include "send_scenario.h"
 
@@ -18,18 +19,20 @@
 
 static const char compare_usage[] =
     "usage: sendsim compare A.yaml B.yaml [C.yaml ...] [--replications N] [--seed S]\n"
-    "                       [--threads J] [--out PREFIX] [--quiet]\n"
+    "                       [--threads J] [--out PREFIX] [--format png|svg] [--no-plots]\n"
+    "                       [--quiet]\n"
     "\n"
     "Run every scenario with the same seeds (common random numbers) and write the paired\n"
     "difference of each headline metric against the first scenario to PREFIX-compare.csv,\n"
     "and each scenario's results to PREFIX-<scenario name>.h5 (default PREFIX:\n"
     "results/compare-<first scenario name>). N defaults to 200, S to 1. The scenarios must\n"
-    "cover the same start and end dates.\n";
+    "cover the same start and end dates. Charts: PREFIX-compare-overlay-*.png (medians and\n"
+    "bands of every scenario) and PREFIX-compare-diff-*.png (paired-difference fans), or .svg.\n";
 
 typedef struct cmp_args {
     const char *scen[MAX_SCENARIOS];
-    int k;
-    const char *out;
+    int k, no_plots;
+    const char *out, *format;
     long reps, threads;
     uint64_t seed;
     int quiet;
@@ -37,7 +40,7 @@ typedef struct cmp_args {
 
 static int parse(int argc, char **argv, cmp_args *a)
 {
-    *a = (cmp_args){.reps = 200, .threads = 0, .seed = 1};
+    *a = (cmp_args){.reps = 200, .threads = 0, .seed = 1, .format = "png"};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         int has_val = i + 1 < argc;
@@ -59,6 +62,17 @@ static int parse(int argc, char **argv, cmp_args *a)
             if (!has_val)
                 goto bad;
             a->out = argv[++i];
+        } else if (!strcmp(s, "--no-plots")) {
+            a->no_plots = 1;
+        } else if (!strcmp(s, "--format")) {
+            if (!has_val)
+                goto bad;
+            a->format = argv[++i];
+            if (strcmp(a->format, "png") && strcmp(a->format, "svg")) {
+                fprintf(stderr, "sendsim compare: --format: expected png or svg, got '%s'\n",
+                        a->format);
+                goto bad;
+            }
         } else if (s[0] == '-') {
             fprintf(stderr, "sendsim compare: unknown option '%s'\n", s);
             goto bad;
@@ -229,6 +243,20 @@ int cli_compare(int argc, char **argv)
         printf("\nwrote %s\n", csv);
         for (int s = 0; s < k; s++)
             printf("      %s\n", h5[s]);
+    }
+    char *dir, *stem;
+    if (!a.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
+        char cstem[4200];
+        snprintf(cstem, sizeof cstem, "%s-compare", stem);
+        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = cstem};
+        send_plot_list list;
+        int no_gnuplot = 0;
+        rc = send_plot_compare(k, np, rp, &po, &list, &no_gnuplot, &err);
+        status = cli_charts_outcome("compare", rc, no_gnuplot, &list, dir, cstem, a.quiet,
+                                    err.msg);
+        send_plot_list_free(&list);
+        free(dir);
+        free(stem);
     }
 out:
     for (int s = 0; p && s < loaded; s++)

@@ -9,20 +9,23 @@
 #include "common.h"
 #include "send_h5.h"
 #include "send_io.h"
+#include "send_plot.h"
 #include "send_run.h"
 #include "send_scenario.h"
 
 static const char run_usage[] =
     "usage: sendsim run SCENARIO.yaml [--replications N] [--seed S] [--threads J]\n"
-    "                   [--out PREFIX] [--quiet]\n"
+    "                   [--out PREFIX] [--format png|svg] [--no-plots] [--quiet]\n"
     "\n"
     "Simulate N replications (default 200) of a scenario and write PREFIX.h5 (every\n"
     "replication's series and provenance) and PREFIX-summary.csv (default PREFIX:\n"
-    "results/<scenario name>). --threads defaults to all cores; results are\n"
+    "results/<scenario name>), then draw the charts (PREFIX-*.png, or .svg with --format svg)\n"
+    "with gnuplot unless --no-plots. --threads defaults to all cores; results are\n"
     "identical for any thread count. --seed (default 1) fixes the random numbers.\n";
 
 typedef struct run_args {
-    const char *scenario, *out;
+    const char *scenario, *out, *format;
+    int no_plots;
     long reps, threads;
     uint64_t seed;
     int quiet;
@@ -30,7 +33,7 @@ typedef struct run_args {
 
 static int parse(int argc, char **argv, run_args *a)
 {
-    *a = (run_args){.reps = 200, .threads = 0, .seed = 1};
+    *a = (run_args){.reps = 200, .threads = 0, .seed = 1, .format = "png"};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         int has_val = i + 1 < argc;
@@ -52,6 +55,17 @@ static int parse(int argc, char **argv, run_args *a)
             if (!has_val)
                 goto bad;
             a->out = argv[++i];
+        } else if (!strcmp(s, "--no-plots")) {
+            a->no_plots = 1;
+        } else if (!strcmp(s, "--format")) {
+            if (!has_val)
+                goto bad;
+            a->format = argv[++i];
+            if (strcmp(a->format, "png") && strcmp(a->format, "svg")) {
+                fprintf(stderr, "sendsim run: --format: expected png or svg, got '%s'\n",
+                        a->format);
+                goto bad;
+            }
         } else if (s[0] == '-') {
             fprintf(stderr, "sendsim run: unknown option '%s'\n", s);
             goto bad;
@@ -185,8 +199,22 @@ int cli_run(int argc, char **argv)
                res.n, (unsigned long long)res.events, res.wall_seconds, res.threads_used, h5,
                csv);
     }
+    int status = EXIT_OK;
+    char *dir, *stem;
+    if (!a.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
+        /* The results stand whatever happens to the charts; a chart failure is reported and
+         * gives exit status 1, with every result file kept. */
+        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = stem};
+        send_plot_list list;
+        int no_gnuplot = 0;
+        rc = send_plot_results(&res, &meta, &po, &list, &no_gnuplot, &err);
+        status = cli_charts_outcome("run", rc, no_gnuplot, &list, dir, stem, a.quiet, err.msg);
+        send_plot_list_free(&list);
+        free(dir);
+        free(stem);
+    }
     send_results_free(&res);
     send_meta_free(&meta);
     send_params_free(&p);
-    return EXIT_OK;
+    return status;
 }

@@ -1,5 +1,6 @@
 /* common.c - helpers shared by subcommands: number parsing, interrupt flag, progress bar. */
 #include "common.h"
+#include "send_plot.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -112,4 +113,44 @@ int cli_ensure_parent_dir(const char *prefix)
     if (stat(dir, &st) == 0)
         return S_ISDIR(st.st_mode) ? 0 : -1;
     return mkdir(dir, 0777);
+}
+
+int cli_split_prefix(const char *prefix, char **dir, char **stem)
+{
+    const char *slash = strrchr(prefix, '/');
+    const char *base = slash ? slash + 1 : prefix;
+    size_t blen = strlen(base);
+    if (blen > 3 && !strcmp(base + blen - 3, ".h5"))
+        blen -= 3;
+    *stem = strndup(base, blen);
+    *dir = slash ? strndup(prefix, (size_t)(slash - prefix) + (slash == prefix)) : strdup(".");
+    if (!*stem || !*dir) {
+        free(*stem);
+        free(*dir);
+        *stem = *dir = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_charts_outcome(const char *cmd, int rc, int no_gnuplot,
+                       const struct send_plot_list *list, const char *dir, const char *stem,
+                       int quiet, const char *errmsg)
+{
+    if (rc != 0) {
+        if (cli_interrupted)
+            return 130;
+        fprintf(stderr, "sendsim %s: %s\n", cmd, errmsg);
+        return rc == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (no_gnuplot) {
+        fprintf(stderr,
+                "sendsim %s: gnuplot not found: wrote the chart data files (%s-*.dat) in '%s' "
+                "but no images\n",
+                cmd, stem, dir);
+    } else if (!quiet) {
+        for (int i = 0; i < list->n; i++)
+            printf("wrote %s (%s)\n", list->paths[i], list->titles[i]);
+    }
+    return EXIT_OK;
 }

@@ -29,4 +29,16 @@ void cli_progress_end(cli_progress *p);
  * Returns 0, or -1 if it cannot be created or is not a directory. */
 int cli_ensure_parent_dir(const char *prefix);
 
+/* Split an output prefix "dir/stem" (a trailing ".h5" dropped) into malloc'd dir ("." when
+ * none) and stem. Returns 0, or -1 when out of memory. */
+int cli_split_prefix(const char *prefix, char **dir, char **stem);
+
+struct send_plot_list;
+/* Tell the user how drawing charts went (rc and no_gnuplot from send_plot_*): the images
+ * written (unless quiet), "gnuplot not found" once, or the error. Returns the exit status
+ * the charts alone call for: 0, 130 when interrupted, 2 for bad input, 1 otherwise. */
+int cli_charts_outcome(const char *cmd, int rc, int no_gnuplot,
+                       const struct send_plot_list *list, const char *dir, const char *stem,
+                       int quiet, const char *errmsg);
+
 #endif

@@ -18,6 +18,10 @@ static const char usage[] =
     "  compare A.yaml B.yaml [C.yaml ...] [--replications N] [--seed S] [--out PREFIX]\n"
     "                       run scenarios with common random numbers; write the paired\n"
     "                       differences against the first to PREFIX-compare.csv\n"
+    "  export RESULTS.h5 (--csv | --xlsx) [--out FILE]\n"
+    "                       write a run's results as CSV tables or an Excel workbook\n"
+    "  plot PREFIX.h5 [--format png|svg] [--out DIR]\n"
+    "                       draw the charts of a results file with gnuplot\n"
     "  validate SCENARIO.yaml\n"
     "                       check a scenario and print its resolved parameters\n"
     "\n"
@@ -36,6 +40,8 @@ static const struct command commands[] = {
     {"run", cli_run},
     {"validate", cli_validate},
     {"compare", cli_compare},
+    {"export", cli_export},
+    {"plot", cli_plot},
 };
 
 int main(int argc, char **argv)
