@@ -161,7 +161,8 @@ static const char svg_chart[] =
     "<rect x=\"0\" y=\"0\" width=\"600\" height=\"300\" fill=\"white\"/>\n"
     "<rect x=\"40\" y=\"40\" width=\"520\" height=\"220\" fill=\"#00c000\"/>\n"
     "<use xlink:href='#gpPt0' transform='translate(100,100) scale(3)'/>\n"
-    "<a xlink:href=\"http://example.org/away\"><text x=\"50\" y=\"30\">a &lt; b &amp; c</text></a>\n"
+    "<a xlink:href=\"http://example.org/away\">"
+    "<text x=\"50\" y=\"30\">a &lt; b &amp; c</text></a>\n"
     "<image href=\"https://example.org/pic.png\" x=\"0\" y=\"0\" width=\"1\" height=\"1\"/>\n"
     "</g>\n</svg>\n";
 
@@ -1237,6 +1238,263 @@ static void test_render_chromium(void **state)
     remove_tree(dir);
 }
 
+/* ---- the command line --------------------------------------------------------------------- */
+
+#define OBSERVED "tests/data/results/observed.yaml"
+
+/* The page of a results file holds every parameter row of its meta and the headline medians
+ * of its results, as read back from the file. */
+static void check_page_against_h5(const char *html, const char *h5)
+{
+    send_results res;
+    send_meta meta;
+    des_error err = {0};
+    if (send_h5_read(h5, &res, &meta, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_true(meta.n_params > 20);
+    for (int i = 0; i < meta.n_params; i++) {
+        char *row = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&row, &len);
+        fputs("<td class=\"k\">", f);
+        send_html_escape(f, meta.params[i].key);
+        fputs("</td><td class=\"k\">", f);
+        send_html_escape(f, meta.params[i].value);
+        fputs("</td><td class=\"src\">", f);
+        send_html_escape(f, *meta.params[i].note ? meta.params[i].note : "no note");
+        fputs("</td><td class=\"k\">", f);
+        send_html_escape(f, meta.params[i].file);
+        fprintf(f, ":%d</td>", meta.params[i].line);
+        fclose(f);
+        if (!strstr(html, row))
+            fail_msg("parameter row %d not on the page: %s", i, row);
+        free(row);
+    }
+    double *scratch = malloc((size_t)res.n * sizeof *scratch);
+    assert_non_null(scratch);
+    const send_output *o = &res.reps[0];
+    struct {
+        int metric, period;
+        const char *card;
+    } big[] = {{M_EHCP_TOTAL, o->n_months - 1, "h-ehcp"},
+               {C_NEW_PLANS, o->n_years - 1, "h-new"},
+               {C_PCT_20W, o->n_years - 1, "h-20w"},
+               {M_PLACEMENTS + PROV_AWAITING, o->n_months - 1, "h-wait"},
+               {F_SPEND, o->n_fys - 1, "h-spend"},
+               {F_DEFICIT, o->n_fys - 1, "h-deficit"}};
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        send_stat st;
+        send_results_stat(&res, big[i].metric, big[i].period, scratch, &st);
+        char m[64], want[256];
+        send_report_format(st.q[3], send_metric(big[i].metric)->unit, m, sizeof m);
+        snprintf(want, sizeof want, "id=\"%s\"><h3>", big[i].card);
+        char *card = extract(html, want, "</div>");
+        snprintf(want, sizeof want, "<p class=\"big\">%s</p>", m);
+        if (!strstr(card, want))
+            fail_msg("%s: expected %s in %s", big[i].card, want, card);
+        free(card);
+    }
+    free(scratch);
+    send_results_free(&res);
+    send_meta_free(&meta);
+}
+
+static void test_cli_report(void **state)
+{
+    (void)state;
+    char dir[64], prefix[128], h5[160], page[160], tmp[160];
+    make_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/x", dir);
+    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    snprintf(page, sizeof page, "%s-report.html", prefix);
+    cli_result r;
+    run_cli(&r, "run", OBSERVED, "--replications", "8", "--seed", "5", "--quiet", "--no-plots",
+            "--out", prefix, (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "run: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+
+    /* without charts */
+    run_cli(&r, "report", h5, "--no-charts", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "report: exit %d: %s", r.status, r.err);
+    char want[256];
+    snprintf(want, sizeof want, "wrote %s\n", page);
+    assert_string_equal(r.out, want);
+    assert_string_equal(r.err, "");
+    cli_result_free(&r);
+    char *html = slurp(page);
+    assert_self_contained(html);
+    assert_contains(html, "Charts were not drawn: they were not asked for (--no-charts).");
+    assert_contains(html, "name kept short &lt;&amp;&gt; &quot;quoted&quot;");
+    assert_contains(html, "<td class=\"n obs\">41</td>"); /* observed ehcp_total 2019-01 */
+    assert_contains(html, "<tr><th>seed</th><td>5</td></tr>");
+    assert_contains(html, "<tr><th>replications</th><td>8</td></tr>");
+    snprintf(want, sizeof want, "<tr><th>results file</th><td>%s</td></tr>", h5);
+    assert_contains(html, want);
+    check_page_against_h5(html, h5);
+    free(html);
+    assert_int_equal(unlink(page), 0);
+
+    /* with charts, their temporary directory under $TMPDIR removed afterwards; without
+     * gnuplot the page says so */
+    snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    const char *old_tmp = getenv("TMPDIR");
+    char *saved = old_tmp ? strdup(old_tmp) : NULL;
+    setenv("TMPDIR", tmp, 1);
+    snprintf(want, sizeof want, "%s/out/r.html", dir); /* out/ is created */
+    run_cli(&r, "report", h5, "--out", want, "--quiet", (char *)NULL);
+    if (saved) {
+        setenv("TMPDIR", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("TMPDIR");
+    }
+    if (r.status != 0)
+        cli_fail(&r, "report with charts: exit %d: %s", r.status, r.err);
+    assert_string_equal(r.out, "");
+    cli_result_free(&r);
+    assert_dir_empty(tmp);
+    html = slurp(want);
+    assert_self_contained(html);
+    if (strstr(html, "Charts were not drawn")) {
+        assert_contains(html, "Charts were not drawn: gnuplot was not found.");
+        printf("gnuplot not found: charts in the report not checked\n");
+    } else {
+        char *charts = extract(html, "<section id=\"charts\">", "</section>");
+        assert_true(count_of(charts, "<figure>") >= 4);
+        assert_int_equal(count_of(charts, "<figure>"), count_of(charts, "<svg"));
+        assert_int_equal(count_of(charts, "<figure>"), count_of(charts, "<figcaption>"));
+        assert_lacks(charts, "<?xml");
+        free(charts);
+    }
+    free(html);
+    assert_int_equal(unlink(want), 0);
+    snprintf(want, sizeof want, "%s/out", dir);
+    assert_int_equal(rmdir(want), 0);
+    assert_int_equal(rmdir(tmp), 0);
+    unlink(h5);
+    snprintf(want, sizeof want, "%s-summary.csv", prefix);
+    unlink(want);
+    remove_tree(dir);
+}
+
+/* A comparison from `sendsim compare` in the report. */
+static void test_cli_report_compare(void **state)
+{
+    (void)state;
+    char dir[64], prefix[128], h5[160], csv[160], page[160];
+    make_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/c", dir);
+    snprintf(h5, sizeof h5, "%s-small.h5", prefix);
+    snprintf(csv, sizeof csv, "%s-compare.csv", prefix);
+    snprintf(page, sizeof page, "%s/page.html", dir);
+    cli_result r;
+    run_cli(&r, "compare", SCENARIO, OBSERVED, "--replications", "6", "--quiet", "--no-plots",
+            "--out", prefix, (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "compare: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    run_cli(&r, "report", h5, csv, "--no-charts", "--quiet", "--out", page, (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "report: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    char *html = slurp(page);
+    assert_self_contained(html);
+    char *c = extract(html, "<section id=\"compare-1\">", "</section>");
+    assert_contains(c, "Comparison 1: c-compare.csv");
+    /* the two scenarios differ only in their observed history: no difference anywhere */
+    assert_contains(c, "<td class=\"v-same\">no difference</td>");
+    assert_lacks(c, "v-higher");
+    assert_lacks(c, "v-lower");
+    assert_contains(c, "<td class=\"k\">hn_deficit_gbp</td>");
+    free(c);
+    free(html);
+    remove_tree(dir);
+}
+
+static void test_cli_report_errors(void **state)
+{
+    (void)state;
+    char dir[64], prefix[128], h5[160], bad[160], want[512];
+    make_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/x", dir);
+    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    cli_result r;
+    run_cli(&r, "run", SCENARIO, "--replications", "3", "--quiet", "--no-plots", "--out",
+            prefix, (char *)NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    int before = dir_count(dir); /* x.h5, x-summary.csv */
+
+    /* a malformed comparison table: one line naming file and line, exit 2, nothing written */
+    snprintf(bad, sizeof bad, "%s/bad-compare.csv", dir);
+    write_text(bad, "scenario,metric,period,diff_mean\nalt,ehcp_total,2020-01,abc\n");
+    run_cli(&r, "report", h5, bad, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    snprintf(want, sizeof want, "%s:2: diff_mean: expected a number, got 'abc'\n", bad);
+    assert_string_equal(r.err, want);
+    cli_result_free(&r);
+    assert_int_equal(unlink(bad), 0);
+    assert_int_equal(dir_count(dir), before);
+
+    /* a missing comparison table */
+    run_cli(&r, "report", h5, bad, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    snprintf(want, sizeof want, "cannot open '%s' (No such file or directory)\n", bad);
+    assert_string_equal(r.err, want);
+    cli_result_free(&r);
+
+    /* results files: missing, not HDF5 */
+    snprintf(bad, sizeof bad, "%s/none.h5", dir);
+    run_cli(&r, "report", bad, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(strncmp(r.err, "sendsim report: ", 16), 0);
+    assert_non_null(strstr(r.err, "none.h5"));
+    assert_int_equal(count_lines(r.err), 1);
+    cli_result_free(&r);
+    snprintf(bad, sizeof bad, "%s/x-summary.csv", dir);
+    run_cli(&r, "report", bad, "--no-charts", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(strncmp(r.err, "sendsim report: ", 16), 0);
+    assert_int_equal(count_lines(r.err), 1);
+    cli_result_free(&r);
+    assert_int_equal(dir_count(dir), before);
+
+    /* an output that cannot be written */
+    run_cli(&r, "report", h5, "--no-charts", "--out", "/proc/sendsim-no/r.html", (char *)NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.err, "sendsim report: cannot create the directory of "
+                               "'/proc/sendsim-no/r.html'\n");
+    cli_result_free(&r);
+
+    /* usage */
+    run_cli(&r, "report", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(strncmp(r.err, "sendsim report: a results file (PREFIX.h5) is required\n"
+                                    "usage: sendsim report ", 76), 0);
+    cli_result_free(&r);
+    run_cli(&r, "report", h5, "--frobnicate", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(strncmp(r.err, "sendsim report: unknown option '--frobnicate'\n", 46), 0);
+    cli_result_free(&r);
+    run_cli(&r, "report", h5, "--out", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(strncmp(r.err, "sendsim report: --out: expected a file name\n", 44), 0);
+    cli_result_free(&r);
+    run_cli(&r, "report", "--help", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(strncmp(r.out, "usage: sendsim report PREFIX.h5", 31), 0);
+    cli_result_free(&r);
+    run_cli(&r, "--help", (char *)NULL);
+    assert_non_null(strstr(r.out, "  report PREFIX.h5 [COMPARE.csv ...]"));
+    cli_result_free(&r);
+    assert_int_equal(dir_count(dir), before);
+    remove_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1252,6 +1510,9 @@ int main(void)
         cmocka_unit_test(test_compare_charts),
         cmocka_unit_test(test_compare_section_charts),
         cmocka_unit_test(test_render_chromium),
+        cmocka_unit_test(test_cli_report),
+        cmocka_unit_test(test_cli_report_compare),
+        cmocka_unit_test(test_cli_report_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

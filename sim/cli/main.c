@@ -22,6 +22,9 @@ static const char usage[] =
     "                       write a run's results as CSV tables or an Excel workbook\n"
     "  plot PREFIX.h5 [--format png|svg] [--out DIR]\n"
     "                       draw the charts of a results file with gnuplot\n"
+    "  report PREFIX.h5 [COMPARE.csv ...] [--out FILE.html]\n"
+    "                       one self-contained HTML page: headline, charts, tables,\n"
+    "                       assumptions with sources, provenance\n"
     "  validate SCENARIO.yaml\n"
     "                       check a scenario and print its resolved parameters\n"
     "\n"
@@ -42,6 +45,7 @@ static const struct command commands[] = {
     {"compare", cli_compare},
     {"export", cli_export},
     {"plot", cli_plot},
+    {"report", cli_report},
 };
 
 int main(int argc, char **argv)

@@ -259,7 +259,8 @@ static const char css[] =
     "table{border-collapse:collapse;font-size:.88em;margin:6px 0 12px;"
     "font-variant-numeric:tabular-nums}"
     "th,td{border-bottom:1px solid #dde;padding:3px 8px;vertical-align:top;text-align:left}"
-    "th{background:#eef2f8;font-weight:600}td.n,th.n{text-align:right}td.n,td.nw{white-space:nowrap}"
+    "th{background:#eef2f8;font-weight:600}td.n,th.n{text-align:right}"
+    "td.n,td.nw{white-space:nowrap}"
     ".tw{overflow-x:auto;max-width:100%}"
     ".rng{display:block;font-size:.82em;color:#5a5a5a}td.obs{color:#7a3e00}"
     "tr.hist td{color:#666}.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
@@ -756,7 +757,8 @@ static void finance_section(page *pg)
     fputs("</tbody>\n</table></div>\n", f);
 
     /* spend by type, medians */
-    fputs("<h3>Spend by type (median, \xC2\xA3 million)</h3>\n<div class=\"tw\"><table>\n<thead><tr>"
+    fputs("<h3>Spend by type (median, \xC2\xA3 million)</h3>\n<div class=\"tw\"><table>\n"
+          "<thead><tr>"
           "<th>spend on</th>",
           f);
     for (int i = 0; i < o->n_fys; i++) {

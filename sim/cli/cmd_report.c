@@ -1,0 +1,229 @@
+/* cmd_report.c - `sendsim report`: one self-contained HTML page from a results file, with a
+ * section for each comparison table given.
+ *
+ * Order of work: comparison tables are read first (a bad one is an input error before any
+ * work), then the results file, then the charts are drawn as SVG into a private temporary
+ * directory, inlined into the page, and the directory is removed on every path out. The page
+ * is written atomically; Ctrl-C leaves neither the page nor the temporary directory.
+ */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "send_h5.h"
+#include "send_plot.h"
+#include "send_report.h"
+
+static const char report_usage[] =
+    "usage: sendsim report PREFIX.h5 [COMPARE.csv ...] [--out FILE.html] [--no-charts]\n"
+    "                      [--templates DIR] [--quiet]\n"
+    "\n"
+    "Make one self-contained HTML page from a results file: a headline summary, charts,\n"
+    "tables of EHC plans, flows and timeliness, sufficiency and finance, the scenario's\n"
+    "assumptions with their sources, and provenance. Each COMPARE.csv (written by\n"
+    "`sendsim compare`) adds a section of differences, with any PREFIX-compare-*.svg charts\n"
+    "found beside it. Default --out: PREFIX-report.html. Charts need gnuplot; without it\n"
+    "(or with --no-charts) the page says so and keeps everything else.\n";
+
+typedef struct report_args {
+    const char *h5, *out, *templates;
+    const char **csv;
+    int n_csv;
+    int no_charts, quiet;
+} report_args;
+
+static int parse(int argc, char **argv, report_args *a)
+{
+    *a = (report_args){0};
+    a->csv = calloc((size_t)argc, sizeof *a->csv);
+    if (!a->csv) {
+        fputs("sendsim report: out of memory\n", stderr);
+        return -1;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        int has_val = i + 1 < argc;
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(report_usage, stdout);
+            return 1;
+        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
+            a->quiet = 1;
+        } else if (!strcmp(s, "--no-charts")) {
+            a->no_charts = 1;
+        } else if (!strcmp(s, "--out") || !strcmp(s, "-o")) {
+            if (!has_val) {
+                fprintf(stderr, "sendsim report: %s: expected a file name\n", s);
+                goto bad;
+            }
+            a->out = argv[++i];
+        } else if (!strcmp(s, "--templates")) {
+            if (!has_val) {
+                fprintf(stderr, "sendsim report: %s: expected a directory\n", s);
+                goto bad;
+            }
+            a->templates = argv[++i];
+        } else if (s[0] == '-' && s[1] != '\0') {
+            fprintf(stderr, "sendsim report: unknown option '%s'\n", s);
+            goto bad;
+        } else if (!a->h5) {
+            a->h5 = s;
+        } else {
+            a->csv[a->n_csv++] = s;
+        }
+    }
+    if (!a->h5) {
+        fputs("sendsim report: a results file (PREFIX.h5) is required\n", stderr);
+        goto bad;
+    }
+    return 0;
+bad:
+    fputs(report_usage, stderr);
+    return -1;
+}
+
+/* "dir/x.h5" -> "dir/x-report.html" (malloc'd). */
+static char *default_out(const char *h5)
+{
+    size_t n = strlen(h5);
+    if (n > 3 && !strcmp(h5 + n - 3, ".h5"))
+        n -= 3;
+    size_t len = n + sizeof "-report.html";
+    char *s = malloc(len);
+    if (s)
+        snprintf(s, len, "%.*s-report.html", (int)n, h5);
+    return s;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0; /* keep going: remove what can be removed */
+}
+
+int cli_report(int argc, char **argv)
+{
+    report_args a;
+    int pr = parse(argc, argv, &a);
+    if (pr) {
+        free(a.csv);
+        return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    int status = EXIT_OK;
+    des_error err = {0};
+    char *out = NULL, *generated = NULL, *reason = NULL;
+    char tmpdir[4096] = "";
+    send_results res = {0};
+    send_meta meta = {0};
+    send_plot_list charts = {0};
+    int have_results = 0, n_read = 0;
+    send_compare_table *cmp = calloc((size_t)a.n_csv + 1, sizeof *cmp);
+    out = a.out ? strdup(a.out) : default_out(a.h5);
+    if (!cmp || !out) {
+        fputs("sendsim report: out of memory\n", stderr);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+
+    /* input first: comparison tables, then the results file */
+    for (; n_read < a.n_csv; n_read++) {
+        int rc = send_compare_read(a.csv[n_read], &cmp[n_read], &err);
+        if (rc == DES_OK)
+            rc = send_compare_find_charts(&cmp[n_read], &err);
+        if (rc != DES_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            status = rc == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+            goto done;
+        }
+    }
+    int rc = send_h5_read(a.h5, &res, &meta, &err);
+    if (rc != DES_OK) {
+        fprintf(stderr, "sendsim report: %s\n", err.msg);
+        status = rc == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        goto done;
+    }
+    have_results = 1;
+    if (cli_ensure_parent_dir(out) != 0) {
+        fprintf(stderr, "sendsim report: cannot create the directory of '%s'\n", out);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+    cli_install_signals();
+
+    /* charts, as SVG in a private directory */
+    if (a.no_charts) {
+        reason = strdup("they were not asked for (--no-charts)");
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/sendsim-charts-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(tmpdir)) {
+            fprintf(stderr, "sendsim report: cannot create a temporary directory '%s'\n",
+                    tmpdir);
+            tmpdir[0] = '\0';
+            status = EXIT_RUNTIME;
+            goto done;
+        }
+        send_plot_opts po = {.format = "svg", .out_dir = tmpdir, .stem = "report",
+                             .templates = a.templates};
+        int no_gnuplot = 0;
+        rc = send_plot_results(&res, &meta, &po, &charts, &no_gnuplot, &err);
+        if (cli_interrupted) {
+            status = 130;
+            goto done;
+        }
+        if (rc != DES_OK) {
+            fprintf(stderr, "sendsim report: charts not drawn: %s\n", err.msg);
+            size_t len = strlen(err.msg) + 64;
+            if ((reason = malloc(len)) != NULL)
+                snprintf(reason, len, "drawing them failed (%s)", err.msg);
+            send_plot_list_free(&charts);
+            memset(&charts, 0, sizeof charts);
+        } else if (no_gnuplot) {
+            if (!a.quiet)
+                fputs("sendsim report: gnuplot not found: the report has no charts\n", stderr);
+            reason = strdup("gnuplot was not found");
+            send_plot_list_free(&charts);
+            memset(&charts, 0, sizeof charts);
+        }
+    }
+
+    generated = send_meta_now();
+    send_report_input in = {.res = &res, .meta = &meta, .results_path = a.h5,
+                            .charts = &charts, .no_charts_reason = reason,
+                            .n_compare = a.n_csv, .compare = cmp, .generated = generated};
+    rc = send_report_write(out, &in, &cli_interrupted, &err);
+    if (rc != DES_OK) {
+        if (cli_interrupted) {
+            status = 130;
+        } else {
+            fprintf(stderr, "sendsim report: %s\n", err.msg);
+            status = EXIT_RUNTIME;
+        }
+        goto done;
+    }
+    if (!a.quiet)
+        printf("wrote %s\n", out);
+
+done:
+    if (tmpdir[0])
+        nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    send_plot_list_free(&charts);
+    for (int i = 0; cmp && i < n_read; i++)
+        send_compare_free(&cmp[i]);
+    free(cmp);
+    if (have_results) {
+        send_results_free(&res);
+        send_meta_free(&meta);
+    }
+    free(out);
+    free(generated);
+    free(reason);
+    free(a.csv);
+    return status;
+}
