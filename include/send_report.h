@@ -44,7 +44,7 @@ typedef struct send_compare_table {
     char *path;            /* the CSV file as given */
     int n;
     send_compare_row *rows;
-    send_plot_list charts; /* "<PREFIX>-compare-*.svg" beside the CSV, sorted by name */
+    send_plot_list charts; /* "<PREFIX>-compare-*.svg" beside the CSV */
 } send_compare_table;
 
 /* Read a comparison CSV. Errors are one line, "FILE:LINE: what was expected" (DES_EINPUT), or
@@ -52,8 +52,10 @@ typedef struct send_compare_table {
 int send_compare_read(const char *path, send_compare_table *t, des_error *err);
 
 /* Find the charts beside a comparison CSV: for "DIR/PREFIX-compare.csv" (or "DIR/PREFIX.csv")
- * every "DIR/PREFIX-compare-*.svg", sorted by name, titled from the rest of the file name.
- * Replaces t->charts. A directory that cannot be read gives no charts, not an error. */
+ * every "DIR/PREFIX-compare-*.svg", titled from the rest of the file name: the overlays of
+ * `sendsim compare` ("overlay-*") first, then its paired differences ("diff-*"), then any
+ * others, each group by name. Replaces t->charts. A directory that cannot be read gives no
+ * charts, not an error. */
 int send_compare_find_charts(send_compare_table *t, des_error *err);
 
 void send_compare_free(send_compare_table *t);

@@ -36,6 +36,7 @@
 
 #include <zlib.h>
 
+#include "des_stats.h"
 #include "send_report.h"
 #include "send_run.h"
 #include "send_scenario.h"
@@ -510,9 +511,34 @@ static void test_headline(void **state)
     free(c);
 
     c = extract(head, "id=\"h-wait\"", "</div>");
-    expect_big(c, M_PLACEMENTS + PROV_AWAITING, last, "children");
-    expect_stat(c, M_PLACEMENTS + PROV_AWAITING, last, "children");
+    expect_big(c, M_PLACEMENTS + PROV_AWAITING, 12, "children"); /* January 2021 */
+    expect_stat(c, M_PLACEMENTS + PROV_AWAITING, 12, "children");
     expect_stat(c, C_WAITED_FOR_PLACE, 1, "children");
+    assert_contains(c, "on the census day, 1 January 2021 (");
+    {
+        /* the busiest month of 2021, worked out here from every replication */
+        double peak[REPS], q[SEND_NQ], qs[SEND_NQ];
+        for (int r = 0; r < REPS; r++) {
+            const double *row = send_output_row(&fx.res.reps[r], M_PLACEMENTS + PROV_AWAITING);
+            peak[r] = row[12];
+            for (int i = 13; i < 24; i++)
+                peak[r] = fmax(peak[r], row[i]);
+        }
+        for (int j = 0; j < SEND_NQ; j++)
+            q[j] = send_quantile_levels[j] / 100.0;
+        des_quantiles(peak, REPS, q, SEND_NQ, qs);
+        char m[64], a[64], b[64], want[256];
+        send_report_format(qs[3], "children", m, sizeof m);
+        send_report_format(qs[1], "children", a, sizeof a);
+        send_report_format(qs[5], "children", b, sizeof b);
+        if (!strcmp(a, b))
+            snprintf(want, sizeof want, "<b>%s</b> at the busiest month of 2021 (the same in "
+                     "every run)", m);
+        else
+            snprintf(want, sizeof want, "<b>%s</b> at the busiest month of 2021 (P10\xE2\x80\x93"
+                     "P90 %s to %s)", m, a, b);
+        assert_contains(c, want);
+    }
     free(c);
 
     c = extract(head, "id=\"h-spend\"", "</div>");
@@ -953,6 +979,25 @@ static void test_compare_charts(void **state)
     assert_int_equal(t.charts.n, 2);
     send_compare_free(&t);
 
+    /* the charts of `sendsim compare`: overlays first, then differences, then the rest */
+    const char *more[] = {"X-compare-diff-ehcp-alt.svg", "X-compare-overlay-spend.svg",
+                          "X-compare-overlay-ehcp.svg"};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+        snprintf(want, sizeof want, "%s/%s", dir, more[i]);
+        write_text(want, "<svg/>");
+    }
+    assert_int_equal(send_compare_read(path, &t, &err), DES_OK);
+    assert_int_equal(send_compare_find_charts(&t, &err), DES_OK);
+    assert_int_equal(t.charts.n, 5);
+    static const char *const titles[] = {
+        "Scenarios side by side: ehcp", "Scenarios side by side: spend",
+        "Difference from the reference: ehcp alt", "a diff fan", "b"};
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(t.charts.titles[i], titles[i]);
+    snprintf(want, sizeof want, "%s/X-compare-overlay-ehcp.svg", dir);
+    assert_string_equal(t.charts.paths[0], want);
+    send_compare_free(&t);
+
     /* PREFIX.csv looks for PREFIX-compare-*.svg */
     snprintf(want, sizeof want, "%s/Z.csv", dir);
     assert_int_equal(rename(path, want), 0);
@@ -1279,7 +1324,7 @@ static void check_page_against_h5(const char *html, const char *h5)
     } big[] = {{M_EHCP_TOTAL, o->n_months - 1, "h-ehcp"},
                {C_NEW_PLANS, o->n_years - 1, "h-new"},
                {C_PCT_20W, o->n_years - 1, "h-20w"},
-               {M_PLACEMENTS + PROV_AWAITING, o->n_months - 1, "h-wait"},
+               {M_PLACEMENTS + PROV_AWAITING, o->n_months - 12, "h-wait"}, /* January */
                {F_SPEND, o->n_fys - 1, "h-spend"},
                {F_DEFICIT, o->n_fys - 1, "h-deficit"}};
     for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {

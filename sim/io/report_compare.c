@@ -5,7 +5,7 @@
  * doubled quotes and newlines); columns are found by their header names, so extra columns are
  * ignored and trailing ones may be missing, in the header or in a row. Every error names the
  * file and the line the record starts on. Invariant: on failure the table is left empty.
- * O(file size) time and memory, plus O(n log n) to sort the chart names.
+ * O(file size) time and memory, plus O(n^2) to sort the n chart names (n is small).
  */
 #include "send_report.h"
 
@@ -369,9 +369,40 @@ fail:
 
 /* ---- charts beside the CSV ---------------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
+/* The charts of `sendsim compare` are "overlay-<metric>" (every scenario's median and band)
+ * and "diff-<metric>-<scenario>" (the paired difference): overlays first, then differences,
+ * then anything else, each by name. */
+static const struct {
+    const char *prefix, *title;
+} chart_kinds[] = {{"overlay-", "Scenarios side by side: "},
+                   {"diff-", "Difference from the reference: "}};
+#define N_KINDS ((int)(sizeof chart_kinds / sizeof chart_kinds[0]))
+
+static int kind_of(const char *rest)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    for (int k = 0; k < N_KINDS; k++)
+        if (!strncmp(rest, chart_kinds[k].prefix, strlen(chart_kinds[k].prefix)))
+            return k;
+    return N_KINDS;
+}
+
+/* Order of two chart file names that both start with a prefix of length skip. */
+static int chart_before(const char *x, const char *y, size_t skip)
+{
+    int kx = kind_of(x + skip), ky = kind_of(y + skip);
+    return kx != ky ? kx < ky : strcmp(x, y) < 0;
+}
+
+/* Insertion sort: a comparison has a handful of charts. */
+static void sort_charts(char **names, int n, size_t skip)
+{
+    for (int i = 1; i < n; i++) {
+        char *x = names[i];
+        int j = i;
+        for (; j > 0 && chart_before(x, names[j - 1], skip); j--)
+            names[j] = names[j - 1];
+        names[j] = x;
+    }
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -432,7 +463,7 @@ int send_compare_find_charts(send_compare_table *t, des_error *err)
         closedir(d);
     }
     if (rc == DES_OK && n > 0) {
-        qsort(names, (size_t)n, sizeof *names, cmp_str);
+        sort_charts(names, n, wlen);
         t->charts.paths = calloc((size_t)n, sizeof *t->charts.paths);
         t->charts.titles = calloc((size_t)n, sizeof *t->charts.titles);
         if (!t->charts.paths || !t->charts.titles)
@@ -440,7 +471,16 @@ int send_compare_find_charts(send_compare_table *t, des_error *err)
         for (int i = 0; rc == DES_OK && i < n; i++) {
             size_t plen = strlen(names[i]) + (slash ? dir_len + 2 : 1);
             char *p = malloc(plen);
-            char *title = strndup(names[i] + wlen, strlen(names[i]) - wlen - 4);
+            const char *rest = names[i] + wlen;
+            int kind = kind_of(rest);
+            const char *lead = kind < N_KINDS ? chart_kinds[kind].title : "";
+            size_t skip = kind < N_KINDS ? strlen(chart_kinds[kind].prefix) : 0;
+            size_t tlen = strlen(rest) - 4 - skip; /* without ".svg" */
+            char *title = malloc(strlen(lead) + tlen + 1);
+            if (title) {
+                strcpy(title, lead);
+                strncat(title, rest + skip, tlen);
+            }
             t->charts.paths[i] = p;
             t->charts.titles[i] = title;
             t->charts.n = i + 1;
@@ -452,7 +492,7 @@ int send_compare_find_charts(send_compare_table *t, des_error *err)
                 snprintf(p, plen, "%.*s/%s", (int)dir_len, path, names[i]);
             else
                 snprintf(p, plen, "%s", names[i]);
-            for (char *c = title; *c; c++)
+            for (char *c = title + strlen(lead); *c; c++)
                 if (*c == '-' || *c == '_')
                     *c = ' ';
         }

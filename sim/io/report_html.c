@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "des_stats.h"
 #include "send_io.h"
 
 /* ---- text and numbers --------------------------------------------------------------------- */
@@ -337,6 +338,34 @@ static void year_phrase(page *pg, int metric, int y)
     fputs(")", pg->f);
 }
 
+/* Across replications, the largest monthly value of a metric in the 12 months from `first`
+ * (fewer at the end of the horizon): its median and percentiles in out->q. */
+static void busiest_month(page *pg, int metric, int first, send_stat *out)
+{
+    const send_output *o = pg->o;
+    int end = first + 12 < o->n_months ? first + 12 : o->n_months;
+    int k = 0;
+    for (int r = 0; r < pg->res->n; r++) {
+        const double *row = send_output_row(&pg->res->reps[r], metric);
+        double mx = NAN;
+        for (int i = first; i < end; i++)
+            if (!isnan(row[i]) && (isnan(mx) || row[i] > mx))
+                mx = row[i];
+        if (!isnan(mx))
+            pg->scratch[k++] = mx;
+    }
+    memset(out, 0, sizeof *out);
+    out->n = k;
+    for (int j = 0; j < SEND_NQ; j++)
+        out->q[j] = NAN;
+    if (k > 0) {
+        double q[SEND_NQ];
+        for (int j = 0; j < SEND_NQ; j++)
+            q[j] = send_quantile_levels[j] / 100.0;
+        des_quantiles(pg->scratch, (size_t)k, q, SEND_NQ, out->q);
+    }
+}
+
 static void headline(page *pg)
 {
     FILE *f = pg->f;
@@ -390,14 +419,23 @@ static void headline(page *pg)
     }
     fputs(".</p></div>\n", f);
 
-    /* waiting for a place */
-    int awaiting = M_PLACEMENTS + PROV_AWAITING;
-    send_stat sw = stat_of(pg, awaiting, last);
+    /* waiting for a place: on the last January census day, and at the busiest month of that
+     * year (the count rises after each September transfer and falls as places free up) */
+    int awaiting = M_PLACEMENTS + PROV_AWAITING, year = o->first_year + y1;
+    int jan = january(o, year);
+    if (jan < 0)
+        jan = last;
+    send_stat sw = stat_of(pg, awaiting, jan), peak;
+    busiest_month(pg, awaiting, jan, &peak);
+    month_words(o, jan, w0, sizeof w0);
     fmt(sw.q[3], "children", m, sizeof m);
+    fmt(peak.q[3], "children", m0, sizeof m0);
     fprintf(f, "<div class=\"card\" id=\"h-wait\"><h3>Children waiting for a place</h3>"
                "<p class=\"big\">%s</p><p>Children with a plan waiting for a place (awaiting "
-               "provision) on %s (", m, w1);
+               "provision) on the census day, %s (", m, w0);
     range_words(pg, &sw, "children");
+    fprintf(f, "); <b>%s</b> at the busiest month of %d (", m0, year);
+    range_words(pg, &peak, "children");
     fputs("). Placement decisions that had to wait for a place: ", f);
     year_phrase(pg, C_WAITED_FOR_PLACE, y1);
     fputs(".</p></div>\n", f);
