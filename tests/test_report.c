@@ -673,13 +673,21 @@ static void test_content(void **state)
     assert_contains(c, "Comparison 1: x-compare.csv");
     assert_contains(c, "4 rows from");
     assert_contains(c, "1 of them not distinguishable from noise");
-    assert_contains(c, "<td class=\"n\">+13</td>"); /* mean difference 12.5 plans */
-    assert_contains(c, "<td class=\"n\">-2.5% to +1.7%</td>"
+    /* mean difference 12.5 plans, interval 8.25 to 16.75, median 12, P10 3, P90 22 */
+    assert_contains(c, "<tr><td class=\"nw\">ep-capacity</td><td class=\"k\">ehcp_total</td>"
+                       "<td class=\"nw\">2021-01</td>"
+                       "<td class=\"n\">+13<span class=\"rng\">+8.2 to +17</span></td>"
+                       "<td class=\"n\">+12<span class=\"rng\">+3 to +22</span></td>"
+                       "<td class=\"v-higher\">higher</td></tr>");
+    assert_contains(c, "<td class=\"n\">-0.4%<span class=\"rng\">-2.5% to +1.7%</span></td>"
+                       "<td class=\"n\">0.0%<span class=\"rng\">-6.0% to +5.0%</span></td>"
                        "<td class=\"v-noise\">not distinguishable from noise</td>");
-    assert_contains(c, "<td class=\"n\">-\xC2\xA3" "1.9m to -\xC2\xA3" "1.1m</td>"
-                       "<td class=\"v-lower\">lower</td>");
+    assert_contains(c, "<td class=\"n\">-\xC2\xA3" "1.5m<span class=\"rng\">-\xC2\xA3"
+                       "1.9m to -\xC2\xA3" "1.1m</span></td>");
     assert_contains(c, "<td class=\"nw\">ep, &lt;more&gt;</td>");
-    assert_contains(c, "<td class=\"n\">\xE2\x80\x93</td><td class=\"v-higher\">higher</td>");
+    assert_contains(c, "<td class=\"n\">+3</td><td class=\"n\">+3<span class=\"rng\">+1 to "
+                       "+5</span></td><td class=\"v-higher\">higher</td>");
+    assert_lacks(c, "minus the reference.</p>");
     assert_lacks(c, "<figure>");
     free(c);
 
@@ -1042,6 +1050,8 @@ static void test_compare_section_charts(void **state)
     assert_contains(c, "id=\"k1-1-gpclip_1\"");
     assert_contains(c, "<figcaption>ehcp</figcaption>");
     assert_contains(c, "3 of them not distinguishable from noise"); /* months 1, 2, 3 */
+    assert_contains(c, "Every row is <b>alt</b> minus the reference.");
+    assert_lacks(c, "<th>scenario</th>");
     free(c);
     assert_self_contained(html);
     free(html);

@@ -261,14 +261,14 @@ static const char css[] =
     "font-variant-numeric:tabular-nums}"
     "th,td{border-bottom:1px solid #dde;padding:3px 8px;vertical-align:top;text-align:left}"
     "th{background:#eef2f8;font-weight:600}td.n,th.n{text-align:right}"
-    "td.n,td.nw{white-space:nowrap}"
+    "td.n,td.nw,th.nw{white-space:nowrap}"
     ".tw{overflow-x:auto;max-width:100%}"
-    ".rng{display:block;font-size:.82em;color:#5a5a5a}td.obs{color:#7a3e00}"
+    ".rng{display:block;font-size:.82em;color:#5a5a5a;font-weight:400}td.obs{color:#7a3e00}"
     "tr.hist td{color:#666}.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
     "font-size:.95em}tr.nosrc td.src{color:#a00}"
     ".v-higher,.v-lower{font-weight:600}.v-noise,.v-same{color:#666;font-style:italic}"
     ".cmp{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}"
-    ".cmp>div{min-width:360px;flex:1 1 0}.cmp>div.tbl{flex:3 1 0}.cmp>div.figs{flex:2 1 0}"
+    ".cmp>div{min-width:340px;flex:1 1 0}.cmp>div.tbl{flex:2 1 0}"
     "details{margin:8px 0}summary{cursor:pointer;color:#1d4f91}"
     "pre{background:#f4f4f4;padding:8px;overflow-x:auto;font-size:.85em}"
     "@media print{h2{break-after:avoid}figure,table,.card{break-inside:avoid}nav{display:none}}";
@@ -802,7 +802,7 @@ static void finance_section(page *pg)
     for (int i = 0; i < o->n_fys; i++) {
         char fy[16];
         fy_label(o, i, fy, sizeof fy);
-        fprintf(f, "<th class=\"n\">%s</th>", fy);
+        fprintf(f, "<th class=\"n nw\">%s</th>", fy);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
     for (int m = F_SPEND_PROV; m < F_GRANT; m++) {
@@ -838,20 +838,24 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-/* A difference for people: the metric's unit when it is known, a '+' on increases. */
+/* A difference for people: the metric's unit when it is known, a '+' on increases; counts
+ * under 10 keep one decimal, so that a small mean difference does not read as none. */
 static void format_diff(double v, const char *metric, char *buf, size_t len)
 {
     int mi = send_metric_find(metric);
+    const char *unit = mi >= 0 ? send_metric(mi)->unit : NULL;
     char b[40];
     if (isnan(v)) {
         snprintf(buf, len, "\xE2\x80\x93");
         return;
     }
-    if (mi >= 0) {
-        send_report_format(v, send_metric(mi)->unit, b, sizeof b);
-    } else {
+    if (!unit)
         snprintf(b, sizeof b, "%.4g", v);
-    }
+    else if (fabs(v) < 10 && v != floor(v) && strcmp(unit, "GBP") && strcmp(unit, "percent") &&
+             strcmp(unit, "weeks"))
+        snprintf(b, sizeof b, "%.1f", v);
+    else
+        send_report_format(v, unit, b, sizeof b);
     snprintf(buf, len, "%s%s", v > 0 && b[0] != '-' ? "+" : "", b);
 }
 
@@ -870,38 +874,55 @@ static int key_row(const send_compare_row *r)
     return 0;
 }
 
+/* A cell: a difference with a range below it ("lo to hi"), either part may be missing. */
+static void td_diff(page *pg, const char *metric, double v, double lo, double hi)
+{
+    char b[3][64];
+    format_diff(v, metric, b[0], sizeof b[0]);
+    fprintf(pg->f, "<td class=\"n\">%s", b[0]);
+    if (!isnan(lo) && !isnan(hi)) {
+        format_diff(lo, metric, b[1], sizeof b[1]);
+        format_diff(hi, metric, b[2], sizeof b[2]);
+        fprintf(pg->f, "<span class=\"rng\">%s to %s</span>", b[1], b[2]);
+    }
+    fputs("</td>", pg->f);
+}
+
+/* Every row names the same scenario. */
+static int one_scenario(const send_compare_table *t)
+{
+    for (int i = 1; i < t->n; i++)
+        if (strcmp(t->rows[i].scenario, t->rows[0].scenario))
+            return 0;
+    return 1;
+}
+
 static void compare_rows(page *pg, const send_compare_table *t, int key_only)
 {
     FILE *f = pg->f;
-    fputs("<div class=\"tw\"><table>\n<thead><tr><th>scenario</th><th>metric</th><th>period</th>"
-          "<th class=\"n\">mean difference</th><th class=\"n\">P10</th><th class=\"n\">P50</th>"
-          "<th class=\"n\">P90</th><th class=\"n\">95% interval of the mean</th>"
-          "<th>verdict</th></tr></thead>\n<tbody>\n",
-          f);
+    int show_scenario = !one_scenario(t);
+    fprintf(f, "<div class=\"tw\"><table>\n<thead><tr>%s<th>metric</th><th>period</th>"
+               "<th class=\"n\">mean difference<span class=\"rng\">95%% interval</span></th>"
+               "<th class=\"n\">median difference<span class=\"rng\">P10 to P90</span></th>"
+               "<th>verdict</th></tr></thead>\n<tbody>\n",
+            show_scenario ? "<th>scenario</th>" : "");
     for (int i = 0; i < t->n; i++) {
         const send_compare_row *r = &t->rows[i];
         if (key_only && !key_row(r))
             continue;
-        char b[5][64];
-        double v[5] = {r->mean, r->p10, r->p50, r->p90};
-        for (int k = 0; k < 4; k++)
-            format_diff(v[k], r->metric, b[k], sizeof b[k]);
-        fputs("<tr><td class=\"nw\">", f);
-        esc(pg, r->scenario);
-        fputs("</td><td class=\"k\">", f);
+        fputs("<tr>", f);
+        if (show_scenario) {
+            fputs("<td class=\"nw\">", f);
+            esc(pg, r->scenario);
+            fputs("</td>", f);
+        }
+        fputs("<td class=\"k\">", f);
         esc(pg, r->metric);
         fputs("</td><td class=\"nw\">", f);
         esc(pg, r->period);
-        fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
-                   "<td class=\"n\">%s</td>",
-                b[0], b[1], b[2], b[3]);
-        if (isnan(r->ci_low) || isnan(r->ci_high)) {
-            fputs("<td class=\"n\">\xE2\x80\x93</td>", f);
-        } else {
-            format_diff(r->ci_low, r->metric, b[0], sizeof b[0]);
-            format_diff(r->ci_high, r->metric, b[1], sizeof b[1]);
-            fprintf(f, "<td class=\"n\">%s to %s</td>", b[0], b[1]);
-        }
+        fputs("</td>", f);
+        td_diff(pg, r->metric, r->mean, r->ci_low, r->ci_high);
+        td_diff(pg, r->metric, r->p50, r->p10, r->p90);
         static const char *const cls[] = {"v-same", "v-noise", "v-higher", "v-lower"};
         if (r->has_verdict)
             fprintf(f, "<td class=\"%s\">%s</td></tr>\n", cls[r->verdict],
@@ -931,7 +952,13 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
     }
     fprintf(f, "<p>%d rows from <span class=\"k\">", t->n);
     esc(pg, t->path);
-    fprintf(f, "</span>; %d of them not distinguishable from noise.</p>\n", n_noise);
+    fprintf(f, "</span>; %d of them not distinguishable from noise.", n_noise);
+    if (t->n > 0 && one_scenario(t)) {
+        fputs(" Every row is <b>", f);
+        esc(pg, t->rows[0].scenario);
+        fputs("</b> minus the reference.", f);
+    }
+    fputs("</p>\n", f);
     fputs("<div class=\"cmp\">\n<div class=\"tbl\">\n", f);
     if (t->n == 0) {
         fputs("<p class=\"note\">The file holds no rows.</p>\n", f);
