@@ -1435,6 +1435,95 @@ static void test_cli_report(void **state)
     remove_tree(dir);
 }
 
+/* Run `sendsim report` with $SENDSIM_GNUPLOT and $TMPDIR set for the child only. */
+static void run_report_env(cli_result *r, const char *gnuplot, const char *tmpdir,
+                           const char *h5, const char *page)
+{
+    char *old_g = getenv("SENDSIM_GNUPLOT") ? strdup(getenv("SENDSIM_GNUPLOT")) : NULL;
+    char *old_t = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("SENDSIM_GNUPLOT", gnuplot, 1);
+    setenv("TMPDIR", tmpdir, 1);
+    run_cli(r, "report", h5, "--out", page, (char *)NULL);
+    if (old_g)
+        setenv("SENDSIM_GNUPLOT", old_g, 1);
+    else
+        unsetenv("SENDSIM_GNUPLOT");
+    if (old_t)
+        setenv("TMPDIR", old_t, 1);
+    else
+        unsetenv("TMPDIR");
+    free(old_g);
+    free(old_t);
+}
+
+static void write_script(const char *path, const char *text)
+{
+    write_text(path, text);
+    assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* Charts that cannot be drawn, and Ctrl-C while they are drawn. gnuplot is replaced by small
+ * scripts: one that is missing, one that fails, one that interrupts sendsim (its parent: the
+ * plot code execs gnuplot from the shell of popen) and then exits. */
+static void test_cli_report_charts_fail(void **state)
+{
+    (void)state;
+    char dir[64], prefix[128], h5[160], page[160], tmp[160], prog[160];
+    make_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/x", dir);
+    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    snprintf(page, sizeof page, "%s/page.html", dir);
+    snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    cli_result r;
+    run_cli(&r, "run", SCENARIO, "--replications", "3", "--quiet", "--no-plots", "--out",
+            prefix, (char *)NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+
+    /* no gnuplot: a page without charts, and a warning */
+    snprintf(prog, sizeof prog, "%s/no-such-gnuplot", dir);
+    run_report_env(&r, prog, tmp, h5, page);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d: %s", r.status, r.err);
+    assert_string_equal(r.err, "sendsim report: gnuplot not found: the report has no charts\n");
+    cli_result_free(&r);
+    char *html = slurp(page);
+    assert_contains(html, "Charts were not drawn: gnuplot was not found.");
+    assert_contains(html, "<section id=\"finance\">");
+    free(html);
+    assert_dir_empty(tmp);
+    assert_int_equal(unlink(page), 0);
+
+    /* gnuplot fails: the page says why, the run still succeeds */
+    snprintf(prog, sizeof prog, "%s/bad-gnuplot", dir);
+    write_script(prog, "#!/bin/sh\ncat >/dev/null\necho 'line 1: broken <chart>' >&2\nexit 1\n");
+    run_report_env(&r, prog, tmp, h5, page);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d: %s", r.status, r.err);
+    assert_int_equal(strncmp(r.err, "sendsim report: charts not drawn: gnuplot failed", 48), 0);
+    cli_result_free(&r);
+    html = slurp(page);
+    assert_contains(html, "Charts were not drawn: drawing them failed (gnuplot failed");
+    assert_contains(html, "broken &lt;chart&gt;");
+    assert_lacks(html, "<figure");
+    free(html);
+    assert_dir_empty(tmp);
+    assert_int_equal(unlink(page), 0);
+
+    /* interrupted while drawing: exit 130, no page, no temporary directory */
+    snprintf(prog, sizeof prog, "%s/interrupting-gnuplot", dir);
+    write_script(prog, "#!/bin/sh\ncat >/dev/null\nkill -INT $PPID\nexit 0\n");
+    run_report_env(&r, prog, tmp, h5, page);
+    assert_int_equal(r.status, 130);
+    cli_result_free(&r);
+    assert_int_equal(access(page, F_OK), -1);
+    assert_dir_empty(tmp);
+    assert_int_equal(dir_count(dir), 5); /* x.h5, x-summary.csv, tmp, the two scripts */
+    assert_int_equal(rmdir(tmp), 0);
+    remove_tree(dir);
+}
+
 /* A comparison from `sendsim compare` in the report. */
 static void test_cli_report_compare(void **state)
 {
@@ -1566,6 +1655,7 @@ int main(void)
         cmocka_unit_test(test_compare_section_charts),
         cmocka_unit_test(test_render_chromium),
         cmocka_unit_test(test_cli_report),
+        cmocka_unit_test(test_cli_report_charts_fail),
         cmocka_unit_test(test_cli_report_compare),
         cmocka_unit_test(test_cli_report_errors),
     };
