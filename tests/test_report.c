@@ -1607,6 +1607,15 @@ static void test_cli_report_errors(void **state)
     cli_result_free(&r);
     assert_int_equal(dir_count(dir), before);
 
+    /* a template directory without templates: an input error, nothing written */
+    run_cli(&r, "report", h5, "--templates", dir, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    snprintf(want, sizeof want, "sendsim report: template directory '%s' holds no chart "
+             "templates (style.gp)\n", dir);
+    assert_string_equal(r.err, want);
+    cli_result_free(&r);
+    assert_int_equal(dir_count(dir), before);
+
     /* an output that cannot be written */
     run_cli(&r, "report", h5, "--no-charts", "--out", "/proc/sendsim-no/r.html", (char *)NULL);
     assert_int_equal(r.status, 1);

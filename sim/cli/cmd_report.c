@@ -149,11 +149,6 @@ int cli_report(int argc, char **argv)
         goto done;
     }
     have_results = 1;
-    if (cli_ensure_parent_dir(out) != 0) {
-        fprintf(stderr, "sendsim report: cannot create the directory of '%s'\n", out);
-        status = EXIT_RUNTIME;
-        goto done;
-    }
     cli_install_signals();
 
     /* charts, as SVG in a private directory */
@@ -177,6 +172,11 @@ int cli_report(int argc, char **argv)
             status = 130;
             goto done;
         }
+        if (rc == DES_EINPUT) { /* e.g. --templates names a directory without templates */
+            fprintf(stderr, "sendsim report: %s\n", err.msg);
+            status = EXIT_USAGE;
+            goto done;
+        }
         if (rc != DES_OK) {
             fprintf(stderr, "sendsim report: charts not drawn: %s\n", err.msg);
             size_t len = strlen(err.msg) + 64;
@@ -193,6 +193,11 @@ int cli_report(int argc, char **argv)
         }
     }
 
+    if (cli_ensure_parent_dir(out) != 0) {
+        fprintf(stderr, "sendsim report: cannot create the directory of '%s'\n", out);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
     generated = send_meta_now();
     send_report_input in = {.res = &res, .meta = &meta, .results_path = a.h5,
                             .charts = &charts, .no_charts_reason = reason,
