@@ -185,8 +185,7 @@ int cli_report(int argc, char **argv)
             send_plot_list_free(&charts);
             memset(&charts, 0, sizeof charts);
         } else if (no_gnuplot) {
-            if (!a.quiet)
-                fputs("sendsim report: gnuplot not found: the report has no charts\n", stderr);
+            fputs("sendsim report: gnuplot not found: the report has no charts\n", stderr);
             reason = strdup("gnuplot was not found");
             send_plot_list_free(&charts);
             memset(&charts, 0, sizeof charts);
