@@ -2,6 +2,7 @@
 #
 #   make          build build/sendsim
 #   make run      install missing packages, build, run the baseline scenario end to end
+#                 (results, charts and the HTML report in results/)
 #   make test     install missing packages, build and run every cmocka test
 #   make asan     the tests under AddressSanitizer + UBSan (build-asan/)
 #   make valgrind the tests under valgrind memcheck
@@ -65,6 +66,7 @@ tests-bin: $(TEST_BIN) $(BUILD)/sendsim
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/sendsim run scenarios/baseline.yaml
+	$(BUILD)/sendsim report results/baseline.h5 --out results/baseline-report.html
 
 test: deps
 	@$(MAKE) --no-print-directory check-tests
