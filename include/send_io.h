@@ -27,6 +27,16 @@ int io_atomic_commit(io_atomic *a, const volatile sig_atomic_t *cancel, des_erro
 /* Close and remove the temporary file. Safe after commit (does nothing). */
 void io_atomic_abort(io_atomic *a);
 
+/* A growable text buffer: zero-initialise, append, check `oom` once, free(b.s). s is NULL
+ * until something is appended, NUL-terminated after. */
+typedef struct io_buf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} io_buf;
+void io_buf_add(io_buf *b, const char *s, size_t n);
+void io_buf_str(io_buf *b, const char *s);
+
 /* A CSV field: quoted only when it holds a comma, quote or line break (quotes doubled). */
 void io_csv_field(FILE *f, const char *s);
 /* ",<number>" as %.10g (no "-0"); just "," for NaN. */

@@ -31,48 +31,24 @@ static const char compare_usage[] =
 
 typedef struct cmp_args {
     const char *scen[MAX_SCENARIOS];
-    int k, no_plots;
-    const char *out, *format;
-    long reps, threads;
-    uint64_t seed;
-    int quiet;
+    int k;
+    cli_sim_opts o;
 } cmp_args;
 
 static int parse(int argc, char **argv, cmp_args *a)
 {
-    *a = (cmp_args){.reps = 200, .threads = 0, .seed = 1, .format = "png"};
+    a->k = 0;
+    cli_sim_opts_init(&a->o);
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        int has_val = i + 1 < argc;
+        int r = cli_sim_option("compare", argc, argv, &i, &a->o);
+        if (r < 0)
+            goto bad;
+        if (r > 0)
+            continue;
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             fputs(compare_usage, stdout);
             return 1;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            a->quiet = 1;
-        } else if (!strcmp(s, "--replications") || !strcmp(s, "-n")) {
-            if (!has_val || cli_parse_long("compare", s, argv[++i], 1, 10000000, &a->reps))
-                goto bad;
-        } else if (!strcmp(s, "--threads") || !strcmp(s, "-j")) {
-            if (!has_val || cli_parse_long("compare", s, argv[++i], 1, 4096, &a->threads))
-                goto bad;
-        } else if (!strcmp(s, "--seed")) {
-            if (!has_val || cli_parse_u64("compare", s, argv[++i], &a->seed))
-                goto bad;
-        } else if (!strcmp(s, "--out") || !strcmp(s, "-o")) {
-            if (!has_val)
-                goto bad;
-            a->out = argv[++i];
-        } else if (!strcmp(s, "--no-plots")) {
-            a->no_plots = 1;
-        } else if (!strcmp(s, "--format")) {
-            if (!has_val)
-                goto bad;
-            a->format = argv[++i];
-            if (strcmp(a->format, "png") && strcmp(a->format, "svg")) {
-                fprintf(stderr, "sendsim compare: --format: expected png or svg, got '%s'\n",
-                        a->format);
-                goto bad;
-            }
         } else if (s[0] == '-') {
             fprintf(stderr, "sendsim compare: unknown option '%s'\n", s);
             goto bad;
@@ -180,8 +156,8 @@ int cli_compare(int argc, char **argv)
             }
     }
     char prefix[4096];
-    if (a.out)
-        snprintf(prefix, sizeof prefix, "%s", a.out);
+    if (a.o.out)
+        snprintf(prefix, sizeof prefix, "%s", a.o.out);
     else
         snprintf(prefix, sizeof prefix, "results/compare-%s", names[0]);
     if (cli_ensure_parent_dir(prefix) != 0) {
@@ -196,12 +172,12 @@ int cli_compare(int argc, char **argv)
             status = EXIT_RUNTIME;
             goto out;
         }
-        if (!a.quiet && k > 1)
+        if (!a.o.quiet && k > 1)
             fprintf(stderr, "scenario %d of %d: %s\n", s + 1, k, names[s]);
         cli_progress prog;
-        cli_progress_init(&prog, a.quiet);
-        send_run_opts opts = {.seed = a.seed, .replications = (int)a.reps,
-                              .threads = (int)a.threads, .cancel = &cli_interrupted,
+        cli_progress_init(&prog, a.o.quiet);
+        send_run_opts opts = {.seed = a.o.seed, .replications = (int)a.o.reps,
+                              .threads = (int)a.o.threads, .cancel = &cli_interrupted,
                               .progress = cli_progress_cb, .progress_ctx = &prog};
         meta[s].started = send_meta_now();
         int rc = send_run(&p[s], &opts, &res[s], &err);
@@ -238,21 +214,21 @@ int cli_compare(int argc, char **argv)
         status = cli_interrupted ? 130 : EXIT_RUNTIME;
         goto out;
     }
-    if (!a.quiet) {
+    if (!a.o.quiet) {
         print_diffs(k, names, rp);
         printf("\nwrote %s\n", csv);
         for (int s = 0; s < k; s++)
             printf("      %s\n", h5[s]);
     }
     char *dir, *stem;
-    if (!a.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
+    if (!a.o.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
         char cstem[4200];
         snprintf(cstem, sizeof cstem, "%s-compare", stem);
-        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = cstem};
+        send_plot_opts po = {.format = a.o.format, .out_dir = dir, .stem = cstem};
         send_plot_list list;
         int no_gnuplot = 0;
         rc = send_plot_compare(k, np, rp, &po, &list, &no_gnuplot, &err);
-        status = cli_charts_outcome("compare", rc, no_gnuplot, &list, dir, cstem, a.quiet,
+        status = cli_charts_outcome("compare", rc, no_gnuplot, &list, dir, cstem, a.o.quiet,
                                     err.msg);
         send_plot_list_free(&list);
         free(dir);

@@ -24,48 +24,24 @@ static const char run_usage[] =
     "identical for any thread count. --seed (default 1) fixes the random numbers.\n";
 
 typedef struct run_args {
-    const char *scenario, *out, *format;
-    int no_plots;
-    long reps, threads;
-    uint64_t seed;
-    int quiet;
+    const char *scenario;
+    cli_sim_opts o;
 } run_args;
 
 static int parse(int argc, char **argv, run_args *a)
 {
-    *a = (run_args){.reps = 200, .threads = 0, .seed = 1, .format = "png"};
+    a->scenario = NULL;
+    cli_sim_opts_init(&a->o);
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        int has_val = i + 1 < argc;
+        int r = cli_sim_option("run", argc, argv, &i, &a->o);
+        if (r < 0)
+            goto bad;
+        if (r > 0)
+            continue;
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             fputs(run_usage, stdout);
             return 1;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            a->quiet = 1;
-        } else if (!strcmp(s, "--replications") || !strcmp(s, "-n")) {
-            if (!has_val || cli_parse_long("run", s, argv[++i], 1, 10000000, &a->reps))
-                goto bad;
-        } else if (!strcmp(s, "--threads") || !strcmp(s, "-j")) {
-            if (!has_val || cli_parse_long("run", s, argv[++i], 1, 4096, &a->threads))
-                goto bad;
-        } else if (!strcmp(s, "--seed")) {
-            if (!has_val || cli_parse_u64("run", s, argv[++i], &a->seed))
-                goto bad;
-        } else if (!strcmp(s, "--out") || !strcmp(s, "-o")) {
-            if (!has_val)
-                goto bad;
-            a->out = argv[++i];
-        } else if (!strcmp(s, "--no-plots")) {
-            a->no_plots = 1;
-        } else if (!strcmp(s, "--format")) {
-            if (!has_val)
-                goto bad;
-            a->format = argv[++i];
-            if (strcmp(a->format, "png") && strcmp(a->format, "svg")) {
-                fprintf(stderr, "sendsim run: --format: expected png or svg, got '%s'\n",
-                        a->format);
-                goto bad;
-            }
         } else if (s[0] == '-') {
             fprintf(stderr, "sendsim run: unknown option '%s'\n", s);
             goto bad;
@@ -144,8 +120,8 @@ int cli_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     char prefix[4096];
-    if (a.out)
-        snprintf(prefix, sizeof prefix, "%s", a.out);
+    if (a.o.out)
+        snprintf(prefix, sizeof prefix, "%s", a.o.out);
     else
         snprintf(prefix, sizeof prefix, "results/%s", p.name);
     if (cli_ensure_parent_dir(prefix) != 0) {
@@ -155,8 +131,8 @@ int cli_run(int argc, char **argv)
     }
     cli_install_signals();
     cli_progress prog;
-    cli_progress_init(&prog, a.quiet);
-    send_run_opts opts = {.seed = a.seed, .replications = (int)a.reps, .threads = (int)a.threads,
+    cli_progress_init(&prog, a.o.quiet);
+    send_run_opts opts = {.seed = a.o.seed, .replications = (int)a.o.reps, .threads = (int)a.o.threads,
                           .cancel = &cli_interrupted, .progress = cli_progress_cb,
                           .progress_ctx = &prog};
     send_meta meta = {0};
@@ -193,7 +169,7 @@ int cli_run(int argc, char **argv)
         send_params_free(&p);
         return cli_interrupted ? 130 : EXIT_RUNTIME;
     }
-    if (!a.quiet) {
+    if (!a.o.quiet) {
         print_table(&p, &res);
         printf("%d replications, %llu events, %.2f s on %d threads\nwrote %s\n      %s\n",
                res.n, (unsigned long long)res.events, res.wall_seconds, res.threads_used, h5,
@@ -201,14 +177,14 @@ int cli_run(int argc, char **argv)
     }
     int status = EXIT_OK;
     char *dir, *stem;
-    if (!a.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
+    if (!a.o.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
         /* The results stand whatever happens to the charts; a chart failure is reported and
          * gives exit status 1, with every result file kept. */
-        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = stem};
+        send_plot_opts po = {.format = a.o.format, .out_dir = dir, .stem = stem};
         send_plot_list list;
         int no_gnuplot = 0;
         rc = send_plot_results(&res, &meta, &po, &list, &no_gnuplot, &err);
-        status = cli_charts_outcome("run", rc, no_gnuplot, &list, dir, stem, a.quiet, err.msg);
+        status = cli_charts_outcome("run", rc, no_gnuplot, &list, dir, stem, a.o.quiet, err.msg);
         send_plot_list_free(&list);
         free(dir);
         free(stem);

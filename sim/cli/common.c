@@ -154,3 +154,47 @@ int cli_charts_outcome(const char *cmd, int rc, int no_gnuplot,
     }
     return EXIT_OK;
 }
+
+void cli_sim_opts_init(cli_sim_opts *o)
+{
+    *o = (cli_sim_opts){.reps = 200, .threads = 0, .seed = 1, .format = "png"};
+}
+
+int cli_sim_option(const char *cmd, int argc, char **argv, int *i, cli_sim_opts *o)
+{
+    const char *s = argv[*i];
+    int takes = !strcmp(s, "--replications") || !strcmp(s, "-n") || !strcmp(s, "--threads") ||
+                !strcmp(s, "-j") || !strcmp(s, "--seed") || !strcmp(s, "--out") ||
+                !strcmp(s, "-o") || !strcmp(s, "--format");
+    if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
+        o->quiet = 1;
+        return 1;
+    }
+    if (!strcmp(s, "--no-plots")) {
+        o->no_plots = 1;
+        return 1;
+    }
+    if (!takes)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "sendsim %s: %s: a value is required\n", cmd, s);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (!strcmp(s, "--replications") || !strcmp(s, "-n"))
+        return cli_parse_long(cmd, s, v, 1, 10000000, &o->reps) ? -1 : 1;
+    if (!strcmp(s, "--threads") || !strcmp(s, "-j"))
+        return cli_parse_long(cmd, s, v, 1, 4096, &o->threads) ? -1 : 1;
+    if (!strcmp(s, "--seed"))
+        return cli_parse_u64(cmd, s, v, &o->seed) ? -1 : 1;
+    if (!strcmp(s, "--format")) {
+        if (strcmp(v, "png") && strcmp(v, "svg")) {
+            fprintf(stderr, "sendsim %s: --format: expected png or svg, got '%s'\n", cmd, v);
+            return -1;
+        }
+        o->format = v;
+        return 1;
+    }
+    o->out = v;
+    return 1;
+}

@@ -29,6 +29,18 @@ void cli_progress_end(cli_progress *p);
  * Returns 0, or -1 if it cannot be created or is not a directory. */
 int cli_ensure_parent_dir(const char *prefix);
 
+/* The options `run` and `compare` share, with their defaults. */
+typedef struct cli_sim_opts {
+    long reps, threads;       /* 200; 0 = all cores */
+    uint64_t seed;            /* 1 */
+    const char *out, *format; /* NULL; "png" */
+    int no_plots, quiet;
+} cli_sim_opts;
+void cli_sim_opts_init(cli_sim_opts *o);
+/* Try argv[*i] as one of the shared options, consuming its value (*i advances). Returns 1 when
+ * consumed, 0 when it is not one of them, -1 on a bad or missing value (message printed). */
+int cli_sim_option(const char *cmd, int argc, char **argv, int *i, cli_sim_opts *o);
+
 /* Split an output prefix "dir/stem" (a trailing ".h5" dropped) into malloc'd dir ("." when
  * none) and stem. Returns 0, or -1 when out of memory. */
 int cli_split_prefix(const char *prefix, char **dir, char **stem);

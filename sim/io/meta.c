@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "scenario_io.h"
+#include "send_io.h"
 #include "sendsim_version.h"
 
 #ifndef SENDSIM_BUILD_INFO
@@ -67,37 +68,6 @@ char *send_meta_now(void)
     return dup_s(buf);
 }
 
-/* ---- growable text ---- */
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
 /* ---- source files, split into lines ---- */
 
 typedef struct src_file {
@@ -113,11 +83,11 @@ static int read_all(const char *path, char **text, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    sbuf b = {0};
+    io_buf b = {0};
     char chunk[8192];
     size_t k;
     while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_add(&b, chunk, k);
+        io_buf_add(&b, chunk, k);
     int bad = ferror(f) || b.oom;
     fclose(f);
     if (bad) {
@@ -215,24 +185,24 @@ static int is_flow(const walker *w, const scn_node *n)
     return l[col - 1] == '{' || l[col - 1] == '[';
 }
 
-static void flatten(walker *w, const scn_node *n, sbuf *b)
+static void flatten(walker *w, const scn_node *n, io_buf *b)
 {
     scn_kind k = scn_kind_of(n);
     if (k == SCN_MAP || k == SCN_SEQ) {
-        sb_str(b, k == SCN_MAP ? "{" : "[");
+        io_buf_str(b, k == SCN_MAP ? "{" : "[");
         for (size_t i = 0; i < scn_len(n); i++) {
             if (i)
-                sb_str(b, ", ");
+                io_buf_str(b, ", ");
             if (k == SCN_MAP) {
-                sb_str(b, scn_key_at(n, i));
-                sb_str(b, ": ");
+                io_buf_str(b, scn_key_at(n, i));
+                io_buf_str(b, ": ");
             }
             flatten(w, scn_at(w->doc, n, i), b);
         }
-        sb_str(b, k == SCN_MAP ? "}" : "]");
+        io_buf_str(b, k == SCN_MAP ? "}" : "]");
     } else {
         const char *s = scn_scalar(n);
-        sb_str(b, s ? s : "");
+        io_buf_str(b, s ? s : "");
     }
 }
 
@@ -273,7 +243,7 @@ static void walk(walker *w, const scn_node *n)
             walk(w, scn_at(w->doc, n, i));
         return;
     }
-    sbuf b = {0};
+    io_buf b = {0};
     flatten(w, n, &b);
     if (b.oom) {
         free(b.s);
@@ -300,7 +270,7 @@ int send_meta_from_scenario(send_meta *m, const char *scenario_path, const send_
     int rc = DES_OK;
     w.nfiles = scn_nfiles(doc);
     w.files = calloc(w.nfiles ? w.nfiles : 1, sizeof *w.files);
-    sbuf src = {0};
+    io_buf src = {0};
     if (!w.files) {
         rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
         goto out;
@@ -313,12 +283,12 @@ int send_meta_from_scenario(send_meta *m, const char *scenario_path, const send_
                                f->name);
             goto out;
         }
-        sb_str(&src, "# ---- file: ");
-        sb_str(&src, f->name);
-        sb_str(&src, "\n");
-        sb_add(&src, f->text, f->len);
+        io_buf_str(&src, "# ---- file: ");
+        io_buf_str(&src, f->name);
+        io_buf_str(&src, "\n");
+        io_buf_add(&src, f->text, f->len);
         if (f->len && f->text[f->len - 1] != '\n')
-            sb_str(&src, "\n");
+            io_buf_str(&src, "\n");
     }
     walk(&w, scn_root(doc));
     /* The resolved text, as `validate --resolved` would show it. */

@@ -8,40 +8,12 @@
  * so the page runs no script and loads nothing. O(size of the file).
  */
 #include "send_report.h"
+#include "send_io.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void put_n(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (b->n + n + 1 > nc)
-            nc *= 2;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void put_s(sbuf *b, const char *s) { put_n(b, s, strlen(s)); }
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -65,16 +37,16 @@ static const char *skip_past_ci(const char *s, const char *end)
 }
 
 /* Copy an attribute value, prefixing every "url(#" target. */
-static void put_value(sbuf *b, const char *v, size_t n, const char *prefix)
+static void put_value(io_buf *b, const char *v, size_t n, const char *prefix)
 {
     size_t i = 0;
     while (i < n) {
         if (n - i >= 5 && !strncmp(v + i, "url(#", 5)) {
-            put_n(b, "url(#", 5);
-            put_s(b, prefix);
+            io_buf_add(b, "url(#", 5);
+            io_buf_str(b, prefix);
             i += 5;
         } else {
-            put_n(b, v + i, 1);
+            io_buf_add(b, v + i, 1);
             i++;
         }
     }
@@ -82,19 +54,19 @@ static void put_value(sbuf *b, const char *v, size_t n, const char *prefix)
 
 /* Rewrite the attributes of one tag from s (just after the tag name) to its closing '>'.
  * Returns the position after the tag. */
-static const char *put_attrs(sbuf *b, const char *s, const char *prefix)
+static const char *put_attrs(io_buf *b, const char *s, const char *prefix)
 {
     for (;;) {
         while (is_space(*s))
-            put_n(b, s++, 1);
+            io_buf_add(b, s++, 1);
         if (!*s)
             return s;
         if (*s == '>') {
-            put_n(b, s, 1);
+            io_buf_add(b, s, 1);
             return s + 1;
         }
         if (*s == '/') {
-            put_n(b, s++, 1);
+            io_buf_add(b, s++, 1);
             continue;
         }
         const char *name = s;
@@ -140,23 +112,23 @@ static const char *put_attrs(sbuf *b, const char *s, const char *prefix)
         if (is_href && val && !(val_len >= 1 && val[0] == '#') &&
             !(val_len >= 5 && starts_ci(val, "data:")))
             continue;
-        put_n(b, name, name_len);
+        io_buf_add(b, name, name_len);
         if (!val)
             continue;
         char q = quote ? quote : '"';
-        put_n(b, "=", 1);
-        put_n(b, &q, 1);
+        io_buf_add(b, "=", 1);
+        io_buf_add(b, &q, 1);
         if (is_id) {
-            put_s(b, prefix);
-            put_n(b, val, val_len);
+            io_buf_str(b, prefix);
+            io_buf_add(b, val, val_len);
         } else if (is_href && val_len >= 1 && val[0] == '#') {
-            put_n(b, "#", 1);
-            put_s(b, prefix);
-            put_n(b, val + 1, val_len - 1);
+            io_buf_add(b, "#", 1);
+            io_buf_str(b, prefix);
+            io_buf_add(b, val + 1, val_len - 1);
         } else {
             put_value(b, val, val_len, prefix);
         }
-        put_n(b, &q, 1);
+        io_buf_add(b, &q, 1);
     }
 }
 
@@ -175,11 +147,11 @@ char *send_report_svg_inline(const char *path, const char *id_prefix, des_error 
         des_error_set(err, DES_EIO, "cannot open chart '%s' (%s)", path, strerror(errno));
         return NULL;
     }
-    sbuf in = {0};
+    io_buf in = {0};
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        put_n(&in, chunk, got);
+        io_buf_add(&in, chunk, got);
     int rerr = ferror(f);
     fclose(f);
     if (in.oom || rerr) {
@@ -196,12 +168,12 @@ char *send_report_svg_inline(const char *path, const char *id_prefix, des_error 
         des_error_set(err, DES_EIO, "chart '%s': no <svg> element", path);
         return NULL;
     }
-    sbuf out = {0};
+    io_buf out = {0};
     while (*s) {
         if (*s != '<') {
             const char *lt = strchr(s, '<');
             size_t n = lt ? (size_t)(lt - s) : strlen(s);
-            put_n(&out, s, n);
+            io_buf_add(&out, s, n);
             s += n;
             continue;
         }
@@ -209,7 +181,7 @@ char *send_report_svg_inline(const char *path, const char *id_prefix, des_error 
             s = skip_past(s + 4, "-->");
         } else if (!strncmp(s, "<![CDATA[", 9)) {
             const char *e = skip_past(s + 9, "]]>");
-            put_n(&out, s, (size_t)(e - s));
+            io_buf_add(&out, s, (size_t)(e - s));
             s = e;
         } else if (s[1] == '?') {
             s = skip_past(s + 2, "?>");
@@ -229,7 +201,7 @@ char *send_report_svg_inline(const char *path, const char *id_prefix, des_error 
                     s = skip_past(skip_past_ci(name, "</script"), ">");
                 continue;
             }
-            put_n(&out, s, (size_t)(name + nl - s));
+            io_buf_add(&out, s, (size_t)(name + nl - s));
             s = put_attrs(&out, name + nl, id_prefix);
         }
     }

@@ -293,15 +293,31 @@ typedef struct obs_rec {
     double value;
 } obs_rec;
 
-static void write_tables(wctx *w, const send_meta *meta)
+/* The compound types of the two tables, with variable-length string fields of type st. */
+static hid_t param_type(hid_t st)
 {
-    hid_t st = str_type();
     hid_t pt = H5Tcreate(H5T_COMPOUND, sizeof(param_rec));
     H5Tinsert(pt, "key", HOFFSET(param_rec, key), st);
     H5Tinsert(pt, "value", HOFFSET(param_rec, value), st);
     H5Tinsert(pt, "note", HOFFSET(param_rec, note), st);
     H5Tinsert(pt, "file", HOFFSET(param_rec, file), st);
     H5Tinsert(pt, "line", HOFFSET(param_rec, line), H5T_NATIVE_INT);
+    return pt;
+}
+
+static hid_t obs_type(hid_t st)
+{
+    hid_t ot = H5Tcreate(H5T_COMPOUND, sizeof(obs_rec));
+    H5Tinsert(ot, "metric", HOFFSET(obs_rec, metric), st);
+    H5Tinsert(ot, "period", HOFFSET(obs_rec, period), st);
+    H5Tinsert(ot, "value", HOFFSET(obs_rec, value), H5T_NATIVE_DOUBLE);
+    return ot;
+}
+
+static void write_tables(wctx *w, const send_meta *meta)
+{
+    hid_t st = str_type();
+    hid_t pt = param_type(st);
     int np = meta->n_params;
     param_rec *pr = calloc((size_t)(np ? np : 1), sizeof *pr);
     obs_rec *orr = calloc((size_t)(meta->n_obs ? meta->n_obs : 1), sizeof *orr);
@@ -319,10 +335,7 @@ static void write_tables(wctx *w, const send_meta *meta)
                         "every scenario value as written: dotted key, value, the comment on its "
                         "line (source or assumption), file and line"));
     }
-    hid_t ot = H5Tcreate(H5T_COMPOUND, sizeof(obs_rec));
-    H5Tinsert(ot, "metric", HOFFSET(obs_rec, metric), st);
-    H5Tinsert(ot, "period", HOFFSET(obs_rec, period), st);
-    H5Tinsert(ot, "value", HOFFSET(obs_rec, value), H5T_NATIVE_DOUBLE);
+    hid_t ot = obs_type(st);
     if (!w->failed) {
         for (int i = 0; i < meta->n_obs; i++) {
             const send_metric_info *mi = send_metric(meta->obs[i].metric);
@@ -613,16 +626,7 @@ static void read_tables(rctx *r, send_meta *meta)
     if (r->failed)
         return;
     hid_t st = str_type();
-    hid_t pt = H5Tcreate(H5T_COMPOUND, sizeof(param_rec));
-    H5Tinsert(pt, "key", HOFFSET(param_rec, key), st);
-    H5Tinsert(pt, "value", HOFFSET(param_rec, value), st);
-    H5Tinsert(pt, "note", HOFFSET(param_rec, note), st);
-    H5Tinsert(pt, "file", HOFFSET(param_rec, file), st);
-    H5Tinsert(pt, "line", HOFFSET(param_rec, line), H5T_NATIVE_INT);
-    hid_t ot = H5Tcreate(H5T_COMPOUND, sizeof(obs_rec));
-    H5Tinsert(ot, "metric", HOFFSET(obs_rec, metric), st);
-    H5Tinsert(ot, "period", HOFFSET(obs_rec, period), st);
-    H5Tinsert(ot, "value", HOFFSET(obs_rec, value), H5T_NATIVE_DOUBLE);
+    hid_t pt = param_type(st), ot = obs_type(st);
 
     for (int which = 0; which < 2 && !r->failed; which++) {
         const char *name = which == 0 ? "/scenario/parameters" : "/observed";
