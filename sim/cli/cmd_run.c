@@ -1,5 +1,6 @@
 /* cmd_run.c - `sendsim run`: simulate a scenario's replications, write the summary CSV
  * atomically, print a short table of medians with P10-P90 bands. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,10 @@ static int ensure_parent_dir(const char *prefix)
     struct stat st;
     if (stat(dir, &st) == 0)
         return S_ISDIR(st.st_mode) ? 0 : -1;
-    return mkdir(dir, 0777);
+    /* several MPI ranks may race to create it */
+    return mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+               ? 0
+               : -1;
 }
 
 int cli_run(int argc, char **argv)
@@ -160,12 +164,17 @@ int cli_run(int argc, char **argv)
                           .cancel = &cli_interrupted, .progress = cli_progress_cb,
                           .progress_ctx = &prog};
     send_results res;
-    int rc = send_run(&p, &opts, &res, &err);
+    int rc = send_run_dist(&p, &opts, &res, &err);
     cli_progress_end(&prog);
     if (rc != DES_OK) {
         fprintf(stderr, "sendsim run: %s\n", err.msg);
         send_params_free(&p);
         return cli_interrupted ? 130 : EXIT_RUNTIME;
+    }
+    if (send_dist_rank() != 0) { /* MPI: rank 0 holds every replication and writes them */
+        send_results_free(&res);
+        send_params_free(&p);
+        return EXIT_OK;
     }
     char path[4200];
     snprintf(path, sizeof path, "%s-summary.csv", prefix);

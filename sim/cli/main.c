@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "send_run.h"
 #include "sendsim_version.h"
 
 static const char usage[] =
@@ -33,9 +34,8 @@ static const struct command commands[] = {
     {"validate", cli_validate},
 };
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
@@ -53,4 +53,21 @@ int main(int argc, char **argv)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "sendsim: unknown command '%s' (try 'sendsim --help')\n", argv[1]);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    /* Under mpirun (the MPI=1 build) every rank runs this; only rank 0 speaks, so that a
+     * message appears once. Errors on other ranks reach rank 0 through the run itself. */
+    int rank = send_dist_init(&argc, &argv);
+    if (rank < 0) {
+        fputs("sendsim: cannot start MPI\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    if (rank > 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+        return EXIT_RUNTIME;
+    int rc = dispatch(argc, argv);
+    send_dist_finalize();
+    return rc;
 }
