@@ -479,6 +479,26 @@ static void test_output_sum(void **state)
     send_params_free(&p);
 }
 
+/* The shipped synthetic England: 152 authorities, about 638,700 plans at the start. */
+static void test_england_synthetic(void **state)
+{
+    (void)state;
+    send_params *p = load_ok("scenarios/england-synthetic.yaml");
+    assert_int_equal(p->n_authorities, 152);
+    double plans = 0, smallest = INFINITY, largest = 0;
+    for (int a = 0; a < p->n_authorities; a++) {
+        double x = sum_of(p->authorities[a].initial_band, BAND_COUNT);
+        plans += x;
+        smallest = fmin(smallest, x);
+        largest = fmax(largest, x);
+        assert_int_equal(p->authorities[a].start, p->start);
+        assert_int_equal(p->authorities[a].end, p->end);
+    }
+    assert_true(fabs(plans - 638700) < 0.001 * 638700);
+    assert_true(largest > 3 * plans / 152 && smallest < plans / 152 / 3);
+    params_done(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_blocks_identical),
         cmocka_unit_test(test_run_errors),
         cmocka_unit_test(test_output_sum),
+        cmocka_unit_test(test_england_synthetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
