@@ -102,7 +102,7 @@ valgrind: deps
 
 bench: deps
 	@.ci/install-deps --bench
-	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/sendsim
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/sendsim $(if $(HAVE_MPICC),$(MPI_BIN))
 	@tests/bench/run-bench $(BUILD)
 
 clean:
