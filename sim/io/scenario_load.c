@@ -26,6 +26,7 @@
 #define MONEY_MAX 1e12
 #define MAX_AUTHORITIES 1000
 #define FACTOR_MAX 100
+#define PANEL_UNLIMITED 1000000 /* the loader's largest panel capacity, and the default */
 
 /* Template documents read for an `authorities` list, by real path. */
 typedef struct tmpl_cache {
@@ -810,9 +811,14 @@ static void scale_authority(send_params *a, const double f[6])
     scale_steps(&a->review_fte, cap);
     a->health_slots *= cap;
     a->social_slots *= cap;
-    a->d1_capacity = scale_int(a->d1_capacity, cap, 1);
-    a->d2_capacity = scale_int(a->d2_capacity, cap, 1);
-    a->l4_capacity = scale_int(a->l4_capacity, cap, 1);
+    /* panel capacities: 1,000,000 (the default) means unlimited and stays so */
+    int *panels[3] = {&a->d1_capacity, &a->d2_capacity, &a->l4_capacity};
+    for (int i = 0; i < 3; i++)
+        if (*panels[i] < PANEL_UNLIMITED) {
+            *panels[i] = scale_int(*panels[i], cap, 1);
+            if (*panels[i] > PANEL_UNLIMITED)
+                *panels[i] = PANEL_UNLIMITED;
+        }
     a->grant_base *= grant;
     a->opening_deficit *= grant;
 }
