@@ -179,6 +179,7 @@ static void test_load_factors(void **state)
     assert_int_equal(b->builds[0].count, 20);
     assert_true(b->ep_fte.value[0] == 5.0);
     assert_int_equal(b->d1_capacity, 50);
+    assert_int_equal(b->d2_capacity, 1000000); /* not limited in the template: stays so */
     assert_true(fabs(b->grant_base - 3000000 * 2.5 * 1.1) < 1e-6);
     /* rates and costs are per child: unchanged */
     assert_memory_equal(b->request_hazard, t->request_hazard, sizeof t->request_hazard);
