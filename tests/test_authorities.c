@@ -103,7 +103,8 @@ static const struct {
      DATA "err_unknown.yaml:7:17: authorities.list[0].scael: unknown key (did you mean 'scale'?)"},
     {DATA "err_in_template.yaml",
      DATA "../load/err_range.yaml:3:12: d1_panel.refusal: expected a number in [0, 1], got 1.5"},
-    {DATA "err_not_map.yaml", DATA "err_not_map.yaml:4:14: authorities: expected a mapping"},
+    {DATA "err_not_map.yaml", DATA "err_not_map.yaml:4:14: authorities: expected a mapping with "
+                              "'template' and 'list'"},
     {DATA "err_name.yaml", DATA "err_name.yaml:7:7: authorities.list[0]: missing key 'name'"},
     {DATA "err_no_list.yaml", DATA "err_no_list.yaml:5:3: authorities: missing key 'list'"},
 };

@@ -844,12 +844,12 @@ static void load_authorities(loader *L, const scn_node *root, const scn_node *se
             return;
         }
     }
-    const scn_node *dflt = scn_get(L->doc, sec, "template");
-    const char *dflt_name = NULL;
     if (scn_kind_of(sec) != SCN_MAP) {
         scn_fail(L->doc, sec, "expected a mapping with 'template' and 'list'");
         return;
     }
+    const scn_node *dflt = scn_get(L->doc, sec, "template");
+    const char *dflt_name = NULL;
     scn_str(L->doc, sec, "template", &dflt_name);
     const scn_node *list = NULL;
     if (scn_seq(L->doc, sec, "list", &list) == 0)
