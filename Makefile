@@ -7,6 +7,7 @@
 #   make asan     the tests under AddressSanitizer + UBSan (build-asan/)
 #   make valgrind the tests under valgrind memcheck
 #   make bench    build and run the benchmarks (build/bench/)
+#   make MPI=1    also build build/sendsim-mpi, the Open MPI cluster build (mpicc)
 
 CC       ?= cc
 PKGS     := gsl hdf5 cmocka libfyaml xlsxwriter
@@ -34,10 +35,20 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libsendsim.a
 
+# Cluster build: build/sendsim-mpi is the same program with sim/run/run_mpi.c compiled by mpicc
+# with -DSENDSIM_MPI (the other objects are shared with build/sendsim). `make MPI=1` builds it;
+# `make test` builds it whenever mpicc is installed, for the MPI test. The library itself never
+# needs MPI.
+MPICC     ?= mpicc
+HAVE_MPICC := $(shell command -v $(MPICC) 2>/dev/null)
+MPI_SRC   := sim/run/run_mpi.c
+MPI_OBJ   := $(BUILD)/obj-mpi/sim/run/run_mpi.o
+MPI_BIN   := $(BUILD)/sendsim-mpi
+
 .PHONY: all deps run test check-tests asan valgrind bench clean tests-bin
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/sendsim
+all: $(BUILD)/sendsim $(if $(filter 1,$(MPI)),$(MPI_BIN))
 
 deps:
 	@.ci/install-deps
@@ -53,6 +64,13 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/sendsim: $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL)
 
+$(MPI_OBJ): $(MPI_SRC)
+	@mkdir -p $(dir $@)
+	$(MPICC) $(ALL_CFLAGS) -DSENDSIM_MPI -MMD -MP -c $< -o $@
+
+$(MPI_BIN): $(CLI_OBJ) $(filter-out $(BUILD)/obj/$(MPI_SRC:.c=.o),$(LIB_OBJ)) $(MPI_OBJ)
+	$(MPICC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SUP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(SUP_OBJ) $(LIB) $(LDLIBS_ALL)
@@ -61,7 +79,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
-tests-bin: $(TEST_BIN) $(BUILD)/sendsim
+tests-bin: $(TEST_BIN) $(BUILD)/sendsim $(if $(HAVE_MPICC),$(MPI_BIN))
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -86,10 +104,10 @@ valgrind: deps
 
 bench: deps
 	@.ci/install-deps --bench
-	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/sendsim
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/sendsim $(if $(HAVE_MPICC),$(MPI_BIN))
 	@tests/bench/run-bench $(BUILD)
 
 clean:
 	rm -rf build build-asan build-tsan
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-mpi -name '*.d' 2>/dev/null)

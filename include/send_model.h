@@ -246,6 +246,13 @@ typedef struct send_params {
     /* Observed history for charts and reports, in scenario order */
     int n_obs;
     send_obs obs[SEND_MAX_OBS];
+
+    /* Several authorities (scenario key `authorities`): each a complete parameter set, simulated
+     * independently in every replication and summed by send_run(). Owned; released by
+     * send_params_free(). 0 and NULL for an ordinary one-authority scenario, which is all the
+     * model itself ever simulates. */
+    int n_authorities;
+    struct send_params *authorities;
 } send_params;
 
 /* Fill p with neutral defaults (empty population, zero rates, unlimited places, weekly panels);

@@ -5,6 +5,16 @@
  * keeps every replication's output in index order, so results are byte-identical whatever the
  * thread count. The same master seed gives replication r the same random numbers in every
  * scenario (common random numbers).
+ *
+ * A scenario with several authorities (send_params.authorities) is run the same way: in each
+ * replication every authority is simulated independently, on its own random streams, and the
+ * outputs are summed in authority order into one send_output of the usual shape (see
+ * send_output_sum for how each metric combines); a few headline metrics are also kept per
+ * authority.
+ *
+ * send_run_dist() is send_run() spread over the ranks of an MPI job (built with MPI=1, see the
+ * README): each rank runs a contiguous block of replications and rank 0 gathers every output
+ * in replication order, so rank 0's results are bit for bit those of send_run().
  */
 #ifndef SEND_RUN_H
 #define SEND_RUN_H
@@ -25,20 +35,71 @@ typedef struct send_run_opts {
     void *progress_ctx;
 } send_run_opts;
 
+/* Headline metrics kept per authority: period i is calendar year first_year + i (financial
+ * year first_fy + i for FY metrics); for ehcp_total it is the value in January of that year
+ * (NaN when January lies outside the horizon). */
+#define SEND_AUTH_HEADLINES 5
+extern const int send_auth_headline_metric[SEND_AUTH_HEADLINES];
+/* M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W, F_SPEND, F_DEFICIT */
+
 typedef struct send_results {
     int n;                 /* replications */
     uint64_t master_seed;
-    uint32_t *seeds;       /* n x SEND_STREAMS */
+    uint32_t *seeds;       /* n x seeds_per_rep */
     send_output *reps;     /* n outputs */
     uint64_t events;       /* total events fired */
     double wall_seconds;
     int threads_used;
     struct send_stat *summary; /* [metric * row_len + period], filled by send_results_summarise
                                   (send_run and send_h5_read do); NULL until then */
+    /* Extensions (zero in results built before they existed; readers treat 0 as the default) */
+    int seeds_per_rep;     /* SEND_STREAMS x authorities (SEND_STREAMS for one authority) */
+    int ranks;             /* MPI ranks that ran the replications (1 without MPI) */
+    int n_authorities;     /* 0 for a one-authority scenario */
+    char (*authority_names)[SEND_NAME_MAX * 2]; /* n_authorities names */
+    int authority_len;     /* periods kept per headline: max(n_years, n_fys) */
+    /* n x n_authorities x SEND_AUTH_HEADLINES x authority_len; see send_results_authority_row */
+    double *authority_values;
 } send_results;
 
 int send_run(const send_params *p, const send_run_opts *opts, send_results *res, des_error *err);
 void send_results_free(send_results *res);
+
+/* ---- several authorities ------------------------------------------------------------------ */
+
+/* Sum the outputs parts[0..n-1] of one replication's authorities into sum (initialised for the
+ * same horizon). Stocks, flows, money and the conservation counts add up; capacity_<provision>
+ * is -1 (not limited) if any part is; pct_within_20_weeks and mean_weeks_to_issue are weighted
+ * by each part's new plans (exact); mean_wait_for_place_weeks is weighted by each part's
+ * children_waited_for_place in the same year (an approximation: the count of placements after
+ * a wait is not an output), or 1 when that is 0. A single part is copied unchanged.
+ * DES_ENOMEM (sum untouched) if scratch cannot be allocated. */
+int send_output_sum(send_output *sum, const send_output *const *parts, int n, des_error *err);
+
+/* Row of headline h of authority a in replication r (authority_len values). */
+const double *send_results_authority_row(const send_results *res, int r, int a, int h);
+/* Number of periods of headline h, its label for period i ("YYYY-01", "YYYY" or "YYYY-YY"). */
+int send_auth_headline_periods(const send_output *shape, int h);
+void send_auth_headline_label(const send_output *shape, int h, int i, char *buf, size_t len);
+
+/* ---- across MPI ranks ---------------------------------------------------------------------- */
+
+/* Start MPI when the program was built with MPI=1 (a no-op otherwise); returns this process's
+ * rank (0 without MPI) or -1 if MPI could not start. Call once, first thing in main. */
+int send_dist_init(int *argc, char ***argv);
+/* This process's rank: 0 without MPI or before send_dist_init. */
+int send_dist_rank(void);
+/* End MPI (a no-op without it). */
+void send_dist_finalize(void);
+
+/* send_run() with the replications split across the ranks of the MPI job (and across threads
+ * within each rank). Every rank must call it with the same scenario and options. On success
+ * rank 0's res holds every replication, identical to send_run()'s; other ranks' res holds none
+ * (n = 0) and must only be freed. A failure or interruption on any rank stops every rank and
+ * every rank returns the first failing rank's error (prefixed "rank K: " when K is not 0).
+ * Without MPI (or run outside mpirun with one process) this is send_run(). */
+int send_run_dist(const send_params *p, const send_run_opts *opts, send_results *res,
+                  des_error *err);
 
 /* Percentile levels reported by summaries, in percent. */
 #define SEND_NQ 7

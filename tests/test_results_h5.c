@@ -389,6 +389,52 @@ static void test_write_errors(void **state)
     assert_int_equal(send_h5_write(fx->path, &empty, &fx->meta, NULL, &err), DES_EINVAL);
 }
 
+/* A scenario with several authorities: its wider seed rows and per-authority headlines
+ * survive the round trip. */
+static void test_authorities_round_trip(void **state)
+{
+    fixture *fx = *state;
+    const char *scen = "tests/data/authorities/two.yaml";
+    send_params p;
+    send_results w, r;
+    send_meta m = {0}, mr;
+    des_error err = {0};
+    if (send_scenario_load(scen, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_run_opts o = {.seed = 3, .replications = 3, .threads = 1};
+    if (send_run(&p, &o, &w, &err) != DES_OK || send_meta_from_scenario(&m, scen, &p, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(w.n_authorities, 2);
+    assert_int_equal(w.seeds_per_rep, 2 * SEND_STREAMS);
+    char path[160];
+    snprintf(path, sizeof path, "%s/two.h5", fx->dir);
+    if (send_h5_write(path, &w, &m, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    if (send_h5_read(path, &r, &mr, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(r.seeds_per_rep, w.seeds_per_rep);
+    assert_memory_equal(r.seeds, w.seeds, (size_t)w.n * w.seeds_per_rep * sizeof *w.seeds);
+    assert_int_equal(r.n_authorities, 2);
+    assert_int_equal(r.authority_len, w.authority_len);
+    assert_string_equal(r.authority_names[0], "town");
+    assert_string_equal(r.authority_names[1], "city");
+    assert_memory_equal(r.authority_values, w.authority_values,
+                        (size_t)w.n * 2 * SEND_AUTH_HEADLINES * (size_t)w.authority_len *
+                            sizeof(double));
+    for (int i = 0; i < w.n; i++)
+        for (int k = 0; k < SEND_METRIC_COUNT; k++)
+            if (send_metric(k))
+                assert_memory_equal(send_output_row(&r.reps[i], k),
+                                    send_output_row(&w.reps[i], k),
+                                    (size_t)send_output_periods(&w.reps[i], k) * sizeof(double));
+    unlink(path);
+    send_results_free(&w);
+    send_results_free(&r);
+    send_meta_free(&m);
+    send_meta_free(&mr);
+    send_params_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_summary_and_labels),
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_write_errors),
+        cmocka_unit_test(test_authorities_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -143,13 +143,19 @@ int cli_run(int argc, char **argv)
     }
     meta.started = send_meta_now();
     send_results res;
-    int rc = send_run(&p, &opts, &res, &err);
+    int rc = send_run_dist(&p, &opts, &res, &err);
     cli_progress_end(&prog);
     if (rc != DES_OK) {
         fprintf(stderr, "sendsim run: %s\n", err.msg);
         send_meta_free(&meta);
         send_params_free(&p);
         return cli_interrupted ? 130 : EXIT_RUNTIME;
+    }
+    if (send_dist_rank() != 0) { /* MPI: rank 0 holds every replication and writes them */
+        send_results_free(&res);
+        send_meta_free(&meta);
+        send_params_free(&p);
+        return EXIT_OK;
     }
     meta.finished = send_meta_now();
     meta.threads = res.threads_used;

@@ -112,7 +112,10 @@ int cli_ensure_parent_dir(const char *prefix)
     struct stat st;
     if (stat(dir, &st) == 0)
         return S_ISDIR(st.st_mode) ? 0 : -1;
-    return mkdir(dir, 0777);
+    /* several MPI ranks may race to create it */
+    return mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+               ? 0
+               : -1;
 }
 
 int cli_split_prefix(const char *prefix, char **dir, char **stem)

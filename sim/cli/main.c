@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "send_run.h"
 #include "sendsim_version.h"
 
 static const char usage[] =
@@ -48,10 +49,8 @@ static const struct command commands[] = {
     {"report", cli_report},
 };
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler_off();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported through des_error */
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
@@ -69,4 +68,22 @@ int main(int argc, char **argv)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "sendsim: unknown command '%s' (try 'sendsim --help')\n", argv[1]);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported through des_error */
+    /* Under mpirun (the MPI=1 build) every rank runs this; only rank 0 speaks, so that a
+     * message appears once. Errors on other ranks reach rank 0 through the run itself. */
+    int rank = send_dist_init(&argc, &argv);
+    if (rank < 0) {
+        fputs("sendsim: cannot start MPI\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    if (rank > 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+        return EXIT_RUNTIME;
+    int rc = dispatch(argc, argv);
+    send_dist_finalize();
+    return rc;
 }

@@ -122,7 +122,7 @@ static hid_t dataset(wctx *w, hid_t parent, const char *name, hid_t type, int ra
     for (int i = 0; i < rank; i++)
         empty |= dims[i] == 0;
     if (chunk0 > 0 && !empty && pl >= 0) {
-        hsize_t c[3];
+        hsize_t c[4];
         for (int i = 0; i < rank; i++)
             c[i] = dims[i];
         c[0] = chunk0 < dims[0] ? chunk0 : dims[0];
@@ -369,8 +369,11 @@ static void write_root_attrs(wctx *w, const send_results *res, const send_meta *
     attr_str(w, f, "scenario_source", meta->scenario_source);
     attr_num(w, f, "master_seed", H5T_NATIVE_UINT64, &res->master_seed);
     attr_num(w, f, "replications", H5T_NATIVE_INT, &res->n);
-    int streams = SEND_STREAMS;
+    int streams = res->seeds_per_rep > 0 ? res->seeds_per_rep : SEND_STREAMS;
     attr_num(w, f, "streams", H5T_NATIVE_INT, &streams);
+    int ranks = res->ranks > 0 ? res->ranks : 1;
+    attr_num(w, f, "ranks", H5T_NATIVE_INT, &ranks);
+    attr_num(w, f, "authorities", H5T_NATIVE_INT, &res->n_authorities);
     attr_str(w, f, "program_version", meta->version);
     attr_str(w, f, "build", meta->build);
     attr_str(w, f, "host", meta->host);
@@ -395,9 +398,11 @@ static void write_per_rep(wctx *w, const send_results *res)
 {
     int n = res->n;
     const send_output *o0 = &res->reps[0];
-    hsize_t sd[2] = {(hsize_t)n, SEND_STREAMS};
+    hsize_t sd[2] = {(hsize_t)n,
+                     (hsize_t)(res->seeds_per_rep > 0 ? res->seeds_per_rep : SEND_STREAMS)};
     close_d(dataset(w, w->f, "seeds", H5T_NATIVE_UINT32, 2, sd, 0, res->seeds, NULL,
-                    "random-stream seeds of each replication, derived from master_seed"));
+                    "random-stream seeds of each replication, derived from master_seed (16 "
+                    "streams per authority)"));
     uint64_t *ev = malloc((size_t)n * sizeof *ev);
     int64_t *au = malloc((size_t)n * 8 * sizeof *au);
     size_t hb = (size_t)o0->n_years * SEND_WEEKS_BINS;
@@ -436,6 +441,45 @@ static void write_per_rep(wctx *w, const send_results *res)
     free(wh);
 }
 
+/* Per-authority headlines of a scenario with several authorities. */
+static void write_authorities(wctx *w, const send_results *res)
+{
+    if (res->n_authorities <= 0 || w->failed)
+        return;
+    int na = res->n_authorities;
+    hid_t g = group(w, w->f, "authorities");
+    char **names = malloc((size_t)na * sizeof *names);
+    if (!names) {
+        wfail(w, "authority names (out of memory)");
+        close_g(g);
+        return;
+    }
+    for (int a = 0; a < na; a++)
+        names[a] = res->authority_names[a];
+    hid_t t = str_type();
+    hsize_t nd[1] = {(hsize_t)na};
+    close_d(dataset(w, g, "names", t, 1, nd, 0, names, NULL, "authority names, in scenario order"));
+    H5Tclose(t);
+    free(names);
+    char list[256] = "";
+    for (int h = 0; h < SEND_AUTH_HEADLINES; h++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", h ? "," : "",
+                 send_metric(send_auth_headline_metric[h])->name);
+    hsize_t hd[4] = {(hsize_t)res->n, (hsize_t)na, SEND_AUTH_HEADLINES,
+                     (hsize_t)res->authority_len};
+    hid_t d = dataset(w, g, "headlines", H5T_NATIVE_DOUBLE, 4, hd, CHUNK_REPS,
+                      res->authority_values, NULL,
+                      "headline metrics of each authority: period i is calendar year "
+                      "first_year + i (financial year first_fy + i for money; ehcp_total in "
+                      "January), NaN where undefined");
+    if (d >= 0) {
+        attr_str(w, d, "headlines", list);
+        attr_str(w, d, "dimensions", "replication, authority, headline, period");
+    }
+    close_d(d);
+    close_g(g);
+}
+
 int send_h5_write(const char *path, const send_results *res, const send_meta *meta,
                   const volatile sig_atomic_t *cancel, des_error *err)
 {
@@ -458,6 +502,7 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     write_series(&w, res, cancel);
     write_summary(&w, res, cancel);
     write_tables(&w, meta);
+    write_authorities(&w, res);
     if (H5Fclose(w.f) < 0)
         wfail(&w, "the file (closing)");
     if (!w.failed && cancel && *cancel) {
@@ -736,7 +781,13 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     if (first && (sscanf(first, "%4d-%2d", &fm_y, &fm_m) != 2 || fm_m < 1 || fm_m > 12))
         rfail(&r, "attribute 'first_month' is not YYYY-MM");
     free(first);
-    if (!r.failed && (n < 1 || streams != SEND_STREAMS || months < 1 || years < 1 || fys < 0 ||
+    int ranks = 1, n_auth = 0;
+    if (H5Aexists(r.f, "ranks") > 0)
+        read_attr_num(&r, "ranks", H5T_NATIVE_INT, &ranks);
+    if (H5Aexists(r.f, "authorities") > 0)
+        read_attr_num(&r, "authorities", H5T_NATIVE_INT, &n_auth);
+    if (!r.failed && (n < 1 || streams < SEND_STREAMS || streams % SEND_STREAMS != 0 ||
+                      n_auth < 0 || months < 1 || years < 1 || fys < 0 ||
                       bins != SEND_WEEKS_BINS))
         rfail(&r, "inconsistent sizes (replications %d, streams %d, months %d, years %d, "
                   "weeks bins %d)",
@@ -760,7 +811,9 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     res->n = n;
     res->threads_used = meta->threads;
     res->wall_seconds = meta->wall_seconds;
-    res->seeds = malloc((size_t)n * SEND_STREAMS * sizeof *res->seeds);
+    res->seeds_per_rep = streams;
+    res->ranks = ranks;
+    res->seeds = malloc((size_t)n * (size_t)streams * sizeof *res->seeds);
     res->reps = calloc((size_t)n, sizeof *res->reps);
     int row_len = months > years ? months : years;
     if (fys > row_len)
@@ -785,8 +838,37 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
             goto fail;
         }
     }
-    hsize_t sd[2] = {(hsize_t)n, SEND_STREAMS};
+    hsize_t sd[2] = {(hsize_t)n, (hsize_t)streams};
     read_into(&r, "/seeds", H5T_NATIVE_UINT32, 2, sd, res->seeds);
+    if (n_auth > 0 && !r.failed) {
+        int len = years > fys ? years : fys;
+        res->n_authorities = n_auth;
+        res->authority_len = len;
+        res->authority_names = calloc((size_t)n_auth, sizeof *res->authority_names);
+        res->authority_values = malloc((size_t)n * n_auth * SEND_AUTH_HEADLINES * (size_t)len *
+                                       sizeof *res->authority_values);
+        char **names = calloc((size_t)n_auth, sizeof *names);
+        if (!res->authority_names || !res->authority_values || !names) {
+            rfail(&r, "out of memory for %d authorities", n_auth);
+        } else {
+            hsize_t hd[4] = {(hsize_t)n, (hsize_t)n_auth, SEND_AUTH_HEADLINES, (hsize_t)len};
+            read_into(&r, "/authorities/headlines", H5T_NATIVE_DOUBLE, 4, hd,
+                      res->authority_values);
+            hsize_t nd[1] = {(hsize_t)n_auth};
+            hid_t t = str_type();
+            read_into(&r, "/authorities/names", t, 1, nd, names);
+            for (int a = 0; a < n_auth && !r.failed; a++)
+                snprintf(res->authority_names[a], sizeof res->authority_names[a], "%s",
+                         names[a] ? names[a] : "");
+            if (!r.failed) {
+                hid_t s1 = H5Screate_simple(1, nd, NULL);
+                H5Dvlen_reclaim(t, s1, H5P_DEFAULT, names);
+                H5Sclose(s1);
+            }
+            H5Tclose(t);
+        }
+        free(names);
+    }
     uint64_t *ev = malloc((size_t)n * sizeof *ev);
     int64_t *au = malloc((size_t)n * 8 * sizeof *au);
     size_t hb = (size_t)years * SEND_WEEKS_BINS;

@@ -6,9 +6,17 @@
  * suggested). Cross-field rules (a build that names no place pool, shares in tables) are
  * reported at the offending node too. Finally send_params_check() re-checks the model's own
  * invariants. O(size of the scenario).
+ *
+ * A scenario with an `authorities` section keeps only its name, description, horizon and
+ * observed history at the top; each listed authority is its template scenario (a one-authority
+ * scenario file, read once however many authorities name it) loaded into its own send_params,
+ * with the top-level horizon and the entry's size factors applied. Errors inside a template are
+ * reported at their own position in the template file. O(authorities x size of a template).
  */
 #include "send_scenario.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +24,24 @@
 #include "scenario_io.h"
 
 #define MONEY_MAX 1e12
+#define MAX_AUTHORITIES 1000
+#define FACTOR_MAX 100
+#define PANEL_UNLIMITED 1000000 /* the loader's largest panel capacity, and the default */
+
+/* Template documents read for an `authorities` list, by real path. */
+typedef struct tmpl_cache {
+    size_t n, cap;
+    char **real;
+    scn_doc **doc;
+} tmpl_cache;
 
 typedef struct loader {
     scn_doc *doc;
     send_params *p;
     const char *area_names[SEND_MAX_AREAS];
+    tmpl_cache *tmpl;  /* NULL while loading a template itself */
+    int ext_failed;    /* ext_err holds an error found in another file (a template) */
+    des_error ext_err;
 } loader;
 
 static const scn_node *section(loader *L, const scn_node *map, const char *key)
@@ -588,6 +609,74 @@ static void load_finance(loader *L, const scn_node *root)
     scn_num(L->doc, s, "opening_deficit", -MONEY_MAX, MONEY_MAX, &p->opening_deficit);
 }
 
+/* One-authority sections. */
+static void load_single(loader *L, const scn_node *root)
+{
+    load_areas(L, root);
+    load_population(L, root);
+    load_sen(L, root);
+    load_requests(L, root);
+    load_levers(L, root);
+    load_process(L, root);
+    load_placement(L, root);
+    load_places(L, root);
+    load_level4(L, root);
+    load_reviews(L, root);
+    load_initial(L, root);
+    load_finance(L, root);
+}
+
+static void load_authorities(loader *L, const scn_node *root, const scn_node *sec);
+
+/* A parsed scenario into p (initialised here); on failure p is left initialised and empty.
+ * tmpl is NULL when doc is itself a template (which may not list authorities). */
+static int load_doc(scn_doc *doc, const char *path, tmpl_cache *tmpl, send_params *p,
+                    des_error *err)
+{
+    send_params_init(p);
+    loader L = {.doc = doc, .p = p, .tmpl = tmpl};
+    /* Without an `areas` section the default area still exists and may be named. */
+    for (int a = 0; a < p->n_areas; a++)
+        L.area_names[a] = p->areas[a].name;
+    const scn_node *root = scn_root(doc);
+    if (scn_kind_of(root) != SCN_MAP) {
+        scn_fail(doc, root, "expected a mapping of scenario keys");
+    } else {
+        load_top(&L, root);
+        const scn_node *auth = scn_get(doc, root, "authorities");
+        if (auth && !tmpl)
+            scn_fail(doc, auth, "not allowed in the template of an authority (authorities do "
+                                "not nest)");
+        else if (auth && scn_ok(doc))
+            load_authorities(&L, root, auth);
+        else if (!auth)
+            load_single(&L, root);
+        if (!L.ext_failed) {
+            load_observed(&L, root);
+            if (scn_ok(doc))
+                scn_check_unknown(doc);
+        }
+    }
+    if (L.ext_failed || !scn_ok(doc)) {
+        if (err) {
+            *err = L.ext_failed ? L.ext_err : *scn_error(doc);
+            if (err->code != DES_ENOMEM)
+                err->code = DES_EINPUT;
+        }
+        send_params_free(p);
+        send_params_init(p);
+        return err && err->code == DES_ENOMEM ? DES_ENOMEM : DES_EINPUT;
+    }
+    des_error perr;
+    if (send_params_check(p, &perr) != DES_OK) {
+        des_error_set(err, DES_EINPUT, "%s: %s", path, perr.msg);
+        send_params_free(p);
+        send_params_init(p);
+        return DES_EINPUT;
+    }
+    return DES_OK;
+}
+
 int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
                        des_error *err)
 {
@@ -600,48 +689,17 @@ int send_scenario_load(const char *path, send_params *p, send_scenario_text *tex
             err->code = DES_EINPUT;
         return err && err->code == DES_ENOMEM ? DES_ENOMEM : DES_EINPUT;
     }
-    loader L = {.doc = doc, .p = p};
-    /* Without an `areas` section the default area still exists and may be named. */
-    for (int a = 0; a < p->n_areas; a++)
-        L.area_names[a] = p->areas[a].name;
-    const scn_node *root = scn_root(doc);
-    if (scn_kind_of(root) != SCN_MAP) {
-        scn_fail(doc, root, "expected a mapping of scenario keys");
-    } else {
-        load_top(&L, root);
-        load_areas(&L, root);
-        load_population(&L, root);
-        load_sen(&L, root);
-        load_requests(&L, root);
-        load_levers(&L, root);
-        load_process(&L, root);
-        load_placement(&L, root);
-        load_places(&L, root);
-        load_level4(&L, root);
-        load_reviews(&L, root);
-        load_initial(&L, root);
-        load_finance(&L, root);
-        load_observed(&L, root);
-        if (scn_ok(doc))
-            scn_check_unknown(doc);
+    tmpl_cache tmpl = {0};
+    int rc = load_doc(doc, path, &tmpl, p, err);
+    for (size_t i = 0; i < tmpl.n; i++) {
+        free(tmpl.real[i]);
+        scn_free(tmpl.doc[i]);
     }
-    if (!scn_ok(doc)) {
-        if (err)
-            *err = *scn_error(doc);
-        if (err)
-            err->code = DES_EINPUT;
+    free(tmpl.real);
+    free(tmpl.doc);
+    if (rc != DES_OK) {
         scn_free(doc);
-        send_params_free(p);
-        send_params_init(p);
-        return DES_EINPUT;
-    }
-    des_error perr;
-    if (send_params_check(p, &perr) != DES_OK) {
-        des_error_set(err, DES_EINPUT, "%s: %s", path, perr.msg);
-        scn_free(doc);
-        send_params_free(p);
-        send_params_init(p);
-        return DES_EINPUT;
+        return rc;
     }
     if (text) {
         memset(text, 0, sizeof *text);
@@ -659,6 +717,206 @@ int send_scenario_load(const char *path, send_params *p, send_scenario_text *tex
     }
     scn_free(doc);
     return DES_OK;
+}
+
+/* ---- several authorities ------------------------------------------------------------------ */
+
+/* The template document a `template` node names (path relative to the file it is written in),
+ * read once per real path. NULL with the error recorded (in L->doc, or L->ext_err for errors
+ * inside the template file). */
+static scn_doc *template_doc(loader *L, const scn_node *node, const char *name)
+{
+    const char *file = scn_file(node);
+    const char *slash = file ? strrchr(file, '/') : NULL;
+    char path[PATH_MAX];
+    int w;
+    if (name[0] == '/' || !slash)
+        w = snprintf(path, sizeof path, "%s", name);
+    else
+        w = snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, name);
+    if (w < 0 || (size_t)w >= sizeof path) {
+        scn_fail(L->doc, node, "path too long");
+        return NULL;
+    }
+    char *real = realpath(path, NULL);
+    if (!real) {
+        scn_fail(L->doc, node, "cannot open '%s' (%s)", name, strerror(errno));
+        return NULL;
+    }
+    tmpl_cache *c = L->tmpl;
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->real[i], real)) {
+            free(real);
+            return c->doc[i];
+        }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 8;
+        char **r = realloc(c->real, cap * sizeof *r);
+        if (r)
+            c->real = r;
+        scn_doc **d = r ? realloc(c->doc, cap * sizeof *d) : NULL;
+        if (d)
+            c->doc = d;
+        if (!r || !d) {
+            free(real);
+            L->ext_failed = 1;
+            des_error_set(&L->ext_err, DES_ENOMEM, "out of memory reading templates");
+            return NULL;
+        }
+        c->cap = cap;
+    }
+    scn_doc *doc = scn_load(path, &L->ext_err);
+    if (!doc) {
+        free(real);
+        L->ext_failed = 1;
+        return NULL;
+    }
+    c->real[c->n] = real;
+    c->doc[c->n++] = doc;
+    return doc;
+}
+
+static void scale_steps(send_steps *s, double f)
+{
+    for (int i = 0; i < s->n; i++)
+        s->value[i] *= f;
+}
+
+static int scale_int(int v, double f, int lo)
+{
+    double x = nearbyint((double)v * f);
+    return x < lo ? lo : x > INT_MAX / 2 ? INT_MAX / 2 : (int)x;
+}
+
+/* The entry's size factors, each times `scale` (1 leaves a value bit for bit unchanged). */
+static void scale_authority(send_params *a, const double f[6])
+{
+    double pop = f[0] * f[1], cases = f[0] * f[2], places = f[0] * f[3], cap = f[0] * f[4],
+           grant = f[0] * f[5];
+    for (int i = 0; i < SEND_AGES; i++)
+        a->population[i] *= pop;
+    a->sen_initial *= pop;
+    for (int b = 0; b < BAND_COUNT; b++) {
+        a->direct_requests[b] *= pop;
+        a->initial_band[b] *= cases;
+    }
+    for (int q = 0; q < PROV_COUNT; q++)
+        a->initial_prov[q] *= cases;
+    a->initial_in_assessment *= cases;
+    for (int i = 0; i < a->n_pools; i++)
+        a->pools[i].places = scale_int(a->pools[i].places, places, 0);
+    for (int i = 0; i < a->n_builds; i++)
+        a->builds[i].count = scale_int(a->builds[i].count, places, INT_MIN / 2);
+    scale_steps(&a->ep_fte, cap);
+    scale_steps(&a->review_fte, cap);
+    a->health_slots *= cap;
+    a->social_slots *= cap;
+    /* panel capacities: 1,000,000 (the default) means unlimited and stays so */
+    int *panels[3] = {&a->d1_capacity, &a->d2_capacity, &a->l4_capacity};
+    for (int i = 0; i < 3; i++)
+        if (*panels[i] < PANEL_UNLIMITED) {
+            *panels[i] = scale_int(*panels[i], cap, 1);
+            if (*panels[i] > PANEL_UNLIMITED)
+                *panels[i] = PANEL_UNLIMITED;
+        }
+    a->grant_base *= grant;
+    a->opening_deficit *= grant;
+}
+
+static const char *const top_keys_multi[] = {"name", "description", "start", "end",
+                                             "authorities", "observed"};
+static const char *const factor_keys[6] = {"scale", "population", "caseload", "places",
+                                           "capacity", "grant"};
+
+static void load_authorities(loader *L, const scn_node *root, const scn_node *sec)
+{
+    send_params *p = L->p;
+    /* Everything else belongs in the templates: say so rather than "unknown key". */
+    for (size_t i = 0; i < scn_len(root); i++) {
+        const char *k = scn_key_at(root, i);
+        int known = 0;
+        for (size_t j = 0; j < sizeof top_keys_multi / sizeof *top_keys_multi; j++)
+            known |= !strcmp(k, top_keys_multi[j]);
+        if (!known) {
+            scn_fail(L->doc, scn_at(L->doc, root, i),
+                     "not allowed beside 'authorities' (set it in the authorities' template "
+                     "scenario)");
+            return;
+        }
+    }
+    if (scn_kind_of(sec) != SCN_MAP) {
+        scn_fail(L->doc, sec, "expected a mapping with 'template' and 'list'");
+        return;
+    }
+    const scn_node *dflt = scn_get(L->doc, sec, "template");
+    const char *dflt_name = NULL;
+    scn_str(L->doc, sec, "template", &dflt_name);
+    const scn_node *list = NULL;
+    if (scn_seq(L->doc, sec, "list", &list) == 0)
+        scn_fail_missing(L->doc, sec, "list");
+    if (!scn_ok(L->doc))
+        return;
+    size_t n = scn_len(list);
+    if (n < 1 || n > MAX_AUTHORITIES) {
+        scn_fail(L->doc, list, "between 1 and %d authorities expected, got %zu", MAX_AUTHORITIES,
+                 n);
+        return;
+    }
+    p->authorities = calloc(n, sizeof *p->authorities);
+    if (!p->authorities) {
+        L->ext_failed = 1;
+        des_error_set(&L->ext_err, DES_ENOMEM, "cannot allocate %zu authorities", n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const scn_node *it = scn_at(L->doc, list, i);
+        const char *name = NULL, *tname = dflt_name;
+        const scn_node *tnode = dflt;
+        double f[6] = {1, 1, 1, 1, 1, 1};
+        if (scn_str(L->doc, it, "name", &name) == 0)
+            scn_fail_missing(L->doc, it, "name");
+        if (scn_str(L->doc, it, "template", &tname) == 1)
+            tnode = scn_get(L->doc, it, "template");
+        else if (scn_ok(L->doc) && !tname)
+            scn_fail(L->doc, it, "missing key 'template' (give it here or as "
+                                 "authorities.template)");
+        for (int k = 0; k < 6; k++)
+            scn_num(L->doc, it, factor_keys[k], 0, FACTOR_MAX, &f[k]);
+        if (!scn_ok(L->doc))
+            return;
+        const scn_node *nnode = scn_get(L->doc, it, "name");
+        if (!*name || strlen(name) >= sizeof p->name) {
+            scn_fail(L->doc, nnode, "expected a name of 1 to %zu characters", sizeof p->name - 1);
+            return;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(p->authorities[j].name, name)) {
+                scn_fail(L->doc, nnode, "authority '%s' is listed twice", name);
+                return;
+            }
+        scn_doc *tdoc = template_doc(L, tnode, tname);
+        if (!tdoc)
+            return;
+        send_params *a = &p->authorities[i];
+        if (load_doc(tdoc, scn_path(tdoc), NULL, a, &L->ext_err) != DES_OK) {
+            L->ext_failed = 1;
+            return;
+        }
+        p->n_authorities = (int)i + 1; /* from here on a is released with p */
+        if (a->start != p->start) {
+            char want[11], got[11];
+            des_date_format(p->start, want);
+            des_date_format(a->start, got);
+            scn_fail(L->doc, tnode, "expected a template starting on %s (the scenario's "
+                                    "start), got %s",
+                     want, got);
+            return;
+        }
+        a->end = p->end;
+        a->n_obs = 0; /* observed history is the scenario's, at the top */
+        strcpy(a->name, name);
+        scale_authority(a, f);
+    }
 }
 
 void send_scenario_text_free(send_scenario_text *t)

@@ -44,9 +44,46 @@ static void print_shares(FILE *o, const char *label, const double *v, const char
     fputc('\n', o);
 }
 
+/* A scenario with several authorities: one line per authority with its sizes. */
+static void print_authorities(const send_params *p, FILE *o)
+{
+    char a[11], b[11];
+    date_str(p->start, a);
+    date_str(p->end, b);
+    fprintf(o, "scenario %s: %s to %s, %d authorities\n", p->name, a, b, p->n_authorities);
+    fprintf(o, "%-28s %9s %11s %11s %9s %8s %14s\n", "authority", "plans", "SEN Support",
+            "aged 0-25", "places", "EP FTE", "grant (GBP)");
+    double tot[6] = {0};
+    for (int i = 0; i < p->n_authorities; i++) {
+        const send_params *q = &p->authorities[i];
+        double v[6] = {0};
+        for (int k = 0; k < BAND_COUNT; k++)
+            v[0] += q->initial_band[k];
+        v[1] = q->sen_initial;
+        for (int k = 0; k < SEND_AGES; k++)
+            v[2] += q->population[k];
+        for (int k = 0; k < q->n_pools; k++)
+            v[3] += q->pools[k].places;
+        v[4] = send_steps_at(&q->ep_fte, q->start);
+        v[5] = q->grant_base;
+        fprintf(o, "%-28.28s %9.0f %11.0f %11.0f %9.0f %8.1f %14.0f\n", q->name, v[0], v[1], v[2],
+                v[3], v[4], v[5]);
+        for (int k = 0; k < 6; k++)
+            tot[k] += v[k];
+    }
+    fprintf(o, "%-28s %9.0f %11.0f %11.0f %9.0f %8.1f %14.0f\n", "total", tot[0], tot[1], tot[2],
+            tot[3], tot[4], tot[5]);
+    fprintf(o, "(plans and places at the start; each authority's other parameters are its "
+               "template's: validate a template to see them)\n");
+}
+
 void send_scenario_print(const send_params *p, FILE *o)
 {
     char a[11], b[11];
+    if (p->n_authorities > 0) {
+        print_authorities(p, o);
+        return;
+    }
     date_str(p->start, a);
     date_str(p->end, b);
     fprintf(o, "scenario %s: %s to %s\n", p->name, a, b);

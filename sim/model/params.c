@@ -9,6 +9,7 @@
 #include "send_model.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const send_need_names[NEED_COUNT] = {
@@ -135,6 +136,11 @@ void send_params_free(send_params *p)
         des_dist_free(d[i]);
     for (int b = 0; b < p->n_builds; b++)
         des_dist_free(&p->builds[b].delay);
+    for (int a = 0; a < p->n_authorities; a++)
+        send_params_free(&p->authorities[a]);
+    free(p->authorities);
+    p->authorities = NULL;
+    p->n_authorities = 0;
 }
 
 static int check_shares(const double *v, int n, const char *what, des_error *err)

@@ -1,0 +1,72 @@
+/* run_core.h - the parts of a run shared by send_run() (one process) and send_run_dist() (MPI
+ * ranks): checks, the seed table, output allocation, and running a block of replications
+ * [r0, r1) with OpenMP. Internal to sim/run. */
+#ifndef SEND_RUN_CORE_H
+#define SEND_RUN_CORE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "send_run.h"
+
+/* How a block ended. Ordered by severity: a rank reports the worst. */
+enum { RUN_OK = 0, RUN_STOPPED = 1, RUN_INTERRUPTED = 2, RUN_FAILED = 3 };
+
+typedef struct run_hooks {
+    const volatile sig_atomic_t *cancel; /* polled between replications and authorities */
+    /* Called by thread 0 between replications and authorities; nonzero stops the block with
+     * RUN_STOPPED (another rank failed). May be NULL. */
+    int (*poll)(void *ctx);
+    void *poll_ctx;
+    /* Called by thread 0 after each of its replications with the block's count done. */
+    void (*progress)(void *ctx, int done, int total);
+    void *progress_ctx;
+} run_hooks;
+
+/* The authorities a replication simulates: p itself, or p's list. */
+static inline int run_n_auth(const send_params *p)
+{
+    return p->n_authorities > 0 ? p->n_authorities : 1;
+}
+static inline const send_params *run_auth(const send_params *p, int a)
+{
+    return p->n_authorities > 0 ? &p->authorities[a] : p;
+}
+
+/* Check the replication count and every authority's parameters (and that all share p's
+ * horizon). */
+int run_check(const send_params *p, int n, des_error *err);
+/* Refuse to keep `count` outputs if they would not fit in 3/4 of physical memory. */
+int run_memory_check(const send_params *p, int count, des_error *err);
+/* The seed table of a run: n x (SEND_STREAMS x authorities) seeds, from des_rng_seed_table, so
+ * replication r's seeds do not depend on which rank or thread runs it. Authority a of
+ * replication r uses row r, streams a * SEND_STREAMS ... a * SEND_STREAMS + SEND_STREAMS - 1. */
+int run_seed_table(const send_params *p, uint64_t seed, int n, uint32_t **seeds, int *per_rep,
+                   des_error *err);
+/* Values per replication of the per-authority headlines (0 for one authority), and periods
+ * kept per headline. */
+size_t run_auth_stride(const send_params *p, int *len);
+/* Initialise outs[0..count-1] for p's horizon (all or nothing). */
+int run_outputs_init(const send_params *p, send_output *outs, int count, des_error *err);
+
+/* Summing one replication's authorities: run_acc_add() each part in authority order (the
+ * first is copied), then run_acc_end(). */
+typedef struct run_acc {
+    int n_years, parts;
+    double *within, *weeks, *wait_num, *wait_den; /* per calendar year */
+} run_acc;
+int run_acc_init(run_acc *acc, int n_years, des_error *err);
+void run_acc_free(run_acc *acc);
+void run_acc_add(run_acc *acc, send_output *sum, const send_output *part);
+void run_acc_end(run_acc *acc, send_output *sum);
+/* A part's headlines into dst (SEND_AUTH_HEADLINES rows of len values; NaN-padded). */
+void run_auth_headlines(const send_output *part, double *dst, int len);
+
+/* Run replications r0 .. r1-1 into outs[0 .. r1-r0-1] (initialised) and, for several
+ * authorities, their headlines into auth_vals (run_auth_stride() values per replication).
+ * seeds is the whole run's table. Returns a RUN_ status; err is filled for RUN_FAILED. */
+int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, int r1,
+              send_output *outs, double *auth_vals, int threads, const run_hooks *hooks,
+              int *threads_used, des_error *err);
+
+#endif
