@@ -219,7 +219,7 @@ static void check_identical(const char *scenario, const char *reps, const char *
     proc pr;
     char *out, *err;
     char *sargv[] = {serial_bin, "run", (char *)scenario, "-n", (char *)reps, "--seed", "17",
-                     "--threads", "2", "--quiet", "--out", p0, NULL};
+                     "--threads", "2", "--quiet", "--out", p0, "--no-plots", NULL};
     start(&pr, dir, sargv);
     int rc = finish(&pr, &out, &err);
     if (rc != 0)
@@ -235,7 +235,7 @@ static void check_identical(const char *scenario, const char *reps, const char *
         char *argv[32];
         int k = mpirun_argv(argv, 32, ranks);
         char *tail[] = {mpi_bin, "run", (char *)scenario, "-n", (char *)reps, "--seed", "17",
-                        "--threads", "1", "--out", ranks == 1 ? p1 : p2, NULL};
+                        "--threads", "1", "--out", ranks == 1 ? p1 : p2, "--no-plots", NULL};
         for (size_t i = 0; i < sizeof tail / sizeof *tail; i++)
             argv[k++] = tail[i];
         start(&pr, dir, argv);
@@ -257,8 +257,8 @@ static void check_identical(const char *scenario, const char *reps, const char *
     }
     free(want);
     char names[8][256];
-    /* the CSVs, no temporary files */
-    assert_int_equal(entries(dir, names, 8), 1 + (2 - min_ranks + 1));
+    /* each run's results file and CSV, no temporary files */
+    assert_int_equal(entries(dir, names, 8), 2 * (1 + (2 - min_ranks + 1)));
     remove_dir(dir);
 }
 
