@@ -406,6 +406,17 @@ static void test_authorities_round_trip(void **state)
         fail_msg("%s", err.msg);
     assert_int_equal(w.n_authorities, 2);
     assert_int_equal(w.seeds_per_rep, 2 * SEND_STREAMS);
+    /* provenance holds the template as written, and its values as rows under its name */
+    assert_non_null(strstr(m.scenario_source,
+                           "# ---- file: tests/data/authorities/../load/base.yaml\n"));
+    int tpl_rows = 0;
+    for (int i = 0; i < m.n_params; i++)
+        if (!strcmp(m.params[i].key,
+                    "template tests/data/authorities/../load/base.yaml: population.growth")) {
+            assert_string_equal(m.params[i].value, "0.01");
+            tpl_rows++;
+        }
+    assert_int_equal(tpl_rows, 1);
     char path[160];
     snprintf(path, sizeof path, "%s/two.h5", fx->dir);
     if (send_h5_write(path, &w, &m, NULL, &err) != DES_OK)

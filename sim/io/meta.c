@@ -148,6 +148,7 @@ static char *line_comment(const char *line)
 
 typedef struct walker {
     scn_doc *doc;
+    const char *prefix; /* put before every key ("" for the scenario itself) */
     src_file *files;
     size_t nfiles;
     send_param_row *rows;
@@ -226,7 +227,10 @@ static void emit(walker *w, const scn_node *n, char *value)
     }
     const char *l = line_of(w, n);
     send_param_row *r = &w->rows[w->n++];
-    r->key = dup_s(scn_keypath(n));
+    size_t kl = strlen(w->prefix) + strlen(scn_keypath(n)) + 1;
+    r->key = malloc(kl);
+    if (r->key)
+        snprintf(r->key, kl, "%s%s", w->prefix, scn_keypath(n));
     r->value = value;
     r->note = l ? line_comment(l) : dup_s("");
     r->file = dup_s(scn_file(n));
@@ -260,37 +264,127 @@ static int meta_set(char **dst, const char *s)
     return *dst ? 0 : -1;
 }
 
+/* Read every file of doc not read yet (appending it to the source text), then add doc's rows
+ * with keys under prefix. */
+static int add_doc(walker *w, scn_doc *doc, const char *prefix, io_buf *src, des_error *err)
+{
+    w->doc = doc;
+    w->prefix = prefix;
+    for (size_t i = 0; i < scn_nfiles(doc); i++) {
+        const char *name = scn_file_at(doc, i);
+        if (find_file(w, name))
+            continue;
+        src_file *nf = realloc(w->files, (w->nfiles + 1) * sizeof *nf);
+        if (!nf)
+            return des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
+        w->files = nf;
+        src_file *f = &w->files[w->nfiles++];
+        *f = (src_file){.name = name};
+        if (read_all(f->name, &f->text, &f->len) != 0 || split_lines(f) != 0)
+            return des_error_set(err, DES_EIO, "'%s': cannot read the scenario file again",
+                                 f->name);
+        io_buf_str(src, "# ---- file: ");
+        io_buf_str(src, f->name);
+        io_buf_str(src, "\n");
+        io_buf_add(src, f->text, f->len);
+        if (f->len && f->text[f->len - 1] != '\n')
+            io_buf_str(src, "\n");
+    }
+    walk(w, scn_root(doc));
+    return DES_OK;
+}
+
+/* The template files a scenario with several authorities names (authorities.template and
+ * authorities.list[i].template), relative to the scenario's directory, each once. */
+static int template_paths(scn_doc *doc, const char *scenario_path, char ***out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    const scn_node *auth = scn_get(doc, scn_root(doc), "authorities");
+    if (scn_kind_of(auth) != SCN_MAP)
+        return 0;
+    const char *cands[1 + 4096];
+    int nc = 0;
+    const char *t = scn_scalar(scn_get(doc, auth, "template"));
+    if (t)
+        cands[nc++] = t;
+    const scn_node *list = scn_get(doc, auth, "list");
+    for (size_t i = 0; scn_kind_of(list) == SCN_SEQ && i < scn_len(list) && nc < 4097; i++) {
+        const char *lt = scn_scalar(scn_get(doc, scn_at(doc, list, i), "template"));
+        if (lt)
+            cands[nc++] = lt;
+    }
+    const char *slash = strrchr(scenario_path, '/');
+    int dlen = slash ? (int)(slash - scenario_path) + 1 : 0;
+    char **v = calloc((size_t)(nc ? nc : 1), sizeof *v);
+    if (!v)
+        return -1;
+    for (int i = 0; i < nc; i++) {
+        size_t len = (size_t)dlen + strlen(cands[i]) + 1;
+        char *path = malloc(len);
+        if (!path)
+            goto oom;
+        if (cands[i][0] == '/')
+            snprintf(path, len, "%s", cands[i]);
+        else
+            snprintf(path, len, "%.*s%s", dlen, scenario_path, cands[i]);
+        int dup = 0;
+        for (int j = 0; j < *n; j++)
+            dup |= !strcmp(v[j], path);
+        if (dup)
+            free(path);
+        else
+            v[(*n)++] = path;
+    }
+    *out = v;
+    return 0;
+oom:
+    for (int j = 0; j < *n; j++)
+        free(v[j]);
+    free(v);
+    *n = 0;
+    return -1;
+}
+
 int send_meta_from_scenario(send_meta *m, const char *scenario_path, const send_params *p,
                             des_error *err)
 {
     scn_doc *doc = scn_load(scenario_path, err);
     if (!doc)
         return err ? err->code : DES_EINPUT;
-    walker w = {.doc = doc};
+    walker w = {.doc = doc, .prefix = ""};
     int rc = DES_OK;
-    w.nfiles = scn_nfiles(doc);
-    w.files = calloc(w.nfiles ? w.nfiles : 1, sizeof *w.files);
     io_buf src = {0};
-    if (!w.files) {
+    char **tpl = NULL;
+    int ntpl = 0;
+    scn_doc **tdocs = NULL;
+    if ((rc = add_doc(&w, doc, "", &src, err)) != DES_OK)
+        goto out;
+    if (template_paths(doc, scenario_path, &tpl, &ntpl) != 0 ||
+        !(tdocs = calloc((size_t)(ntpl ? ntpl : 1), sizeof *tdocs))) {
         rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
         goto out;
     }
-    for (size_t i = 0; i < w.nfiles; i++) {
-        src_file *f = &w.files[i];
-        f->name = scn_file_at(doc, i);
-        if (read_all(f->name, &f->text, &f->len) != 0 || split_lines(f) != 0) {
-            rc = des_error_set(err, DES_EIO, "'%s': cannot read the scenario file again",
-                               f->name);
+    for (int i = 0; i < ntpl; i++) {
+        /* rows of a template are keyed "template <path>: key" */
+        char prefix[4200];
+        snprintf(prefix, sizeof prefix, "template %s: ", tpl[i]);
+        tdocs[i] = scn_load(tpl[i], err);
+        if (!tdocs[i]) {
+            rc = err ? err->code : DES_EINPUT;
             goto out;
         }
-        io_buf_str(&src, "# ---- file: ");
-        io_buf_str(&src, f->name);
-        io_buf_str(&src, "\n");
-        io_buf_add(&src, f->text, f->len);
-        if (f->len && f->text[f->len - 1] != '\n')
-            io_buf_str(&src, "\n");
+        char *kept = strdup(prefix); /* rows keep pointers only to their own copies */
+        if (!kept || (rc = add_doc(&w, tdocs[i], kept, &src, err)) != DES_OK) {
+            free(kept);
+            if (rc == DES_OK)
+                rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
+            goto out;
+        }
+        free(kept);
     }
-    walk(&w, scn_root(doc));
+    w.doc = doc;
+
     /* The resolved text, as `validate --resolved` would show it. */
     char *yaml = NULL;
     size_t ylen = 0;
@@ -351,6 +445,13 @@ out:
     }
     free(w.files);
     free(src.s);
+    for (int i = 0; i < ntpl; i++) {
+        free(tpl[i]);
+        if (tdocs)
+            scn_free(tdocs[i]);
+    }
+    free(tpl);
+    free(tdocs);
     scn_free(doc);
     return rc;
 }
