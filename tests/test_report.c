@@ -1172,23 +1172,13 @@ static int run_chromium(const char *bin, const char *url, const char *png, const
     char shot[256], prof[256];
     snprintf(shot, sizeof shot, "--screenshot=%s", png);
     snprintf(prof, sizeof prof, "--user-data-dir=%s", profile);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        setpgid(0, 0); /* its own process group, so that every helper process can be killed */
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
-            _exit(126);
-        close(fd);
-        execl(bin, bin, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-              "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-              "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", prof,
-              "--window-size=1200,2000", shot, url, (char *)NULL);
-        _exit(127);
-    }
-    setpgid(pid, pid);
+    char *argv[] = {(char *)bin, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--hide-scrollbars", "--no-first-run", "--no-default-browser-check",
+                    "--disable-extensions", "--disable-dev-shm-usage",
+                    "--host-resolver-rules=MAP * ~NOTFOUND", prof, "--window-size=1200,2000",
+                    shot, (char *)url, NULL};
+    /* its own process group, so that every helper process can be killed */
+    pid_t pid = spawn_to_files(argv, log, log, 1);
     int st = 0;
     for (int waited_ms = 0;; waited_ms += 100) {
         pid_t r = waitpid(pid, &st, WNOHANG);
@@ -1205,7 +1195,7 @@ static int run_chromium(const char *bin, const char *url, const char *png, const
         nanosleep(&ts, NULL);
     }
     kill(-pid, SIGKILL); /* helpers that outlive the browser */
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return exit_status(st);
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
