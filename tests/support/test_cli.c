@@ -1,4 +1,5 @@
-/* test_cli.c - running the built sendsim binary from tests, and temporary directories. */
+/* test_cli.c - running the built sendsim binary (or another program) from tests, and temporary
+ * directories. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* test_cli.h - helpers for tests that run the built binary ($SENDSIM_BUILD/sendsim, default
- * build/sendsim) in a child process with stdout and stderr captured, and that check what a
- * command left in an output directory. Include after <cmocka.h>. */
+ * build/sendsim), or another program, in a child process with stdout and stderr captured,
+ * and that check what a command left in an output directory. Include after <cmocka.h>. */
 #ifndef SENDSIM_TEST_CLI_H
 #define SENDSIM_TEST_CLI_H
 
