@@ -250,15 +250,37 @@ static void test_replications_path(void **state)
     assert_string_equal(err.msg, "file name too long: 'results/base-summary.csv'");
 }
 
+/* The text of the CSV file at path, with *p just past its header record, which is split into
+ * f (max fields) and must have nfields fields. */
+static char *csv_read_header(const char *path, const char **p, char f[][256], int max,
+                             int nfields)
+{
+    char *text = slurp(path);
+    assert_non_null(text);
+    *p = text;
+    assert_int_equal(csv_record(p, f, max), nfields);
+    return text;
+}
+
+/* Both CSV files of g_res in a fresh directory dir (64 bytes), named summary_name and
+ * reps_name there; their paths in summary and reps (128 bytes each). */
+static void export_csv_pair(char *dir, const char *summary_name, const char *reps_name,
+                            char *summary, char *reps)
+{
+    make_out_dir(dir);
+    snprintf(summary, 128, "%s/%s", dir, summary_name);
+    snprintf(reps, 128, "%s/%s", dir, reps_name);
+    des_error err = {0};
+    assert_int_equal(send_export_csv(summary, reps, &g_res, &g_meta, NULL, &err), DES_OK);
+}
+
 /* The long table at path holds every value of every replication, metric and period of g_res,
  * in order, bit for bit. */
 static void check_replications(const char *path)
 {
-    char *text = slurp(path);
-    assert_non_null(text);
-    const char *p = text;
+    const char *p;
     char f[8][256];
-    assert_int_equal(csv_record(&p, f, 8), 5);
+    char *text = csv_read_header(path, &p, f, 8, 5);
     assert_string_equal(f[0], "scenario");
     assert_string_equal(f[1], "replication");
     assert_string_equal(f[2], "metric");
@@ -308,11 +330,7 @@ static void test_replications_csv_exact(void **state)
 {
     (void)state;
     char dir[64], summary[128], reps[128];
-    make_out_dir(dir);
-    snprintf(summary, sizeof summary, "%s/x-summary.csv", dir);
-    snprintf(reps, sizeof reps, "%s/x-replications.csv", dir);
-    des_error err = {0};
-    assert_int_equal(send_export_csv(summary, reps, &g_res, &g_meta, NULL, &err), DES_OK);
+    export_csv_pair(dir, "x-summary.csv", "x-replications.csv", summary, reps);
     assert_dir_holds(dir, 2);
     check_replications(reps);
     remove_dir(dir);
@@ -324,16 +342,10 @@ static void test_summary_csv(void **state)
 {
     (void)state;
     char dir[64], summary[128], reps[128];
-    make_out_dir(dir);
-    snprintf(summary, sizeof summary, "%s/out.csv", dir);
-    snprintf(reps, sizeof reps, "%s/out-replications.csv", dir);
-    des_error err = {0};
-    assert_int_equal(send_export_csv(summary, reps, &g_res, &g_meta, NULL, &err), DES_OK);
-    char *text = slurp(summary);
-    assert_non_null(text);
-    const char *p = text;
+    export_csv_pair(dir, "out.csv", "out-replications.csv", summary, reps);
+    const char *p;
     char f[16][256];
-    assert_int_equal(csv_record(&p, f, 16), 12);
+    char *text = csv_read_header(summary, &p, f, 16, 12);
     assert_string_equal(f[0], "scenario");
     assert_string_equal(f[11], "p95");
     double *scratch = malloc((size_t)g_res.n * sizeof *scratch);
@@ -867,6 +879,27 @@ static void test_xlsx_atomic(void **state)
 
 /* ---- the command line ------------------------------------------------------------------------ */
 
+/* The command exited with `status` and wrote exactly `out` and `err`; r is released. */
+static void assert_cli(cli_result *r, const char *what, int status, const char *out,
+                       const char *err)
+{
+    if (r->status != status || strcmp(r->out, out) || strcmp(r->err, err))
+        cli_fail(r, "%s: exit %d, stdout '%.200s', stderr '%.200s'; expected exit %d, stdout "
+                    "'%s', stderr '%.200s'",
+                 what, r->status, r->out, r->err, status, out, err);
+    cli_result_free(r);
+}
+
+/* The command exited with `status`, wrote nothing on stdout and one line on stderr that starts
+ * with `prefix`; r is released. */
+static void assert_cli_line(cli_result *r, int status, const char *prefix)
+{
+    if (r->status != status || r->out[0] || count_lines(r->err) != 1 ||
+        strncmp(r->err, prefix, strlen(prefix)))
+        cli_fail(r, "exit %d, stdout '%s', stderr '%s'", r->status, r->out, r->err);
+    cli_result_free(r);
+}
+
 /* A directory holding r.h5 (g_res and g_meta) and notes.h5 (text, not HDF5). */
 static void make_results_dir(char *dir)
 {
@@ -922,10 +955,9 @@ static void test_cli_errors(void **state)
         cli_result res;
         const char *const *a = cases[i].args;
         run_cli(&res, "export", a[0], a[1], a[2], a[3], a[4], (char *)NULL);
-        if (res.status != 2 || res.out[0] || strcmp(res.err, cases[i].want))
-            cli_fail(&res, "case %zu: exit %d, stderr '%s', stdout '%.60s'; expected exit 2 and '%s'",
-                     i, res.status, res.err, res.out, cases[i].want);
-        cli_result_free(&res);
+        char what[32];
+        snprintf(what, sizeof what, "case %zu", i);
+        assert_cli(&res, what, 2, "", cases[i].want);
         assert_dir_holds(dir, 2); /* nothing written */
     }
     /* an HDF5 file that is not a results file */
@@ -938,10 +970,7 @@ static void test_cli_errors(void **state)
     run_cli(&res, "export", other, "--xlsx", (char *)NULL);
     char prefix[160];
     snprintf(prefix, sizeof prefix, "sendsim export: '%s': ", other);
-    if (res.status != 2 || res.out[0] || count_lines(res.err) != 1 ||
-        strncmp(res.err, prefix, strlen(prefix)))
-        cli_fail(&res, "exit %d, stderr '%s'", res.status, res.err);
-    cli_result_free(&res);
+    assert_cli_line(&res, 2, prefix);
     assert_int_equal(unlink(other), 0);
 
     /* a name longer than the program's path buffers, as the input and as --out */
@@ -954,9 +983,7 @@ static void test_cli_errors(void **state)
             run_cli(&res, "export", long_name, "--csv", (char *)NULL);
         else
             run_cli(&res, "export", r, "--xlsx", "--out", long_name, (char *)NULL);
-        if (res.status != 2 || res.out[0] || strcmp(res.err, want_long))
-            cli_fail(&res, "long name %d: exit %d, stderr '%.80s'", k, res.status, res.err);
-        cli_result_free(&res);
+        assert_cli(&res, k == 0 ? "long input name" : "long --out name", 2, "", want_long);
     }
     assert_dir_holds(dir, 2);
     remove_dir(dir);
@@ -972,9 +999,7 @@ static void test_cli_csv(void **state)
     run_cli(&res, "export", r, "--csv", (char *)NULL);
     char want[512];
     snprintf(want, sizeof want, "wrote %s/r-summary.csv and %s/r-replications.csv\n", dir, dir);
-    if (res.status != 0 || strcmp(res.out, want) || res.err[0])
-        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
-    cli_result_free(&res);
+    assert_cli(&res, "export --csv", 0, want, "");
     assert_dir_holds(dir, 4);
     char path[160], lib[160];
     snprintf(path, sizeof path, "%s/r-replications.csv", dir);
@@ -992,9 +1017,7 @@ static void test_cli_csv(void **state)
     /* --out: the summary to FILE, the long table beside it; the directory is created */
     snprintf(path, sizeof path, "%s/sub/fin.csv", dir);
     run_cli(&res, "export", "--quiet", "--out", path, "--csv", r, (char *)NULL);
-    if (res.status != 0 || res.out[0] || res.err[0])
-        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
-    cli_result_free(&res);
+    assert_cli(&res, "export --quiet --out", 0, "", "");
     char sub[128];
     snprintf(sub, sizeof sub, "%s/sub", dir);
     assert_dir_holds(sub, 2);
@@ -1014,9 +1037,7 @@ static void test_cli_xlsx(void **state)
     run_cli(&res, "export", r, "--xlsx", (char *)NULL);
     char want[256];
     snprintf(want, sizeof want, "wrote %s/r.xlsx\n", dir);
-    if (res.status != 0 || strcmp(res.out, want) || res.err[0])
-        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
-    cli_result_free(&res);
+    assert_cli(&res, "export --xlsx", 0, want, "");
     assert_dir_holds(dir, 3);
     if (have_unzip()) {
         workbook wb;
@@ -1040,10 +1061,7 @@ static void test_cli_xlsx(void **state)
     snprintf(path, sizeof path, "%s/taken.xlsx", dir);
     assert_int_equal(mkdir(path, 0700), 0);
     run_cli(&res, "export", r, "--xlsx", "--out", path, (char *)NULL);
-    if (res.status != 1 || res.out[0] || count_lines(res.err) != 1 ||
-        strncmp(res.err, "sendsim export: cannot write '", 30))
-        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
-    cli_result_free(&res);
+    assert_cli_line(&res, 1, "sendsim export: cannot write '");
     assert_dir_holds(dir, 4);
     assert_int_equal(rmdir(path), 0);
 
@@ -1053,9 +1071,7 @@ static void test_cli_xlsx(void **state)
     char want_dir[256];
     snprintf(want_dir, sizeof want_dir,
              "sendsim export: cannot create the directory of '%s'\n", path);
-    if (res.status != 1 || res.out[0] || strcmp(res.err, want_dir))
-        cli_fail(&res, "exit %d, stdout '%s', stderr '%s'", res.status, res.out, res.err);
-    cli_result_free(&res);
+    assert_cli(&res, "--out in a file", 1, "", want_dir);
     assert_dir_holds(dir, 3);
 
     run_cli(&res, "export", "--help", (char *)NULL);

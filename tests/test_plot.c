@@ -99,6 +99,25 @@ static void make_meta(send_meta *m, const char *name)
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
+/* Synthetic results and metadata for the scenario `name`, and a fresh output directory
+ * (32 bytes); release with remove_dir(dir) and send_results_free(res). */
+static void setup(send_results *res, send_meta *meta, char *dir, uint64_t seed, const char *name)
+{
+    make_results(res, seed, NULL);
+    make_meta(meta, name);
+    make_out_dir(dir);
+}
+
+/* Scenarios "base" and "alt" (seed 3) whose EHC plans differ by 8 0 6 2 4 replication by
+ * replication, and a fresh output directory (32 bytes). */
+static void setup_pair(send_results *a, send_results *b, char *dir)
+{
+    static const int shift[NREP] = {8, 0, 6, 2, 4}; /* paired differences 8 0 6 2 4 */
+    make_results(a, 3, NULL);
+    make_results(b, 3, shift);
+    make_out_dir(dir);
+}
+
 static char *file_in(const char *dir, const char *name)
 {
     static char path[PATH_MAX];
@@ -151,6 +170,13 @@ static void assert_lacks(const char *hay, const char *needle)
 {
     if (strstr(hay, needle))
         fail_msg("did not expect [%s]", needle);
+}
+
+/* A call returned status want with the error message msg. */
+static void assert_error(int rc, int want, const des_error *err, const char *msg)
+{
+    assert_int_equal(rc, want);
+    assert_string_equal(err->msg, msg);
 }
 
 /* No image and no temporary file in dir (only .dat files and directories). */
@@ -206,6 +232,18 @@ static char *section(const char *script, const char *part)
     return out;
 }
 
+/* The section of the script for one chart holds each of the NULL-terminated texts. */
+static void assert_section(const char *script, const char *part, ...)
+{
+    char *s = section(script, part);
+    va_list ap;
+    va_start(ap, part);
+    for (const char *needle; (needle = va_arg(ap, const char *)) != NULL;)
+        assert_contains(s, needle);
+    va_end(ap);
+    free(s);
+}
+
 static int have_gnuplot(void)
 {
     const char *path = getenv("PATH");
@@ -228,10 +266,8 @@ static void test_results_script_and_data(void **state)
     (void)state;
     send_results res;
     send_meta meta;
-    make_results(&res, 42, NULL);
-    make_meta(&meta, "synth");
     char dir[32];
-    make_out_dir(dir);
+    setup(&res, &meta, dir, 42, "synth");
     send_plot_opts o = {.out_dir = dir, .templates = "plots"};
     char *script = script_of_results(&res, &meta, &o);
 
@@ -281,19 +317,13 @@ static void test_results_script_and_data(void **state)
     /* requests and new plans: P10, median, P90 of each; observed new plans only */
     assert_line(dir, "synth-flows.dat", "2021", "2021 2021 205 221 237 155 171 187");
     assert_line(dir, "synth-flows-observed.dat", "2019", "2019 new_plans 30");
-    s = section(script, "flows");
-    assert_contains(s, "obs_requests = 0\n");
-    assert_contains(s, "obs_new_plans = 1\n");
-    assert_contains(s, "load 'plots/flows.gp'");
-    free(s);
+    assert_section(script, "flows", "obs_requests = 0\n", "obs_new_plans = 1\n",
+                   "load 'plots/flows.gp'", NULL);
 
     /* % within 20 weeks: a fan by calendar year on 0-100, no observations */
     assert_line(dir, "synth-timeliness.dat", "2022", "2022 2022 52 54 60 70 80 86 88");
-    s = section(script, "timeliness");
-    assert_contains(s, "xkind = 'cy'\n");
-    assert_contains(s, "observed = ''\n");
-    assert_contains(s, "ymin = 0\nymax = 100\n");
-    free(s);
+    assert_section(script, "timeliness", "xkind = 'cy'\n", "observed = ''\n",
+                   "ymin = 0\nymax = 100\n", NULL);
     assert_false(exists(file_in(dir, "synth-timeliness-observed.dat")));
 
     /* weeks to issue pooled over replications: all years 15/5/5 plans in weeks 10, 30, 52+;
@@ -302,11 +332,10 @@ static void test_results_script_and_data(void **state)
     assert_line(dir, "synth-weeks-to-issue.dat", "30", "30 20 50 5 5");
     assert_line(dir, "synth-weeks-to-issue.dat", "52", "52 20 50 5 5");
     assert_line(dir, "synth-weeks-to-issue.dat", "0", "0 0 0 0 0");
-    s = section(script, "weeks-to-issue");
-    assert_contains(s, "all_title = 'plans issued 2020-2024 (60.0% within 20 weeks)'\n");
-    assert_contains(s, "final_title = 'plans issued 2022-2024 (0.0% within 20 weeks)'\n");
-    assert_contains(s, "load 'plots/weeks.gp'");
-    free(s);
+    assert_section(script, "weeks-to-issue",
+                   "all_title = 'plans issued 2020-2024 (60.0% within 20 weeks)'\n",
+                   "final_title = 'plans issued 2022-2024 (0.0% within 20 weeks)'\n",
+                   "load 'plots/weeks.gp'", NULL);
     /* the template draws the 20-week line */
     text = slurp("plots/weeks.gp");
     assert_contains(text, "set arrow 1 from 20, graph 0 to 20, graph 1");
@@ -315,22 +344,15 @@ static void test_results_script_and_data(void **state)
     /* sufficiency: demand = placed (40 + r) + waiting (r), places 50, waiting r */
     assert_line(dir, "synth-sufficiency-special.dat", "2021-03-01",
                 "2021-03-01 2021-03 40.4 40.8 42 44 46 47.2 47.6 50 50 50 0.2 0.4 1 2 3 3.6 3.8");
-    s = section(script, "sufficiency-special");
-    assert_contains(s, "provision = 'special school'\n");
-    free(s);
+    assert_section(script, "sufficiency-special", "provision = 'special school'\n", NULL);
 
     /* spend in GBP millions with the grant's median, observed spend scaled alike */
     assert_line(dir, "synth-spend.dat", "2021", "2021 2021-22 13 15 21 31 41 47 49 9");
     assert_line(dir, "synth-spend-observed.dat", "2019", "2019 hn_spend_gbp 2.5");
-    s = section(script, "spend");
-    assert_contains(s, "ref_title = 'high-needs grant'\n");
-    assert_contains(s, "xkind = 'fy'\n");
-    assert_contains(s, "ylabel = '\xc2\xa3 millions a year'\n");
-    free(s);
+    assert_section(script, "spend", "ref_title = 'high-needs grant'\n", "xkind = 'fy'\n",
+                   "ylabel = '\xc2\xa3 millions a year'\n", NULL);
     assert_line(dir, "synth-deficit.dat", "2023", "2023 2023-24 -3 -1 5 15 25 31 33");
-    s = section(script, "deficit");
-    assert_contains(s, "zero = 1\n");
-    free(s);
+    assert_section(script, "deficit", "zero = 1\n", NULL);
 
     /* a script alone draws nothing */
     assert_only_data(dir);
@@ -344,11 +366,9 @@ static void test_script_quoting_and_stem(void **state)
     (void)state;
     send_results res;
     send_meta meta;
-    make_results(&res, 1, NULL);
-    make_meta(&meta, "it's a/b");
-    meta.n_obs = 0;
     char dir[32];
-    make_out_dir(dir);
+    setup(&res, &meta, dir, 1, "it's a/b");
+    meta.n_obs = 0;
     send_plot_opts o = {.out_dir = dir, .templates = "plots", .format = "svg"};
     char *script = script_of_results(&res, &meta, &o);
     /* the scenario name is safe in a file name, and quoted gnuplot-style in strings */
@@ -374,13 +394,10 @@ static void test_compare_script_and_data(void **state)
 {
     (void)state;
     send_results a, b;
-    const int shift[NREP] = {8, 0, 6, 2, 4}; /* paired differences 8 0 6 2 4 */
-    make_results(&a, 3, NULL);
-    make_results(&b, 3, shift);
+    char dir[32];
+    setup_pair(&a, &b, dir);
     const char *names[2] = {"base", "alt"};
     const send_results *rs[2] = {&a, &b};
-    char dir[32];
-    make_out_dir(dir);
     send_plot_opts o = {.out_dir = dir, .templates = "plots"};
     char *buf = NULL;
     size_t len = 0;
@@ -396,24 +413,18 @@ static void test_compare_script_and_data(void **state)
     assert_contains(text, "# date period base_p10 base_p50 base_p90 alt_p10 alt_p50 alt_p90\n");
     free(text);
     assert_line(dir, "compare-overlay-spend.dat", "2020", "2020 2020-21 14 30 46 14 30 46");
-    char *s = section(buf, "overlay-ehcp");
-    assert_contains(s, "k = 2\narray names[2]\nnames[1] = 'base'\nnames[2] = 'alt'\n");
-    assert_contains(s, "load 'plots/overlay.gp'");
-    free(s);
-    s = section(buf, "overlay-deficit");
-    assert_contains(s, "zero = 1\n");
-    free(s);
+    assert_section(buf, "overlay-ehcp",
+                   "k = 2\narray names[2]\nnames[1] = 'base'\nnames[2] = 'alt'\n",
+                   "load 'plots/overlay.gp'", NULL);
+    assert_section(buf, "overlay-deficit", "zero = 1\n", NULL);
 
     /* the paired difference, replication by replication: {0 2 4 6 8}, median 4 (the
      * difference of the medians would be 6) */
     assert_line(dir, "compare-diff-ehcp-alt.dat", "2022-06-01",
                 "2022-06-01 2022-06 0.4 0.8 2 4 6 7.2 7.6");
     assert_line(dir, "compare-diff-spend-alt.dat", "2021", "2021 2021-22 0 0 0 0 0 0 0");
-    s = section(buf, "diff-ehcp-alt");
-    assert_contains(s, "title = 'EHC plans in place: alt minus base'\n");
-    assert_contains(s, "zero = 1\n");
-    assert_contains(s, "load 'plots/fan.gp'");
-    free(s);
+    assert_section(buf, "diff-ehcp-alt", "title = 'EHC plans in place: alt minus base'\n",
+                   "zero = 1\n", "load 'plots/fan.gp'", NULL);
     assert_contains(buf, "footer = 'scenarios base, alt \xc2\xb7 5 replications each \xc2\xb7 "
                          "seed 3 \xc2\xb7 common random numbers'");
     assert_only_data(dir);
@@ -423,18 +434,18 @@ static void test_compare_script_and_data(void **state)
     send_plot_list l;
     int ng;
     b.n = 4;
-    assert_int_equal(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT);
-    assert_string_equal(err.msg, "scenario 'alt' has 4 replications and 'base' 5 (paired "
-                                 "differences need the same number)");
+    assert_error(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT, &err,
+                 "scenario 'alt' has 4 replications and 'base' 5 (paired differences need the "
+                 "same number)");
     b.n = NREP;
     b.master_seed = 4;
-    assert_int_equal(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT);
-    assert_string_equal(err.msg, "scenario 'alt' was run with seed 4 and 'base' with 3 (paired "
-                                 "differences need the same seed)");
+    assert_error(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT, &err,
+                 "scenario 'alt' was run with seed 4 and 'base' with 3 (paired differences need "
+                 "the same seed)");
     b.master_seed = 3;
     b.reps[0].n_months = 59;
-    assert_int_equal(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT);
-    assert_string_equal(err.msg, "scenario 'alt' covers a different horizon from 'base'");
+    assert_error(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT, &err,
+                 "scenario 'alt' covers a different horizon from 'base'");
     b.reps[0].n_months = 60;
     /* a scenario compared with itself gets its own file names, and zero differences */
     const char *same[3] = {"base", "alt", "alt"};
@@ -458,34 +469,31 @@ static void test_option_errors(void **state)
     (void)state;
     send_results res;
     send_meta meta;
-    make_results(&res, 1, NULL);
-    make_meta(&meta, "synth");
     char dir[32];
-    make_out_dir(dir);
+    setup(&res, &meta, dir, 1, "synth");
     send_plot_list l;
     int ng = 5;
     des_error err = {0};
 
     send_plot_opts o = {.out_dir = dir, .templates = "plots", .format = "gif"};
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT);
-    assert_string_equal(err.msg, "unknown image format 'gif' (expected png or svg)");
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT, &err,
+                 "unknown image format 'gif' (expected png or svg)");
     assert_int_equal(l.n, 0);
     assert_int_equal(ng, 0);
 
     o = (send_plot_opts){.out_dir = dir, .templates = "plots", .stem = "a/b"};
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT);
-    assert_string_equal(err.msg, "bad file name stem 'a/b' (no '/', not empty)");
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT, &err,
+                 "bad file name stem 'a/b' (no '/', not empty)");
 
     /* an explicitly named template directory must hold the templates */
     o = (send_plot_opts){.out_dir = dir, .templates = "/nonexistent-templates"};
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT);
-    assert_string_equal(err.msg, "template directory '/nonexistent-templates' holds no chart "
-                                 "templates (style.gp)");
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT, &err,
+                 "template directory '/nonexistent-templates' holds no chart templates "
+                 "(style.gp)");
     setenv("SENDSIM_PLOTS", "/nonexistent-env", 1);
     o.templates = NULL;
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT);
-    assert_string_equal(err.msg,
-                        "SENDSIM_PLOTS '/nonexistent-env' holds no chart templates (style.gp)");
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EINPUT, &err,
+                 "SENDSIM_PLOTS '/nonexistent-env' holds no chart templates (style.gp)");
     unsetenv("SENDSIM_PLOTS");
 
     /* not found anywhere: not under the current directory, nor beside the test program */
@@ -502,9 +510,9 @@ static void test_option_errors(void **state)
     fclose(f);
     free(buf);
     assert_int_equal(chdir(cwd), 0);
-    assert_int_equal(rc, DES_EIO);
-    assert_string_equal(err.msg, "cannot find the chart templates 'plots/style.gp' (set "
-                                 "SENDSIM_PLOTS to the plots directory)");
+    assert_error(rc, DES_EIO, &err,
+                 "cannot find the chart templates 'plots/style.gp' (set SENDSIM_PLOTS to the "
+                 "plots directory)");
 
     /* the output directory is created, nested; a file in its way is an error */
     char nested[128];
@@ -515,18 +523,17 @@ static void test_option_errors(void **state)
     char blocker[128];
     snprintf(blocker, sizeof blocker, "%s/a/b/synth-ehcp-fan.dat/x", dir);
     o.out_dir = blocker;
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO);
     char want[300];
     snprintf(want, sizeof want, "'%s' is not a directory", blocker);
-    assert_string_equal(err.msg, want);
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO, &err, want);
     remove_dir(nested);
     snprintf(nested, sizeof nested, "%s/a", dir);
     remove_dir(nested);
 
     /* no replications */
     send_results empty = {0};
-    assert_int_equal(send_plot_results(&empty, &meta, &o, &l, &ng, &err), DES_EINVAL);
-    assert_string_equal(err.msg, "no replications to chart");
+    assert_error(send_plot_results(&empty, &meta, &o, &l, &ng, &err), DES_EINVAL, &err,
+                 "no replications to chart");
     remove_dir(dir);
     send_results_free(&res);
 }
@@ -537,10 +544,8 @@ static void run_expect_no_gnuplot(const char *gnuplot)
 {
     send_results res;
     send_meta meta;
-    make_results(&res, 1, NULL);
-    make_meta(&meta, "synth");
     char dir[32];
-    make_out_dir(dir);
+    setup(&res, &meta, dir, 1, "synth");
     send_plot_opts o = {.out_dir = dir, .templates = "plots", .gnuplot = gnuplot};
     send_plot_list l = {0};
     int ng = 0;
@@ -586,10 +591,8 @@ static void test_failing_gnuplot(void **state)
     (void)state;
     send_results res;
     send_meta meta;
-    make_results(&res, 1, NULL);
-    make_meta(&meta, "synth");
     char dir[32], gdir[32], gp[128];
-    make_out_dir(dir);
+    setup(&res, &meta, dir, 1, "synth");
     make_out_dir(gdir);
     send_plot_opts o = {.out_dir = dir, .templates = "plots", .gnuplot = gp};
     send_plot_list l;
@@ -612,25 +615,24 @@ static void test_failing_gnuplot(void **state)
                  "echo '\"plots/flows.gp\" line 30: undefined variable: x' >&2\n"
                  "exit 1",
                  gp, sizeof gp);
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO);
-    assert_string_equal(err.msg, "gnuplot failed: chart 'flows': \"plots/flows.gp\" line 30: "
-                                 "undefined variable: x");
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO, &err,
+                 "gnuplot failed: chart 'flows': \"plots/flows.gp\" line 30: undefined "
+                 "variable: x");
     assert_int_equal(ng, 0);
     assert_int_equal(l.n, 0);
     assert_only_data(dir);
 
     /* it stops without reading its script */
     fake_gnuplot(gdir, "exit 3", gp, sizeof gp);
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO);
-    assert_string_equal(err.msg, "gnuplot failed: no message");
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO, &err,
+                 "gnuplot failed: no message");
     assert_only_data(dir);
 
     /* it succeeds but draws nothing */
     fake_gnuplot(gdir, "cat >/dev/null", gp, sizeof gp);
-    assert_int_equal(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO);
     char want[256];
     snprintf(want, sizeof want, "gnuplot wrote no image '%s/synth-ehcp-fan.png'", dir);
-    assert_string_equal(err.msg, want);
+    assert_error(send_plot_results(&res, &meta, &o, &l, &ng, &err), DES_EIO, &err, want);
     assert_only_data(dir);
 
     /* $SENDSIM_GNUPLOT names the program when the options do not */
@@ -728,6 +730,14 @@ static void assert_xml(const char *text, const char *path, char *root, size_t rl
         fail_msg("%s: '%s' is never closed", path, stack[depth - 1]);
 }
 
+/* After rendering: no temporary file left; release the list and the directory. */
+static void finish_render(send_plot_list *l, const char *dir)
+{
+    assert_no_temps(dir);
+    send_plot_list_free(l);
+    remove_dir(dir);
+}
+
 static void test_render_png(void **state)
 {
     (void)state;
@@ -735,10 +745,8 @@ static void test_render_png(void **state)
         skip();
     send_results res;
     send_meta meta;
-    make_results(&res, 1, NULL);
-    make_meta(&meta, "synth");
     char dir[32];
-    make_out_dir(dir);
+    setup(&res, &meta, dir, 1, "synth");
     send_plot_opts o = {.out_dir = dir, .templates = "plots"};
     send_plot_list l;
     int ng = 7;
@@ -757,9 +765,7 @@ static void test_render_png(void **state)
         assert_png(l.paths[i], 900, strstr(names[i], "sufficiency") ? 720 : 540);
     }
     assert_string_equal(l.titles[0], "EHC plans in place");
-    assert_no_temps(dir);
-    send_plot_list_free(&l);
-    remove_dir(dir);
+    finish_render(&l, dir);
     send_results_free(&res);
 }
 
@@ -769,13 +775,10 @@ static void test_render_svg(void **state)
     if (!have_gnuplot())
         skip();
     send_results a, b;
-    const int shift[NREP] = {8, 0, 6, 2, 4};
-    make_results(&a, 3, NULL);
-    make_results(&b, 3, shift);
+    char dir[32];
+    setup_pair(&a, &b, dir);
     const char *names[2] = {"base", "alt"};
     const send_results *rs[2] = {&a, &b};
-    char dir[32];
-    make_out_dir(dir);
     send_plot_opts o = {.out_dir = dir, .templates = "plots", .format = "svg"};
     send_plot_list l;
     int ng;
@@ -810,9 +813,7 @@ static void test_render_svg(void **state)
         assert_contains(text, i >= 3 ? "alt minus base" : "by scenario");
         free(text);
     }
-    assert_no_temps(dir);
-    send_plot_list_free(&l);
-    remove_dir(dir);
+    finish_render(&l, dir);
     send_results_free(&a);
     send_results_free(&b);
 }
@@ -844,9 +845,7 @@ static void test_render_model_run(void **state)
     assert_string_equal(l.titles[5], "Sufficiency: special school");
     for (int i = 0; i < l.n; i++)
         assert_png(l.paths[i], 900, i == 4 || i == 5 ? 720 : 540);
-    assert_no_temps(dir);
-    send_plot_list_free(&l);
-    remove_dir(dir);
+    finish_render(&l, dir);
     send_results_free(&res);
     send_params_free(&p);
 }
@@ -858,6 +857,14 @@ static void assert_one_line_error(cli_result *r, const char *want)
     if (r->status != 2 || count_lines(r->err) != 1 || !strstr(r->err, want) || r->out[0])
         cli_fail(r, "status %d, stdout '%s', stderr '%s' (expected 2 and one line with '%s')",
                  r->status, r->out, r->err, want);
+    cli_result_free(r);
+}
+
+/* Success with one line on stderr that holds want. */
+static void assert_one_line_warning(cli_result *r, const char *want)
+{
+    if (r->status != 0 || count_lines(r->err) != 1 || !strstr(r->err, want))
+        cli_fail(r, "status %d, stderr '%s'", r->status, r->err);
     cli_result_free(r);
 }
 
@@ -904,10 +911,7 @@ static void test_cli(void **state)
     run_cli(&r, "run", "tests/data/load/base.yaml", "--replications", "2", "--out", runprefix,
             "--quiet", (char *)NULL);
     unsetenv("SENDSIM_GNUPLOT");
-    if (r.status != 0 || count_lines(r.err) != 1 ||
-        !strstr(r.err, "sendsim run: gnuplot not found"))
-        cli_fail(&r, "status %d, stderr '%s'", r.status, r.err);
-    cli_result_free(&r);
+    assert_one_line_warning(&r, "sendsim run: gnuplot not found");
     assert_true(exists(file_in(sub, "r.h5")));
     assert_true(exists(file_in(sub, "r-summary.csv")));
     assert_true(exists(file_in(sub, "r-ehcp-fan.dat")));
@@ -919,9 +923,7 @@ static void test_cli(void **state)
     setenv("SENDSIM_GNUPLOT", "/nonexistent/gnuplot", 1);
     run_cli(&r, "plot", h5, "--out", sub, (char *)NULL);
     unsetenv("SENDSIM_GNUPLOT");
-    if (r.status != 0 || count_lines(r.err) != 1 || !strstr(r.err, "gnuplot not found"))
-        cli_fail(&r, "status %d, stderr '%s'", r.status, r.err);
-    cli_result_free(&r);
+    assert_one_line_warning(&r, "gnuplot not found");
     assert_true(exists(file_in(sub, "small-ehcp-fan.dat")));
     assert_only_data(sub);
     remove_dir(sub);

@@ -87,14 +87,7 @@ static void make_dir(char *dir)
 
 static int dir_count(const char *dir)
 {
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(d);
-    return n;
+    return dir_entries(dir, NULL, 0);
 }
 
 static size_t count_of(const char *hay, const char *needle)
@@ -442,20 +435,62 @@ static void assert_self_contained(const char *html)
     }
 }
 
-/* Median and range phrase exactly as the page should print them. */
-static void expect_stat(const char *card, int metric, int period, const char *unit)
+/* The statistics of a metric in one period of the fixture run. */
+static send_stat stat_of(int metric, int period)
 {
     double scratch[REPS];
     send_stat st;
     send_results_stat(&fx.res, metric, period, scratch, &st);
-    char m[64], a[64], b[64], phrase[160];
-    send_report_format(st.q[3], unit, m, sizeof m);
-    send_report_format(st.q[1], unit, a, sizeof a);
-    send_report_format(st.q[5], unit, b, sizeof b);
+    return st;
+}
+
+/* The median of the quantiles q (send_quantile_levels order) and the phrase for its range,
+ * exactly as the page prints them. */
+static void median_and_range(const double *q, const char *unit, char *m, size_t mlen,
+                             char *phrase, size_t plen)
+{
+    char a[64], b[64];
+    send_report_format(q[3], unit, m, mlen);
+    send_report_format(q[1], unit, a, sizeof a);
+    send_report_format(q[5], unit, b, sizeof b);
     if (!strcmp(a, b))
-        snprintf(phrase, sizeof phrase, "the same in every run");
+        snprintf(phrase, plen, "the same in every run");
     else
-        snprintf(phrase, sizeof phrase, "P10\xE2\x80\x93P90 %s to %s", a, b);
+        snprintf(phrase, plen, "P10\xE2\x80\x93P90 %s to %s", a, b);
+}
+
+/* Every parameter row of m is in html as the assumptions table prints it: key, value, note
+ * (or "no note") and file:line, escaped. */
+static void assert_param_rows(const char *html, const send_meta *m)
+{
+    for (int i = 0; i < m->n_params; i++) {
+        const send_param_row *r = &m->params[i];
+        char *row = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&row, &len);
+        assert_non_null(f);
+        fputs("<td class=\"k\">", f);
+        send_html_escape(f, r->key);
+        fputs("</td><td class=\"k\">", f);
+        send_html_escape(f, r->value);
+        fputs("</td><td class=\"src\">", f);
+        send_html_escape(f, *r->note ? r->note : "no note");
+        fputs("</td><td class=\"k\">", f);
+        send_html_escape(f, r->file);
+        fprintf(f, ":%d</td>", r->line);
+        fclose(f);
+        if (!strstr(html, row))
+            fail_msg("parameter row %d not on the page: %s", i, row);
+        free(row);
+    }
+}
+
+/* Median and range phrase exactly as the page should print them. */
+static void expect_stat(const char *card, int metric, int period, const char *unit)
+{
+    send_stat st = stat_of(metric, period);
+    char m[64], phrase[160];
+    median_and_range(st.q, unit, m, sizeof m, phrase, sizeof phrase);
     if (!strstr(card, m))
         fail_msg("metric %d period %d: median %s (%.17g) not in the headline card: %s", metric,
                  period, m, st.q[3], card);
@@ -466,14 +501,24 @@ static void expect_stat(const char *card, int metric, int period, const char *un
 
 static void expect_big(const char *card, int metric, int period, const char *unit)
 {
-    double scratch[REPS];
-    send_stat st;
-    send_results_stat(&fx.res, metric, period, scratch, &st);
+    send_stat st = stat_of(metric, period);
     char m[64], want[128];
     send_report_format(st.q[3], unit, m, sizeof m);
     snprintf(want, sizeof want, "<p class=\"big\">%s</p>", m);
     if (!strstr(card, want))
         fail_msg("big number %s not in the headline card: %s", want, card);
+}
+
+/* The headline card `id`, checked for the big number and the range of a metric in a period;
+ * a malloc'd copy for further checks. */
+static char *card_of(const char *head, const char *id, int metric, int period, const char *unit)
+{
+    char open[64];
+    snprintf(open, sizeof open, "id=\"%s\"", id);
+    char *c = extract(head, open, "</div>");
+    expect_big(c, metric, period, unit);
+    expect_stat(c, metric, period, unit);
+    return c;
 }
 
 static void test_headline(void **state)
@@ -488,31 +533,23 @@ static void test_headline(void **state)
     assert_int_equal(o->n_fys, 1);
 
     char *head = extract(html, "<section id=\"headline\">", "</section>");
-    char *c = extract(head, "id=\"h-ehcp\"", "</div>");
-    expect_big(c, M_EHCP_TOTAL, last, "plans");
-    expect_stat(c, M_EHCP_TOTAL, last, "plans");
+    char *c = card_of(head, "h-ehcp", M_EHCP_TOTAL, last, "plans");
     expect_stat(c, M_EHCP_TOTAL, 0, "plans");
     assert_contains(c, "1 December 2021");
     assert_contains(c, "1 January 2020");
     free(c);
 
-    c = extract(head, "id=\"h-new\"", "</div>");
-    expect_big(c, C_NEW_PLANS, 1, "plans");
-    expect_stat(c, C_NEW_PLANS, 1, "plans");
+    c = card_of(head, "h-new", C_NEW_PLANS, 1, "plans");
     expect_stat(c, C_NEW_PLANS, 0, "plans");
     assert_contains(c, "in 2021 (");
     assert_contains(c, "in 2020 (");
     free(c);
 
-    c = extract(head, "id=\"h-20w\"", "</div>");
-    expect_big(c, C_PCT_20W, 1, "percent");
-    expect_stat(c, C_PCT_20W, 1, "percent");
+    c = card_of(head, "h-20w", C_PCT_20W, 1, "percent");
     expect_stat(c, C_PCT_20W, 0, "percent");
     free(c);
 
-    c = extract(head, "id=\"h-wait\"", "</div>");
-    expect_big(c, M_PLACEMENTS + PROV_AWAITING, 12, "children"); /* January 2021 */
-    expect_stat(c, M_PLACEMENTS + PROV_AWAITING, 12, "children");
+    c = card_of(head, "h-wait", M_PLACEMENTS + PROV_AWAITING, 12, "children"); /* January 2021 */
     expect_stat(c, C_WAITED_FOR_PLACE, 1, "children");
     assert_contains(c, "on the census day, 1 January 2021 (");
     {
@@ -527,29 +564,18 @@ static void test_headline(void **state)
         for (int j = 0; j < SEND_NQ; j++)
             q[j] = send_quantile_levels[j] / 100.0;
         des_quantiles(peak, REPS, q, SEND_NQ, qs);
-        char m[64], a[64], b[64], want[256];
-        send_report_format(qs[3], "children", m, sizeof m);
-        send_report_format(qs[1], "children", a, sizeof a);
-        send_report_format(qs[5], "children", b, sizeof b);
-        if (!strcmp(a, b))
-            snprintf(want, sizeof want, "<b>%s</b> at the busiest month of 2021 (the same in "
-                     "every run)", m);
-        else
-            snprintf(want, sizeof want, "<b>%s</b> at the busiest month of 2021 (P10\xE2\x80\x93"
-                     "P90 %s to %s)", m, a, b);
+        char m[64], phrase[160], want[320];
+        median_and_range(qs, "children", m, sizeof m, phrase, sizeof phrase);
+        snprintf(want, sizeof want, "<b>%s</b> at the busiest month of 2021 (%s)", m, phrase);
         assert_contains(c, want);
     }
     free(c);
 
-    c = extract(head, "id=\"h-spend\"", "</div>");
-    expect_big(c, F_SPEND, 0, "GBP");
-    expect_stat(c, F_SPEND, 0, "GBP");
+    c = card_of(head, "h-spend", F_SPEND, 0, "GBP");
     assert_contains(c, "2020-21");
     free(c);
 
-    c = extract(head, "id=\"h-deficit\"", "</div>");
-    expect_big(c, F_DEFICIT, 0, "GBP");
-    expect_stat(c, F_DEFICIT, 0, "GBP");
+    c = card_of(head, "h-deficit", F_DEFICIT, 0, "GBP");
     assert_contains(c, "31 March 2021");
     free(c);
 
@@ -591,26 +617,7 @@ static void test_content(void **state)
     /* every parameter row: key, value, note, file:line */
     char *ass = extract(html, "<section id=\"assumptions\">", "</section>");
     assert_int_equal(count_of(ass, "<tr"), 1 + (size_t)fx.meta.n_params);
-    for (int i = 0; i < fx.meta.n_params; i++) {
-        const send_param_row *r = &fx.meta.params[i];
-        char *esc_buf = NULL;
-        size_t esc_len = 0;
-        FILE *f = open_memstream(&esc_buf, &esc_len);
-        fprintf(f, "<td class=\"k\">");
-        send_html_escape(f, r->key);
-        fprintf(f, "</td><td class=\"k\">");
-        send_html_escape(f, r->value);
-        fprintf(f, "</td><td class=\"src\">");
-        if (*r->note)
-            send_html_escape(f, r->note);
-        else
-            fputs("no note", f);
-        fprintf(f, "</td><td class=\"k\">%s:%d</td>", r->file, r->line);
-        fclose(f);
-        if (!strstr(ass, esc_buf))
-            fail_msg("parameter row %d not on the page: %s", i, esc_buf);
-        free(esc_buf);
-    }
+    assert_param_rows(ass, &fx.meta);
     assert_contains(ass, "5 values; 1 noted as assumptions; 1 without a note");
     assert_contains(ass, "<tr class=\"nosrc\">");
     free(ass);
@@ -635,9 +642,7 @@ static void test_content(void **state)
     assert_contains(ehcp, "<td>2021</td>");
     /* January 2021 total with its range, as the statistics give it */
     {
-        double scratch[REPS];
-        send_stat st;
-        send_results_stat(&fx.res, M_EHCP_TOTAL, 12, scratch, &st);
+        send_stat st = stat_of(M_EHCP_TOTAL, 12);
         char m[64], cell[160];
         send_report_format(st.q[3], "plans", m, sizeof m);
         snprintf(cell, sizeof cell, "<td>2021</td><td class=\"n\">%s", m);
@@ -657,9 +662,7 @@ static void test_content(void **state)
     free(suff);
     char *fin = extract(html, "<section id=\"finance\">", "</section>");
     {
-        double scratch[REPS];
-        send_stat st;
-        send_results_stat(&fx.res, F_DEFICIT, 0, scratch, &st);
+        send_stat st = stat_of(F_DEFICIT, 0);
         char cells[160];
         snprintf(cells, sizeof cells, "<td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>"
                  "<td class=\"n\">%.1f</td></tr>", st.q[1] / 1e6, st.q[3] / 1e6, st.q[5] / 1e6);
@@ -1172,23 +1175,13 @@ static int run_chromium(const char *bin, const char *url, const char *png, const
     char shot[256], prof[256];
     snprintf(shot, sizeof shot, "--screenshot=%s", png);
     snprintf(prof, sizeof prof, "--user-data-dir=%s", profile);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        setpgid(0, 0); /* its own process group, so that every helper process can be killed */
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
-            _exit(126);
-        close(fd);
-        execl(bin, bin, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-              "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-              "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", prof,
-              "--window-size=1200,2000", shot, url, (char *)NULL);
-        _exit(127);
-    }
-    setpgid(pid, pid);
+    char *argv[] = {(char *)bin, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--hide-scrollbars", "--no-first-run", "--no-default-browser-check",
+                    "--disable-extensions", "--disable-dev-shm-usage",
+                    "--host-resolver-rules=MAP * ~NOTFOUND", prof, "--window-size=1200,2000",
+                    shot, (char *)url, NULL};
+    /* its own process group, so that every helper process can be killed */
+    pid_t pid = spawn_to_files(argv, log, log, 1);
     int st = 0;
     for (int waited_ms = 0;; waited_ms += 100) {
         pid_t r = waitpid(pid, &st, WNOHANG);
@@ -1205,7 +1198,7 @@ static int run_chromium(const char *bin, const char *url, const char *png, const
         nanosleep(&ts, NULL);
     }
     kill(-pid, SIGKILL); /* helpers that outlive the browser */
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return exit_status(st);
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -1297,6 +1290,40 @@ static void test_render_chromium(void **state)
 
 #define OBSERVED "tests/data/results/observed.yaml"
 
+/* Set an environment variable; returns a copy of its old value (NULL if unset) for
+ * env_restore, which puts it back and frees the copy. */
+static char *env_set(const char *name, const char *value)
+{
+    const char *old = getenv(name);
+    char *saved = old ? xstrdup(old) : NULL;
+    setenv(name, value, 1);
+    return saved;
+}
+
+static void env_restore(const char *name, char *saved)
+{
+    if (saved)
+        setenv(name, saved, 1);
+    else
+        unsetenv(name);
+    free(saved);
+}
+
+/* The command succeeded (else fail with what it wrote on stderr); r is kept for more checks. */
+static void assert_cli_ok(cli_result *r, const char *what)
+{
+    if (r->status != 0)
+        cli_fail(r, "%s: exit %d: %s", what, r->status, r->err);
+}
+
+/* The command failed with `status` and its stderr starts with `prefix`; r is released. */
+static void assert_cli_error(cli_result *r, int status, const char *prefix)
+{
+    assert_int_equal(r->status, status);
+    assert_int_equal(strncmp(r->err, prefix, strlen(prefix)), 0);
+    cli_result_free(r);
+}
+
 /* The page of a results file holds every parameter row of its meta and the headline medians
  * of its results, as read back from the file. */
 static void check_page_against_h5(const char *html, const char *h5)
@@ -1307,24 +1334,7 @@ static void check_page_against_h5(const char *html, const char *h5)
     if (send_h5_read(h5, &res, &meta, &err) != DES_OK)
         fail_msg("%s", err.msg);
     assert_true(meta.n_params > 20);
-    for (int i = 0; i < meta.n_params; i++) {
-        char *row = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&row, &len);
-        fputs("<td class=\"k\">", f);
-        send_html_escape(f, meta.params[i].key);
-        fputs("</td><td class=\"k\">", f);
-        send_html_escape(f, meta.params[i].value);
-        fputs("</td><td class=\"src\">", f);
-        send_html_escape(f, *meta.params[i].note ? meta.params[i].note : "no note");
-        fputs("</td><td class=\"k\">", f);
-        send_html_escape(f, meta.params[i].file);
-        fprintf(f, ":%d</td>", meta.params[i].line);
-        fclose(f);
-        if (!strstr(html, row))
-            fail_msg("parameter row %d not on the page: %s", i, row);
-        free(row);
-    }
+    assert_param_rows(html, &meta);
     double *scratch = malloc((size_t)res.n * sizeof *scratch);
     assert_non_null(scratch);
     const send_output *o = &res.reps[0];
@@ -1365,14 +1375,12 @@ static void test_cli_report(void **state)
     cli_result r;
     run_cli(&r, "run", OBSERVED, "--replications", "8", "--seed", "5", "--quiet", "--no-plots",
             "--out", prefix, (char *)NULL);
-    if (r.status != 0)
-        cli_fail(&r, "run: exit %d: %s", r.status, r.err);
+    assert_cli_ok(&r, "run");
     cli_result_free(&r);
 
     /* without charts */
     run_cli(&r, "report", h5, "--no-charts", (char *)NULL);
-    if (r.status != 0)
-        cli_fail(&r, "report: exit %d: %s", r.status, r.err);
+    assert_cli_ok(&r, "report");
     char want[256];
     snprintf(want, sizeof want, "wrote %s\n", page);
     assert_string_equal(r.out, want);
@@ -1395,19 +1403,11 @@ static void test_cli_report(void **state)
      * gnuplot the page says so */
     snprintf(tmp, sizeof tmp, "%s/tmp", dir);
     assert_int_equal(mkdir(tmp, 0700), 0);
-    const char *old_tmp = getenv("TMPDIR");
-    char *saved = old_tmp ? strdup(old_tmp) : NULL;
-    setenv("TMPDIR", tmp, 1);
+    char *saved = env_set("TMPDIR", tmp);
     snprintf(want, sizeof want, "%s/out/r.html", dir); /* out/ is created */
     run_cli(&r, "report", h5, "--out", want, "--quiet", (char *)NULL);
-    if (saved) {
-        setenv("TMPDIR", saved, 1);
-        free(saved);
-    } else {
-        unsetenv("TMPDIR");
-    }
-    if (r.status != 0)
-        cli_fail(&r, "report with charts: exit %d: %s", r.status, r.err);
+    env_restore("TMPDIR", saved);
+    assert_cli_ok(&r, "report with charts");
     assert_string_equal(r.out, "");
     cli_result_free(&r);
     assert_dir_empty(tmp);
@@ -1435,25 +1435,30 @@ static void test_cli_report(void **state)
     remove_tree(dir);
 }
 
+/* A fresh directory dir (64 bytes) holding x.h5 and x-summary.csv of a quiet three-replication
+ * run of the small scenario without charts; h5 (160 bytes) receives the results file's path. */
+static void small_run(char *dir, char *h5)
+{
+    char prefix[128];
+    make_dir(dir);
+    snprintf(prefix, sizeof prefix, "%s/x", dir);
+    snprintf(h5, 160, "%s.h5", prefix);
+    cli_result r;
+    run_cli(&r, "run", SCENARIO, "--replications", "3", "--quiet", "--no-plots", "--out",
+            prefix, (char *)NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+}
+
 /* Run `sendsim report` with $SENDSIM_GNUPLOT and $TMPDIR set for the child only. */
 static void run_report_env(cli_result *r, const char *gnuplot, const char *tmpdir,
                            const char *h5, const char *page)
 {
-    char *old_g = getenv("SENDSIM_GNUPLOT") ? strdup(getenv("SENDSIM_GNUPLOT")) : NULL;
-    char *old_t = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
-    setenv("SENDSIM_GNUPLOT", gnuplot, 1);
-    setenv("TMPDIR", tmpdir, 1);
+    char *old_g = env_set("SENDSIM_GNUPLOT", gnuplot);
+    char *old_t = env_set("TMPDIR", tmpdir);
     run_cli(r, "report", h5, "--out", page, (char *)NULL);
-    if (old_g)
-        setenv("SENDSIM_GNUPLOT", old_g, 1);
-    else
-        unsetenv("SENDSIM_GNUPLOT");
-    if (old_t)
-        setenv("TMPDIR", old_t, 1);
-    else
-        unsetenv("TMPDIR");
-    free(old_g);
-    free(old_t);
+    env_restore("SENDSIM_GNUPLOT", old_g);
+    env_restore("TMPDIR", old_t);
 }
 
 static void write_script(const char *path, const char *text)
@@ -1468,24 +1473,17 @@ static void write_script(const char *path, const char *text)
 static void test_cli_report_charts_fail(void **state)
 {
     (void)state;
-    char dir[64], prefix[128], h5[160], page[160], tmp[160], prog[160];
-    make_dir(dir);
-    snprintf(prefix, sizeof prefix, "%s/x", dir);
-    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    char dir[64], h5[160], page[160], tmp[160], prog[160];
+    small_run(dir, h5);
     snprintf(page, sizeof page, "%s/page.html", dir);
     snprintf(tmp, sizeof tmp, "%s/tmp", dir);
     assert_int_equal(mkdir(tmp, 0700), 0);
     cli_result r;
-    run_cli(&r, "run", SCENARIO, "--replications", "3", "--quiet", "--no-plots", "--out",
-            prefix, (char *)NULL);
-    assert_int_equal(r.status, 0);
-    cli_result_free(&r);
 
     /* no gnuplot: a page without charts, and a warning */
     snprintf(prog, sizeof prog, "%s/no-such-gnuplot", dir);
     run_report_env(&r, prog, tmp, h5, page);
-    if (r.status != 0)
-        cli_fail(&r, "exit %d: %s", r.status, r.err);
+    assert_cli_ok(&r, "report");
     assert_string_equal(r.err, "sendsim report: gnuplot not found: the report has no charts\n");
     cli_result_free(&r);
     char *html = slurp(page);
@@ -1499,8 +1497,7 @@ static void test_cli_report_charts_fail(void **state)
     snprintf(prog, sizeof prog, "%s/bad-gnuplot", dir);
     write_script(prog, "#!/bin/sh\ncat >/dev/null\necho 'line 1: broken <chart>' >&2\nexit 1\n");
     run_report_env(&r, prog, tmp, h5, page);
-    if (r.status != 0)
-        cli_fail(&r, "exit %d: %s", r.status, r.err);
+    assert_cli_ok(&r, "report");
     assert_int_equal(strncmp(r.err, "sendsim report: charts not drawn: gnuplot failed", 48), 0);
     cli_result_free(&r);
     html = slurp(page);
@@ -1537,12 +1534,10 @@ static void test_cli_report_compare(void **state)
     cli_result r;
     run_cli(&r, "compare", SCENARIO, OBSERVED, "--replications", "6", "--quiet", "--no-plots",
             "--out", prefix, (char *)NULL);
-    if (r.status != 0)
-        cli_fail(&r, "compare: exit %d: %s", r.status, r.err);
+    assert_cli_ok(&r, "compare");
     cli_result_free(&r);
     run_cli(&r, "report", h5, csv, "--no-charts", "--quiet", "--out", page, (char *)NULL);
-    if (r.status != 0)
-        cli_fail(&r, "report: exit %d: %s", r.status, r.err);
+    assert_cli_ok(&r, "report");
     cli_result_free(&r);
     char *html = slurp(page);
     assert_self_contained(html);
@@ -1561,15 +1556,9 @@ static void test_cli_report_compare(void **state)
 static void test_cli_report_errors(void **state)
 {
     (void)state;
-    char dir[64], prefix[128], h5[160], bad[160], want[512];
-    make_dir(dir);
-    snprintf(prefix, sizeof prefix, "%s/x", dir);
-    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    char dir[64], h5[160], bad[160], want[512];
+    small_run(dir, h5);
     cli_result r;
-    run_cli(&r, "run", SCENARIO, "--replications", "3", "--quiet", "--no-plots", "--out",
-            prefix, (char *)NULL);
-    assert_int_equal(r.status, 0);
-    cli_result_free(&r);
     int before = dir_count(dir); /* x.h5, x-summary.csv */
 
     /* a malformed comparison table: one line naming file and line, exit 2, nothing written */
@@ -1601,10 +1590,8 @@ static void test_cli_report_errors(void **state)
     cli_result_free(&r);
     snprintf(bad, sizeof bad, "%s/x-summary.csv", dir);
     run_cli(&r, "report", bad, "--no-charts", (char *)NULL);
-    assert_int_equal(r.status, 2);
-    assert_int_equal(strncmp(r.err, "sendsim report: ", 16), 0);
     assert_int_equal(count_lines(r.err), 1);
-    cli_result_free(&r);
+    assert_cli_error(&r, 2, "sendsim report: ");
     assert_int_equal(dir_count(dir), before);
 
     /* a template directory without templates: an input error, nothing written */
@@ -1625,18 +1612,12 @@ static void test_cli_report_errors(void **state)
 
     /* usage */
     run_cli(&r, "report", (char *)NULL);
-    assert_int_equal(r.status, 2);
-    assert_int_equal(strncmp(r.err, "sendsim report: a results file (PREFIX.h5) is required\n"
-                                    "usage: sendsim report ", 76), 0);
-    cli_result_free(&r);
+    assert_cli_error(&r, 2, "sendsim report: a results file (PREFIX.h5) is required\n"
+                            "usage: sendsim report");
     run_cli(&r, "report", h5, "--frobnicate", (char *)NULL);
-    assert_int_equal(r.status, 2);
-    assert_int_equal(strncmp(r.err, "sendsim report: unknown option '--frobnicate'\n", 46), 0);
-    cli_result_free(&r);
+    assert_cli_error(&r, 2, "sendsim report: unknown option '--frobnicate'\n");
     run_cli(&r, "report", h5, "--out", (char *)NULL);
-    assert_int_equal(r.status, 2);
-    assert_int_equal(strncmp(r.err, "sendsim report: --out: expected a file name\n", 44), 0);
-    cli_result_free(&r);
+    assert_cli_error(&r, 2, "sendsim report: --out: expected a file name\n");
     run_cli(&r, "report", "--help", (char *)NULL);
     assert_int_equal(r.status, 0);
     assert_int_equal(strncmp(r.out, "usage: sendsim report PREFIX.h5", 31), 0);

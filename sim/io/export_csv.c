@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export_internal.h"
 #include "send_io.h"
 
 int send_export_format_double(double v, char *buf, size_t len)
@@ -44,13 +45,24 @@ int send_export_format_double(double v, char *buf, size_t len)
     return n;
 }
 
-int send_export_replications_csv(const char *path, const char *scenario, const send_results *res,
-                                 const volatile sig_atomic_t *cancel, des_error *err)
+int export_check(const send_results *res, const char *path, des_error *err)
 {
     if (!res || res->n < 1 || !res->reps)
         return des_error_set(err, DES_EINVAL, "no replications to export to '%s'", path);
+    return DES_OK;
+}
+
+int export_open(io_atomic *a, const char *path, const send_results *res, des_error *err)
+{
+    int rc = export_check(res, path, err);
+    return rc ? rc : io_atomic_open(a, path, err);
+}
+
+int send_export_replications_csv(const char *path, const char *scenario, const send_results *res,
+                                 const volatile sig_atomic_t *cancel, des_error *err)
+{
     io_atomic a;
-    int rc = io_atomic_open(&a, path, err);
+    int rc = export_open(&a, path, res, err);
     if (rc)
         return rc;
     if (!scenario)
@@ -100,13 +112,14 @@ int send_export_replications_path(const char *summary_path, char *buf, size_t le
 int send_export_csv(const char *summary_path, const char *reps_path, const send_results *res,
                     const send_meta *meta, const volatile sig_atomic_t *cancel, des_error *err)
 {
-    if (!res || res->n < 1 || !res->reps)
-        return des_error_set(err, DES_EINVAL, "no replications to export to '%s'", summary_path);
+    int rc = export_check(res, summary_path, err);
+    if (rc)
+        return rc;
     if (!strcmp(summary_path, reps_path))
         return des_error_set(err, DES_EINVAL, "the summary and the replications table are both '%s'",
                              summary_path);
     const char *scenario = meta && meta->scenario_name ? meta->scenario_name : "";
-    int rc = send_export_replications_csv(reps_path, scenario, res, cancel, err);
+    rc = send_export_replications_csv(reps_path, scenario, res, cancel, err);
     if (rc)
         return rc;
     rc = send_write_summary_csv(summary_path, scenario, res, cancel, err);

@@ -26,6 +26,7 @@
 #include <xlsxwriter.h>
 
 #include "des_stats.h"
+#include "export_internal.h"
 #include "send_io.h"
 #include "sendsim_version.h"
 
@@ -279,13 +280,20 @@ static int month_cols(const send_output *o, const int *months, int nm, xcol *col
 
 /* ---- Sheets ------------------------------------------------------------------------------ */
 
+/* A new worksheet, or NULL (the failure noted) when libxlsxwriter cannot make one. */
+static lxw_worksheet *add_sheet(xl *x, const char *name)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+    if (!ws)
+        note_error(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    return ws;
+}
+
 static void sheet_ehcp(xl *x)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "EHCP numbers");
-    if (!ws) {
-        note_error(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    lxw_worksheet *ws = add_sheet(x, "EHCP numbers");
+    if (!ws)
         return;
-    }
     xcol cols[XL_MAX_COLS];
     static const int jan[1] = {1};
     int nc = month_cols(x->o0, jan, 1, cols);
@@ -306,11 +314,9 @@ static void sheet_ehcp(xl *x)
 
 static void sheet_flows(xl *x)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Flows and timeliness");
-    if (!ws) {
-        note_error(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    lxw_worksheet *ws = add_sheet(x, "Flows and timeliness");
+    if (!ws)
         return;
-    }
     const send_output *o = x->o0;
     xcol cols[XL_MAX_COLS];
     int nc = 0;
@@ -344,11 +350,9 @@ static void sheet_flows(xl *x)
 
 static void sheet_sufficiency(xl *x)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Sufficiency");
-    if (!ws) {
-        note_error(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    lxw_worksheet *ws = add_sheet(x, "Sufficiency");
+    if (!ws)
         return;
-    }
     xcol cols[XL_MAX_COLS];
     static const int months[2] = {1, 9};
     int nc = month_cols(x->o0, months, 2, cols);
@@ -375,11 +379,9 @@ static void sheet_sufficiency(xl *x)
 
 static void sheet_finance(xl *x)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Finance");
-    if (!ws) {
-        note_error(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    lxw_worksheet *ws = add_sheet(x, "Finance");
+    if (!ws)
         return;
-    }
     const send_output *o = x->o0;
     xcol cols[XL_MAX_COLS];
     int nc = 0;
@@ -415,13 +417,20 @@ static void sheet_finance(xl *x)
     sheet_finish(x, ws, row - 1, nc, 14);
 }
 
+/* Rows of a label (column A) and its text (column B), from *row on. */
+static void label_rows(xl *x, lxw_worksheet *ws, int *row, const char *rows[][2], size_t n)
+{
+    for (size_t i = 0; i < n; i++, (*row)++) {
+        put_str(x, ws, *row, 0, rows[i][0], x->label);
+        put_str(x, ws, *row, 1, rows[i][1], x->text);
+    }
+}
+
 static void sheet_scenario(xl *x)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Scenario");
-    if (!ws) {
-        note_error(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    lxw_worksheet *ws = add_sheet(x, "Scenario");
+    if (!ws)
         return;
-    }
     const send_meta *m = x->meta;
     put_str(x, ws, 0, 0, "Scenario parameters and provenance", x->title);
     put_str(x, ws, 1, 0,
@@ -460,10 +469,7 @@ static void sheet_scenario(xl *x)
         {"Scenario file", m ? m->scenario_path : NULL},
         {"Seed", seed},
     };
-    for (size_t i = 0; i < sizeof s_rows / sizeof s_rows[0]; i++, row++) {
-        put_str(x, ws, row, 0, s_rows[i][0], x->label);
-        put_str(x, ws, row, 1, s_rows[i][1], x->text);
-    }
+    label_rows(x, ws, &row, s_rows, sizeof s_rows / sizeof s_rows[0]);
     put_str(x, ws, row, 0, "Replications", x->label);
     put_num(x, ws, row++, 1, x->res->n, x->count);
     const char *t_rows[][2] = {
@@ -471,10 +477,7 @@ static void sheet_scenario(xl *x)
         {"Host", m ? m->host : NULL},         {"Started (UTC)", m ? m->started : NULL},
         {"Finished (UTC)", m ? m->finished : NULL},
     };
-    for (size_t i = 0; i < sizeof t_rows / sizeof t_rows[0]; i++, row++) {
-        put_str(x, ws, row, 0, t_rows[i][0], x->label);
-        put_str(x, ws, row, 1, t_rows[i][1], x->text);
-    }
+    label_rows(x, ws, &row, t_rows, sizeof t_rows / sizeof t_rows[0]);
     put_str(x, ws, row, 0, "Threads", x->label);
     if (m)
         put_num(x, ws, row, 1, m->threads, x->count);
@@ -525,10 +528,8 @@ static int make_formats(xl *x)
 int send_export_xlsx(const char *path, const send_results *res, const send_meta *meta,
                      const volatile sig_atomic_t *cancel, des_error *err)
 {
-    if (!res || res->n < 1 || !res->reps)
-        return des_error_set(err, DES_EINVAL, "no replications to export to '%s'", path);
     io_atomic a;
-    int rc = io_atomic_open(&a, path, err);
+    int rc = export_open(&a, path, res, err);
     if (rc)
         return rc;
     /* libxlsxwriter writes the temporary file by name; io_atomic commits it. */

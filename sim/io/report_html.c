@@ -338,6 +338,24 @@ static void year_phrase(page *pg, int metric, int y)
     fputs(")", pg->f);
 }
 
+/* The start of a headline card: its title and big figure, then the opening of the paragraph
+ * that explains the figure (the caller writes the paragraph and closes both). */
+static void card_open(page *pg, const char *id, const char *title, const char *big)
+{
+    fprintf(pg->f, "<div class=\"card\" id=\"%s\"><h3>%s</h3><p class=\"big\">%s</p><p>", id,
+            title, big);
+}
+
+/* year_phrase of year y1, then ", against" that of year y0 when the two differ. */
+static void year_against(page *pg, int metric, int y1, int y0)
+{
+    year_phrase(pg, metric, y1);
+    if (y0 != y1) {
+        fputs(", against ", pg->f);
+        year_phrase(pg, metric, y0);
+    }
+}
+
 /* Across replications, the largest monthly value of a metric in the 12 months from `first`
  * (fewer at the end of the horizon): its median and percentiles in out->q. */
 static void busiest_month(page *pg, int metric, int first, send_stat *out)
@@ -387,9 +405,8 @@ static void headline(page *pg)
     month_words(o, last, w1, sizeof w1);
     fmt(s0.q[3], "plans", m0, sizeof m0);
     fmt(s1.q[3], "plans", m, sizeof m);
-    fprintf(f, "<div class=\"card\" id=\"h-ehcp\"><h3>EHC plans</h3><p class=\"big\">%s</p>"
-               "<p>EHC plans expected on %s (",
-            m, w1);
+    card_open(pg, "h-ehcp", "EHC plans", m);
+    fprintf(f, "EHC plans expected on %s (", w1);
     range_words(pg, &s1, "plans");
     fprintf(f, "), %s <b>%s</b> at the start of the forecast on %s (", 
             s1.q[3] >= s0.q[3] ? "up from" : "down from", m0, w0);
@@ -398,25 +415,16 @@ static void headline(page *pg)
 
     /* new plans per year */
     fmt(stat_of(pg, C_NEW_PLANS, y1).q[3], "plans", m, sizeof m);
-    fprintf(f, "<div class=\"card\" id=\"h-new\"><h3>New EHC plans a year</h3>"
-               "<p class=\"big\">%s</p><p>New plans issued: ", m);
-    year_phrase(pg, C_NEW_PLANS, y1);
-    if (y0 != y1) {
-        fputs(", against ", f);
-        year_phrase(pg, C_NEW_PLANS, y0);
-    }
+    card_open(pg, "h-new", "New EHC plans a year", m);
+    fputs("New plans issued: ", f);
+    year_against(pg, C_NEW_PLANS, y1, y0);
     fputs(".</p></div>\n", f);
 
     /* timeliness */
     fmt(stat_of(pg, C_PCT_20W, y1).q[3], "percent", m, sizeof m);
-    fprintf(f, "<div class=\"card\" id=\"h-20w\"><h3>Plans issued within 20 weeks</h3>"
-               "<p class=\"big\">%s</p><p>Share of new plans issued within 20 weeks of the "
-               "request: ", m);
-    year_phrase(pg, C_PCT_20W, y1);
-    if (y0 != y1) {
-        fputs(", against ", f);
-        year_phrase(pg, C_PCT_20W, y0);
-    }
+    card_open(pg, "h-20w", "Plans issued within 20 weeks", m);
+    fputs("Share of new plans issued within 20 weeks of the request: ", f);
+    year_against(pg, C_PCT_20W, y1, y0);
     fputs(".</p></div>\n", f);
 
     /* waiting for a place: on the last January census day, and at the busiest month of that
@@ -430,9 +438,9 @@ static void headline(page *pg)
     month_words(o, jan, w0, sizeof w0);
     fmt(sw.q[3], "children", m, sizeof m);
     fmt(peak.q[3], "children", m0, sizeof m0);
-    fprintf(f, "<div class=\"card\" id=\"h-wait\"><h3>Children waiting for a place</h3>"
-               "<p class=\"big\">%s</p><p>Children with a plan waiting for a place (awaiting "
-               "provision) on the census day, %s (", m, w0);
+    card_open(pg, "h-wait", "Children waiting for a place", m);
+    fprintf(f, "Children with a plan waiting for a place (awaiting provision) on the census "
+               "day, %s (", w0);
     range_words(pg, &sw, "children");
     fprintf(f, "); <b>%s</b> at the busiest month of %d (", m0, year);
     range_words(pg, &peak, "children");
@@ -449,18 +457,16 @@ static void headline(page *pg)
         char g[48];
         fmt(sp.q[3], "GBP", m, sizeof m);
         fmt(sg.q[3], "GBP", g, sizeof g);
-        fprintf(f, "<div class=\"card\" id=\"h-spend\"><h3>High-needs spend</h3>"
-                   "<p class=\"big\">%s</p><p>Spend on high needs in %s, the last financial "
-                   "year of the forecast (", m, fy);
+        card_open(pg, "h-spend", "High-needs spend", m);
+        fprintf(f, "Spend on high needs in %s, the last financial year of the forecast (", fy);
         range_words(pg, &sp, "GBP");
         fprintf(f, "), against a grant of %s.</p></div>\n", g);
 
         send_stat sd = stat_of(pg, F_DEFICIT, fl);
         fmt(sd.q[3], "GBP", m, sizeof m);
         int fy_start = o->first_fy + fl;
-        fprintf(f, "<div class=\"card\" id=\"h-deficit\"><h3>Cumulative deficit</h3>"
-                   "<p class=\"big\">%s</p><p>Cumulative high-needs deficit on 31 March %d (",
-                m, fy_start + 1);
+        card_open(pg, "h-deficit", "Cumulative deficit", m);
+        fprintf(f, "Cumulative high-needs deficit on 31 March %d (", fy_start + 1);
         range_words(pg, &sd, "GBP");
         fputs(")", f);
         if (sd.q[3] < 0)

@@ -1,4 +1,5 @@
-/* test_cli.c - running the built sendsim binary from tests, and temporary directories. */
+/* test_cli.c - running the built sendsim binary (or another program) from tests, and temporary
+ * directories. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,6 +48,37 @@ void cli_result_free(cli_result *r)
     r->out = r->err = NULL;
 }
 
+pid_t spawn_to_files(char *const argv[], const char *out_path, const char *err_path,
+                     int own_group)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (own_group)
+            setpgid(0, 0);
+        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = strcmp(out_path, err_path) ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                                            : fo;
+        if (fo < 0 || fe < 0 || dup2(fo, STDOUT_FILENO) < 0 || dup2(fe, STDERR_FILENO) < 0)
+            _exit(126);
+        close(fo);
+        if (fe != fo)
+            close(fe);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (own_group)
+        setpgid(pid, pid); /* also here, so that it is in place before the caller signals it */
+    return pid;
+}
+
+int exit_status(int wait_status)
+{
+    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
 /* Run build/sendsim with the given arguments (NULL-terminated), capturing both streams. */
 void run_cli(cli_result *r, ...)
 {
@@ -73,24 +105,11 @@ void run_cli(cli_result *r, ...)
     snprintf(out_path, sizeof out_path, "%s/out", dir);
     snprintf(err_path, sizeof err_path, "%s/err", dir);
 
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0 || dup2(fo, STDOUT_FILENO) < 0 || dup2(fe, STDERR_FILENO) < 0)
-            _exit(126);
-        close(fo);
-        close(fe);
-        execv(bin, argv);
-        _exit(127);
-    }
+    pid_t pid = spawn_to_files(argv, out_path, err_path, 0);
     int st;
     while (waitpid(pid, &st, 0) < 0)
         assert_int_equal(errno, EINTR);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r->status = exit_status(st);
     r->out = slurp(out_path);
     r->err = slurp(err_path);
     unlink(out_path);

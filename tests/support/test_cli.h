@@ -1,10 +1,11 @@
 /* test_cli.h - helpers for tests that run the built binary ($SENDSIM_BUILD/sendsim, default
- * build/sendsim) in a child process with stdout and stderr captured, and that check what a
- * command left in an output directory. Include after <cmocka.h>. */
+ * build/sendsim), or another program, in a child process with stdout and stderr captured,
+ * and that check what a command left in an output directory. Include after <cmocka.h>. */
 #ifndef SENDSIM_TEST_CLI_H
 #define SENDSIM_TEST_CLI_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct cli_result {
     int status; /* exit status, or 128 + signal */
@@ -20,6 +21,13 @@ void cli_fail(cli_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Start the program argv[0] (a path; argv NULL-terminated) in a child process with its stdout
+ * written to out_path and its stderr to err_path (one file when the two names are equal), in a
+ * process group of its own when own_group is set. Returns the child's pid. */
+pid_t spawn_to_files(char *const argv[], const char *out_path, const char *err_path,
+                     int own_group);
+/* A wait status as an exit status: the program's own, or 128 + the signal that ended it. */
+int exit_status(int wait_status);
 /* The whole file as a NUL-terminated string (fails the test if unreadable). */
 char *slurp(const char *path);
 size_t count_lines(const char *s);
