@@ -127,10 +127,12 @@ struct send_model {
     double cls_w[NCLASS]; /* request weight of one child of the class */
     double W; /* sum over classes of members x weight */
     int64_t age_n[SEND_AGES]; /* SEN Support children by age */
+    int age_lo, age_hi;       /* every age with children lies in [age_lo, age_hi] */
     double age_w[SEND_AGES];  /* their summed request weights */
-    double req_bound; /* thinning bound of the request rate, per day */
-    double exit_bound; /* thinning bound of the SEN Support exit rate, per day */
-    double clk[NCLOCKS]; /* next firing of each level-2 clock, or +INFINITY */
+    double req_span;  /* request thinning: candidates at req_span x req_mult a day >= W x mult */
+    double exit_span; /* exit thinning: candidates at exit_span x hazard a day >= n_sen x hazard */
+    double clk[NCLOCKS];      /* next firing of each level-2 clock, or +INFINITY */
+    double clk_mean[NCLOCKS]; /* mean time between firings, or 0 for a stopped clock */
     int ei_on;           /* early intervention in force */
 
     /* cumulative weights for draws by inversion */
@@ -167,7 +169,7 @@ struct send_model {
     int month_k;
     int cur_year_i, cur_fy_i; /* output indices of the current month's CY and FY, or -1 */
 
-    double sen_rate, req_mult, direct_rate;
+    double sen_rate, req_mult, direct_rate, exit_hazard; /* per day */
 
     int init_cells[BAND_COUNT][PROV_COUNT];
     double t_end;
@@ -195,6 +197,14 @@ static inline double t_of(const send_model *m, des_date d)
 /* Children live in the pool's storage; its base is cached after every allocation (the only
  * time it can move), so looking a child up is one add. */
 static inline child *kid(send_model *m, uint32_t h) { return m->kid_base + h; }
+
+/* send_ageband_of_age as an inline table lookup (ages above 25 are in the top band). */
+static inline int band_of(int age)
+{
+    static const uint8_t band[SEND_AGES] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2,
+                                            2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4};
+    return age < SEND_AGES ? band[age] : BAND_20_25;
+}
 
 static inline void tr(send_model *m, uint32_t h, send_trace_kind k, int a, int b)
 {
@@ -249,6 +259,19 @@ static int pick_cum(const double *cum, int n, double u)
         if (cum[i] > cum[i - 1])
             return i;
     return 0;
+}
+
+/* pick_cum, also giving where u fell within the chosen weight as a fresh uniform on [0, 1)
+ * (independent of the index), so that one draw can make two choices. */
+static int pick_cum_rest(const double *cum, int n, double u, double *rest)
+{
+    int i = pick_cum(cum, n, u);
+    *rest = 0;
+    if (i >= 0) {
+        double lo = i ? cum[i - 1] : 0, r = (u * cum[n - 1] - lo) / (cum[i] - lo);
+        *rest = r >= 0 && r < 1 ? r : 0;
+    }
+    return i;
 }
 
 static void sched(send_model *m, double t, unsigned prio, int type, uint32_t arg)
@@ -347,6 +370,10 @@ static void class_add(send_model *m, int k, int64_t d)
     double dw = (double)d * m->cls_w[k];
     m->cls_n[k] += d;
     m->age_n[age] += d;
+    if (age < m->age_lo)
+        m->age_lo = age;
+    if (age > m->age_hi)
+        m->age_hi = age;
     m->age_w[age] += dw;
     m->W += dw;
     if (m->W < 1e-12)
@@ -354,11 +381,13 @@ static void class_add(send_model *m, int k, int64_t d)
     sen_count(m, d);
 }
 
-/* Recompute the weight sums from the class counts, so that rounding in the incremental
- * updates cannot accumulate (called monthly). */
+/* Recompute the weight sums and the range of ages present from the class counts, so that
+ * rounding in the incremental updates cannot accumulate (called monthly). */
 static void class_resum(send_model *m)
 {
     m->W = 0;
+    m->age_lo = SEND_AGES;
+    m->age_hi = -1;
     for (int a = 0; a < SEND_AGES; a++) {
         double w = 0;
         int64_t n_a = 0;
@@ -369,17 +398,21 @@ static void class_resum(send_model *m)
         m->age_n[a] = n_a;
         m->age_w[a] = w;
         m->W += w;
+        if (n_a) {
+            m->age_lo = a < m->age_lo ? a : m->age_lo;
+            m->age_hi = a;
+        }
     }
 }
 
 /* The class holding position x of a cumulative order, where each class counts n x weight
- * (weighted = 1) or n (weighted = 0): a scan over ages, then over the needs of that age.
- * Returns the class and leaves the offset within it in *rest; -1 if every class is empty. */
-static int class_at(const send_model *m, double x, int weighted, double *rest)
+ * (weighted = 1) or n (weighted = 0): a scan over the ages present, then over the needs of
+ * that age. Returns the class, or -1 if every class is empty. */
+static inline int class_at(const send_model *m, double x, int weighted)
 {
     int last = -1;
     double acc = 0;
-    for (int a = 0; a < SEND_AGES; a++) {
+    for (int a = m->age_lo; a <= m->age_hi; a++) {
         double wa = weighted ? m->age_w[a] : (double)m->age_n[a];
         if (m->age_n[a] == 0)
             continue;
@@ -404,7 +437,6 @@ static int class_at(const send_model *m, double x, int weighted, double *rest)
             break;
         acc += wk;
     }
-    *rest = x - acc;
     return k_last;
 }
 
@@ -445,27 +477,37 @@ static void recompute_rates(send_model *m)
     m->direct_rate = direct * rt / YEAR_DAYS;
 }
 
-/* Level-2 clock `which` fires next after an exponential time at `rate` (never if rate is 0). */
+/* Level-2 clock `which` runs at `rate` a day from now on (stopped if the rate is 0), and its
+ * next firing is drawn. */
 static void set_clock(send_model *m, int which, double rate, int stream)
 {
-    m->clk[which] =
-        rate > 0 ? now(m) + des_exponential(m->r[stream], 1.0 / rate) : (double)INFINITY;
+    m->clk_mean[which] = rate > 0 ? 1.0 / rate : 0;
+    m->clk[which] = rate > 0 ? now(m) + des_exponential(m->r[stream], m->clk_mean[which])
+                             : (double)INFINITY;
+}
+
+/* Clock `which` fired: its next firing, at the same rate. */
+static inline void next_firing(send_model *m, int which, int stream)
+{
+    double mean = m->clk_mean[which];
+    m->clk[which] = mean > 0 ? now(m) + des_exponential(m->r[stream], mean) : (double)INFINITY;
 }
 
 /* Requests from SEN Support are a Poisson process whose rate W x mult changes with every child
  * who joins or leaves. It is sampled by thinning: candidates arrive at a bound >= the rate and
  * are accepted with probability rate / bound. The bound is renewed (and the clock redrawn) when
  * the multiplier changes or W outgrows it; W shrinking needs nothing. Exact, and cheaper than
- * redrawing the clock after every change. */
+ * redrawing the clock after every change. The bound is kept as span x mult (span = 1.05 W when
+ * renewed), so that a candidate is accepted when a uniform on [0, span) falls below W. */
 static void reset_request_clock(send_model *m)
 {
-    m->req_bound = 1.05 * m->W * m->req_mult;
-    set_clock(m, CLK_REQUEST, m->req_bound, S_REQUEST);
+    m->req_span = 1.05 * m->W;
+    set_clock(m, CLK_REQUEST, m->req_span * m->req_mult, S_REQUEST);
 }
 
-static void request_rate_grew(send_model *m)
+static inline void request_rate_grew(send_model *m)
 {
-    if (m->W * m->req_mult > m->req_bound)
+    if (m->W > m->req_span && m->req_mult > 0)
         reset_request_clock(m);
 }
 
@@ -474,13 +516,13 @@ static void request_rate_grew(send_model *m)
  * chosen uniformly. Exact by memorylessness. */
 static void reset_exit_clock(send_model *m)
 {
-    m->exit_bound = 1.05 * (double)m->n_sen * m->p->sen_exit_rate / YEAR_DAYS;
-    set_clock(m, CLK_EXIT, m->exit_bound, S_SEN_EXIT);
+    m->exit_span = 1.05 * (double)m->n_sen;
+    set_clock(m, CLK_EXIT, m->exit_span * m->exit_hazard, S_SEN_EXIT);
 }
 
-static void sen_exit_rate_grew(send_model *m)
+static inline void sen_exit_rate_grew(send_model *m)
 {
-    if ((double)m->n_sen * m->p->sen_exit_rate / YEAR_DAYS > m->exit_bound)
+    if ((double)m->n_sen > m->exit_span && m->exit_hazard > 0)
         reset_exit_clock(m);
 }
 
@@ -720,12 +762,13 @@ static void schedule_review(send_model *m, uint32_t h, double due)
     child *c = kid(m, h);
     c->next_review = due;
     c->review_k = -1;
-    double k = ceil(due / 7.0 - 1e-9);
-    if (k < (double)m->review_next_k)
-        k = (double)m->review_next_k;
-    if (k * 7.0 >= m->t_end)
+    double w = due / 7.0 - 1e-9;
+    int64_t ki = (int64_t)w; /* ceil(w) for w >= 0, without a call */
+    ki += (double)ki < w;
+    if (ki < m->review_next_k)
+        ki = m->review_next_k;
+    if ((double)ki * 7.0 >= m->t_end)
         return; /* due after the horizon */
-    int64_t ki = (int64_t)k;
     assert(ki - m->review_next_k < REVIEW_RING);
     int rc = list_push(&m->ring[ki % REVIEW_RING], (uint64_t)c->serial << 32 | h);
     (void)rc;
@@ -760,7 +803,7 @@ static void cease_plan(send_model *m, uint32_t h, int reason)
     drop_review(m, c);
     set_prov(m, c, PROV_COUNT);
     m->n_plan--;
-    m->n_band[send_ageband_of_age(c->age)]--;
+    m->n_band[band_of(c->age)]--;
     m->out->plans_ceased++;
     cy_add(m, C_CEASED, 1);
     cy_add(m, reason_metric[reason], 1);
@@ -804,7 +847,7 @@ static void final_plan(send_model *m, uint32_t h)
     c->state = ST_PLAN;
     c->stage = STG_NONE;
     m->n_plan++;
-    m->n_band[send_ageband_of_age(c->age)]++;
+    m->n_band[band_of(c->age)]++;
     m->out->plans_new++;
     schedule_review(m, h, now(m) + review_interval(c));
     schedule_cease(m, h);
@@ -996,12 +1039,10 @@ static void ev_l4_sit(send_model *m)
  * proportion to its weight; the child then gets a record. */
 static void ev_request(send_model *m)
 {
-    double bound = m->req_bound;
-    double x = unif(m, S_REQUEST) * bound / m->req_mult; /* uniform on [0, bound / mult) */
-    set_clock(m, CLK_REQUEST, bound, S_REQUEST);
+    double x = unif(m, S_REQUEST) * m->req_span; /* accepted with probability W / span */
+    next_firing(m, CLK_REQUEST, S_REQUEST);
     if (x < m->W) {
-        double rest;
-        int k = class_at(m, x, 1, &rest);
+        int k = class_at(m, x, 1);
         if (k >= 0 && m->cls_w[k] > 0) {
             class_add(m, k, -1);
             m->out->sen_out++;
@@ -1013,30 +1054,29 @@ static void ev_request(send_model *m)
 
 static void ev_direct(send_model *m)
 {
-    const send_params *p = m->p;
     int b = pick_cum(m->direct_cum, BAND_COUNT, unif(m, S_DIRECT));
     static const int lo[BAND_COUNT] = {0, 5, 11, 16, 20}, hi[BAND_COUNT] = {4, 10, 15, 19, 25};
-    set_clock(m, CLK_DIRECT, m->direct_rate, S_DIRECT);
+    next_firing(m, CLK_DIRECT, S_DIRECT);
     if (b >= 0) {
         int age = lo[b] + (int)gsl_rng_uniform_int(m->r[S_DIRECT], (unsigned long)(hi[b] - lo[b] + 1));
         int need = pick_cum(m->need_direct_cum, NEED_COUNT, unif(m, S_DIRECT));
         uint32_t h = new_child(m, age, need, S_DIRECT);
         submit_request(m, h, 1);
     }
-    (void)p;
 }
 
 static void ev_sen_arrival(send_model *m)
 {
-    int age = pick_cum(m->sen_age_cum, SEND_AGES, unif(m, S_SEN));
+    double rest;
+    int age = pick_cum_rest(m->sen_age_cum, SEND_AGES, unif(m, S_SEN), &rest);
     if (age >= 0) {
-        int need = pick_cum(m->need_sen_cum, NEED_COUNT, unif(m, S_SEN));
+        int need = pick_cum(m->need_sen_cum, NEED_COUNT, rest);
         class_add(m, class_of(age, need), +1);
         m->out->sen_in++;
         tr(m, SEND_NO_CHILD, TR_SEN_ENTRY, age, need);
         sen_exit_rate_grew(m);
     }
-    set_clock(m, CLK_SEN, m->sen_rate, S_SEN);
+    next_firing(m, CLK_SEN, S_SEN);
     request_rate_grew(m);
 }
 
@@ -1044,12 +1084,10 @@ static void ev_sen_arrival(send_model *m)
  * proportion to its count (a child drawn uniformly). */
 static void ev_sen_exit(send_model *m)
 {
-    double bound = m->exit_bound, mu = m->p->sen_exit_rate / YEAR_DAYS;
-    double x = unif(m, S_SEN_EXIT) * bound / mu; /* uniform on [0, bound / mu) */
-    set_clock(m, CLK_EXIT, bound, S_SEN_EXIT);
+    double x = unif(m, S_SEN_EXIT) * m->exit_span; /* accepted with probability n / span */
+    next_firing(m, CLK_EXIT, S_SEN_EXIT);
     if (x < (double)m->n_sen) {
-        double rest;
-        int k = class_at(m, x, 0, &rest);
+        int k = class_at(m, x, 0);
         if (k >= 0) {
             class_add(m, k, -1);
             m->out->sen_out++;
@@ -1216,7 +1254,7 @@ static void ev_september(send_model *m)
         child *c = kid(m, h);
         if (c->state == ST_FREE)
             continue;
-        int old_band = send_ageband_of_age(c->age);
+        int old_band = band_of(c->age);
         if (c->age < 255)
             c->age++;
         tr(m, h, TR_AGE, c->age, 0);
@@ -1227,7 +1265,7 @@ static void ev_september(send_model *m)
                 m->scratch[n++] = h | SEPT_CEASE;
                 continue;
             }
-            int nb = send_ageband_of_age(c->age);
+            int nb = band_of(c->age);
             m->n_band[old_band]--;
             m->n_band[nb]++;
             if (transfer_index(c->age) >= 0) {
@@ -1509,7 +1547,7 @@ static void init_state(send_model *m)
                 child *c = kid(m, h);
                 c->state = ST_PLAN;
                 m->n_plan++;
-                m->n_band[send_ageband_of_age(age)]++;
+                m->n_band[band_of(age)]++;
                 double since = unif(m, S_INIT) * review_interval(c);
                 schedule_review(m, h, review_interval(c) - since);
                 schedule_cease(m, h);
@@ -1676,11 +1714,16 @@ static void reset(send_model *m)
         des_res_reset(&m->pool[i], p->pools[i].places, 0);
     memset(m->cls_n, 0, sizeof m->cls_n);
     m->W = 0;
+    m->age_lo = SEND_AGES;
+    m->age_hi = -1;
     memset(m->age_n, 0, sizeof m->age_n);
     memset(m->age_w, 0, sizeof m->age_w);
-    m->req_bound = m->exit_bound = 0;
-    for (int i = 0; i < NCLOCKS; i++)
+    m->req_span = m->exit_span = 0;
+    m->exit_hazard = p->sen_exit_rate / YEAR_DAYS;
+    for (int i = 0; i < NCLOCKS; i++) {
         m->clk[i] = INFINITY;
+        m->clk_mean[i] = 0;
+    }
     m->ei_on = 0;
     m->n_plan = m->n_sen = m->n_process = 0;
     memset(m->n_band, 0, sizeof m->n_band);
