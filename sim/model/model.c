@@ -68,15 +68,27 @@ enum {
     EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_STAFF,
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
-    EV_FINAL, EV_REVIEW_SIT, EV_CEASE, EV_WAIT_LIMIT, EV_OPENING_PLACE
+    EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
-enum { CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, NCLOCKS };
+enum { CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, CLK_CEASE, NCLOCKS };
+
+/* Plan holders are listed by academic age 0..26 (26 only between 1 September's ageing and
+ * the ceasing at the age limit that follows it). */
+#define PLAN_AGES (SEND_AGES + 1)
 
 /* Weekly review buckets kept: reviews fall due at most a year (53 weeks) after the sitting
  * that schedules them, so a ring of 64 covers every pending one. */
 #define REVIEW_RING 64
+
+/* Reviews heard at a sitting fetch the record of the review this many places ahead. */
+#define REVIEW_PREFETCH 6
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 /* Marks a September entry as a plan ceasing at the age limit (handles stay below 2^31). */
 #define SEPT_CEASE (UINT32_C(1) << 31)
@@ -97,13 +109,28 @@ typedef struct child {
     double next_review; /* due date of the plan's next review */
     uint32_t serial;    /* birth number (0 once freed): tells a child from a later one in the
                            same record */
-    uint32_t exit_stamp, wait_stamp; /* stamps of the live ceasing and wait timers, 0 = none */
+    uint32_t wait_stamp; /* stamp of the live wait (or opening-place) timer, 0 = none */
     int32_t review_k;   /* weekly sitting whose bucket holds the pending review, or -1 */
+    uint32_t pos;       /* with a plan: position in the list of plan holders of its age */
     int16_t pool;       /* pool holding the child's place, or -1 */
     int16_t want_pool;  /* pool the child waits for, or -1 */
-    uint8_t age, area, need, state;
+    int16_t age0;       /* academic age less the Septembers passed (see age_of) */
+    uint8_t area, need, state;
     uint8_t stage, prov, want, advice_left;
 } child;
+
+/* A case getting ready for the D1 panel (evidence gathering) until t. */
+typedef struct ready {
+    double t;
+    uint32_t seq; /* order of requests: ties at equal t go in this order */
+    uint32_t h;
+} ready;
+
+/* A growable array (doubling): plan holders of one age. */
+typedef struct u32list {
+    uint32_t *v;
+    size_t n, cap;
+} u32list;
 
 /* A growable array (doubling): review buckets and the queue of reviews due. */
 typedef struct u64list {
@@ -142,6 +169,12 @@ struct send_model {
     double sen_age_cum[SEND_AGES];
 
     des_panel d1, d2, l4;
+    /* Cases getting ready for a periodic D1 panel: a binary min-heap on (t, seq). Only the
+     * sittings need them, so they join the panel's queue, in order, when a sitting comes,
+     * rather than each by an event of its own. */
+    ready *rdy;
+    size_t rdy_n, rdy_cap;
+    uint32_t rdy_seq;
     des_resource ep, health, social;
     /* Reviews: each plan's next review waits in the bucket of the weekly sitting at or after its
      * due date (no event per review); a sitting appends its bucket to the queue of reviews due
@@ -161,7 +194,16 @@ struct send_model {
     int8_t pool_of[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
     int prov_has_pool[PROV_COUNT];
 
-    int64_t n_plan, n_sen, n_process, n_band[BAND_COUNT], occ[PROV_COUNT], waiting[PROV_COUNT];
+    int64_t n_plan, n_sen, n_process, occ[PROV_COUNT], waiting[PROV_COUNT];
+
+    /* Plan holders by age, for ceasing (one thinned clock: a plan holder of age a ceases at
+     * hazard cease_rate[a] a day, all independently), 1 September and the age bands. A child's
+     * age is age0 + septs, so ageing everyone is a shift of these lists. */
+    u32list plans[PLAN_AGES];
+    int septs;                   /* Septembers passed */
+    double cease_rate[PLAN_AGES]; /* moved away + left education, per day */
+    double cease_R;              /* sum over plan holders of their hazard */
+    double cease_bound;          /* thinning bound >= cease_R */
     des_timeavg occ_ta[PROV_COUNT], ei_ta;
     double occ_mark[PROV_COUNT], ei_mark, last_snapshot;
     int acc_fi; /* financial year of the unit costs below, or -1 */
@@ -197,6 +239,16 @@ static inline double t_of(const send_model *m, des_date d)
 /* Children live in the pool's storage; its base is cached after every allocation (the only
  * time it can move), so looking a child up is one add. */
 static inline child *kid(send_model *m, uint32_t h) { return m->kid_base + h; }
+
+/* A child's academic age: its age when it got a record plus the Septembers since. raw_age is
+ * above 25 only for a plan holder past the age limit, between 1 September's ageing and its
+ * ceasing a moment later; age_of caps it at 25 (a child in assessment stays 25). */
+static inline int raw_age(const send_model *m, const child *c) { return c->age0 + m->septs; }
+static inline int age_of(const send_model *m, const child *c)
+{
+    int a = raw_age(m, c);
+    return a < SEND_MAX_AGE ? a : SEND_MAX_AGE;
+}
 
 /* send_ageband_of_age as an inline table lookup (ages above 25 are in the top band). */
 static inline int band_of(int age)
@@ -526,6 +578,24 @@ static inline void sen_exit_rate_grew(send_model *m)
         reset_exit_clock(m);
 }
 
+/* Plans cease (moved away, left education) at a hazard that depends on age alone, so instead
+ * of a timer per plan there is one clock at a bound >= the sum of the hazards, thinned like the
+ * request clock: a candidate picks an age in proportion to its plans x hazard, then a plan of
+ * that age uniformly. Exact by memorylessness, also across 1 September's change of hazards. */
+static void reset_cease_clock(send_model *m)
+{
+    m->cease_bound = 1.05 * m->cease_R;
+    set_clock(m, CLK_CEASE, m->cease_bound, S_CEASE);
+}
+
+/* The sum of the hazards afresh, so that rounding in the incremental updates cannot build up. */
+static void cease_resum(send_model *m)
+{
+    m->cease_R = 0;
+    for (int a = 0; a < PLAN_AGES; a++)
+        m->cease_R += (double)m->plans[a].n * m->cease_rate[a];
+}
+
 static void redraw_all_clocks(send_model *m)
 {
     class_resum(m);
@@ -535,6 +605,8 @@ static void redraw_all_clocks(send_model *m)
     reset_request_clock(m);
     reset_exit_clock(m);
     set_clock(m, CLK_DIRECT, m->direct_rate, S_DIRECT);
+    cease_resum(m);
+    reset_cease_clock(m);
 }
 
 /* ---- occupancy ---------------------------------------------------------------------------- */
@@ -569,7 +641,7 @@ static uint32_t new_child(send_model *m, int age, int need, int stream)
     m->kid_base = des_pool_get(m->kids, 0);
     child *c = kid(m, h);
     int area = m->p->n_areas > 1 ? pick_cum(m->area_cum, m->p->n_areas, unif(m, stream)) : 0;
-    c->age = (uint8_t)age;
+    c->age0 = (int16_t)(age - m->septs);
     c->need = (uint8_t)need;
     c->area = (uint8_t)(area < 0 ? 0 : area);
     c->pool = -1;
@@ -586,7 +658,7 @@ static void free_child(send_model *m, uint32_t h)
     child *c = kid(m, h);
     c->state = ST_FREE;
     c->serial = 0;
-    c->exit_stamp = c->wait_stamp = 0;
+    c->wait_stamp = 0;
     des_pool_free(m->kids, h);
 }
 
@@ -595,9 +667,10 @@ static void return_to_sen(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
     m->n_process--;
-    if (c->age >= 4 && c->age < m->p->sen_leave_age && c->age <= SEND_MAX_AGE) {
+    int age = age_of(m, c);
+    if (age >= 4 && age < m->p->sen_leave_age) {
         m->out->sen_in++;
-        class_add(m, class_of(c->age, c->need), +1);
+        class_add(m, class_of(age, c->need), +1);
         sen_exit_rate_grew(m);
         request_rate_grew(m);
     }
@@ -719,7 +792,7 @@ static void wait_limit(send_model *m, uint32_t h)
  * school could not meet. */
 static int local_first(send_model *m, const child *c, int q)
 {
-    if (q != PROV_INDEPENDENT || !m->p->local_first || !valid_age(PROV_SPECIAL, c->age))
+    if (q != PROV_INDEPENDENT || !m->p->local_first || !valid_age(PROV_SPECIAL, age_of(m, c)))
         return q;
     int sp = m->pool_of[PROV_SPECIAL][c->area][c->need];
     if (sp >= 0 && m->pool[sp].busy < m->pool[sp].capacity && !des_queue_len(&m->pool[sp].q))
@@ -731,7 +804,7 @@ static int local_first(send_model *m, const child *c, int q)
 static int choose_provision(send_model *m, const child *c, int stream)
 {
     const send_params *p = m->p;
-    int ph = send_phase_of_age(c->age);
+    int ph = send_phase_of_age(age_of(m, c));
     double w[PROV_COUNT];
     for (int q = 0; q < PROV_COUNT; q++)
         w[q] = p->choice[ph][q] * p->need_mult[c->need][q];
@@ -743,16 +816,52 @@ static int choose_provision(send_model *m, const child *c, int stream)
 
 /* ---- plans -------------------------------------------------------------------------------- */
 
-static double review_interval(const child *c) { return c->age < 5 ? YEAR_DAYS / 2 : YEAR_DAYS; }
+static double review_interval(const send_model *m, const child *c)
+{
+    return age_of(m, c) < 5 ? YEAR_DAYS / 2 : YEAR_DAYS;
+}
 
-static void schedule_cease(send_model *m, uint32_t h)
+static int u32_push(u32list *l, uint32_t v)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        uint32_t *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            return DES_ENOMEM;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = v;
+    return DES_OK;
+}
+
+/* Child h now holds a plan: it joins the list of its age. */
+static void plan_add(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
-    c->exit_stamp = 0;
-    double rate = m->p->cease_moved_rate + m->p->cease_left_rate[c->age];
-    if (rate > 0)
-        sched_timer(m, h, &c->exit_stamp, des_exponential(m->r[S_CEASE], YEAR_DAYS / rate),
-                    EV_CEASE);
+    int a = age_of(m, c);
+    c->age0 = (int16_t)(a - m->septs); /* a child kept at 25 in assessment is 25 from now */
+    c->pos = (uint32_t)m->plans[a].n;
+    int rc = u32_push(&m->plans[a], h);
+    (void)rc;
+    assert(rc == DES_OK);
+    m->cease_R += m->cease_rate[a];
+    if (m->cease_R > m->cease_bound)
+        reset_cease_clock(m);
+}
+
+static void plan_remove(send_model *m, child *c)
+{
+    int a = raw_age(m, c);
+    u32list *l = &m->plans[a];
+    uint32_t last = l->v[--l->n];
+    if (c->pos < l->n) {
+        l->v[c->pos] = last;
+        kid(m, last)->pos = c->pos;
+    }
+    m->cease_R -= m->cease_rate[a];
+    if (m->cease_R < 0)
+        m->cease_R = 0;
 }
 
 /* Put a plan's next review, due at `due`, in the bucket of the first sitting at or after it
@@ -802,8 +911,8 @@ static void cease_plan(send_model *m, uint32_t h, int reason)
     }
     drop_review(m, c);
     set_prov(m, c, PROV_COUNT);
+    plan_remove(m, c);
     m->n_plan--;
-    m->n_band[band_of(c->age)]--;
     m->out->plans_ceased++;
     cy_add(m, C_CEASED, 1);
     cy_add(m, reason_metric[reason], 1);
@@ -847,10 +956,9 @@ static void final_plan(send_model *m, uint32_t h)
     c->state = ST_PLAN;
     c->stage = STG_NONE;
     m->n_plan++;
-    m->n_band[band_of(c->age)]++;
+    plan_add(m, h);
     m->out->plans_new++;
-    schedule_review(m, h, now(m) + review_interval(c));
-    schedule_cease(m, h);
+    schedule_review(m, h, now(m) + review_interval(m, c));
     decide_placement(m, h);
 }
 
@@ -938,6 +1046,52 @@ static void d1_ready(send_model *m, uint32_t h)
         des_panel_submit(&m->d1, now(m), h, 0);
 }
 
+static inline int ready_before(const ready *a, const ready *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static void ready_push(send_model *m, double t, uint32_t h)
+{
+    if (m->rdy_n == m->rdy_cap) {
+        size_t cap = m->rdy_cap ? 2 * m->rdy_cap : 256;
+        ready *v = realloc(m->rdy, cap * sizeof *v);
+        assert(v); /* out of memory is fatal for a simulation */
+        m->rdy = v;
+        m->rdy_cap = cap;
+    }
+    ready x = {t, m->rdy_seq++, h};
+    size_t i = m->rdy_n++;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (!ready_before(&x, &m->rdy[up]))
+            break;
+        m->rdy[i] = m->rdy[up];
+        i = up;
+    }
+    m->rdy[i] = x;
+}
+
+/* Remove the earliest case (the heap must not be empty). */
+static void ready_pop(send_model *m)
+{
+    ready x = m->rdy[--m->rdy_n];
+    size_t n = m->rdy_n, i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ready_before(&m->rdy[c + 1], &m->rdy[c]))
+            c++;
+        if (!ready_before(&m->rdy[c], &x))
+            break;
+        m->rdy[i] = m->rdy[c];
+        i = c;
+    }
+    if (n)
+        m->rdy[i] = x;
+}
+
 static void submit_request(send_model *m, uint32_t h, int direct)
 {
     child *c = kid(m, h);
@@ -948,10 +1102,12 @@ static void submit_request(send_model *m, uint32_t h, int direct)
     cy_add(m, C_REQUESTS, 1);
     tr(m, h, TR_REQUEST, direct, 0);
     double prep = des_dist_sample(&m->p->d1_prep, m->r[S_D1]);
-    if (prep > 0)
-        sched_child(m, h, prep, EV_D1_READY);
-    else
+    if (!(prep > 0))
         d1_ready(m, h);
+    else if (m->p->d1_period <= 0)
+        sched_child(m, h, prep, EV_D1_READY); /* decided on receipt: an event at that time */
+    else if (now(m) + prep < m->t_end)
+        ready_push(m, now(m) + prep, h);
 }
 
 static void ensure_scratch(send_model *m, size_t n)
@@ -988,6 +1144,11 @@ static void ev_d1_sit(send_model *m)
 {
     if (!at_sitting(&m->d1, now(m)))
         m->diag.d1_decisions_off_sitting++;
+    /* cases ready by now join the queue, in the order they became ready */
+    while (m->rdy_n && m->rdy[0].t <= now(m)) {
+        des_panel_submit(&m->d1, now(m), m->rdy[0].h, 0);
+        ready_pop(m);
+    }
     size_t n = sit(m, &m->d1);
     for (size_t i = 0; i < n; i++)
         d1_decide(m, m->scratch[i]);
@@ -1111,7 +1272,7 @@ static void review_outcome(send_model *m, uint32_t h)
     }
     u -= p->p_review_cease;
     if ((c->prov == PROV_MAINSTREAM || c->prov == PROV_RESOURCED) && u < p->p_review_ms &&
-        valid_age(PROV_SPECIAL, c->age)) {
+        valid_age(PROV_SPECIAL, age_of(m, c))) {
         outcome = 1;
         release_place(m, h, c);
         cy_add(m, C_TRANSFERS_MS, 1);
@@ -1123,7 +1284,7 @@ static void review_outcome(send_model *m, uint32_t h)
         place(m, h, PROV_MAINSTREAM);
     }
     tr(m, h, TR_REVIEW, outcome, 0);
-    schedule_review(m, h, c->next_review + review_interval(c));
+    schedule_review(m, h, c->next_review + review_interval(m, c));
 }
 
 static void ev_review_sit(send_model *m)
@@ -1134,11 +1295,18 @@ static void ev_review_sit(send_model *m)
     /* this week's bucket joins the reviews due (its live entries were counted as they came) */
     u64list *b = &m->ring[k % REVIEW_RING];
     u64list *due = &m->review_due;
-    for (size_t i = 0; i < b->n; i++) {
-        int rc = list_push(due, b->v[i]);
-        (void)rc;
-        assert(rc == DES_OK);
+    if (due->n + b->n > due->cap) {
+        size_t cap = due->cap ? due->cap : 256;
+        while (cap < due->n + b->n)
+            cap *= 2;
+        uint64_t *v = realloc(due->v, cap * sizeof *v);
+        assert(v); /* out of memory is fatal for a simulation */
+        due->v = v;
+        due->cap = cap;
     }
+    if (b->n)
+        memcpy(due->v + due->n, b->v, b->n * sizeof *b->v);
+    due->n += b->n;
     b->n = 0;
     m->reviews_waiting += m->ring_live[k % REVIEW_RING];
     m->ring_live[k % REVIEW_RING] = 0;
@@ -1146,6 +1314,9 @@ static void ev_review_sit(send_model *m)
     double fte = send_steps_at(&p->review_fte, day_of(m, t));
     m->review_credit += fte * p->reviews_per_fte_year * 7.0 / YEAR_DAYS;
     while (m->review_credit >= 1.0 && m->review_head < due->n) {
+        /* the records are scattered: fetch a few reviews ahead while this one is heard */
+        if (m->review_head + REVIEW_PREFETCH < due->n)
+            PREFETCH(kid(m, (uint32_t)due->v[m->review_head + REVIEW_PREFETCH]));
         uint64_t e = due->v[m->review_head++];
         uint32_t h = (uint32_t)e, serial = (uint32_t)(e >> 32);
         child *c = kid(m, h);
@@ -1171,12 +1342,31 @@ static void ev_review_sit(send_model *m)
         sched(m, t + 7.0, PRIO_EVENT, EV_REVIEW_SIT, 0);
 }
 
-static void ev_cease(send_model *m, uint32_t h)
+/* A ceasing candidate (see reset_cease_clock): accepted with probability sum / bound. Where it
+ * falls within the chosen age's share picks the plan and the reason (moved away or left
+ * education) in proportion to their hazards. */
+static void ev_cease(send_model *m)
 {
-    child *c = kid(m, h);
-    double moved = m->p->cease_moved_rate, left = m->p->cease_left_rate[c->age];
-    int reason = unif(m, S_CEASE) * (moved + left) < moved ? 0 : 1;
-    cease_plan(m, h, reason);
+    const send_params *p = m->p;
+    double x = unif(m, S_CEASE) * m->cease_bound;
+    next_firing(m, CLK_CEASE, S_CEASE);
+    if (!(x < m->cease_R))
+        return;
+    double acc = 0;
+    for (int a = 0; a < PLAN_AGES; a++) {
+        double w = (double)m->plans[a].n * m->cease_rate[a];
+        if (x < acc + w) {
+            double y = (x - acc) / m->cease_rate[a]; /* uniform on [0, plans of age a) */
+            size_t n = m->plans[a].n, j = (size_t)y;
+            if (j >= n)
+                j = n - 1;
+            double moved = p->cease_moved_rate, left = p->cease_left_rate[a];
+            int reason = (y - (double)j) * (moved + left) < moved ? 0 : 1;
+            cease_plan(m, m->plans[a].v[j], reason);
+            return;
+        }
+        acc += w;
+    }
 }
 
 static int transfer_index(int age)
@@ -1202,7 +1392,7 @@ static void phase_transfer(send_model *m, uint32_t h, int k)
         to = pick(p->transfer[k][from], PROV_COUNT, unif(m, S_TRANSFER));
         if (to < 0)
             to = from;
-    } else if (valid_age(from, c->age)) {
+    } else if (valid_age(from, age_of(m, c))) {
         to = from;
     } else {
         to = choose_provision(m, c, S_TRANSFER);
@@ -1241,44 +1431,42 @@ static void sen_september(send_model *m)
     sen_count(m, 0);
 }
 
-/* 1 September: every child's academic age goes up. Plan holders past the age limit cease and
- * those at a transfer age (4, 11, 16, 19) get a new placement decision; these are heard in a
- * random order, since they happen at one instant and who takes a place that another frees the
- * same day must not depend on where the children's records happen to lie. */
+/* Append the plan holders of age a to the scratch list, each or-ed with `flag`. */
+static size_t gather(send_model *m, int a, uint32_t flag, size_t n)
+{
+    const u32list *l = &m->plans[a];
+    ensure_scratch(m, n + l->n);
+    for (size_t i = 0; i < l->n; i++)
+        m->scratch[n + i] = l->v[i] | flag;
+    return n + l->n;
+}
+
+/* 1 September: every child's academic age goes up (one more September passed; the lists of
+ * plan holders by age shift). Plan holders past the age limit cease and those at a transfer
+ * age (4, 11, 16, 19) get a new placement decision; these are heard in a random order, since
+ * they happen at one instant and who takes a place that another frees the same day must not
+ * depend on where the children's records happen to lie. */
 static void ev_september(send_model *m)
 {
     const send_params *p = m->p;
-    uint32_t bound = des_pool_bound(m->kids);
-    size_t n = 0;
-    for (uint32_t h = 0; h < bound; h++) {
-        child *c = kid(m, h);
-        if (c->state == ST_FREE)
-            continue;
-        int old_band = band_of(c->age);
-        if (c->age < 255)
-            c->age++;
-        tr(m, h, TR_AGE, c->age, 0);
-        if (c->state == ST_PLAN) {
-            if (c->age > p->cease_age) {
-                c->age--; /* counted in the band it held */
-                ensure_scratch(m, n + 1);
-                m->scratch[n++] = h | SEPT_CEASE;
-                continue;
-            }
-            int nb = band_of(c->age);
-            m->n_band[old_band]--;
-            m->n_band[nb]++;
-            if (transfer_index(c->age) >= 0) {
-                ensure_scratch(m, n + 1);
-                m->scratch[n++] = h;
-            }
-            /* memoryless: the ceasing timer is redrawn only when its rate changes */
-            if (p->cease_left_rate[c->age] != p->cease_left_rate[c->age - 1])
-                schedule_cease(m, h);
-        } else if (c->age > SEND_MAX_AGE) {
-            c->age = SEND_MAX_AGE;
-        }
+    u32list top = m->plans[PLAN_AGES - 1]; /* empty: last September ceased them */
+    assert(top.n == 0);
+    memmove(&m->plans[1], &m->plans[0], (PLAN_AGES - 1) * sizeof m->plans[0]);
+    m->plans[0] = top;
+    m->septs++;
+    if (m->trace) {
+        uint32_t bound = des_pool_bound(m->kids);
+        for (uint32_t h = 0; h < bound; h++)
+            if (kid(m, h)->state != ST_FREE)
+                tr(m, h, TR_AGE, raw_age(m, kid(m, h)), 0);
     }
+    size_t n = 0;
+    for (int a = p->cease_age + 1; a < PLAN_AGES; a++)
+        n = gather(m, a, SEPT_CEASE, n);
+    static const int transfer_ages[4] = {4, 11, 16, 19};
+    for (int k = 0; k < 4; k++)
+        if (transfer_ages[k] <= p->cease_age)
+            n = gather(m, transfer_ages[k], 0, n);
     for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
         size_t j = (size_t)gsl_rng_uniform_int(m->r[S_TRANSFER], (unsigned long)i);
         uint32_t x = m->scratch[i - 1];
@@ -1290,8 +1478,10 @@ static void ev_september(send_model *m)
         if (m->scratch[i] & SEPT_CEASE)
             cease_plan(m, h, 3);
         else
-            phase_transfer(m, h, transfer_index(kid(m, h)->age));
+            phase_transfer(m, h, transfer_index(age_of(m, kid(m, h))));
     }
+    cease_resum(m); /* hazards change with age */
+    reset_cease_clock(m);
     sen_september(m);
     request_rate_grew(m);
     int y, mo, d;
@@ -1387,8 +1577,11 @@ static void snapshot(send_model *m, int k)
 {
     send_output *o = m->out;
     send_output_row(o, M_EHCP_TOTAL)[k] = (double)m->n_plan;
+    int64_t band[BAND_COUNT] = {0};
+    for (int a = 0; a < PLAN_AGES; a++)
+        band[band_of(a)] += (int64_t)m->plans[a].n;
     for (int b = 0; b < BAND_COUNT; b++)
-        send_output_row(o, M_EHCP_BAND + b)[k] = (double)m->n_band[b];
+        send_output_row(o, M_EHCP_BAND + b)[k] = (double)band[b];
     send_output_row(o, M_SEN_SUPPORT)[k] = (double)m->n_sen;
     send_output_row(o, M_ASSESSMENT_QUEUE)[k] = (double)m->n_process;
     send_output_row(o, M_EP_QUEUE)[k] = (double)des_queue_len(&m->ep.q);
@@ -1547,10 +1740,9 @@ static void init_state(send_model *m)
                 child *c = kid(m, h);
                 c->state = ST_PLAN;
                 m->n_plan++;
-                m->n_band[band_of(age)]++;
-                double since = unif(m, S_INIT) * review_interval(c);
-                schedule_review(m, h, review_interval(c) - since);
-                schedule_cease(m, h);
+                plan_add(m, h);
+                double since = unif(m, S_INIT) * review_interval(m, c);
+                schedule_review(m, h, review_interval(m, c) - since);
                 if (q == PROV_AWAITING) {
                     /* awaiting provision in the census: placed (against capacity) after an
                      * interim spell drawn uniformly over the wait limit */
@@ -1638,6 +1830,9 @@ send_model *send_model_create(const send_params *p, des_error *err)
     cumulate(p->need_share_direct, NEED_COUNT, m->need_direct_cum);
     cumulate(p->need_share_plans, NEED_COUNT, m->need_plans_cum);
     cumulate(p->direct_requests, BAND_COUNT, m->direct_cum);
+    for (int a = 0; a < SEND_AGES; a++)
+        m->cease_rate[a] = (p->cease_moved_rate + p->cease_left_rate[a]) / YEAR_DAYS;
+    m->cease_rate[PLAN_AGES - 1] = 0; /* past the age limit: ceased on 1 September */
     fit_initial_cells(m);
     return m;
 fail:
@@ -1662,10 +1857,13 @@ void send_model_destroy(send_model *m)
     for (int k = 0; k < REVIEW_RING; k++)
         free(m->ring[k].v);
     free(m->review_due.v);
+    for (int a = 0; a < PLAN_AGES; a++)
+        free(m->plans[a].v);
     for (int i = 0; i < SEND_MAX_POOLS; i++)
         des_res_free(&m->pool[i]);
     free(m->cy_weeks);
     free(m->scratch);
+    free(m->rdy);
     free(m);
 }
 
@@ -1706,6 +1904,8 @@ static void reset(send_model *m)
         m->ring_live[k] = 0;
     }
     m->review_due.n = m->review_head = 0;
+    m->rdy_n = 0;
+    m->rdy_seq = 0;
     m->review_next_k = 0;
     m->review_credit = 0;
     m->reviews_waiting = 0;
@@ -1726,7 +1926,10 @@ static void reset(send_model *m)
     }
     m->ei_on = 0;
     m->n_plan = m->n_sen = m->n_process = 0;
-    memset(m->n_band, 0, sizeof m->n_band);
+    for (int a = 0; a < PLAN_AGES; a++)
+        m->plans[a].n = 0;
+    m->septs = 0;
+    m->cease_R = m->cease_bound = 0;
     memset(m->occ, 0, sizeof m->occ);
     memset(m->waiting, 0, sizeof m->waiting);
     for (int q = 0; q < PROV_COUNT; q++) {
@@ -1848,7 +2051,8 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             case CLK_SEN: ev_sen_arrival(m); break;
             case CLK_REQUEST: ev_request(m); break;
             case CLK_EXIT: ev_sen_exit(m); break;
-            default: ev_direct(m); break;
+            case CLK_DIRECT: ev_direct(m); break;
+            default: ev_cease(m); break;
             }
             continue;
         }
@@ -1887,10 +2091,6 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         case EV_FINAL: final_plan(m, ev.arg); break;
         case EV_REVIEW_SIT: ev_review_sit(m); break;
         /* timers: ev.gen is the stamp, stale once the child's record holds another */
-        case EV_CEASE:
-            if (kid(m, ev.arg)->exit_stamp == ev.gen)
-                ev_cease(m, ev.arg);
-            break;
         case EV_WAIT_LIMIT:
             if (kid(m, ev.arg)->wait_stamp == ev.gen)
                 wait_limit(m, ev.arg);
