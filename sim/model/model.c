@@ -159,6 +159,7 @@ struct send_model {
     double req_span;  /* request thinning: candidates at req_span x req_mult a day >= W x mult */
     double exit_span; /* exit thinning: candidates at exit_span x hazard a day >= n_sen x hazard */
     double clk[NCLOCKS];      /* next firing of each level-2 clock, or +INFINITY */
+    int clk_first;            /* the clock that fires first (the lowest index on a tie) */
     double clk_mean[NCLOCKS]; /* mean time between firings, or 0 for a stopped clock */
     int ei_on;           /* early intervention in force */
 
@@ -167,6 +168,7 @@ struct send_model {
     double need_sen_cum[NEED_COUNT], need_direct_cum[NEED_COUNT], need_plans_cum[NEED_COUNT];
     double direct_cum[BAND_COUNT];
     double sen_age_cum[SEND_AGES];
+    int sen_age_lo; /* the first age with entries */
 
     des_panel d1, d2, l4;
     /* Cases getting ready for a periodic D1 panel: a binary min-heap on (t, seq). Only the
@@ -297,7 +299,23 @@ static void cumulate(const double *w, int n, double *cum)
     }
 }
 
-/* pick() over weights given by their cumulative sums: the same index for the same u. */
+/* pick() over weights given by their cumulative sums: the same index for the same u. The
+ * scan starts at `lo`, below which every weight must be 0. */
+static inline int pick_cum_from(const double *cum, int lo, int n, double u)
+{
+    double tot = cum[n - 1];
+    if (!(tot > 0))
+        return -1;
+    double x = u * tot;
+    for (int i = lo; i < n; i++)
+        if (x < cum[i])
+            return i;
+    for (int i = n - 1; i > 0; i--) /* x rounded up to the total: the last positive weight */
+        if (cum[i] > cum[i - 1])
+            return i;
+    return 0;
+}
+
 static int pick_cum(const double *cum, int n, double u)
 {
     double tot = cum[n - 1];
@@ -315,9 +333,9 @@ static int pick_cum(const double *cum, int n, double u)
 
 /* pick_cum, also giving where u fell within the chosen weight as a fresh uniform on [0, 1)
  * (independent of the index), so that one draw can make two choices. */
-static int pick_cum_rest(const double *cum, int n, double u, double *rest)
+static inline int pick_cum_rest(const double *cum, int from, int n, double u, double *rest)
 {
-    int i = pick_cum(cum, n, u);
+    int i = pick_cum_from(cum, from, n, u);
     *rest = 0;
     if (i >= 0) {
         double lo = i ? cum[i - 1] : 0, r = (u * cum[n - 1] - lo) / (cum[i] - lo);
@@ -519,6 +537,9 @@ static void recompute_rates(send_model *m)
     for (int a = 0; a < SEND_AGES; a++)
         w[a] = p->population[a] * growth * p->sen_entry_per_1000[a] / 1000.0;
     cumulate(w, SEND_AGES, m->sen_age_cum);
+    m->sen_age_lo = 0;
+    while (m->sen_age_lo < SEND_AGES - 1 && !(m->sen_age_cum[m->sen_age_lo] > 0))
+        m->sen_age_lo++;
     m->sen_rate = m->sen_age_cum[SEND_AGES - 1] * trend / YEAR_DAYS;
     double rt = send_steps_at(&p->request_trend, d) * shock_mult(m, d);
     m->ei_on = ei_active(m, d);
@@ -529,20 +550,37 @@ static void recompute_rates(send_model *m)
     m->direct_rate = direct * rt / YEAR_DAYS;
 }
 
+/* Clock `which` next fires at t; keep clk_first up to date. */
+static inline void clock_at(send_model *m, int which, double t)
+{
+    m->clk[which] = t;
+    int f = m->clk_first;
+    if (which == f) { /* it may now come later than another */
+        f = 0;
+        for (int i = 1; i < NCLOCKS; i++)
+            if (m->clk[i] < m->clk[f])
+                f = i;
+    } else if (t < m->clk[f] || (t == m->clk[f] && which < f)) {
+        f = which;
+    }
+    m->clk_first = f;
+}
+
 /* Level-2 clock `which` runs at `rate` a day from now on (stopped if the rate is 0), and its
  * next firing is drawn. */
 static void set_clock(send_model *m, int which, double rate, int stream)
 {
     m->clk_mean[which] = rate > 0 ? 1.0 / rate : 0;
-    m->clk[which] = rate > 0 ? now(m) + des_exponential(m->r[stream], m->clk_mean[which])
-                             : (double)INFINITY;
+    clock_at(m, which, rate > 0 ? now(m) + des_exponential(m->r[stream], m->clk_mean[which])
+                                : (double)INFINITY);
 }
 
 /* Clock `which` fired: its next firing, at the same rate. */
 static inline void next_firing(send_model *m, int which, int stream)
 {
     double mean = m->clk_mean[which];
-    m->clk[which] = mean > 0 ? now(m) + des_exponential(m->r[stream], mean) : (double)INFINITY;
+    clock_at(m, which,
+             mean > 0 ? now(m) + des_exponential(m->r[stream], mean) : (double)INFINITY);
 }
 
 /* Requests from SEN Support are a Poisson process whose rate W x mult changes with every child
@@ -871,7 +909,7 @@ static void schedule_review(send_model *m, uint32_t h, double due)
     child *c = kid(m, h);
     c->next_review = due;
     c->review_k = -1;
-    double w = due / 7.0 - 1e-9;
+    double w = due * (1.0 / 7.0) - 1e-9;
     int64_t ki = (int64_t)w; /* ceil(w) for w >= 0, without a call */
     ki += (double)ki < w;
     if (ki < m->review_next_k)
@@ -879,10 +917,10 @@ static void schedule_review(send_model *m, uint32_t h, double due)
     if ((double)ki * 7.0 >= m->t_end)
         return; /* due after the horizon */
     assert(ki - m->review_next_k < REVIEW_RING);
-    int rc = list_push(&m->ring[ki % REVIEW_RING], (uint64_t)c->serial << 32 | h);
+    int rc = list_push(&m->ring[(size_t)ki % REVIEW_RING], (uint64_t)c->serial << 32 | h);
     (void)rc;
     assert(rc == DES_OK);
-    m->ring_live[ki % REVIEW_RING]++;
+    m->ring_live[(size_t)ki % REVIEW_RING]++;
     c->review_k = (int32_t)ki;
 }
 
@@ -894,7 +932,7 @@ static void drop_review(send_model *m, child *c)
     if (c->review_k < m->review_next_k)
         m->reviews_waiting--; /* due and waiting: its entry is skipped when reached */
     else
-        m->ring_live[c->review_k % REVIEW_RING]--;
+        m->ring_live[(size_t)c->review_k % REVIEW_RING]--;
     c->review_k = -1;
 }
 
@@ -1229,7 +1267,7 @@ static void ev_direct(send_model *m)
 static void ev_sen_arrival(send_model *m)
 {
     double rest;
-    int age = pick_cum_rest(m->sen_age_cum, SEND_AGES, unif(m, S_SEN), &rest);
+    int age = pick_cum_rest(m->sen_age_cum, m->sen_age_lo, SEND_AGES, unif(m, S_SEN), &rest);
     if (age >= 0) {
         int need = pick_cum(m->need_sen_cum, NEED_COUNT, rest);
         class_add(m, class_of(age, need), +1);
@@ -1293,7 +1331,7 @@ static void ev_review_sit(send_model *m)
     double t = now(m);
     int64_t k = (int64_t)floor(t / 7.0 + 0.5);
     /* this week's bucket joins the reviews due (its live entries were counted as they came) */
-    u64list *b = &m->ring[k % REVIEW_RING];
+    u64list *b = &m->ring[(size_t)k % REVIEW_RING];
     u64list *due = &m->review_due;
     if (due->n + b->n > due->cap) {
         size_t cap = due->cap ? due->cap : 256;
@@ -1308,8 +1346,8 @@ static void ev_review_sit(send_model *m)
         memcpy(due->v + due->n, b->v, b->n * sizeof *b->v);
     due->n += b->n;
     b->n = 0;
-    m->reviews_waiting += m->ring_live[k % REVIEW_RING];
-    m->ring_live[k % REVIEW_RING] = 0;
+    m->reviews_waiting += m->ring_live[(size_t)k % REVIEW_RING];
+    m->ring_live[(size_t)k % REVIEW_RING] = 0;
     m->review_next_k = k + 1;
     double fte = send_steps_at(&p->review_fte, day_of(m, t));
     m->review_credit += fte * p->reviews_per_fte_year * 7.0 / YEAR_DAYS;
@@ -1922,6 +1960,7 @@ static void reset(send_model *m)
     m->exit_hazard = p->sen_exit_rate / YEAR_DAYS;
     for (int i = 0; i < NCLOCKS; i++) {
         m->clk[i] = INFINITY;
+        m->clk_first = 0;
         m->clk_mean[i] = 0;
     }
     m->ei_on = 0;
@@ -2035,11 +2074,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
     /* Snapshot 0 happens at t = 0 after the opening state is in place. */
     init_state(m);
     for (;;) {
-        /* the earliest level-2 clock (the lowest index on a tie) */
-        int w = 0;
-        for (int i = 1; i < NCLOCKS; i++)
-            if (m->clk[i] < m->clk[w])
-                w = i;
+        int w = m->clk_first; /* the earliest level-2 clock */
         double tc = m->clk[w];
         des_event ev;
         if (!des_cal_next_until(m->cal, tc, &ev)) {
