@@ -16,31 +16,37 @@
  * else about them is ever read. So SEN Support is held as a count per class, not as records:
  * a request takes one child out of a class and only then gives it a record (and an area, drawn
  * then: areas play no part before placement); a child refused or not issued a plan goes back
- * into its class. The four Poisson clocks of level 2 (entries, request and exit candidates,
- * direct requests) are kept beside the calendar, not in it: the event loop takes whichever of
- * the calendar's next event and the earliest clock comes first (the calendar on a tie), so
- * some two thirds of all events cost no heap operation.
+ * into its class. The Poisson clocks of level 2 (entries, request and exit candidates, direct
+ * requests) and the ceasing clock of plans are kept beside the calendar, not in it: the event
+ * loop takes whichever of the calendar's next event and the earliest clock comes first (the
+ * calendar on a tie), so some two thirds of all events cost no heap operation.
  *
- * Child timers that may be cancelled (the ceasing timer, the wait for a place) carry a stamp:
- * the child record holds the stamp of its live timer, and an event whose stamp differs is
- * skipped, so cancelling is one store and needs no table in the calendar. Stamps come from one
- * counter per replication and are never reused within it.
+ * Plan holders are listed by age: ceasing, whose hazard depends on age alone, is one thinned
+ * clock over the lists, and a child's age is its age when it got a record plus the Septembers
+ * since, so 1 September shifts the lists and touches only the plans that transfer or cease.
+ * Cases preparing for a periodic D1 panel wait in a small heap until a sitting, not as events.
+ *
+ * Child timers that may be cancelled (the wait for a place, the opening caseload's placement)
+ * carry a stamp: the child record holds the stamp of its live timer, and an event whose stamp
+ * differs is skipped, so cancelling is one store and needs no table in the calendar. Stamps
+ * come from one counter per replication and are never reused within it.
  *
  * Invariants (checked by tests): plans_open + plans_new - plans_ceased == plans_close and the
  * same for SEN Support; a place pool never admits above its capacity; panel decisions happen
  * only at sittings; occupancy counters equal the number of children in each provision; the
- * class counts sum to n_sen; a record is free exactly when its state is 0.
+ * class counts sum to n_sen; the plan lists hold every plan holder once, at its age; a record
+ * is free exactly when its state is 0.
  *
  * Money is accrued without per-child bookkeeping: spend in a month is the time integral of each
  * provision's occupancy (des_timeavg) times its daily cost, so it is exact in child-days.
  *
- * Complexity: O(log n) per calendar event, O(ages + needs) per level-2 transition, O(1) per
- * child state change; the request and exit clocks are thinned against bounds renewed only when
- * the rate outgrows them (exact for a state-dependent Poisson rate, by memorylessness). Each
- * 1 September touches every child record once and every class once. Memory is proportional to
- * the children in assessment or with a plan (reviews wait in a ring of weekly buckets a year
- * long), not to the horizon. The event loop allocates only when a pool, queue or bucket must
- * double.
+ * Complexity: O(log n) per calendar event, O(ages + needs) per level-2 transition or ceasing,
+ * O(1) per child state change; the request, exit and ceasing clocks are thinned against bounds
+ * renewed only when the rate outgrows them (exact for a state-dependent Poisson rate, by
+ * memorylessness). Each 1 September touches every class and the plans at transfer ages or past
+ * the age limit. Memory is proportional to the children in assessment or with a plan (reviews
+ * wait in a ring of weekly buckets a year long), not to the horizon. The event loop allocates
+ * only when a pool, list, queue or bucket must double.
  */
 #include "send_model.h"
 
