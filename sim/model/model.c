@@ -124,6 +124,7 @@ typedef struct child {
     uint8_t area, need, state;
     uint8_t stage, prov, want, advice_left;
 } child;
+_Static_assert(sizeof(child) == 48, "a child record is 48 bytes");
 
 /* A case getting ready for the D1 panel (evidence gathering) until t. */
 typedef struct ready {
@@ -322,20 +323,7 @@ static inline int pick_cum_from(const double *cum, int lo, int n, double u)
     return 0;
 }
 
-static int pick_cum(const double *cum, int n, double u)
-{
-    double tot = cum[n - 1];
-    if (!(tot > 0))
-        return -1;
-    double x = u * tot;
-    for (int i = 0; i < n; i++)
-        if (x < cum[i])
-            return i;
-    for (int i = n - 1; i > 0; i--) /* x rounded up to the total: the last positive weight */
-        if (cum[i] > cum[i - 1])
-            return i;
-    return 0;
-}
+static int pick_cum(const double *cum, int n, double u) { return pick_cum_from(cum, 0, n, u); }
 
 /* pick_cum, also giving where u fell within the chosen weight as a fresh uniform on [0, 1)
  * (independent of the index), so that one draw can make two choices. */
