@@ -5,6 +5,7 @@
 #                 (results, charts and the HTML report in results/)
 #   make test     install missing packages, build and run every cmocka test
 #   make asan     the tests under AddressSanitizer + UBSan (build-asan/)
+#   make tsan     the tests under ThreadSanitizer, with clang and LLVM's OpenMP (build-tsan/)
 #   make valgrind the tests under valgrind memcheck
 #   make bench    build and run the benchmarks (build/bench/)
 #   make MPI=1    also build build/sendsim-mpi, the Open MPI cluster build (mpicc)
@@ -45,7 +46,7 @@ MPI_SRC   := sim/run/run_mpi.c
 MPI_OBJ   := $(BUILD)/obj-mpi/sim/run/run_mpi.o
 MPI_BIN   := $(BUILD)/sendsim-mpi
 
-.PHONY: all deps run test check-tests asan valgrind bench clean tests-bin
+.PHONY: all deps run test check-tests asan tsan valgrind bench clean tests-bin
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/sendsim $(if $(filter 1,$(MPI)),$(MPI_BIN))
@@ -96,6 +97,28 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check-tests
+
+# ThreadSanitizer. GCC's OpenMP runtime (libgomp) is not instrumented, so TSan cannot see its
+# barriers and reports races that are not there. The target therefore builds with clang and
+# LLVM's OpenMP runtime (libomp, from the clang and libomp-dev packages), which loads Archer
+# (libarcher.so): an OMPT tool that tells TSan of every OpenMP synchronisation (fork, barriers,
+# join, critical sections, atomics), so nothing has to be suppressed and a real race still shows.
+# OMP_TOOL_LIBRARIES names Archer; should it fail to load, the unseen synchronisation would show
+# as reported races and fail the run, never pass it silently. halt_on_error makes any report a
+# failed test; ignore_noninstrumented_modules keeps TSan's interceptors out of the uninstrumented
+# runtime, as Archer asks. The thread tests (test_threads_identical, test_cli_threads_identical)
+# run 2 threads.
+TSAN_CC ?= clang
+TSAN_ARCHER = $(realpath $(shell $(TSAN_CC) -print-resource-dir 2>/dev/null)/../../libarcher.so)
+
+tsan: deps
+	@.ci/install-deps --tsan
+	@test -n "$(TSAN_ARCHER)" || { echo "make tsan: libarcher.so (libomp-dev) not found for $(TSAN_CC)" >&2; exit 1; }
+	@OMP_TOOL_LIBRARIES="$(TSAN_ARCHER)" \
+	  TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1 $(TSAN_OPTIONS)" \
+	  $(MAKE) --no-print-directory BUILD=build-tsan CC=$(TSAN_CC) OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
+	  EXTRA_LDFLAGS="-fsanitize=thread" check-tests
 
 valgrind: deps
 	@$(MAKE) --no-print-directory tests-bin

@@ -7,7 +7,9 @@
  * Cancellation is by generation counter. Every event names an owner (typically an entity
  * index, or DES_NO_OWNER). des_cal_cancel_owner() bumps that owner's generation; events
  * scheduled before the bump are stale and are skipped, unseen, by des_cal_next(). Nothing is
- * searched or removed from the heap, so cancellation is O(1).
+ * searched or removed from the heap, so cancellation is O(1). An event without owner may
+ * instead carry a caller's tag (des_cal_schedule_tag), for callers that keep timer stamps in
+ * their own records and skip superseded events themselves.
  *
  * Storage grows only by doubling (events and the owner-generation table); once warm, the event
  * loop allocates nothing.
@@ -28,7 +30,8 @@ typedef struct des_event {
     uint64_t key;  /* priority << 56 | insertion sequence: the tie-break order */
     uint32_t type; /* caller-defined event kind */
     uint32_t owner;/* cancellation owner, or DES_NO_OWNER */
-    uint32_t gen;  /* owner's generation when scheduled */
+    uint32_t gen;  /* owner's generation when scheduled, or the caller's tag
+                      (des_cal_schedule_tag) */
     uint32_t arg;  /* caller-defined payload */
 } des_event;
 
@@ -45,6 +48,14 @@ void des_cal_reset(des_calendar *cal, double start);
  * Returns DES_OK, DES_EINVAL or DES_ENOMEM. */
 int des_cal_schedule(des_calendar *cal, double time, unsigned prio, uint32_t type,
                      uint32_t owner, uint32_t arg);
+
+/* Schedule an event without owner (the calendar never cancels it) that carries a caller-defined
+ * 32-bit tag, handed back in ev->gen. A caller that keeps its own per-entity timer stamps puts
+ * the stamp here and ignores an event whose tag no longer matches: cancellation with no lookup
+ * in the calendar, at the cost of a stale event staying pending until it is popped.
+ * Returns DES_OK, DES_EINVAL or DES_ENOMEM, as des_cal_schedule. */
+int des_cal_schedule_tag(des_calendar *cal, double time, unsigned prio, uint32_t type,
+                         uint32_t arg, uint32_t tag);
 
 /* Pop the next live event into *ev and advance the clock to its time.
  * Returns 1 when an event was popped, 0 when none is pending (stale events are discarded). */

@@ -8,6 +8,7 @@
 #ifndef DES_STATS_H
 #define DES_STATS_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,7 +21,18 @@ typedef struct des_tally {
 } des_tally;
 
 void des_tally_init(des_tally *t);
-void des_tally_add(des_tally *t, double x);
+/* Inline: called on every admission of every resource. */
+inline void des_tally_add(des_tally *t, double x)
+{
+    t->n++;
+    double d = x - t->mean;
+    t->mean += d / (double)t->n;
+    t->m2 += d * (x - t->mean);
+    if (x < t->min)
+        t->min = x;
+    if (x > t->max)
+        t->max = x;
+}
 /* Combine b into a (Chan et al. parallel update): as if every observation of b went to a. */
 void des_tally_merge(des_tally *a, const des_tally *b);
 double des_tally_mean(const des_tally *t);     /* NAN when empty */
@@ -35,9 +47,21 @@ typedef struct des_timeavg {
 } des_timeavg;
 
 void des_timeavg_init(des_timeavg *a, double start, double value);
-/* The signal changes to `value` at time t (t >= last update). */
-void des_timeavg_set(des_timeavg *a, double t, double value);
-void des_timeavg_add(des_timeavg *a, double t, double delta);
+/* The signal changes to `value` at time t (t >= last update). Inline: called on every change
+ * of every occupancy and queue. */
+inline void des_timeavg_set(des_timeavg *a, double t, double value)
+{
+    assert(t >= a->last_t);
+    a->area += a->value * (t - a->last_t);
+    a->last_t = t;
+    a->value = value;
+    if (value > a->max)
+        a->max = value;
+}
+inline void des_timeavg_add(des_timeavg *a, double t, double delta)
+{
+    des_timeavg_set(a, t, a->value + delta);
+}
 /* Time average over [start, t]; the current value when t == start. */
 double des_timeavg_mean(const des_timeavg *a, double t);
 /* Integral over [start, t]. */

@@ -387,7 +387,11 @@ typedef struct send_model_diag {
 void send_model_get_diag(const send_model *m, send_model_diag *d);
 
 /* Optional trace of individual children, for tests and debugging: called (never by default)
- * at each step below with the simulation time in days and two kind-specific integers. */
+ * at each step below with the simulation time in days, the child's record and two
+ * kind-specific integers. Children at SEN Support are counted by class and have no record:
+ * their steps (TR_SEN_ENTRY, TR_SEN_EXIT) come with child = SEND_NO_CHILD, and TR_AGE is
+ * reported only for children with a record (in assessment or with a plan). */
+#define SEND_NO_CHILD UINT32_MAX
 typedef enum send_trace_kind {
     TR_SEN_ENTRY,      /* a = age, b = need */
     TR_SEN_EXIT,       /* a = reason (0 needs met/moved, 1 aged out) */

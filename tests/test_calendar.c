@@ -202,6 +202,60 @@ static void test_ties_priority_then_fifo(void **state)
     des_cal_destroy(cal);
 }
 
+/* Tagged events: the tag comes back in ev.gen untouched, order is the usual (time, priority,
+ * sequence) interleaved with owned events, no cancellation reaches them, and bad times and
+ * priorities are refused as by des_cal_schedule. Heap growth keeps the tags. */
+static void test_schedule_tag(void **state)
+{
+    (void)state;
+    des_calendar *cal = des_cal_create(2, NULL);
+    assert_non_null(cal);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 99);
+    enum { N = 3000 };
+    double t[N];
+    uint32_t tag[N];
+    for (uint32_t i = 0; i < N; i++) {
+        t[i] = floor(gsl_rng_uniform(r) * 500.0); /* many equal times */
+        tag[i] = (uint32_t)gsl_rng_get(r);
+        if (i % 3 == 0)
+            assert_int_equal(des_cal_schedule(cal, t[i], i % 5, 1, 7, i), DES_OK);
+        else
+            assert_int_equal(des_cal_schedule_tag(cal, t[i], i % 5, 2, i, tag[i]), DES_OK);
+    }
+    /* cancelling owner 7 removes the owned events only; DES_NO_OWNER cannot be cancelled */
+    assert_int_equal(des_cal_cancel_owner(cal, 7), DES_OK);
+    assert_int_equal(des_cal_cancel_owner(cal, DES_NO_OWNER), DES_EINVAL);
+    des_event ev;
+    double last_t = -1;
+    unsigned last_p = 0;
+    uint32_t last_i = 0, seen = 0;
+    while (des_cal_next(cal, &ev)) {
+        assert_int_equal(ev.type, 2);
+        assert_int_equal(ev.owner, DES_NO_OWNER);
+        uint32_t i = ev.arg;
+        assert_true(i < N && i % 3 != 0);
+        assert_int_equal(ev.gen, tag[i]);
+        assert_true(ev.time == t[i]);
+        unsigned pr = i % 5;
+        assert_true(ev.time > last_t || (ev.time == last_t && (pr > last_p ||
+                                                               (pr == last_p && i > last_i))));
+        last_t = ev.time;
+        last_p = pr;
+        last_i = i;
+        seen++;
+    }
+    assert_int_equal(seen, N - (N + 2) / 3);
+    assert_int_equal(des_cal_schedule_tag(cal, last_t - 1, 0, 0, 0, 1), DES_EINVAL);
+    assert_int_equal(des_cal_schedule_tag(cal, NAN, 0, 0, 0, 1), DES_EINVAL);
+    assert_int_equal(des_cal_schedule_tag(cal, INFINITY, 0, 0, 0, 1), DES_EINVAL);
+    assert_int_equal(des_cal_schedule_tag(cal, last_t + 1, DES_PRIO_MAX + 1, 0, 0, 1),
+                     DES_EINVAL);
+    assert_int_equal(des_cal_pending(cal), 0);
+    gsl_rng_free(r);
+    des_cal_destroy(cal);
+}
+
 static void test_schedule_rejects(void **state)
 {
     (void)state;
@@ -483,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_ties_priority_then_fifo),
         cmocka_unit_test(test_schedule_rejects),
+        cmocka_unit_test(test_schedule_tag),
         cmocka_unit_test(test_next_until),
         cmocka_unit_test(test_cancel_owner),
         cmocka_unit_test(test_reset),

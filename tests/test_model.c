@@ -9,6 +9,9 @@
  * - phase transfers happen on 1 September at ages 4, 11, 16 and 19;
  * - spend against hand-computed child-days, inflation, transport, grant and deficit;
  * - the assessment stage reduced to an M/M/c queue matches Erlang C;
+ * - ceasing (one clock for all plans) at the per-plan hazard and split of reasons;
+ * - reviews keep coming round when the backlog is longer than the review interval;
+ * - SEN Support steps in the trace agree with the conservation counters;
  * - determinism: same seeds, same results; threads 1 and 2 give identical results.
  */
 #include <math.h>
@@ -365,6 +368,137 @@ static void test_phase_transfers_on_first_september(void **state)
     send_params_free(&p);
 }
 
+/* ---- ceasing, reviews, SEN Support trace ---------------------------------------------------- */
+
+/* 2,000 plans aged 20-25 (left education 0.25, moved away 0.006 a plan-year at every one of
+ * those ages), no other flows, January to August (no 1 September): each ceases with
+ * probability 1 - exp(-0.256 x 243 / 365.25), for one of the two reasons in proportion to its
+ * hazard, whatever one clock for all plans does inside. */
+static void test_ceasing_hazard(void **state)
+{
+    (void)state;
+    send_params p;
+    send_params_init(&p);
+    p.start = ymd(2019, 1, 1);
+    p.end = ymd(2019, 8, 31);
+    p.initial_band[BAND_20_25] = 2000;
+    p.initial_prov[PROV_FE_COLLEGE] = 2000;
+    p.choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
+    p.choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
+    for (int a = 20; a <= 25; a++)
+        p.cease_left_rate[a] = 0.25;
+    p.cease_moved_rate = 0.006;
+    des_tally ceased, moved_share;
+    des_tally_init(&ceased);
+    des_tally_init(&moved_share);
+    for (int r = 0; r < 30; r++) {
+        send_output o;
+        send_model *m = run_one(&p, 77, r, &o);
+        assert_int_equal(o.plans_open, 2000);
+        double c = send_output_row(&o, C_CEASED)[0];
+        assert_true(c == send_output_row(&o, C_CEASED_MOVED)[0] +
+                             send_output_row(&o, C_CEASED_LEFT)[0]);
+        des_tally_add(&ceased, c);
+        des_tally_add(&moved_share, send_output_row(&o, C_CEASED_MOVED)[0] / c);
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    double expect = 2000 * (1 - exp(-0.256 * 243 / 365.25));
+    double half = 3.5 * des_tally_sd(&ceased) / sqrt(30.0);
+    assert_true(fabs(des_tally_mean(&ceased) - expect) < half);
+    assert_true(half < 0.05 * expect);
+    double share = 0.006 / 0.256, sh = 3.5 * des_tally_sd(&moved_share) / sqrt(30.0);
+    assert_true(fabs(des_tally_mean(&moved_share) - share) < sh);
+    send_params_free(&p);
+}
+
+/* 200 plans aged 5-10 whose reviews, due within the first year, are heard at 50 a year for
+ * eight years: the backlog grows past a year, and a review heard more than a year late must
+ * still be followed by the next one (due at once, so heard at the next sitting in turn). Every
+ * sitting then hears its full capacity, and every plan comes round a second time. */
+static void test_reviews_outlast_backlog(void **state)
+{
+    (void)state;
+    send_params p;
+    send_params_init(&p);
+    p.start = ymd(2019, 1, 1);
+    p.end = ymd(2026, 12, 31);
+    p.initial_band[BAND_5_10] = 200;
+    p.initial_prov[PROV_MAINSTREAM] = 200;
+    send_steps_const(&p.review_fte, 1);
+    p.reviews_per_fte_year = 50;
+    trace_buf tb = {0};
+    send_output o;
+    send_model *m = run_traced(&p, 21, &o, &tb);
+    int *reviews = calloc(1 << 16, sizeof *reviews);
+    assert_non_null(reviews);
+    size_t heard = 0;
+    for (size_t i = 0; i < tb.n; i++)
+        if (tb.v[i].kind == TR_REVIEW) {
+            assert_true(tb.v[i].child < (1u << 16));
+            reviews[tb.v[i].child]++;
+            heard++;
+        }
+    /* weekly sittings from day 0, each adding 50 x 7 / 365.25 to the credit, all of it used */
+    double weeks = ceil((double)(p.end + 1 - p.start) / 7.0);
+    double capacity = weeks * 50.0 * 7.0 / 365.25;
+    assert_true((double)heard <= capacity + 1 && (double)heard >= capacity - 2);
+    double total = 0;
+    for (int y = 0; y < o.n_years; y++)
+        total += send_output_row(&o, C_REVIEWS_DONE)[y];
+    assert_true(total == (double)heard);
+    int twice = 0;
+    for (int h = 0; h < (1 << 16); h++)
+        twice += reviews[h] >= 2;
+    assert_int_equal(twice, 200);
+    /* and the backlog is still there at the end */
+    assert_true(send_output_row(&o, M_REVIEWS_OVERDUE)[o.n_months - 1] > 50);
+    free(reviews);
+    send_model_destroy(m);
+    send_output_free(&o);
+    free(tb.v);
+    send_params_free(&p);
+}
+
+/* SEN Support children have no record: their entries and exits are traced with SEND_NO_CHILD,
+ * and exits plus requests from SEN Support account exactly for the children who left it. */
+static void test_sen_support_trace(void **state)
+{
+    (void)state;
+    send_params p;
+    load_baseline(&p, 2020);
+    trace_buf tb = {0};
+    send_output o;
+    send_model *m = run_traced(&p, 13, &o, &tb);
+    int64_t entries = 0, exits = 0, aged_out = 0, requests_sen = 0;
+    for (size_t i = 0; i < tb.n; i++) {
+        trace_rec *r = &tb.v[i];
+        if (r->kind == TR_SEN_ENTRY || r->kind == TR_SEN_EXIT) {
+            assert_int_equal(r->child, SEND_NO_CHILD);
+            entries += r->kind == TR_SEN_ENTRY;
+            exits += r->kind == TR_SEN_EXIT;
+            aged_out += r->kind == TR_SEN_EXIT && r->a == 1;
+            if (r->kind == TR_SEN_ENTRY) {
+                assert_true(r->a >= 4 && r->a <= 15); /* entry_per_1000 covers ages 4-15 */
+                assert_true(r->b >= 0 && r->b < NEED_COUNT);
+            }
+        } else if (r->kind == TR_REQUEST) {
+            assert_true(r->child != SEND_NO_CHILD);
+            requests_sen += r->a == 0;
+        } else if (r->kind == TR_AGE) {
+            assert_true(r->child != SEND_NO_CHILD);
+        }
+    }
+    assert_true(entries > 5000 && aged_out > 1000 && exits > aged_out);
+    assert_int_equal(exits + requests_sen, o.sen_out);
+    assert_true(entries <= o.sen_in); /* the rest came back from a refused request */
+    check_invariants(&p, &o, m);
+    send_model_destroy(m);
+    send_output_free(&o);
+    free(tb.v);
+    send_params_free(&p);
+}
+
 /* ---- money ------------------------------------------------------------------------------- */
 
 static void test_cost_accrual(void **state)
@@ -569,6 +703,9 @@ int main(void)
         cmocka_unit_test(test_twenty_week_clock),
         cmocka_unit_test(test_phase_transfers_on_first_september),
         cmocka_unit_test(test_cost_accrual),
+        cmocka_unit_test(test_ceasing_hazard),
+        cmocka_unit_test(test_reviews_outlast_backlog),
+        cmocka_unit_test(test_sen_support_trace),
         cmocka_unit_test(test_assessment_is_mmc),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_threads_identical),

@@ -11,10 +11,11 @@
  * integer. The image is exact and reversible: des_cal_next() hands back the same double.
  *
  * Complexity: schedule O(log4 n), next O(3 log4 n) comparisons; cancel O(1) by bumping an
- * owner generation (stale events are dropped when they reach the top). A 4-ary heap of 32-byte
- * slots halves the depth of a binary heap, and the heap is placed so that &heap[1] is 64-byte
- * aligned: the four children 4i+1 .. 4i+4 of a node then fill exactly two cache lines. Moves use
- * a hole rather than swaps.
+ * owner generation (stale events are dropped when they reach the top). An event without owner
+ * is never stale; its gen field holds the caller's tag (des_cal_schedule_tag), untouched.
+ * A 4-ary heap of 32-byte slots halves the depth of a binary heap, and the heap is placed so
+ * that &heap[1] is 64-byte aligned: the four children 4i+1 .. 4i+4 of a node then fill exactly
+ * two cache lines. Moves use a hole rather than swaps.
  *
  * Speed (this is the event loop's hot path). Removing the root is "bottom-up": the hole walks
  * down to a leaf along smallest children without testing the displaced last slot at each level
@@ -186,21 +187,22 @@ static inline uint32_t owner_gen(const des_calendar *cal, uint32_t owner)
     return owner < cal->ngens ? cal->gens[owner] : 0;
 }
 
-static int schedule_slow(des_calendar *cal, double time, unsigned prio, uint32_t type,
-                         uint32_t owner, uint32_t arg);
+static int push_slow(des_calendar *cal, double time, unsigned prio, uint32_t type,
+                     uint32_t owner, uint32_t gen, uint32_t arg);
 
-int des_cal_schedule(des_calendar *cal, double time, unsigned prio, uint32_t type, uint32_t owner,
-                     uint32_t arg)
+/* Insert an event whose generation (or tag) is already known. */
+static ALWAYS_INLINE int push(des_calendar *cal, double time, unsigned prio, uint32_t type,
+                              uint32_t owner, uint32_t gen, uint32_t arg)
 {
     if (!(time >= cal->now && fabs(time) <= DBL_MAX) || prio > DES_PRIO_MAX) /* NaN fails too */
         return DES_EINVAL;
     if (cal->n == cal->cap)
-        return schedule_slow(cal, time, prio, type, owner, arg);
+        return push_slow(cal, time, prio, type, owner, gen, arg);
     slot ev = {.t = time_bits(time),
                .key = (uint64_t)prio << SEQ_BITS | (cal->seq++ & SEQ_MASK),
                .type = type,
                .owner = owner,
-               .gen = owner == DES_NO_OWNER ? 0 : owner_gen(cal, owner),
+               .gen = gen,
                .arg = arg};
     /* sift up with a hole */
     slot *h = cal->heap;
@@ -216,13 +218,26 @@ int des_cal_schedule(des_calendar *cal, double time, unsigned prio, uint32_t typ
     return DES_OK;
 }
 
-/* The heap is full: double it, then schedule (kept out of the hot path). */
-static NOINLINE int schedule_slow(des_calendar *cal, double time, unsigned prio, uint32_t type,
-                                  uint32_t owner, uint32_t arg)
+/* The heap is full: double it, then insert (kept out of the hot path). */
+static NOINLINE int push_slow(des_calendar *cal, double time, unsigned prio, uint32_t type,
+                              uint32_t owner, uint32_t gen, uint32_t arg)
 {
     if (alloc_heap(cal, 2 * cal->cap) != DES_OK)
         return DES_ENOMEM;
-    return des_cal_schedule(cal, time, prio, type, owner, arg);
+    return push(cal, time, prio, type, owner, gen, arg);
+}
+
+int des_cal_schedule(des_calendar *cal, double time, unsigned prio, uint32_t type, uint32_t owner,
+                     uint32_t arg)
+{
+    uint32_t gen = owner == DES_NO_OWNER ? 0 : owner_gen(cal, owner);
+    return push(cal, time, prio, type, owner, gen, arg);
+}
+
+int des_cal_schedule_tag(des_calendar *cal, double time, unsigned prio, uint32_t type,
+                         uint32_t arg, uint32_t tag)
+{
+    return push(cal, time, prio, type, DES_NO_OWNER, tag, arg);
 }
 
 /* Remove the root; the heap must be non-empty. */

@@ -19,8 +19,9 @@
  * des_quantiles: gsl_sort then gsl_stats_quantile_from_sorted_data (interpolation between
  * order statistics at rank (n-1)q).
  *
- * Complexity: tally/time-average updates O(1); histogram add O(1); histogram quantile O(nbins);
- * des_quantiles O(n log n + nq). Nothing allocates except des_hist_init().
+ * Complexity: tally/time-average updates O(1) (des_tally_add, des_timeavg_set and _add are
+ * inline in des_stats.h); histogram add O(1); histogram quantile O(nbins); des_quantiles
+ * O(n log n + nq). Nothing allocates except des_hist_init().
  */
 #include "des_stats.h"
 
@@ -42,17 +43,10 @@ void des_tally_init(des_tally *t)
     t->max = -INFINITY;
 }
 
-void des_tally_add(des_tally *t, double x)
-{
-    t->n++;
-    double d = x - t->mean;
-    t->mean += d / (double)t->n;
-    t->m2 += d * (x - t->mean);
-    if (x < t->min)
-        t->min = x;
-    if (x > t->max)
-        t->max = x;
-}
+/* The external definitions of the inline functions in des_stats.h. */
+extern inline void des_tally_add(des_tally *t, double x);
+extern inline void des_timeavg_set(des_timeavg *a, double t, double value);
+extern inline void des_timeavg_add(des_timeavg *a, double t, double delta);
 
 void des_tally_merge(des_tally *a, const des_tally *b)
 {
@@ -99,21 +93,6 @@ void des_timeavg_init(des_timeavg *a, double start, double value)
     a->value = value;
     a->area = 0.0;
     a->max = value;
-}
-
-void des_timeavg_set(des_timeavg *a, double t, double value)
-{
-    assert(t >= a->last_t);
-    a->area += a->value * (t - a->last_t);
-    a->last_t = t;
-    a->value = value;
-    if (value > a->max)
-        a->max = value;
-}
-
-void des_timeavg_add(des_timeavg *a, double t, double delta)
-{
-    des_timeavg_set(a, t, a->value + delta);
 }
 
 double des_timeavg_area(const des_timeavg *a, double t)
