@@ -63,6 +63,9 @@ static int setup(void **state)
     char mpicc[1024];
     if (!in_path("mpirun", mpirun, sizeof mpirun))
         skip_reason = "mpirun is not installed (Debian: openmpi-bin): the MPI tests are skipped";
+    else if (getenv("SENDSIM_NO_MPI") && *getenv("SENDSIM_NO_MPI"))
+        skip_reason = "SENDSIM_NO_MPI is set (this build has no sendsim-mpi): the MPI tests are "
+                      "skipped";
     else if (access(mpi_bin, X_OK) != 0 && !in_path("mpicc", mpicc, sizeof mpicc))
         skip_reason = "mpicc is not installed (Debian: libopenmpi-dev), so sendsim-mpi is not "
                       "built: the MPI tests are skipped";
