@@ -348,6 +348,11 @@ typedef struct send_output {
 } send_output;
 
 int send_output_init(send_output *o, const send_params *p, des_error *err);
+/* The conservation counts as an array, in the order plans_open, plans_new, plans_ceased,
+ * plans_close, sen_open, sen_in, sen_out, sen_close (for files and messages). */
+#define SEND_AUDIT_N 8
+void send_output_audit_get(const send_output *o, int64_t a[SEND_AUDIT_N]);
+void send_output_audit_set(send_output *o, const int64_t a[SEND_AUDIT_N]);
 void send_output_free(send_output *o);
 static inline double *send_output_row(send_output *o, int metric)
 {

@@ -404,7 +404,7 @@ static void write_per_rep(wctx *w, const send_results *res)
                     "random-stream seeds of each replication, derived from master_seed (16 "
                     "streams per authority)"));
     uint64_t *ev = malloc((size_t)n * sizeof *ev);
-    int64_t *au = malloc((size_t)n * 8 * sizeof *au);
+    int64_t *au = malloc((size_t)n * SEND_AUDIT_N * sizeof *au);
     size_t hb = (size_t)o0->n_years * SEND_WEEKS_BINS;
     uint32_t *wh = malloc((size_t)n * (hb ? hb : 1) * sizeof *wh);
     if (!ev || !au || !wh)
@@ -413,15 +413,13 @@ static void write_per_rep(wctx *w, const send_results *res)
         for (int r = 0; r < n; r++) {
             const send_output *o = &res->reps[r];
             ev[r] = o->events;
-            int64_t a[8] = {o->plans_open, o->plans_new, o->plans_ceased, o->plans_close,
-                            o->sen_open,   o->sen_in,    o->sen_out,      o->sen_close};
-            memcpy(au + 8 * (size_t)r, a, sizeof a);
+            send_output_audit_get(o, au + SEND_AUDIT_N * (size_t)r);
             memcpy(wh + hb * (size_t)r, o->weeks_hist, hb * sizeof *wh);
         }
         hsize_t ed[1] = {(hsize_t)n};
         close_d(dataset(w, w->f, "events", H5T_NATIVE_UINT64, 1, ed, 0, ev, "events",
                         "simulation events fired in each replication"));
-        hsize_t ad[2] = {(hsize_t)n, 8};
+        hsize_t ad[2] = {(hsize_t)n, SEND_AUDIT_N};
         hid_t d = dataset(w, w->f, "audit", H5T_NATIVE_INT64, 2, ad, CHUNK_REPS, au, "children",
                           "conservation counts over the horizon: plans open + new - ceased = "
                           "close; SEN Support open + in - out = close");
@@ -870,13 +868,13 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         free(names);
     }
     uint64_t *ev = malloc((size_t)n * sizeof *ev);
-    int64_t *au = malloc((size_t)n * 8 * sizeof *au);
+    int64_t *au = malloc((size_t)n * SEND_AUDIT_N * sizeof *au);
     size_t hb = (size_t)years * SEND_WEEKS_BINS;
     uint32_t *wh = malloc((size_t)n * hb * sizeof *wh);
     double *buf = malloc((size_t)n * (size_t)row_len * sizeof *buf);
     if (!ev || !au || !wh || !buf)
         rfail(&r, "out of memory for %d replications", n);
-    hsize_t ed[1] = {(hsize_t)n}, ad[2] = {(hsize_t)n, 8},
+    hsize_t ed[1] = {(hsize_t)n}, ad[2] = {(hsize_t)n, SEND_AUDIT_N},
             hd[3] = {(hsize_t)n, (hsize_t)years, SEND_WEEKS_BINS};
     read_into(&r, "/events", H5T_NATIVE_UINT64, 1, ed, ev);
     read_into(&r, "/audit", H5T_NATIVE_INT64, 2, ad, au);
@@ -884,15 +882,7 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     for (int i = 0; i < n && !r.failed; i++) {
         send_output *o = &res->reps[i];
         o->events = ev[i];
-        const int64_t *a = au + 8 * (size_t)i;
-        o->plans_open = a[0];
-        o->plans_new = a[1];
-        o->plans_ceased = a[2];
-        o->plans_close = a[3];
-        o->sen_open = a[4];
-        o->sen_in = a[5];
-        o->sen_out = a[6];
-        o->sen_close = a[7];
+        send_output_audit_set(o, au + SEND_AUDIT_N * (size_t)i);
         memcpy(o->weeks_hist, wh + hb * (size_t)i, hb * sizeof *wh);
     }
     for (int m = 0; m < SEND_METRIC_COUNT && !r.failed; m++) {

@@ -116,3 +116,27 @@ void send_output_period_label(const send_output *o, int metric, int i, char *buf
     }
     }
 }
+
+void send_output_audit_get(const send_output *o, int64_t a[SEND_AUDIT_N])
+{
+    a[0] = o->plans_open;
+    a[1] = o->plans_new;
+    a[2] = o->plans_ceased;
+    a[3] = o->plans_close;
+    a[4] = o->sen_open;
+    a[5] = o->sen_in;
+    a[6] = o->sen_out;
+    a[7] = o->sen_close;
+}
+
+void send_output_audit_set(send_output *o, const int64_t a[SEND_AUDIT_N])
+{
+    o->plans_open = a[0];
+    o->plans_new = a[1];
+    o->plans_ceased = a[2];
+    o->plans_close = a[3];
+    o->sen_open = a[4];
+    o->sen_in = a[5];
+    o->sen_out = a[6];
+    o->sen_close = a[7];
+}

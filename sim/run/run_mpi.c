@@ -195,30 +195,17 @@ static void drain_stops(dist *d, MPI_Request *reqs, int sent)
     free(all);
 }
 
-static void pack_audit(const send_output *o, int64_t a[9])
+/* The audit counts and the event count of one replication, as one message. */
+static void pack_audit(const send_output *o, int64_t a[SEND_AUDIT_N + 1])
 {
-    a[0] = o->plans_open;
-    a[1] = o->plans_new;
-    a[2] = o->plans_ceased;
-    a[3] = o->plans_close;
-    a[4] = o->sen_open;
-    a[5] = o->sen_in;
-    a[6] = o->sen_out;
-    a[7] = o->sen_close;
-    a[8] = (int64_t)o->events;
+    send_output_audit_get(o, a);
+    a[SEND_AUDIT_N] = (int64_t)o->events;
 }
 
-static void unpack_audit(send_output *o, const int64_t a[9])
+static void unpack_audit(send_output *o, const int64_t a[SEND_AUDIT_N + 1])
 {
-    o->plans_open = a[0];
-    o->plans_new = a[1];
-    o->plans_ceased = a[2];
-    o->plans_close = a[3];
-    o->sen_open = a[4];
-    o->sen_in = a[5];
-    o->sen_out = a[6];
-    o->sen_close = a[7];
-    o->events = (uint64_t)a[8];
+    send_output_audit_set(o, a);
+    o->events = (uint64_t)a[SEND_AUDIT_N];
 }
 
 int send_run_dist(const send_params *p, const send_run_opts *opts, send_results *res,
@@ -304,7 +291,7 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
     if (outcome == RUN_OK) {
         size_t cells = (size_t)SEND_METRIC_COUNT * (size_t)outs[0].row_len;
         size_t bins = (size_t)outs[0].n_years * SEND_WEEKS_BINS;
-        int64_t a[9];
+        int64_t a[SEND_AUDIT_N + 1];
         if (d.rank == 0) {
             for (int j = 1; j < size; j++)
                 for (int r = block_lo(n, size, j); r < block_lo(n, size, j + 1); r++) {
@@ -312,7 +299,8 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
                              MPI_STATUS_IGNORE);
                     MPI_Recv(outs[r].weeks_hist, (int)bins, MPI_UINT32_T, j, TAG_HIST, d.comm,
                              MPI_STATUS_IGNORE);
-                    MPI_Recv(a, 9, MPI_INT64_T, j, TAG_AUDIT, d.comm, MPI_STATUS_IGNORE);
+                    MPI_Recv(a, SEND_AUDIT_N + 1, MPI_INT64_T, j, TAG_AUDIT, d.comm,
+                             MPI_STATUS_IGNORE);
                     unpack_audit(&outs[r], a);
                     if (stride)
                         MPI_Recv(auth + (size_t)r * stride, (int)stride, MPI_DOUBLE, j, TAG_AUTH,
@@ -323,7 +311,7 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
                 MPI_Send(outs[i].values, (int)cells, MPI_DOUBLE, 0, TAG_VALUES, d.comm);
                 MPI_Send(outs[i].weeks_hist, (int)bins, MPI_UINT32_T, 0, TAG_HIST, d.comm);
                 pack_audit(&outs[i], a);
-                MPI_Send(a, 9, MPI_INT64_T, 0, TAG_AUDIT, d.comm);
+                MPI_Send(a, SEND_AUDIT_N + 1, MPI_INT64_T, 0, TAG_AUDIT, d.comm);
                 if (stride)
                     MPI_Send(auth + (size_t)i * stride, (int)stride, MPI_DOUBLE, 0, TAG_AUTH,
                              d.comm);
