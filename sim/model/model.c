@@ -409,16 +409,25 @@ static int valid_age(int prov, int age)
 
 /* ---- SEN Support classes ------------------------------------------------------------------ */
 
+/* Make room for one more element in a growable array of elem-byte items (capacity doubles,
+ * starting at first). */
+static int room_for_one(void **v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return DES_OK;
+    size_t nc = *cap ? 2 * *cap : first;
+    void *nv = realloc(*v, nc * elem);
+    if (!nv)
+        return DES_ENOMEM;
+    *v = nv;
+    *cap = nc;
+    return DES_OK;
+}
+
 static int list_push(u64list *l, uint64_t v)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        uint64_t *nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv)
-            return DES_ENOMEM;
-        l->v = nv;
-        l->cap = cap;
-    }
+    if (room_for_one((void **)&l->v, l->n, &l->cap, sizeof *l->v, 16) != DES_OK)
+        return DES_ENOMEM;
     l->v[l->n++] = v;
     return DES_OK;
 }
@@ -855,14 +864,8 @@ static double review_interval(const send_model *m, const child *c)
 
 static int u32_push(u32list *l, uint32_t v)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        uint32_t *nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv)
-            return DES_ENOMEM;
-        l->v = nv;
-        l->cap = cap;
-    }
+    if (room_for_one((void **)&l->v, l->n, &l->cap, sizeof *l->v, 64) != DES_OK)
+        return DES_ENOMEM;
     l->v[l->n++] = v;
     return DES_OK;
 }
