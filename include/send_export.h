@@ -20,7 +20,7 @@
 
 #include "des_error.h"
 #include "send_h5.h"
-#include "send_run.h"
+#include "send_results.h"
 
 /* Shortest decimal text that strtod() reads back to exactly v ("-0" is written "0"; integers
  * below 2^53 without a decimal point or exponent). NaN gives the empty string. buf should hold

@@ -17,7 +17,7 @@
 
 #include "des_error.h"
 #include "send_model.h"
-#include "send_run.h"
+#include "send_results.h"
 
 /* One scenario parameter as written in the scenario files: its dotted key path, its value as
  * written (flow sequences and mappings flattened to one line), the comment on its line (the

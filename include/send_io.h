@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "des_error.h"
-#include "send_run.h"
+#include "send_results.h"
 
 typedef struct io_atomic {
     FILE *f;

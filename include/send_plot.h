@@ -12,7 +12,7 @@
 
 #include "des_error.h"
 #include "send_h5.h"
-#include "send_run.h"
+#include "send_results.h"
 
 typedef struct send_plot_opts {
     const char *format;    /* "png" (default) or "svg" */

@@ -21,14 +21,9 @@
 #include "send_compare.h"
 #include "send_h5.h"
 #include "send_plot.h"
-#include "send_run.h"
+#include "send_results.h"
 
 /* ---- Comparison tables -------------------------------------------------------------------- */
-
-/* The verdict of a 95% interval of a mean difference: SEND_SAME when it is [0, 0] (every
- * paired difference is zero), SEND_NOISE when it contains zero, else SEND_HIGHER or
- * SEND_LOWER. Returns -1 (and leaves *out) when either bound is NaN. */
-int send_verdict_from_ci(double low, double high, send_verdict *out);
 
 /* One row: a difference (scenario minus the reference scenario) of one metric in one period.
  * Numbers missing from the file (absent column or empty cell) are NaN. */

@@ -10,7 +10,7 @@
  * replication every authority is simulated independently, on its own random streams, and the
  * outputs are summed in authority order into one send_output of the usual shape (see
  * send_output_sum for how each metric combines); a few headline metrics are also kept per
- * authority.
+ * authority. The results type and its statistics are the model layer's (send_results.h).
  *
  * send_run_dist() is send_run() spread over the ranks of an MPI job (built with MPI=1, see the
  * README): each rank runs a contiguous block of replications and rank 0 gathers every output
@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "send_model.h"
+#include "send_results.h"
 
 typedef struct send_run_opts {
     uint64_t seed;
@@ -35,35 +36,7 @@ typedef struct send_run_opts {
     void *progress_ctx;
 } send_run_opts;
 
-/* Headline metrics kept per authority: period i is calendar year first_year + i (financial
- * year first_fy + i for FY metrics); for ehcp_total it is the value in January of that year
- * (NaN when January lies outside the horizon). */
-#define SEND_AUTH_HEADLINES 5
-extern const int send_auth_headline_metric[SEND_AUTH_HEADLINES];
-/* M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W, F_SPEND, F_DEFICIT */
-
-typedef struct send_results {
-    int n;                 /* replications */
-    uint64_t master_seed;
-    uint32_t *seeds;       /* n x seeds_per_rep */
-    send_output *reps;     /* n outputs */
-    uint64_t events;       /* total events fired */
-    double wall_seconds;
-    int threads_used;
-    struct send_stat *summary; /* [metric * row_len + period], filled by send_results_summarise
-                                  (send_run and send_h5_read do); NULL until then */
-    /* Extensions (zero in results built before they existed; readers treat 0 as the default) */
-    int seeds_per_rep;     /* SEND_STREAMS x authorities (SEND_STREAMS for one authority) */
-    int ranks;             /* MPI ranks that ran the replications (1 without MPI) */
-    int n_authorities;     /* 0 for a one-authority scenario */
-    char (*authority_names)[SEND_NAME_MAX * 2]; /* n_authorities names */
-    int authority_len;     /* periods kept per headline: max(n_years, n_fys) */
-    /* n x n_authorities x SEND_AUTH_HEADLINES x authority_len; see send_results_authority_row */
-    double *authority_values;
-} send_results;
-
 int send_run(const send_params *p, const send_run_opts *opts, send_results *res, des_error *err);
-void send_results_free(send_results *res);
 
 /* ---- several authorities ------------------------------------------------------------------ */
 
@@ -75,12 +48,6 @@ void send_results_free(send_results *res);
  * a wait is not an output), or 1 when that is 0. A single part is copied unchanged.
  * DES_ENOMEM (sum untouched) if scratch cannot be allocated. */
 int send_output_sum(send_output *sum, const send_output *const *parts, int n, des_error *err);
-
-/* Row of headline h of authority a in replication r (authority_len values). */
-const double *send_results_authority_row(const send_results *res, int r, int a, int h);
-/* Number of periods of headline h, its label for period i ("YYYY-01", "YYYY" or "YYYY-YY"). */
-int send_auth_headline_periods(const send_output *shape, int h);
-void send_auth_headline_label(const send_output *shape, int h, int i, char *buf, size_t len);
 
 /* ---- across MPI ranks ---------------------------------------------------------------------- */
 
@@ -100,30 +67,5 @@ void send_dist_finalize(void);
  * Without MPI (or run outside mpirun with one process) this is send_run(). */
 int send_run_dist(const send_params *p, const send_run_opts *opts, send_results *res,
                   des_error *err);
-
-/* Percentile levels reported by summaries, in percent. */
-#define SEND_NQ 7
-extern const double send_quantile_levels[SEND_NQ]; /* 5 10 25 50 75 90 95 */
-
-/* Across-replication statistics of one metric in one period; NaN values (e.g. a percentage
- * in a year without plans) are left out. n = replications counted. */
-struct send_stat {
-    int n;
-    double mean, sd;
-    double q[SEND_NQ];
-};
-typedef struct send_stat send_stat;
-
-/* scratch must hold res->n doubles. */
-void send_results_stat(const send_results *res, int metric, int period, double *scratch,
-                       send_stat *out);
-
-/* Compute every metric's statistics for every period once (in parallel over metrics with up
- * to `threads` threads; <= 0 = all cores) into res->summary. Identical whatever the thread
- * count. DES_ENOMEM on failure. */
-int send_results_summarise(send_results *res, int threads, des_error *err);
-/* The statistics of one metric and period: from res->summary when present, else computed. */
-void send_results_get_stat(const send_results *res, int metric, int period, double *scratch,
-                           send_stat *out);
 
 #endif

@@ -1,12 +1,13 @@
-/* test_compare.c - paired differences between scenarios (sim/run/compare.c), the comparison
- * CSV (sim/io/compare_csv.c) and `sendsim compare`.
+/* test_compare.c - paired differences between scenarios, their pairing check and verdict
+ * (sim/model/results.c), the comparison CSV (sim/io/compare_csv.c) and `sendsim compare`.
  *
  * Known answers: hand-built replications with chosen values give the mean, sd, Student-t
  * interval, percentiles and verdict computed here independently. Common random numbers: a
  * scenario compared with itself differs by exactly zero everywhere; a scenario that changes
  * only costs has exactly the same demand (zero difference in requests) and a spend difference
- * in every replication. Errors: unpaired runs, files that cannot be written, a horizon
- * mismatch on the command line. Tests run from the repository root.
+ * in every replication. One pair: no interval, so a difference is noise and only an exact
+ * zero is "no difference". Errors: unpaired runs (each check's exact message), files that
+ * cannot be written, a horizon mismatch on the command line. Tests run from the repository root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "send_compare.h"
+#include "send_run.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
 #include "support/test_util.h"
@@ -92,24 +94,92 @@ static void test_known_answer(void **state)
     /* errors: another seed, another replication count, a bad metric or period */
     send_results rs;
     fake_results(&rs, 6, c, 6);
-    assert_int_equal(send_paired_diff(&ra, &rs, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINVAL);
-    assert_non_null(strstr(err.msg, "seeds"));
+    assert_int_equal(send_paired_diff(&ra, &rs, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "scenario 'alternative' was run with seed 6 and 'base' with 5 "
+                                 "(paired differences need the same seed)");
     send_results rn;
     fake_results(&rn, 5, c, 5);
-    assert_int_equal(send_paired_diff(&ra, &rn, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINVAL);
+    assert_int_equal(send_paired_diff(&ra, &rn, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "scenario 'alternative' has 5 replications and 'base' 6 "
+                                 "(paired differences need the same number)");
+    assert_int_equal(send_results_pair_check(&ra, &rn, "a", "b", &err), DES_EINPUT);
+    assert_string_equal(err.msg, "scenario 'b' has 5 replications and 'a' 6 (paired differences "
+                                 "need the same number)");
+    send_results empty = {0};
+    assert_int_equal(send_results_pair_check(&ra, &empty, "a", "b", &err), DES_EINVAL);
+    assert_string_equal(err.msg, "scenario 'b' has no replications");
+    assert_int_equal(send_results_pair_check(&empty, &ra, "a", "b", &err), DES_EINVAL);
+    assert_string_equal(err.msg, "scenario 'a' has no replications");
     assert_int_equal(send_paired_diff(&ra, &rc, C_NEW_PLANS, 1, scratch, &d, &err), DES_EINVAL);
     assert_int_equal(send_paired_diff(&ra, &rc, -1, 0, scratch, &d, &err), DES_EINVAL);
     send_results_free(&rn);
     send_results rp; /* periods differ */
     fake_results(&rp, 6, c, 5);
     rp.reps[0].first_year = 2021;
-    assert_int_equal(send_paired_diff(&ra, &rp, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINVAL);
-    assert_non_null(strstr(err.msg, "different periods"));
+    assert_int_equal(send_paired_diff(&ra, &rp, C_NEW_PLANS, 0, scratch, &d, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "scenario 'alternative' covers a different horizon from 'base' "
+                                 "(paired differences need the same start and end)");
     send_results_free(&rp);
     send_results_free(&ra);
     send_results_free(&rb);
     send_results_free(&rc);
     send_results_free(&rs);
+}
+
+/* One replication (or one pair left after NaN): no interval exists, so a nonzero difference is
+ * not distinguishable from noise whatever its size, and an exact zero is no difference. The
+ * same rule (send_verdict_from_ci) judges the interval written to the comparison CSV. */
+static void test_single_pair(void **state)
+{
+    (void)state;
+    double a[2] = {10, NAN}, b[2] = {1000, 3}, z[2] = {10, 7};
+    send_results ra, rb, rz;
+    fake_results(&ra, 1, a, 5);
+    fake_results(&rb, 1, b, 5);
+    fake_results(&rz, 1, z, 5);
+    double scratch[2];
+    send_diff d;
+    des_error err = {0};
+    assert_int_equal(send_paired_diff(&ra, &rb, C_NEW_PLANS, 0, scratch, &d, &err), DES_OK);
+    assert_int_equal(d.n, 1);
+    assert_close(d.mean, 990, 0);
+    assert_close(d.sd, 0, 0);
+    assert_close(d.p10, 990, 0);
+    assert_true(isnan(d.ci_low) && isnan(d.ci_high));
+    assert_int_equal(d.verdict, SEND_NOISE);
+    send_verdict v = SEND_HIGHER;
+    assert_int_equal(send_verdict_from_ci(d.ci_low, d.ci_high, &v), -1);
+    assert_int_equal(v, SEND_HIGHER); /* left as it was */
+    assert_int_equal(send_paired_diff(&ra, &rz, C_NEW_PLANS, 0, scratch, &d, &err), DES_OK);
+    assert_close(d.ci_low, 0, 0);
+    assert_close(d.ci_high, 0, 0);
+    assert_int_equal(d.verdict, SEND_SAME);
+    send_results_free(&ra);
+    send_results_free(&rb);
+    send_results_free(&rz);
+
+    /* two replications of which one pair is NaN: one pair left, the same rule */
+    send_results r2a, r2b;
+    fake_results(&r2a, 2, a, 5);
+    fake_results(&r2b, 2, b, 5);
+    assert_int_equal(send_paired_diff(&r2a, &r2b, C_NEW_PLANS, 0, scratch, &d, &err), DES_OK);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.verdict, SEND_NOISE);
+    assert_true(isnan(d.ci_low));
+    /* and the CSV writes the interval empty and the verdict that goes with it */
+    char dir[64], path[128];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/one.csv", dir);
+    const char *names[2] = {"base", "alt"};
+    const send_results *rs[2] = {&r2a, &r2b};
+    assert_int_equal(send_write_compare_csv(path, 2, names, rs, NULL, &err), DES_OK);
+    char *text = slurp(path);
+    assert_non_null(strstr(text, "\nalt,new_plans,2020,990,990,990,990,,,not distinguishable "
+                                 "from noise\n"));
+    free(text);
+    remove_dir(dir);
+    send_results_free(&r2a);
+    send_results_free(&r2b);
 }
 
 static void run_base(send_params *p, send_results *r, uint64_t seed)
@@ -183,7 +253,7 @@ static void test_common_random_numbers(void **state)
     send_results other;
     run_base(&p, &other, 10);
     const send_results *bad[2] = {&a, &other};
-    assert_int_equal(send_write_compare_csv(path, 2, names, bad, NULL, &err), DES_EINVAL);
+    assert_int_equal(send_write_compare_csv(path, 2, names, bad, NULL, &err), DES_EINPUT);
     assert_int_not_equal(access(path, F_OK), 0);
     char nowhere[160];
     snprintf(nowhere, sizeof nowhere, "%s/missing/x.csv", dir);
@@ -264,6 +334,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_answer),
+        cmocka_unit_test(test_single_pair),
         cmocka_unit_test(test_common_random_numbers),
         cmocka_unit_test(test_cli),
     };

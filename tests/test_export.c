@@ -34,6 +34,7 @@
 #include "send_export.h"
 #include "send_h5.h"
 #include "send_io.h"
+#include "send_run.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
 #include "support/test_util.h"

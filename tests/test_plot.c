@@ -25,6 +25,7 @@
 
 #include "send_h5.h"
 #include "send_plot.h"
+#include "send_run.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
 #include "support/test_util.h"
@@ -445,7 +446,8 @@ static void test_compare_script_and_data(void **state)
     b.master_seed = 3;
     b.reps[0].n_months = 59;
     assert_error(send_plot_compare(2, names, rs, &o, &l, &ng, &err), DES_EINPUT, &err,
-                 "scenario 'alt' covers a different horizon from 'base'");
+                 "scenario 'alt' covers a different horizon from 'base' (paired differences "
+                 "need the same start and end)");
     b.reps[0].n_months = 60;
     /* a scenario compared with itself gets its own file names, and zero differences */
     const char *same[3] = {"base", "alt", "alt"};

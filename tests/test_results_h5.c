@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "send_h5.h"
+#include "send_run.h"
 #include "send_scenario.h"
 #include "support/test_util.h"
 

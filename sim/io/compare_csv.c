@@ -17,7 +17,7 @@ int send_write_compare_csv(const char *path, int k, const char *const *names,
     if (k < 2)
         return des_error_set(err, DES_EINVAL, "a comparison needs at least two scenarios");
     for (int s = 1; s < k; s++) {
-        int rc = send_compare_check(res[0], res[s], err);
+        int rc = send_results_pair_check(res[0], res[s], names[0], names[s], err);
         if (rc != DES_OK)
             return rc;
     }

@@ -7,7 +7,7 @@
 
 #include "des_error.h"
 #include "send_io.h"
-#include "send_run.h"
+#include "send_results.h"
 
 /* DES_EINVAL ("no replications to export to '<path>'") unless res holds a replication. */
 int export_check(const send_results *res, const char *path, des_error *err);

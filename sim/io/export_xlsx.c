@@ -8,7 +8,7 @@
  * The exact layout is documented in README.md; tests/test_export.c reads cells back.
  *
  * Percentiles of plain metrics come from send_results_get_stat (the run's shared summary);
- * those of a sum of two metrics (the demand for places) from des_quantiles over the
+ * those of a sum of two metrics (the demand for places) from send_stat_of over the
  * per-replication sums, the same estimator.
  * Capacity -1 (not limited) is written as the text "not limited". NaN cells are left empty.
  *
@@ -25,7 +25,6 @@
 
 #include <xlsxwriter.h>
 
-#include "des_stats.h"
 #include "export_internal.h"
 #include "send_io.h"
 #include "sendsim_version.h"
@@ -148,28 +147,20 @@ static int is_capacity(int metric)
 /* P10, P50 and P90 across replications of a metric (plus metric2 if >= 0) in one period. */
 static void line_quantiles(xl *x, int metric, int metric2, int period, double q[3])
 {
+    send_stat st;
     if (metric2 < 0) {
-        send_stat st;
         send_results_get_stat(x->res, metric, period, x->scratch, &st);
-        q[0] = st.q[1]; /* send_quantile_levels: 5 10 25 50 75 90 95 */
-        q[1] = st.q[3];
-        q[2] = st.q[5];
-        return;
+    } else {
+        for (int r = 0; r < x->res->n; r++) {
+            const send_output *o = &x->res->reps[r];
+            x->scratch[r] = o->values[(size_t)metric * (size_t)o->row_len + (size_t)period] +
+                            o->values[(size_t)metric2 * (size_t)o->row_len + (size_t)period];
+        }
+        send_stat_of(x->scratch, x->res->n, &st);
     }
-    size_t k = 0;
-    for (int r = 0; r < x->res->n; r++) {
-        const send_output *o = &x->res->reps[r];
-        double v = o->values[(size_t)metric * (size_t)o->row_len + (size_t)period] +
-                   o->values[(size_t)metric2 * (size_t)o->row_len + (size_t)period];
-        if (!isnan(v))
-            x->scratch[k++] = v;
-    }
-    if (k == 0) {
-        q[0] = q[1] = q[2] = NAN;
-        return;
-    }
-    static const double levels[3] = {0.10, 0.50, 0.90};
-    des_quantiles(x->scratch, k, levels, 3, q);
+    q[0] = st.q[SEND_Q10];
+    q[1] = st.q[SEND_Q50];
+    q[2] = st.q[SEND_Q90];
 }
 
 /* Title, provenance line, note and header row of a theme sheet. */

@@ -16,7 +16,6 @@
  */
 #include "plot_internal.h"
 
-#include "des_stats.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -640,17 +639,7 @@ int plot_draw(const send_plot_opts *o, const char *default_stem, plot_build_fn b
 
 void plot_quantiles(double *x, int n, double q[SEND_NQ])
 {
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (!isnan(x[i]))
-            x[k++] = x[i];
-    if (k == 0) {
-        for (int j = 0; j < SEND_NQ; j++)
-            q[j] = NAN;
-        return;
-    }
-    double lv[SEND_NQ];
-    for (int j = 0; j < SEND_NQ; j++)
-        lv[j] = send_quantile_levels[j] / 100.0;
-    des_quantiles(x, (size_t)k, lv, SEND_NQ, q);
+    send_stat st;
+    send_stat_of(x, n, &st);
+    memcpy(q, st.q, sizeof st.q);
 }

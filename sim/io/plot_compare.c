@@ -206,26 +206,10 @@ static int check_compare(int k, const char *const *names, const send_results *co
         if (!names[s])
             return des_error_set(err, DES_EINVAL, "scenario %d has no name", s + 1);
     }
-    const send_output *a = &res[0]->reps[0];
     for (int s = 1; s < k; s++) {
-        const send_output *b = &res[s]->reps[0];
-        if (a->first_month_index != b->first_month_index || a->n_months != b->n_months ||
-            a->first_fy != b->first_fy || a->n_fys != b->n_fys ||
-            a->first_year != b->first_year || a->n_years != b->n_years)
-            return des_error_set(err, DES_EINPUT,
-                                 "scenario '%s' covers a different horizon from '%s'", names[s],
-                                 names[0]);
-        if (res[s]->n != res[0]->n)
-            return des_error_set(err, DES_EINPUT,
-                                 "scenario '%s' has %d replications and '%s' %d (paired "
-                                 "differences need the same number)",
-                                 names[s], res[s]->n, names[0], res[0]->n);
-        if (res[s]->master_seed != res[0]->master_seed)
-            return des_error_set(err, DES_EINPUT,
-                                 "scenario '%s' was run with seed %llu and '%s' with %llu "
-                                 "(paired differences need the same seed)",
-                                 names[s], (unsigned long long)res[s]->master_seed, names[0],
-                                 (unsigned long long)res[0]->master_seed);
+        int rc = send_results_pair_check(res[0], res[s], names[0], names[s], err);
+        if (rc != DES_OK)
+            return rc;
     }
     return DES_OK;
 }

@@ -15,21 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int send_verdict_from_ci(double low, double high, send_verdict *out)
-{
-    if (isnan(low) || isnan(high))
-        return -1;
-    if (low == 0 && high == 0)
-        *out = SEND_SAME;
-    else if (low > 0)
-        *out = SEND_HIGHER;
-    else if (high < 0)
-        *out = SEND_LOWER;
-    else
-        *out = SEND_NOISE;
-    return 0;
-}
-
 static void free_list(send_plot_list *l)
 {
     for (int i = 0; i < l->n; i++) {

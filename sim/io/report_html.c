@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "des_stats.h"
 #include "send_io.h"
 
 /* ---- text and numbers --------------------------------------------------------------------- */
@@ -369,19 +368,9 @@ static void busiest_month(page *pg, int metric, int first, send_stat *out)
         for (int i = first; i < end; i++)
             if (!isnan(row[i]) && (isnan(mx) || row[i] > mx))
                 mx = row[i];
-        if (!isnan(mx))
-            pg->scratch[k++] = mx;
+        pg->scratch[k++] = mx;
     }
-    memset(out, 0, sizeof *out);
-    out->n = k;
-    for (int j = 0; j < SEND_NQ; j++)
-        out->q[j] = NAN;
-    if (k > 0) {
-        double q[SEND_NQ];
-        for (int j = 0; j < SEND_NQ; j++)
-            q[j] = send_quantile_levels[j] / 100.0;
-        des_quantiles(pg->scratch, (size_t)k, q, SEND_NQ, out->q);
-    }
+    send_stat_of(pg->scratch, k, out);
 }
 
 static void headline(page *pg)

@@ -20,9 +20,6 @@
 
 #include "run_core.h"
 
-const int send_auth_headline_metric[SEND_AUTH_HEADLINES] = {M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W,
-                                                            F_SPEND, F_DEFICIT};
-
 int run_acc_init(run_acc *acc, int n_years, des_error *err)
 {
     memset(acc, 0, sizeof *acc);
@@ -144,23 +141,6 @@ int send_output_sum(send_output *sum, const send_output *const *parts, int n, de
     return DES_OK;
 }
 
-int send_auth_headline_periods(const send_output *shape, int h)
-{
-    int metric = send_auth_headline_metric[h];
-    return send_metric(metric)->kind == SEND_FY ? shape->n_fys : shape->n_years;
-}
-
-void send_auth_headline_label(const send_output *shape, int h, int i, char *buf, size_t len)
-{
-    int metric = send_auth_headline_metric[h];
-    if (send_metric(metric)->kind == SEND_MONTHLY)
-        snprintf(buf, len, "%04d-01", shape->first_year + i);
-    else if (send_metric(metric)->kind == SEND_CY)
-        snprintf(buf, len, "%04d", shape->first_year + i);
-    else
-        snprintf(buf, len, "%04d-%02d", shape->first_fy + i, (shape->first_fy + i + 1) % 100);
-}
-
 void run_auth_headlines(const send_output *part, double *dst, int len)
 {
     for (int h = 0; h < SEND_AUTH_HEADLINES; h++) {
@@ -181,11 +161,4 @@ void run_auth_headlines(const send_output *part, double *dst, int len)
             row[i] = v;
         }
     }
-}
-
-const double *send_results_authority_row(const send_results *res, int r, int a, int h)
-{
-    size_t stride = (size_t)res->n_authorities * SEND_AUTH_HEADLINES * (size_t)res->authority_len;
-    return res->authority_values + (size_t)r * stride +
-           ((size_t)a * SEND_AUTH_HEADLINES + (size_t)h) * (size_t)res->authority_len;
 }

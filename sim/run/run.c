@@ -10,37 +10,20 @@
  * them in authority order (authorities.c). run_block() runs any contiguous block of
  * replications, which is how MPI ranks share a run (run_mpi.c).
  *
+ * The results type and its statistics live in sim/model/results.c.
+ *
  * Cost: O(replications x events per replication) time, O(replications x metrics x periods)
  * memory for the kept outputs, plus one model per thread.
  */
 #include "send_run.h"
 
-#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "des_rng.h"
-#include "des_stats.h"
 #include "run_core.h"
-
-const double send_quantile_levels[SEND_NQ] = {5, 10, 25, 50, 75, 90, 95};
-
-void send_results_free(send_results *res)
-{
-    if (!res)
-        return;
-    if (res->reps)
-        for (int i = 0; i < res->n; i++)
-            send_output_free(&res->reps[i]);
-    free(res->reps);
-    free(res->seeds);
-    free(res->summary);
-    free(res->authority_names);
-    free(res->authority_values);
-    memset(res, 0, sizeof *res);
-}
 
 int run_check(const send_params *p, int n, des_error *err)
 {
@@ -292,78 +275,4 @@ int send_run(const send_params *p, const send_run_opts *opts, send_results *res,
         return err ? err->code : DES_ENOMEM;
     }
     return DES_OK;
-}
-
-int send_results_summarise(send_results *res, int threads, des_error *err)
-{
-    if (res->n < 1 || !res->reps)
-        return des_error_set(err, DES_EINVAL, "no replications to summarise");
-    int row_len = res->reps[0].row_len;
-    free(res->summary);
-    res->summary = calloc((size_t)SEND_METRIC_COUNT * (size_t)row_len, sizeof *res->summary);
-    if (!res->summary)
-        return des_error_set(err, DES_ENOMEM, "cannot allocate the summary");
-    if (threads <= 0)
-        threads = omp_get_num_procs();
-    int failed = 0;
-#pragma omp parallel num_threads(threads)
-    {
-        double *scratch = malloc((size_t)res->n * sizeof *scratch);
-        if (!scratch) {
-#pragma omp atomic write
-            failed = 1;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (int m = 0; m < SEND_METRIC_COUNT; m++) {
-            if (!scratch || !send_metric(m))
-                continue;
-            int np = send_output_periods(&res->reps[0], m);
-            for (int i = 0; i < np; i++)
-                send_results_stat(res, m, i, scratch, &res->summary[(size_t)m * row_len + i]);
-        }
-        free(scratch);
-    }
-    if (failed) {
-        free(res->summary);
-        res->summary = NULL;
-        return des_error_set(err, DES_ENOMEM, "cannot allocate the summary");
-    }
-    return DES_OK;
-}
-
-void send_results_get_stat(const send_results *res, int metric, int period, double *scratch,
-                           send_stat *out)
-{
-    if (res->summary)
-        *out = res->summary[(size_t)metric * res->reps[0].row_len + period];
-    else
-        send_results_stat(res, metric, period, scratch, out);
-}
-
-void send_results_stat(const send_results *res, int metric, int period, double *scratch,
-                       send_stat *out)
-{
-    int k = 0;
-    des_tally t;
-    des_tally_init(&t);
-    for (int i = 0; i < res->n; i++) {
-        double v = send_output_row(&res->reps[i], metric)[period];
-        if (isnan(v))
-            continue;
-        scratch[k++] = v;
-        des_tally_add(&t, v);
-    }
-    out->n = k;
-    if (k == 0) {
-        out->mean = out->sd = NAN;
-        for (int j = 0; j < SEND_NQ; j++)
-            out->q[j] = NAN;
-        return;
-    }
-    out->mean = des_tally_mean(&t);
-    out->sd = k > 1 ? des_tally_sd(&t) : 0.0;
-    double q[SEND_NQ];
-    for (int j = 0; j < SEND_NQ; j++)
-        q[j] = send_quantile_levels[j] / 100.0;
-    des_quantiles(scratch, (size_t)k, q, SEND_NQ, out->q);
 }

@@ -1,0 +1,245 @@
+/* results.c - the results of a run: their release, the one across-replication estimator, the
+ * per-authority headlines, and paired differences between runs with their one pairing check
+ * and one verdict rule.
+ *
+ * Invariants: every statistic a program prints, plots, exports or reports comes from
+ * send_stat_of (so the summary CSV, charts, workbook and page agree to the last digit); a
+ * summary is a function of the replications alone, whatever the thread count (each metric's
+ * statistics are computed by one thread from the values in replication order). Paired
+ * differences use the same interpolation as the summaries; the 95% interval of their mean is
+ * mean -/+ t(0.975, n-1) sd / sqrt(n), which exists only for n >= 2 (or when every difference
+ * is 0, where it is [0, 0]).
+ *
+ * Cost: send_stat_of O(n log n); send_results_summarise O(metrics x periods x n log n);
+ * send_paired_diff O(n log n).
+ */
+#include "send_results.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "des_stats.h"
+
+const double send_quantile_levels[SEND_NQ] = {5, 10, 25, 50, 75, 90, 95};
+
+const int send_auth_headline_metric[SEND_AUTH_HEADLINES] = {M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W,
+                                                            F_SPEND, F_DEFICIT};
+
+const int send_compare_metrics[] = {
+    M_EHCP_TOTAL, M_SEN_SUPPORT, C_REQUESTS, C_NEW_PLANS, C_PCT_20W, C_MEAN_WEEKS,
+    M_ASSESSMENT_QUEUE, M_PLACEMENTS + PROV_SPECIAL, M_PLACEMENTS + PROV_INDEPENDENT,
+    M_WAITING + PROV_SPECIAL, C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
+};
+const int send_compare_n_metrics = (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
+
+const char *const send_verdict_names[4] = {"no difference", "not distinguishable from noise",
+                                           "higher", "lower"};
+
+void send_results_free(send_results *res)
+{
+    if (!res)
+        return;
+    if (res->reps)
+        for (int i = 0; i < res->n; i++)
+            send_output_free(&res->reps[i]);
+    free(res->reps);
+    free(res->seeds);
+    free(res->summary);
+    free(res->authority_names);
+    free(res->authority_values);
+    memset(res, 0, sizeof *res);
+}
+
+/* ---- the estimator --------------------------------------------------------------------------- */
+
+void send_stat_of(double *x, int n, send_stat *out)
+{
+    int k = 0;
+    des_tally t;
+    des_tally_init(&t);
+    for (int i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        x[k++] = x[i];
+        des_tally_add(&t, x[i]);
+    }
+    out->n = k;
+    if (k == 0) {
+        out->mean = out->sd = NAN;
+        for (int j = 0; j < SEND_NQ; j++)
+            out->q[j] = NAN;
+        return;
+    }
+    out->mean = des_tally_mean(&t);
+    out->sd = k > 1 ? des_tally_sd(&t) : 0.0;
+    double q[SEND_NQ];
+    for (int j = 0; j < SEND_NQ; j++)
+        q[j] = send_quantile_levels[j] / 100.0;
+    des_quantiles(x, (size_t)k, q, SEND_NQ, out->q);
+}
+
+void send_results_stat(const send_results *res, int metric, int period, double *scratch,
+                       send_stat *out)
+{
+    for (int i = 0; i < res->n; i++)
+        scratch[i] = send_output_row(&res->reps[i], metric)[period];
+    send_stat_of(scratch, res->n, out);
+}
+
+int send_results_summarise(send_results *res, int threads, des_error *err)
+{
+    if (res->n < 1 || !res->reps)
+        return des_error_set(err, DES_EINVAL, "no replications to summarise");
+    int row_len = res->reps[0].row_len;
+    free(res->summary);
+    res->summary = calloc((size_t)SEND_METRIC_COUNT * (size_t)row_len, sizeof *res->summary);
+    if (!res->summary)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the summary");
+    if (threads <= 0)
+        threads = omp_get_num_procs();
+    int failed = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        double *scratch = malloc((size_t)res->n * sizeof *scratch);
+        if (!scratch) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int m = 0; m < SEND_METRIC_COUNT; m++) {
+            if (!scratch || !send_metric(m))
+                continue;
+            int np = send_output_periods(&res->reps[0], m);
+            for (int i = 0; i < np; i++)
+                send_results_stat(res, m, i, scratch, &res->summary[(size_t)m * row_len + i]);
+        }
+        free(scratch);
+    }
+    if (failed) {
+        free(res->summary);
+        res->summary = NULL;
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the summary");
+    }
+    return DES_OK;
+}
+
+void send_results_get_stat(const send_results *res, int metric, int period, double *scratch,
+                           send_stat *out)
+{
+    if (res->summary)
+        *out = res->summary[(size_t)metric * res->reps[0].row_len + period];
+    else
+        send_results_stat(res, metric, period, scratch, out);
+}
+
+/* ---- per-authority headlines ---------------------------------------------------------------- */
+
+const double *send_results_authority_row(const send_results *res, int r, int a, int h)
+{
+    size_t stride = (size_t)res->n_authorities * SEND_AUTH_HEADLINES * (size_t)res->authority_len;
+    return res->authority_values + (size_t)r * stride +
+           ((size_t)a * SEND_AUTH_HEADLINES + (size_t)h) * (size_t)res->authority_len;
+}
+
+int send_auth_headline_periods(const send_output *shape, int h)
+{
+    int metric = send_auth_headline_metric[h];
+    return send_metric(metric)->kind == SEND_FY ? shape->n_fys : shape->n_years;
+}
+
+void send_auth_headline_label(const send_output *shape, int h, int i, char *buf, size_t len)
+{
+    send_period_kind kind = send_metric(send_auth_headline_metric[h])->kind;
+    des_date start = kind == SEND_FY ? des_date_from_ymd(shape->first_fy + i, 4, 1)
+                                     : des_date_from_ymd(shape->first_year + i, 1, 1);
+    send_period_label(kind, start, buf, len); /* monthly: the January of year i */
+}
+
+/* ---- pairs of runs ---------------------------------------------------------------------------- */
+
+int send_results_pair_check(const send_results *base, const send_results *alt,
+                            const char *base_name, const char *alt_name, des_error *err)
+{
+    const char *bn = base_name ? base_name : "base", *an = alt_name ? alt_name : "alternative";
+    if (!base || base->n < 1 || !base->reps)
+        return des_error_set(err, DES_EINVAL, "scenario '%s' has no replications", bn);
+    if (!alt || alt->n < 1 || !alt->reps)
+        return des_error_set(err, DES_EINVAL, "scenario '%s' has no replications", an);
+    const send_output *a = &base->reps[0], *b = &alt->reps[0];
+    if (a->first_month_index != b->first_month_index || a->n_months != b->n_months ||
+        a->first_year != b->first_year || a->n_years != b->n_years ||
+        a->first_fy != b->first_fy || a->n_fys != b->n_fys)
+        return des_error_set(err, DES_EINPUT,
+                             "scenario '%s' covers a different horizon from '%s' (paired "
+                             "differences need the same start and end)",
+                             an, bn);
+    if (alt->n != base->n)
+        return des_error_set(err, DES_EINPUT,
+                             "scenario '%s' has %d replications and '%s' %d (paired "
+                             "differences need the same number)",
+                             an, alt->n, bn, base->n);
+    if (alt->master_seed != base->master_seed)
+        return des_error_set(err, DES_EINPUT,
+                             "scenario '%s' was run with seed %llu and '%s' with %llu "
+                             "(paired differences need the same seed)",
+                             an, (unsigned long long)alt->master_seed, bn,
+                             (unsigned long long)base->master_seed);
+    return DES_OK;
+}
+
+int send_verdict_from_ci(double low, double high, send_verdict *out)
+{
+    if (isnan(low) || isnan(high))
+        return -1;
+    if (low == 0 && high == 0)
+        *out = SEND_SAME;
+    else if (low > 0)
+        *out = SEND_HIGHER;
+    else if (high < 0)
+        *out = SEND_LOWER;
+    else
+        *out = SEND_NOISE;
+    return 0;
+}
+
+int send_paired_diff(const send_results *base, const send_results *alt, int metric, int period,
+                     double *scratch, send_diff *out, des_error *err)
+{
+    int rc = send_results_pair_check(base, alt, NULL, NULL, err);
+    if (rc != DES_OK)
+        return rc;
+    if (!send_metric(metric) || period < 0 || period >= send_output_periods(&base->reps[0], metric))
+        return des_error_set(err, DES_EINVAL, "no metric %d period %d", metric, period);
+    int nonzero = 0;
+    for (int r = 0; r < base->n; r++) {
+        /* NaN on either side makes the difference NaN, which the estimator leaves out */
+        double d = send_output_row(&alt->reps[r], metric)[period] -
+                   send_output_row(&base->reps[r], metric)[period];
+        scratch[r] = d;
+        nonzero |= !isnan(d) && d != 0;
+    }
+    send_stat st;
+    send_stat_of(scratch, base->n, &st);
+    memset(out, 0, sizeof *out);
+    out->n = st.n;
+    out->mean = st.mean;
+    out->sd = st.sd;
+    out->p10 = st.q[SEND_Q10];
+    out->p50 = st.q[SEND_Q50];
+    out->p90 = st.q[SEND_Q90];
+    out->ci_low = out->ci_high = NAN;
+    if (st.n > 0 && !nonzero) {
+        out->ci_low = out->ci_high = 0; /* every difference is zero: no spread at all */
+    } else if (st.n > 1) {
+        double h = gsl_cdf_tdist_Pinv(0.975, st.n - 1) * st.sd / sqrt((double)st.n);
+        out->ci_low = st.mean - h;
+        out->ci_high = st.mean + h;
+    }
+    if (send_verdict_from_ci(out->ci_low, out->ci_high, &out->verdict) != 0)
+        out->verdict = SEND_NOISE;
+    return DES_OK;
+}
