@@ -1,0 +1,172 @@
+/* test_metrics.c - the metric registry (sim/model/metrics.c): every index holds its own metric.
+ *
+ * The expected name of every index is written here independently of the table: the single
+ * metrics by their enum constant, the families (age bands, provisions) from the vocabularies
+ * of send_model.h. A row deleted, moved or given to the wrong index fails here, as does a hole
+ * anywhere but the two "awaiting provision" slots that describe no metric. The kinds follow the
+ * layout of the enum (monthly, then calendar-year, then financial-year), names are snake_case
+ * and unique, lookup by name finds each index, and out-of-range indices are refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "send_model.h"
+
+/* Metrics that are not members of a family, with the name each must have. */
+static const struct {
+    int index;
+    const char *name;
+} singles[] = {
+    {M_EHCP_TOTAL, "ehcp_total"},
+    {M_SEN_SUPPORT, "sen_support_total"},
+    {M_ASSESSMENT_QUEUE, "assessment_queue"},
+    {M_EP_QUEUE, "ep_queue"},
+    {M_REVIEWS_OVERDUE, "reviews_overdue"},
+    {M_LEVEL4_TOTAL, "level4_total"},
+    {C_REQUESTS, "requests"},
+    {C_REFUSED, "requests_refused"},
+    {C_ASSESSMENTS, "assessments_completed"},
+    {C_NEW_PLANS, "new_plans"},
+    {C_CEASED, "plans_ceased"},
+    {C_CEASED_MOVED, "plans_ceased_moved"},
+    {C_CEASED_LEFT, "plans_ceased_left_education"},
+    {C_CEASED_NEEDS_MET, "plans_ceased_needs_met"},
+    {C_CEASED_AGE, "plans_ceased_age"},
+    {C_PCT_20W, "pct_within_20_weeks"},
+    {C_MEAN_WEEKS, "mean_weeks_to_issue"},
+    {C_MEDIATIONS, "mediations"},
+    {C_APPEALS, "tribunal_appeals"},
+    {C_APPEALS_WON, "tribunal_appeals_won"},
+    {C_TRANSFERS_MS, "transfers_mainstream_to_special"},
+    {C_TRANSFERS_SM, "transfers_special_to_mainstream"},
+    {C_WAITED_FOR_PLACE, "children_waited_for_place"},
+    {C_OVERFLOW_INDEP, "overflow_to_independent"},
+    {C_MEAN_WAIT_PLACE_WEEKS, "mean_wait_for_place_weeks"},
+    {C_REVIEWS_DONE, "reviews_completed"},
+    {F_SPEND, "hn_spend_gbp"},
+    {F_SPEND_TRANSPORT, "hn_spend_transport_gbp"},
+    {F_SPEND_ASSESS, "hn_spend_assessment_gbp"},
+    {F_SPEND_EI, "hn_spend_early_intervention_gbp"},
+    {F_GRANT, "hn_grant_gbp"},
+    {F_BALANCE, "hn_balance_gbp"},
+    {F_DEFICIT, "hn_deficit_gbp"},
+};
+#define N_SINGLES ((int)(sizeof singles / sizeof singles[0]))
+
+/* The name index i must have ("" for an allowed hole, NULL if the test does not know it). */
+static void expected_name(int i, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int k = 0; k < N_SINGLES; k++)
+        if (singles[k].index == i) {
+            snprintf(buf, len, "%s", singles[k].name);
+            return;
+        }
+    if (i >= M_EHCP_BAND && i < M_EHCP_BAND + BAND_COUNT) {
+        snprintf(buf, len, "ehcp_age_%s", send_ageband_names[i - M_EHCP_BAND]);
+        return;
+    }
+    static const struct {
+        int base;
+        const char *prefix, *suffix;
+        int has_awaiting;
+    } families[] = {
+        {M_PLACEMENTS, "placements_", "", 1},
+        {M_WAITING, "waiting_for_place_", "", 0},
+        {M_CAPACITY, "capacity_", "", 0},
+        {F_SPEND_PROV, "hn_spend_", "_gbp", 1},
+    };
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        int q = i - families[f].base;
+        if (q < 0 || q >= PROV_COUNT)
+            continue;
+        if (q == PROV_AWAITING && !families[f].has_awaiting)
+            return; /* a hole: awaiting provision is not a place */
+        snprintf(buf, len, "%s%s%s", families[f].prefix, send_provision_names[q],
+                 families[f].suffix);
+        return;
+    }
+    snprintf(buf, len, "?unknown index %d", i);
+}
+
+static void test_every_index_holds_its_metric(void **state)
+{
+    (void)state;
+    int holes = 0;
+    for (int i = 0; i < SEND_METRIC_COUNT; i++) {
+        char want[96];
+        expected_name(i, want, sizeof want);
+        const send_metric_info *mi = send_metric(i);
+        if (!want[0]) {
+            if (mi)
+                fail_msg("index %d should be empty, holds '%s'", i, mi->name);
+            holes++;
+            continue;
+        }
+        if (!mi)
+            fail_msg("index %d has no metric, expected '%s' (a row deleted?)", i, want);
+        if (strcmp(mi->name, want) != 0)
+            fail_msg("index %d holds '%s', expected '%s' (rows shifted?)", i, mi->name, want);
+    }
+    assert_int_equal(holes, 2); /* waiting_for_place_awaiting, capacity_awaiting */
+}
+
+static void test_kinds_units_and_names(void **state)
+{
+    (void)state;
+    for (int i = 0; i < SEND_METRIC_COUNT; i++) {
+        const send_metric_info *mi = send_metric(i);
+        if (!mi)
+            continue;
+        send_period_kind want = i < M_MONTHLY_COUNT ? SEND_MONTHLY : i < C_CY_END ? SEND_CY
+                                                                                 : SEND_FY;
+        if (mi->kind != want)
+            fail_msg("'%s' (index %d) has period kind %d, expected %d", mi->name, i,
+                     (int)mi->kind, (int)want);
+        assert_non_null(mi->unit);
+        assert_true(mi->unit[0] != '\0');
+        assert_non_null(mi->description);
+        assert_true(mi->description[0] != '\0');
+        for (const char *c = mi->name; *c; c++)
+            if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_'))
+                fail_msg("'%s' is not snake_case", mi->name);
+        /* unique, and found by name at its own index */
+        assert_int_equal(send_metric_find(mi->name), i);
+        if (i >= F_SPEND)
+            assert_string_equal(mi->unit, "GBP");
+    }
+    /* capacity and percentages: the units readers format by */
+    assert_string_equal(send_metric(M_CAPACITY + PROV_SPECIAL)->unit, "places");
+    assert_string_equal(send_metric(C_PCT_20W)->unit, "percent");
+    assert_string_equal(send_metric(C_MEAN_WEEKS)->unit, "weeks");
+}
+
+static void test_lookup_refuses(void **state)
+{
+    (void)state;
+    assert_null(send_metric(-1));
+    assert_null(send_metric(SEND_METRIC_COUNT));
+    assert_null(send_metric(M_WAITING + PROV_AWAITING));
+    assert_int_equal(send_metric_find("no_such_metric"), -1);
+    assert_int_equal(send_metric_find(""), -1);
+    assert_int_equal(send_metric_find("EHCP_TOTAL"), -1); /* names are case-sensitive */
+    assert_int_equal(send_metric_find("waiting_for_place_awaiting"), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_index_holds_its_metric),
+        cmocka_unit_test(test_kinds_units_and_names),
+        cmocka_unit_test(test_lookup_refuses),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
