@@ -363,6 +363,75 @@ static void test_read_errors(void **state)
     unlink(p);
 }
 
+static herr_t count_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
+{
+    (void)loc;
+    (void)name;
+    (void)info;
+    ++*(int *)data;
+    return 0;
+}
+
+/* The root attributes: the file holds exactly the 26 the layout lists; each one removed makes
+ * the file unreadable with a message naming it, except `ranks` and `authorities`, which files
+ * from before MPI runs and several-authority scenarios lack (then 1 and 0). */
+static void test_root_attributes(void **state)
+{
+    fixture *fx = *state;
+    static const char *const names[] = {
+        "format", "format_version", "scenario_name", "scenario_path", "scenario_yaml",
+        "scenario_source", "master_seed", "replications", "streams", "ranks", "authorities",
+        "program_version", "build", "host", "started", "finished", "threads", "wall_seconds",
+        "events", "first_month", "first_year", "first_fy", "months", "years",
+        "financial_years", "weeks_bins"};
+    int n = (int)(sizeof names / sizeof names[0]);
+    write_ok(fx);
+    hid_t f = H5Fopen(fx->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    int count = 0;
+    assert_true(H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, count_attr, &count) >= 0);
+    assert_int_equal(count, n);
+    for (int i = 0; i < n; i++)
+        if (H5Aexists(f, names[i]) <= 0)
+            fail_msg("root attribute '%s' was not written", names[i]);
+    H5Fclose(f);
+    for (int i = 0; i < n; i++) {
+        write_ok(fx);
+        f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+        assert_true(H5Adelete(f, names[i]) >= 0);
+        H5Fclose(f);
+        if (!strcmp(names[i], "ranks") || !strcmp(names[i], "authorities")) {
+            send_results r;
+            send_meta m;
+            des_error err = {0};
+            if (send_h5_read(fx->path, &r, &m, &err) != DES_OK)
+                fail_msg("without '%s': %s", names[i], err.msg);
+            assert_int_equal(r.ranks, 1);
+            assert_int_equal(r.n_authorities, 0);
+            send_results_free(&r);
+            send_meta_free(&m);
+        } else {
+            char want[128];
+            snprintf(want, sizeof want, "attribute '%s' is missing (not a sendsim results file?)",
+                     names[i]);
+            read_fails(fx->path, want);
+        }
+    }
+    /* a wrong format name and version are named before anything else */
+    write_ok(fx);
+    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(H5Adelete(f, "format_version") >= 0);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    int v = 99;
+    hid_t at = H5Acreate2(f, "format_version", H5T_NATIVE_INT, sp, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(at >= 0 && H5Awrite(at, H5T_NATIVE_INT, &v) >= 0);
+    H5Aclose(at);
+    assert_true(H5Adelete(f, "replications") >= 0);
+    H5Sclose(sp);
+    H5Fclose(f);
+    read_fails(fx->path, "results format version 99, this program reads version 1");
+}
+
 static void test_write_errors(void **state)
 {
     fixture *fx = *state;
@@ -454,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_summary_and_labels),
         cmocka_unit_test(test_read_errors),
+        cmocka_unit_test(test_root_attributes),
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_authorities_round_trip),
     };

@@ -25,6 +25,7 @@
 #include <hdf5.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,66 @@ static const char *const kind_dim[] = {"month", "calendar year", "financial year
 static const char *const audit_names =
     "plans_open,plans_new,plans_ceased,plans_close,sen_open,sen_in,sen_out,sen_close";
 static const char *const stat_names = "mean,sd,p05,p10,p25,p50,p75,p90,p95";
+
+/* The root attributes, listed once: writing fills a root_rec from the run and writes every row;
+ * reading reads every row into a root_rec and hands the values to the run and its provenance.
+ * A row marked `since` may be missing from files written before it existed; its default (set
+ * in root_defaults) then stands. New attributes are appended as optional rows. */
+typedef struct root_rec {
+    char *format;
+    int format_version;
+    char *scenario_name, *scenario_path, *scenario_yaml, *scenario_source;
+    uint64_t master_seed;
+    int replications, streams, ranks, authorities;
+    char *program_version, *build, *host, *started, *finished;
+    int threads;
+    double wall_seconds;
+    uint64_t events;
+    char *first_month; /* YYYY-MM */
+    int first_year, first_fy, months, years, financial_years, weeks_bins;
+} root_rec;
+
+typedef enum { AT_STR, AT_INT, AT_U64, AT_DBL } attr_type;
+
+typedef struct root_attr {
+    const char *name;
+    attr_type type;
+    size_t off;
+    int optional; /* 1: absent in older files, the default stands */
+} root_attr;
+
+#define ROOT(field, type, optional) {#field, type, offsetof(root_rec, field), optional}
+static const root_attr root_attrs[] = {
+    ROOT(format, AT_STR, 0),          ROOT(format_version, AT_INT, 0),
+    /* the two above are read and checked before the rest (ROOT_FORMAT_ROWS) */
+    ROOT(scenario_name, AT_STR, 0),   ROOT(scenario_path, AT_STR, 0),
+    ROOT(scenario_yaml, AT_STR, 0),   ROOT(scenario_source, AT_STR, 0),
+    ROOT(master_seed, AT_U64, 0),     ROOT(replications, AT_INT, 0),
+    ROOT(streams, AT_INT, 0),         ROOT(ranks, AT_INT, 1),
+    ROOT(authorities, AT_INT, 1),     ROOT(program_version, AT_STR, 0),
+    ROOT(build, AT_STR, 0),           ROOT(host, AT_STR, 0),
+    ROOT(started, AT_STR, 0),         ROOT(finished, AT_STR, 0),
+    ROOT(threads, AT_INT, 0),         ROOT(wall_seconds, AT_DBL, 0),
+    ROOT(events, AT_U64, 0),          ROOT(first_month, AT_STR, 0),
+    ROOT(first_year, AT_INT, 0),      ROOT(first_fy, AT_INT, 0),
+    ROOT(months, AT_INT, 0),          ROOT(years, AT_INT, 0),
+    ROOT(financial_years, AT_INT, 0), ROOT(weeks_bins, AT_INT, 0),
+};
+#undef ROOT
+#define N_ROOT_ATTRS ((int)(sizeof root_attrs / sizeof root_attrs[0]))
+#define ROOT_FORMAT_ROWS 2
+
+static void root_defaults(root_rec *rr)
+{
+    memset(rr, 0, sizeof *rr);
+    rr->ranks = 1;       /* files from before MPI runs */
+    rr->authorities = 0; /* files from before several-authority scenarios */
+}
+
+static hid_t attr_mem_type(attr_type t)
+{
+    return t == AT_INT ? H5T_NATIVE_INT : t == AT_U64 ? H5T_NATIVE_UINT64 : H5T_NATIVE_DOUBLE;
+}
 
 /* ---- writing ---------------------------------------------------------------------------- */
 
@@ -359,39 +420,45 @@ static void write_tables(wctx *w, const send_meta *meta)
 static void write_root_attrs(wctx *w, const send_results *res, const send_meta *meta)
 {
     const send_output *o0 = &res->reps[0];
-    hid_t f = w->f;
-    attr_str(w, f, "format", FORMAT_NAME);
-    int fv = FORMAT_VERSION;
-    attr_num(w, f, "format_version", H5T_NATIVE_INT, &fv);
-    attr_str(w, f, "scenario_name", meta->scenario_name);
-    attr_str(w, f, "scenario_path", meta->scenario_path);
-    attr_str(w, f, "scenario_yaml", meta->scenario_yaml);
-    attr_str(w, f, "scenario_source", meta->scenario_source);
-    attr_num(w, f, "master_seed", H5T_NATIVE_UINT64, &res->master_seed);
-    attr_num(w, f, "replications", H5T_NATIVE_INT, &res->n);
-    int streams = res->seeds_per_rep > 0 ? res->seeds_per_rep : SEND_STREAMS;
-    attr_num(w, f, "streams", H5T_NATIVE_INT, &streams);
-    int ranks = res->ranks > 0 ? res->ranks : 1;
-    attr_num(w, f, "ranks", H5T_NATIVE_INT, &ranks);
-    attr_num(w, f, "authorities", H5T_NATIVE_INT, &res->n_authorities);
-    attr_str(w, f, "program_version", meta->version);
-    attr_str(w, f, "build", meta->build);
-    attr_str(w, f, "host", meta->host);
-    attr_str(w, f, "started", meta->started);
-    attr_str(w, f, "finished", meta->finished);
-    attr_num(w, f, "threads", H5T_NATIVE_INT, &meta->threads);
-    attr_num(w, f, "wall_seconds", H5T_NATIVE_DOUBLE, &meta->wall_seconds);
-    attr_num(w, f, "events", H5T_NATIVE_UINT64, &res->events);
     char first[16];
     send_output_period_label(o0, first_metric_of(SEND_MONTHLY), 0, first, sizeof first);
-    attr_str(w, f, "first_month", first);
-    attr_num(w, f, "first_year", H5T_NATIVE_INT, &o0->first_year);
-    attr_num(w, f, "first_fy", H5T_NATIVE_INT, &o0->first_fy);
-    attr_num(w, f, "months", H5T_NATIVE_INT, &o0->n_months);
-    attr_num(w, f, "years", H5T_NATIVE_INT, &o0->n_years);
-    attr_num(w, f, "financial_years", H5T_NATIVE_INT, &o0->n_fys);
-    int bins = SEND_WEEKS_BINS;
-    attr_num(w, f, "weeks_bins", H5T_NATIVE_INT, &bins);
+    root_rec rr;
+    root_defaults(&rr);
+    /* strings are only read from here: the casts drop const for the shared record type */
+    rr.format = (char *)FORMAT_NAME;
+    rr.format_version = FORMAT_VERSION;
+    rr.scenario_name = meta->scenario_name;
+    rr.scenario_path = meta->scenario_path;
+    rr.scenario_yaml = meta->scenario_yaml;
+    rr.scenario_source = meta->scenario_source;
+    rr.master_seed = res->master_seed;
+    rr.replications = res->n;
+    rr.streams = res->seeds_per_rep > 0 ? res->seeds_per_rep : SEND_STREAMS;
+    rr.ranks = res->ranks > 0 ? res->ranks : 1;
+    rr.authorities = res->n_authorities;
+    rr.program_version = meta->version;
+    rr.build = meta->build;
+    rr.host = meta->host;
+    rr.started = meta->started;
+    rr.finished = meta->finished;
+    rr.threads = meta->threads;
+    rr.wall_seconds = meta->wall_seconds;
+    rr.events = res->events;
+    rr.first_month = first;
+    rr.first_year = o0->first_year;
+    rr.first_fy = o0->first_fy;
+    rr.months = o0->n_months;
+    rr.years = o0->n_years;
+    rr.financial_years = o0->n_fys;
+    rr.weeks_bins = SEND_WEEKS_BINS;
+    for (int i = 0; i < N_ROOT_ATTRS; i++) {
+        const root_attr *ra = &root_attrs[i];
+        const char *field = (const char *)&rr + ra->off;
+        if (ra->type == AT_STR)
+            attr_str(w, w->f, ra->name, *(char *const *)field);
+        else
+            attr_num(w, w->f, ra->name, attr_mem_type(ra->type), field);
+    }
 }
 
 static void write_per_rep(wctx *w, const send_results *res)
@@ -744,6 +811,22 @@ static void read_tables(rctx *r, send_meta *meta)
     H5Tclose(st);
 }
 
+/* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its
+ * default. Strings are malloc'd (NULL after a failure). */
+static void read_root(rctx *r, root_rec *rr, int from, int to)
+{
+    for (int i = from; i < to && !r->failed; i++) {
+        const root_attr *ra = &root_attrs[i];
+        char *field = (char *)rr + ra->off;
+        if (ra->optional && H5Aexists(r->f, ra->name) <= 0)
+            continue;
+        if (ra->type == AT_STR)
+            *(char **)field = read_attr_str(r, ra->name);
+        else
+            read_attr_num(r, ra->name, attr_mem_type(ra->type), field);
+    }
+}
+
 int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -756,53 +839,44 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (r.f < 0)
         return des_error_set(err, DES_EIO, "'%s': cannot open the HDF5 file", path);
-    char *format = read_attr_str(&r, "format");
-    if (format && strcmp(format, FORMAT_NAME) != 0)
-        rfail(&r, "not a sendsim results file (format '%s')", format);
-    free(format);
-    int fv = 0;
-    read_attr_num(&r, "format_version", H5T_NATIVE_INT, &fv);
-    if (!r.failed && fv != FORMAT_VERSION)
-        rfail(&r, "results format version %d, this program reads version %d", fv,
-              FORMAT_VERSION);
-    int n = 0, streams = 0, months = 0, years = 0, fys = 0, fy0 = 0, y0 = 0, bins = 0;
-    read_attr_num(&r, "replications", H5T_NATIVE_INT, &n);
-    read_attr_num(&r, "streams", H5T_NATIVE_INT, &streams);
-    read_attr_num(&r, "months", H5T_NATIVE_INT, &months);
-    read_attr_num(&r, "years", H5T_NATIVE_INT, &years);
-    read_attr_num(&r, "financial_years", H5T_NATIVE_INT, &fys);
-    read_attr_num(&r, "first_year", H5T_NATIVE_INT, &y0);
-    read_attr_num(&r, "first_fy", H5T_NATIVE_INT, &fy0);
-    read_attr_num(&r, "weeks_bins", H5T_NATIVE_INT, &bins);
-    char *first = read_attr_str(&r, "first_month");
+    root_rec rr;
+    root_defaults(&rr);
+    read_root(&r, &rr, 0, ROOT_FORMAT_ROWS);
+    if (!r.failed && strcmp(rr.format, FORMAT_NAME) != 0)
+        rfail(&r, "not a sendsim results file (format '%s')", rr.format);
+    if (!r.failed && rr.format_version != FORMAT_VERSION)
+        rfail(&r, "results format version %d, this program reads version %d",
+              rr.format_version, FORMAT_VERSION);
+    read_root(&r, &rr, ROOT_FORMAT_ROWS, N_ROOT_ATTRS);
+    /* provenance strings go to meta (freed with it on failure); the rest are read here */
+    meta->scenario_name = rr.scenario_name;
+    meta->scenario_path = rr.scenario_path;
+    meta->scenario_yaml = rr.scenario_yaml;
+    meta->scenario_source = rr.scenario_source;
+    meta->version = rr.program_version;
+    meta->build = rr.build;
+    meta->host = rr.host;
+    meta->started = rr.started;
+    meta->finished = rr.finished;
+    meta->threads = rr.threads;
+    meta->wall_seconds = rr.wall_seconds;
+    res->master_seed = rr.master_seed;
+    res->events = rr.events;
+    int n = rr.replications, streams = rr.streams, months = rr.months, years = rr.years,
+        fys = rr.financial_years, fy0 = rr.first_fy, y0 = rr.first_year, bins = rr.weeks_bins,
+        ranks = rr.ranks, n_auth = rr.authorities;
     int fm_y = 0, fm_m = 0;
-    if (first && (sscanf(first, "%4d-%2d", &fm_y, &fm_m) != 2 || fm_m < 1 || fm_m > 12))
+    if (!r.failed && (sscanf(rr.first_month, "%4d-%2d", &fm_y, &fm_m) != 2 || fm_m < 1 ||
+                      fm_m > 12))
         rfail(&r, "attribute 'first_month' is not YYYY-MM");
-    free(first);
-    int ranks = 1, n_auth = 0;
-    if (H5Aexists(r.f, "ranks") > 0)
-        read_attr_num(&r, "ranks", H5T_NATIVE_INT, &ranks);
-    if (H5Aexists(r.f, "authorities") > 0)
-        read_attr_num(&r, "authorities", H5T_NATIVE_INT, &n_auth);
+    free(rr.format);
+    free(rr.first_month);
     if (!r.failed && (n < 1 || streams < SEND_STREAMS || streams % SEND_STREAMS != 0 ||
                       n_auth < 0 || months < 1 || years < 1 || fys < 0 ||
                       bins != SEND_WEEKS_BINS))
         rfail(&r, "inconsistent sizes (replications %d, streams %d, months %d, years %d, "
                   "weeks bins %d)",
               n, streams, months, years, bins);
-    read_attr_num(&r, "master_seed", H5T_NATIVE_UINT64, &res->master_seed);
-    read_attr_num(&r, "events", H5T_NATIVE_UINT64, &res->events);
-    read_attr_num(&r, "threads", H5T_NATIVE_INT, &meta->threads);
-    read_attr_num(&r, "wall_seconds", H5T_NATIVE_DOUBLE, &meta->wall_seconds);
-    meta->scenario_name = read_attr_str(&r, "scenario_name");
-    meta->scenario_path = read_attr_str(&r, "scenario_path");
-    meta->scenario_yaml = read_attr_str(&r, "scenario_yaml");
-    meta->scenario_source = read_attr_str(&r, "scenario_source");
-    meta->version = read_attr_str(&r, "program_version");
-    meta->build = read_attr_str(&r, "build");
-    meta->host = read_attr_str(&r, "host");
-    meta->started = read_attr_str(&r, "started");
-    meta->finished = read_attr_str(&r, "finished");
     if (r.failed)
         goto fail;
 
