@@ -309,6 +309,13 @@ enum {
     C_OVERFLOW_INDEP,
     C_MEAN_WAIT_PLACE_WEEKS,
     C_REVIEWS_DONE,
+    /* Numerators and denominators of the ratio metrics, recorded by the model; the ratios
+     * themselves are derived from them (send_output_ratios), so sums over authorities are
+     * exact. */
+    C_WITHIN_20W,        /* new plans issued within 20 weeks (C_PCT_20W = 100 x this / new) */
+    C_WEEKS_TO_ISSUE,    /* weeks from request to final plan, summed over new plans */
+    C_WAITS_ENDED,       /* waits for a place that ended (placed as wanted, or overflowed) */
+    C_WEEKS_WAITED,      /* weeks those waits lasted, summed */
     C_CY_END,
 
     F_SPEND = C_CY_END,
@@ -363,6 +370,11 @@ int send_output_periods(const send_output *o, int metric);
 void send_output_period_label(const send_output *o, int metric, int i, char *buf, size_t len);
 /* First day of period i of a metric (the month, 1 January, or 1 April). */
 des_date send_output_period_start(const send_output *o, int metric, int i);
+/* Derive the ratio metrics of every calendar year from their counts: pct_within_20_weeks =
+ * 100 x new_plans_within_20_weeks / new_plans, mean_weeks_to_issue = weeks_to_issue_total /
+ * new_plans, mean_wait_for_place_weeks = weeks_waited_for_place_total / waits_for_place_ended;
+ * NaN where the denominator is 0. Called when a replication ends and after outputs are summed. */
+void send_output_ratios(send_output *o);
 /* Label of the period of `kind` that starts on `start` ("YYYY-MM", "YYYY" or "YYYY-YY"). */
 void send_period_label(send_period_kind kind, des_date start, char *buf, size_t len);
 

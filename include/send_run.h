@@ -41,12 +41,12 @@ int send_run(const send_params *p, const send_run_opts *opts, send_results *res,
 /* ---- several authorities ------------------------------------------------------------------ */
 
 /* Sum the outputs parts[0..n-1] of one replication's authorities into sum (initialised for the
- * same horizon). Stocks, flows, money and the conservation counts add up; capacity_<provision>
- * is -1 (not limited) if any part is; pct_within_20_weeks and mean_weeks_to_issue are weighted
- * by each part's new plans (exact); mean_wait_for_place_weeks is weighted by each part's
- * children_waited_for_place in the same year (an approximation: the count of placements after
- * a wait is not an output), or 1 when that is 0. A single part is copied unchanged.
- * DES_ENOMEM (sum untouched) if scratch cannot be allocated. */
+ * same horizon). Stocks, flows, money, the conservation counts and the counts behind the ratio
+ * metrics add up; capacity_<provision> is -1 (not limited) if any part is; the ratio metrics
+ * (pct_within_20_weeks, mean_weeks_to_issue, mean_wait_for_place_weeks) are then derived from
+ * the summed counts, so they are the pooled ratios exactly. A single part whose ratios are
+ * derived from its counts (as every model output's are) is reproduced bit for bit.
+ * DES_EINVAL if n < 1. */
 int send_output_sum(send_output *sum, const send_output *const *parts, int n, des_error *err);
 
 /* ---- across MPI ranks ---------------------------------------------------------------------- */

@@ -29,6 +29,7 @@
 #include "send_model.h"
 #include "send_run.h"
 #include "send_scenario.h"
+#include "support/test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -264,6 +265,42 @@ static void minimal_params(send_params *p)
     p->cease_age = 25;
 }
 
+/* The mean wait for a place counts every wait that ended, including those that ended in the
+ * overflow provision after the longest wait (issue 11: they were left out, so the mean was
+ * biased low). Here no specialist post-16 place exists, so every wait that ends is an overflow
+ * after exactly max_wait_days = 70 days: the mean is 10 weeks, not undefined. */
+static void test_wait_for_place_includes_overflow(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    p.choice[PHASE_POST19][PROV_FE_COLLEGE] = 0;
+    p.choice[PHASE_POST19][PROV_SPECIALIST_POST16] = 1;
+    p.pools[0] = (send_pool_spec){.provision = PROV_SPECIALIST_POST16, .area = -1, .need = -1,
+                                  .places = 0};
+    p.n_pools = 1;
+    p.max_wait_days = 70;
+    p.overflow_provision = PROV_INDEPENDENT;
+    send_output o;
+    send_model *m = run_one(&p, 5, 0, &o);
+    double ended_all = 0;
+    for (int y = 0; y < o.n_years; y++) {
+        double ended = send_output_row(&o, C_WAITS_ENDED)[y];
+        assert_true(ended == send_output_row(&o, C_OVERFLOW_INDEP)[y]);
+        ended_all += ended;
+        if (ended == 0) {
+            assert_true(isnan(send_output_row(&o, C_MEAN_WAIT_PLACE_WEEKS)[y]));
+            continue;
+        }
+        assert_close(send_output_row(&o, C_WEEKS_WAITED)[y], 10.0 * ended, 1e-9 * ended);
+        assert_close(send_output_row(&o, C_MEAN_WAIT_PLACE_WEEKS)[y], 10.0, 1e-9);
+    }
+    assert_true(ended_all > 100);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 static void test_twenty_week_clock(void **state)
 {
     (void)state;
@@ -285,6 +322,7 @@ static void test_twenty_week_clock(void **state)
     double *req = calloc(1 << 16, sizeof *req);
     assert_non_null(req);
     int checked = 0, within[3] = {0}, plans[3] = {0};
+    double weeks[3] = {0};
     unsigned hist[3][SEND_WEEKS_BINS] = {{0}};
     for (size_t i = 0; i < tb.n; i++) {
         trace_rec *r = &tb.v[i];
@@ -304,6 +342,7 @@ static void test_twenty_week_clock(void **state)
             des_date_to_ymd(p.start + (des_date)floor(r->t), &y, &mo, &d);
             plans[y - 2019]++;
             within[y - 2019] += final - t0 <= 140 + 1e-9;
+            weeks[y - 2019] += (final - t0) / 7;
             int w = (int)floor((final - t0) / 7);
             hist[y - 2019][w < SEND_WEEKS_BINS - 1 ? w : SEND_WEEKS_BINS - 1]++;
             checked++;
@@ -316,6 +355,9 @@ static void test_twenty_week_clock(void **state)
             assert_true(within[y] > 0 && within[y] < plans[y]); /* both sides of the line occur */
             assert_true(fabs(send_output_row(&o, C_PCT_20W)[y] - 100.0 * within[y] / plans[y]) <
                         1e-9);
+            assert_true(send_output_row(&o, C_WITHIN_20W)[y] == within[y]);
+            assert_close(send_output_row(&o, C_WEEKS_TO_ISSUE)[y], weeks[y], 1e-9 * weeks[y]);
+            assert_close(send_output_row(&o, C_MEAN_WEEKS)[y], weeks[y] / plans[y], 1e-9);
         }
         for (int w = 0; w < SEND_WEEKS_BINS; w++)
             assert_int_equal(o.weeks_hist[y * SEND_WEEKS_BINS + w], hist[y][w]);
@@ -699,6 +741,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baseline_invariants),
         cmocka_unit_test(test_capacity_under_pressure),
+        cmocka_unit_test(test_wait_for_place_includes_overflow),
         cmocka_unit_test(test_d1_decisions_at_sittings),
         cmocka_unit_test(test_twenty_week_clock),
         cmocka_unit_test(test_phase_transfers_on_first_september),

@@ -189,13 +189,7 @@ static void finish(send_model *m)
     fin_accrue(m);
     o->plans_close = m->plan.s.n_plan;
     o->sen_close = m->sen.s.n_sen;
-    for (int y = 0; y < o->n_years; y++) {
-        double n = send_output_row(o, C_NEW_PLANS)[y];
-        send_output_row(o, C_PCT_20W)[y] = n > 0 ? 100.0 * m->cy_within[y] / n : NAN;
-        send_output_row(o, C_MEAN_WEEKS)[y] = n > 0 ? m->cy_weeks[y] / n : NAN;
-        send_output_row(o, C_MEAN_WAIT_PLACE_WEEKS)[y] =
-            m->cy_wait_n[y] > 0 ? m->cy_wait_sum[y] / m->cy_wait_n[y] : NAN;
-    }
+    send_output_ratios(o);
     fin_close(m);
     o->events = des_cal_fired(m->cal);
 }
@@ -242,7 +236,6 @@ void send_model_destroy(send_model *m)
     ass_free(m);
     plan_free(m);
     place_free(m);
-    free(m->cy_weeks);
     free(m->scratch);
     free(m);
 }
@@ -282,18 +275,6 @@ static void reset(send_model *m)
     plan_reset(m);
     place_reset(m);
     fin_reset(m);
-}
-
-static int alloc_cy(send_model *m, int n_years)
-{
-    free(m->cy_weeks);
-    m->cy_weeks = calloc((size_t)n_years * 4, sizeof(double));
-    if (!m->cy_weeks)
-        return DES_ENOMEM;
-    m->cy_within = m->cy_weeks + n_years;
-    m->cy_wait_sum = m->cy_within + n_years;
-    m->cy_wait_n = m->cy_wait_sum + n_years;
-    return DES_OK;
 }
 
 /* The calendar's fixed events, in an order that decides ties: months, the end, 1 September,
@@ -373,8 +354,6 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
     } else {
         des_streams_reseed(&m->rs, seeds);
     }
-    if (alloc_cy(m, out->n_years) != DES_OK)
-        return des_error_set(err, DES_ENOMEM, "cannot allocate yearly tallies");
     memset(out->values, 0, sizeof(double) * (size_t)SEND_METRIC_COUNT * (size_t)out->row_len);
     memset(out->weeks_hist, 0, sizeof *out->weeks_hist * (size_t)out->n_years * SEND_WEEKS_BINS);
     out->plans_open = out->plans_new = out->plans_ceased = out->plans_close = 0;

@@ -247,7 +247,6 @@ struct send_model {
     double area_cum[SEND_MAX_AREAS];
     double t_end;
     send_output *out;
-    double *cy_weeks, *cy_within, *cy_wait_sum, *cy_wait_n;
     uint32_t *scratch;
     size_t scratch_cap;
     send_trace_fn trace;

@@ -2,7 +2,9 @@
  *
  * Periods: months from the start month to the end month; calendar years from the start year
  * to the end year; financial years (April-March) lying wholly inside [start, end]. One
- * allocation at init; the model writes rows in place. O(metrics x periods) memory.
+ * allocation at init; the model writes rows in place. Ratio metrics are never accumulated:
+ * the model records their numerators and denominators and send_output_ratios divides, so a
+ * sum of outputs gives the pooled ratio exactly. O(metrics x periods) memory.
  */
 #include "send_model.h"
 
@@ -98,22 +100,23 @@ void send_period_label(send_period_kind kind, des_date start, char *buf, size_t 
 void send_output_period_label(const send_output *o, int metric, int i, char *buf, size_t len)
 {
     const send_metric_info *mi = send_metric(metric);
-    if (!mi) {
+    if (!mi)
         snprintf(buf, len, "?");
-        return;
-    }
-    switch (mi->kind) {
-    case SEND_MONTHLY: {
-        int idx = o->first_month_index + i;
-        snprintf(buf, len, "%04d-%02d", 1970 + idx / 12, idx % 12 + 1);
-        break;
-    }
-    case SEND_CY: snprintf(buf, len, "%04d", o->first_year + i); break;
-    case SEND_FY: {
-        int fy = o->first_fy + i;
-        snprintf(buf, len, "%04d-%02d", fy, (fy + 1) % 100);
-        break;
-    }
+    else
+        send_period_label(mi->kind, send_output_period_start(o, metric, i), buf, len);
+}
+
+void send_output_ratios(send_output *o)
+{
+    for (int y = 0; y < o->n_years; y++) {
+        double n = send_output_row(o, C_NEW_PLANS)[y];
+        double ended = send_output_row(o, C_WAITS_ENDED)[y];
+        send_output_row(o, C_PCT_20W)[y] =
+            n > 0 ? 100.0 * send_output_row(o, C_WITHIN_20W)[y] / n : NAN;
+        send_output_row(o, C_MEAN_WEEKS)[y] =
+            n > 0 ? send_output_row(o, C_WEEKS_TO_ISSUE)[y] / n : NAN;
+        send_output_row(o, C_MEAN_WAIT_PLACE_WEEKS)[y] =
+            ended > 0 ? send_output_row(o, C_WEEKS_WAITED)[y] / ended : NAN;
     }
 }
 

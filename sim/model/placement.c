@@ -74,6 +74,14 @@ static void check_capacity(send_model *m, int pi)
         m->c.diag.capacity_violations++;
 }
 
+/* A wait for a place has ended after `waited` days: placed as wanted, or in the overflow
+ * provision after the longest wait. Both count towards mean_wait_for_place_weeks. */
+static void wait_ended(send_model *m, double waited)
+{
+    cy_add(m, C_WAITS_ENDED, 1);
+    cy_add(m, C_WEEKS_WAITED, waited / 7.0);
+}
+
 static void admit_waiter(send_model *m, uint32_t h)
 {
     place_model *pm = &m->place;
@@ -85,11 +93,7 @@ static void admit_waiter(send_model *m, uint32_t h)
     c->want_pool = -1;
     check_capacity(m, c->pool);
     double waited = now(m) - c->t_mark;
-    int yi = m->c.cur_year_i;
-    if (yi >= 0) {
-        m->cy_wait_sum[yi] += waited / 7.0;
-        m->cy_wait_n[yi] += 1;
-    }
+    wait_ended(m, waited);
     set_prov(m, c, prov);
     tr(m, h, TR_PLACED, prov, (int)waited);
 }
@@ -186,6 +190,7 @@ void ev_wait_limit(send_model *m, uint32_t h)
     pm->s.waiting[wanted]--;
     c->want_pool = -1;
     c->wait_stamp = 0;
+    wait_ended(m, now(m) - c->t_mark);
     cy_add(m, C_OVERFLOW_INDEP, 1);
     place_child(m, h, m->p->overflow_provision);
     tr(m, h, TR_OVERFLOW, wanted, m->p->overflow_provision);

@@ -238,9 +238,9 @@ void ev_final(send_model *m, uint32_t h)
     double weeks = days / 7.0;
     int yi = m->c.cur_year_i;
     cy_add(m, C_NEW_PLANS, 1);
+    cy_add(m, C_WEEKS_TO_ISSUE, weeks);
+    cy_add(m, C_WITHIN_20W, days <= 140.0 + 1e-9);
     if (yi >= 0) {
-        m->cy_weeks[yi] += weeks;
-        m->cy_within[yi] += days <= 140.0 + 1e-9;
         int w = (int)floor(weeks);
         m->out->weeks_hist[yi * SEND_WEEKS_BINS + (w < SEND_WEEKS_BINS - 1 ? w : SEND_WEEKS_BINS - 1)]++;
     }

@@ -109,11 +109,9 @@ int run_outputs_init(const send_params *p, send_output *outs, int count, des_err
 
 /* One replication of a several-authority scenario into out, on thread-owned scratch. */
 static int run_authorities(const send_params *p, const uint32_t *seeds, send_output *out,
-                           send_output *part, run_acc *acc, double *auth_vals, int len,
+                           send_output *part, double *auth_vals, int len,
                            const run_hooks *h, int *stop_status, des_error *err)
 {
-    acc->parts = 0;
-    memset(acc->within, 0, 4 * (size_t)(acc->n_years > 0 ? acc->n_years : 1) * sizeof(double));
     for (int a = 0; a < p->n_authorities; a++) {
         if (h->cancel && *h->cancel) {
             *stop_status = RUN_INTERRUPTED;
@@ -130,10 +128,10 @@ static int run_authorities(const send_params *p, const uint32_t *seeds, send_out
         send_model_destroy(m);
         if (rc != DES_OK)
             return rc;
-        run_acc_add(acc, out, part);
+        run_sum_add(out, part, a == 0);
         run_auth_headlines(part, auth_vals + (size_t)a * SEND_AUTH_HEADLINES * (size_t)len, len);
     }
-    run_acc_end(acc, out);
+    send_output_ratios(out);
     return DES_OK;
 }
 
@@ -163,11 +161,9 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
         des_error terr = {0};
         send_model *m = NULL;
         send_output part = {0};
-        run_acc acc = {0};
         int ok;
         if (multi)
-            ok = send_output_init(&part, p, &terr) == DES_OK &&
-                 run_acc_init(&acc, part.n_years, &terr) == DES_OK;
+            ok = send_output_init(&part, p, &terr) == DES_OK;
         else
             ok = (m = send_model_create(p, &terr)) != NULL;
         if (!ok) {
@@ -192,7 +188,7 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
                 mine = RUN_STOPPED;
             else {
                 const uint32_t *row = seeds + (size_t)r * (size_t)per_rep;
-                int rc = multi ? run_authorities(p, row, &outs[r - r0], &part, &acc,
+                int rc = multi ? run_authorities(p, row, &outs[r - r0], &part,
                                                  auth_vals + (size_t)(r - r0) * stride, len, h,
                                                  &mine, &terr)
                                : send_model_run(m, row, &outs[r - r0], &terr);
@@ -217,7 +213,6 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
         }
         send_model_destroy(m);
         send_output_free(&part);
-        run_acc_free(&acc);
     }
     if (status == RUN_FAILED && err)
         *err = first_err;

@@ -49,16 +49,9 @@ size_t run_auth_stride(const send_params *p, int *len);
 /* Initialise outs[0..count-1] for p's horizon (all or nothing). */
 int run_outputs_init(const send_params *p, send_output *outs, int count, des_error *err);
 
-/* Summing one replication's authorities: run_acc_add() each part in authority order (the
- * first is copied), then run_acc_end(). */
-typedef struct run_acc {
-    int n_years, parts;
-    double *within, *weeks, *wait_num, *wait_den; /* per calendar year */
-} run_acc;
-int run_acc_init(run_acc *acc, int n_years, des_error *err);
-void run_acc_free(run_acc *acc);
-void run_acc_add(run_acc *acc, send_output *sum, const send_output *part);
-void run_acc_end(run_acc *acc, send_output *sum);
+/* Summing one replication's authorities: run_sum_add() each part in authority order (the
+ * first, first = 1, is copied), then send_output_ratios(). */
+void run_sum_add(send_output *sum, const send_output *part, int first);
 /* A part's headlines into dst (SEND_AUTH_HEADLINES rows of len values; NaN-padded). */
 void run_auth_headlines(const send_output *part, double *dst, int len);
 
