@@ -11,7 +11,10 @@
 #include <stdio.h>
 
 #include "des_error.h"
-#include "send_results.h"
+
+/* Only the summary CSV needs the results type (send_results.h); the rest of this header needs
+ * nothing of the model, so the file helpers carry no model, GSL or OpenMP headers with them. */
+struct send_results;
 
 typedef struct io_atomic {
     FILE *f;
@@ -44,7 +47,8 @@ void io_csv_num(FILE *f, double v);
 
 /* The summary CSV: scenario,metric,period,mean,sd,p05,p10,p25,p50,p75,p90,p95, one row per
  * metric and period, metrics in registry order, periods in time order. */
-int send_write_summary_csv(const char *path, const char *scenario, const send_results *res,
-                           const volatile sig_atomic_t *cancel, des_error *err);
+int send_write_summary_csv(const char *path, const char *scenario,
+                           const struct send_results *res, const volatile sig_atomic_t *cancel,
+                           des_error *err);
 
 #endif

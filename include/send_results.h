@@ -57,7 +57,7 @@ typedef struct send_results {
 /* Release everything res owns and zero it (res may be NULL). */
 void send_results_free(send_results *res);
 
-/* ---- the estimator --------------------------------------------------------------------------- */
+/* ---- the estimator ------------------------------------------------------------------------- */
 
 /* Percentile levels reported by summaries, in percent. */
 #define SEND_NQ 7
@@ -99,7 +99,7 @@ const double *send_results_authority_row(const send_results *res, int r, int a, 
 int send_auth_headline_periods(const send_output *shape, int h);
 void send_auth_headline_label(const send_output *shape, int h, int i, char *buf, size_t len);
 
-/* ---- pairs of runs ---------------------------------------------------------------------------- */
+/* ---- pairs of runs ------------------------------------------------------------------------- */
 
 /* The one pairing check: two runs can be paired replication by replication when they cover
  * the same periods, have the same number of replications and share the master seed (common

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "send_io.h"
+#include "send_results.h"
 #include "support/test_cli.h"
 
 /* What io_csv_field(text) writes, or io_csv_num(v) when text is NULL, as a malloc'd string. */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "send_results.h"
+
 int send_write_summary_csv(const char *path, const char *scenario, const send_results *res,
                            const volatile sig_atomic_t *cancel, des_error *err)
 {

@@ -34,7 +34,8 @@ const int send_compare_metrics[] = {
     M_ASSESSMENT_QUEUE, M_PLACEMENTS + PROV_SPECIAL, M_PLACEMENTS + PROV_INDEPENDENT,
     M_WAITING + PROV_SPECIAL, C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
 };
-const int send_compare_n_metrics = (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
+const int send_compare_n_metrics =
+    (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
 
 const char *const send_verdict_names[4] = {"no difference", "not distinguishable from noise",
                                            "higher", "lower"};
@@ -54,7 +55,7 @@ void send_results_free(send_results *res)
     memset(res, 0, sizeof *res);
 }
 
-/* ---- the estimator --------------------------------------------------------------------------- */
+/* ---- the estimator ------------------------------------------------------------------------- */
 
 void send_stat_of(double *x, int n, send_stat *out)
 {
@@ -159,7 +160,7 @@ void send_auth_headline_label(const send_output *shape, int h, int i, char *buf,
     send_period_label(kind, start, buf, len); /* monthly: the January of year i */
 }
 
-/* ---- pairs of runs ---------------------------------------------------------------------------- */
+/* ---- pairs of runs ------------------------------------------------------------------------- */
 
 int send_results_pair_check(const send_results *base, const send_results *alt,
                             const char *base_name, const char *alt_name, des_error *err)
