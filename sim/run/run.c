@@ -171,6 +171,8 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
             {
                 if (status < RUN_FAILED)
                     first_err = terr;
+                /* atomic: other threads read status outside the critical section */
+#pragma omp atomic write
                 status = RUN_FAILED;
             }
         }
@@ -200,8 +202,10 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
                 {
                     if (mine == RUN_FAILED && status < RUN_FAILED)
                         first_err = terr;
-                    if (mine > status)
+                    if (mine > status) {
+#pragma omp atomic write
                         status = mine;
+                    }
                 }
                 continue;
             }
