@@ -67,4 +67,13 @@ void send_scenario_text_free(send_scenario_text *t);
  * quantities derived from them (EP assessment slots, caseworker slots). */
 void send_scenario_print(const send_params *p, FILE *out);
 
+/* The priors a scenario gives, one line each (nothing when there are none). */
+void send_scenario_print_priors(const send_params *p, FILE *out);
+/* Every numeric key's resolved value by path ("assessment.ep.fte = 12 FTE"), from the table of
+ * keys (the first value of a series). */
+void send_scenario_print_keys(const send_params *p, FILE *out);
+/* The table of keys: one line per key, or (markdown != 0) the scenario reference that
+ * scenarios/KEYS.md holds. */
+void send_keys_print(FILE *out, int markdown);
+
 #endif
