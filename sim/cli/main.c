@@ -26,8 +26,9 @@ static const char usage[] =
     "  report PREFIX.h5 [COMPARE.csv ...] [--out FILE.html]\n"
     "                       one self-contained HTML page: headline, charts, tables,\n"
     "                       assumptions with sources, provenance\n"
-    "  validate SCENARIO.yaml\n"
+    "  validate SCENARIO.yaml [--keys]\n"
     "                       check a scenario and print its resolved parameters\n"
+    "  keys [--markdown]    list every scenario key (type, range, unit, default, meaning)\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help\n"
@@ -47,6 +48,7 @@ static const struct command commands[] = {
     {"export", cli_export},
     {"plot", cli_plot},
     {"report", cli_report},
+    {"keys", cli_keys},
 };
 
 static int dispatch(int argc, char **argv)
