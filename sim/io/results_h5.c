@@ -811,6 +811,13 @@ static void read_tables(rctx *r, send_meta *meta)
     H5Tclose(st);
 }
 
+/* Metrics added after files of format 1 were first written: a file without them is read with
+ * NaN in their place (the ratios derived from them are stored, so nothing else is lost). */
+static int added_later(int metric)
+{
+    return metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED;
+}
+
 /* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its
  * default. Strings are malloc'd (NULL after a failure). */
 static void read_root(rctx *r, root_rec *rr, int from, int to)
@@ -966,6 +973,12 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         int np = send_output_periods(&res->reps[0], m);
         char name[128];
         snprintf(name, sizeof name, "/%s/%s", kind_group[mi->kind], mi->name);
+        if (!has_path(r.f, name) && added_later(m)) {
+            for (int i = 0; i < n; i++) /* a file from before the metric existed */
+                for (int k = 0; k < np; k++)
+                    send_output_row(&res->reps[i], m)[k] = NAN;
+            continue;
+        }
         if (!has_path(r.f, name)) {
             rfail(&r, "dataset '%s' is missing", name);
             break;
