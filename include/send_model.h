@@ -150,6 +150,10 @@ typedef struct send_params {
     double request_hazard[SEND_AGES];     /* per SEN Support child-year, by age */
     double request_need_mult[NEED_COUNT]; /* relative hazard by need */
     send_steps request_trend;             /* multiplier on hazard and direct requests by date */
+    double request_growth;     /* annual compound growth of request rates from the start, on top
+                                  of request_trend (0 = none) */
+    double request_growth_drift_sd; /* each 1 January after the start the growth takes a
+                                       random-walk step N(0, sd) (0 = fixed growth, no draws) */
     int n_shocks;
     send_shock shocks[SEND_MAX_SHOCKS];
     double direct_requests[BAND_COUNT];   /* per year, from outside SEN Support, by age band */
