@@ -432,6 +432,7 @@ typedef struct send_model_diag {
     uint64_t d1_decisions_off_sitting; /* D1 decisions not at a sitting time (must be 0) */
     uint64_t capacity_violations;      /* place pools ever above capacity (must be 0) */
     double weeks_to_issue_sum;  uint64_t plans_issued;
+    uint64_t clock_events;      /* level-2 and ceasing clock firings (not in the calendar) */
 } send_model_diag;
 void send_model_get_diag(const send_model *m, send_model_diag *d);
 
