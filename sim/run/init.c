@@ -82,12 +82,24 @@ static int latest(const ictx *c, const char *metric, int upto, double *v)
 static void out(ictx *c, const char *fmt, ...)
 {
     char tmp[1024];
-    va_list ap;
+    va_list ap, ap2;
     va_start(ap, fmt);
+    va_copy(ap2, ap);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        io_buf_add(c->b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    if (n >= (int)sizeof tmp) { /* a long block: format again into the heap */
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, ap2);
+            io_buf_add(c->b, big, (size_t)n);
+        } else {
+            c->b->oom = 1;
+        }
+        free(big);
+    } else if (n > 0) {
+        io_buf_add(c->b, tmp, (size_t)n);
+    }
+    va_end(ap2);
 }
 
 /* "<indent>key: value" padded to column 36, then "# comment". */
@@ -172,14 +184,14 @@ static double nat(const ictx *c, const nat_fig *f, size_t n, double fallback, ch
 
 /* ---- derived quantities -------------------------------------------------------------------- */
 
-/* Geometric mean annual growth of initial_requests over up to 3 years ending at last; the
- * years used in *y1..last. Returns NaN when fewer than two years are published. */
+/* Geometric mean annual growth of initial_requests over the longest window of up to 5 years
+ * ending at last; the years used in *y1..last. NaN when fewer than two years are published. */
 static double request_growth(const send_sen2 *d, size_t la, int as_of, int last, int *y1)
 {
     double r1 = send_sen2_value(d, la, "initial_requests", last, as_of);
     if (isnan(r1) || r1 <= 0)
         return NAN;
-    for (int k = 3; k >= 1; k--) {
+    for (int k = 5; k >= 1; k--) {
         double r0 = send_sen2_value(d, la, "initial_requests", last - k, as_of);
         if (!isnan(r0) && r0 > 0) {
             if (y1)
@@ -219,7 +231,7 @@ static double sd_of(const double *x, size_t n)
 
 /* The spread of a quantity for the prior's sd: across every authority of the file as of the
  * same date when it holds at least 5 with a value (pooling), else the authority's own
- * year-to-year spread over the published years. kind 0: request growth (3-year); 1: a ratio
+ * year-to-year spread over the published years. kind 0: request growth (up to 5 years); 1: a ratio
  * num/den of year as_of-1, its change from the year before (pooled) or its yearly values
  * (own). *pooled tells which. */
 static double prior_sd(const ictx *c, int kind, const char *num_m, const char *den_m,
@@ -327,7 +339,7 @@ static void write_scenario(ictx *c)
     const int Y = c->Y, Y0 = c->Y0, A = Y - 1; /* A: the last published activity year */
     const int endy = c->o->end_y ? c->o->end_y : Y + 9;
     const char *S = c->src;
-    char v[64], w[64], lab[256];
+    char v[256], w[64], lab[256];
 
     /* ---- opening caseload, January Y0 ---- */
     double band[5], T = 0;
@@ -457,7 +469,7 @@ static void write_scenario(ictx *c)
 
     /* ---- population and SEN Support ---- */
     out(c, "population:\n");
-    snprintf(v, sizeof v, "{0-17: %s, 18-25: %s}", cnt(w, per_age), cnt(lab, per_age));
+    snprintf(v, sizeof v, "{0-17: %.0f, 18-25: %.0f}", per_age, per_age);
     kv(c, 2, "by_age", v,
        "national default scaled by caseload: England plans aged 5-15 Jan %d / plan %s / 11 "
        "years x ehcp_total %d share %.4f of England [%s; %s]",
@@ -839,11 +851,11 @@ static void write_scenario(ictx *c)
         kv(c, 4, infl2[i], "0.02", "assumption");
     kv(c, 4, "specialist_post16", "0.03", "assumption");
     out(c, "  transport:\n");
-    kv(c, 6, "cost_per_child", cnt(v, c_tr), "%s", l_tr);
-    kv(c, 6, "inflation", num(v, i_tr), "%s", l_it);
-    kv(c, 6, "share", "{mainstream: 0.10, resourced: 0.5, special: 0.8, independent: 0.9, residential: 0.5, fe_college: 0.2, specialist_post16: 0.6, ap: 0.5}", "assumption");
-    kv(c, 4, "assessment_cost", "4400", "~62 hours of professional time [ref: DfE-2026-EP] at ~70 an hour (assumption)");
-    kv(c, 4, "tribunal_cost", "8000", "assumption");
+    kv(c, 4, "cost_per_child", cnt(v, c_tr), "%s", l_tr);
+    kv(c, 4, "inflation", num(v, i_tr), "%s", l_it);
+    kv(c, 4, "share", "{mainstream: 0.10, resourced: 0.5, special: 0.8, independent: 0.9, residential: 0.5, fe_college: 0.2, specialist_post16: 0.6, ap: 0.5}", "assumption");
+    kv(c, 2, "assessment_cost", "4400", "~62 hours of professional time [ref: DfE-2026-EP] at ~70 an hour (assumption)");
+    kv(c, 2, "tribunal_cost", "8000", "assumption");
     double gb = (Y >= 2019 ? 6.0e9 : 5.9e9) * share * pow(1.05, Y0 - 2019);
     out(c, "  grant:\n");
     kv(c, 4, "base", cnt(v, round(gb / 1e5) * 1e5),
