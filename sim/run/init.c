@@ -184,15 +184,16 @@ static double nat(const ictx *c, const nat_fig *f, size_t n, double fallback, ch
 
 /* ---- derived quantities -------------------------------------------------------------------- */
 
-/* Geometric mean annual growth of initial_requests over the longest window of up to 5 years
- * ending at last; the years used in *y1..last. NaN when fewer than two years are published. */
-static double request_growth(const send_sen2 *d, size_t la, int as_of, int last, int *y1)
+/* Geometric mean annual growth of metric over the longest window of up to maxk years ending
+ * at last; the first year used in *y1. NaN when fewer than two years are published. */
+static double growth(const send_sen2 *d, size_t la, const char *metric, int as_of, int last,
+                     int maxk, int *y1)
 {
-    double r1 = send_sen2_value(d, la, "initial_requests", last, as_of);
+    double r1 = send_sen2_value(d, la, metric, last, as_of);
     if (isnan(r1) || r1 <= 0)
         return NAN;
-    for (int k = 5; k >= 1; k--) {
-        double r0 = send_sen2_value(d, la, "initial_requests", last - k, as_of);
+    for (int k = maxk; k >= 1; k--) {
+        double r0 = send_sen2_value(d, la, metric, last - k, as_of);
         if (!isnan(r0) && r0 > 0) {
             if (y1)
                 *y1 = last - k;
@@ -201,6 +202,12 @@ static double request_growth(const send_sen2 *d, size_t la, int as_of, int last,
     }
     return NAN;
 }
+
+/* The request trend: requests grow as the caseload did over the last three Januaries (requests
+ * per plan held steady). A two- or three-year growth of requests themselves is dominated by
+ * single-year jumps (see README), so it is reported beside it, not extrapolated. */
+#define TREND_METRIC "ehcp_total"
+#define TREND_YEARS 3
 
 static double ratio(const send_sen2 *d, size_t la, const char *num_m, const char *den_m, int y,
                     int as_of)
@@ -244,7 +251,7 @@ static double prior_sd(const ictx *c, int kind, const char *num_m, const char *d
     size_t m = 0;
     int last = c->Y - 1;
     for (size_t i = 0; i < n; i++) {
-        double v = kind == 0 ? request_growth(c->d, i, c->Y, last, NULL)
+        double v = kind == 0 ? growth(c->d, i, TREND_METRIC, c->Y, c->Y, TREND_YEARS, NULL)
                              : ratio(c->d, i, num_m, den_m, last, c->Y) -
                                    ratio(c->d, i, num_m, den_m, last - 1, c->Y);
         x[i] = v;
@@ -261,7 +268,7 @@ static double prior_sd(const ictx *c, int kind, const char *num_m, const char *d
         for (int y = last - 5; y <= last; y++) {
             double v;
             if (kind == 0) {
-                double a = val(c, "initial_requests", y), b = val(c, "initial_requests", y - 1);
+                double a = val(c, TREND_METRIC, y + 1), b = val(c, TREND_METRIC, y);
                 v = (isnan(a) || isnan(b) || b <= 0) ? NAN : a / b - 1;
             } else {
                 v = ratio(c->d, c->la, num_m, den_m, y, c->Y);
@@ -384,12 +391,13 @@ static void write_scenario(ictx *c)
     double R_A = need(c, "initial_requests", A, "requests, the last published year");
     int B = Y0 < Y ? Y0 : A; /* base year: hazards give its requests at trend 1 */
     double R_B = need(c, "initial_requests", B, "requests in the base year");
-    int gy1 = 0;
-    double g = request_growth(c->d, c->la, Y, A, &gy1);
+    int gy1 = 0, ry1 = 0;
+    double g = growth(c->d, c->la, TREND_METRIC, Y, Y, TREND_YEARS, &gy1);
+    double rg = growth(c->d, c->la, "initial_requests", Y, A, 5, &ry1);
     if (isnan(g) && !c->failed) {
         des_error_set(c->err, DES_EINPUT,
-                      "too little data for '%s' as of %d: initial_requests needs two published "
-                      "years up to %d in '%s'", la->name, Y, A, S);
+                      "too little data for '%s' as of %d: %s needs two published "
+                      "Januaries up to %d in '%s'", la->name, Y, TREND_METRIC, Y, S);
         c->failed = 1;
     }
     double refused = need(c, "requests_refused", A, "refusals");
@@ -506,8 +514,9 @@ static void write_scenario(ictx *c)
     for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
         kv(c, 4, needs[i].need, num(v, needs[i].mult), "assumption");
     out(c, "  # trend: published initial_requests relative to %d for the years simulated before %d,\n"
-           "  # then growth %.3g a year: initial_requests %d to %d [%s]%s\n",
-        B, Y, g, gy1, A, S, c->o->priors ? " (the growth is requests.growth below)" : "");
+           "  # then growth %.3g a year, as ehcp_total grew Jan %d-%d [%s]%s\n"
+           "  # (initial_requests grew %.3g a year %d-%d: not extrapolated, see README)\n",
+        B, Y, g, gy1, Y, S, c->o->priors ? " (requests.growth below)" : "", rg, ry1, A);
     out(c, "  trend: {");
     for (int y = Y0; y <= endy; y++) {
         double r = val(c, "initial_requests", y < A ? y : A);
@@ -529,12 +538,12 @@ static void write_scenario(ictx *c)
         snprintf(v, sizeof v, "{prior: normal, mean: %.3g, sd: %.2g}", g, sg);
         if (pooled)
             kv(c, 2, "growth", v,
-               "mean: initial_requests %d-%d [%s]; sd: spread of that growth across %zu "
-               "authorities as of %d (pooled)", gy1, A, S, nu, Y);
+               "mean: ehcp_total growth Jan %d-%d [%s]; sd: spread of that growth across %zu "
+               "authorities as of %d (pooled)", gy1, Y, S, nu, Y);
         else
             kv(c, 2, "growth", v,
-               "mean: initial_requests %d-%d [%s]; sd: the authority's own yearly growth, %zu "
-               "years to %d (the file holds too few authorities to pool)", gy1, A, S, nu, A);
+               "mean: ehcp_total growth Jan %d-%d [%s]; sd: the authority's own yearly growth, %zu "
+               "years to %d (the file holds too few authorities to pool)", gy1, Y, S, nu, Y);
         snprintf(v, sizeof v, "{prior: uniform, min: 0, max: %.2g}", sg);
         kv(c, 2, "growth_drift_sd", v, "assumption: up to the growth prior's sd a year");
     }
