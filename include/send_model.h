@@ -125,6 +125,21 @@ typedef struct send_obs {
     double value;
 } send_obs;
 
+/* A prior on a priorable scenario key (see send_keys.h): the loader keeps it here and puts its
+ * central value in the parameter, so a run that samples nothing uses that value. */
+typedef enum send_prior_kind {
+    SEND_PRIOR_UNIFORM, SEND_PRIOR_NORMAL, SEND_PRIOR_LOGNORMAL, SEND_PRIOR_BETA,
+    SEND_PRIOR_KIND_COUNT
+} send_prior_kind;
+
+#define SEND_MAX_PRIORS 32
+typedef struct send_prior {
+    int key;               /* row of the key table: send_key_at(key) */
+    send_prior_kind kind;
+    double a, b;           /* uniform: min, max; normal, lognormal, beta: mean, sd */
+    double lo, hi;         /* truncation: the key's range */
+} send_prior;
+
 typedef struct send_params {
     char name[SEND_NAME_MAX * 2];
     des_date start, end;
@@ -150,6 +165,10 @@ typedef struct send_params {
     double request_hazard[SEND_AGES];     /* per SEN Support child-year, by age */
     double request_need_mult[NEED_COUNT]; /* relative hazard by need */
     send_steps request_trend;             /* multiplier on hazard and direct requests by date */
+    double request_growth;     /* annual compound growth of request rates from the start, on top
+                                  of request_trend (0 = none) */
+    double request_growth_drift_sd; /* each 1 January after the start the growth takes a
+                                       random-walk step N(0, sd) (0 = fixed growth, no draws) */
     int n_shocks;
     send_shock shocks[SEND_MAX_SHOCKS];
     double direct_requests[BAND_COUNT];   /* per year, from outside SEN Support, by age band */
@@ -246,6 +265,10 @@ typedef struct send_params {
     /* Observed history for charts and reports, in scenario order */
     int n_obs;
     send_obs obs[SEND_MAX_OBS];
+
+    /* Priors given in the scenario, in file order (at most one per key) */
+    int n_priors;
+    send_prior priors[SEND_MAX_PRIORS];
 
     /* Several authorities (scenario key `authorities`): each a complete parameter set, simulated
      * independently in every replication and summed by send_run(). Owned; released by

@@ -269,6 +269,8 @@ static void load_requests(loader *L, const scn_node *root)
     named_numbers(L, s, "need_multiplier", send_need_names, NEED_COUNT, 0, 100,
                   p->request_need_mult);
     steps_from(L, s, "trend", 0, 1000, &p->request_trend);
+    scn_num(L->doc, s, "growth", -0.5, 1, &p->request_growth);
+    scn_num(L->doc, s, "growth_drift_sd", 0, 1, &p->request_growth_drift_sd);
     named_numbers(L, s, "direct", send_ageband_names, BAND_COUNT, 0, 1e7, p->direct_requests);
     scn_shares(L->doc, s, "direct_need", send_need_names, NEED_COUNT, p->need_share_direct);
     const scn_node *seq = NULL;

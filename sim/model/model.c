@@ -105,8 +105,9 @@ enum { PRIO_SNAPSHOT = 0, PRIO_CALENDAR = 1, PRIO_CAPACITY = 2, PRIO_EVENT = 5 }
 
 enum {
     S_INIT, S_SEN, S_SEN_EXIT, S_REQUEST, S_D1, S_TRIBUNAL, S_ADVICE, S_D2, S_PLACE, S_REVIEW,
-    S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT
+    S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT, S_GROWTH
 };
+_Static_assert(S_GROWTH < SEND_STREAMS, "a stream id beyond SEND_STREAMS");
 
 /* A child in assessment or with a plan: 48 bytes. */
 typedef struct child {
@@ -169,6 +170,9 @@ struct send_model {
     int clk_first;            /* the clock that fires first (the lowest index on a tie) */
     double clk_mean[NCLOCKS]; /* mean time between firings, or 0 for a stopped clock */
     int ei_on;           /* early intervention in force */
+    /* Request growth: the multiplier is growth_level x (1 + growth_g)^(years since growth_t0);
+     * each 1 January folds the year into growth_level and (with a drift) steps growth_g. */
+    double growth_g, growth_level, growth_t0;
 
     /* cumulative weights for draws by inversion */
     double area_cum[SEND_MAX_AREAS];
@@ -544,7 +548,8 @@ static void recompute_rates(send_model *m)
     while (m->sen_age_lo < SEND_AGES - 1 && !(m->sen_age_cum[m->sen_age_lo] > 0))
         m->sen_age_lo++;
     m->sen_rate = m->sen_age_cum[SEND_AGES - 1] * trend / YEAR_DAYS;
-    double rt = send_steps_at(&p->request_trend, d) * shock_mult(m, d);
+    double rt = send_steps_at(&p->request_trend, d) * shock_mult(m, d) * m->growth_level *
+                pow(1.0 + m->growth_g, (now(m) - m->growth_t0) / YEAR_DAYS);
     m->ei_on = ei_active(m, d);
     m->req_mult = rt * (m->ei_on ? 1.0 - p->ei_effect : 1.0) / YEAR_DAYS;
     double direct = 0;
@@ -1636,8 +1641,23 @@ static void snapshot(send_model *m, int k)
     }
 }
 
+/* 1 January after the start: the year's growth is folded into the level, and the growth takes
+ * its random-walk step (no draw when there is no drift, so other numbers do not move). */
+static void growth_new_year(send_model *m)
+{
+    double t = now(m);
+    m->growth_level *= pow(1.0 + m->growth_g, (t - m->growth_t0) / YEAR_DAYS);
+    m->growth_t0 = t;
+    if (m->p->request_growth_drift_sd > 0)
+        m->growth_g = fmax(m->growth_g + gsl_ran_gaussian(m->r[S_GROWTH],
+                                                          m->p->request_growth_drift_sd),
+                           -0.9);
+}
+
 static void ev_month(send_model *m)
 {
+    if (m->month_k > 0 && (m->out->first_month_index + m->month_k) % 12 == 0)
+        growth_new_year(m);
     if (m->month_k > 0)
         accrue(m);
     snapshot(m, m->month_k);
@@ -1945,6 +1965,9 @@ static void reset(send_model *m)
     m->review_credit = 0;
     m->reviews_waiting = 0;
     m->births = 0;
+    m->growth_g = p->request_growth;
+    m->growth_level = 1;
+    m->growth_t0 = 0;
     for (int i = 0; i < p->n_pools; i++)
         des_res_reset(&m->pool[i], p->pools[i].places, 0);
     memset(m->cls_n, 0, sizeof m->cls_n);
