@@ -513,21 +513,13 @@ static void write_scenario(ictx *c)
     out(c, "  need_multiplier:                 # relative hazard by need (assumption)\n");
     for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
         kv(c, 4, needs[i].need, num(v, needs[i].mult), "assumption");
-    out(c, "  # trend: published initial_requests relative to %d for the years simulated before %d,\n"
-           "  # then growth %.3g a year, as ehcp_total grew Jan %d-%d [%s]%s\n"
-           "  # (initial_requests grew %.3g a year %d-%d: not extrapolated, see README)\n",
-        B, Y, g, gy1, Y, S, c->o->priors ? " (requests.growth below)" : "", rg, ry1, A);
-    out(c, "  trend: {");
-    for (int y = Y0; y <= endy; y++) {
-        double r = val(c, "initial_requests", y < A ? y : A);
-        if (isnan(r)) /* a gap in the history: carry the previous year's level */
-            latest(c, "initial_requests", y < A ? y : A, &r);
-        double t = r / R_B;
-        if (y > A && !c->o->priors)
-            t *= pow(1 + g, y - A);
-        out(c, "%s%d: %.4g", y == Y0 ? "" : ", ", y, t);
-    }
-    out(c, "}\n");
+    /* the model's multiplier is trend x (1 + growth)^(years since the start); the base year's
+     * requests are centred mid-year, so trend = (1 + g)^(Y0 - B - 1/2) */
+    snprintf(v, sizeof v, "{%d: %.4g}", Y0, pow(1 + g, Y0 - B - 0.5));
+    kv(c, 2, "trend", v, "(1 + growth)^(%d - %d - 1/2): initial_requests %d centred mid-year", Y0, B, B);
+    out(c, "  # growth: as ehcp_total grew Jan %d-%d [%s] (requests per plan steady); initial_requests\n"
+           "  # grew %.3g a year %d-%d, a window too short and jumpy to extrapolate (see README)\n",
+        gy1, Y, S, rg, ry1, A);
     if (c->o->priors) {
         int pooled;
         size_t nu;
@@ -538,14 +530,16 @@ static void write_scenario(ictx *c)
         snprintf(v, sizeof v, "{prior: normal, mean: %.3g, sd: %.2g}", g, sg);
         if (pooled)
             kv(c, 2, "growth", v,
-               "mean: ehcp_total growth Jan %d-%d [%s]; sd: spread of that growth across %zu "
-               "authorities as of %d (pooled)", gy1, Y, S, nu, Y);
+               "sd: spread of that growth across %zu authorities as of %d (pooled) [%s]", nu, Y, S);
         else
             kv(c, 2, "growth", v,
-               "mean: ehcp_total growth Jan %d-%d [%s]; sd: the authority's own yearly growth, %zu "
-               "years to %d (the file holds too few authorities to pool)", gy1, Y, S, nu, Y);
+               "sd: the authority's own yearly ehcp_total growth, %zu years to %d (too few "
+               "authorities in the file to pool) [%s]", nu, Y, S);
         snprintf(v, sizeof v, "{prior: uniform, min: 0, max: %.2g}", sg);
         kv(c, 2, "growth_drift_sd", v, "assumption: up to the growth prior's sd a year");
+    } else {
+        kv(c, 2, "growth", num(v, g), "ehcp_total Jan %d = %.0f to Jan %d = %.0f [%s]", gy1,
+           val(c, TREND_METRIC, gy1), Y, val(c, TREND_METRIC, Y), S);
     }
     out(c, "  direct:                          # per year, not from SEN Support\n");
     kv(c, 4, "under5", cnt(v, d_u5),
@@ -590,7 +584,7 @@ static void write_scenario(ictx *c)
 
     /* ---- assessment ---- */
     double hours = NAT(c, ep_hours, 17.4, lab);
-    double fte0 = completed * (1 + g) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
+    double fte0 = completed * pow(1 + g, Y0 - A) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
     out(c, "\nassessment:\n  ep:\n");
     out(c, "    # EP FTE on statutory advice: assessments_completed %d = %.0f [%s] grown by the request\n"
            "    # trend, at %g hours each, %g statutory hours a week and %.0f%% use (assumptions);\n"
@@ -598,7 +592,7 @@ static void write_scenario(ictx *c)
         A, completed, S, hours, EP_HOURS_WEEK, EP_USE * 100);
     out(c, "    fte: {");
     for (int y = Y0; y <= endy; y++)
-        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + g, y > A ? y - A - 1 : 0));
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + g, y - Y0));
     out(c, "}\n");
     kv(c, 4, "hours_per_assessment", num(v, hours), "%s", lab);
     kv(c, 4, "hours_per_fte_week", "16", "statutory hours per FTE (assumption: not published)");
