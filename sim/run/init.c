@@ -295,6 +295,12 @@ void send_init_slug(const char *name, char *out, size_t cap)
         out[n] = '\0';
 }
 
+/* A beta prior's sd: the spread found, at most half the largest a beta of that mean allows. */
+static double beta_sd(double mean, double sd)
+{
+    return round_sig(fmin(sd, 0.5 * sqrt(mean * (1 - mean))), 2);
+}
+
 /* ---- the scenario --------------------------------------------------------------------------- */
 
 enum { P_MAIN, P_RES, P_SPEC, P_IND, P_RESID, P_FE, P_SP16, P_AP, P_EY, P_OTHER, P_AWAIT, P_N };
@@ -356,7 +362,6 @@ static void write_scenario(ictx *c)
         T += band[i];
     }
     double mt = need(c, "placement_mainstream_total", Y0, "placements");
-    need(c, "placement_special_total", Y0, "placements");
     /* need() reports the first missing series: stop before dividing by it */
     if (c->failed)
         return;
@@ -524,7 +529,7 @@ static void write_scenario(ictx *c)
         int pooled;
         size_t nu;
         double sg = prior_sd(c, 0, NULL, NULL, &pooled, &nu);
-        if (!isfinite(sg))
+        if (!isfinite(sg) || sg <= 0)
             sg = fabs(g) / 2 + 0.02;
         sg = round_sig(sg, 2);
         snprintf(v, sizeof v, "{prior: normal, mean: %.3g, sd: %.2g}", g, sg);
@@ -563,9 +568,9 @@ static void write_scenario(ictx *c)
         int pooled;
         size_t nu;
         double sr = prior_sd(c, 1, "requests_refused", "initial_requests", &pooled, &nu);
-        if (!isfinite(sr))
+        if (!isfinite(sr) || sr <= 0)
             sr = 0.05;
-        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", refusal, fmin(round_sig(sr, 2), 0.2));
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", refusal, beta_sd(refusal, sr));
         kv(c, 2, "refusal", v, "mean: requests_refused / initial_requests %d [%s]; sd: %s", A, S,
            pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
     } else {
@@ -618,9 +623,9 @@ static void write_scenario(ictx *c)
         int pooled;
         size_t nu;
         double si = prior_sd(c, 1, "assessed_plan_issued", "assessments_completed", &pooled, &nu);
-        if (!isfinite(si))
+        if (!isfinite(si) || si <= 0)
             si = 0.02;
-        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", fmin(issue, 0.999), fmin(round_sig(si, 2), 0.1));
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", fmin(issue, 0.995), beta_sd(fmin(issue, 0.995), si));
         kv(c, 2, "issue", v, "mean: assessed_plan_issued / assessments_completed %d [%s]; sd: %s", A, S,
            pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
     } else {
