@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario_internal.h"
 #include "scenario_io.h"
 #include "send_keys.h"
 
@@ -784,10 +785,27 @@ static int load_doc(scn_doc *doc, const char *path, tmpl_cache *tmpl, send_param
     return DES_OK;
 }
 
-int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
-                       des_error *err)
+void send_scenario_close(send_scenario *s)
 {
-    send_params_init(p);
+    if (!s)
+        return;
+    free(s->path);
+    send_params_free(&s->params);
+    free(s->yaml);
+    free(s->source);
+    send_param_rows_free(s->rows, s->n_rows);
+    scn_free(s->doc);
+    for (size_t i = 0; i < s->n_templates; i++)
+        scn_free(s->templates[i]);
+    free(s->templates);
+    memset(s, 0, sizeof *s);
+    send_params_init(&s->params);
+}
+
+int send_scenario_open(const char *path, send_scenario *s, des_error *err)
+{
+    memset(s, 0, sizeof *s);
+    send_params_init(&s->params);
     scn_doc *doc = scn_load(path, err);
     if (!doc) {
         /* scn_load reports an unreadable file (or `extends` parent) as DES_EIO: to callers
@@ -796,33 +814,51 @@ int send_scenario_load(const char *path, send_params *p, send_scenario_text *tex
             err->code = DES_EINPUT;
         return err && err->code == DES_ENOMEM ? DES_ENOMEM : DES_EINPUT;
     }
+    s->doc = doc;
     tmpl_cache tmpl = {0};
-    int rc = load_doc(doc, path, &tmpl, p, err);
-    for (size_t i = 0; i < tmpl.n; i++) {
+    int rc = load_doc(doc, path, &tmpl, &s->params, err);
+    /* the scenario owns the template documents from here on */
+    for (size_t i = 0; i < tmpl.n; i++)
         free(tmpl.real[i]);
-        scn_free(tmpl.doc[i]);
-    }
     free(tmpl.real);
-    free(tmpl.doc);
+    s->templates = tmpl.doc;
+    s->n_templates = tmpl.n;
     if (rc != DES_OK) {
-        scn_free(doc);
+        send_scenario_close(s);
         return rc;
     }
-    if (text) {
-        memset(text, 0, sizeof *text);
-        FILE *f = open_memstream(&text->text, &text->len);
-        if (!f || scn_dump(doc, f) != 0) {
-            if (f)
-                fclose(f);
-            free(text->text);
-            text->text = NULL;
-            scn_free(doc);
-            send_params_free(p);
-            return des_error_set(err, DES_ENOMEM, "cannot keep the resolved scenario text");
-        }
-        fclose(f);
+    FILE *f = open_memstream(&s->yaml, &s->yaml_len);
+    int bad = !f || scn_dump(doc, f) != 0;
+    if (f)
+        bad |= fclose(f) != 0;
+    if (bad || !(s->path = strdup(path))) {
+        send_scenario_close(s);
+        return des_error_set(err, DES_ENOMEM, "cannot keep the resolved scenario text");
     }
-    scn_free(doc);
+    if ((rc = send_scenario_provenance(s, err)) != DES_OK) {
+        send_scenario_close(s);
+        return rc;
+    }
+    return DES_OK;
+}
+
+int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
+                       des_error *err)
+{
+    send_scenario s;
+    int rc = send_scenario_open(path, &s, err);
+    if (rc != DES_OK) {
+        send_params_init(p);
+        return rc;
+    }
+    *p = s.params; /* moved: s no longer owns the parameters */
+    send_params_init(&s.params);
+    if (text) {
+        text->text = s.yaml;
+        text->len = s.yaml_len;
+        s.yaml = NULL;
+    }
+    send_scenario_close(&s);
     return DES_OK;
 }
 
