@@ -235,15 +235,17 @@ static void test_h5_round_trip(void **state)
 {
     (void)state;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    send_params p;
-    load(DIR "ensemble.yaml", &p);
-    add_prior(&p, "ceasing.moved_away", SEND_PRIOR_UNIFORM, 0.01, 0.03);
-    send_results r, back;
+    send_scenario sc;
     des_error err = {0};
+    if (send_scenario_open(DIR "ensemble.yaml", &sc, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_params *p = &sc.params;
+    add_prior(p, "ceasing.moved_away", SEND_PRIOR_UNIFORM, 0.01, 0.03);
+    send_results r, back;
     send_run_opts o = {.seed = 9, .replications = 3, .threads = 1};
-    assert_int_equal(send_run(&p, &o, &r, &err), DES_OK);
+    assert_int_equal(send_run(p, &o, &r, &err), DES_OK);
     send_meta meta = {0};
-    assert_int_equal(send_meta_from_scenario(&meta, DIR "ensemble.yaml", &p, &err), DES_OK);
+    assert_int_equal(send_meta_from_scenario(&meta, &sc, &err), DES_OK);
     meta.started = strdup("2026-01-02T03:04:05Z");
     meta.finished = send_meta_now();
     char path[64];
@@ -262,7 +264,7 @@ static void test_h5_round_trip(void **state)
     send_meta_free(&meta);
     send_results_free(&back);
     send_results_free(&r);
-    send_params_free(&p);
+    send_scenario_close(&sc);
 }
 
 int main(void)
