@@ -358,12 +358,14 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
         .rep_cpu_seconds = rep_cpu, .rep_equivalents = rep_cpu > 0 ? cpu / rep_cpu : NAN};
     st.dist_prior_median = r.dist0_median;
     static const char *const names[] = {
-        "history_from", "observations", "particles", "kept", "generations", "simulations",
-        "epsilon", "distance_prior_median", "distance_median", "distance_best", "acceptance_rate", "ess", "cpu_seconds",
-        "replication_cpu_seconds", "replication_equivalents"};
-    double vals[] = {year0,        c.n_obs,    N,          r.n,     r.generations,
-                     (double)r.simulations,    r.epsilon,  r.dist0_median, st.dist_median, r.dist[0],
-                     r.acc_rate,   r.ess,      cpu,        rep_cpu, st.rep_equivalents};
+        "history_from",    "observations",   "particles",       "kept",
+        "generations",     "simulations",    "epsilon",         "distance_prior_median",
+        "distance_median", "distance_best",  "acceptance_rate", "ess",
+        "cpu_seconds",     "replication_cpu_seconds",           "replication_equivalents"};
+    double vals[] = {year0,          c.n_obs,   N,          r.n,
+                     r.generations,  (double)r.simulations, r.epsilon, r.dist0_median,
+                     st.dist_median, r.dist[0], r.acc_rate, r.ess,
+                     cpu,            rep_cpu,   st.rep_equivalents};
     char comment[6144];
     snprintf(comment, sizeof comment,
              "%s as of %d, calibrated by `sendsim calibrate` (ABC-SMC over the engine).\n"
