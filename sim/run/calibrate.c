@@ -283,6 +283,13 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     if ((rc = send_scenario_load(in_path, &fp, NULL, err)) != DES_OK)
         goto out;
     have_f = 1;
+    if (fp.n_authorities > 0) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "'%s': calibration takes a one-authority scenario (this one lists "
+                           "%d authorities)",
+                           in_path, fp.n_authorities);
+        goto out;
+    }
     if ((rc = history_scenario(d, la, as_of, o, out_path, &hp, &year0, hpath, sizeof hpath,
                                err)) != DES_OK)
         goto out;
