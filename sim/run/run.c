@@ -218,6 +218,7 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, const ru
             {
                 if (status < RUN_FAILED)
                     first_err = terr;
+#pragma omp atomic write
                 status = RUN_FAILED;
             }
         }
@@ -248,8 +249,11 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, const ru
                 {
                     if (mine == RUN_FAILED && status < RUN_FAILED)
                         first_err = terr;
-                    if (mine > status)
+                    if (mine > status) {
+                        /* atomic: other threads read status outside the critical section */
+#pragma omp atomic write
                         status = mine;
+                    }
                 }
                 continue;
             }
