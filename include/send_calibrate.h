@@ -38,7 +38,10 @@ typedef struct send_calib_opts {
     const char *data_label;      /* how the output names the data file (NULL = its path) */
     const char *england_label;
     uint64_t seed;               /* 0 = 1 */
-    int threads;                 /* <= 0: all cores */
+    int threads;                 /* <= 0: all cores; 1: on the calling thread only (its CPU
+                                    clock then measures the calibration alone, so several may
+                                    run side by side, as the back-test does) */
+    int quiet;                   /* not read by the library; for callers */
     /* Filled on success (may be NULL): */
     struct send_calib_stats *stats;
 } send_calib_opts;
@@ -49,7 +52,8 @@ typedef struct send_calib_stats {
     double epsilon, acc_rate, ess;
     double dist_prior_median;    /* median distance of the prior draws (generation 0) */
     double dist_median;          /* median distance of the kept particles */
-    double cpu_seconds;          /* process CPU of the whole calibration */
+    double cpu_seconds;          /* CPU of the whole calibration (the thread's with threads 1,
+                                    else the process's) */
     double rep_cpu_seconds;      /* CPU of one replication of the input (forecast) scenario */
     double rep_equivalents;      /* cpu_seconds / rep_cpu_seconds */
 } send_calib_stats;

@@ -266,11 +266,12 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
                    const char *out_path, void *ctx, des_error *err)
 {
     send_calib_opts dflt = {0}, *o = ctx ? ctx : &dflt;
-    double cpu0 = cpu_now(CLOCK_PROCESS_CPUTIME_ID);
     int N = o->particles > 0 ? o->particles : 200;
     long budget = o->max_simulations > 0 ? o->max_simulations : 2000;
     uint64_t seed = o->seed ? o->seed : 1;
     int threads = o->threads > 0 ? o->threads : omp_get_num_procs();
+    clockid_t clk = threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+    double cpu0 = cpu_now(clk);
     const send_sen2_la *who = send_sen2_la_at(d, la);
 
     send_params fp, hp;
@@ -357,7 +358,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     snprintf(e->sha256, sizeof e->sha256, "%s", send_sen2_sha256(d));
     e->as_of = as_of;
 
-    double cpu = cpu_now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+    double cpu = cpu_now(clk) - cpu0;
     send_calib_stats st = {
         .n_keys = c.dim, .n_obs = c.n_obs, .generations = r.generations, .kept = r.n,
         .simulations = r.simulations, .epsilon = r.epsilon, .acc_rate = r.acc_rate,
@@ -387,7 +388,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,
                                   (int)(sizeof names / sizeof names[0]), names, vals, err);
     if (rc == DES_OK && o->stats) {
-        st.cpu_seconds = cpu_now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+        st.cpu_seconds = cpu_now(clk) - cpu0;
         st.rep_equivalents = rep_cpu > 0 ? st.cpu_seconds / rep_cpu : NAN;
         *o->stats = st;
     }
