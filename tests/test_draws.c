@@ -299,6 +299,23 @@ static void test_cli_threads_identical(void **state)
     remove_dir(dir);
 }
 
+/* validate prints the ensemble: size, provenance, and per key the weighted mean (set 1 has all
+ * the weight) and the range of the sets. */
+static void test_cli_validate_prints_ensemble(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "validate", DIR "ensemble.yaml", NULL);
+    if (r.status != 0)
+        cli_fail(&r, "validate");
+    assert_non_null(strstr(r.out, "ensemble: 3 sets of 2 keys (replications draw one set each, "
+                                  "by weight); abc-smc; data data/la-sen2.csv (sha256 "
+                                  "0123456789ab...); as of 2019\n"));
+    assert_non_null(strstr(r.out, "  requests.growth                      weighted mean 0.3, "
+                                  "sd 0, range [-0.1, 0.3]\n"));
+    cli_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_ensemble_errors),
         cmocka_unit_test(test_h5_round_trip),
         cmocka_unit_test(test_cli_threads_identical),
+        cmocka_unit_test(test_cli_validate_prints_ensemble),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
