@@ -132,6 +132,7 @@ static void test_recovers_truth(void **state)
     send_params p;
     if (send_scenario_load(out, &p, NULL, &err) != DES_OK)
         fail_msg("%s", err.msg);
+    assert_string_equal(p.name, "calibration history-calibrated");
     const send_ensemble *e = p.ensemble;
     assert_non_null(e);
     assert_int_equal(e->n_keys, 1);

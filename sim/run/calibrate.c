@@ -384,7 +384,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
              who->name, as_of, hpath, year0, as_of, year0 + 1, as_of, year0, as_of - 1, c.n_obs,
              e->data, as_of);
     char name[SEND_NAME_MAX * 2];
-    snprintf(name, sizeof name, "%.80s calibrated", fp.name);
+    snprintf(name, sizeof name, "%.80s-calibrated", fp.name);
     rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,
                                   (int)(sizeof names / sizeof names[0]), names, vals, err);
     if (rc == DES_OK && o->stats) {
