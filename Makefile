@@ -11,7 +11,7 @@
 #   make MPI=1    also build build/sendsim-mpi, the Open MPI cluster build (mpicc)
 
 CC       ?= cc
-PKGS     := gsl hdf5 cmocka libfyaml xlsxwriter
+PKGS     := gsl hdf5 cmocka libfyaml xlsxwriter nettle
 BUILD    ?= build
 OPT      ?= -O2
 # Deferred (=) so the flags are read after `make deps` has installed the packages.

@@ -165,6 +165,10 @@ typedef struct send_params {
     double request_hazard[SEND_AGES];     /* per SEN Support child-year, by age */
     double request_need_mult[NEED_COUNT]; /* relative hazard by need */
     send_steps request_trend;             /* multiplier on hazard and direct requests by date */
+    double request_growth;     /* annual compound growth of request rates from the start, on top
+                                  of request_trend (0 = none) */
+    double request_growth_drift_sd; /* each 1 January after the start the growth takes a
+                                       random-walk step N(0, sd) (0 = fixed growth, no draws) */
     int n_shocks;
     send_shock shocks[SEND_MAX_SHOCKS];
     double direct_requests[BAND_COUNT];   /* per year, from outside SEN Support, by age band */
@@ -272,7 +276,28 @@ typedef struct send_params {
      * model itself ever simulates. */
     int n_authorities;
     struct send_params *authorities;
+
+    /* Parameter sets that replications draw from (scenario section `ensemble`, e.g. the
+     * posterior particles of `sendsim calibrate`); they override priors on the same keys.
+     * Owned; released by send_params_free(). NULL for none. */
+    struct send_ensemble *ensemble;
 } send_params;
+
+/* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
+ * weights[i]; provenance of a calibration kept for the record (empty when not given). */
+#define SEND_PATH_MAX 64
+#define SEND_ENSEMBLE_KEYS 32
+typedef struct send_ensemble {
+    int n_keys, n_sets;
+    char paths[SEND_ENSEMBLE_KEYS][SEND_PATH_MAX];
+    double *values;  /* n_sets x n_keys, row-major */
+    double *weights; /* n_sets, normalised to sum 1 */
+    char method[64];
+    char data[256];
+    char sha256[65];
+    int as_of;       /* 0 = not given */
+} send_ensemble;
+void send_ensemble_free(send_ensemble *e); /* frees e itself too */
 
 /* Fill p with neutral defaults (empty population, zero rates, unlimited places, weekly panels);
  * scenario files set the real values. */

@@ -52,6 +52,12 @@ typedef struct send_results {
     int authority_len;     /* periods kept per headline: max(n_years, n_fys) */
     /* n x n_authorities x SEND_AUTH_HEADLINES x authority_len; see send_results_authority_row */
     double *authority_values;
+    /* The parameter values each replication used, when the scenario has priors or an ensemble
+     * (0 and NULL otherwise): n x n_params values under the key paths param_paths
+     * ("ensemble.set", the index of the ensemble's set, first when there is an ensemble). */
+    int n_params;
+    char (*param_paths)[SEND_PATH_MAX];
+    double *param_values;
 } send_results;
 
 /* Release everything res owns and zero it (res may be NULL). */

@@ -67,6 +67,17 @@ void send_scenario_text_free(send_scenario_text *t);
  * quantities derived from them (EP assessment slots, caseworker slots). */
 void send_scenario_print(const send_params *p, FILE *out);
 
+/* Write (atomically) a scenario that extends `parent` (named relative to out_path's directory
+ * when they share it), is called `name`, and adds the ensemble e with `fit:` statistics
+ * (n_fit names and values); comment (lines, may be NULL) goes first as '#' lines. Values are
+ * written with 17 significant digits, so loading the file gives e back bit for bit. */
+/* The ensemble a scenario gives (nothing when none): its size and provenance, and per key the
+ * weighted mean, sd and range of the sets. */
+void send_scenario_print_ensemble(const send_params *p, FILE *out);
+int send_ensemble_yaml_write(const char *out_path, const char *parent, const char *name,
+                             const char *comment, const send_ensemble *e, int n_fit,
+                             const char *const *fit_names, const double *fit_values,
+                             des_error *err);
 /* The priors a scenario gives, one line each (nothing when there are none). */
 void send_scenario_print_priors(const send_params *p, FILE *out);
 /* Every numeric key's resolved value by path ("assessment.ep.fte = 12 FTE"), from the table of

@@ -11,6 +11,8 @@ int cli_compare(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_init(int argc, char **argv);
+int cli_calibrate(int argc, char **argv);
 int cli_keys(int argc, char **argv);
 
 #endif

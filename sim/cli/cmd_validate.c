@@ -33,6 +33,7 @@ int cli_validate(int argc, char **argv)
     } else {
         send_scenario_print(&sc.params, stdout);
         send_scenario_print_priors(&sc.params, stdout);
+        send_scenario_print_ensemble(&sc.params, stdout);
     }
     printf("%s: ok\n", argv[1]);
     send_scenario_close(&sc);

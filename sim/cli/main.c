@@ -26,6 +26,12 @@ static const char usage[] =
     "  report PREFIX.h5 [COMPARE.csv ...] [--out FILE.html]\n"
     "                       one self-contained HTML page: headline, charts, tables,\n"
     "                       assumptions with sources, provenance\n"
+    "  init --la CODE|NAME [--data FILE] [--as-of YEAR] [--out FILE.yaml]\n"
+    "                       write a baseline scenario for an authority from its\n"
+    "                       published SEN2 data\n"
+    "  calibrate SCENARIO.yaml [--la CODE] [--as-of YEAR] [--out FILE.yaml]\n"
+    "                       fit the scenario's priors to the authority's published\n"
+    "                       series (ABC-SMC); write a scenario with the fitted ensemble\n"
     "  validate SCENARIO.yaml [--keys]\n"
     "                       check a scenario and print its resolved parameters\n"
     "  keys [--markdown]    list every scenario key (type, range, unit, default, meaning)\n"
@@ -48,6 +54,8 @@ static const struct command commands[] = {
     {"export", cli_export},
     {"plot", cli_plot},
     {"report", cli_report},
+    {"init", cli_init},
+    {"calibrate", cli_calibrate},
     {"keys", cli_keys},
 };
 

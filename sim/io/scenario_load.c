@@ -617,6 +617,109 @@ static void load_observed(loader *L, const scn_node *root)
     }
 }
 
+/* ensemble: {keys: [path, ...], sets: [[v, ...], ...], weights: [...], method, data, sha256,
+ * as_of, fit: {...}} - every value checked against its key's range; weights normalised. */
+static void load_ensemble(loader *L, const scn_node *root)
+{
+    scn_doc *doc = L->doc;
+    const scn_node *s = NULL, *keys = NULL, *sets = NULL, *wts = NULL, *fit = NULL;
+    if (scn_map(doc, root, "ensemble", &s) != 1)
+        return;
+    if (scn_seq(doc, s, "keys", &keys) == 0)
+        scn_fail_missing(doc, s, "keys");
+    if (scn_seq(doc, s, "sets", &sets) == 0)
+        scn_fail_missing(doc, s, "sets");
+    scn_seq(doc, s, "weights", &wts);
+    if (scn_map(doc, s, "fit", &fit) == 1)
+        scn_consume(doc, fit);
+    if (!scn_ok(doc))
+        return;
+    size_t nk = scn_len(keys), ns = scn_len(sets);
+    if (nk < 1 || nk > SEND_ENSEMBLE_KEYS) {
+        scn_fail(doc, keys, "expected between 1 and %d key paths, got %zu", SEND_ENSEMBLE_KEYS,
+                 nk);
+        return;
+    }
+    if (ns < 1) {
+        scn_fail(doc, sets, "expected at least one set of values");
+        return;
+    }
+    send_ensemble *e = calloc(1, sizeof *e);
+    const send_key *row[SEND_ENSEMBLE_KEYS];
+    if (e) {
+        e->values = malloc(ns * nk * sizeof *e->values);
+        e->weights = malloc(ns * sizeof *e->weights);
+    }
+    if (!e || !e->values || !e->weights) {
+        send_ensemble_free(e);
+        scn_fail(doc, s, "cannot allocate %zu sets", ns);
+        return;
+    }
+    L->p->ensemble = e;
+    e->n_keys = (int)nk;
+    e->n_sets = (int)ns;
+    for (size_t k = 0; k < nk; k++) {
+        const scn_node *it = scn_at(doc, keys, k);
+        const char *path = NULL;
+        if (scn_node_str(doc, it, &path) != 1)
+            return;
+        row[k] = send_key_find(path);
+        if (!row[k] || !send_key_is_numeric(row[k]) || strlen(path) >= SEND_PATH_MAX) {
+            scn_fail(doc, it, "expected the path of a numeric scenario key, got '%s'", path);
+            return;
+        }
+        for (size_t j = 0; j < k; j++)
+            if (!strcmp(e->paths[j], path)) {
+                scn_fail(doc, it, "key '%s' is listed twice", path);
+                return;
+            }
+        strcpy(e->paths[k], path);
+    }
+    for (size_t i = 0; i < ns; i++) {
+        const scn_node *set = scn_at(doc, sets, i);
+        if (scn_kind_of(set) != SCN_SEQ || scn_len(set) != nk) {
+            scn_fail(doc, set, "expected a list of %zu values (one per key)", nk);
+            return;
+        }
+        for (size_t k = 0; k < nk; k++)
+            if (scn_node_num(doc, scn_at(doc, set, k), row[k]->lo, row[k]->hi,
+                             &e->values[i * nk + k]) != 1)
+                return;
+    }
+    double sum = 0;
+    if (wts && scn_len(wts) != ns) {
+        scn_fail(doc, wts, "expected %zu weights (one per set), got %zu", ns, scn_len(wts));
+        return;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        e->weights[i] = 1;
+        if (wts && scn_node_num(doc, scn_at(doc, wts, i), 0, 1e300, &e->weights[i]) != 1)
+            return;
+        sum += e->weights[i];
+    }
+    if (!(sum > 0)) {
+        scn_fail(doc, wts, "expected some weight above 0");
+        return;
+    }
+    for (size_t i = 0; i < ns; i++)
+        e->weights[i] /= sum;
+    const char *str = NULL;
+    if (scn_str(doc, s, "method", &str) == 1)
+        snprintf(e->method, sizeof e->method, "%s", str);
+    if (scn_str(doc, s, "data", &str) == 1)
+        snprintf(e->data, sizeof e->data, "%s", str);
+    if (scn_str(doc, s, "sha256", &str) == 1) {
+        if (strlen(str) != 64 || strspn(str, "0123456789abcdef") != 64) {
+            scn_fail(doc, scn_get(doc, s, "sha256"), "expected 64 lower-case hex digits");
+            return;
+        }
+        strcpy(e->sha256, str);
+    }
+    long as_of;
+    if (scn_int(doc, s, "as_of", 1990, 2100, &as_of) == 1)
+        e->as_of = (int)as_of;
+}
+
 /* One-authority sections: the table's keys, then the rules across keys. */
 static void load_single(loader *L, const scn_node *root)
 {
@@ -633,6 +736,7 @@ static void load_single(loader *L, const scn_node *root)
     load_places(L, root);
     load_level4_funding(L, root);
     check_initial(L, root);
+    load_ensemble(L, root);
 }
 
 static void load_authorities(loader *L, const scn_node *root, const scn_node *sec);

@@ -126,6 +126,8 @@ static void snapshot(send_model *m, int k)
 
 static void ev_month(send_model *m)
 {
+    if (m->c.month_k > 0 && (m->out->first_month_index + m->c.month_k) % 12 == 0)
+        pop_new_year(m); /* 1 January after the start */
     if (m->c.month_k > 0)
         fin_accrue(m);
     snapshot(m, m->c.month_k);

@@ -76,8 +76,9 @@ enum { PRIO_SNAPSHOT = 0, PRIO_CALENDAR = 1, PRIO_CAPACITY = 2, PRIO_EVENT = 5 }
 
 enum {
     S_INIT, S_SEN, S_SEN_EXIT, S_REQUEST, S_D1, S_TRIBUNAL, S_ADVICE, S_D2, S_PLACE, S_REVIEW,
-    S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT
+    S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT, S_GROWTH
 };
+_Static_assert(S_GROWTH < SEND_STREAMS, "a stream id beyond SEND_STREAMS");
 
 /* A child in assessment or with a plan: 48 bytes. */
 typedef struct child {
@@ -125,6 +126,9 @@ typedef struct pop_state {
     int ei_on;                /* early intervention in force */
     double sen_age_cum[SEND_AGES]; /* cumulative SEN Support entries by age */
     int sen_age_lo;           /* the first age with entries */
+    /* Request growth: the multiplier is growth_level x (1 + growth_g)^(years since growth_t0);
+     * each 1 January folds the year into growth_level and (with a drift) steps growth_g. */
+    double growth_g, growth_level, growth_t0;
 } pop_state;
 
 /* sen.c: SEN Support, children by class (age x need). */
@@ -632,6 +636,7 @@ void redraw_all_clocks(send_model *m);
 /* population.c */
 void pop_reset(send_model *m);
 void pop_recompute_rates(send_model *m);
+void pop_new_year(send_model *m);
 
 /* sen.c */
 void sen_init(send_model *m);

@@ -52,6 +52,8 @@ void send_results_free(send_results *res)
     free(res->summary);
     free(res->authority_names);
     free(res->authority_values);
+    free(res->param_paths);
+    free(res->param_values);
     memset(res, 0, sizeof *res);
 }
 
