@@ -62,6 +62,7 @@ typedef struct send_abc_result {
     int generations;    /* including generation 0 */
     long simulations;
     double ess;         /* effective sample size 1 / sum w^2 */
+    double dist0_median; /* median distance of the prior draws (generation 0) */
 } send_abc_result;
 
 /* Run ABC-SMC. DES_EINVAL for bad options, DES_ENOMEM, or the distance callback's error. */

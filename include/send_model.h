@@ -276,7 +276,28 @@ typedef struct send_params {
      * model itself ever simulates. */
     int n_authorities;
     struct send_params *authorities;
+
+    /* Parameter sets that replications draw from (scenario section `ensemble`, e.g. the
+     * posterior particles of `sendsim calibrate`); they override priors on the same keys.
+     * Owned; released by send_params_free(). NULL for none. */
+    struct send_ensemble *ensemble;
 } send_params;
+
+/* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
+ * weights[i]; provenance of a calibration kept for the record (empty when not given). */
+#define SEND_PATH_MAX 64
+#define SEND_ENSEMBLE_KEYS 32
+typedef struct send_ensemble {
+    int n_keys, n_sets;
+    char paths[SEND_ENSEMBLE_KEYS][SEND_PATH_MAX];
+    double *values;  /* n_sets x n_keys, row-major */
+    double *weights; /* n_sets, normalised to sum 1 */
+    char method[64];
+    char data[256];
+    char sha256[65];
+    int as_of;       /* 0 = not given */
+} send_ensemble;
+void send_ensemble_free(send_ensemble *e); /* frees e itself too */
 
 /* Fill p with neutral defaults (empty population, zero rates, unlimited places, weekly panels);
  * scenario files set the real values. */
@@ -411,6 +432,7 @@ typedef struct send_model_diag {
     uint64_t d1_decisions_off_sitting; /* D1 decisions not at a sitting time (must be 0) */
     uint64_t capacity_violations;      /* place pools ever above capacity (must be 0) */
     double weeks_to_issue_sum;  uint64_t plans_issued;
+    uint64_t clock_events;      /* level-2 and ceasing clock firings (not in the calendar) */
 } send_model_diag;
 void send_model_get_diag(const send_model *m, send_model_diag *d);
 

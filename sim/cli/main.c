@@ -29,6 +29,9 @@ static const char usage[] =
     "  init --la CODE|NAME [--data FILE] [--as-of YEAR] [--out FILE.yaml]\n"
     "                       write a baseline scenario for an authority from its\n"
     "                       published SEN2 data\n"
+    "  calibrate SCENARIO.yaml [--la CODE] [--as-of YEAR] [--out FILE.yaml]\n"
+    "                       fit the scenario's priors to the authority's published\n"
+    "                       series (ABC-SMC); write a scenario with the fitted ensemble\n"
     "  validate SCENARIO.yaml\n"
     "                       check a scenario and print its resolved parameters\n"
     "\n"
@@ -51,6 +54,7 @@ static const struct command commands[] = {
     {"plot", cli_plot},
     {"report", cli_report},
     {"init", cli_init},
+    {"calibrate", cli_calibrate},
 };
 
 static int dispatch(int argc, char **argv)

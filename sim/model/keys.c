@@ -81,6 +81,8 @@ static const send_key keys[] = {
     K("requests.hazard_by_age", AGE, 0, 100, "per child-year", F(request_hazard), "0 each", 0, "request rate per SEN Support child-year, by age"),
     V("requests.need_multiplier", TAB, 0, 100, "multiplier", F(request_need_mult), send_need_names, NEED_COUNT, "1 each", 0, "relative request rate by primary need"),
     K("requests.trend", SER, 0, 1000, "multiplier", F(request_trend), "1", P, "multiplier on request rates and direct requests by date"),
+    K("requests.growth", NUM, -0.5, 1, "per year", F(request_growth), "0", P, "annual compound growth of request rates from the start, on top of the trend"),
+    K("requests.growth_drift_sd", NUM, 0, 1, "per year", F(request_growth_drift_sd), "0", P, "sd of the growth's random-walk step each 1 January after the start (0: fixed growth)"),
     V("requests.direct", TAB, 0, 1e7, "per year", F(direct_requests), send_ageband_names, BAND_COUNT, "0 each", 0, "requests from outside SEN Support, by age band"),
     V("requests.direct_need", SHS, 0, 1, "", F(need_share_direct), send_need_names, NEED_COUNT, "other: 1", 0, "primary need mix of direct requests"),
     LIST("requests.shocks", "multipliers on requests over periods (at most 16)"),
@@ -233,6 +235,16 @@ static const send_key keys[] = {
     K("authorities.list[].places", NUM, 0, 100, "factor", NF, "1", C, "places and new places"),
     K("authorities.list[].capacity", NUM, 0, 100, "factor", NF, "1", C, "EP and caseworker FTE, advice slots, panel capacities"),
     K("authorities.list[].grant", NUM, 0, 100, "factor", NF, "1", C, "grant and opening deficit"),
+    /* ---- parameter sets that replications draw from ---- */
+    SEC("ensemble", "parameter sets that replications draw from (e.g. written by `sendsim calibrate`); they override priors on the same keys"),
+    K("ensemble.keys", TXT, 0, 0, "", NF, "", R | C, "the numeric keys the sets give, as paths (at most 32)"),
+    K("ensemble.sets", NUM, -MONEY, MONEY, "", NF, "", R | C, "the sets: lists of values, one per key, each inside its key's range"),
+    K("ensemble.weights", NUM, 0, MONEY, "", NF, "equal", C, "relative weight of each set (normalised)"),
+    K("ensemble.method", TXT, 0, 0, "", NF, "", C, "how the sets were made (for the record)"),
+    K("ensemble.data", TXT, 0, 0, "", NF, "", C, "data file the sets were fitted to (for the record)"),
+    K("ensemble.sha256", TXT, 0, 0, "", NF, "", C, "SHA-256 of that file (64 hex digits)"),
+    K("ensemble.as_of", INT, 1990, 2100, "year", NF, "", C, "only data published by June of this year were used"),
+    K("ensemble.fit", SEND_KEY_SECTION, -MONEY, MONEY, "", NF, "", C, "fit statistics (for the record; not read)"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -142,6 +142,17 @@ void send_params_free(send_params *p)
     free(p->authorities);
     p->authorities = NULL;
     p->n_authorities = 0;
+    send_ensemble_free(p->ensemble);
+    p->ensemble = NULL;
+}
+
+void send_ensemble_free(send_ensemble *e)
+{
+    if (!e)
+        return;
+    free(e->values);
+    free(e->weights);
+    free(e);
 }
 
 static int check_shares(const double *v, int n, const char *what, des_error *err)

@@ -317,6 +317,7 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
     double acc = 1;
     if ((rc = sort_slots(x, logw, d, N, dim, err)) != DES_OK)
         goto out;
+    double d0med = d[N / 2];
     for (;;) {
         if (acc < pmin && gen > 1)
             break;
@@ -394,6 +395,7 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
     for (int i = 0; i < K; i++)
         s2 += res->weight[i] * res->weight[i];
     res->ess = 1 / s2;
+    res->dist0_median = d0med;
 out:
     free(x), free(logw), free(d), free(w), free(cum), free(mean), free(cov), free(errs);
     free(status), free(L);
