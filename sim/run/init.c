@@ -564,7 +564,7 @@ static void write_scenario(ictx *c)
     double weekly = R_A * (1 + g) / 52;
     snprintf(v, sizeof v, "%.0f", fmax(40, ceil(weekly * 2 / 10) * 10));
     kv(c, 2, "capacity", v, "cases per sitting (assumption: twice the weekly requests)");
-    if (c->o->priors) {
+    if (c->o->priors && refusal > 0 && refusal < 1) { /* a beta prior needs a mean inside (0, 1) */
         int pooled;
         size_t nu;
         double sr = prior_sd(c, 1, "requests_refused", "initial_requests", &pooled, &nu);
@@ -619,7 +619,7 @@ static void write_scenario(ictx *c)
     kv(c, 2, "first_sitting", v, "assumption");
     snprintf(v, sizeof v, "%.0f", fmax(40, ceil(completed * (1 + g) / 52 * 2 / 10) * 10));
     kv(c, 2, "capacity", v, "assumption: twice the weekly assessments");
-    if (c->o->priors) {
+    if (c->o->priors && issue > 0) {
         int pooled;
         size_t nu;
         double si = prior_sd(c, 1, "assessed_plan_issued", "assessments_completed", &pooled, &nu);
@@ -773,7 +773,7 @@ static void write_scenario(ictx *c)
        "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]", yfirst, ylast, nmet, plan_years, S);
 
     out(c, "\nceasing:\n");
-    if (c->o->priors) {
+    if (c->o->priors && r_moved > 0) {
         int pooled;
         size_t nu;
         double sd = prior_sd(c, 1, "plans_ceased_transfer_other_la", "ehcp_total", &pooled, &nu);
