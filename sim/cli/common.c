@@ -3,6 +3,7 @@
 #include "send_plot.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,17 @@ void cli_install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "sendsim %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try 'sendsim %s --help')\n", cmd);
+    va_end(ap);
+    return EXIT_USAGE;
 }
 
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
