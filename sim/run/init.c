@@ -660,9 +660,7 @@ static void write_scenario(ictx *c)
     kv(c, 4, "secondary", mix, "derived: as primary (assumption: same mix)");
     kv(c, 4, "post16", "{fe_college: 0.65, mainstream: 0.10, special: 0.12, specialist_post16: 0.03, independent: 0.06, other: 0.04}", "assumption");
     kv(c, 4, "post19", "{fe_college: 0.75, specialist_post16: 0.05, independent: 0.10, other: 0.10}", "assumption");
-    NAT(c, need_weights, 0, lab);
-    int nw_pub = need_weights[0].published <= Y;
-    const char *nws = nw_pub ? "derived: need mix by placement vs all plans, Jan 2025 [ref: DfE-EHCP]" : "assumption";
+    const char *nws = need_weights[0].published <= Y ? need_weights[0].source : "assumption";
     out(c, "  need_weight:\n");
     kv(c, 4, "semh", "{independent: 1.8, ap: 3.0, special: 0.8}", "%s (ap: assumption)", nws);
     kv(c, 4, "autism", "{special: 1.2, independent: 1.2}", "%s", nws);
@@ -749,7 +747,8 @@ static void write_scenario(ictx *c)
     int ys = latest(c, "transfers_special_to_mainstream", A, &sm_n);
     out(c, "\nreviews:\n");
     double fte_r = ceil(T * 1.1 / 200);
-    double cgrow = pow(total / fmax(1, val0(c, "ehcp_total", Y0 - 3) > 0 ? val(c, "ehcp_total", Y0 - 3) : total), 1.0 / 3) - 1;
+    double c3 = val(c, "ehcp_total", Y0 - 3); /* caseload growth over three Januaries, else 0 */
+    double cgrow = c3 > 0 ? pow(total / c3, 1.0 / 3) - 1 : 0;
     out(c, "  # caseworker FTE: capacity 10%% above the January %d caseload at 200 reviews per FTE-year,\n"
            "  # growing %.3g a year (ehcp_total %d-%d [%s]) (assumption)\n  caseworker_fte: {",
         Y0, cgrow, Y0 - 3, Y0, S);
