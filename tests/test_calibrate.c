@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "send_calibrate.h"
+#include "support/test_cli.h"
 #include "send_run.h"
 #include "send_scenario.h"
 
@@ -218,12 +219,61 @@ static void test_errors(void **state)
     send_sen2_free(d);
 }
 
+/* The command: its output, and its errors with exit status 2 and nothing written. */
+static void test_cli(void **state)
+{
+    fixture *fx = *state;
+    char out[160], hist_out[180];
+    snprintf(out, sizeof out, "%s/cli.yaml", fx->dir);
+    cli_result r;
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2021",
+            "--history", HIST, "--particles", "20", "--simulations", "40", "--threads", "2",
+            "--out", out, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "calibrate failed");
+    assert_non_null(strstr(r.out, "wrote "));
+    assert_non_null(strstr(r.out, "(Testshire as of 2021)"));
+    assert_non_null(strstr(r.out, "1 keys fitted to 8 published values; 40 simulations"));
+    assert_non_null(strstr(r.out, "replication-equivalents"));
+    cli_result_free(&r);
+    run_cli(&r, "validate", out, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "the calibrated scenario does not validate");
+    cli_result_free(&r);
+
+    snprintf(out, sizeof out, "%s/none.yaml", fx->dir);
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "Nowhere", "--history", HIST,
+            "--out", out, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "sendsim calibrate: "));
+    cli_result_free(&r);
+    run_cli(&r, "calibrate", HIST, "--particles", "2", NULL);
+    assert_int_equal(r.status, 2);
+    cli_result_free(&r);
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2021",
+            "--history", "tests/data/calibrate/nopriors.yaml", "--out", out, NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "sendsim calibrate: 'tests/data/calibrate/nopriors.yaml': no "
+                               "priors to calibrate (give keys a {prior: ...})\n");
+    cli_result_free(&r);
+    run_cli(&r, "calibrate", HIST, "--as-of", "2021", "--history-from", "2020", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "sendsim calibrate: --history-from: expected a year at most 2019 "
+                               "(two years before --as-of), got 2020 (try 'sendsim calibrate "
+                               "--help')\n");
+    cli_result_free(&r);
+    assert_int_equal(access(out, F_OK), -1);
+    snprintf(hist_out, sizeof hist_out, "%s/none-history.yaml", fx->dir);
+    assert_int_equal(access(hist_out, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recovers_truth),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -221,9 +221,8 @@ static int load_prior(loader *L, const scn_node *n, const send_key *k, void *dst
 {
     send_params *p = L->p;
     if (!(k->flags & SEND_KEY_PRIORABLE))
-        return scn_fail(L->doc, n, "a prior is not allowed here (expected a %s; priors are for "
-                                   "the keys marked priorable in scenarios/KEYS.md)",
-                        send_key_type_name(k->type));
+        return scn_fail(L->doc, n, "a prior is not allowed here (not a priorable key; see "
+                                   "scenarios/KEYS.md)");
     int kind;
     if (scn_enum(L->doc, n, "prior", send_prior_kind_names, SEND_PRIOR_KIND_COUNT, &kind) != 1)
         return -1;

@@ -283,6 +283,13 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     if ((rc = send_scenario_load(in_path, &fp, NULL, err)) != DES_OK)
         goto out;
     have_f = 1;
+    if (fp.n_authorities > 0) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "'%s': calibration takes a one-authority scenario (this one lists "
+                           "%d authorities)",
+                           in_path, fp.n_authorities);
+        goto out;
+    }
     if ((rc = history_scenario(d, la, as_of, o, out_path, &hp, &year0, hpath, sizeof hpath,
                                err)) != DES_OK)
         goto out;
@@ -358,12 +365,14 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
         .rep_cpu_seconds = rep_cpu, .rep_equivalents = rep_cpu > 0 ? cpu / rep_cpu : NAN};
     st.dist_prior_median = r.dist0_median;
     static const char *const names[] = {
-        "history_from", "observations", "particles", "kept", "generations", "simulations",
-        "epsilon", "distance_prior_median", "distance_median", "distance_best", "acceptance_rate", "ess", "cpu_seconds",
-        "replication_cpu_seconds", "replication_equivalents"};
-    double vals[] = {year0,        c.n_obs,    N,          r.n,     r.generations,
-                     (double)r.simulations,    r.epsilon,  r.dist0_median, st.dist_median, r.dist[0],
-                     r.acc_rate,   r.ess,      cpu,        rep_cpu, st.rep_equivalents};
+        "history_from",    "observations",   "particles",       "kept",
+        "generations",     "simulations",    "epsilon",         "distance_prior_median",
+        "distance_median", "distance_best",  "acceptance_rate", "ess",
+        "cpu_seconds",     "replication_cpu_seconds",           "replication_equivalents"};
+    double vals[] = {year0,          c.n_obs,   N,          r.n,
+                     r.generations,  (double)r.simulations, r.epsilon, r.dist0_median,
+                     st.dist_median, r.dist[0], r.acc_rate, r.ess,
+                     cpu,            rep_cpu,   st.rep_equivalents};
     char comment[6144];
     snprintf(comment, sizeof comment,
              "%s as of %d, calibrated by `sendsim calibrate` (ABC-SMC over the engine).\n"
