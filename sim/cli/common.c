@@ -30,17 +30,6 @@ void cli_install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "sendsim %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try 'sendsim %s --help')\n", cmd);
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
 {
     char *end;

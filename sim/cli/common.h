@@ -12,13 +12,6 @@
 extern volatile sig_atomic_t cli_interrupted;
 void cli_install_signals(void);
 
-/* "sendsim CMD: <message> (try 'sendsim CMD --help')" on stderr; returns EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
 /* Parse an option value; on error print "sendsim CMD: OPT: expected ..." and return -1. */
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
