@@ -75,5 +75,13 @@ int send_ensemble_yaml_write(const char *out_path, const char *parent, const cha
                              const char *comment, const send_ensemble *e, int n_fit,
                              const char *const *fit_names, const double *fit_values,
                              des_error *err);
+/* The priors a scenario gives, one line each (nothing when there are none). */
+void send_scenario_print_priors(const send_params *p, FILE *out);
+/* Every numeric key's resolved value by path ("assessment.ep.fte = 12 FTE"), from the table of
+ * keys (the first value of a series). */
+void send_scenario_print_keys(const send_params *p, FILE *out);
+/* The table of keys: one line per key, or (markdown != 0) the scenario reference that
+ * scenarios/KEYS.md holds. */
+void send_keys_print(FILE *out, int markdown);
 
 #endif

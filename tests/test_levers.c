@@ -208,52 +208,92 @@ static double mean_months_from(const send_output *o, int metric, int y, int mo)
 
 static double t_of(const send_params *p, des_date d) { return (double)(d - p->start); }
 
+/* ---- a lever against the baseline ------------------------------------------------------- */
+
+/* The baseline and a lever's scenario (or the baseline, to be changed by hand), and their
+ * replications under the same seeds. Large: allocated. */
+typedef struct pair {
+    send_params base, lev;
+    send_output ob[REPS], ol[REPS];
+} pair;
+
+static pair *pair_load(const char *lev_path)
+{
+    pair *x = calloc(1, sizeof *x);
+    assert_non_null(x);
+    load("scenarios/baseline.yaml", &x->base);
+    load(lev_path, &x->lev);
+    return x;
+}
+
+/* Run both; then every period over by day `from` is identical replication by replication,
+ * and the grant, which no lever touches, throughout. */
+static void pair_run(pair *x, des_date from)
+{
+    run_reps(&x->base, x->ob, NULL);
+    run_reps(&x->lev, x->ol, NULL);
+    for (int r = 0; r < REPS; r++) {
+        if (from > x->base.start)
+            assert_true(assert_same_before(&x->ob[r], &x->ol[r], from) > 100);
+        assert_same_metric(&x->ob[r], &x->ol[r], F_GRANT);
+    }
+}
+
+static void pair_free_runs(pair *x)
+{
+    free_reps(x->ob);
+    free_reps(x->ol);
+}
+
+static void pair_free(pair *x)
+{
+    pair_free_runs(x);
+    send_params_free(&x->base);
+    send_params_free(&x->lev);
+    free(x);
+}
+
 /* ---- levers.early_intervention ------------------------------------------------------------ */
 
 static void test_early_intervention(void **state)
 {
     (void)state;
-    send_params base, lev;
-    load("scenarios/baseline.yaml", &base);
-    load("scenarios/early-intervention.yaml", &lev);
-    assert_true(lev.ei_active && !base.ei_active);
+    pair *x = pair_load("scenarios/early-intervention.yaml");
+    send_params *lev = &x->lev;
+    assert_true(lev->ei_active && !x->base.ei_active);
     int y_from, mo_from, d_from;
-    des_date_to_ymd(lev.ei_from, &y_from, &mo_from, &d_from);
+    des_date_to_ymd(lev->ei_from, &y_from, &mo_from, &d_from);
     assert_true(y_from < END_YEAR);
-    send_output ob[REPS], ol[REPS];
-    run_reps(&base, ob, NULL);
-    run_reps(&lev, ol, NULL);
+    pair_run(x, lev->ei_from);
     for (int r = 0; r < REPS; r++) {
-        assert_true(assert_same_before(&ob[r], &ol[r], lev.ei_from) > 100);
-        assert_same_metric(&ob[r], &ol[r], F_GRANT);
+        const send_output *ob = &x->ob[r], *ol = &x->ol[r];
         for (int q = 0; q < PROV_COUNT; q++)
-            assert_same_metric(&ob[r], &ol[r], M_CAPACITY + q);
+            assert_same_metric(ob, ol, M_CAPACITY + q);
         /* the lever's spend: none in the baseline, none before the start, some after */
-        for (int f = 0; f < ob[r].n_fys; f++) {
-            assert_true(value(&ob[r], F_SPEND_EI, f) == 0);
-            if (ymd(ol[r].first_fy + f + 1, 4, 1) <= lev.ei_from)
-                assert_true(value(&ol[r], F_SPEND_EI, f) == 0);
-            if (ymd(ol[r].first_fy + f, 4, 1) >= lev.ei_from)
-                assert_true(value(&ol[r], F_SPEND_EI, f) > 0);
+        for (int f = 0; f < ob->n_fys; f++) {
+            assert_true(value(ob, F_SPEND_EI, f) == 0);
+            if (ymd(ol->first_fy + f + 1, 4, 1) <= lev->ei_from)
+                assert_true(value(ol, F_SPEND_EI, f) == 0);
+            if (ymd(ol->first_fy + f, 4, 1) >= lev->ei_from)
+                assert_true(value(ol, F_SPEND_EI, f) > 0);
         }
     }
     /* fewer requests in the years after the start: a 15% lower hazard at SEN Support */
-    double rb = mean_cy(ob, C_REQUESTS, y_from + 1, END_YEAR);
-    double rl = mean_cy(ol, C_REQUESTS, y_from + 1, END_YEAR);
+    double rb = mean_cy(x->ob, C_REQUESTS, y_from + 1, END_YEAR);
+    double rl = mean_cy(x->ol, C_REQUESTS, y_from + 1, END_YEAR);
     assert_true(rb > 100);
     if (!(rl < 0.95 * rb))
         fail_msg("requests after the start: %.1f with the lever, %.1f without", rl, rb);
-    free_reps(ob);
-    free_reps(ol);
+    pair_free_runs(x);
 
     /* at 100%, no request comes from SEN Support from the start date on (direct ones still
      * do), and none is lost before it */
-    lev.ei_effect = 1.0;
+    lev->ei_effect = 1.0;
     trace_log from_sen = {.kind = TR_REQUEST, .a_want = 0}, direct = {.kind = TR_REQUEST, .a_want = 1};
-    run_reps(&lev, ol, &from_sen);
-    free_reps(ol);
-    run_reps(&lev, ol, &direct);
-    double t0 = t_of(&lev, lev.ei_from);
+    run_reps(lev, x->ol, &from_sen);
+    free_reps(x->ol);
+    run_reps(lev, x->ol, &direct);
+    double t0 = t_of(lev, lev->ei_from);
     size_t before = 0, direct_after = 0;
     for (size_t i = 0; i < from_sen.n; i++) {
         if (from_sen.t[i] >= t0)
@@ -265,11 +305,11 @@ static void test_early_intervention(void **state)
         direct_after += direct.t[i] >= t0;
     assert_true(before > 100);
     assert_true(direct_after > 10);
-    free_reps(ol);
+    free_reps(x->ol);
+    memset(x->ol, 0, sizeof x->ol);
     free(from_sen.t);
     free(direct.t);
-    send_params_free(&base);
-    send_params_free(&lev);
+    pair_free(x);
 }
 
 /* ---- levers.independent_reduction --------------------------------------------------------- */
@@ -277,50 +317,38 @@ static void test_early_intervention(void **state)
 static void test_independent_reduction(void **state)
 {
     (void)state;
-    send_params base, lev;
-    load("scenarios/baseline.yaml", &base);
-    load("scenarios/independent-reduction.yaml", &lev);
-    assert_true(lev.indep_reduction > 0 && base.indep_reduction <= 0);
+    pair *x = pair_load("scenarios/independent-reduction.yaml");
+    send_params *base = &x->base, *lev = &x->lev;
+    assert_true(lev->indep_reduction > 0 && base->indep_reduction <= 0);
     int y_from, mo_from, d_from;
-    des_date_to_ymd(lev.indep_reduction_from, &y_from, &mo_from, &d_from);
-    send_output ob[REPS], ol[REPS];
-    run_reps(&base, ob, NULL);
-    run_reps(&lev, ol, NULL);
-    for (int r = 0; r < REPS; r++) {
-        assert_true(assert_same_before(&ob[r], &ol[r], lev.indep_reduction_from) > 100);
-        assert_same_metric(&ob[r], &ol[r], F_GRANT);
-        assert_same_upstream(&ob[r], &ol[r]);
-    }
-    free_reps(ol);
+    des_date_to_ymd(lev->indep_reduction_from, &y_from, &mo_from, &d_from);
+    pair_run(x, lev->indep_reduction_from);
+    for (int r = 0; r < REPS; r++)
+        assert_same_upstream(&x->ob[r], &x->ol[r]);
+    free_reps(x->ol);
 
     /* at 100% a year, no child overflows to an independent school after the start (each wait
      * limit starts another wait), and fewer are in independent schools at the end */
-    lev.indep_reduction = 1.0;
-    run_reps(&lev, ol, NULL);
-    double ob_over = mean_cy(ob, C_OVERFLOW_INDEP, y_from + 1, END_YEAR);
-    assert_true(ob_over > 0);
-    assert_true(mean_cy(ol, C_OVERFLOW_INDEP, y_from + 1, END_YEAR) == 0);
-    double ib = mean_months_from(ob, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
-    double il = mean_months_from(ol, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
+    lev->indep_reduction = 1.0;
+    run_reps(lev, x->ol, NULL);
+    assert_true(mean_cy(x->ob, C_OVERFLOW_INDEP, y_from + 1, END_YEAR) > 0);
+    assert_true(mean_cy(x->ol, C_OVERFLOW_INDEP, y_from + 1, END_YEAR) == 0);
+    double ib = mean_months_from(x->ob, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
+    double il = mean_months_from(x->ol, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
     if (!(il < 0.9 * ib))
         fail_msg("independent places at the end: %.1f with the lever, %.1f without", il, ib);
-    free_reps(ob);
-    free_reps(ol);
+    pair_free_runs(x);
 
     /* without overflow (no wait limit), the lever acts through the choice of provision for
      * new plans alone: still fewer in independent schools */
-    base.max_wait_days = lev.max_wait_days = 0;
-    run_reps(&base, ob, NULL);
-    run_reps(&lev, ol, NULL);
-    ib = mean_months_from(ob, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
-    il = mean_months_from(ol, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
+    base->max_wait_days = lev->max_wait_days = 0;
+    pair_run(x, lev->indep_reduction_from);
+    ib = mean_months_from(x->ob, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
+    il = mean_months_from(x->ol, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
     if (!(il < 0.9 * ib))
         fail_msg("independent places without overflow: %.1f with the lever, %.1f without", il,
                  ib);
-    free_reps(ob);
-    free_reps(ol);
-    send_params_free(&base);
-    send_params_free(&lev);
+    pair_free(x);
 }
 
 /* ---- new_places --------------------------------------------------------------------------- */
@@ -328,45 +356,37 @@ static void test_independent_reduction(void **state)
 static void test_new_places(void **state)
 {
     (void)state;
-    send_params base, lev;
-    load("scenarios/baseline.yaml", &base);
-    load("scenarios/baseline.yaml", &lev);
+    pair *x = pair_load("scenarios/baseline.yaml");
     /* 80 special places from 1 September 2026, no slippage */
     des_date opens = ymd(2026, 9, 1);
-    send_build *b = &lev.builds[lev.n_builds++];
+    send_build *b = &x->lev.builds[x->lev.n_builds++];
     *b = (send_build){.provision = PROV_SPECIAL, .area = -1, .need = -1, .count = 80,
                       .opens = opens};
     des_error err = {0};
-    if (send_params_check(&lev, &err) != DES_OK)
+    if (send_params_check(&x->lev, &err) != DES_OK)
         fail_msg("check: %s", err.msg);
-    send_output ob[REPS], ol[REPS];
-    run_reps(&base, ob, NULL);
-    run_reps(&lev, ol, NULL);
+    pair_run(x, opens);
     for (int r = 0; r < REPS; r++) {
-        assert_true(assert_same_before(&ob[r], &ol[r], opens) > 100);
-        assert_same_metric(&ob[r], &ol[r], F_GRANT);
-        assert_same_upstream(&ob[r], &ol[r]);
-        for (int i = 0; i < ob[r].n_months; i++) {
-            double extra = send_output_period_start(&ob[r], M_CAPACITY, i) > opens ? 80 : 0;
-            assert_true(value(&ol[r], M_CAPACITY + PROV_SPECIAL, i) ==
-                        value(&ob[r], M_CAPACITY + PROV_SPECIAL, i) + extra);
+        const send_output *ob = &x->ob[r], *ol = &x->ol[r];
+        assert_same_upstream(ob, ol);
+        for (int i = 0; i < ob->n_months; i++) {
+            double extra = send_output_period_start(ob, M_CAPACITY, i) > opens ? 80 : 0;
+            assert_true(value(ol, M_CAPACITY + PROV_SPECIAL, i) ==
+                        value(ob, M_CAPACITY + PROV_SPECIAL, i) + extra);
             for (int q = 0; q < PROV_COUNT; q++)
                 if (q != PROV_SPECIAL)
-                    assert_true(value(&ol[r], M_CAPACITY + q, i) == value(&ob[r], M_CAPACITY + q, i));
+                    assert_true(value(ol, M_CAPACITY + q, i) == value(ob, M_CAPACITY + q, i));
         }
     }
     /* more children in special schools afterwards, fewer waiting for one */
-    double sb = mean_months_from(ob, M_PLACEMENTS + PROV_SPECIAL, 2027, 1);
-    double sl = mean_months_from(ol, M_PLACEMENTS + PROV_SPECIAL, 2027, 1);
-    double wb = mean_months_from(ob, M_WAITING + PROV_SPECIAL, 2027, 1);
-    double wl = mean_months_from(ol, M_WAITING + PROV_SPECIAL, 2027, 1);
+    double sb = mean_months_from(x->ob, M_PLACEMENTS + PROV_SPECIAL, 2027, 1);
+    double sl = mean_months_from(x->ol, M_PLACEMENTS + PROV_SPECIAL, 2027, 1);
+    double wb = mean_months_from(x->ob, M_WAITING + PROV_SPECIAL, 2027, 1);
+    double wl = mean_months_from(x->ol, M_WAITING + PROV_SPECIAL, 2027, 1);
     if (!(sl > sb + 20) || !(wl < wb))
         fail_msg("special: %.1f placed, %.1f waiting with the places; %.1f, %.1f without", sl,
                  wl, sb, wb);
-    free_reps(ob);
-    free_reps(ol);
-    send_params_free(&base);
-    send_params_free(&lev);
+    pair_free(x);
 }
 
 /* ---- assessment.ep.fte -------------------------------------------------------------------- */
@@ -374,59 +394,51 @@ static void test_new_places(void **state)
 static void test_ep_capacity(void **state)
 {
     (void)state;
-    send_params base, lev;
-    load("scenarios/baseline.yaml", &base);
-    load("scenarios/ep-capacity.yaml", &lev);
-    send_output ob[REPS], ol[REPS];
-    run_reps(&base, ob, NULL);
-    run_reps(&lev, ol, NULL);
-    double qb = mean_months_from(ob, M_EP_QUEUE, 2026, 2);
-    double ql = mean_months_from(ol, M_EP_QUEUE, 2026, 2);
+    pair *x = pair_load("scenarios/ep-capacity.yaml");
+    pair_run(x, x->base.start); /* from the start: nothing before to compare */
+    double qb = mean_months_from(x->ob, M_EP_QUEUE, 2026, 2);
+    double ql = mean_months_from(x->ol, M_EP_QUEUE, 2026, 2);
     double wb = 0, wl = 0;
     for (int r = 0; r < REPS; r++) {
+        const send_output *ob = &x->ob[r], *ol = &x->ol[r];
         /* the opening caseload and everything that does not pass through the EP stage */
-        assert_int_equal(ob[r].plans_open, ol[r].plans_open);
-        assert_int_equal(ob[r].sen_open, ol[r].sen_open);
-        assert_same_metric(&ob[r], &ol[r], F_GRANT);
+        assert_int_equal(ob->plans_open, ol->plans_open);
+        assert_int_equal(ob->sen_open, ol->sen_open);
         for (int q = 0; q < PROV_COUNT; q++)
-            assert_same_metric(&ob[r], &ol[r], M_CAPACITY + q);
-        for (int y = 1; y < ob[r].n_years; y++) {
-            wb += value(&ob[r], C_MEAN_WEEKS, y) / REPS;
-            wl += value(&ol[r], C_MEAN_WEEKS, y) / REPS;
+            assert_same_metric(ob, ol, M_CAPACITY + q);
+        for (int y = 1; y < ob->n_years; y++) {
+            wb += value(ob, C_MEAN_WEEKS, y) / REPS;
+            wl += value(ol, C_MEAN_WEEKS, y) / REPS;
         }
     }
     /* the 2026 baseline's EPs are rarely a bottleneck (a queue of a few cases), so the weeks
      * to issue may only not grow, beyond the noise of draws taken in another order */
     if (!(ql < 0.8 * qb) || !(wl < 1.01 * wb))
         fail_msg("EP queue %.1f, weeks %.1f with 1.5x EP; %.1f, %.1f without", ql, wl, qb, wb);
-    free_reps(ob);
-    free_reps(ol);
-    send_params_free(&lev);
+    pair_free_runs(x);
 
     /* a step: the baseline's FTE doubled from its last date inside the horizon. Nothing moves
      * before that date, and the EP slots at the end are twice the baseline's (within
      * rounding) */
-    load("scenarios/baseline.yaml", &lev);
-    send_steps *fte = &lev.ep_fte;
+    send_params_free(&x->lev);
+    load("scenarios/baseline.yaml", &x->lev);
+    send_steps *fte = &x->lev.ep_fte;
     int k = fte->n - 1;
-    while (k > 0 && fte->from[k] > lev.end)
+    while (k > 0 && fte->from[k] > x->lev.end)
         k--;
     des_date step = fte->from[k];
-    assert_true(step > lev.start && step < lev.end);
+    assert_true(step > x->lev.start && step < x->lev.end);
     for (int i = k; i < fte->n; i++)
         fte->value[i] *= 2;
     send_model_diag db, dl;
-    run_reps_diag(&base, ob, NULL, &db);
-    run_reps_diag(&lev, ol, NULL, &dl);
+    run_reps_diag(&x->base, x->ob, NULL, &db);
+    run_reps_diag(&x->lev, x->ol, NULL, &dl);
     for (int r = 0; r < REPS; r++)
-        assert_true(assert_same_before(&ob[r], &ol[r], step) > 100);
+        assert_true(assert_same_before(&x->ob[r], &x->ol[r], step) > 100);
     if (!(abs(dl.ep_servers - 2 * db.ep_servers) <= 1) || db.ep_servers < 5)
         fail_msg("EP slots at the end: %d with the FTE doubled, %d without", dl.ep_servers,
                  db.ep_servers);
-    free_reps(ob);
-    free_reps(ol);
-    send_params_free(&base);
-    send_params_free(&lev);
+    pair_free(x);
 }
 
 /* ---- d1_panel / d2_panel cadence and capacity --------------------------------------------- */
@@ -434,17 +446,15 @@ static void test_ep_capacity(void **state)
 static void test_panel_cadence(void **state)
 {
     (void)state;
-    send_params lev;
-    load("scenarios/fortnightly-panels.yaml", &lev);
-    assert_true(lev.d1_period == 14 && lev.d2_period == 14);
+    pair *x = pair_load("scenarios/fortnightly-panels.yaml");
+    const send_params *lev = &x->lev;
+    assert_true(lev->d1_period == 14 && lev->d2_period == 14);
     trace_log d1 = {.kind = TR_D1_DECISION, .a_want = -1}, d2 = {.kind = TR_D2_DECISION, .a_want = -1};
-    send_output o[REPS];
-    run_reps(&lev, o, &d1);
-    free_reps(o);
-    run_reps(&lev, o, &d2);
-    free_reps(o);
+    run_reps(lev, x->ol, &d1);
+    free_reps(x->ol);
+    run_reps(lev, x->ol, &d2);
     const trace_log *logs[2] = {&d1, &d2};
-    const double first[2] = {lev.d1_first, lev.d2_first};
+    const double first[2] = {lev->d1_first, lev->d2_first};
     for (int k = 0; k < 2; k++) {
         assert_true(logs[k]->n > 100);
         for (size_t i = 0; i < logs[k]->n; i++) {
@@ -455,7 +465,7 @@ static void test_panel_cadence(void **state)
     }
     free(d1.t);
     free(d2.t);
-    send_params_free(&lev);
+    pair_free(x);
 }
 
 /* ---- d1_panel.refusal steps ---------------------------------------------------------------- */
@@ -463,34 +473,24 @@ static void test_panel_cadence(void **state)
 static void test_refusal_step(void **state)
 {
     (void)state;
-    send_params base, lev;
-    load("scenarios/baseline.yaml", &base);
-    load("scenarios/stricter-thresholds.yaml", &lev);
-    assert_true(lev.d1_refusal.n >= 2);
-    des_date from = lev.d1_refusal.from[lev.d1_refusal.n - 1];
+    pair *x = pair_load("scenarios/stricter-thresholds.yaml");
+    const send_steps *refusal = &x->lev.d1_refusal;
+    assert_true(refusal->n >= 2);
+    des_date from = refusal->from[refusal->n - 1];
     int y_from, mo, d;
     des_date_to_ymd(from, &y_from, &mo, &d);
-    send_output ob[REPS], ol[REPS];
-    run_reps(&base, ob, NULL);
-    run_reps(&lev, ol, NULL);
-    for (int r = 0; r < REPS; r++) {
-        assert_true(assert_same_before(&ob[r], &ol[r], from) > 100);
-        assert_same_metric(&ob[r], &ol[r], F_GRANT);
-    }
-    double share_b = mean_cy(ob, C_REFUSED, y_from + 1, END_YEAR) /
-                     mean_cy(ob, C_REQUESTS, y_from + 1, END_YEAR);
-    double share_l = mean_cy(ol, C_REFUSED, y_from + 1, END_YEAR) /
-                     mean_cy(ol, C_REQUESTS, y_from + 1, END_YEAR);
-    double step = send_steps_at(&lev.d1_refusal, from) - send_steps_at(&base.d1_refusal, from);
+    pair_run(x, from);
+    double share_b = mean_cy(x->ob, C_REFUSED, y_from + 1, END_YEAR) /
+                     mean_cy(x->ob, C_REQUESTS, y_from + 1, END_YEAR);
+    double share_l = mean_cy(x->ol, C_REFUSED, y_from + 1, END_YEAR) /
+                     mean_cy(x->ol, C_REQUESTS, y_from + 1, END_YEAR);
+    double step = send_steps_at(refusal, from) - send_steps_at(&x->base.d1_refusal, from);
     assert_true(step > 0.05);
     /* the refused share rises by about the step (requests and decisions differ by the queue) */
     if (!(share_l - share_b > 0.5 * step && share_l - share_b < 1.5 * step))
         fail_msg("refused share %.3f with the step, %.3f without (step %.3f)", share_l, share_b,
                  step);
-    free_reps(ob);
-    free_reps(ol);
-    send_params_free(&base);
-    send_params_free(&lev);
+    pair_free(x);
 }
 
 /* ---- requests.shocks ---------------------------------------------------------------------- */
@@ -498,29 +498,25 @@ static void test_refusal_step(void **state)
 static void test_request_shock(void **state)
 {
     (void)state;
-    send_params base, lev;
-    load("scenarios/baseline.yaml", &base);
-    load("scenarios/pandemic.yaml", &lev);
-    assert_true(lev.n_shocks >= 1 && lev.shocks[0].multiplier < 1);
-    des_date from = lev.shocks[0].from, to = lev.shocks[0].to;
-    for (int i = 1; i < lev.n_shocks; i++)
-        assert_true(lev.shocks[i].from >= to);
-    send_output ob[REPS], ol[REPS];
-    run_reps(&base, ob, NULL);
-    run_reps(&lev, ol, NULL);
-    for (int r = 0; r < REPS; r++) {
-        assert_true(assert_same_before(&ob[r], &ol[r], from) > 100);
-        assert_same_metric(&ob[r], &ol[r], F_GRANT);
-    }
-    free_reps(ob);
-    free_reps(ol);
+    pair *x = pair_load("scenarios/pandemic.yaml");
+    send_params *lev = &x->lev;
+    assert_true(lev->n_shocks >= 1 && lev->shocks[0].multiplier < 1);
+    des_date from = lev->shocks[0].from, to = lev->shocks[0].to;
+    for (int i = 1; i < lev->n_shocks; i++)
+        assert_true(lev->shocks[i].from >= to);
+    pair_run(x, from);
+    /* fewer requests in the shock's year */
+    int y, mo, d;
+    des_date_to_ymd(from, &y, &mo, &d);
+    assert_true(mean_cy(x->ol, C_REQUESTS, y, y) < mean_cy(x->ob, C_REQUESTS, y, y));
+    free_reps(x->ol);
 
     /* a multiplier of 0: not one request, from SEN Support or direct, inside the window;
      * requests again after it */
-    lev.shocks[0].multiplier = 0;
+    lev->shocks[0].multiplier = 0;
     trace_log req = {.kind = TR_REQUEST, .a_want = -1};
-    run_reps(&lev, ol, &req);
-    double t0 = t_of(&lev, from), t1 = t_of(&lev, to);
+    run_reps(lev, x->ol, &req);
+    double t0 = t_of(lev, from), t1 = t_of(lev, to);
     size_t after = 0;
     for (size_t i = 0; i < req.n; i++) {
         if (req.t[i] >= t0 && req.t[i] < t1)
@@ -529,9 +525,7 @@ static void test_request_shock(void **state)
     }
     assert_true(after > 100);
     free(req.t);
-    free_reps(ol);
-    send_params_free(&base);
-    send_params_free(&lev);
+    pair_free(x);
 }
 
 int main(void)

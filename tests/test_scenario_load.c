@@ -741,6 +741,60 @@ static void test_extends_authorities_from_another_folder(void **state)
     remove_dir(dir);
 }
 
+/* scenarios/KEYS.md is the output of `sendsim keys --markdown`: regenerate it with
+ * `build/sendsim keys --markdown > scenarios/KEYS.md` when the table of keys changes. */
+static void test_cli_keys_reference_current(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "keys", "--markdown", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "sendsim keys --markdown: exit %d, stderr: %s", r.status, r.err);
+    char *doc = slurp("scenarios/KEYS.md");
+    if (strcmp(doc, r.out) != 0) {
+        free(doc);
+        cli_fail(&r, "scenarios/KEYS.md differs from `sendsim keys --markdown`: regenerate it");
+    }
+    free(doc);
+    assert_non_null(strstr(r.out, "| `levers.early_intervention.effect` | share | 0 to 1 |  | "
+                                  "required | prior | fractional reduction in the request "
+                                  "rate |\n"));
+    cli_result_free(&r);
+
+    run_cli(&r, "keys", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    /* a header line, then one line per key of the table */
+    assert_int_equal((int)count_lines(r.out), (int)send_key_count() + 1);
+    assert_non_null(strstr(r.out, "\nassessment.ep.fte "));
+    cli_result_free(&r);
+
+    run_cli(&r, "keys", "--bogus", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "sendsim keys: unexpected argument '--bogus'\n"));
+    cli_result_free(&r);
+}
+
+/* validate lists priors; validate --keys prints every numeric key by path. */
+static void test_cli_validate_priors_and_keys(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "validate", DATA "priors.yaml", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d, stderr: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\n  d1_panel.refusal                     uniform, min 0.1, "
+                                  "max 0.3, in [0, 1] -> 0.2\n"));
+    cli_result_free(&r);
+    run_cli(&r, "validate", DATA "priors.yaml", "--keys", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d, stderr: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\nd1_panel.refusal = 0.2 share (prior)\n"));
+    assert_non_null(strstr(r.out, "\nd1_panel.capacity = 20 cases per sitting\n"));
+    assert_non_null(strstr(r.out, "\ndisagreement.appeal = 0.2 (prior)\n"));
+    cli_result_free(&r);
+}
+
 /* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). */
 static void test_cli_run_interrupted(void **state)
 {
@@ -848,6 +902,8 @@ int main(void)
         cmocka_unit_test(test_cli_run_bad_scenario),
         cmocka_unit_test(test_cli_run_bad_options),
         cmocka_unit_test(test_cli_run_ok),
+        cmocka_unit_test(test_cli_keys_reference_current),
+        cmocka_unit_test(test_cli_validate_priors_and_keys),
         cmocka_unit_test(test_extends_authorities_from_another_folder),
         cmocka_unit_test(test_cli_run_interrupted),
         cmocka_unit_test(test_cli_threads_identical),

@@ -13,5 +13,6 @@ int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_calibrate(int argc, char **argv);
+int cli_keys(int argc, char **argv);
 
 #endif

@@ -32,8 +32,9 @@ static const char usage[] =
     "  calibrate SCENARIO.yaml [--la CODE] [--as-of YEAR] [--out FILE.yaml]\n"
     "                       fit the scenario's priors to the authority's published\n"
     "                       series (ABC-SMC); write a scenario with the fitted ensemble\n"
-    "  validate SCENARIO.yaml\n"
+    "  validate SCENARIO.yaml [--keys]\n"
     "                       check a scenario and print its resolved parameters\n"
+    "  keys [--markdown]    list every scenario key (type, range, unit, default, meaning)\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help\n"
@@ -55,6 +56,7 @@ static const struct command commands[] = {
     {"report", cli_report},
     {"init", cli_init},
     {"calibrate", cli_calibrate},
+    {"keys", cli_keys},
 };
 
 static int dispatch(int argc, char **argv)
