@@ -26,6 +26,10 @@ static const char usage[] =
     "  report PREFIX.h5 [COMPARE.csv ...] [--out FILE.html]\n"
     "                       one self-contained HTML page: headline, charts, tables,\n"
     "                       assumptions with sources, provenance\n"
+    "  backtest (--la CODE|NAME | --all) --from YEAR [--data FILE] [--observed FILE]\n"
+    "           [--replications N] [--threads J] [--out PREFIX]\n"
+    "                       forecast as of a past year from the data published by then and\n"
+    "                       compare with what was published since (PREFIX-backtest.csv)\n"
     "  validate SCENARIO.yaml\n"
     "                       check a scenario and print its resolved parameters\n"
     "\n"
@@ -47,6 +51,7 @@ static const struct command commands[] = {
     {"export", cli_export},
     {"plot", cli_plot},
     {"report", cli_report},
+    {"backtest", cli_backtest},
 };
 
 static int dispatch(int argc, char **argv)

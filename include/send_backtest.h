@@ -1,0 +1,113 @@
+/* send_backtest.h - forecasts made as of a past year, compared with what was published since.
+ *
+ * For one authority of a SEN2 file and a start year YEAR, send_backtest_la():
+ *   1. checks the authority has the data a forecast needs as of YEAR (January caseload of
+ *      YEAR-2..YEAR, the last three, also the naive trend's input);
+ *   2. writes the as-of-YEAR scenario (opts->scenario, one call: data published by June of
+ *      YEAR only), optionally calibrates it (opts->calibrate, one call), loads it with the
+ *      normal loader, stretches its horizon to the last observed period and runs it with
+ *      send_run (one thread: authorities are what run in parallel);
+ *   3. compares every value published after the start in the observed file with the
+ *      forecast's P10/P50/P90, for the metrics below, and adds the naive forecast: the linear
+ *      (least-squares) trend of the last three published values, projected.
+ * send_backtest_run() does this for a list of authorities, split over threads; each
+ * authority's result depends only on its own data and the seed, so the table is identical
+ * whatever the thread count.
+ *
+ * Horizon: years from the start (1 January YEAR) to the end of the compared period: a January
+ * caseload of year P is P - YEAR years ahead, calendar-year activity of year P is P + 1 - YEAR.
+ */
+#ifndef SEND_BACKTEST_H
+#define SEND_BACKTEST_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "des_error.h"
+#include "send_sen2.h"
+
+/* Compared metrics: SEN2 names, and the model metric each is compared with. */
+enum { BT_EHCP_TOTAL, BT_INITIAL_REQUESTS, BT_NEW_PLANS, BT_PCT_20W, BT_PLANS_CEASED, BT_METRICS };
+extern const char *const send_bt_sen2_metric[BT_METRICS]; /* "ehcp_total", "initial_requests"... */
+extern const char *const send_bt_model_metric[BT_METRICS]; /* "ehcp_total", "requests", ... */
+
+/* Writes the as-of scenario of authority la of d to path (a YAML file). */
+typedef int (*send_bt_scenario_fn)(const send_sen2 *d, size_t la, int as_of, const char *path,
+                                   void *ctx, des_error *err);
+/* Calibrates the scenario at in_path to the data of la as of as_of, writing out_path. */
+typedef int (*send_bt_calibrate_fn)(const send_sen2 *d, size_t la, int as_of,
+                                    const char *in_path, const char *out_path, void *ctx,
+                                    des_error *err);
+
+typedef struct send_bt_opts {
+    int from;                 /* the start year (as of June of it) */
+    int replications;
+    uint64_t seed;
+    int threads;              /* over authorities; <= 0 = all cores */
+    send_bt_scenario_fn scenario;   /* NULL = send_bt_default_scenario */
+    void *scenario_ctx;
+    send_bt_calibrate_fn calibrate; /* NULL = no calibration */
+    void *calibrate_ctx;
+    const char *work_dir;     /* where the scenarios are written ("<dir>/<code>-<from>.yaml") */
+    const volatile sig_atomic_t *cancel;
+} send_bt_opts;
+
+typedef struct send_bt_row {
+    int metric;               /* BT_* */
+    int naive;                /* 1: the naive trend (p10 = p50 = p90 = its projection) */
+    int period, horizon;
+    double observed, p10, p50, p90;
+} send_bt_row;
+
+/* One authority's outcome. status DES_OK: rows hold its comparisons. DES_EINPUT: too little
+ * data (err says what is missing) and no rows. Other codes: a failure (err). */
+typedef struct send_bt_la {
+    size_t la;                /* index in the data file */
+    int status;
+    des_error err;
+    send_bt_row *rows;
+    size_t n_rows;
+    double cpu_seconds;       /* this authority's thread CPU time */
+    int has_model;            /* 0 when only the naive forecast could be made */
+} send_bt_la;
+
+/* The default scenario step: send_init_scenario when built in, else the interim described in
+ * the README (the Leicestershire 2019 baseline scaled to the authority's January caseload). */
+int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
+                             void *ctx, des_error *err);
+
+/* Back-test authority la of data against the same authority in observed (found by old code,
+ * new code, then name; observed may be data itself). out is filled (free with
+ * send_bt_la_free) whatever happens; the return value is out->status. */
+int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed,
+                     const send_bt_opts *o, send_bt_la *out);
+void send_bt_la_free(send_bt_la *r);
+
+/* Back-test n authorities (indices las) over o->threads threads into out[0..n-1]. Returns
+ * DES_OK unless interrupted (DES_ESTATE); per-authority failures are in out[i].status. */
+int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
+                      const send_sen2 *observed, const send_bt_opts *o, send_bt_la *out);
+
+/* PREFIX-backtest.csv: la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,
+ * inside_p10_p90,abs_pct_error, authorities in the given order, model rows then naive rows
+ * (metric "naive_<metric>", inside_p10_p90 empty: a point has no band). Written atomically. */
+int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la *res, size_t n,
+                      const volatile sig_atomic_t *cancel, des_error *err);
+
+/* Summary over every row of res: per metric (and naive or not) the coverage of P10-P90 and
+ * the median absolute % error by horizon 1..BT_MAX_H. NaN where there is no value. */
+#define BT_MAX_H 10
+typedef struct send_bt_summary {
+    int n[2][BT_METRICS];                 /* [naive][metric] values compared */
+    double coverage[2][BT_METRICS];       /* share inside P10-P90 (model only) */
+    double median_ape[2][BT_METRICS][BT_MAX_H + 1]; /* [.][.][h], h >= 1 */
+    int n_h[2][BT_METRICS][BT_MAX_H + 1];
+} send_bt_summary;
+int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_error *err);
+
+/* |forecast - observed| / observed x 100 (NaN when observed is 0). */
+double send_bt_abs_pct_error(double forecast, double observed);
+
+#endif

@@ -1,0 +1,282 @@
+/* cmd_backtest.c - `sendsim backtest`: forecasts as of a past year for one authority or all,
+ * compared with what was published since; writes PREFIX-backtest.csv and prints coverage and
+ * median absolute % error by horizon, model beside the naive trend. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "send_backtest.h"
+#include "send_sen2.h"
+
+#define DEFAULT_DATA "data/la-sen2.csv"
+#define INTERIM_TEMPLATE "scenarios/baseline.yaml"
+
+static const char bt_usage[] =
+    "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
+    "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
+    "                        [--no-calibrate] [--out PREFIX] [--quiet]\n"
+    "\n"
+    "Forecast each authority as of YEAR from the data published by June of YEAR (January\n"
+    "caseload to YEAR, activity to YEAR-1) and compare every later value in --observed\n"
+    "(default: the --data file, default " DEFAULT_DATA ") with the forecast's P10-P90 band\n"
+    "and with a naive forecast (the linear trend of the last three published values).\n"
+    "Writes PREFIX-backtest.csv (default PREFIX: results/backtest-<code|all>-<YEAR>) and the\n"
+    "as-of scenarios under PREFIX-scenarios/. --la takes the old LA code (855), the new code\n"
+    "(E10000018) or the name. --all splits the authorities over --threads threads (default\n"
+    "all cores); the table is identical for any thread count. An authority with too little\n"
+    "data is an input error (exit 2); with --all it is skipped and listed.\n";
+
+typedef struct bt_args {
+    const char *la, *data, *observed, *out;
+    int all, no_calibrate, quiet;
+    long from, reps, threads;
+    uint64_t seed;
+} bt_args;
+
+static int value_of(int argc, char **argv, int *i, const char **v)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "sendsim backtest: %s: a value is required\n", argv[*i]);
+        return -1;
+    }
+    *v = argv[++*i];
+    return 0;
+}
+
+static int parse(int argc, char **argv, bt_args *a)
+{
+    *a = (bt_args){.data = DEFAULT_DATA, .reps = 200, .seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i], *v;
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(bt_usage, stdout);
+            return 1;
+        } else if (!strcmp(s, "--all")) {
+            a->all = 1;
+        } else if (!strcmp(s, "--no-calibrate")) {
+            a->no_calibrate = 1;
+        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
+            a->quiet = 1;
+        } else if (!strcmp(s, "--la") || !strcmp(s, "--data") || !strcmp(s, "--observed") ||
+                   !strcmp(s, "--out") || !strcmp(s, "-o")) {
+            if (value_of(argc, argv, &i, &v))
+                goto bad;
+            if (!strcmp(s, "--la"))
+                a->la = v;
+            else if (!strcmp(s, "--data"))
+                a->data = v;
+            else if (!strcmp(s, "--observed"))
+                a->observed = v;
+            else
+                a->out = v;
+        } else if (!strcmp(s, "--from") || !strcmp(s, "--replications") || !strcmp(s, "-n") ||
+                   !strcmp(s, "--threads") || !strcmp(s, "-j") || !strcmp(s, "--seed")) {
+            if (value_of(argc, argv, &i, &v))
+                goto bad;
+            int bad = !strcmp(s, "--from")   ? cli_parse_long("backtest", s, v, 1900, 2200, &a->from)
+                      : !strcmp(s, "--seed") ? cli_parse_u64("backtest", s, v, &a->seed)
+                      : (!strcmp(s, "--threads") || !strcmp(s, "-j"))
+                          ? cli_parse_long("backtest", s, v, 1, 4096, &a->threads)
+                          : cli_parse_long("backtest", s, v, 1, 10000000, &a->reps);
+            if (bad)
+                goto bad;
+        } else if (s[0] == '-') {
+            fprintf(stderr, "sendsim backtest: unknown option '%s'\n", s);
+            goto bad;
+        } else {
+            fprintf(stderr, "sendsim backtest: unexpected argument '%s'\n", s);
+            goto bad;
+        }
+    }
+    if (!a->la == !a->all) {
+        fputs("sendsim backtest: give one of --la CODE|NAME and --all\n", stderr);
+        goto bad;
+    }
+    if (!a->from) {
+        fputs("sendsim backtest: --from YEAR is required\n", stderr);
+        goto bad;
+    }
+    return 0;
+bad:
+    fputs(bt_usage, stderr);
+    return -1;
+}
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void fmt_pct(char *buf, size_t len, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.1f", v);
+}
+
+static void print_summary(const send_bt_summary *s, int from, size_t done, size_t skipped,
+                          long reps, double cpu)
+{
+    int hmax = 0;
+    for (int nv = 0; nv < 2; nv++)
+        for (int m = 0; m < BT_METRICS; m++)
+            for (int h = 1; h <= BT_MAX_H; h++)
+                if (s->n_h[nv][m][h] && h > hmax)
+                    hmax = h;
+    printf("\nback-test from %d: %zu authorities (%zu skipped), %ld replications each\n", from,
+           done, skipped, reps);
+    printf("\n%-22s %8s %18s\n", "metric", "values", "P10-P90 coverage");
+    for (int m = 0; m < BT_METRICS; m++) {
+        char c[16];
+        fmt_pct(c, sizeof c, 100.0 * s->coverage[0][m]);
+        printf("%-22s %8d %17s%%\n", send_bt_sen2_metric[m], s->n[0][m], c);
+    }
+    printf("\nmedian absolute %% error by horizon in years: model | naive trend\n%-22s", "metric");
+    for (int h = 1; h <= hmax; h++) {
+        char hd[16];
+        snprintf(hd, sizeof hd, "%dy", h);
+        printf(" %15s", hd);
+    }
+    putchar('\n');
+    for (int m = 0; m < BT_METRICS; m++) {
+        printf("%-22s", send_bt_sen2_metric[m]);
+        for (int h = 1; h <= hmax; h++) {
+            char a[16], b[16], cell[40];
+            fmt_pct(a, sizeof a, s->median_ape[0][m][h]);
+            fmt_pct(b, sizeof b, s->median_ape[1][m][h]);
+            snprintf(cell, sizeof cell, "%s | %s", a, b);
+            printf(" %15s", cell);
+        }
+        putchar('\n');
+    }
+    printf("\nCPU %.1f s (%.2f s per authority)\n", cpu, done ? cpu / (double)done : 0.0);
+}
+
+int cli_backtest(int argc, char **argv)
+{
+    bt_args a;
+    int pr = parse(argc, argv, &a);
+    if (pr)
+        return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    double cpu0 = cpu_now();
+    des_error err = {0};
+    send_sen2 *data = send_sen2_read(a.data, &err);
+    if (!data) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    send_sen2 *obs = data;
+    if (a.observed && !(obs = send_sen2_read(a.observed, &err))) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        send_sen2_free(data);
+        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    int status = EXIT_RUNTIME;
+    size_t n = a.all ? send_sen2_count(data) : 1;
+    size_t *las = malloc(n * sizeof *las);
+    send_bt_la *res = calloc(n, sizeof *res);
+    char prefix[4096], csv[4200], work[4200], tmpl[PATH_MAX];
+    if (!las || !res) {
+        fputs("sendsim backtest: out of memory\n", stderr);
+        goto done;
+    }
+    if (a.all) {
+        for (size_t i = 0; i < n; i++)
+            las[i] = i;
+    } else {
+        long k = send_sen2_find(data, a.la, &err);
+        if (k < 0) {
+            fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+            status = EXIT_USAGE;
+            goto done;
+        }
+        las[0] = (size_t)k;
+    }
+    if (a.out) {
+        snprintf(prefix, sizeof prefix, "%s", a.out);
+    } else {
+        const send_sen2_la *one = send_sen2_la_at(data, las[0]);
+        snprintf(prefix, sizeof prefix, "results/backtest-%s-%ld",
+                 a.all ? "all" : one->old_code[0] ? one->old_code : one->new_code, a.from);
+    }
+    snprintf(csv, sizeof csv, "%s-backtest.csv", prefix);
+    snprintf(work, sizeof work, "%s-scenarios", prefix);
+    if (cli_ensure_parent_dir(prefix) != 0 ||
+        (mkdir(work, 0777) != 0 && errno != EEXIST)) {
+        fprintf(stderr, "sendsim backtest: cannot create the directory of '%s'\n", prefix);
+        goto done;
+    }
+    if (!realpath(INTERIM_TEMPLATE, tmpl)) {
+        fprintf(stderr, "sendsim backtest: cannot find '%s' (%s)\n", INTERIM_TEMPLATE,
+                strerror(errno));
+        goto done;
+    }
+    cli_install_signals();
+    send_bt_opts o = {.from = (int)a.from, .replications = (int)a.reps, .seed = a.seed,
+                      .threads = (int)a.threads, .scenario_ctx = tmpl, .work_dir = work,
+                      .cancel = &cli_interrupted};
+    int rc = send_backtest_run(data, las, n, obs, &o, res);
+    if (rc != DES_OK) {
+        fputs("sendsim backtest: interrupted\n", stderr);
+        status = 130;
+        goto done;
+    }
+    size_t ok = 0, skipped = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (res[i].status == DES_OK)
+            ok++;
+        else if (res[i].status == DES_EINPUT)
+            skipped++;
+        else
+            failed++;
+    }
+    if (!a.all && res[0].status != DES_OK) {
+        fprintf(stderr, "sendsim backtest: %s\n", res[0].err.msg);
+        status = res[0].status == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    if (skipped || failed) {
+        fprintf(stderr, "sendsim backtest: %zu of %zu authorities not back-tested:\n",
+                skipped + failed, n);
+        for (size_t i = 0; i < n; i++)
+            if (res[i].status != DES_OK)
+                fprintf(stderr, "  %s%s\n", res[i].status == DES_EINPUT ? "skipped: " : "failed: ",
+                        res[i].err.msg);
+    }
+    if (send_bt_write_csv(csv, data, res, n, &cli_interrupted, &err) != DES_OK) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        status = cli_interrupted ? 130 : EXIT_RUNTIME;
+        goto done;
+    }
+    send_bt_summary sum;
+    if (send_bt_summarise(res, n, &sum, &err) != DES_OK) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        goto done;
+    }
+    if (!a.quiet) {
+        print_summary(&sum, (int)a.from, ok, skipped + failed, a.reps, cpu_now() - cpu0);
+        printf("data %s (sha256 %s)\nwrote %s\n", send_sen2_path(data), send_sen2_sha256(data),
+               csv);
+    }
+    status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
+done:
+    if (res)
+        for (size_t i = 0; i < n; i++)
+            send_bt_la_free(&res[i]);
+    free(res);
+    free(las);
+    if (obs != data)
+        send_sen2_free(obs);
+    send_sen2_free(data);
+    return status;
+}
