@@ -11,6 +11,7 @@ int cli_compare(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_init(int argc, char **argv);
 int cli_backtest(int argc, char **argv);
 
 #endif

@@ -26,6 +26,9 @@ static const char usage[] =
     "  report PREFIX.h5 [COMPARE.csv ...] [--out FILE.html]\n"
     "                       one self-contained HTML page: headline, charts, tables,\n"
     "                       assumptions with sources, provenance\n"
+    "  init --la CODE|NAME [--data FILE] [--as-of YEAR] [--out FILE.yaml]\n"
+    "                       write a baseline scenario for an authority from its\n"
+    "                       published SEN2 data\n"
     "  backtest (--la CODE|NAME | --all) --from YEAR [--data FILE] [--observed FILE]\n"
     "           [--replications N] [--threads J] [--out PREFIX]\n"
     "                       forecast as of a past year from the data published by then and\n"
@@ -51,6 +54,7 @@ static const struct command commands[] = {
     {"export", cli_export},
     {"plot", cli_plot},
     {"report", cli_report},
+    {"init", cli_init},
     {"backtest", cli_backtest},
 };
 

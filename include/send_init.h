@@ -1,0 +1,35 @@
+/* send_init.h - a baseline scenario for one authority, derived from its published SEN2 series.
+ *
+ * send_init_scenario() writes a complete one-authority scenario (YAML) whose every value carries
+ * a comment naming the series and year it came from, or "national default scaled by ..." or
+ * "assumption". Only figures published by June of as_of are read (caseload to January as_of,
+ * activity to calendar as_of - 1); the derivations are documented in README.md ("sendsim init").
+ */
+#ifndef SEND_INIT_H
+#define SEND_INIT_H
+
+#include <stddef.h>
+
+#include "des_error.h"
+#include "send_sen2.h"
+
+typedef struct send_init_opts {
+    int as_of;                  /* data published by June of this year */
+    int start_year;             /* 1 January of this year; 0 = as_of (must be <= as_of) */
+    int end_y, end_m, end_d;    /* end date; 0 = 31 December as_of + 9 */
+    const char *data_label;     /* how comments name the data file ("data/la-sen2.csv") */
+    const send_sen2 *england;   /* England's series (national defaults); required */
+    const char *england_label;  /* how comments name it */
+    int priors;                 /* write priors for the calibrated keys */
+} send_init_opts;
+
+/* Derive and write the scenario for authority la of d to out_path (atomically). DES_EINPUT
+ * with a message naming what is missing when the data published by as_of are too few; DES_EIO
+ * when the file cannot be written. */
+int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
+                       const char *out_path, des_error *err);
+
+/* The authority's name as a file and scenario name: lower case, other characters '-'. */
+void send_init_slug(const char *name, char *out, size_t cap);
+
+#endif

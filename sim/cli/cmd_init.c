@@ -1,0 +1,157 @@
+/* cmd_init.c - `sendsim init --la CODE|NAME [--data FILE] [--as-of YEAR] ...`: a baseline
+ * scenario for one authority from its published SEN2 series (send_init.h).
+ * Usage errors, unreadable or bad data, an unknown or ambiguous authority and too little data
+ * exit 2 with one line on stderr and write nothing; a file that cannot be written exits 1. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+#include "send_init.h"
+
+static const char init_usage[] =
+    "usage: sendsim init --la CODE|NAME [--data FILE] [--england FILE] [--as-of YEAR]\n"
+    "                    [--start YEAR0] [--end DATE] [--out FILE.yaml] [--no-priors] [--quiet]\n"
+    "\n"
+    "Write a baseline scenario for one authority from the SEN2 data published by June of YEAR\n"
+    "(January caseload to YEAR, calendar-year activity to YEAR-1). Every value names its series\n"
+    "and year, or says 'national default scaled by ...' or 'assumption'.\n"
+    "  --la CODE|NAME  old LA code (855), new code (E10000018) or name (Leicestershire)\n"
+    "  --data FILE     SEN2 series in the long format (default data/la-sen2.csv)\n"
+    "  --england FILE  England's series, for national defaults (default data/england-sen2.csv)\n"
+    "  --as-of YEAR    default: the authority's latest January caseload in FILE\n"
+    "  --start YEAR0   start on 1 January YEAR0 <= YEAR from that January's caseload (default YEAR)\n"
+    "  --end DATE      YYYY-MM-DD (default 31 December YEAR+9)\n"
+    "  --out FILE      the scenario file (default NAME-YEAR.yaml)\n"
+    "  --priors        write priors for the calibrated keys (default)\n"
+    "  --no-priors     write point values only\n"
+    "  --quiet         do not print the file written\n";
+
+static int usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("sendsim init: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (try 'sendsim init --help')\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_init(int argc, char **argv)
+{
+    const char *la_key = NULL, *data = "data/la-sen2.csv", *england = "data/england-sen2.csv";
+    const char *outp = NULL, *end = NULL;
+    long as_of = 0, start = 0;
+    int priors = 1, quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(init_usage, stdout);
+            return EXIT_OK;
+        } else if (!strcmp(s, "--priors")) {
+            priors = 1;
+        } else if (!strcmp(s, "--no-priors")) {
+            priors = 0;
+        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
+            quiet = 1;
+        } else if (!strcmp(s, "--la") || !strcmp(s, "--data") || !strcmp(s, "--england") ||
+                   !strcmp(s, "--out") || !strcmp(s, "-o") || !strcmp(s, "--end") ||
+                   !strcmp(s, "--as-of") || !strcmp(s, "--start")) {
+            if (!next || !next[0])
+                return usage_error("%s: expected a value", s);
+            i++;
+            if (!strcmp(s, "--la"))
+                la_key = next;
+            else if (!strcmp(s, "--data"))
+                data = next;
+            else if (!strcmp(s, "--england"))
+                england = next;
+            else if (!strcmp(s, "--end"))
+                end = next;
+            else if (!strcmp(s, "--as-of")) {
+                if (cli_parse_long("init", s, next, 1990, 2200, &as_of) != 0)
+                    return EXIT_USAGE;
+            } else if (!strcmp(s, "--start")) {
+                if (cli_parse_long("init", s, next, 1990, 2200, &start) != 0)
+                    return EXIT_USAGE;
+            } else
+                outp = next;
+        } else if (s[0] == '-' && s[1]) {
+            return usage_error("unknown option '%s'", s);
+        } else {
+            return usage_error("unexpected argument '%s'", s);
+        }
+    }
+    if (!la_key)
+        return usage_error("--la CODE|NAME is required");
+    int ey = 0, em = 0, ed = 0, used = 0;
+    if (end && (sscanf(end, "%4d-%2d-%2d%n", &ey, &em, &ed, &used) != 3 || end[used] ||
+                used != 10 || em < 1 || em > 12 || ed < 1 || ed > 31))
+        return usage_error("--end: expected a date YYYY-MM-DD, got '%s'", end);
+
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(data, &err);
+    if (!d) {
+        fprintf(stderr, "sendsim init: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    send_sen2 *e = send_sen2_read(england, &err);
+    if (!e) {
+        fprintf(stderr, "sendsim init: %s\n", err.msg);
+        send_sen2_free(d);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_OK;
+    long la = send_sen2_find(d, la_key, &err);
+    if (la < 0) {
+        fprintf(stderr, "sendsim init: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    const send_sen2_la *a = send_sen2_la_at(d, (size_t)la);
+    if (!as_of) {
+        int f, l;
+        if (!send_sen2_span(d, (size_t)la, "ehcp_total", 0, &f, &l)) {
+            fprintf(stderr, "sendsim init: too little data for '%s': no ehcp_total in '%s'\n",
+                    a->name, data);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        as_of = l;
+    }
+    char def[256];
+    if (!outp) {
+        char slug[128];
+        send_init_slug(a->name, slug, sizeof slug);
+        snprintf(def, sizeof def, "%s-%ld.yaml", slug, as_of);
+        outp = def;
+    }
+    send_init_opts o = {.as_of = (int)as_of,
+                        .start_year = (int)start,
+                        .end_y = ey,
+                        .end_m = em,
+                        .end_d = ed,
+                        .data_label = data,
+                        .england = e,
+                        .england_label = england,
+                        .priors = priors};
+    int st = send_init_scenario(d, (size_t)la, &o, outp, &err);
+    if (st != DES_OK) {
+        fprintf(stderr, "sendsim init: %s\n", err.msg);
+        rc = st == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    if (!quiet)
+        printf("wrote %s (%s as of %ld)\n", outp, a->name, as_of);
+done:
+    send_sen2_free(e);
+    send_sen2_free(d);
+    return rc;
+}

@@ -1,0 +1,952 @@
+/* init.c - `sendsim init`: a baseline scenario for one authority from its published SEN2 series.
+ *
+ * Reads the authority's series (and England's, for national defaults) through send_sen2 with
+ * the as-of filter on every lookup, so no figure published after June of as_of can reach the
+ * file; derives the model's parameters (the arithmetic is in README.md, "sendsim init") and
+ * writes the scenario as YAML text, each value with a comment naming its series and year,
+ * "national default scaled by ..." or "assumption". The file is written atomically.
+ *
+ * Invariants: the opening placements add up to the opening plans by age (the loader checks it);
+ * request hazards are such that the expected requests of the opening SEN Support stock plus the
+ * direct requests equal the base year's published initial requests.
+ * Cost: O(authorities x years) lookups (the pooled prior spreads), each O(log rows).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "send_init.h"
+#include "send_io.h"
+
+/* ---- lookups ------------------------------------------------------------------------------ */
+
+typedef struct ictx {
+    const send_sen2 *d;
+    size_t la;
+    const send_init_opts *o;
+    int Y, Y0;          /* as-of year, start year */
+    const char *src;    /* data label for comments */
+    const char *esrc;   /* England data label */
+    io_buf *b;
+    des_error *err;
+    int failed;
+} ictx;
+
+static double val(const ictx *c, const char *metric, int period)
+{
+    return send_sen2_value(c->d, c->la, metric, period, c->Y);
+}
+
+static double eng(const ictx *c, const char *metric, int period)
+{
+    return send_sen2_value(c->o->england, 0, metric, period, c->Y);
+}
+
+static double val0(const ictx *c, const char *metric, int period)
+{
+    double v = val(c, metric, period);
+    return isnan(v) ? 0 : v;
+}
+
+/* Fail (once) naming a missing series. */
+static double need(ictx *c, const char *metric, int period, const char *what)
+{
+    double v = val(c, metric, period);
+    if (isnan(v) && !c->failed) {
+        const send_sen2_la *a = send_sen2_la_at(c->d, c->la);
+        des_error_set(c->err, DES_EINPUT,
+                      "too little data for '%s' as of %d: %s %d (%s) is not published in '%s'",
+                      a->name, c->Y, metric, period, what, c->src);
+        c->failed = 1;
+    }
+    return isnan(v) ? 0 : v;
+}
+
+/* The latest period <= upto holding a value of metric; 0 when none. */
+static int latest(const ictx *c, const char *metric, int upto, double *v)
+{
+    for (int y = upto; y >= 1990; y--) {
+        double x = val(c, metric, y);
+        if (!isnan(x)) {
+            *v = x;
+            return y;
+        }
+    }
+    return 0;
+}
+
+/* ---- YAML text ------------------------------------------------------------------------------ */
+
+static void out(ictx *c, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof tmp) { /* a long block: format again into the heap */
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, ap2);
+            io_buf_add(c->b, big, (size_t)n);
+        } else {
+            c->b->oom = 1;
+        }
+        free(big);
+    } else if (n > 0) {
+        io_buf_add(c->b, tmp, (size_t)n);
+    }
+    va_end(ap2);
+}
+
+/* "<indent>key: value" padded to column 36, then "# comment". */
+static void kv(ictx *c, int indent, const char *key, const char *value, const char *fmt, ...)
+{
+    char head[512], com[512];
+    int n = snprintf(head, sizeof head, "%*s%s: %s", indent, "", key, value);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(com, sizeof com, fmt, ap);
+    va_end(ap);
+    out(c, "%s%*s# %s\n", head, n < 35 ? 35 - n : 1, "", com);
+}
+
+/* Numbers as the file shows them: counts rounded, rates to 4 significant figures. */
+static const char *num(char *s, double x)
+{
+    snprintf(s, 32, "%.4g", x);
+    return s;
+}
+static const char *cnt(char *s, double x)
+{
+    snprintf(s, 32, "%.0f", round(x));
+    return s;
+}
+
+static double round_sig(double x, int sig)
+{
+    char s[40];
+    snprintf(s, sizeof s, "%.*g", sig, x);
+    return strtod(s, NULL);
+}
+
+/* ---- national defaults ---------------------------------------------------------------------- */
+
+/* School-census prevalence of SEN Support and EHC plans, England, January [ref: DfE-SEN];
+ * published in June of that year. */
+static const struct {
+    int year;
+    double sen_support, ehcp;
+} prevalence[] = {{2017, 0.116, 0.028}, {2018, 0.117, 0.029}, {2019, 0.119, 0.031}};
+
+/* A national figure and the year it was published: the latest published by as_of is used. */
+typedef struct nat_fig {
+    int published;
+    double value;
+    const char *source;
+} nat_fig;
+
+static const nat_fig cost_independent[] = {
+    {2017, 52000, "independent special school average 2015/16 [ref: SW-FOI-2017]"},
+    {2018, 53700, "derived: 565m / 10,520 pupils 2017/18 [ref: Tes-2018]"},
+    {2026, 64000, "independent and non-maintained spend per pupil 2024/25 [ref: PQ-100030]"}};
+static const nat_fig cost_special[] = {
+    {2023, 24154, "derived: 10,000 place + top-up 11,088-17,220 (midpoint) 2022/23 [ref: Funding-rules, Devon-FOI-2023]"},
+    {2026, 26000, "state special school average 2024/25 [ref: DfE-2026-ISS]"}};
+static const nat_fig cost_transport[] = {
+    {2023, 6800, "SEND transport per pupil, county areas 2018/19 [ref: Isos-CCN-2023]"},
+    {2025, 9800, "SEND transport per pupil, county areas 2023/24 [ref: NAO-2025-HTST]"}};
+static const nat_fig infl_independent[] = {
+    {2026, 0.043, "derived: 54,000 (2020/21) to 64,000 (2024/25) [ref: PQ-100030]"}};
+static const nat_fig infl_transport[] = {
+    {2025, 0.076, "derived: 6,800 (2018/19) to 9,800 (2023/24) [ref: Isos-CCN-2023, NAO-2025-HTST]"}};
+static const nat_fig ep_hours[] = {
+    {2026, 17.4, "EP hours per new plan [ref: DfE-2026-EP]"}};
+static const nat_fig need_weights[] = {
+    {2025, 1, "derived: need mix by placement vs all plans, Jan 2025 [ref: DfE-EHCP]"}};
+
+/* The latest figure published by as_of, or the fallback labelled as an assumption. */
+static double nat(const ictx *c, const nat_fig *f, size_t n, double fallback, char *label,
+                  size_t cap)
+{
+    for (size_t i = n; i-- > 0;)
+        if (f[i].published <= c->Y) {
+            snprintf(label, cap, "%s", f[i].source);
+            return f[i].value;
+        }
+    snprintf(label, cap, "assumption (no national figure published by %d)", c->Y);
+    return fallback;
+}
+#define NAT(c, f, fb, lab) nat(c, f, sizeof f / sizeof f[0], fb, lab, sizeof lab)
+
+/* ---- derived quantities -------------------------------------------------------------------- */
+
+/* Geometric mean annual growth of initial_requests over the longest window of up to 5 years
+ * ending at last; the years used in *y1..last. NaN when fewer than two years are published. */
+static double request_growth(const send_sen2 *d, size_t la, int as_of, int last, int *y1)
+{
+    double r1 = send_sen2_value(d, la, "initial_requests", last, as_of);
+    if (isnan(r1) || r1 <= 0)
+        return NAN;
+    for (int k = 5; k >= 1; k--) {
+        double r0 = send_sen2_value(d, la, "initial_requests", last - k, as_of);
+        if (!isnan(r0) && r0 > 0) {
+            if (y1)
+                *y1 = last - k;
+            return pow(r1 / r0, 1.0 / k) - 1;
+        }
+    }
+    return NAN;
+}
+
+static double ratio(const send_sen2 *d, size_t la, const char *num_m, const char *den_m, int y,
+                    int as_of)
+{
+    double a = send_sen2_value(d, la, num_m, y, as_of);
+    double b = send_sen2_value(d, la, den_m, y, as_of);
+    return (isnan(a) || isnan(b) || b <= 0) ? NAN : a / b;
+}
+
+/* Sample standard deviation of the finite x[0..n); NaN when fewer than 2. */
+static double sd_of(const double *x, size_t n)
+{
+    double s = 0, s2 = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) {
+            s += x[i];
+            m++;
+        }
+    if (m < 2)
+        return NAN;
+    double mean = s / (double)m;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            s2 += (x[i] - mean) * (x[i] - mean);
+    return sqrt(s2 / (double)(m - 1));
+}
+
+/* The spread of a quantity for the prior's sd: across every authority of the file as of the
+ * same date when it holds at least 5 with a value (pooling), else the authority's own
+ * year-to-year spread over the published years. kind 0: request growth (up to 5 years); 1: a ratio
+ * num/den of year as_of-1, its change from the year before (pooled) or its yearly values
+ * (own). *pooled tells which. */
+static double prior_sd(const ictx *c, int kind, const char *num_m, const char *den_m,
+                       int *pooled, size_t *n_used)
+{
+    size_t n = send_sen2_count(c->d);
+    double *x = malloc((n + 16) * sizeof *x);
+    if (!x)
+        return NAN;
+    size_t m = 0;
+    int last = c->Y - 1;
+    for (size_t i = 0; i < n; i++) {
+        double v = kind == 0 ? request_growth(c->d, i, c->Y, last, NULL)
+                             : ratio(c->d, i, num_m, den_m, last, c->Y) -
+                                   ratio(c->d, i, num_m, den_m, last - 1, c->Y);
+        x[i] = v;
+        if (isfinite(v))
+            m++;
+    }
+    double s;
+    if (m >= 5) {
+        s = sd_of(x, n);
+        *pooled = 1;
+        *n_used = m;
+    } else {
+        m = 0;
+        for (int y = last - 5; y <= last; y++) {
+            double v;
+            if (kind == 0) {
+                double a = val(c, "initial_requests", y), b = val(c, "initial_requests", y - 1);
+                v = (isnan(a) || isnan(b) || b <= 0) ? NAN : a / b - 1;
+            } else {
+                v = ratio(c->d, c->la, num_m, den_m, y, c->Y);
+            }
+            x[m++] = v;
+        }
+        s = sd_of(x, m);
+        *pooled = 0;
+        *n_used = 0;
+        for (size_t i = 0; i < m; i++)
+            *n_used += isfinite(x[i]) != 0;
+    }
+    free(x);
+    return s;
+}
+
+void send_init_slug(const char *name, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = name; *p && n + 1 < cap; p++)
+        out[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a')
+                   : ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) ? *p : '-';
+    if (cap)
+        out[n] = '\0';
+}
+
+/* ---- the scenario --------------------------------------------------------------------------- */
+
+enum { P_MAIN, P_RES, P_SPEC, P_IND, P_RESID, P_FE, P_SP16, P_AP, P_EY, P_OTHER, P_AWAIT, P_N };
+static const char *const prov_key[P_N] = {"mainstream", "resourced", "special", "independent",
+                                          "residential", "fe_college", "specialist_post16", "ap",
+                                          "early_years", "other", "awaiting"};
+static const char *const band_metric[5] = {"ehcp_age_under5", "ehcp_age_5_10", "ehcp_age_11_15",
+                                           "ehcp_age_16_19", "ehcp_age_20_25"};
+static const char *const band_key[5] = {"under5", "5_10", "11_15", "16_19", "20_25"};
+
+/* SEN Support need mix and request multipliers by need (the hand-set baseline's assumptions,
+ * kept so that a user edits one place): the mean multiplier scales the hazards. */
+static const struct {
+    const char *need;
+    double sen_share, mult;
+    const char *share_src;
+} needs[] = {{"mld", 0.25, 0.7, "[ref: DfE-SEN] MLD 25% (2017)"},
+             {"slcn", 0.23, 0.8, "[ref: DfE-SEN] SLCN 23% (2019)"},
+             {"semh", 0.18, 1.3, "assumption"},
+             {"autism", 0.08, 2.5, "assumption"},
+             {"sld_pmld", 0.02, 3.0, "assumption"},
+             {"physical_sensory", 0.07, 1.0, "assumption"},
+             {"other", 0.17, 0.8, "assumption (specific LD, other, not recorded)"}};
+
+/* Opening SEN Support age weights (assumption): 4: 0.5, 5: 0.7, 6-10: 1.0, 11-15: 0.85. */
+#define W_AGE4 0.5
+#define W_5_10 5.7  /* 0.7 + 5 x 1.0 */
+#define W_11_15 4.25
+#define W_TOTAL 10.45
+/* England new plans by age, 2019 [ref: DfE-EHCP]: the age mix of requests. */
+#define NEW_U5 0.230
+#define NEW_5_10 0.465
+#define NEW_11_15 0.251
+#define NEW_16_19 0.046
+#define NEW_20_25 0.008
+/* Left-education hazard shape by age (assumption): 16-18: 1, 19-20: 40, 21-25: 25. Per plan of
+ * the 16-19 band (4 ages: 3 x 1 + 40) / 4, of the 20-25 band (40 + 5 x 25) / 6. */
+#define SHAPE_16_18 1.0
+#define SHAPE_19_20 40.0
+#define SHAPE_21_25 25.0
+#define SHAPE_B1619 ((3 * SHAPE_16_18 + SHAPE_19_20) / 4)
+#define SHAPE_B2025 ((SHAPE_19_20 + 5 * SHAPE_21_25) / 6)
+#define EP_HOURS_WEEK 16.0
+#define EP_USE 0.85
+
+static void write_scenario(ictx *c)
+{
+    const send_sen2_la *la = send_sen2_la_at(c->d, c->la);
+    const int Y = c->Y, Y0 = c->Y0, A = Y - 1; /* A: the last published activity year */
+    const int endy = c->o->end_y ? c->o->end_y : Y + 9;
+    const char *S = c->src;
+    char v[256], w[64], lab[256];
+
+    /* ---- opening caseload, January Y0 ---- */
+    double band[5], T = 0;
+    double total = need(c, "ehcp_total", Y0, "plans in January");
+    for (int i = 0; i < 5; i++) {
+        band[i] = i == 4 ? val0(c, band_metric[i], Y0) : need(c, band_metric[i], Y0, "plans by age");
+        T += band[i];
+    }
+    double mt = need(c, "placement_mainstream_total", Y0, "placements");
+    need(c, "placement_special_total", Y0, "placements");
+    /* need() reports the first missing series: stop before dividing by it */
+    if (c->failed)
+        return;
+    double pl[P_N] = {0};
+    double rp = val0(c, "placement_mainstream_rp_senunit", Y0);
+    double resid = val0(c, "residential_placements", Y0);
+    double fe_total = val(c, "placement_fe_total", Y0);
+    double sp16 = val0(c, "placement_specialist_post16", Y0);
+    pl[P_MAIN] = mt - rp;
+    pl[P_RES] = rp;
+    pl[P_SPEC] = val0(c, "placement_special_la_maintained", Y0) +
+                 val0(c, "placement_special_academy_free", Y0);
+    pl[P_IND] = val0(c, "placement_special_independent", Y0) +
+                val0(c, "placement_special_non_maintained", Y0) - resid;
+    pl[P_RESID] = resid;
+    pl[P_SP16] = sp16;
+    pl[P_FE] = isnan(fe_total) ? 0 : fe_total - sp16;
+    pl[P_AP] = val0(c, "placement_ap_pru", Y0);
+    pl[P_EY] = val0(c, "placement_early_years", Y0);
+    double elsewhere = val0(c, "placement_elsewhere_neet_other", Y0);
+    double notrec = val0(c, "placement_not_recorded", Y0);
+    pl[P_OTHER] = elsewhere + notrec;
+    pl[P_AWAIT] = val0(c, "placement_awaiting_provision", Y0);
+    double sum = 0;
+    for (int i = 0; i < P_N; i++)
+        sum += pl[i];
+    double gap = T - sum; /* placement tables may not add up to the plans by age */
+    int gap_to = gap >= -pl[P_OTHER] ? P_OTHER : P_MAIN;
+    pl[gap_to] += gap;
+
+    /* ---- requests ---- */
+    double R_A = need(c, "initial_requests", A, "requests, the last published year");
+    int B = Y0 < Y ? Y0 : A; /* base year: hazards give its requests at trend 1 */
+    double R_B = need(c, "initial_requests", B, "requests in the base year");
+    int gy1 = 0;
+    double g = request_growth(c->d, c->la, Y, A, &gy1);
+    if (isnan(g) && !c->failed) {
+        des_error_set(c->err, DES_EINPUT,
+                      "too little data for '%s' as of %d: initial_requests needs two published "
+                      "years up to %d in '%s'", la->name, Y, A, S);
+        c->failed = 1;
+    }
+    double refused = need(c, "requests_refused", A, "refusals");
+    double completed = need(c, "assessments_completed", A, "assessments completed");
+    double issued = need(c, "assessed_plan_issued", A, "plans issued after assessment");
+    if (c->failed)
+        return;
+    if (R_A <= 0 || R_B <= 0 || completed <= 0 || T <= 0) {
+        des_error_set(c->err, DES_EINPUT,
+                      "too little data for '%s' as of %d: initial_requests %d, assessments_completed "
+                      "%d and ehcp_total %d must be positive", la->name, Y, A, A, Y0);
+        c->failed = 1;
+        return;
+    }
+    g = round_sig(g, 3);
+
+    /* ---- national defaults scaled to the authority ---- */
+    size_t pi = 0;
+    for (size_t i = 0; i < sizeof prevalence / sizeof prevalence[0]; i++)
+        if (prevalence[i].year <= Y)
+            pi = i;
+    int prev_ok = prevalence[pi].year <= Y;
+    int P = prevalence[pi].year;
+    double e_total = eng(c, "ehcp_total", Y0);
+    double e_school = eng(c, "ehcp_age_5_10", P) + eng(c, "ehcp_age_11_15", P);
+    if ((isnan(e_total) || isnan(e_school)) && !c->failed) {
+        des_error_set(c->err, DES_EINPUT,
+                      "too little data in '%s' as of %d: England's ehcp_total %d and plans aged "
+                      "5-15 in %d are needed for national defaults", c->esrc, Y, Y0, P);
+        c->failed = 1;
+        return;
+    }
+    double share = total / e_total;
+    double eng_per_age = e_school / prevalence[pi].ehcp / 11;
+    double per_age = round(eng_per_age * share / 10) * 10;
+    double sen0 = round(per_age * 12 * prevalence[pi].sen_support / 10) * 10;
+    char prevsrc[160];
+    snprintf(prevsrc, sizeof prevsrc, "%sprevalence Jan %d [ref: DfE-SEN]",
+             prev_ok ? "" : "assumption: earliest published ", P);
+
+    double m = 0;
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
+        m += needs[i].sen_share * needs[i].mult;
+    /* Hazards: h_s = k h_p so that requests aged 5-10 : 11-15 = 46.5 : 25.1; the stock at
+     * SEN Support and the direct requests give R_B (see README). */
+    double k = W_5_10 * NEW_11_15 / (W_11_15 * NEW_5_10);
+    double direct_share = NEW_U5 + NEW_16_19 + NEW_20_25;
+    double h_p = (R_B * (1 - direct_share)) * W_TOTAL / (sen0 * m * (W_5_10 + W_11_15 * k));
+    double h_s = k * h_p;
+    h_p = round_sig(h_p, 3);
+    h_s = round_sig(h_s, 3);
+    double from4 = sen0 * m * W_AGE4 / W_TOTAL * h_p;
+    double d_u5 = fmax(0, round(NEW_U5 * R_B - from4));
+    double d_1619 = round(NEW_16_19 * R_B), d_2025 = round(NEW_20_25 * R_B);
+
+    /* ---- header ---- */
+    out(c, "# %s (old LA code %s, %s): baseline generated by `sendsim init` as of %d.\n",
+        la->name, la->old_code[0] ? la->old_code : "-", la->new_code[0] ? la->new_code : "-", Y);
+    out(c, "# Data: %s (sha256 %.16s...), national defaults from %s and reference-figures.md.\n",
+        S, send_sen2_sha256(c->d), c->esrc);
+    out(c, "# Only figures published by June %d are used: January caseload to %d, calendar-year\n"
+           "# activity to %d. Each value names its series and year, or says \"national default\n"
+           "# scaled by ...\" or \"assumption\". Edit it, or extend it with your own figures.\n\n",
+        Y, Y, A);
+    char slug[128];
+    send_init_slug(la->name, slug, sizeof slug);
+    out(c, "name: %s-%d\n", slug, Y);
+    out(c, "description: %s as of %d (sendsim init)\n", la->name, Y);
+    snprintf(v, sizeof v, "%d-01-01", Y0);
+    kv(c, 0, "start", v, "January %d census day [%s]", Y0, S);
+    if (c->o->end_y)
+        snprintf(v, sizeof v, "%04d-%02d-%02d", c->o->end_y, c->o->end_m, c->o->end_d);
+    else
+        snprintf(v, sizeof v, "%d-12-31", endy);
+    kv(c, 0, "end", v, "planning horizon (assumption)");
+    out(c, "\nareas:\n  - {name: %s, share: 1.0}   # assumption: one area\n\n", "authority");
+
+    /* ---- population and SEN Support ---- */
+    out(c, "population:\n");
+    snprintf(v, sizeof v, "{0-17: %.0f, 18-25: %.0f}", per_age, per_age);
+    kv(c, 2, "by_age", v,
+       "national default scaled by caseload: England plans aged 5-15 Jan %d / plan %s / 11 "
+       "years x ehcp_total %d share %.4f of England [%s; %s]",
+       P, prevsrc, Y0, share, S, c->esrc);
+    kv(c, 2, "growth", "0.005", "per year (assumption)");
+    out(c, "\nsen_support:\n");
+    kv(c, 2, "initial", cnt(v, sen0),
+       "national default scaled: 12 year groups x %s x SEN Support %s", cnt(w, per_age), prevsrc);
+    kv(c, 2, "initial_age", "{4: 0.5, 5: 0.7, 6-10: 1.0, 11-15: 0.85}", "relative stock by age (assumption)");
+    /* entry holds SEN Support steady: exits + leaving at 16 + requests - returns after refusal */
+    double returns = 0.75 * (refused + (completed - issued));
+    double inflow = 0.12 * sen0 + sen0 * 0.85 / W_TOTAL + (R_B * (1 - direct_share) + from4) - returns;
+    double e = fmax(0, inflow / (per_age * (7 * 37 + 3 * 23 + 2 * 9) / 1000.0) );
+    snprintf(v, sizeof v, "{4-10: %.3g, 11-13: %.3g, 14-15: %.3g}", 37 * e, 23 * e, 9 * e);
+    kv(c, 2, "entry_per_1000", v,
+       "derived: inflow that holds SEN Support steady (exits 0.12, leaving at 16, requests "
+       "%d, returns after refusal) in the shape 37:23:9 (assumption)", B);
+    kv(c, 2, "entry_trend", "1.0", "multiplier (assumption: prevalence steady)");
+    kv(c, 2, "exit_rate", "0.12", "per child-year: needs met or moved away (assumption)");
+    kv(c, 2, "leave_age", "16", "SEN Support modelled to the end of year 11 (assumption)");
+    out(c, "  need:                            # primary need at SEN Support\n");
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
+        kv(c, 4, needs[i].need, num(v, needs[i].sen_share), "%s", needs[i].share_src);
+
+    /* ---- requests ---- */
+    out(c, "\nrequests:\n");
+    out(c, "  # per SEN Support child-year: with the direct requests below, the opening stock gives\n"
+           "  # initial_requests %d = %.0f [%s] at trend 1; split so that requests aged 5-10 : 11-15\n"
+           "  # = 46.5 : 25.1 (England new plans by age 2019 [ref: DfE-EHCP])\n",
+        B, R_B, S);
+    snprintf(v, sizeof v, "{4-10: %.3g, 11-15: %.3g}", h_p, h_s);
+    kv(c, 2, "hazard_by_age", v, "derived from initial_requests %d [%s]", B, S);
+    out(c, "  need_multiplier:                 # relative hazard by need (assumption)\n");
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
+        kv(c, 4, needs[i].need, num(v, needs[i].mult), "assumption");
+    out(c, "  # trend: published initial_requests relative to %d for the years simulated before %d,\n"
+           "  # then growth %.3g a year: initial_requests %d to %d [%s]%s\n",
+        B, Y, g, gy1, A, S, c->o->priors ? " (the growth is requests.growth below)" : "");
+    out(c, "  trend: {");
+    for (int y = Y0; y <= endy; y++) {
+        double r = val(c, "initial_requests", y < A ? y : A);
+        if (isnan(r)) /* a gap in the history: carry the previous year's level */
+            latest(c, "initial_requests", y < A ? y : A, &r);
+        double t = r / R_B;
+        if (y > A && !c->o->priors)
+            t *= pow(1 + g, y - A);
+        out(c, "%s%d: %.4g", y == Y0 ? "" : ", ", y, t);
+    }
+    out(c, "}\n");
+    if (c->o->priors) {
+        int pooled;
+        size_t nu;
+        double sg = prior_sd(c, 0, NULL, NULL, &pooled, &nu);
+        if (!isfinite(sg))
+            sg = fabs(g) / 2 + 0.02;
+        sg = round_sig(sg, 2);
+        snprintf(v, sizeof v, "{prior: normal, mean: %.3g, sd: %.2g}", g, sg);
+        if (pooled)
+            kv(c, 2, "growth", v,
+               "mean: initial_requests %d-%d [%s]; sd: spread of that growth across %zu "
+               "authorities as of %d (pooled)", gy1, A, S, nu, Y);
+        else
+            kv(c, 2, "growth", v,
+               "mean: initial_requests %d-%d [%s]; sd: the authority's own yearly growth, %zu "
+               "years to %d (the file holds too few authorities to pool)", gy1, A, S, nu, A);
+        snprintf(v, sizeof v, "{prior: uniform, min: 0, max: %.2g}", sg);
+        kv(c, 2, "growth_drift_sd", v, "assumption: up to the growth prior's sd a year");
+    }
+    out(c, "  direct:                          # per year, not from SEN Support\n");
+    kv(c, 4, "under5", cnt(v, d_u5),
+       "derived: 23.0%% of initial_requests %d [%s; ref: DfE-EHCP new plans by age 2019] less %.0f "
+       "from 4-year-olds at SEN Support", B, S, from4);
+    kv(c, 4, "16_19", cnt(v, d_1619), "derived: 4.6%% of initial_requests %d [%s; ref: DfE-EHCP 2019]", B, S);
+    kv(c, 4, "20_25", cnt(v, d_2025), "derived: 0.8%% of initial_requests %d [%s; ref: DfE-EHCP 2019]", B, S);
+    kv(c, 2, "direct_need", "{slcn: 0.35, autism: 0.25, sld_pmld: 0.15, physical_sensory: 0.15, other: 0.10}", "assumption");
+
+    /* ---- D1, disagreement ---- */
+    double refusal = round_sig(refused / R_A, 3);
+    out(c, "\nd1_panel:\n");
+    kv(c, 2, "preparation", "{dist: lognormal, mean: 3, sd: 1, unit: weeks}", "decision due by week 6 [ref: SEND-Regs-2014] (assumption)");
+    kv(c, 2, "cadence", "7 days", "weekly [domain, section 4] (assumption)");
+    snprintf(v, sizeof v, "%d-01-03", Y0);
+    kv(c, 2, "first_sitting", v, "assumption");
+    double weekly = R_A * (1 + g) / 52;
+    snprintf(v, sizeof v, "%.0f", fmax(40, ceil(weekly * 2 / 10) * 10));
+    kv(c, 2, "capacity", v, "cases per sitting (assumption: twice the weekly requests)");
+    if (c->o->priors) {
+        int pooled;
+        size_t nu;
+        double sr = prior_sd(c, 1, "requests_refused", "initial_requests", &pooled, &nu);
+        if (!isfinite(sr))
+            sr = 0.05;
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", refusal, fmin(round_sig(sr, 2), 0.2));
+        kv(c, 2, "refusal", v, "mean: requests_refused / initial_requests %d [%s]; sd: %s", A, S,
+           pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
+    } else {
+        kv(c, 2, "refusal", num(v, refusal), "requests_refused / initial_requests %d = %.0f / %.0f [%s]", A, refused, R_A, S);
+    }
+    double med = val(c, "mediations_held", A);
+    out(c, "\ndisagreement:\n");
+    if (!isnan(med) && refused > 0)
+        kv(c, 2, "mediation", num(v, round_sig(fmin(1, med / refused), 3)), "mediations_held / requests_refused %d [%s]", A, S);
+    else
+        kv(c, 2, "mediation", "0.15", "assumption (mediations_held %d not published)", A);
+    kv(c, 2, "mediation_time", "{dist: triangular, min: 4, mode: 6, max: 10, unit: weeks}", "assumption");
+    kv(c, 2, "appeal", "0.15", "share of refusals appealed (assumption)");
+    kv(c, 2, "tribunal_time", "{dist: lognormal, mean: 20, sd: 6, unit: weeks}", "91%% completed within 22 weeks [ref: MoJ-appeals]");
+    kv(c, 2, "parent_win", "0.886", "decided wholly or partly for parents, 2017/18 [ref: PQ-183449]");
+
+    /* ---- assessment ---- */
+    double hours = NAT(c, ep_hours, 17.4, lab);
+    double fte0 = completed * (1 + g) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
+    out(c, "\nassessment:\n  ep:\n");
+    out(c, "    # EP FTE on statutory advice: assessments_completed %d = %.0f [%s] grown by the request\n"
+           "    # trend, at %g hours each, %g statutory hours a week and %.0f%% use (assumptions);\n"
+           "    # timeliness (pct_within_20_weeks in observed) is the check on this capacity\n",
+        A, completed, S, hours, EP_HOURS_WEEK, EP_USE * 100);
+    out(c, "    fte: {");
+    for (int y = Y0; y <= endy; y++)
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + g, y > A ? y - A - 1 : 0));
+    out(c, "}\n");
+    kv(c, 4, "hours_per_assessment", num(v, hours), "%s", lab);
+    kv(c, 4, "hours_per_fte_week", "16", "statutory hours per FTE (assumption: not published)");
+    kv(c, 4, "duration", "{dist: lognormal, mean: 4, sd: 1.2, unit: weeks}", "advice due within 6 weeks [ref: SEND-Regs-2014] (assumption)");
+    out(c, "  health:\n");
+    snprintf(v, sizeof v, "%.0f", ceil(completed * (1 + g) / 4 / 10) * 10 + 10);
+    kv(c, 4, "slots", v, "concurrent cases (assumption: not a bottleneck)");
+    kv(c, 4, "duration", "{dist: lognormal, mean: 4.5, sd: 1.2, unit: weeks}", "due within 6 weeks [ref: SEND-Regs-2014] (assumption)");
+    out(c, "  social_care:\n");
+    kv(c, 4, "share", "0.3", "assumption");
+    snprintf(v, sizeof v, "%.0f", ceil(completed * (1 + g) / 8 / 10) * 10 + 10);
+    kv(c, 4, "slots", v, "assumption");
+    kv(c, 4, "duration", "{dist: lognormal, mean: 4, sd: 1.2, unit: weeks}", "assumption");
+
+    double issue = round_sig(issued / completed, 3);
+    out(c, "\nd2_panel:\n");
+    kv(c, 2, "cadence", "7 days", "weekly [domain, section 4] (assumption)");
+    snprintf(v, sizeof v, "%d-01-04", Y0);
+    kv(c, 2, "first_sitting", v, "assumption");
+    snprintf(v, sizeof v, "%.0f", fmax(40, ceil(completed * (1 + g) / 52 * 2 / 10) * 10));
+    kv(c, 2, "capacity", v, "assumption: twice the weekly assessments");
+    if (c->o->priors) {
+        int pooled;
+        size_t nu;
+        double si = prior_sd(c, 1, "assessed_plan_issued", "assessments_completed", &pooled, &nu);
+        if (!isfinite(si))
+            si = 0.02;
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", fmin(issue, 0.999), fmin(round_sig(si, 2), 0.1));
+        kv(c, 2, "issue", v, "mean: assessed_plan_issued / assessments_completed %d [%s]; sd: %s", A, S,
+           pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
+    } else {
+        kv(c, 2, "issue", num(v, issue), "assessed_plan_issued / assessments_completed %d = %.0f / %.0f [%s]", A, issued, completed, S);
+    }
+    out(c, "\ndrafting:\n");
+    kv(c, 2, "draft", "{dist: lognormal, mean: 2, sd: 0.5, unit: weeks}", "assumption");
+    kv(c, 2, "consultation", "{dist: triangular, min: 3, mode: 4, max: 5, unit: weeks}", "15 days parents + 15 days schools [ref: SEND-Regs-2014]");
+
+    /* ---- placement ---- */
+    double school = pl[P_MAIN] + pl[P_RES] + pl[P_SPEC] + pl[P_IND] + pl[P_RESID] + pl[P_AP] + pl[P_OTHER];
+    double sh[6] = {pl[P_MAIN], pl[P_RES], pl[P_SPEC], pl[P_IND] + pl[P_RESID], pl[P_AP], pl[P_OTHER]};
+    static const char *const sk[6] = {"mainstream", "resourced", "special", "independent", "ap", "other"};
+    char mix[256];
+    int len = 0;
+    double acc = 0;
+    int big = 0;
+    for (int i = 0; i < 6; i++) {
+        sh[i] = school > 0 ? round(sh[i] / school * 1000) / 1000 : (i == 0);
+        acc += sh[i];
+        if (sh[i] > sh[big])
+            big = i;
+    }
+    sh[big] += 1 - acc; /* shares sum to 1 exactly as written */
+    len += snprintf(mix + len, sizeof mix - (size_t)len, "{");
+    for (int i = 0; i < 6; i++)
+        len += snprintf(mix + len, sizeof mix - (size_t)len, "%s%s: %.3f", i ? ", " : "", sk[i], sh[i]);
+    snprintf(mix + len, sizeof mix - (size_t)len, "}");
+    out(c, "\nplacement:\n  choice:                          # placements named in new plans by phase\n");
+    kv(c, 4, "early_years", "{early_years: 0.3, mainstream: 0.5, special: 0.2}", "assumption");
+    kv(c, 4, "primary", mix, "derived: school placements of the January %d caseload [%s] (SEN2 has no placements of new plans)", Y0, S);
+    kv(c, 4, "secondary", mix, "derived: as primary (assumption: same mix)");
+    kv(c, 4, "post16", "{fe_college: 0.65, mainstream: 0.10, special: 0.12, specialist_post16: 0.03, independent: 0.06, other: 0.04}", "assumption");
+    kv(c, 4, "post19", "{fe_college: 0.75, specialist_post16: 0.05, independent: 0.10, other: 0.10}", "assumption");
+    NAT(c, need_weights, 0, lab);
+    int nw_pub = need_weights[0].published <= Y;
+    const char *nws = nw_pub ? "derived: need mix by placement vs all plans, Jan 2025 [ref: DfE-EHCP]" : "assumption";
+    out(c, "  need_weight:\n");
+    kv(c, 4, "semh", "{independent: 1.8, ap: 3.0, special: 0.8}", "%s (ap: assumption)", nws);
+    kv(c, 4, "autism", "{special: 1.2, independent: 1.2}", "%s", nws);
+    kv(c, 4, "sld_pmld", "{special: 2.1, mainstream: 0.4, resourced: 0.5}", "%s (mainstream, resourced: assumption)", nws);
+    out(c, "  phase_transfer:                  # where plan holders go at each transfer age (assumption)\n"
+           "    age_4:\n"
+           "      early_years: {mainstream: 0.65, special: 0.30, resourced: 0.05}\n"
+           "    age_11:\n"
+           "      mainstream: {mainstream: 0.85, resourced: 0.03, special: 0.08, independent: 0.03, ap: 0.01}\n"
+           "      resourced: {resourced: 0.50, mainstream: 0.30, special: 0.20}\n"
+           "      special: {special: 0.92, independent: 0.08}\n"
+           "    age_16:\n"
+           "      mainstream: {fe_college: 0.70, mainstream: 0.25, other: 0.05}\n"
+           "      resourced: {fe_college: 0.60, mainstream: 0.30, specialist_post16: 0.10}\n"
+           "      special: {special: 0.65, fe_college: 0.30, specialist_post16: 0.05}\n"
+           "      independent: {independent: 0.85, specialist_post16: 0.15}\n"
+           "      ap: {fe_college: 0.60, other: 0.40}\n"
+           "    age_19:\n"
+           "      mainstream: {fe_college: 0.80, other: 0.20}\n"
+           "      resourced: {fe_college: 0.80, other: 0.20}\n"
+           "      special: {fe_college: 0.65, specialist_post16: 0.10, other: 0.25}\n"
+           "      independent: {specialist_post16: 0.20, independent: 0.50, other: 0.30}\n"
+           "      ap: {fe_college: 0.50, other: 0.50}\n");
+    kv(c, 2, "max_wait", "26 weeks", "then an independent place is bought (assumption)");
+    kv(c, 2, "overflow_to", "independent", "[domain, section 6]");
+    kv(c, 2, "local_first", "true", "assumption");
+
+    /* capacity: the January stock with headroom; builds at the recent growth of special places */
+    out(c, "\nplaces:                            # capacity pools (national default: the stock plus headroom)\n");
+    out(c, "  - {provision: special, places: %.0f}   # special_la_maintained + special_academy_free Jan %d [%s] + 2%% (assumption)\n",
+        ceil(pl[P_SPEC] * 1.02), Y0, S);
+    out(c, "  - {provision: resourced, places: %.0f}   # mainstream_rp_senunit Jan %d [%s] + 5%% (assumption)\n",
+        ceil(pl[P_RES] * 1.05), Y0, S);
+    int sy = Y0 - 3;
+    double s_then = val(c, "placement_special_la_maintained", sy) + val(c, "placement_special_academy_free", sy);
+    double build = isnan(s_then) ? NAN : round((pl[P_SPEC] - s_then) / 3 / 10) * 10;
+    if (isfinite(build) && build > 0) {
+        out(c, "new_places:                        # special places grew by %.0f a year Jan %d-%d [%s]; assumption: as many each September\n",
+            (pl[P_SPEC] - s_then) / 3, sy, Y0, S);
+        for (int y = Y0; y <= endy; y++)
+            out(c, "  - {provision: special, count: %.0f, opens: %d-09-01}   # assumption (see above)\n", build, y);
+    }
+
+    out(c, "\nlevel4:\n");
+    kv(c, 2, "referral", "{autism: 0.01, semh: 0.02, sld_pmld: 0.03, physical_sensory: 0.005, slcn: 0.002, mld: 0.002, other: 0.005}", "assumption");
+    snprintf(v, sizeof v, "{cadence: 28 days, first_sitting: %d-01-15, capacity: 10}", Y0);
+    kv(c, 2, "panel", v, "monthly joint panel [domain, section 4]; date and capacity assumption");
+    kv(c, 2, "approve", "0.7", "assumption");
+    kv(c, 2, "funding", "{education: 0.5, social_care: 0.35, health: 0.15}", "assumption");
+
+    /* ---- reviews and ceasing: pooled over the last three published years ---- */
+    double moved = 0, nmet = 0, left = 0, plan_years = 0, shape_years = 0;
+    int yfirst = 0, ylast = 0;
+    for (int y = A - 2; y <= A; y++) {
+        double ce = val(c, "plans_ceased", y), c0 = val(c, "ehcp_total", y),
+               c1 = val(c, "ehcp_total", y + 1);
+        if (isnan(ce) || isnan(c0) || isnan(c1))
+            continue;
+        double mv = val0(c, "plans_ceased_transfer_other_la", y) + val0(c, "plans_ceased_moved_outside_england", y);
+        double nm = val0(c, "plans_ceased_needs_met", y);
+        double other = ce - mv - nm - val0(c, "plans_ceased_max_age", y) - val0(c, "plans_ceased_deceased", y);
+        moved += mv;
+        nmet += nm;
+        left += fmax(0, other);
+        plan_years += (c0 + c1) / 2;
+        shape_years += SHAPE_B1619 * (val0(c, "ehcp_age_16_19", y) + val0(c, "ehcp_age_16_19", y + 1)) / 2 +
+                       SHAPE_B2025 * (val0(c, "ehcp_age_20_25", y) + val0(c, "ehcp_age_20_25", y + 1)) / 2;
+        if (!yfirst)
+            yfirst = y;
+        ylast = y;
+    }
+    if (!yfirst) {
+        des_error_set(c->err, DES_EINPUT,
+                      "too little data for '%s' as of %d: plans_ceased with ehcp_total the January "
+                      "before and after is not published for any of %d-%d in '%s'",
+                      la->name, Y, A - 2, A, S);
+        c->failed = 1;
+        return;
+    }
+    double r_moved = round_sig(moved / plan_years, 3), r_nmet = round_sig(nmet / plan_years, 3);
+    double cl = shape_years > 0 ? left / shape_years : 0;
+    double ms_n, ms_d, sm_n, sm_d;
+    int ym = latest(c, "transfers_mainstream_to_special", A, &ms_n);
+    int ys = latest(c, "transfers_special_to_mainstream", A, &sm_n);
+    out(c, "\nreviews:\n");
+    double fte_r = ceil(T * 1.1 / 200);
+    double cgrow = pow(total / fmax(1, val0(c, "ehcp_total", Y0 - 3) > 0 ? val(c, "ehcp_total", Y0 - 3) : total), 1.0 / 3) - 1;
+    out(c, "  # caseworker FTE: capacity 10%% above the January %d caseload at 200 reviews per FTE-year,\n"
+           "  # growing %.3g a year (ehcp_total %d-%d [%s]) (assumption)\n  caseworker_fte: {",
+        Y0, cgrow, Y0 - 3, Y0, S);
+    for (int y = Y0; y <= endy; y++)
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte_r * pow(1 + cgrow, y - Y0));
+    out(c, "}\n");
+    kv(c, 2, "reviews_per_fte_year", "200", "assumption");
+    if (ym && !isnan(ms_d = val(c, "placement_mainstream_total", ym + 1)) && ms_d > 0)
+        kv(c, 2, "to_special", num(v, round_sig(ms_n / ms_d, 3)),
+           "transfers_mainstream_to_special %d / placement_mainstream_total Jan %d [%s]", ym, ym + 1, S);
+    else
+        kv(c, 2, "to_special", "0.03", "assumption (transfers not published)");
+    double spec_sm = ys ? val0(c, "placement_special_la_maintained", ys + 1) + val0(c, "placement_special_academy_free", ys + 1) : 0;
+    sm_d = spec_sm;
+    if (ys && sm_d > 0)
+        kv(c, 2, "to_mainstream", num(v, round_sig(sm_n / sm_d, 3)),
+           "transfers_special_to_mainstream %d / special_la_maintained + special_academy_free Jan %d [%s]", ys, ys + 1, S);
+    else
+        kv(c, 2, "to_mainstream", "0.01", "assumption (transfers not published)");
+    kv(c, 2, "cease_needs_met", num(v, r_nmet),
+       "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]", yfirst, ylast, nmet, plan_years, S);
+
+    out(c, "\nceasing:\n");
+    if (c->o->priors) {
+        int pooled;
+        size_t nu;
+        double sd = prior_sd(c, 1, "plans_ceased_transfer_other_la", "ehcp_total", &pooled, &nu);
+        if (!isfinite(sd) || sd <= 0)
+            sd = r_moved / 2 + 1e-4;
+        snprintf(v, sizeof v, "{prior: lognormal, mean: %.3g, sd: %.2g}", r_moved, round_sig(fmin(sd, r_moved), 2));
+        kv(c, 2, "moved_away", v, "mean: plans_ceased_transfer_other_la (+ moved_outside_england) %d-%d / mean ehcp_total [%s]; sd: %s",
+           yfirst, ylast, S, pooled ? "across authorities (pooled)" : "the authority's own yearly values");
+    } else {
+        kv(c, 2, "moved_away", num(v, r_moved),
+           "plans_ceased_transfer_other_la (+ moved_outside_england) %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]",
+           yfirst, ylast, moved, plan_years, S);
+    }
+    out(c, "  # left education: plans_ceased less moved, needs met, max age and deceased, %d-%d = %.0f\n"
+           "  # [%s], over plans aged 16-25 in the age shape 1 : 40 : 25 (16-18 : 19-20 : 21-25, assumption)\n",
+        yfirst, ylast, left, S);
+    snprintf(v, sizeof v, "{16-18: %.3g, 19-20: %.3g, 21-25: %.3g}", cl * SHAPE_16_18, cl * SHAPE_19_20, cl * SHAPE_21_25);
+    kv(c, 2, "left_education", v, "derived (see above)");
+    kv(c, 2, "age_limit", "25", "plans run to age 25 [domain, section 3]");
+
+    /* ---- initial ---- */
+    out(c, "\ninitial:\n");
+    out(c, "  ehcp_by_age: {");
+    for (int i = 0; i < 5; i++)
+        out(c, "%s%s: %.0f", i ? ", " : "", band_key[i], band[i]);
+    out(c, "}   # %s..%s Jan %d [%s]\n", band_metric[0], band_metric[4], Y0, S);
+    out(c, "  ehcp_by_placement:               # Jan %d [%s]; total ehcp_total %.0f\n", Y0, S, total);
+    static const char *const pl_src[P_N] = {
+        "placement_mainstream_total less placement_mainstream_rp_senunit",
+        "placement_mainstream_rp_senunit",
+        "placement_special_la_maintained + placement_special_academy_free",
+        "placement_special_independent + placement_special_non_maintained less residential_placements",
+        "residential_placements",
+        "placement_fe_total less placement_specialist_post16",
+        "placement_specialist_post16",
+        "placement_ap_pru",
+        "placement_early_years",
+        "placement_elsewhere_neet_other + placement_not_recorded",
+        "placement_awaiting_provision (published to Jan 2022 only)"};
+    for (int i = 0; i < P_N; i++) {
+        if (i == gap_to && fabs(gap) >= 0.5)
+            kv(c, 4, prov_key[i], cnt(v, pl[i]), "%s Jan %d, %+.0f so that placements add up to the plans by age", pl_src[i], Y0, gap);
+        else
+            kv(c, 4, prov_key[i], cnt(v, pl[i]), "%s Jan %d", pl_src[i], Y0);
+    }
+    double ongoing = val(c, "assessments_ongoing_at_year_end", Y0 - 1);
+    if (!isnan(ongoing))
+        kv(c, 2, "in_assessment", cnt(v, ongoing), "assessments_ongoing_at_year_end %d [%s]", Y0 - 1, S);
+    else {
+        int yb = Y0 - 1 <= A ? Y0 - 1 : A;
+        double rq = val(c, "initial_requests", yb), rf = val(c, "requests_refused", yb);
+        double est = (isnan(rq) ? R_A : rq) - (isnan(rf) ? 0 : rf);
+        kv(c, 2, "in_assessment", cnt(v, est * 20 / 52.18),
+           "derived: (initial_requests - requests_refused) %d x 20/52 weeks (ongoing assessments not published)", yb);
+    }
+    kv(c, 2, "need", "{autism: 0.29, slcn: 0.15, semh: 0.17, mld: 0.15, sld_pmld: 0.08, physical_sensory: 0.07, other: 0.09}",
+       "autism 29%% 2019 [ref: DfE-SEN]; rest assumption");
+
+    /* ---- finance ---- */
+    char l_ind[256], l_sp[256], l_tr[256], l_ii[256], l_it[256];
+    double c_ind = NAT(c, cost_independent, 55000, l_ind);
+    double c_sp = NAT(c, cost_special, 22000, l_sp);
+    double c_tr = NAT(c, cost_transport, 6800, l_tr);
+    double i_ind = NAT(c, infl_independent, 0.04, l_ii);
+    double i_tr = NAT(c, infl_transport, 0.05, l_it);
+    out(c, "\nfinance:\n  cost:                            # annual cost per place (national defaults, not scaled)\n");
+    kv(c, 4, "mainstream", "6000", "top-up above the school's first 6,000 (assumption within [ref: Funding-rules] bands)");
+    kv(c, 4, "resourced", "17500", "assumption within 15k-20k [domain, section 6]");
+    kv(c, 4, "special", cnt(v, c_sp), "%s", l_sp);
+    kv(c, 4, "independent", cnt(v, c_ind), "%s", l_ind);
+    kv(c, 4, "residential", "213000", "external residential 4,100 a week [domain, section 6 (L)] (assumption elsewhere)");
+    kv(c, 4, "fe_college", "12000", "assumption within 10k-18k [domain, section 6]");
+    kv(c, 4, "specialist_post16", "45000", "assumption within 40k-60k [domain, section 6]");
+    kv(c, 4, "ap", "20000", "assumption within 18k-30k [domain, section 6]");
+    kv(c, 4, "early_years", "5000", "assumption");
+    kv(c, 4, "other", "2000", "assumption");
+    kv(c, 4, "awaiting", "6000", "interim cost while waiting (assumption)");
+    out(c, "  inflation:                       # annual uplift from the second financial year\n");
+    kv(c, 4, "independent", num(v, i_ind), "%s", l_ii);
+    kv(c, 4, "residential", "0.04", "assumption");
+    static const char *const infl2[] = {"mainstream", "resourced", "special", "fe_college", "ap"};
+    for (size_t i = 0; i < 5; i++)
+        kv(c, 4, infl2[i], "0.02", "assumption");
+    kv(c, 4, "specialist_post16", "0.03", "assumption");
+    out(c, "  transport:\n");
+    kv(c, 4, "cost_per_child", cnt(v, c_tr), "%s", l_tr);
+    kv(c, 4, "inflation", num(v, i_tr), "%s", l_it);
+    kv(c, 4, "share", "{mainstream: 0.10, resourced: 0.5, special: 0.8, independent: 0.9, residential: 0.5, fe_college: 0.2, specialist_post16: 0.6, ap: 0.5}", "assumption");
+    kv(c, 2, "assessment_cost", "4400", "~62 hours of professional time [ref: DfE-2026-EP] at ~70 an hour (assumption)");
+    kv(c, 2, "tribunal_cost", "8000", "assumption");
+    double gb = (Y >= 2019 ? 6.0e9 : 5.9e9) * share * pow(1.05, Y0 - 2019);
+    out(c, "  grant:\n");
+    kv(c, 4, "base", cnt(v, round(gb / 1e5) * 1e5),
+       "national default scaled by caseload: England high-needs %s [ref: NAO-2019, parliamentary answers] x ehcp_total share %.4f, grown 5%%/yr from 2019 (assumption)",
+       Y >= 2019 ? "6.0bn 2019/20" : "5.9bn 2018/19", share);
+    kv(c, 4, "growth", "0.05", "per year (assumption)");
+    kv(c, 2, "opening_deficit", "0", "assumption: set the authority's own carried-forward deficit");
+
+    /* ---- observed ---- */
+    static const struct {
+        const char *sen2, *metric;
+        int jan;
+    } obs[] = {{"ehcp_total", "ehcp_total", 1},
+               {"initial_requests", "requests", 0},
+               {"new_plans", "new_plans", 0},
+               {"pct_within_20_weeks", "pct_within_20_weeks", 0},
+               {"plans_ceased", "plans_ceased", 0},
+               {"requests_refused", "requests_refused", 0},
+               {"assessments_completed", "assessments_completed", 0},
+               {"plans_ceased_transfer_other_la", "plans_ceased_moved", 0},
+               {"plans_ceased_needs_met", "plans_ceased_needs_met", 0},
+               {"plans_ceased_max_age", "plans_ceased_age", 0},
+               {"ehcp_age_under5", "ehcp_age_under5", 1},
+               {"ehcp_age_5_10", "ehcp_age_5_10", 1},
+               {"ehcp_age_11_15", "ehcp_age_11_15", 1},
+               {"ehcp_age_16_19", "ehcp_age_16_19", 1},
+               {"ehcp_age_20_25", "ehcp_age_20_25", 1},
+               {"mediations_held", "mediations", 0},
+               {"transfers_mainstream_to_special", "transfers_mainstream_to_special", 0},
+               {"transfers_special_to_mainstream", "transfers_special_to_mainstream", 0}};
+    out(c, "\n# Published history to the as-of date (not used by the model; drawn beside the forecast).\n"
+           "# Source for every value: %s, authority %s; caseload in January, activity by calendar year.\n"
+           "observed:\n", S, la->old_code[0] ? la->old_code : la->name);
+    int n_obs = 0;
+    for (size_t i = 0; i < sizeof obs / sizeof obs[0]; i++) {
+        int f, l;
+        if (!send_sen2_span(c->d, c->la, obs[i].sen2, Y, &f, &l))
+            continue;
+        int wrote = 0;
+        for (int y = f; y <= l && n_obs < 256; y++) {
+            double x = val(c, obs[i].sen2, y);
+            if (isnan(x))
+                continue;
+            if (!wrote)
+                out(c, "  %s:%*s# %s [%s]\n", obs[i].metric, (int)(32 - strlen(obs[i].metric)), "", obs[i].sen2, S);
+            wrote = 1;
+            if (obs[i].jan)
+                out(c, "    %d-01: %.10g\n", y, x);
+            else
+                out(c, "    %d: %.10g\n", y, x);
+            n_obs++;
+        }
+    }
+}
+
+int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
+                       const char *out_path, des_error *err)
+{
+    if (!d || !o || !o->england || la >= send_sen2_count(d))
+        return des_error_set(err, DES_EINVAL, "init: no data or authority");
+    int Y = o->as_of, Y0 = o->start_year ? o->start_year : o->as_of;
+    if (Y0 > Y)
+        return des_error_set(err, DES_EINPUT, "start year %d is after the as-of year %d", Y0, Y);
+    if (o->end_y && o->end_y < Y0)
+        return des_error_set(err, DES_EINPUT, "end %04d-%02d-%02d is before the start %d-01-01",
+                             o->end_y, o->end_m, o->end_d, Y0);
+    io_buf b = {0};
+    ictx c = {.d = d,
+              .la = la,
+              .o = o,
+              .Y = Y,
+              .Y0 = Y0,
+              .src = o->data_label ? o->data_label : send_sen2_path(d),
+              .esrc = o->england_label ? o->england_label : send_sen2_path(o->england),
+              .b = &b,
+              .err = err};
+    write_scenario(&c);
+    if (c.failed) {
+        free(b.s);
+        return err ? err->code : DES_EINPUT;
+    }
+    if (b.oom) {
+        free(b.s);
+        return des_error_set(err, DES_ENOMEM, "cannot build the scenario text");
+    }
+    io_atomic f;
+    int rc = io_atomic_open(&f, out_path, err);
+    if (rc == DES_OK) {
+        fwrite(b.s, 1, b.n, f.f);
+        rc = io_atomic_commit(&f, NULL, err);
+    }
+    free(b.s);
+    return rc;
+}
