@@ -73,8 +73,14 @@ typedef struct send_bt_la {
     int has_model;            /* 0 when only the naive forecast could be made */
 } send_bt_la;
 
-/* The default scenario step: send_init_scenario when built in, else the interim described in
- * the README (the Leicestershire 2019 baseline scaled to the authority's January caseload). */
+/* The default scenario step: send_init_scenario() as of the start year, with ctx a
+ * send_bt_init_ctx (England's series for the national defaults; priors on the keys that carry
+ * them when the loader accepts them). */
+typedef struct send_bt_init_ctx {
+    const send_sen2 *england;
+    const char *england_label, *data_label; /* how the scenario's comments name the files */
+    int priors;
+} send_bt_init_ctx;
 int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
                              void *ctx, des_error *err);
 

@@ -16,11 +16,11 @@
 #include "send_sen2.h"
 
 #define DEFAULT_DATA "data/la-sen2.csv"
-#define INTERIM_TEMPLATE "scenarios/baseline.yaml"
+#define DEFAULT_ENGLAND "data/england-sen2.csv"
 
 static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
-    "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
+    "                        [--observed FILE] [--england FILE] [--replications N] [--seed S] [--threads J]\n"
     "                        [--no-calibrate] [--out PREFIX] [--quiet]\n"
     "\n"
     "Forecast each authority as of YEAR from the data published by June of YEAR (January\n"
@@ -31,10 +31,12 @@ static const char bt_usage[] =
     "as-of scenarios under PREFIX-scenarios/. --la takes the old LA code (855), the new code\n"
     "(E10000018) or the name. --all splits the authorities over --threads threads (default\n"
     "all cores); the table is identical for any thread count. An authority with too little\n"
-    "data is an input error (exit 2); with --all it is skipped and listed.\n";
+    "data is an input error (exit 2); with --all it is skipped and listed. The scenario of\n"
+    "each authority is `sendsim init`'s, as of YEAR, with national defaults from --england\n"
+    "(default " DEFAULT_ENGLAND ", read as of YEAR too).\n";
 
 typedef struct bt_args {
-    const char *la, *data, *observed, *out;
+    const char *la, *data, *observed, *out, *england;
     int all, no_calibrate, quiet;
     long from, reps, threads;
     uint64_t seed;
@@ -52,7 +54,7 @@ static int value_of(int argc, char **argv, int *i, const char **v)
 
 static int parse(int argc, char **argv, bt_args *a)
 {
-    *a = (bt_args){.data = DEFAULT_DATA, .reps = 200, .seed = 1};
+    *a = (bt_args){.data = DEFAULT_DATA, .england = DEFAULT_ENGLAND, .reps = 200, .seed = 1};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i], *v;
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
@@ -65,7 +67,7 @@ static int parse(int argc, char **argv, bt_args *a)
         } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
             a->quiet = 1;
         } else if (!strcmp(s, "--la") || !strcmp(s, "--data") || !strcmp(s, "--observed") ||
-                   !strcmp(s, "--out") || !strcmp(s, "-o")) {
+                   !strcmp(s, "--england") || !strcmp(s, "--out") || !strcmp(s, "-o")) {
             if (value_of(argc, argv, &i, &v))
                 goto bad;
             if (!strcmp(s, "--la"))
@@ -74,6 +76,8 @@ static int parse(int argc, char **argv, bt_args *a)
                 a->data = v;
             else if (!strcmp(s, "--observed"))
                 a->observed = v;
+            else if (!strcmp(s, "--england"))
+                a->england = v;
             else
                 a->out = v;
         } else if (!strcmp(s, "--from") || !strcmp(s, "--replications") || !strcmp(s, "-n") ||
@@ -181,11 +185,21 @@ int cli_backtest(int argc, char **argv)
         send_sen2_free(data);
         return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
     }
+    send_sen2 *england = send_sen2_read(a.england, &err);
+    if (!england) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        if (obs != data)
+            send_sen2_free(obs);
+        send_sen2_free(data);
+        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    /* Priors stay off until the loader reads them (the uncertainty work). */
+    send_bt_init_ctx ictx = {.england = england, .priors = 0};
     int status = EXIT_RUNTIME;
     size_t n = a.all ? send_sen2_count(data) : 1;
     size_t *las = malloc(n * sizeof *las);
     send_bt_la *res = calloc(n, sizeof *res);
-    char prefix[4096], csv[4200], work[4200], tmpl[PATH_MAX];
+    char prefix[4096], csv[4200], work[4200];
     if (!las || !res) {
         fputs("sendsim backtest: out of memory\n", stderr);
         goto done;
@@ -216,14 +230,9 @@ int cli_backtest(int argc, char **argv)
         fprintf(stderr, "sendsim backtest: cannot create the directory of '%s'\n", prefix);
         goto done;
     }
-    if (!realpath(INTERIM_TEMPLATE, tmpl)) {
-        fprintf(stderr, "sendsim backtest: cannot find '%s' (%s)\n", INTERIM_TEMPLATE,
-                strerror(errno));
-        goto done;
-    }
     cli_install_signals();
     send_bt_opts o = {.from = (int)a.from, .replications = (int)a.reps, .seed = a.seed,
-                      .threads = (int)a.threads, .scenario_ctx = tmpl, .work_dir = work,
+                      .threads = (int)a.threads, .scenario_ctx = &ictx, .work_dir = work,
                       .cancel = &cli_interrupted};
     int rc = send_backtest_run(data, las, n, obs, &o, res);
     if (rc != DES_OK) {
@@ -278,5 +287,6 @@ done:
     if (obs != data)
         send_sen2_free(obs);
     send_sen2_free(data);
+    send_sen2_free(england);
     return status;
 }

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "send_io.h"
+#include "send_init.h"
 #include "send_run.h"
 #include "send_scenario.h"
 
@@ -378,67 +378,19 @@ int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_e
     return DES_OK;
 }
 
-/* ---- the scenario step until `init` is built in ---------------------------------------------- */
-
-/* Interim: the Leicestershire 2019 baseline (ctx: the absolute path of its file), moved to
- * start on 1 January of the as-of year (its panels' first sittings moved with it) in a template
- * file beside path, and used as the one entry of an `authorities` scenario scaled by the
- * authority's January caseload as of the start over Leicestershire's January 2019 caseload
- * (4,222 [data/leicestershire-sen2.csv]). Only the size comes from the authority's data;
- * every rate is Leicestershire's as of 2019. */
-#define BT_TEMPLATE_CASELOAD 4222.0
+/* ---- the scenario step ------------------------------------------------------------------------ */
 
 int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
                              void *ctx, des_error *err)
 {
-    const char *base = ctx ? ctx : "scenarios/baseline.yaml";
-    const send_sen2_la *a = send_sen2_la_at(d, la);
-    double jan = send_sen2_value(d, la, "ehcp_total", as_of, as_of);
-    if (isnan(jan) || jan <= 0)
-        return des_error_set(err, DES_EINPUT, "no January %d caseload for '%s'", as_of, a->name);
-    size_t n = strlen(path) + 16;
-    char *tpath = malloc(n);
-    if (!tpath)
-        return des_error_set(err, DES_ENOMEM, "out of memory");
-    snprintf(tpath, n, "%s", path);
-    char *dot = strrchr(tpath, '.');
-    snprintf(dot ? dot : tpath + strlen(tpath), 16, "-template.yaml");
-    io_atomic f;
-    int rc = io_atomic_open(&f, tpath, err);
-    if (rc == DES_OK) {
-        fprintf(f.f,
-                "# The Leicestershire 2019 baseline moved to start in January %d (interim back-test\n"
-                "# template; panel sittings moved with the start: assumption).\n"
-                "extends: \"%s\"\n"
-                "start: %d-01-01\n"
-                "d1_panel: {first_sitting: %d-01-03}\n"
-                "d2_panel: {first_sitting: %d-01-04}\n"
-                "level4: {panel: {cadence: 28 days, first_sitting: %d-01-15, capacity: 10}}\n",
-                as_of, base, as_of, as_of, as_of, as_of);
-        rc = io_atomic_commit(&f, NULL, err);
-    }
-    if (rc == DES_OK)
-        rc = io_atomic_open(&f, path, err);
-    if (rc == DES_OK) {
-        const char *slash = strrchr(tpath, '/');
-        fprintf(f.f,
-                "# Back-test scenario for %s (%s) as of %d: interim, until `sendsim init` builds\n"
-                "# one from the authority's own data: Leicestershire's 2019 baseline scaled to this\n"
-                "# authority's size. Data: %s (sha256 %s).\n"
-                "name: backtest-%s-%d\n"
-                "description: %s as of %d (interim scaled template)\n"
-                "start: %d-01-01\n"
-                "end: %d-12-31\n"
-                "authorities:\n"
-                "  template: \"%s\"\n"
-                "  list:\n"
-                "    - {name: \"%s\", scale: %.6f}   # January %d ehcp_total %.0f [%s] / 4222 "
-                "(Leicestershire, January 2019)\n",
-                a->name, a->old_code, as_of, send_sen2_path(d), send_sen2_sha256(d),
-                a->old_code, as_of, a->name, as_of, as_of, as_of + 1, slash ? slash + 1 : tpath,
-                a->old_code, jan / BT_TEMPLATE_CASELOAD, as_of, jan, send_sen2_path(d));
-        rc = io_atomic_commit(&f, NULL, err);
-    }
-    free(tpath);
-    return rc;
+    const send_bt_init_ctx *c = ctx;
+    if (!c || !c->england)
+        return des_error_set(err, DES_EINVAL, "the back-test scenario step needs England's series");
+    send_init_opts io = {.as_of = as_of, .data_label = c->data_label ? c->data_label
+                                                                       : send_sen2_path(d),
+                         .england = c->england,
+                         .england_label = c->england_label ? c->england_label
+                                                           : send_sen2_path(c->england),
+                         .priors = c->priors};
+    return send_init_scenario(d, la, &io, path, err);
 }
