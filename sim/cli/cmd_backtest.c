@@ -199,7 +199,7 @@ int cli_backtest(int argc, char **argv)
     size_t n = a.all ? send_sen2_count(data) : 1;
     size_t *las = malloc(n * sizeof *las);
     send_bt_la *res = calloc(n, sizeof *res);
-    char prefix[4096], csv[4200], work[4200];
+    char prefix[4096], csv[4200], work[4200] = "";
     if (!las || !res) {
         fputs("sendsim backtest: out of memory\n", stderr);
         goto done;
@@ -279,6 +279,8 @@ int cli_backtest(int argc, char **argv)
     }
     status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
 done:
+    if (status != EXIT_OK && work[0])
+        rmdir(work); /* only when empty: scenarios already written are kept */
     if (res)
         for (size_t i = 0; i < n; i++)
             send_bt_la_free(&res[i]);
