@@ -18,14 +18,7 @@
 #include "des_error.h"
 #include "send_model.h"
 #include "send_run.h"
-
-/* One scenario parameter as written in the scenario files: its dotted key path, its value as
- * written (flow sequences and mappings flattened to one line), the comment on its line (the
- * source or "assumption"), and where it was set. */
-typedef struct send_param_row {
-    char *key, *value, *note, *file;
-    int line;
-} send_param_row;
+#include "send_scenario.h" /* send_param_row, send_scenario */
 
 /* Provenance of a run. Strings are owned (free with send_meta_free). */
 typedef struct send_meta {
@@ -47,10 +40,9 @@ typedef struct send_meta {
 
 void send_meta_free(send_meta *m);
 
-/* Fill the scenario parts of meta from a loaded scenario: name, path, resolved text, source
- * text, parameter rows and observations; version, build and host from this program. */
-int send_meta_from_scenario(send_meta *m, const char *scenario_path, const send_params *p,
-                            des_error *err);
+/* Fill the scenario parts of meta from an opened scenario (copies): name, path, resolved text,
+ * source text, parameter rows and observations; version, build and host from this program. */
+int send_meta_from_scenario(send_meta *m, const send_scenario *s, des_error *err);
 /* Current UTC time as ISO 8601 in a malloc'd string (NULL if out of memory). */
 char *send_meta_now(void);
 

@@ -125,6 +125,21 @@ typedef struct send_obs {
     double value;
 } send_obs;
 
+/* A prior on a priorable scenario key (see send_keys.h): the loader keeps it here and puts its
+ * central value in the parameter, so a run that samples nothing uses that value. */
+typedef enum send_prior_kind {
+    SEND_PRIOR_UNIFORM, SEND_PRIOR_NORMAL, SEND_PRIOR_LOGNORMAL, SEND_PRIOR_BETA,
+    SEND_PRIOR_KIND_COUNT
+} send_prior_kind;
+
+#define SEND_MAX_PRIORS 32
+typedef struct send_prior {
+    int key;               /* row of the key table: send_key_at(key) */
+    send_prior_kind kind;
+    double a, b;           /* uniform: min, max; normal, lognormal, beta: mean, sd */
+    double lo, hi;         /* truncation: the key's range */
+} send_prior;
+
 typedef struct send_params {
     char name[SEND_NAME_MAX * 2];
     des_date start, end;
@@ -150,6 +165,10 @@ typedef struct send_params {
     double request_hazard[SEND_AGES];     /* per SEN Support child-year, by age */
     double request_need_mult[NEED_COUNT]; /* relative hazard by need */
     send_steps request_trend;             /* multiplier on hazard and direct requests by date */
+    double request_growth;     /* annual compound growth of request rates from the start, on top
+                                  of request_trend (0 = none) */
+    double request_growth_drift_sd; /* each 1 January after the start the growth takes a
+                                       random-walk step N(0, sd) (0 = fixed growth, no draws) */
     int n_shocks;
     send_shock shocks[SEND_MAX_SHOCKS];
     double direct_requests[BAND_COUNT];   /* per year, from outside SEN Support, by age band */
@@ -247,13 +266,38 @@ typedef struct send_params {
     int n_obs;
     send_obs obs[SEND_MAX_OBS];
 
+    /* Priors given in the scenario, in file order (at most one per key) */
+    int n_priors;
+    send_prior priors[SEND_MAX_PRIORS];
+
     /* Several authorities (scenario key `authorities`): each a complete parameter set, simulated
      * independently in every replication and summed by send_run(). Owned; released by
      * send_params_free(). 0 and NULL for an ordinary one-authority scenario, which is all the
      * model itself ever simulates. */
     int n_authorities;
     struct send_params *authorities;
+
+    /* Parameter sets that replications draw from (scenario section `ensemble`, e.g. the
+     * posterior particles of `sendsim calibrate`); they override priors on the same keys.
+     * Owned; released by send_params_free(). NULL for none. */
+    struct send_ensemble *ensemble;
 } send_params;
+
+/* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
+ * weights[i]; provenance of a calibration kept for the record (empty when not given). */
+#define SEND_PATH_MAX 64
+#define SEND_ENSEMBLE_KEYS 32
+typedef struct send_ensemble {
+    int n_keys, n_sets;
+    char paths[SEND_ENSEMBLE_KEYS][SEND_PATH_MAX];
+    double *values;  /* n_sets x n_keys, row-major */
+    double *weights; /* n_sets, normalised to sum 1 */
+    char method[64];
+    char data[256];
+    char sha256[65];
+    int as_of;       /* 0 = not given */
+} send_ensemble;
+void send_ensemble_free(send_ensemble *e); /* frees e itself too */
 
 /* Fill p with neutral defaults (empty population, zero rates, unlimited places, weekly panels);
  * scenario files set the real values. */
@@ -388,6 +432,7 @@ typedef struct send_model_diag {
     uint64_t d1_decisions_off_sitting; /* D1 decisions not at a sitting time (must be 0) */
     uint64_t capacity_violations;      /* place pools ever above capacity (must be 0) */
     double weeks_to_issue_sum;  uint64_t plans_issued;
+    uint64_t clock_events;      /* level-2 and ceasing clock firings (not in the calendar) */
 } send_model_diag;
 void send_model_get_diag(const send_model *m, send_model_diag *d);
 

@@ -60,10 +60,31 @@ typedef struct send_results {
     int authority_len;     /* periods kept per headline: max(n_years, n_fys) */
     /* n x n_authorities x SEND_AUTH_HEADLINES x authority_len; see send_results_authority_row */
     double *authority_values;
+    /* The parameter values each replication used, when the scenario has priors or an ensemble
+     * (0 and NULL otherwise): n x n_params values under the key paths param_paths
+     * ("ensemble.set", the index of the ensemble's set, first when there is an ensemble). */
+    int n_params;
+    char (*param_paths)[SEND_PATH_MAX];
+    double *param_values;
 } send_results;
 
 int send_run(const send_params *p, const send_run_opts *opts, send_results *res, des_error *err);
 void send_results_free(send_results *res);
+
+/* ---- per-replication parameter sets ------------------------------------------------------- */
+
+/* Stream id of the parameter draws in des_rng_seed_raw (far from the model's 0..SEND_STREAMS-1).
+ * Replication r of a run with master seed S takes, for a key with a prior at path P, the value
+ * send_prior_draw(prior, send_param_uniform(S, r, P)), and the set of an ensemble whose
+ * cumulative weight first exceeds send_param_uniform(S, r, "ensemble"): the same in every
+ * scenario, on any rank or thread. */
+#define SEND_PARAM_STREAM UINT32_C(0x70617261)
+double send_param_uniform(uint64_t master, int r, const char *path);
+/* out = a shallow copy of p (owned tables shared: read only, never freed through out) with the
+ * k keys at paths set to v (an "ensemble.set" column is skipped). DES_EINVAL from
+ * send_param_set for an unknown path or a value out of range. */
+int send_params_set_many(const send_params *p, int k, const char (*paths)[SEND_PATH_MAX],
+                         const double *v, send_params *out, des_error *err);
 
 /* ---- several authorities ------------------------------------------------------------------ */
 

@@ -1,7 +1,16 @@
-/* send_scenario.h - loading a scenario file into model parameters.
+/* send_scenario.h - a scenario, parsed once: its files, its resolved parameters, provenance.
+ *
+ * send_scenario_open() reads a scenario file (its `extends` chain and, for several authorities,
+ * their template files, each relative to the file that names it), checks it against the table of
+ * keys (send_keys.h) and the cross-field rules, and keeps in one object everything downstream
+ * needs: the parsed documents, the resolved send_params, the resolved YAML, the source text and
+ * one provenance row per value written. run, validate, compare and the results file's
+ * provenance (hence the report's assumptions table) read from this object; nothing parses a
+ * scenario file a second time, so every consumer sees the files the loader resolved.
  *
  * Errors are one line, "file:line:column: key.path: what was expected", in err->msg with
- * code DES_EINPUT; nothing is written anywhere. The scenario format is documented in README.md.
+ * code DES_EINPUT; nothing is written anywhere. The scenario format is documented in README.md
+ * and, key by key, in scenarios/KEYS.md (generated from the table).
  */
 #ifndef SEND_SCENARIO_H
 #define SEND_SCENARIO_H
@@ -12,13 +21,43 @@
 #include "des_error.h"
 #include "send_model.h"
 
+/* One scenario parameter as written in the scenario files: its dotted key path (prefixed
+ * "template PATH: " for a value in an authority's template), its value as written (flow
+ * sequences and mappings flattened to one line), the comment on its line (the source or
+ * "assumption"), and where it was set. */
+typedef struct send_param_row {
+    char *key, *value, *note, *file;
+    int line;
+} send_param_row;
+
+struct scn_doc;
+
+/* A parsed scenario. Everything is owned; release with send_scenario_close(). */
+typedef struct send_scenario {
+    char *path;             /* the top file, as given */
+    send_params params;     /* resolved (with its authorities, if any) */
+    char *yaml;             /* the resolved top document (after `extends`), comments dropped */
+    size_t yaml_len;
+    char *source;           /* every file read, verbatim, each after "# ---- file: NAME" */
+    int n_rows;
+    send_param_row *rows;   /* every leaf value, in file order, then each template's */
+    struct scn_doc *doc;    /* the parsed top document */
+    size_t n_templates;
+    struct scn_doc **templates; /* the authorities' template documents, each once */
+} send_scenario;
+
+/* Parse, resolve and check path into s. On failure s is empty (safe to close) and err holds
+ * the one-line message: DES_EINPUT for bad input (including unreadable files), DES_ENOMEM. */
+int send_scenario_open(const char *path, send_scenario *s, des_error *err);
+void send_scenario_close(send_scenario *s); /* accepts an empty or closed scenario */
+
 /* The fully resolved scenario (after `extends`), as YAML text, for provenance. */
 typedef struct send_scenario_text {
     char *text;
     size_t len;
 } send_scenario_text;
 
-/* Load and validate; on success p is filled (release with send_params_free) and, if text is
+/* send_scenario_open() for callers that want the parameters alone: on success p is filled (release with send_params_free) and, if text is
  * non-NULL, the resolved YAML is kept there (release with send_scenario_text_free). */
 int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
                        des_error *err);
@@ -27,5 +66,14 @@ void send_scenario_text_free(send_scenario_text *t);
 /* Print the resolved parameters in model units (days, pounds, rates per year) and the
  * quantities derived from them (EP assessment slots, caseworker slots). */
 void send_scenario_print(const send_params *p, FILE *out);
+
+/* Write (atomically) a scenario that extends `parent` (named relative to out_path's directory
+ * when they share it), is called `name`, and adds the ensemble e with `fit:` statistics
+ * (n_fit names and values); comment (lines, may be NULL) goes first as '#' lines. Values are
+ * written with 17 significant digits, so loading the file gives e back bit for bit. */
+int send_ensemble_yaml_write(const char *out_path, const char *parent, const char *name,
+                             const char *comment, const send_ensemble *e, int n_fit,
+                             const char *const *fit_names, const double *fit_values,
+                             des_error *err);
 
 #endif

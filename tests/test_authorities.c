@@ -360,7 +360,7 @@ static void test_blocks_identical(void **state)
                     int r0 = cuts[c][b], r1 = cuts[c][b + 1];
                     int used = 0;
                     des_error err = {0};
-                    int st = run_block(p, seeds, per, r0, r1, outs + r0,
+                    int st = run_block(p, seeds, per, NULL, r0, r1, outs + r0,
                                        auth ? auth + r0 * stride : NULL, threads, NULL, &used,
                                        &err);
                     assert_int_equal(st, RUN_OK);
@@ -375,7 +375,7 @@ static void test_blocks_identical(void **state)
                 free(auth);
             }
         /* an empty block is nothing to do */
-        assert_int_equal(run_block(p, seeds, per, 3, 3, NULL, NULL, 2, NULL, NULL, NULL), RUN_OK);
+        assert_int_equal(run_block(p, seeds, per, NULL, 3, 3, NULL, NULL, 2, NULL, NULL, NULL), RUN_OK);
         free(seeds);
         send_results_free(&whole);
         params_done(p);

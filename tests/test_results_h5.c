@@ -46,12 +46,16 @@ static int setup(void **state)
     fixture *fx = calloc(1, sizeof *fx);
     assert_non_null(fx);
     des_error err = {0};
-    if (send_scenario_load(SCENARIO, &fx->p, NULL, &err) != DES_OK)
+    send_scenario sc;
+    if (send_scenario_open(SCENARIO, &sc, &err) != DES_OK)
         fail_msg("%s", err.msg);
+    if (send_meta_from_scenario(&fx->meta, &sc, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    fx->p = sc.params; /* moved out of the scenario */
+    send_params_init(&sc.params);
+    send_scenario_close(&sc);
     send_run_opts o = {.seed = 77, .replications = NREP, .threads = 2};
     if (send_run(&fx->p, &o, &fx->res, &err) != DES_OK)
-        fail_msg("%s", err.msg);
-    if (send_meta_from_scenario(&fx->meta, SCENARIO, &fx->p, &err) != DES_OK)
         fail_msg("%s", err.msg);
     fx->meta.started = strdup("2026-01-02T03:04:05Z");
     fx->meta.finished = send_meta_now();
@@ -395,14 +399,14 @@ static void test_authorities_round_trip(void **state)
 {
     fixture *fx = *state;
     const char *scen = "tests/data/authorities/two.yaml";
-    send_params p;
     send_results w, r;
     send_meta m = {0}, mr;
     des_error err = {0};
-    if (send_scenario_load(scen, &p, NULL, &err) != DES_OK)
+    send_scenario sc;
+    if (send_scenario_open(scen, &sc, &err) != DES_OK)
         fail_msg("%s", err.msg);
     send_run_opts o = {.seed = 3, .replications = 3, .threads = 1};
-    if (send_run(&p, &o, &w, &err) != DES_OK || send_meta_from_scenario(&m, scen, &p, &err))
+    if (send_run(&sc.params, &o, &w, &err) != DES_OK || send_meta_from_scenario(&m, &sc, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(w.n_authorities, 2);
     assert_int_equal(w.seeds_per_rep, 2 * SEND_STREAMS);
@@ -443,7 +447,7 @@ static void test_authorities_round_trip(void **state)
     send_results_free(&r);
     send_meta_free(&m);
     send_meta_free(&mr);
-    send_params_free(&p);
+    send_scenario_close(&sc);
 }
 
 int main(void)

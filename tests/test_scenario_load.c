@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -627,6 +628,66 @@ static void test_cli_run_ok(void **state)
     remove_dir(dir);
 }
 
+/* Issue 9's bug: a scenario in another folder that extends a parent holding `authorities:`
+ * validated but `run` failed with "cannot open", because provenance parsed the files again and
+ * resolved the template relative to the top file. The scenario is now parsed once: the
+ * template is resolved relative to the file that names it, for the parameters and the
+ * provenance alike, and run succeeds. */
+static void test_extends_authorities_from_another_folder(void **state)
+{
+    (void)state;
+    char dir[64], sub[96], child[128], prefix[128], parent[PATH_MAX];
+    make_out_dir(dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(child, sizeof child, "%s/x.yaml", sub);
+    assert_non_null(realpath("tests/data/authorities/two.yaml", parent));
+    FILE *f = fopen(child, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: %s\nname: x\n", parent);
+    fclose(f);
+
+    send_scenario sc;
+    des_error err = {0};
+    if (send_scenario_open(child, &sc, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_string_equal(sc.params.name, "x");
+    assert_int_equal(sc.params.n_authorities, 2);
+    assert_int_equal((int)sc.n_templates, 1);
+    /* the template's rows are keyed by the path the loader opened, beside the parent */
+    char key[PATH_MAX + 64];
+    snprintf(key, sizeof key, "template %.*s/../load/base.yaml: population.growth",
+             (int)(strrchr(parent, '/') - parent), parent);
+    int found = 0;
+    for (int i = 0; i < sc.n_rows; i++)
+        found |= !strcmp(sc.rows[i].key, key);
+    if (!found)
+        fail_msg("no provenance row '%s'", key);
+    assert_non_null(strstr(sc.source, "/../load/base.yaml\n# Small self-contained"));
+    send_scenario_close(&sc);
+
+    cli_result r;
+    run_cli(&r, "validate", child, (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "sendsim validate: exit %d, stderr: %s", r.status, r.err);
+    cli_result_free(&r);
+    snprintf(prefix, sizeof prefix, "%s/out", dir);
+    run_cli(&r, "run", child, "--replications", "2", "--out", prefix, "--no-plots", "--quiet",
+            (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "sendsim run: exit %d, stderr: %s", r.status, r.err);
+    assert_string_equal(r.err, "");
+    cli_result_free(&r);
+    char path[160];
+    snprintf(path, sizeof path, "%s/out.h5", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/out-summary.csv", dir);
+    unlink(path);
+    unlink(child);
+    rmdir(sub);
+    remove_dir(dir);
+}
+
 /* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). */
 static void test_cli_run_interrupted(void **state)
 {
@@ -733,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_cli_run_bad_scenario),
         cmocka_unit_test(test_cli_run_bad_options),
         cmocka_unit_test(test_cli_run_ok),
+        cmocka_unit_test(test_extends_authorities_from_another_folder),
         cmocka_unit_test(test_cli_run_interrupted),
         cmocka_unit_test(test_cli_threads_identical),
         cmocka_unit_test(test_cli_top_level),

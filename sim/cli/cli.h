@@ -12,6 +12,7 @@ int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_init(int argc, char **argv);
+int cli_calibrate(int argc, char **argv);
 int cli_backtest(int argc, char **argv);
 
 #endif

@@ -115,30 +115,30 @@ int cli_compare(int argc, char **argv)
     if (pr)
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
     int k = a.k, status = EXIT_OK;
-    send_params *p = calloc((size_t)k, sizeof *p);
+    send_scenario *sc = calloc((size_t)k, sizeof *sc);
     send_results *res = calloc((size_t)k, sizeof *res);
     send_meta *meta = calloc((size_t)k, sizeof *meta);
     char(*names)[SEND_NAME_MAX * 2 + 8] = calloc((size_t)k, sizeof *names);
     char(*h5)[4300] = calloc((size_t)k, sizeof *h5);
     int loaded = 0;
     des_error err = {0};
-    if (!p || !res || !meta || !names || !h5) {
+    if (!sc || !res || !meta || !names || !h5) {
         fputs("sendsim compare: out of memory\n", stderr);
         status = EXIT_RUNTIME;
         goto out;
     }
     for (; loaded < k; loaded++) {
-        if (send_scenario_load(a.scen[loaded], &p[loaded], NULL, &err) != DES_OK) {
+        if (send_scenario_open(a.scen[loaded], &sc[loaded], &err) != DES_OK) {
             fprintf(stderr, "%s\n", err.msg);
             status = EXIT_USAGE;
             goto out;
         }
-        if (loaded > 0 && (p[loaded].start != p[0].start || p[loaded].end != p[0].end)) {
+        if (loaded > 0 && (sc[loaded].params.start != sc[0].params.start || sc[loaded].params.end != sc[0].params.end)) {
             char s0[11], e0[11], s1[11], e1[11];
-            des_date_format(p[0].start, s0);
-            des_date_format(p[0].end, e0);
-            des_date_format(p[loaded].start, s1);
-            des_date_format(p[loaded].end, e1);
+            des_date_format(sc[0].params.start, s0);
+            des_date_format(sc[0].params.end, e0);
+            des_date_format(sc[loaded].params.start, s1);
+            des_date_format(sc[loaded].params.end, e1);
             fprintf(stderr,
                     "sendsim compare: '%s' covers %s to %s but '%s' covers %s to %s (paired "
                     "differences need the same start and end)\n",
@@ -148,10 +148,10 @@ int cli_compare(int argc, char **argv)
             goto out;
         }
         /* names label rows and files: keep them distinct */
-        snprintf(names[loaded], sizeof names[loaded], "%s", p[loaded].name);
+        snprintf(names[loaded], sizeof names[loaded], "%s", sc[loaded].params.name);
         for (int j = 0, dup = 1; j < loaded; j++)
             if (!strcmp(names[j], names[loaded])) {
-                snprintf(names[loaded], sizeof names[loaded], "%s-%d", p[loaded].name, ++dup);
+                snprintf(names[loaded], sizeof names[loaded], "%s-%d", sc[loaded].params.name, ++dup);
                 j = -1;
             }
     }
@@ -167,7 +167,7 @@ int cli_compare(int argc, char **argv)
     }
     cli_install_signals();
     for (int s = 0; s < k; s++) {
-        if (send_meta_from_scenario(&meta[s], a.scen[s], &p[s], &err) != DES_OK) {
+        if (send_meta_from_scenario(&meta[s], &sc[s], &err) != DES_OK) {
             fprintf(stderr, "sendsim compare: %s\n", err.msg);
             status = EXIT_RUNTIME;
             goto out;
@@ -180,7 +180,7 @@ int cli_compare(int argc, char **argv)
                               .threads = (int)a.o.threads, .cancel = &cli_interrupted,
                               .progress = cli_progress_cb, .progress_ctx = &prog};
         meta[s].started = send_meta_now();
-        int rc = send_run(&p[s], &opts, &res[s], &err);
+        int rc = send_run(&sc[s].params, &opts, &res[s], &err);
         cli_progress_end(&prog);
         if (rc != DES_OK) {
             fprintf(stderr, "sendsim compare: %s: %s\n", names[s], err.msg);
@@ -235,13 +235,13 @@ int cli_compare(int argc, char **argv)
         free(stem);
     }
 out:
-    for (int s = 0; p && s < loaded; s++)
-        send_params_free(&p[s]);
+    for (int s = 0; sc && s < loaded; s++)
+        send_scenario_close(&sc[s]);
     for (int s = 0; res && meta && s < k; s++) {
         send_results_free(&res[s]);
         send_meta_free(&meta[s]);
     }
-    free(p);
+    free(sc);
     free(res);
     free(meta);
     free(names);

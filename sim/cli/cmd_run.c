@@ -113,20 +113,21 @@ int cli_run(int argc, char **argv)
     int pr = parse(argc, argv, &a);
     if (pr)
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
-    send_params p;
+    send_scenario sc;
     des_error err = {0};
-    if (send_scenario_load(a.scenario, &p, NULL, &err) != DES_OK) {
+    if (send_scenario_open(a.scenario, &sc, &err) != DES_OK) {
         fprintf(stderr, "%s\n", err.msg);
-        return EXIT_USAGE;
+        return err.code == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
+    const send_params *p = &sc.params;
     char prefix[4096];
     if (a.o.out)
         snprintf(prefix, sizeof prefix, "%s", a.o.out);
     else
-        snprintf(prefix, sizeof prefix, "results/%s", p.name);
+        snprintf(prefix, sizeof prefix, "results/%s", p->name);
     if (cli_ensure_parent_dir(prefix) != 0) {
         fprintf(stderr, "sendsim run: cannot create the directory of '%s'\n", prefix);
-        send_params_free(&p);
+        send_scenario_close(&sc);
         return EXIT_RUNTIME;
     }
     cli_install_signals();
@@ -136,25 +137,25 @@ int cli_run(int argc, char **argv)
                           .cancel = &cli_interrupted, .progress = cli_progress_cb,
                           .progress_ctx = &prog};
     send_meta meta = {0};
-    if (send_meta_from_scenario(&meta, a.scenario, &p, &err) != DES_OK) {
+    if (send_meta_from_scenario(&meta, &sc, &err) != DES_OK) {
         fprintf(stderr, "sendsim run: %s\n", err.msg);
-        send_params_free(&p);
+        send_scenario_close(&sc);
         return EXIT_RUNTIME;
     }
     meta.started = send_meta_now();
     send_results res;
-    int rc = send_run_dist(&p, &opts, &res, &err);
+    int rc = send_run_dist(p, &opts, &res, &err);
     cli_progress_end(&prog);
     if (rc != DES_OK) {
         fprintf(stderr, "sendsim run: %s\n", err.msg);
         send_meta_free(&meta);
-        send_params_free(&p);
+        send_scenario_close(&sc);
         return cli_interrupted ? 130 : EXIT_RUNTIME;
     }
     if (send_dist_rank() != 0) { /* MPI: rank 0 holds every replication and writes them */
         send_results_free(&res);
         send_meta_free(&meta);
-        send_params_free(&p);
+        send_scenario_close(&sc);
         return EXIT_OK;
     }
     meta.finished = send_meta_now();
@@ -165,18 +166,18 @@ int cli_run(int argc, char **argv)
     snprintf(csv, sizeof csv, "%s-summary.csv", prefix);
     rc = send_h5_write(h5, &res, &meta, &cli_interrupted, &err);
     if (rc == DES_OK)
-        rc = send_write_summary_csv(csv, p.name, &res, &cli_interrupted, &err);
+        rc = send_write_summary_csv(csv, p->name, &res, &cli_interrupted, &err);
     if (rc != DES_OK) {
         /* the results file and the CSV belong together: keep neither if one failed */
         unlink(h5);
         fprintf(stderr, "sendsim run: %s\n", err.msg);
         send_results_free(&res);
         send_meta_free(&meta);
-        send_params_free(&p);
+        send_scenario_close(&sc);
         return cli_interrupted ? 130 : EXIT_RUNTIME;
     }
     if (!a.o.quiet) {
-        print_table(&p, &res);
+        print_table(p, &res);
         printf("%d replications, %llu events, %.2f s on %d threads\nwrote %s\n      %s\n",
                res.n, (unsigned long long)res.events, res.wall_seconds, res.threads_used, h5,
                csv);
@@ -197,6 +198,6 @@ int cli_run(int argc, char **argv)
     }
     send_results_free(&res);
     send_meta_free(&meta);
-    send_params_free(&p);
+    send_scenario_close(&sc);
     return status;
 }

@@ -17,14 +17,14 @@ int cli_validate(int argc, char **argv)
         fputs("usage: sendsim validate SCENARIO.yaml\n", stderr);
         return EXIT_USAGE;
     }
-    send_params p;
+    send_scenario sc;
     des_error err = {0};
-    if (send_scenario_load(argv[1], &p, NULL, &err) != DES_OK) {
+    if (send_scenario_open(argv[1], &sc, &err) != DES_OK) {
         fprintf(stderr, "%s\n", err.msg);
-        return EXIT_USAGE;
+        return err.code == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
-    send_scenario_print(&p, stdout);
+    send_scenario_print(&sc.params, stdout);
     printf("%s: ok\n", argv[1]);
-    send_params_free(&p);
+    send_scenario_close(&sc);
     return EXIT_OK;
 }

@@ -29,6 +29,9 @@ static const char usage[] =
     "  init --la CODE|NAME [--data FILE] [--as-of YEAR] [--out FILE.yaml]\n"
     "                       write a baseline scenario for an authority from its\n"
     "                       published SEN2 data\n"
+    "  calibrate SCENARIO.yaml [--la CODE] [--as-of YEAR] [--out FILE.yaml]\n"
+    "                       fit the scenario's priors to the authority's published\n"
+    "                       series (ABC-SMC); write a scenario with the fitted ensemble\n"
     "  backtest (--la CODE|NAME | --all) --from YEAR [--data FILE] [--observed FILE]\n"
     "           [--replications N] [--threads J] [--out PREFIX]\n"
     "                       forecast as of a past year from the data published by then and\n"
@@ -55,6 +58,7 @@ static const struct command commands[] = {
     {"plot", cli_plot},
     {"report", cli_report},
     {"init", cli_init},
+    {"calibrate", cli_calibrate},
     {"backtest", cli_backtest},
 };
 

@@ -11,6 +11,8 @@
  *   /summary/<kind>/<metric>   float64 [statistic][period]: mean, sd, p05 ... p95
  *   /scenario/parameters       table: key, value, note, file, line
  *   /observed                  table: metric, period, value
+ *   /parameters_used/{keys,values}  key paths [key] and float64 [replication][key]: the values
+ *                              each replication drew from priors or an ensemble (when any)
  * Per-replication datasets are chunked by blocks of replications (whole rows) and compressed
  * with shuffle + deflate. Every dataset carries `units` and `description` attributes.
  *
@@ -478,6 +480,37 @@ static void write_authorities(wctx *w, const send_results *res)
     close_g(g);
 }
 
+/* The parameter values each replication used (priors or an ensemble). */
+static void write_params_used(wctx *w, const send_results *res)
+{
+    if (res->n_params <= 0 || w->failed)
+        return;
+    int k = res->n_params;
+    hid_t g = group(w, w->f, "parameters_used");
+    char **names = malloc((size_t)k * sizeof *names);
+    if (!names) {
+        wfail(w, "parameter keys (out of memory)");
+        close_g(g);
+        return;
+    }
+    for (int j = 0; j < k; j++)
+        names[j] = res->param_paths[j];
+    hid_t t = str_type();
+    hsize_t kd[1] = {(hsize_t)k};
+    close_d(dataset(w, g, "keys", t, 1, kd, 0, names, NULL,
+                    "scenario key paths of the columns of 'values' (ensemble.set: the index of "
+                    "the ensemble's set)"));
+    H5Tclose(t);
+    free(names);
+    hsize_t vd[2] = {(hsize_t)res->n, (hsize_t)k};
+    hid_t d = dataset(w, g, "values", H5T_NATIVE_DOUBLE, 2, vd, CHUNK_REPS, res->param_values,
+                      NULL, "parameter values each replication drew, in the keys' units");
+    if (d >= 0)
+        attr_str(w, d, "dimensions", "replication, key");
+    close_d(d);
+    close_g(g);
+}
+
 int send_h5_write(const char *path, const send_results *res, const send_meta *meta,
                   const volatile sig_atomic_t *cancel, des_error *err)
 {
@@ -501,6 +534,7 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     write_summary(&w, res, cancel);
     write_tables(&w, meta);
     write_authorities(&w, res);
+    write_params_used(&w, res);
     if (H5Fclose(w.f) < 0)
         wfail(&w, "the file (closing)");
     if (!w.failed && cancel && *cancel) {
@@ -860,6 +894,42 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
                          names[a] ? names[a] : "");
             if (!r.failed) {
                 hid_t s1 = H5Screate_simple(1, nd, NULL);
+                H5Dvlen_reclaim(t, s1, H5P_DEFAULT, names);
+                H5Sclose(s1);
+            }
+            H5Tclose(t);
+        }
+        free(names);
+    }
+    if (!r.failed && has_path(r.f, "/parameters_used/keys")) {
+        hid_t d = H5Dopen2(r.f, "/parameters_used/keys", H5P_DEFAULT);
+        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+        hsize_t kd[1] = {0};
+        if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
+            H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > 4096)
+            rfail(&r, "dataset '/parameters_used/keys' is malformed");
+        if (s >= 0)
+            H5Sclose(s);
+        if (d >= 0)
+            H5Dclose(d);
+        int k = (int)kd[0];
+        char **names = r.failed ? NULL : calloc((size_t)k, sizeof *names);
+        res->param_paths = r.failed ? NULL : calloc((size_t)k, sizeof *res->param_paths);
+        res->param_values = r.failed ? NULL : malloc((size_t)n * k * sizeof *res->param_values);
+        if (!r.failed && (!names || !res->param_paths || !res->param_values)) {
+            rfail(&r, "out of memory for %d parameter keys", k);
+        } else if (!r.failed) {
+            res->n_params = k;
+            hsize_t vd[2] = {(hsize_t)n, (hsize_t)k};
+            read_into(&r, "/parameters_used/values", H5T_NATIVE_DOUBLE, 2, vd,
+                      res->param_values);
+            hid_t t = str_type();
+            read_into(&r, "/parameters_used/keys", t, 1, kd, names);
+            for (int j = 0; j < k && !r.failed; j++)
+                snprintf(res->param_paths[j], sizeof res->param_paths[j], "%s",
+                         names[j] ? names[j] : "");
+            if (!r.failed) {
+                hid_t s1 = H5Screate_simple(1, kd, NULL);
                 H5Dvlen_reclaim(t, s1, H5P_DEFAULT, names);
                 H5Sclose(s1);
             }

@@ -1,11 +1,14 @@
-/* scenario_load.c - a scenario file (YAML, with `extends`) read into send_params.
+/* scenario_load.c - a scenario file (YAML, with `extends`) opened into a send_scenario.
  *
- * The reading is schema-by-code: each section below asks the scenario_io getters for the keys
- * it knows, with their ranges and units, so that every bad value is reported at its own file
- * position, and anything nobody asked for is then an unknown key (with the nearest valid key
- * suggested). Cross-field rules (a build that names no place pool, shares in tables) are
- * reported at the offending node too. Finally send_params_check() re-checks the model's own
- * invariants. O(size of the scenario).
+ * The reading is driven by the table of keys (send_keys.h): every row that maps onto a
+ * parameter is read, in table order, with the scenario_io getter of its type and the row's
+ * range, so every bad value is reported at its own file position; anything nobody asked for is
+ * then an unknown key (with the nearest valid key suggested). A priorable key may hold a prior
+ * ({prior: uniform, min, max} ...), kept in send_params with its central value in the parameter.
+ * Structured sections and rules across keys (areas, shocks, places, a build that names no pool,
+ * first sittings, level-4 funding, initial totals, observed, authorities) are code below, which
+ * still takes each value's range from the table. Finally send_params_check() re-checks the
+ * model's own invariants. O(keys x path length + size of the scenario).
  *
  * A scenario with an `authorities` section keeps only its name, description, horizon and
  * observed history at the top; each listed authority is its template scenario (a one-authority
@@ -21,11 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario_internal.h"
 #include "scenario_io.h"
+#include "send_keys.h"
 
-#define MONEY_MAX 1e12
 #define MAX_AUTHORITIES 1000
-#define FACTOR_MAX 100
 #define PANEL_UNLIMITED 1000000 /* the loader's largest panel capacity, and the default */
 
 /* Template documents read for an `authorities` list, by real path. */
@@ -51,15 +54,15 @@ static const scn_node *section(loader *L, const scn_node *map, const char *key)
     return n;
 }
 
-static void steps_from(loader *L, const scn_node *map, const char *key, double lo, double hi,
-                       send_steps *out)
+static int steps_from(loader *L, const scn_node *map, const char *key, double lo, double hi,
+                      send_steps *out)
 {
     scn_series s = {0};
     int rc = scn_series_get(L->doc, map, key, lo, hi, &s);
     if (rc == 1) {
         if (s.n > SEND_STEPS_MAX) {
-            scn_fail(L->doc, scn_get(L->doc, map, key), "at most %d steps expected, got %zu",
-                     SEND_STEPS_MAX, s.n);
+            rc = scn_fail(L->doc, scn_get(L->doc, map, key), "at most %d steps expected, got %zu",
+                          SEND_STEPS_MAX, s.n);
         } else {
             memset(out, 0, sizeof *out);
             out->n = (int)s.n;
@@ -70,29 +73,32 @@ static void steps_from(loader *L, const scn_node *map, const char *key, double l
         }
     }
     scn_series_free(&s);
+    return rc;
 }
 
-static void dist_from(loader *L, const scn_node *map, const char *key, des_dist *out)
+static int dist_from(loader *L, const scn_node *map, const char *key, des_dist *out)
 {
     des_dist d;
-    if (scn_dist(L->doc, map, key, &d) == 1) {
+    int rc = scn_dist(L->doc, map, key, &d);
+    if (rc == 1) {
         if (d.kind == DES_DIST_POISSON || d.kind == DES_DIST_BINOMIAL) {
             des_dist_free(&d);
-            scn_fail(L->doc, scn_get(L->doc, map, key), "expected a duration distribution");
-            return;
+            return scn_fail(L->doc, scn_get(L->doc, map, key), "expected a duration distribution");
         }
         des_dist_free(out);
         *out = d;
     }
+    return rc;
 }
 
 /* A mapping of ages ("7") or age ranges ("5-10") to numbers, written into v[0..25]. */
-static void age_table(loader *L, const scn_node *map, const char *key, double lo, double hi,
-                      double *v)
+static int age_table(loader *L, const scn_node *map, const char *key, double lo, double hi,
+                     double *v)
 {
     const scn_node *t = NULL;
-    if (scn_map(L->doc, map, key, &t) != 1)
-        return;
+    int rc = scn_map(L->doc, map, key, &t);
+    if (rc != 1)
+        return rc;
     for (size_t i = 0; i < scn_len(t); i++) {
         const char *k = scn_key_at(t, i);
         const scn_node *val = scn_at(L->doc, t, i);
@@ -101,30 +107,31 @@ static void age_table(loader *L, const scn_node *map, const char *key, double lo
         } else if (sscanf(k, "%d%n", &a0, &used) == 1 && k[used] == '\0') {
             a1 = a0;
         } else {
-            scn_fail(L->doc, val, "expected an age (e.g. '7') or an age range (e.g. '5-10')");
-            return;
+            return scn_fail(L->doc, val,
+                            "expected an age (e.g. '7') or an age range (e.g. '5-10')");
         }
         if (a0 < 0 || a1 > SEND_MAX_AGE || a0 > a1) {
-            scn_fail(L->doc, val, "ages must lie in 0-%d", SEND_MAX_AGE);
-            return;
+            return scn_fail(L->doc, val, "ages must lie in 0-%d", SEND_MAX_AGE);
         }
         double x;
         if (scn_node_num(L->doc, val, lo, hi, &x) != 1)
-            return;
+            return -1;
         for (int a = a0; a <= a1; a++)
             v[a] = x;
     }
+    return 1;
 }
 
 /* A mapping name -> number over a vocabulary, written into v[] (absent names keep v). */
-static void named_numbers(loader *L, const scn_node *map, const char *key,
-                          const char *const *names, int n, double lo, double hi, double *v)
+static int named_numbers(loader *L, const scn_node *map, const char *key,
+                         const char *const *names, int n, double lo, double hi, double *v)
 {
-    const scn_node *t = section(L, map, key);
-    if (!t)
-        return;
-    for (int i = 0; i < n; i++)
-        scn_num(L->doc, t, names[i], lo, hi, &v[i]);
+    const scn_node *t = NULL;
+    int rc = scn_map(L->doc, map, key, &t);
+    for (int i = 0; rc == 1 && i < n; i++)
+        if (scn_num(L->doc, t, names[i], lo, hi, &v[i]) < 0)
+            rc = -1;
+    return rc;
 }
 
 static int area_index(loader *L, const scn_node *item, const char *key, int *out)
@@ -164,7 +171,169 @@ static int need_index(loader *L, const scn_node *item, const char *key, int *out
     return 1;
 }
 
-/* ---- sections ----------------------------------------------------------------------------- */
+/* ---- keys of the table -------------------------------------------------------------------- */
+
+/* The row of a key the code below reads itself (a programming error if missing: the table and
+ * this file are one unit, and test_params checks every path named here exists). */
+static const send_key *row(const char *path)
+{
+    const send_key *k = send_key_find(path);
+    if (!k)
+        abort();
+    return k;
+}
+
+/* The mapping that holds path's last component, asking for each parent section in turn (NULL
+ * when a parent is absent); *leaf is set to the last component. */
+static const scn_node *parent_of(loader *L, const scn_node *root, const char *path,
+                                 const char **leaf)
+{
+    const scn_node *m = root;
+    const char *s = path, *dot;
+    char part[64];
+    while ((dot = strchr(s, '.')) != NULL) {
+        size_t n = (size_t)(dot - s);
+        if (n >= sizeof part)
+            abort();
+        memcpy(part, s, n);
+        part[n] = '\0';
+        m = section(L, m, part);
+        s = dot + 1;
+    }
+    *leaf = s;
+    return m;
+}
+
+/* A mapping that names a prior: {prior: KIND, ...}. */
+static int is_prior(const scn_node *n)
+{
+    if (scn_kind_of(n) != SCN_MAP)
+        return 0;
+    for (size_t i = 0; i < scn_len(n); i++)
+        if (!strcmp(scn_key_at(n, i), "prior"))
+            return 1;
+    return 0;
+}
+
+/* {prior: uniform, min, max} or {prior: normal|lognormal|beta, mean, sd} for key k: the prior is
+ * kept in the parameters and its central value written to dst. */
+static int load_prior(loader *L, const scn_node *n, const send_key *k, void *dst)
+{
+    send_params *p = L->p;
+    if (!(k->flags & SEND_KEY_PRIORABLE))
+        return scn_fail(L->doc, n, "a prior is not allowed here (expected a %s; priors are for "
+                                   "the keys marked priorable in scenarios/KEYS.md)",
+                        send_key_type_name(k->type));
+    int kind;
+    if (scn_enum(L->doc, n, "prior", send_prior_kind_names, SEND_PRIOR_KIND_COUNT, &kind) != 1)
+        return -1;
+    const char *an = kind == SEND_PRIOR_UNIFORM ? "min" : "mean";
+    const char *bn = kind == SEND_PRIOR_UNIFORM ? "max" : "sd";
+    send_prior pr = {.key = send_key_index(k), .kind = (send_prior_kind)kind};
+    if (scn_num(L->doc, n, an, -HUGE_VAL, HUGE_VAL, &pr.a) == 0)
+        scn_fail_missing(L->doc, n, an);
+    if (scn_num(L->doc, n, bn, -HUGE_VAL, HUGE_VAL, &pr.b) == 0)
+        scn_fail_missing(L->doc, n, bn);
+    if (!scn_ok(L->doc))
+        return -1;
+    des_error perr;
+    if (send_prior_check(&pr, &perr) != DES_OK)
+        return scn_fail(L->doc, n, "%s", perr.msg);
+    for (int i = 0; i < p->n_priors; i++)
+        if (p->priors[i].key == pr.key)
+            return scn_fail(L->doc, n, "a second prior for this key");
+    if (p->n_priors >= SEND_MAX_PRIORS)
+        return scn_fail(L->doc, n, "at most %d priors expected", SEND_MAX_PRIORS);
+    p->priors[p->n_priors++] = pr;
+    double c = send_prior_centre(&pr);
+    if (k->type == SEND_KEY_SERIES)
+        send_steps_const(dst, c);
+    else
+        *(double *)dst = c;
+    return 1;
+}
+
+/* Read key k, written as `leaf` in map, into dst (its field or a caller's variable) with the
+ * row's type and range. A required key missing from a present map is an error. Returns the
+ * getter's 1 / 0 / -1. */
+static int load_key(loader *L, const scn_node *map, const send_key *k, const char *leaf,
+                    void *dst)
+{
+    scn_doc *d = L->doc;
+    int rc = 0;
+    long v;
+    if (send_key_is_numeric(k) || k->type == SEND_KEY_NUMBER || k->type == SEND_KEY_SHARE) {
+        const scn_node *n = scn_get(d, map, leaf);
+        if (is_prior(n))
+            return load_prior(L, n, k, dst);
+    }
+    switch (k->type) {
+    case SEND_KEY_NUMBER:
+    case SEND_KEY_SHARE:
+        rc = scn_num(d, map, leaf, k->lo, k->hi, dst);
+        break;
+    case SEND_KEY_INTEGER:
+        rc = scn_int(d, map, leaf, (long)k->lo, (long)k->hi, &v);
+        if (rc == 1)
+            *(int *)dst = (int)v;
+        break;
+    case SEND_KEY_BOOL:
+        rc = scn_bool(d, map, leaf, dst);
+        break;
+    case SEND_KEY_DATE:
+        rc = scn_date(d, map, leaf, dst);
+        break;
+    case SEND_KEY_DURATION:
+        rc = scn_duration(d, map, leaf, k->lo, k->hi, dst);
+        break;
+    case SEND_KEY_CHOICE:
+        rc = scn_enum(d, map, leaf, k->names, (size_t)k->n_names, dst);
+        break;
+    case SEND_KEY_SERIES:
+        rc = steps_from(L, map, leaf, k->lo, k->hi, dst);
+        break;
+    case SEND_KEY_DIST:
+        rc = dist_from(L, map, leaf, dst);
+        break;
+    case SEND_KEY_AGE_TABLE:
+        rc = age_table(L, map, leaf, k->lo, k->hi, dst);
+        break;
+    case SEND_KEY_TABLE:
+        rc = named_numbers(L, map, leaf, k->names, k->n_names, k->lo, k->hi, dst);
+        break;
+    case SEND_KEY_SHARES:
+        rc = scn_shares(d, map, leaf, k->names, (size_t)k->n_names, dst);
+        break;
+    default:
+        return 0;
+    }
+    if (rc == 0 && map && (k->flags & SEND_KEY_REQUIRED))
+        rc = scn_fail_missing(d, map, leaf);
+    return rc;
+}
+
+/* A field of a list item (a "list[].key" row) into a caller's variable. */
+static int item_key(loader *L, const scn_node *item, const char *path, void *dst)
+{
+    const char *leaf = strrchr(path, '.') + 1;
+    return load_key(L, item, row(path), leaf, dst);
+}
+
+/* Every row the table maps straight onto a parameter, in table order. */
+static void load_table_keys(loader *L, const scn_node *root)
+{
+    for (size_t i = 0; i < send_key_count() && scn_ok(L->doc); i++) {
+        const send_key *k = send_key_at(i);
+        if ((k->flags & SEND_KEY_CODED) || k->offset == SEND_KEY_NO_FIELD ||
+            k->type == SEND_KEY_SECTION || k->type == SEND_KEY_LIST)
+            continue;
+        const char *leaf;
+        const scn_node *map = parent_of(L, root, k->path, &leaf);
+        load_key(L, map, k, leaf, (char *)L->p + k->offset);
+    }
+}
+
+/* ---- sections with rules across keys -------------------------------------------------------- */
 
 static void load_top(loader *L, const scn_node *root)
 {
@@ -194,6 +363,7 @@ static void load_top(loader *L, const scn_node *root)
         scn_fail(L->doc, scn_get(L->doc, root, "end"), "expected a date after 'start'");
     else if (p->end - p->start > 366 * 60)
         scn_fail(L->doc, scn_get(L->doc, root, "end"), "expected a horizon of at most 60 years");
+    /* the table's default for the levers' `from` */
     p->ei_from = p->start;
     p->indep_reduction_from = p->start;
 }
@@ -216,8 +386,7 @@ static void load_areas(loader *L, const scn_node *root)
         const char *name = NULL;
         if (scn_str(L->doc, it, "name", &name) == 0)
             scn_fail_missing(L->doc, it, "name");
-        if (scn_num(L->doc, it, "share", 0, 1, &p->areas[i].share) == 0)
-            scn_fail_missing(L->doc, it, "share");
+        item_key(L, it, "areas[].share", &p->areas[i].share);
         if (!scn_ok(L->doc))
             return;
         if (strlen(name) >= SEND_NAME_MAX || !strcmp(name, "any")) {
@@ -239,132 +408,40 @@ static void load_areas(loader *L, const scn_node *root)
         scn_fail(L->doc, seq, "area shares must sum to 1, got %g", sum);
 }
 
-static void load_population(loader *L, const scn_node *root)
-{
-    const scn_node *s = section(L, root, "population");
-    age_table(L, s, "by_age", 0, 1e8, L->p->population);
-    steps_from(L, s, "growth", -0.5, 0.5, &L->p->population_growth);
-}
-
-static void load_sen(loader *L, const scn_node *root)
+static void load_shocks(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
-    const scn_node *s = section(L, root, "sen_support");
-    scn_num(L->doc, s, "initial", 0, 1e8, &p->sen_initial);
-    age_table(L, s, "initial_age", 0, 1e8, p->sen_initial_age);
-    age_table(L, s, "entry_per_1000", 0, 1000, p->sen_entry_per_1000);
-    steps_from(L, s, "entry_trend", 0, 100, &p->sen_entry_trend);
-    scn_num(L->doc, s, "exit_rate", 0, 100, &p->sen_exit_rate);
-    long age;
-    if (scn_int(L->doc, s, "leave_age", 1, SEND_MAX_AGE + 1, &age) == 1)
-        p->sen_leave_age = (int)age;
-    scn_shares(L->doc, s, "need", send_need_names, NEED_COUNT, p->need_share_sen);
-}
-
-static void load_requests(loader *L, const scn_node *root)
-{
-    send_params *p = L->p;
-    const scn_node *s = section(L, root, "requests");
-    age_table(L, s, "hazard_by_age", 0, 100, p->request_hazard);
-    named_numbers(L, s, "need_multiplier", send_need_names, NEED_COUNT, 0, 100,
-                  p->request_need_mult);
-    steps_from(L, s, "trend", 0, 1000, &p->request_trend);
-    named_numbers(L, s, "direct", send_ageband_names, BAND_COUNT, 0, 1e7, p->direct_requests);
-    scn_shares(L->doc, s, "direct_need", send_need_names, NEED_COUNT, p->need_share_direct);
     const scn_node *seq = NULL;
-    if (scn_seq(L->doc, s, "shocks", &seq) == 1) {
-        size_t n = scn_len(seq);
-        if (n > SEND_MAX_SHOCKS) {
-            scn_fail(L->doc, seq, "at most %d shocks expected", SEND_MAX_SHOCKS);
-            return;
-        }
-        p->n_shocks = (int)n;
-        for (size_t i = 0; i < n; i++) {
-            const scn_node *it = scn_at(L->doc, seq, i);
-            send_shock *k = &p->shocks[i];
-            if (scn_date(L->doc, it, "from", &k->from) == 0)
-                scn_fail_missing(L->doc, it, "from");
-            if (scn_date(L->doc, it, "to", &k->to) == 0)
-                scn_fail_missing(L->doc, it, "to");
-            if (scn_num(L->doc, it, "multiplier", 0, 100, &k->multiplier) == 0)
-                scn_fail_missing(L->doc, it, "multiplier");
-            if (scn_ok(L->doc) && k->to <= k->from)
-                scn_fail(L->doc, scn_get(L->doc, it, "to"), "expected a date after 'from'");
-        }
+    if (scn_seq(L->doc, section(L, root, "requests"), "shocks", &seq) != 1)
+        return;
+    size_t n = scn_len(seq);
+    if (n > SEND_MAX_SHOCKS) {
+        scn_fail(L->doc, seq, "at most %d shocks expected", SEND_MAX_SHOCKS);
+        return;
+    }
+    p->n_shocks = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        const scn_node *it = scn_at(L->doc, seq, i);
+        send_shock *k = &p->shocks[i];
+        item_key(L, it, "requests.shocks[].from", &k->from);
+        item_key(L, it, "requests.shocks[].to", &k->to);
+        item_key(L, it, "requests.shocks[].multiplier", &k->multiplier);
+        if (scn_ok(L->doc) && k->to <= k->from)
+            scn_fail(L->doc, scn_get(L->doc, it, "to"), "expected a date after 'from'");
     }
 }
 
-static void load_levers(loader *L, const scn_node *root)
+/* The first sitting of a panel, as days after the start. */
+static void load_first_sitting(loader *L, const scn_node *root, const char *path, double *first)
 {
-    send_params *p = L->p;
-    const scn_node *s = section(L, root, "levers");
-    const scn_node *ei = section(L, s, "early_intervention");
-    if (ei) {
-        p->ei_active = 1;
-        scn_date(L->doc, ei, "from", &p->ei_from);
-        if (scn_num(L->doc, ei, "effect", 0, 1, &p->ei_effect) == 0)
-            scn_fail_missing(L->doc, ei, "effect");
-        scn_num(L->doc, ei, "cost_per_child", 0, MONEY_MAX, &p->ei_cost_per_child);
-    }
-    const scn_node *ir = section(L, s, "independent_reduction");
-    if (ir) {
-        scn_date(L->doc, ir, "from", &p->indep_reduction_from);
-        if (scn_num(L->doc, ir, "rate", 0, 1, &p->indep_reduction) == 0)
-            scn_fail_missing(L->doc, ir, "rate");
-    }
-}
-
-static void load_panel(loader *L, const scn_node *s, double *period, double *first, int *cap)
-{
-    send_params *p = L->p;
-    scn_duration(L->doc, s, "cadence", 0, 366, period);
+    const char *leaf;
+    const scn_node *s = parent_of(L, root, path, &leaf);
     des_date d;
-    if (scn_date(L->doc, s, "first_sitting", &d) == 1) {
-        if (d < p->start)
-            scn_fail(L->doc, scn_get(L->doc, s, "first_sitting"),
-                     "expected a date on or after 'start'");
-        *first = (double)(d - p->start);
+    if (load_key(L, s, row(path), leaf, &d) == 1) {
+        if (d < L->p->start)
+            scn_fail(L->doc, scn_get(L->doc, s, leaf), "expected a date on or after 'start'");
+        *first = (double)(d - L->p->start);
     }
-    long c;
-    if (scn_int(L->doc, s, "capacity", 1, 1000000, &c) == 1)
-        *cap = (int)c;
-}
-
-static void load_process(loader *L, const scn_node *root)
-{
-    send_params *p = L->p;
-    const scn_node *d1 = section(L, root, "d1_panel");
-    load_panel(L, d1, &p->d1_period, &p->d1_first, &p->d1_capacity);
-    dist_from(L, d1, "preparation", &p->d1_prep);
-    steps_from(L, d1, "refusal", 0, 1, &p->d1_refusal);
-
-    const scn_node *dg = section(L, root, "disagreement");
-    scn_num(L->doc, dg, "mediation", 0, 1, &p->p_mediation);
-    dist_from(L, dg, "mediation_time", &p->mediation_time);
-    scn_num(L->doc, dg, "appeal", 0, 1, &p->p_appeal);
-    dist_from(L, dg, "tribunal_time", &p->tribunal_time);
-    scn_num(L->doc, dg, "parent_win", 0, 1, &p->p_parent_win);
-
-    const scn_node *as = section(L, root, "assessment");
-    const scn_node *ep = section(L, as, "ep");
-    steps_from(L, ep, "fte", 0, 10000, &p->ep_fte);
-    scn_num(L->doc, ep, "hours_per_assessment", 0.01, 1000, &p->ep_hours_per_assessment);
-    scn_num(L->doc, ep, "hours_per_fte_week", 0.01, 168, &p->ep_hours_per_fte_week);
-    dist_from(L, ep, "duration", &p->ep_duration);
-    const scn_node *he = section(L, as, "health");
-    scn_num(L->doc, he, "slots", 0, 1e6, &p->health_slots);
-    dist_from(L, he, "duration", &p->health_duration);
-    const scn_node *so = section(L, as, "social_care");
-    scn_num(L->doc, so, "share", 0, 1, &p->p_social_advice);
-    scn_num(L->doc, so, "slots", 0, 1e6, &p->social_slots);
-    dist_from(L, so, "duration", &p->social_duration);
-
-    const scn_node *d2 = section(L, root, "d2_panel");
-    load_panel(L, d2, &p->d2_period, &p->d2_first, &p->d2_capacity);
-    scn_num(L->doc, d2, "issue", 0, 1, &p->p_issue);
-    const scn_node *dr = section(L, root, "drafting");
-    dist_from(L, dr, "draft", &p->draft_time);
-    dist_from(L, dr, "consultation", &p->consult_time);
 }
 
 static const char *const transfer_keys[4] = {"age_4", "age_11", "age_16", "age_19"};
@@ -375,15 +452,9 @@ static void load_placement(loader *L, const scn_node *root)
     const scn_node *s = section(L, root, "placement");
     const scn_node *ch = section(L, s, "choice");
     for (int ph = 0; ph < PHASE_COUNT; ph++)
-        if (scn_shares(L->doc, ch, send_phase_names[ph], send_provision_names, PROV_COUNT,
-                       p->choice[ph]) == 1 &&
-            p->choice[ph][PROV_AWAITING] > 0)
+        if (p->choice[ph][PROV_AWAITING] > 0)
             scn_fail(L->doc, scn_get(L->doc, ch, send_phase_names[ph]),
                      "'awaiting' is not a provision that can be chosen");
-    const scn_node *nw = section(L, s, "need_weight");
-    for (int n = 0; n < NEED_COUNT; n++)
-        named_numbers(L, nw, send_need_names[n], send_provision_names, PROV_COUNT, 0, 1000,
-                      p->need_mult[n]);
     const scn_node *pt = section(L, s, "phase_transfer");
     for (int k = 0; k < 4; k++) {
         const scn_node *t = section(L, pt, transfer_keys[k]);
@@ -392,19 +463,6 @@ static void load_placement(loader *L, const scn_node *root)
                            p->transfer[k][f]) == 1)
                 p->transfer_set[k][f] = 1;
     }
-    scn_duration(L->doc, s, "max_wait", 0, 3660, &p->max_wait_days);
-    scn_bool(L->doc, s, "local_first", &p->local_first);
-    int ov;
-    if (scn_enum(L->doc, s, "overflow_to", send_provision_names, PROV_COUNT - 1, &ov) == 1)
-        p->overflow_provision = ov;
-}
-
-static int provision_of(loader *L, const scn_node *it, int *out)
-{
-    int rc = scn_enum(L->doc, it, "provision", send_provision_names, PROV_COUNT - 1, out);
-    if (rc == 0)
-        scn_fail_missing(L->doc, it, "provision");
-    return rc;
 }
 
 static void load_places(loader *L, const scn_node *root)
@@ -420,15 +478,12 @@ static void load_places(loader *L, const scn_node *root)
         for (size_t i = 0; i < n && scn_ok(L->doc); i++) {
             const scn_node *it = scn_at(L->doc, seq, i);
             send_pool_spec *ps = &p->pools[i];
-            long places;
-            provision_of(L, it, &ps->provision);
+            item_key(L, it, "places[].provision", &ps->provision);
             area_index(L, it, "area", &ps->area);
             need_index(L, it, "need", &ps->need);
-            if (scn_int(L->doc, it, "places", 0, 10000000, &places) == 0)
-                scn_fail_missing(L->doc, it, "places");
+            item_key(L, it, "places[].places", &ps->places);
             if (!scn_ok(L->doc))
                 return;
-            ps->places = (int)places;
             for (size_t j = 0; j < i; j++)
                 if (p->pools[j].provision == ps->provision && p->pools[j].area == ps->area &&
                     p->pools[j].need == ps->need) {
@@ -447,21 +502,17 @@ static void load_places(loader *L, const scn_node *root)
         for (size_t i = 0; i < n && scn_ok(L->doc); i++) {
             const scn_node *it = scn_at(L->doc, seq, i);
             send_build *b = &p->builds[i];
-            long count;
-            provision_of(L, it, &b->provision);
+            int count = 0;
+            item_key(L, it, "new_places[].provision", &b->provision);
             area_index(L, it, "area", &b->area);
             need_index(L, it, "need", &b->need);
-            if (scn_int(L->doc, it, "count", -1000000, 1000000, &count) == 0)
-                scn_fail_missing(L->doc, it, "count");
-            if (scn_date(L->doc, it, "opens", &b->opens) == 0)
-                scn_fail_missing(L->doc, it, "opens");
-            if (scn_get(L->doc, it, "delay")) {
-                dist_from(L, it, "delay", &b->delay);
-                b->has_delay = scn_ok(L->doc);
-            }
+            item_key(L, it, "new_places[].count", &count);
+            item_key(L, it, "new_places[].opens", &b->opens);
+            if (scn_get(L->doc, it, "delay"))
+                b->has_delay = item_key(L, it, "new_places[].delay", &b->delay) == 1;
             if (!scn_ok(L->doc))
                 return;
-            b->count = (int)count;
+            b->count = count;
             p->n_builds = (int)i + 1;
             int found = 0;
             for (int k = 0; k < p->n_pools; k++)
@@ -477,50 +528,24 @@ static void load_places(loader *L, const scn_node *root)
     }
 }
 
-static void load_level4(loader *L, const scn_node *root)
+static void load_level4_funding(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
-    const scn_node *s = section(L, root, "level4");
-    named_numbers(L, s, "referral", send_need_names, NEED_COUNT, 0, 1, p->p_level4);
-    const scn_node *pn = section(L, s, "panel");
-    load_panel(L, pn, &p->l4_period, &p->l4_first, &p->l4_capacity);
-    scn_num(L->doc, s, "approve", 0, 1, &p->p_l4_approve);
-    static const char *const funders[3] = {"education", "social_care", "health"};
+    const send_key *k = row("level4.funding");
+    const char *leaf;
+    const scn_node *s = parent_of(L, root, k->path, &leaf);
     double f[3];
-    if (scn_shares(L->doc, s, "funding", funders, 3, f) == 1) {
+    if (scn_shares(L->doc, s, leaf, k->names, (size_t)k->n_names, f) == 1) {
         p->l4_share_education = f[0];
         p->l4_share_social = f[1];
         p->l4_share_health = f[2];
     }
 }
 
-static void load_reviews(loader *L, const scn_node *root)
-{
-    send_params *p = L->p;
-    const scn_node *s = section(L, root, "reviews");
-    steps_from(L, s, "caseworker_fte", 0, 1e6, &p->review_fte);
-    scn_num(L->doc, s, "reviews_per_fte_year", 0, 1e6, &p->reviews_per_fte_year);
-    scn_num(L->doc, s, "to_special", 0, 1, &p->p_review_ms);
-    scn_num(L->doc, s, "to_mainstream", 0, 1, &p->p_review_sm);
-    scn_num(L->doc, s, "cease_needs_met", 0, 1, &p->p_review_cease);
-
-    const scn_node *c = section(L, root, "ceasing");
-    scn_num(L->doc, c, "moved_away", 0, 10, &p->cease_moved_rate);
-    age_table(L, c, "left_education", 0, 10, p->cease_left_rate);
-    long age;
-    if (scn_int(L->doc, c, "age_limit", 1, SEND_MAX_AGE, &age) == 1)
-        p->cease_age = (int)age;
-}
-
-static void load_initial(loader *L, const scn_node *root)
+static void check_initial(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
     const scn_node *s = section(L, root, "initial");
-    named_numbers(L, s, "ehcp_by_age", send_ageband_names, BAND_COUNT, 0, 1e7, p->initial_band);
-    named_numbers(L, s, "ehcp_by_placement", send_provision_names, PROV_COUNT, 0, 1e7,
-                  p->initial_prov);
-    scn_num(L->doc, s, "in_assessment", 0, 1e7, &p->initial_in_assessment);
-    scn_shares(L->doc, s, "need", send_need_names, NEED_COUNT, p->need_share_plans);
     if (!scn_ok(L->doc) || !s)
         return;
     double a = 0, b = 0;
@@ -539,6 +564,7 @@ static void load_initial(loader *L, const scn_node *root)
 static void load_observed(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
+    const send_key *key = row("observed");
     const scn_node *s = section(L, root, "observed");
     for (size_t i = 0; s && i < scn_len(s); i++) {
         const char *name = scn_key_at(s, i);
@@ -580,7 +606,7 @@ static void load_observed(loader *L, const scn_node *root)
                 return;
             }
             double x;
-            if (scn_node_num(L->doc, val, -MONEY_MAX, MONEY_MAX, &x) != 1)
+            if (scn_node_num(L->doc, val, key->lo, key->hi, &x) != 1)
                 return;
             if (p->n_obs >= SEND_MAX_OBS) {
                 scn_fail(L->doc, val, "at most %d observed values expected", SEND_MAX_OBS);
@@ -591,39 +617,126 @@ static void load_observed(loader *L, const scn_node *root)
     }
 }
 
-static void load_finance(loader *L, const scn_node *root)
+/* ensemble: {keys: [path, ...], sets: [[v, ...], ...], weights: [...], method, data, sha256,
+ * as_of, fit: {...}} - every value checked against its key's range; weights normalised. */
+static void load_ensemble(loader *L, const scn_node *root)
 {
-    send_params *p = L->p;
-    const scn_node *s = section(L, root, "finance");
-    named_numbers(L, s, "cost", send_provision_names, PROV_COUNT, 0, MONEY_MAX, p->cost);
-    named_numbers(L, s, "inflation", send_provision_names, PROV_COUNT, -0.5, 1, p->inflation);
-    const scn_node *t = section(L, s, "transport");
-    scn_num(L->doc, t, "cost_per_child", 0, MONEY_MAX, &p->transport_cost);
-    scn_num(L->doc, t, "inflation", -0.5, 1, &p->transport_inflation);
-    named_numbers(L, t, "share", send_provision_names, PROV_COUNT, 0, 1, p->transport_share);
-    scn_num(L->doc, s, "assessment_cost", 0, MONEY_MAX, &p->assessment_cost);
-    scn_num(L->doc, s, "tribunal_cost", 0, MONEY_MAX, &p->tribunal_cost);
-    const scn_node *g = section(L, s, "grant");
-    scn_num(L->doc, g, "base", 0, MONEY_MAX, &p->grant_base);
-    scn_num(L->doc, g, "growth", -0.5, 1, &p->grant_growth);
-    scn_num(L->doc, s, "opening_deficit", -MONEY_MAX, MONEY_MAX, &p->opening_deficit);
+    scn_doc *doc = L->doc;
+    const scn_node *s = NULL, *keys = NULL, *sets = NULL, *wts = NULL, *fit = NULL;
+    if (scn_map(doc, root, "ensemble", &s) != 1)
+        return;
+    if (scn_seq(doc, s, "keys", &keys) == 0)
+        scn_fail_missing(doc, s, "keys");
+    if (scn_seq(doc, s, "sets", &sets) == 0)
+        scn_fail_missing(doc, s, "sets");
+    scn_seq(doc, s, "weights", &wts);
+    if (scn_map(doc, s, "fit", &fit) == 1)
+        scn_consume(doc, fit);
+    if (!scn_ok(doc))
+        return;
+    size_t nk = scn_len(keys), ns = scn_len(sets);
+    if (nk < 1 || nk > SEND_ENSEMBLE_KEYS) {
+        scn_fail(doc, keys, "expected between 1 and %d key paths, got %zu", SEND_ENSEMBLE_KEYS,
+                 nk);
+        return;
+    }
+    if (ns < 1) {
+        scn_fail(doc, sets, "expected at least one set of values");
+        return;
+    }
+    send_ensemble *e = calloc(1, sizeof *e);
+    const send_key *row[SEND_ENSEMBLE_KEYS];
+    if (e) {
+        e->values = malloc(ns * nk * sizeof *e->values);
+        e->weights = malloc(ns * sizeof *e->weights);
+    }
+    if (!e || !e->values || !e->weights) {
+        send_ensemble_free(e);
+        scn_fail(doc, s, "cannot allocate %zu sets", ns);
+        return;
+    }
+    L->p->ensemble = e;
+    e->n_keys = (int)nk;
+    e->n_sets = (int)ns;
+    for (size_t k = 0; k < nk; k++) {
+        const scn_node *it = scn_at(doc, keys, k);
+        const char *path = NULL;
+        if (scn_node_str(doc, it, &path) != 1)
+            return;
+        row[k] = send_key_find(path);
+        if (!row[k] || !send_key_is_numeric(row[k]) || strlen(path) >= SEND_PATH_MAX) {
+            scn_fail(doc, it, "expected the path of a numeric scenario key, got '%s'", path);
+            return;
+        }
+        for (size_t j = 0; j < k; j++)
+            if (!strcmp(e->paths[j], path)) {
+                scn_fail(doc, it, "key '%s' is listed twice", path);
+                return;
+            }
+        strcpy(e->paths[k], path);
+    }
+    for (size_t i = 0; i < ns; i++) {
+        const scn_node *set = scn_at(doc, sets, i);
+        if (scn_kind_of(set) != SCN_SEQ || scn_len(set) != nk) {
+            scn_fail(doc, set, "expected a list of %zu values (one per key)", nk);
+            return;
+        }
+        for (size_t k = 0; k < nk; k++)
+            if (scn_node_num(doc, scn_at(doc, set, k), row[k]->lo, row[k]->hi,
+                             &e->values[i * nk + k]) != 1)
+                return;
+    }
+    double sum = 0;
+    if (wts && scn_len(wts) != ns) {
+        scn_fail(doc, wts, "expected %zu weights (one per set), got %zu", ns, scn_len(wts));
+        return;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        e->weights[i] = 1;
+        if (wts && scn_node_num(doc, scn_at(doc, wts, i), 0, 1e300, &e->weights[i]) != 1)
+            return;
+        sum += e->weights[i];
+    }
+    if (!(sum > 0)) {
+        scn_fail(doc, wts, "expected some weight above 0");
+        return;
+    }
+    for (size_t i = 0; i < ns; i++)
+        e->weights[i] /= sum;
+    const char *str = NULL;
+    if (scn_str(doc, s, "method", &str) == 1)
+        snprintf(e->method, sizeof e->method, "%s", str);
+    if (scn_str(doc, s, "data", &str) == 1)
+        snprintf(e->data, sizeof e->data, "%s", str);
+    if (scn_str(doc, s, "sha256", &str) == 1) {
+        if (strlen(str) != 64 || strspn(str, "0123456789abcdef") != 64) {
+            scn_fail(doc, scn_get(doc, s, "sha256"), "expected 64 lower-case hex digits");
+            return;
+        }
+        strcpy(e->sha256, str);
+    }
+    long as_of;
+    if (scn_int(doc, s, "as_of", 1990, 2100, &as_of) == 1)
+        e->as_of = (int)as_of;
 }
 
-/* One-authority sections. */
+/* One-authority sections: the table's keys, then the rules across keys. */
 static void load_single(loader *L, const scn_node *root)
 {
     load_areas(L, root);
-    load_population(L, root);
-    load_sen(L, root);
-    load_requests(L, root);
-    load_levers(L, root);
-    load_process(L, root);
+    load_table_keys(L, root);
+    if (!scn_ok(L->doc))
+        return;
+    L->p->ei_active = section(L, section(L, root, "levers"), "early_intervention") != NULL;
+    load_shocks(L, root);
+    load_first_sitting(L, root, "d1_panel.first_sitting", &L->p->d1_first);
+    load_first_sitting(L, root, "d2_panel.first_sitting", &L->p->d2_first);
+    load_first_sitting(L, root, "level4.panel.first_sitting", &L->p->l4_first);
     load_placement(L, root);
     load_places(L, root);
-    load_level4(L, root);
-    load_reviews(L, root);
-    load_initial(L, root);
-    load_finance(L, root);
+    load_level4_funding(L, root);
+    check_initial(L, root);
+    load_ensemble(L, root);
 }
 
 static void load_authorities(loader *L, const scn_node *root, const scn_node *sec);
@@ -677,10 +790,27 @@ static int load_doc(scn_doc *doc, const char *path, tmpl_cache *tmpl, send_param
     return DES_OK;
 }
 
-int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
-                       des_error *err)
+void send_scenario_close(send_scenario *s)
 {
-    send_params_init(p);
+    if (!s)
+        return;
+    free(s->path);
+    send_params_free(&s->params);
+    free(s->yaml);
+    free(s->source);
+    send_param_rows_free(s->rows, s->n_rows);
+    scn_free(s->doc);
+    for (size_t i = 0; i < s->n_templates; i++)
+        scn_free(s->templates[i]);
+    free(s->templates);
+    memset(s, 0, sizeof *s);
+    send_params_init(&s->params);
+}
+
+int send_scenario_open(const char *path, send_scenario *s, des_error *err)
+{
+    memset(s, 0, sizeof *s);
+    send_params_init(&s->params);
     scn_doc *doc = scn_load(path, err);
     if (!doc) {
         /* scn_load reports an unreadable file (or `extends` parent) as DES_EIO: to callers
@@ -689,33 +819,51 @@ int send_scenario_load(const char *path, send_params *p, send_scenario_text *tex
             err->code = DES_EINPUT;
         return err && err->code == DES_ENOMEM ? DES_ENOMEM : DES_EINPUT;
     }
+    s->doc = doc;
     tmpl_cache tmpl = {0};
-    int rc = load_doc(doc, path, &tmpl, p, err);
-    for (size_t i = 0; i < tmpl.n; i++) {
+    int rc = load_doc(doc, path, &tmpl, &s->params, err);
+    /* the scenario owns the template documents from here on */
+    for (size_t i = 0; i < tmpl.n; i++)
         free(tmpl.real[i]);
-        scn_free(tmpl.doc[i]);
-    }
     free(tmpl.real);
-    free(tmpl.doc);
+    s->templates = tmpl.doc;
+    s->n_templates = tmpl.n;
     if (rc != DES_OK) {
-        scn_free(doc);
+        send_scenario_close(s);
         return rc;
     }
-    if (text) {
-        memset(text, 0, sizeof *text);
-        FILE *f = open_memstream(&text->text, &text->len);
-        if (!f || scn_dump(doc, f) != 0) {
-            if (f)
-                fclose(f);
-            free(text->text);
-            text->text = NULL;
-            scn_free(doc);
-            send_params_free(p);
-            return des_error_set(err, DES_ENOMEM, "cannot keep the resolved scenario text");
-        }
-        fclose(f);
+    FILE *f = open_memstream(&s->yaml, &s->yaml_len);
+    int bad = !f || scn_dump(doc, f) != 0;
+    if (f)
+        bad |= fclose(f) != 0;
+    if (bad || !(s->path = strdup(path))) {
+        send_scenario_close(s);
+        return des_error_set(err, DES_ENOMEM, "cannot keep the resolved scenario text");
     }
-    scn_free(doc);
+    if ((rc = send_scenario_provenance(s, err)) != DES_OK) {
+        send_scenario_close(s);
+        return rc;
+    }
+    return DES_OK;
+}
+
+int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
+                       des_error *err)
+{
+    send_scenario s;
+    int rc = send_scenario_open(path, &s, err);
+    if (rc != DES_OK) {
+        send_params_init(p);
+        return rc;
+    }
+    *p = s.params; /* moved: s no longer owns the parameters */
+    send_params_init(&s.params);
+    if (text) {
+        text->text = s.yaml;
+        text->len = s.yaml_len;
+        s.yaml = NULL;
+    }
+    send_scenario_close(&s);
     return DES_OK;
 }
 
@@ -880,8 +1028,11 @@ static void load_authorities(loader *L, const scn_node *root, const scn_node *se
         else if (scn_ok(L->doc) && !tname)
             scn_fail(L->doc, it, "missing key 'template' (give it here or as "
                                  "authorities.template)");
-        for (int k = 0; k < 6; k++)
-            scn_num(L->doc, it, factor_keys[k], 0, FACTOR_MAX, &f[k]);
+        for (int k = 0; k < 6; k++) {
+            char path[64];
+            snprintf(path, sizeof path, "authorities.list[].%s", factor_keys[k]);
+            item_key(L, it, path, &f[k]);
+        }
         if (!scn_ok(L->doc))
             return;
         const scn_node *nnode = scn_get(L->doc, it, "name");

@@ -7,6 +7,7 @@
  * for parameters built by hand (tests, calibration). All O(size of the parameter set).
  */
 #include "send_model.h"
+#include "send_keys.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -141,6 +142,17 @@ void send_params_free(send_params *p)
     free(p->authorities);
     p->authorities = NULL;
     p->n_authorities = 0;
+    send_ensemble_free(p->ensemble);
+    p->ensemble = NULL;
+}
+
+void send_ensemble_free(send_ensemble *e)
+{
+    if (!e)
+        return;
+    free(e->values);
+    free(e->weights);
+    free(e);
 }
 
 static int check_shares(const double *v, int n, const char *what, des_error *err)
@@ -153,14 +165,6 @@ static int check_shares(const double *v, int n, const char *what, des_error *err
     }
     if (fabs(sum - 1.0) > 1e-3)
         return des_error_set(err, DES_EINVAL, "'%s' shares must sum to 1, got %.4g", what, sum);
-    return DES_OK;
-}
-
-static int check_prob(double v, const char *what, des_error *err)
-{
-    if (!(v >= 0 && v <= 1))
-        return des_error_set(err, DES_EINVAL, "'%s' must be a probability in [0, 1], got %g",
-                             what, v);
     return DES_OK;
 }
 
@@ -191,18 +195,15 @@ int send_params_check(const send_params *p, des_error *err)
             if (p->transfer_set[k][f] &&
                 check_shares(p->transfer[k][f], PROV_COUNT, send_provision_names[f], err))
                 return DES_EINVAL;
-    if (check_prob(p->p_mediation, "p_mediation", err) ||
-        check_prob(p->p_appeal, "p_appeal", err) ||
-        check_prob(p->p_parent_win, "p_parent_win", err) ||
-        check_prob(p->p_issue, "p_issue", err) ||
-        check_prob(p->p_social_advice, "p_social_advice", err) ||
-        check_prob(p->p_l4_approve, "p_l4_approve", err) ||
-        check_prob(p->p_review_ms, "p_review_ms", err) ||
-        check_prob(p->p_review_sm, "p_review_sm", err) ||
-        check_prob(p->p_review_cease, "p_review_cease", err) ||
-        check_prob(p->ei_effect, "ei_effect", err) ||
-        check_prob(p->indep_reduction, "indep_reduction", err))
-        return DES_EINVAL;
+    /* Every share-valued key of the table, named by its scenario path. */
+    for (size_t i = 0; i < send_key_count(); i++) {
+        const send_key *k = send_key_at(i);
+        double v;
+        if (k->type == SEND_KEY_SHARE && send_key_is_numeric(k) &&
+            send_param_get(p, k->path, &v, NULL) == DES_OK && !(v >= k->lo && v <= k->hi))
+            return des_error_set(err, DES_EINVAL, "'%s' must be a probability in [0, 1], got %g",
+                                 k->path, v);
+    }
     if (p->d1_period < 0 || p->d2_period < 0 || p->l4_period < 0)
         return des_error_set(err, DES_EINVAL, "panel periods must not be negative");
     if (p->d1_capacity < 1 || p->d2_capacity < 1 || p->l4_capacity < 1)

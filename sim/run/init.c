@@ -184,15 +184,16 @@ static double nat(const ictx *c, const nat_fig *f, size_t n, double fallback, ch
 
 /* ---- derived quantities -------------------------------------------------------------------- */
 
-/* Geometric mean annual growth of initial_requests over the longest window of up to 5 years
- * ending at last; the years used in *y1..last. NaN when fewer than two years are published. */
-static double request_growth(const send_sen2 *d, size_t la, int as_of, int last, int *y1)
+/* Geometric mean annual growth of metric over the longest window of up to maxk years ending
+ * at last; the first year used in *y1. NaN when fewer than two years are published. */
+static double growth(const send_sen2 *d, size_t la, const char *metric, int as_of, int last,
+                     int maxk, int *y1)
 {
-    double r1 = send_sen2_value(d, la, "initial_requests", last, as_of);
+    double r1 = send_sen2_value(d, la, metric, last, as_of);
     if (isnan(r1) || r1 <= 0)
         return NAN;
-    for (int k = 5; k >= 1; k--) {
-        double r0 = send_sen2_value(d, la, "initial_requests", last - k, as_of);
+    for (int k = maxk; k >= 1; k--) {
+        double r0 = send_sen2_value(d, la, metric, last - k, as_of);
         if (!isnan(r0) && r0 > 0) {
             if (y1)
                 *y1 = last - k;
@@ -201,6 +202,12 @@ static double request_growth(const send_sen2 *d, size_t la, int as_of, int last,
     }
     return NAN;
 }
+
+/* The request trend: requests grow as the caseload did over the last three Januaries (requests
+ * per plan held steady). A two- or three-year growth of requests themselves is dominated by
+ * single-year jumps (see README), so it is reported beside it, not extrapolated. */
+#define TREND_METRIC "ehcp_total"
+#define TREND_YEARS 3
 
 static double ratio(const send_sen2 *d, size_t la, const char *num_m, const char *den_m, int y,
                     int as_of)
@@ -244,7 +251,7 @@ static double prior_sd(const ictx *c, int kind, const char *num_m, const char *d
     size_t m = 0;
     int last = c->Y - 1;
     for (size_t i = 0; i < n; i++) {
-        double v = kind == 0 ? request_growth(c->d, i, c->Y, last, NULL)
+        double v = kind == 0 ? growth(c->d, i, TREND_METRIC, c->Y, c->Y, TREND_YEARS, NULL)
                              : ratio(c->d, i, num_m, den_m, last, c->Y) -
                                    ratio(c->d, i, num_m, den_m, last - 1, c->Y);
         x[i] = v;
@@ -261,7 +268,7 @@ static double prior_sd(const ictx *c, int kind, const char *num_m, const char *d
         for (int y = last - 5; y <= last; y++) {
             double v;
             if (kind == 0) {
-                double a = val(c, "initial_requests", y), b = val(c, "initial_requests", y - 1);
+                double a = val(c, TREND_METRIC, y + 1), b = val(c, TREND_METRIC, y);
                 v = (isnan(a) || isnan(b) || b <= 0) ? NAN : a / b - 1;
             } else {
                 v = ratio(c->d, c->la, num_m, den_m, y, c->Y);
@@ -286,6 +293,12 @@ void send_init_slug(const char *name, char *out, size_t cap)
                    : ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) ? *p : '-';
     if (cap)
         out[n] = '\0';
+}
+
+/* A beta prior's sd: the spread found, at most half the largest a beta of that mean allows. */
+static double beta_sd(double mean, double sd)
+{
+    return round_sig(fmin(sd, 0.5 * sqrt(mean * (1 - mean))), 2);
 }
 
 /* ---- the scenario --------------------------------------------------------------------------- */
@@ -349,7 +362,6 @@ static void write_scenario(ictx *c)
         T += band[i];
     }
     double mt = need(c, "placement_mainstream_total", Y0, "placements");
-    need(c, "placement_special_total", Y0, "placements");
     /* need() reports the first missing series: stop before dividing by it */
     if (c->failed)
         return;
@@ -384,12 +396,13 @@ static void write_scenario(ictx *c)
     double R_A = need(c, "initial_requests", A, "requests, the last published year");
     int B = Y0 < Y ? Y0 : A; /* base year: hazards give its requests at trend 1 */
     double R_B = need(c, "initial_requests", B, "requests in the base year");
-    int gy1 = 0;
-    double g = request_growth(c->d, c->la, Y, A, &gy1);
+    int gy1 = 0, ry1 = 0;
+    double g = growth(c->d, c->la, TREND_METRIC, Y, Y, TREND_YEARS, &gy1);
+    double rg = growth(c->d, c->la, "initial_requests", Y, A, 5, &ry1);
     if (isnan(g) && !c->failed) {
         des_error_set(c->err, DES_EINPUT,
-                      "too little data for '%s' as of %d: initial_requests needs two published "
-                      "years up to %d in '%s'", la->name, Y, A, S);
+                      "too little data for '%s' as of %d: %s needs two published "
+                      "Januaries up to %d in '%s'", la->name, Y, TREND_METRIC, Y, S);
         c->failed = 1;
     }
     double refused = need(c, "requests_refused", A, "refusals");
@@ -505,38 +518,33 @@ static void write_scenario(ictx *c)
     out(c, "  need_multiplier:                 # relative hazard by need (assumption)\n");
     for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
         kv(c, 4, needs[i].need, num(v, needs[i].mult), "assumption");
-    out(c, "  # trend: published initial_requests relative to %d for the years simulated before %d,\n"
-           "  # then growth %.3g a year: initial_requests %d to %d [%s]%s\n",
-        B, Y, g, gy1, A, S, c->o->priors ? " (the growth is requests.growth below)" : "");
-    out(c, "  trend: {");
-    for (int y = Y0; y <= endy; y++) {
-        double r = val(c, "initial_requests", y < A ? y : A);
-        if (isnan(r)) /* a gap in the history: carry the previous year's level */
-            latest(c, "initial_requests", y < A ? y : A, &r);
-        double t = r / R_B;
-        if (y > A && !c->o->priors)
-            t *= pow(1 + g, y - A);
-        out(c, "%s%d: %.4g", y == Y0 ? "" : ", ", y, t);
-    }
-    out(c, "}\n");
+    /* the model's multiplier is trend x (1 + growth)^(years since the start); the base year's
+     * requests are centred mid-year, so trend = (1 + g)^(Y0 - B - 1/2) */
+    snprintf(v, sizeof v, "{%d: %.4g}", Y0, pow(1 + g, Y0 - B - 0.5));
+    kv(c, 2, "trend", v, "(1 + growth)^(%d - %d - 1/2): initial_requests %d centred mid-year", Y0, B, B);
+    out(c, "  # growth: as ehcp_total grew Jan %d-%d [%s] (requests per plan steady); initial_requests\n"
+           "  # grew %.3g a year %d-%d, a window too short and jumpy to extrapolate (see README)\n",
+        gy1, Y, S, rg, ry1, A);
     if (c->o->priors) {
         int pooled;
         size_t nu;
         double sg = prior_sd(c, 0, NULL, NULL, &pooled, &nu);
-        if (!isfinite(sg))
+        if (!isfinite(sg) || sg <= 0)
             sg = fabs(g) / 2 + 0.02;
         sg = round_sig(sg, 2);
         snprintf(v, sizeof v, "{prior: normal, mean: %.3g, sd: %.2g}", g, sg);
         if (pooled)
             kv(c, 2, "growth", v,
-               "mean: initial_requests %d-%d [%s]; sd: spread of that growth across %zu "
-               "authorities as of %d (pooled)", gy1, A, S, nu, Y);
+               "sd: spread of that growth across %zu authorities as of %d (pooled) [%s]", nu, Y, S);
         else
             kv(c, 2, "growth", v,
-               "mean: initial_requests %d-%d [%s]; sd: the authority's own yearly growth, %zu "
-               "years to %d (the file holds too few authorities to pool)", gy1, A, S, nu, A);
+               "sd: the authority's own yearly ehcp_total growth, %zu years to %d (too few "
+               "authorities in the file to pool) [%s]", nu, Y, S);
         snprintf(v, sizeof v, "{prior: uniform, min: 0, max: %.2g}", sg);
         kv(c, 2, "growth_drift_sd", v, "assumption: up to the growth prior's sd a year");
+    } else {
+        kv(c, 2, "growth", num(v, g), "ehcp_total Jan %d = %.0f to Jan %d = %.0f [%s]", gy1,
+           val(c, TREND_METRIC, gy1), Y, val(c, TREND_METRIC, Y), S);
     }
     out(c, "  direct:                          # per year, not from SEN Support\n");
     kv(c, 4, "under5", cnt(v, d_u5),
@@ -560,9 +568,9 @@ static void write_scenario(ictx *c)
         int pooled;
         size_t nu;
         double sr = prior_sd(c, 1, "requests_refused", "initial_requests", &pooled, &nu);
-        if (!isfinite(sr))
+        if (!isfinite(sr) || sr <= 0)
             sr = 0.05;
-        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", refusal, fmin(round_sig(sr, 2), 0.2));
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", refusal, beta_sd(refusal, sr));
         kv(c, 2, "refusal", v, "mean: requests_refused / initial_requests %d [%s]; sd: %s", A, S,
            pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
     } else {
@@ -581,7 +589,7 @@ static void write_scenario(ictx *c)
 
     /* ---- assessment ---- */
     double hours = NAT(c, ep_hours, 17.4, lab);
-    double fte0 = completed * (1 + g) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
+    double fte0 = completed * pow(1 + g, Y0 - A) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
     out(c, "\nassessment:\n  ep:\n");
     out(c, "    # EP FTE on statutory advice: assessments_completed %d = %.0f [%s] grown by the request\n"
            "    # trend, at %g hours each, %g statutory hours a week and %.0f%% use (assumptions);\n"
@@ -589,7 +597,7 @@ static void write_scenario(ictx *c)
         A, completed, S, hours, EP_HOURS_WEEK, EP_USE * 100);
     out(c, "    fte: {");
     for (int y = Y0; y <= endy; y++)
-        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + g, y > A ? y - A - 1 : 0));
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + g, y - Y0));
     out(c, "}\n");
     kv(c, 4, "hours_per_assessment", num(v, hours), "%s", lab);
     kv(c, 4, "hours_per_fte_week", "16", "statutory hours per FTE (assumption: not published)");
@@ -615,9 +623,9 @@ static void write_scenario(ictx *c)
         int pooled;
         size_t nu;
         double si = prior_sd(c, 1, "assessed_plan_issued", "assessments_completed", &pooled, &nu);
-        if (!isfinite(si))
+        if (!isfinite(si) || si <= 0)
             si = 0.02;
-        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", fmin(issue, 0.999), fmin(round_sig(si, 2), 0.1));
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", fmin(issue, 0.995), beta_sd(fmin(issue, 0.995), si));
         kv(c, 2, "issue", v, "mean: assessed_plan_issued / assessments_completed %d [%s]; sd: %s", A, S,
            pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
     } else {

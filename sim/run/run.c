@@ -39,6 +39,8 @@ void send_results_free(send_results *res)
     free(res->summary);
     free(res->authority_names);
     free(res->authority_values);
+    free(res->param_paths);
+    free(res->param_values);
     memset(res, 0, sizeof *res);
 }
 
@@ -60,6 +62,10 @@ int run_check(const send_params *p, int n, des_error *err)
         if (ap->n_authorities > 0)
             return des_error_set(err, DES_EINVAL,
                                  "authority '%s' must not list authorities itself", ap->name);
+        if (p->n_authorities > 0 && (ap->n_priors > 0 || ap->ensemble))
+            return des_error_set(err, DES_EINVAL,
+                                 "authority '%s': priors and ensembles are drawn only in a "
+                                 "one-authority scenario", ap->name);
     }
     return DES_OK;
 }
@@ -154,7 +160,24 @@ static int run_authorities(const send_params *p, const uint32_t *seeds, send_out
     return DES_OK;
 }
 
-int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, int r1,
+/* One replication of a one-authority scenario with its own parameter values. */
+static int run_drawn(const send_params *p, const run_draws *d, int r, const uint32_t *seeds,
+                     send_output *out, des_error *err)
+{
+    send_params q;
+    if (send_params_set_many(p, d->k, (const char (*)[SEND_PATH_MAX])d->paths,
+                             d->values + (size_t)r * (size_t)d->k, &q, err) != DES_OK)
+        return err ? err->code : DES_EINVAL;
+    send_model *m = send_model_create(&q, err);
+    if (!m)
+        return err && err->code ? err->code : DES_ENOMEM;
+    int rc = send_model_run(m, seeds, out, err);
+    send_model_destroy(m);
+    return rc;
+}
+
+int run_block(const send_params *p, const uint32_t *seeds, int per_rep, const run_draws *draws,
+              int r0, int r1,
               send_output *outs, double *auth_vals, int threads, const run_hooks *hooks,
               int *threads_used, des_error *err)
 {
@@ -162,6 +185,7 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
     const run_hooks *h = hooks ? hooks : &none;
     int count = r1 - r0;
     int multi = p->n_authorities > 0;
+    int drawn = draws && draws->k > 0;
     int len = 0;
     size_t stride = run_auth_stride(p, &len);
     if (threads <= 0)
@@ -185,8 +209,10 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
         if (multi)
             ok = send_output_init(&part, p, &terr) == DES_OK &&
                  run_acc_init(&acc, part.n_years, &terr) == DES_OK;
-        else
+        else if (!drawn)
             ok = (m = send_model_create(p, &terr)) != NULL;
+        else
+            ok = 1;
         if (!ok) {
 #pragma omp critical(send_run_status)
             {
@@ -212,7 +238,8 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, 
                 int rc = multi ? run_authorities(p, row, &outs[r - r0], &part, &acc,
                                                  auth_vals + (size_t)(r - r0) * stride, len, h,
                                                  &mine, &terr)
-                               : send_model_run(m, row, &outs[r - r0], &terr);
+                         : drawn ? run_drawn(p, draws, r, row, &outs[r - r0], &terr)
+                                 : send_model_run(m, row, &outs[r - r0], &terr);
                 if (rc != DES_OK && mine == RUN_OK)
                     mine = RUN_FAILED;
             }
@@ -271,12 +298,18 @@ int send_run(const send_params *p, const send_run_opts *opts, send_results *res,
         send_results_free(res);
         return code;
     }
+    run_draws draws;
+    if (run_draws_make(p, opts->seed, n, &draws, err) != DES_OK) {
+        send_results_free(res);
+        return err ? err->code : DES_ENOMEM;
+    }
     run_hooks hooks = {.cancel = opts->cancel, .progress = opts->progress,
                        .progress_ctx = opts->progress_ctx};
     double t0 = omp_get_wtime();
-    int st = run_block(p, res->seeds, res->seeds_per_rep, 0, n, res->reps,
+    int st = run_block(p, res->seeds, res->seeds_per_rep, &draws, 0, n, res->reps,
                        res->authority_values, opts->threads, &hooks, &res->threads_used, err);
     res->wall_seconds = omp_get_wtime() - t0;
+    run_results_take_draws(res, &draws);
     if (st != RUN_OK) {
         send_results_free(res);
         if (st == RUN_FAILED)

@@ -43,6 +43,21 @@ int run_memory_check(const send_params *p, int count, des_error *err);
  * replication r uses row r, streams a * SEND_STREAMS ... a * SEND_STREAMS + SEND_STREAMS - 1. */
 int run_seed_table(const send_params *p, uint64_t seed, int n, uint32_t **seeds, int *per_rep,
                    des_error *err);
+/* The parameter values of replications 0..n-1 (see draws.c): n x k values under k key paths
+ * ("ensemble.set" first when the scenario has an ensemble). k = 0 when the scenario has neither
+ * priors nor an ensemble. */
+typedef struct run_draws {
+    int n, k;
+    char (*paths)[SEND_PATH_MAX];
+    double *values;
+} run_draws;
+int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des_error *err);
+void run_draws_free(run_draws *d);
+/* Move d's table into res (n_params, param_paths, param_values); d is left empty. */
+void run_results_take_draws(send_results *res, run_draws *d);
+/* FNV-1a over bytes, continuing from h. */
+uint64_t run_fnv(uint64_t h, const void *data, size_t len);
+
 /* Values per replication of the per-authority headlines (0 for one authority), and periods
  * kept per headline. */
 size_t run_auth_stride(const send_params *p, int *len);
@@ -64,8 +79,11 @@ void run_auth_headlines(const send_output *part, double *dst, int len);
 
 /* Run replications r0 .. r1-1 into outs[0 .. r1-r0-1] (initialised) and, for several
  * authorities, their headlines into auth_vals (run_auth_stride() values per replication).
- * seeds is the whole run's table. Returns a RUN_ status; err is filled for RUN_FAILED. */
-int run_block(const send_params *p, const uint32_t *seeds, int per_rep, int r0, int r1,
+ * seeds is the whole run's table, draws the whole run's parameter values (NULL or k = 0: every
+ * replication runs p itself; else each runs its own copy of p with its row applied, on a model
+ * of its own). Returns a RUN_ status; err is filled for RUN_FAILED. */
+int run_block(const send_params *p, const uint32_t *seeds, int per_rep, const run_draws *draws,
+              int r0, int r1,
               send_output *outs, double *auth_vals, int threads, const run_hooks *hooks,
               int *threads_used, des_error *err);
 

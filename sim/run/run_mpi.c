@@ -102,30 +102,27 @@ static void progress_scaled(void *ctx, int done, int total)
     d->progress(d->progress_ctx, est, d->n);
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
-    return h;
-}
-
 /* What every rank must agree on before running. */
 #define FP_LEN 8
 static void fingerprint(const send_params *p, const send_run_opts *opts, int64_t fp[FP_LEN])
 {
     uint64_t h = UINT64_C(0xcbf29ce484222325);
-    h = fnv(h, p->name, strlen(p->name));
+    h = run_fnv(h, p->name, strlen(p->name));
     for (int a = 0; a < run_n_auth(p); a++) {
         const send_params *ap = run_auth(p, a);
-        h = fnv(h, ap->name, strlen(ap->name));
-        h = fnv(h, ap->population, sizeof ap->population);
-        h = fnv(h, ap->initial_band, sizeof ap->initial_band);
-        h = fnv(h, ap->initial_prov, sizeof ap->initial_prov);
-        h = fnv(h, &ap->sen_initial, sizeof ap->sen_initial);
-        h = fnv(h, &ap->grant_base, sizeof ap->grant_base);
+        h = run_fnv(h, ap->name, strlen(ap->name));
+        h = run_fnv(h, ap->population, sizeof ap->population);
+        h = run_fnv(h, ap->initial_band, sizeof ap->initial_band);
+        h = run_fnv(h, ap->initial_prov, sizeof ap->initial_prov);
+        h = run_fnv(h, &ap->sen_initial, sizeof ap->sen_initial);
+        h = run_fnv(h, &ap->grant_base, sizeof ap->grant_base);
         for (int i = 0; i < ap->n_pools; i++)
-            h = fnv(h, &ap->pools[i].places, sizeof ap->pools[i].places);
+            h = run_fnv(h, &ap->pools[i].places, sizeof ap->pools[i].places);
+        h = run_fnv(h, &ap->n_priors, sizeof ap->n_priors);
+        if (ap->ensemble)
+            h = run_fnv(h, ap->ensemble->values,
+                        (size_t)ap->ensemble->n_sets * (size_t)ap->ensemble->n_keys *
+                            sizeof *ap->ensemble->values);
     }
     fp[0] = opts->replications;
     fp[1] = (int64_t)(opts->seed >> 32);
@@ -249,9 +246,11 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
     int per_rep = 0;
     send_output *outs = NULL;
     double *auth = NULL;
+    run_draws draws = {0};
     int keep = d.rank == 0 ? n : d.count; /* outputs held here */
     if (run_check(p, n, &lerr) != DES_OK || run_memory_check(p, keep, &lerr) != DES_OK ||
-        run_seed_table(p, opts->seed, n, &seeds, &per_rep, &lerr) != DES_OK) {
+        run_seed_table(p, opts->seed, n, &seeds, &per_rep, &lerr) != DES_OK ||
+        run_draws_make(p, opts->seed, n, &draws, &lerr) != DES_OK) {
         status = RUN_FAILED;
     } else {
         outs = calloc((size_t)(keep > 0 ? keep : 1), sizeof *outs);
@@ -277,7 +276,7 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
                            .progress = d.rank == 0 && opts->progress ? progress_scaled : NULL,
                            .progress_ctx = &d};
         /* rank 0's block starts at replication 0, so its outputs go straight into place */
-        status = run_block(p, seeds, per_rep, lo, hi, outs, auth, opts->threads, &hooks,
+        status = run_block(p, seeds, per_rep, &draws, lo, hi, outs, auth, opts->threads, &hooks,
                            &threads_used, &lerr);
         if (status == RUN_FAILED || status == RUN_INTERRUPTED)
             send_stop(&d, reqs, &sent);
@@ -328,6 +327,7 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
         res->reps = outs;
         res->threads_used = threads_used;
         res->ranks = size;
+        run_results_take_draws(res, &draws);
         if (stride) {
             res->n_authorities = p->n_authorities;
             res->authority_len = len;
@@ -358,6 +358,7 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
     free(outs);
     free(auth);
     free(seeds);
+    run_draws_free(&draws);
     if (outcome != RUN_OK)
         return err && err->code ? err->code : DES_ESTATE;
     res->ranks = size;

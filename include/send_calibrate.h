@@ -1,0 +1,67 @@
+/* send_calibrate.h - fit a scenario's priors to an authority's published series (ABC-SMC).
+ *
+ * The keys that carry priors in the history scenario are fitted by ABC-SMC (send_abc.h) over
+ * the engine: each particle is one replication of the history - the same authority's scenario
+ * starting on 1 January YEAR0 (default as_of - 4), written by send_init_scenario() with
+ * --start YEAR0 or given as a file - run to 31 January as_of. The distance is the sum of the
+ * relative errors |simulated - published| / published over every published value of
+ *   ehcp_total        January YEAR0 + 1 ... as_of
+ *   initial_requests, new_plans, plans_ceased   calendar years YEAR0 ... as_of - 1
+ * read through send_sen2_value(..., as_of), so nothing published after June of as_of is used.
+ *
+ * The result is written as a scenario that `extends` the input (the forecast scenario) and adds
+ * an `ensemble` section: the posterior particles over the fitted keys and their weights, the
+ * method, the data file and its SHA-256, the as-of year and the fit statistics (tolerance,
+ * distances, simulations, CPU seconds and replication-equivalents). Replications of it draw
+ * one particle each (send_run.h), so its bands carry the parameters' uncertainty.
+ *
+ * Identical output for any thread count (ABC-SMC is; the CPU figures in the fit statistics
+ * are measurements and are left out of that promise).
+ */
+#ifndef SEND_CALIBRATE_H
+#define SEND_CALIBRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "des_error.h"
+#include "send_sen2.h"
+
+typedef struct send_calib_opts {
+    int particles;               /* ABC-SMC population N; 0 = 200 (alpha N = 100 kept) */
+    long max_simulations;        /* budget; 0 = 2,000 */
+    double p_acc_min;            /* stop below this acceptance rate; 0 = 0.05 */
+    int history_from;            /* YEAR0; 0 = as_of - 4 (at least the first year with data) */
+    const char *history_path;    /* a history scenario to use; NULL = write one with init */
+    const send_sen2 *england;    /* England's series, for init's national defaults (required
+                                    when history_path is NULL) */
+    const char *data_label;      /* how the output names the data file (NULL = its path) */
+    const char *england_label;
+    uint64_t seed;               /* 0 = 1 */
+    int threads;                 /* <= 0: all cores */
+    int quiet;                   /* unused by the library; for callers */
+    /* Filled on success (may be NULL): */
+    struct send_calib_stats *stats;
+} send_calib_opts;
+
+typedef struct send_calib_stats {
+    int n_keys, n_obs, generations, kept;
+    long simulations;
+    double epsilon, acc_rate, ess;
+    double dist_prior_median;    /* median distance of the prior draws (generation 0) */
+    double dist_median;          /* median distance of the kept particles */
+    double cpu_seconds;          /* process CPU of the whole calibration */
+    double rep_cpu_seconds;      /* CPU of one replication of the input (forecast) scenario */
+    double rep_equivalents;      /* cpu_seconds / rep_cpu_seconds */
+} send_calib_stats;
+
+/* Calibrate the scenario at in_path (which must give priors) to authority la of d as of
+ * as_of and write the calibrated scenario to out_path (atomically). ctx is a send_calib_opts
+ * (NULL = defaults; then England's series must be given through history_path instead).
+ * DES_EINPUT for too little data or a scenario without priors (a message naming what is
+ * missing), DES_EIO when a file cannot be written, or the engine's error. The signature is
+ * send_bt_calibrate_fn's, so the back-test calls it directly. */
+int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path,
+                   const char *out_path, void *ctx, des_error *err);
+
+#endif

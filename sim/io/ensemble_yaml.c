@@ -1,0 +1,81 @@
+/* ensemble_yaml.c - write a scenario that extends another and adds an `ensemble` section.
+ *
+ * The file is an ordinary scenario: `extends` names the parent (relative to the new file's
+ * directory when they share it, else the parent's absolute path), then `name`, then the
+ * ensemble: keys, sets and weights printed with 17 significant digits (read back bit for bit),
+ * the method, data file, SHA-256 and as-of year, and `fit:` with the given statistics. Written
+ * atomically (send_io.h). Cost: O(sets x keys).
+ */
+#include "send_scenario.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "send_io.h"
+
+/* The parent as `extends` should name it from the directory of out_path. */
+static void extends_path(const char *out_path, const char *parent, char *buf, size_t cap)
+{
+    const char *so = strrchr(out_path, '/'), *sp = strrchr(parent, '/');
+    size_t lo = so ? (size_t)(so - out_path) : 0, lp = sp ? (size_t)(sp - parent) : 0;
+    if (lo == lp && !strncmp(out_path, parent, lo)) {
+        snprintf(buf, cap, "%s", sp ? sp + 1 : parent);
+        return;
+    }
+    char *abs = realpath(parent, NULL);
+    snprintf(buf, cap, "%s", abs ? abs : parent);
+    free(abs);
+}
+
+int send_ensemble_yaml_write(const char *out_path, const char *parent, const char *name,
+                             const char *comment, const send_ensemble *e, int n_fit,
+                             const char *const *fit_names, const double *fit_values,
+                             des_error *err)
+{
+    io_atomic a;
+    if (io_atomic_open(&a, out_path, err) != DES_OK)
+        return err ? err->code : DES_EIO;
+    FILE *f = a.f;
+    char ext[PATH_MAX + 1];
+    extends_path(out_path, parent, ext, sizeof ext);
+    if (comment && comment[0]) {
+        const char *s = comment;
+        while (*s) {
+            const char *nl = strchr(s, '\n');
+            size_t n = nl ? (size_t)(nl - s) : strlen(s);
+            fprintf(f, "# %.*s\n", (int)n, s);
+            s += n + (nl != NULL);
+        }
+    }
+    fprintf(f, "extends: \"%s\"\n", ext);
+    fprintf(f, "name: \"%s\"\n", name);
+    fprintf(f, "ensemble:\n  keys: [");
+    for (int k = 0; k < e->n_keys; k++)
+        fprintf(f, "%s%s", k ? ", " : "", e->paths[k]);
+    fprintf(f, "]\n  sets:\n");
+    for (int i = 0; i < e->n_sets; i++) {
+        fprintf(f, "    - [");
+        for (int k = 0; k < e->n_keys; k++)
+            fprintf(f, "%s%.17g", k ? ", " : "", e->values[(size_t)i * e->n_keys + k]);
+        fprintf(f, "]\n");
+    }
+    fprintf(f, "  weights: [");
+    for (int i = 0; i < e->n_sets; i++)
+        fprintf(f, "%s%.17g", i ? ", " : "", e->weights[i]);
+    fprintf(f, "]\n");
+    if (e->method[0])
+        fprintf(f, "  method: \"%s\"\n", e->method);
+    if (e->data[0])
+        fprintf(f, "  data: \"%s\"\n", e->data);
+    if (e->sha256[0])
+        fprintf(f, "  sha256: %s\n", e->sha256);
+    if (e->as_of)
+        fprintf(f, "  as_of: %d\n", e->as_of);
+    if (n_fit > 0) {
+        fprintf(f, "  fit:\n");
+        for (int i = 0; i < n_fit; i++)
+            fprintf(f, "    %s: %.6g\n", fit_names[i], fit_values[i]);
+    }
+    return io_atomic_commit(&a, NULL, err);
+}

@@ -1,0 +1,439 @@
+/* keys.c - the table of scenario keys and parameters addressed by path.
+ *
+ * Every key a scenario file may hold is one row below, in the order of the reference
+ * (scenarios/KEYS.md, generated from this table by `sendsim keys --markdown`). A row's default
+ * is what send_params_init() leaves in its field (tests/test_params.c checks every numeric one),
+ * its range is the one the loader enforces, and its offset is where the loader writes. Rows with
+ * "[]" in the path describe the fields of list items; they and the rows flagged SEND_KEY_CODED
+ * are read by the loader's own code (cross-field rules), which still takes their ranges from
+ * here. Lookups are linear scans over the rows (O(rows x path length)), for setup only.
+ *
+ * Priors: send_prior_draw() is an inverse CDF (GSL's gsl_cdf_*), so a draw is a deterministic
+ * function of its uniform; truncation to the key's range maps u into [F(lo), F(hi)] first.
+ */
+#include "send_keys.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#define MONEY 1e12
+#define NF SEND_KEY_NO_FIELD
+#define F(field) offsetof(send_params, field)
+#define P SEND_KEY_PRIORABLE
+#define R SEND_KEY_REQUIRED
+#define C SEND_KEY_CODED
+
+#define SEC(path, doc) {path, SEND_KEY_SECTION, 0, 0, "", NF, NULL, 0, "", doc, 0}
+#define LIST(path, doc) {path, SEND_KEY_LIST, 0, 0, "", NF, NULL, 0, "", doc, C}
+#define K(path, type, lo, hi, unit, off, dflt, flags, doc)                                      \
+    {path, type, lo, hi, unit, off, NULL, 0, dflt, doc, flags}
+#define V(path, type, lo, hi, unit, off, names, n, dflt, flags, doc)                            \
+    {path, type, lo, hi, unit, off, names, n, dflt, doc, flags}
+
+#define NUM SEND_KEY_NUMBER
+#define SHR SEND_KEY_SHARE
+#define INT SEND_KEY_INTEGER
+#define DUR SEND_KEY_DURATION
+#define SER SEND_KEY_SERIES
+#define DST SEND_KEY_DIST
+#define AGE SEND_KEY_AGE_TABLE
+#define TAB SEND_KEY_TABLE
+#define SHS SEND_KEY_SHARES
+#define DAT SEND_KEY_DATE
+#define TXT SEND_KEY_TEXT
+#define CHO SEND_KEY_CHOICE
+
+static const char *const funders[3] = {"education", "social_care", "health"};
+static const char *const any_need[NEED_COUNT + 1] = {
+    "any", "autism", "semh", "slcn", "mld", "sld_pmld", "physical_sensory", "other"};
+
+static const send_key keys[] = {
+    /* ---- the scenario itself ---- */
+    K("extends", TXT, 0, 0, "", NF, "", C, "parent scenario file (relative to this one), merged under this file"),
+    K("name", TXT, 0, 0, "", F(name), "unnamed", C, "scenario name, shown in outputs"),
+    K("description", TXT, 0, 0, "", NF, "", C, "free text"),
+    K("start", DAT, 0, 0, "", F(start), "", R | C, "first day simulated: the first day of a month"),
+    K("end", DAT, 0, 0, "", F(end), "", R | C, "last day simulated (at most 60 years after start)"),
+    LIST("areas", "geographical areas (default: one area named 'all')"),
+    K("areas[].name", TXT, 0, 0, "", NF, "", R | C, "area name, other than 'any'"),
+    K("areas[].share", SHR, 0, 1, "", NF, "", R | C, "share of population and caseload (shares sum to 1)"),
+
+    /* ---- level 1: population ---- */
+    SEC("population", "children and young people 0-25"),
+    K("population.by_age", AGE, 0, 1e8, "children", F(population), "0 each", 0, "children by single year of age at the start"),
+    K("population.growth", SER, -0.5, 0.5, "per year", F(population_growth), "0", P, "annual population growth rate"),
+
+    /* ---- level 2: SEN Support ---- */
+    SEC("sen_support", "SEN Support in schools"),
+    K("sen_support.initial", NUM, 0, 1e8, "children", F(sen_initial), "0", P, "children at SEN Support at the start"),
+    K("sen_support.initial_age", AGE, 0, 1e8, "weight", F(sen_initial_age), "0 each", 0, "age distribution weights of the initial stock"),
+    K("sen_support.entry_per_1000", AGE, 0, 1000, "per 1,000 per year", F(sen_entry_per_1000), "0 each", 0, "arrivals per 1,000 children of that age per year"),
+    K("sen_support.entry_trend", SER, 0, 100, "multiplier", F(sen_entry_trend), "1", P, "multiplier on entry rates by date"),
+    K("sen_support.exit_rate", NUM, 0, 100, "per child-year", F(sen_exit_rate), "0", P, "leaving SEN Support (needs met, moved away)"),
+    K("sen_support.leave_age", INT, 1, SEND_MAX_AGE + 1, "years", F(sen_leave_age), "16", 0, "academic age at which children leave SEN Support"),
+    V("sen_support.need", SHS, 0, 1, "", F(need_share_sen), send_need_names, NEED_COUNT, "other: 1", 0, "primary need mix at SEN Support"),
+
+    /* ---- requests for assessment ---- */
+    SEC("requests", "requests for an EHC needs assessment"),
+    K("requests.hazard_by_age", AGE, 0, 100, "per child-year", F(request_hazard), "0 each", 0, "request rate per SEN Support child-year, by age"),
+    V("requests.need_multiplier", TAB, 0, 100, "multiplier", F(request_need_mult), send_need_names, NEED_COUNT, "1 each", 0, "relative request rate by primary need"),
+    K("requests.trend", SER, 0, 1000, "multiplier", F(request_trend), "1", P, "multiplier on request rates and direct requests by date"),
+    K("requests.growth", NUM, -0.5, 1, "per year", F(request_growth), "0", P, "annual compound growth of request rates from the start, on top of the trend"),
+    K("requests.growth_drift_sd", NUM, 0, 1, "per year", F(request_growth_drift_sd), "0", P, "sd of the growth's random-walk step each 1 January after the start (0: fixed growth)"),
+    V("requests.direct", TAB, 0, 1e7, "per year", F(direct_requests), send_ageband_names, BAND_COUNT, "0 each", 0, "requests from outside SEN Support, by age band"),
+    V("requests.direct_need", SHS, 0, 1, "", F(need_share_direct), send_need_names, NEED_COUNT, "other: 1", 0, "primary need mix of direct requests"),
+    LIST("requests.shocks", "multipliers on requests over periods (at most 16)"),
+    K("requests.shocks[].from", DAT, 0, 0, "", NF, "", R | C, "first day of the shock"),
+    K("requests.shocks[].to", DAT, 0, 0, "", NF, "", R | C, "day after the last (after 'from')"),
+    K("requests.shocks[].multiplier", NUM, 0, 100, "multiplier", NF, "", R | C, "multiplier on requests while it lasts"),
+
+    /* ---- levers ---- */
+    SEC("levers", "policy levers (each off unless its section is present)"),
+    SEC("levers.early_intervention", "early intervention at SEN Support: fewer requests, at a cost"),
+    K("levers.early_intervention.from", DAT, 0, 0, "", F(ei_from), "start", 0, "date the lever starts"),
+    K("levers.early_intervention.effect", SHR, 0, 1, "", F(ei_effect), "", P | R, "fractional reduction in the request rate"),
+    K("levers.early_intervention.cost_per_child", NUM, 0, MONEY, "pounds per child-year", F(ei_cost_per_child), "0", P, "cost per SEN Support child-year while active"),
+    SEC("levers.independent_reduction", "fewer new independent special school placements"),
+    K("levers.independent_reduction.from", DAT, 0, 0, "", F(indep_reduction_from), "start", 0, "date the lever starts"),
+    K("levers.independent_reduction.rate", SHR, 0, 1, "per year", F(indep_reduction), "", P | R, "yearly reduction in new independent placements"),
+
+    /* ---- decision to assess ---- */
+    SEC("d1_panel", "panel deciding whether to assess"),
+    K("d1_panel.cadence", DUR, 0, 366, "days", F(d1_period), "7 days", 0, "time between sittings (0 = decide on receipt)"),
+    K("d1_panel.first_sitting", DAT, 0, 0, "", F(d1_first), "start", C, "date of the first sitting (on or after start)"),
+    K("d1_panel.capacity", INT, 1, 1000000, "cases per sitting", F(d1_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
+    K("d1_panel.preparation", DST, 0, 0, "days", F(d1_prep), "0 days", 0, "request to ready for the panel (evidence gathering)"),
+    K("d1_panel.refusal", SER, 0, 1, "share", F(d1_refusal), "0", P, "share of requests refused"),
+
+    SEC("disagreement", "mediation and tribunal after a refusal"),
+    K("disagreement.mediation", SHR, 0, 1, "", F(p_mediation), "0", P, "share of refused families going to mediation"),
+    K("disagreement.mediation_time", DST, 0, 0, "days", F(mediation_time), "0 days", 0, "duration of mediation"),
+    K("disagreement.appeal", SHR, 0, 1, "", F(p_appeal), "0", P, "share of refused families appealing"),
+    K("disagreement.tribunal_time", DST, 0, 0, "days", F(tribunal_time), "0 days", 0, "appeal to tribunal decision"),
+    K("disagreement.parent_win", SHR, 0, 1, "", F(p_parent_win), "1", P, "share of appeals the family wins"),
+
+    /* ---- assessment ---- */
+    SEC("assessment", "advice gathered in parallel, each a capacity-limited resource"),
+    SEC("assessment.ep", "educational psychology advice"),
+    K("assessment.ep.fte", SER, 0, 10000, "FTE", F(ep_fte), "1", P, "EP full-time equivalents on statutory advice, by date"),
+    K("assessment.ep.hours_per_assessment", NUM, 0.01, 1000, "hours", F(ep_hours_per_assessment), "1", P, "EP hours per assessment"),
+    K("assessment.ep.hours_per_fte_week", NUM, 0.01, 168, "hours per week", F(ep_hours_per_fte_week), "1", P, "statutory hours per FTE per week"),
+    K("assessment.ep.duration", DST, 0, 0, "days", F(ep_duration), "0 days", 0, "elapsed time of one EP advice once started"),
+    SEC("assessment.health", "health advice"),
+    K("assessment.health.slots", NUM, 0, 1e6, "cases", F(health_slots), "1000000", P, "concurrent health advice cases"),
+    K("assessment.health.duration", DST, 0, 0, "days", F(health_duration), "0 days", 0, "elapsed time of health advice"),
+    SEC("assessment.social_care", "social care advice"),
+    K("assessment.social_care.share", SHR, 0, 1, "", F(p_social_advice), "0", P, "share of assessments needing social care advice"),
+    K("assessment.social_care.slots", NUM, 0, 1e6, "cases", F(social_slots), "1000000", P, "concurrent social care advice cases"),
+    K("assessment.social_care.duration", DST, 0, 0, "days", F(social_duration), "0 days", 0, "elapsed time of social care advice"),
+
+    /* ---- decision to issue, drafting ---- */
+    SEC("d2_panel", "panel deciding whether to issue a plan"),
+    K("d2_panel.cadence", DUR, 0, 366, "days", F(d2_period), "7 days", 0, "time between sittings (0 = decide on receipt)"),
+    K("d2_panel.first_sitting", DAT, 0, 0, "", F(d2_first), "start", C, "date of the first sitting (on or after start)"),
+    K("d2_panel.capacity", INT, 1, 1000000, "cases per sitting", F(d2_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
+    K("d2_panel.issue", SHR, 0, 1, "", F(p_issue), "1", P, "share of completed assessments that lead to a plan"),
+    SEC("drafting", "from the decision to issue to the final plan"),
+    K("drafting.draft", DST, 0, 0, "days", F(draft_time), "0 days", 0, "decision to draft plan"),
+    K("drafting.consultation", DST, 0, 0, "days", F(consult_time), "0 days", 0, "draft to final plan"),
+
+    /* ---- placement ---- */
+    SEC("placement", "where new plan holders are placed"),
+    SEC("placement.choice", "provision mix of new plans, by phase"),
+    V("placement.choice.early_years", SHS, 0, 1, "", F(choice[PHASE_EARLY]), send_provision_names, PROV_COUNT, "mainstream: 1", 0, "provision shares for ages 0-3"),
+    V("placement.choice.primary", SHS, 0, 1, "", F(choice[PHASE_PRIMARY]), send_provision_names, PROV_COUNT, "mainstream: 1", 0, "provision shares for ages 4-10"),
+    V("placement.choice.secondary", SHS, 0, 1, "", F(choice[PHASE_SECONDARY]), send_provision_names, PROV_COUNT, "mainstream: 1", 0, "provision shares for ages 11-15"),
+    V("placement.choice.post16", SHS, 0, 1, "", F(choice[PHASE_POST16]), send_provision_names, PROV_COUNT, "mainstream: 1", 0, "provision shares for ages 16-18"),
+    V("placement.choice.post19", SHS, 0, 1, "", F(choice[PHASE_POST19]), send_provision_names, PROV_COUNT, "mainstream: 1", 0, "provision shares for ages 19-25"),
+    SEC("placement.need_weight", "relative weight of each provision, by primary need"),
+    V("placement.need_weight.autism", TAB, 0, 1000, "weight", F(need_mult[NEED_ASD]), send_provision_names, PROV_COUNT, "1 each", 0, "weights for autism"),
+    V("placement.need_weight.semh", TAB, 0, 1000, "weight", F(need_mult[NEED_SEMH]), send_provision_names, PROV_COUNT, "1 each", 0, "weights for social, emotional and mental health"),
+    V("placement.need_weight.slcn", TAB, 0, 1000, "weight", F(need_mult[NEED_SLCN]), send_provision_names, PROV_COUNT, "1 each", 0, "weights for speech, language and communication"),
+    V("placement.need_weight.mld", TAB, 0, 1000, "weight", F(need_mult[NEED_MLD]), send_provision_names, PROV_COUNT, "1 each", 0, "weights for moderate learning difficulty"),
+    V("placement.need_weight.sld_pmld", TAB, 0, 1000, "weight", F(need_mult[NEED_SLD_PMLD]), send_provision_names, PROV_COUNT, "1 each", 0, "weights for severe or profound learning difficulty"),
+    V("placement.need_weight.physical_sensory", TAB, 0, 1000, "weight", F(need_mult[NEED_PHYS_SENS]), send_provision_names, PROV_COUNT, "1 each", 0, "weights for physical and sensory needs"),
+    V("placement.need_weight.other", TAB, 0, 1000, "weight", F(need_mult[NEED_OTHER]), send_provision_names, PROV_COUNT, "1 each", 0, "weights for other needs"),
+    SEC("placement.phase_transfer", "moves at phase transfer: from provision -> shares of destinations"),
+    V("placement.phase_transfer.age_4", SHS, 0, 1, "", NF, send_provision_names, PROV_COUNT, "keep provision", C, "{from: {to: share}} at age 4"),
+    V("placement.phase_transfer.age_11", SHS, 0, 1, "", NF, send_provision_names, PROV_COUNT, "keep provision", C, "{from: {to: share}} at age 11"),
+    V("placement.phase_transfer.age_16", SHS, 0, 1, "", NF, send_provision_names, PROV_COUNT, "keep provision", C, "{from: {to: share}} at age 16"),
+    V("placement.phase_transfer.age_19", SHS, 0, 1, "", NF, send_provision_names, PROV_COUNT, "keep provision", C, "{from: {to: share}} at age 19"),
+    K("placement.max_wait", DUR, 0, 3660, "days", F(max_wait_days), "0 days", 0, "longest wait for a place before overflow (0 = wait)"),
+    K("placement.local_first", SEND_KEY_BOOL, 0, 1, "", F(local_first), "false", 0, "an independent placement becomes special if a place is free"),
+    V("placement.overflow_to", CHO, 0, 0, "", F(overflow_provision), send_provision_names, PROV_COUNT - 1, "independent", 0, "provision taking children who waited too long"),
+
+    LIST("places", "capacity pools: places of a provision, optionally by area and need"),
+    V("places[].provision", CHO, 0, 0, "", NF, send_provision_names, PROV_COUNT - 1, "", R | C, "provision of the pool"),
+    K("places[].area", CHO, 0, 0, "", NF, "any", C, "area name or 'any'"),
+    V("places[].need", CHO, 0, 0, "", NF, any_need, NEED_COUNT + 1, "any", C, "primary need or 'any'"),
+    K("places[].places", INT, 0, 10000000, "places", NF, "", R | C, "places at the start"),
+    LIST("new_places", "blocks of places opening (or closing) later"),
+    V("new_places[].provision", CHO, 0, 0, "", NF, send_provision_names, PROV_COUNT - 1, "", R | C, "provision (a pool in 'places' must match)"),
+    K("new_places[].area", CHO, 0, 0, "", NF, "any", C, "area name or 'any'"),
+    V("new_places[].need", CHO, 0, 0, "", NF, any_need, NEED_COUNT + 1, "any", C, "primary need or 'any'"),
+    K("new_places[].count", INT, -1000000, 1000000, "places", NF, "", R | C, "places opened (negative: closed)"),
+    K("new_places[].opens", DAT, 0, 0, "", NF, "", R | C, "planned opening date"),
+    K("new_places[].delay", DST, 0, 0, "days", NF, "none", C, "random slippage after the planned date"),
+
+    /* ---- level 4 ---- */
+    SEC("level4", "joint complex-case panel and jointly funded packages"),
+    V("level4.referral", TAB, 0, 1, "share", F(p_level4), send_need_names, NEED_COUNT, "0 each", 0, "share of new specialist placements referred, by need"),
+    SEC("level4.panel", "the joint panel"),
+    K("level4.panel.cadence", DUR, 0, 366, "days", F(l4_period), "28 days", 0, "time between sittings (0 = decide on receipt)"),
+    K("level4.panel.first_sitting", DAT, 0, 0, "", F(l4_first), "start", C, "date of the first sitting (on or after start)"),
+    K("level4.panel.capacity", INT, 1, 1000000, "cases per sitting", F(l4_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
+    K("level4.approve", SHR, 0, 1, "", F(p_l4_approve), "0", P, "share of referrals approved"),
+    V("level4.funding", SHS, 0, 1, "", NF, funders, 3, "education: 1", C, "shares of a package's cost by funder"),
+
+    /* ---- reviews and ceasing ---- */
+    SEC("reviews", "annual reviews"),
+    K("reviews.caseworker_fte", SER, 0, 1e6, "FTE", F(review_fte), "1000000", P, "caseworker FTE for reviews, by date"),
+    K("reviews.reviews_per_fte_year", NUM, 0, 1e6, "reviews per FTE-year", F(reviews_per_fte_year), "1000000", P, "reviews one FTE completes in a year"),
+    K("reviews.to_special", SHR, 0, 1, "per review", F(p_review_ms), "0", P, "mainstream to special at a review"),
+    K("reviews.to_mainstream", SHR, 0, 1, "per review", F(p_review_sm), "0", P, "special to mainstream at a review"),
+    K("reviews.cease_needs_met", SHR, 0, 1, "per review", F(p_review_cease), "0", P, "plan ceased, needs met, at a review"),
+    SEC("ceasing", "plans ceasing outside reviews"),
+    K("ceasing.moved_away", NUM, 0, 10, "per plan-year", F(cease_moved_rate), "0", P, "plans ceasing because the family moved away"),
+    K("ceasing.left_education", AGE, 0, 10, "per plan-year", F(cease_left_rate), "0 each", 0, "plans ceasing on leaving education, by age"),
+    K("ceasing.age_limit", INT, 1, SEND_MAX_AGE, "years", F(cease_age), "25", 0, "academic age at which plans cease"),
+
+    /* ---- initial caseload ---- */
+    SEC("initial", "plans in place at the start (January of the start year)"),
+    V("initial.ehcp_by_age", TAB, 0, 1e7, "plans", F(initial_band), send_ageband_names, BAND_COUNT, "0 each", 0, "plans by age band"),
+    V("initial.ehcp_by_placement", TAB, 0, 1e7, "plans", F(initial_prov), send_provision_names, PROV_COUNT, "0 each", 0, "plans by provision (adds up to the plans by age)"),
+    K("initial.in_assessment", NUM, 0, 1e7, "children", F(initial_in_assessment), "0", P, "requests in progress at the start"),
+    V("initial.need", SHS, 0, 1, "", F(need_share_plans), send_need_names, NEED_COUNT, "other: 1", 0, "primary need mix of plans"),
+
+    /* ---- finance ---- */
+    SEC("finance", "high-needs spending and grant"),
+    V("finance.cost", TAB, 0, MONEY, "pounds per year", F(cost), send_provision_names, PROV_COUNT, "0 each", 0, "cost per place in the first full financial year ('awaiting': interim cost)"),
+    V("finance.inflation", TAB, -0.5, 1, "per year", F(inflation), send_provision_names, PROV_COUNT, "0 each", 0, "annual uplift of costs from the second financial year"),
+    SEC("finance.transport", "home-to-school transport"),
+    K("finance.transport.cost_per_child", NUM, 0, MONEY, "pounds per year", F(transport_cost), "0", P, "cost per transported child-year"),
+    K("finance.transport.inflation", NUM, -0.5, 1, "per year", F(transport_inflation), "0", P, "annual uplift of the transport cost"),
+    V("finance.transport.share", TAB, 0, 1, "share", F(transport_share), send_provision_names, PROV_COUNT, "0 each", 0, "share of plan holders transported, by provision"),
+    K("finance.assessment_cost", NUM, 0, MONEY, "pounds", F(assessment_cost), "0", P, "cost per completed assessment"),
+    K("finance.tribunal_cost", NUM, 0, MONEY, "pounds", F(tribunal_cost), "0", P, "cost per appeal"),
+    SEC("finance.grant", "high-needs block of the dedicated schools grant"),
+    K("finance.grant.base", NUM, 0, MONEY, "pounds", F(grant_base), "0", P, "grant for the first full financial year"),
+    K("finance.grant.growth", NUM, -0.5, 1, "per year", F(grant_growth), "0", P, "annual grant growth"),
+    K("finance.opening_deficit", NUM, -MONEY, MONEY, "pounds", F(opening_deficit), "0", P, "cumulative deficit before the first full financial year"),
+
+    /* ---- published figures and several authorities ---- */
+    K("observed", SEND_KEY_SECTION, -MONEY, MONEY, "", NF, "", C, "published figures {metric: {period: value}}, shown beside the forecast"),
+    SEC("authorities", "several authorities, each a template scenario (then only name, description, start, end and observed beside it)"),
+    K("authorities.template", TXT, 0, 0, "", NF, "", C, "default template scenario file (relative to this file)"),
+    LIST("authorities.list", "the authorities (at most 1000)"),
+    K("authorities.list[].name", TXT, 0, 0, "", NF, "", R | C, "authority name (unique)"),
+    K("authorities.list[].template", TXT, 0, 0, "", NF, "authorities.template", C, "its template scenario file"),
+    K("authorities.list[].scale", NUM, 0, 100, "factor", NF, "1", C, "multiplies all the size factors below"),
+    K("authorities.list[].population", NUM, 0, 100, "factor", NF, "1", C, "population, SEN Support and direct requests"),
+    K("authorities.list[].caseload", NUM, 0, 100, "factor", NF, "1", C, "initial plans and assessments"),
+    K("authorities.list[].places", NUM, 0, 100, "factor", NF, "1", C, "places and new places"),
+    K("authorities.list[].capacity", NUM, 0, 100, "factor", NF, "1", C, "EP and caseworker FTE, advice slots, panel capacities"),
+    K("authorities.list[].grant", NUM, 0, 100, "factor", NF, "1", C, "grant and opening deficit"),
+    /* ---- parameter sets that replications draw from ---- */
+    SEC("ensemble", "parameter sets that replications draw from (e.g. written by `sendsim calibrate`); they override priors on the same keys"),
+    K("ensemble.keys", TXT, 0, 0, "", NF, "", R | C, "the numeric keys the sets give, as paths (at most 32)"),
+    K("ensemble.sets", NUM, -MONEY, MONEY, "", NF, "", R | C, "the sets: lists of values, one per key, each inside its key's range"),
+    K("ensemble.weights", NUM, 0, MONEY, "", NF, "equal", C, "relative weight of each set (normalised)"),
+    K("ensemble.method", TXT, 0, 0, "", NF, "", C, "how the sets were made (for the record)"),
+    K("ensemble.data", TXT, 0, 0, "", NF, "", C, "data file the sets were fitted to (for the record)"),
+    K("ensemble.sha256", TXT, 0, 0, "", NF, "", C, "SHA-256 of that file (64 hex digits)"),
+    K("ensemble.as_of", INT, 1990, 2100, "year", NF, "", C, "only data published by June of this year were used"),
+    K("ensemble.fit", SEND_KEY_SECTION, -MONEY, MONEY, "", NF, "", C, "fit statistics (for the record; not read)"),
+};
+
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+size_t send_key_count(void) { return N_KEYS; }
+
+const send_key *send_key_at(size_t i) { return i < N_KEYS ? &keys[i] : NULL; }
+
+const send_key *send_key_find(const char *path)
+{
+    if (!path)
+        return NULL;
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (!strcmp(keys[i].path, path))
+            return &keys[i];
+    return NULL;
+}
+
+int send_key_index(const send_key *k)
+{
+    return k && k >= keys && k < keys + N_KEYS ? (int)(k - keys) : -1;
+}
+
+const char *send_key_type_name(send_key_type t)
+{
+    static const char *const names[SEND_KEY_TYPE_COUNT] = {
+        "section", "list", "text", "number", "share", "integer", "bool", "date", "duration",
+        "choice", "series", "distribution", "age table", "named table", "shares"};
+    return (unsigned)t < SEND_KEY_TYPE_COUNT ? names[t] : "?";
+}
+
+int send_key_is_numeric(const send_key *k)
+{
+    return k && k->offset != NF && !(k->flags & C) &&
+           (k->type == NUM || k->type == SHR || k->type == INT || k->type == DUR ||
+            k->type == SER);
+}
+
+static const send_key *numeric_key(const char *path, des_error *err)
+{
+    const send_key *k = send_key_find(path);
+    if (!k) {
+        des_error_set(err, DES_EINVAL, "'%s' is not a scenario key", path ? path : "(null)");
+        return NULL;
+    }
+    if (!send_key_is_numeric(k)) {
+        des_error_set(err, DES_EINVAL,
+                      "'%s' is a %s, not a single number (expected a number, share, integer, "
+                      "duration or series key)",
+                      path, send_key_type_name(k->type));
+        return NULL;
+    }
+    return k;
+}
+
+int send_param_get(const send_params *p, const char *path, double *out, des_error *err)
+{
+    const send_key *k = numeric_key(path, err);
+    if (!k)
+        return DES_EINVAL;
+    const char *f = (const char *)p + k->offset;
+    if (k->type == INT)
+        *out = *(const int *)f;
+    else if (k->type == SER)
+        *out = ((const send_steps *)f)->n > 0 ? ((const send_steps *)f)->value[0] : 0.0;
+    else
+        *out = *(const double *)f;
+    return DES_OK;
+}
+
+int send_param_set(send_params *p, const char *path, double v, des_error *err)
+{
+    const send_key *k = numeric_key(path, err);
+    if (!k)
+        return DES_EINVAL;
+    if (!(v >= k->lo && v <= k->hi))
+        return des_error_set(err, DES_EINVAL, "'%s' must lie in [%g, %g], got %g", path, k->lo,
+                             k->hi, v);
+    char *f = (char *)p + k->offset;
+    if (k->type == INT) {
+        if (v != floor(v))
+            return des_error_set(err, DES_EINVAL, "'%s' must be a whole number, got %g", path,
+                                 v);
+        *(int *)f = (int)v;
+    } else if (k->type == SER) {
+        send_steps_const((send_steps *)f, v);
+    } else {
+        *(double *)f = v;
+    }
+    return DES_OK;
+}
+
+/* ---- priors ---------------------------------------------------------------------------- */
+
+const char *const send_prior_kind_names[SEND_PRIOR_KIND_COUNT] = {"uniform", "normal",
+                                                                   "lognormal", "beta"};
+
+double send_prior_centre(const send_prior *pr)
+{
+    return pr->kind == SEND_PRIOR_UNIFORM ? 0.5 * (pr->a + pr->b) : pr->a;
+}
+
+int send_prior_check(send_prior *pr, des_error *err)
+{
+    const send_key *k = send_key_at((size_t)(pr->key < 0 ? N_KEYS : (size_t)pr->key));
+    if (!k)
+        return des_error_set(err, DES_EINVAL, "a prior must name a scenario key");
+    if (!(k->flags & P))
+        return des_error_set(err, DES_EINVAL,
+                             "a prior is not allowed here ('%s' is not a priorable key)",
+                             k->path);
+    if ((unsigned)pr->kind >= SEND_PRIOR_KIND_COUNT)
+        return des_error_set(err, DES_EINVAL, "unknown prior kind");
+    if (!isfinite(pr->a) || !isfinite(pr->b))
+        return des_error_set(err, DES_EINVAL, "prior parameters must be finite numbers");
+    if (pr->kind == SEND_PRIOR_UNIFORM) {
+        if (!(pr->a < pr->b))
+            return des_error_set(err, DES_EINVAL, "expected min < max, got %g and %g", pr->a,
+                                 pr->b);
+        if (pr->a < k->lo || pr->b > k->hi)
+            return des_error_set(err, DES_EINVAL,
+                                 "expected min and max inside the key's range [%g, %g]", k->lo,
+                                 k->hi);
+    } else {
+        if (!(pr->b > 0))
+            return des_error_set(err, DES_EINVAL, "expected sd > 0, got %g", pr->b);
+        if (pr->a < k->lo || pr->a > k->hi)
+            return des_error_set(err, DES_EINVAL,
+                                 "expected a mean inside the key's range [%g, %g], got %g",
+                                 k->lo, k->hi, pr->a);
+        if (pr->kind == SEND_PRIOR_LOGNORMAL && !(pr->a > 0))
+            return des_error_set(err, DES_EINVAL, "expected a lognormal mean > 0, got %g",
+                                 pr->a);
+        if (pr->kind == SEND_PRIOR_BETA) {
+            if (!(pr->a > 0 && pr->a < 1))
+                return des_error_set(err, DES_EINVAL,
+                                     "expected a beta mean strictly between 0 and 1, got %g",
+                                     pr->a);
+            if (!(pr->b * pr->b < pr->a * (1 - pr->a)))
+                return des_error_set(err, DES_EINVAL,
+                                     "expected a beta sd below sqrt(mean (1 - mean)) = %g, got %g",
+                                     sqrt(pr->a * (1 - pr->a)), pr->b);
+        }
+    }
+    pr->lo = k->lo;
+    pr->hi = k->hi;
+    if (pr->kind == SEND_PRIOR_LOGNORMAL && pr->lo < 0)
+        pr->lo = 0;
+    if (pr->kind == SEND_PRIOR_BETA) {
+        pr->lo = pr->lo < 0 ? 0 : pr->lo;
+        pr->hi = pr->hi > 1 ? 1 : pr->hi;
+    }
+    return DES_OK;
+}
+
+/* The prior's CDF and inverse CDF, untruncated. */
+static double prior_cdf(const send_prior *pr, double x, int inverse)
+{
+    switch (pr->kind) {
+    case SEND_PRIOR_UNIFORM:
+        return inverse ? gsl_cdf_flat_Pinv(x, pr->a, pr->b) : gsl_cdf_flat_P(x, pr->a, pr->b);
+    case SEND_PRIOR_NORMAL:
+        return inverse ? pr->a + gsl_cdf_gaussian_Pinv(x, pr->b)
+                       : gsl_cdf_gaussian_P(x - pr->a, pr->b);
+    case SEND_PRIOR_LOGNORMAL: {
+        double s2 = log1p(pr->b * pr->b / (pr->a * pr->a));
+        double mu = log(pr->a) - 0.5 * s2, s = sqrt(s2);
+        return inverse ? gsl_cdf_lognormal_Pinv(x, mu, s) : gsl_cdf_lognormal_P(x, mu, s);
+    }
+    case SEND_PRIOR_BETA: {
+        double nu = pr->a * (1 - pr->a) / (pr->b * pr->b) - 1;
+        double al = pr->a * nu, be = (1 - pr->a) * nu;
+        return inverse ? gsl_cdf_beta_Pinv(x, al, be) : gsl_cdf_beta_P(x, al, be);
+    }
+    default:
+        return NAN;
+    }
+}
+
+int send_prior_draw(const send_prior *pr, double u, double *out)
+{
+    if (!(u > 0 && u < 1))
+        return des_error_set(NULL, DES_EINVAL, "u outside (0, 1)");
+    double f0 = prior_cdf(pr, pr->lo, 0), f1 = prior_cdf(pr, pr->hi, 0);
+    double x = prior_cdf(pr, f0 + u * (f1 - f0), 1);
+    if (!(x >= pr->lo)) /* also NaN: the inverse at a CDF of 0 */
+        x = pr->lo;
+    if (x > pr->hi)
+        x = pr->hi;
+    *out = x;
+    return DES_OK;
+}

@@ -1,0 +1,307 @@
+/* placement.c - placement and sufficiency: places in capacity pools, waiting for a place,
+ * overflow to independent schools, the level-4 joint panel, phase transfers and new places.
+ *
+ * A provision's places may be split into pools by area and need; a child takes the most
+ * specific pool that matches. A child with no free place waits (PROV_AWAITING, counted as
+ * waiting for the provision wanted) in the pool's FIFO queue; after max_wait_days it overflows
+ * to the overflow provision (usually independent), unless the independent-reduction lever
+ * makes it wait another spell. New specialist placements may first go to the level-4 panel.
+ * Builds change a pool's capacity on a date (plus a random slippage) and admit waiters.
+ *
+ * Invariants: a pool never admits above its capacity (diag.capacity_violations); occ[q] is the
+ * number of children in provision q; waiting[q] the number waiting for q. Complexity: O(log n)
+ * per placement (queue, calendar), O(provisions) per choice of provision.
+ */
+#include "model_internal.h"
+
+#include <string.h>
+
+int place_init(send_model *m, des_error *err)
+{
+    const send_params *p = m->p;
+    place_model *pm = &m->place;
+    if (des_panel_init(&pm->k.l4, p->l4_first, p->l4_period > 0 ? p->l4_period : 1,
+                       p->l4_capacity, DES_FIFO, err))
+        return err ? err->code : DES_ENOMEM;
+    for (int i = 0; i < p->n_pools; i++)
+        if (des_res_init(&pm->k.pool[i], p->pools[i].places, DES_FIFO, 0, err))
+            return err ? err->code : DES_ENOMEM;
+    /* most specific pool for each (provision, area, need) */
+    for (int q = 0; q < PROV_COUNT; q++)
+        for (int a = 0; a < SEND_MAX_AREAS; a++)
+            for (int n = 0; n < NEED_COUNT; n++) {
+                int best = -1, score = -1;
+                for (int i = 0; i < p->n_pools; i++) {
+                    const send_pool_spec *s = &p->pools[i];
+                    if (s->provision != q || (s->area >= 0 && s->area != a) ||
+                        (s->need >= 0 && s->need != n))
+                        continue;
+                    int sc = (s->area >= 0) * 2 + (s->need >= 0);
+                    if (sc > score) {
+                        score = sc;
+                        best = i;
+                    }
+                }
+                pm->k.pool_of[q][a][n] = (int8_t)best;
+                if (best >= 0)
+                    pm->k.prov_has_pool[q] = 1;
+            }
+    return DES_OK;
+}
+
+void place_reset(send_model *m)
+{
+    place_model *pm = &m->place;
+    memset(&pm->s, 0, sizeof pm->s);
+    for (int q = 0; q < PROV_COUNT; q++)
+        des_timeavg_init(&pm->s.occ_ta[q], 0, 0);
+    des_panel_reset(&pm->k.l4, 0);
+    for (int i = 0; i < m->p->n_pools; i++)
+        des_res_reset(&pm->k.pool[i], m->p->pools[i].places, 0);
+}
+
+void place_free(send_model *m)
+{
+    des_panel_free(&m->place.k.l4);
+    for (int i = 0; i < SEND_MAX_POOLS; i++)
+        des_res_free(&m->place.k.pool[i]);
+}
+
+/* Called right after an admission: the pool must not be above its capacity. */
+static void check_capacity(send_model *m, int pi)
+{
+    if (m->place.k.pool[pi].busy > m->place.k.pool[pi].capacity)
+        m->c.diag.capacity_violations++;
+}
+
+static void admit_waiter(send_model *m, uint32_t h)
+{
+    place_model *pm = &m->place;
+    child *c = kid(m, h);
+    int prov = c->want;
+    c->wait_stamp = 0;
+    pm->s.waiting[prov]--;
+    c->pool = c->want_pool;
+    c->want_pool = -1;
+    check_capacity(m, c->pool);
+    double waited = now(m) - c->t_mark;
+    int yi = m->c.cur_year_i;
+    if (yi >= 0) {
+        m->cy_wait_sum[yi] += waited / 7.0;
+        m->cy_wait_n[yi] += 1;
+    }
+    set_prov(m, c, prov);
+    tr(m, h, TR_PLACED, prov, (int)waited);
+}
+
+/* Child h gives up its place (the next waiter takes it) and stops waiting for one. */
+void place_release(send_model *m, uint32_t h, child *c)
+{
+    place_model *pm = &m->place;
+    if (c->pool >= 0) {
+        uint32_t next;
+        int pi = c->pool;
+        c->pool = -1;
+        if (des_res_release(&pm->k.pool[pi], now(m), &next))
+            admit_waiter(m, next);
+    }
+    if (c->want_pool >= 0) {
+        des_res_withdraw(&pm->k.pool[c->want_pool], now(m), h);
+        pm->s.waiting[c->want]--;
+        c->want_pool = -1;
+        c->wait_stamp = 0;
+    }
+}
+
+/* Child h's plan ends: it leaves its place, its wait and the level-4 panel's queue. */
+void place_leave(send_model *m, uint32_t h, child *c)
+{
+    place_model *pm = &m->place;
+    place_release(m, h, c);
+    if (c->stage == STG_L4) {
+        des_queue_remove(&pm->k.l4.q, h);
+        des_timeavg_set(&pm->k.l4.qlen, now(m), (double)des_queue_len(&pm->k.l4.q));
+        pm->s.waiting[PROV_RESIDENTIAL]--;
+    }
+    set_prov(m, c, PROV_COUNT);
+}
+
+static double indep_factor(const send_model *m)
+{
+    const send_params *p = m->p;
+    des_date d = day_of(m, now(m));
+    if (p->indep_reduction <= 0 || d < p->indep_reduction_from)
+        return 1.0;
+    double years = (d - p->indep_reduction_from) / YEAR_DAYS;
+    return pow(1.0 - p->indep_reduction, floor(years) + 1.0);
+}
+
+/* A placement decision for child h: a place in `prov` now, or a wait for one. Any earlier
+ * wait or opening timer of the child is superseded. */
+void place_child(send_model *m, uint32_t h, int prov)
+{
+    place_model *pm = &m->place;
+    child *c = kid(m, h);
+    c->wait_stamp = 0;
+    int pi = pm->k.pool_of[prov][c->area][c->need];
+    if (pi < 0) {
+        set_prov(m, c, prov);
+        tr(m, h, TR_PLACED, prov, 0);
+        return;
+    }
+    int rc = des_res_request(&pm->k.pool[pi], now(m), h, 0);
+    assert(rc >= 0);
+    if (rc == 1) {
+        check_capacity(m, pi);
+        c->pool = (int16_t)pi;
+        set_prov(m, c, prov);
+        tr(m, h, TR_PLACED, prov, 0);
+        return;
+    }
+    c->want = (uint8_t)prov;
+    c->want_pool = (int16_t)pi;
+    c->t_mark = now(m);
+    pm->s.waiting[prov]++;
+    set_prov(m, c, PROV_AWAITING);
+    cy_add(m, C_WAITED_FOR_PLACE, 1);
+    tr(m, h, TR_WAITING, prov, 0);
+    if (m->p->max_wait_days > 0 && prov != m->p->overflow_provision)
+        sched_timer(m, h, &c->wait_stamp, m->p->max_wait_days, EV_WAIT_LIMIT);
+}
+
+/* Child h has waited the limit for a place (its timer is live). */
+void ev_wait_limit(send_model *m, uint32_t h)
+{
+    place_model *pm = &m->place;
+    child *c = kid(m, h);
+    if (c->state != ST_PLAN || c->want_pool < 0)
+        return;
+    if (m->p->overflow_provision == PROV_INDEPENDENT && unif(m, S_PLACE) >= indep_factor(m)) {
+        /* reduction target: wait another spell for a local place, then ask again */
+        sched_timer(m, h, &c->wait_stamp, m->p->max_wait_days, EV_WAIT_LIMIT);
+        return;
+    }
+    int wanted = c->want;
+    des_res_withdraw(&pm->k.pool[c->want_pool], now(m), h);
+    pm->s.waiting[wanted]--;
+    c->want_pool = -1;
+    c->wait_stamp = 0;
+    cy_add(m, C_OVERFLOW_INDEP, 1);
+    place_child(m, h, m->p->overflow_provision);
+    tr(m, h, TR_OVERFLOW, wanted, m->p->overflow_provision);
+}
+
+/* A new placement decision that names an independent school takes a free local special place
+ * instead, when the scenario says so (placement.local_first). Phase transfers and reviews that
+ * move a child to an independent school are left alone: they stand for needs the special
+ * school could not meet. */
+int place_local_first(send_model *m, const child *c, int q)
+{
+    if (q != PROV_INDEPENDENT || !m->p->local_first || !valid_age(PROV_SPECIAL, age_of(m, c)))
+        return q;
+    int sp = m->place.k.pool_of[PROV_SPECIAL][c->area][c->need];
+    if (sp < 0)
+        return q;
+    const des_resource *r = &m->place.k.pool[sp];
+    if (r->busy < r->capacity && !des_queue_len(&r->q))
+        return PROV_SPECIAL;
+    return q;
+}
+
+/* Choose a provision for a new plan or a redirected placement. */
+int place_choose(send_model *m, const child *c, int stream)
+{
+    const send_params *p = m->p;
+    int ph = send_phase_of_age(age_of(m, c));
+    double w[PROV_COUNT];
+    for (int q = 0; q < PROV_COUNT; q++)
+        w[q] = p->choice[ph][q] * p->need_mult[c->need][q];
+    w[PROV_INDEPENDENT] *= indep_factor(m);
+    w[PROV_AWAITING] = 0;
+    int q = pick(w, PROV_COUNT, unif(m, stream));
+    return q < 0 ? PROV_MAINSTREAM : q;
+}
+
+/* The placement of a new plan: a provision chosen, perhaps by way of the level-4 panel. */
+void place_decide(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    int q = place_local_first(m, c, place_choose(m, c, S_PLACE));
+    if ((q == PROV_SPECIAL || q == PROV_INDEPENDENT) && m->p->p_level4[c->need] > 0 &&
+        unif(m, S_L4) < m->p->p_level4[c->need]) {
+        c->stage = STG_L4;
+        c->want = (uint8_t)q;
+        m->place.s.waiting[PROV_RESIDENTIAL]++;
+        set_prov(m, c, PROV_AWAITING);
+        des_panel_submit(&m->place.k.l4, now(m), h, 0);
+        return;
+    }
+    place_child(m, h, q);
+}
+
+/* The opening caseload's child awaiting provision is placed after its interim spell. */
+void ev_opening_place(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    c->wait_stamp = 0;
+    place_child(m, h, place_local_first(m, c, place_choose(m, c, S_PLACE)));
+}
+
+void ev_l4_sit(send_model *m)
+{
+    size_t n = panel_sit(m, &m->place.k.l4);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = m->scratch[i];
+        child *c = kid(m, h);
+        c->stage = STG_NONE;
+        m->place.s.waiting[PROV_RESIDENTIAL]--;
+        int ok = unif(m, S_L4) < m->p->p_l4_approve;
+        tr(m, h, TR_LEVEL4, ok, 0);
+        place_child(m, h, ok ? PROV_RESIDENTIAL : c->want);
+    }
+    if (m->p->l4_period > 0)
+        sched(m, des_panel_next_sitting(&m->place.k.l4, now(m), 0), PRIO_EVENT, EV_L4_SIT, 0);
+}
+
+/* Plan holder h reached transfer age k (0..3: ages 4, 11, 16, 19) on 1 September. */
+void place_transfer(send_model *m, uint32_t h, int k)
+{
+    child *c = kid(m, h);
+    const send_params *p = m->p;
+    if (c->stage == STG_L4)
+        return;
+    int from = c->prov == PROV_AWAITING ? c->want : c->prov;
+    int to;
+    if (p->transfer_set[k][from]) {
+        to = pick(p->transfer[k][from], PROV_COUNT, unif(m, S_TRANSFER));
+        if (to < 0)
+            to = from;
+    } else if (valid_age(from, age_of(m, c))) {
+        to = from;
+    } else {
+        to = place_choose(m, c, S_TRANSFER);
+    }
+    tr(m, h, TR_TRANSFER, from, to);
+    if (to == from && c->prov != PROV_AWAITING)
+        return;
+    if (to == from && c->want_pool >= 0)
+        return; /* still waiting for the same kind of place */
+    place_release(m, h, c);
+    place_child(m, h, to);
+}
+
+void ev_build(send_model *m, int b)
+{
+    const send_build *bd = &m->p->builds[b];
+    int pi = 0; /* the pool named by the build itself (send_params_check ensures it exists) */
+    for (int i = 0; i < m->p->n_pools; i++)
+        if (m->p->pools[i].provision == bd->provision && m->p->pools[i].area == bd->area &&
+            m->p->pools[i].need == bd->need)
+            pi = i;
+    des_resource *r = &m->place.k.pool[pi];
+    int cap = r->capacity + bd->count;
+    des_res_set_capacity(r, now(m), cap < 0 ? 0 : cap);
+    uint32_t next;
+    while (des_res_admit(r, now(m), &next))
+        admit_waiter(m, next);
+}

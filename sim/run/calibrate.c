@@ -1,0 +1,398 @@
+/* calibrate.c - send_calibrate(): ABC-SMC of a scenario's priors against published SEN2 series.
+ *
+ * Steps: load the forecast scenario (in_path) and the history scenario (given, or written by
+ * send_init_scenario() as of as_of starting January YEAR0, trying later starts while the data
+ * are too few); collect the published values the distance uses (send_sen2_value with as_of, so
+ * later figures are invisible); time one replication of the forecast scenario; run ABC-SMC
+ * (abc.c) whose particles are the history scenario's prior keys; write the calibrated scenario
+ * (ensemble_yaml.c). See send_calibrate.h for the distance and the output.
+ *
+ * Each simulation runs on a shallow copy of the history parameters with the particle's values
+ * set by path, on a model of its own and an output owned by its OpenMP slot; its seeds come
+ * from the seed ABC-SMC hands it, so results do not depend on the thread count.
+ *
+ * Cost: the simulation budget (default 2,000 history replications) plus three forecast
+ * replications for the timing; memory: one output per thread plus the particles.
+ */
+#include "send_calibrate.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "des_rng.h"
+#include "send_abc.h"
+#include "send_init.h"
+#include "send_keys.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+enum { OBS_JAN, OBS_CY };
+static const struct {
+    const char *sen2;
+    int metric, kind;
+} fit_series[] = {
+    {"ehcp_total", M_EHCP_TOTAL, OBS_JAN},
+    {"initial_requests", C_REQUESTS, OBS_CY},
+    {"new_plans", C_NEW_PLANS, OBS_CY},
+    {"plans_ceased", C_CEASED, OBS_CY},
+};
+#define N_SERIES (sizeof fit_series / sizeof fit_series[0])
+
+typedef struct cal_obs {
+    int metric, index; /* row and period index in a history output */
+    double value;
+} cal_obs;
+
+typedef struct cal_ctx {
+    const send_params *hist;
+    int dim;
+    const send_prior *priors;  /* dim priors of the history scenario */
+    char (*paths)[SEND_PATH_MAX];
+    cal_obs *obs;
+    int n_obs;
+    send_output *outs;         /* one per slot */
+    int slots;
+} cal_ctx;
+
+static double cpu_now(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- the prior: draws by inverse CDF (send_prior_draw), densities truncated the same way -- */
+
+static void prior_draw(void *ctx, gsl_rng *r, double *th)
+{
+    const cal_ctx *c = ctx;
+    for (int k = 0; k < c->dim; k++)
+        send_prior_draw(&c->priors[k], gsl_rng_uniform_pos(r), &th[k]);
+}
+
+static double prior_logpdf1(const send_prior *pr, double x)
+{
+    if (!(x >= pr->lo && x <= pr->hi))
+        return -INFINITY;
+    double pdf, f0, f1;
+    switch (pr->kind) {
+    case SEND_PRIOR_UNIFORM: {
+        double a = fmax(pr->a, pr->lo), b = fmin(pr->b, pr->hi);
+        return x >= a && x <= b && b > a ? -log(b - a) : -INFINITY;
+    }
+    case SEND_PRIOR_NORMAL:
+        pdf = gsl_ran_gaussian_pdf(x - pr->a, pr->b);
+        f0 = gsl_cdf_gaussian_P(pr->lo - pr->a, pr->b);
+        f1 = gsl_cdf_gaussian_P(pr->hi - pr->a, pr->b);
+        break;
+    case SEND_PRIOR_LOGNORMAL: {
+        double s2 = log1p(pr->b * pr->b / (pr->a * pr->a));
+        double mu = log(pr->a) - 0.5 * s2, s = sqrt(s2);
+        pdf = gsl_ran_lognormal_pdf(x, mu, s);
+        f0 = gsl_cdf_lognormal_P(pr->lo, mu, s);
+        f1 = gsl_cdf_lognormal_P(pr->hi, mu, s);
+        break;
+    }
+    case SEND_PRIOR_BETA: {
+        double nu = pr->a * (1 - pr->a) / (pr->b * pr->b) - 1;
+        double al = pr->a * nu, be = (1 - pr->a) * nu;
+        pdf = gsl_ran_beta_pdf(x, al, be);
+        f0 = gsl_cdf_beta_P(pr->lo, al, be);
+        f1 = gsl_cdf_beta_P(pr->hi, al, be);
+        break;
+    }
+    default:
+        return -INFINITY;
+    }
+    return pdf > 0 && f1 > f0 ? log(pdf) - log(f1 - f0) : -INFINITY;
+}
+
+static double prior_logpdf(void *ctx, const double *th)
+{
+    const cal_ctx *c = ctx;
+    double s = 0;
+    for (int k = 0; k < c->dim; k++)
+        s += prior_logpdf1(&c->priors[k], th[k]);
+    return s;
+}
+
+/* ---- one simulation of the history and its distance ------------------------------------- */
+
+static double distance_of(const cal_ctx *c, send_output *o)
+{
+    double s = 0;
+    for (int i = 0; i < c->n_obs; i++) {
+        double v = send_output_row(o, c->obs[i].metric)[c->obs[i].index];
+        s += fabs(v - c->obs[i].value) / c->obs[i].value;
+    }
+    return s;
+}
+
+static int distance(void *ctx, int slot, const double *th, uint64_t seed, double *d,
+                    des_error *err)
+{
+    const cal_ctx *c = ctx;
+    send_params q;
+    if (send_params_set_many(c->hist, c->dim, (const char (*)[SEND_PATH_MAX])c->paths, th, &q,
+                             err) != DES_OK)
+        return err ? err->code : DES_EINVAL;
+    uint32_t seeds[SEND_STREAMS];
+    if (des_rng_seed_table(seed, 1, SEND_STREAMS, seeds, err) != DES_OK)
+        return err ? err->code : DES_EINVAL;
+    send_model *m = send_model_create(&q, err);
+    if (!m)
+        return err && err->code ? err->code : DES_ENOMEM;
+    int rc = send_model_run(m, seeds, &c->outs[slot], err);
+    send_model_destroy(m);
+    if (rc == DES_OK)
+        *d = distance_of(c, &c->outs[slot]);
+    return rc;
+}
+
+/* ---- setup ------------------------------------------------------------------------------ */
+
+/* The published values the distance compares, for a history output of shape o. */
+static int collect_obs(const send_sen2 *data, size_t la, int as_of, int year0,
+                       const send_output *o, cal_ctx *c, des_error *err)
+{
+    int cap = (int)N_SERIES * (as_of - year0 + 1);
+    c->obs = calloc((size_t)(cap > 0 ? cap : 1), sizeof *c->obs);
+    if (!c->obs)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the observations");
+    c->n_obs = 0;
+    for (size_t s = 0; s < N_SERIES; s++) {
+        int y0 = fit_series[s].kind == OBS_JAN ? year0 + 1 : year0;
+        int y1 = fit_series[s].kind == OBS_JAN ? as_of : as_of - 1;
+        for (int y = y0; y <= y1; y++) {
+            double v = send_sen2_value(data, la, fit_series[s].sen2, y, as_of);
+            if (!(v > 0))
+                continue;
+            int idx = fit_series[s].kind == OBS_JAN
+                          ? (y - 1970) * 12 - o->first_month_index
+                          : y - o->first_year;
+            int np = send_output_periods(o, fit_series[s].metric);
+            if (idx < 0 || idx >= np)
+                continue;
+            c->obs[c->n_obs++] = (cal_obs){fit_series[s].metric, idx, v};
+        }
+    }
+    return DES_OK;
+}
+
+/* CPU seconds of one replication of p on this thread (the mean of `reps`). */
+static int time_replication(const send_params *p, uint64_t seed, int reps, double *secs,
+                            des_error *err)
+{
+    uint32_t *seeds = malloc((size_t)reps * SEND_STREAMS * sizeof *seeds);
+    send_output o = {0};
+    send_model *m = NULL;
+    int rc = !seeds ? des_error_set(err, DES_ENOMEM, "cannot allocate seeds")
+                    : des_rng_seed_table(seed, (size_t)reps, SEND_STREAMS, seeds, err);
+    if (rc == DES_OK)
+        rc = send_output_init(&o, p, err);
+    double t0 = cpu_now(CLOCK_THREAD_CPUTIME_ID);
+    for (int r = 0; rc == DES_OK && r < reps; r++) {
+        if (!(m = send_model_create(p, err)))
+            rc = err && err->code ? err->code : DES_ENOMEM;
+        else
+            rc = send_model_run(m, seeds + (size_t)r * SEND_STREAMS, &o, err);
+        send_model_destroy(m);
+        m = NULL;
+    }
+    *secs = (cpu_now(CLOCK_THREAD_CPUTIME_ID) - t0) / reps;
+    send_output_free(&o);
+    free(seeds);
+    return rc;
+}
+
+/* The history scenario: the given file, or init's from January year0 (later starts tried
+ * while the data are too few, down to two years of history). */
+static int history_scenario(const send_sen2 *d, size_t la, int as_of, const send_calib_opts *o,
+                            const char *out_path, send_params *h, int *year0, char *hpath,
+                            size_t cap, des_error *err)
+{
+    if (o->history_path) {
+        snprintf(hpath, cap, "%s", o->history_path);
+        if (send_scenario_load(o->history_path, h, NULL, err) != DES_OK)
+            return err ? err->code : DES_EINPUT;
+        int y, mo, dd;
+        des_date_to_ymd(h->start, &y, &mo, &dd);
+        *year0 = y;
+        return DES_OK;
+    }
+    if (!o->england)
+        return des_error_set(err, DES_EINVAL,
+                             "calibration needs England's series or a history scenario");
+    size_t n = strlen(out_path);
+    if (n > 5 && !strcmp(out_path + n - 5, ".yaml"))
+        n -= 5;
+    snprintf(hpath, cap, "%.*s-history.yaml", (int)n, out_path);
+    int first = o->history_from > 0 ? o->history_from : as_of - 4;
+    des_error e0 = {0};
+    for (int y0 = first; y0 <= as_of - 2; y0++) {
+        send_init_opts io = {.as_of = as_of, .start_year = y0, .end_y = as_of, .end_m = 1,
+                             .end_d = 31,
+                             .data_label = o->data_label ? o->data_label : send_sen2_path(d),
+                             .england = o->england,
+                             .england_label = o->england_label ? o->england_label
+                                                               : send_sen2_path(o->england),
+                             .priors = 1};
+        des_error e1 = {0};
+        int rc = send_init_scenario(d, la, &io, hpath, &e1);
+        if (rc == DES_OK) {
+            *year0 = y0;
+            if (send_scenario_load(hpath, h, NULL, err) != DES_OK)
+                return err ? err->code : DES_EINPUT;
+            return DES_OK;
+        }
+        if (y0 == first)
+            e0 = e1;
+        if (rc != DES_EINPUT || o->history_from > 0)
+            break;
+    }
+    if (err)
+        *err = e0;
+    return e0.code ? e0.code : DES_EINPUT;
+}
+
+int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path,
+                   const char *out_path, void *ctx, des_error *err)
+{
+    send_calib_opts dflt = {0}, *o = ctx ? ctx : &dflt;
+    double cpu0 = cpu_now(CLOCK_PROCESS_CPUTIME_ID);
+    int N = o->particles > 0 ? o->particles : 200;
+    long budget = o->max_simulations > 0 ? o->max_simulations : 2000;
+    uint64_t seed = o->seed ? o->seed : 1;
+    int threads = o->threads > 0 ? o->threads : omp_get_num_procs();
+    const send_sen2_la *who = send_sen2_la_at(d, la);
+
+    send_params fp, hp;
+    int have_f = 0, have_h = 0, rc;
+    cal_ctx c = {0};
+    send_abc_result r = {0};
+    send_ensemble *e = NULL;
+    char hpath[4096];
+    int year0 = 0;
+    if ((rc = send_scenario_load(in_path, &fp, NULL, err)) != DES_OK)
+        goto out;
+    have_f = 1;
+    if ((rc = history_scenario(d, la, as_of, o, out_path, &hp, &year0, hpath, sizeof hpath,
+                               err)) != DES_OK)
+        goto out;
+    have_h = 1;
+    if (hp.n_priors < 1) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "'%s': no priors to calibrate (give keys a {prior: ...})", hpath);
+        goto out;
+    }
+    /* the history runs to 31 January as_of, so that January's caseload is simulated */
+    hp.end = des_date_from_ymd(as_of, 1, 31);
+    c.hist = &hp;
+    c.dim = hp.n_priors;
+    c.priors = hp.priors;
+    c.paths = calloc((size_t)c.dim, sizeof *c.paths);
+    c.slots = threads;
+    c.outs = calloc((size_t)threads, sizeof *c.outs);
+    if (!c.paths || !c.outs) {
+        rc = des_error_set(err, DES_ENOMEM, "cannot allocate the calibration");
+        goto out;
+    }
+    for (int k = 0; k < c.dim; k++)
+        snprintf(c.paths[k], SEND_PATH_MAX, "%s", send_key_at((size_t)hp.priors[k].key)->path);
+    for (int t = 0; t < threads; t++)
+        if ((rc = send_output_init(&c.outs[t], &hp, err)) != DES_OK)
+            goto out;
+    if ((rc = collect_obs(d, la, as_of, year0, &c.outs[0], &c, err)) != DES_OK)
+        goto out;
+    if (c.n_obs < 3) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "too little data for '%s' as of %d: %d published values of "
+                           "ehcp_total, initial_requests, new_plans and plans_ceased since "
+                           "%d (at least 3 needed)",
+                           who->name, as_of, c.n_obs, year0);
+        goto out;
+    }
+
+    double rep_cpu = 0;
+    if ((rc = time_replication(&fp, seed, 3, &rep_cpu, err)) != DES_OK)
+        goto out;
+
+    send_abc_problem pb = {.dim = c.dim, .prior_draw = prior_draw, .prior_logpdf = prior_logpdf,
+                           .distance = distance, .ctx = &c};
+    send_abc_opts ao = {.particles = N, .alpha = 0.5, .p_acc_min = o->p_acc_min,
+                        .max_simulations = budget, .seed = seed, .threads = threads};
+    if ((rc = send_abc_run(&pb, &ao, &r, err)) != DES_OK)
+        goto out;
+
+    e = calloc(1, sizeof *e);
+    if (e) {
+        e->values = malloc((size_t)r.n * (size_t)c.dim * sizeof *e->values);
+        e->weights = malloc((size_t)r.n * sizeof *e->weights);
+    }
+    if (!e || !e->values || !e->weights) {
+        rc = des_error_set(err, DES_ENOMEM, "cannot allocate the ensemble");
+        goto out;
+    }
+    e->n_keys = c.dim;
+    e->n_sets = r.n;
+    memcpy(e->paths, c.paths, (size_t)c.dim * sizeof *c.paths);
+    memcpy(e->values, r.theta, (size_t)r.n * (size_t)c.dim * sizeof *e->values);
+    memcpy(e->weights, r.weight, (size_t)r.n * sizeof *e->weights);
+    snprintf(e->method, sizeof e->method, "ABC-SMC (adaptive population Monte Carlo)");
+    snprintf(e->data, sizeof e->data, "%s", o->data_label ? o->data_label : send_sen2_path(d));
+    snprintf(e->sha256, sizeof e->sha256, "%s", send_sen2_sha256(d));
+    e->as_of = as_of;
+
+    double cpu = cpu_now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+    send_calib_stats st = {
+        .n_keys = c.dim, .n_obs = c.n_obs, .generations = r.generations, .kept = r.n,
+        .simulations = r.simulations, .epsilon = r.epsilon, .acc_rate = r.acc_rate,
+        .ess = r.ess, .dist_median = r.dist[r.n / 2], .cpu_seconds = cpu,
+        .rep_cpu_seconds = rep_cpu, .rep_equivalents = rep_cpu > 0 ? cpu / rep_cpu : NAN};
+    st.dist_prior_median = r.dist0_median;
+    static const char *const names[] = {
+        "history_from", "observations", "particles", "kept", "generations", "simulations",
+        "epsilon", "distance_prior_median", "distance_median", "distance_best", "acceptance_rate", "ess", "cpu_seconds",
+        "replication_cpu_seconds", "replication_equivalents"};
+    double vals[] = {year0,        c.n_obs,    N,          r.n,     r.generations,
+                     (double)r.simulations,    r.epsilon,  r.dist0_median, st.dist_median, r.dist[0],
+                     r.acc_rate,   r.ess,      cpu,        rep_cpu, st.rep_equivalents};
+    char comment[6144];
+    snprintf(comment, sizeof comment,
+             "%s as of %d, calibrated by `sendsim calibrate` (ABC-SMC over the engine).\n"
+             "History: %s (1 January %d to 31 January %d); distance: sum of relative errors of\n"
+             "ehcp_total (January %d-%d), initial_requests, new_plans, plans_ceased (%d-%d),\n"
+             "%d published values in %s, none published after June %d.\n"
+             "Replications draw one set of the ensemble each, with its weight.",
+             who->name, as_of, hpath, year0, as_of, year0 + 1, as_of, year0, as_of - 1, c.n_obs,
+             e->data, as_of);
+    char name[SEND_NAME_MAX * 2];
+    snprintf(name, sizeof name, "%.80s calibrated", fp.name);
+    rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,
+                                  (int)(sizeof names / sizeof names[0]), names, vals, err);
+    if (rc == DES_OK && o->stats) {
+        st.cpu_seconds = cpu_now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+        st.rep_equivalents = rep_cpu > 0 ? st.cpu_seconds / rep_cpu : NAN;
+        *o->stats = st;
+    }
+out:
+    send_ensemble_free(e);
+    send_abc_result_free(&r);
+    for (int t = 0; c.outs && t < c.slots; t++)
+        send_output_free(&c.outs[t]);
+    free(c.outs);
+    free(c.paths);
+    free(c.obs);
+    if (have_h)
+        send_params_free(&hp);
+    if (have_f)
+        send_params_free(&fp);
+    return rc;
+}

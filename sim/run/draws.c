@@ -1,0 +1,135 @@
+/* draws.c - the parameter set each replication runs with: drawn from the scenario's priors, or
+ * one set of its ensemble.
+ *
+ * Replication r's values are a function of (master seed, r, key path) alone: each key's value
+ * comes from one uniform u = seed_raw(master, r, SEND_PARAM_STREAM, hash(path)) / 2^32 through
+ * the prior's inverse CDF (send_prior_draw), and the ensemble set from the uniform of the path
+ * "ensemble". So replication r draws the same value of a key in every scenario that gives it the
+ * same prior (common random numbers in `compare`), whatever other keys are uncertain, and
+ * whatever rank or thread runs it; the model's own streams are untouched.
+ *
+ * Columns of the table: "ensemble.set" (the set's index) when there is an ensemble, then the
+ * ensemble's keys, then the keys with priors that the ensemble does not give, in file order.
+ * Applying a row: a shallow copy of the scenario's send_params (owned tables shared, read only)
+ * with each key set by path (send_param_set).
+ *
+ * Cost: O(replications x keys) hashes and inverse CDFs, done once before the run.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "des_rng.h"
+#include "run_core.h"
+#include "send_keys.h"
+
+uint64_t run_fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *b = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+double send_param_uniform(uint64_t master, int r, const char *path)
+{
+    uint64_t h = run_fnv(UINT64_C(0xcbf29ce484222325), path, strlen(path));
+    uint32_t s = des_rng_seed_raw(master, (uint64_t)r, SEND_PARAM_STREAM,
+                                  (uint32_t)(h ^ (h >> 32)));
+    return ((double)s + 0.5) / 4294967296.0;
+}
+
+void run_draws_free(run_draws *d)
+{
+    free(d->paths);
+    free(d->values);
+    memset(d, 0, sizeof *d);
+}
+
+void run_results_take_draws(send_results *res, run_draws *d)
+{
+    res->n_params = d->k;
+    res->param_paths = d->paths;
+    res->param_values = d->values;
+    memset(d, 0, sizeof *d);
+}
+
+static int in_ensemble(const send_ensemble *e, const char *path)
+{
+    for (int k = 0; e && k < e->n_keys; k++)
+        if (!strcmp(e->paths[k], path))
+            return 1;
+    return 0;
+}
+
+int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des_error *err)
+{
+    memset(d, 0, sizeof *d);
+    const send_ensemble *e = p->ensemble;
+    int k = e ? 1 + e->n_keys : 0;
+    for (int i = 0; i < p->n_priors; i++)
+        k += !in_ensemble(e, send_key_at((size_t)p->priors[i].key)->path);
+    if (k == 0)
+        return DES_OK;
+    d->k = k;
+    d->n = n;
+    d->paths = calloc((size_t)k, sizeof *d->paths);
+    d->values = malloc((size_t)n * (size_t)k * sizeof *d->values);
+    if (!d->paths || !d->values) {
+        run_draws_free(d);
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the parameter draws");
+    }
+    int c = 0;
+    if (e) {
+        strcpy(d->paths[c++], "ensemble.set");
+        for (int j = 0; j < e->n_keys; j++)
+            strcpy(d->paths[c++], e->paths[j]);
+    }
+    for (int i = 0; i < p->n_priors; i++) {
+        const char *path = send_key_at((size_t)p->priors[i].key)->path;
+        if (!in_ensemble(e, path))
+            snprintf(d->paths[c++], SEND_PATH_MAX, "%s", path);
+    }
+    for (int r = 0; r < n; r++) {
+        double *row = d->values + (size_t)r * (size_t)k;
+        c = 0;
+        if (e) {
+            double u = send_param_uniform(seed, r, "ensemble"), cum = 0;
+            int s = e->n_sets - 1;
+            for (int j = 0; j < e->n_sets; j++) {
+                cum += e->weights[j];
+                if (u < cum) {
+                    s = j;
+                    break;
+                }
+            }
+            row[c++] = s;
+            for (int j = 0; j < e->n_keys; j++)
+                row[c++] = e->values[(size_t)s * (size_t)e->n_keys + (size_t)j];
+        }
+        for (int i = 0; i < p->n_priors; i++) {
+            const send_prior *pr = &p->priors[i];
+            const char *path = send_key_at((size_t)pr->key)->path;
+            if (in_ensemble(e, path))
+                continue;
+            if (send_prior_draw(pr, send_param_uniform(seed, r, path), &row[c++]) != DES_OK) {
+                run_draws_free(d);
+                return des_error_set(err, DES_EINVAL, "prior on '%s' cannot be drawn", path);
+            }
+        }
+    }
+    return DES_OK;
+}
+
+int send_params_set_many(const send_params *p, int k, const char (*paths)[SEND_PATH_MAX],
+                         const double *v, send_params *out, des_error *err)
+{
+    *out = *p;
+    for (int j = 0; j < k; j++) {
+        if (!strcmp(paths[j], "ensemble.set"))
+            continue;
+        if (send_param_set(out, paths[j], v[j], err) != DES_OK)
+            return err ? err->code : DES_EINVAL;
+    }
+    return DES_OK;
+}

@@ -1,0 +1,280 @@
+/* test_draws.c - per-replication parameter sets: priors, ensembles, their record.
+ *
+ * - replication r's value of a key with a prior is send_prior_draw(prior, u(seed, r, path)),
+ *   varies across replications, and is the same whatever other keys carry priors (common random
+ *   numbers across scenarios);
+ * - a run with priors is bit for bit the same with 1, 2 and 3 threads (outputs, summaries and
+ *   the values recorded), and each replication's output equals a plain run of the scenario with
+ *   its recorded values set (the copy is really applied, and only to its replication);
+ * - an ensemble overrides a prior on its keys, draws sets by weight, records the set's index;
+ * - the ensemble section's errors, each one line with the file position;
+ * - the values round-trip through the results file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "support/test_util.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "des_rng.h"
+#include "send_h5.h"
+#include "send_keys.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+#define DIR "tests/data/ensemble/"
+
+static void load(const char *path, send_params *p)
+{
+    des_error err = {0};
+    if (send_scenario_load(path, p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+}
+
+static void add_prior(send_params *p, const char *path, send_prior_kind kind, double a,
+                      double b)
+{
+    send_prior *pr = &p->priors[p->n_priors++];
+    *pr = (send_prior){.key = send_key_index(send_key_find(path)), .kind = kind, .a = a, .b = b};
+    des_error err = {0};
+    if (send_prior_check(pr, &err) != DES_OK)
+        fail_msg("%s: %s", path, err.msg);
+}
+
+/* One year of the golden scenario with two priors. */
+static void with_priors(send_params *p)
+{
+    load("tests/golden/golden.yaml", p);
+    p->end = des_date_from_ymd(2019, 12, 31);
+    add_prior(p, "requests.growth", SEND_PRIOR_NORMAL, 0.05, 0.1);
+    add_prior(p, "d2_panel.issue", SEND_PRIOR_BETA, 0.9, 0.05);
+}
+
+static int col(const send_results *r, const char *path)
+{
+    for (int j = 0; j < r->n_params; j++)
+        if (!strcmp(r->param_paths[j], path))
+            return j;
+    fail_msg("no column '%s'", path);
+    return -1;
+}
+
+static double val(const send_results *r, int rep, const char *path)
+{
+    return r->param_values[(size_t)rep * r->n_params + col(r, path)];
+}
+
+static void test_prior_draws(void **state)
+{
+    (void)state;
+    send_params p;
+    with_priors(&p);
+    send_results r;
+    des_error err = {0};
+    send_run_opts o = {.seed = 11, .replications = 6, .threads = 2};
+    assert_int_equal(send_run(&p, &o, &r, &err), DES_OK);
+    assert_int_equal(r.n_params, 2);
+    assert_string_equal(r.param_paths[0], "requests.growth");
+    assert_string_equal(r.param_paths[1], "d2_panel.issue");
+    for (int i = 0; i < r.n; i++)
+        for (int k = 0; k < 2; k++) {
+            double want;
+            assert_int_equal(send_prior_draw(&p.priors[k],
+                                             send_param_uniform(11, i, r.param_paths[k]), &want),
+                             DES_OK);
+            assert_true(r.param_values[i * 2 + k] == want);
+        }
+    /* the draws vary across replications */
+    assert_true(val(&r, 0, "requests.growth") != val(&r, 1, "requests.growth"));
+    assert_true(val(&r, 0, "d2_panel.issue") != val(&r, 1, "d2_panel.issue"));
+
+    /* common random numbers: a scenario with only the growth prior draws the same growth */
+    send_params q;
+    load("tests/golden/golden.yaml", &q);
+    q.end = p.end;
+    add_prior(&q, "requests.growth", SEND_PRIOR_NORMAL, 0.05, 0.1);
+    send_results rq;
+    assert_int_equal(send_run(&q, &o, &rq, &err), DES_OK);
+    assert_int_equal(rq.n_params, 1);
+    for (int i = 0; i < r.n; i++)
+        assert_true(val(&rq, i, "requests.growth") == val(&r, i, "requests.growth"));
+
+    /* each replication ran with its own values: replication 3 equals a plain run of the
+     * scenario with those values set, on replication 3's seeds */
+    send_params one;
+    const char(*paths)[SEND_PATH_MAX] = (const char(*)[SEND_PATH_MAX])r.param_paths;
+    assert_int_equal(send_params_set_many(&p, 2, paths, r.param_values + 3 * 2, &one, &err),
+                     DES_OK);
+    one.n_priors = 0;
+    send_output out;
+    assert_int_equal(send_output_init(&out, &one, &err), DES_OK);
+    send_model *m = send_model_create(&one, &err);
+    assert_non_null(m);
+    assert_int_equal(send_model_run(m, r.seeds + 3 * r.seeds_per_rep, &out, &err), DES_OK);
+    assert_memory_equal(out.values, r.reps[3].values,
+                        sizeof(double) * SEND_METRIC_COUNT * (size_t)out.row_len);
+    send_model_destroy(m);
+    send_output_free(&out);
+    send_results_free(&rq);
+    send_results_free(&r);
+    send_params_free(&q);
+    send_params_free(&p);
+}
+
+static void test_threads_identical(void **state)
+{
+    (void)state;
+    send_params p;
+    with_priors(&p);
+    send_results r[3];
+    des_error err = {0};
+    for (int t = 0; t < 3; t++) {
+        send_run_opts o = {.seed = 5, .replications = 5, .threads = t + 1};
+        assert_int_equal(send_run(&p, &o, &r[t], &err), DES_OK);
+    }
+    int len = r[0].reps[0].row_len;
+    for (int t = 1; t < 3; t++) {
+        assert_memory_equal(r[t].param_values, r[0].param_values, sizeof(double) * 5 * 2);
+        for (int i = 0; i < 5; i++)
+            assert_memory_equal(r[t].reps[i].values, r[0].reps[i].values,
+                                sizeof(double) * SEND_METRIC_COUNT * (size_t)len);
+        assert_memory_equal(r[t].summary, r[0].summary,
+                            sizeof(send_stat) * SEND_METRIC_COUNT * (size_t)len);
+    }
+    for (int t = 0; t < 3; t++)
+        send_results_free(&r[t]);
+    send_params_free(&p);
+}
+
+static void test_ensemble(void **state)
+{
+    (void)state;
+    send_params p;
+    load(DIR "ensemble.yaml", &p);
+    const send_ensemble *e = p.ensemble;
+    assert_non_null(e);
+    assert_int_equal(e->n_keys, 2);
+    assert_int_equal(e->n_sets, 3);
+    assert_string_equal(e->method, "abc-smc");
+    assert_string_equal(e->data, "data/la-sen2.csv");
+    assert_int_equal(e->as_of, 2019);
+    assert_close(e->weights[1], 1.0, 0);
+    /* a prior on an ensemble key is overridden; a prior on another key is still drawn */
+    add_prior(&p, "d2_panel.issue", SEND_PRIOR_BETA, 0.9, 0.05);
+    add_prior(&p, "ceasing.moved_away", SEND_PRIOR_UNIFORM, 0.01, 0.03);
+    send_results r;
+    des_error err = {0};
+    send_run_opts o = {.seed = 3, .replications = 4, .threads = 2};
+    assert_int_equal(send_run(&p, &o, &r, &err), DES_OK);
+    assert_int_equal(r.n_params, 4);
+    assert_string_equal(r.param_paths[0], "ensemble.set");
+    assert_string_equal(r.param_paths[3], "ceasing.moved_away");
+    for (int i = 0; i < 4; i++) {
+        assert_true(val(&r, i, "ensemble.set") == 1);
+        assert_true(val(&r, i, "requests.growth") == 0.3);
+        assert_true(val(&r, i, "d2_panel.issue") == 0.5);
+        double mv = val(&r, i, "ceasing.moved_away");
+        assert_true(mv >= 0.01 && mv <= 0.03);
+    }
+    send_results_free(&r);
+    send_params_free(&p);
+
+    /* weights 1:3 - the share of replications on the second set is 3/4 within 4 binomial sd */
+    load(DIR "weighted.yaml", &p);
+    o.replications = 400;
+    o.threads = 2;
+    p.end = des_date_from_ymd(2019, 1, 31);
+    assert_int_equal(send_run(&p, &o, &r, &err), DES_OK);
+    int second = 0;
+    for (int i = 0; i < r.n; i++) {
+        double s = val(&r, i, "ensemble.set");
+        assert_true(val(&r, i, "requests.growth") == (s == 1 ? 0.2 : 0.0));
+        second += s == 1;
+    }
+    assert_close(second / 400.0, 0.75, 4 * sqrt(0.75 * 0.25 / 400));
+    send_results_free(&r);
+    send_params_free(&p);
+}
+
+static void test_ensemble_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *msg;
+    } cases[] = {
+        {"err_key.yaml", ":3:27: ensemble.keys[1]: expected the path of a numeric scenario key, "
+                         "got 'areas'"},
+        {"err_len.yaml", ":4:22: ensemble.sets[1]: expected a list of 2 values (one per key)"},
+        {"err_missing.yaml", ":3:3: ensemble: missing key 'keys'"},
+        {"err_range.yaml", ":4:11: ensemble.sets[0][0]: expected a number in [0, 1], got 1.5"},
+        {"err_weights.yaml", ":5:12: ensemble.weights: expected 2 weights (one per set), got 1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[128], want[256];
+        snprintf(path, sizeof path, DIR "%s", cases[i].file);
+        snprintf(want, sizeof want, "%s%s", path, cases[i].msg);
+        send_params p;
+        des_error err = {0};
+        assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_EINPUT);
+        assert_string_equal(err.msg, want);
+        send_params_free(&p);
+    }
+}
+
+static void test_h5_round_trip(void **state)
+{
+    (void)state;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    send_scenario sc;
+    des_error err = {0};
+    if (send_scenario_open(DIR "ensemble.yaml", &sc, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_params *p = &sc.params;
+    add_prior(p, "ceasing.moved_away", SEND_PRIOR_UNIFORM, 0.01, 0.03);
+    send_results r, back;
+    send_run_opts o = {.seed = 9, .replications = 3, .threads = 1};
+    assert_int_equal(send_run(p, &o, &r, &err), DES_OK);
+    send_meta meta = {0};
+    assert_int_equal(send_meta_from_scenario(&meta, &sc, &err), DES_OK);
+    meta.started = strdup("2026-01-02T03:04:05Z");
+    meta.finished = send_meta_now();
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/sendsim-draws-%ld.h5", (long)getpid());
+    assert_int_equal(send_h5_write(path, &r, &meta, NULL, &err), DES_OK);
+    send_meta mb = {0};
+    if (send_h5_read(path, &back, &mb, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(back.n_params, r.n_params);
+    for (int j = 0; j < r.n_params; j++)
+        assert_string_equal(back.param_paths[j], r.param_paths[j]);
+    assert_memory_equal(back.param_values, r.param_values,
+                        sizeof(double) * (size_t)r.n * (size_t)r.n_params);
+    unlink(path);
+    send_meta_free(&mb);
+    send_meta_free(&meta);
+    send_results_free(&back);
+    send_results_free(&r);
+    send_scenario_close(&sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_prior_draws),
+        cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_ensemble),
+        cmocka_unit_test(test_ensemble_errors),
+        cmocka_unit_test(test_h5_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,150 @@
+/* test_growth.c - requests.growth and requests.growth_drift_sd.
+ *
+ * A system fed only by direct requests (a Poisson process at D a year times the growth
+ * multiplier, recomputed at each month start): with growth g the expected requests of calendar
+ * year k are D x sum over its months of (days / 365.25) x (1 + g)^(month start in years), so
+ * year k / year 0 = (1 + g)^k; the tolerance is 4 standard errors of a Poisson mean. A drift
+ * (a random-walk step of the growth each 1 January, on its own stream) leaves the first year
+ * bit for bit as without it (common random numbers) and widens the spread of later years.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "support/test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "des_rng.h"
+#include "des_stats.h"
+#include "send_model.h"
+
+enum { YEARS = 6, Y0 = 2019 };
+static const double D = 2000; /* direct requests a year */
+
+static void direct_only(send_params *p, double g, double sd)
+{
+    send_params_init(p);
+    strcpy(p->name, "direct only");
+    p->start = des_date_from_ymd(Y0, 1, 1);
+    p->end = des_date_from_ymd(Y0 + YEARS - 1, 12, 31);
+    p->direct_requests[BAND_20_25] = D;
+    send_steps_const(&p->ep_fte, 1000);
+    p->ep_hours_per_assessment = 1;
+    p->ep_hours_per_fte_week = 40;
+    p->health_slots = 1e6;
+    p->choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
+    p->choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
+    p->cease_age = 25;
+    p->request_growth = g;
+    p->request_growth_drift_sd = sd;
+}
+
+/* requests[r * YEARS + y] for replications 0..reps-1 */
+static void run_reps(const send_params *p, int reps, double *requests)
+{
+    des_error err = {0};
+    uint32_t *seeds = malloc((size_t)reps * SEND_STREAMS * sizeof *seeds);
+    assert_int_equal(des_rng_seed_table(5, (size_t)reps, SEND_STREAMS, seeds, NULL), DES_OK);
+    send_model *m = send_model_create(p, &err);
+    if (!m)
+        fail_msg("model: %s", err.msg);
+    send_output o;
+    assert_int_equal(send_output_init(&o, p, &err), DES_OK);
+    for (int r = 0; r < reps; r++) {
+        if (send_model_run(m, seeds + (size_t)r * SEND_STREAMS, &o, &err) != DES_OK)
+            fail_msg("run: %s", err.msg);
+        for (int y = 0; y < YEARS; y++)
+            requests[r * YEARS + y] = send_output_row(&o, C_REQUESTS)[y];
+    }
+    send_output_free(&o);
+    send_model_destroy(m);
+    free(seeds);
+}
+
+static void test_growth_compounds(void **state)
+{
+    (void)state;
+    const double g = 0.08;
+    enum { REPS = 24 };
+    send_params p;
+    direct_only(&p, g, 0);
+    double *req = malloc(REPS * YEARS * sizeof *req);
+    run_reps(&p, REPS, req);
+    double expect[YEARS], mean[YEARS];
+    for (int y = 0; y < YEARS; y++) {
+        expect[y] = 0;
+        for (int mo = 1; mo <= 12; mo++) {
+            des_date a = des_date_from_ymd(Y0 + y, mo, 1);
+            des_date b = mo < 12 ? des_date_from_ymd(Y0 + y, mo + 1, 1)
+                                 : des_date_from_ymd(Y0 + y + 1, 1, 1);
+            double t = (double)(a - p.start) / 365.25;
+            expect[y] += D * (double)(b - a) / 365.25 * pow(1 + g, t);
+        }
+        mean[y] = 0;
+        for (int r = 0; r < REPS; r++)
+            mean[y] += req[r * YEARS + y] / REPS;
+        assert_close(mean[y], expect[y], 4 * sqrt(expect[y] / REPS));
+    }
+    /* the ratio of years is the compound growth, year 5 / year 0 = 1.08^5, within 4 standard
+     * errors of the ratio of two Poisson means plus the calendar's leap day */
+    double ratio = pow(1 + g, YEARS - 1);
+    double se = ratio * sqrt(1 / (REPS * expect[0]) + 1 / (REPS * expect[YEARS - 1]));
+    assert_close(mean[YEARS - 1] / mean[0], ratio,
+                 4 * se + fabs(expect[YEARS - 1] / expect[0] - ratio));
+    free(req);
+    send_params_free(&p);
+}
+
+static void test_drift_widens(void **state)
+{
+    (void)state;
+    enum { REPS = 120 };
+    send_params p0, p1;
+    direct_only(&p0, 0, 0);
+    direct_only(&p1, 0, 0.1);
+    double *a = malloc(REPS * YEARS * sizeof *a), *b = malloc(REPS * YEARS * sizeof *b);
+    run_reps(&p0, REPS, a);
+    run_reps(&p1, REPS, b);
+    /* the first year has no step yet: identical numbers (the drift draws on its own stream) */
+    for (int r = 0; r < REPS; r++)
+        assert_true(a[r * YEARS] == b[r * YEARS]);
+    double sd0[YEARS], sd1[YEARS];
+    for (int y = 0; y < YEARS; y++) {
+        des_tally t0, t1;
+        des_tally_init(&t0);
+        des_tally_init(&t1);
+        for (int r = 0; r < REPS; r++) {
+            des_tally_add(&t0, a[r * YEARS + y]);
+            des_tally_add(&t1, b[r * YEARS + y]);
+        }
+        sd0[y] = des_tally_sd(&t0);
+        sd1[y] = des_tally_sd(&t1);
+        /* without drift the spread is Poisson's, sqrt(D), within the sd's sampling error
+         * (relative sd about 1 / sqrt(2 (REPS - 1)), 4 of them) */
+        assert_close(sd0[y], sqrt(D), 4 * sqrt(D) / sqrt(2.0 * (REPS - 1)));
+    }
+    /* with a drift of 0.1 a year the log multiplier of year k has sd 0.1 sqrt(sum j^2, j <= k):
+     * already about 0.22 (x D = 450 requests, against sqrt(D) = 45) in year 2, growing after */
+    assert_true(sd1[2] > 4 * sd0[2]);
+    for (int y = 2; y < YEARS; y++)
+        assert_true(sd1[y] > sd1[y - 1]);
+    free(a);
+    free(b);
+    send_params_free(&p0);
+    send_params_free(&p1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_growth_compounds),
+        cmocka_unit_test(test_drift_widens),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

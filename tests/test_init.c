@@ -1,0 +1,333 @@
+/* test_init.c - `sendsim init` (send_init_scenario): values derived by hand from a small data
+ * file, the as-of rule, the generated file validating and running, and the error paths.
+ *
+ * tests/data/init/la.csv holds two made-up authorities: Testshire (901), whose figures are
+ * round enough to derive every parameter by hand below, and Othershire (902), with only its
+ * totals. Every Testshire value published after June 2019 (calendar-2019 activity, the January
+ * 2020 caseload) is the poison 777777 (77.7777 for a percentage), as is England's 2020 in
+ * tests/data/init/england.csv: a generated file as of 2019 must show none of them. The expected
+ * values are computed from the data by the arithmetic documented in README.md ("sendsim init"),
+ * written out here step by step, not copied from the program's output.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "des_date.h"
+#include "send_init.h"
+#include "send_scenario.h"
+#include "support/test_cli.h"
+
+#define LA_CSV "tests/data/init/la.csv"
+#define ENG_CSV "tests/data/init/england.csv"
+
+typedef struct fixture {
+    send_sen2 *d, *e;
+    char dir[32];
+    char path[96];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    des_error err = {0};
+    f->d = send_sen2_read(LA_CSV, &err);
+    f->e = send_sen2_read(ENG_CSV, &err);
+    if (!f->d || !f->e) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    make_out_dir(f->dir);
+    snprintf(f->path, sizeof f->path, "%s/t.yaml", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    remove_dir(f->dir);
+    send_sen2_free(f->d);
+    send_sen2_free(f->e);
+    free(f);
+    return 0;
+}
+
+static send_init_opts opts(const fixture *f, int as_of, int priors)
+{
+    return (send_init_opts){.as_of = as_of, .data_label = LA_CSV, .england = f->e,
+                            .england_label = ENG_CSV, .priors = priors};
+}
+
+static size_t find_la(const fixture *f, const char *key)
+{
+    des_error err = {0};
+    long i = send_sen2_find(f->d, key, &err);
+    assert_true(i >= 0);
+    return (size_t)i;
+}
+
+#define assert_near(a, b, tol)                                                                     \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        if (!(fabs(a_ - b_) <= (tol)))                                                             \
+            fail_msg("%s = %.10g, expected %.10g (+-%g)", #a, a_, b_, (double)(tol));              \
+    } while (0)
+
+/* Every derived value of Testshire as of 2019, loaded back through the scenario loader. */
+static void test_values_by_hand(void **state)
+{
+    fixture *f = *state;
+    send_init_opts o = opts(f, 2019, 0);
+    des_error err = {0};
+    assert_int_equal(send_init_scenario(f->d, find_la(f, "901"), &o, f->path, &err), DES_OK);
+    send_params p;
+    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+
+    assert_int_equal(p.start, des_date_from_ymd(2019, 1, 1));
+    assert_int_equal(p.end, des_date_from_ymd(2028, 12, 31));
+    /* opening caseload, January 2019 */
+    const double band[5] = {31, 400, 500, 300, 100};
+    for (int i = 0; i < 5; i++)
+        assert_near(p.initial_band[i], band[i], 0);
+    assert_near(p.initial_prov[PROV_MAINSTREAM], 600 - 100, 0);
+    assert_near(p.initial_prov[PROV_RESOURCED], 100, 0);
+    assert_near(p.initial_prov[PROV_SPECIAL], 200 + 150, 0);
+    assert_near(p.initial_prov[PROV_INDEPENDENT], 60 + 5 - 5, 0);
+    assert_near(p.initial_prov[PROV_RESIDENTIAL], 5, 0);
+    assert_near(p.initial_prov[PROV_FE_COLLEGE], 200 - 20, 0);
+    assert_near(p.initial_prov[PROV_SPECIALIST_POST16], 20, 0);
+    assert_near(p.initial_prov[PROV_AP], 10, 0);
+    assert_near(p.initial_prov[PROV_EARLY_YEARS], 20, 0);
+    /* 1,331 plans by age, 1,325 by placement: the 6 go to `other` */
+    assert_near(p.initial_prov[PROV_OTHER], 30 + 6, 0);
+    assert_near(p.initial_prov[PROV_AWAITING], 50, 0);
+    assert_near(p.initial_in_assessment, 90, 0);
+
+    /* national defaults: England 217,000 plans aged 5-15 / 3.1% / 11 years x 1,331 / 133,100
+     * = 6,363.6 a year of age -> 6,360; SEN Support 12 x 6,360 x 11.9% = 9,082 -> 9,080 */
+    assert_near(p.population[10], 6360, 0);
+    assert_near(p.sen_initial, 9080, 0);
+
+    /* requests: growth (1,331 / 1,000)^(1/3) - 1 = 0.1; trend 1.1^0.5 = 1.0488 */
+    assert_near(p.request_growth, 0.1, 1e-12);
+    assert_near(p.request_trend.value[0], 1.049, 1e-9);
+    /* mean need multiplier 1.059; k = 5.7 x 0.251 / (4.25 x 0.465) = 0.72395;
+     * h_p = 400 x (1 - 0.284) x 10.45 / (9,080 x 1.059 x (5.7 + 4.25 k)) = 0.035463 -> 0.0355;
+     * h_s = k h_p = 0.025673 -> 0.0257 */
+    assert_near(p.request_hazard[4], 0.0355, 1e-12);
+    assert_near(p.request_hazard[10], 0.0355, 1e-12);
+    assert_near(p.request_hazard[11], 0.0257, 1e-12);
+    assert_near(p.request_hazard[15], 0.0257, 1e-12);
+    /* direct: 23% x 400 = 92 less 9,080 x 1.059 x 0.5 / 10.45 x 0.0355 = 16.3 -> 76;
+     * 4.6% x 400 = 18.4 -> 18; 0.8% x 400 = 3.2 -> 3 */
+    assert_near(p.direct_requests[BAND_UNDER5], 76, 0);
+    assert_near(p.direct_requests[BAND_16_19], 18, 0);
+    assert_near(p.direct_requests[BAND_20_25], 3, 0);
+
+    /* panels: 80 / 400 refused; 285 / 300 issued; 20 mediations / 80 refusals */
+    assert_near(p.d1_refusal.value[0], 0.2, 1e-12);
+    assert_near(p.p_issue, 0.95, 1e-12);
+    assert_near(p.p_mediation, 0.25, 1e-12);
+
+    /* ceasing 2016-2018: plan-years (1,000 + 1,100) / 2 + (1,100 + 1,210) / 2 + (1,210 +
+     * 1,331) / 2 = 3,475.5; moved 5 + 6 + 7 = 18 -> 0.005179 -> 0.00518; needs met 6 ->
+     * 0.001726 -> 0.00173; left education (50-5-1) + (60-6-2) + (70-7-3) = 156 over
+     * 10.75 x (220 + 255 + 285) + 27.5 x (50 + 70 + 90) = 13,945 -> c = 0.011187 */
+    assert_near(p.cease_moved_rate, 0.00518, 1e-12);
+    assert_near(p.p_review_cease, 0.00173, 1e-12);
+    assert_near(p.cease_left_rate[16], 0.0112, 1e-12);
+    assert_near(p.cease_left_rate[18], 0.0112, 1e-12);
+    assert_near(p.cease_left_rate[19], 0.447, 1e-12);
+    assert_near(p.cease_left_rate[20], 0.447, 1e-12);
+    assert_near(p.cease_left_rate[21], 0.28, 1e-12);
+    assert_near(p.cease_left_rate[25], 0.28, 1e-12);
+    /* review transfers 2018 over the January 2019 stock: 30 / 600, 7 / 350 */
+    assert_near(p.p_review_ms, 0.05, 1e-12);
+    assert_near(p.p_review_sm, 0.02, 1e-12);
+
+    /* places: 350 x 1.02 = 357; 100 x 1.05 = 105; builds (350 - 260) / 3 = 30 each September */
+    assert_int_equal(p.n_pools, 2);
+    assert_int_equal(p.pools[0].provision, PROV_SPECIAL);
+    assert_int_equal(p.pools[0].places, 357);
+    assert_int_equal(p.pools[1].places, 105);
+    assert_int_equal(p.n_builds, 10);
+    assert_int_equal(p.builds[0].count, 30);
+    assert_int_equal(p.builds[0].opens, des_date_from_ymd(2019, 9, 1));
+
+    /* new plans placed as the January stock's school placements: 500 / 1,061 etc., rounded to
+     * 0.001 with the remainder on the largest (mainstream 0.471 + 0.001) */
+    assert_near(p.choice[PHASE_PRIMARY][PROV_MAINSTREAM], 0.472, 1e-9);
+    assert_near(p.choice[PHASE_PRIMARY][PROV_SPECIAL], 0.330, 1e-9);
+    assert_near(p.choice[PHASE_SECONDARY][PROV_INDEPENDENT], 0.061, 1e-9);
+
+    /* observed: 34 published values, none after the as-of date */
+    assert_int_equal(p.n_obs, 34);
+    for (int i = 0; i < p.n_obs; i++) {
+        assert_true(p.obs[i].value < 7777);
+        assert_true(p.obs[i].start < des_date_from_ymd(2019, 2, 1));
+    }
+    send_params_free(&p);
+}
+
+/* A value published after the as-of date never reaches the file, priors included. */
+static void test_as_of_poison(void **state)
+{
+    fixture *f = *state;
+    for (int priors = 0; priors <= 1; priors++) {
+        send_init_opts o = opts(f, 2019, priors);
+        des_error err = {0};
+        assert_int_equal(send_init_scenario(f->d, find_la(f, "Testshire"), &o, f->path, &err),
+                         DES_OK);
+        char *s = slurp(f->path);
+        if (strstr(s, "7777"))
+            fail_msg("a value published after June 2019 leaked: ...%.60s", strstr(s, "7777") - 30);
+        /* nor any period after the as-of date in observed */
+        const char *obs = strstr(s, "\nobserved:");
+        assert_non_null(obs);
+        assert_null(strstr(obs, "2019:"));
+        assert_null(strstr(obs, "2020-01"));
+        if (priors) {
+            /* Testshire grew 10% every year and the file has two authorities: the growth prior
+             * falls back from pooling to the authority's own (zero) spread, then to |g|/2 + 0.02 */
+            assert_non_null(strstr(s, "growth: {prior: normal, mean: 0.1, sd: 0.07}"));
+            assert_non_null(strstr(s, "refusal: {prior: beta, mean: 0.2, sd:"));
+            assert_non_null(strstr(s, "issue: {prior: beta, mean: 0.95, sd:"));
+            assert_non_null(strstr(s, "moved_away: {prior: lognormal, mean: 0.00518, sd:"));
+        }
+        free(s);
+    }
+}
+
+/* Every value line carries a comment. */
+static void test_every_value_commented(void **state)
+{
+    fixture *f = *state;
+    send_init_opts o = opts(f, 2019, 0);
+    des_error err = {0};
+    assert_int_equal(send_init_scenario(f->d, 0, &o, f->path, &err), DES_OK);
+    char *s = slurp(f->path);
+    int in_obs = 0;
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strncmp(line, "observed:", 9))
+            in_obs = 1; /* the history's source is named once per series */
+        const char *colon = strchr(line, ':');
+        if (in_obs || line[0] == '#' || !colon || strspn(line, " ") == strlen(line))
+            continue;
+        const char *rest = colon + 1;
+        while (*rest == ' ')
+            rest++;
+        int is_value = *rest && *rest != '#';
+        if (is_value && !strstr(line, "# ") && strncmp(line, "name:", 5) &&
+            strncmp(line, "description:", 12) && !strstr(line, "{early_years:") &&
+            !strstr(line, ": {fe_college") && !strstr(line, ": {mainstream") &&
+            !strstr(line, ": {resourced") && !strstr(line, ": {special") &&
+            !strstr(line, ": {independent") && !strstr(line, "fte: {") &&
+            !strstr(line, "caseworker_fte: {"))
+            fail_msg("value without a source comment: %s", line);
+    }
+    free(s);
+}
+
+static void test_start_before_as_of(void **state)
+{
+    fixture *f = *state;
+    /* Testshire has no plans by age before 2019: the history start names what is missing */
+    send_init_opts o = opts(f, 2019, 0);
+    o.start_year = 2017;
+    des_error err = {0};
+    assert_int_equal(send_init_scenario(f->d, 0, &o, f->path, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "too little data for 'Testshire' as of 2019: ehcp_age_under5 "
+                                 "2017 (plans by age) is not published in '" LA_CSV "'");
+    o.start_year = 2020;
+    assert_int_equal(send_init_scenario(f->d, 0, &o, f->path, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "start year 2020 is after the as-of year 2019");
+    assert_int_equal(access(f->path, F_OK), -1); /* nothing written */
+}
+
+static void test_too_little_data(void **state)
+{
+    fixture *f = *state;
+    send_init_opts o = opts(f, 2019, 0);
+    des_error err = {0};
+    assert_int_equal(send_init_scenario(f->d, find_la(f, "902"), &o, f->path, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "too little data for 'Othershire' as of 2019: ehcp_age_under5 "
+                                 "2019 (plans by age) is not published in '" LA_CSV "'");
+    /* as of 2018 Testshire has no January 2018 plans by age either */
+    o = opts(f, 2018, 0);
+    assert_int_equal(send_init_scenario(f->d, 0, &o, f->path, &err), DES_EINPUT);
+    assert_non_null(strstr(err.msg, "too little data for 'Testshire' as of 2018: "));
+    assert_int_equal(access(f->path, F_OK), -1);
+}
+
+/* The command: a file that validates and runs; the error paths and their exit status. */
+static void test_cli(void **state)
+{
+    fixture *f = *state;
+    cli_result r;
+    run_cli(&r, "init", "--la", "E10000901", "--data", LA_CSV, "--england", ENG_CSV, "--as-of",
+            "2019", "--end", "2021-12-31", "--no-priors", "--out", f->path, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "init failed");
+    cli_result_free(&r);
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s/run", f->dir);
+    run_cli(&r, "run", f->path, "--replications", "2", "--threads", "1", "--no-plots", "--quiet",
+            "--out", prefix, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "the generated scenario did not run");
+    cli_result_free(&r);
+
+    run_cli(&r, "init", "--la", "Testshir", "--data", LA_CSV, "--england", ENG_CSV, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "Testshire")); /* the near match is listed */
+    cli_result_free(&r);
+    run_cli(&r, "init", "--la", "902", "--data", LA_CSV, "--england", ENG_CSV, "--as-of", "2019",
+            "--out", f->path, NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "sendsim init: too little data for 'Othershire' as of 2019: "
+                               "ehcp_age_under5 2019 (plans by age) is not published in '" LA_CSV
+                               "'\n");
+    cli_result_free(&r);
+    run_cli(&r, "init", "--data", LA_CSV, NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "sendsim init: --la CODE|NAME is required (try 'sendsim init "
+                               "--help')\n");
+    cli_result_free(&r);
+    run_cli(&r, "init", "--la", "901", "--end", "2030-13-01", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "sendsim init: --end: expected a date YYYY-MM-DD, got "
+                               "'2030-13-01' (try 'sendsim init --help')\n");
+    cli_result_free(&r);
+    run_cli(&r, "init", "--la", "901", "--data", "tests/data/init/none.csv", NULL);
+    assert_int_equal(r.status, 2);
+    cli_result_free(&r);
+    run_cli(&r, "init", "--la", "901", "--data", LA_CSV, "--england", ENG_CSV, "--as-of", "2019",
+            "--out", "/nonexistent-dir/x.yaml", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "cannot create '/nonexistent-dir/x.yaml'"));
+    cli_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_value_commented, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_start_before_as_of, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
