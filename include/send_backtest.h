@@ -70,6 +70,8 @@ typedef struct send_bt_la {
     send_bt_row *rows;
     size_t n_rows;
     double cpu_seconds;       /* this authority's thread CPU time */
+    double calib_cpu_seconds; /* of which calibration (0 without) */
+    double rep_cpu_seconds;   /* CPU of one forecast replication (the run's CPU / replications) */
     int has_model;            /* 0 when only the naive forecast could be made */
 } send_bt_la;
 

@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "send_backtest.h"
+#include "send_calibrate.h"
 #include "send_sen2.h"
 
 #define DEFAULT_DATA "data/la-sen2.csv"
@@ -20,8 +21,8 @@
 
 static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
-    "                        [--observed FILE] [--england FILE] [--replications N] [--seed S] [--threads J]\n"
-    "                        [--no-calibrate] [--out PREFIX] [--quiet]\n"
+    "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
+    "                        [--england FILE] [--no-calibrate] [--out PREFIX] [--quiet]\n"
     "\n"
     "Forecast each authority as of YEAR from the data published by June of YEAR (January\n"
     "caseload to YEAR, activity to YEAR-1) and compare every later value in --observed\n"
@@ -32,8 +33,9 @@ static const char bt_usage[] =
     "(E10000018) or the name. --all splits the authorities over --threads threads (default\n"
     "all cores); the table is identical for any thread count. An authority with too little\n"
     "data is an input error (exit 2); with --all it is skipped and listed. The scenario of\n"
-    "each authority is `sendsim init`'s, as of YEAR, with national defaults from --england\n"
-    "(default " DEFAULT_ENGLAND ", read as of YEAR too).\n";
+    "each authority is `sendsim init`'s as of YEAR (national defaults from --england, default\n"
+    DEFAULT_ENGLAND ", read as of YEAR too), calibrated as `sendsim calibrate` does unless\n"
+    "--no-calibrate (then replications draw from the priors).\n";
 
 typedef struct bt_args {
     const char *la, *data, *observed, *out, *england;
@@ -128,6 +130,29 @@ static void fmt_pct(char *buf, size_t len, double v)
         snprintf(buf, len, "%.1f", v);
 }
 
+static int cmp_dbl(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Calibration CPU over one forecast replication's, per calibrated authority: the median. */
+static double median_rep_equivalents(const send_bt_la *res, size_t n)
+{
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; v && i < n; i++)
+        if (res[i].status == DES_OK && res[i].calib_cpu_seconds > 0 && res[i].rep_cpu_seconds > 0)
+            v[k++] = res[i].calib_cpu_seconds / res[i].rep_cpu_seconds;
+    double m = NAN;
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_dbl);
+        m = k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+    }
+    free(v);
+    return m;
+}
+
 static void print_summary(const send_bt_summary *s, int from, size_t done, size_t skipped,
                           long reps, double cpu)
 {
@@ -193,8 +218,12 @@ int cli_backtest(int argc, char **argv)
         send_sen2_free(data);
         return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    /* Priors stay off until the loader reads them (the uncertainty work). */
-    send_bt_init_ctx ictx = {.england = england, .priors = 0};
+    /* Priors on the keys init marks: calibration fits them; without it, replications draw
+     * from them. Calibration runs on the authority's own thread. */
+    send_bt_init_ctx ictx = {.england = england, .data_label = a.data, .priors = 1};
+    send_calib_opts copts = {.england = england, .data_label = a.data,
+                             .england_label = a.england, .seed = a.seed, .threads = 1,
+                             .quiet = 1};
     int status = EXIT_RUNTIME;
     size_t n = a.all ? send_sen2_count(data) : 1;
     size_t *las = malloc(n * sizeof *las);
@@ -233,6 +262,8 @@ int cli_backtest(int argc, char **argv)
     cli_install_signals();
     send_bt_opts o = {.from = (int)a.from, .replications = (int)a.reps, .seed = a.seed,
                       .threads = (int)a.threads, .scenario_ctx = &ictx, .work_dir = work,
+                      .calibrate = a.no_calibrate ? NULL : send_calibrate,
+                      .calibrate_ctx = &copts,
                       .cancel = &cli_interrupted};
     int rc = send_backtest_run(data, las, n, obs, &o, res);
     if (rc != DES_OK) {
@@ -274,6 +305,12 @@ int cli_backtest(int argc, char **argv)
     }
     if (!a.quiet) {
         print_summary(&sum, (int)a.from, ok, skipped + failed, a.reps, cpu_now() - cpu0);
+        double calib = 0;
+        for (size_t i = 0; i < n; i++)
+            calib += res[i].calib_cpu_seconds;
+        if (!a.no_calibrate)
+            printf("calibration: %.1f s CPU, a median %.0f replication-equivalents per "
+                   "authority\n", calib, median_rep_equivalents(res, n));
         printf("data %s (sha256 %s)\nwrote %s\n", send_sen2_path(data), send_sen2_sha256(data),
                csv);
     }
