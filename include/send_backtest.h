@@ -115,6 +115,16 @@ typedef struct send_bt_summary {
 } send_bt_summary;
 int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_error *err);
 
+/* Charts (gnuplot, plots/backtest.gp): with one authority back-tested, for each metric the
+ * forecast's median and P10-P90 band, the naive trend and the published values by period
+ * ("<stem>-<metric>.png"); with several, the median absolute % error by horizon, model against
+ * naive ("<stem>-error-<metric>.png"). See send_plot.h for the options and *no_gnuplot. */
+struct send_plot_opts;
+struct send_plot_list;
+int send_plot_backtest(const send_sen2 *data, const send_bt_la *res, size_t n, int from,
+                       const send_bt_summary *sum, const struct send_plot_opts *o,
+                       struct send_plot_list *out, int *no_gnuplot, des_error *err);
+
 /* |forecast - observed| / observed x 100 (NaN when observed is 0). */
 double send_bt_abs_pct_error(double forecast, double observed);
 

@@ -360,6 +360,13 @@ static void test_cli_threads_identical(void **state)
     assert_non_null(strstr(x, "\n805,Hartlepool,naive_plans_ceased,2024,3,"));
     free(x);
     free(y);
+    /* the error-by-horizon chart's data: horizons 1-3 (January 2023-2025), model and naive */
+    snprintf(ca, sizeof ca, "%s-error-ehcp_total.dat", a);
+    x = slurp(ca);
+    assert_int_equal(count_lines(x), 2 + 3);
+    assert_non_null(strstr(x, "\n1 "));
+    assert_non_null(strstr(x, "\n3 "));
+    free(x);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
 }

@@ -14,6 +14,7 @@
 #include "common.h"
 #include "send_backtest.h"
 #include "send_calibrate.h"
+#include "send_plot.h"
 #include "send_sen2.h"
 
 #define DEFAULT_DATA "data/la-sen2.csv"
@@ -22,7 +23,8 @@
 static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
     "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
-    "                        [--england FILE] [--no-calibrate] [--out PREFIX] [--quiet]\n"
+    "                        [--england FILE] [--no-calibrate] [--out PREFIX]\n"
+    "                        [--format png|svg] [--no-plots] [--quiet]\n"
     "\n"
     "Forecast each authority as of YEAR from the data published by June of YEAR (January\n"
     "caseload to YEAR, activity to YEAR-1) and compare every later value in --observed\n"
@@ -35,11 +37,14 @@ static const char bt_usage[] =
     "data is an input error (exit 2); with --all it is skipped and listed. The scenario of\n"
     "each authority is `sendsim init`'s as of YEAR (national defaults from --england, default\n"
     DEFAULT_ENGLAND ", read as of YEAR too), calibrated as `sendsim calibrate` does unless\n"
-    "--no-calibrate (then replications draw from the priors).\n";
+    "--no-calibrate (then replications draw from the priors). Charts (PREFIX-<metric>.png:\n"
+    "forecast against published for one authority; PREFIX-error-<metric>.png: median error\n"
+    "by horizon, model against naive, for several) unless --no-plots.\n";
 
 typedef struct bt_args {
     const char *la, *data, *observed, *out, *england;
-    int all, no_calibrate, quiet;
+    int all, no_calibrate, quiet, no_plots;
+    const char *format;
     long from, reps, threads;
     uint64_t seed;
 } bt_args;
@@ -56,7 +61,7 @@ static int value_of(int argc, char **argv, int *i, const char **v)
 
 static int parse(int argc, char **argv, bt_args *a)
 {
-    *a = (bt_args){.data = DEFAULT_DATA, .england = DEFAULT_ENGLAND, .reps = 200, .seed = 1};
+    *a = (bt_args){.data = DEFAULT_DATA, .england = DEFAULT_ENGLAND, .format = "png", .reps = 200, .seed = 1};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i], *v;
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
@@ -68,6 +73,16 @@ static int parse(int argc, char **argv, bt_args *a)
             a->no_calibrate = 1;
         } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
             a->quiet = 1;
+        } else if (!strcmp(s, "--no-plots")) {
+            a->no_plots = 1;
+        } else if (!strcmp(s, "--format")) {
+            if (value_of(argc, argv, &i, &v))
+                goto bad;
+            if (strcmp(v, "png") && strcmp(v, "svg")) {
+                fprintf(stderr, "sendsim backtest: --format: expected png or svg, got '%s'\n", v);
+                goto bad;
+            }
+            a->format = v;
         } else if (!strcmp(s, "--la") || !strcmp(s, "--data") || !strcmp(s, "--observed") ||
                    !strcmp(s, "--england") || !strcmp(s, "--out") || !strcmp(s, "-o")) {
             if (value_of(argc, argv, &i, &v))
@@ -315,6 +330,20 @@ int cli_backtest(int argc, char **argv)
                csv);
     }
     status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
+    char *dir, *stem;
+    if (ok && !a.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
+        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = stem};
+        send_plot_list list;
+        int no_gnuplot = 0;
+        rc = send_plot_backtest(data, res, n, (int)a.from, &sum, &po, &list, &no_gnuplot, &err);
+        int cs = cli_charts_outcome("backtest", rc, no_gnuplot, &list, dir, stem, a.quiet,
+                                    err.msg);
+        if (status == EXIT_OK)
+            status = cs;
+        send_plot_list_free(&list);
+        free(dir);
+        free(stem);
+    }
 done:
     if (status != EXIT_OK && work[0])
         rmdir(work); /* only when empty: scenarios already written are kept */
