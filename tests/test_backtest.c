@@ -329,7 +329,7 @@ static void test_cli_errors(void **state)
 static void test_cli_threads_identical(void **state)
 {
     (void)state;
-    char dir[32], sub[64], a[64], b[64], ca[80], cb[80];
+    char dir[32], sub[64], a[64], b[64], ca[128], cb[128];
     make_out_dir(dir);
     snprintf(sub, sizeof sub, "%s/sub.csv", dir);
     char cmd[256];
