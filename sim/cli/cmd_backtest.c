@@ -15,6 +15,7 @@
 #include "send_backtest.h"
 #include "send_calibrate.h"
 #include "send_plot.h"
+#include "send_run.h"
 #include "send_sen2.h"
 
 #define DEFAULT_DATA "data/la-sen2.csv"
@@ -212,6 +213,10 @@ int cli_backtest(int argc, char **argv)
     int pr = parse(argc, argv, &a);
     if (pr)
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    /* Under mpirun (sendsim-mpi) rank 0 does the whole back-test: authorities are split over
+     * threads, not ranks; the other ranks have nothing to do. */
+    if (send_dist_rank() != 0)
+        return EXIT_OK;
     double cpu0 = cpu_now();
     des_error err = {0};
     send_sen2 *data = send_sen2_read(a.data, &err);
