@@ -61,11 +61,19 @@ typedef struct send_bt_row {
     double observed, p10, p50, p90;
 } send_bt_row;
 
-/* One authority's outcome. status DES_OK: rows hold its comparisons. DES_EINPUT: too little
- * data (err says what is missing) and no rows. Other codes: a failure (err). */
+/* Where a back-test of one authority stopped (BT_DONE when it did not). */
+enum { BT_DONE, BT_AT_DATA, BT_AT_OBSERVED, BT_AT_SCENARIO, BT_AT_CALIBRATE, BT_AT_LOAD,
+       BT_AT_RUN };
+
+/* One authority's outcome. status DES_OK: rows hold its comparisons. Otherwise err says what
+ * went wrong and stage where: BT_AT_DATA (too little data: DES_EINPUT), BT_AT_OBSERVED (not in
+ * the observed file), BT_AT_SCENARIO / BT_AT_CALIBRATE (DES_EINPUT there: the data published by
+ * then are too few for init or calibrate), BT_AT_LOAD (the scenario written does not load: a
+ * failure, not bad input), BT_AT_RUN. */
 typedef struct send_bt_la {
     size_t la;                /* index in the data file */
     int status;
+    int stage;                /* BT_DONE or BT_AT_* */
     des_error err;
     send_bt_row *rows;
     size_t n_rows;
@@ -74,6 +82,10 @@ typedef struct send_bt_la {
     double rep_cpu_seconds;   /* CPU of one forecast replication (the run's CPU / replications) */
     int has_model;            /* 0 when only the naive forecast could be made */
 } send_bt_la;
+
+/* 1 when the authority was left out for want of data (the `--all` listing's "skipped"), 0 for
+ * success or a failure. */
+int send_bt_skipped(const send_bt_la *r);
 
 /* The default scenario step: send_init_scenario() as of the start year, with ctx a
  * send_bt_init_ctx (England's series for the national defaults; priors on the keys that carry

@@ -150,6 +150,8 @@ static void test_too_little_data(void **state)
     assert_string_equal(r.err.msg, "authority '102' (B): too little data as of 2019: expected "
                                    "January caseload (ehcp_total) for 2017-2019, found 2019 only");
     assert_int_equal(r.n_rows, 0);
+    assert_int_equal(r.stage, BT_AT_DATA);
+    assert_true(send_bt_skipped(&r));
     send_bt_la_free(&r);
     fx->o.from = 2021; /* A has 2019-2021 as of 2021 but not 2020-2021 for B */
     assert_int_equal(send_backtest_la(fx->d, 1, fx->d, &fx->o, &r), DES_EINPUT);
@@ -157,6 +159,31 @@ static void test_too_little_data(void **state)
                                    "January caseload (ehcp_total) for 2019-2021, found 2019-2020");
     send_bt_la_free(&r);
     fx->o.from = 2019;
+}
+
+static int bad_scenario(const send_sen2 *d, size_t la, int as_of, const char *path, void *ctx,
+                        des_error *err)
+{
+    (void)d, (void)la, (void)as_of, (void)ctx;
+    io_atomic f;
+    int rc = io_atomic_open(&f, path, err);
+    if (rc != DES_OK)
+        return rc;
+    fputs("name: broken\nstart: 2019-01-01\nend: 2018-12-31\n", f.f);
+    return io_atomic_commit(&f, NULL, err);
+}
+
+/* A scenario step that writes a scenario the loader refuses is a failure, not a skip. */
+static void test_scenario_fails(void **state)
+{
+    fixture *fx = *state;
+    fx->o.scenario = bad_scenario;
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 0, fx->d, &fx->o, &r), DES_EINPUT);
+    assert_int_equal(r.stage, BT_AT_LOAD);
+    assert_false(send_bt_skipped(&r));
+    assert_int_equal(r.has_model, 0);
+    send_bt_la_free(&r);
 }
 
 /* A separate observed file: A is found by its old code; only its periods are compared. */
@@ -344,7 +371,7 @@ static void test_cli_threads_identical(void **state)
     if (r.status != 0 || !strstr(r.err, "skipped: authority '836' (Poole): too little data as "
                                         "of 2022: expected January caseload (ehcp_total) for "
                                         "2020-2022, found 2010-2019") ||
-        !strstr(r.out, "back-test from 2022: 3 authorities (1 skipped)"))
+        !strstr(r.out, "back-test from 2022: 3 authorities (1 not back-tested)"))
         cli_fail(&r, "one thread");
     cli_result_free(&r);
     run_cli(&r, "backtest", "--all", "--from", "2022", "--data", sub, "--replications", "4",
@@ -378,6 +405,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_model_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_observed_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scenario_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads_identical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),
         cmocka_unit_test(test_cli_errors),

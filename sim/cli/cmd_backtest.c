@@ -178,8 +178,8 @@ static void print_summary(const send_bt_summary *s, int from, size_t done, size_
             for (int h = 1; h <= BT_MAX_H; h++)
                 if (s->n_h[nv][m][h] && h > hmax)
                     hmax = h;
-    printf("\nback-test from %d: %zu authorities (%zu skipped), %ld replications each\n", from,
-           done, skipped, reps);
+    printf("\nback-test from %d: %zu authorities (%zu not back-tested), %ld replications each\n",
+           from, done, skipped, reps);
     printf("\n%-22s %8s %18s\n", "metric", "values", "P10-P90 coverage");
     for (int m = 0; m < BT_METRICS; m++) {
         char c[16];
@@ -295,23 +295,32 @@ int cli_backtest(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (res[i].status == DES_OK)
             ok++;
-        else if (res[i].status == DES_EINPUT)
+        else if (send_bt_skipped(&res[i]))
             skipped++;
         else
             failed++;
     }
     if (!a.all && res[0].status != DES_OK) {
-        fprintf(stderr, "sendsim backtest: %s\n", res[0].err.msg);
-        status = res[0].status == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+        fprintf(stderr, "sendsim backtest: %s%s\n",
+                res[0].stage == BT_AT_LOAD ? "the as-of scenario does not load: " : "",
+                res[0].err.msg);
+        status = send_bt_skipped(&res[0]) ? EXIT_USAGE : EXIT_RUNTIME;
         goto done;
     }
     if (skipped || failed) {
         fprintf(stderr, "sendsim backtest: %zu of %zu authorities not back-tested:\n",
                 skipped + failed, n);
-        for (size_t i = 0; i < n; i++)
-            if (res[i].status != DES_OK)
-                fprintf(stderr, "  %s%s\n", res[i].status == DES_EINPUT ? "skipped: " : "failed: ",
+        for (size_t i = 0; i < n; i++) {
+            if (res[i].status == DES_OK)
+                continue;
+            const send_sen2_la *la = send_sen2_la_at(data, res[i].la);
+            if (send_bt_skipped(&res[i]))
+                fprintf(stderr, "  skipped: %s\n", res[i].err.msg);
+            else
+                fprintf(stderr, "  failed: authority '%s' (%s): %s%s\n", la->old_code, la->name,
+                        res[i].stage == BT_AT_LOAD ? "the as-of scenario does not load: " : "",
                         res[i].err.msg);
+        }
     }
     if (send_bt_write_csv(csv, data, res, n, &cli_interrupted, &err) != DES_OK) {
         fprintf(stderr, "sendsim backtest: %s\n", err.msg);

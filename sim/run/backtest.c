@@ -206,9 +206,11 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
     snprintf(path, n, "%s/%s-%d.yaml", dir, code, o->from);
     snprintf(cpath, n, "%s/%s-%d-calibrated.yaml", dir, code, o->from);
     send_bt_scenario_fn make = o->scenario ? o->scenario : send_bt_default_scenario;
+    out->stage = BT_AT_SCENARIO;
     int rc = make(data, out->la, o->from, path, o->scenario_ctx, &out->err);
     const char *use = path;
     if (rc == DES_OK && o->calibrate) {
+        out->stage = BT_AT_CALIBRATE;
         double c0 = thread_cpu();
         rc = o->calibrate(data, out->la, o->from, path, cpath, o->calibrate_ctx, &out->err);
         out->calib_cpu_seconds = thread_cpu() - c0;
@@ -217,6 +219,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
     send_params p;
     int loaded = 0;
     if (rc == DES_OK) {
+        out->stage = BT_AT_LOAD;
         rc = send_scenario_load(use, &p, NULL, &out->err);
         loaded = rc == DES_OK;
     }
@@ -228,6 +231,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
         rc = send_params_check(&p, &out->err);
     }
     if (rc == DES_OK) {
+        out->stage = BT_AT_RUN;
         send_run_opts ro = {.seed = o->seed, .replications = o->replications, .threads = 1,
                             .cancel = o->cancel};
         double r0 = thread_cpu();
@@ -245,8 +249,10 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
         if (c.model_metric < 0 || for_each_observed(obs, oi, m, o->from, compare_one, &c))
             rc = des_error_set(&out->err, DES_ENOMEM, "out of memory");
     }
-    if (rc == DES_OK)
+    if (rc == DES_OK) {
         out->has_model = 1;
+        out->stage = BT_DONE;
+    }
     free(scratch);
     if (ran)
         send_results_free(&res);
@@ -280,6 +286,7 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
                 snprintf(found, sizeof found, "%d-%d%s", first, last,
                          first <= o->from - 2 && last == o->from ? " with gaps" : "");
         }
+        out->stage = BT_AT_DATA;
         out->status = des_error_set(&out->err, DES_EINPUT,
                                     "authority '%s' (%s): too little data as of %d: expected "
                                     "January caseload (ehcp_total) for %d-%d, found %s",
@@ -287,8 +294,10 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
         return out->status;
     }
     long oi = observed_index(data, la, observed, &out->err);
-    if (oi < 0)
+    if (oi < 0) {
+        out->stage = BT_AT_OBSERVED;
         return out->status = DES_EINPUT;
+    }
     size_t cap = 0;
     int rc = DES_OK;
     for (int m = 0; rc == DES_OK && m < BT_METRICS; m++) {
@@ -300,6 +309,13 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
         rc = run_model(data, oi, observed, o, out, &cap);
     out->cpu_seconds = thread_cpu() - t0;
     return out->status = rc;
+}
+
+int send_bt_skipped(const send_bt_la *r)
+{
+    return r->status == DES_EINPUT &&
+           (r->stage == BT_AT_DATA || r->stage == BT_AT_OBSERVED ||
+            r->stage == BT_AT_SCENARIO || r->stage == BT_AT_CALIBRATE);
 }
 
 void send_bt_la_free(send_bt_la *r)
