@@ -169,8 +169,8 @@ static double median_rep_equivalents(const send_bt_la *res, size_t n)
     return m;
 }
 
-static void print_summary(const send_bt_summary *s, int from, size_t done, size_t skipped,
-                          long reps, double cpu)
+static void print_summary(const send_bt_summary *s, int from, size_t done, size_t empty,
+                          size_t skipped, long reps, double cpu)
 {
     int hmax = 0;
     for (int nv = 0; nv < 2; nv++)
@@ -178,8 +178,9 @@ static void print_summary(const send_bt_summary *s, int from, size_t done, size_
             for (int h = 1; h <= BT_MAX_H; h++)
                 if (s->n_h[nv][m][h] && h > hmax)
                     hmax = h;
-    printf("\nback-test from %d: %zu authorities (%zu not back-tested), %ld replications each\n",
-           from, done, skipped, reps);
+    printf("\nback-test from %d: %zu authorities compared, %zu with nothing published after the "
+           "start, %zu not back-tested; %ld replications each\n",
+           from, done - empty, empty, skipped, reps);
     printf("\n%-22s %8s %18s\n", "metric", "values", "P10-P90 coverage");
     for (int m = 0; m < BT_METRICS; m++) {
         char c[16];
@@ -333,7 +334,10 @@ int cli_backtest(int argc, char **argv)
         goto done;
     }
     if (!a.quiet) {
-        print_summary(&sum, (int)a.from, ok, skipped + failed, a.reps, cpu_now() - cpu0);
+        size_t empty = 0;
+        for (size_t i = 0; i < n; i++)
+            empty += res[i].status == DES_OK && res[i].n_rows == 0;
+        print_summary(&sum, (int)a.from, ok, empty, skipped + failed, a.reps, cpu_now() - cpu0);
         double calib = 0;
         for (size_t i = 0; i < n; i++)
             calib += res[i].calib_cpu_seconds;
