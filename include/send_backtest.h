@@ -20,6 +20,7 @@
 #ifndef SEND_BACKTEST_H
 #define SEND_BACKTEST_H
 
+#include <math.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,7 @@
 
 /* Compared metrics: SEN2 names, and the model metric each is compared with. */
 enum { BT_EHCP_TOTAL, BT_INITIAL_REQUESTS, BT_NEW_PLANS, BT_PCT_20W, BT_PLANS_CEASED, BT_METRICS };
+/* (Defined in sim/io/backtest_csv.c, beside the file format that uses them.) */
 extern const char *const send_bt_sen2_metric[BT_METRICS]; /* "ehcp_total", "initial_requests"... */
 extern const char *const send_bt_model_metric[BT_METRICS]; /* "ehcp_total", "requests", ... */
 
@@ -137,7 +139,12 @@ int send_plot_backtest(const send_sen2 *data, const send_bt_la *res, size_t n, i
                        const send_bt_summary *sum, const struct send_plot_opts *o,
                        struct send_plot_list *out, int *no_gnuplot, des_error *err);
 
-/* |forecast - observed| / observed x 100 (NaN when observed is 0). */
-double send_bt_abs_pct_error(double forecast, double observed);
+/* |forecast - observed| / observed x 100 (NaN when observed is 0 or forecast is NaN). */
+static inline double send_bt_abs_pct_error(double forecast, double observed)
+{
+    if (!(observed != 0) || isnan(forecast))
+        return NAN;
+    return fabs(forecast - observed) / fabs(observed) * 100.0;
+}
 
 #endif

@@ -12,6 +12,15 @@
 
 #include "send_io.h"
 
+const char *const send_bt_sen2_metric[BT_METRICS] = {
+    "ehcp_total", "initial_requests", "new_plans", "pct_within_20_weeks", "plans_ceased"};
+/* The model metric with the SEN2 meaning: EHC plans in place on 1 January; initial requests
+ * for an EHC needs assessment; new plans issued; % of new plans issued within 20 weeks of the
+ * request (SEN2's figure including exceptions: the model has none); plans ceased, all
+ * reasons. */
+const char *const send_bt_model_metric[BT_METRICS] = {
+    "ehcp_total", "requests", "new_plans", "pct_within_20_weeks", "plans_ceased"};
+
 int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la *res, size_t n,
                       const volatile sig_atomic_t *cancel, des_error *err)
 {

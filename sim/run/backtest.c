@@ -26,22 +26,6 @@
 #include "send_run.h"
 #include "send_scenario.h"
 
-const char *const send_bt_sen2_metric[BT_METRICS] = {
-    "ehcp_total", "initial_requests", "new_plans", "pct_within_20_weeks", "plans_ceased"};
-/* The model metric with the SEN2 meaning: EHC plans in place on 1 January; initial requests
- * for an EHC needs assessment; new plans issued; % of new plans issued within 20 weeks of the
- * request (SEN2's figure including exceptions: the model has none); plans ceased, all
- * reasons. */
-const char *const send_bt_model_metric[BT_METRICS] = {
-    "ehcp_total", "requests", "new_plans", "pct_within_20_weeks", "plans_ceased"};
-
-double send_bt_abs_pct_error(double forecast, double observed)
-{
-    if (!(observed != 0) || isnan(forecast))
-        return NAN;
-    return fabs(forecast - observed) / fabs(observed) * 100.0;
-}
-
 /* CPU seconds of the calling thread (a back-test of one authority runs on one thread). */
 static double thread_cpu(void)
 {
