@@ -4,7 +4,7 @@
  * column), resolves anchors, aliases and merge keys (<<), rejects duplicate keys, and applies a
  * top-level `extends: parent.yaml` (path relative to the extending file): the parent is loaded
  * (recursively) and the child deep-merged over it (mappings merge key by key, the child winning;
- * sequences and scalars are replaced wholesale; each node keeps the position of the file its
+ * sequences, scalars, time series and priors ({prior: ...}) are replaced wholesale; each node keeps the position of the file its
  * final value came from; the `extends` key itself is removed from the merged tree).
  *
  * A model's parameter loader then reads the tree with the typed getters below. Every problem

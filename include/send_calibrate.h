@@ -38,8 +38,10 @@ typedef struct send_calib_opts {
     const char *data_label;      /* how the output names the data file (NULL = its path) */
     const char *england_label;
     uint64_t seed;               /* 0 = 1 */
-    int threads;                 /* <= 0: all cores */
-    int quiet;                   /* unused by the library; for callers */
+    int threads;                 /* <= 0: all cores; 1: on the calling thread only (its CPU
+                                    clock then measures the calibration alone, so several may
+                                    run side by side, as the back-test does) */
+    int quiet;                   /* not read by the library; for callers */
     /* Filled on success (may be NULL): */
     struct send_calib_stats *stats;
 } send_calib_opts;
@@ -50,14 +52,15 @@ typedef struct send_calib_stats {
     double epsilon, acc_rate, ess;
     double dist_prior_median;    /* median distance of the prior draws (generation 0) */
     double dist_median;          /* median distance of the kept particles */
-    double cpu_seconds;          /* process CPU of the whole calibration */
+    double cpu_seconds;          /* CPU of the whole calibration (the thread's with threads 1,
+                                    else the process's) */
     double rep_cpu_seconds;      /* CPU of one replication of the input (forecast) scenario */
     double rep_equivalents;      /* cpu_seconds / rep_cpu_seconds */
 } send_calib_stats;
 
-/* Calibrate the scenario at in_path (which must give priors) to authority la of d as of
- * as_of and write the calibrated scenario to out_path (atomically). ctx is a send_calib_opts
- * (NULL = defaults; then England's series must be given through history_path instead).
+/* Calibrate the one-authority scenario at in_path to authority la of d as of
+ * as_of and write the calibrated scenario to out_path (atomically). ctx is a send_calib_opts,
+ * which must name England's series or a history scenario (NULL: DES_EINVAL).
  * DES_EINPUT for too little data or a scenario without priors (a message naming what is
  * missing), DES_EIO when a file cannot be written, or the engine's error. The signature is
  * send_bt_calibrate_fn's, so the back-test calls it directly. */

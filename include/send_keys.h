@@ -9,6 +9,8 @@
  * Parameters are addressable by path: send_param_get/send_param_set read or write any numeric
  * scalar key (number, share, integer, duration in days; a series reads its first value and is
  * set constant), which is what calibration, uncertainty sampling and sensitivity analysis use.
+ * A scenario with several authorities holds each authority's parameters (and priors, written in
+ * its template) in p->authorities[i]; address those, not the top-level send_params.
  *
  * The table is static and read-only; every function here is thread-safe. Lookups are a linear
  * scan of about 150 rows: fine for setup, not for an event loop.

@@ -266,7 +266,7 @@ typedef struct send_params {
     int n_obs;
     send_obs obs[SEND_MAX_OBS];
 
-    /* Priors given in the scenario, in file order (at most one per key) */
+    /* Priors given in the scenario, in the order of the key table (at most one per key) */
     int n_priors;
     send_prior priors[SEND_MAX_PRIORS];
 

@@ -71,9 +71,20 @@ void send_scenario_print(const send_params *p, FILE *out);
  * when they share it), is called `name`, and adds the ensemble e with `fit:` statistics
  * (n_fit names and values); comment (lines, may be NULL) goes first as '#' lines. Values are
  * written with 17 significant digits, so loading the file gives e back bit for bit. */
+/* The ensemble a scenario gives (nothing when none): its size and provenance, and per key the
+ * weighted mean, sd and range of the sets. */
+void send_scenario_print_ensemble(const send_params *p, FILE *out);
 int send_ensemble_yaml_write(const char *out_path, const char *parent, const char *name,
                              const char *comment, const send_ensemble *e, int n_fit,
                              const char *const *fit_names, const double *fit_values,
                              des_error *err);
+/* The priors a scenario gives, one line each (nothing when there are none). */
+void send_scenario_print_priors(const send_params *p, FILE *out);
+/* Every numeric key's resolved value by path ("assessment.ep.fte = 12 FTE"), from the table of
+ * keys (the first value of a series). */
+void send_scenario_print_keys(const send_params *p, FILE *out);
+/* The table of keys: one line per key, or (markdown != 0) the scenario reference that
+ * scenarios/KEYS.md holds. */
+void send_keys_print(FILE *out, int markdown);
 
 #endif

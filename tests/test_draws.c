@@ -31,6 +31,7 @@
 #include "send_keys.h"
 #include "send_run.h"
 #include "send_scenario.h"
+#include "support/test_cli.h"
 
 #define DIR "tests/data/ensemble/"
 
@@ -267,6 +268,54 @@ static void test_h5_round_trip(void **state)
     send_scenario_close(&sc);
 }
 
+/* The command: the summary CSV of a scenario with an ensemble and a prior is byte for byte the
+ * same with 1 and 3 threads. */
+static void test_cli_threads_identical(void **state)
+{
+    (void)state;
+    char dir[32], a[96], b[96];
+    make_out_dir(dir);
+    snprintf(a, sizeof a, "%s/t1", dir);
+    snprintf(b, sizeof b, "%s/t3", dir);
+    cli_result r;
+    run_cli(&r, "run", DIR "priors.yaml", "-n", "6", "--threads", "1", "--out", a, "--quiet",
+            "--no-plots", NULL);
+    if (r.status != 0)
+        cli_fail(&r, "run --threads 1");
+    cli_result_free(&r);
+    run_cli(&r, "run", DIR "priors.yaml", "-n", "6", "--threads", "3", "--out", b, "--quiet",
+            "--no-plots", NULL);
+    if (r.status != 0)
+        cli_fail(&r, "run --threads 3");
+    cli_result_free(&r);
+    char pa[128], pb[128];
+    snprintf(pa, sizeof pa, "%s-summary.csv", a);
+    snprintf(pb, sizeof pb, "%s-summary.csv", b);
+    char *sa = slurp(pa), *sb = slurp(pb);
+    assert_true(strlen(sa) > 1000);
+    assert_string_equal(sa, sb);
+    free(sa);
+    free(sb);
+    remove_dir(dir);
+}
+
+/* validate prints the ensemble: size, provenance, and per key the weighted mean (set 1 has all
+ * the weight) and the range of the sets. */
+static void test_cli_validate_prints_ensemble(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "validate", DIR "ensemble.yaml", NULL);
+    if (r.status != 0)
+        cli_fail(&r, "validate");
+    assert_non_null(strstr(r.out, "ensemble: 3 sets of 2 keys (replications draw one set each, "
+                                  "by weight); abc-smc; data data/la-sen2.csv (sha256 "
+                                  "0123456789ab...); as of 2019\n"));
+    assert_non_null(strstr(r.out, "  requests.growth                      weighted mean 0.3, "
+                                  "sd 0, range [-0.1, 0.3]\n"));
+    cli_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +324,8 @@ int main(void)
         cmocka_unit_test(test_ensemble),
         cmocka_unit_test(test_ensemble_errors),
         cmocka_unit_test(test_h5_round_trip),
+        cmocka_unit_test(test_cli_threads_identical),
+        cmocka_unit_test(test_cli_validate_prints_ensemble),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,27 +22,21 @@
 
 #include "des_rng.h"
 #include "des_stats.h"
+#include "send_keys.h"
 #include "send_model.h"
+#include "send_scenario.h"
 
 enum { YEARS = 6, Y0 = 2019 };
-static const double D = 2000; /* direct requests a year */
+static const double D = 2000; /* direct requests a year (the scenario's) */
 
+/* tests/data/growth/direct.yaml (6 years from January 2019) with the growth keys set by path. */
 static void direct_only(send_params *p, double g, double sd)
 {
-    send_params_init(p);
-    strcpy(p->name, "direct only");
-    p->start = des_date_from_ymd(Y0, 1, 1);
-    p->end = des_date_from_ymd(Y0 + YEARS - 1, 12, 31);
-    p->direct_requests[BAND_20_25] = D;
-    send_steps_const(&p->ep_fte, 1000);
-    p->ep_hours_per_assessment = 1;
-    p->ep_hours_per_fte_week = 40;
-    p->health_slots = 1e6;
-    p->choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
-    p->choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
-    p->cease_age = 25;
-    p->request_growth = g;
-    p->request_growth_drift_sd = sd;
+    des_error err = {0};
+    if (send_scenario_load("tests/data/growth/direct.yaml", p, NULL, &err) != DES_OK ||
+        send_param_set(p, "requests.growth", g, &err) != DES_OK ||
+        send_param_set(p, "requests.growth_drift_sd", sd, &err) != DES_OK)
+        fail_msg("%s", err.msg);
 }
 
 /* requests[r * YEARS + y] for replications 0..reps-1 */

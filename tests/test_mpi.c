@@ -280,6 +280,15 @@ static void test_identical_one_authority(void **state)
     check_identical("tests/data/load/base.yaml", "3", "over 3 replications of 'small'", 2);
 }
 
+static void test_identical_drawn_parameters(void **state)
+{
+    (void)state;
+    need_mpi();
+    /* each replication draws an ensemble set and a prior: the same on 1 and 2 ranks */
+    check_identical("tests/data/ensemble/priors.yaml", "5",
+                    "over 5 replications of 'ensemble-priors'", 1);
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -395,6 +404,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identical_authorities),
         cmocka_unit_test(test_identical_one_authority),
+        cmocka_unit_test(test_identical_drawn_parameters),
         cmocka_unit_test(test_failures),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

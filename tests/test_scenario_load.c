@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <math.h>
 #include <limits.h>
 #include <regex.h>
 #include <signal.h>
@@ -32,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "send_keys.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
 
@@ -175,7 +177,23 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
     X(observed_value, "err_observed_value.yaml",                                              \
       DATA "err_observed_value.yaml:3:38: observed.ehcp_total.2019-02: expected a number")    \
     X(parent_syntax, "child_of_syntax.yaml",                                                  \
-      DATA "err_syntax.yaml:4:2: yaml: invalid indentation in mapping")
+      DATA "err_syntax.yaml:4:2: yaml: invalid indentation in mapping")                       \
+    X(prior_kind, "err_prior_kind.yaml",                                                      \
+      DATA "err_prior_kind.yaml:3:20: d1_panel.refusal.prior: expected one of: uniform, "     \
+           "normal, lognormal, beta")                                                         \
+    X(prior_sd, "err_prior_sd.yaml",                                                          \
+      DATA "err_prior_sd.yaml:3:12: d1_panel.refusal: expected sd > 0, got 0")                \
+    X(prior_min_max, "err_prior_minmax.yaml",                                                 \
+      DATA "err_prior_minmax.yaml:3:12: d1_panel.refusal: expected min < max, got 0.3 and "   \
+           "0.1")                                                                             \
+    X(prior_not_priorable, "err_prior_key.yaml",                                              \
+      DATA "err_prior_key.yaml:3:13: d1_panel.capacity: a prior is not allowed here (not a "  \
+           "priorable key; see scenarios/KEYS.md)")                                           \
+    X(prior_mean_range, "err_prior_mean.yaml",                                                \
+      DATA "err_prior_mean.yaml:3:11: disagreement.appeal: expected a mean inside the key's " \
+           "range [0, 1], got 1.5")                                                           \
+    X(prior_params, "err_prior_param.yaml",                                                   \
+      DATA "err_prior_param.yaml:3:12: d1_panel.refusal: missing key 'min'")
 
 #define X_TEST(name, file, want)                                                              \
     static void test_error_##name(void **state)                                               \
@@ -269,6 +287,36 @@ static void test_extends_replaces_series(void **state)
     assert_int_equal(p->d1_refusal.from[0], ymd(2020, 7, 1));
     assert_true(p->d1_refusal.value[0] == 0.15);
     assert_int_equal(p->d1_capacity, 20); /* the rest of d1_panel still merges */
+    params_done(p);
+}
+
+/* Priors: kept in the parameters, the parameter holding the central value; a child's prior
+ * replaces the parent's series whole rather than merging into it. */
+static void test_priors(void **state)
+{
+    (void)state;
+    send_params *p = load_ok(DATA "priors.yaml", NULL);
+    assert_int_equal(p->n_priors, 3);
+    /* in the order of the key table */
+    const send_prior *pr = &p->priors[0];
+    assert_string_equal(send_key_at((size_t)pr->key)->path, "population.growth");
+    assert_int_equal(pr->kind, SEND_PRIOR_NORMAL);
+    assert_true(pr->lo == -0.5 && pr->hi == 0.5);
+    assert_true(p->population_growth.n == 1 && p->population_growth.value[0] == 0.01);
+    pr = &p->priors[1];
+    assert_string_equal(send_key_at((size_t)pr->key)->path, "d1_panel.refusal");
+    assert_int_equal(pr->kind, SEND_PRIOR_UNIFORM);
+    assert_true(pr->a == 0.10 && pr->b == 0.30 && pr->lo == 0 && pr->hi == 1);
+    assert_int_equal(p->d1_refusal.n, 1); /* the parent's two steps are replaced */
+    assert_true(fabs(p->d1_refusal.value[0] - 0.2) < 1e-15);
+    pr = &p->priors[2];
+    assert_string_equal(send_key_at((size_t)pr->key)->path, "disagreement.appeal");
+    assert_int_equal(pr->kind, SEND_PRIOR_BETA);
+    assert_true(p->p_appeal == 0.2);
+    params_done(p);
+    /* without priors there are none */
+    p = load_ok(DATA "base.yaml", NULL);
+    assert_int_equal(p->n_priors, 0);
     params_done(p);
 }
 
@@ -688,6 +736,60 @@ static void test_extends_authorities_from_another_folder(void **state)
     remove_dir(dir);
 }
 
+/* scenarios/KEYS.md is the output of `sendsim keys --markdown`: regenerate it with
+ * `build/sendsim keys --markdown > scenarios/KEYS.md` when the table of keys changes. */
+static void test_cli_keys_reference_current(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "keys", "--markdown", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "sendsim keys --markdown: exit %d, stderr: %s", r.status, r.err);
+    char *doc = slurp("scenarios/KEYS.md");
+    if (strcmp(doc, r.out) != 0) {
+        free(doc);
+        cli_fail(&r, "scenarios/KEYS.md differs from `sendsim keys --markdown`: regenerate it");
+    }
+    free(doc);
+    assert_non_null(strstr(r.out, "| `levers.early_intervention.effect` | share | 0 to 1 |  | "
+                                  "required | prior | fractional reduction in the request "
+                                  "rate |\n"));
+    cli_result_free(&r);
+
+    run_cli(&r, "keys", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    /* a header line, then one line per key of the table */
+    assert_int_equal((int)count_lines(r.out), (int)send_key_count() + 1);
+    assert_non_null(strstr(r.out, "\nassessment.ep.fte "));
+    cli_result_free(&r);
+
+    run_cli(&r, "keys", "--bogus", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "sendsim keys: unexpected argument '--bogus'\n"));
+    cli_result_free(&r);
+}
+
+/* validate lists priors; validate --keys prints every numeric key by path. */
+static void test_cli_validate_priors_and_keys(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "validate", DATA "priors.yaml", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d, stderr: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\n  d1_panel.refusal                     uniform, min 0.1, "
+                                  "max 0.3, in [0, 1] -> 0.2\n"));
+    cli_result_free(&r);
+    run_cli(&r, "validate", DATA "priors.yaml", "--keys", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d, stderr: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\nd1_panel.refusal = 0.2 share (prior)\n"));
+    assert_non_null(strstr(r.out, "\nd1_panel.capacity = 20 cases per sitting\n"));
+    assert_non_null(strstr(r.out, "\ndisagreement.appeal = 0.2 (prior)\n"));
+    cli_result_free(&r);
+}
+
 /* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). */
 static void test_cli_run_interrupted(void **state)
 {
@@ -787,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_extends_override_merge_replace),
         cmocka_unit_test(test_extends_replaces_series),
         cmocka_unit_test(test_extends_three_levels),
+        cmocka_unit_test(test_priors),
         cmocka_unit_test(test_shipped_scenarios),
         cmocka_unit_test(test_resolved_text_reloads),
         cmocka_unit_test(test_cli_validate_errors),
@@ -794,6 +897,8 @@ int main(void)
         cmocka_unit_test(test_cli_run_bad_scenario),
         cmocka_unit_test(test_cli_run_bad_options),
         cmocka_unit_test(test_cli_run_ok),
+        cmocka_unit_test(test_cli_keys_reference_current),
+        cmocka_unit_test(test_cli_validate_priors_and_keys),
         cmocka_unit_test(test_extends_authorities_from_another_folder),
         cmocka_unit_test(test_cli_run_interrupted),
         cmocka_unit_test(test_cli_threads_identical),

@@ -4,7 +4,6 @@
  * series (send_calibrate.h) and write the calibrated scenario.
  * Usage errors, bad data, an unknown authority, too little data and a scenario without priors
  * exit 2 with one line on stderr; a failed run or an unwritable file exits 1. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,22 +36,6 @@ static const char calibrate_usage[] =
     "  --out FILE          the calibrated scenario (default SCENARIO-calibrated.yaml)\n"
     "  --quiet             print nothing but errors\n";
 
-static int usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("sendsim calibrate: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (try 'sendsim calibrate --help')\n", stderr);
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
 int cli_calibrate(int argc, char **argv)
 {
     const char *scen = NULL, *data = "data/la-sen2.csv", *england = "data/england-sen2.csv";
@@ -70,7 +53,7 @@ int cli_calibrate(int argc, char **argv)
             quiet = 1;
         } else if (s[0] == '-' && s[1]) {
             if (!next || !next[0])
-                return usage_error("%s: expected a value", s);
+                return cli_usage_error("calibrate", "%s: expected a value", s);
             i++;
             int bad = 0;
             if (!strcmp(s, "--data"))
@@ -96,21 +79,22 @@ int cli_calibrate(int argc, char **argv)
             else if (!strcmp(s, "--seed"))
                 bad = cli_parse_u64("calibrate", s, next, &seed);
             else
-                return usage_error("unknown option '%s'", s);
+                return cli_usage_error("calibrate", "unknown option '%s'", s);
             if (bad)
                 return EXIT_USAGE;
         } else if (!scen) {
             scen = s;
         } else {
-            return usage_error("unexpected argument '%s'", s);
+            return cli_usage_error("calibrate", "unexpected argument '%s'", s);
         }
     }
     if (!scen)
-        return usage_error("SCENARIO.yaml is required");
+        return cli_usage_error("calibrate", "SCENARIO.yaml is required");
     if (from && as_of && from > as_of - 2)
-        return usage_error("--history-from: expected a year at most %ld (two years before "
-                           "--as-of), got %ld",
-                           as_of - 2, from);
+        return cli_usage_error("calibrate",
+                               "--history-from: expected a year at most %ld (two years before "
+                               "--as-of), got %ld",
+                               as_of - 2, from);
 
     des_error err = {0};
     send_params p;
@@ -127,9 +111,10 @@ int cli_calibrate(int argc, char **argv)
     }
     send_params_free(&p);
     if (from && from > as_of - 2)
-        return usage_error("--history-from: expected a year at most %ld (two years before the "
-                           "as-of year), got %ld",
-                           as_of - 2, from);
+        return cli_usage_error("calibrate",
+                               "--history-from: expected a year at most %ld (two years before "
+                               "the as-of year), got %ld",
+                               as_of - 2, from);
 
     send_sen2 *d = send_sen2_read(data, &err);
     if (!d) {

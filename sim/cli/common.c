@@ -3,6 +3,7 @@
 #include "send_plot.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,17 @@ int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, lon
     }
     *out = v;
     return 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "sendsim %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try 'sendsim %s --help')\n", cmd);
+    va_end(ap);
+    return EXIT_USAGE;
 }
 
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)

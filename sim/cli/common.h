@@ -15,6 +15,12 @@ void cli_install_signals(void);
 /* Parse an option value; on error print "sendsim CMD: OPT: expected ..." and return -1. */
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
+/* Print "sendsim CMD: <message> (try 'sendsim CMD --help')" on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 /* A progress bar on stderr when it is a terminal, for runs longer than a second. */
 typedef struct cli_progress {

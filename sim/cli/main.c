@@ -36,8 +36,9 @@ static const char usage[] =
     "           [--replications N] [--threads J] [--out PREFIX]\n"
     "                       forecast as of a past year from the data published by then and\n"
     "                       compare with what was published since (PREFIX-backtest.csv)\n"
-    "  validate SCENARIO.yaml\n"
+    "  validate SCENARIO.yaml [--keys]\n"
     "                       check a scenario and print its resolved parameters\n"
+    "  keys [--markdown]    list every scenario key (type, range, unit, default, meaning)\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help\n"
@@ -60,6 +61,7 @@ static const struct command commands[] = {
     {"init", cli_init},
     {"calibrate", cli_calibrate},
     {"backtest", cli_backtest},
+    {"keys", cli_keys},
 };
 
 static int dispatch(int argc, char **argv)

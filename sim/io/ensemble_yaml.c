@@ -1,4 +1,5 @@
-/* ensemble_yaml.c - write a scenario that extends another and adds an `ensemble` section.
+/* ensemble_yaml.c - write a scenario that extends another and adds an `ensemble` section;
+ * print an ensemble for `validate`.
  *
  * The file is an ordinary scenario: `extends` names the parent (relative to the new file's
  * directory when they share it, else the parent's absolute path), then `name`, then the
@@ -9,6 +10,7 @@
 #include "send_scenario.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,4 +80,37 @@ int send_ensemble_yaml_write(const char *out_path, const char *parent, const cha
             fprintf(f, "    %s: %.6g\n", fit_names[i], fit_values[i]);
     }
     return io_atomic_commit(&a, NULL, err);
+}
+
+void send_scenario_print_ensemble(const send_params *p, FILE *o)
+{
+    const send_ensemble *e = p->ensemble;
+    if (!e)
+        return;
+    fprintf(o, "ensemble: %d sets of %d keys (replications draw one set each, by weight)",
+            e->n_sets, e->n_keys);
+    if (e->method[0])
+        fprintf(o, "; %s", e->method);
+    if (e->data[0])
+        fprintf(o, "; data %s", e->data);
+    if (e->sha256[0])
+        fprintf(o, " (sha256 %.12s...)", e->sha256);
+    if (e->as_of)
+        fprintf(o, "; as of %d", e->as_of);
+    fprintf(o, "\n");
+    for (int k = 0; k < e->n_keys; k++) {
+        double m = 0, v = 0, lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i < e->n_sets; i++) {
+            double x = e->values[(size_t)i * e->n_keys + k];
+            m += e->weights[i] * x;
+            lo = fmin(lo, x);
+            hi = fmax(hi, x);
+        }
+        for (int i = 0; i < e->n_sets; i++) {
+            double d = e->values[(size_t)i * e->n_keys + k] - m;
+            v += e->weights[i] * d * d;
+        }
+        fprintf(o, "  %-36s weighted mean %g, sd %g, range [%g, %g]\n", e->paths[k], m, sqrt(v),
+                lo, hi);
+    }
 }

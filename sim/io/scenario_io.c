@@ -885,10 +885,11 @@ static int is_series_map(const scn_node *n)
 }
 
 /* Deep merge: child over parent (both consumed; the result is one of them). Mappings merge key
- * by key; sequences, scalars and time series (see is_series_map) are replaced whole. */
+ * by key; sequences, scalars, time series (see is_series_map) and priors (a mapping with a
+ * `prior` key: a value given whole, in place of a number or series) are replaced whole. */
 static scn_node *merge_tree(scn_node *p, scn_node *c)
 {
-    if (p->kind != SCN_MAP || c->kind != SCN_MAP || is_series_map(c)) {
+    if (p->kind != SCN_MAP || c->kind != SCN_MAP || is_series_map(c) || find_entry(c, "prior")) {
         node_free(p);
         return c;
     }

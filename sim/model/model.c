@@ -54,21 +54,6 @@ void cumulate(const double *w, int n, double *cum)
     }
 }
 
-/* Make room for one more element in a growable array of elem-byte items (capacity doubles,
- * starting at first). */
-int room_for_one(void **v, size_t n, size_t *cap, size_t elem, size_t first)
-{
-    if (n < *cap)
-        return DES_OK;
-    size_t nc = *cap ? 2 * *cap : first;
-    void *nv = realloc(*v, nc * elem);
-    if (!nv)
-        return DES_ENOMEM;
-    *v = nv;
-    *cap = nc;
-    return DES_OK;
-}
-
 /* The scratch list of handles (panel sittings, 1 September) holds at least n. */
 void ensure_scratch(send_model *m, size_t n)
 {
@@ -81,35 +66,6 @@ void ensure_scratch(send_model *m, size_t n)
     assert(s);
     m->scratch = s;
     m->scratch_cap = cap;
-}
-
-/* A record for a child entering assessment or a plan; its area is drawn from `stream`. */
-uint32_t new_child(send_model *m, int age, int need, int stream)
-{
-    uint32_t h = des_pool_alloc(m->kids);
-    assert(h != DES_NONE && h < SEPT_CEASE);
-    m->kid_base = des_pool_get(m->kids, 0);
-    child *c = kid(m, h);
-    int area = m->p->n_areas > 1 ? pick_cum(m->area_cum, m->p->n_areas, unif(m, stream)) : 0;
-    c->age0 = (int16_t)(age - m->plan.s.septs);
-    c->need = (uint8_t)need;
-    c->area = (uint8_t)(area < 0 ? 0 : area);
-    c->pool = -1;
-    c->want_pool = -1;
-    c->review_k = -1;
-    c->prov = PROV_COUNT;
-    c->serial = ++m->c.births;
-    return h;
-}
-
-/* Release a record: its pending timers and review entry become stale with it. */
-void free_child(send_model *m, uint32_t h)
-{
-    child *c = kid(m, h);
-    c->state = ST_FREE;
-    c->serial = 0;
-    c->wait_stamp = 0;
-    des_pool_free(m->kids, h);
 }
 
 /* Every level-2 clock redrawn at the rates now in force (each month and at each rate change;
@@ -276,6 +232,7 @@ static void reset(send_model *m)
     memset(&m->c, 0, sizeof m->c);
     for (int i = 0; i < NCLOCKS; i++)
         m->c.clk[i] = INFINITY;
+    m->c.cal_next = INFINITY; /* the calendar is empty */
     set_period(m, m->out->first_month_index);
     pop_reset(m);
     sen_reset(m);
@@ -391,7 +348,10 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         int w = m->c.clk_first; /* the earliest level-2 clock */
         double tc = m->c.clk[w];
         des_event ev;
-        if (!des_cal_next_until(m->cal, tc, &ev)) {
+        /* A clock earlier than every calendar event fires without asking the calendar: events
+         * enter it only through sched and sched_timer, which lower c.cal_next, and after each
+         * pop c.cal_next is the new earliest time. (The calendar wins a tie.) */
+        if (tc < m->c.cal_next || !des_cal_next_until(m->cal, tc, &ev)) {
             /* nothing in the calendar up to tc: the clock fires (if there is one) */
             if (!(tc < INFINITY))
                 break;
@@ -407,6 +367,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             continue;
         }
         m->c.now = ev.time;
+        m->c.cal_next = des_cal_peek_time(m->cal);
         switch (ev.type) {
         case EV_MONTH: ev_month(m); break;
         case EV_END: finish(m); return DES_OK;

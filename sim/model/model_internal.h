@@ -34,6 +34,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "des_calendar.h"
 #include "des_pool.h"
@@ -230,6 +231,7 @@ typedef struct fin_state {
 /* model.c: the core of one replication. */
 typedef struct core_state {
     double now;      /* the simulation time: the calendar's clock, or a level-2 clock's */
+    double cal_next; /* no calendar event is earlier (a lower bound: see send_model_run) */
     uint32_t stamps; /* last timer stamp handed out */
     uint32_t births; /* child records handed out (serials) */
     double clk[NCLOCKS];      /* next firing of each level-2 clock, or +INFINITY */
@@ -364,8 +366,12 @@ static inline int pick_cum_rest(const double *cum, int from, int n, double u, do
     return i;
 }
 
+/* Every event enters the calendar here or in sched_timer, which keep c.cal_next a lower bound
+ * of the calendar's earliest time. */
 static inline void sched(send_model *m, double t, unsigned prio, int type, uint32_t arg)
 {
+    if (t < m->c.cal_next)
+        m->c.cal_next = t;
     int rc = des_cal_schedule(m->cal, t, prio, (uint32_t)type, DES_NO_OWNER, arg);
     (void)rc;
     assert(rc == DES_OK);
@@ -388,6 +394,8 @@ static inline void sched_timer(send_model *m, uint32_t h, uint32_t *stamp, doubl
     *stamp = 0;
     if (t < m->t_end) {
         *stamp = ++m->c.stamps;
+        if (t < m->c.cal_next)
+            m->c.cal_next = t;
         int rc = des_cal_schedule_tag(m->cal, t, PRIO_EVENT, (uint32_t)type, h, *stamp);
         (void)rc;
         assert(rc == DES_OK);
@@ -422,6 +430,50 @@ static inline int valid_age(int prov, int age)
     case PROV_RESIDENTIAL: return age >= 4;
     default: return 1;
     }
+}
+
+/* Make room for one more element in a growable array of elem-byte items (capacity doubles,
+ * starting at first). */
+static inline int room_for_one(void **v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return DES_OK;
+    size_t nc = *cap ? 2 * *cap : first;
+    void *nv = realloc(*v, nc * elem);
+    if (!nv)
+        return DES_ENOMEM;
+    *v = nv;
+    *cap = nc;
+    return DES_OK;
+}
+
+/* A record for a child entering assessment or a plan; its area is drawn from `stream`. */
+static inline uint32_t new_child(send_model *m, int age, int need, int stream)
+{
+    uint32_t h = des_pool_alloc(m->kids);
+    assert(h != DES_NONE && h < SEPT_CEASE);
+    m->kid_base = des_pool_get(m->kids, 0);
+    child *c = kid(m, h);
+    int area = m->p->n_areas > 1 ? pick_cum(m->area_cum, m->p->n_areas, unif(m, stream)) : 0;
+    c->age0 = (int16_t)(age - m->plan.s.septs);
+    c->need = (uint8_t)need;
+    c->area = (uint8_t)(area < 0 ? 0 : area);
+    c->pool = -1;
+    c->want_pool = -1;
+    c->review_k = -1;
+    c->prov = PROV_COUNT;
+    c->serial = ++m->c.births;
+    return h;
+}
+
+/* Release a record: its pending timers and review entry become stale with it. */
+static inline void free_child(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    c->state = ST_FREE;
+    c->serial = 0;
+    c->wait_stamp = 0;
+    des_pool_free(m->kids, h);
 }
 
 /* ---- level-2 clocks (model.c owns them; the sub-models drive them) ------------------------- */
@@ -579,10 +631,7 @@ static inline void set_prov(send_model *m, child *c, int prov)
 
 /* model.c */
 void cumulate(const double *w, int n, double *cum);
-int room_for_one(void **v, size_t n, size_t *cap, size_t elem, size_t first);
 void ensure_scratch(send_model *m, size_t n);
-uint32_t new_child(send_model *m, int age, int need, int stream);
-void free_child(send_model *m, uint32_t h);
 void redraw_all_clocks(send_model *m);
 
 /* population.c */

@@ -198,9 +198,10 @@ int send_params_check(const send_params *p, des_error *err)
     /* Every share-valued key of the table, named by its scenario path. */
     for (size_t i = 0; i < send_key_count(); i++) {
         const send_key *k = send_key_at(i);
-        double v;
-        if (k->type == SEND_KEY_SHARE && send_key_is_numeric(k) &&
-            send_param_get(p, k->path, &v, NULL) == DES_OK && !(v >= k->lo && v <= k->hi))
+        if (k->type != SEND_KEY_SHARE || !send_key_is_numeric(k))
+            continue;
+        double v = *(const double *)((const char *)p + k->offset); /* a share is a double */
+        if (!(v >= k->lo && v <= k->hi))
             return des_error_set(err, DES_EINVAL, "'%s' must be a probability in [0, 1], got %g",
                                  k->path, v);
     }

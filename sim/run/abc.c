@@ -294,7 +294,8 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
     double *x = malloc((size_t)N * dim * sizeof *x), *logw = malloc((size_t)N * sizeof *logw);
     double *d = malloc((size_t)N * sizeof *d), *w = malloc((size_t)N * sizeof *w);
     double *cum = malloc((size_t)N * sizeof *cum);
-    double *mean = malloc((size_t)dim * sizeof *mean), *cov = malloc((size_t)dim * dim * sizeof *cov);
+    double *mean = malloc((size_t)dim * sizeof *mean);
+    double *cov = malloc((size_t)dim * dim * sizeof *cov);
     des_error *errs = calloc((size_t)N, sizeof *errs);
     int *status = calloc((size_t)N, sizeof *status);
     double *L = malloc((size_t)dim * dim * sizeof *L);

@@ -266,11 +266,12 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
                    const char *out_path, void *ctx, des_error *err)
 {
     send_calib_opts dflt = {0}, *o = ctx ? ctx : &dflt;
-    double cpu0 = cpu_now(CLOCK_PROCESS_CPUTIME_ID);
     int N = o->particles > 0 ? o->particles : 200;
     long budget = o->max_simulations > 0 ? o->max_simulations : 2000;
     uint64_t seed = o->seed ? o->seed : 1;
     int threads = o->threads > 0 ? o->threads : omp_get_num_procs();
+    clockid_t clk = threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+    double cpu0 = cpu_now(clk);
     const send_sen2_la *who = send_sen2_la_at(d, la);
 
     send_params fp, hp;
@@ -283,6 +284,13 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     if ((rc = send_scenario_load(in_path, &fp, NULL, err)) != DES_OK)
         goto out;
     have_f = 1;
+    if (fp.n_authorities > 0) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "'%s': calibration takes a one-authority scenario (this one lists "
+                           "%d authorities)",
+                           in_path, fp.n_authorities);
+        goto out;
+    }
     if ((rc = history_scenario(d, la, as_of, o, out_path, &hp, &year0, hpath, sizeof hpath,
                                err)) != DES_OK)
         goto out;
@@ -350,7 +358,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     snprintf(e->sha256, sizeof e->sha256, "%s", send_sen2_sha256(d));
     e->as_of = as_of;
 
-    double cpu = cpu_now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+    double cpu = cpu_now(clk) - cpu0;
     send_calib_stats st = {
         .n_keys = c.dim, .n_obs = c.n_obs, .generations = r.generations, .kept = r.n,
         .simulations = r.simulations, .epsilon = r.epsilon, .acc_rate = r.acc_rate,
@@ -358,12 +366,14 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
         .rep_cpu_seconds = rep_cpu, .rep_equivalents = rep_cpu > 0 ? cpu / rep_cpu : NAN};
     st.dist_prior_median = r.dist0_median;
     static const char *const names[] = {
-        "history_from", "observations", "particles", "kept", "generations", "simulations",
-        "epsilon", "distance_prior_median", "distance_median", "distance_best", "acceptance_rate", "ess", "cpu_seconds",
-        "replication_cpu_seconds", "replication_equivalents"};
-    double vals[] = {year0,        c.n_obs,    N,          r.n,     r.generations,
-                     (double)r.simulations,    r.epsilon,  r.dist0_median, st.dist_median, r.dist[0],
-                     r.acc_rate,   r.ess,      cpu,        rep_cpu, st.rep_equivalents};
+        "history_from",    "observations",   "particles",       "kept",
+        "generations",     "simulations",    "epsilon",         "distance_prior_median",
+        "distance_median", "distance_best",  "acceptance_rate", "ess",
+        "cpu_seconds",     "replication_cpu_seconds",           "replication_equivalents"};
+    double vals[] = {year0,          c.n_obs,   N,          r.n,
+                     r.generations,  (double)r.simulations, r.epsilon, r.dist0_median,
+                     st.dist_median, r.dist[0], r.acc_rate, r.ess,
+                     cpu,            rep_cpu,   st.rep_equivalents};
     char comment[6144];
     snprintf(comment, sizeof comment,
              "%s as of %d, calibrated by `sendsim calibrate` (ABC-SMC over the engine).\n"
@@ -374,11 +384,11 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
              who->name, as_of, hpath, year0, as_of, year0 + 1, as_of, year0, as_of - 1, c.n_obs,
              e->data, as_of);
     char name[SEND_NAME_MAX * 2];
-    snprintf(name, sizeof name, "%.80s calibrated", fp.name);
+    snprintf(name, sizeof name, "%.80s-calibrated", fp.name);
     rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,
                                   (int)(sizeof names / sizeof names[0]), names, vals, err);
     if (rc == DES_OK && o->stats) {
-        st.cpu_seconds = cpu_now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+        st.cpu_seconds = cpu_now(clk) - cpu0;
         st.rep_equivalents = rep_cpu > 0 ? st.cpu_seconds / rep_cpu : NAN;
         *o->stats = st;
     }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "des_error.h"
@@ -36,6 +37,23 @@ static inline uint64_t parse_u64(const char *opt, const char *s, uint64_t min, u
         die_arg(opt, s, want);
     }
     return (uint64_t)v;
+}
+
+/* The option at argv[*i], which must be "--name" followed by a value: returns the name, sets
+ * *val and moves *i onto the value; a stray argument or a missing value exits 2. */
+static inline const char *next_option(int argc, char **argv, int *i, const char **val)
+{
+    const char *a = argv[*i];
+    if (strncmp(a, "--", 2) != 0) {
+        fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
+        exit(2);
+    }
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "%s: option '%s' needs a value\n", prog, a);
+        exit(2);
+    }
+    *val = argv[++*i];
+    return a;
 }
 
 static inline void fail(const char *what, const des_error *err)

@@ -63,15 +63,8 @@ int main(int argc, char **argv)
             live_rng = 1;
             continue;
         }
-        if (strncmp(a, "--", 2) != 0) {
-            fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
-            return 2;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "%s: option '%s' needs a value\n", prog, a);
-            return 2;
-        }
-        const char *v = argv[++i];
+        const char *v;
+        a = next_option(argc, argv, &i, &v);
         if (!strcmp(a, "--pending"))
             pending = parse_u64(a, v, 1, UINT64_C(100000000));
         else if (!strcmp(a, "--ops"))

@@ -1,0 +1,280 @@
+/* test_calibrate.c - send_calibrate() against figures simulated at a known parameter.
+ *
+ * The history scenario (tests/data/calibrate/history.yaml, two years from January 2019) has a
+ * prior on requests.growth only. The "published" file is the mean of 20 replications of it at
+ * growth 0.12: January caseload 2020-2021 and activity 2019-2020, which is what is published by
+ * June 2021; later periods hold poison values (ten times too large) that the as-of rule must
+ * hide. Calibration as of 2021 must then
+ *   - put the truth inside its posterior (within 3 posterior sd of the weighted mean), with a
+ *     posterior sd well below the prior's 0.15;
+ *   - write a scenario that loads, extends the input and carries the ensemble and provenance;
+ *   - give the same ensemble with 1 and 2 threads;
+ *   - refuse a scenario without priors and data too few, with their messages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "support/test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "send_calibrate.h"
+#include "support/test_cli.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+#define HIST "tests/data/calibrate/history.yaml"
+static const double TRUTH = 0.12;
+
+typedef struct fixture {
+    char dir[64], data[128];
+} fixture;
+
+static double mean_of(const send_results *r, int metric, int period)
+{
+    send_stat st;
+    send_results_get_stat(r, metric, period, NULL, &st);
+    return st.mean;
+}
+
+/* The published file: the mean of 20 replications at the true growth (rounded, as SEN2 is). */
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/sendsim-calib-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    snprintf(fx->data, sizeof fx->data, "%s/published.csv", fx->dir);
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load(HIST, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    p.n_priors = 0;
+    p.request_growth = TRUTH;
+    p.end = des_date_from_ymd(2021, 1, 31);
+    send_results r;
+    send_run_opts o = {.seed = 99, .replications = 20, .threads = 2};
+    if (send_run(&p, &o, &r, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    FILE *f = fopen(fx->data, "w");
+    assert_non_null(f);
+    fprintf(f, "# simulated at requests.growth %.2f\n"
+               "la_name,new_la_code,old_la_code,metric,period,period_type,value,source_file\n",
+            TRUTH);
+    const char *row = "Testshire,E99999999,999";
+    for (int y = 2020; y <= 2021; y++)
+        fprintf(f, "%s,ehcp_total,%d,jan_caseload,%.0f,sim\n", row, y,
+                mean_of(&r, M_EHCP_TOTAL, (y - 2019) * 12));
+    static const struct {
+        const char *name;
+        int metric;
+    } cy[] = {{"initial_requests", C_REQUESTS}, {"new_plans", C_NEW_PLANS},
+              {"plans_ceased", C_CEASED}};
+    for (size_t s = 0; s < 3; s++)
+        for (int y = 2019; y <= 2020; y++)
+            fprintf(f, "%s,%s,%d,calendar_year_activity,%.0f,sim\n", row, cy[s].name, y,
+                    mean_of(&r, cy[s].metric, y - 2019));
+    /* published after June 2021: poison */
+    fprintf(f, "%s,ehcp_total,2022,jan_caseload,99999,poison\n", row);
+    for (size_t s = 0; s < 3; s++)
+        fprintf(f, "%s,%s,2021,calendar_year_activity,99999,poison\n", row, cy[s].name);
+    fclose(f);
+    send_results_free(&r);
+    send_params_free(&p);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+    assert_int_equal(system(cmd), 0);
+    free(fx);
+    return 0;
+}
+
+static int calibrate(fixture *fx, const char *scenario, int threads, long sims, const char *out,
+                     send_calib_stats *st, des_error *err)
+{
+    send_sen2 *d = send_sen2_read(fx->data, err);
+    assert_non_null(d);
+    send_calib_opts o = {.particles = 100, .max_simulations = sims, .history_path = HIST,
+                         .seed = 5, .threads = threads, .stats = st};
+    int rc = send_calibrate(d, 0, 2021, scenario, out, &o, err);
+    send_sen2_free(d);
+    return rc;
+}
+
+static void test_recovers_truth(void **state)
+{
+    fixture *fx = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/cal.yaml", fx->dir);
+    send_calib_stats st = {0};
+    des_error err = {0};
+    if (calibrate(fx, HIST, 2, 800, out, &st, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(st.n_keys, 1);
+    assert_int_equal(st.n_obs, 8); /* 2 Januaries + 3 series x 2 years; no poison */
+    assert_true(st.simulations <= 800);
+    assert_true(st.dist_median < st.dist_prior_median);
+    assert_true(st.rep_equivalents > 0);
+
+    send_params p;
+    if (send_scenario_load(out, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_string_equal(p.name, "calibration history-calibrated");
+    const send_ensemble *e = p.ensemble;
+    assert_non_null(e);
+    assert_int_equal(e->n_keys, 1);
+    assert_string_equal(e->paths[0], "requests.growth");
+    assert_int_equal(e->n_sets, 50);
+    assert_int_equal(e->as_of, 2021);
+    assert_string_equal(e->data, fx->data);
+    assert_int_equal((int)strlen(e->sha256), 64);
+    assert_non_null(strstr(e->method, "ABC-SMC"));
+    double m = 0, v = 0;
+    for (int i = 0; i < e->n_sets; i++)
+        m += e->weights[i] * e->values[i];
+    for (int i = 0; i < e->n_sets; i++)
+        v += e->weights[i] * (e->values[i] - m) * (e->values[i] - m);
+    double sd = sqrt(v);
+    print_message("posterior growth %.4f sd %.4f (truth %.2f), distance %.3f -> %.3f, "
+                  "%ld simulations, %.0f replication-equivalents\n",
+                  m, sd, TRUTH, st.dist_prior_median, st.dist_median, st.simulations,
+                  st.rep_equivalents);
+    assert_close(m, TRUTH, 3 * sd);
+    assert_true(sd < 0.15 / 3);
+    /* the calibrated scenario is the input plus the ensemble */
+    send_params base;
+    if (send_scenario_load(HIST, &base, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_memory_equal(p.request_hazard, base.request_hazard, sizeof p.request_hazard);
+    assert_int_equal(p.n_priors, 1);
+    send_params_free(&base);
+    send_params_free(&p);
+}
+
+/* The ensemble part of a written file (the fit statistics hold CPU times). */
+static char *ensemble_text(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *cut = strstr(buf, "  fit:");
+    assert_non_null(cut);
+    *cut = 0;
+    return strdup(buf);
+}
+
+static void test_threads_identical(void **state)
+{
+    fixture *fx = *state;
+    char a[160], b[160];
+    snprintf(a, sizeof a, "%s/t1.yaml", fx->dir);
+    snprintf(b, sizeof b, "%s/t2.yaml", fx->dir);
+    des_error err = {0};
+    if (calibrate(fx, HIST, 1, 200, a, NULL, &err) != DES_OK ||
+        calibrate(fx, HIST, 2, 200, b, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    char *ta = ensemble_text(a), *tb = ensemble_text(b);
+    assert_string_equal(ta, tb);
+    free(ta);
+    free(tb);
+}
+
+static void test_errors(void **state)
+{
+    fixture *fx = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/bad.yaml", fx->dir);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(fx->data, &err);
+    assert_non_null(d);
+    send_calib_opts o = {.particles = 10, .max_simulations = 20,
+                         .history_path = "tests/data/calibrate/nopriors.yaml", .threads = 1};
+    assert_int_equal(send_calibrate(d, 0, 2021, HIST, out, &o, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "'tests/data/calibrate/nopriors.yaml': no priors to calibrate "
+                                 "(give keys a {prior: ...})");
+    /* as of 2020 only January 2020 and the 2019 activity are published, and the history
+     * starting in January 2019 would run to January 2020: 4 values - enough; as of 2019
+     * nothing is */
+    o.history_path = HIST;
+    assert_int_equal(send_calibrate(d, 0, 2019, HIST, out, &o, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "too little data for 'Testshire' as of 2019: 0 published "
+                                 "values of ehcp_total, initial_requests, new_plans and "
+                                 "plans_ceased since 2019 (at least 3 needed)");
+    assert_int_equal(access(out, F_OK), -1); /* nothing written */
+    send_sen2_free(d);
+}
+
+/* The command: its output, and its errors with exit status 2 and nothing written. */
+static void test_cli(void **state)
+{
+    fixture *fx = *state;
+    char out[160], hist_out[180];
+    snprintf(out, sizeof out, "%s/cli.yaml", fx->dir);
+    cli_result r;
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2021",
+            "--history", HIST, "--particles", "20", "--simulations", "40", "--threads", "2",
+            "--out", out, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "calibrate failed");
+    assert_non_null(strstr(r.out, "wrote "));
+    assert_non_null(strstr(r.out, "(Testshire as of 2021)"));
+    assert_non_null(strstr(r.out, "1 keys fitted to 8 published values; 40 simulations"));
+    assert_non_null(strstr(r.out, "replication-equivalents"));
+    cli_result_free(&r);
+    run_cli(&r, "validate", out, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "the calibrated scenario does not validate");
+    cli_result_free(&r);
+
+    snprintf(out, sizeof out, "%s/none.yaml", fx->dir);
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "Nowhere", "--history", HIST,
+            "--out", out, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "sendsim calibrate: "));
+    cli_result_free(&r);
+    run_cli(&r, "calibrate", HIST, "--particles", "2", NULL);
+    assert_int_equal(r.status, 2);
+    cli_result_free(&r);
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2021",
+            "--history", "tests/data/calibrate/nopriors.yaml", "--out", out, NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "sendsim calibrate: 'tests/data/calibrate/nopriors.yaml': no "
+                               "priors to calibrate (give keys a {prior: ...})\n");
+    cli_result_free(&r);
+    run_cli(&r, "calibrate", HIST, "--as-of", "2021", "--history-from", "2020", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "sendsim calibrate: --history-from: expected a year at most 2019 "
+                               "(two years before --as-of), got 2020 (try 'sendsim calibrate "
+                               "--help')\n");
+    cli_result_free(&r);
+    assert_int_equal(access(out, F_OK), -1);
+    snprintf(hist_out, sizeof hist_out, "%s/none-history.yaml", fx->dir);
+    assert_int_equal(access(hist_out, F_OK), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_recovers_truth),
+        cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_cli),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
