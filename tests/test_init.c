@@ -319,6 +319,37 @@ static void test_cli(void **state)
     cli_result_free(&r);
 }
 
+/* The shipped Leicestershire scenarios are exactly what init writes from the shipped data, so
+ * that a change to init (or the data) that would change them is noticed: regenerate with the
+ * commands in scenarios/README.md. */
+static void check_shipped(const fixture *f, const char *data, int as_of, const char *shipped)
+{
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(data, &err);
+    send_sen2 *e = send_sen2_read("data/england-sen2.csv", &err);
+    if (!d || !e)
+        fail_msg("%s", err.msg);
+    send_init_opts o = {.as_of = as_of, .data_label = data, .england = e,
+                        .england_label = "data/england-sen2.csv", .priors = 1};
+    long la = send_sen2_find(d, "855", &err);
+    assert_true(la >= 0);
+    assert_int_equal(send_init_scenario(d, (size_t)la, &o, f->path, &err), DES_OK);
+    char *a = slurp(f->path), *b = slurp(shipped);
+    if (strcmp(a, b) != 0)
+        fail_msg("%s differs from init's output as of %d: regenerate it", shipped, as_of);
+    free(a);
+    free(b);
+    send_sen2_free(d);
+    send_sen2_free(e);
+}
+
+static void test_shipped_scenarios_regenerate(void **state)
+{
+    fixture *f = *state;
+    check_shipped(f, "data/leicestershire-sen2.csv", 2026, "scenarios/leicestershire-2026.yaml");
+    check_shipped(f, "data/la-sen2.csv", 2019, "scenarios/leicestershire-2019.yaml");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_start_before_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shipped_scenarios_regenerate, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

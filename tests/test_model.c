@@ -63,11 +63,11 @@ static int month_of(const send_output *o, int y, int m)
     return (y - 1970) * 12 + (m - 1) - o->first_month_index;
 }
 
-/* The shipped baseline, shortened to keep the test quick. */
+/* The 2019 Leicestershire baseline (a frozen copy), shortened to keep the test quick. */
 static void load_baseline(send_params *p, int end_year)
 {
     des_error err = {0};
-    if (send_scenario_load("scenarios/baseline.yaml", p, NULL, &err) != DES_OK)
+    if (send_scenario_load("tests/data/model/baseline-2019.yaml", p, NULL, &err) != DES_OK)
         fail_msg("baseline: %s", err.msg);
     p->end = ymd(end_year, 12, 31);
 }

@@ -367,14 +367,19 @@ static void test_shipped_scenarios(void **state)
         }
         assert_non_null(text.text);
         if (!strcmp(path, "scenarios/baseline.yaml")) {
-            /* observed history: every value kept, in order, with its period start */
-            assert_int_equal(p.n_obs, 23);
+            /* observed history (through leicestershire-2026.yaml): every value kept, in
+             * order, with its period start: ehcp_total Jan 2010-2026 [data/leicestershire-
+             * sen2.csv] first, then initial_requests from 2016; the last is transfers special
+             * to mainstream 2021 (4) */
+            assert_int_equal(p.n_obs, 226);
             assert_int_equal(p.obs[0].metric, send_metric_find("ehcp_total"));
             assert_int_equal(p.obs[0].start, ymd(2010, 1, 1));
             assert_true(p.obs[0].value == 2630);
-            assert_int_equal(p.obs[10].metric, C_NEW_PLANS);
-            assert_int_equal(p.obs[10].start, ymd(2014, 1, 1));
-            assert_true(p.obs[22].value == 35);
+            assert_true(p.obs[16].value == 8812);
+            assert_int_equal(p.obs[17].metric, send_metric_find("requests"));
+            assert_int_equal(p.obs[17].start, ymd(2016, 1, 1));
+            assert_true(p.obs[17].value == 614);
+            assert_true(p.obs[225].value == 4);
         }
         send_scenario_text_free(&text);
         send_params_free(&p);

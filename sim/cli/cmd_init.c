@@ -2,7 +2,6 @@
  * scenario for one authority from its published SEN2 series (send_init.h).
  * Usage errors, unreadable or bad data, an unknown or ambiguous authority and too little data
  * exit 2 with one line on stderr and write nothing; a file that cannot be written exits 1. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,22 +26,6 @@ static const char init_usage[] =
     "  --no-priors     write point values only\n"
     "  --quiet         do not print the file written\n";
 
-static int usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("sendsim init: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (try 'sendsim init --help')\n", stderr);
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
 int cli_init(int argc, char **argv)
 {
     const char *la_key = NULL, *data = "data/la-sen2.csv", *england = "data/england-sen2.csv";
@@ -65,7 +48,7 @@ int cli_init(int argc, char **argv)
                    !strcmp(s, "--out") || !strcmp(s, "-o") || !strcmp(s, "--end") ||
                    !strcmp(s, "--as-of") || !strcmp(s, "--start")) {
             if (!next || !next[0])
-                return usage_error("%s: expected a value", s);
+                return cli_usage_error("init", "%s: expected a value", s);
             i++;
             if (!strcmp(s, "--la"))
                 la_key = next;
@@ -84,17 +67,17 @@ int cli_init(int argc, char **argv)
             } else
                 outp = next;
         } else if (s[0] == '-' && s[1]) {
-            return usage_error("unknown option '%s'", s);
+            return cli_usage_error("init", "unknown option '%s'", s);
         } else {
-            return usage_error("unexpected argument '%s'", s);
+            return cli_usage_error("init", "unexpected argument '%s'", s);
         }
     }
     if (!la_key)
-        return usage_error("--la CODE|NAME is required");
+        return cli_usage_error("init", "--la CODE|NAME is required");
     int ey = 0, em = 0, ed = 0, used = 0;
     if (end && (sscanf(end, "%4d-%2d-%2d%n", &ey, &em, &ed, &used) != 3 || end[used] ||
                 used != 10 || em < 1 || em > 12 || ed < 1 || ed > 31))
-        return usage_error("--end: expected a date YYYY-MM-DD, got '%s'", end);
+        return cli_usage_error("init", "--end: expected a date YYYY-MM-DD, got '%s'", end);
 
     des_error err = {0};
     send_sen2 *d = send_sen2_read(data, &err);

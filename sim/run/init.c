@@ -564,7 +564,7 @@ static void write_scenario(ictx *c)
     double weekly = R_A * (1 + g) / 52;
     snprintf(v, sizeof v, "%.0f", fmax(40, ceil(weekly * 2 / 10) * 10));
     kv(c, 2, "capacity", v, "cases per sitting (assumption: twice the weekly requests)");
-    if (c->o->priors) {
+    if (c->o->priors && refusal > 0 && refusal < 1) { /* a beta prior needs a mean inside (0, 1) */
         int pooled;
         size_t nu;
         double sr = prior_sd(c, 1, "requests_refused", "initial_requests", &pooled, &nu);
@@ -619,7 +619,7 @@ static void write_scenario(ictx *c)
     kv(c, 2, "first_sitting", v, "assumption");
     snprintf(v, sizeof v, "%.0f", fmax(40, ceil(completed * (1 + g) / 52 * 2 / 10) * 10));
     kv(c, 2, "capacity", v, "assumption: twice the weekly assessments");
-    if (c->o->priors) {
+    if (c->o->priors && issue > 0) {
         int pooled;
         size_t nu;
         double si = prior_sd(c, 1, "assessed_plan_issued", "assessments_completed", &pooled, &nu);
@@ -660,9 +660,7 @@ static void write_scenario(ictx *c)
     kv(c, 4, "secondary", mix, "derived: as primary (assumption: same mix)");
     kv(c, 4, "post16", "{fe_college: 0.65, mainstream: 0.10, special: 0.12, specialist_post16: 0.03, independent: 0.06, other: 0.04}", "assumption");
     kv(c, 4, "post19", "{fe_college: 0.75, specialist_post16: 0.05, independent: 0.10, other: 0.10}", "assumption");
-    NAT(c, need_weights, 0, lab);
-    int nw_pub = need_weights[0].published <= Y;
-    const char *nws = nw_pub ? "derived: need mix by placement vs all plans, Jan 2025 [ref: DfE-EHCP]" : "assumption";
+    const char *nws = need_weights[0].published <= Y ? need_weights[0].source : "assumption";
     out(c, "  need_weight:\n");
     kv(c, 4, "semh", "{independent: 1.8, ap: 3.0, special: 0.8}", "%s (ap: assumption)", nws);
     kv(c, 4, "autism", "{special: 1.2, independent: 1.2}", "%s", nws);
@@ -749,7 +747,8 @@ static void write_scenario(ictx *c)
     int ys = latest(c, "transfers_special_to_mainstream", A, &sm_n);
     out(c, "\nreviews:\n");
     double fte_r = ceil(T * 1.1 / 200);
-    double cgrow = pow(total / fmax(1, val0(c, "ehcp_total", Y0 - 3) > 0 ? val(c, "ehcp_total", Y0 - 3) : total), 1.0 / 3) - 1;
+    double c3 = val(c, "ehcp_total", Y0 - 3); /* caseload growth over three Januaries, else 0 */
+    double cgrow = c3 > 0 ? pow(total / c3, 1.0 / 3) - 1 : 0;
     out(c, "  # caseworker FTE: capacity 10%% above the January %d caseload at 200 reviews per FTE-year,\n"
            "  # growing %.3g a year (ehcp_total %d-%d [%s]) (assumption)\n  caseworker_fte: {",
         Y0, cgrow, Y0 - 3, Y0, S);
@@ -773,7 +772,7 @@ static void write_scenario(ictx *c)
        "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]", yfirst, ylast, nmet, plan_years, S);
 
     out(c, "\nceasing:\n");
-    if (c->o->priors) {
+    if (c->o->priors && r_moved > 0) {
         int pooled;
         size_t nu;
         double sd = prior_sd(c, 1, "plans_ceased_transfer_other_la", "ehcp_total", &pooled, &nu);
