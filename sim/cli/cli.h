@@ -14,5 +14,6 @@ int cli_report(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_calibrate(int argc, char **argv);
 int cli_keys(int argc, char **argv);
+int cli_backtest(int argc, char **argv);
 
 #endif

@@ -32,6 +32,10 @@ static const char usage[] =
     "  calibrate SCENARIO.yaml [--la CODE] [--as-of YEAR] [--out FILE.yaml]\n"
     "                       fit the scenario's priors to the authority's published\n"
     "                       series (ABC-SMC); write a scenario with the fitted ensemble\n"
+    "  backtest (--la CODE|NAME | --all) --from YEAR [--data FILE] [--observed FILE]\n"
+    "           [--replications N] [--threads J] [--out PREFIX]\n"
+    "                       forecast as of a past year from the data published by then and\n"
+    "                       compare with what was published since (PREFIX-backtest.csv)\n"
     "  validate SCENARIO.yaml [--keys]\n"
     "                       check a scenario and print its resolved parameters\n"
     "  keys [--markdown]    list every scenario key (type, range, unit, default, meaning)\n"
@@ -56,6 +60,7 @@ static const struct command commands[] = {
     {"report", cli_report},
     {"init", cli_init},
     {"calibrate", cli_calibrate},
+    {"backtest", cli_backtest},
     {"keys", cli_keys},
 };
 

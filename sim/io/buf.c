@@ -1,8 +1,10 @@
-/* buf.c - a growable NUL-terminated text buffer for building strings of unknown length.
- * Capacity doubles, so appending n bytes costs O(n) amortised. After a failed allocation the
- * buffer stops growing and records `oom`; callers check it once at the end. */
+/* buf.c - a growable NUL-terminated text buffer for building strings of unknown length, and a
+ * whole file read into one. Capacity doubles, so appending n bytes costs O(n) amortised. After
+ * a failed allocation the buffer stops growing and records `oom`; callers check it once at the
+ * end. */
 #include "send_io.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,3 +30,42 @@ void io_buf_add(io_buf *b, const char *s, size_t n)
 }
 
 void io_buf_str(io_buf *b, const char *s) { io_buf_add(b, s, strlen(s)); }
+
+char *io_read_file(const char *path, size_t *len, des_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        des_error_set(err, DES_EIO, "cannot open '%s' (%s)", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        cap *= 2;
+        char *nb = realloc(buf, cap + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = nb;
+        }
+    }
+    int bad = !buf ? DES_ENOMEM : ferror(f) ? DES_EIO : DES_OK;
+    int e = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        if (bad == DES_ENOMEM)
+            des_error_set(err, bad, "cannot allocate memory for '%s'", path);
+        else
+            des_error_set(err, bad, "cannot read '%s' (%s)", path, strerror(e));
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}

@@ -8,6 +8,7 @@
  * O(file size) time and memory, plus O(n^2) to sort the n chart names (n is small).
  */
 #include "send_report.h"
+#include "send_io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -139,45 +140,6 @@ static const char *const col_names[NCOL] = {
     "diff_ci95_low", "diff_ci95_high", "verdict"};
 #define N_REQUIRED 4 /* scenario, metric, period, diff_mean */
 
-static char *read_file(const char *path, size_t *len, des_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        des_error_set(err, DES_EIO, "cannot open '%s' (%s)", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        cap *= 2;
-        char *nb = realloc(buf, cap + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-        } else {
-            buf = nb;
-        }
-    }
-    int bad = !buf ? DES_ENOMEM : ferror(f) ? DES_EIO : DES_OK;
-    int e = errno;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        if (bad == DES_ENOMEM)
-            des_error_set(err, bad, "cannot allocate memory for '%s'", path);
-        else
-            des_error_set(err, bad, "cannot read '%s' (%s)", path, strerror(e));
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* A field quoted for an error message, shortened to 40 characters. */
 static const char *shown(const char *s, char *buf, size_t len)
 {
@@ -225,7 +187,7 @@ int send_compare_read(const char *path, send_compare_table *t, des_error *err)
     memset(t, 0, sizeof *t);
     csv_reader r = {0};
     r.line = 1;
-    r.buf = read_file(path, &r.len, err);
+    r.buf = io_read_file(path, &r.len, err);
     if (!r.buf)
         return err ? err->code : DES_EIO;
     if (r.len >= 3 && !memcmp(r.buf, "\xEF\xBB\xBF", 3))

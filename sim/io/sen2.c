@@ -28,6 +28,7 @@
 #include <nettle/sha2.h>
 
 #include "scenario_io.h"
+#include "send_io.h"
 
 #define PERIOD_MIN 1900
 #define PERIOD_MAX 2200
@@ -277,41 +278,6 @@ static void read_regions(send_sen2 *d)
     fclose(f);
 }
 
-static int read_all(const char *path, char **buf, size_t *len, des_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return des_error_set(err, DES_EIO, "cannot open '%s' (%s)", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    while (b) {
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        char *nb = realloc(b, 2 * cap + 1);
-        if (!nb) {
-            free(b);
-            b = NULL;
-            break;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b)
-        return des_error_set(err, DES_ENOMEM, "cannot hold '%s' in memory", path);
-    if (bad) {
-        free(b);
-        return des_error_set(err, DES_EIO, "cannot read '%s'", path);
-    }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return DES_OK;
-}
-
 enum { COL_NAME, COL_NEW, COL_OLD, COL_METRIC, COL_PERIOD, COL_TYPE, COL_VALUE, NCOLS };
 static const char *const col_names[NCOLS] = {"la_name", "new_la_code", "old_la_code", "metric",
                                              "period", "period_type", "value"};
@@ -483,9 +449,9 @@ static int parse(send_sen2 *d, char *buf, size_t len, des_error *err)
 
 send_sen2 *send_sen2_read(const char *path, des_error *err)
 {
-    char *buf = NULL;
     size_t len = 0;
-    if (read_all(path, &buf, &len, err) != DES_OK)
+    char *buf = io_read_file(path, &len, err);
+    if (!buf)
         return NULL;
     send_sen2 *d = calloc(1, sizeof *d);
     if (!d || !(d->path = dupstr(path))) {

@@ -1,0 +1,150 @@
+/* send_backtest.h - forecasts made as of a past year, compared with what was published since.
+ *
+ * For one authority of a SEN2 file and a start year YEAR, send_backtest_la():
+ *   1. checks the authority has the data a forecast needs as of YEAR (January caseload of
+ *      YEAR-2..YEAR, the last three, also the naive trend's input);
+ *   2. writes the as-of-YEAR scenario (opts->scenario, one call: data published by June of
+ *      YEAR only), optionally calibrates it (opts->calibrate, one call), loads it with the
+ *      normal loader, stretches its horizon to the last observed period and runs it with
+ *      send_run (one thread: authorities are what run in parallel);
+ *   3. compares every value published after the start in the observed file with the
+ *      forecast's P10/P50/P90, for the metrics below, and adds the naive forecast: the linear
+ *      (least-squares) trend of the last three published values, projected.
+ * send_backtest_run() does this for a list of authorities, split over threads; each
+ * authority's result depends only on its own data and the seed, so the table is identical
+ * whatever the thread count.
+ *
+ * Horizon: years from the start (1 January YEAR) to the end of the compared period: a January
+ * caseload of year P is P - YEAR years ahead, calendar-year activity of year P is P + 1 - YEAR.
+ */
+#ifndef SEND_BACKTEST_H
+#define SEND_BACKTEST_H
+
+#include <math.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "des_error.h"
+#include "send_sen2.h"
+
+/* Compared metrics: SEN2 names, and the model metric each is compared with. */
+enum { BT_EHCP_TOTAL, BT_INITIAL_REQUESTS, BT_NEW_PLANS, BT_PCT_20W, BT_PLANS_CEASED, BT_METRICS };
+/* (Defined in sim/io/backtest_csv.c, beside the file format that uses them.) */
+extern const char *const send_bt_sen2_metric[BT_METRICS]; /* "ehcp_total", "initial_requests"... */
+extern const char *const send_bt_model_metric[BT_METRICS]; /* "ehcp_total", "requests", ... */
+
+/* Writes the as-of scenario of authority la of d to path (a YAML file). */
+typedef int (*send_bt_scenario_fn)(const send_sen2 *d, size_t la, int as_of, const char *path,
+                                   void *ctx, des_error *err);
+/* Calibrates the scenario at in_path to the data of la as of as_of, writing out_path. */
+typedef int (*send_bt_calibrate_fn)(const send_sen2 *d, size_t la, int as_of,
+                                    const char *in_path, const char *out_path, void *ctx,
+                                    des_error *err);
+
+typedef struct send_bt_opts {
+    int from;                 /* the start year (as of June of it) */
+    int replications;
+    uint64_t seed;
+    int threads;              /* over authorities; <= 0 = all cores */
+    send_bt_scenario_fn scenario;   /* NULL = send_bt_default_scenario */
+    void *scenario_ctx;
+    send_bt_calibrate_fn calibrate; /* NULL = no calibration */
+    void *calibrate_ctx;
+    const char *work_dir;     /* where the scenarios are written ("<dir>/<code>-<from>.yaml") */
+    const volatile sig_atomic_t *cancel;
+} send_bt_opts;
+
+typedef struct send_bt_row {
+    int metric;               /* BT_* */
+    int naive;                /* 1: the naive trend (p10 = p50 = p90 = its projection) */
+    int period, horizon;
+    double observed, p10, p50, p90;
+} send_bt_row;
+
+/* Where a back-test of one authority stopped (BT_DONE when it did not). */
+enum { BT_DONE, BT_AT_DATA, BT_AT_OBSERVED, BT_AT_SCENARIO, BT_AT_CALIBRATE, BT_AT_LOAD,
+       BT_AT_RUN };
+
+/* One authority's outcome. status DES_OK: rows hold its comparisons. Otherwise err says what
+ * went wrong and stage where: BT_AT_DATA (too little data: DES_EINPUT), BT_AT_OBSERVED (not in
+ * the observed file), BT_AT_SCENARIO / BT_AT_CALIBRATE (DES_EINPUT there: the data published by
+ * then are too few for init or calibrate), BT_AT_LOAD (the scenario written does not load: a
+ * failure, not bad input), BT_AT_RUN. */
+typedef struct send_bt_la {
+    size_t la;                /* index in the data file */
+    int status;
+    int stage;                /* BT_DONE or BT_AT_* */
+    des_error err;
+    send_bt_row *rows;
+    size_t n_rows;
+    double cpu_seconds;       /* this authority's thread CPU time */
+    double calib_cpu_seconds; /* of which calibration (0 without) */
+    double rep_cpu_seconds;   /* CPU of one forecast replication (the run's CPU / replications) */
+    int has_model;            /* 0 when only the naive forecast could be made */
+} send_bt_la;
+
+/* 1 when the authority was left out for want of data (the `--all` listing's "skipped"), 0 for
+ * success or a failure. */
+int send_bt_skipped(const send_bt_la *r);
+
+/* The default scenario step: send_init_scenario() as of the start year, with ctx a
+ * send_bt_init_ctx (England's series for the national defaults; priors on the keys that carry
+ * them when the loader accepts them). */
+typedef struct send_bt_init_ctx {
+    const send_sen2 *england;
+    const char *england_label, *data_label; /* how the scenario's comments name the files */
+    int priors;
+} send_bt_init_ctx;
+int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
+                             void *ctx, des_error *err);
+
+/* Back-test authority la of data against the same authority in observed (found by old code,
+ * new code, then name; observed may be data itself). out is filled (free with
+ * send_bt_la_free) whatever happens; the return value is out->status. */
+int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed,
+                     const send_bt_opts *o, send_bt_la *out);
+void send_bt_la_free(send_bt_la *r);
+
+/* Back-test n authorities (indices las) over o->threads threads into out[0..n-1]. Returns
+ * DES_OK unless interrupted (DES_ESTATE); per-authority failures are in out[i].status. */
+int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
+                      const send_sen2 *observed, const send_bt_opts *o, send_bt_la *out);
+
+/* PREFIX-backtest.csv: la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,
+ * inside_p10_p90,abs_pct_error, authorities in the given order, model rows then naive rows
+ * (metric "naive_<metric>", inside_p10_p90 empty: a point has no band). Written atomically. */
+int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la *res, size_t n,
+                      const volatile sig_atomic_t *cancel, des_error *err);
+
+/* Summary over every row of res: per metric (and naive or not) the coverage of P10-P90 and
+ * the median absolute % error by horizon 1..BT_MAX_H. NaN where there is no value. */
+#define BT_MAX_H 10
+typedef struct send_bt_summary {
+    int n[2][BT_METRICS];                 /* [naive][metric] values compared */
+    double coverage[2][BT_METRICS];       /* share inside P10-P90 (model only) */
+    double median_ape[2][BT_METRICS][BT_MAX_H + 1]; /* [.][.][h], h >= 1 */
+    int n_h[2][BT_METRICS][BT_MAX_H + 1];
+} send_bt_summary;
+int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_error *err);
+
+/* Charts (gnuplot, plots/backtest.gp): with one authority back-tested, for each metric the
+ * forecast's median and P10-P90 band, the naive trend and the published values by period
+ * ("<stem>-<metric>.png"); with several, the median absolute % error by horizon, model against
+ * naive ("<stem>-error-<metric>.png"). See send_plot.h for the options and *no_gnuplot. */
+struct send_plot_opts;
+struct send_plot_list;
+int send_plot_backtest(const send_sen2 *data, const send_bt_la *res, size_t n, int from,
+                       const send_bt_summary *sum, const struct send_plot_opts *o,
+                       struct send_plot_list *out, int *no_gnuplot, des_error *err);
+
+/* |forecast - observed| / observed x 100 (NaN when observed is 0 or forecast is NaN). */
+static inline double send_bt_abs_pct_error(double forecast, double observed)
+{
+    if (!(observed != 0) || isnan(forecast))
+        return NAN;
+    return fabs(forecast - observed) / fabs(observed) * 100.0;
+}
+
+#endif

@@ -1,0 +1,378 @@
+/* cmd_backtest.c - `sendsim backtest`: forecasts as of a past year for one authority or all,
+ * compared with what was published since; writes PREFIX-backtest.csv and prints coverage and
+ * median absolute % error by horizon, model beside the naive trend. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "send_backtest.h"
+#include "send_calibrate.h"
+#include "send_plot.h"
+#include "send_run.h"
+#include "send_sen2.h"
+
+#define DEFAULT_DATA "data/la-sen2.csv"
+#define DEFAULT_ENGLAND "data/england-sen2.csv"
+
+static const char bt_usage[] =
+    "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
+    "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
+    "                        [--england FILE] [--no-calibrate] [--out PREFIX]\n"
+    "                        [--format png|svg] [--no-plots] [--quiet]\n"
+    "\n"
+    "Forecast each authority as of YEAR from the data published by June of YEAR (January\n"
+    "caseload to YEAR, activity to YEAR-1) and compare every later value in --observed\n"
+    "(default: the --data file, default " DEFAULT_DATA ") with the forecast's P10-P90 band\n"
+    "and with a naive forecast (the linear trend of the last three published values).\n"
+    "Writes PREFIX-backtest.csv (default PREFIX: results/backtest-<code|all>-<YEAR>) and the\n"
+    "as-of scenarios under PREFIX-scenarios/. --la takes the old LA code (855), the new code\n"
+    "(E10000018) or the name. --all splits the authorities over --threads threads (default\n"
+    "all cores); the table is identical for any thread count. An authority with too little\n"
+    "data is an input error (exit 2); with --all it is skipped and listed. The scenario of\n"
+    "each authority is `sendsim init`'s as of YEAR (national defaults from --england, default\n"
+    DEFAULT_ENGLAND ", read as of YEAR too), calibrated as `sendsim calibrate` does unless\n"
+    "--no-calibrate (then replications draw from the priors). Charts (PREFIX-<metric>.png:\n"
+    "forecast against published for one authority; PREFIX-error-<metric>.png: median error\n"
+    "by horizon, model against naive, for several) unless --no-plots.\n";
+
+typedef struct bt_args {
+    const char *la, *data, *observed, *out, *england;
+    int all, no_calibrate, quiet, no_plots;
+    const char *format;
+    long from, reps, threads;
+    uint64_t seed;
+} bt_args;
+
+static int value_of(int argc, char **argv, int *i, const char **v)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "sendsim backtest: %s: a value is required\n", argv[*i]);
+        return -1;
+    }
+    *v = argv[++*i];
+    return 0;
+}
+
+static int parse(int argc, char **argv, bt_args *a)
+{
+    *a = (bt_args){.data = DEFAULT_DATA, .england = DEFAULT_ENGLAND, .format = "png", .reps = 200, .seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i], *v;
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(bt_usage, stdout);
+            return 1;
+        } else if (!strcmp(s, "--all")) {
+            a->all = 1;
+        } else if (!strcmp(s, "--no-calibrate")) {
+            a->no_calibrate = 1;
+        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
+            a->quiet = 1;
+        } else if (!strcmp(s, "--no-plots")) {
+            a->no_plots = 1;
+        } else if (!strcmp(s, "--format")) {
+            if (value_of(argc, argv, &i, &v))
+                goto bad;
+            if (strcmp(v, "png") && strcmp(v, "svg")) {
+                fprintf(stderr, "sendsim backtest: --format: expected png or svg, got '%s'\n", v);
+                goto bad;
+            }
+            a->format = v;
+        } else if (!strcmp(s, "--la") || !strcmp(s, "--data") || !strcmp(s, "--observed") ||
+                   !strcmp(s, "--england") || !strcmp(s, "--out") || !strcmp(s, "-o")) {
+            if (value_of(argc, argv, &i, &v))
+                goto bad;
+            if (!strcmp(s, "--la"))
+                a->la = v;
+            else if (!strcmp(s, "--data"))
+                a->data = v;
+            else if (!strcmp(s, "--observed"))
+                a->observed = v;
+            else if (!strcmp(s, "--england"))
+                a->england = v;
+            else
+                a->out = v;
+        } else if (!strcmp(s, "--from") || !strcmp(s, "--replications") || !strcmp(s, "-n") ||
+                   !strcmp(s, "--threads") || !strcmp(s, "-j") || !strcmp(s, "--seed")) {
+            if (value_of(argc, argv, &i, &v))
+                goto bad;
+            int bad = !strcmp(s, "--from")   ? cli_parse_long("backtest", s, v, 1900, 2200, &a->from)
+                      : !strcmp(s, "--seed") ? cli_parse_u64("backtest", s, v, &a->seed)
+                      : (!strcmp(s, "--threads") || !strcmp(s, "-j"))
+                          ? cli_parse_long("backtest", s, v, 1, 4096, &a->threads)
+                          : cli_parse_long("backtest", s, v, 1, 10000000, &a->reps);
+            if (bad)
+                goto bad;
+        } else if (s[0] == '-') {
+            fprintf(stderr, "sendsim backtest: unknown option '%s'\n", s);
+            goto bad;
+        } else {
+            fprintf(stderr, "sendsim backtest: unexpected argument '%s'\n", s);
+            goto bad;
+        }
+    }
+    if (!a->la == !a->all) {
+        fputs("sendsim backtest: give one of --la CODE|NAME and --all\n", stderr);
+        goto bad;
+    }
+    if (!a->from) {
+        fputs("sendsim backtest: --from YEAR is required\n", stderr);
+        goto bad;
+    }
+    return 0;
+bad:
+    fputs(bt_usage, stderr);
+    return -1;
+}
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void fmt_pct(char *buf, size_t len, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.1f", v);
+}
+
+static int cmp_dbl(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Calibration CPU over one forecast replication's, per calibrated authority: the median. */
+static double median_rep_equivalents(const send_bt_la *res, size_t n)
+{
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; v && i < n; i++)
+        if (res[i].status == DES_OK && res[i].calib_cpu_seconds > 0 && res[i].rep_cpu_seconds > 0)
+            v[k++] = res[i].calib_cpu_seconds / res[i].rep_cpu_seconds;
+    double m = NAN;
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_dbl);
+        m = k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+    }
+    free(v);
+    return m;
+}
+
+static void print_summary(const send_bt_summary *s, int from, size_t done, size_t empty,
+                          size_t skipped, long reps, double cpu)
+{
+    int hmax = 0;
+    for (int nv = 0; nv < 2; nv++)
+        for (int m = 0; m < BT_METRICS; m++)
+            for (int h = 1; h <= BT_MAX_H; h++)
+                if (s->n_h[nv][m][h] && h > hmax)
+                    hmax = h;
+    printf("\nback-test from %d: %zu authorities compared, %zu with nothing published after the "
+           "start, %zu not back-tested; %ld replications each\n",
+           from, done - empty, empty, skipped, reps);
+    printf("\n%-22s %8s %18s\n", "metric", "values", "P10-P90 coverage");
+    for (int m = 0; m < BT_METRICS; m++) {
+        char c[16];
+        fmt_pct(c, sizeof c, 100.0 * s->coverage[0][m]);
+        printf("%-22s %8d %17s%%\n", send_bt_sen2_metric[m], s->n[0][m], c);
+    }
+    printf("\nmedian absolute %% error by horizon in years: model | naive trend\n%-22s", "metric");
+    for (int h = 1; h <= hmax; h++) {
+        char hd[16];
+        snprintf(hd, sizeof hd, "%dy", h);
+        printf(" %15s", hd);
+    }
+    putchar('\n');
+    for (int m = 0; m < BT_METRICS; m++) {
+        printf("%-22s", send_bt_sen2_metric[m]);
+        for (int h = 1; h <= hmax; h++) {
+            char a[16], b[16], cell[40];
+            fmt_pct(a, sizeof a, s->median_ape[0][m][h]);
+            fmt_pct(b, sizeof b, s->median_ape[1][m][h]);
+            snprintf(cell, sizeof cell, "%s | %s", a, b);
+            printf(" %15s", cell);
+        }
+        putchar('\n');
+    }
+    printf("\nCPU %.1f s (%.2f s per authority)\n", cpu, done ? cpu / (double)done : 0.0);
+}
+
+int cli_backtest(int argc, char **argv)
+{
+    bt_args a;
+    int pr = parse(argc, argv, &a);
+    if (pr)
+        return pr > 0 ? EXIT_OK : EXIT_USAGE;
+    /* Under mpirun (sendsim-mpi) rank 0 does the whole back-test: authorities are split over
+     * threads, not ranks; the other ranks have nothing to do. */
+    if (send_dist_rank() != 0)
+        return EXIT_OK;
+    double cpu0 = cpu_now();
+    des_error err = {0};
+    send_sen2 *data = send_sen2_read(a.data, &err);
+    if (!data) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    send_sen2 *obs = data;
+    if (a.observed && !(obs = send_sen2_read(a.observed, &err))) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        send_sen2_free(data);
+        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    send_sen2 *england = send_sen2_read(a.england, &err);
+    if (!england) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        if (obs != data)
+            send_sen2_free(obs);
+        send_sen2_free(data);
+        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    /* Priors on the keys init marks: calibration fits them; without it, replications draw
+     * from them. Calibration runs on the authority's own thread. */
+    send_bt_init_ctx ictx = {.england = england, .data_label = a.data, .priors = 1};
+    send_calib_opts copts = {.england = england, .data_label = a.data,
+                             .england_label = a.england, .seed = a.seed, .threads = 1,
+                             .quiet = 1};
+    int status = EXIT_RUNTIME;
+    size_t n = a.all ? send_sen2_count(data) : 1;
+    size_t *las = malloc(n * sizeof *las);
+    send_bt_la *res = calloc(n, sizeof *res);
+    char prefix[4096], csv[4200], work[4200] = "";
+    if (!las || !res) {
+        fputs("sendsim backtest: out of memory\n", stderr);
+        goto done;
+    }
+    if (a.all) {
+        for (size_t i = 0; i < n; i++)
+            las[i] = i;
+    } else {
+        long k = send_sen2_find(data, a.la, &err);
+        if (k < 0) {
+            fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+            status = EXIT_USAGE;
+            goto done;
+        }
+        las[0] = (size_t)k;
+    }
+    if (a.out) {
+        snprintf(prefix, sizeof prefix, "%s", a.out);
+    } else {
+        const send_sen2_la *one = send_sen2_la_at(data, las[0]);
+        snprintf(prefix, sizeof prefix, "results/backtest-%s-%ld",
+                 a.all ? "all" : one->old_code[0] ? one->old_code : one->new_code, a.from);
+    }
+    snprintf(csv, sizeof csv, "%s-backtest.csv", prefix);
+    snprintf(work, sizeof work, "%s-scenarios", prefix);
+    if (cli_ensure_parent_dir(prefix) != 0 ||
+        (mkdir(work, 0777) != 0 && errno != EEXIST)) {
+        fprintf(stderr, "sendsim backtest: cannot create the directory of '%s'\n", prefix);
+        goto done;
+    }
+    cli_install_signals();
+    send_bt_opts o = {.from = (int)a.from, .replications = (int)a.reps, .seed = a.seed,
+                      .threads = (int)a.threads, .scenario_ctx = &ictx, .work_dir = work,
+                      .calibrate = a.no_calibrate ? NULL : send_calibrate,
+                      .calibrate_ctx = &copts,
+                      .cancel = &cli_interrupted};
+    int rc = send_backtest_run(data, las, n, obs, &o, res);
+    if (rc != DES_OK) {
+        fputs("sendsim backtest: interrupted\n", stderr);
+        status = 130;
+        goto done;
+    }
+    size_t ok = 0, skipped = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (res[i].status == DES_OK)
+            ok++;
+        else if (send_bt_skipped(&res[i]))
+            skipped++;
+        else
+            failed++;
+    }
+    if (!a.all && res[0].status != DES_OK) {
+        fprintf(stderr, "sendsim backtest: %s%s\n",
+                res[0].stage == BT_AT_LOAD ? "the as-of scenario does not load: " : "",
+                res[0].err.msg);
+        status = send_bt_skipped(&res[0]) ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    if (skipped || failed) {
+        fprintf(stderr, "sendsim backtest: %zu of %zu authorities not back-tested:\n",
+                skipped + failed, n);
+        for (size_t i = 0; i < n; i++) {
+            if (res[i].status == DES_OK)
+                continue;
+            const send_sen2_la *la = send_sen2_la_at(data, res[i].la);
+            if (send_bt_skipped(&res[i]))
+                fprintf(stderr, "  skipped: %s\n", res[i].err.msg);
+            else
+                fprintf(stderr, "  failed: authority '%s' (%s): %s%s\n", la->old_code, la->name,
+                        res[i].stage == BT_AT_LOAD ? "the as-of scenario does not load: " : "",
+                        res[i].err.msg);
+        }
+    }
+    if (send_bt_write_csv(csv, data, res, n, &cli_interrupted, &err) != DES_OK) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        status = cli_interrupted ? 130 : EXIT_RUNTIME;
+        goto done;
+    }
+    send_bt_summary sum;
+    if (send_bt_summarise(res, n, &sum, &err) != DES_OK) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        goto done;
+    }
+    if (!a.quiet) {
+        size_t empty = 0;
+        for (size_t i = 0; i < n; i++)
+            empty += res[i].status == DES_OK && res[i].n_rows == 0;
+        print_summary(&sum, (int)a.from, ok, empty, skipped + failed, a.reps, cpu_now() - cpu0);
+        double calib = 0;
+        for (size_t i = 0; i < n; i++)
+            calib += res[i].calib_cpu_seconds;
+        if (!a.no_calibrate)
+            printf("calibration: %.1f s CPU, a median %.0f replication-equivalents per "
+                   "authority\n", calib, median_rep_equivalents(res, n));
+        printf("data %s (sha256 %s)\nwrote %s\n", send_sen2_path(data), send_sen2_sha256(data),
+               csv);
+    }
+    status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
+    char *dir, *stem;
+    if (ok && !a.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
+        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = stem};
+        send_plot_list list;
+        int no_gnuplot = 0;
+        rc = send_plot_backtest(data, res, n, (int)a.from, &sum, &po, &list, &no_gnuplot, &err);
+        int cs = cli_charts_outcome("backtest", rc, no_gnuplot, &list, dir, stem, a.quiet,
+                                    err.msg);
+        if (status == EXIT_OK)
+            status = cs;
+        send_plot_list_free(&list);
+        free(dir);
+        free(stem);
+    }
+done:
+    if (status != EXIT_OK && work[0])
+        rmdir(work); /* only when empty: scenarios already written are kept */
+    if (res)
+        for (size_t i = 0; i < n; i++)
+            send_bt_la_free(&res[i]);
+    free(res);
+    free(las);
+    if (obs != data)
+        send_sen2_free(obs);
+    send_sen2_free(data);
+    send_sen2_free(england);
+    return status;
+}

@@ -1,0 +1,61 @@
+/* backtest_csv.c - the back-test table PREFIX-backtest.csv, written atomically.
+ *
+ * Columns (a contract, see the README): la_code,la_name,metric,period,horizon_years,observed,
+ * p10,p50,p90,inside_p10_p90,abs_pct_error. One row per compared value: authorities in the
+ * order given, within each the model's rows then the naive trend's ("naive_<metric>", no band,
+ * so inside_p10_p90 is empty), each in metric order then period order. Authorities whose
+ * back-test failed have no rows. O(rows).
+ */
+#include "send_backtest.h"
+
+#include <math.h>
+
+#include "send_io.h"
+
+const char *const send_bt_sen2_metric[BT_METRICS] = {
+    "ehcp_total", "initial_requests", "new_plans", "pct_within_20_weeks", "plans_ceased"};
+/* The model metric with the SEN2 meaning: EHC plans in place on 1 January; initial requests
+ * for an EHC needs assessment; new plans issued; % of new plans issued within 20 weeks of the
+ * request (SEN2's figure including exceptions: the model has none); plans ceased, all
+ * reasons. */
+const char *const send_bt_model_metric[BT_METRICS] = {
+    "ehcp_total", "requests", "new_plans", "pct_within_20_weeks", "plans_ceased"};
+
+int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la *res, size_t n,
+                      const volatile sig_atomic_t *cancel, des_error *err)
+{
+    io_atomic f;
+    int rc = io_atomic_open(&f, path, err);
+    if (rc != DES_OK)
+        return rc;
+    fputs("la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,inside_p10_p90,"
+          "abs_pct_error\n",
+          f.f);
+    for (size_t i = 0; i < n; i++) {
+        if (res[i].status != DES_OK)
+            continue;
+        const send_sen2_la *a = send_sen2_la_at(data, res[i].la);
+        for (int nv = 0; nv < 2; nv++)
+            for (size_t k = 0; k < res[i].n_rows; k++) {
+                const send_bt_row *r = &res[i].rows[k];
+                if (r->naive != nv)
+                    continue;
+                io_csv_field(f.f, a->old_code[0] ? a->old_code : a->new_code);
+                fputc(',', f.f);
+                io_csv_field(f.f, a->name);
+                fprintf(f.f, ",%s%s,%d,%d", nv ? "naive_" : "", send_bt_sen2_metric[r->metric],
+                        r->period, r->horizon);
+                io_csv_num(f.f, r->observed);
+                io_csv_num(f.f, r->p10);
+                io_csv_num(f.f, r->p50);
+                io_csv_num(f.f, r->p90);
+                if (nv)
+                    fputc(',', f.f);
+                else
+                    fprintf(f.f, ",%d", r->observed >= r->p10 && r->observed <= r->p90);
+                io_csv_num(f.f, send_bt_abs_pct_error(r->p50, r->observed));
+                fputc('\n', f.f);
+            }
+    }
+    return io_atomic_commit(&f, cancel, err);
+}

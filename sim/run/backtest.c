@@ -1,0 +1,406 @@
+/* backtest.c - forecasts made as of a past year, compared with what was published since.
+ *
+ * One authority (send_backtest_la): the data check, the naive trend, then the model path
+ * (scenario step -> optional calibration step -> the normal loader -> send_run on one thread)
+ * and the comparison with every later published value. The scenario and calibration steps
+ * are one call each, through function pointers, so that `init` and `calibrate` plug in
+ * unchanged and tests can give a small scenario of their own.
+ *
+ * Several authorities (send_backtest_run): an OpenMP loop over authorities, dynamic
+ * schedule, each iteration writing only its own slot of out[], so the table is the same for
+ * any thread count. The as-of rule is enforced by reading the data only through
+ * send_sen2_value(..., as_of) for everything that shapes a forecast; the observed file is read
+ * without it, and only for periods after the last published one.
+ *
+ * Cost: per authority one send_run of opts->replications replications, plus O(rows) work.
+ */
+#include "send_backtest.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "send_init.h"
+#include "send_run.h"
+#include "send_scenario.h"
+
+/* CPU seconds of the calling thread (a back-test of one authority runs on one thread). */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int metric_kind(int m) { return m == BT_EHCP_TOTAL ? SEND_SEN2_JAN : SEND_SEN2_CY; }
+
+static int horizon_of(int m, int period, int from)
+{
+    return metric_kind(m) == SEND_SEN2_JAN ? period - from : period + 1 - from;
+}
+
+static int add_row(send_bt_la *r, size_t *cap, send_bt_row row)
+{
+    if (r->n_rows == *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        send_bt_row *p = realloc(r->rows, c * sizeof *p);
+        if (!p)
+            return -1;
+        r->rows = p;
+        *cap = c;
+    }
+    r->rows[r->n_rows++] = row;
+    return 0;
+}
+
+/* The authority of observed that is authority la of data: by old code, new code, then name. */
+static long observed_index(const send_sen2 *data, size_t la, const send_sen2 *obs,
+                           des_error *err)
+{
+    if (obs == data)
+        return (long)la;
+    const send_sen2_la *a = send_sen2_la_at(data, la);
+    const char *keys[3] = {a->old_code, a->new_code, a->name};
+    for (int k = 0; k < 3; k++) {
+        if (!keys[k][0])
+            continue;
+        long i = send_sen2_find(obs, keys[k], NULL);
+        if (i >= 0)
+            return i;
+    }
+    des_error_set(err, DES_EINPUT, "authority '%s' (%s) is not in the observed file '%s'",
+                  a->old_code[0] ? a->old_code : a->new_code, a->name, send_sen2_path(obs));
+    return -1;
+}
+
+/* Least-squares line through the last three published values, at period t; NaN if any is
+ * missing. Counts are kept >= 0 and percentages in [0, 100]. */
+static double naive_at(const send_sen2 *d, size_t la, int m, int from, int t)
+{
+    int last = send_sen2_last_period((send_sen2_kind)metric_kind(m), from);
+    double y[3];
+    for (int k = 0; k < 3; k++) {
+        y[k] = send_sen2_value(d, la, send_bt_sen2_metric[m], last - 2 + k, from);
+        if (isnan(y[k]))
+            return NAN;
+    }
+    double mean = (y[0] + y[1] + y[2]) / 3.0, slope = (y[2] - y[0]) / 2.0;
+    double f = mean + slope * (double)(t - (last - 1));
+    if (f < 0)
+        f = 0;
+    if (m == BT_PCT_20W && f > 100)
+        f = 100;
+    return f;
+}
+
+/* Everything observed after the start for metric m: calls fn(period, value) in period order. */
+static int for_each_observed(const send_sen2 *obs, long oi, int m, int from,
+                             int (*fn)(void *, int, double), void *ctx)
+{
+    int first, last;
+    if (!send_sen2_span(obs, (size_t)oi, send_bt_sen2_metric[m], 0, &first, &last))
+        return 0;
+    int p0 = send_sen2_last_period((send_sen2_kind)metric_kind(m), from) + 1;
+    for (int p = p0; p <= last; p++) {
+        double v = send_sen2_value(obs, (size_t)oi, send_bt_sen2_metric[m], p, 0);
+        if (!isnan(v) && fn(ctx, p, v))
+            return -1;
+    }
+    return 0;
+}
+
+/* The latest observed period of any compared metric, as the last calendar year it touches. */
+static int last_year_needed(const send_sen2 *obs, long oi, int from)
+{
+    int need = from;
+    for (int m = 0; m < BT_METRICS; m++) {
+        int first, last;
+        if (send_sen2_span(obs, (size_t)oi, send_bt_sen2_metric[m], 0, &first, &last) &&
+            last > need)
+            need = last;
+    }
+    return need;
+}
+
+typedef struct cmp_ctx {
+    send_bt_la *out;
+    size_t *cap;
+    int m, from;
+    const send_sen2 *data;
+    const send_results *res; /* NULL: naive rows */
+    int model_metric;
+    double *scratch;
+} cmp_ctx;
+
+static int compare_one(void *vctx, int period, double value)
+{
+    cmp_ctx *c = vctx;
+    send_bt_row row = {.metric = c->m, .naive = c->res == NULL, .period = period,
+                       .horizon = horizon_of(c->m, period, c->from), .observed = value};
+    if (!c->res) {
+        double f = naive_at(c->data, c->out->la, c->m, c->from, period);
+        if (isnan(f))
+            return 0;
+        row.p10 = row.p50 = row.p90 = f;
+    } else {
+        const send_output *o = &c->res->reps[0];
+        int idx;
+        if (metric_kind(c->m) == SEND_SEN2_JAN)
+            idx = des_date_month_index(des_date_from_ymd(period, 1, 1)) - o->first_month_index;
+        else
+            idx = period - o->first_year;
+        if (idx < 0 || idx >= send_output_periods(o, c->model_metric))
+            return 0;
+        send_stat st;
+        send_results_get_stat(c->res, c->model_metric, idx, c->scratch, &st);
+        if (st.n == 0)
+            return 0;
+        row.p10 = st.q[1];
+        row.p50 = st.q[3];
+        row.p90 = st.q[5];
+    }
+    return add_row(c->out, c->cap, row);
+}
+
+/* Stretch the horizon so that every observed period lies inside it. */
+static void extend_to(send_params *p, int last_year)
+{
+    des_date end = des_date_from_ymd(last_year, 12, 31);
+    if (p->end < end)
+        p->end = end;
+    for (int a = 0; a < p->n_authorities; a++)
+        if (p->authorities[a].end < end)
+            p->authorities[a].end = end;
+}
+
+static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
+                     const send_bt_opts *o, send_bt_la *out, size_t *cap)
+{
+    const send_sen2_la *a = send_sen2_la_at(data, out->la);
+    const char *code = a->old_code[0] ? a->old_code : a->new_code[0] ? a->new_code : "la";
+    const char *dir = o->work_dir ? o->work_dir : ".";
+    size_t n = strlen(dir) + strlen(code) + 64;
+    char *path = malloc(n), *cpath = malloc(n);
+    if (!path || !cpath) {
+        free(path), free(cpath);
+        return des_error_set(&out->err, DES_ENOMEM, "out of memory");
+    }
+    snprintf(path, n, "%s/%s-%d.yaml", dir, code, o->from);
+    snprintf(cpath, n, "%s/%s-%d-calibrated.yaml", dir, code, o->from);
+    send_bt_scenario_fn make = o->scenario ? o->scenario : send_bt_default_scenario;
+    out->stage = BT_AT_SCENARIO;
+    int rc = make(data, out->la, o->from, path, o->scenario_ctx, &out->err);
+    const char *use = path;
+    if (rc == DES_OK && o->calibrate) {
+        out->stage = BT_AT_CALIBRATE;
+        double c0 = thread_cpu();
+        rc = o->calibrate(data, out->la, o->from, path, cpath, o->calibrate_ctx, &out->err);
+        out->calib_cpu_seconds = thread_cpu() - c0;
+        use = cpath;
+    }
+    send_params p;
+    int loaded = 0;
+    if (rc == DES_OK) {
+        out->stage = BT_AT_LOAD;
+        rc = send_scenario_load(use, &p, NULL, &out->err);
+        loaded = rc == DES_OK;
+    }
+    send_results res;
+    memset(&res, 0, sizeof res);
+    int ran = 0;
+    if (rc == DES_OK) {
+        extend_to(&p, last_year_needed(obs, oi, o->from));
+        rc = send_params_check(&p, &out->err);
+    }
+    if (rc == DES_OK) {
+        out->stage = BT_AT_RUN;
+        send_run_opts ro = {.seed = o->seed, .replications = o->replications, .threads = 1,
+                            .cancel = o->cancel};
+        double r0 = thread_cpu();
+        rc = send_run(&p, &ro, &res, &out->err);
+        out->rep_cpu_seconds = (thread_cpu() - r0) / o->replications;
+        ran = rc == DES_OK;
+    }
+    double *scratch = NULL;
+    if (rc == DES_OK && !(scratch = malloc((size_t)res.n * sizeof *scratch)))
+        rc = des_error_set(&out->err, DES_ENOMEM, "out of memory");
+    for (int m = 0; rc == DES_OK && m < BT_METRICS; m++) {
+        cmp_ctx c = {.out = out, .cap = cap, .m = m, .from = o->from, .data = data,
+                     .res = &res, .model_metric = send_metric_find(send_bt_model_metric[m]),
+                     .scratch = scratch};
+        if (c.model_metric < 0 || for_each_observed(obs, oi, m, o->from, compare_one, &c))
+            rc = des_error_set(&out->err, DES_ENOMEM, "out of memory");
+    }
+    if (rc == DES_OK) {
+        out->has_model = 1;
+        out->stage = BT_DONE;
+    }
+    free(scratch);
+    if (ran)
+        send_results_free(&res);
+    if (loaded)
+        send_params_free(&p);
+    free(path);
+    free(cpath);
+    return rc;
+}
+
+int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed,
+                     const send_bt_opts *o, send_bt_la *out)
+{
+    memset(out, 0, sizeof *out);
+    out->la = la;
+    double t0 = thread_cpu();
+    const send_sen2_la *a = send_sen2_la_at(data, la);
+    const char *code = a->old_code[0] ? a->old_code : a->new_code;
+    /* The naive trend and any forecast start from the last three January caseloads. */
+    int have = 0;
+    for (int y = o->from - 2; y <= o->from; y++)
+        if (!isnan(send_sen2_value(data, la, "ehcp_total", y, o->from)))
+            have |= 1 << (y - (o->from - 2));
+    if (have != 7) {
+        char found[64] = "none";
+        int first, last;
+        if (send_sen2_span(data, la, "ehcp_total", o->from, &first, &last)) {
+            if (first == last)
+                snprintf(found, sizeof found, "%d only", first);
+            else
+                snprintf(found, sizeof found, "%d-%d%s", first, last,
+                         first <= o->from - 2 && last == o->from ? " with gaps" : "");
+        }
+        out->stage = BT_AT_DATA;
+        out->status = des_error_set(&out->err, DES_EINPUT,
+                                    "authority '%s' (%s): too little data as of %d: expected "
+                                    "January caseload (ehcp_total) for %d-%d, found %s",
+                                    code, a->name, o->from, o->from - 2, o->from, found);
+        return out->status;
+    }
+    long oi = observed_index(data, la, observed, &out->err);
+    if (oi < 0) {
+        out->stage = BT_AT_OBSERVED;
+        return out->status = DES_EINPUT;
+    }
+    size_t cap = 0;
+    int rc = DES_OK;
+    for (int m = 0; rc == DES_OK && m < BT_METRICS; m++) {
+        cmp_ctx c = {.out = out, .cap = &cap, .m = m, .from = o->from, .data = data};
+        if (for_each_observed(observed, oi, m, o->from, compare_one, &c))
+            rc = des_error_set(&out->err, DES_ENOMEM, "out of memory");
+    }
+    if (rc == DES_OK)
+        rc = run_model(data, oi, observed, o, out, &cap);
+    out->cpu_seconds = thread_cpu() - t0;
+    return out->status = rc;
+}
+
+int send_bt_skipped(const send_bt_la *r)
+{
+    return r->status == DES_EINPUT &&
+           (r->stage == BT_AT_DATA || r->stage == BT_AT_OBSERVED ||
+            r->stage == BT_AT_SCENARIO || r->stage == BT_AT_CALIBRATE);
+}
+
+void send_bt_la_free(send_bt_la *r)
+{
+    if (!r)
+        return;
+    free(r->rows);
+    r->rows = NULL;
+    r->n_rows = 0;
+}
+
+int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
+                      const send_sen2 *observed, const send_bt_opts *o, send_bt_la *out)
+{
+    int threads = o->threads > 0 ? o->threads : omp_get_num_procs();
+    for (size_t i = 0; i < n; i++)
+        memset(&out[i], 0, sizeof out[i]);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (long i = 0; i < (long)n; i++) {
+        if (o->cancel && *o->cancel) {
+            out[i].la = las[i];
+            out[i].status = des_error_set(&out[i].err, DES_ESTATE, "interrupted");
+            continue;
+        }
+        send_backtest_la(data, las[i], observed, o, &out[i]);
+    }
+    if (o->cancel && *o->cancel)
+        return DES_ESTATE;
+    return DES_OK;
+}
+
+/* ---- summary -------------------------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+    if (!n)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_error *err)
+{
+    memset(s, 0, sizeof *s);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += res[i].n_rows;
+    double *v = malloc((total ? total : 1) * sizeof *v);
+    if (!v)
+        return des_error_set(err, DES_ENOMEM, "out of memory");
+    for (int nv = 0; nv < 2; nv++)
+        for (int m = 0; m < BT_METRICS; m++) {
+            size_t inside = 0, cnt = 0;
+            for (size_t i = 0; i < n; i++)
+                for (size_t k = 0; k < res[i].n_rows; k++) {
+                    const send_bt_row *r = &res[i].rows[k];
+                    if (r->naive != nv || r->metric != m)
+                        continue;
+                    cnt++;
+                    inside += r->observed >= r->p10 && r->observed <= r->p90;
+                }
+            s->n[nv][m] = (int)cnt;
+            s->coverage[nv][m] = cnt && !nv ? (double)inside / (double)cnt : NAN;
+            for (int h = 0; h <= BT_MAX_H; h++) {
+                size_t k2 = 0;
+                for (size_t i = 0; i < n; i++)
+                    for (size_t k = 0; k < res[i].n_rows; k++) {
+                        const send_bt_row *r = &res[i].rows[k];
+                        if (r->naive != nv || r->metric != m || r->horizon != h)
+                            continue;
+                        double e = send_bt_abs_pct_error(r->p50, r->observed);
+                        if (!isnan(e))
+                            v[k2++] = e;
+                    }
+                s->n_h[nv][m][h] = (int)k2;
+                s->median_ape[nv][m][h] = median(v, k2);
+            }
+        }
+    free(v);
+    return DES_OK;
+}
+
+/* ---- the scenario step ------------------------------------------------------------------------ */
+
+int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
+                             void *ctx, des_error *err)
+{
+    const send_bt_init_ctx *c = ctx;
+    if (!c || !c->england)
+        return des_error_set(err, DES_EINVAL, "the back-test scenario step needs England's series");
+    send_init_opts io = {.as_of = as_of, .data_label = c->data_label ? c->data_label
+                                                                       : send_sen2_path(d),
+                         .england = c->england,
+                         .england_label = c->england_label ? c->england_label
+                                                           : send_sen2_path(c->england),
+                         .priors = c->priors};
+    return send_init_scenario(d, la, &io, path, err);
+}

@@ -1,0 +1,416 @@
+/* test_backtest.c - the back-test (send_backtest_*, send_bt_*) and `sendsim backtest`.
+ *
+ * tests/data/backtest/small.csv holds authority A (101) with figures chosen so that the naive
+ * trend is worked out by hand below, one value that a forecast as of 2019 must not see
+ * (new_plans 2019 = 1000, published in 2020), and authority B (102) with too little data.
+ * The model path runs the small loader scenario (tests/data/backtest/scenario.yaml) through a
+ * scenario step of the test's own, so these tests do not depend on `init`'s derivations; the
+ * command-line tests use the real step on three authorities cut from data/la-sen2.csv.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "send_backtest.h"
+#include "send_io.h"
+#include "support/test_cli.h"
+#include "support/test_util.h"
+
+#define DATA "tests/data/backtest/"
+
+static int small_scenario(const send_sen2 *d, size_t la, int as_of, const char *path, void *ctx,
+                          des_error *err)
+{
+    (void)d, (void)la, (void)as_of;
+    io_atomic f;
+    int rc = io_atomic_open(&f, path, err);
+    if (rc != DES_OK)
+        return rc;
+    fprintf(f.f, "extends: \"%s\"\n", (const char *)ctx);
+    return io_atomic_commit(&f, NULL, err);
+}
+
+typedef struct fixture {
+    send_sen2 *d;
+    char scen[PATH_MAX];
+    char dir[32];
+    send_bt_opts o;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    des_error err = {0};
+    fx->d = send_sen2_read(DATA "small.csv", &err);
+    if (!fx->d || !realpath(DATA "scenario.yaml", fx->scen))
+        return -1;
+    make_out_dir(fx->dir);
+    fx->o = (send_bt_opts){.from = 2019, .replications = 8, .seed = 7, .threads = 1,
+                           .scenario = small_scenario, .scenario_ctx = fx->scen,
+                           .work_dir = fx->dir};
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    send_sen2_free(fx->d);
+    remove_dir(fx->dir);
+    free(fx);
+    return 0;
+}
+
+static const send_bt_row *find_row(const send_bt_la *r, int naive, int metric, int period)
+{
+    for (size_t k = 0; k < r->n_rows; k++)
+        if (r->rows[k].naive == naive && r->rows[k].metric == metric &&
+            r->rows[k].period == period)
+            return &r->rows[k];
+    return NULL;
+}
+
+static void expect_naive(const send_bt_la *r, int metric, int period, int horizon,
+                         double observed, double forecast)
+{
+    const send_bt_row *x = find_row(r, 1, metric, period);
+    if (!x)
+        fail_msg("no naive row for %s %d", send_bt_sen2_metric[metric], period);
+    assert_int_equal(x->horizon, horizon);
+    assert_close(x->observed, observed, 0);
+    assert_close(x->p50, forecast, 1e-9);
+    assert_close(x->p10, forecast, 1e-9);
+    assert_close(x->p90, forecast, 1e-9);
+}
+
+/* The least-squares line through the last three published values, by hand. */
+static void test_naive_by_hand(void **state)
+{
+    fixture *fx = *state;
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 0, fx->d, &fx->o, &r), DES_OK);
+    /* ehcp_total 100, 110, 130 (Jan 2017-2019): mean 113.33 at 2018, slope 15 */
+    expect_naive(&r, BT_EHCP_TOTAL, 2020, 1, 150, 340.0 / 3 + 30);
+    expect_naive(&r, BT_EHCP_TOTAL, 2021, 2, 160, 340.0 / 3 + 45);
+    /* new_plans 10, 20, 30 (2016-2018): the 2019 figure (1000) is not published as of 2019,
+     * so the trend ignores it and compares with it: 40 at horizon 1, 50 at horizon 2. */
+    expect_naive(&r, BT_NEW_PLANS, 2019, 1, 1000, 40);
+    expect_naive(&r, BT_NEW_PLANS, 2020, 2, 50, 50);
+    expect_naive(&r, BT_INITIAL_REQUESTS, 2019, 1, 8, 5);
+    /* 70, 85, 100 -> 115, kept at 100 per cent */
+    expect_naive(&r, BT_PCT_20W, 2019, 1, 90, 100);
+    /* 3, 2, 1 -> -1 in 2020, kept at 0; nothing observed in 2019 */
+    expect_naive(&r, BT_PLANS_CEASED, 2020, 2, 4, 0);
+    assert_null(find_row(&r, 1, BT_PLANS_CEASED, 2019));
+    /* nothing at or before the start is compared */
+    for (size_t k = 0; k < r.n_rows; k++)
+        assert_true(r.rows[k].horizon >= 1);
+    assert_null(find_row(&r, 1, BT_EHCP_TOTAL, 2019));
+    assert_null(find_row(&r, 1, BT_NEW_PLANS, 2018));
+    send_bt_la_free(&r);
+}
+
+static void test_model_rows(void **state)
+{
+    fixture *fx = *state;
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 0, fx->d, &fx->o, &r), DES_OK);
+    assert_int_equal(r.has_model, 1);
+    int model_rows = 0;
+    for (size_t k = 0; k < r.n_rows; k++) {
+        const send_bt_row *x = &r.rows[k];
+        if (x->naive)
+            continue;
+        model_rows++;
+        assert_true(x->p10 <= x->p50 && x->p50 <= x->p90);
+        assert_true(x->p10 >= 0);
+        assert_true(find_row(&r, 1, x->metric, x->period) || x->metric == BT_PLANS_CEASED);
+    }
+    /* ehcp_total 2020, 2021; new_plans 2019, 2020; requests 2019; ceased 2020 at least */
+    assert_true(model_rows >= 6);
+    assert_non_null(find_row(&r, 0, BT_EHCP_TOTAL, 2021)); /* horizon stretched to 2021 */
+    assert_non_null(find_row(&r, 0, BT_NEW_PLANS, 2020));
+    send_bt_la_free(&r);
+}
+
+static void test_too_little_data(void **state)
+{
+    fixture *fx = *state;
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 1, fx->d, &fx->o, &r), DES_EINPUT);
+    assert_string_equal(r.err.msg, "authority '102' (B): too little data as of 2019: expected "
+                                   "January caseload (ehcp_total) for 2017-2019, found 2019 only");
+    assert_int_equal(r.n_rows, 0);
+    assert_int_equal(r.stage, BT_AT_DATA);
+    assert_true(send_bt_skipped(&r));
+    send_bt_la_free(&r);
+    fx->o.from = 2021; /* A has 2019-2021 as of 2021 but not 2020-2021 for B */
+    assert_int_equal(send_backtest_la(fx->d, 1, fx->d, &fx->o, &r), DES_EINPUT);
+    assert_string_equal(r.err.msg, "authority '102' (B): too little data as of 2021: expected "
+                                   "January caseload (ehcp_total) for 2019-2021, found 2019-2020");
+    send_bt_la_free(&r);
+    fx->o.from = 2019;
+}
+
+static int bad_scenario(const send_sen2 *d, size_t la, int as_of, const char *path, void *ctx,
+                        des_error *err)
+{
+    (void)d, (void)la, (void)as_of, (void)ctx;
+    io_atomic f;
+    int rc = io_atomic_open(&f, path, err);
+    if (rc != DES_OK)
+        return rc;
+    fputs("name: broken\nstart: 2019-01-01\nend: 2018-12-31\n", f.f);
+    return io_atomic_commit(&f, NULL, err);
+}
+
+/* A scenario step that writes a scenario the loader refuses is a failure, not a skip. */
+static void test_scenario_fails(void **state)
+{
+    fixture *fx = *state;
+    fx->o.scenario = bad_scenario;
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 0, fx->d, &fx->o, &r), DES_EINPUT);
+    assert_int_equal(r.stage, BT_AT_LOAD);
+    assert_false(send_bt_skipped(&r));
+    assert_int_equal(r.has_model, 0);
+    send_bt_la_free(&r);
+}
+
+/* A separate observed file: A is found by its old code; only its periods are compared. */
+static void test_observed_file(void **state)
+{
+    fixture *fx = *state;
+    des_error err = {0};
+    send_sen2 *obs = send_sen2_read(DATA "observed.csv", &err);
+    assert_non_null(obs);
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 0, obs, &fx->o, &r), DES_OK);
+    expect_naive(&r, BT_EHCP_TOTAL, 2022, 3, 170, 340.0 / 3 + 60);
+    assert_null(find_row(&r, 1, BT_EHCP_TOTAL, 2021)); /* not in the observed file */
+    assert_null(find_row(&r, 1, BT_NEW_PLANS, 2019));
+    assert_non_null(find_row(&r, 0, BT_EHCP_TOTAL, 2022));
+    send_bt_la_free(&r);
+    /* A is not in another authority's file */
+    send_sen2 *other = send_sen2_read("tests/data/sen2/single.csv", &err);
+    assert_non_null(other);
+    assert_int_equal(send_backtest_la(fx->d, 0, other, &fx->o, &r), DES_EINPUT);
+    assert_string_equal(r.err.msg, "authority '101' (A) is not in the observed file "
+                                   "'tests/data/sen2/single.csv'");
+    assert_int_equal(r.n_rows, 0);
+    send_bt_la_free(&r);
+    send_sen2_free(other);
+    send_sen2_free(obs);
+}
+
+static void rows_equal(const send_bt_la *a, const send_bt_la *b)
+{
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->n_rows, b->n_rows);
+    for (size_t k = 0; k < a->n_rows; k++)
+        assert_memory_equal(&a->rows[k], &b->rows[k], sizeof a->rows[k]);
+}
+
+/* The same table for one thread and two; a different seed moves the model's bands. */
+static void test_threads_identical(void **state)
+{
+    fixture *fx = *state;
+    size_t las[2] = {0, 1};
+    send_bt_la one[2], two[2], other[2];
+    assert_int_equal(send_backtest_run(fx->d, las, 2, fx->d, &fx->o, one), DES_OK);
+    fx->o.threads = 2;
+    assert_int_equal(send_backtest_run(fx->d, las, 2, fx->d, &fx->o, two), DES_OK);
+    fx->o.seed = 8;
+    assert_int_equal(send_backtest_run(fx->d, las, 2, fx->d, &fx->o, other), DES_OK);
+    fx->o.threads = 1;
+    fx->o.seed = 7;
+    for (int i = 0; i < 2; i++)
+        rows_equal(&one[i], &two[i]);
+    assert_int_equal(one[1].status, DES_EINPUT);
+    int differs = 0;
+    for (size_t k = 0; k < one[0].n_rows; k++)
+        differs |= !one[0].rows[k].naive &&
+                   (one[0].rows[k].p50 != other[0].rows[k].p50 ||
+                    one[0].rows[k].p10 != other[0].rows[k].p10);
+    assert_true(differs);
+    for (int i = 0; i < 2; i++) {
+        send_bt_la_free(&one[i]);
+        send_bt_la_free(&two[i]);
+        send_bt_la_free(&other[i]);
+    }
+}
+
+static void test_csv_and_summary(void **state)
+{
+    fixture *fx = *state;
+    size_t las[2] = {0, 1};
+    send_bt_la r[2];
+    assert_int_equal(send_backtest_run(fx->d, las, 2, fx->d, &fx->o, r), DES_OK);
+    char path[64];
+    snprintf(path, sizeof path, "%s/x-backtest.csv", fx->dir);
+    des_error err = {0};
+    assert_int_equal(send_bt_write_csv(path, fx->d, r, 2, NULL, &err), DES_OK);
+    char *s = slurp(path);
+    const char *head = "la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,"
+                       "inside_p10_p90,abs_pct_error\n";
+    assert_true(strncmp(s, head, strlen(head)) == 0);
+    /* |143.33 - 150| / 150 = 4.44%; B has no rows */
+    assert_non_null(strstr(s, "\n101,A,naive_ehcp_total,2020,1,150,143.3333333,143.3333333,"
+                              "143.3333333,,4.444444444\n"));
+    assert_non_null(strstr(s, "\n101,A,naive_new_plans,2020,2,50,50,50,50,,0\n"));
+    assert_null(strstr(s, "\n102,"));
+    assert_int_equal(count_lines(s), 1 + r[0].n_rows);
+    /* every model row's inside flag agrees with its band */
+    for (size_t k = 0; k < r[0].n_rows; k++) {
+        const send_bt_row *x = &r[0].rows[k];
+        if (x->naive)
+            continue;
+        char want[256];
+        snprintf(want, sizeof want, "\n101,A,%s,%d,%d,%.10g,", send_bt_sen2_metric[x->metric],
+                 x->period, x->horizon, x->observed);
+        const char *line = strstr(s, want);
+        assert_non_null(line);
+        const char *eol = strchr(line + 1, '\n');
+        const char *c = eol;
+        while (*--c != ',')
+            ;
+        assert_int_equal(c[-1] - '0', x->observed >= x->p10 && x->observed <= x->p90);
+    }
+    free(s);
+
+    send_bt_summary sum;
+    assert_int_equal(send_bt_summarise(r, 2, &sum, &err), DES_OK);
+    assert_int_equal(sum.n[1][BT_EHCP_TOTAL], 2);
+    assert_close(sum.median_ape[1][BT_EHCP_TOTAL][1], (150 - 430.0 / 3) / 150 * 100, 1e-9);
+    assert_close(sum.median_ape[1][BT_EHCP_TOTAL][2], (160 - 475.0 / 3) / 160 * 100, 1e-9);
+    /* new plans at horizon 1: |40 - 1000| / 1000; at 2: 0 */
+    assert_close(sum.median_ape[1][BT_NEW_PLANS][1], 96, 1e-9);
+    assert_close(sum.median_ape[1][BT_NEW_PLANS][2], 0, 1e-12);
+    assert_true(isnan(sum.coverage[1][BT_EHCP_TOTAL])); /* no band for the naive trend */
+    int inside = 0, n = 0;
+    for (size_t k = 0; k < r[0].n_rows; k++)
+        if (!r[0].rows[k].naive && r[0].rows[k].metric == BT_EHCP_TOTAL) {
+            n++;
+            inside += r[0].rows[k].observed >= r[0].rows[k].p10 &&
+                      r[0].rows[k].observed <= r[0].rows[k].p90;
+        }
+    assert_int_equal(sum.n[0][BT_EHCP_TOTAL], n);
+    assert_close(sum.coverage[0][BT_EHCP_TOTAL], (double)inside / n, 1e-12);
+    assert_true(isnan(send_bt_abs_pct_error(5, 0)));
+    for (int i = 0; i < 2; i++)
+        send_bt_la_free(&r[i]);
+}
+
+/* ---- the command ------------------------------------------------------------------------- */
+
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    char dir[32], out[64];
+    make_out_dir(dir);
+    snprintf(out, sizeof out, "%s/x", dir);
+    cli_result r;
+    run_cli(&r, "backtest", "--la", "B", "--from", "2019", "--data", DATA "small.csv", "--out",
+            out, NULL);
+    if (r.status != 2 ||
+        strcmp(r.err, "sendsim backtest: authority '102' (B): too little data as of 2019: "
+                      "expected January caseload (ehcp_total) for 2017-2019, found 2019 only\n"))
+        cli_fail(&r, "too little data");
+    cli_result_free(&r);
+    run_cli(&r, "backtest", "--la", "Dorset", "--from", "2019", "--out", out, NULL);
+    if (r.status != 2 || !strstr(r.err, "authority 'Dorset' is ambiguous in 'data/la-sen2.csv': "
+                                        "give its code (835 Dorset [E10000009], 838 Dorset "
+                                        "[E06000059])"))
+        cli_fail(&r, "ambiguous");
+    cli_result_free(&r);
+    run_cli(&r, "backtest", "--la", "855", "--out", out, NULL);
+    if (r.status != 2 || !strstr(r.err, "--from YEAR is required"))
+        cli_fail(&r, "no --from");
+    cli_result_free(&r);
+    run_cli(&r, "backtest", "--la", "855", "--all", "--from", "2019", NULL);
+    if (r.status != 2)
+        cli_fail(&r, "--la and --all");
+    cli_result_free(&r);
+    run_cli(&r, "backtest", "--all", "--from", "2019", "--data", "tests/data/sen2/err_value.csv",
+            "--out", out, NULL);
+    if (r.status != 2 || strcmp(r.err, "sendsim backtest: tests/data/sen2/err_value.csv:4: "
+                                       "value: expected a number, found '12x'\n"))
+        cli_fail(&r, "bad data");
+    cli_result_free(&r);
+    assert_dir_empty(dir);
+    remove_dir(dir);
+}
+
+/* Four small authorities cut from the shipped file, with `init`'s scenarios and calibration
+ * (priors pooled across the file's authorities need more than one): the CSV is byte-identical
+ * for one thread and two, and the one with too little data is listed. */
+static void test_cli_threads_identical(void **state)
+{
+    (void)state;
+    char dir[32], sub[64], a[64], b[64], ca[128], cb[128];
+    make_out_dir(dir);
+    snprintf(sub, sizeof sub, "%s/sub.csv", dir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "grep -E '^(#|la_name|Rutland,|Hartlepool,|Darlington,|Poole,)' data/la-sen2.csv > %s", sub);
+    assert_int_equal(system(cmd), 0);
+    snprintf(a, sizeof a, "%s/one", dir);
+    snprintf(b, sizeof b, "%s/two", dir);
+    cli_result r;
+    run_cli(&r, "backtest", "--all", "--from", "2022", "--data", sub, "--replications", "4",
+            "--threads", "1", "--out", a, NULL);
+    if (r.status != 0 || !strstr(r.err, "skipped: authority '836' (Poole): too little data as "
+                                        "of 2022: expected January caseload (ehcp_total) for "
+                                        "2020-2022, found 2010-2019") ||
+        !strstr(r.out, "back-test from 2022: 3 authorities compared, 0 with nothing published after the "
+                                        "start, 1 not back-tested"))
+        cli_fail(&r, "one thread");
+    cli_result_free(&r);
+    run_cli(&r, "backtest", "--all", "--from", "2022", "--data", sub, "--replications", "4",
+            "--threads", "2", "--out", b, "--quiet", NULL);
+    if (r.status != 0)
+        cli_fail(&r, "two threads");
+    cli_result_free(&r);
+    snprintf(ca, sizeof ca, "%s-backtest.csv", a);
+    snprintf(cb, sizeof cb, "%s-backtest.csv", b);
+    char *x = slurp(ca), *y = slurp(cb);
+    assert_string_equal(x, y);
+    assert_non_null(strstr(x, "\n857,Rutland,ehcp_total,2023,1,"));
+    assert_non_null(strstr(x, "\n805,Hartlepool,naive_plans_ceased,2024,3,"));
+    free(x);
+    free(y);
+    /* the error-by-horizon chart's data: horizons 1-3 (January 2023-2025), model and naive */
+    snprintf(ca, sizeof ca, "%s-error-ehcp_total.dat", a);
+    x = slurp(ca);
+    assert_int_equal(count_lines(x), 2 + 3);
+    assert_non_null(strstr(x, "\n1 "));
+    assert_non_null(strstr(x, "\n3 "));
+    free(x);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_naive_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_model_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_observed_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scenario_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads_identical, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),
+        cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_threads_identical),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
