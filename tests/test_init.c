@@ -24,6 +24,7 @@
 
 #include "des_date.h"
 #include "send_init.h"
+#include "send_keys.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
 
@@ -209,6 +210,107 @@ static void test_as_of_poison(void **state)
     }
 }
 
+/* LA_CSV with some of Testshire's values replaced: rows "metric,period" of repl[] get the value
+ * given, written to path. */
+typedef struct repl {
+    const char *metric;
+    int period;
+    const char *value;
+} repl;
+
+static void write_variant(const char *path, const repl *r, size_t n)
+{
+    char *s = slurp(LA_CSV);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    size_t hits = 0;
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+        const char *v = NULL;
+        for (size_t i = 0; i < n; i++) {
+            char key[128];
+            snprintf(key, sizeof key, "Testshire,E10000901,901,%s,%d,", r[i].metric, r[i].period);
+            if (!strncmp(line, key, strlen(key)))
+                v = r[i].value;
+        }
+        if (v) { /* metric,period,period_type,value,source: replace the value */
+            char *f[8];
+            int k = 0;
+            for (char *t = line; k < 8 && t; t = strchr(t, ','), t = t ? t + 1 : NULL)
+                f[k++] = t;
+            assert_int_equal(k, 8);
+            fprintf(fp, "%.*s%s,%s\n", (int)(f[6] - line), line, v, f[7]);
+            hits++;
+        } else {
+            fprintf(fp, "%s\n", line);
+        }
+    }
+    assert_int_equal(hits, n);
+    fclose(fp);
+    free(s);
+}
+
+static const send_prior *prior_of(const send_params *p, const char *key)
+{
+    int k = send_key_index(send_key_find(key));
+    for (int i = 0; i < p->n_priors; i++)
+        if (p->priors[i].key == k)
+            return &p->priors[i];
+    fail_msg("no prior for %s", key);
+    return NULL;
+}
+
+/* Rates on the edge of their range (no refusal, every assessment issued, nobody moved away) still
+ * give priors the loader takes: the mean moved inside by half a case, the sd the binomial
+ * sampling sd of that mean (Testshire's own years hold one refusal rate and three zero moving
+ * rates: no spread), each computed here from the data. */
+static void test_priors_on_the_edge(void **state)
+{
+    fixture *f = *state;
+    char csv[96];
+    snprintf(csv, sizeof csv, "%s/edge.csv", f->dir);
+    const repl r[] = {{"requests_refused", 2018, "0"},
+                      {"assessed_plan_issued", 2018, "300"},
+                      {"plans_ceased_transfer_other_la", 2016, "0"},
+                      {"plans_ceased_transfer_other_la", 2017, "0"},
+                      {"plans_ceased_transfer_other_la", 2018, "0"}};
+    write_variant(csv, r, sizeof r / sizeof r[0]);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(csv, &err);
+    if (!d)
+        fail_msg("%s", err.msg);
+    send_init_opts o = opts(f, 2019, 1);
+    assert_int_equal(send_init_scenario(d, 0, &o, f->path, &err), DES_OK);
+    send_params p;
+    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    /* refusal 0 / 400: (0 + 1/2) / 401 = 0.0012469 -> 0.00125; sd sqrt(0.00125 x 0.99875 / 400)
+     * = 0.0017668 -> 0.0018 (below half the beta's largest, 0.5 sqrt(0.00125 x 0.99875) = 0.018) */
+    const send_prior *pr = prior_of(&p, "d1_panel.refusal");
+    assert_int_equal(pr->kind, SEND_PRIOR_BETA);
+    assert_near(pr->a, 0.00125, 1e-12);
+    assert_near(pr->b, 0.0018, 1e-12);
+    /* issue 300 / 300: (300 + 1/2) / 301 = 0.99834, at most 0.995; sd sqrt(0.995 x 0.005 / 300)
+     * = 0.0040723 -> 0.0041 */
+    pr = prior_of(&p, "d2_panel.issue");
+    assert_near(pr->a, 0.995, 1e-12);
+    assert_near(pr->b, 0.0041, 1e-12);
+    /* moved away 0 over 3,475.5 plan-years: (0 + 1/2) / 3,476.5 = 0.00014382 -> 0.000144;
+     * floor sqrt(0.000144 x 0.999856 / 3,475.5) = 0.00020354, at most the mean -> 0.00014 */
+    pr = prior_of(&p, "ceasing.moved_away");
+    assert_int_equal(pr->kind, SEND_PRIOR_LOGNORMAL);
+    assert_near(pr->a, 0.000144, 1e-12);
+    assert_near(pr->b, 0.00014, 1e-12);
+    send_params_free(&p);
+    char *s = slurp(f->path);
+    assert_non_null(strstr(s, "requests_refused / initial_requests 2018 = 0 / 400, on the edge of "
+                              "the range: moved inside by half a case, (0 + 1/2) / (400 + 1) "));
+    assert_non_null(strstr(s, "sd: floor sqrt(p (1 - p) / n), the binomial sampling sd of the "
+                              "rate (n = 400): fewer than two yearly values of the authority's own"));
+    assert_non_null(strstr(s, "(n = 3476): the authority's own yearly values spread less"));
+    free(s);
+    send_sen2_free(d);
+}
+
 /* Every value line carries a comment. */
 static void test_every_value_commented(void **state)
 {
@@ -355,6 +457,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_value_commented, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_before_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),

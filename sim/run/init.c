@@ -8,7 +8,8 @@
  *
  * Invariants: the opening placements add up to the opening plans by age (the loader checks it);
  * request hazards are such that the expected requests of the opening SEN Support stock plus the
- * direct requests equal the base year's published initial requests.
+ * direct requests equal the base year's published initial requests; every prior has its mean
+ * inside its key's range and a positive sd (rate_prior_of), so the loader takes it.
  * Cost: O(authorities x years) lookups (the pooled prior spreads), each O(log rows).
  */
 #include <math.h>
@@ -301,6 +302,54 @@ static double beta_sd(double mean, double sd)
     return round_sig(fmin(sd, 0.5 * sqrt(mean * (1 - mean))), 2);
 }
 
+/* The prior of a rate k / n written by init: d1 refusal and d2 issue (shares, beta) and moving
+ * away (per plan-year, lognormal). The mean must lie inside the key's range: a rate on an edge
+ * (k = 0; k = n for a share) is moved inside by half a case, (k + 1/2) / (n + 1), and a beta
+ * mean is at most 0.995 (written to 3 figures it stays below 1). The sd is the spread prior_sd
+ * finds (pooled, or the authority's own years), never below the floor sqrt(p (1 - p) / n), the
+ * binomial sampling sd of the rate: a spread of 0, or none, does not make the rate exact. Both
+ * are positive whatever the data (n > 0). *mean_why and *sd_why say what the comment shows. */
+typedef struct rate_prior {
+    double mean, sd;
+    char mean_why[160], sd_why[200];
+} rate_prior;
+
+static rate_prior rate_prior_of(const ictx *c, const char *num_m, const char *den_m, double k,
+                                double n, int share, const char *pooled_text)
+{
+    rate_prior r = {0};
+    if (share && k > n)
+        k = n; /* issued after assessments completed the year before */
+    int edge = k <= 0 || (share && k >= n);
+    double p = edge ? (k + 0.5) / (n + 1) : k / n;
+    r.mean = round_sig(share ? fmin(p, 0.995) : p, 3);
+    int len = 0;
+    if (edge)
+        len = snprintf(r.mean_why, sizeof r.mean_why, "= %.0f / %.0f, on the edge of the range: "
+                       "moved inside by half a case, (%.0f + 1/2) / (%.0f + 1) ", k, n, k, n);
+    if (share && p > 0.995)
+        snprintf(r.mean_why + len, sizeof r.mean_why - (size_t)len, "%sat most 0.995 ", len ? ", " : "");
+    int pooled;
+    size_t nu;
+    double s = prior_sd(c, 1, num_m, den_m, &pooled, &nu);
+    double fl = sqrt(r.mean * (1 - r.mean) / n);
+    if (isfinite(s) && s >= fl) {
+        r.sd = s;
+        snprintf(r.sd_why, sizeof r.sd_why, "%s",
+                 pooled ? pooled_text : "the authority's own yearly values");
+    } else {
+        r.sd = fl;
+        snprintf(r.sd_why, sizeof r.sd_why,
+                 "floor sqrt(p (1 - p) / n), the binomial sampling sd of the rate (n = %.0f): %s",
+                 n, pooled ? "the spread across authorities (pooled) is smaller"
+                    : isfinite(s) ? "the authority's own yearly values spread less"
+                                  : "fewer than two yearly values of the authority's own");
+    }
+    /* a beta sd at most half the largest of its mean; a lognormal sd at most its mean */
+    r.sd = share ? beta_sd(r.mean, r.sd) : round_sig(fmin(r.sd, r.mean), 2);
+    return r;
+}
+
 /* ---- the scenario --------------------------------------------------------------------------- */
 
 enum { P_MAIN, P_RES, P_SPEC, P_IND, P_RESID, P_FE, P_SP16, P_AP, P_EY, P_OTHER, P_AWAIT, P_N };
@@ -564,15 +613,12 @@ static void write_scenario(ictx *c)
     double weekly = R_A * (1 + g) / 52;
     snprintf(v, sizeof v, "%.0f", fmax(40, ceil(weekly * 2 / 10) * 10));
     kv(c, 2, "capacity", v, "cases per sitting (assumption: twice the weekly requests)");
-    if (c->o->priors && refusal > 0 && refusal < 1) { /* a beta prior needs a mean inside (0, 1) */
-        int pooled;
-        size_t nu;
-        double sr = prior_sd(c, 1, "requests_refused", "initial_requests", &pooled, &nu);
-        if (!isfinite(sr) || sr <= 0)
-            sr = 0.05;
-        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", refusal, beta_sd(refusal, sr));
-        kv(c, 2, "refusal", v, "mean: requests_refused / initial_requests %d [%s]; sd: %s", A, S,
-           pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
+    if (c->o->priors) {
+        rate_prior r = rate_prior_of(c, "requests_refused", "initial_requests", refused, R_A, 1,
+                                     "change from the year before across authorities (pooled)");
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", r.mean, r.sd);
+        kv(c, 2, "refusal", v, "mean: requests_refused / initial_requests %d %s[%s]; sd: %s", A,
+           r.mean_why, S, r.sd_why);
     } else {
         kv(c, 2, "refusal", num(v, refusal), "requests_refused / initial_requests %d = %.0f / %.0f [%s]", A, refused, R_A, S);
     }
@@ -619,15 +665,13 @@ static void write_scenario(ictx *c)
     kv(c, 2, "first_sitting", v, "assumption");
     snprintf(v, sizeof v, "%.0f", fmax(40, ceil(completed * (1 + g) / 52 * 2 / 10) * 10));
     kv(c, 2, "capacity", v, "assumption: twice the weekly assessments");
-    if (c->o->priors && issue > 0) {
-        int pooled;
-        size_t nu;
-        double si = prior_sd(c, 1, "assessed_plan_issued", "assessments_completed", &pooled, &nu);
-        if (!isfinite(si) || si <= 0)
-            si = 0.02;
-        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", fmin(issue, 0.995), beta_sd(fmin(issue, 0.995), si));
-        kv(c, 2, "issue", v, "mean: assessed_plan_issued / assessments_completed %d [%s]; sd: %s", A, S,
-           pooled ? "change from the year before across authorities (pooled)" : "the authority's own yearly values");
+    if (c->o->priors) {
+        rate_prior r = rate_prior_of(c, "assessed_plan_issued", "assessments_completed", issued,
+                                     completed, 1,
+                                     "change from the year before across authorities (pooled)");
+        snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", r.mean, r.sd);
+        kv(c, 2, "issue", v, "mean: assessed_plan_issued / assessments_completed %d %s[%s]; sd: %s",
+           A, r.mean_why, S, r.sd_why);
     } else {
         kv(c, 2, "issue", num(v, issue), "assessed_plan_issued / assessments_completed %d = %.0f / %.0f [%s]", A, issued, completed, S);
     }
@@ -772,15 +816,12 @@ static void write_scenario(ictx *c)
        "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]", yfirst, ylast, nmet, plan_years, S);
 
     out(c, "\nceasing:\n");
-    if (c->o->priors && r_moved > 0) {
-        int pooled;
-        size_t nu;
-        double sd = prior_sd(c, 1, "plans_ceased_transfer_other_la", "ehcp_total", &pooled, &nu);
-        if (!isfinite(sd) || sd <= 0)
-            sd = r_moved / 2 + 1e-4;
-        snprintf(v, sizeof v, "{prior: lognormal, mean: %.3g, sd: %.2g}", r_moved, round_sig(fmin(sd, r_moved), 2));
-        kv(c, 2, "moved_away", v, "mean: plans_ceased_transfer_other_la (+ moved_outside_england) %d-%d / mean ehcp_total [%s]; sd: %s",
-           yfirst, ylast, S, pooled ? "across authorities (pooled)" : "the authority's own yearly values");
+    if (c->o->priors) {
+        rate_prior r = rate_prior_of(c, "plans_ceased_transfer_other_la", "ehcp_total", moved,
+                                     plan_years, 0, "across authorities (pooled)");
+        snprintf(v, sizeof v, "{prior: lognormal, mean: %.3g, sd: %.2g}", r.mean, r.sd);
+        kv(c, 2, "moved_away", v, "mean: plans_ceased_transfer_other_la (+ moved_outside_england) %d-%d / mean ehcp_total %s[%s]; sd: %s",
+           yfirst, ylast, r.mean_why, S, r.sd_why);
     } else {
         kv(c, 2, "moved_away", num(v, r_moved),
            "plans_ceased_transfer_other_la (+ moved_outside_england) %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]",
