@@ -311,6 +311,45 @@ static void test_priors_on_the_edge(void **state)
     send_sen2_free(d);
 }
 
+/* More residential placements than independent and non-maintained ones (York, Herefordshire):
+ * residential is capped at those, independent is 0 and never negative, and the placements still
+ * add up to the plans by age with the rest unchanged. */
+static void test_residential_beyond_independent(void **state)
+{
+    fixture *f = *state;
+    char csv[96];
+    snprintf(csv, sizeof csv, "%s/resid.csv", f->dir);
+    const repl r[] = {{"residential_placements", 2019, "90"}}; /* > 60 + 5 */
+    write_variant(csv, r, 1);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(csv, &err);
+    if (!d)
+        fail_msg("%s", err.msg);
+    send_init_opts o = opts(f, 2019, 0);
+    assert_int_equal(send_init_scenario(d, 0, &o, f->path, &err), DES_OK);
+    send_params p;
+    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_near(p.initial_prov[PROV_INDEPENDENT], 0, 0);
+    assert_near(p.initial_prov[PROV_RESIDENTIAL], 60 + 5, 0);
+    /* the other 25 stay where they are counted: special, other and the rest as by hand above */
+    assert_near(p.initial_prov[PROV_SPECIAL], 200 + 150, 0);
+    assert_near(p.initial_prov[PROV_MAINSTREAM], 600 - 100, 0);
+    assert_near(p.initial_prov[PROV_OTHER], 30 + 6, 0);
+    double sum = 0, bands = 0;
+    for (int i = 0; i < PROV_COUNT; i++)
+        sum += p.initial_prov[i];
+    for (int i = 0; i < 5; i++)
+        bands += p.initial_band[i];
+    assert_near(sum, bands, 0);
+    send_params_free(&p);
+    char *s = slurp(f->path);
+    assert_non_null(strstr(s, "residential_placements Jan 2019: residential_placements 90 exceed "
+                              "those 65; residential is 65, the other 25 stay in the settings"));
+    free(s);
+    send_sen2_free(d);
+}
+
 /* Every value line carries a comment. */
 static void test_every_value_commented(void **state)
 {
@@ -458,6 +497,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_residential_beyond_independent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_value_commented, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_before_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),

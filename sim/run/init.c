@@ -423,9 +423,14 @@ static void write_scenario(ictx *c)
     pl[P_RES] = rp;
     pl[P_SPEC] = val0(c, "placement_special_la_maintained", Y0) +
                  val0(c, "placement_special_academy_free", Y0);
-    pl[P_IND] = val0(c, "placement_special_independent", Y0) +
-                val0(c, "placement_special_non_maintained", Y0) - resid;
-    pl[P_RESID] = resid;
+    /* residential placements are counted inside the independent and non-maintained ones; any
+     * beyond those (residential maintained special schools, specialist colleges) stay in the
+     * settings that count them, so no count goes negative and the parts keep their sum */
+    double inm = val0(c, "placement_special_independent", Y0) +
+                 val0(c, "placement_special_non_maintained", Y0);
+    double resid_ext = fmin(resid, inm);
+    pl[P_IND] = inm - resid_ext;
+    pl[P_RESID] = resid_ext;
     pl[P_SP16] = sp16;
     pl[P_FE] = isnan(fe_total) ? 0 : fe_total - sp16;
     pl[P_AP] = val0(c, "placement_ap_pru", Y0);
@@ -854,7 +859,16 @@ static void write_scenario(ictx *c)
         "placement_elsewhere_neet_other + placement_not_recorded",
         "placement_awaiting_provision (published to Jan 2022 only)"};
     for (int i = 0; i < P_N; i++) {
-        if (i == gap_to && fabs(gap) >= 0.5)
+        if (i == P_IND && resid > inm)
+            kv(c, 4, prov_key[i], cnt(v, pl[i]),
+               "%s Jan %d: residential_placements %.0f exceed those %.0f; residential is %.0f, the "
+               "other %.0f stay in the settings that count them (maintained special, post-16)",
+               pl_src[i], Y0, resid, inm, inm, resid - inm);
+        else if (i == P_RESID && resid > inm)
+            kv(c, 4, prov_key[i], cnt(v, pl[i]),
+               "residential_placements Jan %d = %.0f, at most placement_special_independent + "
+               "placement_special_non_maintained (see independent)", Y0, resid);
+        else if (i == gap_to && fabs(gap) >= 0.5)
             kv(c, 4, prov_key[i], cnt(v, pl[i]), "%s Jan %d, %+.0f so that placements add up to the plans by age", pl_src[i], Y0, gap);
         else
             kv(c, 4, prov_key[i], cnt(v, pl[i]), "%s Jan %d", pl_src[i], Y0);
