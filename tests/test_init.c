@@ -1,5 +1,6 @@
 /* test_init.c - `sendsim init` (send_init_scenario): values derived by hand from a small data
- * file, the as-of rule, the generated file validating and running, and the error paths.
+ * file, the as-of rule, the generated file validating and running, and the error paths; every
+ * authority of data/la-sen2.csv as of 2019 and 2022 either loads or is refused as too little data.
  *
  * tests/data/init/la.csv holds two made-up authorities: Testshire (901), whose figures are
  * round enough to derive every parameter by hand below, and Othershire (902), with only its
@@ -491,6 +492,52 @@ static void test_shipped_scenarios_regenerate(void **state)
     check_shipped(f, "data/la-sen2.csv", 2019, "scenarios/leicestershire-2019.yaml");
 }
 
+/* Every authority of the shipped data, as of 2019 and 2022, with and without priors: init either
+ * writes a scenario the loader takes or refuses with "too little data" (exit 2 from the command),
+ * so no authority's published figures can make an unloadable file. No simulation is run. */
+static void test_every_authority_loads(void **state)
+{
+    fixture *f = *state;
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read("data/la-sen2.csv", &err);
+    send_sen2 *e = send_sen2_read("data/england-sen2.csv", &err);
+    if (!d || !e)
+        fail_msg("%s", err.msg);
+    const int years[2] = {2019, 2022};
+    for (int yi = 0; yi < 2; yi++)
+        for (int priors = 0; priors <= 1; priors++) {
+            send_init_opts o = {.as_of = years[yi], .data_label = "data/la-sen2.csv",
+                                .england = e, .england_label = "data/england-sen2.csv",
+                                .priors = priors};
+            size_t ok = 0, refused = 0;
+            for (size_t la = 0; la < send_sen2_count(d); la++) {
+                const send_sen2_la *a = send_sen2_la_at(d, la);
+                remove(f->path);
+                int rc = send_init_scenario(d, la, &o, f->path, &err);
+                if (rc == DES_EINPUT && !strncmp(err.msg, "too little data", 15)) {
+                    assert_int_equal(access(f->path, F_OK), -1);
+                    refused++;
+                    continue;
+                }
+                if (rc != DES_OK)
+                    fail_msg("%s (%s) as of %d: init failed: %s", a->old_code, a->name,
+                             years[yi], err.msg);
+                send_params p;
+                if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
+                    fail_msg("%s (%s) as of %d%s: %s", a->old_code, a->name, years[yi],
+                             priors ? "" : " (no priors)", err.msg);
+                send_params_free(&p);
+                ok++;
+            }
+            print_message("as of %d%s: %zu authorities load, %zu too little data\n", years[yi],
+                          priors ? "" : " (no priors)", ok, refused);
+            /* most authorities publish enough: a regression refusing them all must show */
+            assert_true(ok > refused);
+        }
+    send_sen2_free(d);
+    send_sen2_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,6 +550,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_scenarios_regenerate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_authority_loads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
