@@ -795,7 +795,40 @@ static void test_cli_validate_priors_and_keys(void **state)
     cli_result_free(&r);
 }
 
-/* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). */
+/* Wait until process pid runs sendsim and catches SIGINT (Linux: its name and the SigCgt mask in
+ * /proc/PID/status), so that a SIGINT sent next reaches the run's handler whatever the load on
+ * the machine. Fails if the process ends first; the bound (10 minutes) is a failsafe only. */
+static void wait_for_sigint_handler(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    for (int i = 0; i < 60000; i++) {
+        FILE *fp = fopen(path, "r");
+        if (!fp)
+            fail_msg("cannot read %s: %s", path, strerror(errno));
+        char line[256];
+        int named = 0, caught = 0;
+        while (fgets(line, sizeof line, fp)) {
+            if (!strncmp(line, "Name:", 5))
+                named = strstr(line, "sendsim") != NULL; /* after the exec, not the forked test */
+            else if (!strncmp(line, "SigCgt:", 7))
+                caught = (int)((strtoull(line + 7, NULL, 16) >> (SIGINT - 1)) & 1);
+        }
+        fclose(fp);
+        if (named && caught)
+            return;
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            fail_msg("sendsim run ended (wait status %d) before it installed its SIGINT handler", st);
+        usleep(10 * 1000);
+    }
+    fail_msg("sendsim run did not install a SIGINT handler within 10 minutes");
+}
+
+/* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). The
+ * signal is sent once the run catches it (not after a fixed delay, which under load can come
+ * before the handler exists); results are written only after the last replication, so a signal
+ * any time before that must leave nothing. */
 static void test_cli_run_interrupted(void **state)
 {
     (void)state;
@@ -817,7 +850,7 @@ static void test_cli_run_interrupted(void **state)
               prefix, (char *)NULL);
         _exit(127);
     }
-    usleep(700 * 1000); /* well into the replications */
+    wait_for_sigint_handler(pid);
     assert_int_equal(kill(pid, SIGINT), 0);
     int st;
     while (waitpid(pid, &st, 0) < 0)
