@@ -169,6 +169,9 @@ typedef struct send_params {
                                   of request_trend (0 = none) */
     double request_growth_drift_sd; /* each 1 January after the start the growth takes a
                                        random-walk step N(0, sd) (0 = fixed growth, no draws) */
+    double request_year_sd;    /* year-to-year variation: each calendar year from the start,
+                                  request rates are multiplied by exp(sd x N(0,1) - sd^2/2)
+                                  (mean 1), independently by year (0 = none, no draws) */
     int n_shocks;
     send_shock shocks[SEND_MAX_SHOCKS];
     double direct_requests[BAND_COUNT];   /* per year, from outside SEN Support, by age band */

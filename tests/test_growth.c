@@ -1,4 +1,4 @@
-/* test_growth.c - requests.growth and requests.growth_drift_sd.
+/* test_growth.c - requests.growth, requests.growth_drift_sd and requests.year_sd.
  *
  * A system fed only by direct requests (a Poisson process at D a year times the growth
  * multiplier, recomputed at each month start): with growth g the expected requests of calendar
@@ -6,6 +6,9 @@
  * year k / year 0 = (1 + g)^k; the tolerance is 4 standard errors of a Poisson mean. A drift
  * (a random-walk step of the growth each 1 January, on its own stream) leaves the first year
  * bit for bit as without it (common random numbers) and widens the spread of later years.
+ * A year-to-year variation of log sd s multiplies each calendar year's rate by an independent
+ * mean-one lognormal M: a year's requests then have mean D and variance D + D^2 (e^(s^2) - 1),
+ * and successive years are uncorrelated.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -134,11 +137,50 @@ static void test_drift_widens(void **state)
     send_params_free(&p1);
 }
 
+static void test_year_variation(void **state)
+{
+    (void)state;
+    enum { REPS = 400 };
+    const double s_log = 0.2;
+    send_params p;
+    des_error err = {0};
+    direct_only(&p, 0, 0);
+    if (send_param_set(&p, "requests.year_sd", s_log, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    double *a = malloc(REPS * YEARS * sizeof *a);
+    run_reps(&p, REPS, a);
+    double var = D + D * D * (exp(s_log * s_log) - 1), sd = sqrt(var);
+    for (int y = 0; y < YEARS; y++) {
+        des_tally t;
+        des_tally_init(&t);
+        for (int r = 0; r < REPS; r++)
+            des_tally_add(&t, a[r * YEARS + y]);
+        /* mean D within 4 standard errors; the sd within 5 of its own sampling errors (a
+         * lognormal mixture has a little more kurtosis than a normal: 5, not 4) */
+        assert_close(des_tally_mean(&t), D, 4 * sd / sqrt((double)REPS));
+        assert_close(des_tally_sd(&t), sd, 5 * sd / sqrt(2.0 * (REPS - 1)));
+    }
+    /* independent years: the correlation of successive years' counts within 4 / sqrt(n) of 0 */
+    for (int y = 0; y + 1 < YEARS; y++) {
+        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        for (int r = 0; r < REPS; r++) {
+            double x = a[r * YEARS + y], z = a[r * YEARS + y + 1];
+            sx += x, sy += z, sxx += x * x, syy += z * z, sxy += x * z;
+        }
+        double n = REPS, cov = sxy / n - sx * sy / (n * n);
+        double corr = cov / sqrt((sxx / n - sx * sx / (n * n)) * (syy / n - sy * sy / (n * n)));
+        assert_true(fabs(corr) < 4 / sqrt(n));
+    }
+    free(a);
+    send_params_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_growth_compounds),
         cmocka_unit_test(test_drift_widens),
+        cmocka_unit_test(test_year_variation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,6 +85,47 @@ static size_t find_la(const fixture *f, const char *key)
             fail_msg("%s = %.10g, expected %.10g (+-%g)", #a, a_, b_, (double)(tol));              \
     } while (0)
 
+/* requests.year_sd, by hand. Pooled (tests/data/init/pool.csv: five authorities whose requests
+ * 2016-2018 are 100, 122, 100): log requests L, L + d, L (d = ln 1.22 = 0.19885) about their
+ * line (slope 0, mean L + d/3) leave residuals -d/3, 2d/3, -d/3, a sum of squares 6d^2/9 =
+ * 0.026361 on 1 degree of freedom each; less the Poisson part, the mean of 1 / requests =
+ * (2 / 100 + 1 / 122) / 3 = 0.0093989, the variance is 0.016962: sd 0.1302 -> 0.13 (0.16 if
+ * chance were not taken off). Own series (Testshire's 300, 350, 400, with one other authority
+ * in its file: too few to pool): the residuals' variance (0.0000709) is below Poisson's
+ * (0.002897), so no variation: 0. */
+static void test_year_sd_by_hand(void **state)
+{
+    fixture *f = *state;
+    des_error err = {0};
+    send_sen2 *pool = send_sen2_read("tests/data/init/pool.csv", &err);
+    if (!pool)
+        fail_msg("%s", err.msg);
+    send_init_opts o = opts(f, 2019, 0);
+    o.data_label = "tests/data/init/pool.csv";
+    long la = send_sen2_find(pool, "913", &err);
+    assert_true(la >= 0);
+    assert_int_equal(send_init_scenario(pool, (size_t)la, &o, f->path, &err), DES_OK);
+    send_params p;
+    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_near(p.request_year_sd, 0.13, 1e-12);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "pooled over 5 authorities as of 2019"));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(pool);
+
+    o = opts(f, 2019, 0);
+    assert_int_equal(send_init_scenario(f->d, find_la(f, "901"), &o, f->path, &err), DES_OK);
+    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_near(p.request_year_sd, 0, 0);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "1 degree of freedom: too few authorities in the file to pool"));
+    free(text);
+    send_params_free(&p);
+}
+
 /* Every derived value of Testshire as of 2019, loaded back through the scenario loader. */
 static void test_values_by_hand(void **state)
 {
@@ -542,6 +583,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_year_sd_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_residential_beyond_independent, setup, teardown),

@@ -508,6 +508,28 @@ static void write_per_rep(wctx *w, const send_results *res)
     free(wh);
 }
 
+/* A one-dimensional string dataset `name` in g from n fixed-size rows of `stride` bytes each
+ * (NUL-terminated text). Returns -1 (w failed) when the pointer array cannot be allocated. */
+static int write_rows(wctx *w, hid_t g, const char *name, const char *rows, size_t stride,
+                      int n, const char *desc)
+{
+    const char **ptrs = malloc((size_t)n * sizeof *ptrs);
+    if (!ptrs) {
+        char what[96];
+        snprintf(what, sizeof what, "'%s' (out of memory)", name);
+        wfail(w, what);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        ptrs[i] = rows + (size_t)i * stride;
+    hid_t t = str_type();
+    hsize_t nd[1] = {(hsize_t)n};
+    close_d(dataset(w, g, name, t, 1, nd, 0, ptrs, NULL, desc));
+    H5Tclose(t);
+    free(ptrs);
+    return 0;
+}
+
 /* Per-authority headlines of a scenario with several authorities. */
 static void write_authorities(wctx *w, const send_results *res)
 {
@@ -515,19 +537,11 @@ static void write_authorities(wctx *w, const send_results *res)
         return;
     int na = res->n_authorities;
     hid_t g = group(w, w->f, "authorities");
-    char **names = malloc((size_t)na * sizeof *names);
-    if (!names) {
-        wfail(w, "authority names (out of memory)");
+    if (write_rows(w, g, "names", res->authority_names[0], sizeof res->authority_names[0], na,
+                   "authority names, in scenario order") != 0) {
         close_g(g);
         return;
     }
-    for (int a = 0; a < na; a++)
-        names[a] = res->authority_names[a];
-    hid_t t = str_type();
-    hsize_t nd[1] = {(hsize_t)na};
-    close_d(dataset(w, g, "names", t, 1, nd, 0, names, NULL, "authority names, in scenario order"));
-    H5Tclose(t);
-    free(names);
     char list[256] = "";
     for (int h = 0; h < SEND_AUTH_HEADLINES; h++)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", h ? "," : "",
@@ -554,21 +568,12 @@ static void write_params_used(wctx *w, const send_results *res)
         return;
     int k = res->n_params;
     hid_t g = group(w, w->f, "parameters_used");
-    char **names = malloc((size_t)k * sizeof *names);
-    if (!names) {
-        wfail(w, "parameter keys (out of memory)");
+    if (write_rows(w, g, "keys", res->param_paths[0], sizeof res->param_paths[0], k,
+                   "scenario key paths of the columns of 'values' (ensemble.set: the index of "
+                   "the ensemble's set)") != 0) {
         close_g(g);
         return;
     }
-    for (int j = 0; j < k; j++)
-        names[j] = res->param_paths[j];
-    hid_t t = str_type();
-    hsize_t kd[1] = {(hsize_t)k};
-    close_d(dataset(w, g, "keys", t, 1, kd, 0, names, NULL,
-                    "scenario key paths of the columns of 'values' (ensemble.set: the index of "
-                    "the ensemble's set)"));
-    H5Tclose(t);
-    free(names);
     hsize_t vd[2] = {(hsize_t)res->n, (hsize_t)k};
     hid_t d = dataset(w, g, "values", H5T_NATIVE_DOUBLE, 2, vd, CHUNK_REPS, res->param_values,
                       NULL, "parameter values each replication drew, in the keys' units");

@@ -82,6 +82,7 @@ static const send_key keys[] = {
     V("requests.need_multiplier", TAB, 0, 100, "multiplier", F(request_need_mult), send_need_names, NEED_COUNT, "1 each", 0, "relative request rate by primary need"),
     K("requests.trend", SER, 0, 1000, "multiplier", F(request_trend), "1", P, "multiplier on request rates and direct requests by date"),
     K("requests.growth", NUM, -0.5, 1, "per year", F(request_growth), "0", P, "annual compound growth of request rates from the start, on top of the trend"),
+    K("requests.year_sd", NUM, 0, 2, "log sd", F(request_year_sd), "0", P, "year-to-year variation of request rates: each calendar year from the start they are multiplied by a mean-one lognormal factor with this log sd (0: none)"),
     K("requests.growth_drift_sd", NUM, 0, 1, "per year", F(request_growth_drift_sd), "0", P, "sd of the growth's random-walk step each 1 January after the start (0: fixed growth)"),
     V("requests.direct", TAB, 0, 1e7, "per year", F(direct_requests), send_ageband_names, BAND_COUNT, "0 each", 0, "requests from outside SEN Support, by age band"),
     V("requests.direct_need", SHS, 0, 1, "", F(need_share_direct), send_need_names, NEED_COUNT, "other: 1", 0, "primary need mix of direct requests"),

@@ -129,6 +129,7 @@ typedef struct pop_state {
     /* Request growth: the multiplier is growth_level x (1 + growth_g)^(years since growth_t0);
      * each 1 January folds the year into growth_level and (with a drift) steps growth_g. */
     double growth_g, growth_level, growth_t0;
+    double year_mult;         /* this calendar year's variation factor (1 without one) */
 } pop_state;
 
 /* sen.c: SEN Support, children by class (age x need). */

@@ -6,7 +6,8 @@
  * request trend times every shock in force, less the early-intervention effect once that lever
  * has started, times the request growth (compound from the start; with a drift, the growth takes
  * a random-walk step each 1 January on a stream of its own, S_GROWTH, drawn only when the drift
- * is not 0); direct requests (from outside SEN Support) follow the same multiplier. Nothing
+ * is not 0), times the year's variation (a mean-one lognormal factor per calendar year from the
+ * start, on the same stream after the drift step, drawn only when its sd is not 0); direct requests (from outside SEN Support) follow the same multiplier. Nothing
  * here changes a child: the clocks that use these rates are redrawn by redraw_all_clocks
  * (model.c) each month and on every date a rate steps.
  *
@@ -32,12 +33,23 @@ static int ei_active(const send_model *m, des_date d)
     return m->p->ei_active && d >= m->p->ei_from;
 }
 
+/* This calendar year's factor on request rates, a mean-one lognormal, drawn on S_GROWTH after
+ * the growth's drift step (so that neither key's draws move when the other is 0). */
+static void draw_year_mult(send_model *m)
+{
+    double sd = m->p->request_year_sd;
+    if (sd > 0)
+        m->pop.year_mult = exp(sd * gsl_ran_ugaussian(m->r[S_GROWTH]) - 0.5 * sd * sd);
+}
+
 void pop_reset(send_model *m)
 {
     memset(&m->pop, 0, sizeof m->pop);
     m->pop.exit_hazard = m->p->sen_exit_rate / YEAR_DAYS;
     m->pop.growth_g = m->p->request_growth;
     m->pop.growth_level = 1;
+    m->pop.year_mult = 1;
+    draw_year_mult(m);
 }
 
 void pop_new_year(send_model *m)
@@ -50,6 +62,7 @@ void pop_new_year(send_model *m)
         s->growth_g = fmax(s->growth_g + gsl_ran_gaussian(m->r[S_GROWTH],
                                                           m->p->request_growth_drift_sd),
                            -0.9);
+    draw_year_mult(m);
 }
 
 void pop_recompute_rates(send_model *m)
@@ -68,7 +81,8 @@ void pop_recompute_rates(send_model *m)
     while (s->sen_age_lo < SEND_AGES - 1 && !(s->sen_age_cum[s->sen_age_lo] > 0))
         s->sen_age_lo++;
     s->sen_rate = s->sen_age_cum[SEND_AGES - 1] * trend / YEAR_DAYS;
-    double rt = send_steps_at(&p->request_trend, d) * shock_mult(m, d) * s->growth_level *
+    double rt = send_steps_at(&p->request_trend, d) * shock_mult(m, d) * s->year_mult *
+                s->growth_level *
                 pow(1.0 + s->growth_g, (now(m) - s->growth_t0) / YEAR_DAYS);
     s->ei_on = ei_active(m, d);
     s->req_mult = rt * (s->ei_on ? 1.0 - p->ei_effect : 1.0) / YEAR_DAYS;

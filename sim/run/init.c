@@ -286,6 +286,66 @@ static double prior_sd(const ictx *c, int kind, const char *num_m, const char *d
     return s;
 }
 
+/* The year-to-year variation of request rates beyond their trend and beyond chance, over the
+ * authorities [from, to) of the file as of the same date: for each authority with
+ * initial_requests in at least 3 of the 5 years to as_of - 1, the residuals of log(requests)
+ * about its own straight line in the year; their pooled variance (residual sum of squares over
+ * degrees of freedom) less the Poisson part (the mean of 1 / requests) is the square of the
+ * log sd. 0 when nothing is left; *n_used the authorities pooled. O(authorities x 5). */
+static double year_sd_over(const ictx *c, size_t from, size_t to, size_t *n_used, double *dof_out)
+{
+    double ss = 0, dof = 0, poisson = 0, npts = 0;
+    *n_used = 0;
+    for (size_t i = from; i < to; i++) {
+        double x[5], y[5], w[5];
+        int n = 0;
+        for (int yr = c->Y - 5; yr <= c->Y - 1; yr++) {
+            double r = send_sen2_value(c->d, i, "initial_requests", yr, c->Y);
+            if (isfinite(r) && r >= 10) {
+                x[n] = yr;
+                y[n] = log(r);
+                w[n] = 1 / r;
+                n++;
+            }
+        }
+        if (n < 3)
+            continue;
+        double mx = 0, my = 0;
+        for (int k = 0; k < n; k++)
+            mx += x[k] / n, my += y[k] / n;
+        double sxx = 0, sxy = 0;
+        for (int k = 0; k < n; k++)
+            sxx += (x[k] - mx) * (x[k] - mx), sxy += (x[k] - mx) * (y[k] - my);
+        double b = sxy / sxx;
+        for (int k = 0; k < n; k++) {
+            double e = y[k] - my - b * (x[k] - mx);
+            ss += e * e;
+            poisson += w[k];
+            npts += 1;
+        }
+        dof += n - 2;
+        (*n_used)++;
+    }
+    *dof_out = dof;
+    if (dof <= 0)
+        return 0;
+    /* ss / dof estimates a point's variance about its line (the line's two parameters taken
+     * off); of that, a Poisson count contributes 1 / requests on the log scale */
+    double excess = ss / dof - poisson / npts;
+    return excess > 0 ? sqrt(excess) : 0;
+}
+
+/* year_sd_over pooled over every authority of the file when at least 5 qualify (*pooled = 1),
+ * else over the authority's own series (*pooled = 0; *dof its degrees of freedom). */
+static double year_sd_pooled(const ictx *c, int *pooled, size_t *n_used, double *dof)
+{
+    double s = year_sd_over(c, 0, send_sen2_count(c->d), n_used, dof);
+    *pooled = *n_used >= 5;
+    if (!*pooled)
+        s = year_sd_over(c, c->la, c->la + 1, n_used, dof);
+    return s;
+}
+
 void send_init_slug(const char *name, char *out, size_t cap)
 {
     size_t n = 0;
@@ -599,6 +659,21 @@ static void write_scenario(ictx *c)
     } else {
         kv(c, 2, "growth", num(v, g), "ehcp_total Jan %d = %.0f to Jan %d = %.0f [%s]", gy1,
            val(c, TREND_METRIC, gy1), Y, val(c, TREND_METRIC, Y), S);
+    }
+    {
+        size_t ny;
+        int pooled;
+        double dof;
+        double ys = round_sig(year_sd_pooled(c, &pooled, &ny, &dof), 2);
+        if (pooled)
+            kv(c, 2, "year_sd", num(v, ys),
+               "log sd of initial_requests about each authority's own line, %d-%d, beyond "
+               "Poisson chance, pooled over %zu authorities as of %d [%s]", Y - 5, Y - 1, ny, Y, S);
+        else
+            kv(c, 2, "year_sd", num(v, ys),
+               "log sd of initial_requests about the authority's own line, %d-%d, beyond Poisson "
+               "chance (%.0f degree%s of freedom: too few authorities in the file to pool) [%s]",
+               Y - 5, Y - 1, dof, dof == 1 ? "" : "s", S);
     }
     out(c, "  direct:                          # per year, not from SEN Support\n");
     kv(c, 4, "under5", cnt(v, d_u5),
