@@ -85,6 +85,16 @@ static size_t find_la(const fixture *f, const char *key)
             fail_msg("%s = %.10g, expected %.10g (+-%g)", #a, a_, b_, (double)(tol));              \
     } while (0)
 
+/* Write the scenario of authority la of d with o into f->path and load it into p. */
+static void init_load(const fixture *f, const send_sen2 *d, size_t la, const send_init_opts *o,
+                      send_params *p)
+{
+    des_error err = {0};
+    if (send_init_scenario(d, la, o, f->path, &err) != DES_OK ||
+        send_scenario_load(f->path, p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+}
+
 /* requests.year_sd, by hand. Pooled (tests/data/init/pool.csv: five authorities whose requests
  * 2016-2018 are 100, 122, 100): log requests L, L + d, L (d = ln 1.22 = 0.19885) about their
  * line (slope 0, mean L + d/3) leave residuals -d/3, 2d/3, -d/3, a sum of squares 6d^2/9 =
@@ -104,10 +114,8 @@ static void test_year_sd_by_hand(void **state)
     o.data_label = "tests/data/init/pool.csv";
     long la = send_sen2_find(pool, "913", &err);
     assert_true(la >= 0);
-    assert_int_equal(send_init_scenario(pool, (size_t)la, &o, f->path, &err), DES_OK);
     send_params p;
-    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
-        fail_msg("%s", err.msg);
+    init_load(f, pool, (size_t)la, &o, &p);
     assert_near(p.request_year_sd, 0.13, 1e-12);
     char *text = slurp(f->path);
     assert_non_null(strstr(text, "pooled over 5 authorities as of 2019"));
@@ -116,9 +124,7 @@ static void test_year_sd_by_hand(void **state)
     send_sen2_free(pool);
 
     o = opts(f, 2019, 0);
-    assert_int_equal(send_init_scenario(f->d, find_la(f, "901"), &o, f->path, &err), DES_OK);
-    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
-        fail_msg("%s", err.msg);
+    init_load(f, f->d, find_la(f, "901"), &o, &p);
     assert_near(p.request_year_sd, 0, 0);
     text = slurp(f->path);
     assert_non_null(strstr(text, "1 degree of freedom: too few authorities in the file to pool"));
@@ -368,10 +374,8 @@ static void test_residential_beyond_independent(void **state)
     if (!d)
         fail_msg("%s", err.msg);
     send_init_opts o = opts(f, 2019, 0);
-    assert_int_equal(send_init_scenario(d, 0, &o, f->path, &err), DES_OK);
     send_params p;
-    if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
-        fail_msg("%s", err.msg);
+    init_load(f, d, 0, &o, &p);
     assert_near(p.initial_prov[PROV_INDEPENDENT], 0, 0);
     assert_near(p.initial_prov[PROV_RESIDENTIAL], 60 + 5, 0);
     /* the other 25 stay where they are counted: special, other and the rest as by hand above */
