@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "des_error.h"
+#include "send_backtest.h"
 #include "send_compare.h"
 #include "send_h5.h"
 #include "send_plot.h"
@@ -55,6 +56,26 @@ int send_compare_find_charts(send_compare_table *t, des_error *err);
 
 void send_compare_free(send_compare_table *t);
 
+/* ---- Back-test tables ----------------------------------------------------------------------- */
+
+/* A PREFIX-backtest.csv of `sendsim backtest` read back: its rows grouped by authority (a new
+ * group at each change of la_code), in the form send_bt_summarise() takes, so the report's
+ * coverage and errors are the figures `sendsim backtest` printed. */
+typedef struct send_bt_table {
+    char *path;
+    size_t n_la;
+    send_bt_la *las;  /* .rows, .n_rows, .la (group index), .status DES_OK */
+    char **la_codes, **la_names;
+} send_bt_table;
+
+/* Read a back-test CSV; every column of the header is required (extra ones are ignored).
+ * Errors are one line, "FILE:LINE: what was expected" (DES_EINPUT): a missing column, a
+ * metric not compared, a period or horizon not a whole number (horizon 1..BT_MAX_H), a number
+ * that is not one, inside_p10_p90 not 0/1 or not matching observed against p10..p90, or not
+ * empty on a naive row. On failure t is left empty. */
+int send_bt_table_read(const char *path, send_bt_table *t, des_error *err);
+void send_bt_table_free(send_bt_table *t);
+
 /* ---- The report --------------------------------------------------------------------------- */
 
 typedef struct send_report_input {
@@ -66,6 +87,8 @@ typedef struct send_report_input {
                                      found"; NULL = a generic sentence */
     int n_compare;
     const send_compare_table *compare;
+    int n_backtest;
+    const send_bt_table *backtest;
     const char *generated;       /* time the report was made (ISO 8601), may be NULL */
 } send_report_input;
 

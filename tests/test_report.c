@@ -873,6 +873,96 @@ static void test_compare_read(void **state)
     remove_dir(dir);
 }
 
+/* ---- back-test tables ----------------------------------------------------------------------- */
+
+#define BT_ONE "tests/data/backtest/one-backtest.csv"
+#define BT_TWO "tests/data/backtest/two-backtest.csv"
+
+/* The summary of a table read back, against figures worked out by hand from the rows. */
+static void test_backtest_read(void **state)
+{
+    (void)state;
+    send_bt_table t;
+    send_bt_summary s;
+    des_error err = {0};
+    if (send_bt_table_read(BT_TWO, &t, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(t.n_la, 2);
+    assert_string_equal(t.la_codes[1], "E2");
+    assert_string_equal(t.la_names[1], "Other, Borough");
+    assert_int_equal(t.las[0].n_rows, 1);
+    assert_int_equal(t.las[1].n_rows, 3);
+    assert_int_equal(send_bt_summarise(t.las, t.n_la, &s, &err), DES_OK);
+    assert_int_equal(s.n[0][BT_EHCP_TOTAL], 3);
+    assert_float_equal(s.coverage[0][BT_EHCP_TOTAL], 2.0 / 3.0, 1e-12);
+    /* horizon 1: errors 10% (110 vs 100) and 15% (230 vs 200): median 12.5% */
+    assert_float_equal(s.median_ape[0][BT_EHCP_TOTAL][1], 12.5, 1e-9);
+    assert_float_equal(s.median_ape[0][BT_EHCP_TOTAL][2], 5.0, 1e-9);  /* 380 vs 400 */
+    assert_float_equal(s.median_ape[1][BT_EHCP_TOTAL][1], 10.0, 1e-9); /* 180 vs 200 */
+    assert_int_equal(s.n[1][BT_EHCP_TOTAL], 1);
+    assert_true(isnan(s.coverage[1][BT_EHCP_TOTAL]));
+    assert_int_equal(s.n[0][BT_NEW_PLANS], 0);
+    assert_true(isnan(s.coverage[0][BT_NEW_PLANS]));
+    send_bt_table_free(&t);
+}
+
+static void test_backtest_errors(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/e-backtest.csv", dir);
+    static const char hdr[] = "la_code,la_name,metric,period,horizon_years,observed,p10,p50,"
+                              "p90,inside_p10_p90,abs_pct_error\n";
+#define BT_WANT "expected a header la_code,la_name,metric,period,horizon_years,observed,p10," \
+                "p50,p90,inside_p10_p90,abs_pct_error"
+    static const struct {
+        const char *body, *msg; /* as in test_compare_errors */
+    } cases[] = {
+        {"!", "1: " BT_WANT " (the file is empty)"},
+        {"!scenario,metric,period,diff_mean\n", "1: " BT_WANT " (no 'la_code' column)"},
+        {"!la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,abs_pct_error\n",
+         "1: " BT_WANT " (no 'inside_p10_p90' column)"},
+        {"E1,A,ehcp_total,2020,1,abc,90,110,120,1,10\n",
+         "2: observed: expected a number, got 'abc'"},
+        {"E1,A,ehcp_total,2020,1,100,90,,120,1,10\n", "2: p50: expected a number, got ''"},
+        {"E1,A,caseload,2020,1,100,90,110,120,1,10\n",
+         "2: metric: expected ehcp_total, initial_requests, new_plans, pct_within_20_weeks or "
+         "plans_ceased, alone or after naive_, got 'caseload'"},
+        {"E1,A,ehcp_total,2020-01,1,100,90,110,120,1,10\n",
+         "2: period: expected a year, got '2020-01'"},
+        {"E1,A,ehcp_total,2020,0,100,90,110,120,1,10\n",
+         "2: horizon_years: expected a whole number from 1 to 10, got '0'"},
+        {"E1,A,ehcp_total,2020,1,100,90,110,120,0,10\n",
+         "2: inside_p10_p90: expected 1 (observed 100 against p10 90, p90 120), got '0'"},
+        {"E1,A,naive_ehcp_total,2020,1,100,80,80,80,0,20\n",
+         "2: inside_p10_p90: expected an empty field on a naive row, got '0'"},
+        {"E1,A,ehcp_total,2020,1,100,90,110,120\n", "2: inside_p10_p90: expected a value, got none"},
+    };
+    des_error err = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        if (cases[i].body[0] == '!')
+            fputs(cases[i].body + 1, f);
+        else
+            fprintf(f, "%s%s", hdr, cases[i].body);
+        fclose(f);
+        send_bt_table t;
+        memset(&t, 0x5a, sizeof t);
+        int rc = send_bt_table_read(path, &t, &err);
+        char want[512];
+        snprintf(want, sizeof want, "%s:%s", path, cases[i].msg);
+        if (rc != DES_EINPUT || strcmp(err.msg, want))
+            fail_msg("case %zu: rc %d, \"%s\", expected \"%s\"", i, rc, err.msg, want);
+        assert_int_equal(t.n_la, 0);
+        assert_null(t.las);
+        assert_null(t.path);
+    }
+#undef BT_WANT
+    remove_dir(dir);
+}
+
 static void test_compare_errors(void **state)
 {
     (void)state;
@@ -1553,6 +1643,75 @@ static void test_cli_report_compare(void **state)
     remove_tree(dir);
 }
 
+/* `report --backtest`: the section's figures are those worked out by hand from the rows of
+ * tests/data/backtest/one-backtest.csv; a bad table is one line and exit 2. */
+static void test_cli_report_backtest(void **state)
+{
+    (void)state;
+    char dir[64], h5[160], page[160], bad[160], want[512];
+    small_run(dir, h5);
+    snprintf(page, sizeof page, "%s/page.html", dir);
+    cli_result r;
+    run_cli(&r, "report", h5, "--backtest", BT_ONE, "--no-charts", "--quiet", "--out", page,
+            (char *)NULL);
+    assert_cli_ok(&r, "report --backtest");
+    cli_result_free(&r);
+    char *html = slurp(page);
+    assert_self_contained(html);
+    assert_contains(html, "<a href=\"#backtest-1\">Back-test 1</a>");
+    char *c = extract(html, "<section id=\"backtest-1\">", "</section>");
+    assert_contains(c, "Back-test 1: one-backtest.csv");
+    assert_contains(c, "One authority: <b>Testshire</b> (E1)");
+    /* ehcp_total: 2 of 3 inside (200 lies above 150-190); new_plans 1 of 1 */
+    assert_contains(c, "<tr><td class=\"k\">ehcp_total</td><td class=\"n\">3</td>"
+                       "<td class=\"n\">66.7%</td></tr>");
+    assert_contains(c, "<tr><td class=\"k\">new_plans</td><td class=\"n\">1</td>"
+                       "<td class=\"n\">100.0%</td></tr>");
+    assert_contains(c, "<span class=\"k\">ehcp_total</span>: 66.7% of 3 values inside the "
+                       "band, <b>below the target</b>");
+    assert_contains(c, "<span class=\"k\">new_plans</span>: 100.0% of 1 value inside the "
+                       "band, <b>above the target</b>");
+    /* errors |p50 - observed| / observed: model 10, 10, 5; naive 20, 25, 10 */
+    assert_contains(c, "<tr><td class=\"k\">ehcp_total</td><td class=\"n\">10.0% | 20.0%</td>"
+                       "<td class=\"n\">10.0% | 25.0%</td><td class=\"n\">5.0% | 10.0%</td>"
+                       "</tr>");
+    assert_contains(c, "<tr><td class=\"k\">new_plans</td><td class=\"n\">\xE2\x80\x93 | "
+                       "\xE2\x80\x93</td><td class=\"n\">10.0% | 10.0%</td>");
+    /* forecast against published, with the naive trend for the same period */
+    assert_contains(c, "<tr><td class=\"nw\">2021</td><td class=\"n\">200</td>"
+                       "<td class=\"n\">150</td><td class=\"n\">180</td><td class=\"n\">190</td>"
+                       "<td>no</td><td class=\"n\">250</td></tr>");
+    assert_int_equal(count_of(c, "<h3>Forecast against published"), 2);
+    free(c);
+    free(html);
+
+    /* a bad table: one line, exit 2, no page */
+    snprintf(bad, sizeof bad, "%s/bad-backtest.csv", dir);
+    write_text(bad, "la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,"
+                    "inside_p10_p90,abs_pct_error\nE1,A,ehcp_total,2020,1,x,1,2,3,0,1\n");
+    assert_int_equal(unlink(page), 0);
+    run_cli(&r, "report", h5, "--backtest", bad, "--out", page, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    snprintf(want, sizeof want, "%s:2: observed: expected a number, got 'x'\n", bad);
+    assert_string_equal(r.err, want);
+    cli_result_free(&r);
+    assert_int_equal(access(page, F_OK), -1);
+    /* a back-test table given as a comparison is read as one, so it fails as one */
+    run_cli(&r, "report", h5, BT_ONE, "--out", page, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    snprintf(want, sizeof want, "%s:1: expected a header naming scenario,metric,period,"
+             "diff_mean (no 'scenario' column)\n", BT_ONE);
+    assert_string_equal(r.err, want);
+    cli_result_free(&r);
+    run_cli(&r, "report", h5, "--backtest", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(strncmp(r.err, "sendsim report: --backtest: expected a back-test CSV file\n",
+                             58), 0);
+    cli_result_free(&r);
+    remove_tree(dir);
+}
+
 static void test_cli_report_errors(void **state)
 {
     (void)state;
@@ -1641,12 +1800,15 @@ int main(void)
         cmocka_unit_test(test_write),
         cmocka_unit_test(test_compare_read),
         cmocka_unit_test(test_compare_errors),
+        cmocka_unit_test(test_backtest_read),
+        cmocka_unit_test(test_backtest_errors),
         cmocka_unit_test(test_compare_charts),
         cmocka_unit_test(test_compare_section_charts),
         cmocka_unit_test(test_render_chromium),
         cmocka_unit_test(test_cli_report),
         cmocka_unit_test(test_cli_report_charts_fail),
         cmocka_unit_test(test_cli_report_compare),
+        cmocka_unit_test(test_cli_report_backtest),
         cmocka_unit_test(test_cli_report_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,7 @@
 /* cmd_report.c - `sendsim report`: one self-contained HTML page from a results file, with a
- * section for each comparison table given.
+ * section for each comparison table and each back-test table given.
  *
- * Order of work: comparison tables are read first (a bad one is an input error before any
+ * Order of work: comparison and back-test tables are read first (a bad one is an input error before any
  * work), then the results file, then the charts are drawn as SVG into a private temporary
  * directory, inlined into the page, and the directory is removed on every path out. The page
  * is written atomically; Ctrl-C leaves neither the page nor the temporary directory.
@@ -19,20 +19,23 @@
 #include "send_report.h"
 
 static const char report_usage[] =
-    "usage: sendsim report PREFIX.h5 [COMPARE.csv ...] [--out FILE.html] [--no-charts]\n"
-    "                      [--templates DIR] [--quiet]\n"
+    "usage: sendsim report PREFIX.h5 [COMPARE.csv ...] [--backtest FILE-backtest.csv ...]\n"
+    "                      [--out FILE.html] [--no-charts] [--templates DIR] [--quiet]\n"
     "\n"
     "Make one self-contained HTML page from a results file: a headline summary, charts,\n"
     "tables of EHC plans, flows and timeliness, sufficiency and finance, the scenario's\n"
     "assumptions with their sources, and provenance. Each COMPARE.csv (written by\n"
     "`sendsim compare`) adds a section of differences, with any PREFIX-compare-*.svg charts\n"
-    "found beside it. Default --out: PREFIX-report.html. Charts need gnuplot; without it\n"
+    "found beside it. Each --backtest FILE (the table of `sendsim backtest`) adds a\n"
+    "back-test section: P10-P90 coverage per metric against the 70-90%% target, median\n"
+    "absolute %% error by horizon beside the naive trend, and for one authority its\n"
+    "forecasts against the published values. Default --out: PREFIX-report.html. Charts need gnuplot; without it\n"
     "(or with --no-charts) the page says so and keeps everything else.\n";
 
 typedef struct report_args {
     const char *h5, *out, *templates;
-    const char **csv;
-    int n_csv;
+    const char **csv, **bt;
+    int n_csv, n_bt;
     int no_charts, quiet;
 } report_args;
 
@@ -40,7 +43,8 @@ static int parse(int argc, char **argv, report_args *a)
 {
     *a = (report_args){0};
     a->csv = calloc((size_t)argc, sizeof *a->csv);
-    if (!a->csv) {
+    a->bt = calloc((size_t)argc, sizeof *a->bt);
+    if (!a->csv || !a->bt) {
         fputs("sendsim report: out of memory\n", stderr);
         return -1;
     }
@@ -66,6 +70,12 @@ static int parse(int argc, char **argv, report_args *a)
                 goto bad;
             }
             a->templates = argv[++i];
+        } else if (!strcmp(s, "--backtest")) {
+            if (!has_val) {
+                fprintf(stderr, "sendsim report: %s: expected a back-test CSV file\n", s);
+                goto bad;
+            }
+            a->bt[a->n_bt++] = argv[++i];
         } else if (s[0] == '-' && s[1] != '\0') {
             fprintf(stderr, "sendsim report: unknown option '%s'\n", s);
             goto bad;
@@ -113,6 +123,7 @@ int cli_report(int argc, char **argv)
     int pr = parse(argc, argv, &a);
     if (pr) {
         free(a.csv);
+        free(a.bt);
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
     }
     int status = EXIT_OK;
@@ -122,10 +133,11 @@ int cli_report(int argc, char **argv)
     send_results res = {0};
     send_meta meta = {0};
     send_plot_list charts = {0};
-    int have_results = 0, n_read = 0;
+    int have_results = 0, n_read = 0, n_bt_read = 0;
     send_compare_table *cmp = calloc((size_t)a.n_csv + 1, sizeof *cmp);
+    send_bt_table *bt = calloc((size_t)a.n_bt + 1, sizeof *bt);
     out = a.out ? strdup(a.out) : default_out(a.h5);
-    if (!cmp || !out) {
+    if (!cmp || !bt || !out) {
         fputs("sendsim report: out of memory\n", stderr);
         status = EXIT_RUNTIME;
         goto done;
@@ -136,6 +148,14 @@ int cli_report(int argc, char **argv)
         int rc = send_compare_read(a.csv[n_read], &cmp[n_read], &err);
         if (rc == DES_OK)
             rc = send_compare_find_charts(&cmp[n_read], &err);
+        if (rc != DES_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            status = rc == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+            goto done;
+        }
+    }
+    for (; n_bt_read < a.n_bt; n_bt_read++) {
+        int rc = send_bt_table_read(a.bt[n_bt_read], &bt[n_bt_read], &err);
         if (rc != DES_OK) {
             fprintf(stderr, "%s\n", err.msg);
             status = rc == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
@@ -200,7 +220,8 @@ int cli_report(int argc, char **argv)
     generated = send_meta_now();
     send_report_input in = {.res = &res, .meta = &meta, .results_path = a.h5,
                             .charts = &charts, .no_charts_reason = reason,
-                            .n_compare = a.n_csv, .compare = cmp, .generated = generated};
+                            .n_compare = a.n_csv, .compare = cmp,
+                            .n_backtest = a.n_bt, .backtest = bt, .generated = generated};
     rc = send_report_write(out, &in, &cli_interrupted, &err);
     if (rc != DES_OK) {
         if (cli_interrupted) {
@@ -221,6 +242,9 @@ done:
     for (int i = 0; cmp && i < n_read; i++)
         send_compare_free(&cmp[i]);
     free(cmp);
+    for (int i = 0; bt && i < n_bt_read; i++)
+        send_bt_table_free(&bt[i]);
+    free(bt);
     if (have_results) {
         send_results_free(&res);
         send_meta_free(&meta);
@@ -229,5 +253,6 @@ done:
     free(generated);
     free(reason);
     free(a.csv);
+    free(a.bt);
     return status;
 }

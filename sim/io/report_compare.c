@@ -455,3 +455,209 @@ int send_compare_find_charts(send_compare_table *t, des_error *err)
     }
     return DES_OK;
 }
+
+/* ---- back-test tables ----------------------------------------------------------------------- */
+
+void send_bt_table_free(send_bt_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_la; i++) {
+        free(t->las[i].rows);
+        free(t->la_codes[i]);
+        free(t->la_names[i]);
+    }
+    free(t->las);
+    free(t->la_codes);
+    free(t->la_names);
+    free(t->path);
+    memset(t, 0, sizeof *t);
+}
+
+enum { BC_CODE, BC_NAME, BC_METRIC, BC_PERIOD, BC_HORIZON, BC_OBSERVED, BC_P10, BC_P50, BC_P90,
+       BC_INSIDE, BC_APE, BC_N };
+static const char *const bt_cols[BC_N] = {
+    "la_code", "la_name", "metric", "period", "horizon_years", "observed", "p10", "p50", "p90",
+    "inside_p10_p90", "abs_pct_error"};
+#define BT_HEADER "la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90," \
+                  "inside_p10_p90,abs_pct_error"
+
+static int parse_whole(const char *s, int *out)
+{
+    double v;
+    if (parse_number(s, &v) || isnan(v) || v != (double)(int)v)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* Start a new authority group in t (codes and names copied). */
+static int bt_new_group(send_bt_table *t, size_t *cap, const char *code, const char *name)
+{
+    if (t->n_la == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        send_bt_la *nl = realloc(t->las, nc * sizeof *nl);
+        if (nl)
+            t->las = nl;
+        char **c = realloc(t->la_codes, nc * sizeof *c);
+        if (c)
+            t->la_codes = c;
+        char **m = realloc(t->la_names, nc * sizeof *m);
+        if (m)
+            t->la_names = m;
+        if (!nl || !c || !m)
+            return -1;
+        *cap = nc;
+    }
+    size_t i = t->n_la++;
+    memset(&t->las[i], 0, sizeof t->las[i]);
+    t->las[i].la = i;
+    t->las[i].has_model = 1;
+    t->la_codes[i] = strdup(code);
+    t->la_names[i] = strdup(name);
+    return t->la_codes[i] && t->la_names[i] ? 0 : -1;
+}
+
+int send_bt_table_read(const char *path, send_bt_table *t, des_error *err)
+{
+    memset(t, 0, sizeof *t);
+    csv_reader r = {0};
+    r.line = 1;
+    r.buf = io_read_file(path, &r.len, err);
+    if (!r.buf)
+        return err ? err->code : DES_EIO;
+    if (r.len >= 3 && !memcmp(r.buf, "\xEF\xBB\xBF", 3))
+        r.pos = 3;
+
+    int rc = DES_OK, line = 1, n, col[BC_N];
+    char *fields[MAX_FIELDS];
+    char sb[48];
+    size_t cap = 0, row_cap = 0;
+    for (int c = 0; c < BC_N; c++)
+        col[c] = -1;
+    n = csv_next(&r, fields, &line);
+    if (n < 0) {
+        rc = record_error(n, path, line, MAX_FIELDS, err);
+        goto fail;
+    }
+    if (n == 0 || is_blank_record(n, fields)) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "%s:1: expected a header " BT_HEADER " (the file is empty)", path);
+        goto fail;
+    }
+    int n_header = n;
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < BC_N; c++)
+            if (!strcmp(fields[i], bt_cols[c])) {
+                if (col[c] >= 0) {
+                    rc = des_error_set(err, DES_EINPUT, "%s:%d: column '%s' appears twice",
+                                       path, line, bt_cols[c]);
+                    goto fail;
+                }
+                col[c] = i;
+            }
+    for (int c = 0; c < BC_N; c++)
+        if (col[c] < 0) {
+            rc = des_error_set(err, DES_EINPUT,
+                               "%s:%d: expected a header " BT_HEADER " (no '%s' column)", path,
+                               line, bt_cols[c]);
+            goto fail;
+        }
+    if (!(t->path = strdup(path)))
+        goto nomem;
+
+    for (;;) {
+        n = csv_next(&r, fields, &line);
+        if (n == 0)
+            break;
+        if (n < 0 || n > n_header) {
+            rc = record_error(n, path, line, n_header, err);
+            goto fail;
+        }
+        if (is_blank_record(n, fields))
+            continue;
+        const char *v[BC_N];
+        for (int c = 0; c < BC_N; c++) {
+            v[c] = col[c] < n ? fields[col[c]] : NULL;
+            if (!v[c]) {
+                rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a value, got none",
+                                   path, line, bt_cols[c]);
+                goto fail;
+            }
+        }
+        send_bt_row row = {.metric = -1};
+        const char *m = v[BC_METRIC];
+        if (!strncmp(m, "naive_", 6)) {
+            row.naive = 1;
+            m += 6;
+        }
+        for (int k = 0; k < BT_METRICS; k++)
+            if (!strcmp(m, send_bt_sen2_metric[k]))
+                row.metric = k;
+        if (row.metric < 0) {
+            rc = des_error_set(err, DES_EINPUT,
+                               "%s:%d: metric: expected ehcp_total, initial_requests, new_plans, "
+                               "pct_within_20_weeks or plans_ceased, alone or after naive_, got "
+                               "'%s'", path, line, shown(v[BC_METRIC], sb, sizeof sb));
+            goto fail;
+        }
+        if (parse_whole(v[BC_PERIOD], &row.period)) {
+            rc = des_error_set(err, DES_EINPUT, "%s:%d: period: expected a year, got '%s'",
+                               path, line, shown(v[BC_PERIOD], sb, sizeof sb));
+            goto fail;
+        }
+        if (parse_whole(v[BC_HORIZON], &row.horizon) || row.horizon < 1 ||
+            row.horizon > BT_MAX_H) {
+            rc = des_error_set(err, DES_EINPUT,
+                               "%s:%d: horizon_years: expected a whole number from 1 to %d, got "
+                               "'%s'", path, line, BT_MAX_H,
+                               shown(v[BC_HORIZON], sb, sizeof sb));
+            goto fail;
+        }
+        double *num[] = {&row.observed, &row.p10, &row.p50, &row.p90};
+        for (int c = BC_OBSERVED; c <= BC_P90; c++)
+            if (parse_number(v[c], num[c - BC_OBSERVED]) || isnan(*num[c - BC_OBSERVED])) {
+                rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a number, got '%s'",
+                                   path, line, bt_cols[c], shown(v[c], sb, sizeof sb));
+                goto fail;
+            }
+        int inside = row.observed >= row.p10 && row.observed <= row.p90;
+        if (row.naive ? *v[BC_INSIDE] != '\0'
+                      : strcmp(v[BC_INSIDE], inside ? "1" : "0") != 0) {
+            if (row.naive)
+                rc = des_error_set(err, DES_EINPUT,
+                                   "%s:%d: inside_p10_p90: expected an empty field on a naive "
+                                   "row, got '%s'", path, line, shown(v[BC_INSIDE], sb, sizeof sb));
+            else
+                rc = des_error_set(err, DES_EINPUT,
+                                   "%s:%d: inside_p10_p90: expected %d (observed %g against "
+                                   "p10 %g, p90 %g), got '%s'", path, line, inside, row.observed,
+                                   row.p10, row.p90, shown(v[BC_INSIDE], sb, sizeof sb));
+            goto fail;
+        }
+        if (!t->n_la || strcmp(t->la_codes[t->n_la - 1], v[BC_CODE])) {
+            if (bt_new_group(t, &cap, v[BC_CODE], v[BC_NAME]))
+                goto nomem;
+            row_cap = 0;
+        }
+        send_bt_la *g = &t->las[t->n_la - 1];
+        if (g->n_rows == row_cap) {
+            size_t nc = row_cap ? row_cap * 2 : 32;
+            send_bt_row *nr = realloc(g->rows, nc * sizeof *nr);
+            if (!nr)
+                goto nomem;
+            g->rows = nr;
+            row_cap = nc;
+        }
+        g->rows[g->n_rows++] = row;
+    }
+    free(r.buf);
+    return DES_OK;
+
+nomem:
+    rc = des_error_set(err, DES_ENOMEM, "cannot allocate memory for '%s'", path);
+fail:
+    free(r.buf);
+    send_bt_table_free(t);
+    return rc;
+}

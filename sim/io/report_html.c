@@ -303,6 +303,8 @@ static void head(page *pg)
           f);
     for (int i = 0; i < pg->in->n_compare; i++)
         fprintf(f, "<a href=\"#compare-%d\">Comparison %d</a>", i + 1, i + 1);
+    for (int i = 0; i < pg->in->n_backtest; i++)
+        fprintf(f, "<a href=\"#backtest-%d\">Back-test %d</a>", i + 1, i + 1);
     fputs("<a href=\"#assumptions\">Assumptions</a><a href=\"#provenance\">Provenance</a>"
           "</nav>\n</header>\n",
           f);
@@ -982,6 +984,143 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
     return DES_OK;
 }
 
+/* ---- back-test ------------------------------------------------------------------------------ */
+
+#define BT_TARGET_LO 70.0 /* P10-P90 is nominally an 80% band: coverage 70-90% is on target */
+#define BT_TARGET_HI 90.0
+
+static const char *bt_unit(int m) { return m == BT_PCT_20W ? "percent" : ""; }
+
+/* The naive trend's value for metric m in period (NaN when the table has none). */
+static double bt_naive_at(const send_bt_la *g, int m, int period)
+{
+    for (size_t i = 0; i < g->n_rows; i++)
+        if (g->rows[i].naive && g->rows[i].metric == m && g->rows[i].period == period)
+            return g->rows[i].p50;
+    return NAN;
+}
+
+static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *err)
+{
+    FILE *f = pg->f;
+    send_bt_summary s;
+    int rc = send_bt_summarise(t->las, t->n_la, &s, err);
+    if (rc != DES_OK)
+        return rc;
+    fprintf(f, "<section id=\"backtest-%d\">\n<h2>Back-test %d: ", k + 1, k + 1);
+    esc(pg, base_name(t->path));
+    fputs("</h2>\n<p class=\"explain\">Forecasts made as of a past year, compared with what was "
+          "published since (from <span class=\"k\">", f);
+    esc(pg, t->path);
+    fputs("</span>, written by <span class=\"k\">sendsim backtest</span>). <i>Coverage</i> is "
+          "the share of published values that fell inside the forecast's P10&ndash;P90 band; "
+          "the band is meant to hold about 80% of them, so 70&ndash;90% is on target, less "
+          "means the bands are too narrow, more that they are wider than needed. The "
+          "<i>naive trend</i> projects the straight line through the last three published "
+          "values: a forecast worth having should err less than it.</p>\n", f);
+    if (t->n_la == 1) {
+        fputs("<p>One authority: <b>", f);
+        esc(pg, t->la_names[0]);
+        fputs("</b> (", f);
+        esc(pg, t->la_codes[0]);
+        fputs(").</p>\n", f);
+    } else {
+        fprintf(f, "<p>%zu authorities.</p>\n", t->n_la);
+    }
+
+    /* coverage, with the plain-language verdict */
+    fputs("<div class=\"tw\"><table>\n<thead><tr><th>metric</th><th class=\"n\">values</th>"
+          "<th class=\"n\">P10&ndash;P90 coverage</th></tr></thead>\n<tbody>\n", f);
+    for (int m = 0; m < BT_METRICS; m++) {
+        fprintf(f, "<tr><td class=\"k\">%s</td><td class=\"n\">%d</td>", send_bt_sen2_metric[m],
+                s.n[0][m]);
+        td_num(pg, 100.0 * s.coverage[0][m], "percent");
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table></div>\n<p>", f);
+    int any = 0;
+    for (int m = 0; m < BT_METRICS; m++) {
+        if (!s.n[0][m])
+            continue;
+        double c = 100.0 * s.coverage[0][m];
+        char cb[48];
+        fmt(c, "percent", cb, sizeof cb);
+        fprintf(f, "%s<span class=\"k\">%s</span>: %s of %d value%s inside the band, ",
+                any ? " " : "Target coverage is 70&ndash;90%. ", send_bt_sen2_metric[m], cb,
+                s.n[0][m], s.n[0][m] == 1 ? "" : "s");
+        if (c < BT_TARGET_LO)
+            fputs("<b>below the target</b> (the bands are too narrow)", f);
+        else if (c > BT_TARGET_HI)
+            fputs("<b>above the target</b> (the bands are wider than needed)", f);
+        else
+            fputs("<b>on target</b>", f);
+        fputs(s.n[0][m] < 10 ? "; too few values to say much.\n" : ".\n", f);
+        any = 1;
+    }
+    if (!any)
+        fputs("The table holds no model forecasts, so coverage cannot be judged.", f);
+    fputs("</p>\n", f);
+
+    /* median absolute % error by horizon */
+    int hmax = 0;
+    for (int nv = 0; nv < 2; nv++)
+        for (int m = 0; m < BT_METRICS; m++)
+            for (int h = 1; h <= BT_MAX_H; h++)
+                if (s.n_h[nv][m][h] && h > hmax)
+                    hmax = h;
+    if (hmax > 0) {
+        fputs("<h3>Median absolute % error by horizon</h3>\n<div class=\"tw\"><table>\n"
+              "<thead><tr><th>metric</th>", f);
+        for (int h = 1; h <= hmax; h++)
+            fprintf(f, "<th class=\"n\">%d year%s<span class=\"rng\">model | naive trend</span>"
+                       "</th>", h, h == 1 ? "" : "s");
+        fputs("</tr></thead>\n<tbody>\n", f);
+        for (int m = 0; m < BT_METRICS; m++) {
+            fprintf(f, "<tr><td class=\"k\">%s</td>", send_bt_sen2_metric[m]);
+            for (int h = 1; h <= hmax; h++) {
+                char a[48], b[48];
+                fmt(s.median_ape[0][m][h], "percent", a, sizeof a);
+                fmt(s.median_ape[1][m][h], "percent", b, sizeof b);
+                fprintf(f, "<td class=\"n\">%s | %s</td>", a, b);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</tbody>\n</table></div>\n", f);
+    }
+
+    /* one authority: forecast against published */
+    if (t->n_la == 1) {
+        const send_bt_la *g = &t->las[0];
+        for (int m = 0; m < BT_METRICS; m++) {
+            if (!s.n[0][m])
+                continue;
+            fprintf(f, "<h3>Forecast against published: <span class=\"k\">%s</span></h3>\n"
+                       "<div class=\"tw\"><table>\n<thead><tr><th>period</th>"
+                       "<th class=\"n\">published</th><th class=\"n\">P10</th>"
+                       "<th class=\"n\">P50</th><th class=\"n\">P90</th><th>inside</th>"
+                       "<th class=\"n\">naive trend</th></tr></thead>\n<tbody>\n",
+                    send_bt_sen2_metric[m]);
+            for (size_t i = 0; i < g->n_rows; i++) {
+                const send_bt_row *r = &g->rows[i];
+                if (r->naive || r->metric != m)
+                    continue;
+                fprintf(f, "<tr><td class=\"nw\">%d</td>", r->period);
+                td_num(pg, r->observed, bt_unit(m));
+                td_num(pg, r->p10, bt_unit(m));
+                td_num(pg, r->p50, bt_unit(m));
+                td_num(pg, r->p90, bt_unit(m));
+                fprintf(f, "<td>%s</td>",
+                        r->observed >= r->p10 && r->observed <= r->p90 ? "yes" : "no");
+                td_num(pg, bt_naive_at(g, m, r->period), bt_unit(m));
+                fputs("</tr>\n", f);
+            }
+            fputs("</tbody>\n</table></div>\n", f);
+        }
+    }
+    fputs("</section>\n", f);
+    return DES_OK;
+}
+
 /* ---- assumptions and provenance ----------------------------------------------------------- */
 
 static int mentions_assumption(const char *s)
@@ -1118,6 +1257,8 @@ int send_report_html(FILE *f, const send_report_input *in, des_error *err)
         finance_section(&pg);
         for (int k = 0; k < in->n_compare && rc == DES_OK; k++)
             rc = compare_section(&pg, k, &in->compare[k], err);
+        for (int k = 0; k < in->n_backtest && rc == DES_OK; k++)
+            rc = backtest_section(&pg, k, &in->backtest[k], err);
     }
     if (rc == DES_OK) {
         assumptions_section(&pg);

@@ -331,63 +331,6 @@ int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
     return DES_OK;
 }
 
-/* ---- summary -------------------------------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-    if (!n)
-        return NAN;
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_error *err)
-{
-    memset(s, 0, sizeof *s);
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += res[i].n_rows;
-    double *v = malloc((total ? total : 1) * sizeof *v);
-    if (!v)
-        return des_error_set(err, DES_ENOMEM, "out of memory");
-    for (int nv = 0; nv < 2; nv++)
-        for (int m = 0; m < BT_METRICS; m++) {
-            size_t inside = 0, cnt = 0;
-            for (size_t i = 0; i < n; i++)
-                for (size_t k = 0; k < res[i].n_rows; k++) {
-                    const send_bt_row *r = &res[i].rows[k];
-                    if (r->naive != nv || r->metric != m)
-                        continue;
-                    cnt++;
-                    inside += r->observed >= r->p10 && r->observed <= r->p90;
-                }
-            s->n[nv][m] = (int)cnt;
-            s->coverage[nv][m] = cnt && !nv ? (double)inside / (double)cnt : NAN;
-            for (int h = 0; h <= BT_MAX_H; h++) {
-                size_t k2 = 0;
-                for (size_t i = 0; i < n; i++)
-                    for (size_t k = 0; k < res[i].n_rows; k++) {
-                        const send_bt_row *r = &res[i].rows[k];
-                        if (r->naive != nv || r->metric != m || r->horizon != h)
-                            continue;
-                        double e = send_bt_abs_pct_error(r->p50, r->observed);
-                        if (!isnan(e))
-                            v[k2++] = e;
-                    }
-                s->n_h[nv][m][h] = (int)k2;
-                s->median_ape[nv][m][h] = median(v, k2);
-            }
-        }
-    free(v);
-    return DES_OK;
-}
-
 /* ---- the scenario step ------------------------------------------------------------------------ */
 
 int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
