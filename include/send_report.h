@@ -66,6 +66,7 @@ typedef struct send_bt_table {
     size_t n_la;
     send_bt_la *las;  /* .rows, .n_rows, .la (group index), .status DES_OK */
     char **la_codes, **la_names;
+    send_plot_list charts; /* SVG charts of `sendsim backtest` beside the CSV */
 } send_bt_table;
 
 /* Read a back-test CSV; every column of the header is required (extra ones are ignored).
@@ -75,6 +76,12 @@ typedef struct send_bt_table {
  * empty on a naive row. On failure t is left empty. */
 int send_bt_table_read(const char *path, send_bt_table *t, des_error *err);
 void send_bt_table_free(send_bt_table *t);
+
+/* Find the SVG charts `sendsim backtest --format svg` wrote beside "DIR/PREFIX-backtest.csv":
+ * for each metric in order, "DIR/PREFIX-<metric>.svg" (forecast against published) then
+ * "DIR/PREFIX-error-<metric>.svg" (median error by horizon), those that exist. Replaces
+ * t->charts. */
+int send_bt_table_find_charts(send_bt_table *t, des_error *err);
 
 /* ---- The report --------------------------------------------------------------------------- */
 

@@ -1652,14 +1652,15 @@ static void test_cli_report_backtest(void **state)
     small_run(dir, h5);
     snprintf(page, sizeof page, "%s/page.html", dir);
     cli_result r;
+    char *html, *c;
     run_cli(&r, "report", h5, "--backtest", BT_ONE, "--no-charts", "--quiet", "--out", page,
             (char *)NULL);
     assert_cli_ok(&r, "report --backtest");
     cli_result_free(&r);
-    char *html = slurp(page);
+    html = slurp(page);
     assert_self_contained(html);
     assert_contains(html, "<a href=\"#backtest-1\">Back-test 1</a>");
-    char *c = extract(html, "<section id=\"backtest-1\">", "</section>");
+    c = extract(html, "<section id=\"backtest-1\">", "</section>");
     assert_contains(c, "Back-test 1: one-backtest.csv");
     assert_contains(c, "One authority: <b>Testshire</b> (E1)");
     /* ehcp_total: 2 of 3 inside (200 lies above 150-190); new_plans 1 of 1 */
@@ -1682,6 +1683,35 @@ static void test_cli_report_backtest(void **state)
                        "<td class=\"n\">150</td><td class=\"n\">180</td><td class=\"n\">190</td>"
                        "<td>no</td><td class=\"n\">250</td></tr>");
     assert_int_equal(count_of(c, "<h3>Forecast against published"), 2);
+    free(c);
+    free(html);
+
+    /* the SVG charts `sendsim backtest --format svg` wrote beside the table are inlined, by
+     * metric, forecast before error; other files are not */
+    char copy[160], svg[192];
+    size_t len;
+    char *csv = read_bytes(BT_ONE, &len);
+    snprintf(copy, sizeof copy, "%s/bt-backtest.csv", dir);
+    write_text(copy, csv);
+    free(csv);
+    const char *names[] = {"bt-error-ehcp_total.svg", "bt-new_plans.svg", "bt-ehcp_total.svg",
+                           "bt-error-caseload.svg", "bt-ehcp_total.png"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(svg, sizeof svg, "%s/%s", dir, names[i]);
+        write_text(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"><g id=\"a\"/></svg>\n");
+    }
+    run_cli(&r, "report", h5, "--backtest", copy, "--no-charts", "--quiet", "--out", page,
+            (char *)NULL);
+    assert_cli_ok(&r, "report --backtest with charts");
+    cli_result_free(&r);
+    html = slurp(page);
+    c = extract(html, "<section id=\"backtest-1\">", "</section>");
+    assert_int_equal(count_of(c, "<figure>"), 3);
+    const char *a1 = strstr(c, "<figcaption>Forecast against published: ehcp_total</figcaption>");
+    const char *a2 = strstr(c, "<figcaption>Median error by horizon: ehcp_total</figcaption>");
+    const char *a3 = strstr(c, "<figcaption>Forecast against published: new_plans</figcaption>");
+    assert_true(a1 && a2 && a3 && a1 < a2 && a2 < a3);
+    assert_contains(c, "id=\"b1-1-a\"");
     free(c);
     free(html);
 

@@ -156,7 +156,10 @@ int cli_report(int argc, char **argv)
     }
     for (; n_bt_read < a.n_bt; n_bt_read++) {
         int rc = send_bt_table_read(a.bt[n_bt_read], &bt[n_bt_read], &err);
+        if (rc == DES_OK)
+            rc = send_bt_table_find_charts(&bt[n_bt_read], &err);
         if (rc != DES_OK) {
+            send_bt_table_free(&bt[n_bt_read]);
             fprintf(stderr, "%s\n", err.msg);
             status = rc == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
             goto done;

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void free_list(send_plot_list *l)
 {
@@ -471,6 +472,7 @@ void send_bt_table_free(send_bt_table *t)
     free(t->la_codes);
     free(t->la_names);
     free(t->path);
+    free_list(&t->charts);
     memset(t, 0, sizeof *t);
 }
 
@@ -660,4 +662,47 @@ fail:
     free(r.buf);
     send_bt_table_free(t);
     return rc;
+}
+
+int send_bt_table_find_charts(send_bt_table *t, des_error *err)
+{
+    free_list(&t->charts);
+    size_t plen = strlen(t->path);
+    if (ends_with(t->path, "-backtest.csv"))
+        plen -= strlen("-backtest.csv");
+    else if (ends_with(t->path, ".csv"))
+        plen -= strlen(".csv");
+    static const struct {
+        const char *infix, *title;
+    } kinds[] = {{"-", "Forecast against published: "}, {"-error-", "Median error by horizon: "}};
+    int cap = 2 * BT_METRICS;
+    t->charts.paths = calloc((size_t)cap, sizeof *t->charts.paths);
+    t->charts.titles = calloc((size_t)cap, sizeof *t->charts.titles);
+    if (!t->charts.paths || !t->charts.titles)
+        goto nomem;
+    for (int m = 0; m < BT_METRICS; m++)
+        for (int k = 0; k < 2; k++) {
+            const char *metric = send_bt_sen2_metric[m];
+            size_t len = plen + strlen(kinds[k].infix) + strlen(metric) + sizeof ".svg";
+            char *p = malloc(len);
+            if (!p)
+                goto nomem;
+            snprintf(p, len, "%.*s%s%s.svg", (int)plen, t->path, kinds[k].infix, metric);
+            if (access(p, R_OK) != 0) {
+                free(p);
+                continue;
+            }
+            size_t tlen = strlen(kinds[k].title) + strlen(metric) + 1;
+            char *title = malloc(tlen);
+            int i = t->charts.n++;
+            t->charts.paths[i] = p;
+            t->charts.titles[i] = title;
+            if (!title)
+                goto nomem;
+            snprintf(title, tlen, "%s%s", kinds[k].title, metric);
+        }
+    return DES_OK;
+nomem:
+    free_list(&t->charts);
+    return des_error_set(err, DES_ENOMEM, "cannot allocate chart names");
 }

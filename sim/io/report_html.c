@@ -1117,6 +1117,17 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
             fputs("</tbody>\n</table></div>\n", f);
         }
     }
+    if (t->charts.n > 0) {
+        fputs("<div class=\"figs\">\n", f);
+        for (int i = 0; i < t->charts.n; i++) {
+            char prefix[32];
+            snprintf(prefix, sizeof prefix, "b%d-%d-", k + 1, i + 1);
+            rc = inline_chart(pg, t->charts.paths[i], t->charts.titles[i], prefix, err);
+            if (rc)
+                return rc;
+        }
+        fputs("</div>\n", f);
+    }
     fputs("</section>\n", f);
     return DES_OK;
 }
