@@ -72,7 +72,7 @@ typedef struct send_bt_table {
 /* Read a back-test CSV; every column of the header is required (extra ones are ignored).
  * Errors are one line, "FILE:LINE: what was expected" (DES_EINPUT): a missing column, a
  * metric not compared, a period or horizon not a whole number (horizon 1..BT_MAX_H), a number
- * that is not one, inside_p10_p90 not 0/1 or not matching observed against p10..p90, or not
+ * that is not one (observed must be given; an empty p10, p50 or p90 is NaN, as written), inside_p10_p90 not 0/1 or not matching observed against p10..p90, or not
  * empty on a naive row. On failure t is left empty. */
 int send_bt_table_read(const char *path, send_bt_table *t, des_error *err);
 void send_bt_table_free(send_bt_table *t);

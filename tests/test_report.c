@@ -925,7 +925,10 @@ static void test_backtest_errors(void **state)
          "1: " BT_WANT " (no 'inside_p10_p90' column)"},
         {"E1,A,ehcp_total,2020,1,abc,90,110,120,1,10\n",
          "2: observed: expected a number, got 'abc'"},
-        {"E1,A,ehcp_total,2020,1,100,90,,120,1,10\n", "2: p50: expected a number, got ''"},
+        {"E1,A,ehcp_total,2020,1,100,90,1e,120,1,10\n", "2: p50: expected a number, got '1e'"},
+        {"E1,A,ehcp_total,2020,1,,90,110,120,1,10\n", "2: observed: expected a number, got ''"},
+        {"E1,A,ehcp_total,2020,1,100,,110,120,1,10\n",
+         "2: inside_p10_p90: expected 0 (observed 100 against p10 nan, p90 120), got '1'"},
         {"E1,A,caseload,2020,1,100,90,110,120,1,10\n",
          "2: metric: expected ehcp_total, initial_requests, new_plans, pct_within_20_weeks or "
          "plans_ceased, alone or after naive_, got 'caseload'"},

@@ -617,8 +617,9 @@ int send_bt_table_read(const char *path, send_bt_table *t, des_error *err)
             goto fail;
         }
         double *num[] = {&row.observed, &row.p10, &row.p50, &row.p90};
-        for (int c = BC_OBSERVED; c <= BC_P90; c++)
-            if (parse_number(v[c], num[c - BC_OBSERVED]) || isnan(*num[c - BC_OBSERVED])) {
+        for (int c = BC_OBSERVED; c <= BC_P90; c++) /* an empty band cell: no forecast */
+            if (parse_number(v[c], num[c - BC_OBSERVED]) ||
+                (c == BC_OBSERVED && isnan(row.observed))) {
                 rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a number, got '%s'",
                                    path, line, bt_cols[c], shown(v[c], sb, sizeof sb));
                 goto fail;
