@@ -149,6 +149,7 @@ int cli_report(int argc, char **argv)
         if (rc == DES_OK)
             rc = send_compare_find_charts(&cmp[n_read], &err);
         if (rc != DES_OK) {
+            send_compare_free(&cmp[n_read]);
             fprintf(stderr, "%s\n", err.msg);
             status = rc == DES_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
             goto done;
