@@ -183,57 +183,69 @@ static int parse_verdict(const char *s, send_verdict *out)
     return -1;
 }
 
+/* Read the whole file into r, past a byte-order mark from a spreadsheet. */
+static int csv_open(csv_reader *r, const char *path, des_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->line = 1;
+    r->buf = io_read_file(path, &r->len, err);
+    if (!r->buf)
+        return err ? err->code : DES_EIO;
+    if (r->len >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3))
+        r->pos = 3;
+    return DES_OK;
+}
+
+/* The header record: col[c] = the field holding names[c] (-1 when absent; a name twice is an
+ * error), the first n_req of them required; *n_header its number of fields. `expect` completes
+ * "expected a header ..." in the messages. */
+static int csv_header(csv_reader *r, const char *path, const char *expect,
+                      const char *const *names, int ncol, int n_req, int *col, int *n_header,
+                      des_error *err)
+{
+    char *fields[MAX_FIELDS];
+    int line = 1;
+    for (int c = 0; c < ncol; c++)
+        col[c] = -1;
+    int n = csv_next(r, fields, &line);
+    if (n < 0)
+        return record_error(n, path, line, MAX_FIELDS, err);
+    if (n == 0 || is_blank_record(n, fields))
+        return des_error_set(err, DES_EINPUT, "%s:1: expected a header %s (the file is empty)",
+                             path, expect);
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < ncol; c++)
+            if (!strcmp(fields[i], names[c])) {
+                if (col[c] >= 0)
+                    return des_error_set(err, DES_EINPUT, "%s:%d: column '%s' appears twice",
+                                         path, line, names[c]);
+                col[c] = i;
+            }
+    for (int c = 0; c < n_req; c++)
+        if (col[c] < 0)
+            return des_error_set(err, DES_EINPUT, "%s:%d: expected a header %s (no '%s' column)",
+                                 path, line, expect, names[c]);
+    *n_header = n;
+    return DES_OK;
+}
+
 int send_compare_read(const char *path, send_compare_table *t, des_error *err)
 {
     memset(t, 0, sizeof *t);
-    csv_reader r = {0};
-    r.line = 1;
-    r.buf = io_read_file(path, &r.len, err);
-    if (!r.buf)
+    csv_reader r;
+    if (csv_open(&r, path, err) != DES_OK)
         return err ? err->code : DES_EIO;
-    if (r.len >= 3 && !memcmp(r.buf, "\xEF\xBB\xBF", 3))
-        r.pos = 3; /* a byte-order mark from a spreadsheet */
 
     int rc = DES_OK;
     char *fields[MAX_FIELDS];
     char shown_buf[48];
     int line = 1, n;
     int col[NCOL];
-    for (int c = 0; c < NCOL; c++)
-        col[c] = -1;
-    int cap = 0;
-
-    n = csv_next(&r, fields, &line);
-    if (n < 0) {
-        rc = record_error(n, path, line, MAX_FIELDS, err);
+    int cap = 0, n_header = 0;
+    rc = csv_header(&r, path, "naming scenario,metric,period,diff_mean", col_names, NCOL,
+                    N_REQUIRED, col, &n_header, err);
+    if (rc != DES_OK)
         goto fail;
-    }
-    if (n == 0 || is_blank_record(n, fields)) {
-        rc = des_error_set(err, DES_EINPUT,
-                           "%s:1: expected a header naming scenario,metric,period,diff_mean "
-                           "(the file is empty)",
-                           path);
-        goto fail;
-    }
-    int n_header = n;
-    for (int i = 0; i < n; i++)
-        for (int c = 0; c < NCOL; c++)
-            if (!strcmp(fields[i], col_names[c])) {
-                if (col[c] >= 0) {
-                    rc = des_error_set(err, DES_EINPUT, "%s:%d: column '%s' appears twice",
-                                       path, line, col_names[c]);
-                    goto fail;
-                }
-                col[c] = i;
-            }
-    for (int c = 0; c < N_REQUIRED; c++)
-        if (col[c] < 0) {
-            rc = des_error_set(err, DES_EINPUT,
-                               "%s:%d: expected a header naming scenario,metric,period,diff_mean "
-                               "(no '%s' column)",
-                               path, line, col_names[c]);
-            goto fail;
-        }
     if (!(t->path = strdup(path)))
         goto nomem;
 
@@ -523,48 +535,18 @@ static int bt_new_group(send_bt_table *t, size_t *cap, const char *code, const c
 int send_bt_table_read(const char *path, send_bt_table *t, des_error *err)
 {
     memset(t, 0, sizeof *t);
-    csv_reader r = {0};
-    r.line = 1;
-    r.buf = io_read_file(path, &r.len, err);
-    if (!r.buf)
+    csv_reader r;
+    if (csv_open(&r, path, err) != DES_OK)
         return err ? err->code : DES_EIO;
-    if (r.len >= 3 && !memcmp(r.buf, "\xEF\xBB\xBF", 3))
-        r.pos = 3;
 
     int rc = DES_OK, line = 1, n, col[BC_N];
     char *fields[MAX_FIELDS];
     char sb[48];
     size_t cap = 0, row_cap = 0;
-    for (int c = 0; c < BC_N; c++)
-        col[c] = -1;
-    n = csv_next(&r, fields, &line);
-    if (n < 0) {
-        rc = record_error(n, path, line, MAX_FIELDS, err);
+    int n_header = 0;
+    rc = csv_header(&r, path, BT_HEADER, bt_cols, BC_N, BC_N, col, &n_header, err);
+    if (rc != DES_OK)
         goto fail;
-    }
-    if (n == 0 || is_blank_record(n, fields)) {
-        rc = des_error_set(err, DES_EINPUT,
-                           "%s:1: expected a header " BT_HEADER " (the file is empty)", path);
-        goto fail;
-    }
-    int n_header = n;
-    for (int i = 0; i < n; i++)
-        for (int c = 0; c < BC_N; c++)
-            if (!strcmp(fields[i], bt_cols[c])) {
-                if (col[c] >= 0) {
-                    rc = des_error_set(err, DES_EINPUT, "%s:%d: column '%s' appears twice",
-                                       path, line, bt_cols[c]);
-                    goto fail;
-                }
-                col[c] = i;
-            }
-    for (int c = 0; c < BC_N; c++)
-        if (col[c] < 0) {
-            rc = des_error_set(err, DES_EINPUT,
-                               "%s:%d: expected a header " BT_HEADER " (no '%s' column)", path,
-                               line, bt_cols[c]);
-            goto fail;
-        }
     if (!(t->path = strdup(path)))
         goto nomem;
 
