@@ -755,6 +755,29 @@ static void read_into(rctx *r, const char *name, hid_t mem, int rank, const hsiz
     H5Dclose(d);
 }
 
+/* The one-dimensional string dataset `name` of n entries into n fixed-size rows of `stride`
+ * bytes each (cut to fit, NUL-terminated); the reader's twin of write_rows. */
+static void read_rows(rctx *r, const char *name, char *rows, size_t stride, int n)
+{
+    char **ptrs = calloc((size_t)n, sizeof *ptrs);
+    if (!ptrs) {
+        rfail(r, "out of memory for '%s'", name);
+        return;
+    }
+    hsize_t nd[1] = {(hsize_t)n};
+    hid_t t = str_type();
+    read_into(r, name, t, 1, nd, ptrs);
+    for (int i = 0; i < n && !r->failed; i++)
+        snprintf(rows + (size_t)i * stride, stride, "%s", ptrs[i] ? ptrs[i] : "");
+    if (!r->failed) {
+        hid_t s1 = H5Screate_simple(1, nd, NULL);
+        H5Dvlen_reclaim(t, s1, H5P_DEFAULT, ptrs);
+        H5Sclose(s1);
+    }
+    H5Tclose(t);
+    free(ptrs);
+}
+
 static int has_path(hid_t f, const char *path)
 {
     /* H5Lexists fails (not just returns 0) when an intermediate group is missing */
@@ -965,27 +988,15 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         res->authority_names = calloc((size_t)n_auth, sizeof *res->authority_names);
         res->authority_values = malloc((size_t)n * n_auth * SEND_AUTH_HEADLINES * (size_t)len *
                                        sizeof *res->authority_values);
-        char **names = calloc((size_t)n_auth, sizeof *names);
-        if (!res->authority_names || !res->authority_values || !names) {
+        if (!res->authority_names || !res->authority_values) {
             rfail(&r, "out of memory for %d authorities", n_auth);
         } else {
             hsize_t hd[4] = {(hsize_t)n, (hsize_t)n_auth, SEND_AUTH_HEADLINES, (hsize_t)len};
             read_into(&r, "/authorities/headlines", H5T_NATIVE_DOUBLE, 4, hd,
                       res->authority_values);
-            hsize_t nd[1] = {(hsize_t)n_auth};
-            hid_t t = str_type();
-            read_into(&r, "/authorities/names", t, 1, nd, names);
-            for (int a = 0; a < n_auth && !r.failed; a++)
-                snprintf(res->authority_names[a], sizeof res->authority_names[a], "%s",
-                         names[a] ? names[a] : "");
-            if (!r.failed) {
-                hid_t s1 = H5Screate_simple(1, nd, NULL);
-                H5Dvlen_reclaim(t, s1, H5P_DEFAULT, names);
-                H5Sclose(s1);
-            }
-            H5Tclose(t);
+            read_rows(&r, "/authorities/names", res->authority_names[0],
+                      sizeof res->authority_names[0], n_auth);
         }
-        free(names);
     }
     if (!r.failed && has_path(r.f, "/parameters_used/keys")) {
         hid_t d = H5Dopen2(r.f, "/parameters_used/keys", H5P_DEFAULT);
@@ -999,29 +1010,18 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         if (d >= 0)
             H5Dclose(d);
         int k = (int)kd[0];
-        char **names = r.failed ? NULL : calloc((size_t)k, sizeof *names);
         res->param_paths = r.failed ? NULL : calloc((size_t)k, sizeof *res->param_paths);
         res->param_values = r.failed ? NULL : malloc((size_t)n * k * sizeof *res->param_values);
-        if (!r.failed && (!names || !res->param_paths || !res->param_values)) {
+        if (!r.failed && (!res->param_paths || !res->param_values)) {
             rfail(&r, "out of memory for %d parameter keys", k);
         } else if (!r.failed) {
             res->n_params = k;
             hsize_t vd[2] = {(hsize_t)n, (hsize_t)k};
             read_into(&r, "/parameters_used/values", H5T_NATIVE_DOUBLE, 2, vd,
                       res->param_values);
-            hid_t t = str_type();
-            read_into(&r, "/parameters_used/keys", t, 1, kd, names);
-            for (int j = 0; j < k && !r.failed; j++)
-                snprintf(res->param_paths[j], sizeof res->param_paths[j], "%s",
-                         names[j] ? names[j] : "");
-            if (!r.failed) {
-                hid_t s1 = H5Screate_simple(1, kd, NULL);
-                H5Dvlen_reclaim(t, s1, H5P_DEFAULT, names);
-                H5Sclose(s1);
-            }
-            H5Tclose(t);
+            read_rows(&r, "/parameters_used/keys", res->param_paths[0],
+                      sizeof res->param_paths[0], k);
         }
-        free(names);
     }
     uint64_t *ev = malloc((size_t)n * sizeof *ev);
     int64_t *au = malloc((size_t)n * SEND_AUDIT_N * sizeof *au);
