@@ -102,5 +102,7 @@ double send_prior_centre(const send_prior *pr);
 /* A draw as a deterministic function of one uniform u in (0, 1): inverse CDF of the prior
  * truncated to [pr->lo, pr->hi]. DES_EINVAL if u is outside (0, 1). */
 int send_prior_draw(const send_prior *pr, double u, double *out);
+/* The log density of the prior truncated to its key's range at x (-INFINITY outside it). */
+double send_prior_logpdf(const send_prior *pr, double x);
 
 #endif

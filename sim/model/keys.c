@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 
 #define MONEY 1e12
 #define NF SEND_KEY_NO_FIELD
@@ -401,36 +402,55 @@ int send_prior_check(send_prior *pr, des_error *err)
     return DES_OK;
 }
 
-/* The prior's CDF and inverse CDF, untruncated. */
-static double prior_cdf(const send_prior *pr, double x, int inverse)
+/* The prior's CDF (what 0), inverse CDF (1) or density (2), untruncated. */
+static double prior_fn(const send_prior *pr, double x, int what)
 {
     switch (pr->kind) {
     case SEND_PRIOR_UNIFORM:
-        return inverse ? gsl_cdf_flat_Pinv(x, pr->a, pr->b) : gsl_cdf_flat_P(x, pr->a, pr->b);
+        return what == 1 ? gsl_cdf_flat_Pinv(x, pr->a, pr->b)
+             : what == 0 ? gsl_cdf_flat_P(x, pr->a, pr->b)
+                         : gsl_ran_flat_pdf(x, pr->a, pr->b);
     case SEND_PRIOR_NORMAL:
-        return inverse ? pr->a + gsl_cdf_gaussian_Pinv(x, pr->b)
-                       : gsl_cdf_gaussian_P(x - pr->a, pr->b);
+        return what == 1 ? pr->a + gsl_cdf_gaussian_Pinv(x, pr->b)
+             : what == 0 ? gsl_cdf_gaussian_P(x - pr->a, pr->b)
+                         : gsl_ran_gaussian_pdf(x - pr->a, pr->b);
     case SEND_PRIOR_LOGNORMAL: {
         double s2 = log1p(pr->b * pr->b / (pr->a * pr->a));
         double mu = log(pr->a) - 0.5 * s2, s = sqrt(s2);
-        return inverse ? gsl_cdf_lognormal_Pinv(x, mu, s) : gsl_cdf_lognormal_P(x, mu, s);
+        return what == 1 ? gsl_cdf_lognormal_Pinv(x, mu, s)
+             : what == 0 ? gsl_cdf_lognormal_P(x, mu, s)
+                         : gsl_ran_lognormal_pdf(x, mu, s);
     }
     case SEND_PRIOR_BETA: {
         double nu = pr->a * (1 - pr->a) / (pr->b * pr->b) - 1;
         double al = pr->a * nu, be = (1 - pr->a) * nu;
-        return inverse ? gsl_cdf_beta_Pinv(x, al, be) : gsl_cdf_beta_P(x, al, be);
+        return what == 1 ? gsl_cdf_beta_Pinv(x, al, be)
+             : what == 0 ? gsl_cdf_beta_P(x, al, be)
+                         : gsl_ran_beta_pdf(x, al, be);
     }
     default:
         return NAN;
     }
 }
 
+double send_prior_logpdf(const send_prior *pr, double x)
+{
+    if (!(x >= pr->lo && x <= pr->hi))
+        return -INFINITY;
+    if (pr->kind == SEND_PRIOR_UNIFORM) {
+        double a = fmax(pr->a, pr->lo), b = fmin(pr->b, pr->hi);
+        return x >= a && x <= b && b > a ? -log(b - a) : -INFINITY;
+    }
+    double pdf = prior_fn(pr, x, 2), f0 = prior_fn(pr, pr->lo, 0), f1 = prior_fn(pr, pr->hi, 0);
+    return pdf > 0 && f1 > f0 ? log(pdf) - log(f1 - f0) : -INFINITY;
+}
+
 int send_prior_draw(const send_prior *pr, double u, double *out)
 {
     if (!(u > 0 && u < 1))
         return des_error_set(NULL, DES_EINVAL, "u outside (0, 1)");
-    double f0 = prior_cdf(pr, pr->lo, 0), f1 = prior_cdf(pr, pr->hi, 0);
-    double x = prior_cdf(pr, f0 + u * (f1 - f0), 1);
+    double f0 = prior_fn(pr, pr->lo, 0), f1 = prior_fn(pr, pr->hi, 0);
+    double x = prior_fn(pr, f0 + u * (f1 - f0), 1);
     if (!(x >= pr->lo)) /* also NaN: the inverse at a CDF of 0 */
         x = pr->lo;
     if (x > pr->hi)

@@ -77,49 +77,12 @@ static void prior_draw(void *ctx, gsl_rng *r, double *th)
         send_prior_draw(&c->priors[k], gsl_rng_uniform_pos(r), &th[k]);
 }
 
-static double prior_logpdf1(const send_prior *pr, double x)
-{
-    if (!(x >= pr->lo && x <= pr->hi))
-        return -INFINITY;
-    double pdf, f0, f1;
-    switch (pr->kind) {
-    case SEND_PRIOR_UNIFORM: {
-        double a = fmax(pr->a, pr->lo), b = fmin(pr->b, pr->hi);
-        return x >= a && x <= b && b > a ? -log(b - a) : -INFINITY;
-    }
-    case SEND_PRIOR_NORMAL:
-        pdf = gsl_ran_gaussian_pdf(x - pr->a, pr->b);
-        f0 = gsl_cdf_gaussian_P(pr->lo - pr->a, pr->b);
-        f1 = gsl_cdf_gaussian_P(pr->hi - pr->a, pr->b);
-        break;
-    case SEND_PRIOR_LOGNORMAL: {
-        double s2 = log1p(pr->b * pr->b / (pr->a * pr->a));
-        double mu = log(pr->a) - 0.5 * s2, s = sqrt(s2);
-        pdf = gsl_ran_lognormal_pdf(x, mu, s);
-        f0 = gsl_cdf_lognormal_P(pr->lo, mu, s);
-        f1 = gsl_cdf_lognormal_P(pr->hi, mu, s);
-        break;
-    }
-    case SEND_PRIOR_BETA: {
-        double nu = pr->a * (1 - pr->a) / (pr->b * pr->b) - 1;
-        double al = pr->a * nu, be = (1 - pr->a) * nu;
-        pdf = gsl_ran_beta_pdf(x, al, be);
-        f0 = gsl_cdf_beta_P(pr->lo, al, be);
-        f1 = gsl_cdf_beta_P(pr->hi, al, be);
-        break;
-    }
-    default:
-        return -INFINITY;
-    }
-    return pdf > 0 && f1 > f0 ? log(pdf) - log(f1 - f0) : -INFINITY;
-}
-
 static double prior_logpdf(void *ctx, const double *th)
 {
     const cal_ctx *c = ctx;
     double s = 0;
     for (int k = 0; k < c->dim; k++)
-        s += prior_logpdf1(&c->priors[k], th[k]);
+        s += send_prior_logpdf(&c->priors[k], th[k]);
     return s;
 }
 
