@@ -430,7 +430,7 @@ void send_period_label(send_period_kind kind, des_date start, char *buf, size_t 
 typedef struct send_model send_model;
 
 /* Number of RNG streams a replication uses (stream ids are appended, never renumbered). */
-#define SEND_STREAMS 16
+#define SEND_STREAMS 32
 
 send_model *send_model_create(const send_params *p, des_error *err);
 void send_model_destroy(send_model *m);

@@ -76,9 +76,10 @@ enum { PRIO_SNAPSHOT = 0, PRIO_CALENDAR = 1, PRIO_CAPACITY = 2, PRIO_EVENT = 5 }
 
 enum {
     S_INIT, S_SEN, S_SEN_EXIT, S_REQUEST, S_D1, S_TRIBUNAL, S_ADVICE, S_D2, S_PLACE, S_REVIEW,
-    S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT, S_GROWTH
+    S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT, S_GROWTH, S_YEAR,
+    S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
-_Static_assert(S_GROWTH < SEND_STREAMS, "a stream id beyond SEND_STREAMS");
+_Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");
 
 /* A child in assessment or with a plan: 48 bytes. */
 typedef struct child {

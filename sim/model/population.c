@@ -7,7 +7,8 @@
  * has started, times the request growth (compound from the start; with a drift, the growth takes
  * a random-walk step each 1 January on a stream of its own, S_GROWTH, drawn only when the drift
  * is not 0), times the year's variation (a mean-one lognormal factor per calendar year from the
- * start, on the same stream after the drift step, drawn only when its sd is not 0); direct requests (from outside SEN Support) follow the same multiplier. Nothing
+ * start, on its own stream S_YEAR, drawn only when its sd is not 0); direct requests (from
+ * outside SEN Support) follow the same multiplier. Nothing
  * here changes a child: the clocks that use these rates are redrawn by redraw_all_clocks
  * (model.c) each month and on every date a rate steps.
  *
@@ -33,13 +34,13 @@ static int ei_active(const send_model *m, des_date d)
     return m->p->ei_active && d >= m->p->ei_from;
 }
 
-/* This calendar year's factor on request rates, a mean-one lognormal, drawn on S_GROWTH after
- * the growth's drift step (so that neither key's draws move when the other is 0). */
+/* This calendar year's factor on request rates, a mean-one lognormal, drawn on S_YEAR (so that
+ * neither this key's draws nor the drift's move when the other is 0). */
 static void draw_year_mult(send_model *m)
 {
     double sd = m->p->request_year_sd;
     if (sd > 0)
-        m->pop.year_mult = exp(sd * gsl_ran_ugaussian(m->r[S_GROWTH]) - 0.5 * sd * sd);
+        m->pop.year_mult = exp(sd * gsl_ran_ugaussian(m->r[S_YEAR]) - 0.5 * sd * sd);
 }
 
 void pop_reset(send_model *m)
