@@ -566,7 +566,8 @@ static void test_cli_validate_ok(void **state)
     run_cli(&r, "validate", (char *)NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
-    assert_non_null(strstr(r.err, "usage: sendsim validate"));
+    assert_string_equal(r.err, "sendsim validate: a scenario file is required (try 'sendsim "
+                               "validate --help')\n");
     cli_result_free(&r);
 
     run_cli(&r, "validate", DATA "no_such_scenario.yaml", (char *)NULL);
@@ -618,9 +619,9 @@ static void test_cli_run_bad_options(void **state)
         {"run", "BASE", "--replications", "abc", "--out", "OUT",
          "sendsim run: --replications: expected an integer in [1, 10000000], got 'abc'\n"},
         {"run", "BASE", "--frobnicate", "--out", "OUT", NULL,
-         "sendsim run: unknown option '--frobnicate'\n"},
+         "sendsim run: unknown option '--frobnicate' (try 'sendsim run --help')\n"},
         {"run", "--replications", "3", "--out", "OUT", NULL,
-         "sendsim run: a scenario file is required\n"},
+         "sendsim run: a scenario file is required (try 'sendsim run --help')\n"},
         {"run", "BASE", "--out", "OUT", "--replications", NULL, NULL},
         {"run", "BASE", "BASE", "--out", "OUT", NULL, "sendsim run: unexpected argument"},
     };
@@ -637,7 +638,7 @@ static void test_cli_run_bad_options(void **state)
         if (r.status != 2)
             cli_fail(&r, "case %zu: exit %d, expected 2 (stderr: %s)", i, r.status, r.err);
         assert_string_equal(r.out, "");
-        assert_non_null(strstr(r.err, "usage: sendsim run"));
+        assert_int_equal(count_lines(r.err), 1); /* bad input: one line */
         if (cases[i].want && strncmp(r.err, cases[i].want, strlen(cases[i].want)) != 0)
             cli_fail(&r, "case %zu: stderr '%s', expected it to start with '%s'", i, r.err,
                      cases[i].want);
@@ -771,7 +772,8 @@ static void test_cli_keys_reference_current(void **state)
 
     run_cli(&r, "keys", "--bogus", (char *)NULL);
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "sendsim keys: unexpected argument '--bogus'\n"));
+    assert_string_equal(r.err, "sendsim keys: unknown option '--bogus' (try 'sendsim keys "
+                               "--help')\n");
     cli_result_free(&r);
 }
 
@@ -793,36 +795,6 @@ static void test_cli_validate_priors_and_keys(void **state)
     assert_non_null(strstr(r.out, "\nd1_panel.capacity = 20 cases per sitting\n"));
     assert_non_null(strstr(r.out, "\ndisagreement.appeal = 0.2 (prior)\n"));
     cli_result_free(&r);
-}
-
-/* Wait until process pid runs sendsim and catches SIGINT (Linux: its name and the SigCgt mask in
- * /proc/PID/status), so that a SIGINT sent next reaches the run's handler whatever the load on
- * the machine. Fails if the process ends first; the bound (10 minutes) is a failsafe only. */
-static void wait_for_sigint_handler(pid_t pid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    for (int i = 0; i < 60000; i++) {
-        FILE *fp = fopen(path, "r");
-        if (!fp)
-            fail_msg("cannot read %s: %s", path, strerror(errno));
-        char line[256];
-        int named = 0, caught = 0;
-        while (fgets(line, sizeof line, fp)) {
-            if (!strncmp(line, "Name:", 5))
-                named = strstr(line, "sendsim") != NULL; /* after the exec, not the forked test */
-            else if (!strncmp(line, "SigCgt:", 7))
-                caught = (int)((strtoull(line + 7, NULL, 16) >> (SIGINT - 1)) & 1);
-        }
-        fclose(fp);
-        if (named && caught)
-            return;
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            fail_msg("sendsim run ended (wait status %d) before it installed its SIGINT handler", st);
-        usleep(10 * 1000);
-    }
-    fail_msg("sendsim run did not install a SIGINT handler within 10 minutes");
 }
 
 /* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). The
@@ -850,7 +822,7 @@ static void test_cli_run_interrupted(void **state)
               prefix, (char *)NULL);
         _exit(127);
     }
-    wait_for_sigint_handler(pid);
+    wait_for_handler(pid, SIGINT);
     assert_int_equal(kill(pid, SIGINT), 0);
     int st;
     while (waitpid(pid, &st, 0) < 0)

@@ -1084,3 +1084,34 @@ fail:
     send_meta_free(meta);
     return err && err->code ? err->code : DES_EINPUT;
 }
+
+char *send_h5_scenario_name(const char *path, des_error *err)
+{
+    if (access(path, R_OK) != 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open (%s)", path, strerror(errno));
+        return NULL;
+    }
+    if (H5Fis_hdf5(path) <= 0) {
+        des_error_set(err, DES_EINPUT, "'%s': not an HDF5 file", path);
+        return NULL;
+    }
+    rctx r = {.err = err, .path = path};
+    r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r.f < 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open the HDF5 file", path);
+        return NULL;
+    }
+    root_rec rr;
+    root_defaults(&rr);
+    read_root(&r, &rr, 0, ROOT_FORMAT_ROWS);
+    if (!r.failed && strcmp(rr.format, FORMAT_NAME) != 0)
+        rfail(&r, "not a sendsim results file (format '%s')", rr.format);
+    char *name = read_attr_str(&r, "scenario_name");
+    free(rr.format);
+    H5Fclose(r.f);
+    if (r.failed) {
+        free(name);
+        return NULL;
+    }
+    return name;
+}
