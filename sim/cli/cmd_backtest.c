@@ -18,8 +18,8 @@
 #include "send_run.h"
 #include "send_sen2.h"
 
-#define DEFAULT_DATA "data/la-sen2.csv"
-#define DEFAULT_ENGLAND "data/england-sen2.csv"
+#define DEFAULT_DATA CLI_DEFAULT_DATA
+#define DEFAULT_ENGLAND CLI_DEFAULT_ENGLAND
 
 static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
@@ -48,6 +48,7 @@ typedef struct bt_args {
     const char *format;
     long from, reps, threads;
     uint64_t seed;
+    char data_buf[4096], england_buf[4096];
 } bt_args;
 
 /* 0 go on, 1 help shown, -1 usage error (one line printed). One row per option: a new
@@ -76,6 +77,10 @@ static int parse(int argc, char **argv, bt_args *a)
     int n_pos, r = cli_parse_args(&cmd, argc, argv, NULL, 0, &n_pos);
     if (r)
         return r;
+    if (!strcmp(a->data, DEFAULT_DATA)) /* from any directory: the installed or source copy */
+        a->data = cli_shipped(a->data, a->data_buf, sizeof a->data_buf);
+    if (!strcmp(a->england, DEFAULT_ENGLAND))
+        a->england = cli_shipped(a->england, a->england_buf, sizeof a->england_buf);
     if (!a->la == !a->all)
         return cli_usage_error("backtest", "give one of --la CODE|NAME and --all"), -1;
     if (!a->from)

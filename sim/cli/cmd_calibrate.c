@@ -24,7 +24,8 @@ static const char calibrate_usage[] =
 
 int cli_calibrate(int argc, char **argv)
 {
-    const char *scen = NULL, *data = "data/la-sen2.csv", *england = "data/england-sen2.csv";
+    const char *scen = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND;
+    char data_buf[4096], england_buf[4096];
     const char *la_key = NULL, *outp = NULL, *history = NULL;
     long as_of = 0, from = 0, particles = 200, sims = 2000, threads = 0;
     uint64_t seed = 1;
@@ -57,6 +58,10 @@ int cli_calibrate(int argc, char **argv)
     int n_pos, r = cli_parse_args(&cmd, argc, argv, &scen, 1, &n_pos);
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!strcmp(data, CLI_DEFAULT_DATA)) /* from any directory: the installed or source copy */
+        data = cli_shipped(data, data_buf, sizeof data_buf);
+    if (!strcmp(england, CLI_DEFAULT_ENGLAND))
+        england = cli_shipped(england, england_buf, sizeof england_buf);
     if (!scen)
         return cli_usage_error("calibrate", "SCENARIO.yaml is required");
     if (from && as_of && from > as_of - 2)

@@ -18,7 +18,8 @@ static const char init_usage[] =
 
 int cli_init(int argc, char **argv)
 {
-    const char *la_key = NULL, *data = "data/la-sen2.csv", *england = "data/england-sen2.csv";
+    const char *la_key = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND;
+    char data_buf[4096], england_buf[4096];
     const char *outp = NULL, *end = NULL;
     long as_of = 0, start = 0;
     int priors = 1, quiet = 0;
@@ -43,6 +44,10 @@ int cli_init(int argc, char **argv)
     int n_pos, r = cli_parse_args(&cmd, argc, argv, NULL, 0, &n_pos);
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!strcmp(data, CLI_DEFAULT_DATA)) /* from any directory: the installed or source copy */
+        data = cli_shipped(data, data_buf, sizeof data_buf);
+    if (!strcmp(england, CLI_DEFAULT_ENGLAND))
+        england = cli_shipped(england, england_buf, sizeof england_buf);
     if (!la_key)
         return cli_usage_error("init", "--la CODE|NAME is required");
     int ey = 0, em = 0, ed = 0, used = 0;

@@ -2,6 +2,7 @@
  * parsing, interrupt flag, progress bar. */
 #include "common.h"
 #include "scenario_io.h"
+#include "send_io.h"
 #include "send_plot.h"
 
 #include <ctype.h>
@@ -374,4 +375,18 @@ int cli_parse_args(const cli_command *c, int argc, char **argv, const char **pos
         pos[(*n_pos)++] = argv[i];
     }
     return 0;
+}
+
+const char *cli_shipped(const char *path, char *buf, size_t len)
+{
+    if (access(path, F_OK) == 0)
+        return path;
+    char *found = send_shared_path(path);
+    if (!found || strlen(found) >= len) {
+        free(found);
+        return path;
+    }
+    strcpy(buf, found);
+    free(found);
+    return buf;
 }

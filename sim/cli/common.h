@@ -97,6 +97,13 @@ void cli_print_help(const cli_command *c, FILE *f);
     CLI_OPT_FLAG("no-plots", 0, &(o).no_plots, "draw no charts"),                              \
     CLI_OPT_FLAG("quiet", 'q', &(o).quiet, "print nothing but warnings and errors")
 
+/* The shipped data files, and where a default is found: path itself when it exists, else the
+ * copy installed with the program or in its source tree (send_shared_path), copied into buf;
+ * else path (so that an error names it). */
+#define CLI_DEFAULT_DATA "data/la-sen2.csv"
+#define CLI_DEFAULT_ENGLAND "data/england-sen2.csv"
+const char *cli_shipped(const char *path, char *buf, size_t len);
+
 /* Whether two names denote the same existing file (or are the same name). */
 int cli_same_file(const char *x, const char *y);
 

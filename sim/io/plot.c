@@ -343,24 +343,11 @@ int plot_find_templates(const send_plot_opts *o, char **dir, des_error *err)
         *dir = strdup(named);
         return *dir ? DES_OK : des_error_set(err, DES_ENOMEM, "cannot allocate a path");
     }
-    if (has_templates("plots")) {
-        *dir = strdup("plots");
-        return *dir ? DES_OK : des_error_set(err, DES_ENOMEM, "cannot allocate a path");
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            char *cand = dup_printf("%s/../plots", exe);
-            if (cand && has_templates(cand)) {
-                *dir = cand;
-                return DES_OK;
-            }
-            free(cand);
-        }
+    char *style = send_shared_path("plots/style.gp"); /* ./plots, installed, source tree */
+    if (style) {
+        *strrchr(style, '/') = '\0';
+        *dir = style;
+        return DES_OK;
     }
     return des_error_set(err, DES_EIO,
                          "cannot find the chart templates 'plots/style.gp' (set SENDSIM_PLOTS "
