@@ -23,7 +23,7 @@ CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAVE_INLINE \
              -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
              -fopenmp -Iinclude -Isim $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(EXTRA_LDFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lhdf5_hl -fopenmp -lm $(EXTRA_LDFLAGS)
 
 LIB_SRC   := $(wildcard sim/des/*.c sim/model/*.c sim/run/*.c sim/io/*.c)
 CLI_SRC   := $(wildcard sim/cli/*.c)
