@@ -134,18 +134,18 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
     X(shares_sum, "err_shares.yaml",                                                          \
       DATA "err_shares.yaml:4:14: placement.choice.primary: shares must sum to 1, got 0.9")   \
     X(unknown_provision, "err_provision.yaml",                                                \
-      DATA "err_provision.yaml:3:17: places[0].provision: expected one of: mainstream, "      \
+      DATA "err_provision.yaml:4:19: places[0].provision: expected one of: mainstream, "      \
            "resourced, special, independent, residential, fe_college, specialist_post16, ap, "\
            "early_years, other (did you mean 'special'?)")                                    \
     X(unknown_area, "err_area.yaml",                                                          \
-      DATA "err_area.yaml:4:34: places[1].area: expected one of: any, north, south")          \
+      DATA "err_area.yaml:5:36: places[1].area: expected one of: any, north, south")          \
     X(unknown_area_no_areas, "err_area_default.yaml",                                         \
       DATA "err_area_default.yaml:5:32: places[0].area: expected one of: any, all")           \
     X(unknown_need, "err_need.yaml",                                                          \
-      DATA "err_need.yaml:4:32: places[1].need: expected one of: any, autism, semh, slcn, "   \
+      DATA "err_need.yaml:5:34: places[1].need: expected one of: any, autism, semh, slcn, "   \
            "mld, sld_pmld, physical_sensory, other (did you mean 'autism'?)")                 \
     X(new_places_without_pool, "err_new_places.yaml",                                         \
-      DATA "err_new_places.yaml:4:5: new_places[1]: no entry in 'places' has this "           \
+      DATA "err_new_places.yaml:5:7: new_places[1]: no entry in 'places' has this "           \
            "provision, area and need (add one, with its current places)")                     \
     X(missing_parent, "err_missing_parent.yaml",                                              \
       DATA "err_missing_parent.yaml:1:10: extends: cannot open 'no_such_parent.yaml' (No "    \
