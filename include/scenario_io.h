@@ -139,6 +139,11 @@ int scn_check_unknown(scn_doc *doc);
 /* Write the fully resolved (merged) tree as YAML (block style, key order preserved, comments
  * dropped; quoted scalars stay quoted so strings stay strings). Returns 0, or -1 on a write error. */
 int scn_dump(const scn_doc *doc, FILE *out);
+/* One node as one line of flow YAML ({a: 1, b: [2, 3]}); nothing for NULL. */
+void scn_flow(const scn_node *n, FILE *out);
+/* The resolved parent of the scenario file `path` (the file its top-level `extends` names, with
+ * that file's own chain), or NULL + err (also when `path` extends nothing). */
+scn_doc *scn_load_parent(const char *path, des_error *err);
 
 /* Levenshtein distance between two strings (O(len a * len b) time, O(len b) memory);
  * SIZE_MAX if memory runs out. */

@@ -63,6 +63,12 @@ int send_scenario_load(const char *path, send_params *p, send_scenario_text *tex
                        des_error *err);
 void send_scenario_text_free(send_scenario_text *t);
 
+/* Print what the scenario file `path` changes relative to the scenario it extends, one key
+ * per line: "key: parent -> child", "key: (new) child", and for a list the child adds to,
+ * "key: + entry" per added entry. The scenario must open (send_scenario_open) first. Returns
+ * DES_OK, or an error (DES_EINPUT when path extends nothing). */
+int send_scenario_diff(const char *path, FILE *out, des_error *err);
+
 /* Print the resolved parameters in model units (days, pounds, rates per year) and the
  * quantities derived from them (EP assessment slots, caseworker slots). */
 void send_scenario_print(const send_params *p, FILE *out);

@@ -23,6 +23,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "scenario_io.h"
+#include "send_scenario.h"
 
 #define DATA "tests/data/scenario/"
 
@@ -673,6 +674,31 @@ static void test_extends_lists(void **state)
     scn_free(d);
 }
 
+/* validate --diff: what a child changes relative to its parent, key by key. */
+static void test_diff(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    des_error err;
+    assert_int_equal(send_scenario_diff(DATA "diff_child.yaml", f, &err), DES_OK);
+    fclose(f);
+    assert_string_equal(text, "changes relative to " DATA "base.yaml:\n"
+                              "name: base -> child\n"
+                              "assessment.ep.fte: 3.5 -> 4\n"
+                              "assessment.officers: (new) 2\n"
+                              "panel.sittings: + 29\n"
+                              "panel.sittings: + {day: 30}\n");
+    free(text);
+    f = fopen("/dev/null", "w");
+    assert_int_equal(send_scenario_diff(DATA "base.yaml", f, &err), DES_EINPUT);
+    fclose(f);
+    assert_string_equal(err.msg, DATA "base.yaml:2:1: does not extend another scenario "
+                                      "(no 'extends: FILE')");
+}
+
 /* ---- getter errors: one exact line each -------------------------------------------------- */
 
 static void test_unknown_key_suggestion(void **state)
@@ -1260,6 +1286,7 @@ int main(void)
         cmocka_unit_test(test_extends_from_string),
         cmocka_unit_test(test_extends_lists),
         cmocka_unit_test(test_hostile_text),
+        cmocka_unit_test(test_diff),
         cmocka_unit_test(test_unknown_key_suggestion),
         cmocka_unit_test(test_unknown_key_no_match),
         cmocka_unit_test(test_wrong_kinds),
