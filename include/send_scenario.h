@@ -40,7 +40,7 @@ typedef struct send_scenario {
     size_t yaml_len;
     char *source;           /* every file read, verbatim, each after "# ---- file: NAME" */
     int n_rows;
-    send_param_row *rows;   /* every leaf value, in file order, then each template's */
+    send_param_row *rows;   /* every leaf value: the headline's drivers first, then file order */
     struct scn_doc *doc;    /* the parsed top document */
     size_t n_templates;
     struct scn_doc **templates; /* the authorities' template documents, each once */

@@ -681,6 +681,45 @@ static void test_cli_run_ok(void **state)
     remove_dir(dir);
 }
 
+static int row_index(const send_scenario *sc, const char *key)
+{
+    for (int i = 0; i < sc->n_rows; i++)
+        if (!strcmp(sc->rows[i].key, key))
+            return i;
+    fail_msg("no provenance row '%s'", key);
+    return -1;
+}
+
+/* The assumptions table reads a block of comment lines directly above a value as its note (31
+ * values of the shipped baseline had their source there and showed "no note"), and lists the
+ * values that drive the headline first. */
+static void test_provenance_notes_above(void **state)
+{
+    (void)state;
+    send_scenario sc;
+    des_error err = {0};
+    if (send_scenario_open(DATA "notes.yaml", &sc, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    const send_param_row *r = sc.rows;
+    assert_string_equal(r[row_index(&sc, "requests.trend")].note,
+                        "Requests per child: SEN2 2025, scaled by the population (assumption)");
+    assert_string_equal(r[row_index(&sc, "requests.growth")].note, "own-line note");
+    assert_string_equal(r[row_index(&sc, "disagreement.appeal")].note, "");
+    assert_string_equal(r[row_index(&sc, "disagreement.mediation")].note,
+                        "above and on its line");
+    /* drivers first, in the documented order; the rest keep file order */
+    assert_int_equal(row_index(&sc, "requests.trend"), 0);
+    assert_int_equal(row_index(&sc, "requests.growth"), 1);
+    int first_other = row_index(&sc, "name");
+    for (int i = 0; i < sc.n_rows; i++)
+        if (!strncmp(r[i].key, "finance.cost", 12))
+            assert_true(i < first_other);
+    assert_true(row_index(&sc, "finance.cost.special") < row_index(&sc, "finance.grant"));
+    assert_true(row_index(&sc, "finance.grant") < first_other);
+    assert_true(row_index(&sc, "name") < row_index(&sc, "population.growth"));
+    send_scenario_close(&sc);
+}
+
 /* Issue 9's bug: a scenario in another folder that extends a parent holding `authorities:`
  * validated but `run` failed with "cannot open", because provenance parsed the files again and
  * resolved the template relative to the top file. The scenario is now parsed once: the
@@ -937,6 +976,7 @@ int main(void)
         cmocka_unit_test(test_cli_run_ok),
         cmocka_unit_test(test_cli_keys_reference_current),
         cmocka_unit_test(test_cli_validate_priors_and_keys),
+        cmocka_unit_test(test_provenance_notes_above),
         cmocka_unit_test(test_extends_authorities_from_another_folder),
         cmocka_unit_test(test_cli_run_interrupted),
         cmocka_unit_test(test_cli_threads_identical),
