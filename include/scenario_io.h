@@ -49,6 +49,9 @@ typedef enum { SCN_NULL, SCN_SCALAR, SCN_MAP, SCN_SEQ } scn_kind;
 
 /* ---- documents ---- */
 
+#define SCN_YEAR_MIN 1970 /* dates (and series years) a scenario may name */
+#define SCN_YEAR_MAX 2199
+
 scn_doc *scn_load(const char *path, des_error *err);          /* parse, resolve extends; NULL + err on failure */
 scn_doc *scn_load_string(const char *name, const char *text, des_error *err); /* for tests; extends relative to cwd */
 void scn_free(scn_doc *doc);                                   /* accepts NULL */
@@ -96,7 +99,7 @@ int scn_int(scn_doc *doc, const scn_node *map, const char *key, long lo, long hi
 int scn_bool(scn_doc *doc, const scn_node *map, const char *key, int *out);
 int scn_str(scn_doc *doc, const scn_node *map, const char *key, const char **out);
 int scn_enum(scn_doc *doc, const scn_node *map, const char *key, const char *const *names, size_t n, int *out);
-int scn_date(scn_doc *doc, const scn_node *map, const char *key, des_date *out);          /* ISO YYYY-MM-DD */
+int scn_date(scn_doc *doc, const scn_node *map, const char *key, des_date *out);          /* ISO YYYY-MM-DD, years SCN_YEAR_MIN-MAX */
 /* "6 weeks", "15 days", "3 months", "2 years" (singular too, decimals allowed; a month is
  * 365.25/12 days, a year 365.25 days) or {value: 6, unit: weeks}; the result in days. */
 int scn_duration(scn_doc *doc, const scn_node *map, const char *key, double lo_days, double hi_days, double *days);

@@ -1024,7 +1024,7 @@ static void test_series_errors(void **state)
 
     d = load_ok("demand:\n  next year: 10\n");
     assert_int_equal(scn_series_get(d, scn_root(d), "demand", 0, 100, &s), -1);
-    doc_failed(d, "t.yaml:2:3: demand.next year: expected a year or a date (YYYY-MM-DD) as key");
+    doc_failed(d, "t.yaml:2:3: demand.next year: expected a year or a date (YYYY-MM-DD) in 1970-2199 as key");
 
     d = load_ok("demand:\n  2019: 101\n");
     assert_int_equal(scn_series_get(d, scn_root(d), "demand", 0, 100, &s), -1);

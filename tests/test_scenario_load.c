@@ -154,6 +154,10 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
       DATA "err_cycle_b.yaml:3:10: extends: cycle through 'err_cycle_a.yaml'")                \
     X(cycle_b, "err_cycle_b.yaml",                                                            \
       DATA "err_cycle_a.yaml:2:10: extends: cycle through 'err_cycle_b.yaml'")                \
+    X(age_wraps, "err_age_wrap.yaml",                                                         \
+      DATA "err_age_wrap.yaml:3:24: population.by_age.4294967297: ages must lie in 0-25")     \
+    X(start_before_1970, "err_start_1961.yaml",                                               \
+      DATA "err_start_1961.yaml:2:8: start: expected a date in 1970-2199, got '1961-01-01'")  \
     X(start_not_first, "err_start_day.yaml",                                                  \
       DATA "err_start_day.yaml:2:8: start: expected the first day of a month")                \
     X(end_before_start, "err_end.yaml",                                                       \

@@ -1724,6 +1724,13 @@ int scn_enum(scn_doc *doc, const scn_node *map, const char *key, const char *con
     return rc <= 0 ? rc : scn_node_enum(doc, v, names, n, out);
 }
 
+/* Years a scenario may name: month indices count from January 1970 (des_date_month_index),
+ * and the horizon (at most 60 years) must keep 4-digit years. */
+static int year_ok(int y)
+{
+    return y >= SCN_YEAR_MIN && y <= SCN_YEAR_MAX;
+}
+
 int scn_node_date(scn_doc *doc, const scn_node *n, des_date *out)
 {
     if (!doc || doc->failed)
@@ -1733,12 +1740,14 @@ int scn_node_date(scn_doc *doc, const scn_node *n, des_date *out)
     if (n->kind != SCN_SCALAR)
         return scn_fail(doc, n, "expected a date (YYYY-MM-DD)");
     des_date d;
-    if (des_date_parse(n->text, &d) == 0) {
-        *out = d;
-        return 1;
-    }
     char q[SCN_QUOTE_MAX + 4];
-    return scn_fail(doc, n, "expected a valid date (YYYY-MM-DD), got '%s'", clip(q, n->text));
+    if (des_date_parse(n->text, &d) != 0)
+        return scn_fail(doc, n, "expected a valid date (YYYY-MM-DD), got '%s'", clip(q, n->text));
+    if (!year_ok(atoi(n->text)))
+        return scn_fail(doc, n, "expected a date in %d-%d, got '%s'", SCN_YEAR_MIN,
+                        SCN_YEAR_MAX, clip(q, n->text));
+    *out = d;
+    return 1;
 }
 
 int scn_date(scn_doc *doc, const scn_node *map, const char *key, des_date *out)
@@ -2140,12 +2149,12 @@ static int series_key(const char *s, des_date *d)
     if (strlen(s) == 4 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
         s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9') {
         int y = atoi(s);
-        if (!des_date_valid(y, 1, 1))
+        if (!year_ok(y))
             return -1;
         *d = des_date_from_ymd(y, 1, 1);
         return 0;
     }
-    return des_date_parse(s, d);
+    return des_date_parse(s, d) || !year_ok(atoi(s)) ? -1 : 0;
 }
 
 int scn_node_series(scn_doc *doc, const scn_node *n, double lo, double hi, scn_series *out)
@@ -2186,7 +2195,8 @@ int scn_node_series(scn_doc *doc, const scn_node *n, double lo, double hi, scn_s
         e->known = 1;
         int rc = 0;
         if (series_key(e->key, &from[i]))
-            rc = fail_key(doc, e, "expected a year or a date (YYYY-MM-DD) as key");
+            rc = fail_key(doc, e, "expected a year or a date (YYYY-MM-DD) in %d-%d as key",
+                          SCN_YEAR_MIN, SCN_YEAR_MAX);
         else if (i > 0 && from[i] <= from[i - 1])
             rc = fail_key(doc, e, "keys must be strictly increasing, got %s after %s", e->key,
                           n->e[i - 1].key);
