@@ -957,8 +957,9 @@ static void scale_authority(send_params *a, const double f[6])
         a->builds[i].count = scale_int(a->builds[i].count, places, INT_MIN / 2);
     scale_steps(&a->ep_fte, cap);
     scale_steps(&a->review_fte, cap);
-    a->health_slots *= cap;
-    a->social_slots *= cap;
+    scale_steps(&a->health_slots, cap);
+    scale_steps(&a->social_slots, cap);
+    scale_steps(&a->caseworker_fte, cap);
     /* panel capacities: 1,000,000 (the default) means unlimited and stays so */
     int *panels[3] = {&a->d1_capacity, &a->d2_capacity, &a->l4_capacity};
     for (int i = 0; i < 3; i++)
