@@ -297,6 +297,8 @@ typedef struct send_params {
     double p_appeal_placement;    /* new plans appealed about content or placement (section I) */
     double p_placement_win;       /* placement appeals the family wins */
     int placement_won_provision;  /* provision named after a won placement appeal */
+    /* Panel throughput by date: cases per sitting (n = 0: d1_capacity / d2_capacity hold) */
+    send_steps d1_capacity_steps, d2_capacity_steps;
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability

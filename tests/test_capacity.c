@@ -5,7 +5,8 @@
  *   matches Erlang C;
  * - timeliness: with capacity far above demand every plan is issued within 20 weeks; halving
  *   the caseworkers at utilisation 0.7 (so that demand outruns them) makes it collapse;
- * - capacity by date: no caseworker, nobody starts; staff arrive, the queue drains;
+ * - capacity by date: no caseworker, nobody starts; staff arrive, the queue drains; a panel
+ *   hearing one case a sitting, then all;
  * - conservation: assessments started = completed + in progress at the end, exactly;
  * - the 6-week decision deadline against constant preparation times;
  * - requests.observed: yearly requests within Poisson noise of the series;
@@ -179,6 +180,29 @@ static void test_caseworkers_by_date(void **state)
     send_params_free(&p);
 }
 
+/* The D1 panel hears one case a weekly sitting in 2019 (52 or 53 decisions), then all. */
+static void test_panel_capacity_by_date(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 300, 7, 1e6, 2);
+    p.d1_period = 7;
+    p.d1_capacity_steps.n = 2;
+    p.d1_capacity_steps.from[0] = ymd(2019, 1, 1);
+    p.d1_capacity_steps.value[0] = 1;
+    p.d1_capacity_steps.from[1] = ymd(2020, 1, 1);
+    p.d1_capacity_steps.value[1] = 1000;
+    send_output o;
+    run_rep(&p, 2, 0, &o, NULL);
+    double d2019 = send_output_row(&o, C_D1_DECIDED)[0];
+    assert_true(d2019 >= 52 && d2019 <= 53);
+    /* the backlog of 2019 and the requests of 2020 are all decided in 2020 */
+    assert_true(send_output_row(&o, C_D1_DECIDED)[1] > 500);
+    assert_true(send_output_row(&o, C_PCT_D1_6W)[0] < 20);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 /* Every assessment started is completed at the D2 panel or still in progress at the end. */
 static void test_assessments_conserved(void **state)
 {
@@ -346,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_caseworkers_are_mmc),
         cmocka_unit_test(test_timeliness_follows_capacity),
         cmocka_unit_test(test_caseworkers_by_date),
+        cmocka_unit_test(test_panel_capacity_by_date),
         cmocka_unit_test(test_assessments_conserved),
         cmocka_unit_test(test_six_week_deadline),
         cmocka_unit_test(test_requests_observed),

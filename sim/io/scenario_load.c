@@ -960,6 +960,8 @@ static void scale_authority(send_params *a, const double f[6])
     scale_steps(&a->health_slots, cap);
     scale_steps(&a->social_slots, cap);
     scale_steps(&a->caseworker_fte, cap);
+    scale_steps(&a->d1_capacity_steps, cap);
+    scale_steps(&a->d2_capacity_steps, cap);
     /* panel capacities: 1,000,000 (the default) means unlimited and stays so */
     int *panels[3] = {&a->d1_capacity, &a->d2_capacity, &a->l4_capacity};
     for (int i = 0; i < 3; i++)

@@ -9,8 +9,9 @@
  * statutory work: slots = FTE x statutory hours per FTE-week x mean weeks of one advice /
  * hours per assessment. Every capacity is a step series: at its dates (ev_staff) capacities
  * are set again and waiters admitted as far as they grow. When the last advice of a case is
- * in, the case goes to the D2 panel (requests.c). The opening caseload's assessments under way
- * start here too.
+ * in, the case goes to the D2 panel (requests.c), whose cases per sitting (and the D1
+ * panel's) may also step by date, set here with the staff. The opening caseload's assessments
+ * under way start here too.
  *
  * Each stage's wait is counted when the case begins it (C_STAGE_*, by calendar year). State:
  * the four resources only (emptied by ass_reset, storage kept). Complexity: O(log n) per
@@ -69,10 +70,22 @@ int ass_init(send_model *m, des_error *err)
     return DES_OK;
 }
 
+/* Panel throughput by date (d1/d2_panel.capacity_by_date, when given): cases per sitting on
+ * day d. A D2 panel deciding on receipt keeps its unlimited sitting. */
+static void panel_capacity(send_model *m, des_date d)
+{
+    const send_params *p = m->p;
+    if (p->d1_capacity_steps.n > 0)
+        m->req.k.d1.per_sitting = (int)send_steps_at(&p->d1_capacity_steps, d);
+    if (p->d2_capacity_steps.n > 0 && p->d2_period > 0)
+        m->req.k.d2.per_sitting = (int)send_steps_at(&p->d2_capacity_steps, d);
+}
+
 void ass_reset(send_model *m)
 {
     for (int s = 0; s < SEND_NSTAGE; s++)
         des_res_reset(stage_res(m, s), stage_slots(m->p, s, m->p->start), 0);
+    panel_capacity(m, m->p->start);
 }
 
 void ass_free(send_model *m)
@@ -210,11 +223,13 @@ void ass_final(send_model *m, uint32_t h)
 }
 
 /* Staffing changes on a date (review caseworkers are read at each review sitting): every
- * capacity is set again, and waiters admitted as far as it grew. */
+ * capacity, and the panels' cases per sitting, are set again, and waiters admitted as far as
+ * a capacity grew (a panel takes its waiters at its next sitting). */
 void ev_staff(send_model *m)
 {
     des_date d = day_of(m, now(m));
     uint32_t next;
+    panel_capacity(m, d);
     for (int s = 0; s < SEND_NSTAGE; s++) {
         des_res_set_capacity(stage_res(m, s), now(m), stage_slots(m->p, s, d));
         while (stage_admit(m, s, &next)) {

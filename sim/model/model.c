@@ -281,7 +281,7 @@ static void schedule_calendar(send_model *m)
     if (p->ei_active && t_of(m, p->ei_from) > 0 && t_of(m, p->ei_from) < m->t_end)
         sched(m, t_of(m, p->ei_from), PRIO_CALENDAR, EV_RATES, 0);
     const send_steps *staff[] = {&p->ep_fte, &p->caseworker_fte, &p->health_slots,
-                                 &p->social_slots};
+                                 &p->social_slots, &p->d1_capacity_steps, &p->d2_capacity_steps};
     for (size_t s = 0; s < sizeof staff / sizeof staff[0]; s++)
         for (int i = 0; i < staff[s]->n; i++) {
             double t = t_of(m, staff[s]->from[i]);
