@@ -718,6 +718,17 @@ static void write_scenario(ictx *c)
     kv(c, 2, "appeal", "0.15", "share of refusals appealed (assumption)");
     kv(c, 2, "tribunal_time", "{dist: lognormal, mean: 20, sd: 6, unit: weeks}", "91%% completed within 22 weeks [ref: MoJ-appeals]");
     kv(c, 2, "parent_win", "0.886", "decided wholly or partly for parents, 2017/18 [ref: PQ-183449]");
+    /* appeals not after a refusal to assess are taken as about new plans (content, placement) */
+    double appeals = val(c, "tribunal_appeals_registered", A), newp = val(c, "new_plans", A);
+    if (!isnan(appeals) && !isnan(newp) && newp > 0)
+        kv(c, 2, "appeal_placement",
+           num(v, round_sig(fmax(0, fmin(1, (appeals - 0.15 * refused) / newp)), 2)),
+           "(tribunal_appeals_registered - 0.15 x requests_refused) / new_plans %d = (%.0f - "
+           "0.15 x %.0f) / %.0f [%s]: appeals not after a refusal, taken as about new plans",
+           A, appeals, refused, newp, S);
+    else
+        kv(c, 2, "appeal_placement", "0.1", "assumption (tribunal_appeals_registered %d not published)", A);
+    kv(c, 2, "placement_win", "0.3", "assumption: share of placement appeals ending in the independent place asked for");
 
     /* ---- assessment ---- */
     double hours = NAT(c, ep_hours, 17.4, lab);
