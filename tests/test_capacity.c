@@ -11,7 +11,8 @@
  * - the 6-week decision deadline against constant preparation times;
  * - requests.observed: yearly requests within Poisson noise of the series;
  * - appeals against a refusal to issue and about placement, with their outcomes;
- * - determinism with every new flow on.
+ * - determinism with every new flow on;
+ * - the Leicestershire timeliness check (scenarios/README.md) stays within its 10 points.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -26,6 +27,9 @@
 #include "des_rng.h"
 #include "des_stats.h"
 #include "send_model.h"
+#include "send_results.h"
+#include "send_run.h"
+#include "send_scenario.h"
 #include "support/test_util.h"
 
 static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
@@ -364,6 +368,35 @@ static void test_determinism(void **state)
     send_params_free(&p);
 }
 
+/* The structural check of scenarios/README.md: with Leicestershire's published 2019-2024
+ * requests and the calibrated caseworkers, the median share of plans issued within 20 weeks
+ * is within 10 points of the published share every year (100 replications, seed 1). */
+static void test_leicestershire_timeliness(void **state)
+{
+    (void)state;
+    static const double published[6] = {92.0, 80.0, 26.9, 3.8, 6.0, 4.3};
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-timeliness.yaml", &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_run_opts o = {.seed = 1, .replications = 100, .threads = 1};
+    send_results res = {0};
+    if (send_run(&p, &o, &res, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    double *scratch = malloc((size_t)res.n * sizeof *scratch);
+    assert_non_null(scratch);
+    for (int y = 0; y < 6; y++) {
+        send_stat st;
+        send_results_get_stat(&res, C_PCT_20W, y, scratch, &st);
+        print_message("%d: median %.1f [%.1f-%.1f], published %.1f\n", 2019 + y,
+                      st.q[SEND_Q50], st.q[SEND_Q10], st.q[SEND_Q90], published[y]);
+        assert_true(fabs(st.q[SEND_Q50] - published[y]) <= 10);
+    }
+    free(scratch);
+    send_results_free(&res);
+    send_params_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_appeal_refusal_to_issue),
         cmocka_unit_test(test_placement_appeals),
         cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_leicestershire_timeliness),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
