@@ -296,6 +296,7 @@ typedef struct send_params {
     double p_appeal_no_issue;     /* refusals to issue appealed (after mediation or directly) */
     double p_appeal_placement;    /* new plans appealed about content or placement (section I) */
     double p_placement_win;       /* placement appeals the family wins */
+    double p_placement_mediation; /* placement disputes mediated before their appeal */
     int placement_won_provision;  /* provision named after a won placement appeal */
     /* Panel throughput by date: cases per sitting (n = 0: d1_capacity / d2_capacity hold) */
     send_steps d1_capacity_steps, d2_capacity_steps;

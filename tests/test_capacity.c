@@ -319,6 +319,8 @@ static void test_placement_appeals(void **state)
         send_params p;
         queue_params(&p, 300, 7, 1e6, 2);
         p.p_appeal_placement = 0.5;
+        p.p_placement_mediation = win ? 1 : 0; /* mediated first (won case) or not */
+        des_dist_constant(&p.mediation_time, 30, NULL);
         p.p_placement_win = win;
         p.placement_won_provision = PROV_INDEPENDENT;
         p.cost[PROV_INDEPENDENT] = 60000;
@@ -326,7 +328,10 @@ static void test_placement_appeals(void **state)
         send_output o;
         run_rep(&p, 12, 0, &o, NULL);
         double appeals = total(&o, C_APPEALS_PLACEMENT), changed = total(&o, C_PLACEMENT_CHANGED);
-        assert_close(appeals / total(&o, C_NEW_PLANS), 0.5, 0.06);
+        double disputes = win ? total(&o, C_MEDIATIONS_ALL) : appeals;
+        assert_close(disputes / total(&o, C_NEW_PLANS), 0.5, 0.06);
+        /* every mediation is followed by its appeal 30 days later (but near the end) */
+        assert_true(appeals <= disputes && appeals > 0.9 * disputes);
         assert_true(total(&o, C_APPEALS_ALL) == appeals);
         int last = o.n_months - 1;
         double indep = send_output_row(&o, M_PLACEMENTS + PROV_INDEPENDENT)[last];

@@ -120,9 +120,10 @@ void send_scenario_print(const send_params *p, FILE *o)
             p->p_mediation, p->p_appeal, p->p_parent_win);
     print_dist(o, "mediation time", &p->mediation_time);
     print_dist(o, "tribunal time", &p->tribunal_time);
-    fprintf(o, "  %-28s refusal to issue %.3g; placement %.3g, parents win %.3g -> %s\n",
-            "appeals", p->p_appeal_no_issue, p->p_appeal_placement, p->p_placement_win,
-            send_provision_names[p->placement_won_provision]);
+    fprintf(o, "  %-28s refusal to issue %.3g; placement %.3g (mediated first %.3g), parents "
+               "win %.3g -> %s\n",
+            "appeals", p->p_appeal_no_issue, p->p_appeal_placement, p->p_placement_mediation,
+            p->p_placement_win, send_provision_names[p->placement_won_provision]);
     print_steps(o, "observed requests per year", &p->requests_observed);
     print_steps(o, "D1 cases per sitting by date", &p->d1_capacity_steps);
     print_steps(o, "D2 cases per sitting by date", &p->d2_capacity_steps);
@@ -140,7 +141,7 @@ void send_scenario_print(const send_params *p, FILE *o)
     print_dist(o, "health advice", &p->health_duration);
     fprintf(o, "  %-28s %.3g of assessments\n", "social care advice", p->p_social_advice);
     print_steps(o, "social care slots by date", &p->social_slots);
-    print_steps(o, "caseworker FTE by date", &p->caseworker_fte);
+    print_steps(o, "assessment caseworkers (FTE)", &p->caseworker_fte);
     fprintf(o, "  %-28s %.4g assessments per FTE at once\n", "caseworker caseload",
             p->caseload_per_officer);
     print_dist(o, "social care advice", &p->social_duration);

@@ -6,7 +6,8 @@
  * to issue), which the family may win (the assessment starts, or the plan is drafted and
  * issued) or lose (the child goes back to SEN Support). With appeal_no_issue 0 a refusal to
  * issue is accepted at once, as it always was. A new plan's placement may be appealed (share
- * appeal_placement): the plan holder keeps its placement meanwhile; a won appeal (share
+ * appeal_placement; a share placement_mediation of them mediated first, the appeal following
+ * the mediation): the plan holder keeps its placement meanwhile; a won appeal (share
  * placement_win) moves it to the provision the family asked for (placement_won, usually an
  * independent school), with that provision's cost from then on.
  *
@@ -101,16 +102,38 @@ void ev_tribunal_end(send_model *m, uint32_t h)
 
 /* Plan holder h's new plan is final (and its placement decided): the family may appeal
  * about its content or placement. */
-void dis_new_plan(send_model *m, uint32_t h)
+static void placement_appeal(send_model *m, uint32_t h)
 {
     const send_params *p = m->p;
-    if (!(p->p_appeal_placement > 0) || unif(m, S_TRIBUNAL) >= p->p_appeal_placement)
-        return;
     cy_add(m, C_APPEALS_PLACEMENT, 1);
     cy_add(m, C_APPEALS_ALL, 1);
     fy_add(m, F_SPEND_ASSESS, p->tribunal_cost);
     sched_for_serial(m, h, des_dist_sample(&p->tribunal_time, m->r[S_TRIBUNAL]),
                      EV_PLACEMENT_APPEAL_END);
+}
+
+void dis_new_plan(send_model *m, uint32_t h)
+{
+    const send_params *p = m->p;
+    if (!(p->p_appeal_placement > 0) || unif(m, S_TRIBUNAL) >= p->p_appeal_placement)
+        return;
+    if (p->p_placement_mediation > 0 && unif(m, S_TRIBUNAL) < p->p_placement_mediation) {
+        cy_add(m, C_MEDIATIONS_ALL, 1);
+        sched_for_serial(m, h, des_dist_sample(&p->mediation_time, m->r[S_TRIBUNAL]),
+                         EV_PLACEMENT_MEDIATION_END);
+        return;
+    }
+    placement_appeal(m, h);
+}
+
+/* Plan holder h's mediation about its placement ended: the appeal goes ahead while the plan
+ * is still in place. */
+void ev_placement_mediation_end(send_model *m, uint32_t h)
+{
+    if (kid(m, h)->state != ST_PLAN)
+        return;
+    tr(m, h, TR_MEDIATION, 1, 0);
+    placement_appeal(m, h);
 }
 
 /* The tribunal decides plan holder h's placement appeal (the plan is still in place). */

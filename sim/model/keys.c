@@ -255,6 +255,7 @@ static const send_key keys[] = {
     K("requests.observed", SER, 0, 1e7, "requests per year", F(requests_observed), "", 0, "published requests per calendar year ({YEAR: count}): while a year is given, request rates (from SEN Support and direct) are scaled each month so that the year's expected requests equal it, replacing trend, growth, shocks, variation and early intervention; absent: not used"),
     K("disagreement.appeal_no_issue", SHR, 0, 1, "", F(p_appeal_no_issue), "0", P, "share of refusals to issue appealed (mediation first with the share 'disagreement.mediation'); a won appeal issues the plan"),
     K("disagreement.appeal_placement", SHR, 0, 1, "", F(p_appeal_placement), "0", P, "share of new plans appealed about content or placement (section I), heard after 'disagreement.tribunal_time'"),
+    K("disagreement.placement_mediation", SHR, 0, 1, "", F(p_placement_mediation), "0", P, "share of placement disputes mediated first ('disagreement.mediation_time'); the appeal follows the mediation"),
     K("disagreement.placement_win", SHR, 0, 1, "", F(p_placement_win), "1", P, "share of placement appeals the family wins"),
     K("d1_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d1_capacity_steps), "", 0, "cases heard per sitting, by date; when given it replaces 'd1_panel.capacity'"),
     K("d2_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d2_capacity_steps), "", 0, "cases heard per sitting, by date (periodic panels only); when given it replaces 'd2_panel.capacity'"),

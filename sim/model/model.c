@@ -382,6 +382,10 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             if (kid(m, ev.arg)->serial == ev.gen)
                 ev_placement_appeal_end(m, ev.arg);
             break;
+        case EV_PLACEMENT_MEDIATION_END:
+            if (kid(m, ev.arg)->serial == ev.gen)
+                ev_placement_mediation_end(m, ev.arg);
+            break;
         case EV_FINAL: ev_final(m, ev.arg); break;
         case EV_REVIEW_SIT: ev_review_sit(m); break;
         /* timers: ev.gen is the stamp, stale once the child's record holds another */

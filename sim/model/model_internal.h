@@ -59,7 +59,7 @@ enum {
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
     EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
-    EV_PLACEMENT_APPEAL_END
+    EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
@@ -702,6 +702,7 @@ void ev_tribunal_end(send_model *m, uint32_t h);
 void dis_not_issued(send_model *m, uint32_t h);
 void dis_new_plan(send_model *m, uint32_t h);
 void ev_placement_appeal_end(send_model *m, uint32_t h);
+void ev_placement_mediation_end(send_model *m, uint32_t h);
 
 /* plans.c */
 void plan_init(send_model *m);
