@@ -215,6 +215,15 @@ void ass_not_issued(send_model *m, uint32_t h)
     dis_not_issued(m, h);
 }
 
+/* Case h is withdrawn after its assessment started (at the D2 panel): its caseworker is
+ * free and the child goes back to SEN Support. Every way out of an assessment before its
+ * final plan must come through here, ass_not_issued or ass_final, or a caseload place leaks. */
+void ass_withdrawn(send_model *m, uint32_t h)
+{
+    caseworker_free(m, h);
+    sen_return(m, h);
+}
+
 /* Case h's final plan is issued: its caseworker is free, the family may appeal. */
 void ass_final(send_model *m, uint32_t h)
 {

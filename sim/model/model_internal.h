@@ -693,6 +693,7 @@ void ass_start(send_model *m, uint32_t h);
 void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);
 void ass_not_issued(send_model *m, uint32_t h);
+void ass_withdrawn(send_model *m, uint32_t h);
 void ass_final(send_model *m, uint32_t h);
 
 /* disagreement.c */
