@@ -944,6 +944,7 @@ static void scale_authority(send_params *a, const double f[6])
     for (int i = 0; i < SEND_AGES; i++)
         a->population[i] *= pop;
     a->sen_initial *= pop;
+    scale_steps(&a->requests_observed, pop); /* counts of requests, like direct requests */
     for (int b = 0; b < BAND_COUNT; b++) {
         a->direct_requests[b] *= pop;
         a->initial_band[b] *= cases;

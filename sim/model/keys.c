@@ -232,7 +232,7 @@ static const send_key keys[] = {
     K("authorities.list[].name", TXT, 0, 0, "", NF, "", R | C, "authority name (unique)"),
     K("authorities.list[].template", TXT, 0, 0, "", NF, "authorities.template", C, "its template scenario file"),
     K("authorities.list[].scale", NUM, 0, 100, "factor", NF, "1", C, "multiplies all the size factors below"),
-    K("authorities.list[].population", NUM, 0, 100, "factor", NF, "1", C, "population, SEN Support and direct requests"),
+    K("authorities.list[].population", NUM, 0, 100, "factor", NF, "1", C, "population, SEN Support, direct and observed requests"),
     K("authorities.list[].caseload", NUM, 0, 100, "factor", NF, "1", C, "initial plans and assessments"),
     K("authorities.list[].places", NUM, 0, 100, "factor", NF, "1", C, "places and new places"),
     K("authorities.list[].capacity", NUM, 0, 100, "factor", NF, "1", C, "EP and caseworker FTE, advice slots, panel capacities"),
