@@ -357,6 +357,7 @@ enum {
     M_CASEWORKER_QUEUE = M_CAPACITY + PROV_COUNT, /* assessments waiting for a caseworker */
     M_HEALTH_QUEUE,
     M_SOCIAL_QUEUE,
+    M_ASSESSMENTS_ONGOING,  /* assessments started and not yet decided at D2 */
     M_MONTHLY_COUNT,
 
     C_REQUESTS = M_MONTHLY_COUNT,

@@ -230,6 +230,14 @@ static void test_assessments_conserved(void **state)
                   (unsigned long long)d.assessments_in_progress);
     assert_true(d.assessments_in_progress > 100);
     assert_true(started == done + (double)d.assessments_in_progress);
+    /* the monthly count follows the same balance: on 1 January of each year, started so far
+     * less completed so far */
+    double s_sum = 0, c_sum = 0;
+    for (int y = 0; y + 1 < o.n_years; y++) {
+        s_sum += send_output_row(&o, C_ASSESS_STARTED)[y];
+        c_sum += send_output_row(&o, C_ASSESSMENTS)[y];
+        assert_true(send_output_row(&o, M_ASSESSMENTS_ONGOING)[12 * (y + 1)] == s_sum - c_sum);
+    }
     /* each stage started at most once per assessment */
     assert_true(total(&o, C_STAGE_STARTED + SEND_STAGE_EP) <= started);
     assert_true(total(&o, C_STAGE_STARTED + SEND_STAGE_SOCIAL) <

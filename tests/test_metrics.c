@@ -65,6 +65,7 @@ static const struct {
     {M_CASEWORKER_QUEUE, "caseworker_queue"},
     {M_HEALTH_QUEUE, "health_advice_queue"},
     {M_SOCIAL_QUEUE, "social_care_advice_queue"},
+    {M_ASSESSMENTS_ONGOING, "assessments_ongoing"},
     {C_D1_DECIDED, "requests_decided"},
     {C_D1_WITHIN_6W, "requests_decided_within_6_weeks"},
     {C_PCT_D1_6W, "requests_decided_within_6_weeks_pct"},

@@ -85,6 +85,7 @@ void ass_reset(send_model *m)
 {
     for (int s = 0; s < SEND_NSTAGE; s++)
         des_res_reset(stage_res(m, s), stage_slots(m->p, s, m->p->start), 0);
+    m->ass.n_ongoing = 0;
     panel_capacity(m, m->p->start);
 }
 
@@ -182,6 +183,7 @@ void ass_start(send_model *m, uint32_t h)
     child *c = kid(m, h);
     c->stage = STG_CASEWORKER;
     cy_add(m, C_ASSESS_STARTED, 1);
+    m->ass.n_ongoing++;
     int rc = des_res_request(&m->ass.cw, now(m), h, 0);
     assert(rc >= 0);
     if (rc == 1) {
@@ -208,6 +210,9 @@ void ev_advice_done(send_model *m, uint32_t h, int s)
     }
 }
 
+/* The D2 panel decided on an assessment (to issue or not): it is no longer ongoing. */
+void ass_decided(send_model *m) { m->ass.n_ongoing--; }
+
 /* The D2 panel decided not to issue: the caseworker is free, the family may disagree. */
 void ass_not_issued(send_model *m, uint32_t h)
 {
@@ -220,6 +225,7 @@ void ass_not_issued(send_model *m, uint32_t h)
  * final plan must come through here, ass_not_issued or ass_final, or a caseload place leaks. */
 void ass_withdrawn(send_model *m, uint32_t h)
 {
+    m->ass.n_ongoing--;
     caseworker_free(m, h);
     sen_return(m, h);
 }

@@ -111,6 +111,7 @@ static void snapshot(send_model *m, int k)
     send_output_row(o, M_CASEWORKER_QUEUE)[k] = (double)des_queue_len(&m->ass.cw.q);
     send_output_row(o, M_HEALTH_QUEUE)[k] = (double)des_queue_len(&m->ass.health.q);
     send_output_row(o, M_SOCIAL_QUEUE)[k] = (double)des_queue_len(&m->ass.social.q);
+    send_output_row(o, M_ASSESSMENTS_ONGOING)[k] = (double)m->ass.n_ongoing;
     send_output_row(o, M_REVIEWS_OVERDUE)[k] = (double)m->plan.s.reviews_waiting;
     send_output_row(o, M_LEVEL4_TOTAL)[k] = (double)m->place.s.occ[PROV_RESIDENTIAL];
     for (int q = 0; q < PROV_COUNT; q++) {

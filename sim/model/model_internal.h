@@ -180,6 +180,7 @@ typedef struct req_model {
  * state but theirs. */
 typedef struct ass_model {
     des_resource ep, health, social, cw;
+    int64_t n_ongoing; /* assessments started and not yet decided at D2 */
 } ass_model;
 
 /* plans.c: plan holders, reviews and ceasing. */
@@ -694,6 +695,7 @@ void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);
 void ass_not_issued(send_model *m, uint32_t h);
 void ass_withdrawn(send_model *m, uint32_t h);
+void ass_decided(send_model *m);
 void ass_final(send_model *m, uint32_t h);
 
 /* disagreement.c */

@@ -163,6 +163,7 @@ void ev_d2_sit(send_model *m, int immediate)
         uint32_t h = m->scratch[i];
         child *c = kid(m, h);
         cy_add(m, C_ASSESSMENTS, 1);
+        ass_decided(m);
         fy_add(m, F_SPEND_ASSESS, m->p->assessment_cost);
         int issue = unif(m, S_D2) < m->p->p_issue;
         tr(m, h, TR_D2_DECISION, issue, 0);
