@@ -55,6 +55,9 @@ int des_queue_pop(des_queue *q, des_qitem *out);
 /* Remove a waiting entity (reneging); O(n). Returns 1 if found. */
 int des_queue_remove(des_queue *q, uint32_t ent);
 static inline size_t des_queue_len(const des_queue *q) { return q->n; }
+/* When the entity that des_queue_pop would return next was queued (the queue must not be
+ * empty): FIFO and PRIORITY both keep it at items[head]. O(1). */
+static inline double des_queue_head_time(const des_queue *q) { return q->items[q->head].t_enq; }
 
 typedef struct des_resource {
     int capacity;

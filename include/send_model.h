@@ -199,9 +199,9 @@ typedef struct send_params {
     double ep_hours_per_assessment;
     double ep_hours_per_fte_week; /* statutory hours per FTE per week */
     des_dist ep_duration;         /* elapsed time of one EP advice once started */
-    double health_slots;          /* concurrent health advice cases */
+    send_steps health_slots;      /* concurrent health advice cases, by date */
     des_dist health_duration;
-    double social_slots;
+    send_steps social_slots;      /* concurrent social care advice cases, by date */
     des_dist social_duration;
     double p_social_advice;       /* share of assessments needing social care advice */
 
@@ -284,6 +284,22 @@ typedef struct send_params {
      * posterior particles of `sendsim calibrate`); they override priors on the same keys.
      * Owned; released by send_params_free(). NULL for none. */
     struct send_ensemble *ensemble;
+
+    /* SEN caseworkers: a case holds one caseload place from the decision to assess until its
+     * draft plan is written (or the panel decides not to issue); places = FTE x caseload. */
+    send_steps caseworker_fte;    /* caseworker FTE on new assessments, by date */
+    double caseload_per_officer;  /* assessments one FTE coordinates at once */
+    /* Requests driven by a published series: value i is the number of requests in the calendar
+     * year starting from[i] (n = 0: not used; the request rates then follow their own keys). */
+    send_steps requests_observed;
+    /* Disagreement beyond a refusal to assess */
+    double p_appeal_no_issue;     /* refusals to issue appealed (after mediation or directly) */
+    double p_appeal_placement;    /* new plans appealed about content or placement (section I) */
+    double p_placement_win;       /* placement appeals the family wins */
+    double p_placement_mediation; /* placement disputes mediated before their appeal */
+    int placement_won_provision;  /* provision named after a won placement appeal */
+    /* Panel throughput by date: cases per sitting (n = 0: d1_capacity / d2_capacity hold) */
+    send_steps d1_capacity_steps, d2_capacity_steps;
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -321,6 +337,10 @@ typedef struct send_metric_info {
     const char *description;
 } send_metric_info;
 
+/* Capacity-limited stages of an assessment, in the order of the stage metrics. */
+enum { SEND_STAGE_CASEWORKER, SEND_STAGE_EP, SEND_STAGE_HEALTH, SEND_STAGE_SOCIAL, SEND_NSTAGE };
+extern const char *const send_stage_names[SEND_NSTAGE];
+
 /* Metric indices: monthly first, then calendar-year, then financial-year. Provision-specific
  * metrics are laid out as base + provision. */
 enum {
@@ -334,7 +354,11 @@ enum {
     M_PLACEMENTS,                        /* + PROV_COUNT */
     M_WAITING = M_PLACEMENTS + PROV_COUNT, /* + PROV_COUNT */
     M_CAPACITY = M_WAITING + PROV_COUNT, /* + PROV_COUNT, -1 = unlimited */
-    M_MONTHLY_COUNT = M_CAPACITY + PROV_COUNT,
+    M_CASEWORKER_QUEUE = M_CAPACITY + PROV_COUNT, /* assessments waiting for a caseworker */
+    M_HEALTH_QUEUE,
+    M_SOCIAL_QUEUE,
+    M_ASSESSMENTS_ONGOING,  /* assessments started and not yet decided at D2 */
+    M_MONTHLY_COUNT,
 
     C_REQUESTS = M_MONTHLY_COUNT,
     C_REFUSED,
@@ -363,6 +387,18 @@ enum {
     C_WEEKS_TO_ISSUE,    /* weeks from request to final plan, summed over new plans */
     C_WAITS_ENDED,       /* waits for a place that ended (placed as wanted, or overflowed) */
     C_WEEKS_WAITED,      /* weeks those waits lasted, summed */
+    C_D1_DECIDED,        /* requests decided at the D1 panel */
+    C_D1_WITHIN_6W,      /* of which within 6 weeks of the request */
+    C_PCT_D1_6W,         /* ratio: 100 x within 6 weeks / decided */
+    C_ASSESS_STARTED,    /* assessments started (agreed at D1, won on appeal, opening stock) */
+    C_STAGE_STARTED,     /* + NSTAGE: cases that began a capacity-limited stage */
+    C_STAGE_WEEKS = C_STAGE_STARTED + SEND_NSTAGE, /* + NSTAGE: weeks they waited, summed */
+    C_STAGE_MEAN = C_STAGE_WEEKS + SEND_NSTAGE,   /* + NSTAGE: ratio, mean weeks waited */
+    C_MEDIATIONS_ALL = C_STAGE_MEAN + SEND_NSTAGE, /* mediations, every kind of disagreement */
+    C_APPEALS_NO_ISSUE,  /* appeals against a refusal to issue */
+    C_APPEALS_PLACEMENT, /* appeals about plan content or placement */
+    C_APPEALS_ALL,       /* appeals registered, every kind */
+    C_PLACEMENT_CHANGED, /* placements changed by a won appeal */
     C_CY_END,
 
     F_SPEND = C_CY_END,
@@ -422,6 +458,9 @@ des_date send_output_period_start(const send_output *o, int metric, int i);
  * new_plans, mean_wait_for_place_weeks = weeks_waited_for_place_total / waits_for_place_ended;
  * NaN where the denominator is 0. Called when a replication ends and after outputs are summed. */
 void send_output_ratios(send_output *o);
+/* Whether `metric` is one of the ratios send_output_ratios derives: 1 with its numerator and
+ * denominator metrics and scale (value = scale x numerator / denominator), else 0. */
+int send_metric_ratio(int metric, int *num, int *den, double *scale);
 /* Label of the period of `kind` that starts on `start` ("YYYY-MM", "YYYY" or "YYYY-YY"). */
 void send_period_label(send_period_kind kind, des_date start, char *buf, size_t len);
 
@@ -448,6 +487,9 @@ typedef struct send_model_diag {
     uint64_t capacity_violations;      /* place pools ever above capacity (must be 0) */
     double weeks_to_issue_sum;  uint64_t plans_issued;
     uint64_t clock_events;      /* level-2 and ceasing clock firings (not in the calendar) */
+    /* At the end of the run: assessments started and not yet decided at the D2 panel (waiting
+     * for a caseworker, gathering advice, or waiting for the panel), found by a scan. */
+    uint64_t assessments_in_progress;
 } send_model_diag;
 void send_model_get_diag(const send_model *m, send_model_diag *d);
 

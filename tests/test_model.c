@@ -259,7 +259,7 @@ static void minimal_params(send_params *p)
     send_steps_const(&p->ep_fte, 1000);
     p->ep_hours_per_assessment = 1;
     p->ep_hours_per_fte_week = 40;
-    p->health_slots = 1e6;
+    send_steps_const(&p->health_slots, 1e6);
     p->choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
     p->choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
     p->cease_age = 25;

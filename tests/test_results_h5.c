@@ -355,14 +355,15 @@ static void test_read_errors(void **state)
     assert_true(H5Ldelete(f, "/calendar_year/new_plans", H5P_DEFAULT) >= 0);
     H5Fclose(f);
     read_fails(fx->path, "dataset '/calendar_year/new_plans' is missing");
-    /* a file from before the ratio metrics' counts were recorded: read, counts NaN, the
-     * stored ratios as written */
+    /* a file from before the ratio metrics' counts (and the capacity and appeal metrics) were
+     * recorded: read, those NaN, the stored ratios as written */
     write_ok(fx);
     f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
     static const char *const counts[] = {
         "/calendar_year/new_plans_within_20_weeks", "/calendar_year/weeks_to_issue_total",
-        "/calendar_year/waits_for_place_ended", "/calendar_year/weeks_waited_for_place_total"};
-    for (int i = 0; i < 4; i++)
+        "/calendar_year/waits_for_place_ended", "/calendar_year/weeks_waited_for_place_total",
+        "/monthly/caseworker_queue", "/calendar_year/tribunal_appeals_registered"};
+    for (int i = 0; i < 6; i++)
         assert_true(H5Ldelete(f, counts[i], H5P_DEFAULT) >= 0);
     H5Fclose(f);
     {
@@ -374,6 +375,8 @@ static void test_read_errors(void **state)
         for (int r = 0; r < old.n; r++)
             for (int y = 0; y < old.reps[r].n_years; y++) {
                 assert_true(isnan(send_output_row(&old.reps[r], C_WAITS_ENDED)[y]));
+                assert_true(isnan(send_output_row(&old.reps[r], C_APPEALS_ALL)[y]));
+                assert_true(isnan(send_output_row(&old.reps[r], M_CASEWORKER_QUEUE)[y]));
                 assert_memory_equal(&send_output_row(&old.reps[r], C_PCT_20W)[y],
                                     &send_output_row(&fx->res.reps[r], C_PCT_20W)[y],
                                     sizeof(double));

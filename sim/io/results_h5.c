@@ -981,10 +981,13 @@ static void read_tables(rctx *r, send_meta *meta)
 }
 
 /* Metrics added after files of format 1 were first written: a file without them is read with
- * NaN in their place (the ratios derived from them are stored, so nothing else is lost). */
+ * NaN in their place (the ratios derived from them are stored, so nothing else is lost; the
+ * capacity and appeal metrics are new series, NaN in older files). */
 static int added_later(int metric)
 {
-    return metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED;
+    return (metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED) ||
+           (metric >= M_CASEWORKER_QUEUE && metric <= M_ASSESSMENTS_ONGOING) ||
+           (metric >= C_D1_DECIDED && metric <= C_PLACEMENT_CHANGED);
 }
 
 /* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its

@@ -971,6 +971,7 @@ static void scale_authority(send_params *a, const double f[6])
     for (int i = 0; i < SEND_AGES; i++)
         a->population[i] *= pop;
     a->sen_initial *= pop;
+    scale_steps(&a->requests_observed, pop); /* counts of requests, like direct requests */
     for (int b = 0; b < BAND_COUNT; b++) {
         a->direct_requests[b] *= pop;
         a->initial_band[b] *= cases;
@@ -984,8 +985,11 @@ static void scale_authority(send_params *a, const double f[6])
         a->builds[i].count = scale_int(a->builds[i].count, places, INT_MIN / 2);
     scale_steps(&a->ep_fte, cap);
     scale_steps(&a->review_fte, cap);
-    a->health_slots *= cap;
-    a->social_slots *= cap;
+    scale_steps(&a->health_slots, cap);
+    scale_steps(&a->social_slots, cap);
+    scale_steps(&a->caseworker_fte, cap);
+    scale_steps(&a->d1_capacity_steps, cap);
+    scale_steps(&a->d2_capacity_steps, cap);
     /* panel capacities: 1,000,000 (the default) means unlimited and stays so */
     int *panels[3] = {&a->d1_capacity, &a->d2_capacity, &a->l4_capacity};
     for (int i = 0; i < 3; i++)

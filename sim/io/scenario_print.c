@@ -120,6 +120,13 @@ void send_scenario_print(const send_params *p, FILE *o)
             p->p_mediation, p->p_appeal, p->p_parent_win);
     print_dist(o, "mediation time", &p->mediation_time);
     print_dist(o, "tribunal time", &p->tribunal_time);
+    fprintf(o, "  %-28s refusal to issue %.3g; placement %.3g (mediated first %.3g), parents "
+               "win %.3g -> %s\n",
+            "appeals", p->p_appeal_no_issue, p->p_appeal_placement, p->p_placement_mediation,
+            p->p_placement_win, send_provision_names[p->placement_won_provision]);
+    print_steps(o, "observed requests per year", &p->requests_observed);
+    print_steps(o, "D1 cases per sitting by date", &p->d1_capacity_steps);
+    print_steps(o, "D2 cases per sitting by date", &p->d2_capacity_steps);
     double mean_w = des_dist_mean(&p->ep_duration) / 7.0;
     double fte0 = send_steps_at(&p->ep_fte, p->start);
     double slots = fte0 * p->ep_hours_per_fte_week * mean_w / p->ep_hours_per_assessment;
@@ -130,10 +137,13 @@ void send_scenario_print(const send_params *p, FILE *o)
             mean_w > 0 ? floor(slots + 0.5) / mean_w * 52.18 : INFINITY);
     print_steps(o, "EP FTE by date", &p->ep_fte);
     print_dist(o, "EP advice", &p->ep_duration);
-    fprintf(o, "  %-28s %.0f\n", "health advice slots", p->health_slots);
+    print_steps(o, "health advice slots by date", &p->health_slots);
     print_dist(o, "health advice", &p->health_duration);
-    fprintf(o, "  %-28s %.3g of assessments, %.0f slots\n", "social care advice",
-            p->p_social_advice, p->social_slots);
+    fprintf(o, "  %-28s %.3g of assessments\n", "social care advice", p->p_social_advice);
+    print_steps(o, "social care slots by date", &p->social_slots);
+    print_steps(o, "assessment caseworkers (FTE)", &p->caseworker_fte);
+    fprintf(o, "  %-28s %.4g assessments per FTE at once\n", "caseworker caseload",
+            p->caseload_per_officer);
     print_dist(o, "social care advice", &p->social_duration);
     fprintf(o, "d2_panel:\n  %-28s every %.3g days from day %.3g, %d cases per sitting, "
                "issue %.3g\n",

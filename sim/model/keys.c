@@ -125,11 +125,11 @@ static const send_key keys[] = {
     K("assessment.ep.hours_per_fte_week", NUM, 0.01, 168, "hours per week", F(ep_hours_per_fte_week), "1", P, "statutory hours per FTE per week"),
     K("assessment.ep.duration", DST, 0, 0, "days", F(ep_duration), "0 days", 0, "elapsed time of one EP advice once started"),
     SEC("assessment.health", "health advice"),
-    K("assessment.health.slots", NUM, 0, 1e6, "cases", F(health_slots), "1000000", P, "concurrent health advice cases"),
+    K("assessment.health.slots", SER, 0, 1e6, "cases", F(health_slots), "1000000", P, "concurrent health advice cases, by date"),
     K("assessment.health.duration", DST, 0, 0, "days", F(health_duration), "0 days", 0, "elapsed time of health advice"),
     SEC("assessment.social_care", "social care advice"),
     K("assessment.social_care.share", SHR, 0, 1, "", F(p_social_advice), "0", P, "share of assessments needing social care advice"),
-    K("assessment.social_care.slots", NUM, 0, 1e6, "cases", F(social_slots), "1000000", P, "concurrent social care advice cases"),
+    K("assessment.social_care.slots", SER, 0, 1e6, "cases", F(social_slots), "1000000", P, "concurrent social care advice cases, by date"),
     K("assessment.social_care.duration", DST, 0, 0, "days", F(social_duration), "0 days", 0, "elapsed time of social care advice"),
 
     /* ---- decision to issue, drafting ---- */
@@ -232,7 +232,7 @@ static const send_key keys[] = {
     K("authorities.list[].name", TXT, 0, 0, "", NF, "", R | C, "authority name (unique)"),
     K("authorities.list[].template", TXT, 0, 0, "", NF, "authorities.template", C, "its template scenario file"),
     K("authorities.list[].scale", NUM, 0, 100, "factor", NF, "1", C, "multiplies all the size factors below"),
-    K("authorities.list[].population", NUM, 0, 100, "factor", NF, "1", C, "population, SEN Support and direct requests"),
+    K("authorities.list[].population", NUM, 0, 100, "factor", NF, "1", C, "population, SEN Support, direct and observed requests"),
     K("authorities.list[].caseload", NUM, 0, 100, "factor", NF, "1", C, "initial plans and assessments"),
     K("authorities.list[].places", NUM, 0, 100, "factor", NF, "1", C, "places and new places"),
     K("authorities.list[].capacity", NUM, 0, 100, "factor", NF, "1", C, "EP and caseworker FTE, advice slots, panel capacities"),
@@ -247,6 +247,19 @@ static const send_key keys[] = {
     K("ensemble.sha256", TXT, 0, 0, "", NF, "", C, "SHA-256 of that file (64 hex digits)"),
     K("ensemble.as_of", INT, 1990, 2100, "year", NF, "", C, "only data published by June of this year were used"),
     K("ensemble.fit", SEND_KEY_SECTION, -MONEY, MONEY, "", NF, "", C, "fit statistics (for the record; not read)"),
+
+    /* ---- capacity where the work is; disagreement beyond a refusal to assess ---- */
+    SEC("assessment.caseworkers", "SEN caseworkers: a case holds a caseload place from the decision to assess until its draft plan is written (or the panel decides not to issue); places = FTE x caseload"),
+    K("assessment.caseworkers.fte", SER, 0, 1e6, "FTE", F(caseworker_fte), "1000000", P, "caseworker FTE on new assessments, by date (1000000: not limited)"),
+    K("assessment.caseworkers.caseload", NUM, 0.01, 1e4, "cases per FTE", F(caseload_per_officer), "1", P, "assessments one FTE coordinates at once"),
+    K("requests.observed", SER, 0, 1e7, "requests per year", F(requests_observed), "", 0, "published requests per calendar year ({YEAR: count}): while a year is given, request rates (from SEN Support and direct) are scaled each month so that the year's expected requests equal it, replacing trend, growth, shocks, variation and early intervention; absent: not used"),
+    K("disagreement.appeal_no_issue", SHR, 0, 1, "", F(p_appeal_no_issue), "0", P, "share of refusals to issue appealed (mediation first with the share 'disagreement.mediation'); a won appeal issues the plan"),
+    K("disagreement.appeal_placement", SHR, 0, 1, "", F(p_appeal_placement), "0", P, "share of new plans appealed about content or placement (section I), heard after 'disagreement.tribunal_time'"),
+    K("disagreement.placement_mediation", SHR, 0, 1, "", F(p_placement_mediation), "0", P, "share of placement disputes mediated first ('disagreement.mediation_time'); the appeal follows the mediation"),
+    K("disagreement.placement_win", SHR, 0, 1, "", F(p_placement_win), "1", P, "share of placement appeals the family wins"),
+    K("d1_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d1_capacity_steps), "", 0, "cases heard per sitting, by date; when given it replaces 'd1_panel.capacity'"),
+    K("d2_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d2_capacity_steps), "", 0, "cases heard per sitting, by date (periodic panels only); when given it replaces 'd2_panel.capacity'"),
+    V("disagreement.placement_won", CHO, 0, 0, "", F(placement_won_provision), send_provision_names, PROV_COUNT - 1, "independent", 0, "provision named when the family wins a placement appeal"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

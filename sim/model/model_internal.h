@@ -47,13 +47,19 @@
 
 /* A child record's state; 0 marks a free record. */
 enum { ST_FREE, ST_PROCESS, ST_PLAN };
-enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DRAFT, STG_L4 };
+enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DRAFT, STG_L4,
+       STG_CASEWORKER /* agreed to assess, waiting for a caseworker */ };
+
+/* Child flags: holds a caseworker's caseload place; its disagreement (STG_MEDIATION,
+ * STG_TRIBUNAL) is about a refusal to issue (else a refusal to assess). */
+enum { CF_CASEWORKER = 1, CF_DISPUTE_ISSUE = 2 };
 
 enum {
     EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_STAFF,
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
-    EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE
+    EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
+    EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
@@ -96,6 +102,7 @@ typedef struct child {
     int16_t age0;       /* academic age less the Septembers passed (see age_of) */
     uint8_t area, need, state;
     uint8_t stage, prov, want, advice_left;
+    uint8_t flags;      /* CF_* below */
 } child;
 _Static_assert(sizeof(child) == 48, "a child record is 48 bytes");
 
@@ -169,9 +176,11 @@ typedef struct req_model {
     } s;
 } req_model;
 
-/* assessment.c: advice in parallel, each a capacity-limited resource. No state but theirs. */
+/* assessment.c: caseworkers, then advice in parallel, each a capacity-limited resource. No
+ * state but theirs. */
 typedef struct ass_model {
-    des_resource ep, health, social;
+    des_resource ep, health, social, cw;
+    int64_t n_ongoing; /* assessments started and not yet decided at D2 */
 } ass_model;
 
 /* plans.c: plan holders, reviews and ceasing. */
@@ -403,6 +412,20 @@ static inline void sched_timer(send_model *m, uint32_t h, uint32_t *stamp, doubl
     }
 }
 
+/* An event of child h, dt from now, tagged with its serial: stale (the dispatch skips it) if
+ * the record holds another child by then. Dropped when it would fall after the horizon. */
+static inline void sched_for_serial(send_model *m, uint32_t h, double dt, int type)
+{
+    double t = now(m) + (dt > 0 ? dt : 0);
+    if (t < m->t_end) {
+        if (t < m->c.cal_next)
+            m->c.cal_next = t;
+        int rc = des_cal_schedule_tag(m->cal, t, PRIO_EVENT, (uint32_t)type, h, kid(m, h)->serial);
+        (void)rc;
+        assert(rc == DES_OK);
+    }
+}
+
 /* Add v to the current calendar (financial) year's value of a CY (FY) metric. */
 static inline void cy_add(send_model *m, int metric, double v)
 {
@@ -462,6 +485,7 @@ static inline uint32_t new_child(send_model *m, int age, int need, int stream)
     c->pool = -1;
     c->want_pool = -1;
     c->review_k = -1;
+    c->flags = 0;
     c->prov = PROV_COUNT;
     c->serial = ++m->c.births;
     return h;
@@ -669,11 +693,19 @@ void ass_open(send_model *m);
 void ass_start(send_model *m, uint32_t h);
 void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);
+void ass_not_issued(send_model *m, uint32_t h);
+void ass_withdrawn(send_model *m, uint32_t h);
+void ass_decided(send_model *m);
+void ass_final(send_model *m, uint32_t h);
 
 /* disagreement.c */
 void dis_refused(send_model *m, uint32_t h);
 void ev_mediation_end(send_model *m, uint32_t h);
 void ev_tribunal_end(send_model *m, uint32_t h);
+void dis_not_issued(send_model *m, uint32_t h);
+void dis_new_plan(send_model *m, uint32_t h);
+void ev_placement_appeal_end(send_model *m, uint32_t h);
+void ev_placement_mediation_end(send_model *m, uint32_t h);
 
 /* plans.c */
 void plan_init(send_model *m);

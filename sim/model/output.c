@@ -106,17 +106,36 @@ void send_output_period_label(const send_output *o, int metric, int i, char *buf
         send_period_label(mi->kind, send_output_period_start(o, metric, i), buf, len);
 }
 
+int send_metric_ratio(int metric, int *num, int *den, double *scale)
+{
+    *scale = 1;
+    switch (metric) {
+    case C_PCT_20W: *num = C_WITHIN_20W; *den = C_NEW_PLANS; *scale = 100; return 1;
+    case C_MEAN_WEEKS: *num = C_WEEKS_TO_ISSUE; *den = C_NEW_PLANS; return 1;
+    case C_MEAN_WAIT_PLACE_WEEKS: *num = C_WEEKS_WAITED; *den = C_WAITS_ENDED; return 1;
+    case C_PCT_D1_6W: *num = C_D1_WITHIN_6W; *den = C_D1_DECIDED; *scale = 100; return 1;
+    default:
+        if (metric >= C_STAGE_MEAN && metric < C_STAGE_MEAN + SEND_NSTAGE) {
+            *num = C_STAGE_WEEKS + (metric - C_STAGE_MEAN);
+            *den = C_STAGE_STARTED + (metric - C_STAGE_MEAN);
+            return 1;
+        }
+        return 0;
+    }
+}
+
 void send_output_ratios(send_output *o)
 {
-    for (int y = 0; y < o->n_years; y++) {
-        double n = send_output_row(o, C_NEW_PLANS)[y];
-        double ended = send_output_row(o, C_WAITS_ENDED)[y];
-        send_output_row(o, C_PCT_20W)[y] =
-            n > 0 ? 100.0 * send_output_row(o, C_WITHIN_20W)[y] / n : NAN;
-        send_output_row(o, C_MEAN_WEEKS)[y] =
-            n > 0 ? send_output_row(o, C_WEEKS_TO_ISSUE)[y] / n : NAN;
-        send_output_row(o, C_MEAN_WAIT_PLACE_WEEKS)[y] =
-            ended > 0 ? send_output_row(o, C_WEEKS_WAITED)[y] / ended : NAN;
+    for (int metric = C_REQUESTS; metric < C_CY_END; metric++) {
+        int num, den;
+        double scale;
+        if (!send_metric_ratio(metric, &num, &den, &scale))
+            continue;
+        for (int y = 0; y < o->n_years; y++) {
+            double d = send_output_row(o, den)[y];
+            send_output_row(o, metric)[y] =
+                d > 0 ? scale * send_output_row(o, num)[y] / d : NAN;
+        }
     }
 }
 

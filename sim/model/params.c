@@ -23,6 +23,9 @@ const char *const send_provision_names[PROV_COUNT] = {
 const char *const send_phase_names[PHASE_COUNT] = {"early_years", "primary", "secondary",
                                                    "post16", "post19"};
 
+const char *const send_stage_names[SEND_NSTAGE] = {"caseworker", "ep", "health",
+                                                   "social_care"};
+
 const char *const send_ageband_names[BAND_COUNT] = {"under5", "5_10", "11_15", "16_19",
                                                     "20_25"};
 
@@ -113,8 +116,12 @@ void send_params_init(send_params *p)
     des_dist_constant(&p->tribunal_time, 0.0, NULL);
     des_dist_constant(&p->draft_time, 0.0, NULL);
     des_dist_constant(&p->consult_time, 0.0, NULL);
-    p->health_slots = 1e6;
-    p->social_slots = 1e6;
+    send_steps_const(&p->health_slots, 1e6);
+    send_steps_const(&p->social_slots, 1e6);
+    send_steps_const(&p->caseworker_fte, 1e6);
+    p->caseload_per_officer = 1;
+    p->p_placement_win = 1.0;
+    p->placement_won_provision = PROV_INDEPENDENT;
     send_steps_const(&p->review_fte, 1e6);
     p->reviews_per_fte_year = 1e6;
     for (int ph = 0; ph < PHASE_COUNT; ph++)

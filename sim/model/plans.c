@@ -255,6 +255,7 @@ void ev_final(send_model *m, uint32_t h)
     m->out->plans_new++;
     schedule_review(m, h, now(m) + review_interval(m, c));
     place_decide(m, h);
+    ass_final(m, h);
 }
 
 /* ---- reviews ----------------------------------------------------------------------------- */

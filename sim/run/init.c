@@ -454,6 +454,12 @@ static const struct {
 #define SHAPE_B2025 ((SHAPE_19_20 + 5 * SHAPE_21_25) / 6)
 #define EP_HOURS_WEEK 16.0
 #define EP_USE 0.85
+/* SEN caseworkers: years a case holds a caseload place (advice about 5.3 weeks, D2 panel 0.5,
+ * drafting 2, consultation 4: assumptions of the defaults below) and assessments one FTE holds
+ * at once (11.3 case-officer hours per plan [ref: DfE-2026-EP] at 20 hours a week over 46 weeks
+ * = 81 a year, each held HOLD_YEARS) */
+#define CW_HOLD_YEARS 0.226
+#define CW_CASELOAD 18
 
 static void write_scenario(ictx *c)
 {
@@ -712,6 +718,17 @@ static void write_scenario(ictx *c)
     kv(c, 2, "appeal", "0.15", "share of refusals appealed (assumption)");
     kv(c, 2, "tribunal_time", "{dist: lognormal, mean: 20, sd: 6, unit: weeks}", "91%% completed within 22 weeks [ref: MoJ-appeals]");
     kv(c, 2, "parent_win", "0.886", "decided wholly or partly for parents, 2017/18 [ref: PQ-183449]");
+    /* appeals not after a refusal to assess are taken as about new plans (content, placement) */
+    double appeals = val(c, "tribunal_appeals_registered", A), newp = val(c, "new_plans", A);
+    if (!isnan(appeals) && !isnan(newp) && newp > 0)
+        kv(c, 2, "appeal_placement",
+           num(v, round_sig(fmax(0, fmin(1, (appeals - 0.15 * refused) / newp)), 2)),
+           "(tribunal_appeals_registered - 0.15 x requests_refused) / new_plans %d = (%.0f - "
+           "0.15 x %.0f) / %.0f [%s]: appeals not after a refusal, taken as about new plans",
+           A, appeals, refused, newp, S);
+    else
+        kv(c, 2, "appeal_placement", "0.1", "assumption (tribunal_appeals_registered %d not published)", A);
+    kv(c, 2, "placement_win", "0.3", "assumption: share of placement appeals ending in the independent place asked for");
 
     /* ---- assessment ---- */
     double hours = NAT(c, ep_hours, 17.4, lab);
@@ -737,6 +754,24 @@ static void write_scenario(ictx *c)
     snprintf(v, sizeof v, "%.0f", ceil(completed * (1 + g) / 8 / 10) * 10 + 10);
     kv(c, 4, "slots", v, "assumption");
     kv(c, 4, "duration", "{dist: lognormal, mean: 4, sd: 1.2, unit: weeks}", "assumption");
+    /* Caseworkers: the year's throughput held CW_HOLD_YEARS, from assessments_completed grown by
+     * the trend; 10% headroom when the authority issued at least 90% of plans within 20 weeks
+     * (its staff were not the limit), none otherwise (its throughput was its capacity). */
+    double t20 = val(c, "pct_within_20_weeks", A);
+    double head = isnan(t20) || t20 >= 90 ? 1.1 : 1.0;
+    double cw0 = completed * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
+    out(c, "  caseworkers:\n");
+    out(c, "    # FTE: assessments_completed %d = %.0f [%s] grown by the request trend, each holding a\n"
+           "    # caseload place %.3g years (assumption), %s\n    fte: {",
+        A, completed, S, CW_HOLD_YEARS,
+        isnan(t20) ? "+10% headroom (pct_within_20_weeks not published; assumption)"
+        : t20 >= 90 ? "+10% headroom as pct_within_20_weeks was at least 90% (assumption)"
+                    : "no headroom as pct_within_20_weeks was below 90% (throughput = capacity)");
+    for (int y = Y0; y <= endy; y++)
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, cw0 * pow(1 + g, y - Y0));
+    out(c, "}\n");
+    snprintf(v, sizeof v, "%d", CW_CASELOAD);
+    kv(c, 4, "caseload", v, "11.3 case-officer hours per plan [ref: DfE-2026-EP] at 20 hours a week over 46 weeks, each held %.3g years (assumption)", CW_HOLD_YEARS);
 
     double issue = round_sig(issued / completed, 3);
     out(c, "\nd2_panel:\n");
