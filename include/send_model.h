@@ -284,6 +284,22 @@ typedef struct send_params {
      * posterior particles of `sendsim calibrate`); they override priors on the same keys.
      * Owned; released by send_params_free(). NULL for none. */
     struct send_ensemble *ensemble;
+
+    /* Placement rules (keys placement.fallback.*, placement.ages.*, level4.from,
+     * initial.awaiting*). A child whose own pool (the most specific one for its provision, area
+     * and need) is full takes a free place in a less specific pool of the provision that serves
+     * its area (fallback_general), then in another area's pool for its need or for any need
+     * (fallback_out_of_area); with neither it waits for its own pool. */
+    int fallback_general;
+    int fallback_out_of_area;
+    double age_min[PROV_COUNT], age_max[PROV_COUNT]; /* academic ages a provision admits */
+    double l4_from[PROV_COUNT];    /* a new placement in this provision is referred to the
+                                      level-4 panel at level4.referral x this (0 = never) */
+    int opening_awaiting_waits;    /* children awaiting provision at the start: 0 = interim
+                                      spell, then a placement decision; 1 = on the waiting list
+                                      from the start */
+    double opening_interim_days;   /* interim spells are uniform over [0, max_wait), or over
+                                      [0, this) when placement.max_wait is 0 */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability

@@ -301,6 +301,136 @@ static void test_wait_for_place_includes_overflow(void **state)
     send_params_free(&p);
 }
 
+/* ---- sufficiency: fallback between pools (issue 11, item 6) -------------------------------- */
+
+/* Autistic children of primary age, all in area 0 of two, all choosing special school, none
+ * leaving within the horizon; waits end in an independent place after 70 days. Pools (area 1
+ * takes no children): special/area 0/autism 3 places, special/area 0/any 5, special/area
+ * 1/autism 4, special/area 1/any 7, special/any/any 0. */
+static void fallback_params(send_params *p)
+{
+    minimal_params(p);
+    p->direct_requests[BAND_20_25] = 0;
+    p->direct_requests[BAND_5_10] = 200;
+    memset(p->need_share_direct, 0, sizeof p->need_share_direct);
+    p->need_share_direct[NEED_ASD] = 1;
+    p->choice[PHASE_PRIMARY][PROV_MAINSTREAM] = 0;
+    p->choice[PHASE_PRIMARY][PROV_SPECIAL] = 1;
+    p->choice[PHASE_SECONDARY][PROV_MAINSTREAM] = 0;
+    p->choice[PHASE_SECONDARY][PROV_SPECIAL] = 1;
+    p->n_areas = 2;
+    strcpy(p->areas[0].name, "west");
+    strcpy(p->areas[1].name, "east");
+    p->areas[0].share = 1;
+    p->areas[1].share = 0;
+    p->pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 0, .need = NEED_ASD, .places = 3};
+    p->pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 0, .need = -1, .places = 5};
+    p->pools[2] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 1, .need = NEED_ASD, .places = 4};
+    p->pools[3] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 1, .need = -1, .places = 7};
+    p->pools[4] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 0};
+    p->n_pools = 5;
+    p->max_wait_days = 70;
+    p->overflow_provision = PROV_INDEPENDENT;
+    p->end = ymd(2020, 12, 31);
+}
+
+/* Special placements at the end and independent placements over the horizon: every child
+ * wanted special, so those not placed there waited and overflowed. */
+static void fallback_run(const send_params *p, double *special, double *overflow,
+                         double *waited)
+{
+    send_output o;
+    send_model *m = run_one(p, 9, 0, &o);
+    *special = send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[o.n_months - 1];
+    *overflow = *waited = 0;
+    for (int y = 0; y < o.n_years; y++) {
+        *overflow += send_output_row(&o, C_OVERFLOW_INDEP)[y];
+        *waited += send_output_row(&o, C_WAITED_FOR_PLACE)[y];
+    }
+    send_model_diag d;
+    send_model_get_diag(m, &d);
+    assert_int_equal(d.capacity_violations, 0);
+    send_model_destroy(m);
+    send_output_free(&o);
+}
+
+/* A child whose own pool (need-specific, in its area) is full takes a free place in the
+ * general pool of its area, then in another area's pool for its need, then another area's
+ * general pool, then the authority-wide pool; only when all are full does it wait, and then an
+ * independent place is bought. Each rule switched off takes exactly its pools out. */
+static void test_fallback_order(void **state)
+{
+    (void)state;
+    send_params p;
+    fallback_params(&p);
+    double sp, ov, wt;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3 + 5 + 4 + 7); /* every place of every pool taken */
+    assert_true(wt > 100 && ov > 50);   /* the rest waited; those past 70 days went independent */
+    p.fallback_out_of_area = 0;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3 + 5); /* own pool and the general pool of the area */
+    p.fallback_general = 0;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3); /* today's rule before issue 11: the own pool only */
+    p.fallback_out_of_area = 1;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3 + 4 + 7); /* own pool, then the other area's */
+    send_params_free(&p);
+}
+
+/* An empty need-specific pool beside a general pool with room: with the fallback no child
+ * waits or goes independent; without it every child waits for the empty pool and overflows
+ * (the "autism-only pool with 0 places" of issue 11). */
+static void test_fallback_empty_specific_pool(void **state)
+{
+    (void)state;
+    send_params p;
+    fallback_params(&p);
+    p.n_areas = 1;
+    p.areas[0].share = 1;
+    p.pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = NEED_ASD, .places = 0};
+    p.pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 100000};
+    p.n_pools = 2;
+    double sp, ov, wt;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp > 300);
+    assert_true(ov == 0 && wt == 0);
+    p.fallback_general = 0;
+    double sp0;
+    fallback_run(&p, &sp0, &ov, &wt);
+    assert_true(sp0 == 0);
+    assert_true(wt > 300 && ov > 250);
+    send_params_free(&p);
+}
+
+/* A place freed in a general pool goes to the longest waiter of a full need-specific pool that
+ * falls back to it: with places leaving (ceasing) the general pool turns over and waiters are
+ * placed there instead of overflowing. */
+static void test_fallback_waiters_take_freed_places(void **state)
+{
+    (void)state;
+    send_params p;
+    fallback_params(&p);
+    p.n_areas = 1;
+    p.areas[0].share = 1;
+    p.pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = NEED_ASD, .places = 0};
+    p.pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 50};
+    p.n_pools = 2;
+    p.cease_moved_rate = 2.0; /* a place turns over about twice a year */
+    p.max_wait_days = 0;      /* wait as long as it takes */
+    send_output o;
+    send_model *m = run_one(&p, 3, 0, &o);
+    double placed_after_wait = 0;
+    for (int y = 0; y < o.n_years; y++)
+        placed_after_wait += send_output_row(&o, C_WAITS_ENDED)[y];
+    assert_true(placed_after_wait > 100); /* waiters of the empty pool were placed */
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[o.n_months - 1] == 50);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 static void test_twenty_week_clock(void **state)
 {
     (void)state;
@@ -753,6 +883,9 @@ int main(void)
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_run_errors),
+        cmocka_unit_test(test_fallback_order),
+        cmocka_unit_test(test_fallback_empty_specific_pool),
+        cmocka_unit_test(test_fallback_waiters_take_freed_places),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

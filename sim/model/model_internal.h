@@ -215,6 +215,10 @@ typedef struct place_model {
         des_panel l4;
         int8_t pool_of[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT]; /* most specific pool or -1 */
         int prov_has_pool[PROV_COUNT];
+        /* pools a child of (area, need) may take when its own is full, in the order tried
+         * (placement.fallback); its own pool is not listed */
+        int8_t fallback[SEND_MAX_AREAS][NEED_COUNT][SEND_MAX_POOLS];
+        uint8_t n_fallback[SEND_MAX_AREAS][NEED_COUNT];
     } k;
     struct place_state {
         int64_t occ[PROV_COUNT], waiting[PROV_COUNT];
@@ -416,21 +420,10 @@ static inline void fy_add(send_model *m, int metric, double v)
         send_output_row(m->out, metric)[m->c.cur_fy_i] += v;
 }
 
-/* Whether provision `prov` takes a child of academic age `age`. */
-static inline int valid_age(int prov, int age)
+/* Whether provision `prov` takes a child of academic age `age` (key placement.ages). */
+static inline int valid_age(const send_params *p, int prov, int age)
 {
-    switch (prov) {
-    case PROV_EARLY_YEARS: return age <= 4;
-    case PROV_MAINSTREAM:
-    case PROV_RESOURCED:
-    case PROV_SPECIAL:
-    case PROV_AP: return age >= 2 && age <= 18;
-    case PROV_FE_COLLEGE:
-    case PROV_SPECIALIST_POST16: return age >= 16;
-    case PROV_INDEPENDENT:
-    case PROV_RESIDENTIAL: return age >= 4;
-    default: return 1;
-    }
+    return age >= p->age_min[prov] && age <= p->age_max[prov];
 }
 
 /* Make room for one more element in a growable array of elem-byte items (capacity doubles,
@@ -703,6 +696,7 @@ void ev_l4_sit(send_model *m);
 void ev_build(send_model *m, int b);
 void ev_wait_limit(send_model *m, uint32_t h);
 void ev_opening_place(send_model *m, uint32_t h);
+void place_opening_awaiting(send_model *m, uint32_t h);
 
 /* finance.c */
 void fin_reset(send_model *m);

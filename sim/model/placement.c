@@ -1,20 +1,57 @@
 /* placement.c - placement and sufficiency: places in capacity pools, waiting for a place,
  * overflow to independent schools, the level-4 joint panel, phase transfers and new places.
  *
- * A provision's places may be split into pools by area and need; a child takes the most
- * specific pool that matches. A child with no free place waits (PROV_AWAITING, counted as
- * waiting for the provision wanted) in the pool's FIFO queue; after max_wait_days it overflows
- * to the overflow provision (usually independent), unless the independent-reduction lever
- * makes it wait another spell. New specialist placements may first go to the level-4 panel.
- * Builds change a pool's capacity on a date (plus a random slippage) and admit waiters.
+ * A provision's places may be split into pools by area and need; a child's own pool is the
+ * most specific one that matches its area and need. When it is full the child takes a free
+ * place in the first pool of its fallback list (placement.fallback: less specific pools that
+ * serve its area, then other areas' pools for its need, then for any need). With none free it
+ * waits (PROV_AWAITING, counted as waiting for the provision wanted) in its own pool's FIFO
+ * queue; a place freed in a pool whose queue is empty goes to the longest waiter of the pools
+ * that fall back to it. After max_wait_days a waiter overflows to the overflow provision
+ * (usually independent), unless the independent-reduction lever makes it wait another spell.
+ * New placements may first go to the level-4 panel (level4.from). Builds change a pool's
+ * capacity on a date (plus a random slippage) and admit waiters.
  *
  * Invariants: a pool never admits above its capacity (diag.capacity_violations); occ[q] is the
- * number of children in provision q; waiting[q] the number waiting for q. Complexity: O(log n)
- * per placement (queue, calendar), O(provisions) per choice of provision.
+ * number of children in provision q; waiting[q] the number waiting for q; a child waits only
+ * while no pool of its fallback list has a free place. Complexity: O(log n) per placement
+ * (queue, calendar) plus O(pools) for the fallback list and, when a freed place finds its own
+ * queue empty, for the waiters of the pools that fall back to it; O(provisions) per choice of
+ * provision.
  */
 #include "model_internal.h"
 
 #include <string.h>
+
+/* Where pool i stands in the fallback order of a child of area a and need n (lower first), or
+ * -1 when it is not a fallback for the child: its own pool (the most specific one serving
+ * (a, n)) is not, nor a pool of another provision. Less specific pools serving the area rank
+ * 1-3 (area and need, area only, need only, neither: the own pool's score order), other areas'
+ * pools 4 (for the need) and 5 (any need). Own pools are never fallbacks of another of the
+ * same provision, area and need, so each child has one queue. */
+static int fallback_rank(const send_params *p, int i, int a, int n)
+{
+    const send_pool_spec *s = &p->pools[i];
+    if (s->need >= 0 && s->need != n)
+        return -1;
+    int own = -1, best = -1;
+    for (int j = 0; j < p->n_pools; j++) {
+        const send_pool_spec *t = &p->pools[j];
+        if (t->provision != s->provision || (t->area >= 0 && t->area != a) ||
+            (t->need >= 0 && t->need != n))
+            continue;
+        int sc = (t->area >= 0) * 2 + (t->need >= 0);
+        if (sc > best) {
+            best = sc;
+            own = j;
+        }
+    }
+    if (i == own)
+        return -1;
+    if (s->area < 0 || s->area == a)
+        return p->fallback_general ? 3 - ((s->area >= 0) * 2 + (s->need >= 0)) : -1;
+    return p->fallback_out_of_area ? (s->need >= 0 ? 4 : 5) : -1;
+}
 
 int place_init(send_model *m, des_error *err)
 {
@@ -46,6 +83,16 @@ int place_init(send_model *m, des_error *err)
                 if (best >= 0)
                     pm->k.prov_has_pool[q] = 1;
             }
+    /* fallback lists: the pools of the same provision as the child's own, by rank */
+    for (int a = 0; a < p->n_areas; a++)
+        for (int n = 0; n < NEED_COUNT; n++) {
+            int nf = 0;
+            for (int r = 0; r < 6; r++)
+                for (int i = 0; i < p->n_pools; i++)
+                    if (fallback_rank(p, i, a, n) == r)
+                        pm->k.fallback[a][n][nf++] = (int8_t)i;
+            pm->k.n_fallback[a][n] = (uint8_t)nf;
+        }
     return DES_OK;
 }
 
@@ -82,20 +129,68 @@ static void wait_ended(send_model *m, double waited)
     cy_add(m, C_WEEKS_WAITED, waited / 7.0);
 }
 
-static void admit_waiter(send_model *m, uint32_t h)
+/* Waiter h has been given a place in pool pi (its own, or one it falls back to). */
+static void admit_waiter(send_model *m, uint32_t h, int pi)
 {
     place_model *pm = &m->place;
     child *c = kid(m, h);
     int prov = c->want;
     c->wait_stamp = 0;
     pm->s.waiting[prov]--;
-    c->pool = c->want_pool;
+    c->pool = (int16_t)pi;
     c->want_pool = -1;
     check_capacity(m, c->pool);
     double waited = now(m) - c->t_mark;
     wait_ended(m, waited);
     set_prov(m, c, prov);
     tr(m, h, TR_PLACED, prov, (int)waited);
+}
+
+/* Free places of pool pi whose own queue is empty go to the waiters of the pools that fall
+ * back to it, the longest waiter first (each waiter's own fallback list decides whether it may
+ * take a place here). */
+static void admit_fallback_waiters(send_model *m, int pi)
+{
+    place_model *pm = &m->place;
+    des_resource *r = &pm->k.pool[pi];
+    while (r->busy < r->capacity && !des_queue_len(&r->q)) {
+        uint32_t best = UINT32_MAX;
+        int from = -1;
+        double t_best = INFINITY;
+        for (int j = 0; j < m->p->n_pools; j++) {
+            const des_queue *q = &pm->k.pool[j].q;
+            if (j == pi || !des_queue_len(q) || m->p->pools[j].provision != m->p->pools[pi].provision)
+                continue;
+            const des_qitem *head = &q->items[q->head]; /* FIFO: a ring buffer from head */
+            const child *c = kid(m, head->ent);
+            int ok = 0;
+            for (int k = 0; k < pm->k.n_fallback[c->area][c->need] && !ok; k++)
+                ok = pm->k.fallback[c->area][c->need][k] == pi;
+            if (ok && head->t_enq < t_best) {
+                t_best = head->t_enq;
+                best = head->ent;
+                from = j;
+            }
+        }
+        if (from < 0)
+            return;
+        des_res_withdraw(&pm->k.pool[from], now(m), best);
+        int rc = des_res_request(r, now(m), best, 0);
+        (void)rc;
+        assert(rc == 1);
+        admit_waiter(m, best, pi);
+    }
+}
+
+/* Pool pi may have free places (one released, or a build): its own waiters, then those of the
+ * pools that fall back to it. */
+static void fill_pool(send_model *m, int pi)
+{
+    des_resource *r = &m->place.k.pool[pi];
+    uint32_t next;
+    while (des_res_admit(r, now(m), &next))
+        admit_waiter(m, next, pi);
+    admit_fallback_waiters(m, pi);
 }
 
 /* Child h gives up its place (the next waiter takes it) and stops waiting for one. */
@@ -107,7 +202,9 @@ void place_release(send_model *m, uint32_t h, child *c)
         int pi = c->pool;
         c->pool = -1;
         if (des_res_release(&pm->k.pool[pi], now(m), &next))
-            admit_waiter(m, next);
+            admit_waiter(m, next, pi);
+        else
+            admit_fallback_waiters(m, pi);
     }
     if (c->want_pool >= 0) {
         des_res_withdraw(&pm->k.pool[c->want_pool], now(m), h);
@@ -140,6 +237,28 @@ static double indep_factor(const send_model *m)
     return pow(1.0 - p->indep_reduction, floor(years) + 1.0);
 }
 
+/* Whether pool pi has a place free now (none is while others wait for it). */
+static int has_free_place(const des_resource *r)
+{
+    return r->busy < r->capacity && !des_queue_len(&r->q);
+}
+
+/* The pool where child c, whose own pool is `own`, finds a free place now: its own, else the
+ * first of its fallback list with one; -1 when none has. */
+static int free_pool(send_model *m, int own, const child *c)
+{
+    place_model *pm = &m->place;
+    if (has_free_place(&pm->k.pool[own]))
+        return own;
+    int q = m->p->pools[own].provision;
+    for (int k = 0; k < pm->k.n_fallback[c->area][c->need]; k++) {
+        int j = pm->k.fallback[c->area][c->need][k];
+        if (m->p->pools[j].provision == q && has_free_place(&pm->k.pool[j]))
+            return j;
+    }
+    return -1;
+}
+
 /* A placement decision for child h: a place in `prov` now, or a wait for one. Any earlier
  * wait or opening timer of the child is superseded. */
 void place_child(send_model *m, uint32_t h, int prov)
@@ -153,6 +272,9 @@ void place_child(send_model *m, uint32_t h, int prov)
         tr(m, h, TR_PLACED, prov, 0);
         return;
     }
+    int fb = free_pool(m, pi, c);
+    if (fb >= 0)
+        pi = fb;
     int rc = des_res_request(&pm->k.pool[pi], now(m), h, 0);
     assert(rc >= 0);
     if (rc == 1) {
@@ -202,15 +324,12 @@ void ev_wait_limit(send_model *m, uint32_t h)
  * school could not meet. */
 int place_local_first(send_model *m, const child *c, int q)
 {
-    if (q != PROV_INDEPENDENT || !m->p->local_first || !valid_age(PROV_SPECIAL, age_of(m, c)))
+    if (q != PROV_INDEPENDENT || !m->p->local_first || !valid_age(m->p, PROV_SPECIAL, age_of(m, c)))
         return q;
     int sp = m->place.k.pool_of[PROV_SPECIAL][c->area][c->need];
     if (sp < 0)
         return q;
-    const des_resource *r = &m->place.k.pool[sp];
-    if (r->busy < r->capacity && !des_queue_len(&r->q))
-        return PROV_SPECIAL;
-    return q;
+    return free_pool(m, sp, c) >= 0 ? PROV_SPECIAL : q;
 }
 
 /* Choose a provision for a new plan or a redirected placement. */
@@ -232,8 +351,8 @@ void place_decide(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
     int q = place_local_first(m, c, place_choose(m, c, S_PLACE));
-    if ((q == PROV_SPECIAL || q == PROV_INDEPENDENT) && m->p->p_level4[c->need] > 0 &&
-        unif(m, S_L4) < m->p->p_level4[c->need]) {
+    double p4 = m->p->p_level4[c->need] * m->p->l4_from[q];
+    if (p4 > 0 && unif(m, S_L4) < p4) {
         c->stage = STG_L4;
         c->want = (uint8_t)q;
         m->place.s.waiting[PROV_RESIDENTIAL]++;
@@ -242,6 +361,21 @@ void place_decide(send_model *m, uint32_t h)
         return;
     }
     place_child(m, h, q);
+}
+
+/* A child of the opening caseload awaiting provision (initial.awaiting): an interim spell
+ * drawn uniformly over the wait limit (or initial.awaiting_interim), then a placement decision;
+ * or that decision now. */
+void place_opening_awaiting(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    if (m->p->opening_awaiting_waits) {
+        place_child(m, h, place_local_first(m, c, place_choose(m, c, S_PLACE)));
+        return;
+    }
+    set_prov(m, c, PROV_AWAITING);
+    double wait = m->p->max_wait_days > 0 ? m->p->max_wait_days : m->p->opening_interim_days;
+    sched_timer(m, h, &c->wait_stamp, unif(m, S_INIT) * wait, EV_OPENING_PLACE);
 }
 
 /* The opening caseload's child awaiting provision is placed after its interim spell. */
@@ -281,7 +415,7 @@ void place_transfer(send_model *m, uint32_t h, int k)
         to = pick(p->transfer[k][from], PROV_COUNT, unif(m, S_TRANSFER));
         if (to < 0)
             to = from;
-    } else if (valid_age(from, age_of(m, c))) {
+    } else if (valid_age(p, from, age_of(m, c))) {
         to = from;
     } else {
         to = place_choose(m, c, S_TRANSFER);
@@ -306,7 +440,5 @@ void ev_build(send_model *m, int b)
     des_resource *r = &m->place.k.pool[pi];
     int cap = r->capacity + bd->count;
     des_res_set_capacity(r, now(m), cap < 0 ? 0 : cap);
-    uint32_t next;
-    while (des_res_admit(r, now(m), &next))
-        admit_waiter(m, next);
+    fill_pool(m, pi);
 }
