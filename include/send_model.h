@@ -350,7 +350,11 @@ enum {
     M_PLACEMENTS,                        /* + PROV_COUNT */
     M_WAITING = M_PLACEMENTS + PROV_COUNT, /* + PROV_COUNT */
     M_CAPACITY = M_WAITING + PROV_COUNT, /* + PROV_COUNT, -1 = unlimited */
-    M_MONTHLY_COUNT = M_CAPACITY + PROV_COUNT,
+    M_WAITING_TOTAL = M_CAPACITY + PROV_COUNT, /* every plan holder waiting for a place */
+    M_SHORTFALL,                         /* + PROV_COUNT: children placed in or waiting for
+                                            the provision's limited places, minus the places
+                                            (0 where places are not limited) */
+    M_MONTHLY_COUNT = M_SHORTFALL + PROV_COUNT,
 
     C_REQUESTS = M_MONTHLY_COUNT,
     C_REFUSED,
@@ -379,7 +383,13 @@ enum {
     C_WEEKS_TO_ISSUE,    /* weeks from request to final plan, summed over new plans */
     C_WAITS_ENDED,       /* waits for a place that ended (placed as wanted, or overflowed) */
     C_WEEKS_WAITED,      /* weeks those waits lasted, summed */
-    C_CY_END,
+    /* The monthly value of the busiest month of each calendar year (of the months inside the
+     * horizon), derived from the monthly rows by send_output_ratios: names end in _peak */
+    C_PLACEMENTS_PEAK,                          /* + PROV_COUNT */
+    C_WAITING_PEAK = C_PLACEMENTS_PEAK + PROV_COUNT, /* + PROV_COUNT */
+    C_WAITING_TOTAL_PEAK = C_WAITING_PEAK + PROV_COUNT,
+    C_SHORTFALL_PEAK,                           /* + PROV_COUNT */
+    C_CY_END = C_SHORTFALL_PEAK + PROV_COUNT,
 
     F_SPEND = C_CY_END,
     F_SPEND_PROV,                        /* + PROV_COUNT */
@@ -436,7 +446,9 @@ des_date send_output_period_start(const send_output *o, int metric, int i);
 /* Derive the ratio metrics of every calendar year from their counts: pct_within_20_weeks =
  * 100 x new_plans_within_20_weeks / new_plans, mean_weeks_to_issue = weeks_to_issue_total /
  * new_plans, mean_wait_for_place_weeks = weeks_waited_for_place_total / waits_for_place_ended;
- * NaN where the denominator is 0. Called when a replication ends and after outputs are summed. */
+ * NaN where the denominator is 0. Also the _peak metrics: each the largest monthly value of
+ * its monthly metric within the calendar year (so never below the January census value).
+ * Called when a replication ends and after outputs are summed. */
 void send_output_ratios(send_output *o);
 /* Label of the period of `kind` that starts on `start` ("YYYY-MM", "YYYY" or "YYYY-YY"). */
 void send_period_label(send_period_kind kind, des_date start, char *buf, size_t len);

@@ -111,13 +111,46 @@ static void check_invariants(const send_params *p, send_output *o, const send_mo
             places += send_output_row(o, M_PLACEMENTS + q)[k];
         assert_true(bands == total);
         assert_true(places == total);
-        /* capacity: occupancy of a limited provision never above its places */
+        /* capacity: occupancy of a limited provision never above its places; shortfall is
+         * demand (placed + waiting) minus places (every pool here serves every area and need,
+         * so every child of a limited provision is in a pool) */
+        double waiting = 0;
         for (int q = 0; q < PROV_COUNT; q++) {
             double cap = send_output_row(o, M_CAPACITY + q)[k];
-            if (cap >= 0)
-                assert_true(send_output_row(o, M_PLACEMENTS + q)[k] <= cap);
+            double placed = send_output_row(o, M_PLACEMENTS + q)[k];
+            double wait = q == PROV_AWAITING ? 0 : send_output_row(o, M_WAITING + q)[k];
+            waiting += wait;
+            if (cap >= 0) {
+                assert_true(placed <= cap);
+                assert_true(send_output_row(o, M_SHORTFALL + q)[k] == placed + wait - cap);
+            } else if (q != PROV_AWAITING) {
+                assert_true(send_output_row(o, M_SHORTFALL + q)[k] == 0);
+            }
         }
+        /* every waiting child is counted once, and is in "awaiting provision" meanwhile */
+        assert_true(send_output_row(o, M_WAITING_TOTAL)[k] == waiting);
+        assert_true(waiting <= send_output_row(o, M_PLACEMENTS + PROV_AWAITING)[k]);
     }
+    /* a _peak is the largest monthly value of its year: never below the census day (January)
+     * or any other month, and equal to one of them */
+    static const int peaks[][2] = {{C_WAITING_TOTAL_PEAK, M_WAITING_TOTAL},
+                                   {C_WAITING_PEAK + PROV_SPECIAL, M_WAITING + PROV_SPECIAL},
+                                   {C_SHORTFALL_PEAK + PROV_SPECIAL, M_SHORTFALL + PROV_SPECIAL},
+                                   {C_PLACEMENTS_PEAK + PROV_AWAITING, M_PLACEMENTS + PROV_AWAITING}};
+    for (size_t i = 0; i < sizeof peaks / sizeof peaks[0]; i++)
+        for (int y = 0; y < o->n_years; y++) {
+            double pk = send_output_row(o, peaks[i][0])[y];
+            int found = 0;
+            for (int mo = 1; mo <= 12; mo++) {
+                int k = month_of(o, o->first_year + y, mo);
+                if (k < 0 || k >= o->n_months)
+                    continue;
+                double v = send_output_row(o, peaks[i][1])[k];
+                assert_true(pk >= v);
+                found |= pk == v;
+            }
+            assert_true(found);
+        }
     send_model_diag d;
     send_model_get_diag(m, &d);
     assert_int_equal(d.capacity_violations, 0);

@@ -877,7 +877,9 @@ static void read_tables(rctx *r, send_meta *meta)
  * NaN in their place (the ratios derived from them are stored, so nothing else is lost). */
 static int added_later(int metric)
 {
-    return metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED;
+    return (metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED) ||
+           (metric >= M_WAITING_TOTAL && metric < M_MONTHLY_COUNT) ||
+           (metric >= C_PLACEMENTS_PEAK && metric < C_CY_END);
 }
 
 /* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its

@@ -106,8 +106,35 @@ void send_output_period_label(const send_output *o, int metric, int i, char *buf
         send_period_label(mi->kind, send_output_period_start(o, metric, i), buf, len);
 }
 
+/* Each _peak row: the largest value of its monthly row over the months of each calendar year
+ * inside the horizon (NaN for a year without one). */
+static void output_peaks(send_output *o)
+{
+    static const struct { int peak, monthly, n; } fam[] = {
+        {C_PLACEMENTS_PEAK, M_PLACEMENTS, PROV_COUNT},
+        {C_WAITING_PEAK, M_WAITING, PROV_COUNT},
+        {C_WAITING_TOTAL_PEAK, M_WAITING_TOTAL, 1},
+        {C_SHORTFALL_PEAK, M_SHORTFALL, PROV_COUNT},
+    };
+    for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++)
+        for (int j = 0; j < fam[f].n; j++) {
+            if (!send_metric(fam[f].peak + j))
+                continue;
+            double *peak = send_output_row(o, fam[f].peak + j);
+            const double *mon = send_output_row(o, fam[f].monthly + j);
+            for (int y = 0; y < o->n_years; y++)
+                peak[y] = NAN;
+            for (int k = 0; k < o->n_months; k++) {
+                int y = (o->first_month_index + k) / 12 + 1970 - o->first_year;
+                if (y >= 0 && y < o->n_years && !(mon[k] <= peak[y]))
+                    peak[y] = mon[k];
+            }
+        }
+}
+
 void send_output_ratios(send_output *o)
 {
+    output_peaks(o);
     for (int y = 0; y < o->n_years; y++) {
         double n = send_output_row(o, C_NEW_PLANS)[y];
         double ended = send_output_row(o, C_WAITS_ENDED)[y];

@@ -32,7 +32,10 @@ const int send_auth_headline_metric[SEND_AUTH_HEADLINES] = {M_EHCP_TOTAL, C_NEW_
 const int send_compare_metrics[] = {
     M_EHCP_TOTAL, M_SEN_SUPPORT, C_REQUESTS, C_NEW_PLANS, C_PCT_20W, C_MEAN_WEEKS,
     M_ASSESSMENT_QUEUE, M_PLACEMENTS + PROV_SPECIAL, M_PLACEMENTS + PROV_INDEPENDENT,
-    M_WAITING + PROV_SPECIAL, C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
+    /* waits at the busiest month first, then on the census day (January, their low point) */
+    C_WAITING_TOTAL_PEAK, C_WAITING_PEAK + PROV_SPECIAL, C_SHORTFALL_PEAK + PROV_SPECIAL,
+    M_WAITING + PROV_SPECIAL, M_SHORTFALL + PROV_SPECIAL,
+    C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
