@@ -425,7 +425,27 @@ typedef struct send_output {
     int64_t plans_open, plans_new, plans_ceased, plans_close;
     int64_t sen_open, sen_in, sen_out, sen_close;
     uint64_t events;
+    /* Sufficiency by area and need: n_breakdown monthly rows kept after the metric rows
+     * (send_output_row(o, SEND_METRIC_COUNT + j)), described by send_breakdown_name; 0 for a
+     * scenario with several authorities (their areas differ) */
+    int n_breakdown;
 } send_output;
+
+/* The breakdown rows of a scenario (monthly, the same months as the monthly metrics). First,
+ * for each capacity pool in scenario order, four rows named <measure>_<provision>.<area>.<need>
+ * (area and need 'any' where the pool serves every one):
+ *   pool_places_     places of the pool;
+ *   pool_placed_     children in its places (its own children and those who fell back to it);
+ *   pool_waiting_    children waiting for it (only a child's own pool has a waiting list);
+ *   pool_shortfall_  demand minus places: the children whose own pool it is (the most specific
+ *                    pool for their provision, area and need), placed in the provision in any
+ *                    pool or waiting, less the pool's places (negative = spare places).
+ * Then, for each provision with pools, each area and each need, two rows:
+ *   placements_<provision>.<area>.<need>         children of that area and need placed there;
+ *   waiting_for_place_<provision>.<area>.<need>  those waiting for a place there.
+ * send_breakdown_name writes row j's name ("" when j is out of range). */
+int send_breakdown_rows(const send_params *p);
+void send_breakdown_name(const send_params *p, int j, char *buf, size_t len);
 
 int send_output_init(send_output *o, const send_params *p, des_error *err);
 /* The conservation counts as an array, in the order plans_open, plans_new, plans_ceased,

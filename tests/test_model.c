@@ -412,6 +412,76 @@ static void test_fallback_order(void **state)
     send_params_free(&p);
 }
 
+/* Row of the breakdown named `name` in o (made from p), or a failure. */
+static const double *breakdown_row(const send_params *p, send_output *o, const char *name)
+{
+    char buf[SEND_BREAKDOWN_NAME_MAX];
+    for (int j = 0; j < o->n_breakdown; j++) {
+        send_breakdown_name(p, j, buf, sizeof buf);
+        if (!strcmp(buf, name))
+            return send_output_row(o, SEND_METRIC_COUNT + j);
+    }
+    fail_msg("no breakdown row '%s'", name);
+    return NULL;
+}
+
+/* The breakdown by pool, area and need: pools fill in fallback order month by month (a pool
+ * takes a child only once every pool before it is full), children are conserved across pools
+ * (placed and waiting in the pools add up to the provision's), and each pool's shortfall is the
+ * demand of the children whose own pool it is minus its places. */
+static void test_breakdown_by_pool(void **state)
+{
+    (void)state;
+    send_params p;
+    fallback_params(&p);
+    p.direct_requests[BAND_5_10] = 24; /* about two a month: the pools fill slowly */
+    send_output o;
+    send_model *m = run_one(&p, 4, 0, &o);
+    assert_int_equal(o.n_breakdown, 4 * 5 + 2 * 2 * NEED_COUNT);
+    static const char *const order[4] = {"special.west.autism", "special.west.any",
+                                         "special.east.autism", "special.east.any"};
+    static const int places[4] = {3, 5, 4, 7};
+    const double *placed[4], *waiting[4], *shortfall[4];
+    for (int i = 0; i < 4; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "pool_placed_%s", order[i]);
+        placed[i] = breakdown_row(&p, &o, name);
+        snprintf(name, sizeof name, "pool_waiting_%s", order[i]);
+        waiting[i] = breakdown_row(&p, &o, name);
+        snprintf(name, sizeof name, "pool_shortfall_%s", order[i]);
+        shortfall[i] = breakdown_row(&p, &o, name);
+        snprintf(name, sizeof name, "pool_places_%s", order[i]);
+        assert_true(breakdown_row(&p, &o, name)[o.n_months - 1] == places[i]);
+    }
+    const double *cell_placed = breakdown_row(&p, &o, "placements_special.west.autism");
+    const double *cell_waiting = breakdown_row(&p, &o, "waiting_for_place_special.west.autism");
+    int partly = 0;
+    for (int k = 0; k < o.n_months; k++) {
+        double sp = send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[k];
+        double wt = send_output_row(&o, M_WAITING + PROV_SPECIAL)[k];
+        double sum = 0, wsum = 0;
+        for (int i = 0; i < 4; i++) {
+            sum += placed[i][k];
+            wsum += waiting[i][k];
+            if (i > 0 && placed[i][k] > 0)
+                assert_true(placed[i - 1][k] == places[i - 1]);
+        }
+        partly |= sum > 0 && sum < 19;
+        assert_true(sum == sp);
+        assert_true(wsum == wt);
+        assert_true(waiting[0][k] == wt); /* only a child's own pool has a waiting list */
+        assert_true(cell_placed[k] == sp && cell_waiting[k] == wt);
+        /* every child is of west/autism, whose own pool is the first */
+        assert_true(shortfall[0][k] == sp + wt - 3);
+        assert_true(shortfall[1][k] == -5 && shortfall[2][k] == -4 && shortfall[3][k] == -7);
+        assert_true(breakdown_row(&p, &o, "placements_special.east.autism")[k] == 0);
+    }
+    assert_true(partly); /* some month saw the pools part-filled */
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 /* An empty need-specific pool beside a general pool with room: with the fallback no child
  * waits or goes independent; without it every child waits for the empty pool and overflows
  * (the "autism-only pool with 0 places" of issue 11). */
@@ -917,6 +987,7 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_run_errors),
         cmocka_unit_test(test_fallback_order),
+        cmocka_unit_test(test_breakdown_by_pool),
         cmocka_unit_test(test_fallback_empty_specific_pool),
         cmocka_unit_test(test_fallback_waiters_take_freed_places),
     };

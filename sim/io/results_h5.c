@@ -13,6 +13,9 @@
  *   /observed                  table: metric, period, value
  *   /parameters_used/{keys,values}  key paths [key] and float64 [replication][key]: the values
  *                              each replication drew from priors or an ensemble (when any)
+ *   /breakdown/{names,monthly} sufficiency by pool, area and need (when the scenario has
+ *                              capacity pools): row names [row] and float64
+ *                              [replication][row][month]
  * Per-replication datasets are chunked by blocks of replications (whole rows) and compressed
  * with shuffle + deflate. Every dataset carries `units` and `description` attributes.
  *
@@ -561,6 +564,39 @@ static void write_authorities(wctx *w, const send_results *res)
     close_g(g);
 }
 
+/* The sufficiency breakdown: row names and every replication's monthly rows. */
+static void write_breakdown(wctx *w, const send_results *res)
+{
+    if (res->n_breakdown <= 0 || w->failed)
+        return;
+    int nb = res->n_breakdown, nm = res->reps[0].n_months;
+    hid_t g = group(w, w->f, "breakdown");
+    if (write_rows(w, g, "names", res->breakdown_names[0], sizeof res->breakdown_names[0], nb,
+                   "sufficiency rows by pool, area and need: <measure>_<provision>.<area>.<need>"
+                   " (README: sufficiency by area and need)") != 0) {
+        close_g(g);
+        return;
+    }
+    double *buf = malloc((size_t)res->n * nb * nm * sizeof *buf);
+    if (!buf) {
+        wfail(w, "'breakdown/monthly' (out of memory)");
+        close_g(g);
+        return;
+    }
+    for (int r = 0; r < res->n; r++)
+        for (int j = 0; j < nb; j++)
+            memcpy(buf + ((size_t)r * nb + j) * nm,
+                   send_output_row(&res->reps[r], SEND_METRIC_COUNT + j), nm * sizeof *buf);
+    hsize_t bd[3] = {(hsize_t)res->n, (hsize_t)nb, (hsize_t)nm};
+    hid_t d = dataset(w, g, "monthly", H5T_NATIVE_DOUBLE, 3, bd, CHUNK_REPS, buf, "children",
+                      "each breakdown row on the first day of each month (periods/monthly)");
+    if (d >= 0)
+        attr_str(w, d, "dimensions", "replication, row (names), month");
+    close_d(d);
+    close_g(g);
+    free(buf);
+}
+
 /* The parameter values each replication used (priors or an ensemble). */
 static void write_params_used(wctx *w, const send_results *res)
 {
@@ -607,6 +643,7 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     write_tables(&w, meta);
     write_authorities(&w, res);
     write_params_used(&w, res);
+    write_breakdown(&w, res);
     if (H5Fclose(w.f) < 0)
         wfail(&w, "the file (closing)");
     if (!w.failed && cancel && *cancel) {
@@ -965,6 +1002,28 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         rfail(&r, "out of memory for %d replications", n);
         goto fail;
     }
+    int nb = 0; /* sufficiency breakdown rows (files from before it have none) */
+    if (has_path(r.f, "/breakdown/names")) {
+        hid_t d = H5Dopen2(r.f, "/breakdown/names", H5P_DEFAULT);
+        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+        hsize_t kd[1] = {0};
+        if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
+            H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > 100000)
+            rfail(&r, "dataset '/breakdown/names' is malformed");
+        if (s >= 0)
+            H5Sclose(s);
+        if (d >= 0)
+            H5Dclose(d);
+        nb = r.failed ? 0 : (int)kd[0];
+        res->breakdown_names = nb ? calloc((size_t)nb, sizeof *res->breakdown_names) : NULL;
+        if (nb && !res->breakdown_names)
+            rfail(&r, "out of memory for %d breakdown rows", nb);
+        if (r.failed)
+            goto fail;
+        res->n_breakdown = nb;
+        read_rows(&r, "/breakdown/names", res->breakdown_names[0],
+                  sizeof res->breakdown_names[0], nb);
+    }
     for (int i = 0; i < n; i++) {
         send_output *o = &res->reps[i];
         o->n_months = months;
@@ -974,7 +1033,8 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         o->first_year = y0;
         o->first_fy = fy0;
         o->row_len = row_len;
-        o->values = calloc((size_t)SEND_METRIC_COUNT * (size_t)row_len, sizeof *o->values);
+        o->n_breakdown = nb;
+        o->values = calloc((size_t)(SEND_METRIC_COUNT + nb) * (size_t)row_len, sizeof *o->values);
         o->weeks_hist = calloc((size_t)years * SEND_WEEKS_BINS, sizeof *o->weeks_hist);
         if (!o->values || !o->weeks_hist) {
             rfail(&r, "out of memory for %d replications", n);
@@ -1070,6 +1130,19 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     free(au);
     free(wh);
     free(buf);
+    if (nb > 0 && !r.failed) {
+        double *bb = malloc((size_t)n * nb * months * sizeof *bb);
+        hsize_t bd[3] = {(hsize_t)n, (hsize_t)nb, (hsize_t)months};
+        if (!bb)
+            rfail(&r, "out of memory for %d breakdown rows", nb);
+        else
+            read_into(&r, "/breakdown/monthly", H5T_NATIVE_DOUBLE, 3, bd, bb);
+        for (int i = 0; i < n && !r.failed; i++)
+            for (int j = 0; j < nb; j++)
+                memcpy(send_output_row(&res->reps[i], SEND_METRIC_COUNT + j),
+                       bb + ((size_t)i * nb + j) * months, (size_t)months * sizeof *bb);
+        free(bb);
+    }
     read_tables(&r, meta);
     if (r.failed)
         goto fail;

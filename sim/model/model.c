@@ -132,6 +132,7 @@ static void snapshot(send_model *m, int k)
         waiting += m->place.s.waiting[q];
     }
     send_output_row(o, M_WAITING_TOTAL)[k] = (double)waiting;
+    place_snapshot(m, k);
 }
 
 static void ev_month(send_model *m)

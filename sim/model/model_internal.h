@@ -222,6 +222,10 @@ typedef struct place_model {
     } k;
     struct place_state {
         int64_t occ[PROV_COUNT], waiting[PROV_COUNT];
+        /* the same by area and need: children in a provision, and waiting for one of its
+         * pool places (not for the level-4 panel) */
+        int32_t occ_cell[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
+        int32_t wait_cell[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
         des_timeavg occ_ta[PROV_COUNT]; /* occupancy over time, for spend */
     } s;
 } place_model;
@@ -612,11 +616,13 @@ static inline void set_prov(send_model *m, child *c, int prov)
     double t = now(m);
     if (c->prov < PROV_COUNT) {
         m->place.s.occ[c->prov]--;
+        m->place.s.occ_cell[c->prov][c->area][c->need]--;
         des_timeavg_add(&m->place.s.occ_ta[c->prov], t, -1);
     }
     c->prov = (uint8_t)prov;
     if (prov < PROV_COUNT) {
         m->place.s.occ[prov]++;
+        m->place.s.occ_cell[prov][c->area][c->need]++;
         des_timeavg_add(&m->place.s.occ_ta[prov], t, +1);
     }
 }
@@ -697,6 +703,7 @@ void ev_build(send_model *m, int b);
 void ev_wait_limit(send_model *m, uint32_t h);
 void ev_opening_place(send_model *m, uint32_t h);
 void place_opening_awaiting(send_model *m, uint32_t h);
+void place_snapshot(send_model *m, int k);
 
 /* finance.c */
 void fin_reset(send_model *m);

@@ -129,14 +129,54 @@ static void wait_ended(send_model *m, double waited)
     cy_add(m, C_WEEKS_WAITED, waited / 7.0);
 }
 
+/* Child c starts (d = +1) or stops (-1) waiting for a pool place in provision prov. */
+static void pool_wait(send_model *m, const child *c, int prov, int d)
+{
+    m->place.s.waiting[prov] += d;
+    m->place.s.wait_cell[prov][c->area][c->need] += d;
+}
+
+/* The breakdown rows of month k (send_breakdown_name gives the layout). */
+void place_snapshot(send_model *m, int k)
+{
+    send_output *o = m->out;
+    if (!o->n_breakdown)
+        return;
+    const send_params *p = m->p;
+    const place_model *pm = &m->place;
+    int row = SEND_METRIC_COUNT;
+    for (int i = 0; i < p->n_pools; i++) {
+        const des_resource *r = &pm->k.pool[i];
+        int q = p->pools[i].provision;
+        double demand = 0;
+        for (int a = 0; a < p->n_areas; a++)
+            for (int n = 0; n < NEED_COUNT; n++)
+                if (pm->k.pool_of[q][a][n] == i)
+                    demand += pm->s.occ_cell[q][a][n] + pm->s.wait_cell[q][a][n];
+        send_output_row(o, row++)[k] = r->capacity;
+        send_output_row(o, row++)[k] = r->busy;
+        send_output_row(o, row++)[k] = (double)des_queue_len(&r->q);
+        send_output_row(o, row++)[k] = demand - r->capacity;
+    }
+    for (int q = 0; q < PROV_COUNT; q++) {
+        if (!pm->k.prov_has_pool[q])
+            continue;
+        for (int a = 0; a < p->n_areas; a++)
+            for (int n = 0; n < NEED_COUNT; n++) {
+                send_output_row(o, row++)[k] = pm->s.occ_cell[q][a][n];
+                send_output_row(o, row++)[k] = pm->s.wait_cell[q][a][n];
+            }
+    }
+    assert(row == SEND_METRIC_COUNT + o->n_breakdown);
+}
+
 /* Waiter h has been given a place in pool pi (its own, or one it falls back to). */
 static void admit_waiter(send_model *m, uint32_t h, int pi)
 {
-    place_model *pm = &m->place;
     child *c = kid(m, h);
     int prov = c->want;
     c->wait_stamp = 0;
-    pm->s.waiting[prov]--;
+    pool_wait(m, c, prov, -1);
     c->pool = (int16_t)pi;
     c->want_pool = -1;
     check_capacity(m, c->pool);
@@ -208,7 +248,7 @@ void place_release(send_model *m, uint32_t h, child *c)
     }
     if (c->want_pool >= 0) {
         des_res_withdraw(&pm->k.pool[c->want_pool], now(m), h);
-        pm->s.waiting[c->want]--;
+        pool_wait(m, c, c->want, -1);
         c->want_pool = -1;
         c->wait_stamp = 0;
     }
@@ -287,7 +327,7 @@ void place_child(send_model *m, uint32_t h, int prov)
     c->want = (uint8_t)prov;
     c->want_pool = (int16_t)pi;
     c->t_mark = now(m);
-    pm->s.waiting[prov]++;
+    pool_wait(m, c, prov, +1);
     set_prov(m, c, PROV_AWAITING);
     cy_add(m, C_WAITED_FOR_PLACE, 1);
     tr(m, h, TR_WAITING, prov, 0);
@@ -309,7 +349,7 @@ void ev_wait_limit(send_model *m, uint32_t h)
     }
     int wanted = c->want;
     des_res_withdraw(&pm->k.pool[c->want_pool], now(m), h);
-    pm->s.waiting[wanted]--;
+    pool_wait(m, c, wanted, -1);
     c->want_pool = -1;
     c->wait_stamp = 0;
     wait_ended(m, now(m) - c->t_mark);

@@ -57,6 +57,7 @@ void send_results_free(send_results *res)
     free(res->authority_values);
     free(res->param_paths);
     free(res->param_values);
+    free(res->breakdown_names);
     memset(res, 0, sizeof *res);
 }
 
@@ -247,5 +248,20 @@ int send_paired_diff(const send_results *base, const send_results *alt, int metr
     }
     if (send_verdict_from_ci(out->ci_low, out->ci_high, &out->verdict) != 0)
         out->verdict = SEND_NOISE;
+    return DES_OK;
+}
+
+int send_results_name_breakdown(send_results *res, const send_params *p, des_error *err)
+{
+    int nb = res->n > 0 && res->reps ? res->reps[0].n_breakdown : 0;
+    res->n_breakdown = 0;
+    if (nb <= 0)
+        return DES_OK;
+    res->breakdown_names = calloc((size_t)nb, sizeof *res->breakdown_names);
+    if (!res->breakdown_names)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the breakdown's names");
+    for (int j = 0; j < nb; j++)
+        send_breakdown_name(p, j, res->breakdown_names[j], sizeof res->breakdown_names[j]);
+    res->n_breakdown = nb;
     return DES_OK;
 }
