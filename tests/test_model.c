@@ -531,6 +531,22 @@ static void test_fallback_waiters_take_freed_places(void **state)
     assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[o.n_months - 1] == 50);
     send_model_destroy(m);
     send_output_free(&o);
+
+    /* half the children autistic (own pool: the empty one), half not (own pool: the general
+     * one): a freed general place goes to the longest waiter of either queue, so both halves
+     * hold general places in like numbers, not the general pool's own waiters first */
+    p.need_share_direct[NEED_ASD] = 0.5;
+    p.need_share_direct[NEED_OTHER] = 0.5;
+    m = run_one(&p, 3, 0, &o);
+    double asd = 0, other = 0;
+    for (int k = o.n_months - 12; k < o.n_months; k++) {
+        asd += breakdown_row(&p, &o, "placements_special.west.autism")[k];
+        other += breakdown_row(&p, &o, "placements_special.west.other")[k];
+    }
+    assert_true(asd + other == 12 * 50);
+    assert_true(asd > 0.35 * 600 && other > 0.35 * 600);
+    send_model_destroy(m);
+    send_output_free(&o);
     send_params_free(&p);
 }
 

@@ -6,8 +6,8 @@
  * place in the first pool of its fallback list (placement.fallback: less specific pools that
  * serve its area, then other areas' pools for its need, then for any need). With none free it
  * waits (PROV_AWAITING, counted as waiting for the provision wanted) in its own pool's FIFO
- * queue; a place freed in a pool whose queue is empty goes to the longest waiter of the pools
- * that fall back to it. After max_wait_days a waiter overflows to the overflow provision
+ * queue; a place freed in a pool goes to the longest waiter among its own queue and the queues
+ * of the pools whose waiters fall back to it. After max_wait_days a waiter overflows to the overflow provision
  * (usually independent), unless the independent-reduction lever makes it wait another spell.
  * New placements may first go to the level-4 panel (level4.from). Builds change a pool's
  * capacity on a date (plus a random slippage) and admit waiters.
@@ -15,8 +15,7 @@
  * Invariants: a pool never admits above its capacity (diag.capacity_violations); occ[q] is the
  * number of children in provision q; waiting[q] the number waiting for q; a child waits only
  * while no pool of its fallback list has a free place. Complexity: O(log n) per placement
- * (queue, calendar) plus O(pools) for the fallback list and, when a freed place finds its own
- * queue empty, for the waiters of the pools that fall back to it; O(provisions) per choice of
+ * (queue, calendar) plus O(pools x fallback list) to find who takes a freed place; O(provisions) per choice of
  * provision.
  */
 #include "model_internal.h"
@@ -186,51 +185,63 @@ static void admit_waiter(send_model *m, uint32_t h, int pi)
     tr(m, h, TR_PLACED, prov, (int)waited);
 }
 
-/* Free places of pool pi whose own queue is empty go to the waiters of the pools that fall
- * back to it, the longest waiter first (each waiter's own fallback list decides whether it may
- * take a place here). */
-static void admit_fallback_waiters(send_model *m, int pi)
+/* The longest waiter who may take a place in pool pi: the head of its own queue or of the queue
+ * of a pool whose waiters fall back to pi (each waiter's own fallback list decides). Returns
+ * the pool whose queue it heads (pi for its own), or -1 when nobody waits; *who and *t_enq
+ * get the child and when it began waiting. O(pools + fallback list per head). */
+static int next_claim(send_model *m, int pi, uint32_t *who, double *t_enq)
 {
     place_model *pm = &m->place;
-    des_resource *r = &pm->k.pool[pi];
-    while (r->busy < r->capacity && !des_queue_len(&r->q)) {
-        uint32_t best = UINT32_MAX;
-        int from = -1;
-        double t_best = INFINITY;
-        for (int j = 0; j < m->p->n_pools; j++) {
-            const des_queue *q = &pm->k.pool[j].q;
-            if (j == pi || !des_queue_len(q) || m->p->pools[j].provision != m->p->pools[pi].provision)
-                continue;
-            const des_qitem *head = &q->items[q->head]; /* FIFO: a ring buffer from head */
-            const child *c = kid(m, head->ent);
-            int ok = 0;
-            for (int k = 0; k < pm->k.n_fallback[c->area][c->need] && !ok; k++)
-                ok = pm->k.fallback[c->area][c->need][k] == pi;
-            if (ok && head->t_enq < t_best) {
-                t_best = head->t_enq;
-                best = head->ent;
-                from = j;
-            }
+    int from = -1, q = m->p->pools[pi].provision;
+    *t_enq = INFINITY;
+    for (int j = 0; j < m->p->n_pools; j++) {
+        const des_queue *qu = &pm->k.pool[j].q;
+        if (!des_queue_len(qu) || m->p->pools[j].provision != q)
+            continue;
+        const des_qitem *head = &qu->items[qu->head]; /* FIFO: a ring buffer from head */
+        if (head->t_enq >= *t_enq) /* ties: the lower-numbered pool */
+            continue;
+        int ok = j == pi;
+        const child *c = kid(m, head->ent);
+        for (int k = 0; k < pm->k.n_fallback[c->area][c->need] && !ok; k++)
+            ok = pm->k.fallback[c->area][c->need][k] == pi;
+        if (ok) {
+            *t_enq = head->t_enq;
+            *who = head->ent;
+            from = j;
         }
-        if (from < 0)
-            return;
-        des_res_withdraw(&pm->k.pool[from], now(m), best);
-        int rc = des_res_request(r, now(m), best, 0);
-        (void)rc;
-        assert(rc == 1);
-        admit_waiter(m, best, pi);
     }
+    return from;
 }
 
-/* Pool pi may have free places (one released, or a build): its own waiters, then those of the
- * pools that fall back to it. */
+/* A place of pool pi is free (passed = 0: capacity grew) or being given up now (passed = 1):
+ * it goes to the longest waiter who may take it. Returns 0 when nobody may. */
+static int hand_place(send_model *m, int pi, int passed)
+{
+    des_resource *r = &m->place.k.pool[pi];
+    uint32_t who = 0, next;
+    double t_enq;
+    int from = next_claim(m, pi, &who, &t_enq);
+    if (from < 0)
+        return 0;
+    if (from == pi) {
+        int ok = passed ? des_res_release(r, now(m), &next) : des_res_admit(r, now(m), &next);
+        (void)ok;
+        assert(ok && next == who);
+    } else {
+        des_res_withdraw(&m->place.k.pool[from], now(m), who);
+        des_res_hand(r, now(m), t_enq, passed);
+    }
+    admit_waiter(m, who, pi);
+    return 1;
+}
+
+/* Pool pi may have free places (a build): each goes to the longest waiter who may take it. */
 static void fill_pool(send_model *m, int pi)
 {
     des_resource *r = &m->place.k.pool[pi];
-    uint32_t next;
-    while (des_res_admit(r, now(m), &next))
-        admit_waiter(m, next, pi);
-    admit_fallback_waiters(m, pi);
+    while (r->busy < r->capacity && hand_place(m, pi, 0))
+        ;
 }
 
 /* Child h gives up its place (the next waiter takes it) and stops waiting for one. */
@@ -241,10 +252,9 @@ void place_release(send_model *m, uint32_t h, child *c)
         uint32_t next;
         int pi = c->pool;
         c->pool = -1;
-        if (des_res_release(&pm->k.pool[pi], now(m), &next))
-            admit_waiter(m, next, pi);
-        else
-            admit_fallback_waiters(m, pi);
+        des_resource *r = &pm->k.pool[pi];
+        if (r->busy > r->capacity || !hand_place(m, pi, 1)) /* above capacity: a closure */
+            des_res_release(r, now(m), &next);
     }
     if (c->want_pool >= 0) {
         des_res_withdraw(&pm->k.pool[c->want_pool], now(m), h);
