@@ -482,6 +482,18 @@ static void test_breakdown_by_pool(void **state)
     send_params_free(&p);
 }
 
+/* fallback_params in one area, with an autism pool of 0 places and a general pool. */
+static void empty_specific_pool_params(send_params *p, int general_places)
+{
+    fallback_params(p);
+    p->n_areas = 1;
+    p->areas[0].share = 1;
+    p->pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = NEED_ASD, .places = 0};
+    p->pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1,
+                                   .places = general_places};
+    p->n_pools = 2;
+}
+
 /* An empty need-specific pool beside a general pool with room: with the fallback no child
  * waits or goes independent; without it every child waits for the empty pool and overflows
  * (the "autism-only pool with 0 places" of issue 11). */
@@ -489,12 +501,7 @@ static void test_fallback_empty_specific_pool(void **state)
 {
     (void)state;
     send_params p;
-    fallback_params(&p);
-    p.n_areas = 1;
-    p.areas[0].share = 1;
-    p.pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = NEED_ASD, .places = 0};
-    p.pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 100000};
-    p.n_pools = 2;
+    empty_specific_pool_params(&p, 100000);
     double sp, ov, wt;
     fallback_run(&p, &sp, &ov, &wt);
     assert_true(sp > 300);
@@ -514,12 +521,7 @@ static void test_fallback_waiters_take_freed_places(void **state)
 {
     (void)state;
     send_params p;
-    fallback_params(&p);
-    p.n_areas = 1;
-    p.areas[0].share = 1;
-    p.pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = NEED_ASD, .places = 0};
-    p.pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 50};
-    p.n_pools = 2;
+    empty_specific_pool_params(&p, 50);
     p.cease_moved_rate = 2.0; /* a place turns over about twice a year */
     p.max_wait_days = 0;      /* wait as long as it takes */
     send_output o;
@@ -545,6 +547,105 @@ static void test_fallback_waiters_take_freed_places(void **state)
     }
     assert_true(asd + other == 12 * 50);
     assert_true(asd > 0.35 * 600 && other > 0.35 * 600);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* ---- placement rules as keys (issue 11, item 7) ------------------------------------------- */
+
+static void count_level4(void *ctx, double t, uint32_t child, send_trace_kind k, int a, int b)
+{
+    (void)t, (void)child, (void)a, (void)b;
+    if (k == TR_LEVEL4)
+        ++*(int *)ctx;
+}
+
+/* level4.from: referral at level4.referral x the factor of the chosen provision. Children all
+ * placed in mainstream are never referred under the default (special and independent only),
+ * and are referred when mainstream's factor is 1. */
+static void test_level4_from(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    for (int n = 0; n < NEED_COUNT; n++)
+        p.p_level4[n] = 0.5;
+    p.choice[PHASE_POST19][PROV_FE_COLLEGE] = 0;
+    p.choice[PHASE_POST19][PROV_MAINSTREAM] = 1;
+    int referrals[2];
+    for (int v = 0; v < 2; v++) {
+        p.l4_from[PROV_MAINSTREAM] = v;
+        des_error err = {0};
+        send_output o;
+        assert_int_equal(send_output_init(&o, &p, &err), DES_OK);
+        send_model *m = send_model_create(&p, &err);
+        assert_non_null(m);
+        referrals[v] = 0;
+        send_model_set_trace(m, count_level4, &referrals[v]);
+        uint32_t seeds[SEND_STREAMS];
+        seeds_for(6, 0, seeds);
+        assert_int_equal(send_model_run(m, seeds, &o, &err), DES_OK);
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    assert_int_equal(referrals[0], 0);
+    assert_true(referrals[1] > 200); /* half of about 900 new plans */
+    send_params_free(&p);
+}
+
+/* placement.ages: an inverted range is refused, naming both keys. */
+static void test_admission_ages(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    des_error err = {0};
+    p.age_min[PROV_SPECIAL] = 12;
+    p.age_max[PROV_SPECIAL] = 11;
+    assert_null(send_model_create(&p, &err));
+    assert_string_equal(err.msg, "'placement.ages.from.special' (12) must not be above "
+                                 "'placement.ages.to.special' (11)");
+    send_params_free(&p);
+}
+
+/* initial.awaiting: the opening caseload's children awaiting provision wait out an interim
+ * spell (uniform over [0, 91.3) days without a wait limit) before anyone is placed or waits;
+ * with 'waiting' they are placed, or join the waiting list, at the start. */
+static void test_opening_awaiting(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    p.direct_requests[BAND_20_25] = 0;
+    p.initial_band[BAND_5_10] = 100;
+    p.initial_prov[PROV_AWAITING] = 100;
+    p.choice[PHASE_PRIMARY][PROV_MAINSTREAM] = 0;
+    p.choice[PHASE_PRIMARY][PROV_SPECIAL] = 1;
+    p.choice[PHASE_SECONDARY][PROV_MAINSTREAM] = 0;
+    p.choice[PHASE_SECONDARY][PROV_SPECIAL] = 1;
+    p.pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 40};
+    p.n_pools = 1;
+    send_output o;
+    send_model *m = run_one(&p, 8, 0, &o);
+    /* 1 January: all 100 in their interim spell; 1 May (day 120 > 91.3): 40 placed, 60 wait */
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_AWAITING)[0] == 100);
+    assert_true(send_output_row(&o, M_WAITING_TOTAL)[0] == 0);
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[4] == 40);
+    assert_true(send_output_row(&o, M_WAITING + PROV_SPECIAL)[4] == 60);
+    double feb = send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[1];
+    assert_true(feb > 0 && feb < 40); /* some spells end in January */
+    send_model_destroy(m);
+    send_output_free(&o);
+    p.opening_interim_days = 3660; /* longer spells: still nobody placed by 1 February... */
+    m = run_one(&p, 8, 0, &o);
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[1] < feb);
+    send_model_destroy(m);
+    send_output_free(&o);
+    p.opening_awaiting_waits = 1; /* placed or waiting from the first day */
+    m = run_one(&p, 8, 0, &o);
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[0] == 40);
+    assert_true(send_output_row(&o, M_WAITING + PROV_SPECIAL)[0] == 60);
     send_model_destroy(m);
     send_output_free(&o);
     send_params_free(&p);
@@ -1003,6 +1104,9 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_run_errors),
         cmocka_unit_test(test_fallback_order),
+        cmocka_unit_test(test_level4_from),
+        cmocka_unit_test(test_admission_ages),
+        cmocka_unit_test(test_opening_awaiting),
         cmocka_unit_test(test_breakdown_by_pool),
         cmocka_unit_test(test_fallback_empty_specific_pool),
         cmocka_unit_test(test_fallback_waiters_take_freed_places),

@@ -815,6 +815,23 @@ static void read_rows(rctx *r, const char *name, char *rows, size_t stride, int 
     free(ptrs);
 }
 
+/* The length (1..max) of the one-dimensional dataset `name`, which must exist; 0 after a
+ * failure ("is malformed"). */
+static int list_len(rctx *r, const char *name, int max)
+{
+    hid_t d = H5Dopen2(r->f, name, H5P_DEFAULT);
+    hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t kd[1] = {0};
+    if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
+        H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > (hsize_t)max)
+        rfail(r, "dataset '%s' is malformed", name);
+    if (s >= 0)
+        H5Sclose(s);
+    if (d >= 0)
+        H5Dclose(d);
+    return r->failed ? 0 : (int)kd[0];
+}
+
 static int has_path(hid_t f, const char *path)
 {
     /* H5Lexists fails (not just returns 0) when an intermediate group is missing */
@@ -1004,17 +1021,7 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     }
     int nb = 0; /* sufficiency breakdown rows (files from before it have none) */
     if (has_path(r.f, "/breakdown/names")) {
-        hid_t d = H5Dopen2(r.f, "/breakdown/names", H5P_DEFAULT);
-        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
-        hsize_t kd[1] = {0};
-        if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
-            H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > 100000)
-            rfail(&r, "dataset '/breakdown/names' is malformed");
-        if (s >= 0)
-            H5Sclose(s);
-        if (d >= 0)
-            H5Dclose(d);
-        nb = r.failed ? 0 : (int)kd[0];
+        nb = list_len(&r, "/breakdown/names", 100000);
         res->breakdown_names = nb ? calloc((size_t)nb, sizeof *res->breakdown_names) : NULL;
         if (nb && !res->breakdown_names)
             rfail(&r, "out of memory for %d breakdown rows", nb);
@@ -1061,17 +1068,7 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         }
     }
     if (!r.failed && has_path(r.f, "/parameters_used/keys")) {
-        hid_t d = H5Dopen2(r.f, "/parameters_used/keys", H5P_DEFAULT);
-        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
-        hsize_t kd[1] = {0};
-        if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
-            H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > 4096)
-            rfail(&r, "dataset '/parameters_used/keys' is malformed");
-        if (s >= 0)
-            H5Sclose(s);
-        if (d >= 0)
-            H5Dclose(d);
-        int k = (int)kd[0];
+        int k = list_len(&r, "/parameters_used/keys", 4096);
         res->param_paths = r.failed ? NULL : calloc((size_t)k, sizeof *res->param_paths);
         res->param_values = r.failed ? NULL : malloc((size_t)n * k * sizeof *res->param_values);
         if (!r.failed && (!res->param_paths || !res->param_values)) {

@@ -22,33 +22,38 @@
 
 #include <string.h>
 
+/* Specificity of a pool: 3 for one area and one need, 2 one area, 1 one need, 0 neither. */
+static int pool_score(const send_pool_spec *s) { return (s->area >= 0) * 2 + (s->need >= 0); }
+
+/* The own pool of a child of area a and need n in provision q: the most specific pool serving
+ * both (the first of equals), or -1 when none does (places not limited for it). */
+static int own_pool(const send_params *p, int q, int a, int n)
+{
+    int best = -1, score = -1;
+    for (int i = 0; i < p->n_pools; i++) {
+        const send_pool_spec *s = &p->pools[i];
+        if (s->provision != q || (s->area >= 0 && s->area != a) || (s->need >= 0 && s->need != n))
+            continue;
+        if (pool_score(s) > score) {
+            score = pool_score(s);
+            best = i;
+        }
+    }
+    return best;
+}
+
 /* Where pool i stands in the fallback order of a child of area a and need n (lower first), or
- * -1 when it is not a fallback for the child: its own pool (the most specific one serving
- * (a, n)) is not, nor a pool of another provision. Less specific pools serving the area rank
- * 1-3 (area and need, area only, need only, neither: the own pool's score order), other areas'
- * pools 4 (for the need) and 5 (any need). Own pools are never fallbacks of another of the
- * same provision, area and need, so each child has one queue. */
+ * -1 when it is not a fallback for the child: its own pool is not. Less specific pools serving
+ * the area rank 1-3 (area and need, area only, need only, neither: the own pool's score order),
+ * other areas' pools 4 (for the need) and 5 (any need). A pool's own children all wait in its
+ * queue, so each child has one queue. */
 static int fallback_rank(const send_params *p, int i, int a, int n)
 {
     const send_pool_spec *s = &p->pools[i];
-    if (s->need >= 0 && s->need != n)
-        return -1;
-    int own = -1, best = -1;
-    for (int j = 0; j < p->n_pools; j++) {
-        const send_pool_spec *t = &p->pools[j];
-        if (t->provision != s->provision || (t->area >= 0 && t->area != a) ||
-            (t->need >= 0 && t->need != n))
-            continue;
-        int sc = (t->area >= 0) * 2 + (t->need >= 0);
-        if (sc > best) {
-            best = sc;
-            own = j;
-        }
-    }
-    if (i == own)
+    if ((s->need >= 0 && s->need != n) || i == own_pool(p, s->provision, a, n))
         return -1;
     if (s->area < 0 || s->area == a)
-        return p->fallback_general ? 3 - ((s->area >= 0) * 2 + (s->need >= 0)) : -1;
+        return p->fallback_general ? 3 - pool_score(s) : -1;
     return p->fallback_out_of_area ? (s->need >= 0 ? 4 : 5) : -1;
 }
 
@@ -66,18 +71,7 @@ int place_init(send_model *m, des_error *err)
     for (int q = 0; q < PROV_COUNT; q++)
         for (int a = 0; a < SEND_MAX_AREAS; a++)
             for (int n = 0; n < NEED_COUNT; n++) {
-                int best = -1, score = -1;
-                for (int i = 0; i < p->n_pools; i++) {
-                    const send_pool_spec *s = &p->pools[i];
-                    if (s->provision != q || (s->area >= 0 && s->area != a) ||
-                        (s->need >= 0 && s->need != n))
-                        continue;
-                    int sc = (s->area >= 0) * 2 + (s->need >= 0);
-                    if (sc > score) {
-                        score = sc;
-                        best = i;
-                    }
-                }
+                int best = own_pool(p, q, a, n);
                 pm->k.pool_of[q][a][n] = (int8_t)best;
                 if (best >= 0)
                     pm->k.prov_has_pool[q] = 1;
