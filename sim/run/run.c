@@ -71,7 +71,7 @@ int run_memory_check(const send_params *p, int count, des_error *err)
     send_output probe;
     if (send_output_init(&probe, p, err) != DES_OK)
         return err ? err->code : DES_ENOMEM;
-    double per = (double)SEND_METRIC_COUNT * probe.row_len * sizeof(double) +
+    double per = (double)(SEND_METRIC_COUNT + probe.n_breakdown) * probe.row_len * sizeof(double) +
                  (double)run_auth_stride(p, NULL) * sizeof(double);
     send_output_free(&probe);
     double bytes = (double)count * per;
