@@ -319,7 +319,20 @@ static void check_replications(const char *path)
                 rows++;
             }
         }
+        for (int j = 0; j < g_res.n_breakdown; j++) /* then the sufficiency breakdown */
+            for (int i = 0; i < o->n_months; i++) {
+                char label[16];
+                send_output_period_label(o, M_EHCP_TOTAL, i, label, sizeof label);
+                assert_int_equal(csv_record(&p, f, 8), 5);
+                assert_int_equal(atoi(f[1]), r + 1);
+                assert_string_equal(f[2], g_res.breakdown_names[j]);
+                assert_string_equal(f[3], label);
+                double want = o->values[(size_t)(SEND_METRIC_COUNT + j) * o->row_len + i];
+                assert_true(strtod(f[4], NULL) == want);
+                rows++;
+            }
     }
+    assert_true(g_res.n_breakdown > 0);
     assert_int_equal(csv_record(&p, f, 8), -1); /* nothing after the last row */
     /* the run exercises both the empty cells and non-integer values */
     assert_true(nans > 0);
