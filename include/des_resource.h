@@ -84,6 +84,11 @@ void des_res_set_capacity(des_resource *r, double now, int capacity);
 int des_res_admit(des_resource *r, double now, uint32_t *next);
 /* Withdraw a waiting entity; returns 1 if it was waiting. */
 int des_res_withdraw(des_resource *r, double now, uint32_t ent);
+/* Give a server to an entity that has waited since t_enq outside r's queue (in the queue of
+ * another resource it may also use), ahead of r's own queue: with `passed` set, the server is
+ * one its holder releases at this moment (busy is unchanged: it passes straight on); otherwise
+ * a free one (busy < capacity is required). */
+void des_res_hand(des_resource *r, double now, double t_enq, int passed);
 
 /* A periodic batch server: sits at first, first + period, ...; each sitting hears up to
  * `per_sitting` cases in queue order; unheard cases roll to the next sitting. The caller

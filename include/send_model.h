@@ -300,6 +300,21 @@ typedef struct send_params {
     int placement_won_provision;  /* provision named after a won placement appeal */
     /* Panel throughput by date: cases per sitting (n = 0: d1_capacity / d2_capacity hold) */
     send_steps d1_capacity_steps, d2_capacity_steps;
+    /* Placement rules (keys placement.fallback.*, placement.ages.*, level4.from,
+     * initial.awaiting*). A child whose own pool (the most specific one for its provision, area
+     * and need) is full takes a free place in a less specific pool of the provision that serves
+     * its area (fallback_general), then in another area's pool for its need or for any need
+     * (fallback_out_of_area); with neither it waits for its own pool. */
+    int fallback_general;
+    int fallback_out_of_area;
+    double age_min[PROV_COUNT], age_max[PROV_COUNT]; /* academic ages a provision admits */
+    double l4_from[PROV_COUNT];    /* a new placement in this provision is referred to the
+                                      level-4 panel at level4.referral x this (0 = never) */
+    int opening_awaiting_waits;    /* children awaiting provision at the start: 0 = interim
+                                      spell, then a placement decision; 1 = on the waiting list
+                                      from the start */
+    double opening_interim_days;   /* interim spells are uniform over [0, max_wait), or over
+                                      [0, this) when placement.max_wait is 0 */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -358,7 +373,11 @@ enum {
     M_HEALTH_QUEUE,
     M_SOCIAL_QUEUE,
     M_ASSESSMENTS_ONGOING,  /* assessments started and not yet decided at D2 */
-    M_MONTHLY_COUNT,
+    M_WAITING_TOTAL,                     /* every plan holder waiting for a place */
+    M_SHORTFALL,                         /* + PROV_COUNT: children placed in or waiting for
+                                            the provision's limited places, minus the places
+                                            (0 where places are not limited) */
+    M_MONTHLY_COUNT = M_SHORTFALL + PROV_COUNT,
 
     C_REQUESTS = M_MONTHLY_COUNT,
     C_REFUSED,
@@ -399,7 +418,13 @@ enum {
     C_APPEALS_PLACEMENT, /* appeals about plan content or placement */
     C_APPEALS_ALL,       /* appeals registered, every kind */
     C_PLACEMENT_CHANGED, /* placements changed by a won appeal */
-    C_CY_END,
+    /* The monthly value of the busiest month of each calendar year (of the months inside the
+     * horizon), derived from the monthly rows by send_output_ratios: names end in _peak */
+    C_PLACEMENTS_PEAK,                          /* + PROV_COUNT */
+    C_WAITING_PEAK = C_PLACEMENTS_PEAK + PROV_COUNT, /* + PROV_COUNT */
+    C_WAITING_TOTAL_PEAK = C_WAITING_PEAK + PROV_COUNT,
+    C_SHORTFALL_PEAK,                           /* + PROV_COUNT */
+    C_CY_END = C_SHORTFALL_PEAK + PROV_COUNT,
 
     F_SPEND = C_CY_END,
     F_SPEND_PROV,                        /* + PROV_COUNT */
@@ -435,7 +460,27 @@ typedef struct send_output {
     int64_t plans_open, plans_new, plans_ceased, plans_close;
     int64_t sen_open, sen_in, sen_out, sen_close;
     uint64_t events;
+    /* Sufficiency by area and need: n_breakdown monthly rows kept after the metric rows
+     * (send_output_row(o, SEND_METRIC_COUNT + j)), described by send_breakdown_name; 0 for a
+     * scenario with several authorities (their areas differ) */
+    int n_breakdown;
 } send_output;
+
+/* The breakdown rows of a scenario (monthly, the same months as the monthly metrics). First,
+ * for each capacity pool in scenario order, four rows named <measure>_<provision>.<area>.<need>
+ * (area and need 'any' where the pool serves every one):
+ *   pool_places_     places of the pool;
+ *   pool_placed_     children in its places (its own children and those who fell back to it);
+ *   pool_waiting_    children waiting for it (only a child's own pool has a waiting list);
+ *   pool_shortfall_  demand minus places: the children whose own pool it is (the most specific
+ *                    pool for their provision, area and need), placed in the provision in any
+ *                    pool or waiting, less the pool's places (negative = spare places).
+ * Then, for each provision with pools, each area and each need, two rows:
+ *   placements_<provision>.<area>.<need>         children of that area and need placed there;
+ *   waiting_for_place_<provision>.<area>.<need>  those waiting for a place there.
+ * send_breakdown_name writes row j's name ("" when j is out of range). */
+int send_breakdown_rows(const send_params *p);
+void send_breakdown_name(const send_params *p, int j, char *buf, size_t len);
 
 int send_output_init(send_output *o, const send_params *p, des_error *err);
 /* The conservation counts as an array, in the order plans_open, plans_new, plans_ceased,
@@ -456,7 +501,9 @@ des_date send_output_period_start(const send_output *o, int metric, int i);
 /* Derive the ratio metrics of every calendar year from their counts: pct_within_20_weeks =
  * 100 x new_plans_within_20_weeks / new_plans, mean_weeks_to_issue = weeks_to_issue_total /
  * new_plans, mean_wait_for_place_weeks = weeks_waited_for_place_total / waits_for_place_ended;
- * NaN where the denominator is 0. Called when a replication ends and after outputs are summed. */
+ * NaN where the denominator is 0. Also the _peak metrics: each the largest monthly value of
+ * its monthly metric within the calendar year (so never below the January census value).
+ * Called when a replication ends and after outputs are summed. */
 void send_output_ratios(send_output *o);
 /* Whether `metric` is one of the ratios send_output_ratios derives: 1 with its numerator and
  * denominator metrics and scale (value = scale x numerator / denominator), else 0. */

@@ -319,7 +319,20 @@ static void check_replications(const char *path)
                 rows++;
             }
         }
+        for (int j = 0; j < g_res.n_breakdown; j++) /* then the sufficiency breakdown */
+            for (int i = 0; i < o->n_months; i++) {
+                char label[16];
+                send_output_period_label(o, M_EHCP_TOTAL, i, label, sizeof label);
+                assert_int_equal(csv_record(&p, f, 8), 5);
+                assert_int_equal(atoi(f[1]), r + 1);
+                assert_string_equal(f[2], g_res.breakdown_names[j]);
+                assert_string_equal(f[3], label);
+                double want = o->values[(size_t)(SEND_METRIC_COUNT + j) * o->row_len + i];
+                assert_true(strtod(f[4], NULL) == want);
+                rows++;
+            }
     }
+    assert_true(g_res.n_breakdown > 0);
     assert_int_equal(csv_record(&p, f, 8), -1); /* nothing after the last row */
     /* the run exercises both the empty cells and non-integer values */
     assert_true(nans > 0);
@@ -376,6 +389,46 @@ static void test_summary_csv(void **state)
                 assert_true(f[3 + j][0] != '\0');
                 assert_close(strtod(f[3 + j], NULL), want[j], 5e-10 * fabs(want[j]));
             }
+        }
+    }
+    /* then the sufficiency breakdown: each row every month, then its busiest month of each
+     * year (never below any month's median, so never below the census day's) */
+    assert_true(g_res.n_breakdown > 0);
+    for (int j = 0; j < g_res.n_breakdown; j++) {
+        double jan_p50 = NAN;
+        for (int k = 0; k < o->n_months; k++) {
+            char label[16];
+            send_output_period_label(o, M_EHCP_TOTAL, k, label, sizeof label);
+            assert_int_equal(csv_record(&p, f, 16), 12);
+            assert_string_equal(f[1], g_res.breakdown_names[j]);
+            assert_string_equal(f[2], label);
+            for (int r = 0; r < g_res.n; r++)
+                scratch[r] = send_output_row(&g_res.reps[r], SEND_METRIC_COUNT + j)[k];
+            send_stat st;
+            send_stat_of(scratch, g_res.n, &st);
+            assert_close(strtod(f[8], NULL), st.q[SEND_Q50], 5e-10 * fabs(st.q[SEND_Q50]));
+            if (k == 0)
+                jan_p50 = st.q[SEND_Q50];
+        }
+        for (int y = 0; y < o->n_years; y++) {
+            char name[SEND_BREAKDOWN_NAME_MAX + 8], label[16];
+            snprintf(name, sizeof name, "%s_peak", g_res.breakdown_names[j]);
+            snprintf(label, sizeof label, "%d", o->first_year + y);
+            assert_int_equal(csv_record(&p, f, 16), 12);
+            assert_string_equal(f[1], name);
+            assert_string_equal(f[2], label);
+            for (int r = 0; r < g_res.n; r++) {
+                const double *v = send_output_row(&g_res.reps[r], SEND_METRIC_COUNT + j);
+                scratch[r] = -INFINITY;
+                for (int k = 0; k < o->n_months; k++)
+                    if ((o->first_month_index + k) / 12 + 1970 == o->first_year + y)
+                        scratch[r] = fmax(scratch[r], v[k]);
+            }
+            send_stat st;
+            send_stat_of(scratch, g_res.n, &st);
+            assert_close(strtod(f[8], NULL), st.q[SEND_Q50], 5e-10 * fabs(st.q[SEND_Q50]));
+            if (y == 0 && o->first_month_index % 12 == 0)
+                assert_true(strtod(f[8], NULL) >= jan_p50);
         }
     }
     assert_int_equal(csv_record(&p, f, 16), -1);

@@ -3,7 +3,7 @@
  * The expected name of every index is written here independently of the table: the single
  * metrics by their enum constant, the families (age bands, provisions) from the vocabularies
  * of send_model.h. A row deleted, moved or given to the wrong index fails here, as does a hole
- * anywhere but the two "awaiting provision" slots that describe no metric. The kinds follow the
+ * anywhere but the "awaiting provision" slots that describe no metric. The kinds follow the
  * layout of the enum (monthly, then calendar-year, then financial-year), names are snake_case
  * and unique, lookup by name finds each index, and out-of-range indices are refused.
  */
@@ -31,6 +31,8 @@ static const struct {
     {M_EP_QUEUE, "ep_queue"},
     {M_REVIEWS_OVERDUE, "reviews_overdue"},
     {M_LEVEL4_TOTAL, "level4_total"},
+    {M_WAITING_TOTAL, "waiting_for_place_total"},
+    {C_WAITING_TOTAL_PEAK, "waiting_for_place_total_peak"},
     {C_REQUESTS, "requests"},
     {C_REFUSED, "requests_refused"},
     {C_ASSESSMENTS, "assessments_completed"},
@@ -111,6 +113,10 @@ static void expected_name(int i, char *buf, size_t len)
         {M_PLACEMENTS, "placements_", "", 1},
         {M_WAITING, "waiting_for_place_", "", 0},
         {M_CAPACITY, "capacity_", "", 0},
+        {M_SHORTFALL, "shortfall_", "", 0},
+        {C_PLACEMENTS_PEAK, "placements_", "_peak", 1},
+        {C_WAITING_PEAK, "waiting_for_place_", "_peak", 0},
+        {C_SHORTFALL_PEAK, "shortfall_", "_peak", 0},
         {F_SPEND_PROV, "hn_spend_", "_gbp", 1},
     };
     for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
@@ -145,7 +151,8 @@ static void test_every_index_holds_its_metric(void **state)
         if (strcmp(mi->name, want) != 0)
             fail_msg("index %d holds '%s', expected '%s' (rows shifted?)", i, mi->name, want);
     }
-    assert_int_equal(holes, 2); /* waiting_for_place_awaiting, capacity_awaiting */
+    assert_int_equal(holes, 5); /* waiting_for_place_awaiting, capacity_awaiting,
+                                   shortfall_awaiting and their _peak rows */
 }
 
 static void test_kinds_units_and_names(void **state)

@@ -217,12 +217,23 @@ static void test_round_trip(void **state)
         }
         assert_memory_equal(a->weeks_hist, b->weeks_hist,
                             (size_t)a->n_years * SEND_WEEKS_BINS * sizeof *a->weeks_hist);
+        /* the sufficiency breakdown (pools by area: resourced in the north) */
+        assert_true(a->n_breakdown > 0);
+        assert_int_equal(b->n_breakdown, a->n_breakdown);
+        for (int j = 0; j < a->n_breakdown; j++)
+            assert_memory_equal(send_output_row((send_output *)a, SEND_METRIC_COUNT + j),
+                                send_output_row(b, SEND_METRIC_COUNT + j),
+                                (size_t)a->n_months * sizeof(double));
         assert_true(a->events == b->events);
         assert_true(a->plans_open == b->plans_open && a->plans_new == b->plans_new &&
                     a->plans_ceased == b->plans_ceased && a->plans_close == b->plans_close);
         assert_true(a->sen_open == b->sen_open && a->sen_in == b->sen_in &&
                     a->sen_out == b->sen_out && a->sen_close == b->sen_close);
     }
+    assert_int_equal(r.n_breakdown, w->n_breakdown);
+    for (int j = 0; j < w->n_breakdown; j++)
+        assert_str_eq(r.breakdown_names[j], w->breakdown_names[j]);
+    assert_str_eq(w->breakdown_names[4], "pool_places_resourced.north.any");
     const send_meta *x = &fx->meta;
     assert_str_eq(m.scenario_name, x->scenario_name);
     assert_str_eq(m.scenario_path, x->scenario_path);

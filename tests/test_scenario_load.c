@@ -137,6 +137,8 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
       DATA "err_provision.yaml:4:19: places[0].provision: expected one of: mainstream, "      \
            "resourced, special, independent, residential, fe_college, specialist_post16, ap, "\
            "early_years, other (did you mean 'special'?)")                                    \
+    X(awaiting_state, "err_awaiting.yaml",                                                    \
+      DATA "err_awaiting.yaml:3:13: initial.awaiting: expected one of: interim, waiting")     \
     X(unknown_area, "err_area.yaml",                                                          \
       DATA "err_area.yaml:5:36: places[1].area: expected one of: any, north, south")          \
     X(unknown_area_no_areas, "err_area_default.yaml",                                         \
@@ -321,6 +323,31 @@ static void test_priors(void **state)
     /* without priors there are none */
     p = load_ok(DATA "base.yaml", NULL);
     assert_int_equal(p->n_priors, 0);
+    params_done(p);
+}
+
+/* The placement rules' keys (issue 11, items 6 and 7) reach their parameters; those not given
+ * keep the defaults, which are the rules the model had before they were keys. */
+static void test_placement_rules(void **state)
+{
+    (void)state;
+    send_params *p = load_ok(DATA "placement_rules.yaml", NULL);
+    assert_int_equal(p->fallback_general, 0);
+    assert_int_equal(p->fallback_out_of_area, 1);
+    assert_true(p->age_min[PROV_SPECIAL] == 3 && p->age_max[PROV_SPECIAL] == 18);
+    assert_true(p->age_min[PROV_FE_COLLEGE] == 16 && p->age_max[PROV_FE_COLLEGE] == 24);
+    assert_true(p->age_min[PROV_EARLY_YEARS] == 0 && p->age_max[PROV_EARLY_YEARS] == 4);
+    assert_true(p->age_min[PROV_INDEPENDENT] == 4 && p->age_max[PROV_INDEPENDENT] == 25);
+    assert_true(p->l4_from[PROV_SPECIAL] == 0.5 && p->l4_from[PROV_MAINSTREAM] == 0.25);
+    assert_true(p->l4_from[PROV_INDEPENDENT] == 1 && p->l4_from[PROV_AP] == 0);
+    assert_int_equal(p->opening_awaiting_waits, 1);
+    assert_true(p->opening_interim_days == 28);
+    params_done(p);
+    p = load_ok(DATA "base.yaml", NULL);
+    assert_int_equal(p->fallback_general, 1);
+    assert_int_equal(p->fallback_out_of_area, 1);
+    assert_int_equal(p->opening_awaiting_waits, 0);
+    assert_true(p->opening_interim_days == 91.3);
     params_done(p);
 }
 
@@ -942,6 +969,7 @@ int main(void)
         cmocka_unit_test(test_extends_override_merge_replace),
         cmocka_unit_test(test_extends_replaces_series),
         cmocka_unit_test(test_extends_three_levels),
+        cmocka_unit_test(test_placement_rules),
         cmocka_unit_test(test_priors),
         cmocka_unit_test(test_shipped_scenarios),
         cmocka_unit_test(test_resolved_text_reloads),

@@ -157,6 +157,12 @@ void send_scenario_print(const send_params *p, FILE *o)
             send_provision_names[p->overflow_provision]);
     fprintf(o, "  %-28s %s\n", "local special place first",
             p->local_first ? "yes: an independent choice takes a free special place" : "no");
+    const char *fb = p->fallback_general && p->fallback_out_of_area
+                         ? "a free place in a less specific pool of its area, then another area's"
+                     : p->fallback_general     ? "a free place in a less specific pool of its area"
+                     : p->fallback_out_of_area ? "a free place in another area's pool"
+                                               : "no fallback: it waits for its own pool";
+    fprintf(o, "  %-28s %s\n", "when a child's pool is full", fb);
     if (p->indep_reduction > 0) {
         date_str(p->indep_reduction_from, a);
         fprintf(o, "  %-28s %.3g a year from %s\n", "independent reduction", p->indep_reduction, a);

@@ -152,7 +152,7 @@ void ev_placement_appeal_end(send_model *m, uint32_t h)
     /* nothing changes for a child already there (or waiting for it), before the level-4
      * panel, or too young or old for that provision */
     if (c->prov == q || (c->want_pool >= 0 && c->want == q) || c->stage == STG_L4 ||
-        !valid_age(q, age_of(m, c)))
+        !valid_age(m->p, q, age_of(m, c)))
         return;
     place_release(m, h, c);
     place_child(m, h, q);

@@ -47,6 +47,7 @@
 #define TXT SEND_KEY_TEXT
 #define CHO SEND_KEY_CHOICE
 
+static const char *const awaiting_states[2] = {"interim", "waiting"};
 static const char *const funders[3] = {"education", "social_care", "health"};
 static const char *const any_need[NEED_COUNT + 1] = {
     "any", "autism", "semh", "slcn", "mld", "sld_pmld", "physical_sensory", "other"};
@@ -260,6 +261,16 @@ static const send_key keys[] = {
     K("d1_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d1_capacity_steps), "", 0, "cases heard per sitting, by date; when given it replaces 'd1_panel.capacity'"),
     K("d2_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d2_capacity_steps), "", 0, "cases heard per sitting, by date (periodic panels only); when given it replaces 'd2_panel.capacity'"),
     V("disagreement.placement_won", CHO, 0, 0, "", F(placement_won_provision), send_provision_names, PROV_COUNT - 1, "independent", 0, "provision named when the family wins a placement appeal"),
+    /* ---- placement rules (appended) ---- */
+    SEC("placement.fallback", "where a child goes when its own pool (the most specific for its provision, area and need) is full: then out of area, then, after placement.max_wait, placement.overflow_to"),
+    K("placement.fallback.general", SEND_KEY_BOOL, 0, 1, "", F(fallback_general), "true", 0, "take a free place in a less specific pool serving the child's area (need-specific, then general) before waiting"),
+    K("placement.fallback.out_of_area", SEND_KEY_BOOL, 0, 1, "", F(fallback_out_of_area), "true", 0, "then a free place in another area's pool for the child's need, then for any need (assumption: travel is accepted before an independent place)"),
+    SEC("placement.ages", "academic ages each provision admits (at phase transfers, reviews, the opening caseload and placement.local_first)"),
+    V("placement.ages.from", TAB, 0, SEND_MAX_AGE, "age", F(age_min), send_provision_names, PROV_COUNT - 1, "early_years, other: 0; mainstream, resourced, special, ap: 2; independent, residential: 4; fe_college, specialist_post16: 16", 0, "youngest age admitted"),
+    V("placement.ages.to", TAB, 0, SEND_MAX_AGE, "age", F(age_max), send_provision_names, PROV_COUNT - 1, "early_years: 4; mainstream, resourced, special, ap: 18; others: 25", 0, "oldest age admitted"),
+    V("level4.from", TAB, 0, 1, "factor", F(l4_from), send_provision_names, PROV_COUNT - 1, "special, independent: 1; others: 0", 0, "new placements in a provision are referred to the joint panel at level4.referral x this (0 = never)"),
+    V("initial.awaiting", CHO, 0, 0, "", F(opening_awaiting_waits), awaiting_states, 2, "interim", 0, "plans awaiting provision at the start: 'interim' (an interim spell, then a placement decision as for a new plan) or 'waiting' (on the waiting list of a provision chosen as for a new plan from the start)"),
+    K("initial.awaiting_interim", DUR, 0.001, 3660, "days", F(opening_interim_days), "91.3 days", 0, "interim spells are uniform over [0, placement.max_wait), or over [0, this) when placement.max_wait is 0 (assumption: a school term and a half)"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -4,8 +4,9 @@
  *
  * Invariant: each row is placed by its index (designated initialisers), so a row can never
  * shift onto another metric's index. A deleted row leaves a hole (send_metric returns NULL
- * for it), which tests/test_metrics.c fails on: the only holes allowed are the two rows that
- * would describe waiting for, or the capacity of, "awaiting provision", which is not a place.
+ * for it), which tests/test_metrics.c fails on: the only holes allowed are the rows that
+ * would describe waiting for, the capacity of or the shortfall of "awaiting provision", which
+ * is not a place.
  * Two rows for one index are a compile error (-Woverride-init below).
  *
  * Lookup by name is a linear scan (a few hundred string compares), done only when parsing user
@@ -59,6 +60,17 @@ static const send_metric_info metrics[SEND_METRIC_COUNT] = {
     [M_CAPACITY + PROV_AP] = {"capacity_ap", SEND_MONTHLY, "places", "places in alternative provision (-1 = not limited)"},
     [M_CAPACITY + PROV_EARLY_YEARS] = {"capacity_early_years", SEND_MONTHLY, "places", "places in early-years setting (-1 = not limited)"},
     [M_CAPACITY + PROV_OTHER] = {"capacity_other", SEND_MONTHLY, "places", "places in elsewhere (home education, NEET, other) (-1 = not limited)"},
+    [M_WAITING_TOTAL] = {"waiting_for_place_total", SEND_MONTHLY, "children", "plan holders waiting for a place, every provision (including referrals at the level-4 panel)"},
+    [M_SHORTFALL + PROV_MAINSTREAM] = {"shortfall_mainstream", SEND_MONTHLY, "children", "demand minus places in mainstream school: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_RESOURCED] = {"shortfall_resourced", SEND_MONTHLY, "children", "demand minus places in resourced provision / SEN unit: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_SPECIAL] = {"shortfall_special", SEND_MONTHLY, "children", "demand minus places in maintained special school or special academy: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_INDEPENDENT] = {"shortfall_independent", SEND_MONTHLY, "children", "demand minus places in independent or non-maintained special school: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_RESIDENTIAL] = {"shortfall_residential", SEND_MONTHLY, "children", "demand minus places in level-4 residential package: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_FE_COLLEGE] = {"shortfall_fe_college", SEND_MONTHLY, "children", "demand minus places in FE or sixth-form college: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_SPECIALIST_POST16] = {"shortfall_specialist_post16", SEND_MONTHLY, "children", "demand minus places in specialist post-16 institution: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_AP] = {"shortfall_ap", SEND_MONTHLY, "children", "demand minus places in alternative provision: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_EARLY_YEARS] = {"shortfall_early_years", SEND_MONTHLY, "children", "demand minus places in early-years setting: children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
+    [M_SHORTFALL + PROV_OTHER] = {"shortfall_other", SEND_MONTHLY, "children", "demand minus places in elsewhere (home education, NEET, other): children placed in or waiting for its limited places less the places (negative = spare places; 0 where places are not limited)"},
     [C_REQUESTS] = {"requests", SEND_CY, "requests", "initial requests for an EHC needs assessment"},
     [C_REFUSED] = {"requests_refused", SEND_CY, "requests", "requests refused at the decision-to-assess panel"},
     [C_ASSESSMENTS] = {"assessments_completed", SEND_CY, "assessments", "assessments concluded at the decision-to-issue panel"},
@@ -108,6 +120,38 @@ static const send_metric_info metrics[SEND_METRIC_COUNT] = {
     [C_APPEALS_PLACEMENT] = {"tribunal_appeals_placement", SEND_CY, "appeals", "tribunal appeals about a new plan's content or placement (section I)"},
     [C_APPEALS_ALL] = {"tribunal_appeals_registered", SEND_CY, "appeals", "tribunal appeals registered, every kind"},
     [C_PLACEMENT_CHANGED] = {"tribunal_placement_changes", SEND_CY, "children", "placements changed by a placement appeal won by the family"},
+    [C_PLACEMENTS_PEAK + PROV_MAINSTREAM] = {"placements_mainstream_peak", SEND_CY, "children", "plan holders in mainstream school in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_RESOURCED] = {"placements_resourced_peak", SEND_CY, "children", "plan holders in resourced provision / SEN unit in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_SPECIAL] = {"placements_special_peak", SEND_CY, "children", "plan holders in maintained special school or special academy in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_INDEPENDENT] = {"placements_independent_peak", SEND_CY, "children", "plan holders in independent or non-maintained special school in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_RESIDENTIAL] = {"placements_residential_peak", SEND_CY, "children", "plan holders in level-4 residential package in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_FE_COLLEGE] = {"placements_fe_college_peak", SEND_CY, "children", "plan holders in FE or sixth-form college in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_SPECIALIST_POST16] = {"placements_specialist_post16_peak", SEND_CY, "children", "plan holders in specialist post-16 institution in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_AP] = {"placements_ap_peak", SEND_CY, "children", "plan holders in alternative provision in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_EARLY_YEARS] = {"placements_early_years_peak", SEND_CY, "children", "plan holders in early-years setting in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_OTHER] = {"placements_other_peak", SEND_CY, "children", "plan holders in elsewhere (home education, NEET, other) in the busiest month of the year"},
+    [C_PLACEMENTS_PEAK + PROV_AWAITING] = {"placements_awaiting_peak", SEND_CY, "children", "plan holders in awaiting provision (interim) in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_MAINSTREAM] = {"waiting_for_place_mainstream_peak", SEND_CY, "children", "plan holders waiting for a place in mainstream school in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_RESOURCED] = {"waiting_for_place_resourced_peak", SEND_CY, "children", "plan holders waiting for a place in resourced provision / SEN unit in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_SPECIAL] = {"waiting_for_place_special_peak", SEND_CY, "children", "plan holders waiting for a place in maintained special school or special academy in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_INDEPENDENT] = {"waiting_for_place_independent_peak", SEND_CY, "children", "plan holders waiting for a place in independent or non-maintained special school in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_RESIDENTIAL] = {"waiting_for_place_residential_peak", SEND_CY, "children", "plan holders waiting for a place in level-4 residential package in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_FE_COLLEGE] = {"waiting_for_place_fe_college_peak", SEND_CY, "children", "plan holders waiting for a place in FE or sixth-form college in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_SPECIALIST_POST16] = {"waiting_for_place_specialist_post16_peak", SEND_CY, "children", "plan holders waiting for a place in specialist post-16 institution in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_AP] = {"waiting_for_place_ap_peak", SEND_CY, "children", "plan holders waiting for a place in alternative provision in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_EARLY_YEARS] = {"waiting_for_place_early_years_peak", SEND_CY, "children", "plan holders waiting for a place in early-years setting in the busiest month of the year"},
+    [C_WAITING_PEAK + PROV_OTHER] = {"waiting_for_place_other_peak", SEND_CY, "children", "plan holders waiting for a place in elsewhere (home education, NEET, other) in the busiest month of the year"},
+    [C_WAITING_TOTAL_PEAK] = {"waiting_for_place_total_peak", SEND_CY, "children", "plan holders waiting for a place, every provision, in the busiest month of the year"},
+    [C_SHORTFALL_PEAK + PROV_MAINSTREAM] = {"shortfall_mainstream_peak", SEND_CY, "children", "demand minus places in mainstream school in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_RESOURCED] = {"shortfall_resourced_peak", SEND_CY, "children", "demand minus places in resourced provision / SEN unit in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_SPECIAL] = {"shortfall_special_peak", SEND_CY, "children", "demand minus places in maintained special school or special academy in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_INDEPENDENT] = {"shortfall_independent_peak", SEND_CY, "children", "demand minus places in independent or non-maintained special school in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_RESIDENTIAL] = {"shortfall_residential_peak", SEND_CY, "children", "demand minus places in level-4 residential package in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_FE_COLLEGE] = {"shortfall_fe_college_peak", SEND_CY, "children", "demand minus places in FE or sixth-form college in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_SPECIALIST_POST16] = {"shortfall_specialist_post16_peak", SEND_CY, "children", "demand minus places in specialist post-16 institution in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_AP] = {"shortfall_ap_peak", SEND_CY, "children", "demand minus places in alternative provision in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_EARLY_YEARS] = {"shortfall_early_years_peak", SEND_CY, "children", "demand minus places in early-years setting in the month of the year when it is largest"},
+    [C_SHORTFALL_PEAK + PROV_OTHER] = {"shortfall_other_peak", SEND_CY, "children", "demand minus places in elsewhere (home education, NEET, other) in the month of the year when it is largest"},
     [F_SPEND] = {"hn_spend_gbp", SEND_FY, "GBP", "high-needs spend on plans, transport, assessments and early intervention"},
     [F_SPEND_PROV + PROV_MAINSTREAM] = {"hn_spend_mainstream_gbp", SEND_FY, "GBP", "high-needs spend on mainstream school"},
     [F_SPEND_PROV + PROV_RESOURCED] = {"hn_spend_resourced_gbp", SEND_FY, "GBP", "high-needs spend on resourced provision / SEN unit"},

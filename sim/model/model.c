@@ -114,6 +114,7 @@ static void snapshot(send_model *m, int k)
     send_output_row(o, M_ASSESSMENTS_ONGOING)[k] = (double)m->ass.n_ongoing;
     send_output_row(o, M_REVIEWS_OVERDUE)[k] = (double)m->plan.s.reviews_waiting;
     send_output_row(o, M_LEVEL4_TOTAL)[k] = (double)m->place.s.occ[PROV_RESIDENTIAL];
+    int64_t waiting = 0;
     for (int q = 0; q < PROV_COUNT; q++) {
         send_output_row(o, M_PLACEMENTS + q)[k] = (double)m->place.s.occ[q];
         send_output_row(o, M_WAITING + q)[k] = (double)m->place.s.waiting[q];
@@ -125,7 +126,17 @@ static void snapshot(send_model *m, int k)
                     cap += m->place.k.pool[i].capacity;
         }
         send_output_row(o, M_CAPACITY + q)[k] = cap;
+        double shortfall = 0; /* over the provision's pools: placed + waiting - places */
+        for (int i = 0; i < m->p->n_pools; i++)
+            if (m->p->pools[i].provision == q) {
+                const des_resource *r = &m->place.k.pool[i];
+                shortfall += r->busy + (double)des_queue_len(&r->q) - r->capacity;
+            }
+        send_output_row(o, M_SHORTFALL + q)[k] = shortfall;
+        waiting += m->place.s.waiting[q];
     }
+    send_output_row(o, M_WAITING_TOTAL)[k] = (double)waiting;
+    place_snapshot(m, k);
 }
 
 static void ev_month(send_model *m)

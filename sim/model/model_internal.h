@@ -224,9 +224,17 @@ typedef struct place_model {
         des_panel l4;
         int8_t pool_of[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT]; /* most specific pool or -1 */
         int prov_has_pool[PROV_COUNT];
+        /* pools a child of (area, need) may take when its own is full, in the order tried
+         * (placement.fallback); its own pool is not listed */
+        int8_t fallback[SEND_MAX_AREAS][NEED_COUNT][SEND_MAX_POOLS];
+        uint8_t n_fallback[SEND_MAX_AREAS][NEED_COUNT];
     } k;
     struct place_state {
         int64_t occ[PROV_COUNT], waiting[PROV_COUNT];
+        /* the same by area and need: children in a provision, and waiting for one of its
+         * pool places (not for the level-4 panel) */
+        int32_t occ_cell[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
+        int32_t wait_cell[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
         des_timeavg occ_ta[PROV_COUNT]; /* occupancy over time, for spend */
     } s;
 } place_model;
@@ -439,21 +447,10 @@ static inline void fy_add(send_model *m, int metric, double v)
         send_output_row(m->out, metric)[m->c.cur_fy_i] += v;
 }
 
-/* Whether provision `prov` takes a child of academic age `age`. */
-static inline int valid_age(int prov, int age)
+/* Whether provision `prov` takes a child of academic age `age` (key placement.ages). */
+static inline int valid_age(const send_params *p, int prov, int age)
 {
-    switch (prov) {
-    case PROV_EARLY_YEARS: return age <= 4;
-    case PROV_MAINSTREAM:
-    case PROV_RESOURCED:
-    case PROV_SPECIAL:
-    case PROV_AP: return age >= 2 && age <= 18;
-    case PROV_FE_COLLEGE:
-    case PROV_SPECIALIST_POST16: return age >= 16;
-    case PROV_INDEPENDENT:
-    case PROV_RESIDENTIAL: return age >= 4;
-    default: return 1;
-    }
+    return age >= p->age_min[prov] && age <= p->age_max[prov];
 }
 
 /* Make room for one more element in a growable array of elem-byte items (capacity doubles,
@@ -643,11 +640,13 @@ static inline void set_prov(send_model *m, child *c, int prov)
     double t = now(m);
     if (c->prov < PROV_COUNT) {
         m->place.s.occ[c->prov]--;
+        m->place.s.occ_cell[c->prov][c->area][c->need]--;
         des_timeavg_add(&m->place.s.occ_ta[c->prov], t, -1);
     }
     c->prov = (uint8_t)prov;
     if (prov < PROV_COUNT) {
         m->place.s.occ[prov]++;
+        m->place.s.occ_cell[prov][c->area][c->need]++;
         des_timeavg_add(&m->place.s.occ_ta[prov], t, +1);
     }
 }
@@ -735,6 +734,8 @@ void ev_l4_sit(send_model *m);
 void ev_build(send_model *m, int b);
 void ev_wait_limit(send_model *m, uint32_t h);
 void ev_opening_place(send_model *m, uint32_t h);
+void place_opening_awaiting(send_model *m, uint32_t h);
+void place_snapshot(send_model *m, int k);
 
 /* finance.c */
 void fin_reset(send_model *m);

@@ -131,6 +131,22 @@ void send_params_init(send_params *p)
     p->l4_share_education = 1.0;
     p->ei_from = p->start;
     p->indep_reduction_from = p->start;
+    p->fallback_general = 1;
+    p->fallback_out_of_area = 1;
+    /* ages each provision admits: the rules the model always had */
+    static const double lo[PROV_COUNT] = {
+        [PROV_MAINSTREAM] = 2, [PROV_RESOURCED] = 2, [PROV_SPECIAL] = 2, [PROV_AP] = 2,
+        [PROV_FE_COLLEGE] = 16, [PROV_SPECIALIST_POST16] = 16, [PROV_INDEPENDENT] = 4,
+        [PROV_RESIDENTIAL] = 4};
+    for (int q = 0; q < PROV_COUNT; q++) {
+        p->age_min[q] = lo[q];
+        p->age_max[q] = SEND_MAX_AGE;
+    }
+    p->age_max[PROV_EARLY_YEARS] = 4;
+    p->age_max[PROV_MAINSTREAM] = p->age_max[PROV_RESOURCED] = p->age_max[PROV_SPECIAL] =
+        p->age_max[PROV_AP] = 18;
+    p->l4_from[PROV_SPECIAL] = p->l4_from[PROV_INDEPENDENT] = 1;
+    p->opening_interim_days = 91.3;
 }
 
 void send_params_free(send_params *p)
@@ -220,6 +236,15 @@ int send_params_check(const send_params *p, des_error *err)
         return des_error_set(err, DES_EINVAL, "EP hours must be positive");
     if (p->cease_age < 1 || p->cease_age > SEND_MAX_AGE)
         return des_error_set(err, DES_EINVAL, "'cease_age' must be in [1, %d]", SEND_MAX_AGE);
+    for (int q = 0; q < PROV_COUNT; q++)
+        if (!(p->age_min[q] <= p->age_max[q]))
+            return des_error_set(err, DES_EINVAL,
+                                 "'placement.ages.from.%s' (%g) must not be above "
+                                 "'placement.ages.to.%s' (%g)",
+                                 send_provision_names[q], p->age_min[q],
+                                 send_provision_names[q], p->age_max[q]);
+    if (!(p->opening_interim_days > 0))
+        return des_error_set(err, DES_EINVAL, "'initial.awaiting_interim' must be above 0 days");
     for (int i = 0; i < p->n_pools; i++) {
         const send_pool_spec *s = &p->pools[i];
         if (!send_provision_is_place((send_provision)s->provision) || s->area >= p->n_areas ||

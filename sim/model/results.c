@@ -32,7 +32,10 @@ const int send_auth_headline_metric[SEND_AUTH_HEADLINES] = {M_EHCP_TOTAL, C_NEW_
 const int send_compare_metrics[] = {
     M_EHCP_TOTAL, M_SEN_SUPPORT, C_REQUESTS, C_NEW_PLANS, C_PCT_20W, C_MEAN_WEEKS,
     M_ASSESSMENT_QUEUE, M_PLACEMENTS + PROV_SPECIAL, M_PLACEMENTS + PROV_INDEPENDENT,
-    M_WAITING + PROV_SPECIAL, C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
+    /* waits at the busiest month first, then on the census day (January, their low point) */
+    C_WAITING_TOTAL_PEAK, C_WAITING_PEAK + PROV_SPECIAL, C_SHORTFALL_PEAK + PROV_SPECIAL,
+    M_WAITING + PROV_SPECIAL, M_SHORTFALL + PROV_SPECIAL,
+    C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
@@ -54,6 +57,7 @@ void send_results_free(send_results *res)
     free(res->authority_values);
     free(res->param_paths);
     free(res->param_values);
+    free(res->breakdown_names);
     memset(res, 0, sizeof *res);
 }
 
@@ -244,5 +248,20 @@ int send_paired_diff(const send_results *base, const send_results *alt, int metr
     }
     if (send_verdict_from_ci(out->ci_low, out->ci_high, &out->verdict) != 0)
         out->verdict = SEND_NOISE;
+    return DES_OK;
+}
+
+int send_results_name_breakdown(send_results *res, const send_params *p, des_error *err)
+{
+    int nb = res->n > 0 && res->reps ? res->reps[0].n_breakdown : 0;
+    res->n_breakdown = 0;
+    if (nb <= 0)
+        return DES_OK;
+    res->breakdown_names = calloc((size_t)nb, sizeof *res->breakdown_names);
+    if (!res->breakdown_names)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the breakdown's names");
+    for (int j = 0; j < nb; j++)
+        send_breakdown_name(p, j, res->breakdown_names[j], sizeof res->breakdown_names[j]);
+    res->n_breakdown = nb;
     return DES_OK;
 }
