@@ -235,7 +235,7 @@ static void pair_run(pair *x, des_date from)
     for (int r = 0; r < REPS; r++) {
         if (from > x->base.start)
             assert_true(assert_same_before(&x->ob[r], &x->ol[r], from) > 100);
-        assert_same_metric(&x->ob[r], &x->ol[r], F_GRANT);
+        assert_same_metric(&x->ob[r], &x->ol[r], F_INCOME);
     }
 }
 

@@ -478,7 +478,7 @@ static void assert_same_params(const send_params *a, const send_params *b)
     assert_doubles(a->inflation, b->inflation, PROV_COUNT, "inflation");
     assert_true(a->transport_cost == b->transport_cost);
     assert_true(a->grant_base == b->grant_base && a->grant_growth == b->grant_growth);
-    assert_true(a->opening_deficit == b->opening_deficit);
+    assert_true(a->opening_balance == b->opening_balance);
 }
 
 static void round_trip(const char *path)
