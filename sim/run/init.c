@@ -1081,6 +1081,10 @@ static void write_scenario(ictx *c)
             n_obs++;
         }
     }
+    if (leics && Y >= 2019 && n_obs <= 254)
+        out(c, "  dsg_inyear_gbp:                  # high-needs block position [ref: Leics-2019]\n"
+               "    2018-19: -2300000              # overspend (outturn)\n"
+               "    2019-20: -6100000              # forecast overspend, after a one-off extra 5.4m\n");
 }
 
 int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
