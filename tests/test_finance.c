@@ -297,6 +297,52 @@ static void test_allocation_series_and_check(void **state)
     remove(path);
 }
 
+/* The report's finance section: the published positions beside the forecast (the in-year
+ * balance 3.0m - 100 x (10,000 + 12,000) = 0.8m in every replication), and every DSG line in
+ * the template's order, zero lines included. */
+static void test_report_lines(void **state)
+{
+    (void)state;
+    char dir[32];
+    make_out_dir(dir);
+    char prefix[64], page[80];
+    snprintf(prefix, sizeof prefix, "%s/r", dir);
+    snprintf(page, sizeof page, "%s/r.html", dir);
+    cli_result r;
+    run_cli(&r, "run", DATA "report.yaml", "--replications", "2", "--seed", "1", "--no-plots",
+            "--quiet", "--out", prefix, (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "run: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    char h5[80];
+    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    run_cli(&r, "report", h5, "--no-charts", "--quiet", "--out", page, (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "report: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    char *html = slurp(page);
+    assert_non_null(strstr(html, "<tr><td>2019-20</td><td>in-year balance</td><td class=\"n obs\">"
+                                 "-0.6</td><td class=\"n\">0.8</td><td class=\"n\">0.8</td>"
+                                 "<td class=\"n\">0.8</td></tr>"));
+    assert_non_null(strstr(html, "<tr><td>2018-19</td><td>in-year balance</td><td class=\"n obs\">"
+                                 "-0.5</td><td class=\"n\" colspan=\"3\">before the first full "
+                                 "financial year: not forecast</td></tr>"));
+    const char *prev = strstr(html, "DSG high-needs summary");
+    assert_non_null(prev);
+    for (int l = 0; l < DSG_LINE_COUNT; l++) {
+        char want[160];
+        snprintf(want, sizeof want, "<tr><td>%s</td>", send_dsg_line_labels[l]);
+        const char *at_l = strstr(prev, want);
+        if (!at_l)
+            fail_msg("line '%s' missing or out of the template's order", send_dsg_line_labels[l]);
+        prev = at_l;
+    }
+    assert_non_null(strstr(html, "<tr><td>Place funding: special schools and academies</td>"
+                                 "<td class=\"n\">1.0</td></tr>"));
+    free(html);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_allocation_series_and_check),
+        cmocka_unit_test(test_report_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

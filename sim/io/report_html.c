@@ -805,6 +805,44 @@ static void finance_section(page *pg)
     }
     fputs("</tbody>\n</table></div>\n", f);
 
+    /* published positions (observed dsg_inyear_gbp / dsg_balance_gbp) beside the forecast */
+    static const int pub[2] = {F_DSG_INYEAR, F_DSG_BALANCE};
+    if (has_observed(pg->meta, pub[0]) || has_observed(pg->meta, pub[1])) {
+        fputs("<h3>Published positions beside the forecast (\xC2\xA3 million)</h3>\n"
+              "<div class=\"tw\"><table>\n<thead><tr><th>financial year</th><th>measure</th>"
+              "<th class=\"n\">published</th><th class=\"n\">forecast P10</th>"
+              "<th class=\"n\">P50</th><th class=\"n\">P90</th></tr></thead>\n<tbody>\n",
+              f);
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < pg->meta->n_obs; i++) {
+                const send_obs *ob = &pg->meta->obs[i];
+                if (ob->metric != pub[k])
+                    continue;
+                char fy[16], b[48];
+                send_period_label(SEND_FY, ob->start, fy, sizeof fy);
+                int y, mo, d;
+                des_date_to_ymd(ob->start, &y, &mo, &d);
+                int fi = y - o->first_fy;
+                format_millions(ob->value, b, sizeof b);
+                fprintf(f, "<tr><td>%s</td><td>%s</td><td class=\"n obs\">%s</td>", fy,
+                        k == 0 ? "in-year balance" : "cumulative balance c/f", b);
+                if (fi >= 0 && fi < o->n_fys) {
+                    send_stat st = stat_of(pg, pub[k], fi);
+                    double q[3] = {st.q[1], st.q[3], st.q[5]};
+                    for (int c = 0; c < 3; c++) {
+                        format_millions(q[c], b, sizeof b);
+                        fprintf(f, "<td class=\"n\">%s</td>", b);
+                    }
+                } else {
+                    fputs("<td class=\"n\" colspan=\"3\">before the first full financial "
+                          "year: not forecast</td>",
+                          f);
+                }
+                fputs("</tr>\n", f);
+            }
+        fputs("</tbody>\n</table></div>\n", f);
+    }
+
     /* the management plan's high-needs summary, line by line, medians */
     fputs("<h3>DSG high-needs summary (median, \xC2\xA3 million)</h3>\n<p class=\"explain\">"
           "The lines of the DfE DSG management plan template's high-needs summary, in its "
@@ -834,7 +872,8 @@ static void finance_section(page *pg)
     rows[nr++] = (fin_row){F_SOCIAL_CARE, "Social care (level-4 shares)", 0};
     rows[nr++] = (fin_row){F_HEALTH, "Health (level-4 shares)", 0};
     for (int r = 0; r < nr; r++) {
-        int m = rows[r].metric, nonzero = rows[r].bold;
+        /* every DSG line and total, as in the template; other budgets only when used */
+        int m = rows[r].metric, nonzero = rows[r].bold || (m >= F_DSG_LINE && m < F_DSG_BF);
         for (int k = 0; k < pg->res->n && !nonzero; k++)
             for (int i = 0; i < o->n_fys; i++)
                 if (send_output_row(&pg->res->reps[k], m)[i] != 0)

@@ -1081,10 +1081,12 @@ static void write_scenario(ictx *c)
             n_obs++;
         }
     }
-    if (leics && Y >= 2019 && n_obs <= 254)
+    if (leics && Y >= 2019 && n_obs <= 253)
         out(c, "  dsg_inyear_gbp:                  # high-needs block position [ref: Leics-2019]\n"
                "    2018-19: -2300000              # overspend (outturn)\n"
-               "    2019-20: -6100000              # forecast overspend, after a one-off extra 5.4m\n");
+               "    2019-20: -6100000              # forecast overspend, after a one-off extra 5.4m\n"
+               "  dsg_balance_gbp:                 # derived: the positions above, from 0 before 2018/19 (assumption)\n"
+               "    2019-20: -8400000\n");
 }
 
 int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
