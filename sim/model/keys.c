@@ -237,7 +237,7 @@ static const send_key keys[] = {
     K("finance.services.hospital", SER, 0, MONEY, "pounds per year", F(hospital), "0", 0, "hospital education"),
     K("finance.services.therapies", SER, 0, MONEY, "pounds per year", F(therapies), "0", 0, "therapies and other health-related services"),
     SEC("finance.grant", "high-needs block allocation"),
-    K("finance.grant.allocation", NUM, 0, MONEY, "pounds", NF, "", C, "allocation by financial year {2019-20: amount, ...}, consecutive years without gaps; later years grow by growth"),
+    K("finance.grant.allocation", NUM, 0, MONEY, "pounds", NF, "", C, "allocation by financial year {2019-20: amount, ...}, consecutive years without gaps; later years grow by growth, earlier ones are the first deflated by it"),
     K("finance.grant.base", NUM, 0, MONEY, "pounds", F(grant_base), "0", P, "allocation for the first full financial year when no allocation series is given"),
     K("finance.grant.growth", NUM, -0.5, 1, "per year", F(grant_growth), "0", P, "annual growth after the allocations given (the national funding formula's growth: an assumption)"),
     SEC("finance.income", "other high-needs income by financial year ({year: amount}: the value on 1 April holds for that financial year)"),
