@@ -53,6 +53,40 @@ typedef enum send_phase {
     PHASE_COUNT
 } send_phase;
 
+/* Lines of the high-needs summary of the DfE's DSG management plan template, in its row
+ * order: income first (DSG_INCOME_LINES of them), then expenditure. Transport and assessment
+ * are general-fund costs; their lines hold money only when a scenario puts them in the DSG. */
+typedef enum send_dsg_line {
+    DSG_ALLOCATION,        /* high-needs block allocation */
+    DSG_IMPORT_EXPORT,     /* import/export adjustments */
+    DSG_SCHOOLS_TRANSFER,  /* transfer from the schools block */
+    DSG_OTHER_INCOME,      /* safety valve, Delivering Better Value and other income */
+    DSG_PLACE_SPECIAL,     /* place funding: special schools and academies */
+    DSG_PLACE_RESOURCED,   /* place funding: resourced provision and SEN units */
+    DSG_PLACE_AP,          /* place funding: alternative provision */
+    DSG_PLACE_POST16,      /* place funding: post-16 further education */
+    DSG_TOPUP_EARLY_YEARS,
+    DSG_TOPUP_MAINSTREAM,
+    DSG_TOPUP_RESOURCED,
+    DSG_TOPUP_SPECIAL,
+    DSG_INDEPENDENT,       /* independent and non-maintained special school fees */
+    DSG_AP,                /* alternative provision top-up */
+    DSG_POST16,            /* post-16 further education top-up and specialist institutions */
+    DSG_LEVEL4,            /* level-4 joint packages: the education share */
+    DSG_OTHER_ARRANGEMENTS,/* elsewhere and interim (awaiting provision) */
+    DSG_SEN_SUPPORT,       /* SEN support and inclusion services (with early intervention) */
+    DSG_HOSPITAL,          /* hospital education */
+    DSG_THERAPIES,         /* therapies and other health-related services */
+    DSG_TRANSPORT,         /* home-to-school transport, when finance.dsg_includes says so */
+    DSG_ASSESSMENT,        /* assessment and tribunal costs, when finance.dsg_includes says so */
+    DSG_LINE_COUNT
+} send_dsg_line;
+#define DSG_INCOME_LINES 4
+extern const char *const send_dsg_line_names[DSG_LINE_COUNT];  /* metric name stems */
+extern const char *const send_dsg_line_labels[DSG_LINE_COUNT]; /* the template's wording */
+/* 1 for the provisions paid place funding (special, resourced, AP, post-16). */
+int send_provision_has_place_funding(int prov);
+
 /* Census age bands used by the SEN2 return. */
 typedef enum send_ageband {
     BAND_UNDER5, BAND_5_10, BAND_11_15, BAND_16_19, BAND_20_25, BAND_COUNT
@@ -139,6 +173,9 @@ typedef struct send_prior {
     double a, b;           /* uniform: min, max; normal, lognormal, beta: mean, sd */
     double lo, hi;         /* truncation: the key's range */
 } send_prior;
+
+#define SEND_GRANT_MAX 64 /* financial years of a high-needs allocation series */
+#define SEND_BANDS 5      /* top-up bands */
 
 typedef struct send_params {
     char name[SEND_NAME_MAX * 2];
@@ -252,18 +289,22 @@ typedef struct send_params {
     double initial_in_assessment;
     double need_share_plans[NEED_COUNT];
 
-    /* Finance */
-    double cost[PROV_COUNT];        /* annual cost per place in the first full financial year;
-                                       cost[PROV_AWAITING] is the interim cost while waiting */
+    /* Finance (see finance.c): the high-needs block of the Dedicated Schools Grant */
+    double cost[PROV_COUNT];        /* per pupil-year in the first full financial year, beyond
+                                       place funding: the top-up at band factor 1, or the whole
+                                       fee (independent, specialist post-16, residential: the
+                                       whole package); cost[PROV_AWAITING]: interim cost */
     double inflation[PROV_COUNT];   /* annual uplift from the second financial year */
     double transport_share[PROV_COUNT];
-    double transport_cost;          /* per transported child-year */
+    double transport_cost;          /* per transported child-year (general fund) */
     double transport_inflation;
-    double assessment_cost;         /* per completed assessment */
-    double tribunal_cost;           /* per appeal */
-    double grant_base;              /* high-needs grant for the first full financial year */
-    double grant_growth;            /* annual */
-    double opening_deficit;         /* cumulative deficit before the first full FY */
+    double assessment_cost;         /* per completed assessment (general fund) */
+    double tribunal_cost;           /* per appeal (general fund) */
+    double grant_base;              /* high-needs block allocation for the first full FY when
+                                       no allocation series is given */
+    double grant_growth;            /* annual growth after the last allocation given */
+    double opening_balance;         /* cumulative DSG balance brought forward into the first
+                                       full FY (negative = deficit) */
 
     /* Observed history for charts and reports, in scenario order */
     int n_obs;
@@ -315,6 +356,28 @@ typedef struct send_params {
                                       from the start */
     double opening_interim_days;   /* interim spells are uniform over [0, max_wait), or over
                                       [0, this) when placement.max_wait is 0 */
+    /* Finance in the DSG's structure (finance.c). Amounts "by FY" are series whose value on
+     * 1 April of a financial year holds for that year. */
+    int grant_fy0, grant_n;          /* high-needs block allocation for FYs grant_fy0 ..
+                                        grant_fy0 + grant_n - 1; grant_n 0: grant_base */
+    double grant_fy[SEND_GRANT_MAX];
+    send_steps import_export;        /* import/export adjustments by FY (negative = net export) */
+    send_steps schools_transfer;     /* transfer from the schools block by FY */
+    send_steps other_income;         /* safety valve, Delivering Better Value, other, by FY */
+    send_steps sen_services;         /* SEN support and inclusion services by FY */
+    send_steps hospital;             /* hospital education by FY */
+    send_steps therapies;            /* therapies and other health-related services by FY */
+    double place_funding[PROV_COUNT];/* per commissioned place-year (special, resourced, AP,
+                                        post-16 only) */
+    double commissioned[PROV_COUNT]; /* places commissioned; 0 = the provision's capacity, or
+                                        the places filled where capacity is not limited */
+    double band_of_need[NEED_COUNT]; /* top-up band 1..SEND_BANDS by primary need; 0 = none */
+    double band_factor[SEND_BANDS];  /* top-up of a band as a multiple of finance.cost */
+    double band_drift;               /* share of pupils moving up one band each year */
+    int dsg_transport, dsg_assessment; /* general-fund costs counted in the DSG (1 = yes) */
+    int fee_cap_active;              /* levers.fee_cap given */
+    des_date fee_cap_from;
+    double fee_cap;                  /* largest yearly fee uplift from fee_cap_from */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -431,9 +494,14 @@ enum {
     F_SPEND_TRANSPORT = F_SPEND_PROV + PROV_COUNT,
     F_SPEND_ASSESS,
     F_SPEND_EI,
-    F_GRANT,
-    F_BALANCE,
-    F_DEFICIT,
+    F_INCOME,      /* total high-needs income (the DSG lines below DSG_INCOME_LINES) */
+    F_DSG_INYEAR,  /* income minus expenditure (negative = deficit) */
+    F_DSG_BALANCE, /* cumulative balance carried forward (negative = deficit) */
+    F_DSG_LINE,    /* + DSG_LINE_COUNT: the management plan's lines (send_dsg_line) */
+    F_DSG_BF = F_DSG_LINE + DSG_LINE_COUNT, /* cumulative balance brought forward */
+    F_SOCIAL_CARE, /* spend charged to the social-care budget (level-4 shares, and sub-models
+                      that charge it through fin_charge) */
+    F_HEALTH,      /* spend charged to health (level-4 shares) */
     SEND_METRIC_COUNT
 };
 

@@ -27,7 +27,7 @@
  * (NaN when January lies outside the horizon). */
 #define SEND_AUTH_HEADLINES 5
 extern const int send_auth_headline_metric[SEND_AUTH_HEADLINES];
-/* M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W, F_SPEND, F_DEFICIT */
+/* M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W, F_SPEND, F_DSG_BALANCE */
 
 struct send_stat;
 

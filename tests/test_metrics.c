@@ -58,12 +58,17 @@ static const struct {
     {C_WAITS_ENDED, "waits_for_place_ended"},
     {C_WEEKS_WAITED, "weeks_waited_for_place_total"},
     {F_SPEND, "hn_spend_gbp"},
-    {F_SPEND_TRANSPORT, "hn_spend_transport_gbp"},
-    {F_SPEND_ASSESS, "hn_spend_assessment_gbp"},
+    {F_SPEND_TRANSPORT, "gf_transport_gbp"},
+    {F_SPEND_ASSESS, "gf_assessment_gbp"},
     {F_SPEND_EI, "hn_spend_early_intervention_gbp"},
-    {F_GRANT, "hn_grant_gbp"},
-    {F_BALANCE, "hn_balance_gbp"},
-    {F_DEFICIT, "hn_deficit_gbp"},
+    {F_INCOME, "dsg_income_gbp"},
+    {F_DSG_INYEAR, "dsg_inyear_gbp"},
+    {F_DSG_BALANCE, "dsg_balance_gbp"},
+    {F_DSG_LINE + DSG_ALLOCATION, "dsg_allocation_gbp"},
+    {F_DSG_LINE + DSG_ASSESSMENT, "dsg_assessment_gbp"},
+    {F_DSG_BF, "dsg_balance_bf_gbp"},
+    {F_SOCIAL_CARE, "sc_spend_gbp"},
+    {F_HEALTH, "health_spend_gbp"},
     {M_CASEWORKER_QUEUE, "caseworker_queue"},
     {M_HEALTH_QUEUE, "health_advice_queue"},
     {M_SOCIAL_QUEUE, "social_care_advice_queue"},
@@ -103,6 +108,10 @@ static void expected_name(int i, char *buf, size_t len)
         }
     if (i >= M_EHCP_BAND && i < M_EHCP_BAND + BAND_COUNT) {
         snprintf(buf, len, "ehcp_age_%s", send_ageband_names[i - M_EHCP_BAND]);
+        return;
+    }
+    if (i >= F_DSG_LINE && i < F_DSG_LINE + DSG_LINE_COUNT) {
+        snprintf(buf, len, "dsg_%s_gbp", send_dsg_line_names[i - F_DSG_LINE]);
         return;
     }
     static const struct {

@@ -401,8 +401,9 @@ static void test_shipped_scenarios(void **state)
             /* observed history (through leicestershire-2026.yaml): every value kept, in
              * order, with its period start: ehcp_total Jan 2010-2026 [data/leicestershire-
              * sen2.csv] first, then initial_requests from 2016; the last is transfers special
-             * to mainstream 2021 (4) */
-            assert_int_equal(p.n_obs, 226);
+             * to mainstream 2021 (4), then the published high-needs positions 2018-19 and
+             * 2019-20 [ref: Leics-2019] and the cumulative balance they make by March 2020 */
+            assert_int_equal(p.n_obs, 229);
             assert_int_equal(p.obs[0].metric, send_metric_find("ehcp_total"));
             assert_int_equal(p.obs[0].start, ymd(2010, 1, 1));
             assert_true(p.obs[0].value == 2630);
@@ -411,6 +412,11 @@ static void test_shipped_scenarios(void **state)
             assert_int_equal(p.obs[17].start, ymd(2016, 1, 1));
             assert_true(p.obs[17].value == 614);
             assert_true(p.obs[225].value == 4);
+            assert_int_equal(p.obs[226].metric, send_metric_find("dsg_inyear_gbp"));
+            assert_int_equal(p.obs[226].start, ymd(2018, 4, 1));
+            assert_true(p.obs[227].value == -6100000);
+            assert_int_equal(p.obs[228].metric, send_metric_find("dsg_balance_gbp"));
+            assert_true(p.obs[228].value == -8400000);
         }
         send_scenario_text_free(&text);
         send_params_free(&p);
@@ -509,7 +515,7 @@ static void assert_same_params(const send_params *a, const send_params *b)
     assert_doubles(a->inflation, b->inflation, PROV_COUNT, "inflation");
     assert_true(a->transport_cost == b->transport_cost);
     assert_true(a->grant_base == b->grant_base && a->grant_growth == b->grant_growth);
-    assert_true(a->opening_deficit == b->opening_deficit);
+    assert_true(a->opening_balance == b->opening_balance);
 }
 
 static void round_trip(const char *path)

@@ -90,12 +90,12 @@ static void print_table(const send_params *p, const send_results *res)
             snprintf(c5, sizeof c5, "not limited");
         printf("%-6d %-22s %-20s %-20s %-22s %-22s\n", o->first_year + y, c1, c2, c3, c4, c5);
     }
-    printf("\n%-8s %-30s %-30s\n", "FY", "high-needs spend (GBP m)", "cumulative deficit (GBP m)");
+    printf("\n%-8s %-30s %-30s\n", "FY", "high-needs spend (GBP m)", "DSG balance c/f (GBP m; - = deficit)");
     for (int f = 0; f < o->n_fys; f++) {
         char label[16];
         send_output_period_label(o, F_SPEND, f, label, sizeof label);
         cell(res, F_SPEND, f, 1e-6, 1, scratch, c1, sizeof c1);
-        cell(res, F_DEFICIT, f, 1e-6, 1, scratch, c2, sizeof c2);
+        cell(res, F_DSG_BALANCE, f, 1e-6, 1, scratch, c2, sizeof c2);
         printf("%-8s %-30s %-30s\n", label, c1, c2);
     }
     printf("\nmedian [P10-P90] over %d replications of '%s'\n", res->n, p->name);

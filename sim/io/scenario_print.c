@@ -65,7 +65,7 @@ static void print_authorities(const send_params *p, FILE *o)
         for (int k = 0; k < q->n_pools; k++)
             v[3] += q->pools[k].places;
         v[4] = send_steps_at(&q->ep_fte, q->start);
-        v[5] = q->grant_base;
+        v[5] = q->grant_n > 0 ? q->grant_fy[0] : q->grant_base;
         fprintf(o, "%-28.28s %9.0f %11.0f %11.0f %9.0f %8.1f %14.0f\n", q->name, v[0], v[1], v[2],
                 v[3], v[4], v[5]);
         for (int k = 0; k < 6; k++)
@@ -191,9 +191,18 @@ void send_scenario_print(const send_params *p, FILE *o)
     print_shares(o, "plans by age", p->initial_band, send_ageband_names, BAND_COUNT);
     print_shares(o, "plans by placement", p->initial_prov, send_provision_names, PROV_COUNT);
     fprintf(o, "finance:\n");
-    print_shares(o, "annual cost (GBP)", p->cost, send_provision_names, PROV_COUNT);
+    print_shares(o, "top-up or fee (GBP)", p->cost, send_provision_names, PROV_COUNT);
+    print_shares(o, "place funding (GBP)", p->place_funding, send_provision_names, PROV_COUNT);
     print_shares(o, "inflation", p->inflation, send_provision_names, PROV_COUNT);
-    fprintf(o, "  %-28s %.0f GBP per child-year\n", "transport", p->transport_cost);
-    fprintf(o, "  %-28s %.0f GBP, growing %.3g a year; opening deficit %.0f GBP\n", "grant",
-            p->grant_base, p->grant_growth, p->opening_deficit);
+    fprintf(o, "  %-28s %.0f GBP per child-year (general fund%s)\n", "transport",
+            p->transport_cost, p->dsg_transport ? ", counted in the DSG" : "");
+    if (p->grant_n > 0)
+        fprintf(o, "  %-28s %.0f GBP in %04d-%02d, %d years given, then growing %.3g a year\n",
+                "high-needs allocation", p->grant_fy[0], p->grant_fy0, (p->grant_fy0 + 1) % 100,
+                p->grant_n, p->grant_growth);
+    else
+        fprintf(o, "  %-28s %.0f GBP, growing %.3g a year\n", "high-needs allocation",
+                p->grant_base, p->grant_growth);
+    fprintf(o, "  %-28s %.0f GBP (negative = deficit)\n", "opening DSG balance",
+            p->opening_balance);
 }

@@ -239,12 +239,14 @@ typedef struct place_model {
     } s;
 } place_model;
 
-/* finance.c: spend accrued from occupancy at each month's snapshot. */
+/* finance.c: spend accrued from occupancy at each month's snapshot. occ_need is kept by
+ * set_prov (every place change), so top-ups can follow the band of each primary need. */
 typedef struct fin_state {
     des_timeavg ei_ta;      /* SEN Support children while early intervention is in force */
-    double occ_mark[PROV_COUNT], ei_mark, last_snapshot;
+    des_timeavg occ_need[PROV_COUNT][NEED_COUNT]; /* occupancy by provision and need */
+    double occ_mark[PROV_COUNT][NEED_COUNT], ei_mark, last_snapshot;
     int acc_fi;             /* financial year of the unit costs below, or -1 */
-    double acc_unit[PROV_COUNT], acc_transport;
+    double acc_unit[PROV_COUNT][NEED_COUNT], acc_transport;
 } fin_state;
 
 /* model.c: the core of one replication. */
@@ -642,12 +644,14 @@ static inline void set_prov(send_model *m, child *c, int prov)
         m->place.s.occ[c->prov]--;
         m->place.s.occ_cell[c->prov][c->area][c->need]--;
         des_timeavg_add(&m->place.s.occ_ta[c->prov], t, -1);
+        des_timeavg_add(&m->fin.occ_need[c->prov][c->need], t, -1);
     }
     c->prov = (uint8_t)prov;
     if (prov < PROV_COUNT) {
         m->place.s.occ[prov]++;
         m->place.s.occ_cell[prov][c->area][c->need]++;
         des_timeavg_add(&m->place.s.occ_ta[prov], t, +1);
+        des_timeavg_add(&m->fin.occ_need[prov][c->need], t, +1);
     }
 }
 
@@ -741,5 +745,10 @@ void place_snapshot(send_model *m, int k);
 void fin_reset(send_model *m);
 void fin_accrue(send_model *m);
 void fin_close(send_model *m);
+int fin_check(const send_params *p, des_error *err);
+/* Charge an amount to a budget beside the high-needs block in the current financial year
+ * (nothing outside the horizon's full financial years): F_SOCIAL_CARE, F_HEALTH, or the general
+ * fund's F_SPEND_TRANSPORT and F_SPEND_ASSESS. Sub-models that cost social care use this. */
+void fin_charge(send_model *m, int budget, double amount);
 
 #endif

@@ -7,6 +7,7 @@
  * for parameters built by hand (tests, calibration). All O(size of the parameter set).
  */
 #include "send_model.h"
+#include "model_internal.h"
 #include "send_keys.h"
 
 #include <math.h>
@@ -147,6 +148,9 @@ void send_params_init(send_params *p)
         p->age_max[PROV_AP] = 18;
     p->l4_from[PROV_SPECIAL] = p->l4_from[PROV_INDEPENDENT] = 1;
     p->opening_interim_days = 91.3;
+    for (int b = 0; b < SEND_BANDS; b++)
+        p->band_factor[b] = 1.0;
+    p->fee_cap_from = p->start;
 }
 
 void send_params_free(send_params *p)
@@ -256,6 +260,8 @@ int send_params_check(const send_params *p, des_error *err)
                 return des_error_set(err, DES_EINVAL, "places pool for '%s' given twice",
                                      send_provision_names[s->provision]);
     }
+    if (fin_check(p, err))
+        return DES_EINVAL;
     for (int b = 0; b < p->n_builds; b++) {
         const send_build *bd = &p->builds[b];
         int found = 0;

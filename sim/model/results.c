@@ -27,7 +27,7 @@
 const double send_quantile_levels[SEND_NQ] = {5, 10, 25, 50, 75, 90, 95};
 
 const int send_auth_headline_metric[SEND_AUTH_HEADLINES] = {M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W,
-                                                            F_SPEND, F_DEFICIT};
+                                                            F_SPEND, F_DSG_BALANCE};
 
 const int send_compare_metrics[] = {
     M_EHCP_TOTAL, M_SEN_SUPPORT, C_REQUESTS, C_NEW_PLANS, C_PCT_20W, C_MEAN_WEEKS,
@@ -35,7 +35,17 @@ const int send_compare_metrics[] = {
     /* waits at the busiest month first, then on the census day (January, their low point) */
     C_WAITING_TOTAL_PEAK, C_WAITING_PEAK + PROV_SPECIAL, C_SHORTFALL_PEAK + PROV_SPECIAL,
     M_WAITING + PROV_SPECIAL, M_SHORTFALL + PROV_SPECIAL,
-    C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
+    C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP,
+    /* the DSG high-needs summary, line by line, in the management plan's order */
+    F_DSG_LINE + DSG_ALLOCATION, F_DSG_LINE + DSG_IMPORT_EXPORT, F_DSG_LINE + DSG_SCHOOLS_TRANSFER,
+    F_DSG_LINE + DSG_OTHER_INCOME, F_INCOME, F_DSG_LINE + DSG_PLACE_SPECIAL,
+    F_DSG_LINE + DSG_PLACE_RESOURCED, F_DSG_LINE + DSG_PLACE_AP, F_DSG_LINE + DSG_PLACE_POST16,
+    F_DSG_LINE + DSG_TOPUP_EARLY_YEARS, F_DSG_LINE + DSG_TOPUP_MAINSTREAM,
+    F_DSG_LINE + DSG_TOPUP_RESOURCED, F_DSG_LINE + DSG_TOPUP_SPECIAL, F_DSG_LINE + DSG_INDEPENDENT,
+    F_DSG_LINE + DSG_AP, F_DSG_LINE + DSG_POST16, F_DSG_LINE + DSG_LEVEL4,
+    F_DSG_LINE + DSG_OTHER_ARRANGEMENTS, F_DSG_LINE + DSG_SEN_SUPPORT, F_DSG_LINE + DSG_HOSPITAL,
+    F_DSG_LINE + DSG_THERAPIES, F_DSG_LINE + DSG_TRANSPORT, F_DSG_LINE + DSG_ASSESSMENT, F_SPEND,
+    F_DSG_INYEAR, F_DSG_BALANCE, F_SPEND_TRANSPORT, F_SPEND_ASSESS, F_SOCIAL_CARE, F_HEALTH,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);

@@ -116,6 +116,7 @@ static void fingerprint(const send_params *p, const send_run_opts *opts, int64_t
         h = run_fnv(h, ap->initial_prov, sizeof ap->initial_prov);
         h = run_fnv(h, &ap->sen_initial, sizeof ap->sen_initial);
         h = run_fnv(h, &ap->grant_base, sizeof ap->grant_base);
+        h = run_fnv(h, ap->grant_fy, sizeof ap->grant_fy);
         for (int i = 0; i < ap->n_pools; i++)
             h = run_fnv(h, &ap->pools[i].places, sizeof ap->pools[i].places);
         h = run_fnv(h, &ap->n_priors, sizeof ap->n_priors);
