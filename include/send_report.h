@@ -8,7 +8,7 @@
  *
  * Comparison tables are the CSV files written by `sendsim compare`, read by their header
  * names: scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,diff_ci95_low,
- * diff_ci95_high,verdict. Columns after diff_mean may be missing; a missing verdict is
+ * diff_ci95_high,verdict,reference. Columns after diff_mean may be missing; a missing verdict is
  * computed from the 95% interval.
  */
 #ifndef SEND_REPORT_H
@@ -38,6 +38,8 @@ typedef struct send_compare_row {
 
 typedef struct send_compare_table {
     char *path;            /* the CSV file as given */
+    char *reference;       /* the scenario the rows are measured against (the `reference`
+                              column), NULL when the file does not say */
     int n;
     send_compare_row *rows;
     send_plot_list charts; /* "<PREFIX>-compare-*.svg" beside the CSV */
@@ -97,6 +99,8 @@ typedef struct send_report_input {
     int n_backtest;
     const send_bt_table *backtest;
     const char *generated;       /* time the report was made (ISO 8601), may be NULL */
+    const char *title;           /* the page's title (e.g. the council's name); NULL = "SEND
+                                    forecast: <scenario>" */
 } send_report_input;
 
 /* Write the page to f. Fails (DES_EIO) when a chart file cannot be read or holds no <svg>

@@ -12,7 +12,7 @@
 # Variables: data or csv+metric (required); out, fmt, title, footer, width, height (see
 # style.gp); xkind ('month', 'cy' or 'fy'; default 'month'); ylabel; observed (file with
 # columns x, metric, value; '' for none); ref_title (draw column 10 as a dashed line);
-# zero (1: a line at zero); ymin, ymax; keypos (e.g. 'inside bottom right'; default: in
+# zero (1: a line at zero); ymin, ymax; keypos (e.g. 'outside bottom right'; default: in
 # rows above the graph).
 if (!exists("data") && !(exists("csv") && exists("metric"))) {
     print "usage: gnuplot -e \"data='FILE.dat'; out='FILE.png'\" plots/fan.gp"

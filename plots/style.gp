@@ -7,6 +7,8 @@
 #   title   the chart title; footer: a provenance line under it (scenario, replications, seed)
 #   xkind   'month' (default), 'cy' or 'fy': how column 1 and the x axis read (see below)
 #   months  months spanned by a monthly chart; 36 or fewer get month labels on the x axis
+# Text is large enough to read at the size the report shows a chart (no smaller than 12 px at
+# 900 pixels wide); keys always sit outside the plotting area, so they never hide data.
 # Colours are greys only, so charts read the same printed in black and white: bands from
 # light (widest) to dark (narrowest), medians and observations in black.
 if (!exists("fmt")) fmt = 'png'
@@ -14,9 +16,9 @@ if (!exists("width")) width = 900
 if (!exists("height")) height = 540
 set encoding utf8
 if (fmt eq 'svg') {
-    set terminal svg size width,height font 'sans-serif,12' background '#ffffff' noenhanced rounded
+    set terminal svg size width,height font 'sans-serif,14' background '#ffffff' noenhanced rounded
 } else {
-    set terminal pngcairo size width,height font 'sans,10' background '#ffffff' noenhanced rounded
+    set terminal pngcairo size width,height font 'sans,11' background '#ffffff' noenhanced rounded
 }
 if (exists("out")) set output out
 
@@ -37,11 +39,11 @@ set offsets 0, 0, graph 0.04, 0
 # title and footer (scenario, replications, seed) as two centred lines at the top
 set tmargin 2.6
 if (exists("title")) {
-    set label 998 title at screen 0.5, screen 1 center offset 0,-1.3 font ',14' front
+    set label 998 title at screen 0.5, screen 1 center offset 0,-1.3 font ',16' front
 }
 if (exists("footer")) {
-    set label 999 footer at screen 0.5, screen 1 center offset 0,-2.7 font ',9' textcolor rgb '#555555' front
-    set tmargin 4.4
+    set label 999 footer at screen 0.5, screen 1 center offset 0,-2.9 font ',12' textcolor rgb '#555555' front
+    set tmargin 4.8
 }
 
 # x axis by period kind: xkind = 'month' (dates in column 1, YYYY-MM-DD), 'cy' or 'fy'

@@ -19,16 +19,16 @@ load plotdir . '/style.gp'
 if (!exists("provision")) provision = 'provision'
 set multiplot
 set lmargin at screen 0.09
-set rmargin at screen 0.97
+set rmargin at screen 0.76   # the keys go right of the panels
 
 # above: demand against places
-set tmargin at screen 0.885
-set bmargin at screen 0.465
+set tmargin at screen 0.845
+set bmargin at screen 0.45
 set format x ''
 set xlabel ''
 set ylabel 'children / places'
-set key inside top left vertical opaque box lc rgb '#ffffff'
-set title 'demand (placed + waiting) against places' font ',11' offset 0,-0.3
+set key outside right top vertical Left reverse noopaque nobox
+set title 'demand (placed + waiting) against places' font ',14' offset 0,-0.3
 plot data using 1:3:9 with filledcurves lc rgb grey_p95 title 'demand P5-P95', \
      data using 1:4:8 with filledcurves lc rgb grey_p90 title 'P10-P90', \
      data using 1:5:7 with filledcurves lc rgb grey_p75 title 'P25-P75', \
@@ -38,14 +38,14 @@ unset label 998
 unset label 999
 
 # below: waiting list
-set tmargin at screen 0.39
-set bmargin at screen 0.14
+set tmargin at screen 0.375
+set bmargin at screen 0.13
 set format x xfmt
 set xlabel xlab
 set ylabel 'children waiting'
 set yrange [0:*]
-set key inside top left vertical opaque box lc rgb '#ffffff'
-set title 'children waiting for a place' font ',11' offset 0,-0.3
+set key outside right top vertical Left reverse noopaque nobox
+set title 'children waiting for a place' font ',14' offset 0,-0.3
 plot data using 1:13:19 with filledcurves lc rgb grey_p95 title 'P5-P95', \
      data using 1:14:18 with filledcurves lc rgb grey_p90 title 'P10-P90', \
      data using 1:15:17 with filledcurves lc rgb grey_p75 title 'P25-P75', \

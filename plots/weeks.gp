@@ -26,7 +26,8 @@ set xtics add ('52+' 52.5)
 set style fill solid 1.0 border lc rgb '#ffffff'
 set boxwidth 1.0 absolute
 set arrow 1 from 20, graph 0 to 20, graph 1 nohead lw 2 dt 2 lc rgb ink front
-set key inside top right vertical Right noreverse
+# the key's entries are long: it goes under the graph, outside it like every key
+set key below vertical Left reverse noopaque nobox
 set label 1 '20 weeks' at 20.4, graph 0.96 left textcolor rgb ink front
 final_clause = (final_title ne '') ? ", data using ($1 + 0.5):3 with histeps lw 2 lc rgb ink title final_title" : ""
 plot data using ($1 + 0.5):2 with boxes lc rgb grey_p90 title all_title @final_clause

@@ -220,7 +220,7 @@ static void test_single_pair(void **state)
     assert_int_equal(send_write_compare_csv(path, 2, names, rs, NULL, &err), DES_OK);
     char *text = slurp(path);
     assert_non_null(strstr(text, "\nalt,new_plans,2020,990,990,990,990,,,not distinguishable "
-                                 "from noise\n"));
+                                 "from noise,base\n"));
     free(text);
     remove_dir(dir);
     send_results_free(&r2a);
@@ -281,16 +281,17 @@ static void test_common_random_numbers(void **state)
     assert_int_equal(send_write_compare_csv(path, 3, names, rs, NULL, &err), DES_OK);
     char *text = slurp(path);
     const char *hdr = "scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,"
-                      "diff_ci95_low,diff_ci95_high,verdict\n";
+                      "diff_ci95_low,diff_ci95_high,verdict,reference\n";
     assert_int_equal(strncmp(text, hdr, strlen(hdr)), 0);
     size_t rows = 0;
     for (int j = 0; j < send_compare_n_metrics; j++)
         rows += (size_t)send_output_periods(o, send_compare_metrics[j]);
     assert_int_equal(count_lines(text), 1 + 2 * rows);
-    assert_non_null(strstr(text, "\ntwin,ehcp_total,2020-01,0,0,0,0,0,0,no difference\n"));
-    assert_non_null(strstr(text, "\ntwin,hn_spend_gbp,2020-21,0,0,0,0,0,0,no difference\n"));
+    assert_non_null(strstr(text, "\ntwin,ehcp_total,2020-01,0,0,0,0,0,0,no difference,small\n"));
+    assert_non_null(
+        strstr(text, "\ntwin,hn_spend_gbp,2020-21,0,0,0,0,0,0,no difference,small\n"));
     assert_non_null(strstr(text, "\n\"dear, \"\"special\"\"\",hn_spend_gbp,2020-21,"));
-    assert_non_null(strstr(text, ",higher\n"));
+    assert_non_null(strstr(text, ",higher,small\n"));
     free(text);
     /* fewer than two scenarios; unpaired runs; an unwritable place: no file left */
     assert_int_equal(send_write_compare_csv(path, 1, names, rs, NULL, &err), DES_EINVAL);

@@ -788,8 +788,9 @@ static void test_render_svg(void **state)
     if (send_plot_compare(2, names, rs, &o, &l, &ng, &err) != DES_OK)
         fail_msg("send_plot_compare: %s", err.msg);
     assert_int_equal(ng, 0);
-    assert_int_equal(l.n, 6); /* three overlays, three differences */
-    assert_string_equal(l.titles[3], "EHC plans in place: alt minus base");
+    assert_int_equal(l.n, 8); /* four overlays (sufficiency the fourth), four differences */
+    assert_string_equal(l.titles[3], "Children waiting for a special school place by scenario");
+    assert_string_equal(l.titles[4], "EHC plans in place: alt minus base");
     for (int i = 0; i < l.n; i++) {
         char *text = slurp(l.paths[i]);
         char root[64];
@@ -812,7 +813,7 @@ static void test_render_svg(void **state)
                 fail_msg("%s: id without the prefix '%s': %.40s", base, prefix, s);
         for (const char *s = text; (s = strstr(s, "href='#")) != NULL; s += 7)
             assert_int_equal(strncmp(s + 7, prefix, strlen(prefix)), 0);
-        assert_contains(text, i >= 3 ? "alt minus base" : "by scenario");
+        assert_contains(text, i >= 4 ? "alt minus base" : "by scenario");
         free(text);
     }
     finish_render(&l, dir);

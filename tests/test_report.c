@@ -673,11 +673,14 @@ static void test_content(void **state)
 
     /* comparison: labels from the interval, charts absent */
     char *c = extract(html, "<section id=\"compare-1\">", "</section>");
-    assert_contains(c, "Comparison 1: x-compare.csv");
+    /* titled by the scenarios (the file names no reference), plain names with units */
+    assert_contains(c, "Comparison 1: ep-capacity and ep, &lt;more&gt; against the reference "
+                       "scenario</h2>");
     assert_contains(c, "4 rows from");
     assert_contains(c, "1 of them not distinguishable from noise");
     /* mean difference 12.5 plans, interval 8.25 to 16.75, median 12, P10 3, P90 22 */
-    assert_contains(c, "<tr><td class=\"nw\">ep-capacity</td><td class=\"k\">ehcp_total</td>"
+    assert_contains(c, "<tr><td class=\"nw\">ep-capacity</td><td><span title=\"ehcp_total\">EHC "
+                       "plans in place on the first day of the month (plans)</span></td>"
                        "<td class=\"nw\">2021-01</td>"
                        "<td class=\"n\">+13<span class=\"rng\">+8.2 to +17</span></td>"
                        "<td class=\"n\">+12<span class=\"rng\">+3 to +22</span></td>"
@@ -1635,12 +1638,15 @@ static void test_cli_report_compare(void **state)
     char *html = slurp(page);
     assert_self_contained(html);
     char *c = extract(html, "<section id=\"compare-1\">", "</section>");
-    assert_contains(c, "Comparison 1: c-compare.csv");
-    /* the two scenarios differ only in their observed history: no difference anywhere */
-    assert_contains(c, "<td class=\"v-same\">no difference</td>");
+    assert_contains(c, "Comparison 1: small-observed against small</h2>");
+    /* the two scenarios differ only in their observed history: no difference anywhere, so
+     * every row is folded away, named in plain words */
+    assert_contains(c, "rows with no difference (every paired difference exactly zero)");
+    assert_lacks(c, "<table>");
     assert_lacks(c, "v-higher");
     assert_lacks(c, "v-lower");
-    assert_contains(c, "<td class=\"k\">dsg_balance_gbp</td>");
+    assert_contains(c, "<span title=\"dsg_balance_gbp\">Cumulative DSG high-needs balance "
+                       "carried forward at 31 March (negative = deficit) (\xC2\xA3)</span>");
     free(c);
     free(html);
     remove_tree(dir);

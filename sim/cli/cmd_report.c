@@ -20,7 +20,8 @@
 
 static const char report_usage[] =
     "usage: sendsim report PREFIX.h5 [COMPARE.csv ...] [--backtest FILE-backtest.csv ...]\n"
-    "                      [--out FILE.html] [--no-charts] [--templates DIR] [--quiet]\n"
+    "                      [--out FILE.html] [--title TEXT] [--no-charts] [--templates DIR]\n"
+    "                      [--quiet]\n"
     "\n"
     "Make one self-contained HTML page from a results file: a headline summary, charts,\n"
     "tables of EHC plans, flows and timeliness, sufficiency and finance, the scenario's\n"
@@ -33,7 +34,7 @@ static const char report_usage[] =
     "(or with --no-charts) the page says so and keeps everything else.\n";
 
 typedef struct report_args {
-    const char *h5, *out, *templates;
+    const char *h5, *out, *templates, *title;
     const char **pos, **csv; /* pos: the results file, then the comparison tables */
     cli_list bt;
     int n_csv;
@@ -53,6 +54,8 @@ static int parse(int argc, char **argv, report_args *a)
     const cli_opt opts[] = {
         CLI_OPT_LIST("backtest", 0, &a->bt, "FILE", "add a back-test section (repeatable)"),
         CLI_OPT_STR("out", 'o', &a->out, "FILE.html", "the page (default PREFIX-report.html)"),
+        CLI_OPT_STR("title", 't', &a->title, "TEXT",
+                    "the page's title, e.g. the council's name (default: the scenario)"),
         CLI_OPT_FLAG("no-charts", 0, &a->no_charts, "draw no charts"),
         CLI_OPT_STR("templates", 0, &a->templates, "DIR", "the gnuplot templates (*.gp)"),
         CLI_OPT_FLAG("quiet", 'q', &a->quiet, "do not print the file written"),
@@ -209,7 +212,8 @@ int cli_report(int argc, char **argv)
     send_report_input in = {.res = &res, .meta = &meta, .results_path = a.h5,
                             .charts = &charts, .no_charts_reason = reason,
                             .n_compare = a.n_csv, .compare = cmp,
-                            .n_backtest = a.bt.n, .backtest = bt, .generated = generated};
+                            .n_backtest = a.bt.n, .backtest = bt, .generated = generated,
+                            .title = a.title};
     rc = send_report_write(out, &in, &cli_interrupted, &err);
     if (rc != DES_OK) {
         if (cli_interrupted) {

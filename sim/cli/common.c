@@ -206,7 +206,7 @@ void cli_print_help(const cli_command *c, FILE *f)
         else
             snprintf(left, sizeof left, "%s --%s%s%s", sh, o->name, o->kind == CLI_FLAG ? "" : " ",
                      o->kind == CLI_FLAG ? "" : o->arg);
-        fprintf(f, "  %-24s %s\n", left, o ? o->help : "show this help");
+        fprintf(f, "  %-24s  %s\n", left, o ? o->help : "show this help");
     }
 }
 

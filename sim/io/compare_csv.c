@@ -1,5 +1,5 @@
 /* compare_csv.c - PREFIX-compare.csv: the paired difference of every compared metric and
- * period, each scenario against the first. Numbers as in the summary CSV (%.10g, empty for
+ * period, each scenario against the first (named in the last column, `reference`). Numbers as in the summary CSV (%.10g, empty for
  * undefined), so equal runs give byte-identical files. O(k x metrics x periods x n log n).
  */
 #include "send_compare.h"
@@ -31,7 +31,7 @@ int send_write_compare_csv(const char *path, int k, const char *const *names,
         return rc;
     }
     fputs("scenario,metric,period,diff_mean,diff_p10,diff_p50,diff_p90,diff_ci95_low,"
-          "diff_ci95_high,verdict\n",
+          "diff_ci95_high,verdict,reference\n",
           a.f);
     const send_output *o0 = &res[0]->reps[0];
     for (int s = 1; s < k; s++)
@@ -51,7 +51,9 @@ int send_write_compare_csv(const char *path, int k, const char *const *names,
                 io_csv_num(a.f, d.p90);
                 io_csv_num(a.f, d.ci_low);
                 io_csv_num(a.f, d.ci_high);
-                fprintf(a.f, ",%s\n", send_verdict_names[d.verdict]);
+                fprintf(a.f, ",%s,", send_verdict_names[d.verdict]);
+                io_csv_field(a.f, names[0]);
+                fputc('\n', a.f);
             }
         }
     free(scratch);

@@ -36,6 +36,9 @@ static const cmp_metric cmp_metrics[] = {
     {"spend", "High-needs spend", "\xc2\xa3 millions a year", F_SPEND, 1e-6, 0},
     {"deficit", "Cumulative DSG high-needs balance",
      "\xc2\xa3 millions at 31 March (negative = deficit)", F_DSG_BALANCE, 1e-6, 1},
+    /* sufficiency: where places are short, children wait (the main pool is special schools) */
+    {"waiting-special", "Children waiting for a special school place",
+     "children waiting (first day of the month)", M_WAITING + PROV_SPECIAL, 1, 1},
 };
 
 /* A scenario name as part of a file name (letters, digits, '.', '_', '-'; others '_'). */

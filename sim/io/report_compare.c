@@ -39,6 +39,7 @@ void send_compare_free(send_compare_table *t)
     }
     free(t->rows);
     free(t->path);
+    free(t->reference);
     free_list(&t->charts);
     memset(t, 0, sizeof *t);
 }
@@ -135,10 +136,10 @@ static int record_error(int n, const char *path, int line, int max, des_error *e
 
 /* Columns in the order of send_compare_row's numbers. */
 enum { COL_SCENARIO, COL_METRIC, COL_PERIOD, COL_MEAN, COL_P10, COL_P50, COL_P90, COL_LOW,
-       COL_HIGH, COL_VERDICT, NCOL };
+       COL_HIGH, COL_VERDICT, COL_REFERENCE, NCOL };
 static const char *const col_names[NCOL] = {
     "scenario", "metric", "period", "diff_mean", "diff_p10", "diff_p50", "diff_p90",
-    "diff_ci95_low", "diff_ci95_high", "verdict"};
+    "diff_ci95_low", "diff_ci95_high", "verdict", "reference"};
 #define N_REQUIRED 4 /* scenario, metric, period, diff_mean */
 
 /* A field quoted for an error message, shortened to 40 characters. */
@@ -309,6 +310,9 @@ int send_compare_read(const char *path, send_compare_table *t, des_error *err)
             t->rows = nr;
             cap = nc;
         }
+        if (!t->reference && v[COL_REFERENCE] && *v[COL_REFERENCE] &&
+            !(t->reference = strdup(v[COL_REFERENCE])))
+            goto nomem;
         row.scenario = strdup(v[COL_SCENARIO]);
         row.metric = strdup(v[COL_METRIC]);
         row.period = strdup(v[COL_PERIOD]);

@@ -251,9 +251,9 @@ static const char css[] =
     ".card h3{margin:0 0 4px;font-size:.95em;color:#1d4f91;text-transform:uppercase;"
     "letter-spacing:.03em}.card .big{font-size:1.9em;font-weight:700;margin:0}"
     ".card p{margin:4px 0;font-size:.93em}"
-    ".charts{display:grid;grid-template-columns:1fr 1fr;gap:14px}"
-    "@media (max-width:900px){.charts{grid-template-columns:1fr}}"
-    "figure{margin:0;border:1px solid #ddd;padding:6px;background:#fff}"
+    /* one chart a row, never wider than drawn (900 px): its text stays at its drawn size */
+    ".charts,.figs{display:grid;grid-template-columns:1fr;gap:14px}"
+    "figure{margin:0;border:1px solid #ddd;padding:6px;background:#fff;max-width:914px}"
     "figure svg{width:100%;height:auto;display:block}figcaption{font-size:.9em;color:#333;"
     "margin-top:4px}"
     "table{border-collapse:collapse;font-size:.88em;margin:6px 0 12px;"
@@ -266,11 +266,17 @@ static const char css[] =
     "tr.hist td{color:#666}.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
     "font-size:.95em}tr.nosrc td.src{color:#a00}"
     ".v-higher,.v-lower{font-weight:600}.v-noise,.v-same{color:#666;font-style:italic}"
-    ".cmp{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}"
-    ".cmp>div{min-width:340px;flex:1 1 0}.cmp>div.tbl{flex:2 1 0}"
+    ".cmp{display:block}.figs{margin-top:12px}"
     "details{margin:8px 0}summary{cursor:pointer;color:#1d4f91}"
     "pre{background:#f4f4f4;padding:8px;overflow-x:auto;font-size:.85em}"
-    "@media print{h2{break-after:avoid}figure,table,.card{break-inside:avoid}nav{display:none}}";
+    /* print: A4, no navigation or fold-outs (their content is in the files), charts the
+     * width of the page (their text about 8 pt), tables that may break between rows */
+    "@page{size:A4;margin:12mm}"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}nav,details{display:none}"
+    "h2{break-after:avoid;margin-top:14px}figure,.card,tr{break-inside:avoid}"
+    ".charts,.figs{gap:6px}figure{padding:2px;border:0;max-width:none}"
+    "figcaption{font-size:8pt}table{font-size:8.5pt}.tw{overflow:visible}"
+    "a{color:inherit;text-decoration:none}}";
 
 static void head(page *pg)
 {
@@ -278,12 +284,25 @@ static void head(page *pg)
     const char *name = pg->meta && pg->meta->scenario_name ? pg->meta->scenario_name : "";
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<title>SEND forecast: ", f);
+          "<title>", f);
+    const char *title = pg->in->title && *pg->in->title ? pg->in->title : NULL;
+    if (title) {
+        esc(pg, title);
+        fputs(" - ", f);
+    }
+    fputs("SEND forecast: ", f);
     esc(pg, name);
-    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>SEND forecast: ",
-            css);
-    esc(pg, name);
-    fputs("</h1>\n<p class=\"sub\">", f);
+    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
+    if (title) { /* the user's title leads; the scenario follows as the first words below */
+        esc(pg, title);
+        fputs("</h1>\n<p class=\"sub\">SEND forecast: <b>", f);
+        esc(pg, name);
+        fputs("</b>. ", f);
+    } else {
+        fputs("SEND forecast: ", f);
+        esc(pg, name);
+        fputs("</h1>\n<p class=\"sub\">", f);
+    }
     char a[40], b[40];
     month_year(pg->o, 0, a, sizeof a);
     month_year(pg->o, pg->o->n_months - 1, b, sizeof b);
@@ -960,53 +979,165 @@ static int one_scenario(const send_compare_table *t)
     return 1;
 }
 
+/* A metric's plain name and unit ("New EHC plans issued (plans)"), its code as a tooltip. */
+static void plain_metric(page *pg, const char *code)
+{
+    int m = send_metric_find(code);
+    const send_metric_info *mi = m >= 0 ? send_metric(m) : NULL;
+    if (!mi) {
+        esc(pg, code);
+        return;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%s", mi->description);
+    name[0] = (char)toupper((unsigned char)name[0]);
+    const char *unit = !strcmp(mi->unit, "GBP") ? "£" : !strcmp(mi->unit, "percent") ? "%"
+                                                                                    : mi->unit;
+    fputs("<span title=\"", pg->f);
+    esc(pg, code);
+    fputs("\">", pg->f);
+    esc(pg, name);
+    fputs(" (", pg->f);
+    esc(pg, unit);
+    fputs(")</span>", pg->f);
+}
+
+/* Rows in the order they are shown: differences the interval is sure of first, then those
+ * that may be noise, each by the size of the difference against its interval (the mean over
+ * the interval's half-width; the mean itself where there is no interval), largest first. */
+typedef struct cmp_order {
+    int row, group;
+    double size;
+} cmp_order;
+
+static int cmp_order_before(const void *x, const void *y)
+{
+    const cmp_order *a = x, *b = y;
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
+    if (a->size != b->size)
+        return a->size > b->size ? -1 : 1;
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
 static void compare_rows(page *pg, const send_compare_table *t, int key_only)
 {
     FILE *f = pg->f;
     int show_scenario = !one_scenario(t);
-    fprintf(f, "<div class=\"tw\"><table>\n<thead><tr>%s<th>metric</th><th>period</th>"
-               "<th class=\"n\">mean difference<span class=\"rng\">95%% interval</span></th>"
-               "<th class=\"n\">median difference<span class=\"rng\">P10 to P90</span></th>"
-               "<th>verdict</th></tr></thead>\n<tbody>\n",
-            show_scenario ? "<th>scenario</th>" : "");
+    cmp_order *ord = malloc((size_t)(t->n ? t->n : 1) * sizeof *ord);
+    if (!ord)
+        return;
+    int n = 0, n_same = 0;
     for (int i = 0; i < t->n; i++) {
         const send_compare_row *r = &t->rows[i];
         if (key_only && !key_row(r))
             continue;
-        fputs("<tr>", f);
-        if (show_scenario) {
-            fputs("<td class=\"nw\">", f);
-            esc(pg, r->scenario);
-            fputs("</td>", f);
+        if (r->has_verdict && r->verdict == SEND_SAME) {
+            n_same++;
+            continue;
         }
-        fputs("<td class=\"k\">", f);
-        esc(pg, r->metric);
-        fputs("</td><td class=\"nw\">", f);
-        esc(pg, r->period);
-        fputs("</td>", f);
-        td_diff(pg, r->metric, r->mean, r->ci_low, r->ci_high);
-        td_diff(pg, r->metric, r->p50, r->p10, r->p90);
-        static const char *const cls[] = {"v-same", "v-noise", "v-higher", "v-lower"};
-        if (r->has_verdict)
-            fprintf(f, "<td class=\"%s\">%s</td></tr>\n", cls[r->verdict],
-                    send_verdict_names[r->verdict]);
-        else
-            fputs("<td>no interval given</td></tr>\n", f);
+        double half = (r->ci_high - r->ci_low) / 2;
+        double size = fabs(r->mean) / (half > 0 ? half : 1);
+        ord[n++] = (cmp_order){i, !r->has_verdict ? 2 : r->verdict == SEND_NOISE ? 1 : 0,
+                               isnan(size) ? 0 : size};
     }
-    fputs("</tbody>\n</table></div>\n", f);
+    qsort(ord, (size_t)n, sizeof *ord, cmp_order_before);
+    if (n > 0) {
+        fprintf(f, "<div class=\"tw\"><table>\n<thead><tr>%s<th>measure</th><th>period</th>"
+                   "<th class=\"n\">mean difference<span class=\"rng\">95%% interval</span></th>"
+                   "<th class=\"n\">median difference<span class=\"rng\">P10 to P90</span></th>"
+                   "<th>verdict</th></tr></thead>\n<tbody>\n",
+                show_scenario ? "<th>scenario</th>" : "");
+        for (int j = 0; j < n; j++) {
+            const send_compare_row *r = &t->rows[ord[j].row];
+            fputs("<tr>", f);
+            if (show_scenario) {
+                fputs("<td class=\"nw\">", f);
+                esc(pg, r->scenario);
+                fputs("</td>", f);
+            }
+            fputs("<td>", f);
+            plain_metric(pg, r->metric);
+            fputs("</td><td class=\"nw\">", f);
+            esc(pg, r->period);
+            fputs("</td>", f);
+            td_diff(pg, r->metric, r->mean, r->ci_low, r->ci_high);
+            td_diff(pg, r->metric, r->p50, r->p10, r->p90);
+            static const char *const cls[] = {"v-same", "v-noise", "v-higher", "v-lower"};
+            if (r->has_verdict)
+                fprintf(f, "<td class=\"%s\">%s</td></tr>\n", cls[r->verdict],
+                        send_verdict_names[r->verdict]);
+            else
+                fputs("<td>no interval given</td></tr>\n", f);
+        }
+        fputs("</tbody>\n</table></div>\n", f);
+    }
+    if (n_same > 0) { /* folded away: the rows the levers leave exactly as they were */
+        fprintf(f, "<details class=\"same\"><summary>%d row%s with no difference (every paired "
+                   "difference exactly zero)</summary>\n<p>",
+                n_same, n_same == 1 ? "" : "s");
+        int k = 0;
+        for (int i = 0; i < t->n; i++) {
+            const send_compare_row *r = &t->rows[i];
+            if ((key_only && !key_row(r)) || !r->has_verdict || r->verdict != SEND_SAME)
+                continue;
+            fputs(k++ ? "; " : "", f);
+            if (show_scenario) {
+                esc(pg, r->scenario);
+                fputs(": ", f);
+            }
+            plain_metric(pg, r->metric);
+            fputc(' ', f);
+            esc(pg, r->period);
+        }
+        fputs("</p></details>\n", f);
+    }
+    free(ord);
+}
+
+/* "a, b and c" of the scenarios the rows name, in file order. */
+static void scenario_names(page *pg, const send_compare_table *t)
+{
+    int shown = 0, total = 0;
+    for (int i = 0; i < t->n; i++) {
+        int first = 1;
+        for (int j = 0; j < i && first; j++)
+            first = strcmp(t->rows[j].scenario, t->rows[i].scenario) != 0;
+        total += first;
+    }
+    for (int i = 0; i < t->n; i++) {
+        int first = 1;
+        for (int j = 0; j < i && first; j++)
+            first = strcmp(t->rows[j].scenario, t->rows[i].scenario) != 0;
+        if (!first)
+            continue;
+        fputs(shown == 0 ? "" : shown == total - 1 ? " and " : ", ", pg->f);
+        esc(pg, t->rows[i].scenario);
+        shown++;
+    }
 }
 
 static int compare_section(page *pg, int k, const send_compare_table *t, des_error *err)
 {
     FILE *f = pg->f;
     fprintf(f, "<section id=\"compare-%d\">\n<h2>Comparison %d: ", k + 1, k + 1);
-    esc(pg, base_name(t->path));
+    if (t->n > 0) {
+        scenario_names(pg, t);
+        fputs(" against ", f);
+        if (t->reference)
+            esc(pg, t->reference);
+        else
+            fputs("the reference scenario", f);
+    } else {
+        esc(pg, base_name(t->path));
+    }
     fputs("</h2>\n<p class=\"explain\">Differences of each scenario from the reference "
           "scenario (scenario minus reference), replication by replication: both were run "
           "with the same random numbers, so the differences come from the levers, not from "
-          "chance. A difference is labelled <i>not distinguishable from noise</i> when the 95% "
-          "interval of its mean includes zero, and <i>no difference</i> when every paired "
-          "difference is exactly zero.</p>\n",
+          "chance. Largest differences first (against the width of their interval); a "
+          "difference is labelled <i>not distinguishable from noise</i> when the 95% "
+          "interval of its mean includes zero; rows with <i>no difference</i> (every paired "
+          "difference exactly zero) are folded away.</p>\n",
           f);
     int n_key = 0, n_noise = 0;
     for (int i = 0; i < t->n; i++) {
@@ -1019,7 +1150,14 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
     if (t->n > 0 && one_scenario(t)) {
         fputs(" Every row is <b>", f);
         esc(pg, t->rows[0].scenario);
-        fputs("</b> minus the reference.", f);
+        fputs("</b> minus ", f);
+        if (t->reference) {
+            fputs("<b>", f);
+            esc(pg, t->reference);
+            fputs("</b>.", f);
+        } else {
+            fputs("the reference.", f);
+        }
     }
     fputs("</p>\n", f);
     fputs("<div class=\"cmp\">\n<div class=\"tbl\">\n", f);
