@@ -926,7 +926,7 @@ static int key_row(const send_compare_row *r)
 {
     static const char *const keys[] = {"ehcp_total", "new_plans", "pct_within_20_weeks",
                                        "placements_awaiting", "children_waited_for_place",
-                                       "hn_spend_gbp", "hn_deficit_gbp"};
+                                       "hn_spend_gbp", "dsg_balance_gbp"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(r->metric, keys[i])) {
             /* monthly metrics at the January census only */
