@@ -291,7 +291,7 @@ static int add_doc(walker *w, scn_doc *doc, const char *prefix, io_buf *src, des
     return DES_OK;
 }
 
-/* The keys that drive the headline (EHCP caseload and the high-needs deficit) most, most first,
+/* The keys that drive the headline (EHCP caseload and the DSG high-needs balance) most, most first,
  * until a sensitivity analysis measures it: requests are the inflow every plan comes from
  * (trend and growth compound over the horizon), the panels decide the share that becomes plans,
  * ceasing how long plans last, placement the mix of costly provisions, and finance turns plans
@@ -299,7 +299,7 @@ static int add_doc(walker *w, scn_doc *doc, const char *prefix, io_buf *src, des
 static const char *const headline_drivers[] = {
     "requests.trend", "requests.growth", "requests.hazard_by_age", "requests.direct",
     "d1_panel.refusal", "d2_panel.issue", "ceasing", "placement.choice", "finance.cost",
-    "finance.grant", "finance.inflation", "finance.opening_deficit", "new_places", "places",
+    "finance.grant", "finance.inflation", "finance.opening_balance", "new_places", "places",
 };
 
 static int driver_rank(const char *key)
