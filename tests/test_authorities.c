@@ -258,19 +258,28 @@ static void test_sum_of_parts(void **state)
                 if (metric >= M_CAPACITY && metric < M_CAPACITY + PROV_COUNT) {
                     want = x == -1 || y == -1 ? -1 : x + y;
                 } else if (metric == C_PCT_20W || metric == C_MEAN_WEEKS ||
-                           metric == C_MEAN_WAIT_PLACE_WEEKS) {
+                           metric == C_MEAN_WAIT_PLACE_WEEKS || metric == C_PCT_INITIAL_ON_TIME ||
+                           metric == C_PCT_CORE_ON_TIME) {
                     /* the pooled ratio of the summed counts, exactly */
-                    int num = metric == C_PCT_20W      ? C_WITHIN_20W
-                              : metric == C_MEAN_WEEKS ? C_WEEKS_TO_ISSUE
-                                                       : C_WEEKS_WAITED;
-                    int den = metric == C_MEAN_WAIT_PLACE_WEEKS ? C_WAITS_ENDED : C_NEW_PLANS;
+                    int num = metric == C_PCT_20W              ? C_WITHIN_20W
+                              : metric == C_MEAN_WEEKS         ? C_WEEKS_TO_ISSUE
+                              : metric == C_PCT_INITIAL_ON_TIME ? C_INITIAL_ON_TIME
+                              : metric == C_PCT_CORE_ON_TIME   ? C_CORE_ON_TIME
+                                                               : C_WEEKS_WAITED;
+                    int den = metric == C_MEAN_WAIT_PLACE_WEEKS ? C_WAITS_ENDED
+                              : metric == C_PCT_INITIAL_ON_TIME ? C_INITIAL
+                              : metric == C_PCT_CORE_ON_TIME    ? C_CORE
+                                                                : C_NEW_PLANS;
                     double d = cell(&part[0], den, i) + cell(&part[1], den, i);
                     double u = cell(&part[0], num, i) + cell(&part[1], num, i);
                     if (d == 0) {
                         assert_true(isnan(got));
                         continue;
                     }
-                    want = metric == C_PCT_20W ? 100.0 * u / d : u / d;
+                    want = metric == C_PCT_20W || metric == C_PCT_INITIAL_ON_TIME ||
+                                   metric == C_PCT_CORE_ON_TIME
+                               ? 100.0 * u / d
+                               : u / d;
                 } else {
                     want = x + y;
                 }

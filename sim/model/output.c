@@ -117,6 +117,11 @@ void send_output_ratios(send_output *o)
             n > 0 ? send_output_row(o, C_WEEKS_TO_ISSUE)[y] / n : NAN;
         send_output_row(o, C_MEAN_WAIT_PLACE_WEEKS)[y] =
             ended > 0 ? send_output_row(o, C_WEEKS_WAITED)[y] / ended : NAN;
+        double ia = send_output_row(o, C_INITIAL)[y], ca = send_output_row(o, C_CORE)[y];
+        send_output_row(o, C_PCT_INITIAL_ON_TIME)[y] =
+            ia > 0 ? 100.0 * send_output_row(o, C_INITIAL_ON_TIME)[y] / ia : NAN;
+        send_output_row(o, C_PCT_CORE_ON_TIME)[y] =
+            ca > 0 ? 100.0 * send_output_row(o, C_CORE_ON_TIME)[y] / ca : NAN;
     }
 }
 
