@@ -338,6 +338,17 @@ typedef struct send_params {
     double sb_end_rate;              /* packages ending per package-year */
     double sb_cost;                  /* pounds per package-year */
     send_steps sb_budget;            /* short-breaks budget per financial year, by date */
+
+    /* Early help at level 2 (early_help.c): off unless eh_on. Common Assessments (2a), a
+     * share of them needing a lead professional (2b) through the area panel. */
+    int eh_on;
+    double eh_cafs;                  /* Common Assessments a year */
+    double eh_p_lead;                /* share needing a lead professional (2b) */
+    double eh_end_2a, eh_end_2b;     /* episodes ending per case-year */
+    double eh_panel_period;          /* days between area panel sittings */
+    int eh_panel_capacity;           /* cases heard per sitting */
+    double eh_lead_professionals;    /* 2b cases lead professionals carry at once */
+    double eh_cost_2b;               /* pounds per 2b case-year */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -459,6 +470,12 @@ enum {
     F_SB_SPEND,
     F_SB_BUDGET,
     F_SB_BALANCE,
+    M_EH_2A,                           /* early help: open 2a episodes (monthly) */
+    M_EH_2B,                           /* open 2b episodes with a lead professional */
+    M_EH_WAITING,                      /* 2b cases waiting for the panel or a lead professional */
+    C_EH_CAFS,
+    C_EH_HEARD,
+    F_EH_SPEND,
     SEND_METRIC_COUNT
 };
 

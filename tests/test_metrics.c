@@ -87,6 +87,12 @@ static const struct {
     {F_SB_SPEND, "sb_spend_gbp"},
     {F_SB_BUDGET, "sb_budget_gbp"},
     {F_SB_BALANCE, "sb_balance_gbp"},
+    {M_EH_2A, "early_help_2a"},
+    {M_EH_2B, "early_help_2b"},
+    {M_EH_WAITING, "early_help_waiting"},
+    {C_EH_CAFS, "common_assessments"},
+    {C_EH_HEARD, "area_panel_cases_heard"},
+    {F_EH_SPEND, "eh_spend_gbp"},
 };
 #define N_SINGLES ((int)(sizeof singles / sizeof singles[0]))
 
@@ -178,10 +184,11 @@ static void test_kinds_units_and_names(void **state)
         if (i > F_DEFICIT)
             want = (i >= M_LEVEL && i < M_LEVEL + 4) || i == M_CARE || i == M_CARE_EHCP ||
                            (i >= M_CARE_TYPE && i < M_CARE_TYPE + CARE_COUNT) ||
-                           i == M_FD_OPEN || i == M_SB_PACKAGES || i == M_SB_WAITING
+                           i == M_FD_OPEN || i == M_SB_PACKAGES || i == M_SB_WAITING ||
+                           i == M_EH_2A || i == M_EH_2B || i == M_EH_WAITING
                        ? SEND_MONTHLY
                    : i == F_CARE_SPEND || i == F_EDGE_SPEND || i == F_SB_SPEND ||
-                           i == F_SB_BUDGET || i == F_SB_BALANCE
+                           i == F_SB_BUDGET || i == F_SB_BALANCE || i == F_EH_SPEND
                        ? SEND_FY
                        : SEND_CY;
         if (mi->kind != want)

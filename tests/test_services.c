@@ -12,6 +12,8 @@
  *   shares reproduced within confidence intervals from rates derived from them;
  * - short breaks: capacity never exceeded, waiting only when full, spend and balance to the
  *   penny;
+ * - early help: the area panel hears cases only at its sittings, at most its capacity each,
+ *   and lead professionals never carry more than their capacity;
  * - switched off, none of them writes anything; the parameter checks' messages;
  * - determinism: the same seeds give the same numbers, also when the model is reused.
  */
@@ -404,6 +406,43 @@ static void test_short_breaks_capacity_and_spend(void **state)
     send_output_free(&o);
 }
 
+/* ---- early help ---------------------------------------------------------------------------- */
+
+/* Every case needs a lead professional and no episode ends: the panel sits every 28 days from
+ * the start (day 0 to day 364 = 31 December: 14 sittings in 2019, the first before any
+ * referral) and hears at most 20 a sitting, so it hears exactly 13 x 20 = 260 in 2019 when far
+ * more than that are referred;
+ * with 150 lead-professional places the open 2b episodes grow to 150 and stay there. */
+static void test_early_help_panel_and_capacity(void **state)
+{
+    (void)state;
+    send_params p;
+    bare(&p, 2019, 1, 2020, 6, 30);
+    p.eh_on = 1;
+    p.eh_cafs = 2000;
+    p.eh_p_lead = 1;
+    p.eh_panel_capacity = 20;
+    p.eh_lead_professionals = 150;
+    send_output o;
+    run_one(&p, 13, 0, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 13 * 20, 0);
+    for (int k = 0; k < o.n_months; k++) {
+        assert_true(at(&o, M_EH_2B, k) <= 150);
+        assert_close(at(&o, M_EH_2A, k), 0, 0);
+    }
+    assert_close(at(&o, M_EH_2B, o.n_months - 1), 150, 0);
+    /* all referred are open, heard or waiting: CAFs to 1 January 2020 = 2B open + waiting */
+    assert_close(at(&o, C_EH_CAFS, 0), at(&o, M_EH_2B, 12) + at(&o, M_EH_WAITING, 12), 0);
+    send_output_free(&o);
+
+    /* with no lead professional needed every CAF is a 2a episode at once */
+    p.eh_p_lead = 0;
+    run_one(&p, 13, 1, &o, NULL);
+    assert_close(at(&o, M_EH_2A, 12), at(&o, C_EH_CAFS, 0), 0);
+    assert_close(at(&o, C_EH_HEARD, 0), 0, 0);
+    send_output_free(&o);
+}
+
 /* ---- off, checks, determinism -------------------------------------------------------------- */
 
 static void test_off_writes_nothing(void **state)
@@ -417,6 +456,7 @@ static void test_off_writes_nothing(void **state)
     p.care_initial = 100;
     p.fd_contacts = 1000;
     p.sb_initial = 10;
+    p.eh_cafs = 100;
     send_output o;
     run_one(&p, 10, 0, &o, NULL);
     for (int m = F_DEFICIT + 1; m < SEND_METRIC_COUNT; m++)
@@ -459,7 +499,7 @@ static void test_determinism_and_scenario(void **state)
     if (send_scenario_load("scenarios/leicestershire-services.yaml", &p, NULL, &err) != DES_OK)
         fail_msg("scenario: %s", err.msg);
     p.end = ymd(2027, 12, 31);
-    assert_true(p.levels_on && p.care_on && p.fd_on && p.sb_on);
+    assert_true(p.levels_on && p.care_on && p.fd_on && p.sb_on && p.eh_on);
     send_output a, b;
     assert_int_equal(send_output_init(&a, &p, &err), DES_OK);
     assert_int_equal(send_output_init(&b, &p, &err), DES_OK);
@@ -497,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_fd_single_worker_hand_computed),
         cmocka_unit_test(test_fd_leeds_funnel),
         cmocka_unit_test(test_short_breaks_capacity_and_spend),
+        cmocka_unit_test(test_early_help_panel_and_capacity),
         cmocka_unit_test(test_off_writes_nothing),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_determinism_and_scenario),

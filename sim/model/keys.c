@@ -300,6 +300,18 @@ static const send_key keys[] = {
     K("short_breaks.end_rate", NUM, 0, 100, "per package-year", F(sb_end_rate), "0", P, "packages ending"),
     K("short_breaks.cost_per_package", NUM, 0, MONEY, "pounds per year", F(sb_cost), "0", P, "cost per package-year"),
     K("short_breaks.budget", SER, 0, MONEY, "pounds per year", F(sb_budget), "0", 0, "short-breaks budget per financial year (the value in force on 1 April)"),
+
+    /* ---- early help ---- */
+    SEC("early_help", "early help at level 2: Common Assessments (2a) and lead professionals (2b) through the area panel (off unless enabled)"),
+    K("early_help.enabled", SEND_KEY_BOOL, 0, 1, "", F(eh_on), "false", 0, "simulate early help"),
+    K("early_help.common_assessments", NUM, 0, 1e7, "per year", F(eh_cafs), "0", P, "Common Assessments (CAF) a year"),
+    K("early_help.lead_professional", SHR, 0, 1, "", F(eh_p_lead), "0", P, "share needing a lead professional (level 2b), heard by the area panel"),
+    K("early_help.end_rate_2a", NUM, 0, 100, "per case-year", F(eh_end_2a), "0", P, "2a episodes ending"),
+    K("early_help.end_rate_2b", NUM, 0, 100, "per case-year", F(eh_end_2b), "0", P, "2b episodes ending"),
+    K("early_help.panel.cadence", DUR, 1, 366, "days", F(eh_panel_period), "28 days", 0, "time between area panel sittings"),
+    K("early_help.panel.capacity", INT, 1, 1000000, "cases per sitting", F(eh_panel_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
+    K("early_help.lead_professionals", NUM, 0, 1e6, "cases", F(eh_lead_professionals), "1000000", P, "2b cases lead professionals carry at once (1000000 = unlimited): the early-help capacity lever"),
+    K("early_help.cost_per_case", NUM, 0, MONEY, "pounds per year", F(eh_cost_2b), "0", P, "cost per 2b case-year with a lead professional"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -142,6 +142,12 @@ static const send_metric_info metrics[SEND_METRIC_COUNT] = {
     [F_SB_SPEND] = {"sb_spend_gbp", SEND_FY, "GBP", "short-breaks spend (not high-needs)"},
     [F_SB_BUDGET] = {"sb_budget_gbp", SEND_FY, "GBP", "short-breaks budget"},
     [F_SB_BALANCE] = {"sb_balance_gbp", SEND_FY, "GBP", "short-breaks budget less spend (negative = overspend)"},
+    [M_EH_2A] = {"early_help_2a", SEND_MONTHLY, "children", "open early-help episodes at level 2a (Common Assessment, single agency)"},
+    [M_EH_2B] = {"early_help_2b", SEND_MONTHLY, "children", "open early-help episodes at level 2b (with a lead professional)"},
+    [M_EH_WAITING] = {"early_help_waiting", SEND_MONTHLY, "children", "2b cases waiting for the area panel or a lead professional"},
+    [C_EH_CAFS] = {"common_assessments", SEND_CY, "assessments", "Common Assessments (CAF) started"},
+    [C_EH_HEARD] = {"area_panel_cases_heard", SEND_CY, "cases", "2b cases heard by the area panel"},
+    [F_EH_SPEND] = {"eh_spend_gbp", SEND_FY, "GBP", "early-help spend on 2b cases (not high-needs)"},
 };
 
 const send_metric_info *send_metric(int index)

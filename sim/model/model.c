@@ -130,6 +130,7 @@ static void snapshot(send_model *m, int k)
         send_output_row(o, M_SB_PACKAGES)[k] = (double)m->sb.active;
         send_output_row(o, M_SB_WAITING)[k] = (double)m->sb.waiting;
     }
+    eh_snapshot(m, k);
 }
 
 static void ev_month(send_model *m)
@@ -140,6 +141,7 @@ static void ev_month(send_model *m)
         fin_accrue(m);
         care_accrue(m);
         sb_accrue(m);
+        eh_accrue(m);
         lev_step(m);
     }
     snapshot(m, m->c.month_k);
@@ -161,6 +163,7 @@ static void finish(send_model *m)
     fin_accrue(m);
     care_accrue(m);
     sb_accrue(m);
+    eh_accrue(m);
     o->plans_close = m->plan.s.n_plan;
     o->sen_close = m->sen.s.n_sen;
     send_output_ratios(o);
@@ -185,7 +188,8 @@ send_model *send_model_create(const send_params *p, des_error *err)
     m->kids = des_pool_create(sizeof(child), 1 << 13, err);
     if (!m->cal || !m->kids)
         goto fail;
-    if (req_init(m, err) || ass_init(m, err) || place_init(m, err) || fd_init(m, err))
+    if (req_init(m, err) || ass_init(m, err) || place_init(m, err) || fd_init(m, err) ||
+        eh_init(m, err))
         goto fail;
     sen_init(m);
     double area_w[SEND_MAX_AREAS];
@@ -212,6 +216,7 @@ void send_model_destroy(send_model *m)
     plan_free(m);
     place_free(m);
     fd_free(m);
+    eh_free(m);
     free(m->scratch);
     free(m);
 }
@@ -256,6 +261,7 @@ static void reset(send_model *m)
     care_reset(m);
     fd_reset(m);
     sb_reset(m);
+    eh_reset(m);
 }
 
 /* The calendar's fixed events, in an order that decides ties: months, the end, 1 September,
@@ -326,6 +332,7 @@ static void init_state(send_model *m)
     care_open(m);
     fd_open(m);
     sb_open(m);
+    eh_open(m);
 }
 
 int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_error *err)
@@ -368,7 +375,8 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             case CLK_REQUEST: ev_request(m); break;
             case CLK_EXIT: ev_sen_exit(m); break;
             case CLK_DIRECT: ev_direct(m); break;
-            default: ev_cease(m); break;
+            case CLK_CEASE: ev_cease(m); break;
+            default: ev_fd_contact(m); break;
             }
             continue;
         }
@@ -412,8 +420,10 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             if (ev.gen == m->sb.stamp)
                 ev_sb(m);
             break;
-        case EV_FD_CONTACT: ev_fd_contact(m); break;
         case EV_FD_DONE: ev_fd_done(m, ev.arg); break;
+        case EV_EH_CAF: ev_eh_caf(m); break;
+        case EV_EH_SIT: ev_eh_sit(m); break;
+        case EV_EH_END: ev_eh_end(m, (int)ev.arg); break;
         default: assert(!"unknown event type");
         }
     }

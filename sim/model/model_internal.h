@@ -16,6 +16,8 @@
  *   care   care.c         children in care by placement type (counts), their cost
  *   fd     social_care.c  the social-care front door: contacts to assessments and outcomes
  *   sb     short_breaks.c short-break packages for disabled children, their cost
+ *   eh     early_help.c   early help 2a/2b: Common Assessments, the area panel, lead
+ *                         professionals
  *
  * A sub-model with parameters-derived data or storage kept between replications has two
  * parts: `k`, set up once by X_init (derived from the parameters, and objects whose storage is
@@ -58,11 +60,11 @@ enum {
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
     EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
-    EV_CARE, EV_FD_CONTACT, EV_FD_DONE, EV_SB
+    EV_CARE, EV_FD_DONE, EV_SB, EV_EH_CAF, EV_EH_SIT, EV_EH_END
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
-enum { CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, CLK_CEASE, NCLOCKS };
+enum { CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, CLK_CEASE, CLK_FD_CONTACT, NCLOCKS };
 
 /* Plan holders are listed by academic age 0..26 (26 only between 1 September's ageing and
  * the ceasing at the age limit that follows it). */
@@ -82,7 +84,7 @@ enum { PRIO_SNAPSHOT = 0, PRIO_CALENDAR = 1, PRIO_CAPACITY = 2, PRIO_EVENT = 5 }
 enum {
     S_INIT, S_SEN, S_SEN_EXIT, S_REQUEST, S_D1, S_TRIBUNAL, S_ADVICE, S_D2, S_PLACE, S_REVIEW,
     S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT, S_GROWTH, S_YEAR,
-    S_LEVELS, S_CARE, S_FD, S_FD_TIME, S_SB,
+    S_LEVELS, S_CARE, S_FD, S_FD_TIME, S_SB, S_EH,
     S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
 _Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");
@@ -280,6 +282,19 @@ typedef struct sb_state {
     accrual cost;
 } sb_state;
 
+/* early_help.c: the area panel and lead professionals; episodes counted. */
+typedef struct eh_model {
+    struct {
+        des_panel panel;
+        des_resource lp;
+    } k;
+    struct eh_state {
+        int64_t open2a, open2b;
+        uint32_t seq; /* case numbers for the panel's and lead professionals' queues */
+        accrual cost;
+    } s;
+} eh_model;
+
 /* model.c: the core of one replication. */
 typedef struct core_state {
     double now;      /* the simulation time: the calendar's clock, or a level-2 clock's */
@@ -322,6 +337,7 @@ struct send_model {
     care_state care;
     fd_model fd;
     sb_state sb;
+    eh_model eh;
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -799,5 +815,16 @@ void sb_month(send_model *m);
 void ev_sb(send_model *m);
 void sb_accrue(send_model *m);
 void sb_close(send_model *m);
+
+/* early_help.c */
+int eh_init(send_model *m, des_error *err);
+void eh_reset(send_model *m);
+void eh_free(send_model *m);
+void eh_open(send_model *m);
+void ev_eh_caf(send_model *m);
+void ev_eh_sit(send_model *m);
+void ev_eh_end(send_model *m, int lead);
+void eh_accrue(send_model *m);
+void eh_snapshot(send_model *m, int k);
 
 #endif

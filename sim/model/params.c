@@ -139,6 +139,9 @@ void send_params_init(send_params *p)
     p->fd_initial_limit = 9.0; /* 7 working days */
     p->fd_core_limit = 49.0;   /* 35 working days */
     p->sb_capacity = 1e6;
+    p->eh_panel_period = 28.0;
+    p->eh_panel_capacity = 1000000;
+    p->eh_lead_professionals = 1e6;
     send_steps_const(&p->sb_budget, 0.0);
 }
 

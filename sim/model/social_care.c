@@ -1,7 +1,8 @@
 /* social_care.c - the social-care front door: contacts -> referrals -> initial (single)
  * assessment -> core assessment -> child in need, child protection or care.
  *
- * Contacts arrive as a Poisson process (one calendar event drawing the next). A contact
+ * Contacts arrive as a Poisson process (a clock beside the calendar, like the level-2 clocks
+ * of model.c: no heap operation per contact). A contact
  * becomes a referral with one share, a referral gets an initial assessment with another; the
  * assessment is a case record (its own pool, not a child of the EHC pathway) that waits for
  * social-worker capacity (a resource of `slots` assessments carried at once, FIFO) and then
@@ -52,12 +53,6 @@ void fd_free(send_model *m)
 
 static fd_case *fd_get(send_model *m, uint32_t h) { return des_pool_get(m->fd.k.cases, h); }
 
-static void next_contact(send_model *m)
-{
-    double rate = m->p->fd_contacts / YEAR_DAYS;
-    if (rate > 0)
-        sched_child(m, 0, des_exponential(m->r[S_FD], 1.0 / rate), EV_FD_CONTACT);
-}
 
 /* The working time of case h's current assessment starts now. */
 static void fd_work(send_model *m, uint32_t h)
@@ -78,13 +73,13 @@ static void fd_request(send_model *m, uint32_t h)
 void fd_open(send_model *m)
 {
     if (m->p->fd_on)
-        next_contact(m);
+        set_clock(m, CLK_FD_CONTACT, m->p->fd_contacts / YEAR_DAYS, S_FD);
 }
 
 void ev_fd_contact(send_model *m)
 {
     const send_params *p = m->p;
-    next_contact(m);
+    next_firing(m, CLK_FD_CONTACT, S_FD);
     cy_add(m, C_CONTACTS, 1);
     if (!(unif(m, S_FD) < p->fd_p_referral))
         return;
