@@ -1,14 +1,16 @@
 /* early_help.c - early help at level 2: Common Assessments (level 2a, single-agency help) and
  * cases needing a lead professional (level 2b), heard by the area panel.
  *
- * Common Assessments start as a Poisson process (one calendar event drawing the next). A share
+ * Common Assessments start as a Poisson process (a clock beside the calendar). A share
  * needs a lead professional: such a case waits for the next sitting of the area panel (a
  * periodic batch server with a capacity per sitting; unheard cases roll over), then for a lead
  * professional (a resource of the cases they carry at once, FIFO: the early-help capacity
  * lever), and its episode runs from then. Other cases are 2a episodes from the start. Episodes
  * end after exponential times (rates per case-year). The panel and lead professionals hold
- * nothing about a case but its number, so cases have no records: an episode's end is one
- * calendar event saying whether it was 2b. Spend: 2b case-days x cost a year / days of the
+ * nothing about a case but its number, so cases have no records and episodes are counts: their
+ * ends are one clock at the total rate (open 2a x its rate + open 2b x its), drawn again
+ * whenever a count changes (exact by memorylessness), and an end is 2b with probability the 2b
+ * part of that rate. Spend: 2b case-days x cost a year / days of the
  * financial year, accrued monthly.
  *
  * State: the panel and the lead professionals (emptied by eh_reset, storage kept) and the
@@ -47,38 +49,41 @@ void eh_free(send_model *m)
     des_res_free(&m->eh.k.lp);
 }
 
-static void next_caf(send_model *m)
+/* The rates of 2a and 2b episodes ending, a day, at the counts now. */
+static double end_rate(const send_model *m, int lead)
 {
-    double rate = m->p->eh_cafs / YEAR_DAYS;
-    if (rate > 0)
-        sched_child(m, 0, des_exponential(m->r[S_EH], 1.0 / rate), EV_EH_CAF);
+    return lead ? (double)m->eh.s.open2b * m->p->eh_end_2b / YEAR_DAYS
+                : (double)m->eh.s.open2a * m->p->eh_end_2a / YEAR_DAYS;
 }
 
-/* An episode starts now (2b: with a lead professional) and its end is drawn. */
+static void redraw_ends(send_model *m)
+{
+    set_clock(m, CLK_EH_END, end_rate(m, 0) + end_rate(m, 1), S_EH);
+}
+
+/* An episode starts now (2b: with a lead professional). */
 static void episode(send_model *m, int lead)
 {
-    double rate = (lead ? m->p->eh_end_2b : m->p->eh_end_2a) / YEAR_DAYS;
     if (lead) {
         m->eh.s.open2b++;
         des_timeavg_add(&m->eh.s.cost.ta, now(m), +1);
     } else {
         m->eh.s.open2a++;
     }
-    if (rate > 0)
-        sched_child(m, (uint32_t)lead, des_exponential(m->r[S_EH], 1.0 / rate), EV_EH_END);
+    redraw_ends(m);
 }
 
 void eh_open(send_model *m)
 {
     if (!m->p->eh_on)
         return;
-    next_caf(m);
+    set_clock(m, CLK_EH_CAF, m->p->eh_cafs / YEAR_DAYS, S_EH);
     sched(m, des_panel_next_sitting(&m->eh.k.panel, 0, 1), PRIO_EVENT, EV_EH_SIT, 0);
 }
 
 void ev_eh_caf(send_model *m)
 {
-    next_caf(m);
+    next_firing(m, CLK_EH_CAF, S_EH);
     cy_add(m, C_EH_CAFS, 1);
     if (unif(m, S_EH) < m->p->eh_p_lead)
         des_panel_submit(&m->eh.k.panel, now(m), ++m->eh.s.seq, 0);
@@ -100,17 +105,19 @@ void ev_eh_sit(send_model *m)
     sched(m, des_panel_next_sitting(&m->eh.k.panel, now(m), 0), PRIO_EVENT, EV_EH_SIT, 0);
 }
 
-void ev_eh_end(send_model *m, int lead)
+void ev_eh_end(send_model *m)
 {
+    double r2a = end_rate(m, 0), r2b = end_rate(m, 1);
     uint32_t next;
-    if (!lead) {
+    if (unif(m, S_EH) * (r2a + r2b) < r2a) {
         m->eh.s.open2a--;
-        return;
+    } else {
+        m->eh.s.open2b--;
+        des_timeavg_add(&m->eh.s.cost.ta, now(m), -1);
+        if (des_res_release(&m->eh.k.lp, now(m), &next))
+            episode(m, 1);
     }
-    m->eh.s.open2b--;
-    des_timeavg_add(&m->eh.s.cost.ta, now(m), -1);
-    if (des_res_release(&m->eh.k.lp, now(m), &next))
-        episode(m, 1);
+    redraw_ends(m);
 }
 
 void eh_accrue(send_model *m)

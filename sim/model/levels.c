@@ -88,7 +88,9 @@ void lev_step(send_model *m)
                 if (!n[l] || !(u + dn > 0))
                     continue;
                 unsigned leave = gsl_ran_binomial(r, -expm1(-(u + dn) * dt), (unsigned)n[l]);
-                unsigned up = leave ? gsl_ran_binomial(r, u / (u + dn), leave) : 0;
+                unsigned up = !leave || !(u > 0) ? 0
+                              : !(dn > 0)        ? leave
+                                                 : gsl_ran_binomial(r, u / (u + dn), leave);
                 d[l] -= leave;
                 if (up) {
                     d[l + 1] += up;

@@ -376,7 +376,9 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             case CLK_EXIT: ev_sen_exit(m); break;
             case CLK_DIRECT: ev_direct(m); break;
             case CLK_CEASE: ev_cease(m); break;
-            default: ev_fd_contact(m); break;
+            case CLK_FD_CONTACT: ev_fd_contact(m); break;
+            case CLK_EH_CAF: ev_eh_caf(m); break;
+            default: ev_eh_end(m); break;
             }
             continue;
         }
@@ -421,9 +423,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
                 ev_sb(m);
             break;
         case EV_FD_DONE: ev_fd_done(m, ev.arg); break;
-        case EV_EH_CAF: ev_eh_caf(m); break;
         case EV_EH_SIT: ev_eh_sit(m); break;
-        case EV_EH_END: ev_eh_end(m, (int)ev.arg); break;
         default: assert(!"unknown event type");
         }
     }

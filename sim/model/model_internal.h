@@ -60,11 +60,14 @@ enum {
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
     EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
-    EV_CARE, EV_FD_DONE, EV_SB, EV_EH_CAF, EV_EH_SIT, EV_EH_END
+    EV_CARE, EV_FD_DONE, EV_SB, EV_EH_SIT
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
-enum { CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, CLK_CEASE, CLK_FD_CONTACT, NCLOCKS };
+enum {
+    CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, CLK_CEASE, CLK_FD_CONTACT, CLK_EH_CAF, CLK_EH_END,
+    NCLOCKS
+};
 
 /* Plan holders are listed by academic age 0..26 (26 only between 1 September's ageing and
  * the ceasing at the age limit that follows it). */
@@ -823,7 +826,7 @@ void eh_free(send_model *m);
 void eh_open(send_model *m);
 void ev_eh_caf(send_model *m);
 void ev_eh_sit(send_model *m);
-void ev_eh_end(send_model *m, int lead);
+void ev_eh_end(send_model *m);
 void eh_accrue(send_model *m);
 void eh_snapshot(send_model *m, int k);
 
