@@ -308,6 +308,7 @@ static const send_key keys[] = {
     K("early_help.lead_professional", SHR, 0, 1, "", F(eh_p_lead), "0", P, "share needing a lead professional (level 2b), heard by the area panel"),
     K("early_help.end_rate_2a", NUM, 0, 100, "per case-year", F(eh_end_2a), "0", P, "2a episodes ending"),
     K("early_help.end_rate_2b", NUM, 0, 100, "per case-year", F(eh_end_2b), "0", P, "2b episodes ending"),
+    SEC("early_help.panel", "the area panel (one for all areas)"),
     K("early_help.panel.cadence", DUR, 1, 366, "days", F(eh_panel_period), "28 days", 0, "time between area panel sittings"),
     K("early_help.panel.capacity", INT, 1, 1000000, "cases per sitting", F(eh_panel_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
     K("early_help.lead_professionals", NUM, 0, 1e6, "cases", F(eh_lead_professionals), "1000000", P, "2b cases lead professionals carry at once (1000000 = unlimited): the early-help capacity lever"),
