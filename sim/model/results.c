@@ -33,12 +33,32 @@ const int send_compare_metrics[] = {
     M_EHCP_TOTAL, M_SEN_SUPPORT, C_REQUESTS, C_NEW_PLANS, C_PCT_20W, C_MEAN_WEEKS,
     M_ASSESSMENT_QUEUE, M_PLACEMENTS + PROV_SPECIAL, M_PLACEMENTS + PROV_INDEPENDENT,
     M_WAITING + PROV_SPECIAL, C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
+    /* the services beside the EHC pathway (compared only where one of the runs has them) */
+    M_LEVEL + 2, M_LEVEL + 3, M_CARE, C_INITIAL, C_PCT_INITIAL_ON_TIME, M_SB_PACKAGES,
+    M_EH_2B, F_CARE_SPEND, F_SB_SPEND, F_EH_SPEND,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
 
 const char *const send_verdict_names[4] = {"no difference", "not distinguishable from noise",
                                            "higher", "lower"};
+
+int send_compare_skip(const send_results *a, const send_results *b, int metric)
+{
+    if (metric <= F_DEFICIT)
+        return 0;
+    const send_results *r2[2] = {a, b};
+    for (int k = 0; k < 2; k++)
+        for (int r = 0; r < r2[k]->n; r++) {
+            const send_output *o = &r2[k]->reps[r];
+            for (int i = 0; i < send_output_periods(o, metric); i++) {
+                double v = o->values[(size_t)metric * (size_t)o->row_len + (size_t)i];
+                if (v != 0 && !isnan(v))
+                    return 0;
+            }
+        }
+    return 1;
+}
 
 void send_results_free(send_results *res)
 {
