@@ -314,8 +314,9 @@ static void test_fd_time_limits_hand_computed(void **state)
 }
 
 /* One social worker, 10 days per assessment, far more referrals than she can take: the first
- * referral (at t0 < 5 days, all but certain at 1,000 a year) finishes at t0 + 10, then one every 10 days, so 36 finish in the
- * 365 days of 2019; only the first waited for nobody, so only it is within a 10-day limit. */
+ * referral (at t0 < 5 days, all but certain at 1,000 a year) finishes at t0 + 10, then one
+ * every 10 days, so 36 finish in the 365 days of 2019; only the first waited for nobody, so
+ * only it is within a 10-day limit. */
 static void test_fd_single_worker_hand_computed(void **state)
 {
     (void)state;
@@ -484,7 +485,8 @@ static void test_checks(void **state)
     p.level_share[0] = 0.9;
     p.level_share[1] = 0.2;
     assert_int_equal(send_params_check(&p, &err), DES_EINVAL);
-    assert_string_equal(err.msg, "'levels.share' shares of levels 2-4 must sum to at most 1, got 1.1");
+    assert_string_equal(err.msg,
+                        "'levels.share' shares of levels 2-4 must sum to at most 1, got 1.1");
     send_params_init(&p);
     p.care_mix[CARE_KINSHIP] = 0.5;
     assert_int_equal(send_params_check(&p, &err), DES_EINVAL);

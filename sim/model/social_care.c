@@ -11,8 +11,9 @@
  * assessment, whose limit runs from the end of the initial one and which queues for the same
  * social workers. A completed assessment is on time when its elapsed time is at most the
  * limit. A case's last assessment (the core one if it had one) ends as a child in need, a
- * child protection plan or care (each a share; the rest close); care adds a child to care.c. Counts are by calendar year; the
- * on-time shares are derived from their numerators (send_output_ratios).
+ * child protection plan or care (each a share; the rest close); care adds a child to care.c.
+ * Counts are by calendar year; the on-time shares are derived from their numerators
+ * (send_output_ratios).
  *
  * State: the case pool and the social-worker resource (storage kept, emptied by fd_reset) and
  * the count of open cases. Draws on S_FD (arrivals, branching) and S_FD_TIME (working times),
