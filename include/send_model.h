@@ -476,7 +476,9 @@ enum {
     C_EH_CAFS,
     C_EH_HEARD,
     F_EH_SPEND,
-    SEND_METRIC_COUNT
+    M_LEVEL_BAND,                      /* + 4 x BAND_COUNT: level l (0-3), age band b at
+                                          M_LEVEL_BAND + l x BAND_COUNT + b (monthly) */
+    SEND_METRIC_COUNT = M_LEVEL_BAND + 4 * BAND_COUNT
 };
 
 const send_metric_info *send_metric(int index);

@@ -121,6 +121,11 @@ static void expected_name(int i, char *buf, size_t len)
         snprintf(buf, len, "level_moves_%d_to_%d", i - C_LEVEL_DOWN + 2, i - C_LEVEL_DOWN + 1);
         return;
     }
+    if (i >= M_LEVEL_BAND && i < M_LEVEL_BAND + 4 * BAND_COUNT) {
+        int l = (i - M_LEVEL_BAND) / BAND_COUNT, b = (i - M_LEVEL_BAND) % BAND_COUNT;
+        snprintf(buf, len, "level_%d_age_%s", l + 1, send_ageband_names[b]);
+        return;
+    }
     if (i >= M_CARE_TYPE && i < M_CARE_TYPE + CARE_COUNT) {
         snprintf(buf, len, "care_%s", send_care_names[i - M_CARE_TYPE]);
         return;
@@ -185,7 +190,8 @@ static void test_kinds_units_and_names(void **state)
             want = (i >= M_LEVEL && i < M_LEVEL + 4) || i == M_CARE || i == M_CARE_EHCP ||
                            (i >= M_CARE_TYPE && i < M_CARE_TYPE + CARE_COUNT) ||
                            i == M_FD_OPEN || i == M_SB_PACKAGES || i == M_SB_WAITING ||
-                           i == M_EH_2A || i == M_EH_2B || i == M_EH_WAITING
+                           i == M_EH_2A || i == M_EH_2B || i == M_EH_WAITING ||
+                           (i >= M_LEVEL_BAND && i < M_LEVEL_BAND + 4 * BAND_COUNT)
                        ? SEND_MONTHLY
                    : i == F_CARE_SPEND || i == F_EDGE_SPEND || i == F_SB_SPEND ||
                            i == F_SB_BUDGET || i == F_SB_BALANCE || i == F_EH_SPEND

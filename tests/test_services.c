@@ -131,8 +131,23 @@ static void test_levels_every_child_at_one_level(void **state)
             for (int l = 0; l < 4; l++) {
                 assert_true(at(&o, M_LEVEL + l, k) >= 0);
                 got += at(&o, M_LEVEL + l, k);
+                /* the age bands of a level add up to it */
+                double by_band = 0;
+                for (int b = 0; b < BAND_COUNT; b++)
+                    by_band += at(&o, M_LEVEL_BAND + l * BAND_COUNT + b, k);
+                assert_close(by_band, at(&o, M_LEVEL + l, k), 0);
             }
             assert_close(got, want, 0);
+            /* and each band's four levels are its population */
+            for (int b = 0; b < BAND_COUNT; b++) {
+                double pb = 0, lb = 0;
+                for (int a = 0; a < SEND_AGES; a++)
+                    if (send_ageband_of_age(a) == (send_ageband)b)
+                        pb += (double)llround(p.population[a] * pow(1.03, t / 365.25));
+                for (int l = 0; l < 4; l++)
+                    lb += at(&o, M_LEVEL_BAND + l * BAND_COUNT + b, k);
+                assert_close(lb, pb, 0);
+            }
         }
         /* the start: shares of each age, so about 30%, 3% and 0.4% of all */
         double n0 = 0;

@@ -123,12 +123,16 @@ void lev_snapshot(send_model *m, int k)
 {
     if (!m->p->levels_on)
         return;
-    int64_t tot[4] = {0};
+    int64_t tot[4] = {0}, band[4][BAND_COUNT] = {{0}};
     for (int a = 0; a < SEND_AGES; a++)
         for (int l = 0; l < 4; l++) {
             assert(m->lev.n[a][l] >= 0);
             tot[l] += m->lev.n[a][l];
+            band[l][band_of(a)] += m->lev.n[a][l];
         }
-    for (int l = 0; l < 4; l++)
+    for (int l = 0; l < 4; l++) {
         send_output_row(m->out, M_LEVEL + l)[k] = (double)tot[l];
+        for (int b = 0; b < BAND_COUNT; b++)
+            send_output_row(m->out, M_LEVEL_BAND + l * BAND_COUNT + b)[k] = (double)band[l][b];
+    }
 }
