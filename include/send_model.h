@@ -92,6 +92,17 @@ typedef enum send_ageband {
     BAND_UNDER5, BAND_5_10, BAND_11_15, BAND_16_19, BAND_20_25, BAND_COUNT
 } send_ageband;
 
+/* Placements of a child in care (care.c), with the Leicestershire 2019/20 weekly costs. */
+typedef enum send_care_type {
+    CARE_IN_HOUSE_FOSTER,   /* in-house foster care */
+    CARE_IFA,               /* independent fostering agency */
+    CARE_KINSHIP,           /* kinship / connected carers */
+    CARE_RESIDENTIAL,       /* external residential children's home */
+    CARE_SUPPORTED_LODGINGS,/* 16+ supported lodgings */
+    CARE_EXTERNAL_16PLUS,   /* external 16+ supported accommodation */
+    CARE_COUNT
+} send_care_type;
+
 #define SEND_MAX_AGE 25
 #define SEND_AGES (SEND_MAX_AGE + 1)
 #define SEND_MAX_AREAS 16
@@ -104,6 +115,7 @@ extern const char *const send_need_names[NEED_COUNT];
 extern const char *const send_provision_names[PROV_COUNT];
 extern const char *const send_phase_names[PHASE_COUNT];
 extern const char *const send_ageband_names[BAND_COUNT];
+extern const char *const send_care_names[CARE_COUNT];
 
 send_phase send_phase_of_age(int age);
 send_ageband send_ageband_of_age(int age);
@@ -378,6 +390,58 @@ typedef struct send_params {
     int fee_cap_active;              /* levers.fee_cap given */
     des_date fee_cap_from;
     double fee_cap;                  /* largest yearly fee uplift from fee_cap_from */
+    /* Levels 1-4 for every child (levels.c): off unless levels_on. Shares at the start, and
+     * the rates of moving up and down a level per child-year, by age band. */
+    int levels_on;
+    double level_share[3];            /* levels 2, 3 and 4 (level 1 takes the rest) */
+    double level_up[3][BAND_COUNT];   /* 1->2, 2->3, 3->4 */
+    double level_down[3][BAND_COUNT]; /* 2->1, 3->2, 4->3 */
+
+    /* Children in care (care.c): off unless care_on. */
+    int care_on;
+    double care_initial;             /* children in care at the start */
+    double care_entries;             /* entries a year other than from the front door */
+    double care_exit_rate;           /* per child-year */
+    double care_move_rate;           /* placement moves (breakdowns) per child-year */
+    double care_mix[CARE_COUNT];     /* placement shares at entry and after a move */
+    double care_weekly[CARE_COUNT];  /* weekly cost per child, pounds */
+    double care_ehcp_share;          /* share of children in care with an EHC plan */
+    int edge_active;                 /* edge-of-care support lever in force from edge_from */
+    des_date edge_from;
+    double edge_effect;              /* fractional reduction of entries */
+    double edge_cost;                /* pounds a year while in force */
+
+    /* The social-care front door (social_care.c): off unless fd_on. */
+    int fd_on;
+    double fd_contacts;              /* contacts a year */
+    double fd_p_referral;            /* contacts that become referrals */
+    double fd_p_assess;              /* referrals given an initial (single) assessment */
+    double fd_slots;                 /* assessments social workers carry at once */
+    des_dist fd_initial_time, fd_core_time; /* working time of one assessment once started */
+    double fd_initial_limit, fd_core_limit; /* time limits, days (from referral; from the
+                                               initial assessment's end) */
+    double fd_p_core;                /* initial assessments leading to a core assessment */
+    double fd_p_cin, fd_p_cp, fd_p_care; /* outcomes of a core assessment */
+
+    /* Short breaks for disabled children (short_breaks.c): off unless sb_on. */
+    int sb_on;
+    double sb_initial;               /* packages at the start */
+    double sb_requests;              /* new requests a year */
+    double sb_capacity;              /* packages that can run at once */
+    double sb_end_rate;              /* packages ending per package-year */
+    double sb_cost;                  /* pounds per package-year */
+    send_steps sb_budget;            /* short-breaks budget per financial year, by date */
+
+    /* Early help at level 2 (early_help.c): off unless eh_on. Common Assessments (2a), a
+     * share of them needing a lead professional (2b) through the area panel. */
+    int eh_on;
+    double eh_cafs;                  /* Common Assessments a year */
+    double eh_p_lead;                /* share needing a lead professional (2b) */
+    double eh_end_2a, eh_end_2b;     /* episodes ending per case-year */
+    double eh_panel_period;          /* days between area panel sittings */
+    int eh_panel_capacity;           /* cases heard per sitting */
+    double eh_lead_professionals;    /* 2b cases lead professionals carry at once */
+    double eh_cost_2b;               /* pounds per 2b case-year */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -502,7 +566,47 @@ enum {
     F_SOCIAL_CARE, /* spend charged to the social-care budget (level-4 shares, and sub-models
                       that charge it through fin_charge) */
     F_HEALTH,      /* spend charged to health (level-4 shares) */
-    SEND_METRIC_COUNT
+
+    /* Levels 1-4, children in care, the social-care front door, short breaks (appended after
+     * the first table, so their kinds interleave: the table gives each one's kind). */
+    M_LEVEL,                           /* + 4: level_1_total .. level_4_total (monthly) */
+    C_LEVEL_UP = M_LEVEL + 4,          /* + 3: moves 1->2, 2->3, 3->4 (CY) */
+    C_LEVEL_DOWN = C_LEVEL_UP + 3,     /* + 3: moves 2->1, 3->2, 4->3 (CY) */
+    M_CARE = C_LEVEL_DOWN + 3,         /* children in care (monthly) */
+    M_CARE_EHCP,                       /* of them with an EHC plan (monthly) */
+    M_CARE_TYPE,                       /* + CARE_COUNT (monthly) */
+    C_CARE_ENTRIES = M_CARE_TYPE + CARE_COUNT,
+    C_CARE_EXITS,
+    C_CARE_MOVES,
+    F_CARE_SPEND,                      /* placements of children in care (social care) */
+    F_EDGE_SPEND,                      /* edge-of-care support (social care) */
+    C_CONTACTS,
+    C_REFERRALS,
+    C_INITIAL,                         /* initial (single) assessments completed */
+    C_INITIAL_ON_TIME,
+    C_PCT_INITIAL_ON_TIME,
+    C_CORE,
+    C_CORE_ON_TIME,
+    C_PCT_CORE_ON_TIME,
+    C_CIN_STARTS,
+    C_CP_STARTS,
+    C_CARE_FROM_FD,
+    M_FD_OPEN,                         /* assessments waiting or under way (monthly) */
+    M_SB_PACKAGES,
+    M_SB_WAITING,
+    C_SB_STARTS,
+    F_SB_SPEND,
+    F_SB_BUDGET,
+    F_SB_BALANCE,
+    M_EH_2A,                           /* early help: open 2a episodes (monthly) */
+    M_EH_2B,                           /* open 2b episodes with a lead professional */
+    M_EH_WAITING,                      /* 2b cases waiting for the panel or a lead professional */
+    C_EH_CAFS,
+    C_EH_HEARD,
+    F_EH_SPEND,
+    M_LEVEL_BAND,                      /* + 4 x BAND_COUNT: level l (0-3), age band b at
+                                          M_LEVEL_BAND + l x BAND_COUNT + b (monthly) */
+    SEND_METRIC_COUNT = M_LEVEL_BAND + 4 * BAND_COUNT
 };
 
 const send_metric_info *send_metric(int index);
@@ -569,6 +673,8 @@ des_date send_output_period_start(const send_output *o, int metric, int i);
 /* Derive the ratio metrics of every calendar year from their counts: pct_within_20_weeks =
  * 100 x new_plans_within_20_weeks / new_plans, mean_weeks_to_issue = weeks_to_issue_total /
  * new_plans, mean_wait_for_place_weeks = weeks_waited_for_place_total / waits_for_place_ended;
+ * pct_initial_assessments_on_time and pct_core_assessments_on_time likewise;
+ * pct_initial_assessments_on_time and pct_core_assessments_on_time likewise;
  * NaN where the denominator is 0. Also the _peak metrics: each the largest monthly value of
  * its monthly metric within the calendar year (so never below the January census value).
  * Called when a replication ends and after outputs are summed. */
@@ -631,7 +737,9 @@ typedef enum send_trace_kind {
     TR_REVIEW,         /* a = outcome: 0 maintain, 1 to special, 2 to mainstream, 3 cease */
     TR_CEASE,          /* a = reason: 0 moved, 1 left education, 2 needs met, 3 age */
     TR_LEVEL4,         /* a = 1 approved */
-    TR_AGE             /* a = new academic age (each 1 September) */
+    TR_AGE,            /* a = new academic age (each 1 September) */
+    TR_FD_ASSESSED     /* front door (child = SEND_NO_CHILD): a = 0 initial, 1 core;
+                          b = whole days from the clock's start to completion */
 } send_trace_kind;
 
 typedef void (*send_trace_fn)(void *ctx, double t, uint32_t child, send_trace_kind kind, int a,

@@ -127,6 +127,9 @@ int send_results_pair_check(const send_results *base, const send_results *alt,
 
 /* The metrics compared, in report order. */
 extern const int send_compare_metrics[];
+/* Whether `compare` leaves metric out for the pair (a, b): a metric of the services beside
+ * the EHC pathway that is 0 (or NaN) in every replication and period of both runs. */
+int send_compare_skip(const send_results *a, const send_results *b, int metric);
 extern const int send_compare_n_metrics;
 
 typedef enum send_verdict {

@@ -564,7 +564,7 @@ static void xml_unescape(const char *s, size_t n, char *out, size_t len)
 }
 
 typedef struct workbook {
-    char *sheet[5];
+    char *sheet[6]; /* the sixth only when a test reads it */
     char **strings;
     int n_strings;
     char *styles, *book;
@@ -609,7 +609,7 @@ static void workbook_open(workbook *wb, const char *path)
 
 static void workbook_close_test(workbook *wb)
 {
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         free(wb->sheet[i]);
     for (int i = 0; i < wb->n_strings; i++)
         free(wb->strings[i]);
@@ -898,6 +898,66 @@ static void test_xlsx_contents(void **state)
     remove_dir(dir);
 }
 
+/* With children in care and short breaks on, a sixth sheet gives their budgets by financial
+ * year; the run above (no services) has none. */
+static void test_xlsx_services_sheet(void **state)
+{
+    (void)state;
+    if (!have_unzip()) {
+        fprintf(stderr, "test_xlsx_services_sheet: unzip is not installed; skipped\n");
+        skip();
+    }
+    send_params p = g_params;
+    p.authorities = NULL;
+    p.ensemble = NULL;
+    p.n_authorities = 0;
+    p.care_on = 1;
+    p.care_initial = 30;
+    p.care_exit_rate = 0.3;
+    p.care_entries = 10;
+    p.care_weekly[CARE_IN_HOUSE_FOSTER] = 549;
+    p.sb_on = 1;
+    p.sb_initial = 5;
+    p.sb_cost = 5000;
+    send_steps_const(&p.sb_budget, 60000);
+    send_results res;
+    des_error err = {0};
+    send_run_opts o = {.seed = SEED, .replications = N_REPS, .threads = 1};
+    assert_int_equal(send_run(&p, &o, &res, &err), DES_OK);
+    char dir[64], path[128];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/out.xlsx", dir);
+    assert_int_equal(send_export_xlsx(path, &res, &g_meta, NULL, &err), DES_OK);
+    workbook wb;
+    workbook_open(&wb, path);
+    wb.sheet[5] = zip_member(path, "xl/worksheets/sheet6.xml");
+    const char *scen = strstr(wb.book, "<sheet name=\"Scenario\"");
+    assert_non_null(scen);
+    assert_non_null(strstr(scen, "<sheet name=\"Services budgets\""));
+    expect_text(&wb, 5, "D4", "2020-21");
+    expect_text(&wb, 5, "A5", "Children in care");
+    expect_text(&wb, 5, "B6", "sc_care_spend_gbp");
+    expect_text(&wb, 5, "C7", "P50");
+    send_results saved = g_res;
+    g_res = res; /* pq reads g_res */
+    expect_num(&wb, 5, "D7", pq(F_CARE_SPEND, -1, 0, 1));
+    /* rows: section 5, placements 6-8, edge of care 9-11, section 12, spend 13-15, budget
+     * 16-18, balance 19-21 */
+    expect_text(&wb, 5, "A12", "Short breaks");
+    expect_text(&wb, 5, "B13", "sb_spend_gbp");
+    expect_num(&wb, 5, "E14", pq(F_SB_SPEND, -1, 1, 1));
+    expect_text(&wb, 5, "B19", "sb_balance_gbp");
+    expect_num(&wb, 5, "D20", pq(F_SB_BALANCE, -1, 0, 1));
+    g_res = saved;
+    workbook_close_test(&wb);
+    send_results_free(&res);
+    /* the run without services has five sheets only */
+    assert_int_equal(send_export_xlsx(path, &g_res, &g_meta, NULL, &err), DES_OK);
+    char *book = zip_member(path, "xl/workbook.xml");
+    assert_null(strstr(book, "Services budgets"));
+    free(book);
+}
+
 static void test_xlsx_atomic(void **state)
 {
     (void)state;
@@ -1159,6 +1219,7 @@ int main(void)
         cmocka_unit_test(test_summary_csv),
         cmocka_unit_test(test_csv_atomic),
         cmocka_unit_test(test_xlsx_contents),
+        cmocka_unit_test(test_xlsx_services_sheet),
         cmocka_unit_test(test_xlsx_atomic),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_csv),

@@ -94,6 +94,37 @@ static const struct {
     {C_APPEALS_PLACEMENT, "tribunal_appeals_placement"},
     {C_APPEALS_ALL, "tribunal_appeals_registered"},
     {C_PLACEMENT_CHANGED, "tribunal_placement_changes"},
+    {M_CARE, "children_in_care"},
+    {M_CARE_EHCP, "children_in_care_with_ehcp"},
+    {C_CARE_ENTRIES, "care_entries"},
+    {C_CARE_EXITS, "care_exits"},
+    {C_CARE_MOVES, "care_placement_moves"},
+    {F_CARE_SPEND, "sc_care_spend_gbp"},
+    {F_EDGE_SPEND, "sc_edge_of_care_spend_gbp"},
+    {C_CONTACTS, "contacts"},
+    {C_REFERRALS, "referrals"},
+    {C_INITIAL, "initial_assessments"},
+    {C_INITIAL_ON_TIME, "initial_assessments_on_time"},
+    {C_PCT_INITIAL_ON_TIME, "pct_initial_assessments_on_time"},
+    {C_CORE, "core_assessments"},
+    {C_CORE_ON_TIME, "core_assessments_on_time"},
+    {C_PCT_CORE_ON_TIME, "pct_core_assessments_on_time"},
+    {C_CIN_STARTS, "child_in_need_starts"},
+    {C_CP_STARTS, "child_protection_starts"},
+    {C_CARE_FROM_FD, "care_entries_front_door"},
+    {M_FD_OPEN, "social_care_assessments_open"},
+    {M_SB_PACKAGES, "short_break_packages"},
+    {M_SB_WAITING, "short_break_waiting"},
+    {C_SB_STARTS, "short_break_starts"},
+    {F_SB_SPEND, "sb_spend_gbp"},
+    {F_SB_BUDGET, "sb_budget_gbp"},
+    {F_SB_BALANCE, "sb_balance_gbp"},
+    {M_EH_2A, "early_help_2a"},
+    {M_EH_2B, "early_help_2b"},
+    {M_EH_WAITING, "early_help_waiting"},
+    {C_EH_CAFS, "common_assessments"},
+    {C_EH_HEARD, "area_panel_cases_heard"},
+    {F_EH_SPEND, "eh_spend_gbp"},
 };
 #define N_SINGLES ((int)(sizeof singles / sizeof singles[0]))
 
@@ -112,6 +143,27 @@ static void expected_name(int i, char *buf, size_t len)
     }
     if (i >= F_DSG_LINE && i < F_DSG_LINE + DSG_LINE_COUNT) {
         snprintf(buf, len, "dsg_%s_gbp", send_dsg_line_names[i - F_DSG_LINE]);
+        return;
+    }
+    if (i >= M_LEVEL && i < M_LEVEL + 4) {
+        snprintf(buf, len, "level_%d_total", i - M_LEVEL + 1);
+        return;
+    }
+    if (i >= C_LEVEL_UP && i < C_LEVEL_UP + 3) {
+        snprintf(buf, len, "level_moves_%d_to_%d", i - C_LEVEL_UP + 1, i - C_LEVEL_UP + 2);
+        return;
+    }
+    if (i >= C_LEVEL_DOWN && i < C_LEVEL_DOWN + 3) {
+        snprintf(buf, len, "level_moves_%d_to_%d", i - C_LEVEL_DOWN + 2, i - C_LEVEL_DOWN + 1);
+        return;
+    }
+    if (i >= M_LEVEL_BAND && i < M_LEVEL_BAND + 4 * BAND_COUNT) {
+        int l = (i - M_LEVEL_BAND) / BAND_COUNT, b = (i - M_LEVEL_BAND) % BAND_COUNT;
+        snprintf(buf, len, "level_%d_age_%s", l + 1, send_ageband_names[b]);
+        return;
+    }
+    if (i >= M_CARE_TYPE && i < M_CARE_TYPE + CARE_COUNT) {
+        snprintf(buf, len, "care_%s", send_care_names[i - M_CARE_TYPE]);
         return;
     }
     static const struct {
@@ -173,6 +225,19 @@ static void test_kinds_units_and_names(void **state)
             continue;
         send_period_kind want = i < M_MONTHLY_COUNT ? SEND_MONTHLY : i < C_CY_END ? SEND_CY
                                                                                  : SEND_FY;
+        /* the metrics appended after the first table: stocks monthly, money by FY, the rest
+         * counts by calendar year */
+        if (i >= M_LEVEL)
+            want = (i >= M_LEVEL && i < M_LEVEL + 4) || i == M_CARE || i == M_CARE_EHCP ||
+                           (i >= M_CARE_TYPE && i < M_CARE_TYPE + CARE_COUNT) ||
+                           i == M_FD_OPEN || i == M_SB_PACKAGES || i == M_SB_WAITING ||
+                           i == M_EH_2A || i == M_EH_2B || i == M_EH_WAITING ||
+                           (i >= M_LEVEL_BAND && i < M_LEVEL_BAND + 4 * BAND_COUNT)
+                       ? SEND_MONTHLY
+                   : i == F_CARE_SPEND || i == F_EDGE_SPEND || i == F_SB_SPEND ||
+                           i == F_SB_BUDGET || i == F_SB_BALANCE || i == F_EH_SPEND
+                       ? SEND_FY
+                       : SEND_CY;
         if (mi->kind != want)
             fail_msg("'%s' (index %d) has period kind %d, expected %d", mi->name, i,
                      (int)mi->kind, (int)want);
@@ -185,7 +250,7 @@ static void test_kinds_units_and_names(void **state)
                 fail_msg("'%s' is not snake_case", mi->name);
         /* unique, and found by name at its own index */
         assert_int_equal(send_metric_find(mi->name), i);
-        if (i >= F_SPEND)
+        if (want == SEND_FY)
             assert_string_equal(mi->unit, "GBP");
     }
     /* capacity and percentages: the units readers format by */

@@ -125,12 +125,23 @@ static void test_metric_periods_and_labels(void **state)
     assert_int_equal(send_output_period_start(&o, F_SPEND, 2), ymd(2021, 4, 1));
     send_output_period_label(&o, F_SPEND, 0, buf, sizeof buf);
     assert_string_equal(buf, "2019-20");
-    /* each metric's periods follow its place in the table (monthly, then CY, then FY); a row
-     * the table leaves unnamed (no such metric, e.g. waiting for "awaiting") has none */
+    /* each metric's periods follow its place in the first table (monthly, then CY, then FY)
+     * and, for the metrics appended after it, its kind; a row the table leaves unnamed (no
+     * such metric, e.g. waiting for "awaiting") has none */
     for (int k = 0; k < SEND_METRIC_COUNT; k++) {
         int want = k < M_MONTHLY_COUNT ? o.n_months : k < C_CY_END ? o.n_years : o.n_fys;
+        if (k >= M_LEVEL)
+            want = send_metric(k)->kind == SEND_MONTHLY ? o.n_months
+                   : send_metric(k)->kind == SEND_CY    ? o.n_years
+                                                        : o.n_fys;
         assert_int_equal(send_output_periods(&o, k), send_metric(k) ? want : 0);
     }
+    /* the appended metrics the model writes as stocks, counts and money have those kinds */
+    assert_int_equal(send_metric(M_LEVEL)->kind, SEND_MONTHLY);
+    assert_int_equal(send_metric(M_CARE)->kind, SEND_MONTHLY);
+    assert_int_equal(send_metric(C_INITIAL)->kind, SEND_CY);
+    assert_int_equal(send_metric(F_CARE_SPEND)->kind, SEND_FY);
+    assert_int_equal(send_metric(F_SB_BALANCE)->kind, SEND_FY);
     /* an unknown metric has no periods */
     assert_int_equal(send_output_periods(&o, -1), 0);
     assert_int_equal(send_output_periods(&o, SEND_METRIC_COUNT), 0);

@@ -68,6 +68,8 @@ static void print_diffs(int k, char names[][SEND_NAME_MAX * 2 + 8],
                "stocks in the last January)\n");
         for (int j = 0; j < send_compare_n_metrics; j++) {
             int m = send_compare_metrics[j];
+            if (send_compare_skip(res[0], res[s], m))
+                continue;
             int np = send_output_periods(o, m);
             int i = np - 1;
             if (send_metric(m)->kind == SEND_MONTHLY) /* the last January: the census view */

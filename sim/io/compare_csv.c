@@ -37,6 +37,8 @@ int send_write_compare_csv(const char *path, int k, const char *const *names,
     for (int s = 1; s < k; s++)
         for (int j = 0; j < send_compare_n_metrics; j++) {
             int m = send_compare_metrics[j];
+            if (send_compare_skip(res[0], res[s], m))
+                continue;
             int np = send_output_periods(o0, m);
             for (int i = 0; i < np; i++) {
                 send_diff d;

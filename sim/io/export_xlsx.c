@@ -4,7 +4,9 @@
  * line and a note (rows 1-3), a header row (row 4: Line, Metric, Statistic, then one column per
  * period), and from row 5 one block of three rows (P10, P50, P90 across replications) per line,
  * with section headings between groups. Panes are frozen below the header and right of the
- * Statistic column. A fifth sheet lists every scenario parameter and the run's provenance.
+ * Statistic column. A fifth sheet lists every scenario parameter and the run's provenance. A
+ * sixth, only when a service beside the EHC pathway ran, gives the social-care budgets of
+ * children in care, short breaks and early help in the same layout.
  * The exact layout is documented in docs/guide.md ("Exported files"); tests/test_export.c reads cells back.
  *
  * Percentiles of plain metrics come from send_results_get_stat (the run's shared summary);
@@ -368,18 +370,24 @@ static void sheet_sufficiency(xl *x)
     sheet_finish(x, ws, row - 1, nc, 11);
 }
 
-static void sheet_finance(xl *x)
+/* Columns for every financial year inside the horizon. */
+static int fy_cols(const send_output *o, xcol *cols)
 {
-    lxw_worksheet *ws = add_sheet(x, "Finance");
-    if (!ws)
-        return;
-    const send_output *o = x->o0;
-    xcol cols[XL_MAX_COLS];
     int nc = 0;
     for (int f = 0; f < o->n_fys && nc < XL_MAX_COLS; f++, nc++) {
         cols[nc].period = f;
         send_output_period_label(o, F_SPEND, f, cols[nc].label, sizeof cols[nc].label);
     }
+    return nc;
+}
+
+static void sheet_finance(xl *x)
+{
+    lxw_worksheet *ws = add_sheet(x, "Finance");
+    if (!ws)
+        return;
+    xcol cols[XL_MAX_COLS];
+    int nc = fy_cols(x->o0, cols);
     sheet_head(x, ws,
                "DSG high-needs summary in the row order of the DfE DSG management plan template: "
                "income, expenditure lines, in-year and cumulative balance, by financial year "
@@ -414,6 +422,58 @@ static void sheet_finance(xl *x)
     line_rows(x, ws, &row, &(xline){"Social care (level-4 shares)", F_SOCIAL_CARE, -1, 1}, cols,
               nc);
     line_rows(x, ws, &row, &(xline){"Health (level-4 shares)", F_HEALTH, -1, 1}, cols, nc);
+    sheet_finish(x, ws, row - 1, nc, 14);
+}
+
+/* Whether any replication has a non-zero value in any period of metric m. */
+static int any_value(const xl *x, int m)
+{
+    for (int r = 0; r < x->res->n; r++) {
+        const send_output *o = &x->res->reps[r];
+        for (int i = 0; i < send_output_periods(o, m); i++)
+            if (o->values[(size_t)m * (size_t)o->row_len + (size_t)i] != 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* The budgets of the services beside the EHC pathway (children in care, short breaks, early
+ * help), by financial year: social care's money, never part of the high-needs block. Written
+ * only when one of those services ran. */
+static void sheet_services(xl *x)
+{
+    static const xline lines[] = {
+        {"Children in care: placements", F_CARE_SPEND, -1, 1},
+        {"Children in care: edge-of-care support", F_EDGE_SPEND, -1, 1},
+        {"Short breaks: spend", F_SB_SPEND, -1, 1},
+        {"Short breaks: budget", F_SB_BUDGET, -1, 1},
+        {"Short breaks: budget less spend (negative = overspend)", F_SB_BALANCE, -1, 1},
+        {"Early help: lead-professional (2b) cases", F_EH_SPEND, -1, 1},
+    };
+    static const char *const heads[] = {"Children in care", NULL, "Short breaks", NULL, NULL,
+                                        "Early help"};
+    int n = (int)(sizeof lines / sizeof lines[0]), ran = 0;
+    for (int i = 0; i < n; i++)
+        ran |= any_value(x, lines[i].metric);
+    if (!ran)
+        return;
+    lxw_worksheet *ws = add_sheet(x, "Services budgets");
+    if (!ws)
+        return;
+    xcol cols[XL_MAX_COLS];
+    int nc = fy_cols(x->o0, cols);
+    sheet_head(x, ws,
+               "Social-care budgets beside the high-needs block: children in care, short "
+               "breaks, early help, by financial year (GBP)",
+               "Financial years April to March wholly inside the horizon. None of these is in "
+               "the high-needs spend of the Finance sheet.",
+               cols, nc);
+    int row = XL_FIRST_DATA_ROW;
+    for (int i = 0; i < n; i++) {
+        if (heads[i])
+            section(x, ws, &row, heads[i]);
+        line_rows(x, ws, &row, &lines[i], cols, nc);
+    }
     sheet_finish(x, ws, row - 1, nc, 14);
 }
 
@@ -546,7 +606,7 @@ int send_export_xlsx(const char *path, const send_results *res, const send_meta 
         return des_error_set(err, DES_ENOMEM, "cannot allocate the workbook '%s'", path);
     }
     void (*const sheets[])(xl *) = {sheet_ehcp, sheet_flows, sheet_sufficiency, sheet_finance,
-                                    sheet_scenario};
+                                    sheet_scenario, sheet_services};
     for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
         if ((cancel && *cancel) || x.first_error != LXW_NO_ERROR)
             break;

@@ -390,6 +390,7 @@ static void load_top(loader *L, const scn_node *root)
     /* the table's default for the levers' `from` */
     p->ei_from = p->start;
     p->indep_reduction_from = p->start;
+    p->edge_from = p->start;
 }
 
 static void load_areas(loader *L, const scn_node *root)
@@ -830,6 +831,7 @@ static void load_single(loader *L, const scn_node *root)
     if (!scn_ok(L->doc))
         return;
     L->p->ei_active = section(L, section(L, root, "levers"), "early_intervention") != NULL;
+    L->p->edge_active = section(L, section(L, root, "levers"), "edge_of_care") != NULL;
     load_shocks(L, root);
     load_first_sitting(L, root, "d1_panel.first_sitting", &L->p->d1_first);
     load_first_sitting(L, root, "d2_panel.first_sitting", &L->p->d2_first);

@@ -205,4 +205,40 @@ void send_scenario_print(const send_params *p, FILE *o)
                 p->grant_base, p->grant_growth);
     fprintf(o, "  %-28s %.0f GBP (negative = deficit)\n", "opening DSG balance",
             p->opening_balance);
+    /* the services beside the EHC pathway, when enabled */
+    if (p->levels_on)
+        fprintf(o, "levels:\n  %-28s level 2 %.3g, level 3 %.3g, level 4 %.3g\n",
+                "shares at the start", p->level_share[0], p->level_share[1], p->level_share[2]);
+    if (p->care_on) {
+        fprintf(o, "care:\n  %-28s %.0f at the start, %.4g entries a year, exits %.3g and moves "
+                   "%.3g per child-year, %.3g with an EHC plan\n",
+                "children in care", p->care_initial, p->care_entries, p->care_exit_rate,
+                p->care_move_rate, p->care_ehcp_share);
+        print_shares(o, "placement mix", p->care_mix, send_care_names, CARE_COUNT);
+        print_shares(o, "weekly cost (GBP)", p->care_weekly, send_care_names, CARE_COUNT);
+        if (p->edge_active) {
+            date_str(p->edge_from, a);
+            fprintf(o, "  %-28s -%.0f%% entries from %s at %.0f GBP a year\n", "edge of care",
+                    100 * p->edge_effect, a, p->edge_cost);
+        }
+    }
+    if (p->fd_on) {
+        fprintf(o, "front_door:\n  %-28s %.4g contacts a year, referral %.3g, assessment %.3g, "
+                   "core %.3g, %.0f social-worker slots\n",
+                "funnel", p->fd_contacts, p->fd_p_referral, p->fd_p_assess, p->fd_p_core,
+                p->fd_slots);
+        print_dist(o, "initial assessment", &p->fd_initial_time);
+        print_dist(o, "core assessment", &p->fd_core_time);
+        fprintf(o, "  %-28s initial %.4g days, core %.4g days\n", "time limits",
+                p->fd_initial_limit, p->fd_core_limit);
+    }
+    if (p->sb_on)
+        fprintf(o, "short_breaks:\n  %-28s %.0f at the start, %.4g requests a year, capacity "
+                   "%.0f, %.0f GBP per package-year\n",
+                "packages", p->sb_initial, p->sb_requests, p->sb_capacity, p->sb_cost);
+    if (p->eh_on)
+        fprintf(o, "early_help:\n  %-28s %.4g a year, %.3g needing a lead professional; panel "
+                   "every %.3g days, %d a sitting; %.0f lead-professional places\n",
+                "common assessments", p->eh_cafs, p->eh_p_lead, p->eh_panel_period,
+                p->eh_panel_capacity, p->eh_lead_professionals);
 }

@@ -50,6 +50,7 @@
 static const char *const awaiting_states[2] = {"interim", "waiting"};
 static const char *const send_band_names[SEND_BANDS] = {"1", "2", "3", "4", "5"};
 static const char *const funders[3] = {"education", "social_care", "health"};
+static const char *const levels234[3] = {"level_2", "level_3", "level_4"};
 static const char *const any_need[NEED_COUNT + 1] = {
     "any", "autism", "semh", "slcn", "mld", "sld_pmld", "physical_sensory", "other"};
 
@@ -293,6 +294,70 @@ static const send_key keys[] = {
     V("level4.from", TAB, 0, 1, "factor", F(l4_from), send_provision_names, PROV_COUNT - 1, "special, independent: 1; others: 0", 0, "new placements in a provision are referred to the joint panel at level4.referral x this (0 = never)"),
     V("initial.awaiting", CHO, 0, 0, "", F(opening_awaiting_waits), awaiting_states, 2, "interim", 0, "plans awaiting provision at the start: 'interim' (an interim spell, then a placement decision as for a new plan) or 'waiting' (on the waiting list of a provision chosen as for a new plan from the start)"),
     K("initial.awaiting_interim", DUR, 0.001, 3660, "days", F(opening_interim_days), "91.3 days", 0, "interim spells are uniform over [0, placement.max_wait), or over [0, this) when placement.max_wait is 0 (assumption: a school term and a half)"),
+    /* ---- levels 1-4 for every child ---- */
+    SEC("levels", "every child's level of need 1-4 by age (off unless enabled)"),
+    K("levels.enabled", SEND_KEY_BOOL, 0, 1, "", F(levels_on), "false", 0, "simulate levels 1-4 for the whole population"),
+    V("levels.share", TAB, 0, 1, "share", F(level_share), levels234, 3, "0 each", 0, "shares of each age at levels 2-4 at the start (level 1 takes the rest)"),
+    V("levels.up_1_2", TAB, 0, 100, "per child-year", F(level_up[0]), send_ageband_names, BAND_COUNT, "0 each", 0, "escalation from level 1 to 2, by age band"),
+    V("levels.up_2_3", TAB, 0, 100, "per child-year", F(level_up[1]), send_ageband_names, BAND_COUNT, "0 each", 0, "escalation from level 2 to 3, by age band"),
+    V("levels.up_3_4", TAB, 0, 100, "per child-year", F(level_up[2]), send_ageband_names, BAND_COUNT, "0 each", 0, "escalation from level 3 to 4, by age band"),
+    V("levels.down_2_1", TAB, 0, 100, "per child-year", F(level_down[0]), send_ageband_names, BAND_COUNT, "0 each", 0, "de-escalation from level 2 to 1, by age band"),
+    V("levels.down_3_2", TAB, 0, 100, "per child-year", F(level_down[1]), send_ageband_names, BAND_COUNT, "0 each", 0, "de-escalation from level 3 to 2, by age band"),
+    V("levels.down_4_3", TAB, 0, 100, "per child-year", F(level_down[2]), send_ageband_names, BAND_COUNT, "0 each", 0, "de-escalation from level 4 to 3, by age band"),
+
+    /* ---- children in care ---- */
+    SEC("care", "children in care: placements and their cost to social care (off unless enabled)"),
+    K("care.enabled", SEND_KEY_BOOL, 0, 1, "", F(care_on), "false", 0, "simulate children in care"),
+    K("care.initial", NUM, 0, 1e7, "children", F(care_initial), "0", P, "children in care at the start"),
+    K("care.entries", NUM, 0, 1e7, "per year", F(care_entries), "0", P, "entries to care a year other than from the front door"),
+    K("care.exit_rate", NUM, 0, 100, "per child-year", F(care_exit_rate), "0", P, "leaving care"),
+    K("care.move_rate", NUM, 0, 100, "per child-year", F(care_move_rate), "0", P, "placement moves (breakdowns)"),
+    V("care.placement_mix", SHS, 0, 1, "", F(care_mix), send_care_names, CARE_COUNT, "in_house_foster: 1", 0, "placement shares at entry and after a move"),
+    V("care.weekly_cost", TAB, 0, MONEY, "pounds per week", F(care_weekly), send_care_names, CARE_COUNT, "0 each", 0, "weekly cost per child by placement"),
+    K("care.ehcp_share", SHR, 0, 1, "", F(care_ehcp_share), "0", P, "share of children in care with an EHC plan"),
+    SEC("levers.edge_of_care", "edge-of-care support: fewer entries to care, at a cost"),
+    K("levers.edge_of_care.from", DAT, 0, 0, "", F(edge_from), "start", 0, "date the lever starts (in force from the first month start on or after it)"),
+    K("levers.edge_of_care.effect", SHR, 0, 1, "", F(edge_effect), "", P | R, "fractional reduction in entries to care"),
+    K("levers.edge_of_care.cost_per_year", NUM, 0, MONEY, "pounds per year", F(edge_cost), "0", P, "cost of the support a year while in force"),
+
+    /* ---- the social-care front door ---- */
+    SEC("front_door", "children's social care: contacts, referrals, assessments (off unless enabled)"),
+    K("front_door.enabled", SEND_KEY_BOOL, 0, 1, "", F(fd_on), "false", 0, "simulate the social-care front door"),
+    K("front_door.contacts", NUM, 0, 1e8, "per year", F(fd_contacts), "0", P, "contacts a year"),
+    K("front_door.referral", SHR, 0, 1, "", F(fd_p_referral), "1", P, "share of contacts becoming referrals"),
+    K("front_door.assessment", SHR, 0, 1, "", F(fd_p_assess), "1", P, "share of referrals given an initial (single) assessment"),
+    K("front_door.social_worker_slots", NUM, 0, 1e6, "assessments", F(fd_slots), "1000000", P, "assessments social workers carry at once (1000000 = unlimited)"),
+    K("front_door.initial_time", DST, 0, 0, "days", F(fd_initial_time), "0 days", 0, "working time of an initial assessment once a social worker has it"),
+    K("front_door.initial_limit", DUR, 0, 366, "days", F(fd_initial_limit), "9 days", 0, "time limit from the referral (7 working days; 45 for a single assessment)"),
+    K("front_door.core", SHR, 0, 1, "", F(fd_p_core), "0", P, "share of initial assessments going on to a core assessment"),
+    K("front_door.core_time", DST, 0, 0, "days", F(fd_core_time), "0 days", 0, "working time of a core assessment once a social worker has it"),
+    K("front_door.core_limit", DUR, 0, 366, "days", F(fd_core_limit), "49 days", 0, "time limit from the end of the initial assessment (35 working days)"),
+    K("front_door.child_in_need", SHR, 0, 1, "", F(fd_p_cin), "0", P, "share of cases ending in a child-in-need plan"),
+    K("front_door.child_protection", SHR, 0, 1, "", F(fd_p_cp), "0", P, "share of cases ending in a child protection plan"),
+    K("front_door.care", SHR, 0, 1, "", F(fd_p_care), "0", P, "share of cases ending in care (entries to care when care is on)"),
+
+    /* ---- short breaks ---- */
+    SEC("short_breaks", "short breaks for disabled children (off unless enabled)"),
+    K("short_breaks.enabled", SEND_KEY_BOOL, 0, 1, "", F(sb_on), "false", 0, "simulate short breaks"),
+    K("short_breaks.initial", NUM, 0, 1e7, "packages", F(sb_initial), "0", P, "packages running at the start"),
+    K("short_breaks.requests", NUM, 0, 1e7, "per year", F(sb_requests), "0", P, "requests for a package a year"),
+    K("short_breaks.capacity", NUM, 0, 1e7, "packages", F(sb_capacity), "1000000", P, "packages that can run at once (1000000 = unlimited)"),
+    K("short_breaks.end_rate", NUM, 0, 100, "per package-year", F(sb_end_rate), "0", P, "packages ending"),
+    K("short_breaks.cost_per_package", NUM, 0, MONEY, "pounds per year", F(sb_cost), "0", P, "cost per package-year"),
+    K("short_breaks.budget", SER, 0, MONEY, "pounds per year", F(sb_budget), "0", 0, "short-breaks budget per financial year (the value in force on 1 April)"),
+
+    /* ---- early help ---- */
+    SEC("early_help", "early help at level 2: Common Assessments (2a) and lead professionals (2b) through the area panel (off unless enabled)"),
+    K("early_help.enabled", SEND_KEY_BOOL, 0, 1, "", F(eh_on), "false", 0, "simulate early help"),
+    K("early_help.common_assessments", NUM, 0, 1e7, "per year", F(eh_cafs), "0", P, "Common Assessments (CAF) a year"),
+    K("early_help.lead_professional", SHR, 0, 1, "", F(eh_p_lead), "0", P, "share needing a lead professional (level 2b), heard by the area panel"),
+    K("early_help.end_rate_2a", NUM, 0, 100, "per case-year", F(eh_end_2a), "0", P, "2a episodes ending"),
+    K("early_help.end_rate_2b", NUM, 0, 100, "per case-year", F(eh_end_2b), "0", P, "2b episodes ending"),
+    SEC("early_help.panel", "the area panel (one for all areas)"),
+    K("early_help.panel.cadence", DUR, 1, 366, "days", F(eh_panel_period), "28 days", 0, "time between area panel sittings"),
+    K("early_help.panel.capacity", INT, 1, 1000000, "cases per sitting", F(eh_panel_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
+    K("early_help.lead_professionals", NUM, 0, 1e6, "cases", F(eh_lead_professionals), "1000000", P, "2b cases lead professionals carry at once (1000000 = unlimited): the early-help capacity lever"),
+    K("early_help.cost_per_case", NUM, 0, MONEY, "pounds per year", F(eh_cost_2b), "0", P, "cost per 2b case-year with a lead professional"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

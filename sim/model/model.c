@@ -137,16 +137,32 @@ static void snapshot(send_model *m, int k)
     }
     send_output_row(o, M_WAITING_TOTAL)[k] = (double)waiting;
     place_snapshot(m, k);
+    lev_snapshot(m, k);
+    care_snapshot(m, k);
+    if (m->p->fd_on)
+        send_output_row(o, M_FD_OPEN)[k] = (double)m->fd.s.open;
+    if (m->p->sb_on) {
+        send_output_row(o, M_SB_PACKAGES)[k] = (double)m->sb.active;
+        send_output_row(o, M_SB_WAITING)[k] = (double)m->sb.waiting;
+    }
+    eh_snapshot(m, k);
 }
 
 static void ev_month(send_model *m)
 {
     if (m->c.month_k > 0 && (m->out->first_month_index + m->c.month_k) % 12 == 0)
         pop_new_year(m); /* 1 January after the start */
-    if (m->c.month_k > 0)
+    if (m->c.month_k > 0) {
         fin_accrue(m);
+        care_accrue(m);
+        sb_accrue(m);
+        eh_accrue(m);
+        lev_step(m);
+    }
     snapshot(m, m->c.month_k);
     set_period(m, m->out->first_month_index + m->c.month_k);
+    care_month(m);
+    sb_month(m);
     m->c.month_k++;
     if (m->c.month_k < m->out->n_months) {
         int idx = m->out->first_month_index + m->c.month_k;
@@ -160,10 +176,14 @@ static void finish(send_model *m)
 {
     send_output *o = m->out;
     fin_accrue(m);
+    care_accrue(m);
+    sb_accrue(m);
+    eh_accrue(m);
     o->plans_close = m->plan.s.n_plan;
     o->sen_close = m->sen.s.n_sen;
     send_output_ratios(o);
     fin_close(m);
+    sb_close(m);
     o->events = des_cal_fired(m->cal);
 }
 
@@ -183,7 +203,8 @@ send_model *send_model_create(const send_params *p, des_error *err)
     m->kids = des_pool_create(sizeof(child), 1 << 13, err);
     if (!m->cal || !m->kids)
         goto fail;
-    if (req_init(m, err) || ass_init(m, err) || place_init(m, err))
+    if (req_init(m, err) || ass_init(m, err) || place_init(m, err) || fd_init(m, err) ||
+        eh_init(m, err))
         goto fail;
     sen_init(m);
     double area_w[SEND_MAX_AREAS];
@@ -209,6 +230,8 @@ void send_model_destroy(send_model *m)
     ass_free(m);
     plan_free(m);
     place_free(m);
+    fd_free(m);
+    eh_free(m);
     free(m->scratch);
     free(m);
 }
@@ -258,6 +281,11 @@ static void reset(send_model *m)
     plan_reset(m);
     place_reset(m);
     fin_reset(m);
+    lev_reset(m);
+    care_reset(m);
+    fd_reset(m);
+    sb_reset(m);
+    eh_reset(m);
 }
 
 /* The calendar's fixed events, in an order that decides ties: months, the end, 1 September,
@@ -326,6 +354,12 @@ static void init_state(send_model *m)
     sen_open(m);
     plan_open(m);
     ass_open(m);
+    /* the services beside the EHC pathway, each on its own streams and only when on */
+    lev_open(m);
+    care_open(m);
+    fd_open(m);
+    sb_open(m);
+    eh_open(m);
 }
 
 int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_error *err)
@@ -368,7 +402,10 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             case CLK_REQUEST: ev_request(m); break;
             case CLK_EXIT: ev_sen_exit(m); break;
             case CLK_DIRECT: ev_direct(m); break;
-            default: ev_cease(m); break;
+            case CLK_CEASE: ev_cease(m); break;
+            case CLK_FD_CONTACT: ev_fd_contact(m); break;
+            case CLK_EH_CAF: ev_eh_caf(m); break;
+            default: ev_eh_end(m); break;
             }
             continue;
         }
@@ -377,7 +414,10 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         switch (ev.type) {
         case EV_MONTH: ev_month(m); break;
         case EV_END: finish(m); return DES_OK;
-        case EV_SEPT: ev_september(m); break;
+        case EV_SEPT:
+            ev_september(m);
+            lev_september(m);
+            break;
         case EV_RATES: redraw_all_clocks(m); break;
         case EV_BUILD: ev_build(m, (int)ev.arg); break;
         case EV_STAFF: ev_staff(m); break;
@@ -409,6 +449,16 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             if (kid(m, ev.arg)->wait_stamp == ev.gen)
                 ev_opening_place(m, ev.arg);
             break;
+        case EV_CARE:
+            if (ev.gen == m->care.stamp)
+                ev_care(m);
+            break;
+        case EV_SB:
+            if (ev.gen == m->sb.stamp)
+                ev_sb(m);
+            break;
+        case EV_FD_DONE: ev_fd_done(m, ev.arg); break;
+        case EV_EH_SIT: ev_eh_sit(m); break;
         default: assert(!"unknown event type");
         }
     }

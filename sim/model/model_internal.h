@@ -12,6 +12,12 @@
  *   plan   plans.c        plan holders, reviews, ceasing, the opening caseload
  *   place  placement.c    places, capacity pools, the level-4 panel, phase transfers
  *   fin    finance.c      spend accrued from occupancy
+ *   lev    levels.c       every child's level 1-4, by age (counts)
+ *   care   care.c         children in care by placement type (counts), their cost
+ *   fd     social_care.c  the social-care front door: contacts to assessments and outcomes
+ *   sb     short_breaks.c short-break packages for disabled children, their cost
+ *   eh     early_help.c   early help 2a/2b: Common Assessments, the area panel, lead
+ *                         professionals
  *
  * A sub-model with parameters-derived data or storage kept between replications has two
  * parts: `k`, set up once by X_init (derived from the parameters, and objects whose storage is
@@ -59,11 +65,15 @@ enum {
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
     EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
-    EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END
+    EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END,
+    EV_CARE, EV_FD_DONE, EV_SB, EV_EH_SIT
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
-enum { CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, CLK_CEASE, NCLOCKS };
+enum {
+    CLK_SEN, CLK_REQUEST, CLK_EXIT, CLK_DIRECT, CLK_CEASE, CLK_FD_CONTACT, CLK_EH_CAF, CLK_EH_END,
+    NCLOCKS
+};
 
 /* Plan holders are listed by academic age 0..26 (26 only between 1 September's ageing and
  * the ceasing at the age limit that follows it). */
@@ -83,6 +93,7 @@ enum { PRIO_SNAPSHOT = 0, PRIO_CALENDAR = 1, PRIO_CAPACITY = 2, PRIO_EVENT = 5 }
 enum {
     S_INIT, S_SEN, S_SEN_EXIT, S_REQUEST, S_D1, S_TRIBUNAL, S_ADVICE, S_D2, S_PLACE, S_REVIEW,
     S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT, S_GROWTH, S_YEAR,
+    S_LEVELS, S_CARE, S_FD, S_FD_TIME, S_SB, S_EH,
     S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
 _Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");
@@ -249,6 +260,63 @@ typedef struct fin_state {
     double acc_unit[PROV_COUNT][NEED_COUNT], acc_transport;
 } fin_state;
 
+/* Money accrued from a stock over time, by financial year (care.c, short_breaks.c): the area
+ * under the stock's curve since the last accrual, and the month of it. */
+typedef struct accrual {
+    des_timeavg ta;
+    double mark, last;
+} accrual;
+
+/* levels.c: children at each level (1-4, index 0-3) by academic age. */
+typedef struct lev_state {
+    int64_t n[SEND_AGES][4];
+    double last_step; /* time of the last monthly step */
+} lev_state;
+
+/* care.c: children in care counted by placement type and whether they have an EHC plan. */
+typedef struct care_state {
+    int64_t n[CARE_COUNT][2];
+    int64_t total;
+    uint32_t stamp;                /* of the live next-transition event */
+    accrual cost[CARE_COUNT], edge;
+} care_state;
+
+/* social_care.c: front-door cases (records in their own pool) and social workers. */
+typedef struct fd_case {
+    double t_clock; /* when the running time limit started */
+    uint8_t stage;  /* 0 free, 1 initial, 2 core */
+} fd_case;
+
+typedef struct fd_model {
+    struct {
+        des_pool *cases;
+        des_resource sw; /* assessments social workers carry at once */
+    } k;
+    struct fd_state {
+        int64_t open; /* cases waiting for or in an assessment */
+    } s;
+} fd_model;
+
+/* short_breaks.c: packages running and requests waiting for one. */
+typedef struct sb_state {
+    int64_t active, waiting;
+    uint32_t stamp;
+    accrual cost;
+} sb_state;
+
+/* early_help.c: the area panel and lead professionals; episodes counted. */
+typedef struct eh_model {
+    struct {
+        des_panel panel;
+        des_resource lp;
+    } k;
+    struct eh_state {
+        int64_t open2a, open2b;
+        uint32_t seq; /* case numbers for the panel's and lead professionals' queues */
+        accrual cost;
+    } s;
+} eh_model;
+
 /* model.c: the core of one replication. */
 typedef struct core_state {
     double now;      /* the simulation time: the calendar's clock, or a level-2 clock's */
@@ -287,6 +355,11 @@ struct send_model {
     plan_model plan;
     place_model place;
     fin_state fin;
+    lev_state lev;
+    care_state care;
+    fd_model fd;
+    sb_state sb;
+    eh_model eh;
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -750,5 +823,53 @@ int fin_check(const send_params *p, des_error *err);
  * (nothing outside the horizon's full financial years): F_SOCIAL_CARE, F_HEALTH, or the general
  * fund's F_SPEND_TRANSPORT and F_SPEND_ASSESS. Sub-models that cost social care use this. */
 void fin_charge(send_model *m, int budget, double amount);
+
+/* population.c (children of an academic age now) */
+double pop_children(const send_model *m, int age);
+
+/* levels.c */
+void lev_reset(send_model *m);
+void lev_open(send_model *m);
+void lev_step(send_model *m);
+void lev_september(send_model *m);
+void lev_snapshot(send_model *m, int k);
+
+/* care.c */
+void accrual_reset(accrual *a, double value);
+void accrual_to(send_model *m, accrual *a, int metric, double per_day, double per_year);
+void care_reset(send_model *m);
+void care_open(send_model *m);
+void care_month(send_model *m);
+void care_enter(send_model *m);
+void ev_care(send_model *m);
+void care_accrue(send_model *m);
+void care_snapshot(send_model *m, int k);
+
+/* social_care.c */
+int fd_init(send_model *m, des_error *err);
+void fd_reset(send_model *m);
+void fd_free(send_model *m);
+void fd_open(send_model *m);
+void ev_fd_contact(send_model *m);
+void ev_fd_done(send_model *m, uint32_t h);
+
+/* short_breaks.c */
+void sb_reset(send_model *m);
+void sb_open(send_model *m);
+void sb_month(send_model *m);
+void ev_sb(send_model *m);
+void sb_accrue(send_model *m);
+void sb_close(send_model *m);
+
+/* early_help.c */
+int eh_init(send_model *m, des_error *err);
+void eh_reset(send_model *m);
+void eh_free(send_model *m);
+void eh_open(send_model *m);
+void ev_eh_caf(send_model *m);
+void ev_eh_sit(send_model *m);
+void ev_eh_end(send_model *m);
+void eh_accrue(send_model *m);
+void eh_snapshot(send_model *m, int k);
 
 #endif

@@ -116,6 +116,8 @@ int send_metric_ratio(int metric, int *num, int *den, double *scale)
     case C_MEAN_WEEKS: *num = C_WEEKS_TO_ISSUE; *den = C_NEW_PLANS; return 1;
     case C_MEAN_WAIT_PLACE_WEEKS: *num = C_WEEKS_WAITED; *den = C_WAITS_ENDED; return 1;
     case C_PCT_D1_6W: *num = C_D1_WITHIN_6W; *den = C_D1_DECIDED; *scale = 100; return 1;
+    case C_PCT_INITIAL_ON_TIME: *num = C_INITIAL_ON_TIME; *den = C_INITIAL; *scale = 100; return 1;
+    case C_PCT_CORE_ON_TIME: *num = C_CORE_ON_TIME; *den = C_CORE; *scale = 100; return 1;
     default:
         if (metric >= C_STAGE_MEAN && metric < C_STAGE_MEAN + SEND_NSTAGE) {
             *num = C_STAGE_WEEKS + (metric - C_STAGE_MEAN);
@@ -155,7 +157,7 @@ static void output_peaks(send_output *o)
 void send_output_ratios(send_output *o)
 {
     output_peaks(o);
-    for (int metric = C_REQUESTS; metric < C_CY_END; metric++) {
+    for (int metric = 0; metric < SEND_METRIC_COUNT; metric++) {
         int num, den;
         double scale;
         if (!send_metric_ratio(metric, &num, &den, &scale))

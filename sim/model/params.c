@@ -30,6 +30,10 @@ const char *const send_stage_names[SEND_NSTAGE] = {"caseworker", "ep", "health",
 const char *const send_ageband_names[BAND_COUNT] = {"under5", "5_10", "11_15", "16_19",
                                                     "20_25"};
 
+const char *const send_care_names[CARE_COUNT] = {
+    "in_house_foster", "independent_fostering", "kinship", "residential", "supported_lodgings",
+    "external_16plus"};
+
 send_phase send_phase_of_age(int age)
 {
     if (age < 4)
@@ -151,6 +155,21 @@ void send_params_init(send_params *p)
     for (int b = 0; b < SEND_BANDS; b++)
         p->band_factor[b] = 1.0;
     p->fee_cap_from = p->start;
+    /* the services beside the EHC pathway: off, and neutral when switched on */
+    p->care_mix[CARE_IN_HOUSE_FOSTER] = 1.0;
+    p->edge_from = p->start;
+    p->fd_p_referral = 1.0;
+    p->fd_p_assess = 1.0;
+    p->fd_slots = 1e6;
+    des_dist_constant(&p->fd_initial_time, 0.0, NULL);
+    des_dist_constant(&p->fd_core_time, 0.0, NULL);
+    p->fd_initial_limit = 9.0; /* 7 working days */
+    p->fd_core_limit = 49.0;   /* 35 working days */
+    p->sb_capacity = 1e6;
+    p->eh_panel_period = 28.0;
+    p->eh_panel_capacity = 1000000;
+    p->eh_lead_professionals = 1e6;
+    send_steps_const(&p->sb_budget, 0.0);
 }
 
 void send_params_free(send_params *p)
@@ -159,7 +178,7 @@ void send_params_free(send_params *p)
         return;
     des_dist *d[] = {&p->d1_prep, &p->mediation_time, &p->tribunal_time, &p->ep_duration,
                      &p->health_duration, &p->social_duration, &p->draft_time,
-                     &p->consult_time};
+                     &p->consult_time, &p->fd_initial_time, &p->fd_core_time};
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
         des_dist_free(d[i]);
     for (int b = 0; b < p->n_builds; b++)
@@ -232,6 +251,17 @@ int send_params_check(const send_params *p, des_error *err)
             return des_error_set(err, DES_EINVAL, "'%s' must be a probability in [0, 1], got %g",
                                  k->path, v);
     }
+    if (check_shares(p->care_mix, CARE_COUNT, "care.placement_mix", err))
+        return DES_EINVAL;
+    if (p->fd_p_cin + p->fd_p_cp + p->fd_p_care > 1 + 1e-9)
+        return des_error_set(err, DES_EINVAL,
+                             "'front_door' outcome shares (child_in_need, child_protection, "
+                             "care) must sum to at most 1, got %g",
+                             p->fd_p_cin + p->fd_p_cp + p->fd_p_care);
+    if (p->level_share[0] + p->level_share[1] + p->level_share[2] > 1 + 1e-9)
+        return des_error_set(err, DES_EINVAL,
+                             "'levels.share' shares of levels 2-4 must sum to at most 1, got %g",
+                             p->level_share[0] + p->level_share[1] + p->level_share[2]);
     if (p->d1_period < 0 || p->d2_period < 0 || p->l4_period < 0)
         return des_error_set(err, DES_EINVAL, "panel periods must not be negative");
     if (p->d1_capacity < 1 || p->d2_capacity < 1 || p->l4_capacity < 1)

@@ -109,3 +109,12 @@ void pop_recompute_rates(send_model *m)
     s->direct_rate = direct * rt / YEAR_DAYS;
     observed_requests(m, d, direct);
 }
+
+/* Children of academic age `age` today: the population by age times its growth since the
+ * start (the same population whose SEN Support entries pop_recompute_rates derives). */
+double pop_children(const send_model *m, int age)
+{
+    const send_params *p = m->p;
+    double g = send_steps_at(&p->population_growth, day_of(m, now(m)));
+    return p->population[age] * pow(1.0 + g, now(m) / YEAR_DAYS);
+}

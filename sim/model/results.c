@@ -46,12 +46,32 @@ const int send_compare_metrics[] = {
     F_DSG_LINE + DSG_OTHER_ARRANGEMENTS, F_DSG_LINE + DSG_SEN_SUPPORT, F_DSG_LINE + DSG_HOSPITAL,
     F_DSG_LINE + DSG_THERAPIES, F_DSG_LINE + DSG_TRANSPORT, F_DSG_LINE + DSG_ASSESSMENT, F_SPEND,
     F_DSG_INYEAR, F_DSG_BALANCE, F_SPEND_TRANSPORT, F_SPEND_ASSESS, F_SOCIAL_CARE, F_HEALTH,
+    /* the services beside the EHC pathway (compared only where one of the runs has them) */
+    M_LEVEL + 2, M_LEVEL + 3, M_CARE, C_INITIAL, C_PCT_INITIAL_ON_TIME, M_SB_PACKAGES,
+    M_EH_2B, F_CARE_SPEND, F_SB_SPEND, F_EH_SPEND,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
 
 const char *const send_verdict_names[4] = {"no difference", "not distinguishable from noise",
                                            "higher", "lower"};
+
+int send_compare_skip(const send_results *a, const send_results *b, int metric)
+{
+    if (metric < M_LEVEL)
+        return 0;
+    const send_results *r2[2] = {a, b};
+    for (int k = 0; k < 2; k++)
+        for (int r = 0; r < r2[k]->n; r++) {
+            const send_output *o = &r2[k]->reps[r];
+            for (int i = 0; i < send_output_periods(o, metric); i++) {
+                double v = o->values[(size_t)metric * (size_t)o->row_len + (size_t)i];
+                if (v != 0 && !isnan(v))
+                    return 0;
+            }
+        }
+    return 1;
+}
 
 void send_results_free(send_results *res)
 {

@@ -1,0 +1,563 @@
+/* test_services.c - the services beside the EHC pathway: levels 1-4 (levels.c), children in
+ * care (care.c), the social-care front door (social_care.c) and short breaks
+ * (short_breaks.c), against invariants, hand-computed cases and analytic results.
+ *
+ * - levels: every child at exactly one level at every snapshot (the four counts are >= 0 and
+ *   sum to the rounded population, computed here from the population and its growth), and
+ *   the level totals move by exactly the flows counted between them;
+ * - care: the stock moves by entries less exits, exactly; the EHC-plan overlap share within
+ *   its binomial confidence interval; placement and edge-of-care spend to the penny;
+ * - front door: the funnel and the time limits of hand-computed cases (constant working
+ *   times, unlimited and single social workers), and the Leeds 2006/07 funnel and on-time
+ *   shares reproduced within confidence intervals from rates derived from them;
+ * - short breaks: capacity never exceeded, waiting only when full, spend and balance to the
+ *   penny;
+ * - early help: the area panel hears cases only at its sittings, at most its capacity each,
+ *   and lead professionals never carry more than their capacity;
+ * - switched off, none of them writes anything; the parameter checks' messages;
+ * - determinism: the same seeds give the same numbers, also when the model is reused.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "des_rng.h"
+#include "send_model.h"
+#include "send_scenario.h"
+#include "support/test_util.h"
+
+static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
+
+static void seeds_for(uint64_t master, int rep, uint32_t *seeds)
+{
+    uint32_t *all = malloc((size_t)(rep + 1) * SEND_STREAMS * sizeof *all);
+    assert_non_null(all);
+    assert_int_equal(des_rng_seed_table(master, (size_t)rep + 1, SEND_STREAMS, all, NULL), DES_OK);
+    memcpy(seeds, all + (size_t)rep * SEND_STREAMS, SEND_STREAMS * sizeof *seeds);
+    free(all);
+}
+
+typedef struct trace_log {
+    int n[2];          /* front-door assessments completed: initial, core */
+    int min_b[2], max_b[2];
+} trace_log;
+
+static void on_trace(void *ctx, double t, uint32_t child, send_trace_kind kind, int a, int b)
+{
+    (void)t;
+    trace_log *l = ctx;
+    if (kind != TR_FD_ASSESSED)
+        return;
+    assert_int_equal(child, SEND_NO_CHILD);
+    assert_true(a == 0 || a == 1);
+    if (!l->n[a] || b < l->min_b[a])
+        l->min_b[a] = b;
+    if (!l->n[a] || b > l->max_b[a])
+        l->max_b[a] = b;
+    l->n[a]++;
+}
+
+/* One replication into o (initialised here); the trace goes to log when given. */
+static void run_one(const send_params *p, uint64_t master, int rep, send_output *o,
+                    trace_log *log)
+{
+    des_error err = {0};
+    assert_int_equal(send_output_init(o, p, &err), DES_OK);
+    send_model *m = send_model_create(p, &err);
+    if (!m)
+        fail_msg("model: %s", err.msg);
+    if (log)
+        send_model_set_trace(m, on_trace, log);
+    uint32_t seeds[SEND_STREAMS];
+    seeds_for(master, rep, seeds);
+    if (send_model_run(m, seeds, o, &err) != DES_OK)
+        fail_msg("run: %s", err.msg);
+    send_model_destroy(m);
+}
+
+static double at(send_output *o, int metric, int i) { return send_output_row(o, metric)[i]; }
+
+/* A bare authority: nothing of the EHC pathway happens. */
+static void bare(send_params *p, int y0, int m0, int y1, int m1, int d1)
+{
+    send_params_init(p);
+    p->start = ymd(y0, m0, 1);
+    p->end = ymd(y1, m1, d1);
+    p->ei_from = p->indep_reduction_from = p->edge_from = p->start;
+}
+
+/* ---- levels ------------------------------------------------------------------------------ */
+
+static void levels_params(send_params *p, double growth)
+{
+    bare(p, 2019, 1, 2022, 12, 31);
+    for (int a = 0; a < SEND_AGES; a++)
+        p->population[a] = 1000.0 + 37.0 * a; /* unequal ages, so ageing moves children */
+    send_steps_const(&p->population_growth, growth);
+    p->levels_on = 1;
+    p->level_share[0] = 0.30;
+    p->level_share[1] = 0.03;
+    p->level_share[2] = 0.004;
+    for (int b = 0; b < BAND_COUNT; b++) {
+        p->level_up[0][b] = 0.2 + 0.02 * b;
+        p->level_up[1][b] = 0.02;
+        p->level_up[2][b] = 0.03 + 0.01 * b;
+        p->level_down[0][b] = 0.5;
+        p->level_down[1][b] = 0.2 - 0.02 * b;
+        p->level_down[2][b] = 0.25;
+    }
+}
+
+static void test_levels_every_child_at_one_level(void **state)
+{
+    (void)state;
+    send_params p;
+    levels_params(&p, 0.03); /* growth: children keep arriving at level 1 */
+    for (int rep = 0; rep < 3; rep++) {
+        send_output o;
+        run_one(&p, 11, rep, &o, NULL);
+        for (int k = 0; k < o.n_months; k++) {
+            int idx = o.first_month_index + k;
+            double t = (double)(ymd(1970 + idx / 12, idx % 12 + 1, 1) - p.start);
+            double want = 0, got = 0;
+            for (int a = 0; a < SEND_AGES; a++)
+                want += (double)llround(p.population[a] * pow(1.03, t / 365.25));
+            for (int l = 0; l < 4; l++) {
+                assert_true(at(&o, M_LEVEL + l, k) >= 0);
+                got += at(&o, M_LEVEL + l, k);
+                /* the age bands of a level add up to it */
+                double by_band = 0;
+                for (int b = 0; b < BAND_COUNT; b++)
+                    by_band += at(&o, M_LEVEL_BAND + l * BAND_COUNT + b, k);
+                assert_close(by_band, at(&o, M_LEVEL + l, k), 0);
+            }
+            assert_close(got, want, 0);
+            /* and each band's four levels are its population */
+            for (int b = 0; b < BAND_COUNT; b++) {
+                double pb = 0, lb = 0;
+                for (int a = 0; a < SEND_AGES; a++)
+                    if (send_ageband_of_age(a) == (send_ageband)b)
+                        pb += (double)llround(p.population[a] * pow(1.03, t / 365.25));
+                for (int l = 0; l < 4; l++)
+                    lb += at(&o, M_LEVEL_BAND + l * BAND_COUNT + b, k);
+                assert_close(lb, pb, 0);
+            }
+        }
+        /* the start: shares of each age, so about 30%, 3% and 0.4% of all */
+        double n0 = 0;
+        for (int l = 0; l < 4; l++)
+            n0 += at(&o, M_LEVEL + l, 0);
+        for (int l = 1; l < 4; l++) {
+            double s = p.level_share[l - 1], sd = sqrt(s * (1 - s) / n0);
+            assert_close(at(&o, M_LEVEL + l, 0) / n0, s, 5 * sd);
+        }
+        /* there were moves both ways at every step */
+        for (int l = 0; l < 3; l++) {
+            assert_true(at(&o, C_LEVEL_UP + l, 1) > 0);
+            assert_true(at(&o, C_LEVEL_DOWN + l, 1) > 0);
+        }
+        send_output_free(&o);
+    }
+}
+
+/* No growth and no 1 September inside the horizon: a level's total changes only by the moves
+ * counted into and out of it. */
+static void test_levels_flows_balance(void **state)
+{
+    (void)state;
+    send_params p;
+    levels_params(&p, 0);
+    p.end = ymd(2019, 8, 31);
+    send_output o;
+    run_one(&p, 12, 0, &o, NULL);
+    int k = o.n_months - 1; /* 1 August: the step for July is in */
+    double up[3], down[3];
+    for (int l = 0; l < 3; l++) {
+        up[l] = at(&o, C_LEVEL_UP + l, 0);
+        down[l] = at(&o, C_LEVEL_DOWN + l, 0);
+    }
+    double in[4] = {down[0], up[0] + down[1], up[1] + down[2], up[2]};
+    double out[4] = {up[0], down[0] + up[1], down[1] + up[2], down[2]};
+    for (int l = 0; l < 4; l++)
+        assert_close(at(&o, M_LEVEL + l, k) - at(&o, M_LEVEL + l, 0), in[l] - out[l], 0);
+    send_output_free(&o);
+}
+
+/* ---- children in care ---------------------------------------------------------------------- */
+
+static void care_params(send_params *p)
+{
+    bare(p, 2019, 4, 2022, 3, 31);
+    p->care_on = 1;
+}
+
+/* Ten children in residential care all year, nobody moving: 10 x 366 days x 4,100 / 7 in
+ * 2019-20 (29 February 2020 included), 365 days in the next two. */
+static void test_care_spend_to_the_penny(void **state)
+{
+    (void)state;
+    send_params p;
+    care_params(&p);
+    p.care_initial = 10;
+    memset(p.care_mix, 0, sizeof p.care_mix);
+    p.care_mix[CARE_RESIDENTIAL] = 1;
+    p.care_weekly[CARE_RESIDENTIAL] = 4100;
+    p.care_weekly[CARE_IFA] = 800; /* unused: nobody there */
+    /* the edge-of-care lever from 1 October 2019 at 120,000 a year: 183 of 366 days */
+    p.edge_active = 1;
+    p.edge_from = ymd(2019, 10, 1);
+    p.edge_effect = 0.5;
+    p.edge_cost = 120000;
+    send_output o;
+    run_one(&p, 3, 0, &o, NULL);
+    assert_int_equal(o.n_fys, 3);
+    assert_close(at(&o, F_CARE_SPEND, 0), 10 * 366 * 4100.0 / 7, 0.005);
+    assert_close(at(&o, F_CARE_SPEND, 1), 10 * 365 * 4100.0 / 7, 0.005);
+    assert_close(at(&o, F_EDGE_SPEND, 0), 120000.0 * 183 / 366, 0.005);
+    assert_close(at(&o, F_EDGE_SPEND, 1), 120000.0, 0.005);
+    assert_close(at(&o, M_CARE, o.n_months - 1), 10, 0);
+    assert_close(at(&o, M_CARE_TYPE + CARE_RESIDENTIAL, 5), 10, 0);
+    /* the high-needs block carries none of it */
+    assert_close(at(&o, F_SPEND, 0), 0, 0);
+    send_output_free(&o);
+}
+
+/* Moves between two placements of the same weekly cost leave the spend unchanged. */
+static void test_care_moves_keep_spend(void **state)
+{
+    (void)state;
+    send_params p;
+    care_params(&p);
+    p.care_initial = 40;
+    memset(p.care_mix, 0, sizeof p.care_mix);
+    p.care_mix[CARE_IN_HOUSE_FOSTER] = 0.5;
+    p.care_mix[CARE_KINSHIP] = 0.5;
+    p.care_weekly[CARE_IN_HOUSE_FOSTER] = p.care_weekly[CARE_KINSHIP] = 549;
+    p.care_move_rate = 2;
+    send_output o;
+    run_one(&p, 4, 0, &o, NULL);
+    assert_true(at(&o, C_CARE_MOVES, 1) > 40);
+    assert_close(at(&o, F_CARE_SPEND, 1), 40 * 365 * 549.0 / 7, 0.005);
+    for (int k = 0; k < o.n_months; k++)
+        assert_close(at(&o, M_CARE_TYPE + CARE_IN_HOUSE_FOSTER, k) +
+                         at(&o, M_CARE_TYPE + CARE_KINSHIP, k),
+                     40, 0);
+    send_output_free(&o);
+}
+
+/* Entries and exits: the stock moves by entries less exits, exactly, year by year; and the
+ * share with an EHC plan is the overlap share within its binomial interval. */
+static void test_care_stock_and_overlap(void **state)
+{
+    (void)state;
+    send_params p;
+    bare(&p, 2019, 1, 2021, 12, 31);
+    p.care_on = 1;
+    p.care_initial = 20000;
+    p.care_entries = 7000;
+    p.care_exit_rate = 0.356;
+    p.care_ehcp_share = 0.18; /* (L) about 18% [domain 5] */
+    send_output o;
+    run_one(&p, 5, 0, &o, NULL);
+    for (int y = 0; y < 2; y++) {
+        int k0 = 12 * y, k1 = 12 * (y + 1);
+        assert_close(at(&o, M_CARE, k1) - at(&o, M_CARE, k0),
+                     at(&o, C_CARE_ENTRIES, y) - at(&o, C_CARE_EXITS, y), 0);
+    }
+    double n = at(&o, M_CARE, 0), s = at(&o, M_CARE_EHCP, 0) / n;
+    assert_close(s, 0.18, 4 * sqrt(0.18 * 0.82 / n));
+    /* entries at 7,000 a year: Poisson */
+    assert_close(at(&o, C_CARE_ENTRIES, 1), 7000, 4 * sqrt(7000));
+    send_output_free(&o);
+}
+
+/* ---- the front door ------------------------------------------------------------------------ */
+
+static void fd_params(send_params *p)
+{
+    bare(p, 2019, 1, 2020, 12, 31);
+    p->fd_on = 1;
+    p->fd_contacts = 2000;
+}
+
+/* Constant working times and social workers enough for all: every initial assessment takes
+ * exactly 5 days and every core one 40; against limits of 9 and 49 days all are on time,
+ * against 4 and 39 none is (the limit is inclusive: 5 against 5 is on time). */
+static void test_fd_time_limits_hand_computed(void **state)
+{
+    (void)state;
+    const double lim[3][2] = {{9, 49}, {4, 39}, {5, 40}};
+    const int on_time[3] = {1, 0, 1};
+    for (int c = 0; c < 3; c++) {
+        send_params p;
+        fd_params(&p);
+        p.fd_p_core = 1;
+        des_dist_constant(&p.fd_initial_time, 5, NULL);
+        des_dist_constant(&p.fd_core_time, 40, NULL);
+        p.fd_initial_limit = lim[c][0];
+        p.fd_core_limit = lim[c][1];
+        send_output o;
+        trace_log log = {{0}, {0}, {0}};
+        run_one(&p, 6, 0, &o, &log);
+        /* the funnel: every contact a referral, an initial and a core assessment */
+        for (int y = 0; y < 2; y++) {
+            assert_close(at(&o, C_REFERRALS, y), at(&o, C_CONTACTS, y), 0);
+            assert_close(at(&o, C_INITIAL_ON_TIME, y), on_time[c] * at(&o, C_INITIAL, y), 0);
+            assert_close(at(&o, C_CORE_ON_TIME, y), on_time[c] * at(&o, C_CORE, y), 0);
+        }
+        assert_int_equal(log.min_b[0], 5);
+        assert_int_equal(log.max_b[0], 5);
+        assert_int_equal(log.min_b[1], 40);
+        assert_int_equal(log.max_b[1], 40);
+        /* every assessment completed is in the trace; all contacts but those of the last 5
+         * days of the horizon are through their initial assessment */
+        double contacts = at(&o, C_CONTACTS, 0) + at(&o, C_CONTACTS, 1);
+        double done = at(&o, C_INITIAL, 0) + at(&o, C_INITIAL, 1);
+        assert_close(log.n[0], done, 0);
+        assert_close(log.n[1], at(&o, C_CORE, 0) + at(&o, C_CORE, 1), 0);
+        assert_true(done <= contacts && done >= contacts - 2000 * 5 / 365.0 - 4 * sqrt(30));
+        assert_true(at(&o, C_CONTACTS, 0) > 1800);
+        assert_close(at(&o, C_PCT_INITIAL_ON_TIME, 0), 100.0 * on_time[c], 1e-9);
+        send_output_free(&o);
+    }
+}
+
+/* One social worker, 10 days per assessment, far more referrals than she can take: the first
+ * referral (at t0 < 5 days, all but certain at 1,000 a year) finishes at t0 + 10, then one
+ * every 10 days, so 36 finish in the 365 days of 2019; only the first waited for nobody, so
+ * only it is within a 10-day limit. */
+static void test_fd_single_worker_hand_computed(void **state)
+{
+    (void)state;
+    send_params p;
+    fd_params(&p);
+    p.end = ymd(2019, 12, 31);
+    p.fd_contacts = 1000;
+    p.fd_slots = 1;
+    des_dist_constant(&p.fd_initial_time, 10, NULL);
+    p.fd_initial_limit = 10;
+    send_output o;
+    run_one(&p, 7, 0, &o, NULL);
+    assert_close(at(&o, C_INITIAL, 0), 36, 0);
+    assert_close(at(&o, C_INITIAL_ON_TIME, 0), 1, 0);
+    /* everyone else waits: on 1 December most of the year's referrals are still open */
+    assert_true(at(&o, M_FD_OPEN, o.n_months - 1) > 700);
+    send_output_free(&o);
+}
+
+/* The Leeds 2006/07 funnel [domain 7]: 9,076 contacts -> 4,669 initial assessments (76% within
+ * 7 working days = 9 days) -> 1,148 core assessments (68% within a further 35 working days =
+ * 49 days). With the shares 4,669 / 9,076 and 1,148 / 4,669 and exponential working times
+ * whose means give those on-time shares (9 / -ln 0.24 and 49 / -ln 0.32 days), unlimited
+ * social workers, a second full year reproduces the funnel within its confidence intervals. */
+static void test_fd_leeds_funnel(void **state)
+{
+    (void)state;
+    send_params p;
+    fd_params(&p);
+    p.fd_contacts = 9076;
+    p.fd_p_referral = 4669.0 / 9076;
+    p.fd_p_core = 1148.0 / 4669;
+    des_dist_exponential(&p.fd_initial_time, 9 / -log(0.24), NULL);
+    des_dist_exponential(&p.fd_core_time, 49 / -log(0.32), NULL);
+    const int R = 8;
+    double ini = 0, core = 0, pi = 0, pc = 0, con = 0;
+    for (int r = 0; r < R; r++) {
+        send_output o;
+        run_one(&p, 8, r, &o, NULL);
+        con += at(&o, C_CONTACTS, 1) / R;
+        ini += at(&o, C_INITIAL, 1) / R;
+        core += at(&o, C_CORE, 1) / R;
+        pi += at(&o, C_PCT_INITIAL_ON_TIME, 1) / R;
+        pc += at(&o, C_PCT_CORE_ON_TIME, 1) / R;
+        send_output_free(&o);
+    }
+    /* counts are Poisson (thinned): sd sqrt(mean / R) of the mean of R years */
+    assert_close(con, 9076, 4 * sqrt(9076.0 / R));
+    assert_close(ini, 4669, 4 * sqrt(4669.0 / R));
+    assert_close(core, 1148, 4 * sqrt(1148.0 / R));
+    assert_close(pi, 76, 400 * sqrt(0.76 * 0.24 / (4669.0 * R)));
+    assert_close(pc, 68, 400 * sqrt(0.68 * 0.32 / (1148.0 * R)));
+}
+
+/* ---- short breaks -------------------------------------------------------------------------- */
+
+static void test_short_breaks_capacity_and_spend(void **state)
+{
+    (void)state;
+    send_params p;
+    bare(&p, 2019, 4, 2021, 3, 31);
+    p.sb_on = 1;
+    p.sb_initial = 20;
+    p.sb_cost = 5200;
+    send_steps_const(&p.sb_budget, 60000); /* (L) Aiming High 2008-09 [domain 7] */
+    send_output o;
+    run_one(&p, 9, 0, &o, NULL);
+    /* twenty packages all year, nobody coming or going */
+    assert_close(at(&o, F_SB_SPEND, 0), 20 * 5200.0, 0.005);
+    assert_close(at(&o, F_SB_BUDGET, 1), 60000, 0);
+    assert_close(at(&o, F_SB_BALANCE, 1), 60000 - 20 * 5200.0, 0.005);
+    send_output_free(&o);
+
+    p.sb_initial = 0;
+    p.sb_requests = 300;
+    p.sb_end_rate = 1;
+    p.sb_capacity = 150;
+    run_one(&p, 9, 1, &o, NULL);
+    int waited = 0;
+    for (int k = 0; k < o.n_months; k++) {
+        assert_true(at(&o, M_SB_PACKAGES, k) <= 150);
+        if (at(&o, M_SB_WAITING, k) > 0) {
+            assert_close(at(&o, M_SB_PACKAGES, k), 150, 0);
+            waited = 1;
+        }
+    }
+    assert_true(waited);
+    send_output_free(&o);
+}
+
+/* ---- early help ---------------------------------------------------------------------------- */
+
+/* Every case needs a lead professional and no episode ends: the panel sits every 28 days from
+ * the start (day 0 to day 364 = 31 December: 14 sittings in 2019, the first before any
+ * referral) and hears at most 20 a sitting, so it hears exactly 13 x 20 = 260 in 2019 when far
+ * more than that are referred;
+ * with 150 lead-professional places the open 2b episodes grow to 150 and stay there. */
+static void test_early_help_panel_and_capacity(void **state)
+{
+    (void)state;
+    send_params p;
+    bare(&p, 2019, 1, 2020, 6, 30);
+    p.eh_on = 1;
+    p.eh_cafs = 2000;
+    p.eh_p_lead = 1;
+    p.eh_panel_capacity = 20;
+    p.eh_lead_professionals = 150;
+    send_output o;
+    run_one(&p, 13, 0, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 13 * 20, 0);
+    for (int k = 0; k < o.n_months; k++) {
+        assert_true(at(&o, M_EH_2B, k) <= 150);
+        assert_close(at(&o, M_EH_2A, k), 0, 0);
+    }
+    assert_close(at(&o, M_EH_2B, o.n_months - 1), 150, 0);
+    /* all referred are open, heard or waiting: CAFs to 1 January 2020 = 2B open + waiting */
+    assert_close(at(&o, C_EH_CAFS, 0), at(&o, M_EH_2B, 12) + at(&o, M_EH_WAITING, 12), 0);
+    send_output_free(&o);
+
+    /* with no lead professional needed every CAF is a 2a episode at once */
+    p.eh_p_lead = 0;
+    run_one(&p, 13, 1, &o, NULL);
+    assert_close(at(&o, M_EH_2A, 12), at(&o, C_EH_CAFS, 0), 0);
+    assert_close(at(&o, C_EH_HEARD, 0), 0, 0);
+    send_output_free(&o);
+}
+
+/* ---- off, checks, determinism -------------------------------------------------------------- */
+
+static void test_off_writes_nothing(void **state)
+{
+    (void)state;
+    send_params p;
+    bare(&p, 2019, 1, 2020, 12, 31);
+    for (int a = 0; a < SEND_AGES; a++)
+        p.population[a] = 1000;
+    p.level_share[0] = 0.3;
+    p.care_initial = 100;
+    p.fd_contacts = 1000;
+    p.sb_initial = 10;
+    p.eh_cafs = 100;
+    send_output o;
+    run_one(&p, 10, 0, &o, NULL);
+    for (int m = M_LEVEL; m < SEND_METRIC_COUNT; m++)
+        for (int i = 0; i < send_output_periods(&o, m); i++)
+            if (m != C_PCT_INITIAL_ON_TIME && m != C_PCT_CORE_ON_TIME)
+                assert_close(at(&o, m, i), 0, 0);
+            else
+                assert_true(isnan(at(&o, m, i)));
+    send_output_free(&o);
+}
+
+static void test_checks(void **state)
+{
+    (void)state;
+    send_params p;
+    des_error err = {0};
+    send_params_init(&p);
+    p.fd_p_cin = 0.6;
+    p.fd_p_cp = 0.3;
+    p.fd_p_care = 0.2;
+    assert_int_equal(send_params_check(&p, &err), DES_EINVAL);
+    assert_string_equal(err.msg, "'front_door' outcome shares (child_in_need, child_protection, "
+                                 "care) must sum to at most 1, got 1.1");
+    send_params_init(&p);
+    p.level_share[0] = 0.9;
+    p.level_share[1] = 0.2;
+    assert_int_equal(send_params_check(&p, &err), DES_EINVAL);
+    assert_string_equal(err.msg,
+                        "'levels.share' shares of levels 2-4 must sum to at most 1, got 1.1");
+    send_params_init(&p);
+    p.care_mix[CARE_KINSHIP] = 0.5;
+    assert_int_equal(send_params_check(&p, &err), DES_EINVAL);
+    assert_string_equal(err.msg, "'care.placement_mix' shares must sum to 1, got 1.5");
+}
+
+static void test_determinism_and_scenario(void **state)
+{
+    (void)state;
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-services.yaml", &p, NULL, &err) != DES_OK)
+        fail_msg("scenario: %s", err.msg);
+    p.end = ymd(2027, 12, 31);
+    assert_true(p.levels_on && p.care_on && p.fd_on && p.sb_on && p.eh_on);
+    send_output a, b;
+    assert_int_equal(send_output_init(&a, &p, &err), DES_OK);
+    assert_int_equal(send_output_init(&b, &p, &err), DES_OK);
+    send_model *m = send_model_create(&p, &err);
+    assert_non_null(m);
+    uint32_t s1[SEND_STREAMS], s2[SEND_STREAMS];
+    seeds_for(21, 0, s1);
+    seeds_for(21, 1, s2);
+    assert_int_equal(send_model_run(m, s1, &a, &err), DES_OK);
+    assert_int_equal(send_model_run(m, s2, &b, &err), DES_OK); /* another replication between */
+    assert_int_equal(send_model_run(m, s1, &b, &err), DES_OK);
+    size_t n = (size_t)SEND_METRIC_COUNT * (size_t)a.row_len;
+    for (size_t i = 0; i < n; i++)
+        if (!(isnan(a.values[i]) && isnan(b.values[i])))
+            assert_true(a.values[i] == b.values[i]);
+    /* the scenario's services are running */
+    assert_true(at(&a, M_CARE, 0) == 582);
+    assert_true(at(&a, C_INITIAL, 1) > 4500);
+    assert_true(at(&a, M_SB_PACKAGES, 0) == 400);
+    send_model_destroy(m);
+    send_output_free(&a);
+    send_output_free(&b);
+    send_params_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_levels_every_child_at_one_level),
+        cmocka_unit_test(test_levels_flows_balance),
+        cmocka_unit_test(test_care_spend_to_the_penny),
+        cmocka_unit_test(test_care_moves_keep_spend),
+        cmocka_unit_test(test_care_stock_and_overlap),
+        cmocka_unit_test(test_fd_time_limits_hand_computed),
+        cmocka_unit_test(test_fd_single_worker_hand_computed),
+        cmocka_unit_test(test_fd_leeds_funnel),
+        cmocka_unit_test(test_short_breaks_capacity_and_spend),
+        cmocka_unit_test(test_early_help_panel_and_capacity),
+        cmocka_unit_test(test_off_writes_nothing),
+        cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_determinism_and_scenario),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
