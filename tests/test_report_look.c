@@ -106,8 +106,8 @@ static void test_comparison_section(void **state)
     *sec_end = '\0';
     assert_non_null(strstr(sec, "<h2>Comparison 1: more-places against baseline</h2>"));
     /* plain names with units; the code only as a tooltip */
-    size_t spend = at(sec, "<span title=\"hn_spend_gbp\">High-needs spend on plans, transport, "
-                           "assessments and early intervention (\xC2\xA3)</span>");
+    size_t spend = at(sec, "<span title=\"hn_spend_gbp\">High-needs block expenditure, the sum "
+                           "of the DSG expenditure lines (\xC2\xA3)</span>");
     size_t plans = at(sec, "<span title=\"new_plans\">New EHC plans issued (plans)</span>");
     size_t noise = at(sec, "<span title=\"pct_within_20_weeks\">New plans issued within 20 "
                            "weeks of the request (%)</span>");
