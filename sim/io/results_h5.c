@@ -879,7 +879,7 @@ static void read_tables(rctx *r, send_meta *meta)
 static int added_later(int metric)
 {
     return (metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED) ||
-           (metric >= M_CASEWORKER_QUEUE && metric <= M_ASSESSMENTS_ONGOING) ||
+           (metric >= M_CASEWORKER_QUEUE && metric <= M_EP_FTE) ||
            (metric >= C_D1_DECIDED && metric <= C_PLACEMENT_CHANGED);
 }
 
