@@ -500,6 +500,8 @@ enum {
     M_HEALTH_QUEUE,
     M_SOCIAL_QUEUE,
     M_ASSESSMENTS_ONGOING,  /* assessments started and not yet decided at D2 */
+    M_CASEWORKER_FTE,       /* staffing in force (for staff costs): -1 = not limited */
+    M_EP_FTE,
     M_WAITING_TOTAL,                     /* every plan holder waiting for a place */
     M_SHORTFALL,                         /* + PROV_COUNT: children placed in or waiting for
                                             the provision's limited places, minus the places
@@ -682,6 +684,9 @@ void send_output_ratios(send_output *o);
 /* Whether `metric` is one of the ratios send_output_ratios derives: 1 with its numerator and
  * denominator metrics and scale (value = scale x numerator / denominator), else 0. */
 int send_metric_ratio(int metric, int *num, int *den, double *scale);
+/* Whether `metric` is a limit where -1 means "not limited" (capacity_<provision>,
+ * caseworker_fte): a sum over authorities is -1 when any part is. */
+int send_metric_is_limit(int metric);
 /* Label of the period of `kind` that starts on `start` ("YYYY-MM", "YYYY" or "YYYY-YY"). */
 void send_period_label(send_period_kind kind, des_date start, char *buf, size_t len);
 

@@ -257,7 +257,7 @@ static void test_sum_of_parts(void **state)
             for (int i = 0; i < np; i++) {
                 double x = cell(&part[0], metric, i), y = cell(&part[1], metric, i);
                 double got = cell(s, metric, i), want;
-                if (metric >= M_CAPACITY && metric < M_CAPACITY + PROV_COUNT) {
+                if (send_metric_is_limit(metric)) {
                     want = x == -1 || y == -1 ? -1 : x + y;
                 } else if (metric >= C_PLACEMENTS_PEAK && metric < C_CY_END) {
                     /* the busiest month of the summed monthly series (checked above, since

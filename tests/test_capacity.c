@@ -177,6 +177,10 @@ static void test_caseworkers_by_date(void **state)
     assert_true(send_output_row(&o, C_NEW_PLANS)[0] == 0);
     assert_true(send_output_row(&o, M_CASEWORKER_QUEUE)[12] > 250); /* 1 January 2020 */
     assert_true(send_output_row(&o, M_CASEWORKER_QUEUE)[13] == 0);  /* 1 February 2020 */
+    /* the staffing in force, for staff costs: 0 in 2019, 1000 from 2020 (the snapshot of
+     * 1 January is taken before that day's change) */
+    assert_true(send_output_row(&o, M_CASEWORKER_FTE)[12] == 0);
+    assert_true(send_output_row(&o, M_CASEWORKER_FTE)[13] == 1000);
     /* the waiters of 2019 waited on average about half a year when they started in 2020 */
     double mean = send_output_row(&o, C_STAGE_MEAN + SEND_STAGE_CASEWORKER)[1];
     assert_true(mean > 8 && mean < 40);

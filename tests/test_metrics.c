@@ -73,6 +73,8 @@ static const struct {
     {M_HEALTH_QUEUE, "health_advice_queue"},
     {M_SOCIAL_QUEUE, "social_care_advice_queue"},
     {M_ASSESSMENTS_ONGOING, "assessments_ongoing"},
+    {M_CASEWORKER_FTE, "caseworker_fte"},
+    {M_EP_FTE, "ep_fte"},
     {C_D1_DECIDED, "requests_decided"},
     {C_D1_WITHIN_6W, "requests_decided_within_6_weeks"},
     {C_PCT_D1_6W, "requests_decided_within_6_weeks_pct"},

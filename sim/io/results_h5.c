@@ -1040,10 +1040,8 @@ static void read_tables(rctx *r, send_meta *meta)
 static int added_later(int metric)
 {
     return (metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED) ||
-           (metric >= M_CASEWORKER_QUEUE && metric <= M_ASSESSMENTS_ONGOING) ||
-           (metric >= C_D1_DECIDED && metric <= C_PLACEMENT_CHANGED) ||
-           (metric >= M_WAITING_TOTAL && metric < M_MONTHLY_COUNT) ||
-           (metric >= C_PLACEMENTS_PEAK && metric < C_CY_END);
+           (metric >= M_CASEWORKER_QUEUE && metric < M_MONTHLY_COUNT) ||
+           (metric >= C_D1_DECIDED && metric < C_CY_END) || metric >= F_INCOME;
 }
 
 /* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its

@@ -98,6 +98,8 @@ static const send_metric_info metrics[SEND_METRIC_COUNT] = {
     [M_CASEWORKER_QUEUE] = {"caseworker_queue", SEND_MONTHLY, "children", "assessments agreed and waiting for a caseworker (none of their advice requested yet)"},
     [M_HEALTH_QUEUE] = {"health_advice_queue", SEND_MONTHLY, "children", "assessments waiting for health advice to start"},
     [M_ASSESSMENTS_ONGOING] = {"assessments_ongoing", SEND_MONTHLY, "assessments", "assessments started and not yet decided at the decision-to-issue panel (waiting for a caseworker, gathering advice, waiting for the panel); on 1 January, SEN2's assessments_ongoing_at_year_end of the year before"},
+    [M_CASEWORKER_FTE] = {"caseworker_fte", SEND_MONTHLY, "FTE", "SEN caseworker FTE on new assessments in force (assessment.caseworkers.fte; -1 = not limited)"},
+    [M_EP_FTE] = {"ep_fte", SEND_MONTHLY, "FTE", "EP FTE on statutory advice in force (assessment.ep.fte)"},
     [M_SOCIAL_QUEUE] = {"social_care_advice_queue", SEND_MONTHLY, "children", "assessments waiting for social care advice to start"},
     [C_D1_DECIDED] = {"requests_decided", SEND_CY, "requests", "requests decided at the decision-to-assess panel (agreed or refused)"},
     [C_D1_WITHIN_6W] = {"requests_decided_within_6_weeks", SEND_CY, "requests", "requests decided within 6 weeks of the request (numerator of requests_decided_within_6_weeks_pct)"},

@@ -108,6 +108,12 @@ void send_output_period_label(const send_output *o, int metric, int i, char *buf
         send_period_label(mi->kind, send_output_period_start(o, metric, i), buf, len);
 }
 
+int send_metric_is_limit(int metric)
+{
+    return (metric >= M_CAPACITY && metric < M_CAPACITY + PROV_COUNT) ||
+           metric == M_CASEWORKER_FTE;
+}
+
 int send_metric_ratio(int metric, int *num, int *den, double *scale)
 {
     *scale = 1;

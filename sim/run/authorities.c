@@ -41,10 +41,12 @@ void run_sum_add(send_output *sum, const send_output *part, int first)
     } else {
         for (size_t i = 0; i < cells; i++)
             sum->values[i] += part->values[i];
-        /* capacity: not limited if any part is not; undo the sum of a -1 */
-        for (int q = 0; q < PROV_COUNT; q++) {
-            double *s = send_output_row(sum, M_CAPACITY + q);
-            const double *pp = part->values + (size_t)(M_CAPACITY + q) * (size_t)part->row_len;
+        /* limits: not limited if any part is not; undo the sum of a -1 */
+        for (int mt = 0; mt < M_MONTHLY_COUNT; mt++) {
+            if (!send_metric_is_limit(mt))
+                continue;
+            double *s = send_output_row(sum, mt);
+            const double *pp = part->values + (size_t)mt * (size_t)part->row_len;
             for (int k = 0; k < sum->n_months; k++) {
                 double before = s[k] - pp[k];
                 if (before == -1 || pp[k] == -1)
