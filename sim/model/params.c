@@ -124,6 +124,9 @@ void send_params_init(send_params *p)
     p->l4_share_education = 1.0;
     p->ei_from = p->start;
     p->indep_reduction_from = p->start;
+    p->p_needs_met_to_sen = 1.0;
+    static const int transfer_age[4] = {4, 11, 16, 19};
+    memcpy(p->transfer_age, transfer_age, sizeof transfer_age);
 }
 
 void send_params_free(send_params *p)
@@ -213,6 +216,11 @@ int send_params_check(const send_params *p, des_error *err)
         return des_error_set(err, DES_EINVAL, "EP hours must be positive");
     if (p->cease_age < 1 || p->cease_age > SEND_MAX_AGE)
         return des_error_set(err, DES_EINVAL, "'cease_age' must be in [1, %d]", SEND_MAX_AGE);
+    for (int k = 0; k < 4; k++)
+        if (p->transfer_age[k] < 1 || p->transfer_age[k] > SEND_MAX_AGE ||
+            (k > 0 && p->transfer_age[k] <= p->transfer_age[k - 1]))
+            return des_error_set(err, DES_EINVAL,
+                                 "transfer ages must rise within [1, %d]", SEND_MAX_AGE);
     for (int i = 0; i < p->n_pools; i++) {
         const send_pool_spec *s = &p->pools[i];
         if (!send_provision_is_place((send_provision)s->provision) || s->area >= p->n_areas ||
