@@ -765,6 +765,16 @@ static void assert_share(double k, double n, double want)
         fail_msg("share %g (%g / %g), expected %g +- %g", k / n, k, n, want, 4 * se);
 }
 
+/* Nothing but n plans of age band `band` in provision `prov`, from 1 January 2019 to `end`. */
+static void plans_only(send_params *p, int band, int prov, double n, des_date end)
+{
+    send_params_init(p);
+    p->start = ymd(2019, 1, 1);
+    p->end = end;
+    p->initial_band[band] = n;
+    p->initial_prov[prov] = n;
+}
+
 /* Withdrawals: requests decided on receipt (no refusal) are withdrawn at requests.withdrawn;
  * assessments reaching the D2 panel at assessment.withdrawn; of the rest, the share not issued
  * is 1 - d2_panel.issue. Every request is accounted for exactly: withdrawn, withdrawn at
@@ -824,11 +834,7 @@ static void test_ceasing_by_reason(void **state)
 {
     (void)state;
     send_params p;
-    send_params_init(&p);
-    p.start = ymd(2019, 1, 1);
-    p.end = ymd(2019, 8, 31);
-    p.initial_band[BAND_20_25] = 2000;
-    p.initial_prov[PROV_FE_COLLEGE] = 2000;
+    plans_only(&p, BAND_20_25, PROV_FE_COLLEGE, 2000, ymd(2019, 8, 31));
     for (int a = 20; a <= 25; a++)
         p.cease_left_rate[a] = 0.25;
     p.cease_moved_rate = 0.006;
@@ -865,11 +871,7 @@ static void test_needs_met_returns_to_sen_support(void **state)
 {
     (void)state;
     send_params p;
-    send_params_init(&p);
-    p.start = ymd(2019, 1, 1);
-    p.end = ymd(2019, 8, 31);
-    p.initial_band[BAND_5_10] = 1000;
-    p.initial_prov[PROV_MAINSTREAM] = 1000;
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 1000, ymd(2019, 8, 31));
     p.p_review_cease = 0.5;
     send_output o;
     send_model *m = run_one(&p, 5, 0, &o);
@@ -919,12 +921,9 @@ static void test_transfers_in(void **state)
 {
     (void)state;
     send_params p;
-    send_params_init(&p);
-    p.start = ymd(2019, 1, 1);
-    p.end = ymd(2021, 12, 31);
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 200, ymd(2021, 12, 31));
     p.initial_band[BAND_5_10] = 100;
     p.initial_band[BAND_11_15] = 100;
-    p.initial_prov[PROV_MAINSTREAM] = 200;
     p.transfer_in_rate = 120;
     p.cease_moved_rate = 0.05; /* some ceasing, for check_invariants */
     double total = 0;
@@ -952,11 +951,7 @@ static void test_crisis_escalation(void **state)
 {
     (void)state;
     send_params p;
-    send_params_init(&p);
-    p.start = ymd(2019, 1, 1);
-    p.end = ymd(2019, 8, 31);
-    p.initial_band[BAND_5_10] = 2000;
-    p.initial_prov[PROV_MAINSTREAM] = 2000;
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 2000, ymd(2019, 8, 31));
     p.crisis_rate = 0.3;
     double esc = 0;
     for (int r = 0; r < 5; r++) {
@@ -983,11 +978,7 @@ static void test_level4_both_ways(void **state)
 {
     (void)state;
     send_params p;
-    send_params_init(&p);
-    p.start = ymd(2019, 1, 1);
-    p.end = ymd(2021, 12, 31);
-    p.initial_band[BAND_5_10] = 1000;
-    p.initial_prov[PROV_MAINSTREAM] = 1000;
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 1000, ymd(2021, 12, 31));
     p.p_review_escalate = 0.2;
     p.p_review_deescalate = 0.5;
     trace_buf tb = {0};
