@@ -302,6 +302,11 @@ typedef struct send_params {
     /* Ages (academic, on 1 September) of the phase transfers: early years to primary, to
      * secondary, to post-16, to post-19 (placement.phase_transfer.age_* are their moves) */
     int transfer_age[4];
+
+    /* Which moves a review may make: the review's move to special (p_review_ms) and to
+     * mainstream (p_review_sm) are multiplied by these, by the child's current provision */
+    double review_ms_from[PROV_COUNT]; /* default mainstream and resourced 1, others 0 */
+    double review_sm_from[PROV_COUNT]; /* default special 1, others 0 */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability

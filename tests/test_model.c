@@ -1098,6 +1098,39 @@ static void test_growth_change_keeps_past(void **state)
     assert_true(later_b < later_a);
 }
 
+/* Which moves a review may make are keys: with to_special 0.5 a review, plans in resourced
+ * provision move to special only while reviews.to_special_from.resourced is above 0, and plans
+ * in alternative provision (never moved by default) move at half their reviews once it is 1. */
+static void test_review_moves_from(void **state)
+{
+    (void)state;
+    send_params p;
+    plans_only(&p, BAND_5_10, PROV_RESOURCED, 500, ymd(2019, 12, 31));
+    p.p_review_ms = 0.5;
+    send_output o;
+    send_model *m = run_one(&p, 3, 0, &o);
+    assert_true(send_output_row(&o, C_TRANSFERS_MS)[0] > 100);
+    send_model_destroy(m);
+    send_output_free(&o);
+    p.review_ms_from[PROV_RESOURCED] = 0;
+    m = run_one(&p, 3, 0, &o);
+    assert_true(send_output_row(&o, C_REVIEWS_DONE)[0] > 400);
+    assert_true(send_output_row(&o, C_TRANSFERS_MS)[0] == 0);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+    plans_only(&p, BAND_5_10, PROV_AP, 500, ymd(2019, 12, 31));
+    p.p_review_ms = 0.5;
+    p.review_ms_from[PROV_AP] = 1;
+    m = run_one(&p, 4, 0, &o);
+    double moved = send_output_row(&o, C_TRANSFERS_MS)[0];
+    /* every plan has one review in the year, heard at once: each moves with probability 0.5 */
+    assert_share(moved, send_output_row(&o, C_REVIEWS_DONE)[0], 0.5);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1123,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_level4_both_ways),
         cmocka_unit_test(test_population_ages),
         cmocka_unit_test(test_growth_change_keeps_past),
+        cmocka_unit_test(test_review_moves_from),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

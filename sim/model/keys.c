@@ -263,6 +263,8 @@ static const send_key keys[] = {
     K("placement.transfer_ages.secondary", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[1]), "11", 0, "transfer to secondary (moves: phase_transfer.age_11)"),
     K("placement.transfer_ages.post16", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[2]), "16", 0, "transfer to post-16 (moves: phase_transfer.age_16)"),
     K("placement.transfer_ages.post19", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[3]), "19", 0, "transfer to post-19 (moves: phase_transfer.age_19)"),
+    V("reviews.to_special_from", TAB, 0, 1000, "multiplier", F(review_ms_from), send_provision_names, PROV_COUNT, "mainstream: 1, resourced: 1, others 0", 0, "which provisions a review may move to special, as multipliers of reviews.to_special (capped at 1 a review)"),
+    V("reviews.to_mainstream_from", TAB, 0, 1000, "multiplier", F(review_sm_from), send_provision_names, PROV_COUNT, "special: 1, others 0", 0, "which provisions a review may move to mainstream, as multipliers of reviews.to_mainstream (capped at 1 a review)"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

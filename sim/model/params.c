@@ -127,6 +127,8 @@ void send_params_init(send_params *p)
     p->p_needs_met_to_sen = 1.0;
     static const int transfer_age[4] = {4, 11, 16, 19};
     memcpy(p->transfer_age, transfer_age, sizeof transfer_age);
+    p->review_ms_from[PROV_MAINSTREAM] = p->review_ms_from[PROV_RESOURCED] = 1.0;
+    p->review_sm_from[PROV_SPECIAL] = 1.0;
 }
 
 void send_params_free(send_params *p)

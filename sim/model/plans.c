@@ -319,13 +319,16 @@ static void review_outcome(send_model *m, uint32_t h)
         schedule_review(m, h, c->next_review + review_interval(m, c));
         return;
     }
-    if ((c->prov == PROV_MAINSTREAM || c->prov == PROV_RESOURCED) && u < p->p_review_ms &&
-        valid_age(PROV_SPECIAL, age_of(m, c))) {
+    /* the moves a review may make, from the child's provision (reviews.to_*_from) */
+    int q = c->prov < PROV_COUNT ? c->prov : PROV_AWAITING;
+    double ms = q != PROV_SPECIAL ? p->p_review_ms * p->review_ms_from[q] : 0;
+    double sm = q != PROV_MAINSTREAM ? p->p_review_sm * p->review_sm_from[q] : 0;
+    if (ms > 0 && u < ms && valid_age(PROV_SPECIAL, age_of(m, c))) {
         outcome = 1;
         place_release(m, h, c);
         cy_add(m, C_TRANSFERS_MS, 1);
         place_child(m, h, PROV_SPECIAL);
-    } else if (c->prov == PROV_SPECIAL && u < p->p_review_sm) {
+    } else if (sm > 0 && u < sm) {
         outcome = 2;
         place_release(m, h, c);
         cy_add(m, C_TRANSFERS_SM, 1);
