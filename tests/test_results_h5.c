@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "send_h5.h"
@@ -393,6 +396,70 @@ static void test_read_errors(void **state)
     unlink(p);
 }
 
+static void set_int_attr(hid_t f, const char *name, int v)
+{
+    assert_true(H5Adelete(f, name) >= 0);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t at = H5Acreate2(f, name, H5T_NATIVE_INT, sp, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(at >= 0 && H5Awrite(at, H5T_NATIVE_INT, &v) >= 0);
+    H5Aclose(at);
+    H5Sclose(sp);
+}
+
+/* A chunked dataset of `rows` x `cols` with no chunk written: a huge extent in a tiny file. */
+static void replace_empty(hid_t f, const char *name, hid_t type, hsize_t rows, hsize_t cols)
+{
+    assert_true(H5Ldelete(f, name, H5P_DEFAULT) >= 0);
+    hsize_t dims[2] = {rows, cols}, chunk[2] = {64, cols};
+    int rank = cols ? 2 : 1;
+    hid_t s = H5Screate_simple(rank, dims, NULL);
+    hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+    assert_true(H5Pset_chunk(pl, rank, chunk) >= 0);
+    hid_t d = H5Dcreate2(f, name, type, s, H5P_DEFAULT, pl, H5P_DEFAULT);
+    assert_true(d >= 0);
+    H5Dclose(d);
+    H5Pclose(pl);
+    H5Sclose(s);
+}
+
+/* Declared sizes are checked against the file before anything is allocated (a 1 MB file that
+ * claimed 100,000 replications took 6.8 GB before it was rejected), and so are the years
+ * (a first month before 1970 gave labels like "1961--10"). */
+static void test_read_declared_sizes(void **state)
+{
+    fixture *fx = *state;
+    write_ok(fx);
+    hid_t f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    set_int_attr(f, "replications", 100000);
+    H5Fclose(f);
+    read_fails(fx->path, "dataset '/seeds' has shape 6x32, expected 100000x32");
+    /* every per-replication dataset resized, but no data behind it */
+    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    replace_empty(f, "/seeds", H5T_NATIVE_UINT32, 100000, SEND_STREAMS);
+    replace_empty(f, "/events", H5T_NATIVE_UINT64, 100000, 0);
+    H5Fclose(f);
+    struct stat st;
+    assert_int_equal(stat(fx->path, &st), 0);
+    char want[160];
+    int row_len = fx->res.reps[0].row_len;
+    double need = 1e5 * ((double)SEND_METRIC_COUNT * row_len * 8 + SEND_STREAMS * 4 +
+                         (double)fx->res.reps[0].n_years * SEND_WEEKS_BINS * 4);
+    snprintf(want, sizeof want,
+             "declares 100000 replications (%.0f MB of results) but holds only %lld bytes",
+             need / 1e6, (long long)st.st_size);
+    read_fails(fx->path, want);
+    write_ok(fx);
+    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    set_int_attr(f, "first_year", 1961);
+    H5Fclose(f);
+    read_fails(fx->path, "first month, year or financial year outside 1970-2260");
+    write_ok(fx);
+    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    set_int_attr(f, "months", 2000000000);
+    H5Fclose(f);
+    read_fails(fx->path, "inconsistent sizes");
+}
+
 static herr_t count_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
 {
     (void)loc;
@@ -489,6 +556,31 @@ static void test_write_errors(void **state)
     assert_int_equal(send_h5_write(fx->path, &empty, &fx->meta, NULL, &err), DES_EINVAL);
 }
 
+/* A full disk while writing (here: a file-size limit, which fails write() with EFBIG the way a
+ * full disk fails it with ENOSPC): the error is reported, no temporary file is left, and the
+ * process exits normally (HDF5 used to crash at exit on the file it had failed to close). */
+static void test_write_full_disk(void **state)
+{
+    fixture *fx = *state;
+    clear_dir(fx->dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {4096, 4096};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        des_error err = {0};
+        int rc = send_h5_write(fx->path, &fx->res, &fx->meta, NULL, &err);
+        exit(rc == DES_EIO && strstr(err.msg, "File too large") ? 0 : 3); /* runs HDF5's exit handler */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(dir_count(fx->dir), 0);
+}
+
 /* A scenario with several authorities: its wider seed rows and per-authority headlines
  * survive the round trip. */
 static void test_authorities_round_trip(void **state)
@@ -553,8 +645,10 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_summary_and_labels),
         cmocka_unit_test(test_read_errors),
+        cmocka_unit_test(test_read_declared_sizes),
         cmocka_unit_test(test_root_attributes),
         cmocka_unit_test(test_write_errors),
+        cmocka_unit_test(test_write_full_disk),
         cmocka_unit_test(test_authorities_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

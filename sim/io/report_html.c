@@ -1162,8 +1162,10 @@ static void assumptions_section(page *pg)
         return;
     }
     fprintf(f, "<p class=\"explain\">Every value the scenario sets, as written in its files "
-               "(after <span class=\"k\">extends</span>), with the note on its line: the "
-               "published source it comes from, or that it is an assumption. %d values; %d "
+               "(after <span class=\"k\">extends</span>), with its note (the comment on its "
+               "line and the comment lines directly above it): the published source it comes "
+               "from, or that it is an assumption. The values that drive the caseload and the "
+               "deficit most come first. %d values; %d "
                "noted as assumptions; %d without a note.</p>\n",
             n, n_assumed, n_none);
     fputs("<div class=\"tw\"><table>\n<thead><tr><th>key</th><th>value</th><th>source or note</th>"

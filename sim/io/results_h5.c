@@ -15,22 +15,30 @@
  *                              each replication drew from priors or an ensemble (when any)
  * Per-replication datasets are chunked by blocks of replications (whole rows) and compressed
  * with shuffle + deflate. Every dataset carries `units` and `description` attributes.
+ * Axes are HDF5 dimension scales (H5DS, the netCDF-4 convention), so generic tools label them:
+ * /replication (0 .. n-1), the period labels in /periods/<kind>, /summary/statistic (mean, sd,
+ * p05 ... p95) and /parameters_used/keys are scales, attached to the axes of every dataset
+ * that has them.
  *
- * The file is written under "<path>.tmp.<pid>" and renamed when closed; any failure or a
- * cancellation removes the temporary file. Reading checks every object it needs and names the
+ * The file is built in memory and written under "<path>.tmp.<pid>", fsync'd and renamed (as
+ * every output, send_io.h's io_atomic); any failure or a cancellation removes the temporary
+ * file, and no HDF5 handle outlives a failure. Reading checks every object it needs and names the
  * missing or malformed one. Cost: O(replications x metrics x periods) time and memory, plus
  * the summary's sorting, O(metrics x periods x n log n).
  */
 #include "send_h5.h"
+#include "send_io.h"
 
 #include <errno.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FORMAT_NAME "sendsim results"
@@ -583,22 +591,119 @@ static void write_params_used(wctx *w, const send_results *res)
     close_g(g);
 }
 
+/* ---- dimension scales ------------------------------------------------------------------- */
+
+/* Make dataset `path` a dimension scale named `name`; returns it open, or -1 (w failed). */
+static hid_t make_scale(wctx *w, const char *path, const char *name)
+{
+    if (w->failed)
+        return -1;
+    hid_t d = H5Dopen2(w->f, path, H5P_DEFAULT);
+    if (d < 0 || H5DSset_scale(d, name) < 0) {
+        wfail(w, path);
+        if (d >= 0)
+            H5Dclose(d);
+        return -1;
+    }
+    return d;
+}
+
+/* Attach scales (-1 = none) to the axes of dataset `path`, labelling each axis. */
+static void attach(wctx *w, const char *path, hid_t s0, const char *l0, hid_t s1, const char *l1)
+{
+    if (w->failed)
+        return;
+    hid_t d = H5Dopen2(w->f, path, H5P_DEFAULT);
+    if (d < 0 || (s0 >= 0 && (H5DSattach_scale(d, s0, 0) < 0 || H5DSset_label(d, 0, l0) < 0)) ||
+        (s1 >= 0 && (H5DSattach_scale(d, s1, 1) < 0 || H5DSset_label(d, 1, l1) < 0)))
+        wfail(w, path);
+    if (d >= 0)
+        H5Dclose(d);
+}
+
+static void write_scales(wctx *w, const send_results *res)
+{
+    if (w->failed)
+        return;
+    int n = res->n;
+    int *idx = malloc((size_t)(n ? n : 1) * sizeof *idx);
+    if (!idx) {
+        wfail(w, "the replication scale (out of memory)");
+        return;
+    }
+    for (int r = 0; r < n; r++)
+        idx[r] = r;
+    hsize_t nd[1] = {(hsize_t)n};
+    close_d(dataset(w, w->f, "replication", H5T_NATIVE_INT, 1, nd, 0, idx, NULL,
+                    "replication index: the first axis of every per-replication dataset"));
+    free(idx);
+    static const char *const stat_rows[] = {"mean", "sd", "p05", "p10", "p25",
+                                            "p50",  "p75", "p90", "p95"};
+    hid_t g = w->failed ? -1 : H5Gopen2(w->f, "summary", H5P_DEFAULT);
+    if (g >= 0) {
+        hid_t t = str_type();
+        hsize_t sd[1] = {sizeof stat_rows / sizeof stat_rows[0]};
+        close_d(dataset(w, g, "statistic", t, 1, sd, 0, stat_rows, NULL,
+                        "the statistic of each row of the summary datasets"));
+        H5Tclose(t);
+        H5Gclose(g);
+    }
+    hid_t rep = make_scale(w, "replication", "replication");
+    hid_t st = make_scale(w, "summary/statistic", "statistic");
+    hid_t per[3];
+    char path[256];
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "periods/%s", kind_group[k]);
+        per[k] = make_scale(w, path, kind_group[k]);
+    }
+    for (int m = 0; m < SEND_METRIC_COUNT && !w->failed; m++) {
+        const send_metric_info *mi = send_metric(m);
+        if (!mi)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", kind_group[mi->kind], mi->name);
+        attach(w, path, rep, "replication", per[mi->kind], kind_group[mi->kind]);
+        snprintf(path, sizeof path, "summary/%s/%s", kind_group[mi->kind], mi->name);
+        attach(w, path, st, "statistic", per[mi->kind], kind_group[mi->kind]);
+    }
+    attach(w, "seeds", rep, "replication", -1, NULL);
+    attach(w, "events", rep, "replication", -1, NULL);
+    attach(w, "audit", rep, "replication", -1, NULL);
+    attach(w, "weeks_to_issue", rep, "replication", per[SEND_CY], kind_group[SEND_CY]);
+    if (!w->failed && H5Lexists(w->f, "parameters_used", H5P_DEFAULT) > 0) {
+        hid_t keys = make_scale(w, "parameters_used/keys", "key");
+        attach(w, "parameters_used/values", rep, "replication", keys, "key");
+        close_d(keys);
+    }
+    close_d(rep);
+    close_d(st);
+    for (int k = 0; k < 3; k++)
+        close_d(per[k]);
+}
+
 int send_h5_write(const char *path, const send_results *res, const send_meta *meta,
                   const volatile sig_atomic_t *cancel, des_error *err)
 {
     if (!res || res->n < 1 || !res->reps)
         return des_error_set(err, DES_EINVAL, "'%s': no replications to write", path);
-    size_t len = strlen(path) + 32;
-    char *tmp = malloc(len);
-    if (!tmp)
-        return des_error_set(err, DES_ENOMEM, "cannot allocate a file name");
-    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    io_atomic a;
+    int rc = io_atomic_open(&a, path, err);
+    if (rc != DES_OK)
+        return rc;
+    /* The file is built in memory (HDF5's core driver, no backing store) and written out as
+     * one image through io_atomic: a full disk is then a write error of ours, reported and
+     * cleaned up, never a failed H5Fclose that leaves HDF5 to crash at exit; and the image is
+     * fsync'd before its rename like every other output. */
     wctx w = {.err = err, .path = path};
-    w.f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (w.f < 0) {
-        free(tmp);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
+        (w.f = H5Fcreate(a.tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
+        if (fapl >= 0)
+            H5Pclose(fapl);
+        io_atomic_abort(&a);
         return des_error_set(err, DES_EIO, "'%s': cannot create the results file", path);
     }
+    H5Pclose(fapl);
     write_root_attrs(&w, res, meta);
     write_per_rep(&w, res);
     write_periods(&w, &res->reps[0]);
@@ -607,23 +712,25 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     write_tables(&w, meta);
     write_authorities(&w, res);
     write_params_used(&w, res);
-    if (H5Fclose(w.f) < 0)
+    write_scales(&w, res);
+    void *image = NULL;
+    ssize_t size = w.failed || H5Fflush(w.f, H5F_SCOPE_LOCAL) < 0
+                       ? -1 : H5Fget_file_image(w.f, NULL, 0);
+    if (size > 0 && (image = malloc((size_t)size)) != NULL &&
+        H5Fget_file_image(w.f, image, (size_t)size) != size) {
+        free(image);
+        image = NULL;
+    }
+    if (H5Fclose(w.f) < 0 || !image)
         wfail(&w, "the file (closing)");
-    if (!w.failed && cancel && *cancel) {
-        des_error_set(err, DES_ESTATE, "'%s': interrupted", path);
-        w.failed = 1;
-    }
-    if (!w.failed && rename(tmp, path) != 0) {
-        des_error_set(err, DES_EIO, "'%s': cannot rename the finished results file into place",
-                      path);
-        w.failed = 1;
-    }
-    if (w.failed)
-        unlink(tmp);
-    free(tmp);
     if (!w.failed)
-        return DES_OK;
-    return err && err->code ? err->code : DES_EIO;
+        fwrite(image, 1, (size_t)size, a.f); /* a short write stays in ferror: commit reports it */
+    free(image);
+    if (w.failed) {
+        io_atomic_abort(&a);
+        return err && err->code ? err->code : DES_EIO;
+    }
+    return io_atomic_commit(&a, cancel, err);
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -896,6 +1003,42 @@ static void read_root(rctx *r, root_rec *rr, int from, int to)
     }
 }
 
+/* Sizes a results file may declare: the scenario reader's years and horizon (61 years of
+ * months), and far more replications than any run writes. */
+#define RESULTS_YEAR_MIN 1970
+#define RESULTS_YEAR_MAX 2260
+#define RESULTS_MAX_MONTHS (61 * 12)
+
+/* Before anything is allocated for the replications the root attributes declare: the datasets
+ * that hold one row per replication must have that many rows, and the data they declare must
+ * fit in the file's bytes at the best ratio deflate can reach (about 1032:1). A 1 MB file that
+ * claims 100,000 replications is rejected here instead of after allocating gigabytes. */
+static void check_declared_size(rctx *r, int n, int streams, int months, int years, int fys)
+{
+    if (r->failed)
+        return;
+    hsize_t sd[2] = {(hsize_t)n, (hsize_t)streams}, ed[1] = {(hsize_t)n};
+    hid_t d = open_shaped(r, "/seeds", 2, sd);
+    if (d >= 0)
+        H5Dclose(d);
+    d = open_shaped(r, "/events", 1, ed);
+    if (d >= 0)
+        H5Dclose(d);
+    struct stat st;
+    if (r->failed || stat(r->path, &st) != 0)
+        return;
+    int row_len = months > years ? months : years;
+    if (fys > row_len)
+        row_len = fys;
+    double need = (double)n * ((double)SEND_METRIC_COUNT * row_len * sizeof(double) +
+                               (double)streams * sizeof(uint32_t) +
+                               (double)years * SEND_WEEKS_BINS * sizeof(uint32_t));
+    double can = 1100.0 * (double)st.st_size + (1 << 20);
+    if (need > can)
+        rfail(r, "declares %d replications (%.0f MB of results) but holds only %lld bytes",
+              n, need / 1e6, (long long)st.st_size);
+}
+
 int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -940,12 +1083,20 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         rfail(&r, "attribute 'first_month' is not YYYY-MM");
     free(rr.format);
     free(rr.first_month);
+    if (!r.failed && (fm_y < RESULTS_YEAR_MIN || fm_y > RESULTS_YEAR_MAX ||
+                      y0 < RESULTS_YEAR_MIN || y0 > RESULTS_YEAR_MAX ||
+                      fy0 < RESULTS_YEAR_MIN - 1 || fy0 > RESULTS_YEAR_MAX))
+        rfail(&r, "first month, year or financial year outside %d-%d", RESULTS_YEAR_MIN,
+              RESULTS_YEAR_MAX);
     if (!r.failed && (n < 1 || streams < SEND_STREAMS || streams % SEND_STREAMS != 0 ||
-                      n_auth < 0 || months < 1 || years < 1 || fys < 0 ||
-                      bins != SEND_WEEKS_BINS))
+                      streams > SEND_STREAMS * 100000 || n_auth < 0 || n_auth > 100000 ||
+                      months < 1 || months > RESULTS_MAX_MONTHS || years < 1 ||
+                      years > RESULTS_MAX_MONTHS / 12 + 2 || fys < 0 ||
+                      fys > RESULTS_MAX_MONTHS / 12 + 2 || bins != SEND_WEEKS_BINS))
         rfail(&r, "inconsistent sizes (replications %d, streams %d, months %d, years %d, "
                   "weeks bins %d)",
               n, streams, months, years, bins);
+    check_declared_size(&r, n, streams, months, years, fys);
     if (r.failed)
         goto fail;
 
@@ -1083,4 +1234,35 @@ fail:
     send_results_free(res);
     send_meta_free(meta);
     return err && err->code ? err->code : DES_EINPUT;
+}
+
+char *send_h5_scenario_name(const char *path, des_error *err)
+{
+    if (access(path, R_OK) != 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open (%s)", path, strerror(errno));
+        return NULL;
+    }
+    if (H5Fis_hdf5(path) <= 0) {
+        des_error_set(err, DES_EINPUT, "'%s': not an HDF5 file", path);
+        return NULL;
+    }
+    rctx r = {.err = err, .path = path};
+    r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r.f < 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open the HDF5 file", path);
+        return NULL;
+    }
+    root_rec rr;
+    root_defaults(&rr);
+    read_root(&r, &rr, 0, ROOT_FORMAT_ROWS);
+    if (!r.failed && strcmp(rr.format, FORMAT_NAME) != 0)
+        rfail(&r, "not a sendsim results file (format '%s')", rr.format);
+    char *name = read_attr_str(&r, "scenario_name");
+    free(rr.format);
+    H5Fclose(r.f);
+    if (r.failed) {
+        free(name);
+        return NULL;
+    }
+    return name;
 }

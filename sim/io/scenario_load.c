@@ -91,6 +91,18 @@ static int dist_from(loader *L, const scn_node *map, const char *key, des_dist *
     return rc;
 }
 
+/* The age written at the start of s (digits only; more than three digits read as 1000, out of
+ * any range, instead of overflowing: "4294967297" is not 1). Returns the text after the
+ * digits, or NULL if s does not start with one. */
+static const char *age_digits(const char *s, int *age)
+{
+    int n = 0, v = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++)
+        v = v < 1000 ? v * 10 + (s[n] - '0') : 1000;
+    *age = v > 1000 ? 1000 : v;
+    return n ? s + n : NULL;
+}
+
 /* A mapping of ages ("7") or age ranges ("5-10") to numbers, written into v[0..25]. */
 static int age_table(loader *L, const scn_node *map, const char *key, double lo, double hi,
                      double *v)
@@ -102,9 +114,10 @@ static int age_table(loader *L, const scn_node *map, const char *key, double lo,
     for (size_t i = 0; i < scn_len(t); i++) {
         const char *k = scn_key_at(t, i);
         const scn_node *val = scn_at(L->doc, t, i);
-        int a0, a1, used = 0;
-        if (sscanf(k, "%d-%d%n", &a0, &a1, &used) == 2 && k[used] == '\0') {
-        } else if (sscanf(k, "%d%n", &a0, &used) == 1 && k[used] == '\0') {
+        int a0, a1;
+        const char *rest = age_digits(k, &a0);
+        if (rest && *rest == '-' && age_digits(rest + 1, &a1) && !*age_digits(rest + 1, &a1)) {
+        } else if (rest && !*rest) {
             a1 = a0;
         } else {
             return scn_fail(L->doc, val,
@@ -343,6 +356,19 @@ static void load_top(loader *L, const scn_node *root)
                      sizeof p->name - 1);
         else
             strcpy(p->name, name);
+    }
+    /* A name inherited through `extends` (or none) would make this scenario's results
+     * overwrite its parent's: a file without its own name is named after its stem. */
+    const scn_node *own = scn_get(L->doc, root, "name");
+    const char *top = scn_file_at(L->doc, 0);
+    if (top && (!own || strcmp(scn_file(own), top) != 0)) {
+        const char *base = strrchr(top, '/') ? strrchr(top, '/') + 1 : top;
+        size_t n = strlen(base);
+        if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+            n -= 5;
+        else if (n > 4 && !strcmp(base + n - 4, ".yml"))
+            n -= 4;
+        snprintf(p->name, sizeof p->name, "%.*s", (int)n, base);
     }
     const char *desc;
     scn_str(L->doc, root, "description", &desc);
@@ -588,11 +614,12 @@ static void load_observed(loader *L, const scn_node *root)
             des_date start = 0;
             if (kind == SEND_MONTHLY) {
                 ok = sscanf(k, "%4d-%2d%n", &y, &m, &used) == 2 && k[used] == '\0' && m >= 1 &&
-                     m <= 12 && used == 7;
+                     m <= 12 && used == 7 && y >= SCN_YEAR_MIN && y <= SCN_YEAR_MAX;
                 if (ok)
                     start = des_date_from_ymd(y, m, 1);
             } else if (kind == SEND_CY) {
-                ok = sscanf(k, "%4d%n", &y, &used) == 1 && k[used] == '\0' && used == 4;
+                ok = sscanf(k, "%4d%n", &y, &used) == 1 && k[used] == '\0' && used == 4 &&
+                     y >= SCN_YEAR_MIN && y <= SCN_YEAR_MAX;
                 if (ok)
                     start = des_date_from_ymd(y, 1, 1);
             } else {
