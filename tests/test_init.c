@@ -229,9 +229,19 @@ static void test_values_by_hand(void **state)
     assert_near(p.choice[PHASE_PRIMARY][PROV_SPECIAL], 0.330, 1e-9);
     assert_near(p.choice[PHASE_SECONDARY][PROV_INDEPENDENT], 0.061, 1e-9);
 
-    /* observed: 38 published values (34 + assessed_plan_issued, requests_withdrawn and
-     * assessments_withdrawn 2018, plans_ceased_other_reason 2017), none after the as-of date */
-    assert_int_equal(p.n_obs, 38);
+    /* observed: 39 published values (34 + assessed_plan_issued, requests_withdrawn and
+     * assessments_withdrawn 2018, plans_ceased_other_reason 2017, and left school or education
+     * 2018 = employment 4 + higher education 1 + no longer engaging 2, the series SEN2 splits
+     * it into from 2022), none after the as-of date */
+    assert_int_equal(p.n_obs, 39);
+    int left = send_metric_find("plans_ceased_left_school_education"), found = 0;
+    for (int i = 0; i < p.n_obs; i++)
+        if (p.obs[i].metric == left) {
+            assert_int_equal(p.obs[i].start, des_date_from_ymd(2018, 1, 1));
+            assert_true(p.obs[i].value == 7);
+            found++;
+        }
+    assert_int_equal(found, 1);
     for (int i = 0; i < p.n_obs; i++) {
         assert_true(p.obs[i].value < 7777);
         assert_true(p.obs[i].start < des_date_from_ymd(2019, 2, 1));

@@ -374,12 +374,13 @@ static void test_shipped_scenarios(void **state)
             /* observed history (through leicestershire-2026.yaml): every value kept, in
              * order, with its period start: ehcp_total Jan 2010-2026 [data/leicestershire-
              * sen2.csv] first, then initial_requests from 2016; the last is transfers special
-             * to mainstream 2021 (4). 226 before the SEN2 outcome series; these add 51:
-             * moved outside England 4 (2022-2025), other reason 8 and left school or
-             * education 8 (2014-2021), requests withdrawn 3 (2023-2025), assessments
+             * to mainstream 2021 (4). 226 before the SEN2 outcome series; these add 59:
+             * moved outside England 4 (2022-2025), other reason and left school or
+             * education 12 each (2014-2021 as published, 2022-2025 as the sums of the series
+             * SEN2 splits them into), requests withdrawn 3 (2023-2025), assessments
              * withdrawn 4 (2022-2025), assessed no plan 12 and assessed plan issued 12
-             * (2014-2025) */
-            assert_int_equal(p.n_obs, 277);
+             * (2014-2025): 59 */
+            assert_int_equal(p.n_obs, 285);
             assert_int_equal(p.obs[0].metric, send_metric_find("ehcp_total"));
             assert_int_equal(p.obs[0].start, ymd(2010, 1, 1));
             assert_true(p.obs[0].value == 2630);
@@ -387,7 +388,7 @@ static void test_shipped_scenarios(void **state)
             assert_int_equal(p.obs[17].metric, send_metric_find("requests"));
             assert_int_equal(p.obs[17].start, ymd(2016, 1, 1));
             assert_true(p.obs[17].value == 614);
-            assert_true(p.obs[276].value == 4);
+            assert_true(p.obs[284].value == 4);
         }
         send_scenario_text_free(&text);
         send_params_free(&p);

@@ -1087,18 +1087,47 @@ static void write_scenario(ictx *c)
     out(c, "\n# Published history to the as-of date (not used by the model; drawn beside the forecast).\n"
            "# Source for every value: %s, authority %s; caseload in January, activity by calendar year.\n"
            "observed:\n", S, la->old_code[0] ? la->old_code : la->name);
+    /* series whose sum stands for a measure in the years it is not published (SEN2 split
+     * these ceasing reasons from 2022), so the history runs across the break */
+    static const struct {
+        const char *sen2, *parts[3];
+    } split[] = {{"plans_ceased_other_reason",
+                  {"plans_ceased_other_or_not_recorded", "plans_ceased_deceased", NULL}},
+                 {"plans_ceased_left_school_education",
+                  {"plans_ceased_employment", "plans_ceased_higher_education",
+                   "plans_ceased_no_longer_engaging"}}};
     int n_obs = 0;
     for (size_t i = 0; i < sizeof obs / sizeof obs[0]; i++) {
-        int f, l;
-        if (!send_sen2_span(c->d, c->la, obs[i].sen2, Y, &f, &l))
+        const char *const *parts = NULL;
+        for (size_t j = 0; j < sizeof split / sizeof split[0]; j++)
+            if (!strcmp(split[j].sen2, obs[i].sen2))
+                parts = split[j].parts;
+        int f = 0, l = 0, pf, pt;
+        int any = send_sen2_span(c->d, c->la, obs[i].sen2, Y, &f, &l);
+        for (int q = 0; parts && q < 3 && parts[q]; q++)
+            if (send_sen2_span(c->d, c->la, parts[q], Y, &pf, &pt)) {
+                f = any && f < pf ? f : pf;
+                l = any && l > pt ? l : pt;
+                any = 1;
+            }
+        if (!any)
             continue;
         int wrote = 0;
         for (int y = f; y <= l && n_obs < SEND_MAX_OBS; y++) {
             double x = val(c, obs[i].sen2, y);
+            if (isnan(x) && parts) { /* NaN unless every part is published */
+                x = 0;
+                for (int q = 0; q < 3 && parts[q]; q++)
+                    x += val(c, parts[q], y);
+            }
             if (isnan(x))
                 continue;
-            if (!wrote)
-                out(c, "  %s:%*s# %s [%s]\n", obs[i].metric, (int)(32 - strlen(obs[i].metric)), "", obs[i].sen2, S);
+            if (!wrote) {
+                out(c, "  %s:%*s# %s", obs[i].metric, (int)(32 - strlen(obs[i].metric)), "", obs[i].sen2);
+                for (int q = 0; parts && q < 3 && parts[q]; q++)
+                    out(c, "%s%s", q ? " + " : "; where not published, ", parts[q]);
+                out(c, " [%s]\n", S);
+            }
             wrote = 1;
             if (obs[i].jan)
                 out(c, "    %d-01: %.10g\n", y, x);
