@@ -164,7 +164,7 @@ typedef struct send_area {
 
 /* A published figure for one metric and period, shown beside the forecast (not used by the
  * model). `start` is the first day of the period: the month, 1 January or 1 April. */
-#define SEND_MAX_OBS 256
+#define SEND_MAX_OBS 512
 typedef struct send_obs {
     int metric;
     des_date start;
@@ -442,6 +442,28 @@ typedef struct send_params {
     int eh_panel_capacity;           /* cases heard per sitting */
     double eh_lead_professionals;    /* 2b cases lead professionals carry at once */
     double eh_cost_2b;               /* pounds per 2b case-year */
+    /* Every SEN2 outcome as its own flow (withdrawals, ceasing by reason, transfers in) */
+    double p_withdraw_request;    /* requests withdrawn before the decision to assess */
+    double p_withdraw_assessment; /* assessments withdrawn before the decision to issue */
+    double cease_abroad_rate;     /* plans ceasing: moved outside England, per plan-year */
+    double cease_other_rate;      /* plans ceasing: other reasons, per plan-year */
+    double p_needs_met_to_sen;    /* needs-met ceasings of SEN Support age that return there */
+    double transfer_in_rate;      /* plans transferred in from other authorities, per year */
+
+    /* Levels that move both ways: level 4 (a residential package) entered at a review or in a
+     * crisis (placement breakdown, exclusion), and left at a review */
+    double p_review_escalate;     /* per review of a plan below level 4 */
+    double crisis_rate;           /* per plan-year below level 4 */
+    double p_review_deescalate;   /* per review of a plan at level 4: back to special */
+
+    /* Ages (academic, on 1 September) of the phase transfers: early years to primary, to
+     * secondary, to post-16, to post-19 (placement.phase_transfer.age_* are their moves) */
+    int transfer_age[4];
+
+    /* Which moves a review may make: the review's move to special (p_review_ms) and to
+     * mainstream (p_review_sm) are multiplied by these, by the child's current provision */
+    double review_ms_from[PROV_COUNT]; /* default mainstream and resourced 1, others 0 */
+    double review_sm_from[PROV_COUNT]; /* default special 1, others 0 */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -553,7 +575,18 @@ enum {
     C_WAITING_PEAK = C_PLACEMENTS_PEAK + PROV_COUNT, /* + PROV_COUNT */
     C_WAITING_TOTAL_PEAK = C_WAITING_PEAK + PROV_COUNT,
     C_SHORTFALL_PEAK,                           /* + PROV_COUNT */
-    C_CY_END = C_SHORTFALL_PEAK + PROV_COUNT,
+    C_REQ_WITHDRAWN = C_SHORTFALL_PEAK + PROV_COUNT, /* requests withdrawn before the decision to assess */
+    C_ASS_WITHDRAWN,     /* assessments withdrawn before the decision to issue */
+    C_ASSESSED_NO_PLAN,  /* assessments concluded with a decision not to issue */
+    C_ASSESSED_PLAN,     /* assessments concluded with a decision to issue */
+    C_CEASED_ABROAD,     /* plans ceased: moved outside England */
+    C_CEASED_OTHER,      /* plans ceased: other reasons */
+    C_TRANSFERS_IN,      /* plans transferred in from another authority */
+    C_L4_REVIEW,         /* escalations to level 4 at a review */
+    C_L4_CRISIS,         /* escalations to level 4 in a crisis */
+    C_L4_STEP_DOWN,      /* de-escalations from level 4 at a review */
+    C_NEEDS_MET_TO_SEN,  /* needs-met ceasings returned to SEN Support */
+    C_CY_END,
 
     F_SPEND = C_CY_END,
     F_SPEND_PROV,                        /* + PROV_COUNT */
@@ -729,19 +762,21 @@ typedef enum send_trace_kind {
     TR_SEN_ENTRY,      /* a = age, b = need */
     TR_SEN_EXIT,       /* a = reason (0 needs met/moved, 1 aged out) */
     TR_REQUEST,        /* a = 1 if direct (not from SEN Support) */
-    TR_D1_DECISION,    /* a = 1 agreed to assess, 0 refused */
+    TR_D1_DECISION,    /* a = 1 agreed to assess, 0 refused, 2 withdrawn */
     TR_MEDIATION,
     TR_APPEAL,         /* a = 1 parents won */
     TR_ADVICE_DONE,    /* a = 0 EP, 1 health, 2 social care */
-    TR_D2_DECISION,    /* a = 1 issue */
+    TR_D2_DECISION,    /* a = 1 issue, 0 not, 2 withdrawn */
     TR_FINAL_PLAN,     /* a = days from request, rounded down */
     TR_PLACED,         /* a = provision, b = days waited */
     TR_WAITING,        /* a = provision wanted */
     TR_OVERFLOW,       /* a = provision wanted, b = provision given */
     TR_TRANSFER,       /* a = from provision, b = to provision (phase transfer, age in trace) */
-    TR_REVIEW,         /* a = outcome: 0 maintain, 1 to special, 2 to mainstream, 3 cease */
-    TR_CEASE,          /* a = reason: 0 moved, 1 left education, 2 needs met, 3 age */
-    TR_LEVEL4,         /* a = 1 approved */
+    TR_REVIEW,         /* a = outcome: 0 maintain, 1 to special, 2 to mainstream, 3 cease,
+                          4 escalated to level 4, 5 stepped down from level 4 */
+    TR_CEASE,          /* a = reason: 0 moved, 1 left education, 2 needs met, 3 age, 4 moved
+                          outside England, 5 other; b = 1 if back to SEN Support */
+    TR_LEVEL4,         /* a = 1 approved (0 not), 3 escalated in a crisis */
     TR_AGE,            /* a = new academic age (each 1 September) */
     TR_FD_ASSESSED     /* front door (child = SEND_NO_CHILD): a = 0 initial, 1 core;
                           b = whole days from the clock's start to completion */

@@ -184,23 +184,32 @@ static void test_values_by_hand(void **state)
     assert_near(p.direct_requests[BAND_16_19], 18, 0);
     assert_near(p.direct_requests[BAND_20_25], 3, 0);
 
-    /* panels: 80 / 400 refused; 285 / 300 issued; 20 mediations / 80 refusals */
-    assert_near(p.d1_refusal.value[0], 0.2, 1e-12);
+    /* withdrawn: 8 / 400 requests = 0.02; 15 / 315 assessments = 0.047619 -> 0.0476 */
+    assert_near(p.p_withdraw_request, 0.02, 1e-12);
+    assert_near(p.p_withdraw_assessment, 0.0476, 1e-12);
+    /* panels: 80 / (400 x 0.98) = 0.20408 refused of those not withdrawn -> 0.204; 285 / 300
+     * issued; 20 mediations / 80 refusals */
+    assert_near(p.d1_refusal.value[0], 0.204, 1e-12);
     assert_near(p.p_issue, 0.95, 1e-12);
     assert_near(p.p_mediation, 0.25, 1e-12);
 
     /* ceasing 2016-2018: plan-years (1,000 + 1,100) / 2 + (1,100 + 1,210) / 2 + (1,210 +
      * 1,331) / 2 = 3,475.5; moved 5 + 6 + 7 = 18 -> 0.005179 -> 0.00518; needs met 6 ->
-     * 0.001726 -> 0.00173; left education (50-5-1) + (60-6-2) + (70-7-3) = 156 over
-     * 10.75 x (220 + 255 + 285) + 27.5 x (50 + 70 + 90) = 13,945 -> c = 0.011187 */
+     * 0.001726 -> 0.00173; other 3 (2017) -> 0.000863; outside England none published -> 0;
+     * left education (50-5-1) + (60-6-2-3) + (70-7-3) = 153 over 10.75 x (220 + 255 + 285) +
+     * 27.5 x (50 + 70 + 90) = 13,945 -> c = 0.010972; transfers in = out: 18 / 3 = 6 a year */
     assert_near(p.cease_moved_rate, 0.00518, 1e-12);
     assert_near(p.p_review_cease, 0.00173, 1e-12);
-    assert_near(p.cease_left_rate[16], 0.0112, 1e-12);
-    assert_near(p.cease_left_rate[18], 0.0112, 1e-12);
-    assert_near(p.cease_left_rate[19], 0.447, 1e-12);
-    assert_near(p.cease_left_rate[20], 0.447, 1e-12);
-    assert_near(p.cease_left_rate[21], 0.28, 1e-12);
-    assert_near(p.cease_left_rate[25], 0.28, 1e-12);
+    assert_near(p.cease_other_rate, 0.000863, 1e-12);
+    assert_near(p.cease_abroad_rate, 0, 0);
+    assert_near(p.p_needs_met_to_sen, 1, 0);
+    assert_near(p.transfer_in_rate, 6, 0);
+    assert_near(p.cease_left_rate[16], 0.011, 1e-12);
+    assert_near(p.cease_left_rate[18], 0.011, 1e-12);
+    assert_near(p.cease_left_rate[19], 0.439, 1e-12);
+    assert_near(p.cease_left_rate[20], 0.439, 1e-12);
+    assert_near(p.cease_left_rate[21], 0.274, 1e-12);
+    assert_near(p.cease_left_rate[25], 0.274, 1e-12);
     /* review transfers 2018 over the January 2019 stock: 30 / 600, 7 / 350 */
     assert_near(p.p_review_ms, 0.05, 1e-12);
     assert_near(p.p_review_sm, 0.02, 1e-12);
@@ -220,8 +229,19 @@ static void test_values_by_hand(void **state)
     assert_near(p.choice[PHASE_PRIMARY][PROV_SPECIAL], 0.330, 1e-9);
     assert_near(p.choice[PHASE_SECONDARY][PROV_INDEPENDENT], 0.061, 1e-9);
 
-    /* observed: 34 published values, none after the as-of date */
-    assert_int_equal(p.n_obs, 34);
+    /* observed: 39 published values (34 + assessed_plan_issued, requests_withdrawn and
+     * assessments_withdrawn 2018, plans_ceased_other_reason 2017, and left school or education
+     * 2018 = employment 4 + higher education 1 + no longer engaging 2, the series SEN2 splits
+     * it into from 2022), none after the as-of date */
+    assert_int_equal(p.n_obs, 39);
+    int left = send_metric_find("plans_ceased_left_school_education"), found = 0;
+    for (int i = 0; i < p.n_obs; i++)
+        if (p.obs[i].metric == left) {
+            assert_int_equal(p.obs[i].start, des_date_from_ymd(2018, 1, 1));
+            assert_true(p.obs[i].value == 7);
+            found++;
+        }
+    assert_int_equal(found, 1);
     for (int i = 0; i < p.n_obs; i++) {
         assert_true(p.obs[i].value < 7777);
         assert_true(p.obs[i].start < des_date_from_ymd(2019, 2, 1));
@@ -250,7 +270,7 @@ static void test_as_of_poison(void **state)
             /* Testshire grew 10% every year and the file has two authorities: the growth prior
              * falls back from pooling to the authority's own (zero) spread, then to |g|/2 + 0.02 */
             assert_non_null(strstr(s, "growth: {prior: normal, mean: 0.1, sd: 0.07}"));
-            assert_non_null(strstr(s, "refusal: {prior: beta, mean: 0.2, sd:"));
+            assert_non_null(strstr(s, "refusal: {prior: beta, mean: 0.204, sd:")); /* of 98% */
             assert_non_null(strstr(s, "issue: {prior: beta, mean: 0.95, sd:"));
             assert_non_null(strstr(s, "moved_away: {prior: lognormal, mean: 0.00518, sd:"));
         }
@@ -331,11 +351,12 @@ static void test_priors_on_the_edge(void **state)
     send_params p;
     if (send_scenario_load(f->path, &p, NULL, &err) != DES_OK)
         fail_msg("%s", err.msg);
-    /* refusal 0 / 400: (0 + 1/2) / 401 = 0.0012469 -> 0.00125; sd sqrt(0.00125 x 0.99875 / 400)
-     * = 0.0017668 -> 0.0018 (below half the beta's largest, 0.5 sqrt(0.00125 x 0.99875) = 0.018) */
+    /* refusal 0 / (400 less 2% withdrawn = 392): (0 + 1/2) / 393 = 0.0012723 -> 0.00127; sd
+     * sqrt(0.00127 x 0.99873 / 392) = 0.0017988 -> 0.0018 (below half the beta's largest,
+     * 0.5 sqrt(0.00127 x 0.99873) = 0.018) */
     const send_prior *pr = prior_of(&p, "d1_panel.refusal");
     assert_int_equal(pr->kind, SEND_PRIOR_BETA);
-    assert_near(pr->a, 0.00125, 1e-12);
+    assert_near(pr->a, 0.00127, 1e-12);
     assert_near(pr->b, 0.0018, 1e-12);
     /* issue 300 / 300: (300 + 1/2) / 301 = 0.99834, at most 0.995; sd sqrt(0.995 x 0.005 / 300)
      * = 0.0040723 -> 0.0041 */
@@ -350,10 +371,10 @@ static void test_priors_on_the_edge(void **state)
     assert_near(pr->b, 0.00014, 1e-12);
     send_params_free(&p);
     char *s = slurp(f->path);
-    assert_non_null(strstr(s, "requests_refused / initial_requests 2018 = 0 / 400, on the edge of "
-                              "the range: moved inside by half a case, (0 + 1/2) / (400 + 1) "));
+    assert_non_null(strstr(s, "requests_refused / initial_requests not withdrawn 2018 = 0 / 392, on "
+                              "the edge of the range: moved inside by half a case, (0 + 1/2) / (392 + 1) "));
     assert_non_null(strstr(s, "sd: floor sqrt(p (1 - p) / n), the binomial sampling sd of the "
-                              "rate (n = 400): fewer than two yearly values of the authority's own"));
+                              "rate (n = 392): fewer than two yearly values of the authority's own"));
     assert_non_null(strstr(s, "(n = 3476): the authority's own yearly values spread less"));
     free(s);
     send_sen2_free(d);

@@ -12,7 +12,14 @@
  * - ceasing (one clock for all plans) at the per-plan hazard and split of reasons;
  * - reviews keep coming round when the backlog is longer than the review interval;
  * - SEN Support steps in the trace agree with the conservation counters;
- * - determinism: same seeds, same results; threads 1 and 2 give identical results.
+ * - determinism: same seeds, same results; threads 1 and 2 give identical results;
+ * - every SEN2 outcome flow (issue 11): withdrawal shares converge to their keys; ceasing by
+ *   reason at the per-plan hazards; needs-met ceasings return to SEN Support one for one;
+ *   transfers in at their rate; level-4 escalation in a crisis at its hazard, and level 4 moves
+ *   both ways at reviews with its stock equal to escalations less step-downs; all of them
+ *   together keep conservation exact;
+ * - the population ages each 1 September and growth applies year by year: a change of rate
+ *   leaves every month before the next September as it was.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -86,18 +93,28 @@ static void check_invariants(const send_params *p, send_output *o, const send_mo
     for (int y = 0; y + 1 < o->n_years; y++) {
         int j0 = month_of(o, o->first_year + y, 1), j1 = month_of(o, o->first_year + y + 1, 1);
         double s0 = send_output_row(o, M_EHCP_TOTAL)[j0], s1 = send_output_row(o, M_EHCP_TOTAL)[j1];
-        double inflow = send_output_row(o, C_NEW_PLANS)[y], out = send_output_row(o, C_CEASED)[y];
+        double inflow = send_output_row(o, C_NEW_PLANS)[y] + send_output_row(o, C_TRANSFERS_IN)[y],
+               out = send_output_row(o, C_CEASED)[y];
         assert_true(s0 + inflow - out == s1);
     }
     /* sum of new plans over years == plans_new; ceased likewise */
     double new_sum = 0, ceased_sum = 0, ceased_reasons = 0;
     for (int y = 0; y < o->n_years; y++) {
-        new_sum += send_output_row(o, C_NEW_PLANS)[y];
+        new_sum += send_output_row(o, C_NEW_PLANS)[y] + send_output_row(o, C_TRANSFERS_IN)[y];
         ceased_sum += send_output_row(o, C_CEASED)[y];
         ceased_reasons += send_output_row(o, C_CEASED_MOVED)[y] +
                           send_output_row(o, C_CEASED_LEFT)[y] +
                           send_output_row(o, C_CEASED_NEEDS_MET)[y] +
-                          send_output_row(o, C_CEASED_AGE)[y];
+                          send_output_row(o, C_CEASED_AGE)[y] +
+                          send_output_row(o, C_CEASED_ABROAD)[y] +
+                          send_output_row(o, C_CEASED_OTHER)[y];
+        /* every assessment concluded is issued or not */
+        assert_true(send_output_row(o, C_ASSESSED_PLAN)[y] +
+                        send_output_row(o, C_ASSESSED_NO_PLAN)[y] ==
+                    send_output_row(o, C_ASSESSMENTS)[y]);
+        /* needs-met ceasings back at SEN Support are some of the needs-met ceasings */
+        assert_true(send_output_row(o, C_NEEDS_MET_TO_SEN)[y] <=
+                    send_output_row(o, C_CEASED_NEEDS_MET)[y]);
     }
     assert_true(new_sum == (double)o->plans_new);
     assert_true(ceased_sum == (double)o->plans_ceased);
@@ -1088,6 +1105,384 @@ static void test_run_errors(void **state)
     send_params_free(&p);
 }
 
+
+/* ---- every SEN2 outcome as its own flow (issue 11) ----------------------------------------- */
+
+/* |mean - want| within 4 standard errors of a binomial share from n trials. */
+static void assert_share(double k, double n, double want)
+{
+    assert_true(n > 100);
+    double se = sqrt(want * (1 - want) / n);
+    if (!(fabs(k / n - want) < 4 * se))
+        fail_msg("share %g (%g / %g), expected %g +- %g", k / n, k, n, want, 4 * se);
+}
+
+/* Nothing but n plans of age band `band` in provision `prov`, from 1 January 2019 to `end`. */
+static void plans_only(send_params *p, int band, int prov, double n, des_date end)
+{
+    send_params_init(p);
+    p->start = ymd(2019, 1, 1);
+    p->end = end;
+    p->initial_band[band] = n;
+    p->initial_prov[prov] = n;
+}
+
+/* Withdrawals: requests decided on receipt (no refusal) are withdrawn at requests.withdrawn;
+ * assessments reaching the D2 panel at assessment.withdrawn; of the rest, the share not issued
+ * is 1 - d2_panel.issue. Every request is accounted for exactly: withdrawn, withdrawn at
+ * assessment, assessed, or still in assessment when the horizon ends. */
+static void test_withdrawal_shares(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    p.d1_period = 0;
+    p.d2_period = 0;
+    p.p_withdraw_request = 0.3;
+    p.p_withdraw_assessment = 0.2;
+    p.p_issue = 0.6;
+    double req = 0, wr = 0, wa = 0, done = 0, no_plan = 0;
+    for (int r = 0; r < 4; r++) {
+        send_output o;
+        trace_buf tb = {0};
+        send_model *m = run_traced(&p, 100 + (uint64_t)r, &o, &tb);
+        double rq = 0, w1 = 0, w2 = 0, dn = 0;
+        for (int y = 0; y < o.n_years; y++) {
+            rq += send_output_row(&o, C_REQUESTS)[y];
+            w1 += send_output_row(&o, C_REQ_WITHDRAWN)[y];
+            w2 += send_output_row(&o, C_ASS_WITHDRAWN)[y];
+            dn += send_output_row(&o, C_ASSESSMENTS)[y];
+            no_plan += send_output_row(&o, C_ASSESSED_NO_PLAN)[y];
+        }
+        /* requests still open at the end: traced requests with no D1 withdrawal, D2 decision */
+        int64_t open = 0;
+        for (size_t i = 0; i < tb.n; i++) {
+            open += tb.v[i].kind == TR_REQUEST;
+            open -= tb.v[i].kind == TR_D1_DECISION && tb.v[i].a == 2;
+            open -= tb.v[i].kind == TR_D2_DECISION;
+        }
+        assert_true(open >= 0);
+        assert_true(rq == w1 + w2 + dn + (double)open);
+        check_invariants(&p, &o, m);
+        req += rq;
+        wr += w1;
+        wa += w2;
+        done += dn;
+        send_model_destroy(m);
+        send_output_free(&o);
+        free(tb.v);
+    }
+    assert_share(wr, req, 0.3);
+    assert_share(wa, wa + done, 0.2);
+    assert_share(no_plan, done, 0.4);
+    send_params_free(&p);
+}
+
+/* 2,000 plans aged 20-25, January to August (no 1 September), ceasing for four reasons at
+ * hazards left 0.25, moved away 0.006, outside England 0.01 and other 0.02 a plan-year: each
+ * ceases with probability 1 - exp(-0.286 x 243 / 365.25), and a reason's share of the ceasings
+ * is its hazard over 0.286. */
+static void test_ceasing_by_reason(void **state)
+{
+    (void)state;
+    send_params p;
+    plans_only(&p, BAND_20_25, PROV_FE_COLLEGE, 2000, ymd(2019, 8, 31));
+    for (int a = 20; a <= 25; a++)
+        p.cease_left_rate[a] = 0.25;
+    p.cease_moved_rate = 0.006;
+    p.cease_abroad_rate = 0.01;
+    p.cease_other_rate = 0.02;
+    double ceased = 0, by[4] = {0};
+    const int metric[4] = {C_CEASED_LEFT, C_CEASED_MOVED, C_CEASED_ABROAD, C_CEASED_OTHER};
+    const double hazard[4] = {0.25, 0.006, 0.01, 0.02};
+    for (int r = 0; r < 10; r++) {
+        send_output o;
+        send_model *m = run_one(&p, 31, r, &o);
+        double c = send_output_row(&o, C_CEASED)[0], sum = 0;
+        for (int i = 0; i < 4; i++) {
+            by[i] += send_output_row(&o, metric[i])[0];
+            sum += send_output_row(&o, metric[i])[0];
+        }
+        assert_true(sum == c);
+        assert_int_equal(o.plans_open - o.plans_ceased, o.plans_close);
+        ceased += c;
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    assert_share(ceased, 20000, 1 - exp(-0.286 * 243 / 365.25));
+    for (int i = 0; i < 4; i++)
+        assert_share(by[i], ceased, hazard[i] / 0.286);
+    send_params_free(&p);
+}
+
+/* Plans aged 5-10 (SEN Support ages) ceasing with needs met at reviews, nothing else moving and
+ * SEN Support empty at the start, January to August: SEN Support ends with exactly one child
+ * for each needs-met ceasing. With the share back set to 0.25, a quarter come back; plans aged
+ * 20-25 (past the SEN Support leaving age) never do. */
+static void test_needs_met_returns_to_sen_support(void **state)
+{
+    (void)state;
+    send_params p;
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 1000, ymd(2019, 8, 31));
+    p.p_review_cease = 0.5;
+    send_output o;
+    send_model *m = run_one(&p, 5, 0, &o);
+    double nm = send_output_row(&o, C_CEASED_NEEDS_MET)[0];
+    assert_true(nm > 100);
+    assert_true(send_output_row(&o, C_NEEDS_MET_TO_SEN)[0] == nm);
+    assert_int_equal(o.sen_open, 0);
+    assert_int_equal(o.sen_in, (int64_t)nm);
+    assert_int_equal(o.sen_close, (int64_t)nm);
+    assert_int_equal(o.plans_open - o.plans_ceased, o.plans_close);
+    /* SEN Support on each month's first day is the needs-met ceasings before it */
+    assert_true(send_output_row(&o, M_SEN_SUPPORT)[0] == 0);
+    assert_true(send_output_row(&o, M_SEN_SUPPORT)[o.n_months - 1] +
+                    send_output_row(&o, M_EHCP_TOTAL)[o.n_months - 1] == 1000);
+    send_model_destroy(m);
+    send_output_free(&o);
+
+    p.p_needs_met_to_sen = 0.25;
+    double back = 0, all = 0;
+    for (int r = 0; r < 6; r++) {
+        m = run_one(&p, 6, r, &o);
+        back += send_output_row(&o, C_NEEDS_MET_TO_SEN)[0];
+        all += send_output_row(&o, C_CEASED_NEEDS_MET)[0];
+        assert_int_equal(o.sen_close, (int64_t)send_output_row(&o, C_NEEDS_MET_TO_SEN)[0]);
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    assert_share(back, all, 0.25);
+
+    p.p_needs_met_to_sen = 1;
+    p.initial_band[BAND_5_10] = 0;
+    p.initial_band[BAND_20_25] = 1000;
+    p.initial_prov[PROV_MAINSTREAM] = 0;
+    p.initial_prov[PROV_FE_COLLEGE] = 1000;
+    m = run_one(&p, 7, 0, &o);
+    assert_true(send_output_row(&o, C_CEASED_NEEDS_MET)[0] > 100);
+    assert_int_equal(o.sen_close, 0);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* Plans transferred in at 120 a year for three years, nothing else moving: the count is
+ * Poisson with mean 120 x days / 365.25, every arrival is a plan (plans_new), and the stock
+ * identity holds year by year (check_invariants). */
+static void test_transfers_in(void **state)
+{
+    (void)state;
+    send_params p;
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 200, ymd(2021, 12, 31));
+    p.initial_band[BAND_5_10] = 100;
+    p.initial_band[BAND_11_15] = 100;
+    p.transfer_in_rate = 120;
+    p.cease_moved_rate = 0.05; /* some ceasing, for check_invariants */
+    double total = 0;
+    for (int r = 0; r < 5; r++) {
+        send_output o;
+        send_model *m = run_one(&p, 9, r, &o);
+        double tin = 0;
+        for (int y = 0; y < o.n_years; y++)
+            tin += send_output_row(&o, C_TRANSFERS_IN)[y];
+        assert_true(tin == (double)o.plans_new);
+        check_invariants(&p, &o, m);
+        total += tin;
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    double mean = 120.0 * 5 * (double)(p.end + 1 - p.start) / 365.25;
+    assert_true(fabs(total - mean) < 4 * sqrt(mean));
+    send_params_free(&p);
+}
+
+/* Crises at 0.3 a plan-year, January to August, 2,000 plans aged 5-10 in mainstream: a child is
+ * escalated at its first crisis (later ones find it at level 4 and do nothing), so the
+ * escalations are binomial with p = 1 - exp(-0.3 x 243 / 365.25), and no plan ceases. */
+static void test_crisis_escalation(void **state)
+{
+    (void)state;
+    send_params p;
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 2000, ymd(2019, 8, 31));
+    p.crisis_rate = 0.3;
+    double esc = 0;
+    for (int r = 0; r < 5; r++) {
+        send_output o;
+        send_model *m = run_one(&p, 11, r, &o);
+        assert_int_equal(o.plans_ceased, 0);
+        assert_int_equal(o.plans_close, 2000);
+        double e = send_output_row(&o, C_L4_CRISIS)[0];
+        /* everyone escalated by 1 August is at level 4 in that month's snapshot */
+        assert_true(send_output_row(&o, M_LEVEL4_TOTAL)[o.n_months - 1] <= e);
+        esc += e;
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    assert_share(esc, 10000, 1 - exp(-0.3 * 243 / 365.25));
+    send_params_free(&p);
+}
+
+/* Level 4 both ways at reviews: 1,000 plans aged 5-9 in mainstream, escalated at 0.2 a review
+ * and stepped down at 0.5 a review of a plan at level 4, for three years: the level-4 stock on
+ * every month's first day is the escalations less the step-downs traced before it, and the
+ * shares of each converge to their keys. */
+static void test_level4_both_ways(void **state)
+{
+    (void)state;
+    send_params p;
+    plans_only(&p, BAND_5_10, PROV_MAINSTREAM, 1000, ymd(2021, 12, 31));
+    p.p_review_escalate = 0.2;
+    p.p_review_deescalate = 0.5;
+    trace_buf tb = {0};
+    send_output o;
+    send_model *m = run_traced(&p, 17, &o, &tb);
+    double up = 0, down = 0, below = 0, at4 = 0;
+    for (int k = 0; k < o.n_months; k++) {
+        int idx = o.first_month_index + k;
+        double t = (double)(des_date_from_ymd(1970 + idx / 12, idx % 12 + 1, 1) - p.start);
+        int64_t n4 = 0;
+        for (size_t i = 0; i < tb.n; i++)
+            if (tb.v[i].kind == TR_REVIEW && tb.v[i].t < t)
+                n4 += (tb.v[i].a == 4) - (tb.v[i].a == 5);
+        assert_true(send_output_row(&o, M_LEVEL4_TOTAL)[k] == (double)n4);
+    }
+    for (size_t i = 0; i < tb.n; i++)
+        if (tb.v[i].kind == TR_REVIEW) {
+            up += tb.v[i].a == 4;
+            down += tb.v[i].a == 5;
+        }
+    /* reviews of plans below level 4: escalated or not; at level 4: stepped down or not */
+    for (size_t i = 0; i < tb.n; i++)
+        if (tb.v[i].kind == TR_REVIEW) {
+            below += tb.v[i].a == 4 || tb.v[i].a == 0;
+            at4 += tb.v[i].a == 5;
+        }
+    double escal = 0, steps = 0;
+    for (int y = 0; y < o.n_years; y++) {
+        escal += send_output_row(&o, C_L4_REVIEW)[y];
+        steps += send_output_row(&o, C_L4_STEP_DOWN)[y];
+    }
+    assert_true(escal == up && steps == down);
+    assert_share(up, below, 0.2);
+    assert_true(down > 50);
+    assert_int_equal(o.plans_close, 1000);
+    send_model_destroy(m);
+    send_output_free(&o);
+    free(tb.v);
+    send_params_free(&p);
+}
+
+/* The population ages on 1 September: only 5-year-olds at the start (10,000) and SEN Support
+ * entries only at age 6 (100 per 1,000 a year), growth 0.1 a year: nobody enters before 1
+ * September 2019, 1,000 x 1.1 a year enter from then to 1 September 2020 (that cohort, grown
+ * once), and nobody after (the cohort is 7, and age 6 holds last year's empty age 5). */
+static void test_population_ages(void **state)
+{
+    (void)state;
+    send_params p;
+    send_params_init(&p);
+    p.start = ymd(2019, 1, 1);
+    p.end = ymd(2021, 12, 31);
+    p.population[5] = 10000;
+    p.sen_entry_per_1000[6] = 100;
+    send_steps_const(&p.sen_entry_trend, 1);
+    send_steps_const(&p.population_growth, 0.1);
+    p.sen_leave_age = SEND_MAX_AGE + 1;
+    double entered = 0;
+    const int reps = 10;
+    for (int r = 0; r < reps; r++) {
+        send_output o;
+        send_model *m = run_one(&p, 19, r, &o);
+        const double *sen = send_output_row(&o, M_SEN_SUPPORT);
+        assert_true(sen[month_of(&o, 2019, 9)] == 0);
+        assert_true(sen[month_of(&o, 2021, 12)] == sen[month_of(&o, 2020, 9)]);
+        assert_int_equal(o.sen_close, (int64_t)sen[month_of(&o, 2020, 9)]);
+        entered += (double)o.sen_close;
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    double days = (double)(ymd(2020, 9, 1) - ymd(2019, 9, 1));
+    double mean = reps * 1000 * 1.1 * days / 365.25;
+    assert_true(fabs(entered - mean) < 4 * sqrt(mean));
+    send_params_free(&p);
+}
+
+/* Growth applies year by year: growth 0.05 to the end of 2020 and then 0 gives, seed for seed,
+ * the same SEN Support as 0.05 throughout on every month up to 1 September 2021 (the first
+ * cohort roll after the change; the past is not rescaled, where `pow(1 + g(today), years)`
+ * moved every month from January 2021), and fewer entries after it. */
+static void test_growth_change_keeps_past(void **state)
+{
+    (void)state;
+    send_params a, b;
+    send_params_init(&a);
+    a.start = ymd(2019, 1, 1);
+    a.end = ymd(2023, 12, 31);
+    for (int age = 0; age < SEND_AGES; age++)
+        a.population[age] = 5000;
+    for (int age = 4; age < 16; age++)
+        a.sen_entry_per_1000[age] = 30;
+    send_steps_const(&a.sen_entry_trend, 1);
+    a.sen_exit_rate = 0.1;
+    /* both step on 1 January 2021 (a to the same rate), so that the rates are recomputed
+     * and the clocks redrawn on the same days in both */
+    send_steps_const(&a.population_growth, 0.05);
+    a.population_growth.n = 2;
+    a.population_growth.from[1] = ymd(2021, 1, 1);
+    a.population_growth.value[1] = 0.05;
+    b = a;
+    b.population_growth.value[1] = 0;
+    double later_a = 0, later_b = 0;
+    for (int r = 0; r < 3; r++) {
+        send_output oa, ob;
+        send_model *ma = run_one(&a, 23, r, &oa), *mb = run_one(&b, 23, r, &ob);
+        int sept = month_of(&oa, 2021, 9);
+        for (int k = 0; k <= sept; k++)
+            assert_true(send_output_row(&oa, M_SEN_SUPPORT)[k] ==
+                        send_output_row(&ob, M_SEN_SUPPORT)[k]);
+        later_a += (double)oa.sen_in;
+        later_b += (double)ob.sen_in;
+        send_model_destroy(ma);
+        send_model_destroy(mb);
+        send_output_free(&oa);
+        send_output_free(&ob);
+    }
+    assert_true(later_b < later_a);
+}
+
+/* Which moves a review may make are keys: with to_special 0.5 a review, plans in resourced
+ * provision move to special only while reviews.to_special_from.resourced is above 0, and plans
+ * in alternative provision (never moved by default) move at half their reviews once it is 1. */
+static void test_review_moves_from(void **state)
+{
+    (void)state;
+    send_params p;
+    plans_only(&p, BAND_5_10, PROV_RESOURCED, 500, ymd(2019, 12, 31));
+    p.p_review_ms = 0.5;
+    send_output o;
+    send_model *m = run_one(&p, 3, 0, &o);
+    assert_true(send_output_row(&o, C_TRANSFERS_MS)[0] > 100);
+    send_model_destroy(m);
+    send_output_free(&o);
+    p.review_ms_from[PROV_RESOURCED] = 0;
+    m = run_one(&p, 3, 0, &o);
+    assert_true(send_output_row(&o, C_REVIEWS_DONE)[0] > 400);
+    assert_true(send_output_row(&o, C_TRANSFERS_MS)[0] == 0);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+    plans_only(&p, BAND_5_10, PROV_AP, 500, ymd(2019, 12, 31));
+    p.p_review_ms = 0.5;
+    p.review_ms_from[PROV_AP] = 1;
+    m = run_one(&p, 4, 0, &o);
+    double moved = send_output_row(&o, C_TRANSFERS_MS)[0];
+    /* every plan has one review in the year, heard at once: each moves with probability 0.5 */
+    assert_share(moved, send_output_row(&o, C_REVIEWS_DONE)[0], 0.5);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1112,6 +1507,15 @@ int main(void)
         cmocka_unit_test(test_breakdown_by_pool),
         cmocka_unit_test(test_fallback_empty_specific_pool),
         cmocka_unit_test(test_fallback_waiters_take_freed_places),
+        cmocka_unit_test(test_withdrawal_shares),
+        cmocka_unit_test(test_ceasing_by_reason),
+        cmocka_unit_test(test_needs_met_returns_to_sen_support),
+        cmocka_unit_test(test_transfers_in),
+        cmocka_unit_test(test_crisis_escalation),
+        cmocka_unit_test(test_level4_both_ways),
+        cmocka_unit_test(test_population_ages),
+        cmocka_unit_test(test_growth_change_keeps_past),
+        cmocka_unit_test(test_review_moves_from),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -401,9 +401,14 @@ static void test_shipped_scenarios(void **state)
             /* observed history (through leicestershire-2026.yaml): every value kept, in
              * order, with its period start: ehcp_total Jan 2010-2026 [data/leicestershire-
              * sen2.csv] first, then initial_requests from 2016; the last is transfers special
-             * to mainstream 2021 (4), then the published high-needs positions 2018-19 and
-             * 2019-20 [ref: Leics-2019] and the cumulative balance they make by March 2020 */
-            assert_int_equal(p.n_obs, 229);
+             * to mainstream 2021 (4). 226 before the SEN2 outcome series; these add 59:
+             * moved outside England 4 (2022-2025), other reason and left school or
+             * education 12 each (2014-2021 as published, 2022-2025 as the sums of the series
+             * SEN2 splits them into), requests withdrawn 3 (2023-2025), assessments
+             * withdrawn 4 (2022-2025), assessed no plan 12 and assessed plan issued 12
+             * (2014-2025): 59; then the published high-needs positions 2018-19 and 2019-20
+             * [ref: Leics-2019] and the cumulative balance they make by March 2020 */
+            assert_int_equal(p.n_obs, 288);
             assert_int_equal(p.obs[0].metric, send_metric_find("ehcp_total"));
             assert_int_equal(p.obs[0].start, ymd(2010, 1, 1));
             assert_true(p.obs[0].value == 2630);
@@ -411,12 +416,12 @@ static void test_shipped_scenarios(void **state)
             assert_int_equal(p.obs[17].metric, send_metric_find("requests"));
             assert_int_equal(p.obs[17].start, ymd(2016, 1, 1));
             assert_true(p.obs[17].value == 614);
-            assert_true(p.obs[225].value == 4);
-            assert_int_equal(p.obs[226].metric, send_metric_find("dsg_inyear_gbp"));
-            assert_int_equal(p.obs[226].start, ymd(2018, 4, 1));
-            assert_true(p.obs[227].value == -6100000);
-            assert_int_equal(p.obs[228].metric, send_metric_find("dsg_balance_gbp"));
-            assert_true(p.obs[228].value == -8400000);
+            assert_true(p.obs[284].value == 4);
+            assert_int_equal(p.obs[285].metric, send_metric_find("dsg_inyear_gbp"));
+            assert_int_equal(p.obs[285].start, ymd(2018, 4, 1));
+            assert_true(p.obs[286].value == -6100000);
+            assert_int_equal(p.obs[287].metric, send_metric_find("dsg_balance_gbp"));
+            assert_true(p.obs[287].value == -8400000);
         }
         send_scenario_text_free(&text);
         send_params_free(&p);

@@ -358,6 +358,23 @@ static const send_key keys[] = {
     K("early_help.panel.capacity", INT, 1, 1000000, "cases per sitting", F(eh_panel_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
     K("early_help.lead_professionals", NUM, 0, 1e6, "cases", F(eh_lead_professionals), "1000000", P, "2b cases lead professionals carry at once (1000000 = unlimited): the early-help capacity lever"),
     K("early_help.cost_per_case", NUM, 0, MONEY, "pounds per year", F(eh_cost_2b), "0", P, "cost per 2b case-year with a lead professional"),
+    /* ---- every SEN2 outcome as its own flow; levels that move both ways ---- */
+    K("requests.withdrawn", SHR, 0, 1, "", F(p_withdraw_request), "0", P, "share of requests withdrawn before the decision to assess; the child returns to SEN Support (SEN2 requests_withdrawn / initial_requests)"),
+    K("assessment.withdrawn", SHR, 0, 1, "", F(p_withdraw_assessment), "0", P, "share of assessments withdrawn before the decision to issue; the child returns to SEN Support (SEN2 assessments_withdrawn / assessments_total_incl_withdrawn)"),
+    K("reviews.needs_met_to_sen_support", SHR, 0, 1, "", F(p_needs_met_to_sen), "1", P, "share of needs-met ceasings of children of SEN Support age who return to SEN Support (the rest leave)"),
+    K("ceasing.moved_outside_england", NUM, 0, 10, "per plan-year", F(cease_abroad_rate), "0", P, "plans ceasing because the family moved outside England (ceasing.moved_away: to another authority in England)"),
+    K("ceasing.other", NUM, 0, 10, "per plan-year", F(cease_other_rate), "0", P, "plans ceasing for other reasons (SEN2 other, not recorded, deceased)"),
+    K("transfers_in", NUM, 0, 1e6, "plans per year", F(transfer_in_rate), "0", P, "plans transferred in from other authorities: a Poisson stream of plan holders with ages and needs like the opening caseload's, placed as new plans are"),
+    K("level4.escalate_at_review", SHR, 0, 1, "per review", F(p_review_escalate), "0", P, "plan holder below level 4 escalated to a level-4 residential package at an annual review"),
+    K("level4.crisis_rate", NUM, 0, 10, "per plan-year", F(crisis_rate), "0", P, "crises (placement breakdown, exclusion) escalating a plan holder aged 4 or more below level 4 to a level-4 package at once"),
+    K("level4.step_down_at_review", SHR, 0, 1, "per review", F(p_review_deescalate), "0", P, "level-4 plan holder stepped down to special school (specialist post-16 from 19) at an annual review"),
+    SEC("placement.transfer_ages", "academic ages (on 1 September) of the phase transfers whose moves placement.phase_transfer gives"),
+    K("placement.transfer_ages.primary", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[0]), "4", 0, "transfer to primary (moves: phase_transfer.age_4)"),
+    K("placement.transfer_ages.secondary", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[1]), "11", 0, "transfer to secondary (moves: phase_transfer.age_11)"),
+    K("placement.transfer_ages.post16", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[2]), "16", 0, "transfer to post-16 (moves: phase_transfer.age_16)"),
+    K("placement.transfer_ages.post19", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[3]), "19", 0, "transfer to post-19 (moves: phase_transfer.age_19)"),
+    V("reviews.to_special_from", TAB, 0, 1000, "multiplier", F(review_ms_from), send_provision_names, PROV_COUNT, "mainstream: 1, resourced: 1, others 0", 0, "which provisions a review may move to special, as multipliers of reviews.to_special (capped at 1 a review)"),
+    V("reviews.to_mainstream_from", TAB, 0, 1000, "multiplier", F(review_sm_from), send_provision_names, PROV_COUNT, "special: 1, others 0", 0, "which provisions a review may move to mainstream, as multipliers of reviews.to_mainstream (capped at 1 a review)"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

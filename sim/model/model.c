@@ -365,6 +365,7 @@ static void init_state(send_model *m)
     fd_open(m);
     sb_open(m);
     eh_open(m);
+    plan_open_transfers_in(m);
 }
 
 int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_error *err)
@@ -445,6 +446,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
             break;
         case EV_FINAL: ev_final(m, ev.arg); break;
         case EV_REVIEW_SIT: ev_review_sit(m); break;
+        case EV_TRANSFER_IN: ev_transfer_in(m); break;
         /* timers: ev.gen is the stamp, stale once the child's record holds another */
         case EV_WAIT_LIMIT:
             if (kid(m, ev.arg)->wait_stamp == ev.gen)

@@ -66,7 +66,19 @@ enum {
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
     EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
     EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END,
-    EV_CARE, EV_FD_DONE, EV_SB, EV_EH_SIT
+    EV_CARE, EV_FD_DONE, EV_SB, EV_EH_SIT,
+    EV_TRANSFER_IN
+};
+
+/* Why a plan ceases (plan_cease): the SEN2 reasons the model produces. */
+enum {
+    CEASE_MOVED,     /* to another authority in England: plans_ceased_transfer_other_la */
+    CEASE_LEFT,      /* left school or education: plans_ceased_left_school_education */
+    CEASE_NEEDS_MET, /* at a review: back to SEN Support when of that age */
+    CEASE_AGE,       /* the age limit, on 1 September: plans_ceased_max_age */
+    CEASE_ABROAD,    /* moved outside England */
+    CEASE_OTHER,     /* other reasons */
+    CEASE_REASONS
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
@@ -94,6 +106,9 @@ enum {
     S_INIT, S_SEN, S_SEN_EXIT, S_REQUEST, S_D1, S_TRIBUNAL, S_ADVICE, S_D2, S_PLACE, S_REVIEW,
     S_CEASE, S_BUILD, S_L4, S_TRANSFER, S_DIRECT, S_GROWTH, S_YEAR,
     S_LEVELS, S_CARE, S_FD, S_FD_TIME, S_SB, S_EH,
+    S_OUTCOME,     /* withdrawals, needs-met returns: drawn only when their keys are set */
+    S_LEVEL4,      /* escalation and de-escalation at reviews: drawn only when set */
+    S_TRANSFER_IN, /* plans transferred in: drawn only when set */
     S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
 _Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");
@@ -145,6 +160,10 @@ typedef struct pop_state {
     int ei_on;                /* early intervention in force */
     double sen_age_cum[SEND_AGES]; /* cumulative SEN Support entries by age */
     int sen_age_lo;           /* the first age with entries */
+    /* Children by single year of (academic) age today: p->population at the start, rolled a
+     * year on each 1 September, each cohort (and the new one at age 0) grown by the growth
+     * rate then in force (pop_children_of_age reads it). */
+    double pop_age[SEND_AGES];
     /* Request growth: the multiplier is growth_level x (1 + growth_g)^(years since growth_t0);
      * each 1 January folds the year into growth_level and (with a drift) steps growth_g. */
     double growth_g, growth_level, growth_t0;
@@ -208,7 +227,8 @@ typedef struct plan_model {
          * is ring[k % RING]. */
         u64list ring[REVIEW_RING];
         u64list review_due; /* reviews due, oldest first, from review_head on */
-        double cease_rate[PLAN_AGES]; /* moved away + left education, per day */
+        /* moved away + left education + moved abroad + other + crisis (ages 4 on), per day */
+        double cease_rate[PLAN_AGES];
         int init_cells[BAND_COUNT][PROV_COUNT]; /* opening caseload, age band x provision */
         double need_plans_cum[NEED_COUNT];
     } k;
@@ -739,6 +759,12 @@ void redraw_all_clocks(send_model *m);
 void pop_reset(send_model *m);
 void pop_recompute_rates(send_model *m);
 void pop_new_year(send_model *m);
+void pop_september(send_model *m);
+/* Children of academic age `age` (0..25) in the authority today: the opening population by
+ * age (population.by_age), aged a year each 1 September with each cohort grown by the growth
+ * rate in force that day (population.growth), so a change of rate moves the future only. The
+ * interface for sub-models that need the child population (levels 1-4, social care). O(1). */
+double pop_children_of_age(const send_model *m, int age);
 
 /* sen.c */
 void sen_init(send_model *m);
@@ -746,6 +772,7 @@ void sen_reset(send_model *m);
 void sen_resum(send_model *m);
 void sen_open(send_model *m);
 void sen_return(send_model *m, uint32_t h);
+int sen_rejoin(send_model *m, int age, int need);
 void sen_september(send_model *m);
 void ev_sen_arrival(send_model *m);
 void ev_sen_exit(send_model *m);
@@ -795,6 +822,8 @@ void ev_final(send_model *m, uint32_t h);
 void ev_review_sit(send_model *m);
 void ev_cease(send_model *m);
 void ev_september(send_model *m);
+void plan_open_transfers_in(send_model *m);
+void ev_transfer_in(send_model *m);
 
 /* placement.c */
 int place_init(send_model *m, des_error *err);

@@ -170,6 +170,11 @@ void send_params_init(send_params *p)
     p->eh_panel_capacity = 1000000;
     p->eh_lead_professionals = 1e6;
     send_steps_const(&p->sb_budget, 0.0);
+    p->p_needs_met_to_sen = 1.0;
+    static const int transfer_age[4] = {4, 11, 16, 19};
+    memcpy(p->transfer_age, transfer_age, sizeof transfer_age);
+    p->review_ms_from[PROV_MAINSTREAM] = p->review_ms_from[PROV_RESOURCED] = 1.0;
+    p->review_sm_from[PROV_SPECIAL] = 1.0;
 }
 
 void send_params_free(send_params *p)
@@ -279,6 +284,11 @@ int send_params_check(const send_params *p, des_error *err)
                                  send_provision_names[q], p->age_max[q]);
     if (!(p->opening_interim_days > 0))
         return des_error_set(err, DES_EINVAL, "'initial.awaiting_interim' must be above 0 days");
+    for (int k = 0; k < 4; k++)
+        if (p->transfer_age[k] < 1 || p->transfer_age[k] > SEND_MAX_AGE ||
+            (k > 0 && p->transfer_age[k] <= p->transfer_age[k - 1]))
+            return des_error_set(err, DES_EINVAL,
+                                 "transfer ages must rise within [1, %d]", SEND_MAX_AGE);
     for (int i = 0; i < p->n_pools; i++) {
         const send_pool_spec *s = &p->pools[i];
         if (!send_provision_is_place((send_provision)s->provision) || s->area >= p->n_areas ||

@@ -82,7 +82,10 @@ void plan_init(send_model *m)
     const send_params *p = m->p;
     cumulate(p->need_share_plans, NEED_COUNT, m->plan.k.need_plans_cum);
     for (int a = 0; a < SEND_AGES; a++)
-        m->plan.k.cease_rate[a] = (p->cease_moved_rate + p->cease_left_rate[a]) / YEAR_DAYS;
+        m->plan.k.cease_rate[a] = (p->cease_moved_rate + p->cease_left_rate[a] +
+                                   p->cease_abroad_rate + p->cease_other_rate +
+                                   (valid_age(p, PROV_RESIDENTIAL, a) ? p->crisis_rate : 0)) /
+                                  YEAR_DAYS;
     m->plan.k.cease_rate[PLAN_AGES - 1] = 0; /* past the age limit: ceased on 1 September */
     fit_initial_cells(p, m->plan.k.init_cells);
 }
@@ -212,12 +215,16 @@ static void drop_review(send_model *m, child *c)
     c->review_k = -1;
 }
 
-/* Plan h ceases for `reason` (0 moved away, 1 left education, 2 needs met, 3 age). */
+/* Plan h ceases for `reason` (CEASE_*). A child whose needs are met goes back to SEN Support
+ * if of its ages (the share reviews.needs_met_to_sen_support of them; the draw, on S_OUTCOME,
+ * only when that share is below 1); every other child leaves. */
 void plan_cease(send_model *m, uint32_t h, int reason)
 {
     child *c = kid(m, h);
-    static const int reason_metric[4] = {C_CEASED_MOVED, C_CEASED_LEFT, C_CEASED_NEEDS_MET,
-                                         C_CEASED_AGE};
+    static const int reason_metric[CEASE_REASONS] = {C_CEASED_MOVED, C_CEASED_LEFT,
+                                                     C_CEASED_NEEDS_MET, C_CEASED_AGE,
+                                                     C_CEASED_ABROAD, C_CEASED_OTHER};
+    int age = age_of(m, c), back = 0;
     place_leave(m, h, c);
     drop_review(m, c);
     plan_remove(m, c);
@@ -225,8 +232,29 @@ void plan_cease(send_model *m, uint32_t h, int reason)
     m->out->plans_ceased++;
     cy_add(m, C_CEASED, 1);
     cy_add(m, reason_metric[reason], 1);
-    tr(m, h, TR_CEASE, reason, 0);
+    if (reason == CEASE_NEEDS_MET &&
+        (m->p->p_needs_met_to_sen >= 1 || unif(m, S_OUTCOME) < m->p->p_needs_met_to_sen)) {
+        back = sen_rejoin(m, age, c->need);
+        cy_add(m, C_NEEDS_MET_TO_SEN, back);
+    }
+    tr(m, h, TR_CEASE, reason, back);
     free_child(m, h);
+}
+
+/* Plan holder h moves to level 4 (a residential package) now: at a review or in a crisis. */
+static void escalate(send_model *m, uint32_t h, child *c, int metric)
+{
+    place_release(m, h, c);
+    cy_add(m, metric, 1);
+    place_child(m, h, PROV_RESIDENTIAL);
+}
+
+/* Whether plan holder c is below level 4 and may be escalated: not in (or waiting for) a
+ * residential package, not before the level-4 panel, of an age such packages take. */
+static int may_escalate(const send_model *m, const child *c)
+{
+    return c->prov != PROV_RESIDENTIAL && !(c->want_pool >= 0 && c->want == PROV_RESIDENTIAL) &&
+           c->stage != STG_L4 && valid_age(m->p, PROV_RESIDENTIAL, age_of(m, c));
 }
 
 /* The final plan of case h: the 20-week clock stops, the plan's first review is set and a
@@ -274,13 +302,34 @@ static void review_outcome(send_model *m, uint32_t h)
         return;
     }
     u -= p->p_review_cease;
-    if ((c->prov == PROV_MAINSTREAM || c->prov == PROV_RESOURCED) && u < p->p_review_ms &&
-        valid_age(m->p, PROV_SPECIAL, age_of(m, c))) {
+    if (c->prov == PROV_RESIDENTIAL && p->p_review_deescalate > 0 &&
+        unif(m, S_LEVEL4) < p->p_review_deescalate) {
+        /* stepped down to a special school (specialist post-16 past its ages) */
+        int to = valid_age(m->p, PROV_SPECIAL, age_of(m, c)) ? PROV_SPECIAL : PROV_SPECIALIST_POST16;
+        place_release(m, h, c);
+        cy_add(m, C_L4_STEP_DOWN, 1);
+        place_child(m, h, to);
+        tr(m, h, TR_REVIEW, 5, 0);
+        schedule_review(m, h, c->next_review + review_interval(m, c));
+        return;
+    }
+    if (p->p_review_escalate > 0 && may_escalate(m, c) &&
+        unif(m, S_LEVEL4) < p->p_review_escalate) {
+        escalate(m, h, c, C_L4_REVIEW);
+        tr(m, h, TR_REVIEW, 4, 0);
+        schedule_review(m, h, c->next_review + review_interval(m, c));
+        return;
+    }
+    /* the moves a review may make, from the child's provision (reviews.to_*_from) */
+    int q = c->prov < PROV_COUNT ? c->prov : PROV_AWAITING;
+    double ms = q != PROV_SPECIAL ? p->p_review_ms * p->review_ms_from[q] : 0;
+    double sm = q != PROV_MAINSTREAM ? p->p_review_sm * p->review_sm_from[q] : 0;
+    if (ms > 0 && u < ms && valid_age(m->p, PROV_SPECIAL, age_of(m, c))) {
         outcome = 1;
         place_release(m, h, c);
         cy_add(m, C_TRANSFERS_MS, 1);
         place_child(m, h, PROV_SPECIAL);
-    } else if (c->prov == PROV_SPECIAL && u < p->p_review_sm) {
+    } else if (sm > 0 && u < sm) {
         outcome = 2;
         place_release(m, h, c);
         cy_add(m, C_TRANSFERS_SM, 1);
@@ -349,8 +398,10 @@ void ev_review_sit(send_model *m)
 /* ---- ceasing and 1 September ------------------------------------------------------------- */
 
 /* A ceasing candidate (see plan_reset_cease_clock): accepted with probability sum / bound.
- * Where it falls within the chosen age's share picks the plan and the reason (moved away or
- * left education) in proportion to their hazards. */
+ * Where it falls within the chosen age's share picks the plan and the reason (moved away, left
+ * education, moved outside England, other, or a crisis) in proportion to their hazards. A
+ * crisis is not a ceasing: it escalates the plan holder to level 4, or does nothing to one who
+ * may not be escalated (so the crisis rate of those who may is exactly level4.crisis_rate). */
 void ev_cease(send_model *m)
 {
     const send_params *p = m->p;
@@ -367,24 +418,39 @@ void ev_cease(send_model *m)
             size_t n = pl->k.plans[a].n, j = (size_t)y;
             if (j >= n)
                 j = n - 1;
-            double moved = p->cease_moved_rate, left = p->cease_left_rate[a];
-            int reason = (y - (double)j) * (moved + left) < moved ? 0 : 1;
-            plan_cease(m, pl->k.plans[a].v[j], reason);
+            double cut[5] = {p->cease_moved_rate, p->cease_left_rate[a], p->cease_abroad_rate,
+                             p->cease_other_rate,
+                             valid_age(p, PROV_RESIDENTIAL, a) ? p->crisis_rate : 0};
+            static const int reason[5] = {CEASE_MOVED, CEASE_LEFT, CEASE_ABROAD, CEASE_OTHER, -1};
+            double tot = 0;
+            for (int i = 0; i < 5; i++)
+                tot += cut[i];
+            double r = (y - (double)j) * tot, acc_r = 0;
+            int i = 0;
+            while (i < 4 && !(r < acc_r + cut[i] && cut[i] > 0)) /* the last positive one */
+                acc_r += cut[i++];
+            while (i > 0 && !(cut[i] > 0))
+                i--;
+            uint32_t h = pl->k.plans[a].v[j];
+            if (reason[i] >= 0) {
+                plan_cease(m, h, reason[i]);
+            } else if (may_escalate(m, kid(m, h))) {
+                tr(m, h, TR_LEVEL4, 3, 0);
+                escalate(m, h, kid(m, h), C_L4_CRISIS);
+            }
             return;
         }
         acc += w;
     }
 }
 
-static int transfer_index(int age)
+/* Which phase transfer (0..3, placement.transfer_ages) happens at this age, or -1. */
+static int transfer_index(const send_params *p, int age)
 {
-    switch (age) {
-    case 4: return 0;
-    case 11: return 1;
-    case 16: return 2;
-    case 19: return 3;
-    default: return -1;
-    }
+    for (int k = 0; k < 4; k++)
+        if (p->transfer_age[k] == age)
+            return k;
+    return -1;
 }
 
 /* Append the plan holders of age a to the scratch list, each or-ed with `flag`. */
@@ -399,9 +465,10 @@ static size_t gather(send_model *m, int a, uint32_t flag, size_t n)
 
 /* 1 September: every child's academic age goes up (one more September passed; the lists of
  * plan holders by age shift). Plan holders past the age limit cease and those at a transfer
- * age (4, 11, 16, 19) get a new placement decision; these are heard in a random order, since
+ * age (placement.transfer_ages: 4, 11, 16, 19 by default) get a new placement decision; these are heard in a random order, since
  * they happen at one instant and who takes a place that another frees the same day must not
- * depend on where the children's records happen to lie. Then SEN Support ages. */
+ * depend on where the children's records happen to lie. Then SEN Support and the population
+ * age, and every clock is redrawn at the new rates. */
 void ev_september(send_model *m)
 {
     const send_params *p = m->p;
@@ -420,10 +487,9 @@ void ev_september(send_model *m)
     size_t n = 0;
     for (int a = p->cease_age + 1; a < PLAN_AGES; a++)
         n = gather(m, a, SEPT_CEASE, n);
-    static const int transfer_ages[4] = {4, 11, 16, 19};
     for (int k = 0; k < 4; k++)
-        if (transfer_ages[k] <= p->cease_age)
-            n = gather(m, transfer_ages[k], 0, n);
+        if (p->transfer_age[k] <= p->cease_age)
+            n = gather(m, p->transfer_age[k], 0, n);
     for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
         size_t j = (size_t)gsl_rng_uniform_int(m->r[S_TRANSFER], (unsigned long)i);
         uint32_t x = m->scratch[i - 1];
@@ -435,12 +501,11 @@ void ev_september(send_model *m)
         if (m->scratch[i] & SEPT_CEASE)
             plan_cease(m, h, 3);
         else
-            place_transfer(m, h, transfer_index(age_of(m, kid(m, h))));
+            place_transfer(m, h, transfer_index(p, age_of(m, kid(m, h))));
     }
-    plan_resum(m); /* hazards change with age */
-    plan_reset_cease_clock(m);
     sen_september(m);
-    request_rate_grew(m);
+    pop_september(m);
+    redraw_all_clocks(m); /* hazards change with age, entries with the population */
     int y, mo, d;
     des_date_to_ymd(day_of(m, now(m)), &y, &mo, &d);
     double next = t_of(m, des_date_from_ymd(y + 1, 9, 1));
@@ -480,4 +545,46 @@ void plan_open(send_model *m)
         }
     }
     m->out->plans_open = m->plan.s.n_plan;
+}
+
+/* ---- plans transferred in ---------------------------------------------------------------- */
+
+/* The next plan transferred in from another authority: a Poisson stream at transfers_in a
+ * year (drawn on S_TRANSFER_IN, so nothing else moves when it is set or not). */
+static void next_transfer_in(send_model *m)
+{
+    double rate = m->p->transfer_in_rate;
+    if (rate > 0)
+        sched_child(m, SEND_NO_CHILD, des_exponential(m->r[S_TRANSFER_IN], YEAR_DAYS / rate),
+                    EV_TRANSFER_IN);
+}
+
+void plan_open_transfers_in(send_model *m) { next_transfer_in(m); }
+
+/* A plan holder arrives from another authority: an age band drawn in proportion to the opening
+ * caseload's, an age uniformly over the band's ages below the age limit, a need from the plans'
+ * need mix; its first review is due within the interval and it is placed as a new plan is.
+ * An inflow of plans: it counts in the audit's plans_new, not in the new_plans metric. */
+void ev_transfer_in(send_model *m)
+{
+    const send_params *p = m->p;
+    next_transfer_in(m);
+    int b = pick(p->initial_band, BAND_COUNT, unif(m, S_TRANSFER_IN));
+    if (b < 0)
+        b = BAND_5_10;
+    int hi = band_hi[b] < p->cease_age ? band_hi[b] : p->cease_age;
+    if (hi < band_lo[b])
+        return;
+    int age = band_lo[b] + (int)gsl_rng_uniform_int(m->r[S_TRANSFER_IN],
+                                                    (unsigned long)(hi - band_lo[b] + 1));
+    int need = pick_cum(m->plan.k.need_plans_cum, NEED_COUNT, unif(m, S_TRANSFER_IN));
+    uint32_t h = new_child(m, age, need < 0 ? NEED_OTHER : need, S_TRANSFER_IN);
+    child *c = kid(m, h);
+    c->state = ST_PLAN;
+    m->plan.s.n_plan++;
+    plan_add(m, h);
+    m->out->plans_new++;
+    cy_add(m, C_TRANSFERS_IN, 1);
+    schedule_review(m, h, now(m) + unif(m, S_TRANSFER_IN) * review_interval(m, c));
+    place_decide(m, h);
 }

@@ -1,7 +1,11 @@
 /* population.c - population and levels: the rates at which children flow into SEN Support and
  * from it into requests for assessment, as they stand on a given day.
  *
- * The population by single year of age grows at a stepped annual rate; entries to SEN Support
+ * The population by single year of (academic) age starts as population.by_age and ages on each
+ * 1 September: every cohort moves up a year and the new cohort at age 0 is last year's; each
+ * (the new one too) is multiplied by 1 + the growth rate in force that day, so growth is applied
+ * year by year and a change of rate moves only the years after it (with a flat age profile the
+ * total grows exactly by that rate; the 25-year-olds leave). Entries to SEN Support
  * are per 1,000 children of each age times a stepped trend; the request multiplier is the
  * request trend times every shock in force, less the early-intervention effect once that lever
  * has started, times the request growth (compound from the start; with a drift, the growth takes
@@ -13,7 +17,7 @@
  * (model.c) each month and on every date a rate steps.
  *
  * State: pop_state, all of it derived again at each recomputation except exit_hazard, which is
- * constant and set at the reset. Complexity: O(ages + shocks + bands) per recomputation.
+ * constant and set at the reset, and the population by age, rolled each 1 September. Complexity: O(ages + shocks + bands) per recomputation.
  */
 #include "model_internal.h"
 
@@ -50,7 +54,23 @@ void pop_reset(send_model *m)
     m->pop.growth_g = m->p->request_growth;
     m->pop.growth_level = 1;
     m->pop.year_mult = 1;
+    memcpy(m->pop.pop_age, m->p->population, sizeof m->pop.pop_age);
     draw_year_mult(m);
+}
+
+double pop_children_of_age(const send_model *m, int age)
+{
+    return age >= 0 && age < SEND_AGES ? m->pop.pop_age[age] : 0;
+}
+
+/* 1 September: the cohort roll (see the opening comment). O(ages). */
+void pop_september(send_model *m)
+{
+    double *n = m->pop.pop_age;
+    double g = 1.0 + send_steps_at(&m->p->population_growth, day_of(m, now(m)));
+    for (int a = SEND_AGES - 1; a > 0; a--)
+        n[a] = n[a - 1] * g;
+    n[0] *= g;
 }
 
 void pop_new_year(send_model *m)
@@ -87,12 +107,10 @@ void pop_recompute_rates(send_model *m)
     const send_params *p = m->p;
     pop_state *s = &m->pop;
     des_date d = day_of(m, now(m));
-    double years = now(m) / YEAR_DAYS;
-    double growth = pow(1.0 + send_steps_at(&p->population_growth, d), years);
     double trend = send_steps_at(&p->sen_entry_trend, d);
     double w[SEND_AGES];
     for (int a = 0; a < SEND_AGES; a++)
-        w[a] = p->population[a] * growth * p->sen_entry_per_1000[a] / 1000.0;
+        w[a] = s->pop_age[a] * p->sen_entry_per_1000[a] / 1000.0;
     cumulate(w, SEND_AGES, s->sen_age_cum);
     s->sen_age_lo = 0;
     while (s->sen_age_lo < SEND_AGES - 1 && !(s->sen_age_cum[s->sen_age_lo] > 0))

@@ -5,7 +5,9 @@
  * outside it (a clock per age band). A request gets a child record, gathers evidence for the
  * D1 panel (decision to assess; refusal goes to disagreement.c) and, once assessed
  * (assessment.c), waits for the D2 panel (decision to issue), then drafting and consultation
- * to the final plan (plans.c). Panels sit periodically and decide a limited number of cases
+ * to the final plan (plans.c). A request may be withdrawn when the D1 panel would decide it,
+ * and an assessment when the D2 panel would (requests.withdrawn, assessment.withdrawn, drawn
+ * on S_OUTCOME only when set): the child goes back to SEN Support. Panels sit periodically and decide a limited number of cases
  * per sitting (period 0: decide on receipt).
  *
  * Cases preparing for a periodic D1 panel wait in a binary min-heap on (ready time, request
@@ -117,6 +119,12 @@ static int at_sitting(const des_panel *pn, double t)
 
 static void d1_decide(send_model *m, uint32_t h)
 {
+    if (m->p->p_withdraw_request > 0 && unif(m, S_OUTCOME) < m->p->p_withdraw_request) {
+        cy_add(m, C_REQ_WITHDRAWN, 1);
+        tr(m, h, TR_D1_DECISION, 2, 0);
+        sen_return(m, h);
+        return;
+    }
     cy_add(m, C_D1_DECIDED, 1);
     cy_add(m, C_D1_WITHIN_6W, now(m) - kid(m, h)->t_mark <= 42.0 + 1e-9);
     double refuse = send_steps_at(&m->p->d1_refusal, day_of(m, now(m)));
@@ -162,10 +170,17 @@ void ev_d2_sit(send_model *m, int immediate)
     for (size_t i = 0; i < n; i++) {
         uint32_t h = m->scratch[i];
         child *c = kid(m, h);
+        fy_add(m, F_SPEND_ASSESS, m->p->assessment_cost);
+        if (m->p->p_withdraw_assessment > 0 && unif(m, S_OUTCOME) < m->p->p_withdraw_assessment) {
+            cy_add(m, C_ASS_WITHDRAWN, 1);
+            tr(m, h, TR_D2_DECISION, 2, 0);
+            ass_withdrawn(m, h);
+            continue;
+        }
         cy_add(m, C_ASSESSMENTS, 1);
         ass_decided(m);
-        fy_add(m, F_SPEND_ASSESS, m->p->assessment_cost);
         int issue = unif(m, S_D2) < m->p->p_issue;
+        cy_add(m, issue ? C_ASSESSED_PLAN : C_ASSESSED_NO_PLAN, 1);
         tr(m, h, TR_D2_DECISION, issue, 0);
         if (issue) {
             /* drafting then consultation: nothing happens in between, so one event at the end */

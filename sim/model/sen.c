@@ -3,8 +3,8 @@
  * SEN Support children are exchangeable within their class: their entries, exits and requests
  * are at rates that depend on the class alone, and nothing else about them is ever read. So
  * SEN Support is held as a count per class, not as records: a request takes one child out of
- * a class and only then gives it a record; a child refused or not issued a plan goes back into
- * its class. Entries are a Poisson clock (by population and age, population.c); exits one
+ * a class and only then gives it a record; a child refused or not issued a plan, whose request
+ * or assessment is withdrawn, or whose plan ceases with needs met, goes back into its class. Entries are a Poisson clock (by population and age, population.c); exits one
  * clock at a constant hazard per child, thinned against a bound (see reset_exit_clock in
  * model_internal.h); 1 September moves every class up a year and those reaching the leaving
  * age leave.
@@ -92,19 +92,27 @@ void sen_open(send_model *m)
     m->out->sen_open = m->sen.s.n_sen;
 }
 
-/* A child refused an assessment or a plan leaves assessment and goes back to SEN Support, if
- * of SEN Support age; its record is freed either way. */
+/* A child of this age and need (leaving assessment, or a plan whose needs are met) rejoins
+ * SEN Support if of SEN Support age (4 to the leaving age): 1 if it did, 0 if not. */
+int sen_rejoin(send_model *m, int age, int need)
+{
+    if (age < 4 || age >= m->p->sen_leave_age)
+        return 0;
+    m->out->sen_in++;
+    class_add(m, class_of(age, need), +1);
+    sen_exit_rate_grew(m);
+    request_rate_grew(m);
+    return 1;
+}
+
+/* A child refused an assessment or a plan, or whose request or assessment was withdrawn,
+ * leaves assessment and goes back to SEN Support, if of SEN Support age; its record is freed
+ * either way. */
 void sen_return(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
     m->req.s.n_process--;
-    int age = age_of(m, c);
-    if (age >= 4 && age < m->p->sen_leave_age) {
-        m->out->sen_in++;
-        class_add(m, class_of(age, c->need), +1);
-        sen_exit_rate_grew(m);
-        request_rate_grew(m);
-    }
+    sen_rejoin(m, age_of(m, c), c->need);
     free_child(m, h);
 }
 

@@ -20,6 +20,7 @@
 
 #include "send_init.h"
 #include "send_io.h"
+#include "send_model.h"
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
@@ -63,6 +64,21 @@ static double need(ictx *c, const char *metric, int period, const char *what)
         c->failed = 1;
     }
     return isnan(v) ? 0 : v;
+}
+
+/* The share num / den of the latest year <= upto publishing both with den > 0 (a SEN2 measure
+ * over its base, e.g. requests_withdrawn / initial_requests): the year, or 0 when none. */
+static int latest_share(const ictx *c, const char *num_metric, const char *den_metric,
+                           int upto, double *share)
+{
+    for (int y = upto; y >= 1990; y--) {
+        double n = val(c, num_metric, y), d = val(c, den_metric, y);
+        if (!isnan(n) && !isnan(d) && d > 0) {
+            *share = fmin(1, n / d);
+            return y;
+        }
+    }
+    return 0;
 }
 
 /* The latest period <= upto holding a value of metric; 0 when none. */
@@ -683,6 +699,12 @@ static void write_scenario(ictx *c)
                "chance (%.0f degree%s of freedom: too few authorities in the file to pool) [%s]",
                Y - 5, Y - 1, dof, dof == 1 ? "" : "s", S);
     }
+    double wd_r = 0;
+    int wy = latest_share(c, "requests_withdrawn", "initial_requests", A, &wd_r);
+    if (wy)
+        kv(c, 2, "withdrawn", num(v, round_sig(wd_r, 3)), "requests_withdrawn / initial_requests %d [%s]", wy, S);
+    else
+        kv(c, 2, "withdrawn", "0", "assumption: requests_withdrawn not published as of %d", Y);
     out(c, "  direct:                          # per year, not from SEN Support\n");
     kv(c, 4, "under5", cnt(v, d_u5),
        "derived: 23.0%% of initial_requests %d [%s; ref: DfE-EHCP new plans by age 2019] less %.0f "
@@ -692,7 +714,8 @@ static void write_scenario(ictx *c)
     kv(c, 2, "direct_need", "{slcn: 0.35, autism: 0.25, sld_pmld: 0.15, physical_sensory: 0.15, other: 0.10}", "assumption");
 
     /* ---- D1, disagreement ---- */
-    double refusal = round_sig(refused / R_A, 3);
+    /* withdrawn requests leave before the decision: the refusal share is of the rest */
+    double refusal = round_sig(refused / (R_A * (1 - wd_r)), 3);
     out(c, "\nd1_panel:\n");
     kv(c, 2, "preparation", "{dist: lognormal, mean: 3, sd: 1, unit: weeks}", "decision due by week 6 [ref: SEND-Regs-2014] (assumption)");
     kv(c, 2, "cadence", "7 days", "weekly [domain, section 4] (assumption)");
@@ -702,13 +725,14 @@ static void write_scenario(ictx *c)
     snprintf(v, sizeof v, "%.0f", fmax(40, ceil(weekly * 2 / 10) * 10));
     kv(c, 2, "capacity", v, "cases per sitting (assumption: twice the weekly requests)");
     if (c->o->priors) {
-        rate_prior r = rate_prior_of(c, "requests_refused", "initial_requests", refused, R_A, 1,
+        rate_prior r = rate_prior_of(c, "requests_refused", "initial_requests", refused, R_A * (1 - wd_r), 1,
                                      "change from the year before across authorities (pooled)");
         snprintf(v, sizeof v, "{prior: beta, mean: %.3g, sd: %.2g}", r.mean, r.sd);
-        kv(c, 2, "refusal", v, "mean: requests_refused / initial_requests %d %s[%s]; sd: %s", A,
-           r.mean_why, S, r.sd_why);
+        kv(c, 2, "refusal", v, "mean: requests_refused / initial_requests%s %d %s[%s]; sd: %s",
+           wy ? " not withdrawn" : "", A, r.mean_why, S, r.sd_why);
     } else {
-        kv(c, 2, "refusal", num(v, refusal), "requests_refused / initial_requests %d = %.0f / %.0f [%s]", A, refused, R_A, S);
+        kv(c, 2, "refusal", num(v, refusal), "requests_refused / initial_requests %d = %.0f / %.0f%s [%s]", A, refused, R_A,
+           wy ? " less the withdrawn share" : "", S);
     }
     double med = val(c, "mediations_held", A);
     out(c, "\ndisagreement:\n");
@@ -774,6 +798,14 @@ static void write_scenario(ictx *c)
     out(c, "}\n");
     snprintf(v, sizeof v, "%d", CW_CASELOAD);
     kv(c, 4, "caseload", v, "11.3 case-officer hours per plan [ref: DfE-2026-EP] at 20 hours a week over 46 weeks, each held %.3g years (assumption)", CW_HOLD_YEARS);
+
+    double wd_a = 0;
+    int way = latest_share(c, "assessments_withdrawn", "assessments_total_incl_withdrawn", A, &wd_a);
+    if (way)
+        kv(c, 2, "withdrawn", num(v, round_sig(wd_a, 3)),
+           "assessments_withdrawn / assessments_total_incl_withdrawn %d [%s]", way, S);
+    else
+        kv(c, 2, "withdrawn", "0", "assumption: assessments_withdrawn not published as of %d", Y);
 
     double issue = round_sig(issued / completed, 3);
     out(c, "\nd2_panel:\n");
@@ -871,21 +903,31 @@ static void write_scenario(ictx *c)
     kv(c, 2, "panel", v, "monthly joint panel [domain, section 4]; date and capacity assumption");
     kv(c, 2, "approve", "0.7", "assumption");
     kv(c, 2, "funding", "{education: 0.5, social_care: 0.35, health: 0.15}", "assumption");
+    kv(c, 2, "escalate_at_review", "0", "per review (assumption: escalations are not published; set from local panel records)");
+    kv(c, 2, "crisis_rate", "0", "per plan-year (assumption: not published; set from local records)");
+    kv(c, 2, "step_down_at_review", "0", "per review (assumption: not published; set from local records)");
 
     /* ---- reviews and ceasing: pooled over the last three published years ---- */
-    double moved = 0, nmet = 0, left = 0, plan_years = 0, shape_years = 0;
+    double moved = 0, abroad = 0, oth = 0, nmet = 0, left = 0, plan_years = 0, shape_years = 0;
     int yfirst = 0, ylast = 0;
     for (int y = A - 2; y <= A; y++) {
         double ce = val(c, "plans_ceased", y), c0 = val(c, "ehcp_total", y),
                c1 = val(c, "ehcp_total", y + 1);
         if (isnan(ce) || isnan(c0) || isnan(c1))
             continue;
-        double mv = val0(c, "plans_ceased_transfer_other_la", y) + val0(c, "plans_ceased_moved_outside_england", y);
+        double mv = val0(c, "plans_ceased_transfer_other_la", y);
+        double ab = val0(c, "plans_ceased_moved_outside_england", y);
         double nm = val0(c, "plans_ceased_needs_met", y);
-        double other = ce - mv - nm - val0(c, "plans_ceased_max_age", y) - val0(c, "plans_ceased_deceased", y);
+        /* other reasons: one series to 2021, from 2022 other or not recorded and deceased */
+        double ot = val0(c, "plans_ceased_other_reason", y) +
+                    val0(c, "plans_ceased_other_or_not_recorded", y) +
+                    val0(c, "plans_ceased_deceased", y);
+        double rest = ce - mv - ab - nm - val0(c, "plans_ceased_max_age", y) - ot;
         moved += mv;
+        abroad += ab;
+        oth += ot;
         nmet += nm;
-        left += fmax(0, other);
+        left += fmax(0, rest);
         plan_years += (c0 + c1) / 2;
         shape_years += SHAPE_B1619 * (val0(c, "ehcp_age_16_19", y) + val0(c, "ehcp_age_16_19", y + 1)) / 2 +
                        SHAPE_B2025 * (val0(c, "ehcp_age_20_25", y) + val0(c, "ehcp_age_20_25", y + 1)) / 2;
@@ -902,6 +944,7 @@ static void write_scenario(ictx *c)
         return;
     }
     double r_moved = round_sig(moved / plan_years, 3), r_nmet = round_sig(nmet / plan_years, 3);
+    double r_abroad = round_sig(abroad / plan_years, 3), r_oth = round_sig(oth / plan_years, 3);
     double cl = shape_years > 0 ? left / shape_years : 0;
     double ms_n, ms_d, sm_n, sm_d;
     int ym = latest(c, "transfers_mainstream_to_special", A, &ms_n);
@@ -931,25 +974,36 @@ static void write_scenario(ictx *c)
         kv(c, 2, "to_mainstream", "0.01", "assumption (transfers not published)");
     kv(c, 2, "cease_needs_met", num(v, r_nmet),
        "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]", yfirst, ylast, nmet, plan_years, S);
+    kv(c, 2, "needs_met_to_sen_support", "1", "assumption: a child whose plan ceases with needs met stays at SEN Support");
 
     out(c, "\nceasing:\n");
     if (c->o->priors) {
         rate_prior r = rate_prior_of(c, "plans_ceased_transfer_other_la", "ehcp_total", moved,
                                      plan_years, 0, "across authorities (pooled)");
         snprintf(v, sizeof v, "{prior: lognormal, mean: %.3g, sd: %.2g}", r.mean, r.sd);
-        kv(c, 2, "moved_away", v, "mean: plans_ceased_transfer_other_la (+ moved_outside_england) %d-%d / mean ehcp_total %s[%s]; sd: %s",
+        kv(c, 2, "moved_away", v, "mean: plans_ceased_transfer_other_la %d-%d / mean ehcp_total %s[%s]; sd: %s",
            yfirst, ylast, r.mean_why, S, r.sd_why);
     } else {
         kv(c, 2, "moved_away", num(v, r_moved),
-           "plans_ceased_transfer_other_la (+ moved_outside_england) %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]",
+           "plans_ceased_transfer_other_la %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]",
            yfirst, ylast, moved, plan_years, S);
     }
-    out(c, "  # left education: plans_ceased less moved, needs met, max age and deceased, %d-%d = %.0f\n"
+    kv(c, 2, "moved_outside_england", num(v, r_abroad),
+       "plans_ceased_moved_outside_england %d-%d / mean ehcp_total (%.0f / %.0f plan-years; not published before 2022) [%s]",
+       yfirst, ylast, abroad, plan_years, S);
+    kv(c, 2, "other", num(v, r_oth),
+       "plans_ceased_other_reason (to 2021), other_or_not_recorded + deceased (from 2022) %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]",
+       yfirst, ylast, oth, plan_years, S);
+    out(c, "  # left education: plans_ceased less moved, needs met, max age and other, %d-%d = %.0f\n"
            "  # [%s], over plans aged 16-25 in the age shape 1 : 40 : 25 (16-18 : 19-20 : 21-25, assumption)\n",
         yfirst, ylast, left, S);
     snprintf(v, sizeof v, "{16-18: %.3g, 19-20: %.3g, 21-25: %.3g}", cl * SHAPE_16_18, cl * SHAPE_19_20, cl * SHAPE_21_25);
     kv(c, 2, "left_education", v, "derived (see above)");
     kv(c, 2, "age_limit", "25", "plans run to age 25 [domain, section 3]");
+    out(c, "\n");
+    kv(c, 0, "transfers_in", cnt(v, moved / (ylast - yfirst + 1)),
+       "plans per year (assumption: as many in as out, transfers in are not published: "
+       "plans_ceased_transfer_other_la %d-%d a year [%s])", yfirst, ylast, S);
 
     /* ---- initial ---- */
     out(c, "\ninitial:\n");
@@ -1082,9 +1136,16 @@ static void write_scenario(ictx *c)
                {"plans_ceased", "plans_ceased", 0},
                {"requests_refused", "requests_refused", 0},
                {"assessments_completed", "assessments_completed", 0},
-               {"plans_ceased_transfer_other_la", "plans_ceased_moved", 0},
+               {"plans_ceased_transfer_other_la", "plans_ceased_transfer_other_la", 0},
                {"plans_ceased_needs_met", "plans_ceased_needs_met", 0},
-               {"plans_ceased_max_age", "plans_ceased_age", 0},
+               {"plans_ceased_max_age", "plans_ceased_max_age", 0},
+               {"plans_ceased_moved_outside_england", "plans_ceased_moved_outside_england", 0},
+               {"plans_ceased_other_reason", "plans_ceased_other_reason", 0},
+               {"plans_ceased_left_school_education", "plans_ceased_left_school_education", 0},
+               {"requests_withdrawn", "requests_withdrawn", 0},
+               {"assessments_withdrawn", "assessments_withdrawn", 0},
+               {"assessed_no_plan", "assessed_no_plan", 0},
+               {"assessed_plan_issued", "assessed_plan_issued", 0},
                {"ehcp_age_under5", "ehcp_age_under5", 1},
                {"ehcp_age_5_10", "ehcp_age_5_10", 1},
                {"ehcp_age_11_15", "ehcp_age_11_15", 1},
@@ -1096,18 +1157,47 @@ static void write_scenario(ictx *c)
     out(c, "\n# Published history to the as-of date (not used by the model; drawn beside the forecast).\n"
            "# Source for every value: %s, authority %s; caseload in January, activity by calendar year.\n"
            "observed:\n", S, la->old_code[0] ? la->old_code : la->name);
+    /* series whose sum stands for a measure in the years it is not published (SEN2 split
+     * these ceasing reasons from 2022), so the history runs across the break */
+    static const struct {
+        const char *sen2, *parts[3];
+    } split[] = {{"plans_ceased_other_reason",
+                  {"plans_ceased_other_or_not_recorded", "plans_ceased_deceased", NULL}},
+                 {"plans_ceased_left_school_education",
+                  {"plans_ceased_employment", "plans_ceased_higher_education",
+                   "plans_ceased_no_longer_engaging"}}};
     int n_obs = 0;
     for (size_t i = 0; i < sizeof obs / sizeof obs[0]; i++) {
-        int f, l;
-        if (!send_sen2_span(c->d, c->la, obs[i].sen2, Y, &f, &l))
+        const char *const *parts = NULL;
+        for (size_t j = 0; j < sizeof split / sizeof split[0]; j++)
+            if (!strcmp(split[j].sen2, obs[i].sen2))
+                parts = split[j].parts;
+        int f = 0, l = 0, pf, pt;
+        int any = send_sen2_span(c->d, c->la, obs[i].sen2, Y, &f, &l);
+        for (int q = 0; parts && q < 3 && parts[q]; q++)
+            if (send_sen2_span(c->d, c->la, parts[q], Y, &pf, &pt)) {
+                f = any && f < pf ? f : pf;
+                l = any && l > pt ? l : pt;
+                any = 1;
+            }
+        if (!any)
             continue;
         int wrote = 0;
-        for (int y = f; y <= l && n_obs < 256; y++) {
+        for (int y = f; y <= l && n_obs < SEND_MAX_OBS; y++) {
             double x = val(c, obs[i].sen2, y);
+            if (isnan(x) && parts) { /* NaN unless every part is published */
+                x = 0;
+                for (int q = 0; q < 3 && parts[q]; q++)
+                    x += val(c, parts[q], y);
+            }
             if (isnan(x))
                 continue;
-            if (!wrote)
-                out(c, "  %s:%*s# %s [%s]\n", obs[i].metric, (int)(32 - strlen(obs[i].metric)), "", obs[i].sen2, S);
+            if (!wrote) {
+                out(c, "  %s:%*s# %s", obs[i].metric, (int)(32 - strlen(obs[i].metric)), "", obs[i].sen2);
+                for (int q = 0; parts && q < 3 && parts[q]; q++)
+                    out(c, "%s%s", q ? " + " : "; where not published, ", parts[q]);
+                out(c, " [%s]\n", S);
+            }
             wrote = 1;
             if (obs[i].jan)
                 out(c, "    %d-01: %.10g\n", y, x);
@@ -1116,7 +1206,7 @@ static void write_scenario(ictx *c)
             n_obs++;
         }
     }
-    if (leics && Y >= 2019 && n_obs <= 253)
+    if (leics && Y >= 2019 && n_obs <= SEND_MAX_OBS - 3)
         out(c, "  dsg_inyear_gbp:                  # high-needs block position [ref: Leics-2019]\n"
                "    2018-19: -2300000              # overspend (outturn)\n"
                "    2019-20: -6100000              # forecast overspend, after a one-off extra 5.4m\n"
