@@ -158,6 +158,12 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
       DATA "err_age_wrap.yaml:3:24: population.by_age.4294967297: ages must lie in 0-25")     \
     X(start_before_1970, "err_start_1961.yaml",                                               \
       DATA "err_start_1961.yaml:2:8: start: expected a date in 1970-2199, got '1961-01-01'")  \
+    X(population_too_large, "err_population.yaml",                                            \
+      DATA "err_population.yaml:3:11: population.by_age: at most 20000000 children in all "  \
+           "(several times England's), got 2600000000")                                      \
+    X(direct_too_large, "err_direct.yaml",                                                    \
+      DATA "err_direct.yaml:3:11: requests.direct: at most 1000000 requests a year in all "  \
+           "(several times England's), got 10000000")                                        \
     X(start_not_first, "err_start_day.yaml",                                                  \
       DATA "err_start_day.yaml:2:8: start: expected the first day of a month")                \
     X(end_before_start, "err_end.yaml",                                                       \
