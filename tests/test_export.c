@@ -948,7 +948,7 @@ static void test_cli_errors(void **state)
         {{"--xlsx"},
          "sendsim export: a results file (RESULTS.h5) is required (try 'sendsim export --help')\n"},
         {{r, "--csv", "--out"},
-         "sendsim export: --out: expected a file name (try 'sendsim export --help')\n"},
+         "sendsim export: --out: a value is required (try 'sendsim export --help')\n"},
         {{r, notes, "--csv"}, want_extra},
         {{r, "--xlsx", "--out", r}, want_same},
     };

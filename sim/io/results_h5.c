@@ -15,6 +15,10 @@
  *                              each replication drew from priors or an ensemble (when any)
  * Per-replication datasets are chunked by blocks of replications (whole rows) and compressed
  * with shuffle + deflate. Every dataset carries `units` and `description` attributes.
+ * Axes are HDF5 dimension scales (H5DS, the netCDF-4 convention), so generic tools label them:
+ * /replication (0 .. n-1), the period labels in /periods/<kind>, /summary/statistic (mean, sd,
+ * p05 ... p95) and /parameters_used/keys are scales, attached to the axes of every dataset
+ * that has them.
  *
  * The file is built in memory and written under "<path>.tmp.<pid>", fsync'd and renamed (as
  * every output, send_io.h's io_atomic); any failure or a cancellation removes the temporary
@@ -27,6 +31,7 @@
 
 #include <errno.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <math.h>
 #include <nettle/sha2.h>
 #include <stdarg.h>
@@ -638,6 +643,95 @@ static int check_seal(const char *path, des_error *err)
     return rc;
 }
 
+/* ---- dimension scales ------------------------------------------------------------------- */
+
+/* Make dataset `path` a dimension scale named `name`; returns it open, or -1 (w failed). */
+static hid_t make_scale(wctx *w, const char *path, const char *name)
+{
+    if (w->failed)
+        return -1;
+    hid_t d = H5Dopen2(w->f, path, H5P_DEFAULT);
+    if (d < 0 || H5DSset_scale(d, name) < 0) {
+        wfail(w, path);
+        if (d >= 0)
+            H5Dclose(d);
+        return -1;
+    }
+    return d;
+}
+
+/* Attach scales (-1 = none) to the axes of dataset `path`, labelling each axis. */
+static void attach(wctx *w, const char *path, hid_t s0, const char *l0, hid_t s1, const char *l1)
+{
+    if (w->failed)
+        return;
+    hid_t d = H5Dopen2(w->f, path, H5P_DEFAULT);
+    if (d < 0 || (s0 >= 0 && (H5DSattach_scale(d, s0, 0) < 0 || H5DSset_label(d, 0, l0) < 0)) ||
+        (s1 >= 0 && (H5DSattach_scale(d, s1, 1) < 0 || H5DSset_label(d, 1, l1) < 0)))
+        wfail(w, path);
+    if (d >= 0)
+        H5Dclose(d);
+}
+
+static void write_scales(wctx *w, const send_results *res)
+{
+    if (w->failed)
+        return;
+    int n = res->n;
+    int *idx = malloc((size_t)(n ? n : 1) * sizeof *idx);
+    if (!idx) {
+        wfail(w, "the replication scale (out of memory)");
+        return;
+    }
+    for (int r = 0; r < n; r++)
+        idx[r] = r;
+    hsize_t nd[1] = {(hsize_t)n};
+    close_d(dataset(w, w->f, "replication", H5T_NATIVE_INT, 1, nd, 0, idx, NULL,
+                    "replication index: the first axis of every per-replication dataset"));
+    free(idx);
+    static const char *const stat_rows[] = {"mean", "sd", "p05", "p10", "p25",
+                                            "p50",  "p75", "p90", "p95"};
+    hid_t g = w->failed ? -1 : H5Gopen2(w->f, "summary", H5P_DEFAULT);
+    if (g >= 0) {
+        hid_t t = str_type();
+        hsize_t sd[1] = {sizeof stat_rows / sizeof stat_rows[0]};
+        close_d(dataset(w, g, "statistic", t, 1, sd, 0, stat_rows, NULL,
+                        "the statistic of each row of the summary datasets"));
+        H5Tclose(t);
+        H5Gclose(g);
+    }
+    hid_t rep = make_scale(w, "replication", "replication");
+    hid_t st = make_scale(w, "summary/statistic", "statistic");
+    hid_t per[3];
+    char path[256];
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "periods/%s", kind_group[k]);
+        per[k] = make_scale(w, path, kind_group[k]);
+    }
+    for (int m = 0; m < SEND_METRIC_COUNT && !w->failed; m++) {
+        const send_metric_info *mi = send_metric(m);
+        if (!mi)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", kind_group[mi->kind], mi->name);
+        attach(w, path, rep, "replication", per[mi->kind], kind_group[mi->kind]);
+        snprintf(path, sizeof path, "summary/%s/%s", kind_group[mi->kind], mi->name);
+        attach(w, path, st, "statistic", per[mi->kind], kind_group[mi->kind]);
+    }
+    attach(w, "seeds", rep, "replication", -1, NULL);
+    attach(w, "events", rep, "replication", -1, NULL);
+    attach(w, "audit", rep, "replication", -1, NULL);
+    attach(w, "weeks_to_issue", rep, "replication", per[SEND_CY], kind_group[SEND_CY]);
+    if (!w->failed && H5Lexists(w->f, "parameters_used", H5P_DEFAULT) > 0) {
+        hid_t keys = make_scale(w, "parameters_used/keys", "key");
+        attach(w, "parameters_used/values", rep, "replication", keys, "key");
+        close_d(keys);
+    }
+    close_d(rep);
+    close_d(st);
+    for (int k = 0; k < 3; k++)
+        close_d(per[k]);
+}
+
 int send_h5_write(const char *path, const send_results *res, const send_meta *meta,
                   const volatile sig_atomic_t *cancel, des_error *err)
 {
@@ -674,6 +768,7 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     write_tables(&w, meta);
     write_authorities(&w, res);
     write_params_used(&w, res);
+    write_scales(&w, res);
     void *image = NULL;
     ssize_t size = w.failed || H5Fflush(w.f, H5F_SCOPE_LOCAL) < 0
                        ? -1 : H5Fget_file_image(w.f, NULL, 0);
@@ -1202,4 +1297,35 @@ fail:
     send_results_free(res);
     send_meta_free(meta);
     return err && err->code ? err->code : DES_EINPUT;
+}
+
+char *send_h5_scenario_name(const char *path, des_error *err)
+{
+    if (access(path, R_OK) != 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open (%s)", path, strerror(errno));
+        return NULL;
+    }
+    if (H5Fis_hdf5(path) <= 0) {
+        des_error_set(err, DES_EINPUT, "'%s': not an HDF5 file", path);
+        return NULL;
+    }
+    rctx r = {.err = err, .path = path};
+    r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r.f < 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open the HDF5 file", path);
+        return NULL;
+    }
+    root_rec rr;
+    root_defaults(&rr);
+    read_root(&r, &rr, 0, ROOT_FORMAT_ROWS);
+    if (!r.failed && strcmp(rr.format, FORMAT_NAME) != 0)
+        rfail(&r, "not a sendsim results file (format '%s')", rr.format);
+    char *name = read_attr_str(&r, "scenario_name");
+    free(rr.format);
+    H5Fclose(r.f);
+    if (r.failed) {
+        free(name);
+        return NULL;
+    }
+    return name;
 }

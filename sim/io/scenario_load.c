@@ -357,6 +357,19 @@ static void load_top(loader *L, const scn_node *root)
         else
             strcpy(p->name, name);
     }
+    /* A name inherited through `extends` (or none) would make this scenario's results
+     * overwrite its parent's: a file without its own name is named after its stem. */
+    const scn_node *own = scn_get(L->doc, root, "name");
+    const char *top = scn_file_at(L->doc, 0);
+    if (top && (!own || strcmp(scn_file(own), top) != 0)) {
+        const char *base = strrchr(top, '/') ? strrchr(top, '/') + 1 : top;
+        size_t n = strlen(base);
+        if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+            n -= 5;
+        else if (n > 4 && !strcmp(base + n - 4, ".yml"))
+            n -= 4;
+        snprintf(p->name, sizeof p->name, "%.*s", (int)n, base);
+    }
     const char *desc;
     scn_str(L->doc, root, "description", &desc);
     /* Reported at the root mapping, whose key path is empty: name the key in the message. */
@@ -584,7 +597,7 @@ static void load_observed(loader *L, const scn_node *root)
         const scn_node *series = scn_at(L->doc, s, i);
         int metric = send_metric_find(name);
         if (metric < 0) {
-            scn_fail(L->doc, series, "unknown metric (expected a metric name listed in the README)");
+            scn_fail(L->doc, series, "unknown metric (expected a metric name listed in docs/guide.md)");
             return;
         }
         if (scn_kind_of(series) != SCN_MAP) {
