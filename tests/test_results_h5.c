@@ -217,12 +217,23 @@ static void test_round_trip(void **state)
         }
         assert_memory_equal(a->weeks_hist, b->weeks_hist,
                             (size_t)a->n_years * SEND_WEEKS_BINS * sizeof *a->weeks_hist);
+        /* the sufficiency breakdown (pools by area: resourced in the north) */
+        assert_true(a->n_breakdown > 0);
+        assert_int_equal(b->n_breakdown, a->n_breakdown);
+        for (int j = 0; j < a->n_breakdown; j++)
+            assert_memory_equal(send_output_row((send_output *)a, SEND_METRIC_COUNT + j),
+                                send_output_row(b, SEND_METRIC_COUNT + j),
+                                (size_t)a->n_months * sizeof(double));
         assert_true(a->events == b->events);
         assert_true(a->plans_open == b->plans_open && a->plans_new == b->plans_new &&
                     a->plans_ceased == b->plans_ceased && a->plans_close == b->plans_close);
         assert_true(a->sen_open == b->sen_open && a->sen_in == b->sen_in &&
                     a->sen_out == b->sen_out && a->sen_close == b->sen_close);
     }
+    assert_int_equal(r.n_breakdown, w->n_breakdown);
+    for (int j = 0; j < w->n_breakdown; j++)
+        assert_str_eq(r.breakdown_names[j], w->breakdown_names[j]);
+    assert_str_eq(w->breakdown_names[4], "pool_places_resourced.north.any");
     const send_meta *x = &fx->meta;
     assert_str_eq(m.scenario_name, x->scenario_name);
     assert_str_eq(m.scenario_path, x->scenario_path);
@@ -366,14 +377,15 @@ static void test_read_errors(void **state)
     assert_true(H5Ldelete(f, "/calendar_year/new_plans", H5P_DEFAULT) >= 0);
     H5Fclose(f);
     read_fails(fx->path, "dataset '/calendar_year/new_plans' is missing");
-    /* a file from before the ratio metrics' counts were recorded: read, counts NaN, the
-     * stored ratios as written */
+    /* a file from before the ratio metrics' counts (and the capacity and appeal metrics) were
+     * recorded: read, those NaN, the stored ratios as written */
     write_ok(fx);
     f = open_rw(fx->path);
     static const char *const counts[] = {
         "/calendar_year/new_plans_within_20_weeks", "/calendar_year/weeks_to_issue_total",
-        "/calendar_year/waits_for_place_ended", "/calendar_year/weeks_waited_for_place_total"};
-    for (int i = 0; i < 4; i++)
+        "/calendar_year/waits_for_place_ended", "/calendar_year/weeks_waited_for_place_total",
+        "/monthly/caseworker_queue", "/calendar_year/tribunal_appeals_registered"};
+    for (int i = 0; i < 6; i++)
         assert_true(H5Ldelete(f, counts[i], H5P_DEFAULT) >= 0);
     H5Fclose(f);
     {
@@ -385,6 +397,8 @@ static void test_read_errors(void **state)
         for (int r = 0; r < old.n; r++)
             for (int y = 0; y < old.reps[r].n_years; y++) {
                 assert_true(isnan(send_output_row(&old.reps[r], C_WAITS_ENDED)[y]));
+                assert_true(isnan(send_output_row(&old.reps[r], C_APPEALS_ALL)[y]));
+                assert_true(isnan(send_output_row(&old.reps[r], M_CASEWORKER_QUEUE)[y]));
                 assert_memory_equal(&send_output_row(&old.reps[r], C_PCT_20W)[y],
                                     &send_output_row(&fx->res.reps[r], C_PCT_20W)[y],
                                     sizeof(double));

@@ -137,6 +137,8 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
       DATA "err_provision.yaml:4:19: places[0].provision: expected one of: mainstream, "      \
            "resourced, special, independent, residential, fe_college, specialist_post16, ap, "\
            "early_years, other (did you mean 'special'?)")                                    \
+    X(awaiting_state, "err_awaiting.yaml",                                                    \
+      DATA "err_awaiting.yaml:3:13: initial.awaiting: expected one of: interim, waiting")     \
     X(unknown_area, "err_area.yaml",                                                          \
       DATA "err_area.yaml:5:36: places[1].area: expected one of: any, north, south")          \
     X(unknown_area_no_areas, "err_area_default.yaml",                                         \
@@ -330,6 +332,31 @@ static void test_priors(void **state)
     params_done(p);
 }
 
+/* The placement rules' keys (issue 11, items 6 and 7) reach their parameters; those not given
+ * keep the defaults, which are the rules the model had before they were keys. */
+static void test_placement_rules(void **state)
+{
+    (void)state;
+    send_params *p = load_ok(DATA "placement_rules.yaml", NULL);
+    assert_int_equal(p->fallback_general, 0);
+    assert_int_equal(p->fallback_out_of_area, 1);
+    assert_true(p->age_min[PROV_SPECIAL] == 3 && p->age_max[PROV_SPECIAL] == 18);
+    assert_true(p->age_min[PROV_FE_COLLEGE] == 16 && p->age_max[PROV_FE_COLLEGE] == 24);
+    assert_true(p->age_min[PROV_EARLY_YEARS] == 0 && p->age_max[PROV_EARLY_YEARS] == 4);
+    assert_true(p->age_min[PROV_INDEPENDENT] == 4 && p->age_max[PROV_INDEPENDENT] == 25);
+    assert_true(p->l4_from[PROV_SPECIAL] == 0.5 && p->l4_from[PROV_MAINSTREAM] == 0.25);
+    assert_true(p->l4_from[PROV_INDEPENDENT] == 1 && p->l4_from[PROV_AP] == 0);
+    assert_int_equal(p->opening_awaiting_waits, 1);
+    assert_true(p->opening_interim_days == 28);
+    params_done(p);
+    p = load_ok(DATA "base.yaml", NULL);
+    assert_int_equal(p->fallback_general, 1);
+    assert_int_equal(p->fallback_out_of_area, 1);
+    assert_int_equal(p->opening_awaiting_waits, 0);
+    assert_true(p->opening_interim_days == 91.3);
+    params_done(p);
+}
+
 static void test_extends_three_levels(void **state)
 {
     (void)state;
@@ -380,8 +407,9 @@ static void test_shipped_scenarios(void **state)
             /* observed history (through leicestershire-2026.yaml): every value kept, in
              * order, with its period start: ehcp_total Jan 2010-2026 [data/leicestershire-
              * sen2.csv] first, then initial_requests from 2016; the last is transfers special
-             * to mainstream 2021 (4) */
-            assert_int_equal(p.n_obs, 226);
+             * to mainstream 2021 (4), then the published high-needs positions 2018-19 and
+             * 2019-20 [ref: Leics-2019] and the cumulative balance they make by March 2020 */
+            assert_int_equal(p.n_obs, 229);
             assert_int_equal(p.obs[0].metric, send_metric_find("ehcp_total"));
             assert_int_equal(p.obs[0].start, ymd(2010, 1, 1));
             assert_true(p.obs[0].value == 2630);
@@ -390,6 +418,11 @@ static void test_shipped_scenarios(void **state)
             assert_int_equal(p.obs[17].start, ymd(2016, 1, 1));
             assert_true(p.obs[17].value == 614);
             assert_true(p.obs[225].value == 4);
+            assert_int_equal(p.obs[226].metric, send_metric_find("dsg_inyear_gbp"));
+            assert_int_equal(p.obs[226].start, ymd(2018, 4, 1));
+            assert_true(p.obs[227].value == -6100000);
+            assert_int_equal(p.obs[228].metric, send_metric_find("dsg_balance_gbp"));
+            assert_true(p.obs[228].value == -8400000);
         }
         send_scenario_text_free(&text);
         send_params_free(&p);
@@ -488,7 +521,7 @@ static void assert_same_params(const send_params *a, const send_params *b)
     assert_doubles(a->inflation, b->inflation, PROV_COUNT, "inflation");
     assert_true(a->transport_cost == b->transport_cost);
     assert_true(a->grant_base == b->grant_base && a->grant_growth == b->grant_growth);
-    assert_true(a->opening_deficit == b->opening_deficit);
+    assert_true(a->opening_balance == b->opening_balance);
 }
 
 static void round_trip(const char *path)
@@ -966,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_extends_override_merge_replace),
         cmocka_unit_test(test_extends_replaces_series),
         cmocka_unit_test(test_extends_three_levels),
+        cmocka_unit_test(test_placement_rules),
         cmocka_unit_test(test_priors),
         cmocka_unit_test(test_shipped_scenarios),
         cmocka_unit_test(test_resolved_text_reloads),

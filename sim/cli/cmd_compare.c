@@ -62,9 +62,10 @@ static void print_diffs(int k, char names[][SEND_NAME_MAX * 2 + 8],
     for (int s = 1; s < k; s++) {
         printf("\n%s minus %s (paired over %d replications; 95%% interval of the mean)\n",
                names[s], names[0], res[0]->n);
-        printf("%-28s %-8s %14s %30s  %s\n", "metric", "period", "mean", "95% interval",
+        printf("%-32s %-8s %14s %30s  %s\n", "metric", "period", "mean", "95% interval",
                "verdict");
-        printf("(money in GBP millions; monthly stocks in the last January)\n");
+        printf("(money in GBP millions; _peak: the busiest month of the last year; other monthly "
+               "stocks in the last January)\n");
         for (int j = 0; j < send_compare_n_metrics; j++) {
             int m = send_compare_metrics[j];
             int np = send_output_periods(o, m);
@@ -84,7 +85,7 @@ static void print_diffs(int k, char names[][SEND_NAME_MAX * 2 + 8],
                 snprintf(mean, sizeof mean, "%.4g", d.mean);
                 snprintf(ci, sizeof ci, "[%.4g, %.4g]", d.ci_low, d.ci_high);
             }
-            printf("%-28s %-8s %14s %30s  %s\n", send_metric(m)->name, label, mean, ci,
+            printf("%-32s %-8s %14s %30s  %s\n", send_metric(m)->name, label, mean, ci,
                    send_verdict_names[d.verdict]);
         }
     }

@@ -68,9 +68,13 @@ static void print_table(const send_params *p, const send_results *res)
     double *scratch = malloc((size_t)res->n * sizeof *scratch);
     if (!scratch)
         return;
-    char c1[48], c2[48], c3[48], c4[48];
-    printf("\n%-6s %-24s %-22s %-22s %-20s\n", "year", "EHC plans in January", "new plans",
-           "% within 20 weeks", "waited for a place");
+    char c1[48], c2[48], c3[48], c4[48], c5[48];
+    /* waits for a place at the year's busiest month (the January census day is their low
+     * point) and the special-school shortfall (demand minus places) at its largest */
+    printf("\n%-6s %-22s %-20s %-20s %-22s %-22s\n", "year", "EHC plans in January",
+           "new plans", "% within 20 weeks", "waiting, peak month", "special places short,");
+    printf("%-6s %-22s %-20s %-20s %-22s %-22s\n", "", "", "", "", "(children)",
+           "peak (children)");
     for (int y = 0; y < o->n_years; y++) {
         int mi = (o->first_year + y) * 12 - 1970 * 12 - o->first_month_index; /* January */
         if (mi >= 0 && mi < o->n_months)
@@ -79,15 +83,19 @@ static void print_table(const send_params *p, const send_results *res)
             snprintf(c1, sizeof c1, "-");
         cell(res, C_NEW_PLANS, y, 1, 0, scratch, c2, sizeof c2);
         cell(res, C_PCT_20W, y, 1, 1, scratch, c3, sizeof c3);
-        cell(res, C_WAITED_FOR_PLACE, y, 1, 0, scratch, c4, sizeof c4);
-        printf("%-6d %-24s %-22s %-22s %-20s\n", o->first_year + y, c1, c2, c3, c4);
+        cell(res, C_WAITING_TOTAL_PEAK, y, 1, 0, scratch, c4, sizeof c4);
+        if (o->n_months > 0 && send_output_row((send_output *)o, M_CAPACITY + PROV_SPECIAL)[0] >= 0)
+            cell(res, C_SHORTFALL_PEAK + PROV_SPECIAL, y, 1, 0, scratch, c5, sizeof c5);
+        else
+            snprintf(c5, sizeof c5, "not limited");
+        printf("%-6d %-22s %-20s %-20s %-22s %-22s\n", o->first_year + y, c1, c2, c3, c4, c5);
     }
-    printf("\n%-8s %-30s %-30s\n", "FY", "high-needs spend (GBP m)", "cumulative deficit (GBP m)");
+    printf("\n%-8s %-30s %-30s\n", "FY", "high-needs spend (GBP m)", "DSG balance c/f (GBP m; - = deficit)");
     for (int f = 0; f < o->n_fys; f++) {
         char label[16];
         send_output_period_label(o, F_SPEND, f, label, sizeof label);
         cell(res, F_SPEND, f, 1e-6, 1, scratch, c1, sizeof c1);
-        cell(res, F_DEFICIT, f, 1e-6, 1, scratch, c2, sizeof c2);
+        cell(res, F_DSG_BALANCE, f, 1e-6, 1, scratch, c2, sizeof c2);
         printf("%-8s %-30s %-30s\n", label, c1, c2);
     }
     printf("\nmedian [P10-P90] over %d replications of '%s'\n", res->n, p->name);

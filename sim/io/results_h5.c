@@ -13,6 +13,9 @@
  *   /observed                  table: metric, period, value
  *   /parameters_used/{keys,values}  key paths [key] and float64 [replication][key]: the values
  *                              each replication drew from priors or an ensemble (when any)
+ *   /breakdown/{names,monthly} sufficiency by pool, area and need (when the scenario has
+ *                              capacity pools): row names [row] and float64
+ *                              [replication][row][month]
  * Per-replication datasets are chunked by blocks of replications (whole rows) and compressed
  * with shuffle + deflate. Every dataset carries `units` and `description` attributes.
  * Axes are HDF5 dimension scales (H5DS, the netCDF-4 convention), so generic tools label them:
@@ -570,6 +573,39 @@ static void write_authorities(wctx *w, const send_results *res)
     close_g(g);
 }
 
+/* The sufficiency breakdown: row names and every replication's monthly rows. */
+static void write_breakdown(wctx *w, const send_results *res)
+{
+    if (res->n_breakdown <= 0 || w->failed)
+        return;
+    int nb = res->n_breakdown, nm = res->reps[0].n_months;
+    hid_t g = group(w, w->f, "breakdown");
+    if (write_rows(w, g, "names", res->breakdown_names[0], sizeof res->breakdown_names[0], nb,
+                   "sufficiency rows by pool, area and need: <measure>_<provision>.<area>.<need>"
+                   " (README: sufficiency by area and need)") != 0) {
+        close_g(g);
+        return;
+    }
+    double *buf = malloc((size_t)res->n * nb * nm * sizeof *buf);
+    if (!buf) {
+        wfail(w, "'breakdown/monthly' (out of memory)");
+        close_g(g);
+        return;
+    }
+    for (int r = 0; r < res->n; r++)
+        for (int j = 0; j < nb; j++)
+            memcpy(buf + ((size_t)r * nb + j) * nm,
+                   send_output_row(&res->reps[r], SEND_METRIC_COUNT + j), nm * sizeof *buf);
+    hsize_t bd[3] = {(hsize_t)res->n, (hsize_t)nb, (hsize_t)nm};
+    hid_t d = dataset(w, g, "monthly", H5T_NATIVE_DOUBLE, 3, bd, CHUNK_REPS, buf, "children",
+                      "each breakdown row on the first day of each month (periods/monthly)");
+    if (d >= 0)
+        attr_str(w, d, "dimensions", "replication, row (names), month");
+    close_d(d);
+    close_g(g);
+    free(buf);
+}
+
 /* The parameter values each replication used (priors or an ensemble). */
 static void write_params_used(wctx *w, const send_results *res)
 {
@@ -768,6 +804,7 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     write_tables(&w, meta);
     write_authorities(&w, res);
     write_params_used(&w, res);
+    write_breakdown(&w, res);
     write_scales(&w, res);
     void *image = NULL;
     ssize_t size = w.failed || H5Fflush(w.f, H5F_SCOPE_LOCAL) < 0
@@ -946,6 +983,23 @@ static void read_rows(rctx *r, const char *name, char *rows, size_t stride, int 
     free(ptrs);
 }
 
+/* The length (1..max) of the one-dimensional dataset `name`, which must exist; 0 after a
+ * failure ("is malformed"). */
+static int list_len(rctx *r, const char *name, int max)
+{
+    hid_t d = H5Dopen2(r->f, name, H5P_DEFAULT);
+    hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t kd[1] = {0};
+    if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
+        H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > (hsize_t)max)
+        rfail(r, "dataset '%s' is malformed", name);
+    if (s >= 0)
+        H5Sclose(s);
+    if (d >= 0)
+        H5Dclose(d);
+    return r->failed ? 0 : (int)kd[0];
+}
+
 static int has_path(hid_t f, const char *path)
 {
     /* H5Lexists fails (not just returns 0) when an intermediate group is missing */
@@ -1042,10 +1096,15 @@ static void read_tables(rctx *r, send_meta *meta)
 }
 
 /* Metrics added after files of format 1 were first written: a file without them is read with
- * NaN in their place (the ratios derived from them are stored, so nothing else is lost). */
+ * NaN in their place (the ratios derived from them are stored, so nothing else is lost; the
+ * capacity and appeal metrics are new series, NaN in older files). */
 static int added_later(int metric)
 {
-    return metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED;
+    return (metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED) ||
+           (metric >= M_CASEWORKER_QUEUE && metric <= M_ASSESSMENTS_ONGOING) ||
+           (metric >= C_D1_DECIDED && metric <= C_PLACEMENT_CHANGED) ||
+           (metric >= M_WAITING_TOTAL && metric < M_MONTHLY_COUNT) ||
+           (metric >= C_PLACEMENTS_PEAK && metric < C_CY_END);
 }
 
 /* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its
@@ -1177,6 +1236,18 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         rfail(&r, "out of memory for %d replications", n);
         goto fail;
     }
+    int nb = 0; /* sufficiency breakdown rows (files from before it have none) */
+    if (has_path(r.f, "/breakdown/names")) {
+        nb = list_len(&r, "/breakdown/names", 100000);
+        res->breakdown_names = nb ? calloc((size_t)nb, sizeof *res->breakdown_names) : NULL;
+        if (nb && !res->breakdown_names)
+            rfail(&r, "out of memory for %d breakdown rows", nb);
+        if (r.failed)
+            goto fail;
+        res->n_breakdown = nb;
+        read_rows(&r, "/breakdown/names", res->breakdown_names[0],
+                  sizeof res->breakdown_names[0], nb);
+    }
     for (int i = 0; i < n; i++) {
         send_output *o = &res->reps[i];
         o->n_months = months;
@@ -1186,7 +1257,8 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         o->first_year = y0;
         o->first_fy = fy0;
         o->row_len = row_len;
-        o->values = calloc((size_t)SEND_METRIC_COUNT * (size_t)row_len, sizeof *o->values);
+        o->n_breakdown = nb;
+        o->values = calloc((size_t)(SEND_METRIC_COUNT + nb) * (size_t)row_len, sizeof *o->values);
         o->weeks_hist = calloc((size_t)years * SEND_WEEKS_BINS, sizeof *o->weeks_hist);
         if (!o->values || !o->weeks_hist) {
             rfail(&r, "out of memory for %d replications", n);
@@ -1213,17 +1285,7 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         }
     }
     if (!r.failed && has_path(r.f, "/parameters_used/keys")) {
-        hid_t d = H5Dopen2(r.f, "/parameters_used/keys", H5P_DEFAULT);
-        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
-        hsize_t kd[1] = {0};
-        if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
-            H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > 4096)
-            rfail(&r, "dataset '/parameters_used/keys' is malformed");
-        if (s >= 0)
-            H5Sclose(s);
-        if (d >= 0)
-            H5Dclose(d);
-        int k = (int)kd[0];
+        int k = list_len(&r, "/parameters_used/keys", 4096);
         res->param_paths = r.failed ? NULL : calloc((size_t)k, sizeof *res->param_paths);
         res->param_values = r.failed ? NULL : malloc((size_t)n * k * sizeof *res->param_values);
         if (!r.failed && (!res->param_paths || !res->param_values)) {
@@ -1282,6 +1344,19 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     free(au);
     free(wh);
     free(buf);
+    if (nb > 0 && !r.failed) {
+        double *bb = malloc((size_t)n * nb * months * sizeof *bb);
+        hsize_t bd[3] = {(hsize_t)n, (hsize_t)nb, (hsize_t)months};
+        if (!bb)
+            rfail(&r, "out of memory for %d breakdown rows", nb);
+        else
+            read_into(&r, "/breakdown/monthly", H5T_NATIVE_DOUBLE, 3, bd, bb);
+        for (int i = 0; i < n && !r.failed; i++)
+            for (int j = 0; j < nb; j++)
+                memcpy(send_output_row(&res->reps[i], SEND_METRIC_COUNT + j),
+                       bb + ((size_t)i * nb + j) * months, (size_t)months * sizeof *bb);
+        free(bb);
+    }
     read_tables(&r, meta);
     if (r.failed)
         goto fail;

@@ -568,6 +568,81 @@ static void load_level4_funding(loader *L, const scn_node *root)
     }
 }
 
+/* finance: place funding only for provisions that have it, a band for every need or none, and
+ * the allocation as consecutive financial years ("2019-20") with no gaps. */
+static void load_finance(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    p->fee_cap_active = section(L, section(L, root, "levers"), "fee_cap") != NULL;
+    const scn_node *fin = section(L, root, "finance");
+    if (!fin || !scn_ok(L->doc))
+        return;
+    const send_key *k = row(L, "finance.place_funding");
+    const scn_node *t = section(L, fin, "place_funding");
+    for (int q = 0; k && t && q < PROV_COUNT; q++) {
+        const scn_node *v = scn_get(L->doc, t, send_provision_names[q]);
+        if (!v || scn_node_num(L->doc, v, k->lo, k->hi, &p->place_funding[q]) != 1)
+            continue;
+        if (!send_provision_has_place_funding(q) && p->place_funding[q] != 0) {
+            scn_fail(L->doc, v, "no place funding for this provision (expected it only for "
+                                "special, resourced, ap, fe_college or specialist_post16)");
+            return;
+        }
+    }
+    t = section(L, section(L, fin, "bands"), "by_need");
+    const scn_node *missing = NULL;
+    int miss_n = -1;
+    for (int n = 0; t && n < NEED_COUNT; n++) {
+        const scn_node *v = scn_get(L->doc, t, send_need_names[n]);
+        long b;
+        if (!v) {
+            if (!missing)
+                missing = t, miss_n = n;
+            continue;
+        }
+        if (scn_node_int(L->doc, v, 1, SEND_BANDS, &b) != 1)
+            return;
+        p->band_of_need[n] = (double)b;
+    }
+    if (missing && scn_len(t) > 0) {
+        scn_fail(L->doc, missing, "the bands must cover every need: expected a band 1-%d for '%s'",
+                 SEND_BANDS, send_need_names[miss_n]);
+        return;
+    }
+    const scn_node *g = section(L, fin, "grant");
+    k = row(L, "finance.grant.allocation");
+    t = section(L, g, "allocation");
+    for (size_t i = 0; k && t && i < scn_len(t); i++) {
+        const char *key = scn_key_at(t, i);
+        const scn_node *v = scn_at(L->doc, t, i);
+        int y = 0, yy = 0, used = 0;
+        if (sscanf(key, "%4d-%2d%n", &y, &yy, &used) != 2 || key[used] != '\0' || used != 7 ||
+            yy != (y + 1) % 100 || y < 1900 || y > 2200) {
+            scn_fail(L->doc, v, "expected a financial year (YYYY-YY) as the period");
+            return;
+        }
+        if (i == 0) {
+            p->grant_fy0 = y;
+        } else if (y != p->grant_fy0 + (int)i) {
+            int w = p->grant_fy0 + (int)i;
+            scn_fail(L->doc, v, "expected %04d-%02d next: the allocation must give every year "
+                                "without gaps",
+                     w, (w + 1) % 100);
+            return;
+        }
+        if (i >= SEND_GRANT_MAX) {
+            scn_fail(L->doc, v, "at most %d financial years expected", SEND_GRANT_MAX);
+            return;
+        }
+        if (scn_node_num(L->doc, v, k->lo, k->hi, &p->grant_fy[i]) != 1)
+            return;
+        p->grant_n = (int)i + 1;
+    }
+    if (p->grant_n > 0 && scn_get(L->doc, g, "base"))
+        scn_fail(L->doc, scn_get(L->doc, g, "base"),
+                 "give either finance.grant.allocation or finance.grant.base, not both");
+}
+
 static void check_initial(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
@@ -801,6 +876,7 @@ static void load_single(loader *L, const scn_node *root)
     load_placement(L, root);
     load_places(L, root);
     load_level4_funding(L, root);
+    load_finance(L, root);
     check_initial(L, root);
     load_ensemble(L, root);
 }
@@ -1012,6 +1088,7 @@ static void scale_authority(send_params *a, const double f[6])
     for (int i = 0; i < SEND_AGES; i++)
         a->population[i] *= pop;
     a->sen_initial *= pop;
+    scale_steps(&a->requests_observed, pop); /* counts of requests, like direct requests */
     for (int b = 0; b < BAND_COUNT; b++) {
         a->direct_requests[b] *= pop;
         a->initial_band[b] *= cases;
@@ -1025,8 +1102,11 @@ static void scale_authority(send_params *a, const double f[6])
         a->builds[i].count = scale_int(a->builds[i].count, places, INT_MIN / 2);
     scale_steps(&a->ep_fte, cap);
     scale_steps(&a->review_fte, cap);
-    a->health_slots *= cap;
-    a->social_slots *= cap;
+    scale_steps(&a->health_slots, cap);
+    scale_steps(&a->social_slots, cap);
+    scale_steps(&a->caseworker_fte, cap);
+    scale_steps(&a->d1_capacity_steps, cap);
+    scale_steps(&a->d2_capacity_steps, cap);
     /* panel capacities: 1,000,000 (the default) means unlimited and stays so */
     int *panels[3] = {&a->d1_capacity, &a->d2_capacity, &a->l4_capacity};
     for (int i = 0; i < 3; i++)
@@ -1035,8 +1115,16 @@ static void scale_authority(send_params *a, const double f[6])
             if (*panels[i] > PANEL_UNLIMITED)
                 *panels[i] = PANEL_UNLIMITED;
         }
+    for (int q = 0; q < PROV_COUNT; q++)
+        a->commissioned[q] = nearbyint(a->commissioned[q] * places);
     a->grant_base *= grant;
-    a->opening_deficit *= grant;
+    for (int i = 0; i < a->grant_n; i++)
+        a->grant_fy[i] *= grant;
+    send_steps *money[] = {&a->import_export, &a->schools_transfer, &a->other_income,
+                           &a->sen_services, &a->hospital, &a->therapies};
+    for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
+        scale_steps(money[i], grant);
+    a->opening_balance *= grant;
 }
 
 static const char *const top_keys_multi[] = {"name", "description", "start", "end",
