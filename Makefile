@@ -8,6 +8,7 @@
 #   make tsan     the tests under ThreadSanitizer, with clang and LLVM's OpenMP (build-tsan/)
 #   make valgrind the tests under valgrind memcheck
 #   make bench    build and run the benchmarks (build/bench/)
+#   make fuzz     fuzz every reader with clang's libFuzzer (build-fuzz/; FUZZ_SECONDS each)
 #   make MPI=1    also build build/sendsim-mpi, the Open MPI cluster build (mpicc)
 #   make install PREFIX=DIR  the program, chart templates, data, scenarios, man page and bash
 #                 completion under DIR (default /usr/local; $HOME/.local needs no root)
@@ -48,7 +49,8 @@ MPI_SRC   := sim/run/run_mpi.c
 MPI_OBJ   := $(BUILD)/obj-mpi/sim/run/run_mpi.o
 MPI_BIN   := $(BUILD)/sendsim-mpi
 
-.PHONY: all deps run test check-tests asan tsan valgrind bench clean tests-bin install uninstall man
+.PHONY: all deps run test check-tests asan tsan valgrind bench clean tests-bin install uninstall man \
+        fuzz fuzz-bin
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/sendsim $(if $(filter 1,$(MPI)),$(MPI_BIN))
@@ -172,7 +174,33 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/sendsim $(if $(HAVE_MPICC),$(MPI_BIN))
 	@tests/bench/run-bench $(BUILD)
 
+# Fuzzing: one libFuzzer program per reader of outside input (tests/support/fuzz_targets.c:
+# scenario, sen2, results, compare, backtest), built with clang under ASan + UBSan, each run
+# FUZZ_SECONDS over a copy of its committed corpus (tests/fuzz/corpus/<target>/; new findings
+# land in build-fuzz/corpus/ and are worth committing to the corpus with a good-/bad- name).
+# `make test` replays the committed corpus with the normal build (test_fuzz_corpus), so it
+# never needs clang.
+FUZZ_TARGETS := scenario sen2 results compare backtest
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+fuzz: deps
+	@.ci/install-deps --tsan
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT=-O1 HAVE_MPICC= \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzz-bin
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t && cp -n tests/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/; \
+	  echo "fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	  build-fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=65536 -print_final_stats=1 build-fuzz/corpus/$$t || exit 1; \
+	done
+fuzz-bin: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: tests/fuzz/fuzz_main.c $(BUILD)/obj/tests/support/fuzz_targets.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -DFUZZ_TARGET='"$*"' -o $@ $< \
+	  $(BUILD)/obj/tests/support/fuzz_targets.o $(LIB) $(LDLIBS_ALL)
+
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(shell find $(BUILD)/obj $(BUILD)/obj-mpi -name '*.d' 2>/dev/null)

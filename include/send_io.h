@@ -45,7 +45,8 @@ typedef struct io_buf {
 void io_buf_add(io_buf *b, const char *s, size_t n);
 void io_buf_str(io_buf *b, const char *s);
 /* The whole file as a malloc'd NUL-terminated buffer of *len bytes (the file may hold NULs),
- * or NULL with err: "cannot open 'FILE' (reason)" / "cannot read ..." (DES_EIO), DES_ENOMEM. */
+ * or NULL with err: "cannot open 'FILE' (reason)" / "cannot read ..." (DES_EIO), DES_ENOMEM.
+ * Only a regular file of at most 1 GiB is read ("not a regular file", "larger than 1 GiB"). */
 char *io_read_file(const char *path, size_t *len, des_error *err);
 
 /* A CSV field: quoted only when it holds a comma, quote or line break (quotes doubled). */

@@ -927,9 +927,13 @@ static void test_backtest_errors(void **state)
         {"!la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,abs_pct_error\n",
          "1: " BT_WANT " (no 'inside_p10_p90' column)"},
         {"E1,A,ehcp_total,2020,1,abc,90,110,120,1,10\n",
-         "2: observed: expected a number, got 'abc'"},
-        {"E1,A,ehcp_total,2020,1,100,90,1e,120,1,10\n", "2: p50: expected a number, got '1e'"},
-        {"E1,A,ehcp_total,2020,1,,90,110,120,1,10\n", "2: observed: expected a number, got ''"},
+         "2: observed: expected a finite number, got 'abc'"},
+        {"E1,A,ehcp_total,2020,1,100,90,1e,120,1,10\n",
+         "2: p50: expected a finite number, got '1e'"},
+        {"E1,A,ehcp_total,2020,1,,90,110,120,1,10\n",
+         "2: observed: expected a finite number, got ''"},
+        {"E1,A,ehcp_total,2020,1,nan,90,110,120,1,10\n",
+         "2: observed: expected a finite number, got 'nan'"},
         {"E1,A,ehcp_total,2020,1,100,,110,120,1,10\n",
          "2: inside_p10_p90: expected 0 (observed 100 against p10 nan, p90 120), got '1'"},
         {"E1,A,caseload,2020,1,100,90,110,120,1,10\n",
@@ -991,9 +995,15 @@ static void test_compare_errors(void **state)
         {"!scenario,metric,period,diff_mean,metric\n", "1: column 'metric' appears twice"},
         {"!\"scenario,metric\n", "1: expected a closing quote"},
         {"a,ehcp_total,2020-01,1,0,1,2,0.5,1.5,higher\nb,ehcp_total,2020-02,abc\n",
-         "3: diff_mean: expected a number, got 'abc'"},
-        {"b,ehcp_total,2020-02,1,2,3,4x\n", "2: diff_p90: expected a number, got '4x'"},
-        {"b,ehcp_total,2020-02,1,2,3,4,5,inf\n", "2: diff_ci95_high: expected a number, got 'inf'"},
+         "3: diff_mean: expected a finite number (or an empty field), got 'abc'"},
+        {"b,ehcp_total,2020-02,1,2,3,4x\n",
+         "2: diff_p90: expected a finite number (or an empty field), got '4x'"},
+        {"b,ehcp_total,2020-02,1,2,3,4,5,inf\n",
+         "2: diff_ci95_high: expected a finite number (or an empty field), got 'inf'"},
+        {"b,ehcp_total,2020-02,nan\n",
+         "2: diff_mean: expected a finite number (or an empty field), got 'nan'"},
+        {"b,ehcp_total,2020-02,1,2,3,-NaN\n",
+         "2: diff_p90: expected a finite number (or an empty field), got '-NaN'"},
         {"b,ehcp_total,2020-02,1,2,3,4,5,6,up\n",
          "2: verdict: expected 'higher', 'lower', 'not distinguishable from noise' or 'no "
          "difference', got 'up'"},
@@ -1008,9 +1018,9 @@ static void test_compare_errors(void **state)
         {"\"b\"x,ehcp_total,2020-02,1\n",
          "2: expected a comma or the end of the line after a quoted field"},
         {"\"multi\nline\",ehcp_total,2020-02,1\nc,d,e,zz\n",
-         "4: diff_mean: expected a number, got 'zz'"},
+         "4: diff_mean: expected a finite number (or an empty field), got 'zz'"},
         {"b,ehcp_total,2020-02,1234567890123456789012345678901234567890x\n",
-         "2: diff_mean: expected a number, got "
+         "2: diff_mean: expected a finite number (or an empty field), got "
          "'1234567890123456789012345678901234567...'"},
     };
     des_error err = {0};
@@ -1732,7 +1742,7 @@ static void test_cli_report_backtest(void **state)
     run_cli(&r, "report", h5, "--backtest", bad, "--out", page, (char *)NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
-    snprintf(want, sizeof want, "%s:2: observed: expected a number, got 'x'\n", bad);
+    snprintf(want, sizeof want, "%s:2: observed: expected a finite number, got 'x'\n", bad);
     assert_string_equal(r.err, want);
     cli_result_free(&r);
     assert_int_equal(access(page, F_OK), -1);
@@ -1765,7 +1775,8 @@ static void test_cli_report_errors(void **state)
     run_cli(&r, "report", h5, bad, (char *)NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
-    snprintf(want, sizeof want, "%s:2: diff_mean: expected a number, got 'abc'\n", bad);
+    snprintf(want, sizeof want,
+             "%s:2: diff_mean: expected a finite number (or an empty field), got 'abc'\n", bad);
     assert_string_equal(r.err, want);
     cli_result_free(&r);
     assert_int_equal(unlink(bad), 0);

@@ -348,6 +348,17 @@ static void read_fails(const char *path, const char *want)
     assert_null(m.scenario_name);
 }
 
+/* Open a results file to change it with HDF5 itself: its checksum line is blanked first, as a
+ * user must for a file changed after it was written (results/README.md). */
+static hid_t open_rw(const char *path)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fputs("(checksum removed)     ", f);
+    fclose(f);
+    return H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+}
+
 static void test_read_errors(void **state)
 {
     fixture *fx = *state;
@@ -362,14 +373,14 @@ static void test_read_errors(void **state)
     read_fails(p, "attribute 'format' is missing");
     /* a missing series */
     write_ok(fx);
-    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    f = open_rw(fx->path);
     assert_true(H5Ldelete(f, "/calendar_year/new_plans", H5P_DEFAULT) >= 0);
     H5Fclose(f);
     read_fails(fx->path, "dataset '/calendar_year/new_plans' is missing");
     /* a file from before the ratio metrics' counts (and the capacity and appeal metrics) were
      * recorded: read, those NaN, the stored ratios as written */
     write_ok(fx);
-    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    f = open_rw(fx->path);
     static const char *const counts[] = {
         "/calendar_year/new_plans_within_20_weeks", "/calendar_year/weeks_to_issue_total",
         "/calendar_year/waits_for_place_ended", "/calendar_year/weeks_waited_for_place_total",
@@ -397,7 +408,7 @@ static void test_read_errors(void **state)
     }
     /* a dataset of the wrong shape */
     write_ok(fx);
-    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    f = open_rw(fx->path);
     assert_true(H5Ldelete(f, "/events", H5P_DEFAULT) >= 0);
     hsize_t dims[1] = {NREP + 1};
     hid_t s = H5Screate_simple(1, dims, NULL);
@@ -443,12 +454,12 @@ static void test_read_declared_sizes(void **state)
 {
     fixture *fx = *state;
     write_ok(fx);
-    hid_t f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t f = open_rw(fx->path);
     set_int_attr(f, "replications", 100000);
     H5Fclose(f);
     read_fails(fx->path, "dataset '/seeds' has shape 6x32, expected 100000x32");
     /* every per-replication dataset resized, but no data behind it */
-    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    f = open_rw(fx->path);
     replace_empty(f, "/seeds", H5T_NATIVE_UINT32, 100000, SEND_STREAMS);
     replace_empty(f, "/events", H5T_NATIVE_UINT64, 100000, 0);
     H5Fclose(f);
@@ -463,15 +474,49 @@ static void test_read_declared_sizes(void **state)
              need / 1e6, (long long)st.st_size);
     read_fails(fx->path, want);
     write_ok(fx);
-    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    f = open_rw(fx->path);
     set_int_attr(f, "first_year", 1961);
     H5Fclose(f);
     read_fails(fx->path, "first month, year or financial year outside 1970-2260");
     write_ok(fx);
-    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    f = open_rw(fx->path);
     set_int_attr(f, "months", 2000000000);
     H5Fclose(f);
     read_fails(fx->path, "inconsistent sizes");
+}
+
+/* The file carries the SHA-256 of its HDF5 image in its first 512 bytes (a user block): a
+ * changed byte or a cut file is one clear error before libhdf5 (which can crash on a damaged
+ * global heap) reads it; a file without the block is read unchecked. */
+static void test_read_checksum(void **state)
+{
+    fixture *fx = *state;
+    write_ok(fx);
+    FILE *f = fopen(fx->path, "r+b");
+    assert_non_null(f);
+    char head[24] = {0};
+    assert_int_equal(fread(head, 1, 23, f), 23);
+    assert_string_equal(head, "sendsim results sha256 ");
+    assert_int_equal(fseek(f, 4000, SEEK_SET), 0);
+    int c = fgetc(f);
+    assert_int_equal(fseek(f, 4000, SEEK_SET), 0);
+    fputc(c ^ 1, f);
+    fclose(f);
+    read_fails(fx->path, "the file is damaged or incomplete (its SHA-256 does not match the "
+                         "one written with it)");
+    /* without the checksum line (a file from before it): read */
+    write_ok(fx);
+    f = fopen(fx->path, "r+b");
+    assert_non_null(f);
+    fputs("xxxxxxx", f);
+    fclose(f);
+    send_results r;
+    send_meta m;
+    des_error err = {0};
+    if (send_h5_read(fx->path, &r, &m, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_results_free(&r);
+    send_meta_free(&m);
 }
 
 static herr_t count_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
@@ -508,7 +553,7 @@ static void test_root_attributes(void **state)
     H5Fclose(f);
     for (int i = 0; i < n; i++) {
         write_ok(fx);
-        f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+        f = open_rw(fx->path);
         assert_true(H5Adelete(f, names[i]) >= 0);
         H5Fclose(f);
         if (!strcmp(names[i], "ranks") || !strcmp(names[i], "authorities")) {
@@ -530,7 +575,7 @@ static void test_root_attributes(void **state)
     }
     /* a wrong format name and version are named before anything else */
     write_ok(fx);
-    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    f = open_rw(fx->path);
     assert_true(H5Adelete(f, "format_version") >= 0);
     hid_t sp = H5Screate(H5S_SCALAR);
     int v = 99;
@@ -660,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_summary_and_labels),
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_read_declared_sizes),
+        cmocka_unit_test(test_read_checksum),
         cmocka_unit_test(test_root_attributes),
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_write_full_disk),

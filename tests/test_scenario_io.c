@@ -479,6 +479,22 @@ static void test_hostile_text(void **state)
     assert_string_equal(scn_scalar(scn_get(d, scn_root(d), "name")), "caf\xc3\xa9 \xf0\x9f\x98\x80");
     scn_free(d);
 
+    /* A key path too long for one message is cut at its start, never the reason. */
+    char ka[301], kb[301], text[700];
+    memset(ka, 'a', 300);
+    memset(kb, 'b', 300);
+    ka[300] = kb[300] = '\0';
+    snprintf(text, sizeof text, "%s:\n  %s: 5\n", ka, kb);
+    d = load_ok(text);
+    double x;
+    const scn_node *am = scn_get(d, scn_root(d), ka);
+    assert_int_equal(scn_num(d, am, kb, 0, 1, &x), -1);
+    const char *msg = scn_error(d)->msg, *want = "bbbbb: expected a number in [0, 1], got 5";
+    assert_true(strlen(msg) < DES_ERROR_MSG_MAX - 1);
+    assert_string_equal(msg + strlen(msg) - strlen(want), want);
+    assert_int_equal(strncmp(msg, "t.yaml:2:305: ...aaa", 20), 0);
+    scn_free(d);
+
     /* Depth: 64 levels load, 65 do not (100,000 would cost O(depth^2) in key paths). */
     char deep[100001];
     memset(deep, '[', 64);

@@ -160,6 +160,12 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
       DATA "err_age_wrap.yaml:3:24: population.by_age.4294967297: ages must lie in 0-25")     \
     X(start_before_1970, "err_start_1961.yaml",                                               \
       DATA "err_start_1961.yaml:2:8: start: expected a date in 1970-2199, got '1961-01-01'")  \
+    X(population_too_large, "err_population.yaml",                                            \
+      DATA "err_population.yaml:3:11: population.by_age: at most 20000000 children in all "  \
+           "(several times England's), got 2600000000")                                      \
+    X(direct_too_large, "err_direct.yaml",                                                    \
+      DATA "err_direct.yaml:3:11: requests.direct: at most 1000000 requests a year in all "  \
+           "(several times England's), got 10000000")                                        \
     X(start_not_first, "err_start_day.yaml",                                                  \
       DATA "err_start_day.yaml:2:8: start: expected the first day of a month")                \
     X(end_before_start, "err_end.yaml",                                                       \
@@ -878,6 +884,24 @@ static void test_cli_validate_priors_and_keys(void **state)
     cli_result_free(&r);
 }
 
+/* validate --diff: what a child changes, key by key; a file that extends nothing is exit 2. */
+static void test_cli_validate_diff(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "validate", DATA "child.yaml", "--diff", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "exit %d, stderr: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "changes relative to " DATA "base.yaml:\n"));
+    assert_non_null(strstr(r.out, "\ndisagreement.appeal: 0.1 -> 0.2\n"));
+    assert_null(strstr(r.out, "population")); /* unchanged keys are not listed */
+    cli_result_free(&r);
+    run_cli(&r, "validate", DATA "base.yaml", "--diff", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "does not extend another scenario"));
+    cli_result_free(&r);
+}
+
 /* Ctrl-C during a run: exit 130 and nothing under a final name (nor a temporary file). The
  * signal is sent once the run catches it (not after a fixed delay, which under load can come
  * before the handler exists); results are written only after the last replication, so a signal
@@ -991,6 +1015,7 @@ int main(void)
         cmocka_unit_test(test_cli_run_ok),
         cmocka_unit_test(test_cli_keys_reference_current),
         cmocka_unit_test(test_cli_validate_priors_and_keys),
+        cmocka_unit_test(test_cli_validate_diff),
         cmocka_unit_test(test_provenance_notes_above),
         cmocka_unit_test(test_extends_authorities_from_another_folder),
         cmocka_unit_test(test_cli_run_interrupted),

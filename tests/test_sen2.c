@@ -187,6 +187,9 @@ static void test_errors(void **state)
                       "old_la_code)");
     expect_error(DATA "no_such_file.csv", DES_EIO,
                  "cannot open '" DATA "no_such_file.csv' (No such file or directory)");
+    /* a device is never read (/dev/zero would fill memory), nor a directory */
+    expect_error("/dev/zero", DES_EIO, "cannot open '/dev/zero' (not a regular file)");
+    expect_error(DATA, DES_EIO, "cannot open '" DATA "' (not a regular file)");
 }
 
 static void test_sha256(void **state)

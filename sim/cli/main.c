@@ -38,7 +38,7 @@ static const char usage[] =
     "  backtest (--la CODE|NAME | --all) --from YEAR [options]\n"
     "                         forecast as of a past year from the data published by then\n"
     "                         and compare with what was published since\n"
-    "  validate SCENARIO.yaml [--keys]\n"
+    "  validate SCENARIO.yaml [--keys|--diff]\n"
     "                         check a scenario and print its resolved parameters\n"
     "  keys [--markdown]      list every scenario key (type, range, unit, default, meaning)\n"
     "\n"

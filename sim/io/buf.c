@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define IO_READ_MAX (1L << 30) /* largest file read whole */
 
 void io_buf_add(io_buf *b, const char *s, size_t n)
 {
@@ -38,6 +41,15 @@ char *io_read_file(const char *path, size_t *len, des_error *err)
         des_error_set(err, DES_EIO, "cannot open '%s' (%s)", path, strerror(errno));
         return NULL;
     }
+    /* Only a regular file, of bounded size: a device (/dev/zero) or FIFO could be endless. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > IO_READ_MAX) {
+        int reg = S_ISREG(st.st_mode);
+        fclose(f);
+        des_error_set(err, DES_EIO, "cannot open '%s' (%s)", path,
+                      !reg ? "not a regular file" : "larger than 1 GiB");
+        return NULL;
+    }
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
     while (buf) {
@@ -45,6 +57,12 @@ char *io_read_file(const char *path, size_t *len, des_error *err)
         n += got;
         if (n < cap)
             break;
+        if (cap > IO_READ_MAX) { /* grew past its size since fstat */
+            free(buf);
+            fclose(f);
+            des_error_set(err, DES_EIO, "cannot open '%s' (%s)", path, "larger than 1 GiB");
+            return NULL;
+        }
         cap *= 2;
         char *nb = realloc(buf, cap + 1);
         if (!nb) {

@@ -165,7 +165,7 @@ static int parse_number(const char *s, double *out)
     double v = strtod(s, &end);
     while (*end == ' ' || *end == '\t')
         end++;
-    if (end == s || *end || isinf(v))
+    if (end == s || *end || !isfinite(v)) /* "nan" and "inf" alike: an empty field is undefined */
         return -1;
     *out = v;
     return 0;
@@ -274,7 +274,9 @@ int send_compare_read(const char *path, send_compare_table *t, des_error *err)
         for (int c = COL_MEAN; c <= COL_HIGH; c++) {
             *num[c - COL_MEAN] = NAN;
             if (v[c] && parse_number(v[c], num[c - COL_MEAN])) {
-                rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a number, got '%s'",
+                rc = des_error_set(err, DES_EINPUT,
+                                   "%s:%d: %s: expected a finite number (or an empty field), "
+                                   "got '%s'",
                                    path, line, col_names[c],
                                    shown(v[c], shown_buf, sizeof shown_buf));
                 goto fail;
@@ -606,8 +608,9 @@ int send_bt_table_read(const char *path, send_bt_table *t, des_error *err)
         for (int c = BC_OBSERVED; c <= BC_P90; c++) /* an empty band cell: no forecast */
             if (parse_number(v[c], num[c - BC_OBSERVED]) ||
                 (c == BC_OBSERVED && isnan(row.observed))) {
-                rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a number, got '%s'",
-                                   path, line, bt_cols[c], shown(v[c], sb, sizeof sb));
+                rc = des_error_set(err, DES_EINPUT,
+                                   "%s:%d: %s: expected a finite number, got '%s'", path, line,
+                                   bt_cols[c], shown(v[c], sb, sizeof sb));
                 goto fail;
             }
         int inside = row.observed >= row.p10 && row.observed <= row.p90;

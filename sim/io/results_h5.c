@@ -36,6 +36,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -627,6 +628,57 @@ static void write_params_used(wctx *w, const send_results *res)
     close_g(g);
 }
 
+/* The first USERBLOCK bytes of a results file (HDF5's user block, before its superblock) hold
+ * SEAL_MAGIC and the SHA-256 of every byte after the block, in hex. The reader checks it before
+ * HDF5 sees the file: libhdf5 1.10 can crash on a damaged file (a changed byte in a global heap),
+ * and a damaged or cut file is then one clear error instead. Files without it (written before)
+ * are read unchecked. */
+#define USERBLOCK 512
+#define SEAL_MAGIC "sendsim results sha256 "
+
+static void sha256_hex(const unsigned char *p, size_t n, char hex[65])
+{
+    struct sha256_ctx ctx;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, n, p);
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* The user block for a file image (HDF5's image of a file with a user block leaves the block
+ * out; it is written before the image). */
+static void seal(char block[USERBLOCK], const unsigned char *image, size_t size)
+{
+    char hex[65];
+    sha256_hex(image, size, hex);
+    memset(block, 0, USERBLOCK);
+    snprintf(block, USERBLOCK, "%s%s\n", SEAL_MAGIC, hex);
+}
+
+/* 0 if path is unsealed or its seal matches, else -1 with err. O(file size). */
+static int check_seal(const char *path, des_error *err)
+{
+    size_t len = 0;
+    char *b = io_read_file(path, &len, err);
+    if (!b)
+        return -1;
+    int rc = 0;
+    if (len >= USERBLOCK && !strncmp(b, SEAL_MAGIC, strlen(SEAL_MAGIC))) {
+        char hex[65];
+        sha256_hex((unsigned char *)b + USERBLOCK, len - USERBLOCK, hex);
+        if (strncmp(b + strlen(SEAL_MAGIC), hex, 64) != 0) {
+            des_error_set(err, DES_EINPUT,
+                          "'%s': the file is damaged or incomplete (its SHA-256 does not match "
+                          "the one written with it)", path);
+            rc = -1;
+        }
+    }
+    free(b);
+    return rc;
+}
+
 /* ---- dimension scales ------------------------------------------------------------------- */
 
 /* Make dataset `path` a dimension scale named `name`; returns it open, or -1 (w failed). */
@@ -730,16 +782,20 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
      * cleaned up, never a failed H5Fclose that leaves HDF5 to crash at exit; and the image is
      * fsync'd before its rename like every other output. */
     wctx w = {.err = err, .path = path};
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0 ||
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fapl < 0 || fcpl < 0 || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0 ||
         H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
-        (w.f = H5Fcreate(a.tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
+        H5Pset_userblock(fcpl, USERBLOCK) < 0 ||
+        (w.f = H5Fcreate(a.tmp_path, H5F_ACC_TRUNC, fcpl, fapl)) < 0) {
         if (fapl >= 0)
             H5Pclose(fapl);
+        if (fcpl >= 0)
+            H5Pclose(fcpl);
         io_atomic_abort(&a);
         return des_error_set(err, DES_EIO, "'%s': cannot create the results file", path);
     }
     H5Pclose(fapl);
+    H5Pclose(fcpl);
     write_root_attrs(&w, res, meta);
     write_per_rep(&w, res);
     write_periods(&w, &res->reps[0]);
@@ -760,8 +816,13 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     }
     if (H5Fclose(w.f) < 0 || !image)
         wfail(&w, "the file (closing)");
-    if (!w.failed)
-        fwrite(image, 1, (size_t)size, a.f); /* a short write stays in ferror: commit reports it */
+    if (!w.failed) {
+        char block[USERBLOCK];
+        seal(block, image, (size_t)size);
+        /* a short write stays in ferror: io_atomic_commit reports it */
+        if (fwrite(block, 1, USERBLOCK, a.f) == USERBLOCK)
+            fwrite(image, 1, (size_t)size, a.f);
+    }
     free(image);
     if (w.failed) {
         io_atomic_abort(&a);
@@ -1102,6 +1163,8 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     memset(meta, 0, sizeof *meta);
     if (access(path, R_OK) != 0)
         return des_error_set(err, DES_EIO, "'%s': cannot open (%s)", path, strerror(errno));
+    if (check_seal(path, err))
+        return err && err->code ? err->code : DES_EINPUT;
     if (H5Fis_hdf5(path) <= 0)
         return des_error_set(err, DES_EINPUT, "'%s': not an HDF5 file", path);
     rctx r = {.err = err, .path = path};

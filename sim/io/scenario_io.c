@@ -202,11 +202,33 @@ static const char *join(char *buf, size_t size, const char *const *names, size_t
     return buf;
 }
 
+/* s, or "..." and its last max - 3 bytes when it is longer than max (on a UTF-8 boundary). */
+static const char *clip_head(char *buf, size_t size, const char *s, size_t max)
+{
+    size_t len = strlen(s);
+    if (max >= size)
+        max = size - 1;
+    if (len <= max)
+        return s;
+    const char *t = s + len - (max - 3);
+    while ((*t & 0xc0) == 0x80)
+        t++;
+    snprintf(buf, size, "...%s", t);
+    return buf;
+}
+
+/* "file:line:col: path: message" in one error of DES_ERROR_MSG_MAX bytes: a long file name or
+ * key path is cut at its start, so that the message (the reason) is never the part lost. */
 static void vset_at(des_error *err, int code, const char *file, int line, int col,
                     const char *path, const char *fmt, va_list ap)
 {
-    char msg[DES_ERROR_MSG_MAX];
+    char msg[DES_ERROR_MSG_MAX], fbuf[DES_ERROR_MSG_MAX], pbuf[DES_ERROR_MSG_MAX];
     vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t mlen = strlen(msg), room = DES_ERROR_MSG_MAX - 32; /* 32: line, column, ": " */
+    room = mlen + 128 < room ? room - mlen : 128;
+    file = clip_head(fbuf, sizeof fbuf, file, room / 2);
+    if (path && *path)
+        path = clip_head(pbuf, sizeof pbuf, path, room - strlen(file));
     if (path && *path)
         des_error_set(err, code, "%s:%d:%d: %s: %s", file, line, col, path, msg);
     else

@@ -824,6 +824,45 @@ static void load_ensemble(loader *L, const scn_node *root)
 }
 
 /* One-authority sections: the table's keys, then the rules across keys. */
+/* Sizes one authority may have, checked before anything is simulated: every child in
+ * assessment or with a plan is a record (and the model's handles are 31-bit), so a population
+ * far beyond any council's ran out of memory after gigabytes, or hit an assertion. Each limit
+ * is several times England's own (18 million aged 0-25, 1.2 million at SEN Support, 640,000
+ * plans, 140,000 requests a year). */
+#define LIMIT_POPULATION 2e7
+#define LIMIT_SEN_SUPPORT 5e6
+#define LIMIT_PLANS 2e6
+#define LIMIT_DIRECT 1e6
+
+static void size_limit(loader *L, const scn_node *root, const char *path, double got,
+                       double max, const char *what)
+{
+    const char *leaf;
+    const scn_node *m = parent_of(L, root, path, &leaf);
+    const scn_node *at = m ? scn_get(L->doc, m, leaf) : NULL;
+    if (got > max && scn_ok(L->doc))
+        scn_fail(L->doc, at ? at : root,
+                 "at most %.0f %s in all (several times England's), got %.0f", max, what, got);
+}
+
+static void size_limits(loader *L, const scn_node *root)
+{
+    const send_params *p = L->p;
+    double pop = 0, direct = 0, plans = 0;
+    for (int a = 0; a < SEND_AGES; a++)
+        pop += p->population[a];
+    for (int b = 0; b < BAND_COUNT; b++) {
+        direct += p->direct_requests[b];
+        plans += p->initial_band[b];
+    }
+    size_limit(L, root, "population.by_age", pop, LIMIT_POPULATION, "children");
+    size_limit(L, root, "sen_support.initial", p->sen_initial, LIMIT_SEN_SUPPORT, "children");
+    size_limit(L, root, "initial.ehcp_by_age", plans, LIMIT_PLANS, "plans");
+    size_limit(L, root, "initial.in_assessment", p->initial_in_assessment, LIMIT_PLANS,
+               "children");
+    size_limit(L, root, "requests.direct", direct, LIMIT_DIRECT, "requests a year");
+}
+
 static void load_single(loader *L, const scn_node *root)
 {
     load_areas(L, root);
@@ -869,6 +908,8 @@ static int load_doc(scn_doc *doc, const char *path, tmpl_cache *tmpl, send_param
             load_authorities(&L, root, auth);
         else if (!auth)
             load_single(&L, root);
+        if (!auth && scn_ok(doc))
+            size_limits(&L, root);
         if (!L.ext_failed) {
             load_observed(&L, root);
             if (scn_ok(doc))

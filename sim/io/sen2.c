@@ -423,7 +423,8 @@ static int parse(send_sen2 *d, char *buf, size_t len, des_error *err)
     const row *dup = NULL;
     for (size_t i = 0; i < d->n_las; i++) {
         la_rec *r = &d->las[i];
-        qsort(r->rows, r->n, sizeof *r->rows, cmp_row);
+        if (r->n > 1) /* qsort of a NULL array is undefined even for 0 rows */
+            qsort(r->rows, r->n, sizeof *r->rows, cmp_row);
         for (size_t k = 1; k < r->n; k++)
             if (r->rows[k].metric == r->rows[k - 1].metric &&
                 r->rows[k].period == r->rows[k - 1].period &&

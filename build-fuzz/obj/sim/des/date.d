@@ -1,0 +1,3 @@
+build-fuzz/obj/sim/des/date.o: sim/des/date.c include/des_date.h
+
+include/des_date.h:

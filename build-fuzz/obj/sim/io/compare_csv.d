@@ -1,0 +1,18 @@
+build-fuzz/obj/sim/io/compare_csv.o: sim/io/compare_csv.c \
+  include/send_compare.h include/des_error.h include/send_results.h \
+  include/send_model.h include/des_date.h include/des_dist.h \
+  include/send_io.h
+
+include/send_compare.h:
+
+include/des_error.h:
+
+include/send_results.h:
+
+include/send_model.h:
+
+include/des_date.h:
+
+include/des_dist.h:
+
+include/send_io.h:

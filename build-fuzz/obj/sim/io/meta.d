@@ -1,0 +1,24 @@
+build-fuzz/obj/sim/io/meta.o: sim/io/meta.c include/send_h5.h \
+  include/des_error.h include/send_model.h include/des_date.h \
+  include/des_dist.h include/send_results.h include/send_scenario.h \
+  sim/io/scenario_internal.h include/send_io.h include/sendsim_version.h
+
+include/send_h5.h:
+
+include/des_error.h:
+
+include/send_model.h:
+
+include/des_date.h:
+
+include/des_dist.h:
+
+include/send_results.h:
+
+include/send_scenario.h:
+
+sim/io/scenario_internal.h:
+
+include/send_io.h:
+
+include/sendsim_version.h:

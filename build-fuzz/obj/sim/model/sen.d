@@ -1,0 +1,25 @@
+build-fuzz/obj/sim/model/sen.o: sim/model/sen.c \
+  sim/model/model_internal.h include/send_model.h include/des_date.h \
+  include/des_dist.h include/des_error.h include/des_calendar.h \
+  include/des_pool.h include/des_resource.h include/des_stats.h \
+  include/des_rng.h
+
+sim/model/model_internal.h:
+
+include/send_model.h:
+
+include/des_date.h:
+
+include/des_dist.h:
+
+include/des_error.h:
+
+include/des_calendar.h:
+
+include/des_pool.h:
+
+include/des_resource.h:
+
+include/des_stats.h:
+
+include/des_rng.h:

@@ -1,0 +1,140 @@
+build-fuzz/obj/tests/support/fuzz_targets.o: tests/support/fuzz_targets.c \
+  tests/support/fuzz_targets.h /usr/include/hdf5/serial/hdf5.h \
+  /usr/include/hdf5/serial/H5public.h \
+  /usr/include/hdf5/serial/H5pubconf.h \
+  /usr/include/hdf5/serial/H5version.h \
+  /usr/include/hdf5/serial/H5api_adpt.h \
+  /usr/include/hdf5/serial/H5Apublic.h \
+  /usr/include/hdf5/serial/H5Ipublic.h \
+  /usr/include/hdf5/serial/H5Opublic.h \
+  /usr/include/hdf5/serial/H5Lpublic.h \
+  /usr/include/hdf5/serial/H5Tpublic.h \
+  /usr/include/hdf5/serial/H5ACpublic.h \
+  /usr/include/hdf5/serial/H5Cpublic.h \
+  /usr/include/hdf5/serial/H5Dpublic.h \
+  /usr/include/hdf5/serial/H5Epublic.h \
+  /usr/include/hdf5/serial/H5Epubgen.h \
+  /usr/include/hdf5/serial/H5Fpublic.h \
+  /usr/include/hdf5/serial/H5FDpublic.h \
+  /usr/include/hdf5/serial/H5Gpublic.h \
+  /usr/include/hdf5/serial/H5MMpublic.h \
+  /usr/include/hdf5/serial/H5Ppublic.h \
+  /usr/include/hdf5/serial/H5Spublic.h \
+  /usr/include/hdf5/serial/H5Zpublic.h \
+  /usr/include/hdf5/serial/H5PLpublic.h \
+  /usr/include/hdf5/serial/H5Rpublic.h \
+  /usr/include/hdf5/serial/H5FDcore.h \
+  /usr/include/hdf5/serial/H5FDdirect.h \
+  /usr/include/hdf5/serial/H5FDfamily.h \
+  /usr/include/hdf5/serial/H5FDhdfs.h /usr/include/hdf5/serial/H5FDlog.h \
+  /usr/include/hdf5/serial/H5FDmirror.h \
+  /usr/include/hdf5/serial/H5FDmpi.h /usr/include/hdf5/serial/H5FDmpio.h \
+  /usr/include/hdf5/serial/H5FDmulti.h \
+  /usr/include/hdf5/serial/H5FDros3.h \
+  /usr/include/hdf5/serial/H5FDsec2.h \
+  /usr/include/hdf5/serial/H5FDsplitter.h \
+  /usr/include/hdf5/serial/H5FDstdio.h include/send_h5.h \
+  include/des_error.h include/send_model.h include/des_date.h \
+  include/des_dist.h include/send_results.h include/send_scenario.h \
+  include/send_report.h include/send_backtest.h include/send_sen2.h \
+  include/send_compare.h include/send_plot.h
+
+tests/support/fuzz_targets.h:
+
+/usr/include/hdf5/serial/hdf5.h:
+
+/usr/include/hdf5/serial/H5public.h:
+
+/usr/include/hdf5/serial/H5pubconf.h:
+
+/usr/include/hdf5/serial/H5version.h:
+
+/usr/include/hdf5/serial/H5api_adpt.h:
+
+/usr/include/hdf5/serial/H5Apublic.h:
+
+/usr/include/hdf5/serial/H5Ipublic.h:
+
+/usr/include/hdf5/serial/H5Opublic.h:
+
+/usr/include/hdf5/serial/H5Lpublic.h:
+
+/usr/include/hdf5/serial/H5Tpublic.h:
+
+/usr/include/hdf5/serial/H5ACpublic.h:
+
+/usr/include/hdf5/serial/H5Cpublic.h:
+
+/usr/include/hdf5/serial/H5Dpublic.h:
+
+/usr/include/hdf5/serial/H5Epublic.h:
+
+/usr/include/hdf5/serial/H5Epubgen.h:
+
+/usr/include/hdf5/serial/H5Fpublic.h:
+
+/usr/include/hdf5/serial/H5FDpublic.h:
+
+/usr/include/hdf5/serial/H5Gpublic.h:
+
+/usr/include/hdf5/serial/H5MMpublic.h:
+
+/usr/include/hdf5/serial/H5Ppublic.h:
+
+/usr/include/hdf5/serial/H5Spublic.h:
+
+/usr/include/hdf5/serial/H5Zpublic.h:
+
+/usr/include/hdf5/serial/H5PLpublic.h:
+
+/usr/include/hdf5/serial/H5Rpublic.h:
+
+/usr/include/hdf5/serial/H5FDcore.h:
+
+/usr/include/hdf5/serial/H5FDdirect.h:
+
+/usr/include/hdf5/serial/H5FDfamily.h:
+
+/usr/include/hdf5/serial/H5FDhdfs.h:
+
+/usr/include/hdf5/serial/H5FDlog.h:
+
+/usr/include/hdf5/serial/H5FDmirror.h:
+
+/usr/include/hdf5/serial/H5FDmpi.h:
+
+/usr/include/hdf5/serial/H5FDmpio.h:
+
+/usr/include/hdf5/serial/H5FDmulti.h:
+
+/usr/include/hdf5/serial/H5FDros3.h:
+
+/usr/include/hdf5/serial/H5FDsec2.h:
+
+/usr/include/hdf5/serial/H5FDsplitter.h:
+
+/usr/include/hdf5/serial/H5FDstdio.h:
+
+include/send_h5.h:
+
+include/des_error.h:
+
+include/send_model.h:
+
+include/des_date.h:
+
+include/des_dist.h:
+
+include/send_results.h:
+
+include/send_scenario.h:
+
+include/send_report.h:
+
+include/send_backtest.h:
+
+include/send_sen2.h:
+
+include/send_compare.h:
+
+include/send_plot.h:
