@@ -7,7 +7,7 @@
  * totals. Every Testshire value published after June 2019 (calendar-2019 activity, the January
  * 2020 caseload) is the poison 777777 (77.7777 for a percentage), as is England's 2020 in
  * tests/data/init/england.csv: a generated file as of 2019 must show none of them. The expected
- * values are computed from the data by the arithmetic documented in README.md ("sendsim init"),
+ * values are computed from the data by the arithmetic documented in docs/guide.md ("sendsim init"),
  * written out here step by step, not copied from the program's output.
  */
 #include <setjmp.h>

@@ -173,7 +173,7 @@ static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
            "year (YYYY) as the period of 'new_plans'")                                        \
     X(observed_metric, "err_observed_metric.yaml",                                            \
       DATA "err_observed_metric.yaml:3:16: observed.ehcp_totals: unknown metric (expected a " \
-           "metric name listed in the README)")                                               \
+           "metric name listed in docs/guide.md)")                                            \
     X(observed_value, "err_observed_value.yaml",                                              \
       DATA "err_observed_value.yaml:3:38: observed.ehcp_total.2019-02: expected a number")    \
     X(parent_syntax, "child_of_syntax.yaml",                                                  \

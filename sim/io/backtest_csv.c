@@ -1,6 +1,6 @@
 /* backtest_csv.c - the back-test table PREFIX-backtest.csv, written atomically.
  *
- * Columns (a contract, see the README): la_code,la_name,metric,period,horizon_years,observed,
+ * Columns (a contract, see docs/guide.md): la_code,la_name,metric,period,horizon_years,observed,
  * p10,p50,p90,inside_p10_p90,abs_pct_error. One row per compared value: authorities in the
  * order given, within each the model's rows then the naive trend's ("naive_<metric>", no band,
  * so inside_p10_p90 is empty), each in metric order then period order. Authorities whose

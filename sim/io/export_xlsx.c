@@ -5,7 +5,7 @@
  * period), and from row 5 one block of three rows (P10, P50, P90 across replications) per line,
  * with section headings between groups. Panes are frozen below the header and right of the
  * Statistic column. A fifth sheet lists every scenario parameter and the run's provenance.
- * The exact layout is documented in README.md; tests/test_export.c reads cells back.
+ * The exact layout is documented in docs/guide.md ("Exported files"); tests/test_export.c reads cells back.
  *
  * Percentiles of plain metrics come from send_results_get_stat (the run's shared summary);
  * those of a sum of two metrics (the demand for places) from send_stat_of over the

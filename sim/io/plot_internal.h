@@ -55,7 +55,8 @@ void plot_put_quoted(FILE *f, const char *s);
 /* Find the gnuplot program (o->gnuplot, $SENDSIM_GNUPLOT, "gnuplot" on PATH); returns a
  * malloc'd path or NULL when it is not there. */
 char *plot_find_gnuplot(const send_plot_opts *o);
-/* The template directory (see README: option, $SENDSIM_PLOTS, ./plots, <exe>/../plots). */
+/* The template directory (docs/guide.md, "sendsim plot": option, $SENDSIM_PLOTS, ./plots,
+ * <exe>/../plots). */
 int plot_find_templates(const send_plot_opts *o, char **dir, des_error *err);
 
 /* Feed the script to gnuplot; on success move every image into place and hand the list to

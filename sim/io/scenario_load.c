@@ -571,7 +571,7 @@ static void load_observed(loader *L, const scn_node *root)
         const scn_node *series = scn_at(L->doc, s, i);
         int metric = send_metric_find(name);
         if (metric < 0) {
-            scn_fail(L->doc, series, "unknown metric (expected a metric name listed in the README)");
+            scn_fail(L->doc, series, "unknown metric (expected a metric name listed in docs/guide.md)");
             return;
         }
         if (scn_kind_of(series) != SCN_MAP) {

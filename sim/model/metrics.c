@@ -1,6 +1,6 @@
 /* metrics.c - the registry of output metrics: name, period kind, unit and meaning, indexed by
  * the M_, C_ and F_ indices of send_model.h. Names are the contract of the summary CSV
- * (snake_case, documented in the README).
+ * (snake_case, documented in docs/guide.md, "Metrics").
  *
  * Invariant: each row is placed by its index (designated initialisers), so a row can never
  * shift onto another metric's index. A deleted row leaves a hole (send_metric returns NULL

@@ -2,7 +2,7 @@
  *
  * Reads the authority's series (and England's, for national defaults) through send_sen2 with
  * the as-of filter on every lookup, so no figure published after June of as_of can reach the
- * file; derives the model's parameters (the arithmetic is in README.md, "sendsim init") and
+ * file; derives the model's parameters (the arithmetic is in docs/guide.md, "sendsim init") and
  * writes the scenario as YAML text, each value with a comment naming its series and year,
  * "national default scaled by ..." or "assumption". The file is written atomically.
  *
@@ -206,7 +206,7 @@ static double growth(const send_sen2 *d, size_t la, const char *metric, int as_o
 
 /* The request trend: requests grow as the caseload did over the last three Januaries (requests
  * per plan held steady). A two- or three-year growth of requests themselves is dominated by
- * single-year jumps (see README), so it is reported beside it, not extrapolated. */
+ * single-year jumps (see docs/guide.md), so it is reported beside it, not extrapolated. */
 #define TREND_METRIC "ehcp_total"
 #define TREND_YEARS 3
 
@@ -561,7 +561,7 @@ static void write_scenario(ictx *c)
     for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
         m += needs[i].sen_share * needs[i].mult;
     /* Hazards: h_s = k h_p so that requests aged 5-10 : 11-15 = 46.5 : 25.1; the stock at
-     * SEN Support and the direct requests give R_B (see README). */
+     * SEN Support and the direct requests give R_B (see docs/guide.md). */
     double k = W_5_10 * NEW_11_15 / (W_11_15 * NEW_5_10);
     double direct_share = NEW_U5 + NEW_16_19 + NEW_20_25;
     double h_p = (R_B * (1 - direct_share)) * W_TOTAL / (sen0 * m * (W_5_10 + W_11_15 * k));
