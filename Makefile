@@ -9,6 +9,8 @@
 #   make valgrind the tests under valgrind memcheck
 #   make bench    build and run the benchmarks (build/bench/)
 #   make MPI=1    also build build/sendsim-mpi, the Open MPI cluster build (mpicc)
+#   make install PREFIX=DIR  the program, chart templates, data, scenarios, man page and bash
+#                 completion under DIR (default /usr/local; $HOME/.local needs no root)
 
 CC       ?= cc
 PKGS     := gsl hdf5 cmocka libfyaml xlsxwriter nettle
@@ -21,7 +23,7 @@ CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAVE_INLINE \
              -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
              -fopenmp -Iinclude -Isim $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(EXTRA_LDFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lhdf5_hl -fopenmp -lm $(EXTRA_LDFLAGS)
 
 LIB_SRC   := $(wildcard sim/des/*.c sim/model/*.c sim/run/*.c sim/io/*.c)
 CLI_SRC   := $(wildcard sim/cli/*.c)
@@ -46,7 +48,7 @@ MPI_SRC   := sim/run/run_mpi.c
 MPI_OBJ   := $(BUILD)/obj-mpi/sim/run/run_mpi.o
 MPI_BIN   := $(BUILD)/sendsim-mpi
 
-.PHONY: all deps run test check-tests asan tsan valgrind bench clean tests-bin
+.PHONY: all deps run test check-tests asan tsan valgrind bench clean tests-bin install uninstall man
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/sendsim $(if $(filter 1,$(MPI)),$(MPI_BIN))
@@ -79,6 +81,45 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SUP_OBJ) $(LIB)
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+# Installation, without root into a user prefix: PREFIX/bin/sendsim finds its templates and
+# data in PREFIX/share/sendsim (sim/io/share.c), whatever the current directory. The man page
+# is made by help2man from the program's own help (every command's, in a COMMANDS section);
+# without help2man it is left out with a warning. DESTDIR stages the files for packaging.
+PREFIX   ?= /usr/local
+SHAREDIR  = $(DESTDIR)$(PREFIX)/share/sendsim
+MAN_CMDS  = run compare export plot report init calibrate backtest validate keys
+
+man: $(BUILD)/sendsim.1
+
+$(BUILD)/sendsim.1: $(BUILD)/sendsim
+	@{ echo '[COMMANDS]'; for c in $(MAN_CMDS); do echo '.SS sendsim '"$$c"; echo '.nf'; \
+	   $(BUILD)/sendsim help $$c | sed -e 's/\\/\\e/g' -e "s/^[.']/\\\\\&&/"; echo '.fi'; done; \
+	   echo '[FILES]'; echo 'Chart templates, data and scenarios in PREFIX/share/sendsim; the'; \
+	   echo 'user guide is docs/guide.md in the source tree.'; } > $@.inc
+	help2man --no-info --name='SEND services simulation and forecasting' \
+	  --include=$@.inc --output=$@.tmp $(BUILD)/sendsim && mv $@.tmp $@
+	@rm -f $@.inc
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHAREDIR)/plots $(SHAREDIR)/data \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BUILD)/sendsim $(DESTDIR)$(PREFIX)/bin/sendsim
+	install -m 644 plots/*.gp $(SHAREDIR)/plots/
+	install -m 644 data/*.csv data/*.md $(SHAREDIR)/data/
+	rm -rf $(SHAREDIR)/scenarios && cp -R scenarios $(SHAREDIR)/scenarios
+	install -m 644 sim/cli/sendsim-completion.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sendsim
+	@if command -v help2man >/dev/null; then \
+	  $(MAKE) --no-print-directory $(BUILD)/sendsim.1 && \
+	  install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
+	  install -m 644 $(BUILD)/sendsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/sendsim.1; \
+	else echo "make install: help2man not found: no man page installed" >&2; fi
+
+uninstall:
+	rm -rf $(SHAREDIR)
+	rm -f $(DESTDIR)$(PREFIX)/bin/sendsim $(DESTDIR)$(PREFIX)/share/man/man1/sendsim.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sendsim
 
 tests-bin: $(TEST_BIN) $(BUILD)/sendsim $(if $(HAVE_MPICC),$(MPI_BIN))
 

@@ -55,6 +55,9 @@ int des_queue_pop(des_queue *q, des_qitem *out);
 /* Remove a waiting entity (reneging); O(n). Returns 1 if found. */
 int des_queue_remove(des_queue *q, uint32_t ent);
 static inline size_t des_queue_len(const des_queue *q) { return q->n; }
+/* When the entity that des_queue_pop would return next was queued (the queue must not be
+ * empty): FIFO and PRIORITY both keep it at items[head]. O(1). */
+static inline double des_queue_head_time(const des_queue *q) { return q->items[q->head].t_enq; }
 
 typedef struct des_resource {
     int capacity;
@@ -81,6 +84,11 @@ void des_res_set_capacity(des_resource *r, double now, int capacity);
 int des_res_admit(des_resource *r, double now, uint32_t *next);
 /* Withdraw a waiting entity; returns 1 if it was waiting. */
 int des_res_withdraw(des_resource *r, double now, uint32_t ent);
+/* Give a server to an entity that has waited since t_enq outside r's queue (in the queue of
+ * another resource it may also use), ahead of r's own queue: with `passed` set, the server is
+ * one its holder releases at this moment (busy is unchanged: it passes straight on); otherwise
+ * a free one (busy < capacity is required). */
+void des_res_hand(des_resource *r, double now, double t_enq, int passed);
 
 /* A periodic batch server: sits at first, first + period, ...; each sitting hears up to
  * `per_sitting` cases in queue order; unheard cases roll to the next sitting. The caller

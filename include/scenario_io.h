@@ -49,6 +49,9 @@ typedef enum { SCN_NULL, SCN_SCALAR, SCN_MAP, SCN_SEQ } scn_kind;
 
 /* ---- documents ---- */
 
+#define SCN_YEAR_MIN 1970 /* dates (and series years) a scenario may name */
+#define SCN_YEAR_MAX 2199
+
 scn_doc *scn_load(const char *path, des_error *err);          /* parse, resolve extends; NULL + err on failure */
 scn_doc *scn_load_string(const char *name, const char *text, des_error *err); /* for tests; extends relative to cwd */
 void scn_free(scn_doc *doc);                                   /* accepts NULL */
@@ -96,7 +99,7 @@ int scn_int(scn_doc *doc, const scn_node *map, const char *key, long lo, long hi
 int scn_bool(scn_doc *doc, const scn_node *map, const char *key, int *out);
 int scn_str(scn_doc *doc, const scn_node *map, const char *key, const char **out);
 int scn_enum(scn_doc *doc, const scn_node *map, const char *key, const char *const *names, size_t n, int *out);
-int scn_date(scn_doc *doc, const scn_node *map, const char *key, des_date *out);          /* ISO YYYY-MM-DD */
+int scn_date(scn_doc *doc, const scn_node *map, const char *key, des_date *out);          /* ISO YYYY-MM-DD, years SCN_YEAR_MIN-MAX */
 /* "6 weeks", "15 days", "3 months", "2 years" (singular too, decimals allowed; a month is
  * 365.25/12 days, a year 365.25 days) or {value: 6, unit: weeks}; the result in days. */
 int scn_duration(scn_doc *doc, const scn_node *map, const char *key, double lo_days, double hi_days, double *days);
@@ -139,6 +142,11 @@ int scn_check_unknown(scn_doc *doc);
 /* Write the fully resolved (merged) tree as YAML (block style, key order preserved, comments
  * dropped; quoted scalars stay quoted so strings stay strings). Returns 0, or -1 on a write error. */
 int scn_dump(const scn_doc *doc, FILE *out);
+/* One node as one line of flow YAML ({a: 1, b: [2, 3]}); nothing for NULL. */
+void scn_flow(const scn_node *n, FILE *out);
+/* The resolved parent of the scenario file `path` (the file its top-level `extends` names, with
+ * that file's own chain), or NULL + err (also when `path` extends nothing). */
+scn_doc *scn_load_parent(const char *path, des_error *err);
 
 /* Levenshtein distance between two strings (O(len a * len b) time, O(len b) memory);
  * SIZE_MAX if memory runs out. */

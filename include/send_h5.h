@@ -55,4 +55,8 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
  * which file and which object was missing or malformed (DES_EIO / DES_EINPUT). */
 int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error *err);
 
+/* The name of the scenario a results file was written for (malloc'd), read without the rest of
+ * the file; NULL with err set when the file is missing or not a sendsim results file. */
+char *send_h5_scenario_name(const char *path, des_error *err);
+
 #endif

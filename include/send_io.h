@@ -16,6 +16,11 @@
  * nothing of the model, so the file helpers carry no model, GSL or OpenMP headers with them. */
 struct send_results;
 
+/* A file the program ships, REL ("plots/style.gp", "data/la-sen2.csv"), as found under the
+ * current directory, else under <exe>/../share/sendsim (installed), else under <exe>/.. (a
+ * source tree's build/): a malloc'd path, or NULL when it is in none of them. */
+char *send_shared_path(const char *rel);
+
 typedef struct io_atomic {
     FILE *f;
     char *final_path;

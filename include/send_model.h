@@ -53,6 +53,40 @@ typedef enum send_phase {
     PHASE_COUNT
 } send_phase;
 
+/* Lines of the high-needs summary of the DfE's DSG management plan template, in its row
+ * order: income first (DSG_INCOME_LINES of them), then expenditure. Transport and assessment
+ * are general-fund costs; their lines hold money only when a scenario puts them in the DSG. */
+typedef enum send_dsg_line {
+    DSG_ALLOCATION,        /* high-needs block allocation */
+    DSG_IMPORT_EXPORT,     /* import/export adjustments */
+    DSG_SCHOOLS_TRANSFER,  /* transfer from the schools block */
+    DSG_OTHER_INCOME,      /* safety valve, Delivering Better Value and other income */
+    DSG_PLACE_SPECIAL,     /* place funding: special schools and academies */
+    DSG_PLACE_RESOURCED,   /* place funding: resourced provision and SEN units */
+    DSG_PLACE_AP,          /* place funding: alternative provision */
+    DSG_PLACE_POST16,      /* place funding: post-16 further education */
+    DSG_TOPUP_EARLY_YEARS,
+    DSG_TOPUP_MAINSTREAM,
+    DSG_TOPUP_RESOURCED,
+    DSG_TOPUP_SPECIAL,
+    DSG_INDEPENDENT,       /* independent and non-maintained special school fees */
+    DSG_AP,                /* alternative provision top-up */
+    DSG_POST16,            /* post-16 further education top-up and specialist institutions */
+    DSG_LEVEL4,            /* level-4 joint packages: the education share */
+    DSG_OTHER_ARRANGEMENTS,/* elsewhere and interim (awaiting provision) */
+    DSG_SEN_SUPPORT,       /* SEN support and inclusion services (with early intervention) */
+    DSG_HOSPITAL,          /* hospital education */
+    DSG_THERAPIES,         /* therapies and other health-related services */
+    DSG_TRANSPORT,         /* home-to-school transport, when finance.dsg_includes says so */
+    DSG_ASSESSMENT,        /* assessment and tribunal costs, when finance.dsg_includes says so */
+    DSG_LINE_COUNT
+} send_dsg_line;
+#define DSG_INCOME_LINES 4
+extern const char *const send_dsg_line_names[DSG_LINE_COUNT];  /* metric name stems */
+extern const char *const send_dsg_line_labels[DSG_LINE_COUNT]; /* the template's wording */
+/* 1 for the provisions paid place funding (special, resourced, AP, post-16). */
+int send_provision_has_place_funding(int prov);
+
 /* Census age bands used by the SEN2 return. */
 typedef enum send_ageband {
     BAND_UNDER5, BAND_5_10, BAND_11_15, BAND_16_19, BAND_20_25, BAND_COUNT
@@ -140,6 +174,9 @@ typedef struct send_prior {
     double lo, hi;         /* truncation: the key's range */
 } send_prior;
 
+#define SEND_GRANT_MAX 64 /* financial years of a high-needs allocation series */
+#define SEND_BANDS 5      /* top-up bands */
+
 typedef struct send_params {
     char name[SEND_NAME_MAX * 2];
     des_date start, end;
@@ -199,9 +236,9 @@ typedef struct send_params {
     double ep_hours_per_assessment;
     double ep_hours_per_fte_week; /* statutory hours per FTE per week */
     des_dist ep_duration;         /* elapsed time of one EP advice once started */
-    double health_slots;          /* concurrent health advice cases */
+    send_steps health_slots;      /* concurrent health advice cases, by date */
     des_dist health_duration;
-    double social_slots;
+    send_steps social_slots;      /* concurrent social care advice cases, by date */
     des_dist social_duration;
     double p_social_advice;       /* share of assessments needing social care advice */
 
@@ -252,18 +289,22 @@ typedef struct send_params {
     double initial_in_assessment;
     double need_share_plans[NEED_COUNT];
 
-    /* Finance */
-    double cost[PROV_COUNT];        /* annual cost per place in the first full financial year;
-                                       cost[PROV_AWAITING] is the interim cost while waiting */
+    /* Finance (see finance.c): the high-needs block of the Dedicated Schools Grant */
+    double cost[PROV_COUNT];        /* per pupil-year in the first full financial year, beyond
+                                       place funding: the top-up at band factor 1, or the whole
+                                       fee (independent, specialist post-16, residential: the
+                                       whole package); cost[PROV_AWAITING]: interim cost */
     double inflation[PROV_COUNT];   /* annual uplift from the second financial year */
     double transport_share[PROV_COUNT];
-    double transport_cost;          /* per transported child-year */
+    double transport_cost;          /* per transported child-year (general fund) */
     double transport_inflation;
-    double assessment_cost;         /* per completed assessment */
-    double tribunal_cost;           /* per appeal */
-    double grant_base;              /* high-needs grant for the first full financial year */
-    double grant_growth;            /* annual */
-    double opening_deficit;         /* cumulative deficit before the first full FY */
+    double assessment_cost;         /* per completed assessment (general fund) */
+    double tribunal_cost;           /* per appeal (general fund) */
+    double grant_base;              /* high-needs block allocation for the first full FY when
+                                       no allocation series is given */
+    double grant_growth;            /* annual growth after the last allocation given */
+    double opening_balance;         /* cumulative DSG balance brought forward into the first
+                                       full FY (negative = deficit) */
 
     /* Observed history for charts and reports, in scenario order */
     int n_obs;
@@ -284,6 +325,59 @@ typedef struct send_params {
      * posterior particles of `sendsim calibrate`); they override priors on the same keys.
      * Owned; released by send_params_free(). NULL for none. */
     struct send_ensemble *ensemble;
+
+    /* SEN caseworkers: a case holds one caseload place from the decision to assess until its
+     * draft plan is written (or the panel decides not to issue); places = FTE x caseload. */
+    send_steps caseworker_fte;    /* caseworker FTE on new assessments, by date */
+    double caseload_per_officer;  /* assessments one FTE coordinates at once */
+    /* Requests driven by a published series: value i is the number of requests in the calendar
+     * year starting from[i] (n = 0: not used; the request rates then follow their own keys). */
+    send_steps requests_observed;
+    /* Disagreement beyond a refusal to assess */
+    double p_appeal_no_issue;     /* refusals to issue appealed (after mediation or directly) */
+    double p_appeal_placement;    /* new plans appealed about content or placement (section I) */
+    double p_placement_win;       /* placement appeals the family wins */
+    double p_placement_mediation; /* placement disputes mediated before their appeal */
+    int placement_won_provision;  /* provision named after a won placement appeal */
+    /* Panel throughput by date: cases per sitting (n = 0: d1_capacity / d2_capacity hold) */
+    send_steps d1_capacity_steps, d2_capacity_steps;
+    /* Placement rules (keys placement.fallback.*, placement.ages.*, level4.from,
+     * initial.awaiting*). A child whose own pool (the most specific one for its provision, area
+     * and need) is full takes a free place in a less specific pool of the provision that serves
+     * its area (fallback_general), then in another area's pool for its need or for any need
+     * (fallback_out_of_area); with neither it waits for its own pool. */
+    int fallback_general;
+    int fallback_out_of_area;
+    double age_min[PROV_COUNT], age_max[PROV_COUNT]; /* academic ages a provision admits */
+    double l4_from[PROV_COUNT];    /* a new placement in this provision is referred to the
+                                      level-4 panel at level4.referral x this (0 = never) */
+    int opening_awaiting_waits;    /* children awaiting provision at the start: 0 = interim
+                                      spell, then a placement decision; 1 = on the waiting list
+                                      from the start */
+    double opening_interim_days;   /* interim spells are uniform over [0, max_wait), or over
+                                      [0, this) when placement.max_wait is 0 */
+    /* Finance in the DSG's structure (finance.c). Amounts "by FY" are series whose value on
+     * 1 April of a financial year holds for that year. */
+    int grant_fy0, grant_n;          /* high-needs block allocation for FYs grant_fy0 ..
+                                        grant_fy0 + grant_n - 1; grant_n 0: grant_base */
+    double grant_fy[SEND_GRANT_MAX];
+    send_steps import_export;        /* import/export adjustments by FY (negative = net export) */
+    send_steps schools_transfer;     /* transfer from the schools block by FY */
+    send_steps other_income;         /* safety valve, Delivering Better Value, other, by FY */
+    send_steps sen_services;         /* SEN support and inclusion services by FY */
+    send_steps hospital;             /* hospital education by FY */
+    send_steps therapies;            /* therapies and other health-related services by FY */
+    double place_funding[PROV_COUNT];/* per commissioned place-year (special, resourced, AP,
+                                        post-16 only) */
+    double commissioned[PROV_COUNT]; /* places commissioned; 0 = the provision's capacity, or
+                                        the places filled where capacity is not limited */
+    double band_of_need[NEED_COUNT]; /* top-up band 1..SEND_BANDS by primary need; 0 = none */
+    double band_factor[SEND_BANDS];  /* top-up of a band as a multiple of finance.cost */
+    double band_drift;               /* share of pupils moving up one band each year */
+    int dsg_transport, dsg_assessment; /* general-fund costs counted in the DSG (1 = yes) */
+    int fee_cap_active;              /* levers.fee_cap given */
+    des_date fee_cap_from;
+    double fee_cap;                  /* largest yearly fee uplift from fee_cap_from */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -342,6 +436,10 @@ typedef struct send_metric_info {
     const char *description;
 } send_metric_info;
 
+/* Capacity-limited stages of an assessment, in the order of the stage metrics. */
+enum { SEND_STAGE_CASEWORKER, SEND_STAGE_EP, SEND_STAGE_HEALTH, SEND_STAGE_SOCIAL, SEND_NSTAGE };
+extern const char *const send_stage_names[SEND_NSTAGE];
+
 /* Metric indices: monthly first, then calendar-year, then financial-year. Provision-specific
  * metrics are laid out as base + provision. */
 enum {
@@ -355,7 +453,15 @@ enum {
     M_PLACEMENTS,                        /* + PROV_COUNT */
     M_WAITING = M_PLACEMENTS + PROV_COUNT, /* + PROV_COUNT */
     M_CAPACITY = M_WAITING + PROV_COUNT, /* + PROV_COUNT, -1 = unlimited */
-    M_MONTHLY_COUNT = M_CAPACITY + PROV_COUNT,
+    M_CASEWORKER_QUEUE = M_CAPACITY + PROV_COUNT, /* assessments waiting for a caseworker */
+    M_HEALTH_QUEUE,
+    M_SOCIAL_QUEUE,
+    M_ASSESSMENTS_ONGOING,  /* assessments started and not yet decided at D2 */
+    M_WAITING_TOTAL,                     /* every plan holder waiting for a place */
+    M_SHORTFALL,                         /* + PROV_COUNT: children placed in or waiting for
+                                            the provision's limited places, minus the places
+                                            (0 where places are not limited) */
+    M_MONTHLY_COUNT = M_SHORTFALL + PROV_COUNT,
 
     C_REQUESTS = M_MONTHLY_COUNT,
     C_REFUSED,
@@ -384,16 +490,39 @@ enum {
     C_WEEKS_TO_ISSUE,    /* weeks from request to final plan, summed over new plans */
     C_WAITS_ENDED,       /* waits for a place that ended (placed as wanted, or overflowed) */
     C_WEEKS_WAITED,      /* weeks those waits lasted, summed */
-    C_CY_END,
+    C_D1_DECIDED,        /* requests decided at the D1 panel */
+    C_D1_WITHIN_6W,      /* of which within 6 weeks of the request */
+    C_PCT_D1_6W,         /* ratio: 100 x within 6 weeks / decided */
+    C_ASSESS_STARTED,    /* assessments started (agreed at D1, won on appeal, opening stock) */
+    C_STAGE_STARTED,     /* + NSTAGE: cases that began a capacity-limited stage */
+    C_STAGE_WEEKS = C_STAGE_STARTED + SEND_NSTAGE, /* + NSTAGE: weeks they waited, summed */
+    C_STAGE_MEAN = C_STAGE_WEEKS + SEND_NSTAGE,   /* + NSTAGE: ratio, mean weeks waited */
+    C_MEDIATIONS_ALL = C_STAGE_MEAN + SEND_NSTAGE, /* mediations, every kind of disagreement */
+    C_APPEALS_NO_ISSUE,  /* appeals against a refusal to issue */
+    C_APPEALS_PLACEMENT, /* appeals about plan content or placement */
+    C_APPEALS_ALL,       /* appeals registered, every kind */
+    C_PLACEMENT_CHANGED, /* placements changed by a won appeal */
+    /* The monthly value of the busiest month of each calendar year (of the months inside the
+     * horizon), derived from the monthly rows by send_output_ratios: names end in _peak */
+    C_PLACEMENTS_PEAK,                          /* + PROV_COUNT */
+    C_WAITING_PEAK = C_PLACEMENTS_PEAK + PROV_COUNT, /* + PROV_COUNT */
+    C_WAITING_TOTAL_PEAK = C_WAITING_PEAK + PROV_COUNT,
+    C_SHORTFALL_PEAK,                           /* + PROV_COUNT */
+    C_CY_END = C_SHORTFALL_PEAK + PROV_COUNT,
 
     F_SPEND = C_CY_END,
     F_SPEND_PROV,                        /* + PROV_COUNT */
     F_SPEND_TRANSPORT = F_SPEND_PROV + PROV_COUNT,
     F_SPEND_ASSESS,
     F_SPEND_EI,
-    F_GRANT,
-    F_BALANCE,
-    F_DEFICIT,
+    F_INCOME,      /* total high-needs income (the DSG lines below DSG_INCOME_LINES) */
+    F_DSG_INYEAR,  /* income minus expenditure (negative = deficit) */
+    F_DSG_BALANCE, /* cumulative balance carried forward (negative = deficit) */
+    F_DSG_LINE,    /* + DSG_LINE_COUNT: the management plan's lines (send_dsg_line) */
+    F_DSG_BF = F_DSG_LINE + DSG_LINE_COUNT, /* cumulative balance brought forward */
+    F_SOCIAL_CARE, /* spend charged to the social-care budget (level-4 shares, and sub-models
+                      that charge it through fin_charge) */
+    F_HEALTH,      /* spend charged to health (level-4 shares) */
     SEND_METRIC_COUNT
 };
 
@@ -420,7 +549,27 @@ typedef struct send_output {
     int64_t plans_open, plans_new, plans_ceased, plans_close;
     int64_t sen_open, sen_in, sen_out, sen_close;
     uint64_t events;
+    /* Sufficiency by area and need: n_breakdown monthly rows kept after the metric rows
+     * (send_output_row(o, SEND_METRIC_COUNT + j)), described by send_breakdown_name; 0 for a
+     * scenario with several authorities (their areas differ) */
+    int n_breakdown;
 } send_output;
+
+/* The breakdown rows of a scenario (monthly, the same months as the monthly metrics). First,
+ * for each capacity pool in scenario order, four rows named <measure>_<provision>.<area>.<need>
+ * (area and need 'any' where the pool serves every one):
+ *   pool_places_     places of the pool;
+ *   pool_placed_     children in its places (its own children and those who fell back to it);
+ *   pool_waiting_    children waiting for it (only a child's own pool has a waiting list);
+ *   pool_shortfall_  demand minus places: the children whose own pool it is (the most specific
+ *                    pool for their provision, area and need), placed in the provision in any
+ *                    pool or waiting, less the pool's places (negative = spare places).
+ * Then, for each provision with pools, each area and each need, two rows:
+ *   placements_<provision>.<area>.<need>         children of that area and need placed there;
+ *   waiting_for_place_<provision>.<area>.<need>  those waiting for a place there.
+ * send_breakdown_name writes row j's name ("" when j is out of range). */
+int send_breakdown_rows(const send_params *p);
+void send_breakdown_name(const send_params *p, int j, char *buf, size_t len);
 
 int send_output_init(send_output *o, const send_params *p, des_error *err);
 /* The conservation counts as an array, in the order plans_open, plans_new, plans_ceased,
@@ -441,8 +590,13 @@ des_date send_output_period_start(const send_output *o, int metric, int i);
 /* Derive the ratio metrics of every calendar year from their counts: pct_within_20_weeks =
  * 100 x new_plans_within_20_weeks / new_plans, mean_weeks_to_issue = weeks_to_issue_total /
  * new_plans, mean_wait_for_place_weeks = weeks_waited_for_place_total / waits_for_place_ended;
- * NaN where the denominator is 0. Called when a replication ends and after outputs are summed. */
+ * NaN where the denominator is 0. Also the _peak metrics: each the largest monthly value of
+ * its monthly metric within the calendar year (so never below the January census value).
+ * Called when a replication ends and after outputs are summed. */
 void send_output_ratios(send_output *o);
+/* Whether `metric` is one of the ratios send_output_ratios derives: 1 with its numerator and
+ * denominator metrics and scale (value = scale x numerator / denominator), else 0. */
+int send_metric_ratio(int metric, int *num, int *den, double *scale);
 /* Label of the period of `kind` that starts on `start` ("YYYY-MM", "YYYY" or "YYYY-YY"). */
 void send_period_label(send_period_kind kind, des_date start, char *buf, size_t len);
 
@@ -469,6 +623,9 @@ typedef struct send_model_diag {
     uint64_t capacity_violations;      /* place pools ever above capacity (must be 0) */
     double weeks_to_issue_sum;  uint64_t plans_issued;
     uint64_t clock_events;      /* level-2 and ceasing clock firings (not in the calendar) */
+    /* At the end of the run: assessments started and not yet decided at the D2 panel (waiting
+     * for a caseworker, gathering advice, or waiting for the panel), found by a scan. */
+    uint64_t assessments_in_progress;
 } send_model_diag;
 void send_model_get_diag(const send_model *m, send_model_diag *d);
 

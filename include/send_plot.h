@@ -8,6 +8,7 @@
 #ifndef SEND_PLOT_H
 #define SEND_PLOT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "des_error.h"
@@ -18,8 +19,11 @@ typedef struct send_plot_opts {
     const char *format;    /* "png" (default) or "svg" */
     const char *out_dir;   /* directory for images and data files (created if missing) */
     const char *stem;      /* file name stem: "<stem>-ehcp-fan.png"; NULL = scenario name */
-    const char *templates; /* directory of the *.gp templates; NULL = search (see README) */
+    const char *templates; /* directory of the *.gp templates; NULL = search (docs/guide.md) */
     const char *gnuplot;   /* program to run; NULL = $SENDSIM_GNUPLOT or "gnuplot" */
+    /* When set and non-zero (an interrupt), gnuplot is stopped and the call fails with
+     * DES_ESTATE, leaving no image under a final name; NULL = never. */
+    const volatile sig_atomic_t *cancel;
 } send_plot_opts;
 
 /* Images written, in a fixed order, with a human title for each (owned strings). */

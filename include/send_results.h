@@ -27,9 +27,11 @@
  * (NaN when January lies outside the horizon). */
 #define SEND_AUTH_HEADLINES 5
 extern const int send_auth_headline_metric[SEND_AUTH_HEADLINES];
-/* M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W, F_SPEND, F_DEFICIT */
+/* M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W, F_SPEND, F_DSG_BALANCE */
 
 struct send_stat;
+
+#define SEND_BREAKDOWN_NAME_MAX 160
 
 /* The results of a run. New per-replication data go at the end as pointers or counts that are
  * zero (NULL) in results that do not have them, so older files and older writers keep
@@ -58,7 +60,15 @@ typedef struct send_results {
     int n_params;
     char (*param_paths)[SEND_PATH_MAX];
     double *param_values;
+    /* Names of the sufficiency breakdown rows each replication keeps after its metric rows
+     * (send_output.n_breakdown of them; send_breakdown_name); 0 and NULL when there are none */
+    int n_breakdown;
+    char (*breakdown_names)[SEND_BREAKDOWN_NAME_MAX];
 } send_results;
+
+/* Name the breakdown rows of res (its replications' n_breakdown) from the parameters that made
+ * them. DES_ENOMEM on failure. */
+int send_results_name_breakdown(send_results *res, const send_params *p, des_error *err);
 
 /* Release everything res owns and zero it (res may be NULL). */
 void send_results_free(send_results *res);

@@ -40,7 +40,7 @@ typedef struct send_scenario {
     size_t yaml_len;
     char *source;           /* every file read, verbatim, each after "# ---- file: NAME" */
     int n_rows;
-    send_param_row *rows;   /* every leaf value, in file order, then each template's */
+    send_param_row *rows;   /* every leaf value: the headline's drivers first, then file order */
     struct scn_doc *doc;    /* the parsed top document */
     size_t n_templates;
     struct scn_doc **templates; /* the authorities' template documents, each once */
@@ -62,6 +62,12 @@ typedef struct send_scenario_text {
 int send_scenario_load(const char *path, send_params *p, send_scenario_text *text,
                        des_error *err);
 void send_scenario_text_free(send_scenario_text *t);
+
+/* Print what the scenario file `path` changes relative to the scenario it extends, one key
+ * per line: "key: parent -> child", "key: (new) child", and for a list the child adds to,
+ * "key: + entry" per added entry. The scenario must open (send_scenario_open) first. Returns
+ * DES_OK, or an error (DES_EINPUT when path extends nothing). */
+int send_scenario_diff(const char *path, FILE *out, des_error *err);
 
 /* Print the resolved parameters in model units (days, pounds, rates per year) and the
  * quantities derived from them (EP assessment slots, caseworker slots). */

@@ -129,6 +129,51 @@ static void test_known_answer(void **state)
 /* One replication (or one pair left after NaN): no interval exists, so a nonzero difference is
  * not distinguishable from noise whatever its size, and an exact zero is no difference. The
  * same rule (send_verdict_from_ci) judges the interval written to the comparison CSV. */
+/* Issue 14, item 3: waits compared on the census day alone hide a September surge. Here the
+ * alternative's waiting list is the base's in January (up to noise) and 100 higher in
+ * September in every replication: January's verdict is noise, the peak's (derived by
+ * send_output_ratios from the monthly rows) is "higher"; and `compare` reports the peak, ahead
+ * of the census day. */
+static void test_verdict_on_peak(void **state)
+{
+    (void)state;
+    double zeros[8] = {0};
+    send_results ra, rb;
+    fake_results(&ra, 8, zeros, 5);
+    fake_results(&rb, 8, zeros, 5);
+    for (int i = 0; i < 8; i++) {
+        double *wa = send_output_row(&ra.reps[i], M_WAITING_TOTAL);
+        double *wb = send_output_row(&rb.reps[i], M_WAITING_TOTAL);
+        for (int k = 0; k < 12; k++)
+            wa[k] = wb[k] = 20 + i;
+        wb[0] += i % 2 ? 3 : -3;       /* January: differences +-3, mean 0 */
+        wa[8] = 200 + 10 * i;          /* September */
+        wb[8] = wa[8] + 100;
+        send_output_ratios(&ra.reps[i]);
+        send_output_ratios(&rb.reps[i]);
+        assert_true(send_output_row(&ra.reps[i], C_WAITING_TOTAL_PEAK)[0] == wa[8]);
+    }
+    double scratch[8];
+    send_diff d;
+    assert_int_equal(send_paired_diff(&ra, &rb, M_WAITING_TOTAL, 0, scratch, &d, NULL), DES_OK);
+    assert_int_equal(d.verdict, SEND_NOISE);
+    assert_int_equal(send_paired_diff(&ra, &rb, C_WAITING_TOTAL_PEAK, 0, scratch, &d, NULL),
+                     DES_OK);
+    assert_int_equal(d.verdict, SEND_HIGHER);
+    assert_close(d.mean, 100, 1e-12);
+    /* the peak comes before the census day in the compared metrics */
+    int peak_at = -1, census_at = -1;
+    for (int j = 0; j < send_compare_n_metrics; j++) {
+        if (send_compare_metrics[j] == C_WAITING_TOTAL_PEAK)
+            peak_at = j;
+        if (send_compare_metrics[j] == M_WAITING + PROV_SPECIAL)
+            census_at = j;
+    }
+    assert_true(peak_at >= 0 && census_at > peak_at);
+    send_results_free(&ra);
+    send_results_free(&rb);
+}
+
 static void test_single_pair(void **state)
 {
     (void)state;
@@ -335,6 +380,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_answer),
         cmocka_unit_test(test_single_pair),
+        cmocka_unit_test(test_verdict_on_peak),
         cmocka_unit_test(test_common_random_numbers),
         cmocka_unit_test(test_cli),
     };

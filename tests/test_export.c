@@ -319,7 +319,20 @@ static void check_replications(const char *path)
                 rows++;
             }
         }
+        for (int j = 0; j < g_res.n_breakdown; j++) /* then the sufficiency breakdown */
+            for (int i = 0; i < o->n_months; i++) {
+                char label[16];
+                send_output_period_label(o, M_EHCP_TOTAL, i, label, sizeof label);
+                assert_int_equal(csv_record(&p, f, 8), 5);
+                assert_int_equal(atoi(f[1]), r + 1);
+                assert_string_equal(f[2], g_res.breakdown_names[j]);
+                assert_string_equal(f[3], label);
+                double want = o->values[(size_t)(SEND_METRIC_COUNT + j) * o->row_len + i];
+                assert_true(strtod(f[4], NULL) == want);
+                rows++;
+            }
     }
+    assert_true(g_res.n_breakdown > 0);
     assert_int_equal(csv_record(&p, f, 8), -1); /* nothing after the last row */
     /* the run exercises both the empty cells and non-integer values */
     assert_true(nans > 0);
@@ -376,6 +389,46 @@ static void test_summary_csv(void **state)
                 assert_true(f[3 + j][0] != '\0');
                 assert_close(strtod(f[3 + j], NULL), want[j], 5e-10 * fabs(want[j]));
             }
+        }
+    }
+    /* then the sufficiency breakdown: each row every month, then its busiest month of each
+     * year (never below any month's median, so never below the census day's) */
+    assert_true(g_res.n_breakdown > 0);
+    for (int j = 0; j < g_res.n_breakdown; j++) {
+        double jan_p50 = NAN;
+        for (int k = 0; k < o->n_months; k++) {
+            char label[16];
+            send_output_period_label(o, M_EHCP_TOTAL, k, label, sizeof label);
+            assert_int_equal(csv_record(&p, f, 16), 12);
+            assert_string_equal(f[1], g_res.breakdown_names[j]);
+            assert_string_equal(f[2], label);
+            for (int r = 0; r < g_res.n; r++)
+                scratch[r] = send_output_row(&g_res.reps[r], SEND_METRIC_COUNT + j)[k];
+            send_stat st;
+            send_stat_of(scratch, g_res.n, &st);
+            assert_close(strtod(f[8], NULL), st.q[SEND_Q50], 5e-10 * fabs(st.q[SEND_Q50]));
+            if (k == 0)
+                jan_p50 = st.q[SEND_Q50];
+        }
+        for (int y = 0; y < o->n_years; y++) {
+            char name[SEND_BREAKDOWN_NAME_MAX + 8], label[16];
+            snprintf(name, sizeof name, "%s_peak", g_res.breakdown_names[j]);
+            snprintf(label, sizeof label, "%d", o->first_year + y);
+            assert_int_equal(csv_record(&p, f, 16), 12);
+            assert_string_equal(f[1], name);
+            assert_string_equal(f[2], label);
+            for (int r = 0; r < g_res.n; r++) {
+                const double *v = send_output_row(&g_res.reps[r], SEND_METRIC_COUNT + j);
+                scratch[r] = -INFINITY;
+                for (int k = 0; k < o->n_months; k++)
+                    if ((o->first_month_index + k) / 12 + 1970 == o->first_year + y)
+                        scratch[r] = fmax(scratch[r], v[k]);
+            }
+            send_stat st;
+            send_stat_of(scratch, g_res.n, &st);
+            assert_close(strtod(f[8], NULL), st.q[SEND_Q50], 5e-10 * fabs(st.q[SEND_Q50]));
+            if (y == 0 && o->first_month_index % 12 == 0)
+                assert_true(strtod(f[8], NULL) >= jan_p50);
         }
     }
     assert_int_equal(csv_record(&p, f, 16), -1);
@@ -783,23 +836,37 @@ static void test_xlsx_contents(void **state)
     expect_text(&wb, 3, "D4", "2020-21");
     expect_text(&wb, 3, "E4", "2021-22");
     expect_none(&wb, 3, "F4");
-    expect_text(&wb, 3, "A5", "Expenditure");
-    expect_text(&wb, 3, "B6", "hn_spend_gbp");
-    expect_num(&wb, 3, "D7", pq(F_SPEND, -1, 0, 1));
-    expect_num(&wb, 3, "E8", pq(F_SPEND, -1, 1, 2));
-    expect_text(&wb, 3, "B15", "hn_spend_special_gbp"); /* 9 + 3 x 2 */
-    expect_num(&wb, 3, "E17", pq(F_SPEND_PROV + PROV_SPECIAL, -1, 1, 2));
-    expect_text(&wb, 3, "B42", "hn_spend_transport_gbp");
-    expect_num(&wb, 3, "D43", pq(F_SPEND_TRANSPORT, -1, 0, 1));
-    expect_text(&wb, 3, "A51", "Funding and balance");
-    expect_text(&wb, 3, "B52", "hn_grant_gbp");
-    expect_num(&wb, 3, "D53", pq(F_GRANT, -1, 0, 1));
-    expect_text(&wb, 3, "B55", "hn_balance_gbp");
-    expect_num(&wb, 3, "E54", pq(F_GRANT, -1, 1, 2));
-    expect_text(&wb, 3, "B58", "hn_deficit_gbp");
-    expect_num(&wb, 3, "E59", pq(F_DEFICIT, -1, 1, 1));
-    expect_num(&wb, 3, "D60", pq(F_DEFICIT, -1, 0, 2));
-    expect_none(&wb, 3, "A61");
+    /* the DSG management plan's order: income (4 lines and the total, 3 rows each after a
+     * section row), expenditure (18 lines and the total), the balance, other budgets */
+    expect_text(&wb, 3, "A5", "Income");
+    expect_text(&wb, 3, "A6", "High-needs block allocation");
+    expect_text(&wb, 3, "B6", "dsg_allocation_gbp");
+    expect_num(&wb, 3, "D7", pq(F_DSG_LINE + DSG_ALLOCATION, -1, 0, 1));
+    expect_text(&wb, 3, "B18", "dsg_income_gbp");
+    expect_num(&wb, 3, "E20", pq(F_INCOME, -1, 1, 2));
+    expect_text(&wb, 3, "A21", "Expenditure");
+    expect_text(&wb, 3, "B22", "dsg_place_special_gbp");
+    expect_num(&wb, 3, "D23", pq(F_DSG_LINE + DSG_PLACE_SPECIAL, -1, 0, 1));
+    expect_text(&wb, 3, "B31", "dsg_place_post16_gbp");
+    expect_text(&wb, 3, "B43", "dsg_topup_special_gbp");
+    expect_num(&wb, 3, "E45", pq(F_DSG_LINE + DSG_TOPUP_SPECIAL, -1, 1, 2));
+    expect_text(&wb, 3, "B73", "dsg_assessment_gbp");
+    expect_text(&wb, 3, "A76", "Total expenditure");
+    expect_text(&wb, 3, "B76", "hn_spend_gbp");
+    expect_num(&wb, 3, "D77", pq(F_SPEND, -1, 0, 1));
+    expect_num(&wb, 3, "E78", pq(F_SPEND, -1, 1, 2));
+    expect_text(&wb, 3, "A79", "Balance (negative = deficit)");
+    expect_text(&wb, 3, "B80", "dsg_inyear_gbp");
+    expect_num(&wb, 3, "D81", pq(F_DSG_INYEAR, -1, 0, 1));
+    expect_text(&wb, 3, "B83", "dsg_balance_bf_gbp");
+    expect_text(&wb, 3, "B86", "dsg_balance_gbp");
+    expect_num(&wb, 3, "E87", pq(F_DSG_BALANCE, -1, 1, 1));
+    expect_num(&wb, 3, "D88", pq(F_DSG_BALANCE, -1, 0, 2));
+    expect_text(&wb, 3, "A89", "Outside the high-needs block (other budgets)");
+    expect_text(&wb, 3, "B90", "gf_transport_gbp");
+    expect_num(&wb, 3, "D91", pq(F_SPEND_TRANSPORT, -1, 0, 1));
+    expect_text(&wb, 3, "B99", "health_spend_gbp");
+    expect_none(&wb, 3, "A102");
 
     /* Scenario: parameters from row 5, then provenance after one blank row */
     expect_text(&wb, 4, "A4", "Key");
@@ -948,7 +1015,7 @@ static void test_cli_errors(void **state)
         {{"--xlsx"},
          "sendsim export: a results file (RESULTS.h5) is required (try 'sendsim export --help')\n"},
         {{r, "--csv", "--out"},
-         "sendsim export: --out: expected a file name (try 'sendsim export --help')\n"},
+         "sendsim export: --out: a value is required (try 'sendsim export --help')\n"},
         {{r, notes, "--csv"}, want_extra},
         {{r, "--xlsx", "--out", r}, want_same},
     };
@@ -1050,7 +1117,7 @@ static void test_cli_xlsx(void **state)
         expect_text(&wb, 4, "D6", "tests/data/load/base.yaml:25");
         expect_text(&wb, 4, "B10", SCENARIO_NAME);
         expect_text(&wb, 4, "B12", "7");
-        expect_num(&wb, 3, "E59", pq(F_DEFICIT, -1, 1, 1));
+        expect_num(&wb, 3, "E87", pq(F_DSG_BALANCE, -1, 1, 1));
         expect_num(&wb, 2, "G30",
                    pq(M_PLACEMENTS + PROV_SPECIAL, M_WAITING + PROV_SPECIAL, mp(2021, 9), 1));
         workbook_close_test(&wb);

@@ -235,7 +235,7 @@ static void pair_run(pair *x, des_date from)
     for (int r = 0; r < REPS; r++) {
         if (from > x->base.start)
             assert_true(assert_same_before(&x->ob[r], &x->ol[r], from) > 100);
-        assert_same_metric(&x->ob[r], &x->ol[r], F_GRANT);
+        assert_same_metric(&x->ob[r], &x->ol[r], F_INCOME);
     }
 }
 
@@ -528,6 +528,63 @@ static void test_request_shock(void **state)
     pair_free(x);
 }
 
+/* ---- levers.fee_cap and finance.income.schools_transfer: money only ---------------------- */
+
+/* Fees capped from a date: nobody moves, every period before the cap is identical, and from
+ * the first capped year the fee lines shrink by exactly the capped uplift over the uncapped. */
+static void test_fee_cap(void **state)
+{
+    (void)state;
+    pair *x = pair_load("scenarios/fee-cap.yaml");
+    send_params *base = &x->base, *lev = &x->lev;
+    assert_true(lev->fee_cap_active && !base->fee_cap_active);
+    double u = base->inflation[PROV_INDEPENDENT];
+    assert_true(u > lev->fee_cap);
+    pair_run(x, lev->fee_cap_from);
+    for (int r = 0; r < REPS; r++) {
+        const send_output *ob = &x->ob[r], *ol = &x->ol[r];
+        for (int m = 0; m < C_CY_END; m++)
+            assert_same_metric(ob, ol, m);
+        for (int f = 0; f < ob->n_fys; f++) {
+            double b = value(ob, F_DSG_LINE + DSG_INDEPENDENT, f);
+            double l = value(ol, F_DSG_LINE + DSG_INDEPENDENT, f);
+            int k = ob->first_fy + f - 2027; /* capped years so far (fee-cap.yaml: 2027-28) */
+            double want = k < 0 ? b : b * pow((1 + lev->fee_cap) / (1 + u), k + 1);
+            if (!(fabs(l - want) <= 1e-9 * b))
+                fail_msg("FY %d: independent fees %.2f with the cap, expected %.2f", f, l, want);
+            assert_true(value(ol, F_DSG_BALANCE, f) >= value(ob, F_DSG_BALANCE, f));
+        }
+    }
+    pair_free(x);
+}
+
+/* A schools-block transfer: exactly its amount more income each year from its start, so the
+ * balance gains it year by year; expenditure and everything else identical. */
+static void test_schools_transfer(void **state)
+{
+    (void)state;
+    pair *x = pair_load("scenarios/schools-transfer.yaml");
+    run_reps(&x->base, x->ob, NULL);
+    run_reps(&x->lev, x->ol, NULL);
+    for (int r = 0; r < REPS; r++) {
+        const send_output *ob = &x->ob[r], *ol = &x->ol[r];
+        for (int m = 0; m < C_CY_END; m++)
+            assert_same_metric(ob, ol, m);
+        assert_same_metric(ob, ol, F_SPEND);
+        double gained = 0;
+        for (int f = 0; f < ob->n_fys; f++) {
+            double t = ob->first_fy + f >= 2027 ? 2e6 : 0;
+            gained += t;
+            assert_true(value(ol, F_DSG_LINE + DSG_SCHOOLS_TRANSFER, f) == t);
+            assert_true(fabs(value(ol, F_INCOME, f) - value(ob, F_INCOME, f) - t) < 0.005);
+            assert_true(fabs(value(ol, F_DSG_BALANCE, f) - value(ob, F_DSG_BALANCE, f) -
+                             gained) < 0.005);
+        }
+        assert_true(gained > 0);
+    }
+    pair_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +595,8 @@ int main(void)
         cmocka_unit_test(test_panel_cadence),
         cmocka_unit_test(test_refusal_step),
         cmocka_unit_test(test_request_shock),
+        cmocka_unit_test(test_fee_cap),
+        cmocka_unit_test(test_schools_transfer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

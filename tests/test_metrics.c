@@ -3,7 +3,7 @@
  * The expected name of every index is written here independently of the table: the single
  * metrics by their enum constant, the families (age bands, provisions) from the vocabularies
  * of send_model.h. A row deleted, moved or given to the wrong index fails here, as does a hole
- * anywhere but the two "awaiting provision" slots that describe no metric. The kinds follow the
+ * anywhere but the "awaiting provision" slots that describe no metric. The kinds follow the
  * layout of the enum (monthly, then calendar-year, then financial-year), names are snake_case
  * and unique, lookup by name finds each index, and out-of-range indices are refused.
  */
@@ -31,6 +31,8 @@ static const struct {
     {M_EP_QUEUE, "ep_queue"},
     {M_REVIEWS_OVERDUE, "reviews_overdue"},
     {M_LEVEL4_TOTAL, "level4_total"},
+    {M_WAITING_TOTAL, "waiting_for_place_total"},
+    {C_WAITING_TOTAL_PEAK, "waiting_for_place_total_peak"},
     {C_REQUESTS, "requests"},
     {C_REFUSED, "requests_refused"},
     {C_ASSESSMENTS, "assessments_completed"},
@@ -56,12 +58,42 @@ static const struct {
     {C_WAITS_ENDED, "waits_for_place_ended"},
     {C_WEEKS_WAITED, "weeks_waited_for_place_total"},
     {F_SPEND, "hn_spend_gbp"},
-    {F_SPEND_TRANSPORT, "hn_spend_transport_gbp"},
-    {F_SPEND_ASSESS, "hn_spend_assessment_gbp"},
+    {F_SPEND_TRANSPORT, "gf_transport_gbp"},
+    {F_SPEND_ASSESS, "gf_assessment_gbp"},
     {F_SPEND_EI, "hn_spend_early_intervention_gbp"},
-    {F_GRANT, "hn_grant_gbp"},
-    {F_BALANCE, "hn_balance_gbp"},
-    {F_DEFICIT, "hn_deficit_gbp"},
+    {F_INCOME, "dsg_income_gbp"},
+    {F_DSG_INYEAR, "dsg_inyear_gbp"},
+    {F_DSG_BALANCE, "dsg_balance_gbp"},
+    {F_DSG_LINE + DSG_ALLOCATION, "dsg_allocation_gbp"},
+    {F_DSG_LINE + DSG_ASSESSMENT, "dsg_assessment_gbp"},
+    {F_DSG_BF, "dsg_balance_bf_gbp"},
+    {F_SOCIAL_CARE, "sc_spend_gbp"},
+    {F_HEALTH, "health_spend_gbp"},
+    {M_CASEWORKER_QUEUE, "caseworker_queue"},
+    {M_HEALTH_QUEUE, "health_advice_queue"},
+    {M_SOCIAL_QUEUE, "social_care_advice_queue"},
+    {M_ASSESSMENTS_ONGOING, "assessments_ongoing"},
+    {C_D1_DECIDED, "requests_decided"},
+    {C_D1_WITHIN_6W, "requests_decided_within_6_weeks"},
+    {C_PCT_D1_6W, "requests_decided_within_6_weeks_pct"},
+    {C_ASSESS_STARTED, "assessments_started"},
+    {C_STAGE_STARTED + SEND_STAGE_CASEWORKER, "caseworker_allocations"},
+    {C_STAGE_STARTED + SEND_STAGE_EP, "ep_advice_started"},
+    {C_STAGE_STARTED + SEND_STAGE_HEALTH, "health_advice_started"},
+    {C_STAGE_STARTED + SEND_STAGE_SOCIAL, "social_care_advice_started"},
+    {C_STAGE_WEEKS + SEND_STAGE_CASEWORKER, "weeks_waiting_caseworker_total"},
+    {C_STAGE_WEEKS + SEND_STAGE_EP, "weeks_waiting_ep_total"},
+    {C_STAGE_WEEKS + SEND_STAGE_HEALTH, "weeks_waiting_health_total"},
+    {C_STAGE_WEEKS + SEND_STAGE_SOCIAL, "weeks_waiting_social_care_total"},
+    {C_STAGE_MEAN + SEND_STAGE_CASEWORKER, "mean_weeks_waiting_caseworker"},
+    {C_STAGE_MEAN + SEND_STAGE_EP, "mean_weeks_waiting_ep"},
+    {C_STAGE_MEAN + SEND_STAGE_HEALTH, "mean_weeks_waiting_health"},
+    {C_STAGE_MEAN + SEND_STAGE_SOCIAL, "mean_weeks_waiting_social_care"},
+    {C_MEDIATIONS_ALL, "mediations_held"},
+    {C_APPEALS_NO_ISSUE, "tribunal_appeals_refusal_to_issue"},
+    {C_APPEALS_PLACEMENT, "tribunal_appeals_placement"},
+    {C_APPEALS_ALL, "tribunal_appeals_registered"},
+    {C_PLACEMENT_CHANGED, "tribunal_placement_changes"},
 };
 #define N_SINGLES ((int)(sizeof singles / sizeof singles[0]))
 
@@ -78,6 +110,10 @@ static void expected_name(int i, char *buf, size_t len)
         snprintf(buf, len, "ehcp_age_%s", send_ageband_names[i - M_EHCP_BAND]);
         return;
     }
+    if (i >= F_DSG_LINE && i < F_DSG_LINE + DSG_LINE_COUNT) {
+        snprintf(buf, len, "dsg_%s_gbp", send_dsg_line_names[i - F_DSG_LINE]);
+        return;
+    }
     static const struct {
         int base;
         const char *prefix, *suffix;
@@ -86,6 +122,10 @@ static void expected_name(int i, char *buf, size_t len)
         {M_PLACEMENTS, "placements_", "", 1},
         {M_WAITING, "waiting_for_place_", "", 0},
         {M_CAPACITY, "capacity_", "", 0},
+        {M_SHORTFALL, "shortfall_", "", 0},
+        {C_PLACEMENTS_PEAK, "placements_", "_peak", 1},
+        {C_WAITING_PEAK, "waiting_for_place_", "_peak", 0},
+        {C_SHORTFALL_PEAK, "shortfall_", "_peak", 0},
         {F_SPEND_PROV, "hn_spend_", "_gbp", 1},
     };
     for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
@@ -120,7 +160,8 @@ static void test_every_index_holds_its_metric(void **state)
         if (strcmp(mi->name, want) != 0)
             fail_msg("index %d holds '%s', expected '%s' (rows shifted?)", i, mi->name, want);
     }
-    assert_int_equal(holes, 2); /* waiting_for_place_awaiting, capacity_awaiting */
+    assert_int_equal(holes, 5); /* waiting_for_place_awaiting, capacity_awaiting,
+                                   shortfall_awaiting and their _peak rows */
 }
 
 static void test_kinds_units_and_names(void **state)

@@ -111,13 +111,46 @@ static void check_invariants(const send_params *p, send_output *o, const send_mo
             places += send_output_row(o, M_PLACEMENTS + q)[k];
         assert_true(bands == total);
         assert_true(places == total);
-        /* capacity: occupancy of a limited provision never above its places */
+        /* capacity: occupancy of a limited provision never above its places; shortfall is
+         * demand (placed + waiting) minus places (every pool here serves every area and need,
+         * so every child of a limited provision is in a pool) */
+        double waiting = 0;
         for (int q = 0; q < PROV_COUNT; q++) {
             double cap = send_output_row(o, M_CAPACITY + q)[k];
-            if (cap >= 0)
-                assert_true(send_output_row(o, M_PLACEMENTS + q)[k] <= cap);
+            double placed = send_output_row(o, M_PLACEMENTS + q)[k];
+            double wait = q == PROV_AWAITING ? 0 : send_output_row(o, M_WAITING + q)[k];
+            waiting += wait;
+            if (cap >= 0) {
+                assert_true(placed <= cap);
+                assert_true(send_output_row(o, M_SHORTFALL + q)[k] == placed + wait - cap);
+            } else if (q != PROV_AWAITING) {
+                assert_true(send_output_row(o, M_SHORTFALL + q)[k] == 0);
+            }
         }
+        /* every waiting child is counted once, and is in "awaiting provision" meanwhile */
+        assert_true(send_output_row(o, M_WAITING_TOTAL)[k] == waiting);
+        assert_true(waiting <= send_output_row(o, M_PLACEMENTS + PROV_AWAITING)[k]);
     }
+    /* a _peak is the largest monthly value of its year: never below the census day (January)
+     * or any other month, and equal to one of them */
+    static const int peaks[][2] = {{C_WAITING_TOTAL_PEAK, M_WAITING_TOTAL},
+                                   {C_WAITING_PEAK + PROV_SPECIAL, M_WAITING + PROV_SPECIAL},
+                                   {C_SHORTFALL_PEAK + PROV_SPECIAL, M_SHORTFALL + PROV_SPECIAL},
+                                   {C_PLACEMENTS_PEAK + PROV_AWAITING, M_PLACEMENTS + PROV_AWAITING}};
+    for (size_t i = 0; i < sizeof peaks / sizeof peaks[0]; i++)
+        for (int y = 0; y < o->n_years; y++) {
+            double pk = send_output_row(o, peaks[i][0])[y];
+            int found = 0;
+            for (int mo = 1; mo <= 12; mo++) {
+                int k = month_of(o, o->first_year + y, mo);
+                if (k < 0 || k >= o->n_months)
+                    continue;
+                double v = send_output_row(o, peaks[i][1])[k];
+                assert_true(pk >= v);
+                found |= pk == v;
+            }
+            assert_true(found);
+        }
     send_model_diag d;
     send_model_get_diag(m, &d);
     assert_int_equal(d.capacity_violations, 0);
@@ -259,7 +292,7 @@ static void minimal_params(send_params *p)
     send_steps_const(&p->ep_fte, 1000);
     p->ep_hours_per_assessment = 1;
     p->ep_hours_per_fte_week = 40;
-    p->health_slots = 1e6;
+    send_steps_const(&p->health_slots, 1e6);
     p->choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
     p->choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
     p->cease_age = 25;
@@ -296,6 +329,323 @@ static void test_wait_for_place_includes_overflow(void **state)
         assert_close(send_output_row(&o, C_MEAN_WAIT_PLACE_WEEKS)[y], 10.0, 1e-9);
     }
     assert_true(ended_all > 100);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* ---- sufficiency: fallback between pools (issue 11, item 6) -------------------------------- */
+
+/* Autistic children of primary age, all in area 0 of two, all choosing special school, none
+ * leaving within the horizon; waits end in an independent place after 70 days. Pools (area 1
+ * takes no children): special/area 0/autism 3 places, special/area 0/any 5, special/area
+ * 1/autism 4, special/area 1/any 7, special/any/any 0. */
+static void fallback_params(send_params *p)
+{
+    minimal_params(p);
+    p->direct_requests[BAND_20_25] = 0;
+    p->direct_requests[BAND_5_10] = 200;
+    memset(p->need_share_direct, 0, sizeof p->need_share_direct);
+    p->need_share_direct[NEED_ASD] = 1;
+    p->choice[PHASE_PRIMARY][PROV_MAINSTREAM] = 0;
+    p->choice[PHASE_PRIMARY][PROV_SPECIAL] = 1;
+    p->choice[PHASE_SECONDARY][PROV_MAINSTREAM] = 0;
+    p->choice[PHASE_SECONDARY][PROV_SPECIAL] = 1;
+    p->n_areas = 2;
+    strcpy(p->areas[0].name, "west");
+    strcpy(p->areas[1].name, "east");
+    p->areas[0].share = 1;
+    p->areas[1].share = 0;
+    p->pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 0, .need = NEED_ASD, .places = 3};
+    p->pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 0, .need = -1, .places = 5};
+    p->pools[2] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 1, .need = NEED_ASD, .places = 4};
+    p->pools[3] = (send_pool_spec){.provision = PROV_SPECIAL, .area = 1, .need = -1, .places = 7};
+    p->pools[4] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 0};
+    p->n_pools = 5;
+    p->max_wait_days = 70;
+    p->overflow_provision = PROV_INDEPENDENT;
+    p->end = ymd(2020, 12, 31);
+}
+
+/* Special placements at the end and independent placements over the horizon: every child
+ * wanted special, so those not placed there waited and overflowed. */
+static void fallback_run(const send_params *p, double *special, double *overflow,
+                         double *waited)
+{
+    send_output o;
+    send_model *m = run_one(p, 9, 0, &o);
+    *special = send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[o.n_months - 1];
+    *overflow = *waited = 0;
+    for (int y = 0; y < o.n_years; y++) {
+        *overflow += send_output_row(&o, C_OVERFLOW_INDEP)[y];
+        *waited += send_output_row(&o, C_WAITED_FOR_PLACE)[y];
+    }
+    send_model_diag d;
+    send_model_get_diag(m, &d);
+    assert_int_equal(d.capacity_violations, 0);
+    send_model_destroy(m);
+    send_output_free(&o);
+}
+
+/* A child whose own pool (need-specific, in its area) is full takes a free place in the
+ * general pool of its area, then in another area's pool for its need, then another area's
+ * general pool, then the authority-wide pool; only when all are full does it wait, and then an
+ * independent place is bought. Each rule switched off takes exactly its pools out. */
+static void test_fallback_order(void **state)
+{
+    (void)state;
+    send_params p;
+    fallback_params(&p);
+    double sp, ov, wt;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3 + 5 + 4 + 7); /* every place of every pool taken */
+    assert_true(wt > 100 && ov > 50);   /* the rest waited; those past 70 days went independent */
+    p.fallback_out_of_area = 0;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3 + 5); /* own pool and the general pool of the area */
+    p.fallback_general = 0;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3); /* today's rule before issue 11: the own pool only */
+    p.fallback_out_of_area = 1;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp == 3 + 4 + 7); /* own pool, then the other area's */
+    send_params_free(&p);
+}
+
+/* Row of the breakdown named `name` in o (made from p), or a failure. */
+static const double *breakdown_row(const send_params *p, send_output *o, const char *name)
+{
+    char buf[SEND_BREAKDOWN_NAME_MAX];
+    for (int j = 0; j < o->n_breakdown; j++) {
+        send_breakdown_name(p, j, buf, sizeof buf);
+        if (!strcmp(buf, name))
+            return send_output_row(o, SEND_METRIC_COUNT + j);
+    }
+    fail_msg("no breakdown row '%s'", name);
+    return NULL;
+}
+
+/* The breakdown by pool, area and need: pools fill in fallback order month by month (a pool
+ * takes a child only once every pool before it is full), children are conserved across pools
+ * (placed and waiting in the pools add up to the provision's), and each pool's shortfall is the
+ * demand of the children whose own pool it is minus its places. */
+static void test_breakdown_by_pool(void **state)
+{
+    (void)state;
+    send_params p;
+    fallback_params(&p);
+    p.direct_requests[BAND_5_10] = 24; /* about two a month: the pools fill slowly */
+    send_output o;
+    send_model *m = run_one(&p, 4, 0, &o);
+    assert_int_equal(o.n_breakdown, 4 * 5 + 2 * 2 * NEED_COUNT);
+    static const char *const order[4] = {"special.west.autism", "special.west.any",
+                                         "special.east.autism", "special.east.any"};
+    static const int places[4] = {3, 5, 4, 7};
+    const double *placed[4], *waiting[4], *shortfall[4];
+    for (int i = 0; i < 4; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "pool_placed_%s", order[i]);
+        placed[i] = breakdown_row(&p, &o, name);
+        snprintf(name, sizeof name, "pool_waiting_%s", order[i]);
+        waiting[i] = breakdown_row(&p, &o, name);
+        snprintf(name, sizeof name, "pool_shortfall_%s", order[i]);
+        shortfall[i] = breakdown_row(&p, &o, name);
+        snprintf(name, sizeof name, "pool_places_%s", order[i]);
+        assert_true(breakdown_row(&p, &o, name)[o.n_months - 1] == places[i]);
+    }
+    const double *cell_placed = breakdown_row(&p, &o, "placements_special.west.autism");
+    const double *cell_waiting = breakdown_row(&p, &o, "waiting_for_place_special.west.autism");
+    int partly = 0;
+    for (int k = 0; k < o.n_months; k++) {
+        double sp = send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[k];
+        double wt = send_output_row(&o, M_WAITING + PROV_SPECIAL)[k];
+        double sum = 0, wsum = 0;
+        for (int i = 0; i < 4; i++) {
+            sum += placed[i][k];
+            wsum += waiting[i][k];
+            if (i > 0 && placed[i][k] > 0)
+                assert_true(placed[i - 1][k] == places[i - 1]);
+        }
+        partly |= sum > 0 && sum < 19;
+        assert_true(sum == sp);
+        assert_true(wsum == wt);
+        assert_true(waiting[0][k] == wt); /* only a child's own pool has a waiting list */
+        assert_true(cell_placed[k] == sp && cell_waiting[k] == wt);
+        /* every child is of west/autism, whose own pool is the first */
+        assert_true(shortfall[0][k] == sp + wt - 3);
+        assert_true(shortfall[1][k] == -5 && shortfall[2][k] == -4 && shortfall[3][k] == -7);
+        assert_true(breakdown_row(&p, &o, "placements_special.east.autism")[k] == 0);
+    }
+    assert_true(partly); /* some month saw the pools part-filled */
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* fallback_params in one area, with an autism pool of 0 places and a general pool. */
+static void empty_specific_pool_params(send_params *p, int general_places)
+{
+    fallback_params(p);
+    p->n_areas = 1;
+    p->areas[0].share = 1;
+    p->pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = NEED_ASD, .places = 0};
+    p->pools[1] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1,
+                                   .places = general_places};
+    p->n_pools = 2;
+}
+
+/* An empty need-specific pool beside a general pool with room: with the fallback no child
+ * waits or goes independent; without it every child waits for the empty pool and overflows
+ * (the "autism-only pool with 0 places" of issue 11). */
+static void test_fallback_empty_specific_pool(void **state)
+{
+    (void)state;
+    send_params p;
+    empty_specific_pool_params(&p, 100000);
+    double sp, ov, wt;
+    fallback_run(&p, &sp, &ov, &wt);
+    assert_true(sp > 300);
+    assert_true(ov == 0 && wt == 0);
+    p.fallback_general = 0;
+    double sp0;
+    fallback_run(&p, &sp0, &ov, &wt);
+    assert_true(sp0 == 0);
+    assert_true(wt > 300 && ov > 250);
+    send_params_free(&p);
+}
+
+/* A place freed in a general pool goes to the longest waiter of a full need-specific pool that
+ * falls back to it: with places leaving (ceasing) the general pool turns over and waiters are
+ * placed there instead of overflowing. */
+static void test_fallback_waiters_take_freed_places(void **state)
+{
+    (void)state;
+    send_params p;
+    empty_specific_pool_params(&p, 50);
+    p.cease_moved_rate = 2.0; /* a place turns over about twice a year */
+    p.max_wait_days = 0;      /* wait as long as it takes */
+    send_output o;
+    send_model *m = run_one(&p, 3, 0, &o);
+    double placed_after_wait = 0;
+    for (int y = 0; y < o.n_years; y++)
+        placed_after_wait += send_output_row(&o, C_WAITS_ENDED)[y];
+    assert_true(placed_after_wait > 100); /* waiters of the empty pool were placed */
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[o.n_months - 1] == 50);
+    send_model_destroy(m);
+    send_output_free(&o);
+
+    /* half the children autistic (own pool: the empty one), half not (own pool: the general
+     * one): a freed general place goes to the longest waiter of either queue, so both halves
+     * hold general places in like numbers, not the general pool's own waiters first */
+    p.need_share_direct[NEED_ASD] = 0.5;
+    p.need_share_direct[NEED_OTHER] = 0.5;
+    m = run_one(&p, 3, 0, &o);
+    double asd = 0, other = 0;
+    for (int k = o.n_months - 12; k < o.n_months; k++) {
+        asd += breakdown_row(&p, &o, "placements_special.west.autism")[k];
+        other += breakdown_row(&p, &o, "placements_special.west.other")[k];
+    }
+    assert_true(asd + other == 12 * 50);
+    assert_true(asd > 0.35 * 600 && other > 0.35 * 600);
+    send_model_destroy(m);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* ---- placement rules as keys (issue 11, item 7) ------------------------------------------- */
+
+static void count_level4(void *ctx, double t, uint32_t child, send_trace_kind k, int a, int b)
+{
+    (void)t, (void)child, (void)a, (void)b;
+    if (k == TR_LEVEL4)
+        ++*(int *)ctx;
+}
+
+/* level4.from: referral at level4.referral x the factor of the chosen provision. Children all
+ * placed in mainstream are never referred under the default (special and independent only),
+ * and are referred when mainstream's factor is 1. */
+static void test_level4_from(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    for (int n = 0; n < NEED_COUNT; n++)
+        p.p_level4[n] = 0.5;
+    p.choice[PHASE_POST19][PROV_FE_COLLEGE] = 0;
+    p.choice[PHASE_POST19][PROV_MAINSTREAM] = 1;
+    int referrals[2];
+    for (int v = 0; v < 2; v++) {
+        p.l4_from[PROV_MAINSTREAM] = v;
+        des_error err = {0};
+        send_output o;
+        assert_int_equal(send_output_init(&o, &p, &err), DES_OK);
+        send_model *m = send_model_create(&p, &err);
+        assert_non_null(m);
+        referrals[v] = 0;
+        send_model_set_trace(m, count_level4, &referrals[v]);
+        uint32_t seeds[SEND_STREAMS];
+        seeds_for(6, 0, seeds);
+        assert_int_equal(send_model_run(m, seeds, &o, &err), DES_OK);
+        send_model_destroy(m);
+        send_output_free(&o);
+    }
+    assert_int_equal(referrals[0], 0);
+    assert_true(referrals[1] > 200); /* half of about 900 new plans */
+    send_params_free(&p);
+}
+
+/* placement.ages: an inverted range is refused, naming both keys. */
+static void test_admission_ages(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    des_error err = {0};
+    p.age_min[PROV_SPECIAL] = 12;
+    p.age_max[PROV_SPECIAL] = 11;
+    assert_null(send_model_create(&p, &err));
+    assert_string_equal(err.msg, "'placement.ages.from.special' (12) must not be above "
+                                 "'placement.ages.to.special' (11)");
+    send_params_free(&p);
+}
+
+/* initial.awaiting: the opening caseload's children awaiting provision wait out an interim
+ * spell (uniform over [0, 91.3) days without a wait limit) before anyone is placed or waits;
+ * with 'waiting' they are placed, or join the waiting list, at the start. */
+static void test_opening_awaiting(void **state)
+{
+    (void)state;
+    send_params p;
+    minimal_params(&p);
+    p.direct_requests[BAND_20_25] = 0;
+    p.initial_band[BAND_5_10] = 100;
+    p.initial_prov[PROV_AWAITING] = 100;
+    p.choice[PHASE_PRIMARY][PROV_MAINSTREAM] = 0;
+    p.choice[PHASE_PRIMARY][PROV_SPECIAL] = 1;
+    p.choice[PHASE_SECONDARY][PROV_MAINSTREAM] = 0;
+    p.choice[PHASE_SECONDARY][PROV_SPECIAL] = 1;
+    p.pools[0] = (send_pool_spec){.provision = PROV_SPECIAL, .area = -1, .need = -1, .places = 40};
+    p.n_pools = 1;
+    send_output o;
+    send_model *m = run_one(&p, 8, 0, &o);
+    /* 1 January: all 100 in their interim spell; 1 May (day 120 > 91.3): 40 placed, 60 wait */
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_AWAITING)[0] == 100);
+    assert_true(send_output_row(&o, M_WAITING_TOTAL)[0] == 0);
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[4] == 40);
+    assert_true(send_output_row(&o, M_WAITING + PROV_SPECIAL)[4] == 60);
+    double feb = send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[1];
+    assert_true(feb > 0 && feb < 40); /* some spells end in January */
+    send_model_destroy(m);
+    send_output_free(&o);
+    p.opening_interim_days = 3660; /* longer spells: still nobody placed by 1 February... */
+    m = run_one(&p, 8, 0, &o);
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[1] < feb);
+    send_model_destroy(m);
+    send_output_free(&o);
+    p.opening_awaiting_waits = 1; /* placed or waiting from the first day */
+    m = run_one(&p, 8, 0, &o);
+    assert_true(send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[0] == 40);
+    assert_true(send_output_row(&o, M_WAITING + PROV_SPECIAL)[0] == 60);
     send_model_destroy(m);
     send_output_free(&o);
     send_params_free(&p);
@@ -567,7 +917,7 @@ static void test_cost_accrual(void **state)
     p.transport_inflation = 0.20;
     p.grant_base = 4000000;
     p.grant_growth = 0.05;
-    p.opening_deficit = 250000;
+    p.opening_balance = -250000;
     send_output o;
     send_model *m = run_one(&p, 1, 0, &o);
     assert_int_equal(o.first_fy, 2019);
@@ -584,13 +934,15 @@ static void test_cost_accrual(void **state)
     assert_true(fe[1] == 0);
     assert_true(fabs(tr[0] - 100 * 0.5 * 1000) < 1e-6);
     assert_true(fabs(tr[1] - 100 * 0.5 * 1000 * 1.2) < 1e-6);
-    double s0 = 100 * 36600.0 + 10 * 36600.0 * 153 / 366 + 50000;
-    double s1 = 100 * 36600.0 * 1.1 + 60000;
+    /* transport is a general-fund cost, outside the high-needs block */
+    double s0 = 100 * 36600.0 + 10 * 36600.0 * 153 / 366;
+    double s1 = 100 * 36600.0 * 1.1;
     assert_true(fabs(tot[0] - s0) < 1e-6);
     assert_true(fabs(tot[1] - s1) < 1e-6);
-    assert_true(fabs(send_output_row(&o, F_GRANT)[1] - 4200000) < 1e-6);
-    assert_true(fabs(send_output_row(&o, F_BALANCE)[0] - (4000000 - s0)) < 1e-6);
-    assert_true(fabs(send_output_row(&o, F_DEFICIT)[1] - (250000 + s0 - 4e6 + s1 - 4.2e6)) < 1e-6);
+    assert_true(fabs(send_output_row(&o, F_INCOME)[1] - 4200000) < 1e-6);
+    assert_true(fabs(send_output_row(&o, F_DSG_INYEAR)[0] - (4000000 - s0)) < 1e-6);
+    assert_true(fabs(send_output_row(&o, F_DSG_BALANCE)[1] - (-250000 - s0 + 4e6 - s1 + 4.2e6)) <
+                1e-6);
     /* the monthly stock shows the cessation */
     assert_true(send_output_row(&o, M_PLACEMENTS + PROV_FE_COLLEGE)[month_of(&o, 2019, 8)] == 10);
     /* stocks are taken at 00:00 on the first of the month, before that day's transfers */
@@ -753,6 +1105,13 @@ int main(void)
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_run_errors),
+        cmocka_unit_test(test_fallback_order),
+        cmocka_unit_test(test_level4_from),
+        cmocka_unit_test(test_admission_ages),
+        cmocka_unit_test(test_opening_awaiting),
+        cmocka_unit_test(test_breakdown_by_pool),
+        cmocka_unit_test(test_fallback_empty_specific_pool),
+        cmocka_unit_test(test_fallback_waiters_take_freed_places),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,8 +72,8 @@ static void make_results(send_results *res, uint64_t seed, const int *shift)
         }
         for (int f = 0; f < o->n_fys; f++) {
             send_output_row(o, F_SPEND)[f] = 1e6 * (10 + 10 * r + f);
-            send_output_row(o, F_GRANT)[f] = 9e6;
-            send_output_row(o, F_DEFICIT)[f] = 1e6 * (-5 + 10 * r);
+            send_output_row(o, F_INCOME)[f] = 9e6;
+            send_output_row(o, F_DSG_BALANCE)[f] = 1e6 * (-5 + 10 * r);
         }
         /* weeks to issue: 3 plans in week 10 of 2020, 1 in the 52+ bin in 2023, 1 in week 30
          * of 2024 */
@@ -350,7 +350,7 @@ static void test_results_script_and_data(void **state)
     /* spend in GBP millions with the grant's median, observed spend scaled alike */
     assert_line(dir, "synth-spend.dat", "2021", "2021 2021-22 13 15 21 31 41 47 49 9");
     assert_line(dir, "synth-spend-observed.dat", "2019", "2019 hn_spend_gbp 2.5");
-    assert_section(script, "spend", "ref_title = 'high-needs grant'\n", "xkind = 'fy'\n",
+    assert_section(script, "spend", "ref_title = 'high-needs income'\n", "xkind = 'fy'\n",
                    "ylabel = '\xc2\xa3 millions a year'\n", NULL);
     assert_line(dir, "synth-deficit.dat", "2023", "2023 2023-24 -3 -1 5 15 25 31 33");
     assert_section(script, "deficit", "zero = 1\n", NULL);

@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "send_h5.h"
@@ -214,12 +217,23 @@ static void test_round_trip(void **state)
         }
         assert_memory_equal(a->weeks_hist, b->weeks_hist,
                             (size_t)a->n_years * SEND_WEEKS_BINS * sizeof *a->weeks_hist);
+        /* the sufficiency breakdown (pools by area: resourced in the north) */
+        assert_true(a->n_breakdown > 0);
+        assert_int_equal(b->n_breakdown, a->n_breakdown);
+        for (int j = 0; j < a->n_breakdown; j++)
+            assert_memory_equal(send_output_row((send_output *)a, SEND_METRIC_COUNT + j),
+                                send_output_row(b, SEND_METRIC_COUNT + j),
+                                (size_t)a->n_months * sizeof(double));
         assert_true(a->events == b->events);
         assert_true(a->plans_open == b->plans_open && a->plans_new == b->plans_new &&
                     a->plans_ceased == b->plans_ceased && a->plans_close == b->plans_close);
         assert_true(a->sen_open == b->sen_open && a->sen_in == b->sen_in &&
                     a->sen_out == b->sen_out && a->sen_close == b->sen_close);
     }
+    assert_int_equal(r.n_breakdown, w->n_breakdown);
+    for (int j = 0; j < w->n_breakdown; j++)
+        assert_str_eq(r.breakdown_names[j], w->breakdown_names[j]);
+    assert_str_eq(w->breakdown_names[4], "pool_places_resourced.north.any");
     const send_meta *x = &fx->meta;
     assert_str_eq(m.scenario_name, x->scenario_name);
     assert_str_eq(m.scenario_path, x->scenario_path);
@@ -352,14 +366,15 @@ static void test_read_errors(void **state)
     assert_true(H5Ldelete(f, "/calendar_year/new_plans", H5P_DEFAULT) >= 0);
     H5Fclose(f);
     read_fails(fx->path, "dataset '/calendar_year/new_plans' is missing");
-    /* a file from before the ratio metrics' counts were recorded: read, counts NaN, the
-     * stored ratios as written */
+    /* a file from before the ratio metrics' counts (and the capacity and appeal metrics) were
+     * recorded: read, those NaN, the stored ratios as written */
     write_ok(fx);
     f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
     static const char *const counts[] = {
         "/calendar_year/new_plans_within_20_weeks", "/calendar_year/weeks_to_issue_total",
-        "/calendar_year/waits_for_place_ended", "/calendar_year/weeks_waited_for_place_total"};
-    for (int i = 0; i < 4; i++)
+        "/calendar_year/waits_for_place_ended", "/calendar_year/weeks_waited_for_place_total",
+        "/monthly/caseworker_queue", "/calendar_year/tribunal_appeals_registered"};
+    for (int i = 0; i < 6; i++)
         assert_true(H5Ldelete(f, counts[i], H5P_DEFAULT) >= 0);
     H5Fclose(f);
     {
@@ -371,6 +386,8 @@ static void test_read_errors(void **state)
         for (int r = 0; r < old.n; r++)
             for (int y = 0; y < old.reps[r].n_years; y++) {
                 assert_true(isnan(send_output_row(&old.reps[r], C_WAITS_ENDED)[y]));
+                assert_true(isnan(send_output_row(&old.reps[r], C_APPEALS_ALL)[y]));
+                assert_true(isnan(send_output_row(&old.reps[r], M_CASEWORKER_QUEUE)[y]));
                 assert_memory_equal(&send_output_row(&old.reps[r], C_PCT_20W)[y],
                                     &send_output_row(&fx->res.reps[r], C_PCT_20W)[y],
                                     sizeof(double));
@@ -391,6 +408,70 @@ static void test_read_errors(void **state)
     H5Fclose(f);
     read_fails(fx->path, "dataset '/events' has shape 7, expected 6");
     unlink(p);
+}
+
+static void set_int_attr(hid_t f, const char *name, int v)
+{
+    assert_true(H5Adelete(f, name) >= 0);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t at = H5Acreate2(f, name, H5T_NATIVE_INT, sp, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(at >= 0 && H5Awrite(at, H5T_NATIVE_INT, &v) >= 0);
+    H5Aclose(at);
+    H5Sclose(sp);
+}
+
+/* A chunked dataset of `rows` x `cols` with no chunk written: a huge extent in a tiny file. */
+static void replace_empty(hid_t f, const char *name, hid_t type, hsize_t rows, hsize_t cols)
+{
+    assert_true(H5Ldelete(f, name, H5P_DEFAULT) >= 0);
+    hsize_t dims[2] = {rows, cols}, chunk[2] = {64, cols};
+    int rank = cols ? 2 : 1;
+    hid_t s = H5Screate_simple(rank, dims, NULL);
+    hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+    assert_true(H5Pset_chunk(pl, rank, chunk) >= 0);
+    hid_t d = H5Dcreate2(f, name, type, s, H5P_DEFAULT, pl, H5P_DEFAULT);
+    assert_true(d >= 0);
+    H5Dclose(d);
+    H5Pclose(pl);
+    H5Sclose(s);
+}
+
+/* Declared sizes are checked against the file before anything is allocated (a 1 MB file that
+ * claimed 100,000 replications took 6.8 GB before it was rejected), and so are the years
+ * (a first month before 1970 gave labels like "1961--10"). */
+static void test_read_declared_sizes(void **state)
+{
+    fixture *fx = *state;
+    write_ok(fx);
+    hid_t f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    set_int_attr(f, "replications", 100000);
+    H5Fclose(f);
+    read_fails(fx->path, "dataset '/seeds' has shape 6x32, expected 100000x32");
+    /* every per-replication dataset resized, but no data behind it */
+    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    replace_empty(f, "/seeds", H5T_NATIVE_UINT32, 100000, SEND_STREAMS);
+    replace_empty(f, "/events", H5T_NATIVE_UINT64, 100000, 0);
+    H5Fclose(f);
+    struct stat st;
+    assert_int_equal(stat(fx->path, &st), 0);
+    char want[160];
+    int row_len = fx->res.reps[0].row_len;
+    double need = 1e5 * ((double)SEND_METRIC_COUNT * row_len * 8 + SEND_STREAMS * 4 +
+                         (double)fx->res.reps[0].n_years * SEND_WEEKS_BINS * 4);
+    snprintf(want, sizeof want,
+             "declares 100000 replications (%.0f MB of results) but holds only %lld bytes",
+             need / 1e6, (long long)st.st_size);
+    read_fails(fx->path, want);
+    write_ok(fx);
+    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    set_int_attr(f, "first_year", 1961);
+    H5Fclose(f);
+    read_fails(fx->path, "first month, year or financial year outside 1970-2260");
+    write_ok(fx);
+    f = H5Fopen(fx->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    set_int_attr(f, "months", 2000000000);
+    H5Fclose(f);
+    read_fails(fx->path, "inconsistent sizes");
 }
 
 static herr_t count_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
@@ -489,6 +570,31 @@ static void test_write_errors(void **state)
     assert_int_equal(send_h5_write(fx->path, &empty, &fx->meta, NULL, &err), DES_EINVAL);
 }
 
+/* A full disk while writing (here: a file-size limit, which fails write() with EFBIG the way a
+ * full disk fails it with ENOSPC): the error is reported, no temporary file is left, and the
+ * process exits normally (HDF5 used to crash at exit on the file it had failed to close). */
+static void test_write_full_disk(void **state)
+{
+    fixture *fx = *state;
+    clear_dir(fx->dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {4096, 4096};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        des_error err = {0};
+        int rc = send_h5_write(fx->path, &fx->res, &fx->meta, NULL, &err);
+        exit(rc == DES_EIO && strstr(err.msg, "File too large") ? 0 : 3); /* runs HDF5's exit handler */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(dir_count(fx->dir), 0);
+}
+
 /* A scenario with several authorities: its wider seed rows and per-authority headlines
  * survive the round trip. */
 static void test_authorities_round_trip(void **state)
@@ -553,8 +659,10 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_summary_and_labels),
         cmocka_unit_test(test_read_errors),
+        cmocka_unit_test(test_read_declared_sizes),
         cmocka_unit_test(test_root_attributes),
         cmocka_unit_test(test_write_errors),
+        cmocka_unit_test(test_write_full_disk),
         cmocka_unit_test(test_authorities_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,6 +23,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "scenario_io.h"
+#include "send_scenario.h"
 
 #define DATA "tests/data/scenario/"
 
@@ -460,6 +461,56 @@ static void test_anchors_aliases_merge(void **state)
     assert_non_null(strstr(err.msg, "too many nodes"));
 }
 
+/* Text the YAML parser never sees: invalid UTF-8 (libfyaml 0.7 loops forever on "%\x89"),
+ * control characters, too much nesting; a merge key over a large map stays O(k log k). */
+static void test_hostile_text(void **state)
+{
+    (void)state;
+    load_fails("%\x89", "t.yaml:1:2: not valid UTF-8 (byte 0x89); save the file as UTF-8");
+    load_fails("a: 1\nb: \xc3\xa9\xc0\xaf\n",
+               "t.yaml:2:5: not valid UTF-8 (byte 0xc0); save the file as UTF-8"); /* overlong */
+    load_fails("a: \xed\xa0\x80\n",
+               "t.yaml:1:4: not valid UTF-8 (byte 0xed); save the file as UTF-8"); /* surrogate */
+    load_fails("a: \xf4\x90\x80\x80\n",
+               "t.yaml:1:4: not valid UTF-8 (byte 0xf4); save the file as UTF-8"); /* > U+10FFFF */
+    load_fails("a: \xe2\x82\n", "t.yaml:1:4: not valid UTF-8 (byte 0xe2); save the file as UTF-8");
+    load_fails("a: b\x01\n", "t.yaml:1:5: control character 0x01 in the text");
+    scn_doc *d = load_ok("name: \"caf\xc3\xa9 \xf0\x9f\x98\x80\"\t# tab and 4-byte ok\r\n");
+    assert_string_equal(scn_scalar(scn_get(d, scn_root(d), "name")), "caf\xc3\xa9 \xf0\x9f\x98\x80");
+    scn_free(d);
+
+    /* Depth: 64 levels load, 65 do not (100,000 would cost O(depth^2) in key paths). */
+    char deep[100001];
+    memset(deep, '[', 64);
+    memset(deep + 64, ']', 64);
+    deep[128] = '\0';
+    d = load_ok(deep);
+    scn_free(d);
+    memset(deep, '[', 100000);
+    deep[100000] = '\0';
+    load_fails(deep, "t.yaml:1:65: yaml: nested deeper than 64 levels");
+
+    /* Merge keys over a 150,000-key map: explicit keys win, the rest keep their order. */
+    size_t nk = 150000, cap = nk * 24 + 64, used = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    used += (size_t)snprintf(big + used, cap - used, "base: &b\n");
+    for (size_t i = 0; i < nk; i++)
+        used += (size_t)snprintf(big + used, cap - used, "  k%zu: %zu\n", i, i);
+    snprintf(big + used, cap - used, "top:\n  k7: explicit\n  <<: *b\n  k9: late\n");
+    d = load_ok(big);
+    free(big);
+    const scn_node *top = scn_get(d, scn_root(d), "top");
+    assert_int_equal(scn_len(top), nk);
+    assert_string_equal(scn_key_at(top, 0), "k7");
+    assert_string_equal(scn_scalar(scn_get(d, top, "k7")), "explicit");
+    assert_string_equal(scn_key_at(top, 1), "k0");
+    assert_string_equal(scn_key_at(top, nk - 1), "k9");
+    assert_string_equal(scn_scalar(scn_get(d, top, "k9")), "late");
+    assert_string_equal(scn_scalar(scn_get(d, top, "k149999")), "149999");
+    scn_free(d);
+}
+
 /* ---- files and extends ------------------------------------------------------------------- */
 
 static void test_missing_file(void **state)
@@ -467,7 +518,11 @@ static void test_missing_file(void **state)
     (void)state;
     file_fails(DATA "no_such_file.yaml",
                DATA "no_such_file.yaml: cannot open (No such file or directory)", DES_EIO);
-    file_fails(DATA "nested", DATA "nested: cannot open (Is a directory)", DES_EIO);
+    file_fails(DATA "nested", DATA "nested: cannot open (not a regular file)", DES_EIO);
+    /* A device is never read: /dev/zero would be read forever. */
+    file_fails("/dev/zero", "/dev/zero: cannot open (not a regular file)", DES_EIO);
+    load_fails("extends: /dev/zero\n",
+               "t.yaml:1:10: extends: cannot open '/dev/zero' (not a regular file)");
 }
 
 static void test_extends_errors(void **state)
@@ -525,7 +580,7 @@ static void test_extends_chain(void **state)
     assert_int_equal(scn_int(d, as, "officers", 0, 100, &l), 1);
     assert_int_equal(l, 6);
 
-    /* Sequences are replaced wholesale, not merged. */
+    /* A sequence said to replace the parent's does ({replace: [...]}). */
     panel = scn_get(d, root, "panel");
     sit = scn_get(d, panel, "sittings");
     assert_int_equal(scn_len(sit), 1);
@@ -563,6 +618,85 @@ static void test_extends_from_string(void **state)
     d = load_ok("extends: " DATA "base.yaml\nassessment: none\n");
     assert_string_equal(scn_scalar(scn_get(d, scn_root(d), "assessment")), "none");
     scn_free(d);
+}
+
+/* A list the parent also gives must say whether it adds or replaces; a series must not start
+ * after the parent's (base.yaml: panel.sittings [1, 15]; series.yaml: trend from 2019). */
+static void test_extends_lists(void **state)
+{
+    (void)state;
+    load_fails("extends: " DATA "base.yaml\npanel:\n  sittings: [7]\n",
+               "t.yaml:3:13: panel.sittings: '" DATA "base.yaml' also gives this list: say "
+               "whether this one adds to it or replaces it, as 'sittings: {add: [...]}' or "
+               "'sittings: {replace: [...]}'");
+    load_fails("extends: " DATA "base.yaml\npanel:\n  sittings:\n  - 7\n",
+               "t.yaml:4:3: panel.sittings: '" DATA "base.yaml' also gives this list: say "
+               "whether this one adds to it or replaces it, as 'sittings: {add: [...]}' or "
+               "'sittings: {replace: [...]}'");
+    load_fails("extends: " DATA "base.yaml\npanel: {sittings: {add: 7}}\n",
+               "t.yaml:2:25: panel.sittings: 'add' expects a list ('" DATA
+               "base.yaml' gives a list here)");
+    load_fails("extends: " DATA "base.yaml\npanel: {capacity: {add: [7]}}\n",
+               "t.yaml:2:25: panel.capacity: 'add' needs a list in '" DATA
+               "base.yaml' to add to; give the value itself (or {replace: ...})");
+
+    /* add appends after the parent's entries, in order; replace drops them. */
+    scn_doc *d = load_ok("extends: " DATA "base.yaml\npanel:\n  sittings: {add: [7, 9]}\n");
+    const scn_node *sit = scn_get(d, scn_get(d, scn_root(d), "panel"), "sittings");
+    assert_int_equal(scn_len(sit), 4);
+    const char *want[] = { "1", "15", "7", "9" };
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(scn_scalar(scn_at(d, sit, i)), want[i]);
+    assert_string_equal(scn_keypath(scn_at(d, sit, 3)), "panel.sittings[3]");
+    assert_int_equal(scn_line(scn_at(d, sit, 2)), 3);
+    scn_free(d);
+    d = load_ok("extends: " DATA "base.yaml\npanel:\n  sittings: {replace: [7]}\n");
+    sit = scn_get(d, scn_get(d, scn_root(d), "panel"), "sittings");
+    assert_int_equal(scn_len(sit), 1);
+    assert_string_equal(scn_scalar(scn_at(d, sit, 0)), "7");
+    scn_free(d);
+    /* A list the parent does not give needs no word; said anyway, the word is dropped. */
+    d = load_ok("extends: " DATA "base.yaml\nshocks: {add: [1]}\nnew: {x: {replace: [2]}}\n");
+    assert_string_equal(scn_scalar(scn_at(d, scn_get(d, scn_root(d), "shocks"), 0)), "1");
+    assert_int_equal(scn_kind_of(scn_get(d, scn_get(d, scn_root(d), "new"), "x")), SCN_SEQ);
+    scn_free(d);
+
+    /* Series: a child's series starting later than the parent's would lose the early years. */
+    load_fails("extends: " DATA "series.yaml\ntrend: {2020: 1.2, 2021: 1.3}\n",
+               "t.yaml:2:8: trend: this series starts in 2020 but '" DATA "series.yaml' gives "
+               "it from 2019, and a series replaces the parent's whole series: give its steps "
+               "from 2019 too, or say 'trend: {replace: {...}}'");
+    d = load_ok("extends: " DATA "series.yaml\ntrend: {replace: {2020: 1.2}}\n");
+    assert_int_equal(scn_len(scn_get(d, scn_root(d), "trend")), 1);
+    scn_free(d);
+    d = load_ok("extends: " DATA "series.yaml\ntrend: {2019-06-01: 1.2}\n");
+    assert_int_equal(scn_len(scn_get(d, scn_root(d), "trend")), 1);
+    scn_free(d);
+}
+
+/* validate --diff: what a child changes relative to its parent, key by key. */
+static void test_diff(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    des_error err;
+    assert_int_equal(send_scenario_diff(DATA "diff_child.yaml", f, &err), DES_OK);
+    fclose(f);
+    assert_string_equal(text, "changes relative to " DATA "base.yaml:\n"
+                              "name: base -> child\n"
+                              "assessment.ep.fte: 3.5 -> 4\n"
+                              "assessment.officers: (new) 2\n"
+                              "panel.sittings: + 29\n"
+                              "panel.sittings: + {day: 30}\n");
+    free(text);
+    f = fopen("/dev/null", "w");
+    assert_int_equal(send_scenario_diff(DATA "base.yaml", f, &err), DES_EINPUT);
+    fclose(f);
+    assert_string_equal(err.msg, DATA "base.yaml:2:1: does not extend another scenario "
+                                      "(no 'extends: FILE')");
 }
 
 /* ---- getter errors: one exact line each -------------------------------------------------- */
@@ -890,7 +1024,7 @@ static void test_series_errors(void **state)
 
     d = load_ok("demand:\n  next year: 10\n");
     assert_int_equal(scn_series_get(d, scn_root(d), "demand", 0, 100, &s), -1);
-    doc_failed(d, "t.yaml:2:3: demand.next year: expected a year or a date (YYYY-MM-DD) as key");
+    doc_failed(d, "t.yaml:2:3: demand.next year: expected a year or a date (YYYY-MM-DD) in 1970-2199 as key");
 
     d = load_ok("demand:\n  2019: 101\n");
     assert_int_equal(scn_series_get(d, scn_root(d), "demand", 0, 100, &s), -1);
@@ -1150,6 +1284,9 @@ int main(void)
         cmocka_unit_test(test_extends_errors),
         cmocka_unit_test(test_extends_chain),
         cmocka_unit_test(test_extends_from_string),
+        cmocka_unit_test(test_extends_lists),
+        cmocka_unit_test(test_hostile_text),
+        cmocka_unit_test(test_diff),
         cmocka_unit_test(test_unknown_key_suggestion),
         cmocka_unit_test(test_unknown_key_no_match),
         cmocka_unit_test(test_wrong_kinds),

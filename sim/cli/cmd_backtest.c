@@ -18,8 +18,8 @@
 #include "send_run.h"
 #include "send_sen2.h"
 
-#define DEFAULT_DATA "data/la-sen2.csv"
-#define DEFAULT_ENGLAND "data/england-sen2.csv"
+#define DEFAULT_DATA CLI_DEFAULT_DATA
+#define DEFAULT_ENGLAND CLI_DEFAULT_ENGLAND
 /* The pooled back-tests behind the forecast-error term: replications and calibration budget
  * (against 200 particles and 2,000 simulations for a forecast's own calibration). */
 #define BT_POOL_REPLICATIONS 20
@@ -56,89 +56,46 @@ typedef struct bt_args {
     const char *format;
     long from, reps, threads;
     uint64_t seed;
+    char data_buf[4096], england_buf[4096];
 } bt_args;
 
-static int value_of(int argc, char **argv, int *i, const char **v)
-{
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "sendsim backtest: %s: a value is required\n", argv[*i]);
-        return -1;
-    }
-    *v = argv[++*i];
-    return 0;
-}
-
+/* 0 go on, 1 help shown, -1 usage error (one line printed). One row per option: a new
+ * option is a new row. */
 static int parse(int argc, char **argv, bt_args *a)
 {
     *a = (bt_args){.data = DEFAULT_DATA, .england = DEFAULT_ENGLAND, .format = "png", .reps = 200, .seed = 1};
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i], *v;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(bt_usage, stdout);
-            return 1;
-        } else if (!strcmp(s, "--all")) {
-            a->all = 1;
-        } else if (!strcmp(s, "--no-calibrate")) {
-            a->no_calibrate = 1;
-        } else if (!strcmp(s, "--no-discrepancy")) {
-            a->no_discrepancy = 1;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            a->quiet = 1;
-        } else if (!strcmp(s, "--no-plots")) {
-            a->no_plots = 1;
-        } else if (!strcmp(s, "--format")) {
-            if (value_of(argc, argv, &i, &v))
-                goto bad;
-            if (strcmp(v, "png") && strcmp(v, "svg")) {
-                fprintf(stderr, "sendsim backtest: --format: expected png or svg, got '%s'\n", v);
-                goto bad;
-            }
-            a->format = v;
-        } else if (!strcmp(s, "--la") || !strcmp(s, "--data") || !strcmp(s, "--observed") ||
-                   !strcmp(s, "--england") || !strcmp(s, "--out") || !strcmp(s, "-o")) {
-            if (value_of(argc, argv, &i, &v))
-                goto bad;
-            if (!strcmp(s, "--la"))
-                a->la = v;
-            else if (!strcmp(s, "--data"))
-                a->data = v;
-            else if (!strcmp(s, "--observed"))
-                a->observed = v;
-            else if (!strcmp(s, "--england"))
-                a->england = v;
-            else
-                a->out = v;
-        } else if (!strcmp(s, "--from") || !strcmp(s, "--replications") || !strcmp(s, "-n") ||
-                   !strcmp(s, "--threads") || !strcmp(s, "-j") || !strcmp(s, "--seed")) {
-            if (value_of(argc, argv, &i, &v))
-                goto bad;
-            int bad = !strcmp(s, "--from")   ? cli_parse_long("backtest", s, v, 1900, 2200, &a->from)
-                      : !strcmp(s, "--seed") ? cli_parse_u64("backtest", s, v, &a->seed)
-                      : (!strcmp(s, "--threads") || !strcmp(s, "-j"))
-                          ? cli_parse_long("backtest", s, v, 1, 4096, &a->threads)
-                          : cli_parse_long("backtest", s, v, 1, 10000000, &a->reps);
-            if (bad)
-                goto bad;
-        } else if (s[0] == '-') {
-            fprintf(stderr, "sendsim backtest: unknown option '%s'\n", s);
-            goto bad;
-        } else {
-            fprintf(stderr, "sendsim backtest: unexpected argument '%s'\n", s);
-            goto bad;
-        }
-    }
-    if (!a->la == !a->all) {
-        fputs("sendsim backtest: give one of --la CODE|NAME and --all\n", stderr);
-        goto bad;
-    }
-    if (!a->from) {
-        fputs("sendsim backtest: --from YEAR is required\n", stderr);
-        goto bad;
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_STR("la", 0, &a->la, "CODE|NAME", "the authority: old or new code, or name"),
+        CLI_OPT_FLAG("all", 0, &a->all, "every authority of --data"),
+        CLI_OPT_LONG("from", 0, &a->from, 1900, 2200, "YEAR", "forecast as of June of YEAR"),
+        CLI_OPT_STR("data", 0, &a->data, "FILE", "SEN2 series (default " DEFAULT_DATA ")"),
+        CLI_OPT_STR("observed", 0, &a->observed, "FILE", "published values to compare with"),
+        CLI_OPT_STR("england", 0, &a->england, "FILE",
+                    "England's series (default " DEFAULT_ENGLAND ")"),
+        CLI_OPT_LONG("replications", 'n', &a->reps, 1, 10000000, "N", "replications (default 200)"),
+        CLI_OPT_U64("seed", 's', &a->seed, "S", "master seed (default 1)"),
+        CLI_OPT_LONG("threads", 'j', &a->threads, 1, 4096, "J", "threads (default: all cores)"),
+        CLI_OPT_FLAG("no-calibrate", 0, &a->no_calibrate, "draw from the priors, uncalibrated"),
+        CLI_OPT_FLAG("no-discrepancy", 0, &a->no_discrepancy,
+                     "no forecast-error term in the calibrated scenarios"),
+        CLI_OPT_STR("out", 'o', &a->out, "PREFIX", "output prefix"),
+        CLI_OPT_CHOICE("format", 'f', &a->format, "png|svg", "chart images (default png)"),
+        CLI_OPT_FLAG("no-plots", 0, &a->no_plots, "draw no charts"),
+        CLI_OPT_FLAG("quiet", 'q', &a->quiet, "print nothing but warnings and errors"),
+    };
+    const cli_command cmd = {"backtest", bt_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int n_pos, r = cli_parse_args(&cmd, argc, argv, NULL, 0, &n_pos);
+    if (r)
+        return r;
+    if (!strcmp(a->data, DEFAULT_DATA)) /* from any directory: the installed or source copy */
+        a->data = cli_shipped(a->data, a->data_buf, sizeof a->data_buf);
+    if (!strcmp(a->england, DEFAULT_ENGLAND))
+        a->england = cli_shipped(a->england, a->england_buf, sizeof a->england_buf);
+    if (!a->la == !a->all)
+        return cli_usage_error("backtest", "give one of --la CODE|NAME and --all"), -1;
+    if (!a->from)
+        return cli_usage_error("backtest", "--from YEAR is required"), -1;
     return 0;
-bad:
-    fputs(bt_usage, stderr);
-    return -1;
 }
 
 static double cpu_now(void)
@@ -402,7 +359,8 @@ int cli_backtest(int argc, char **argv)
     status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
     char *dir, *stem;
     if (ok && !a.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
-        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = stem};
+        send_plot_opts po = {.format = a.format, .out_dir = dir, .stem = stem,
+                             .cancel = &cli_interrupted};
         send_plot_list list;
         int no_gnuplot = 0;
         rc = send_plot_backtest(data, res, n, (int)a.from, &sum, &po, &list, &no_gnuplot, &err);

@@ -20,74 +20,48 @@ static const char calibrate_usage[] =
     "\n"
     "Fit the keys that carry priors in SCENARIO to an authority's published SEN2 series up to\n"
     "June of YEAR, by ABC-SMC over the engine, and write a scenario that extends SCENARIO with\n"
-    "the posterior as an ensemble (replications draw one set each).\n"
-    "  --data FILE         SEN2 series in the long format (default data/la-sen2.csv)\n"
-    "  --england FILE      England's series, for the history scenario's national defaults\n"
-    "                      (default data/england-sen2.csv)\n"
-    "  --la CODE|NAME      the authority (default: the scenario's name)\n"
-    "  --as-of YEAR        default: the year of the scenario's start\n"
-    "  --history-from Y0   the history starts on 1 January Y0 (default YEAR-4, later if the\n"
-    "                      data are too few)\n"
-    "  --history FILE      use this history scenario (with the priors) instead of writing one\n"
-    "  --particles N       ABC-SMC population (default 200; half are kept each generation)\n"
-    "  --simulations N     budget of history simulations (default 2000)\n"
-    "  --seed S            master seed (default 1)\n"
-    "  --threads J         threads (default: all cores); the result does not depend on it\n"
-    "  --out FILE          the calibrated scenario (default SCENARIO-calibrated.yaml)\n"
-    "  --quiet             print nothing but errors\n";
+    "the posterior as an ensemble (replications draw one set each).\n";
 
 int cli_calibrate(int argc, char **argv)
 {
-    const char *scen = NULL, *data = "data/la-sen2.csv", *england = "data/england-sen2.csv";
+    const char *scen = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND;
+    char data_buf[4096], england_buf[4096];
     const char *la_key = NULL, *outp = NULL, *history = NULL;
     long as_of = 0, from = 0, particles = 200, sims = 2000, threads = 0;
     uint64_t seed = 1;
     int quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(calibrate_usage, stdout);
-            return EXIT_OK;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            quiet = 1;
-        } else if (s[0] == '-' && s[1]) {
-            if (!next || !next[0])
-                return cli_usage_error("calibrate", "%s: expected a value", s);
-            i++;
-            int bad = 0;
-            if (!strcmp(s, "--data"))
-                data = next;
-            else if (!strcmp(s, "--england"))
-                england = next;
-            else if (!strcmp(s, "--la"))
-                la_key = next;
-            else if (!strcmp(s, "--history"))
-                history = next;
-            else if (!strcmp(s, "--out") || !strcmp(s, "-o"))
-                outp = next;
-            else if (!strcmp(s, "--as-of"))
-                bad = cli_parse_long("calibrate", s, next, 1990, 2200, &as_of);
-            else if (!strcmp(s, "--history-from"))
-                bad = cli_parse_long("calibrate", s, next, 1990, 2200, &from);
-            else if (!strcmp(s, "--particles"))
-                bad = cli_parse_long("calibrate", s, next, 4, 1000000, &particles);
-            else if (!strcmp(s, "--simulations"))
-                bad = cli_parse_long("calibrate", s, next, 4, 100000000, &sims);
-            else if (!strcmp(s, "--threads"))
-                bad = cli_parse_long("calibrate", s, next, 0, 4096, &threads);
-            else if (!strcmp(s, "--seed"))
-                bad = cli_parse_u64("calibrate", s, next, &seed);
-            else
-                return cli_usage_error("calibrate", "unknown option '%s'", s);
-            if (bad)
-                return EXIT_USAGE;
-        } else if (!scen) {
-            scen = s;
-        } else {
-            return cli_usage_error("calibrate", "unexpected argument '%s'", s);
-        }
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_STR("data", 0, &data, "FILE",
+                    "SEN2 series, long format (default data/la-sen2.csv)"),
+        CLI_OPT_STR("england", 0, &england, "FILE",
+                    "England's series, for the history's national defaults"),
+        CLI_OPT_STR("la", 0, &la_key, "CODE|NAME", "the authority (default: the scenario's name)"),
+        CLI_OPT_LONG("as-of", 0, &as_of, 1990, 2200, "YEAR",
+                     "default: the year of the scenario's start"),
+        CLI_OPT_LONG("history-from", 0, &from, 1990, 2200, "YEAR0",
+                     "the history starts on 1 January YEAR0 (default YEAR-4)"),
+        CLI_OPT_STR("history", 0, &history, "FILE",
+                    "use this history scenario (with the priors) instead of writing one"),
+        CLI_OPT_LONG("particles", 0, &particles, 4, 1000000, "N",
+                     "ABC-SMC population (default 200; half kept each generation)"),
+        CLI_OPT_LONG("simulations", 0, &sims, 4, 100000000, "N",
+                     "budget of history simulations (default 2000)"),
+        CLI_OPT_U64("seed", 's', &seed, "S", "master seed (default 1)"),
+        CLI_OPT_LONG("threads", 'j', &threads, 0, 4096, "J",
+                     "threads (default: all cores); the result does not depend on it"),
+        CLI_OPT_STR("out", 'o', &outp, "FILE",
+                    "the calibrated scenario (default SCENARIO-calibrated.yaml)"),
+        CLI_OPT_FLAG("quiet", 'q', &quiet, "print nothing but errors"),
+    };
+    const cli_command cmd = {"calibrate", calibrate_usage, opts,
+                             (int)(sizeof opts / sizeof opts[0])};
+    int n_pos, r = cli_parse_args(&cmd, argc, argv, &scen, 1, &n_pos);
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!strcmp(data, CLI_DEFAULT_DATA)) /* from any directory: the installed or source copy */
+        data = cli_shipped(data, data_buf, sizeof data_buf);
+    if (!strcmp(england, CLI_DEFAULT_ENGLAND))
+        england = cli_shipped(england, england_buf, sizeof england_buf);
     if (!scen)
         return cli_usage_error("calibrate", "SCENARIO.yaml is required");
     if (from && as_of && from > as_of - 2)

@@ -30,43 +30,26 @@ static const char compare_usage[] =
     "bands of every scenario) and PREFIX-compare-diff-*.png (paired-difference fans), or .svg.\n";
 
 typedef struct cmp_args {
-    const char *scen[MAX_SCENARIOS];
+    const char *scen[MAX_SCENARIOS + 1];
     int k;
     cli_sim_opts o;
 } cmp_args;
 
+/* 0 go on, 1 help shown, -1 usage error (one line printed). */
 static int parse(int argc, char **argv, cmp_args *a)
 {
     a->k = 0;
     cli_sim_opts_init(&a->o);
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        int r = cli_sim_option("compare", argc, argv, &i, &a->o);
-        if (r < 0)
-            goto bad;
-        if (r > 0)
-            continue;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(compare_usage, stdout);
-            return 1;
-        } else if (s[0] == '-') {
-            fprintf(stderr, "sendsim compare: unknown option '%s'\n", s);
-            goto bad;
-        } else if (a->k == MAX_SCENARIOS) {
-            fprintf(stderr, "sendsim compare: at most %d scenarios\n", MAX_SCENARIOS);
-            goto bad;
-        } else {
-            a->scen[a->k++] = s;
-        }
-    }
-    if (a->k < 2) {
-        fputs("sendsim compare: at least two scenario files are required\n", stderr);
-        goto bad;
-    }
+    const cli_opt opts[] = {CLI_SIM_OPTS(a->o)};
+    const cli_command cmd = {"compare", compare_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int r = cli_parse_args(&cmd, argc, argv, a->scen, MAX_SCENARIOS + 1, &a->k);
+    if (r)
+        return r;
+    if (a->k > MAX_SCENARIOS)
+        return cli_usage_error("compare", "at most %d scenarios", MAX_SCENARIOS), -1;
+    if (a->k < 2)
+        return cli_usage_error("compare", "at least two scenario files are required"), -1;
     return 0;
-bad:
-    fputs(compare_usage, stderr);
-    return -1;
 }
 
 static void print_diffs(int k, char names[][SEND_NAME_MAX * 2 + 8],
@@ -79,9 +62,10 @@ static void print_diffs(int k, char names[][SEND_NAME_MAX * 2 + 8],
     for (int s = 1; s < k; s++) {
         printf("\n%s minus %s (paired over %d replications; 95%% interval of the mean)\n",
                names[s], names[0], res[0]->n);
-        printf("%-28s %-8s %14s %30s  %s\n", "metric", "period", "mean", "95% interval",
+        printf("%-32s %-8s %14s %30s  %s\n", "metric", "period", "mean", "95% interval",
                "verdict");
-        printf("(money in GBP millions; monthly stocks in the last January)\n");
+        printf("(money in GBP millions; _peak: the busiest month of the last year; other monthly "
+               "stocks in the last January)\n");
         for (int j = 0; j < send_compare_n_metrics; j++) {
             int m = send_compare_metrics[j];
             int np = send_output_periods(o, m);
@@ -101,7 +85,7 @@ static void print_diffs(int k, char names[][SEND_NAME_MAX * 2 + 8],
                 snprintf(mean, sizeof mean, "%.4g", d.mean);
                 snprintf(ci, sizeof ci, "[%.4g, %.4g]", d.ci_low, d.ci_high);
             }
-            printf("%-28s %-8s %14s %30s  %s\n", send_metric(m)->name, label, mean, ci,
+            printf("%-32s %-8s %14s %30s  %s\n", send_metric(m)->name, label, mean, ci,
                    send_verdict_names[d.verdict]);
         }
     }
@@ -224,7 +208,8 @@ int cli_compare(int argc, char **argv)
     if (!a.o.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
         char cstem[4200];
         snprintf(cstem, sizeof cstem, "%s-compare", stem);
-        send_plot_opts po = {.format = a.o.format, .out_dir = dir, .stem = cstem};
+        send_plot_opts po = {.format = a.o.format, .out_dir = dir, .stem = cstem,
+                             .cancel = &cli_interrupted};
         send_plot_list list;
         int no_gnuplot = 0;
         rc = send_plot_compare(k, np, rp, &po, &list, &no_gnuplot, &err);

@@ -2,11 +2,9 @@
  * as CSV tables for analysts or an Excel workbook for finance teams (send_export.h).
  * Usage errors and unreadable input exit 2 with one line on stderr and write nothing; a file
  * that cannot be written exits 1; Ctrl-C exits 130; neither leaves a file under a final name. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common.h"
 #include "send_export.h"
@@ -16,80 +14,39 @@ static const char export_usage[] =
     "usage: sendsim export RESULTS.h5 (--csv | --xlsx) [--out FILE] [--quiet]\n"
     "\n"
     "Write a run's results file for spreadsheets. PREFIX is RESULTS.h5 without '.h5'.\n"
-    "  --csv       PREFIX-summary.csv: mean, sd and percentiles of every metric and period\n"
-    "              (as `sendsim run` writes it), and PREFIX-replications.csv: every\n"
-    "              replication's value of every metric and period, exact to the last digit.\n"
-    "              With --out FILE the summary goes to FILE and the replications to FILE\n"
-    "              with '-summary.csv' or '.csv' replaced by '-replications.csv'.\n"
-    "  --xlsx      PREFIX.xlsx (or FILE): sheets EHCP numbers, Flows and timeliness,\n"
-    "              Sufficiency, Finance and Scenario, with P10/P50/P90 rows per line.\n"
-    "  --out FILE  the output file (the directory is created if missing)\n"
-    "  --quiet     do not list the files written\n";
+    "--csv writes PREFIX-summary.csv (mean, sd and percentiles of every metric and period,\n"
+    "as `sendsim run` writes it) and PREFIX-replications.csv (every replication's value of\n"
+    "every metric and period, exact to the last digit); with --out FILE the summary goes to\n"
+    "FILE and the replications to FILE with '-summary.csv' or '.csv' replaced by\n"
+    "'-replications.csv'. --xlsx writes PREFIX.xlsx (or FILE): sheets EHCP numbers, Flows\n"
+    "and timeliness, Sufficiency, Finance and Scenario, with P10/P50/P90 rows per line.\n";
 
 typedef struct export_args {
     const char *in, *out;
     int csv, xlsx, quiet;
 } export_args;
 
-/* One line on stderr; the caller returns EXIT_USAGE. */
-static int usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("sendsim export: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (try 'sendsim export --help')\n", stderr);
-    va_end(ap);
-    return -1;
-}
-
 /* 0: go on; 1: help was printed; -1: usage error (reported). */
 static int parse(int argc, char **argv, export_args *a)
 {
     *a = (export_args){0};
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(export_usage, stdout);
-            return 1;
-        } else if (!strcmp(s, "--csv")) {
-            a->csv = 1;
-        } else if (!strcmp(s, "--xlsx")) {
-            a->xlsx = 1;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            a->quiet = 1;
-        } else if (!strcmp(s, "--out") || !strcmp(s, "-o")) {
-            if (i + 1 >= argc || !argv[i + 1][0])
-                return usage_error("%s: expected a file name", s);
-            a->out = argv[++i];
-        } else if (s[0] == '-' && s[1]) {
-            return usage_error("unknown option '%s'", s);
-        } else if (!a->in) {
-            a->in = s;
-        } else {
-            return usage_error("unexpected argument '%s'", s);
-        }
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_FLAG("csv", 0, &a->csv, "the summary and every replication as CSV"),
+        CLI_OPT_FLAG("xlsx", 0, &a->xlsx, "the workbook for finance teams"),
+        CLI_OPT_STR("out", 'o', &a->out, "FILE", "the output file (its directory is created)"),
+        CLI_OPT_FLAG("quiet", 'q', &a->quiet, "do not list the files written"),
+    };
+    const cli_command cmd = {"export", export_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int n_pos, r = cli_parse_args(&cmd, argc, argv, &a->in, 1, &n_pos);
+    if (r)
+        return r;
     if (!a->in)
-        return usage_error("a results file (RESULTS.h5) is required");
+        return cli_usage_error("export", "a results file (RESULTS.h5) is required"), -1;
     if (a->csv && a->xlsx)
-        return usage_error("give one of --csv and --xlsx, not both");
+        return cli_usage_error("export", "give one of --csv and --xlsx, not both"), -1;
     if (!a->csv && !a->xlsx)
-        return usage_error("give --csv or --xlsx");
+        return cli_usage_error("export", "give --csv or --xlsx"), -1;
     return 0;
-}
-
-/* Whether two names denote the same existing file. */
-static int same_file(const char *x, const char *y)
-{
-    struct stat sx, sy;
-    return stat(x, &sx) == 0 && stat(y, &sy) == 0 && sx.st_dev == sy.st_dev &&
-           sx.st_ino == sy.st_ino;
 }
 
 int cli_export(int argc, char **argv)
@@ -123,8 +80,7 @@ int cli_export(int argc, char **argv)
         fprintf(stderr, "sendsim export: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (!strcmp(main_path, a.in) || same_file(main_path, a.in) ||
-        (a.csv && (!strcmp(reps_path, a.in) || same_file(reps_path, a.in)))) {
+    if (cli_same_file(main_path, a.in) || (a.csv && cli_same_file(reps_path, a.in))) {
         fprintf(stderr, "sendsim export: '%s': the output would replace the results file\n",
                 a.in);
         return EXIT_USAGE;

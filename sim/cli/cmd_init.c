@@ -14,64 +14,40 @@ static const char init_usage[] =
     "\n"
     "Write a baseline scenario for one authority from the SEN2 data published by June of YEAR\n"
     "(January caseload to YEAR, calendar-year activity to YEAR-1). Every value names its series\n"
-    "and year, or says 'national default scaled by ...' or 'assumption'.\n"
-    "  --la CODE|NAME  old LA code (855), new code (E10000018) or name (Leicestershire)\n"
-    "  --data FILE     SEN2 series in the long format (default data/la-sen2.csv)\n"
-    "  --england FILE  England's series, for national defaults (default data/england-sen2.csv)\n"
-    "  --as-of YEAR    default: the authority's latest January caseload in FILE\n"
-    "  --start YEAR0   start on 1 January YEAR0 <= YEAR from that January's caseload (default YEAR)\n"
-    "  --end DATE      YYYY-MM-DD (default 31 December YEAR+9)\n"
-    "  --out FILE      the scenario file (default NAME-YEAR.yaml)\n"
-    "  --priors        write priors for the calibrated keys (default)\n"
-    "  --no-priors     write point values only\n"
-    "  --quiet         do not print the file written\n";
+    "and year, or says 'national default scaled by ...' or 'assumption'.\n";
 
 int cli_init(int argc, char **argv)
 {
-    const char *la_key = NULL, *data = "data/la-sen2.csv", *england = "data/england-sen2.csv";
+    const char *la_key = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND;
+    char data_buf[4096], england_buf[4096];
     const char *outp = NULL, *end = NULL;
     long as_of = 0, start = 0;
     int priors = 1, quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(init_usage, stdout);
-            return EXIT_OK;
-        } else if (!strcmp(s, "--priors")) {
-            priors = 1;
-        } else if (!strcmp(s, "--no-priors")) {
-            priors = 0;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            quiet = 1;
-        } else if (!strcmp(s, "--la") || !strcmp(s, "--data") || !strcmp(s, "--england") ||
-                   !strcmp(s, "--out") || !strcmp(s, "-o") || !strcmp(s, "--end") ||
-                   !strcmp(s, "--as-of") || !strcmp(s, "--start")) {
-            if (!next || !next[0])
-                return cli_usage_error("init", "%s: expected a value", s);
-            i++;
-            if (!strcmp(s, "--la"))
-                la_key = next;
-            else if (!strcmp(s, "--data"))
-                data = next;
-            else if (!strcmp(s, "--england"))
-                england = next;
-            else if (!strcmp(s, "--end"))
-                end = next;
-            else if (!strcmp(s, "--as-of")) {
-                if (cli_parse_long("init", s, next, 1990, 2200, &as_of) != 0)
-                    return EXIT_USAGE;
-            } else if (!strcmp(s, "--start")) {
-                if (cli_parse_long("init", s, next, 1990, 2200, &start) != 0)
-                    return EXIT_USAGE;
-            } else
-                outp = next;
-        } else if (s[0] == '-' && s[1]) {
-            return cli_usage_error("init", "unknown option '%s'", s);
-        } else {
-            return cli_usage_error("init", "unexpected argument '%s'", s);
-        }
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_STR("la", 0, &la_key, "CODE|NAME",
+                    "old LA code (855), new code (E10000018) or name"),
+        CLI_OPT_STR("data", 0, &data, "FILE",
+                    "SEN2 series, long format (default data/la-sen2.csv)"),
+        CLI_OPT_STR("england", 0, &england, "FILE",
+                    "England's series, for national defaults (default data/england-sen2.csv)"),
+        CLI_OPT_LONG("as-of", 0, &as_of, 1990, 2200, "YEAR",
+                     "default: the authority's latest January caseload in FILE"),
+        CLI_OPT_LONG("start", 0, &start, 1990, 2200, "YEAR0",
+                     "start on 1 January YEAR0 <= YEAR (default YEAR)"),
+        CLI_OPT_STR("end", 0, &end, "DATE", "YYYY-MM-DD (default 31 December YEAR+9)"),
+        CLI_OPT_STR("out", 'o', &outp, "FILE", "the scenario file (default NAME-YEAR.yaml)"),
+        CLI_OPT_SET("priors", 0, &priors, 1, "write priors for the calibrated keys (default)"),
+        CLI_OPT_SET("no-priors", 0, &priors, 0, "write point values only"),
+        CLI_OPT_FLAG("quiet", 'q', &quiet, "do not print the file written"),
+    };
+    const cli_command cmd = {"init", init_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int n_pos, r = cli_parse_args(&cmd, argc, argv, NULL, 0, &n_pos);
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!strcmp(data, CLI_DEFAULT_DATA)) /* from any directory: the installed or source copy */
+        data = cli_shipped(data, data_buf, sizeof data_buf);
+    if (!strcmp(england, CLI_DEFAULT_ENGLAND))
+        england = cli_shipped(england, england_buf, sizeof england_buf);
     if (!la_key)
         return cli_usage_error("init", "--la CODE|NAME is required");
     int ey = 0, em = 0, ed = 0, used = 0;

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common.h"
 #include "send_scenario.h"
 
 static const char keys_usage[] =
@@ -16,18 +16,13 @@ static const char keys_usage[] =
 int cli_keys(int argc, char **argv)
 {
     int markdown = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(keys_usage, stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "--markdown")) {
-            markdown = 1;
-        } else {
-            fprintf(stderr, "sendsim keys: unexpected argument '%s'\n", argv[i]);
-            fputs(keys_usage, stderr);
-            return EXIT_USAGE;
-        }
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_FLAG("markdown", 0, &markdown, "the scenario reference (scenarios/KEYS.md)"),
+    };
+    const cli_command cmd = {"keys", keys_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int n_pos, r = cli_parse_args(&cmd, argc, argv, NULL, 0, &n_pos);
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
     send_keys_print(stdout, markdown);
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

@@ -29,46 +29,18 @@ typedef struct plot_args {
 static int parse(int argc, char **argv, plot_args *a)
 {
     *a = (plot_args){.format = "png"};
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        int has_val = i + 1 < argc;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(plot_usage, stdout);
-            return 1;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            a->quiet = 1;
-        } else if (!strcmp(s, "--format") || !strcmp(s, "--out") || !strcmp(s, "-o") ||
-                   !strcmp(s, "--templates")) {
-            if (!has_val) {
-                fprintf(stderr, "sendsim plot: %s: a value is required\n", s);
-                return -1;
-            }
-            const char *v = argv[++i];
-            if (!strcmp(s, "--format"))
-                a->format = v;
-            else if (!strcmp(s, "--templates"))
-                a->templates = v;
-            else
-                a->out = v;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            fprintf(stderr, "sendsim plot: unknown option '%s' (try 'sendsim plot --help')\n",
-                    s);
-            return -1;
-        } else if (!a->file) {
-            a->file = s;
-        } else {
-            fprintf(stderr, "sendsim plot: unexpected argument '%s'\n", s);
-            return -1;
-        }
-    }
-    if (!a->file) {
-        fputs("sendsim plot: a results file (PREFIX.h5) is required\n", stderr);
-        return -1;
-    }
-    if (strcmp(a->format, "png") != 0 && strcmp(a->format, "svg") != 0) {
-        fprintf(stderr, "sendsim plot: --format: expected png or svg, got '%s'\n", a->format);
-        return -1;
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_CHOICE("format", 'f', &a->format, "png|svg", "chart images (default png)"),
+        CLI_OPT_STR("out", 'o', &a->out, "DIR", "write the charts into DIR (created if missing)"),
+        CLI_OPT_STR("templates", 0, &a->templates, "DIR", "the gnuplot templates (*.gp)"),
+        CLI_OPT_FLAG("quiet", 'q', &a->quiet, "do not list the images written"),
+    };
+    const cli_command cmd = {"plot", plot_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int n_pos, r = cli_parse_args(&cmd, argc, argv, &a->file, 1, &n_pos);
+    if (r)
+        return r;
+    if (!a->file)
+        return cli_usage_error("plot", "a results file (PREFIX.h5) is required"), -1;
     return 0;
 }
 
@@ -96,7 +68,7 @@ int cli_plot(int argc, char **argv)
     }
     cli_install_signals();
     send_plot_opts o = {.format = a.format, .out_dir = a.out ? a.out : dir, .stem = stem,
-                        .templates = a.templates};
+                        .templates = a.templates, .cancel = &cli_interrupted};
     send_plot_list list;
     int no_gnuplot = 0;
     int rc = send_plot_results(&res, &meta, &o, &list, &no_gnuplot, &err);

@@ -34,65 +34,39 @@ static const char report_usage[] =
 
 typedef struct report_args {
     const char *h5, *out, *templates;
-    const char **csv, **bt;
-    int n_csv, n_bt;
+    const char **pos, **csv; /* pos: the results file, then the comparison tables */
+    cli_list bt;
+    int n_csv;
     int no_charts, quiet;
 } report_args;
 
+/* 0 go on, 1 help shown, -1 usage error (one line printed). */
 static int parse(int argc, char **argv, report_args *a)
 {
     *a = (report_args){0};
-    a->csv = calloc((size_t)argc, sizeof *a->csv);
-    a->bt = calloc((size_t)argc, sizeof *a->bt);
-    if (!a->csv || !a->bt) {
+    a->pos = calloc((size_t)argc, sizeof *a->pos);
+    a->bt.v = calloc((size_t)argc, sizeof *a->bt.v);
+    if (!a->pos || !a->bt.v) {
         fputs("sendsim report: out of memory\n", stderr);
         return -1;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        int has_val = i + 1 < argc;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(report_usage, stdout);
-            return 1;
-        } else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-            a->quiet = 1;
-        } else if (!strcmp(s, "--no-charts")) {
-            a->no_charts = 1;
-        } else if (!strcmp(s, "--out") || !strcmp(s, "-o")) {
-            if (!has_val) {
-                fprintf(stderr, "sendsim report: %s: expected a file name\n", s);
-                goto bad;
-            }
-            a->out = argv[++i];
-        } else if (!strcmp(s, "--templates")) {
-            if (!has_val) {
-                fprintf(stderr, "sendsim report: %s: expected a directory\n", s);
-                goto bad;
-            }
-            a->templates = argv[++i];
-        } else if (!strcmp(s, "--backtest")) {
-            if (!has_val) {
-                fprintf(stderr, "sendsim report: %s: expected a back-test CSV file\n", s);
-                goto bad;
-            }
-            a->bt[a->n_bt++] = argv[++i];
-        } else if (s[0] == '-' && s[1] != '\0') {
-            fprintf(stderr, "sendsim report: unknown option '%s'\n", s);
-            goto bad;
-        } else if (!a->h5) {
-            a->h5 = s;
-        } else {
-            a->csv[a->n_csv++] = s;
-        }
-    }
-    if (!a->h5) {
-        fputs("sendsim report: a results file (PREFIX.h5) is required\n", stderr);
-        goto bad;
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_LIST("backtest", 0, &a->bt, "FILE", "add a back-test section (repeatable)"),
+        CLI_OPT_STR("out", 'o', &a->out, "FILE.html", "the page (default PREFIX-report.html)"),
+        CLI_OPT_FLAG("no-charts", 0, &a->no_charts, "draw no charts"),
+        CLI_OPT_STR("templates", 0, &a->templates, "DIR", "the gnuplot templates (*.gp)"),
+        CLI_OPT_FLAG("quiet", 'q', &a->quiet, "do not print the file written"),
+    };
+    const cli_command cmd = {"report", report_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int n_pos, r = cli_parse_args(&cmd, argc, argv, a->pos, argc, &n_pos);
+    if (r)
+        return r;
+    if (!n_pos)
+        return cli_usage_error("report", "a results file (PREFIX.h5) is required"), -1;
+    a->h5 = a->pos[0];
+    a->csv = a->pos + 1;
+    a->n_csv = n_pos - 1;
     return 0;
-bad:
-    fputs(report_usage, stderr);
-    return -1;
 }
 
 /* "dir/x.h5" -> "dir/x-report.html" (malloc'd). */
@@ -122,8 +96,8 @@ int cli_report(int argc, char **argv)
     report_args a;
     int pr = parse(argc, argv, &a);
     if (pr) {
-        free(a.csv);
-        free(a.bt);
+        free(a.pos);
+        free(a.bt.v);
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
     }
     int status = EXIT_OK;
@@ -135,12 +109,22 @@ int cli_report(int argc, char **argv)
     send_plot_list charts = {0};
     int have_results = 0, n_read = 0, n_bt_read = 0;
     send_compare_table *cmp = calloc((size_t)a.n_csv + 1, sizeof *cmp);
-    send_bt_table *bt = calloc((size_t)a.n_bt + 1, sizeof *bt);
+    send_bt_table *bt = calloc((size_t)a.bt.n + 1, sizeof *bt);
     out = a.out ? strdup(a.out) : default_out(a.h5);
     if (!cmp || !bt || !out) {
         fputs("sendsim report: out of memory\n", stderr);
         status = EXIT_RUNTIME;
         goto done;
+    }
+    /* the page must not replace what it is made from */
+    for (int i = -1; i < a.n_csv + a.bt.n; i++) {
+        const char *in = i < 0 ? a.h5 : i < a.n_csv ? a.csv[i] : a.bt.v[i - a.n_csv];
+        if (cli_same_file(out, in)) {
+            fprintf(stderr, "sendsim report: '%s': the output would replace an input file\n",
+                    in);
+            status = EXIT_USAGE;
+            goto done;
+        }
     }
 
     /* input first: comparison tables, then the results file */
@@ -155,8 +139,8 @@ int cli_report(int argc, char **argv)
             goto done;
         }
     }
-    for (; n_bt_read < a.n_bt; n_bt_read++) {
-        int rc = send_bt_table_read(a.bt[n_bt_read], &bt[n_bt_read], &err);
+    for (; n_bt_read < a.bt.n; n_bt_read++) {
+        int rc = send_bt_table_read(a.bt.v[n_bt_read], &bt[n_bt_read], &err);
         if (rc == DES_OK)
             rc = send_bt_table_find_charts(&bt[n_bt_read], &err);
         if (rc != DES_OK) {
@@ -189,7 +173,7 @@ int cli_report(int argc, char **argv)
             goto done;
         }
         send_plot_opts po = {.format = "svg", .out_dir = tmpdir, .stem = "report",
-                             .templates = a.templates};
+                             .templates = a.templates, .cancel = &cli_interrupted};
         int no_gnuplot = 0;
         rc = send_plot_results(&res, &meta, &po, &charts, &no_gnuplot, &err);
         if (cli_interrupted) {
@@ -225,7 +209,7 @@ int cli_report(int argc, char **argv)
     send_report_input in = {.res = &res, .meta = &meta, .results_path = a.h5,
                             .charts = &charts, .no_charts_reason = reason,
                             .n_compare = a.n_csv, .compare = cmp,
-                            .n_backtest = a.n_bt, .backtest = bt, .generated = generated};
+                            .n_backtest = a.bt.n, .backtest = bt, .generated = generated};
     rc = send_report_write(out, &in, &cli_interrupted, &err);
     if (rc != DES_OK) {
         if (cli_interrupted) {
@@ -256,7 +240,7 @@ done:
     free(out);
     free(generated);
     free(reason);
-    free(a.csv);
-    free(a.bt);
+    free(a.pos);
+    free(a.bt.v);
     return status;
 }

@@ -15,51 +15,38 @@
 
 static const char run_usage[] =
     "usage: sendsim run SCENARIO.yaml [--replications N] [--seed S] [--threads J]\n"
-    "                   [--out PREFIX] [--format png|svg] [--no-plots] [--quiet]\n"
+    "                   [--out PREFIX] [--format png|svg] [--no-plots] [--force] [--quiet]\n"
     "\n"
     "Simulate N replications (default 200) of a scenario and write PREFIX.h5 (every\n"
     "replication's series and provenance) and PREFIX-summary.csv (default PREFIX:\n"
     "results/<scenario name>), then draw the charts (PREFIX-*.png, or .svg with --format svg)\n"
     "with gnuplot unless --no-plots. --threads defaults to all cores; results are\n"
-    "identical for any thread count. --seed (default 1) fixes the random numbers.\n";
+    "identical for any thread count. --seed (default 1) fixes the random numbers.\n"
+    "A results file written for another scenario is not replaced without --force.\n";
 
 typedef struct run_args {
     const char *scenario;
     cli_sim_opts o;
+    int force;
 } run_args;
 
+/* 0 go on, 1 help shown, -1 usage error (one line printed). */
 static int parse(int argc, char **argv, run_args *a)
 {
-    a->scenario = NULL;
+    *a = (run_args){0};
     cli_sim_opts_init(&a->o);
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        int r = cli_sim_option("run", argc, argv, &i, &a->o);
-        if (r < 0)
-            goto bad;
-        if (r > 0)
-            continue;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(run_usage, stdout);
-            return 1;
-        } else if (s[0] == '-') {
-            fprintf(stderr, "sendsim run: unknown option '%s'\n", s);
-            goto bad;
-        } else if (!a->scenario) {
-            a->scenario = s;
-        } else {
-            fprintf(stderr, "sendsim run: unexpected argument '%s'\n", s);
-            goto bad;
-        }
-    }
-    if (!a->scenario) {
-        fputs("sendsim run: a scenario file is required\n", stderr);
-        goto bad;
-    }
+    const cli_opt opts[] = {
+        CLI_SIM_OPTS(a->o),
+        CLI_OPT_FLAG("force", 0, &a->force, "replace a results file of another scenario"),
+    };
+    const cli_command cmd = {"run", run_usage, opts, (int)(sizeof opts / sizeof opts[0])};
+    int n_pos;
+    int r = cli_parse_args(&cmd, argc, argv, &a->scenario, 1, &n_pos);
+    if (r)
+        return r;
+    if (!n_pos)
+        return cli_usage_error("run", "a scenario file is required"), -1;
     return 0;
-bad:
-    fputs(run_usage, stderr);
-    return -1;
 }
 
 /* "median [p10-p90]" of one metric and period, scaled. */
@@ -81,9 +68,13 @@ static void print_table(const send_params *p, const send_results *res)
     double *scratch = malloc((size_t)res->n * sizeof *scratch);
     if (!scratch)
         return;
-    char c1[48], c2[48], c3[48], c4[48];
-    printf("\n%-6s %-24s %-22s %-22s %-20s\n", "year", "EHC plans in January", "new plans",
-           "% within 20 weeks", "waited for a place");
+    char c1[48], c2[48], c3[48], c4[48], c5[48];
+    /* waits for a place at the year's busiest month (the January census day is their low
+     * point) and the special-school shortfall (demand minus places) at its largest */
+    printf("\n%-6s %-22s %-20s %-20s %-22s %-22s\n", "year", "EHC plans in January",
+           "new plans", "% within 20 weeks", "waiting, peak month", "special places short,");
+    printf("%-6s %-22s %-20s %-20s %-22s %-22s\n", "", "", "", "", "(children)",
+           "peak (children)");
     for (int y = 0; y < o->n_years; y++) {
         int mi = (o->first_year + y) * 12 - 1970 * 12 - o->first_month_index; /* January */
         if (mi >= 0 && mi < o->n_months)
@@ -92,15 +83,19 @@ static void print_table(const send_params *p, const send_results *res)
             snprintf(c1, sizeof c1, "-");
         cell(res, C_NEW_PLANS, y, 1, 0, scratch, c2, sizeof c2);
         cell(res, C_PCT_20W, y, 1, 1, scratch, c3, sizeof c3);
-        cell(res, C_WAITED_FOR_PLACE, y, 1, 0, scratch, c4, sizeof c4);
-        printf("%-6d %-24s %-22s %-22s %-20s\n", o->first_year + y, c1, c2, c3, c4);
+        cell(res, C_WAITING_TOTAL_PEAK, y, 1, 0, scratch, c4, sizeof c4);
+        if (o->n_months > 0 && send_output_row((send_output *)o, M_CAPACITY + PROV_SPECIAL)[0] >= 0)
+            cell(res, C_SHORTFALL_PEAK + PROV_SPECIAL, y, 1, 0, scratch, c5, sizeof c5);
+        else
+            snprintf(c5, sizeof c5, "not limited");
+        printf("%-6d %-22s %-20s %-20s %-22s %-22s\n", o->first_year + y, c1, c2, c3, c4, c5);
     }
-    printf("\n%-8s %-30s %-30s\n", "FY", "high-needs spend (GBP m)", "cumulative deficit (GBP m)");
+    printf("\n%-8s %-30s %-30s\n", "FY", "high-needs spend (GBP m)", "DSG balance c/f (GBP m; - = deficit)");
     for (int f = 0; f < o->n_fys; f++) {
         char label[16];
         send_output_period_label(o, F_SPEND, f, label, sizeof label);
         cell(res, F_SPEND, f, 1e-6, 1, scratch, c1, sizeof c1);
-        cell(res, F_DEFICIT, f, 1e-6, 1, scratch, c2, sizeof c2);
+        cell(res, F_DSG_BALANCE, f, 1e-6, 1, scratch, c2, sizeof c2);
         printf("%-8s %-30s %-30s\n", label, c1, c2);
     }
     printf("\nmedian [P10-P90] over %d replications of '%s'\n", res->n, p->name);
@@ -125,6 +120,26 @@ int cli_run(int argc, char **argv)
         snprintf(prefix, sizeof prefix, "%s", a.o.out);
     else
         snprintf(prefix, sizeof prefix, "results/%s", p->name);
+    char h5[4200], csv[4200];
+    snprintf(h5, sizeof h5, "%s.h5", prefix);
+    snprintf(csv, sizeof csv, "%s-summary.csv", prefix);
+    if (!a.force && access(h5, F_OK) == 0) { /* before the work, not after it */
+        char *old = send_h5_scenario_name(h5, &err);
+        if (!old || strcmp(old, p->name) != 0) {
+            if (old)
+                fprintf(stderr, "sendsim run: '%s' holds the results of scenario '%s', not '%s' "
+                                "(give another --out, or --force to replace it)\n",
+                        h5, old, p->name);
+            else
+                fprintf(stderr, "sendsim run: %s: not replaced (give another --out, or --force "
+                                "to replace it)\n",
+                        err.msg);
+            free(old);
+            send_scenario_close(&sc);
+            return EXIT_USAGE;
+        }
+        free(old);
+    }
     if (cli_ensure_parent_dir(prefix) != 0) {
         fprintf(stderr, "sendsim run: cannot create the directory of '%s'\n", prefix);
         send_scenario_close(&sc);
@@ -161,9 +176,6 @@ int cli_run(int argc, char **argv)
     meta.finished = send_meta_now();
     meta.threads = res.threads_used;
     meta.wall_seconds = res.wall_seconds;
-    char h5[4200], csv[4200];
-    snprintf(h5, sizeof h5, "%s.h5", prefix);
-    snprintf(csv, sizeof csv, "%s-summary.csv", prefix);
     rc = send_h5_write(h5, &res, &meta, &cli_interrupted, &err);
     if (rc == DES_OK)
         rc = send_write_summary_csv(csv, p->name, &res, &cli_interrupted, &err);
@@ -187,7 +199,8 @@ int cli_run(int argc, char **argv)
     if (!a.o.no_plots && cli_split_prefix(prefix, &dir, &stem) == 0) {
         /* The results stand whatever happens to the charts; a chart failure is reported and
          * gives exit status 1, with every result file kept. */
-        send_plot_opts po = {.format = a.o.format, .out_dir = dir, .stem = stem};
+        send_plot_opts po = {.format = a.o.format, .out_dir = dir, .stem = stem,
+                             .cancel = &cli_interrupted};
         send_plot_list list;
         int no_gnuplot = 0;
         rc = send_plot_results(&res, &meta, &po, &list, &no_gnuplot, &err);

@@ -1,8 +1,13 @@
-/* common.c - helpers shared by subcommands: number parsing, interrupt flag, progress bar. */
+/* common.c - helpers shared by subcommands: option parsing from a table (getopt_long), number
+ * parsing, interrupt flag, progress bar. */
 #include "common.h"
+#include "scenario_io.h"
+#include "send_io.h"
 #include "send_plot.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,6 +33,7 @@ void cli_install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal: stop and clean up like Ctrl-C */
 }
 
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
@@ -35,7 +41,8 @@ int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, lon
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
+    if (!(isdigit((unsigned char)*s) || *s == '-') || errno || end == s || *end || v < lo ||
+        v > hi) {
         fprintf(stderr, "sendsim %s: %s: expected an integer in [%ld, %ld], got '%s'\n", cmd, opt,
                 lo, hi, s);
         return -1;
@@ -59,7 +66,7 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out
 {
     char *end;
     errno = 0;
-    if (*s == '-' || !*s) {
+    if (!isdigit((unsigned char)*s)) { /* strtoull would skip spaces and wrap " -5" */
         fprintf(stderr, "sendsim %s: %s: expected a non-negative integer, got '%s'\n", cmd, opt, s);
         return -1;
     }
@@ -175,41 +182,211 @@ void cli_sim_opts_init(cli_sim_opts *o)
     *o = (cli_sim_opts){.reps = 200, .threads = 0, .seed = 1, .format = "png"};
 }
 
-int cli_sim_option(const char *cmd, int argc, char **argv, int *i, cli_sim_opts *o)
+int cli_same_file(const char *x, const char *y)
 {
-    const char *s = argv[*i];
-    int takes = !strcmp(s, "--replications") || !strcmp(s, "-n") || !strcmp(s, "--threads") ||
-                !strcmp(s, "-j") || !strcmp(s, "--seed") || !strcmp(s, "--out") ||
-                !strcmp(s, "-o") || !strcmp(s, "--format");
-    if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
-        o->quiet = 1;
-        return 1;
+    struct stat sx, sy;
+    return !strcmp(x, y) || (stat(x, &sx) == 0 && stat(y, &sy) == 0 && sx.st_dev == sy.st_dev &&
+                             sx.st_ino == sy.st_ino);
+}
+
+#define CLI_MAX_OPTS 40
+#define CLI_VAL_BASE 256 /* getopt values of options without a short name: CLI_VAL_BASE + i */
+
+void cli_print_help(const cli_command *c, FILE *f)
+{
+    fputs(c->usage, f);
+    fputs("\noptions:\n", f);
+    for (int i = 0; i <= c->n_opts; i++) {
+        const cli_opt *o = i < c->n_opts ? &c->opts[i] : NULL;
+        char left[64], sh[8] = "   ";
+        if (o && o->short_name)
+            snprintf(sh, sizeof sh, "-%c,", o->short_name);
+        if (!o)
+            snprintf(left, sizeof left, "-h, --help");
+        else
+            snprintf(left, sizeof left, "%s --%s%s%s", sh, o->name, o->kind == CLI_FLAG ? "" : " ",
+                     o->kind == CLI_FLAG ? "" : o->arg);
+        fprintf(f, "  %-24s %s\n", left, o ? o->help : "show this help");
     }
-    if (!strcmp(s, "--no-plots")) {
-        o->no_plots = 1;
-        return 1;
+}
+
+/* The option nearest to an unknown word, or NULL when none is close. */
+static const char *nearest_option(const cli_command *c, const char *word)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (int i = 0; i < c->n_opts; i++) {
+        size_t d = scn_edit_distance(word, c->opts[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = c->opts[i].name;
+        }
     }
-    if (!takes)
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "sendsim %s: %s: a value is required\n", cmd, s);
+    size_t len = strlen(word);
+    return best && best_d <= (len > 9 ? len / 3 : 3) && best_d < len ? best : NULL;
+}
+
+static int unknown_option(const cli_command *c, const char *arg)
+{
+    char word[128];
+    const char *w = arg + strspn(arg, "-");
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(w, "="), w);
+    const char *near = arg[1] == '-' ? nearest_option(c, word) : NULL;
+    if (near)
+        fprintf(stderr, "sendsim %s: unknown option '%.*s' (did you mean '--%s'?)\n", c->name,
+                (int)strcspn(arg, "="), arg, near);
+    else
+        cli_usage_error(c->name, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
+    return -1;
+}
+
+static int take_value(const cli_command *c, const cli_opt *o, const char *v)
+{
+    char opt[80];
+    snprintf(opt, sizeof opt, "--%s", o->name);
+    if (o->kind != CLI_FLAG && !*v) {
+        cli_usage_error(c->name, "%s: expected a non-empty value", opt);
         return -1;
     }
-    const char *v = argv[++*i];
-    if (!strcmp(s, "--replications") || !strcmp(s, "-n"))
-        return cli_parse_long(cmd, s, v, 1, 10000000, &o->reps) ? -1 : 1;
-    if (!strcmp(s, "--threads") || !strcmp(s, "-j"))
-        return cli_parse_long(cmd, s, v, 1, 4096, &o->threads) ? -1 : 1;
-    if (!strcmp(s, "--seed"))
-        return cli_parse_u64(cmd, s, v, &o->seed) ? -1 : 1;
-    if (!strcmp(s, "--format")) {
-        if (strcmp(v, "png") && strcmp(v, "svg")) {
-            fprintf(stderr, "sendsim %s: --format: expected png or svg, got '%s'\n", cmd, v);
+    switch (o->kind) {
+    case CLI_FLAG:
+        *(int *)o->dest = (int)o->lo;
+        return 0;
+    case CLI_STRING:
+        *(const char **)o->dest = v;
+        return 0;
+    case CLI_LIST: {
+        cli_list *l = o->dest;
+        l->v[l->n++] = v;
+        return 0;
+    }
+    case CLI_LONG:
+        return cli_parse_long(c->name, opt, v, o->lo, o->hi, o->dest);
+    case CLI_U64:
+        return cli_parse_u64(c->name, opt, v, o->dest);
+    case CLI_CHOICE:
+        for (const char *p = o->arg; *p;) {
+            size_t n = strcspn(p, "|");
+            if (strlen(v) == n && !strncmp(p, v, n)) {
+                *(const char **)o->dest = v;
+                return 0;
+            }
+            p += n + (p[n] == '|');
+        }
+        {
+            char words[128];
+            size_t k = 0;
+            for (const char *p = o->arg; *p && k + 5 < sizeof words; p++) {
+                if (*p == '|') {
+                    memcpy(words + k, " or ", 4);
+                    k += 4;
+                } else {
+                    words[k++] = *p;
+                }
+            }
+            words[k] = '\0';
+            fprintf(stderr, "sendsim %s: %s: expected %s, got '%s'\n", c->name, opt, words, v);
+        }
+        return -1;
+    }
+    return -1;
+}
+
+int cli_parse_args(const cli_command *c, int argc, char **argv, const char **pos, int max_pos,
+                   int *n_pos)
+{
+    struct option lo[CLI_MAX_OPTS + 2];
+    char shorts[3 * CLI_MAX_OPTS + 4] = ":h";
+    size_t ns = 2;
+    int n = c->n_opts < CLI_MAX_OPTS ? c->n_opts : CLI_MAX_OPTS;
+    for (int i = 0; i < n; i++) {
+        const cli_opt *o = &c->opts[i];
+        int has_arg = o->kind == CLI_FLAG ? no_argument : required_argument;
+        lo[i] = (struct option){o->name, has_arg, NULL, o->short_name ? o->short_name
+                                                                      : CLI_VAL_BASE + i};
+        if (o->short_name) {
+            shorts[ns++] = o->short_name;
+            if (has_arg == required_argument)
+                shorts[ns++] = ':';
+        }
+    }
+    lo[n] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n + 1] = (struct option){0, 0, 0, 0};
+    shorts[ns] = '\0';
+    *n_pos = 0;
+    opterr = 0;
+    optind = 0; /* glibc: start afresh */
+    for (;;) {
+        int prev = optind ? optind : 1;
+        int ch = getopt_long(argc, argv, shorts, lo, NULL);
+        if (ch == -1)
+            break;
+        if (ch == 'h') {
+            cli_print_help(c, stdout);
+            return 1;
+        }
+        const cli_opt *o = NULL;
+        int key = ch == ':' || ch == '?' ? optopt : ch;
+        for (int i = 0; i < n && !o; i++)
+            if ((c->opts[i].short_name ? c->opts[i].short_name : CLI_VAL_BASE + i) == key &&
+                key != 0)
+                o = &c->opts[i];
+        if (ch == ':') {
+            if (o)
+                cli_usage_error(c->name, "--%s: a value is required", o->name);
+            else
+                cli_usage_error(c->name, "%s: a value is required", argv[optind - 1]);
             return -1;
         }
-        o->format = v;
-        return 1;
+        if (ch == '?') {
+            if (o && o->kind == CLI_FLAG) {
+                cli_usage_error(c->name, "--%s takes no value", o->name);
+                return -1;
+            }
+            if (optopt && optopt < CLI_VAL_BASE && !o) {
+                char arg[3] = {'-', (char)optopt, 0};
+                return unknown_option(c, arg);
+            }
+            const char *bad = argv[optind - 1 >= prev ? optind - 1 : prev];
+            if (!strncmp(bad, "--", 2)) {
+                /* an abbreviation that fits several options, or no option at all */
+                char word[128];
+                snprintf(word, sizeof word, "%.*s", (int)strcspn(bad + 2, "="), bad + 2);
+                int fits = 0;
+                for (int i = 0; i <= n; i++)
+                    fits += word[0] && !strncmp(lo[i].name, word, strlen(word));
+                if (fits > 1) {
+                    cli_usage_error(c->name, "option '--%s' is ambiguous", word);
+                    return -1;
+                }
+            }
+            return unknown_option(c, bad);
+        }
+        if (!o) /* cannot happen: every value in the table is an option's */
+            return unknown_option(c, argv[optind - 1]);
+        if (take_value(c, o, o->kind == CLI_FLAG ? "" : optarg))
+            return -1;
     }
-    o->out = v;
-    return 1;
+    for (int i = optind; i < argc; i++) {
+        if (*n_pos == max_pos) {
+            cli_usage_error(c->name, "unexpected argument '%s'", argv[i]);
+            return -1;
+        }
+        pos[(*n_pos)++] = argv[i];
+    }
+    return 0;
+}
+
+const char *cli_shipped(const char *path, char *buf, size_t len)
+{
+    if (access(path, F_OK) == 0)
+        return path;
+    char *found = send_shared_path(path);
+    if (!found || strlen(found) >= len) {
+        free(found);
+        return path;
+    }
+    strcpy(buf, found);
+    free(found);
+    return buf;
 }

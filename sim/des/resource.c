@@ -310,6 +310,17 @@ int des_res_admit(des_resource *r, double now, uint32_t *next)
     return 0;
 }
 
+void des_res_hand(des_resource *r, double now, double t_enq, int passed)
+{
+    if (!passed) {
+        assert(r->busy < r->capacity);
+        r->busy++;
+        des_timeavg_set(&r->inuse, now, (double)r->busy);
+    }
+    r->admitted++;
+    des_tally_add(&r->wait, now - t_enq);
+}
+
 int des_res_withdraw(des_resource *r, double now, uint32_t ent)
 {
     if (!des_queue_remove(&r->q, ent))

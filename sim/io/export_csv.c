@@ -86,6 +86,18 @@ int send_export_replications_csv(const char *path, const char *scenario, const s
                 fprintf(a.f, ",%d,%s,%s,%s\n", r + 1, mi->name, label, num);
             }
         }
+        for (int j = 0; j < res->n_breakdown; j++) { /* sufficiency by pool, area and need */
+            const double *row = o->values + (size_t)(SEND_METRIC_COUNT + j) * (size_t)o->row_len;
+            for (int i = 0; i < o->n_months; i++) {
+                char label[16], num[40];
+                send_output_period_label(o, M_EHCP_TOTAL, i, label, sizeof label);
+                send_export_format_double(row[i], num, sizeof num);
+                io_csv_field(a.f, scenario);
+                fprintf(a.f, ",%d,", r + 1);
+                io_csv_field(a.f, res->breakdown_names[j]);
+                fprintf(a.f, ",%s,%s\n", label, num);
+            }
+        }
     }
     return io_atomic_commit(&a, cancel, err);
 }

@@ -381,30 +381,39 @@ static void sheet_finance(xl *x)
         send_output_period_label(o, F_SPEND, f, cols[nc].label, sizeof cols[nc].label);
     }
     sheet_head(x, ws,
-               "High-needs block: spend, grant, in-year balance and cumulative deficit, by "
-               "financial year (GBP)",
+               "DSG high-needs summary in the row order of the DfE DSG management plan template: "
+               "income, expenditure lines, in-year and cumulative balance, by financial year "
+               "(GBP; negative balance = deficit)",
                "Financial years April to March wholly inside the horizon. Percentiles are of "
-               "each line separately, so the lines' P50s need not add up to the total's P50.",
+               "each line separately, so the lines' P50s need not add up to the total's P50. "
+               "Transport and assessment are general-fund costs, outside the DSG unless the "
+               "scenario's finance.dsg_includes puts them in.",
                cols, nc);
     int row = XL_FIRST_DATA_ROW;
+    section(x, ws, &row, "Income");
+    for (int l = 0; l < DSG_INCOME_LINES; l++)
+        line_rows(x, ws, &row, &(xline){send_dsg_line_labels[l], F_DSG_LINE + l, -1, 1}, cols, nc);
+    line_rows(x, ws, &row, &(xline){"Total income", F_INCOME, -1, 0}, cols, nc);
     section(x, ws, &row, "Expenditure");
-    line_rows(x, ws, &row, &(xline){"Total high-needs spend", F_SPEND, -1, 0}, cols, nc);
-    for (int p = 0; p < PROV_COUNT; p++)
-        line_rows(x, ws, &row, &(xline){prov_label[p], F_SPEND_PROV + p, -1, 1}, cols, nc);
-    line_rows(x, ws, &row, &(xline){"Home-to-school transport", F_SPEND_TRANSPORT, -1, 1}, cols,
+    for (int l = DSG_INCOME_LINES; l < DSG_LINE_COUNT; l++)
+        line_rows(x, ws, &row, &(xline){send_dsg_line_labels[l], F_DSG_LINE + l, -1, 1}, cols, nc);
+    line_rows(x, ws, &row, &(xline){"Total expenditure", F_SPEND, -1, 0}, cols, nc);
+    section(x, ws, &row, "Balance (negative = deficit)");
+    line_rows(x, ws, &row, &(xline){"In-year surplus / (deficit)", F_DSG_INYEAR, -1, 0}, cols, nc);
+    line_rows(x, ws, &row, &(xline){"Cumulative balance brought forward", F_DSG_BF, -1, 0}, cols,
               nc);
-    line_rows(x, ws, &row, &(xline){"Needs assessments and tribunal appeals", F_SPEND_ASSESS, -1, 1},
+    line_rows(x, ws, &row, &(xline){"Cumulative balance carried forward", F_DSG_BALANCE, -1, 0},
               cols, nc);
-    line_rows(x, ws, &row, &(xline){"Early intervention at SEN Support", F_SPEND_EI, -1, 1}, cols,
-              nc);
-    section(x, ws, &row, "Funding and balance");
-    line_rows(x, ws, &row, &(xline){"High-needs grant", F_GRANT, -1, 0}, cols, nc);
+    section(x, ws, &row, "Outside the high-needs block (other budgets)");
     line_rows(x, ws, &row,
-              &(xline){"In-year balance (grant minus spend; negative = overspend)", F_BALANCE, -1,
-                       0},
+              &(xline){"Home-to-school transport (general fund)", F_SPEND_TRANSPORT, -1, 1}, cols,
+              nc);
+    line_rows(x, ws, &row,
+              &(xline){"Assessments and tribunal appeals (general fund)", F_SPEND_ASSESS, -1, 1},
               cols, nc);
-    line_rows(x, ws, &row, &(xline){"Cumulative deficit at the end of the year", F_DEFICIT, -1, 0},
-              cols, nc);
+    line_rows(x, ws, &row, &(xline){"Social care (level-4 shares)", F_SOCIAL_CARE, -1, 1}, cols,
+              nc);
+    line_rows(x, ws, &row, &(xline){"Health (level-4 shares)", F_HEALTH, -1, 1}, cols, nc);
     sheet_finish(x, ws, row - 1, nc, 14);
 }
 

@@ -3,7 +3,7 @@
  *
  * A call builds one script for all its charts in memory (each chart a `reset session`,
  * its parameters as gnuplot variables, then `load` of its template) and feeds it to one
- * gnuplot process through popen(), so gnuplot starts once per call. gnuplot carries on after
+ * gnuplot process through a pipe, so gnuplot starts once per call. gnuplot carries on after
  * an error and exits non-zero at the end; its output goes to a log file beside the images,
  * read back for the error message and then removed. Images are drawn under temporary names
  * ("<final>.draw.tmp.<pid>") and renamed into place only when gnuplot succeeded, so a failed
@@ -12,7 +12,9 @@
  * (gnuplot names its point shapes and clip paths alike in every file). SIGPIPE is blocked in
  * the calling thread while writing to gnuplot (and a pending one consumed), so a gnuplot
  * that dies early gives an error, not a dead process; the process-wide disposition is not
- * touched. Memory and time are linear in the size of the script and the images.
+ * touched. gnuplot is started by fork and exec (not popen) so that an interrupt (the caller's
+ * cancel flag) can stop it: a SIGINT to this process alone is honoured while gnuplot draws.
+ * Memory and time are linear in the size of the script and the images.
  */
 #include "plot_internal.h"
 
@@ -127,6 +129,7 @@ int plot_ctx_init(plot_ctx *c, const send_plot_opts *o, const char *default_stem
     c->err = err;
     c->script = script;
     c->tmp_images = tmp_images;
+    c->cancel = o ? o->cancel : NULL;
     const char *fmt = o && o->format ? o->format : "png";
     if (strcmp(fmt, "png") != 0 && strcmp(fmt, "svg") != 0)
         return des_error_set(err, DES_EINPUT, "unknown image format '%s' (expected png or svg)",
@@ -340,24 +343,11 @@ int plot_find_templates(const send_plot_opts *o, char **dir, des_error *err)
         *dir = strdup(named);
         return *dir ? DES_OK : des_error_set(err, DES_ENOMEM, "cannot allocate a path");
     }
-    if (has_templates("plots")) {
-        *dir = strdup("plots");
-        return *dir ? DES_OK : des_error_set(err, DES_ENOMEM, "cannot allocate a path");
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            char *cand = dup_printf("%s/../plots", exe);
-            if (cand && has_templates(cand)) {
-                *dir = cand;
-                return DES_OK;
-            }
-            free(cand);
-        }
+    char *style = send_shared_path("plots/style.gp"); /* ./plots, installed, source tree */
+    if (style) {
+        *strrchr(style, '/') = '\0';
+        *dir = style;
+        return DES_OK;
     }
     return des_error_set(err, DES_EIO,
                          "cannot find the chart templates 'plots/style.gp' (set SENDSIM_PLOTS "
@@ -476,6 +466,60 @@ static void remove_temps(plot_ctx *c, int from)
             unlink(c->tmp[i]);
 }
 
+/* `sh -c cmd` with a pipe to its standard input (*to_child, to be closed by the caller); the
+ * child gets the signal mask `mask`. Returns the child's pid, or -1 (errno set). */
+static pid_t start_shell(const char *cmd, const sigset_t *mask, FILE **to_child)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) { /* only async-signal-safe calls until exec */
+        if (dup2(fd[0], STDIN_FILENO) < 0)
+            _exit(126);
+        close(fd[0]);
+        close(fd[1]);
+        sigprocmask(SIG_SETMASK, mask, NULL);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    int e = errno;
+    close(fd[0]);
+    if (pid < 0 || !(*to_child = fdopen(fd[1], "w"))) {
+        e = pid < 0 ? e : errno;
+        close(fd[1]);
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            waitpid(pid, NULL, 0);
+        }
+        errno = e;
+        return -1;
+    }
+    return pid;
+}
+
+/* Wait for the child; when *cancel becomes set, stop it (SIGTERM) and note it in *cancelled.
+ * Returns the wait status, or -1. */
+static int wait_child(pid_t pid, const volatile sig_atomic_t *cancel, int *cancelled)
+{
+    for (;;) {
+        int st;
+        pid_t r = waitpid(pid, &st, cancel ? WNOHANG : 0);
+        if (r == pid)
+            return st;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (cancel && *cancel && !*cancelled) {
+            kill(pid, SIGTERM);
+            *cancelled = 1;
+        }
+        if (cancel) {
+            struct timespec tick = {0, 10 * 1000 * 1000};
+            nanosleep(&tick, NULL);
+        }
+    }
+}
+
 int plot_run(plot_ctx *c, const char *gnuplot, const char *script, size_t len,
              send_plot_list *out, int *no_gnuplot)
 {
@@ -508,11 +552,13 @@ int plot_run(plot_ctx *c, const char *gnuplot, const char *script, size_t len,
 
     int rc = DES_OK;
     fflush(NULL); /* nothing buffered may be duplicated into the child */
-    FILE *p = popen(cmd, "w");
-    int st = -1, write_err = 0;
-    if (p) {
+    int st = -1, write_err = 0, cancelled = 0;
+    FILE *p = NULL;
+    pid_t pid = start_shell(cmd, &old, &p);
+    if (pid > 0) {
         write_err = fwrite(script, 1, len, p) != len || fflush(p) != 0;
-        st = pclose(p);
+        fclose(p);
+        st = wait_child(pid, c->cancel, &cancelled);
     }
     if (!was_pending) {
         sigpending(&pending);
@@ -523,8 +569,10 @@ int plot_run(plot_ctx *c, const char *gnuplot, const char *script, size_t len,
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 
-    if (!p) {
+    if (pid <= 0) {
         rc = des_error_set(c->err, DES_EIO, "cannot start '%s' (%s)", gnuplot, strerror(errno));
+    } else if (cancelled || (c->cancel && *c->cancel)) {
+        rc = des_error_set(c->err, DES_ESTATE, "interrupted");
     } else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
         *no_gnuplot = 1;
     } else if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {

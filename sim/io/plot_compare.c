@@ -34,8 +34,8 @@ typedef struct cmp_metric {
 static const cmp_metric cmp_metrics[] = {
     {"ehcp", "EHC plans in place", "EHC plans (first day of the month)", M_EHCP_TOTAL, 1, 0},
     {"spend", "High-needs spend", "\xc2\xa3 millions a year", F_SPEND, 1e-6, 0},
-    {"deficit", "Cumulative high-needs deficit",
-     "\xc2\xa3 millions at the end of the financial year", F_DEFICIT, 1e-6, 1},
+    {"deficit", "Cumulative DSG high-needs balance",
+     "\xc2\xa3 millions at 31 March (negative = deficit)", F_DSG_BALANCE, 1e-6, 1},
 };
 
 /* A scenario name as part of a file name (letters, digits, '.', '_', '-'; others '_'). */

@@ -21,6 +21,7 @@ typedef struct plot_ctx {
     send_plot_list images;/* final image paths and titles, in chart order */
     char **tmp;           /* temporary image paths, parallel to images (NULL if unused) */
     int cap;
+    const volatile sig_atomic_t *cancel; /* from the options: stop gnuplot when set */
     des_error *err;
 } plot_ctx;
 

@@ -434,17 +434,18 @@ static int results_charts(plot_ctx *c, const void *arg)
                           .what = "% of new plans issued within 20 weeks, by calendar year",
                           .metric = C_PCT_20W, .scale = 1, .ref_metric = -1, .ymin = 0,
                           .ymax = 100};
-    const fan_spec spend = {.part = "spend", .title = "High-needs spend and grant",
+    const fan_spec spend = {.part = "spend", .title = "High-needs spend and income",
                             .ylabel = "\xc2\xa3 millions a year",
-                            .what = "high-needs spend (hn_spend_gbp) in GBP millions by "
-                                    "financial year, and the grant (hn_grant_gbp, median)",
-                            .metric = F_SPEND, .scale = 1e-6, .ref_metric = F_GRANT,
-                            .ref_title = "high-needs grant", .ymin = 0, .ymax = NAN};
-    const fan_spec deficit = {.part = "deficit", .title = "Cumulative high-needs deficit",
-                              .ylabel = "\xc2\xa3 millions at the end of the financial year",
-                              .what = "cumulative high-needs deficit (hn_deficit_gbp) in GBP "
-                                      "millions at the end of each financial year",
-                              .metric = F_DEFICIT, .scale = 1e-6, .ref_metric = -1, .zero = 1,
+                            .what = "high-needs block expenditure (hn_spend_gbp) in GBP millions "
+                                    "by financial year, and income (dsg_income_gbp, median)",
+                            .metric = F_SPEND, .scale = 1e-6, .ref_metric = F_INCOME,
+                            .ref_title = "high-needs income", .ymin = 0, .ymax = NAN};
+    const fan_spec deficit = {.part = "deficit", .title = "Cumulative DSG high-needs balance",
+                              .ylabel = "\xc2\xa3 millions at 31 March (negative = deficit)",
+                              .what = "cumulative DSG high-needs balance (dsg_balance_gbp) in GBP "
+                                      "millions at the end of each financial year, negative "
+                                      "meaning a deficit",
+                              .metric = F_DSG_BALANCE, .scale = 1e-6, .ref_metric = -1, .zero = 1,
                               .ymin = NAN, .ymax = NAN};
     int rc = chart_fan(&in, &ehcp);
     if (!rc)

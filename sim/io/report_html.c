@@ -444,24 +444,30 @@ static void headline(page *pg)
         int fl = o->n_fys - 1;
         char fy[16];
         fy_label(o, fl, fy, sizeof fy);
-        send_stat sp = stat_of(pg, F_SPEND, fl), sg = stat_of(pg, F_GRANT, fl);
+        send_stat sp = stat_of(pg, F_SPEND, fl), sg = stat_of(pg, F_INCOME, fl);
         char g[48];
         fmt(sp.q[3], "GBP", m, sizeof m);
         fmt(sg.q[3], "GBP", g, sizeof g);
         card_open(pg, "h-spend", "High-needs spend", m);
-        fprintf(f, "Spend on high needs in %s, the last financial year of the forecast (", fy);
+        fprintf(f, "High-needs block expenditure in %s, the last financial year of the forecast "
+                   "(",
+                fy);
         range_words(pg, &sp, "GBP");
-        fprintf(f, "), against a grant of %s.</p></div>\n", g);
+        fprintf(f, "), against high-needs income of %s. Transport and assessments are "
+                   "general-fund costs beside it.</p></div>\n",
+                g);
 
-        send_stat sd = stat_of(pg, F_DEFICIT, fl);
+        send_stat sd = stat_of(pg, F_DSG_BALANCE, fl);
         fmt(sd.q[3], "GBP", m, sizeof m);
         int fy_start = o->first_fy + fl;
-        card_open(pg, "h-deficit", "Cumulative deficit", m);
-        fprintf(f, "Cumulative high-needs deficit on 31 March %d (", fy_start + 1);
+        card_open(pg, "h-deficit", "Cumulative DSG balance", m);
+        fprintf(f, "Cumulative DSG high-needs balance carried forward on 31 March %d (",
+                fy_start + 1);
         range_words(pg, &sd, "GBP");
         fputs(")", f);
-        if (sd.q[3] < 0)
-            fputs("; a negative deficit is a surplus", f);
+        fputs(sd.q[3] < 0 ? "; negative: a deficit, as in the DfE template"
+                          : "; not negative: no deficit",
+              f);
         fputs(".</p></div>\n", f);
     } else {
         fputs("<div class=\"card\" id=\"h-spend\"><h3>High-needs spend and deficit</h3>"
@@ -753,6 +759,13 @@ static void sufficiency_section(page *pg)
 
 /* ---- finance ------------------------------------------------------------------------------ */
 
+/* A row of the DSG summary table: a metric, its label, bold for totals. */
+typedef struct fin_row {
+    int metric;
+    const char *label;
+    int bold;
+} fin_row;
+
 static void finance_section(page *pg)
 {
     FILE *f = pg->f;
@@ -764,14 +777,15 @@ static void finance_section(page *pg)
               f);
         return;
     }
-    fputs("<p class=\"explain\">High-needs spend (placements, transport, assessments and "
-          "early intervention), the high-needs grant, the in-year balance (grant minus spend) "
-          "and the cumulative deficit at the end of each financial year (April to March), in "
-          "\xC2\xA3 million: P10, median (P50) and P90 of the simulated futures.</p>\n"
+    fputs("<p class=\"explain\">The high-needs block of the Dedicated Schools Grant by "
+          "financial year (April to March), in \xC2\xA3 million: P10, median (P50) and P90 of "
+          "the simulated futures. Balances are negative when in deficit, as in the DfE's DSG "
+          "management plan template.</p>\n"
           "<div class=\"tw\"><table>\n<thead><tr><th rowspan=\"2\">financial year</th>"
-          "<th class=\"n\" colspan=\"3\">spend (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">"
-          "grant (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">in-year balance (\xC2\xA3m, "
-          "median)</th><th class=\"n\" colspan=\"3\">cumulative deficit (\xC2\xA3m)</th></tr>\n"
+          "<th class=\"n\" colspan=\"3\">expenditure (\xC2\xA3m)</th><th class=\"n\" "
+          "rowspan=\"2\">income (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">in-year "
+          "balance (\xC2\xA3m, median)</th><th class=\"n\" colspan=\"3\">cumulative balance "
+          "c/f (\xC2\xA3m)</th></tr>\n"
           "<tr><th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th>"
           "<th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th></tr>"
           "</thead>\n<tbody>\n",
@@ -780,9 +794,9 @@ static void finance_section(page *pg)
         char fy[16], b[48];
         fy_label(o, i, fy, sizeof fy);
         fprintf(f, "<tr><td>%s</td>", fy);
-        send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DEFICIT, i);
-        double cells[] = {sp.q[1], sp.q[3], sp.q[5], stat_of(pg, F_GRANT, i).q[3],
-                          stat_of(pg, F_BALANCE, i).q[3], sd.q[1], sd.q[3], sd.q[5]};
+        send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DSG_BALANCE, i);
+        double cells[] = {sp.q[1], sp.q[3], sp.q[5], stat_of(pg, F_INCOME, i).q[3],
+                          stat_of(pg, F_DSG_INYEAR, i).q[3], sd.q[1], sd.q[3], sd.q[5]};
         for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
             format_millions(cells[c], b, sizeof b);
             fprintf(f, "<td class=\"n\">%s</td>", b);
@@ -791,10 +805,50 @@ static void finance_section(page *pg)
     }
     fputs("</tbody>\n</table></div>\n", f);
 
-    /* spend by type, medians */
-    fputs("<h3>Spend by type (median, \xC2\xA3 million)</h3>\n<div class=\"tw\"><table>\n"
-          "<thead><tr>"
-          "<th>spend on</th>",
+    /* published positions (observed dsg_inyear_gbp / dsg_balance_gbp) beside the forecast */
+    static const int pub[2] = {F_DSG_INYEAR, F_DSG_BALANCE};
+    if (has_observed(pg->meta, pub[0]) || has_observed(pg->meta, pub[1])) {
+        fputs("<h3>Published positions beside the forecast (\xC2\xA3 million)</h3>\n"
+              "<div class=\"tw\"><table>\n<thead><tr><th>financial year</th><th>measure</th>"
+              "<th class=\"n\">published</th><th class=\"n\">forecast P10</th>"
+              "<th class=\"n\">P50</th><th class=\"n\">P90</th></tr></thead>\n<tbody>\n",
+              f);
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < pg->meta->n_obs; i++) {
+                const send_obs *ob = &pg->meta->obs[i];
+                if (ob->metric != pub[k])
+                    continue;
+                char fy[16], b[48];
+                send_period_label(SEND_FY, ob->start, fy, sizeof fy);
+                int y, mo, d;
+                des_date_to_ymd(ob->start, &y, &mo, &d);
+                int fi = y - o->first_fy;
+                format_millions(ob->value, b, sizeof b);
+                fprintf(f, "<tr><td>%s</td><td>%s</td><td class=\"n obs\">%s</td>", fy,
+                        k == 0 ? "in-year balance" : "cumulative balance c/f", b);
+                if (fi >= 0 && fi < o->n_fys) {
+                    send_stat st = stat_of(pg, pub[k], fi);
+                    double q[3] = {st.q[1], st.q[3], st.q[5]};
+                    for (int c = 0; c < 3; c++) {
+                        format_millions(q[c], b, sizeof b);
+                        fprintf(f, "<td class=\"n\">%s</td>", b);
+                    }
+                } else {
+                    fputs("<td class=\"n\" colspan=\"3\">before the first full financial "
+                          "year: not forecast</td>",
+                          f);
+                }
+                fputs("</tr>\n", f);
+            }
+        fputs("</tbody>\n</table></div>\n", f);
+    }
+
+    /* the management plan's high-needs summary, line by line, medians */
+    fputs("<h3>DSG high-needs summary (median, \xC2\xA3 million)</h3>\n<p class=\"explain\">"
+          "The lines of the DfE DSG management plan template's high-needs summary, in its "
+          "order; each line's median separately, so lines need not add up to the total's "
+          "median. Budgets beside the block follow.</p>\n<div class=\"tw\"><table>\n"
+          "<thead><tr><th>line</th>",
           f);
     for (int i = 0; i < o->n_fys; i++) {
         char fy[16];
@@ -802,21 +856,33 @@ static void finance_section(page *pg)
         fprintf(f, "<th class=\"n nw\">%s</th>", fy);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
-    for (int m = F_SPEND_PROV; m < F_GRANT; m++) {
-        const send_metric_info *mi = send_metric(m);
-        int nonzero = 0;
-        for (int r = 0; r < pg->res->n && !nonzero; r++)
+    fin_row rows[DSG_LINE_COUNT + 10];
+    int nr = 0;
+    for (int l = 0; l < DSG_LINE_COUNT; l++) {
+        rows[nr++] = (fin_row){F_DSG_LINE + l, send_dsg_line_labels[l], 0};
+        if (l == DSG_INCOME_LINES - 1)
+            rows[nr++] = (fin_row){F_INCOME, "Total income", 1};
+    }
+    rows[nr++] = (fin_row){F_SPEND, "Total expenditure", 1};
+    rows[nr++] = (fin_row){F_DSG_INYEAR, "In-year surplus / (deficit)", 1};
+    rows[nr++] = (fin_row){F_DSG_BF, "Cumulative balance brought forward", 1};
+    rows[nr++] = (fin_row){F_DSG_BALANCE, "Cumulative balance carried forward", 1};
+    rows[nr++] = (fin_row){F_SPEND_TRANSPORT, "Home-to-school transport (general fund)", 0};
+    rows[nr++] = (fin_row){F_SPEND_ASSESS, "Assessments and tribunals (general fund)", 0};
+    rows[nr++] = (fin_row){F_SOCIAL_CARE, "Social care (level-4 shares)", 0};
+    rows[nr++] = (fin_row){F_HEALTH, "Health (level-4 shares)", 0};
+    for (int r = 0; r < nr; r++) {
+        /* every DSG line and total, as in the template; other budgets only when used */
+        int m = rows[r].metric, nonzero = rows[r].bold || (m >= F_DSG_LINE && m < F_DSG_BF);
+        for (int k = 0; k < pg->res->n && !nonzero; k++)
             for (int i = 0; i < o->n_fys; i++)
-                if (send_output_row(&pg->res->reps[r], m)[i] != 0)
+                if (send_output_row(&pg->res->reps[k], m)[i] != 0)
                     nonzero = 1;
-        if (!mi || !nonzero)
+        if (!nonzero)
             continue;
-        const char *d = mi->description;
-        if (!strncmp(d, "high-needs spend on ", 20))
-            d += 20;
-        fputs("<tr><td>", f);
-        esc(pg, d);
-        fputs("</td>", f);
+        fputs(rows[r].bold ? "<tr><td><b>" : "<tr><td>", f);
+        esc(pg, rows[r].label);
+        fputs(rows[r].bold ? "</b></td>" : "</td>", f);
         for (int i = 0; i < o->n_fys; i++) {
             char b[48];
             format_millions(stat_of(pg, m, i).q[3], b, sizeof b);
@@ -859,8 +925,8 @@ static void format_diff(double v, const char *metric, char *buf, size_t len)
 static int key_row(const send_compare_row *r)
 {
     static const char *const keys[] = {"ehcp_total", "new_plans", "pct_within_20_weeks",
-                                       "placements_awaiting", "children_waited_for_place",
-                                       "hn_spend_gbp", "hn_deficit_gbp"};
+                                       "waiting_for_place_total_peak", "shortfall_special_peak",
+                                       "hn_spend_gbp", "dsg_balance_gbp"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(r->metric, keys[i])) {
             /* monthly metrics at the January census only */
@@ -1162,8 +1228,10 @@ static void assumptions_section(page *pg)
         return;
     }
     fprintf(f, "<p class=\"explain\">Every value the scenario sets, as written in its files "
-               "(after <span class=\"k\">extends</span>), with the note on its line: the "
-               "published source it comes from, or that it is an assumption. %d values; %d "
+               "(after <span class=\"k\">extends</span>), with its note (the comment on its "
+               "line and the comment lines directly above it): the published source it comes "
+               "from, or that it is an assumption. The values that drive the caseload and the "
+               "deficit most come first. %d values; %d "
                "noted as assumptions; %d without a note.</p>\n",
             n, n_assumed, n_none);
     fputs("<div class=\"tw\"><table>\n<thead><tr><th>key</th><th>value</th><th>source or note</th>"

@@ -13,24 +13,35 @@
  *   /observed                  table: metric, period, value
  *   /parameters_used/{keys,values}  key paths [key] and float64 [replication][key]: the values
  *                              each replication drew from priors or an ensemble (when any)
+ *   /breakdown/{names,monthly} sufficiency by pool, area and need (when the scenario has
+ *                              capacity pools): row names [row] and float64
+ *                              [replication][row][month]
  * Per-replication datasets are chunked by blocks of replications (whole rows) and compressed
  * with shuffle + deflate. Every dataset carries `units` and `description` attributes.
+ * Axes are HDF5 dimension scales (H5DS, the netCDF-4 convention), so generic tools label them:
+ * /replication (0 .. n-1), the period labels in /periods/<kind>, /summary/statistic (mean, sd,
+ * p05 ... p95) and /parameters_used/keys are scales, attached to the axes of every dataset
+ * that has them.
  *
- * The file is written under "<path>.tmp.<pid>" and renamed when closed; any failure or a
- * cancellation removes the temporary file. Reading checks every object it needs and names the
+ * The file is built in memory and written under "<path>.tmp.<pid>", fsync'd and renamed (as
+ * every output, send_io.h's io_atomic); any failure or a cancellation removes the temporary
+ * file, and no HDF5 handle outlives a failure. Reading checks every object it needs and names the
  * missing or malformed one. Cost: O(replications x metrics x periods) time and memory, plus
  * the summary's sorting, O(metrics x periods x n log n).
  */
 #include "send_h5.h"
+#include "send_io.h"
 
 #include <errno.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FORMAT_NAME "sendsim results"
@@ -561,6 +572,39 @@ static void write_authorities(wctx *w, const send_results *res)
     close_g(g);
 }
 
+/* The sufficiency breakdown: row names and every replication's monthly rows. */
+static void write_breakdown(wctx *w, const send_results *res)
+{
+    if (res->n_breakdown <= 0 || w->failed)
+        return;
+    int nb = res->n_breakdown, nm = res->reps[0].n_months;
+    hid_t g = group(w, w->f, "breakdown");
+    if (write_rows(w, g, "names", res->breakdown_names[0], sizeof res->breakdown_names[0], nb,
+                   "sufficiency rows by pool, area and need: <measure>_<provision>.<area>.<need>"
+                   " (README: sufficiency by area and need)") != 0) {
+        close_g(g);
+        return;
+    }
+    double *buf = malloc((size_t)res->n * nb * nm * sizeof *buf);
+    if (!buf) {
+        wfail(w, "'breakdown/monthly' (out of memory)");
+        close_g(g);
+        return;
+    }
+    for (int r = 0; r < res->n; r++)
+        for (int j = 0; j < nb; j++)
+            memcpy(buf + ((size_t)r * nb + j) * nm,
+                   send_output_row(&res->reps[r], SEND_METRIC_COUNT + j), nm * sizeof *buf);
+    hsize_t bd[3] = {(hsize_t)res->n, (hsize_t)nb, (hsize_t)nm};
+    hid_t d = dataset(w, g, "monthly", H5T_NATIVE_DOUBLE, 3, bd, CHUNK_REPS, buf, "children",
+                      "each breakdown row on the first day of each month (periods/monthly)");
+    if (d >= 0)
+        attr_str(w, d, "dimensions", "replication, row (names), month");
+    close_d(d);
+    close_g(g);
+    free(buf);
+}
+
 /* The parameter values each replication used (priors or an ensemble). */
 static void write_params_used(wctx *w, const send_results *res)
 {
@@ -583,22 +627,119 @@ static void write_params_used(wctx *w, const send_results *res)
     close_g(g);
 }
 
+/* ---- dimension scales ------------------------------------------------------------------- */
+
+/* Make dataset `path` a dimension scale named `name`; returns it open, or -1 (w failed). */
+static hid_t make_scale(wctx *w, const char *path, const char *name)
+{
+    if (w->failed)
+        return -1;
+    hid_t d = H5Dopen2(w->f, path, H5P_DEFAULT);
+    if (d < 0 || H5DSset_scale(d, name) < 0) {
+        wfail(w, path);
+        if (d >= 0)
+            H5Dclose(d);
+        return -1;
+    }
+    return d;
+}
+
+/* Attach scales (-1 = none) to the axes of dataset `path`, labelling each axis. */
+static void attach(wctx *w, const char *path, hid_t s0, const char *l0, hid_t s1, const char *l1)
+{
+    if (w->failed)
+        return;
+    hid_t d = H5Dopen2(w->f, path, H5P_DEFAULT);
+    if (d < 0 || (s0 >= 0 && (H5DSattach_scale(d, s0, 0) < 0 || H5DSset_label(d, 0, l0) < 0)) ||
+        (s1 >= 0 && (H5DSattach_scale(d, s1, 1) < 0 || H5DSset_label(d, 1, l1) < 0)))
+        wfail(w, path);
+    if (d >= 0)
+        H5Dclose(d);
+}
+
+static void write_scales(wctx *w, const send_results *res)
+{
+    if (w->failed)
+        return;
+    int n = res->n;
+    int *idx = malloc((size_t)(n ? n : 1) * sizeof *idx);
+    if (!idx) {
+        wfail(w, "the replication scale (out of memory)");
+        return;
+    }
+    for (int r = 0; r < n; r++)
+        idx[r] = r;
+    hsize_t nd[1] = {(hsize_t)n};
+    close_d(dataset(w, w->f, "replication", H5T_NATIVE_INT, 1, nd, 0, idx, NULL,
+                    "replication index: the first axis of every per-replication dataset"));
+    free(idx);
+    static const char *const stat_rows[] = {"mean", "sd", "p05", "p10", "p25",
+                                            "p50",  "p75", "p90", "p95"};
+    hid_t g = w->failed ? -1 : H5Gopen2(w->f, "summary", H5P_DEFAULT);
+    if (g >= 0) {
+        hid_t t = str_type();
+        hsize_t sd[1] = {sizeof stat_rows / sizeof stat_rows[0]};
+        close_d(dataset(w, g, "statistic", t, 1, sd, 0, stat_rows, NULL,
+                        "the statistic of each row of the summary datasets"));
+        H5Tclose(t);
+        H5Gclose(g);
+    }
+    hid_t rep = make_scale(w, "replication", "replication");
+    hid_t st = make_scale(w, "summary/statistic", "statistic");
+    hid_t per[3];
+    char path[256];
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "periods/%s", kind_group[k]);
+        per[k] = make_scale(w, path, kind_group[k]);
+    }
+    for (int m = 0; m < SEND_METRIC_COUNT && !w->failed; m++) {
+        const send_metric_info *mi = send_metric(m);
+        if (!mi)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", kind_group[mi->kind], mi->name);
+        attach(w, path, rep, "replication", per[mi->kind], kind_group[mi->kind]);
+        snprintf(path, sizeof path, "summary/%s/%s", kind_group[mi->kind], mi->name);
+        attach(w, path, st, "statistic", per[mi->kind], kind_group[mi->kind]);
+    }
+    attach(w, "seeds", rep, "replication", -1, NULL);
+    attach(w, "events", rep, "replication", -1, NULL);
+    attach(w, "audit", rep, "replication", -1, NULL);
+    attach(w, "weeks_to_issue", rep, "replication", per[SEND_CY], kind_group[SEND_CY]);
+    if (!w->failed && H5Lexists(w->f, "parameters_used", H5P_DEFAULT) > 0) {
+        hid_t keys = make_scale(w, "parameters_used/keys", "key");
+        attach(w, "parameters_used/values", rep, "replication", keys, "key");
+        close_d(keys);
+    }
+    close_d(rep);
+    close_d(st);
+    for (int k = 0; k < 3; k++)
+        close_d(per[k]);
+}
+
 int send_h5_write(const char *path, const send_results *res, const send_meta *meta,
                   const volatile sig_atomic_t *cancel, des_error *err)
 {
     if (!res || res->n < 1 || !res->reps)
         return des_error_set(err, DES_EINVAL, "'%s': no replications to write", path);
-    size_t len = strlen(path) + 32;
-    char *tmp = malloc(len);
-    if (!tmp)
-        return des_error_set(err, DES_ENOMEM, "cannot allocate a file name");
-    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    io_atomic a;
+    int rc = io_atomic_open(&a, path, err);
+    if (rc != DES_OK)
+        return rc;
+    /* The file is built in memory (HDF5's core driver, no backing store) and written out as
+     * one image through io_atomic: a full disk is then a write error of ours, reported and
+     * cleaned up, never a failed H5Fclose that leaves HDF5 to crash at exit; and the image is
+     * fsync'd before its rename like every other output. */
     wctx w = {.err = err, .path = path};
-    w.f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (w.f < 0) {
-        free(tmp);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
+        (w.f = H5Fcreate(a.tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
+        if (fapl >= 0)
+            H5Pclose(fapl);
+        io_atomic_abort(&a);
         return des_error_set(err, DES_EIO, "'%s': cannot create the results file", path);
     }
+    H5Pclose(fapl);
     write_root_attrs(&w, res, meta);
     write_per_rep(&w, res);
     write_periods(&w, &res->reps[0]);
@@ -607,23 +748,26 @@ int send_h5_write(const char *path, const send_results *res, const send_meta *me
     write_tables(&w, meta);
     write_authorities(&w, res);
     write_params_used(&w, res);
-    if (H5Fclose(w.f) < 0)
+    write_breakdown(&w, res);
+    write_scales(&w, res);
+    void *image = NULL;
+    ssize_t size = w.failed || H5Fflush(w.f, H5F_SCOPE_LOCAL) < 0
+                       ? -1 : H5Fget_file_image(w.f, NULL, 0);
+    if (size > 0 && (image = malloc((size_t)size)) != NULL &&
+        H5Fget_file_image(w.f, image, (size_t)size) != size) {
+        free(image);
+        image = NULL;
+    }
+    if (H5Fclose(w.f) < 0 || !image)
         wfail(&w, "the file (closing)");
-    if (!w.failed && cancel && *cancel) {
-        des_error_set(err, DES_ESTATE, "'%s': interrupted", path);
-        w.failed = 1;
-    }
-    if (!w.failed && rename(tmp, path) != 0) {
-        des_error_set(err, DES_EIO, "'%s': cannot rename the finished results file into place",
-                      path);
-        w.failed = 1;
-    }
-    if (w.failed)
-        unlink(tmp);
-    free(tmp);
     if (!w.failed)
-        return DES_OK;
-    return err && err->code ? err->code : DES_EIO;
+        fwrite(image, 1, (size_t)size, a.f); /* a short write stays in ferror: commit reports it */
+    free(image);
+    if (w.failed) {
+        io_atomic_abort(&a);
+        return err && err->code ? err->code : DES_EIO;
+    }
+    return io_atomic_commit(&a, cancel, err);
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -778,6 +922,23 @@ static void read_rows(rctx *r, const char *name, char *rows, size_t stride, int 
     free(ptrs);
 }
 
+/* The length (1..max) of the one-dimensional dataset `name`, which must exist; 0 after a
+ * failure ("is malformed"). */
+static int list_len(rctx *r, const char *name, int max)
+{
+    hid_t d = H5Dopen2(r->f, name, H5P_DEFAULT);
+    hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t kd[1] = {0};
+    if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
+        H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > (hsize_t)max)
+        rfail(r, "dataset '%s' is malformed", name);
+    if (s >= 0)
+        H5Sclose(s);
+    if (d >= 0)
+        H5Dclose(d);
+    return r->failed ? 0 : (int)kd[0];
+}
+
 static int has_path(hid_t f, const char *path)
 {
     /* H5Lexists fails (not just returns 0) when an intermediate group is missing */
@@ -874,10 +1035,15 @@ static void read_tables(rctx *r, send_meta *meta)
 }
 
 /* Metrics added after files of format 1 were first written: a file without them is read with
- * NaN in their place (the ratios derived from them are stored, so nothing else is lost). */
+ * NaN in their place (the ratios derived from them are stored, so nothing else is lost; the
+ * capacity and appeal metrics are new series, NaN in older files). */
 static int added_later(int metric)
 {
-    return metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED;
+    return (metric >= C_WITHIN_20W && metric <= C_WEEKS_WAITED) ||
+           (metric >= M_CASEWORKER_QUEUE && metric <= M_ASSESSMENTS_ONGOING) ||
+           (metric >= C_D1_DECIDED && metric <= C_PLACEMENT_CHANGED) ||
+           (metric >= M_WAITING_TOTAL && metric < M_MONTHLY_COUNT) ||
+           (metric >= C_PLACEMENTS_PEAK && metric < C_CY_END);
 }
 
 /* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its
@@ -894,6 +1060,42 @@ static void read_root(rctx *r, root_rec *rr, int from, int to)
         else
             read_attr_num(r, ra->name, attr_mem_type(ra->type), field);
     }
+}
+
+/* Sizes a results file may declare: the scenario reader's years and horizon (61 years of
+ * months), and far more replications than any run writes. */
+#define RESULTS_YEAR_MIN 1970
+#define RESULTS_YEAR_MAX 2260
+#define RESULTS_MAX_MONTHS (61 * 12)
+
+/* Before anything is allocated for the replications the root attributes declare: the datasets
+ * that hold one row per replication must have that many rows, and the data they declare must
+ * fit in the file's bytes at the best ratio deflate can reach (about 1032:1). A 1 MB file that
+ * claims 100,000 replications is rejected here instead of after allocating gigabytes. */
+static void check_declared_size(rctx *r, int n, int streams, int months, int years, int fys)
+{
+    if (r->failed)
+        return;
+    hsize_t sd[2] = {(hsize_t)n, (hsize_t)streams}, ed[1] = {(hsize_t)n};
+    hid_t d = open_shaped(r, "/seeds", 2, sd);
+    if (d >= 0)
+        H5Dclose(d);
+    d = open_shaped(r, "/events", 1, ed);
+    if (d >= 0)
+        H5Dclose(d);
+    struct stat st;
+    if (r->failed || stat(r->path, &st) != 0)
+        return;
+    int row_len = months > years ? months : years;
+    if (fys > row_len)
+        row_len = fys;
+    double need = (double)n * ((double)SEND_METRIC_COUNT * row_len * sizeof(double) +
+                               (double)streams * sizeof(uint32_t) +
+                               (double)years * SEND_WEEKS_BINS * sizeof(uint32_t));
+    double can = 1100.0 * (double)st.st_size + (1 << 20);
+    if (need > can)
+        rfail(r, "declares %d replications (%.0f MB of results) but holds only %lld bytes",
+              n, need / 1e6, (long long)st.st_size);
 }
 
 int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error *err)
@@ -940,12 +1142,20 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         rfail(&r, "attribute 'first_month' is not YYYY-MM");
     free(rr.format);
     free(rr.first_month);
+    if (!r.failed && (fm_y < RESULTS_YEAR_MIN || fm_y > RESULTS_YEAR_MAX ||
+                      y0 < RESULTS_YEAR_MIN || y0 > RESULTS_YEAR_MAX ||
+                      fy0 < RESULTS_YEAR_MIN - 1 || fy0 > RESULTS_YEAR_MAX))
+        rfail(&r, "first month, year or financial year outside %d-%d", RESULTS_YEAR_MIN,
+              RESULTS_YEAR_MAX);
     if (!r.failed && (n < 1 || streams < SEND_STREAMS || streams % SEND_STREAMS != 0 ||
-                      n_auth < 0 || months < 1 || years < 1 || fys < 0 ||
-                      bins != SEND_WEEKS_BINS))
+                      streams > SEND_STREAMS * 100000 || n_auth < 0 || n_auth > 100000 ||
+                      months < 1 || months > RESULTS_MAX_MONTHS || years < 1 ||
+                      years > RESULTS_MAX_MONTHS / 12 + 2 || fys < 0 ||
+                      fys > RESULTS_MAX_MONTHS / 12 + 2 || bins != SEND_WEEKS_BINS))
         rfail(&r, "inconsistent sizes (replications %d, streams %d, months %d, years %d, "
                   "weeks bins %d)",
               n, streams, months, years, bins);
+    check_declared_size(&r, n, streams, months, years, fys);
     if (r.failed)
         goto fail;
 
@@ -963,6 +1173,18 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         rfail(&r, "out of memory for %d replications", n);
         goto fail;
     }
+    int nb = 0; /* sufficiency breakdown rows (files from before it have none) */
+    if (has_path(r.f, "/breakdown/names")) {
+        nb = list_len(&r, "/breakdown/names", 100000);
+        res->breakdown_names = nb ? calloc((size_t)nb, sizeof *res->breakdown_names) : NULL;
+        if (nb && !res->breakdown_names)
+            rfail(&r, "out of memory for %d breakdown rows", nb);
+        if (r.failed)
+            goto fail;
+        res->n_breakdown = nb;
+        read_rows(&r, "/breakdown/names", res->breakdown_names[0],
+                  sizeof res->breakdown_names[0], nb);
+    }
     for (int i = 0; i < n; i++) {
         send_output *o = &res->reps[i];
         o->n_months = months;
@@ -972,7 +1194,8 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         o->first_year = y0;
         o->first_fy = fy0;
         o->row_len = row_len;
-        o->values = calloc((size_t)SEND_METRIC_COUNT * (size_t)row_len, sizeof *o->values);
+        o->n_breakdown = nb;
+        o->values = calloc((size_t)(SEND_METRIC_COUNT + nb) * (size_t)row_len, sizeof *o->values);
         o->weeks_hist = calloc((size_t)years * SEND_WEEKS_BINS, sizeof *o->weeks_hist);
         if (!o->values || !o->weeks_hist) {
             rfail(&r, "out of memory for %d replications", n);
@@ -999,17 +1222,7 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         }
     }
     if (!r.failed && has_path(r.f, "/parameters_used/keys")) {
-        hid_t d = H5Dopen2(r.f, "/parameters_used/keys", H5P_DEFAULT);
-        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
-        hsize_t kd[1] = {0};
-        if (s < 0 || H5Sget_simple_extent_ndims(s) != 1 ||
-            H5Sget_simple_extent_dims(s, kd, NULL) < 0 || kd[0] < 1 || kd[0] > 4096)
-            rfail(&r, "dataset '/parameters_used/keys' is malformed");
-        if (s >= 0)
-            H5Sclose(s);
-        if (d >= 0)
-            H5Dclose(d);
-        int k = (int)kd[0];
+        int k = list_len(&r, "/parameters_used/keys", 4096);
         res->param_paths = r.failed ? NULL : calloc((size_t)k, sizeof *res->param_paths);
         res->param_values = r.failed ? NULL : malloc((size_t)n * k * sizeof *res->param_values);
         if (!r.failed && (!res->param_paths || !res->param_values)) {
@@ -1068,6 +1281,19 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
     free(au);
     free(wh);
     free(buf);
+    if (nb > 0 && !r.failed) {
+        double *bb = malloc((size_t)n * nb * months * sizeof *bb);
+        hsize_t bd[3] = {(hsize_t)n, (hsize_t)nb, (hsize_t)months};
+        if (!bb)
+            rfail(&r, "out of memory for %d breakdown rows", nb);
+        else
+            read_into(&r, "/breakdown/monthly", H5T_NATIVE_DOUBLE, 3, bd, bb);
+        for (int i = 0; i < n && !r.failed; i++)
+            for (int j = 0; j < nb; j++)
+                memcpy(send_output_row(&res->reps[i], SEND_METRIC_COUNT + j),
+                       bb + ((size_t)i * nb + j) * months, (size_t)months * sizeof *bb);
+        free(bb);
+    }
     read_tables(&r, meta);
     if (r.failed)
         goto fail;
@@ -1083,4 +1309,35 @@ fail:
     send_results_free(res);
     send_meta_free(meta);
     return err && err->code ? err->code : DES_EINPUT;
+}
+
+char *send_h5_scenario_name(const char *path, des_error *err)
+{
+    if (access(path, R_OK) != 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open (%s)", path, strerror(errno));
+        return NULL;
+    }
+    if (H5Fis_hdf5(path) <= 0) {
+        des_error_set(err, DES_EINPUT, "'%s': not an HDF5 file", path);
+        return NULL;
+    }
+    rctx r = {.err = err, .path = path};
+    r.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r.f < 0) {
+        des_error_set(err, DES_EIO, "'%s': cannot open the HDF5 file", path);
+        return NULL;
+    }
+    root_rec rr;
+    root_defaults(&rr);
+    read_root(&r, &rr, 0, ROOT_FORMAT_ROWS);
+    if (!r.failed && strcmp(rr.format, FORMAT_NAME) != 0)
+        rfail(&r, "not a sendsim results file (format '%s')", rr.format);
+    char *name = read_attr_str(&r, "scenario_name");
+    free(rr.format);
+    H5Fclose(r.f);
+    if (r.failed) {
+        free(name);
+        return NULL;
+    }
+    return name;
 }

@@ -33,8 +33,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SCN_MAX_NODES (1u << 21)   /* total nodes per load, aliases expanded */
+#define SCN_MAX_BYTES (8L << 20)   /* largest scenario file (or string) parsed */
+#define SCN_MAX_BYTES_TEXT "8 MiB"
+#define SCN_MAX_DEPTH 64           /* deepest nesting of collections */
 #define SCN_QUOTE_MAX 40           /* user text quoted in messages is cut to this */
 
 typedef struct scn_entry {
@@ -503,19 +507,42 @@ static int b_check_dups(builder *b, scn_node *m, size_t depth)
     return -1;
 }
 
+/* A candidate entry of a mapping being merged: its key, who wins a clash (0 for an explicit
+ * key, then merge sources in order) and its place in the output. */
+typedef struct merge_cand {
+    const char *key;
+    size_t prio, seq;
+    scn_entry *e;
+} merge_cand;
+
+static int cmp_cand_key(const void *pa, const void *pb)
+{
+    const merge_cand *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    if (c)
+        return c;
+    return a->prio < b->prio ? -1 : a->prio > b->prio;
+}
+
+static int cmp_cand_seq(const void *pa, const void *pb)
+{
+    const merge_cand *a = pa, *b = pb;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 /* Replace each `<<: map` / `<<: [map, ...]` entry by the merged entries that no explicit key
- * of the mapping (and no earlier merge) already supplies. */
+ * of the mapping (and no earlier merge) already supplies. O(k log k) in the k candidate keys
+ * (sorting decides each clash; a linear scan per key would be quadratic on a large map). */
 static int b_merge_keys(builder *b, scn_node *m)
 {
-    size_t nmerge = 0;
-    for (size_t i = 0; i < m->len; i++)
-        nmerge += is_merge_key(&m->e[i]);
-    if (!nmerge)
-        return 0;
+    size_t nmerge = 0, ncand = 0;
     for (size_t i = 0; i < m->len; i++) {
         const scn_node *v = m->e[i].value;
-        if (!is_merge_key(&m->e[i]))
+        if (!is_merge_key(&m->e[i])) {
+            ncand++;
             continue;
+        }
+        nmerge++;
         int ok = v->kind == SCN_MAP;
         if (v->kind == SCN_SEQ) {
             ok = 1;
@@ -525,41 +552,46 @@ static int b_merge_keys(builder *b, scn_node *m)
         if (!ok)
             return b_fail(b, v->line, v->col,
                           "yaml: a merge key (<<) needs a mapping or a sequence of mappings");
+        size_t nsrc = v->kind == SCN_MAP ? 1 : v->len;
+        for (size_t s = 0; s < nsrc; s++)
+            ncand += (v->kind == SCN_MAP ? v : v->e[s].value)->len;
     }
-    scn_entry *out = NULL;
-    size_t nout = 0, capout = 0;
+    if (!nmerge)
+        return 0;
+    merge_cand *c = malloc((ncand ? ncand : 1) * sizeof *c);
+    scn_entry *out = malloc((ncand ? ncand : 1) * sizeof *out);
+    if (!c || !out) {
+        free(c);
+        free(out);
+        return b_nomem(b);
+    }
+    size_t k = 0, seq = 0;
     for (size_t i = 0; i < m->len; i++) {
         scn_entry *e = &m->e[i];
         if (!is_merge_key(e)) {
-            if (grow((void **)&out, &capout, nout + 1, sizeof *out))
-                goto nomem;
-            out[nout++] = *e;
-            e->key = NULL;
-            e->value = NULL;
+            c[k++] = (merge_cand){ e->key, 0, seq++, e };
             continue;
         }
         scn_node *v = e->value;
         size_t nsrc = v->kind == SCN_MAP ? 1 : v->len;
         for (size_t s = 0; s < nsrc; s++) {
             scn_node *src = v->kind == SCN_MAP ? v : v->e[s].value;
-            for (size_t j = 0; j < src->len; j++) {
-                scn_entry *se = &src->e[j];
-                int taken = 0;
-                for (size_t k = 0; k < m->len && !taken; k++)
-                    taken = m->e[k].key && !is_merge_key(&m->e[k]) &&
-                            strcmp(m->e[k].key, se->key) == 0;
-                for (size_t k = 0; k < nout && !taken; k++)
-                    taken = strcmp(out[k].key, se->key) == 0;
-                if (taken)
-                    continue;
-                if (grow((void **)&out, &capout, nout + 1, sizeof *out))
-                    goto nomem;
-                out[nout++] = *se;
-                se->key = NULL;     /* moved: the husk is freed below without it */
-                se->value = NULL;
-            }
+            for (size_t j = 0; j < src->len; j++, seq++)
+                c[k++] = (merge_cand){ src->e[j].key, 1 + seq, seq, &src->e[j] };
         }
     }
+    qsort(c, k, sizeof *c, cmp_cand_key);
+    size_t keep = 0;
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || strcmp(c[i].key, c[i - 1].key) != 0)
+            c[keep++] = c[i];
+    qsort(c, keep, sizeof *c, cmp_cand_seq);
+    for (size_t i = 0; i < keep; i++) {
+        out[i] = *c[i].e;
+        c[i].e->key = NULL;     /* moved: the husk is freed below without it */
+        c[i].e->value = NULL;
+    }
+    free(c);
     /* Free what is left: merge entries and the husks of their sources. */
     for (size_t i = 0; i < m->len; i++) {
         free(m->e[i].key);
@@ -567,17 +599,9 @@ static int b_merge_keys(builder *b, scn_node *m)
     }
     free(m->e);
     m->e = out;
-    m->len = nout;
-    m->cap = capout;
+    m->len = keep;
+    m->cap = ncand ? ncand : 1;
     return 0;
-nomem:
-    /* Put moved entries back so everything is freed exactly once with the mapping. */
-    for (size_t k = 0; k < nout; k++) {
-        free(out[k].key);
-        node_free(out[k].value);
-    }
-    free(out);
-    return b_nomem(b);
 }
 
 static int is_null_text(const char *s)
@@ -684,6 +708,9 @@ static int b_event(builder *b, struct fy_event *ev)
     case FYET_MAPPING_START:
     case FYET_SEQUENCE_START: {
         int map = ev->type == FYET_MAPPING_START;
+        if (b->depth >= SCN_MAX_DEPTH)
+            return b_fail(b, b->line, b->col, "yaml: nested deeper than %d levels",
+                          SCN_MAX_DEPTH);
         scn_node *n = node_new(b->ld, map ? SCN_MAP : SCN_SEQ, b->file, b->line, b->col);
         if (!n || grow((void **)&b->st, &b->cap, b->depth + 1, sizeof *b->st)) {
             node_free(n);
@@ -724,10 +751,57 @@ static void diag_sink(struct fy_diag *diag, void *user, const char *buf, size_t 
     (void)diag; (void)user; (void)buf; (void)len;
 }
 
+/* The text must be well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF)
+ * with no NUL or C0 control but tab, CR and LF, and at most SCN_MAX_BYTES: checked before the
+ * YAML parser sees it (libfyaml 0.7 loops forever on some invalid bytes, e.g. "%\x89").
+ * 0, or -1 with err at the offending byte. O(len). */
+static int text_ok(const char *file, const char *text, size_t len, des_error *err)
+{
+    if (len > SCN_MAX_BYTES) {
+        set_at(err, DES_EINPUT, file, 1, 1, NULL, "larger than " SCN_MAX_BYTES_TEXT);
+        return -1;
+    }
+    const unsigned char *s = (const unsigned char *)text;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+                 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        unsigned cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
+        for (size_t k = 1; n && k < n; k++) {
+            if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+                n = 0;
+            else
+                cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        static const unsigned min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+        if (!n || cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            set_at(err, DES_EINPUT, file, line, col, NULL,
+                   "not valid UTF-8 (byte 0x%02x); save the file as UTF-8", c);
+            return -1;
+        }
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f) {
+            set_at(err, DES_EINPUT, file, line, col, NULL,
+                   "control character 0x%02x in the text", cp);
+            return -1;
+        }
+        if (cp == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n;
+    }
+    return 0;
+}
+
 /* Parse one YAML text into a tree (NULL + err on failure). `file` is interned. */
 static scn_node *parse_yaml(loader *ld, const char *file, const char *text, size_t len,
                             des_error *err)
 {
+    if (text_ok(file, text, len, err))
+        return NULL;
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;
@@ -821,48 +895,51 @@ typedef struct chain {
     const struct chain *up;
 } chain;
 
-/* Whole file into memory; -1 with errno set on failure. */
+/* Whole regular file into memory; -1 with errno set on failure: EINVAL for anything but a
+ * regular file (a device or FIFO could be endless), EFBIG past SCN_MAX_BYTES (see reason()). */
 static int read_file(const char *path, char **buf, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    size_t cap = 4096, n = 0;
+    struct stat st;
+    int e = fstat(fileno(f), &st) ? errno : !S_ISREG(st.st_mode) ? EINVAL
+                                          : st.st_size > SCN_MAX_BYTES ? EFBIG : 0;
+    if (e) {
+        fclose(f);
+        errno = e;
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
     char *p = malloc(cap);
     if (!p) {
         fclose(f);
         errno = ENOMEM;
         return -1;
     }
-    for (;;) {
-        if (n == cap) {
-            char *q = cap < SIZE_MAX / 2 ? realloc(p, cap * 2) : NULL;
-            if (!q) {
-                free(p);
-                fclose(f);
-                errno = ENOMEM;
-                return -1;
-            }
-            p = q;
-            cap *= 2;
-        }
-        size_t got = fread(p + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                int e = errno ? errno : EIO;
-                free(p);
-                fclose(f);
-                errno = e;
-                return -1;
-            }
-            break;
-        }
-    }
+    /* Read one byte past the size fstat gave: a file that grew meanwhile is still bounded. */
+    n = fread(p, 1, cap, f);
+    int bad = ferror(f);
+    e = errno ? errno : EIO;
     fclose(f);
+    if (bad || n > SCN_MAX_BYTES) {
+        free(p);
+        errno = bad ? e : EFBIG;
+        return -1;
+    }
     *buf = p;
     *len = n;
     return 0;
+}
+
+/* Why a file cannot be read, from read_file's errno. */
+static const char *reason(int oe)
+{
+    if (oe == EINVAL)
+        return "not a regular file";
+    if (oe == EFBIG)
+        return "larger than " SCN_MAX_BYTES_TEXT;
+    return strerror(oe);
 }
 
 /* A mapping whose keys are all years (2019) or ISO dates is a time series: a child that gives
@@ -884,39 +961,169 @@ static int is_series_map(const scn_node *n)
     return 1;
 }
 
-/* Deep merge: child over parent (both consumed; the result is one of them). Mappings merge key
- * by key; sequences, scalars, time series (see is_series_map) and priors (a mapping with a
- * `prior` key: a value given whole, in place of a number or series) are replaced whole. */
-static scn_node *merge_tree(scn_node *p, scn_node *c)
+/* A child's `{add: [...]}` or `{replace: [...]}` (one unquoted key): how it says what its list
+ * (or, for replace, series) does to the parent's. Returns the wrapped value, or NULL. */
+static scn_entry *list_intent(const scn_node *c, int *add)
 {
-    if (p->kind != SCN_MAP || c->kind != SCN_MAP || is_series_map(c) || find_entry(c, "prior")) {
-        node_free(p);
-        return c;
+    if (c->kind != SCN_MAP || c->len != 1 || c->e[0].kquoted)
+        return NULL;
+    *add = strcmp(c->e[0].key, "add") == 0;
+    if (!*add && strcmp(c->e[0].key, "replace") != 0)
+        return NULL;
+    return &c->e[0];
+}
+
+/* First year of a series mapping (its keys are years or dates; see is_series_map). */
+static int series_first_year(const scn_node *n)
+{
+    int first = INT_MAX;
+    for (size_t i = 0; i < n->len; i++) {
+        int y = atoi(n->e[i].key);
+        if (y < first)
+            first = y;
     }
+    return first;
+}
+
+/* Take the value out of an add/replace wrapper (c is freed), recursively through mappings a
+ * child gives that the parent does not have. */
+static scn_node *unwrap_intents(scn_node *c)
+{
+    int add;
+    scn_entry *w = list_intent(c, &add);
+    if (w) {
+        scn_node *v = w->value;
+        w->value = NULL;
+        node_free(c);
+        return unwrap_intents(v);
+    }
+    if (c->kind == SCN_MAP)
+        for (size_t i = 0; i < c->len; i++)
+            c->e[i].value = unwrap_intents(c->e[i].value);
+    return c;
+}
+
+/* Deep merge: child over parent (both consumed; *out is one of them, or NULL with err set).
+ * Mappings merge key by key; scalars, time series (see is_series_map), priors (a mapping
+ * with a `prior` key: a value given whole, in place of a number or series) and the top-level
+ * `ensemble` (its keys, sets and weights line up: one value) are replaced whole.
+ * A list the parent also gives must say what it does: `{add: [...]}` appends to the parent's
+ * entries, `{replace: [...]}` drops them; a bare list there is an error, since either reading
+ * could be meant and the wrong one changes a forecast silently. A series that starts after the
+ * parent's first year is an error likewise (the years before it would be lost), unless given as
+ * `{replace: ...}`. `path` is the key path of p and c. */
+static int merge_tree(scn_node *p, scn_node *c, const char *path, scn_node **out,
+                      des_error *err)
+{
+    const char *leaf = strrchr(path, '.') ? strrchr(path, '.') + 1 : path;
+    int add = 0;
+    scn_entry *w = list_intent(c, &add);
+    const char *why = NULL;
+    if (w) {
+        scn_node *v = w->value;
+        if (add && (p->kind != SCN_SEQ || v->kind != SCN_SEQ))
+            why = p->kind != SCN_SEQ ? "'add' needs a list in '%s' to add to; give the value "
+                                       "itself (or {replace: ...})"
+                                     : "'add' expects a list ('%s' gives a list here)";
+        if (why) {
+            set_at(err, DES_EINPUT, v->file, v->line, v->col, path, why, p->file);
+            node_free(p);
+            node_free(c);
+            return -1;
+        }
+        w->value = NULL;
+        node_free(c);
+        v = unwrap_intents(v);
+        if (add) {
+            for (size_t i = 0; i < v->len; i++) {
+                if (node_append(p, NULL, NULL, 0, 0, 0, v->e[i].value)) {
+                    node_free(p);
+                    node_free(v);
+                    des_error_set(err, DES_ENOMEM, "%s: out of memory", path);
+                    return -1;
+                }
+                v->e[i].value = NULL;
+            }
+            node_free(v);
+            *out = p;
+        } else {
+            node_free(p);
+            *out = v;
+        }
+        return 0;
+    }
+    if (p->kind == SCN_SEQ && c->kind == SCN_SEQ) {
+        set_at(err, DES_EINPUT, c->file, c->line, c->col, path,
+               "'%s' also gives this list: say whether this one adds to it or replaces it, "
+               "as '%s: {add: [...]}' or '%s: {replace: [...]}'",
+               p->file, leaf, leaf);
+        node_free(p);
+        node_free(c);
+        return -1;
+    }
+    if (is_series_map(p) && is_series_map(c) && series_first_year(c) > series_first_year(p)) {
+        set_at(err, DES_EINPUT, c->file, c->line, c->col, path,
+               "this series starts in %d but '%s' gives it from %d, and a series replaces the "
+               "parent's whole series: give its steps from %d too, or say '%s: {replace: {...}}'",
+               series_first_year(c), p->file, series_first_year(p), series_first_year(p), leaf);
+        node_free(p);
+        node_free(c);
+        return -1;
+    }
+    if (p->kind != SCN_MAP || c->kind != SCN_MAP || is_series_map(c) || find_entry(c, "prior") ||
+        strcmp(path, "ensemble") == 0) {
+        node_free(p);
+        *out = unwrap_intents(c);
+        return 0;
+    }
+    int rc = 0;
     for (size_t i = 0; i < c->len; i++) {
         scn_entry *ce = &c->e[i];
         scn_entry *pe = find_entry(p, ce->key);
+        if (rc)
+            continue; /* after an error: what is left in c is freed with it */
         if (pe) {
-            pe->value = merge_tree(pe->value, ce->value);
+            char sub[DES_ERROR_MSG_MAX];
+            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", ce->key);
+            scn_node *pv = pe->value;
+            pe->value = NULL;
+            rc = merge_tree(pv, ce->value, sub, &pe->value, err);
+            ce->value = NULL;
+            if (rc) {
+                /* pe->value is NULL: give it a placeholder so that p frees cleanly */
+                free(ce->key);
+                ce->key = NULL;
+                continue;
+            }
             pe->kfile = ce->kfile;
             pe->kline = ce->kline;
             pe->kcol = ce->kcol;
             pe->kquoted = ce->kquoted;
             free(ce->key);
-        } else if (node_append(p, ce->key, ce->kfile, ce->kline, ce->kcol, ce->kquoted,
-                               ce->value)) {
-            /* Out of memory: keep the rest in c so it is freed; lose this entry cleanly. */
-            free(ce->key);
-            node_free(ce->value);
+        } else {
+            ce->value = unwrap_intents(ce->value);
+            if (node_append(p, ce->key, ce->kfile, ce->kline, ce->kcol, ce->kquoted,
+                            ce->value)) {
+                free(ce->key);
+                node_free(ce->value);
+                des_error_set(err, DES_ENOMEM, "%s: out of memory", path);
+                rc = -1;
+            }
         }
         ce->key = NULL;
         ce->value = NULL;
+    }
+    if (rc) {
+        node_free(p);
+        node_free(c);
+        return -1;
     }
     p->file = c->file;
     p->line = c->line;
     p->col = c->col;
     node_free(c);
-    return p;
+    *out = p;
+    return 0;
 }
 
 static scn_node *load_tree(loader *ld, const char *path, const chain *up, des_error *err,
@@ -973,7 +1180,7 @@ static scn_node *resolve_extends(loader *ld, scn_node *root, const char *dir, co
     if (!parent) {
         if (oe)
             set_at(err, oe == ENOMEM ? DES_ENOMEM : DES_EIO, v->file, v->line, v->col, "extends",
-                   "cannot open '%s' (%s)", v->text, strerror(oe));
+                   "cannot open '%s' (%s)", v->text, reason(oe));
         node_free(root);
         return NULL;
     }
@@ -981,7 +1188,8 @@ static scn_node *resolve_extends(loader *ld, scn_node *root, const char *dir, co
     node_free(root->e[idx].value);
     memmove(&root->e[idx], &root->e[idx + 1], (root->len - idx - 1) * sizeof *root->e);
     root->len--;
-    return merge_tree(parent, root);
+    scn_node *out = NULL;
+    return merge_tree(parent, root, "", &out, err) ? NULL : out;
 }
 
 /* Read, parse and resolve one file. A file that cannot be read sets *open_errno (err untouched)
@@ -1070,7 +1278,7 @@ scn_doc *scn_load(const char *path, des_error *err)
     scn_node *root = load_tree(&ld, path, NULL, err, &oe);
     if (!root && oe)
         des_error_set(err, oe == ENOMEM ? DES_ENOMEM : DES_EIO, "%s: cannot open (%s)", path,
-                      strerror(oe));
+                      reason(oe));
     return finish(d, root, err);
 }
 
@@ -1516,6 +1724,13 @@ int scn_enum(scn_doc *doc, const scn_node *map, const char *key, const char *con
     return rc <= 0 ? rc : scn_node_enum(doc, v, names, n, out);
 }
 
+/* Years a scenario may name: month indices count from January 1970 (des_date_month_index),
+ * and the horizon (at most 60 years) must keep 4-digit years. */
+static int year_ok(int y)
+{
+    return y >= SCN_YEAR_MIN && y <= SCN_YEAR_MAX;
+}
+
 int scn_node_date(scn_doc *doc, const scn_node *n, des_date *out)
 {
     if (!doc || doc->failed)
@@ -1525,12 +1740,14 @@ int scn_node_date(scn_doc *doc, const scn_node *n, des_date *out)
     if (n->kind != SCN_SCALAR)
         return scn_fail(doc, n, "expected a date (YYYY-MM-DD)");
     des_date d;
-    if (des_date_parse(n->text, &d) == 0) {
-        *out = d;
-        return 1;
-    }
     char q[SCN_QUOTE_MAX + 4];
-    return scn_fail(doc, n, "expected a valid date (YYYY-MM-DD), got '%s'", clip(q, n->text));
+    if (des_date_parse(n->text, &d) != 0)
+        return scn_fail(doc, n, "expected a valid date (YYYY-MM-DD), got '%s'", clip(q, n->text));
+    if (!year_ok(atoi(n->text)))
+        return scn_fail(doc, n, "expected a date in %d-%d, got '%s'", SCN_YEAR_MIN,
+                        SCN_YEAR_MAX, clip(q, n->text));
+    *out = d;
+    return 1;
 }
 
 int scn_date(scn_doc *doc, const scn_node *map, const char *key, des_date *out)
@@ -1932,12 +2149,12 @@ static int series_key(const char *s, des_date *d)
     if (strlen(s) == 4 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
         s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9') {
         int y = atoi(s);
-        if (!des_date_valid(y, 1, 1))
+        if (!year_ok(y))
             return -1;
         *d = des_date_from_ymd(y, 1, 1);
         return 0;
     }
-    return des_date_parse(s, d);
+    return des_date_parse(s, d) || !year_ok(atoi(s)) ? -1 : 0;
 }
 
 int scn_node_series(scn_doc *doc, const scn_node *n, double lo, double hi, scn_series *out)
@@ -1978,7 +2195,8 @@ int scn_node_series(scn_doc *doc, const scn_node *n, double lo, double hi, scn_s
         e->known = 1;
         int rc = 0;
         if (series_key(e->key, &from[i]))
-            rc = fail_key(doc, e, "expected a year or a date (YYYY-MM-DD) as key");
+            rc = fail_key(doc, e, "expected a year or a date (YYYY-MM-DD) in %d-%d as key",
+                          SCN_YEAR_MIN, SCN_YEAR_MAX);
         else if (i > 0 && from[i] <= from[i - 1])
             rc = fail_key(doc, e, "keys must be strictly increasing, got %s after %s", e->key,
                           n->e[i - 1].key);
@@ -2186,4 +2404,83 @@ int scn_dump(const scn_doc *doc, FILE *out)
         return -1;
     dump_node(out, doc->root, 0, 0);
     return ferror(out) ? -1 : 0;
+}
+
+/* One node as one line of flow YAML ({a: 1, b: [2, 3]}). O(nodes under n). */
+void scn_flow(const scn_node *n, FILE *out)
+{
+    if (!n || !is_block(n)) {
+        if (n)
+            put_inline(out, n);
+        return;
+    }
+    fputc(n->kind == SCN_MAP ? '{' : '[', out);
+    for (size_t i = 0; i < n->len; i++) {
+        if (i)
+            fputs(", ", out);
+        if (n->e[i].key) {
+            put_scalar(out, n->e[i].key, n->e[i].kquoted);
+            fputs(": ", out);
+        }
+        scn_flow(n->e[i].value, out);
+    }
+    fputc(n->kind == SCN_MAP ? '}' : ']', out);
+}
+
+scn_doc *scn_load_parent(const char *path, des_error *err)
+{
+    des_error_clear(err);
+    des_error tmp;
+    if (!err)
+        err = &tmp;
+    scn_doc *d = doc_new(path ? path : "");
+    if (!d) {
+        des_error_set(err, DES_ENOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    loader ld = { d, 0 };
+    char *buf = NULL;
+    size_t len = 0;
+    int oe = 0;
+    scn_node *root = NULL;
+    const char *file = intern(&ld, path);
+    if (!file) {
+        des_error_set(err, DES_ENOMEM, "%s: out of memory", path);
+    } else if (read_file(path, &buf, &len) == 0) {
+        root = parse_yaml(&ld, file, buf, len, err);
+        free(buf);
+    } else {
+        oe = errno ? errno : EIO;
+        des_error_set(err, oe == ENOMEM ? DES_ENOMEM : DES_EIO, "%s: cannot open (%s)", path,
+                      reason(oe));
+        oe = 0;
+    }
+    const scn_entry *ext = root ? find_entry(root, "extends") : NULL;
+    if (root && (!ext || ext->value->kind != SCN_SCALAR || !*ext->value->text)) {
+        set_at(err, DES_EINPUT, file, root->line, root->col, NULL,
+               "does not extend another scenario (no 'extends: FILE')");
+        node_free(root);
+        root = NULL;
+    }
+    if (root) {
+        const char *slash = strrchr(path, '/');
+        const char *pt = ext->value->text;
+        size_t need = strlen(path) + strlen(pt) + 2;
+        char *ppath = malloc(need);
+        if (ppath) {
+            if (pt[0] == '/' || !slash)
+                snprintf(ppath, need, "%s", pt);
+            else
+                snprintf(ppath, need, "%.*s/%s", (int)(slash - path), path, pt);
+        }
+        const scn_node *v = ext->value;
+        scn_node *parent = ppath ? load_tree(&ld, ppath, NULL, err, &oe) : NULL;
+        if (!parent && (oe || !ppath))
+            set_at(err, oe == ENOMEM || !ppath ? DES_ENOMEM : DES_EIO, v->file, v->line,
+                   v->col, "extends", "cannot open '%s' (%s)", pt, reason(oe ? oe : ENOMEM));
+        free(ppath);
+        node_free(root);
+        root = parent;
+    }
+    return finish(d, root, err);
 }

@@ -91,6 +91,18 @@ static int dist_from(loader *L, const scn_node *map, const char *key, des_dist *
     return rc;
 }
 
+/* The age written at the start of s (digits only; more than three digits read as 1000, out of
+ * any range, instead of overflowing: "4294967297" is not 1). Returns the text after the
+ * digits, or NULL if s does not start with one. */
+static const char *age_digits(const char *s, int *age)
+{
+    int n = 0, v = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++)
+        v = v < 1000 ? v * 10 + (s[n] - '0') : 1000;
+    *age = v > 1000 ? 1000 : v;
+    return n ? s + n : NULL;
+}
+
 /* A mapping of ages ("7") or age ranges ("5-10") to numbers, written into v[0..25]. */
 static int age_table(loader *L, const scn_node *map, const char *key, double lo, double hi,
                      double *v)
@@ -102,9 +114,10 @@ static int age_table(loader *L, const scn_node *map, const char *key, double lo,
     for (size_t i = 0; i < scn_len(t); i++) {
         const char *k = scn_key_at(t, i);
         const scn_node *val = scn_at(L->doc, t, i);
-        int a0, a1, used = 0;
-        if (sscanf(k, "%d-%d%n", &a0, &a1, &used) == 2 && k[used] == '\0') {
-        } else if (sscanf(k, "%d%n", &a0, &used) == 1 && k[used] == '\0') {
+        int a0, a1;
+        const char *rest = age_digits(k, &a0);
+        if (rest && *rest == '-' && age_digits(rest + 1, &a1) && !*age_digits(rest + 1, &a1)) {
+        } else if (rest && !*rest) {
             a1 = a0;
         } else {
             return scn_fail(L->doc, val,
@@ -344,6 +357,19 @@ static void load_top(loader *L, const scn_node *root)
         else
             strcpy(p->name, name);
     }
+    /* A name inherited through `extends` (or none) would make this scenario's results
+     * overwrite its parent's: a file without its own name is named after its stem. */
+    const scn_node *own = scn_get(L->doc, root, "name");
+    const char *top = scn_file_at(L->doc, 0);
+    if (top && (!own || strcmp(scn_file(own), top) != 0)) {
+        const char *base = strrchr(top, '/') ? strrchr(top, '/') + 1 : top;
+        size_t n = strlen(base);
+        if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+            n -= 5;
+        else if (n > 4 && !strcmp(base + n - 4, ".yml"))
+            n -= 4;
+        snprintf(p->name, sizeof p->name, "%.*s", (int)n, base);
+    }
     const char *desc;
     scn_str(L->doc, root, "description", &desc);
     /* Reported at the root mapping, whose key path is empty: name the key in the message. */
@@ -542,6 +568,81 @@ static void load_level4_funding(loader *L, const scn_node *root)
     }
 }
 
+/* finance: place funding only for provisions that have it, a band for every need or none, and
+ * the allocation as consecutive financial years ("2019-20") with no gaps. */
+static void load_finance(loader *L, const scn_node *root)
+{
+    send_params *p = L->p;
+    p->fee_cap_active = section(L, section(L, root, "levers"), "fee_cap") != NULL;
+    const scn_node *fin = section(L, root, "finance");
+    if (!fin || !scn_ok(L->doc))
+        return;
+    const send_key *k = row(L, "finance.place_funding");
+    const scn_node *t = section(L, fin, "place_funding");
+    for (int q = 0; k && t && q < PROV_COUNT; q++) {
+        const scn_node *v = scn_get(L->doc, t, send_provision_names[q]);
+        if (!v || scn_node_num(L->doc, v, k->lo, k->hi, &p->place_funding[q]) != 1)
+            continue;
+        if (!send_provision_has_place_funding(q) && p->place_funding[q] != 0) {
+            scn_fail(L->doc, v, "no place funding for this provision (expected it only for "
+                                "special, resourced, ap, fe_college or specialist_post16)");
+            return;
+        }
+    }
+    t = section(L, section(L, fin, "bands"), "by_need");
+    const scn_node *missing = NULL;
+    int miss_n = -1;
+    for (int n = 0; t && n < NEED_COUNT; n++) {
+        const scn_node *v = scn_get(L->doc, t, send_need_names[n]);
+        long b;
+        if (!v) {
+            if (!missing)
+                missing = t, miss_n = n;
+            continue;
+        }
+        if (scn_node_int(L->doc, v, 1, SEND_BANDS, &b) != 1)
+            return;
+        p->band_of_need[n] = (double)b;
+    }
+    if (missing && scn_len(t) > 0) {
+        scn_fail(L->doc, missing, "the bands must cover every need: expected a band 1-%d for '%s'",
+                 SEND_BANDS, send_need_names[miss_n]);
+        return;
+    }
+    const scn_node *g = section(L, fin, "grant");
+    k = row(L, "finance.grant.allocation");
+    t = section(L, g, "allocation");
+    for (size_t i = 0; k && t && i < scn_len(t); i++) {
+        const char *key = scn_key_at(t, i);
+        const scn_node *v = scn_at(L->doc, t, i);
+        int y = 0, yy = 0, used = 0;
+        if (sscanf(key, "%4d-%2d%n", &y, &yy, &used) != 2 || key[used] != '\0' || used != 7 ||
+            yy != (y + 1) % 100 || y < 1900 || y > 2200) {
+            scn_fail(L->doc, v, "expected a financial year (YYYY-YY) as the period");
+            return;
+        }
+        if (i == 0) {
+            p->grant_fy0 = y;
+        } else if (y != p->grant_fy0 + (int)i) {
+            int w = p->grant_fy0 + (int)i;
+            scn_fail(L->doc, v, "expected %04d-%02d next: the allocation must give every year "
+                                "without gaps",
+                     w, (w + 1) % 100);
+            return;
+        }
+        if (i >= SEND_GRANT_MAX) {
+            scn_fail(L->doc, v, "at most %d financial years expected", SEND_GRANT_MAX);
+            return;
+        }
+        if (scn_node_num(L->doc, v, k->lo, k->hi, &p->grant_fy[i]) != 1)
+            return;
+        p->grant_n = (int)i + 1;
+    }
+    if (p->grant_n > 0 && scn_get(L->doc, g, "base"))
+        scn_fail(L->doc, scn_get(L->doc, g, "base"),
+                 "give either finance.grant.allocation or finance.grant.base, not both");
+}
+
 static void check_initial(loader *L, const scn_node *root)
 {
     send_params *p = L->p;
@@ -588,11 +689,12 @@ static void load_observed(loader *L, const scn_node *root)
             des_date start = 0;
             if (kind == SEND_MONTHLY) {
                 ok = sscanf(k, "%4d-%2d%n", &y, &m, &used) == 2 && k[used] == '\0' && m >= 1 &&
-                     m <= 12 && used == 7;
+                     m <= 12 && used == 7 && y >= SCN_YEAR_MIN && y <= SCN_YEAR_MAX;
                 if (ok)
                     start = des_date_from_ymd(y, m, 1);
             } else if (kind == SEND_CY) {
-                ok = sscanf(k, "%4d%n", &y, &used) == 1 && k[used] == '\0' && used == 4;
+                ok = sscanf(k, "%4d%n", &y, &used) == 1 && k[used] == '\0' && used == 4 &&
+                     y >= SCN_YEAR_MIN && y <= SCN_YEAR_MAX;
                 if (ok)
                     start = des_date_from_ymd(y, 1, 1);
             } else {
@@ -841,6 +943,7 @@ static void load_single(loader *L, const scn_node *root)
     load_placement(L, root);
     load_places(L, root);
     load_level4_funding(L, root);
+    load_finance(L, root);
     check_initial(L, root);
     load_ensemble(L, root);
 }
@@ -1050,6 +1153,7 @@ static void scale_authority(send_params *a, const double f[6])
     for (int i = 0; i < SEND_AGES; i++)
         a->population[i] *= pop;
     a->sen_initial *= pop;
+    scale_steps(&a->requests_observed, pop); /* counts of requests, like direct requests */
     for (int b = 0; b < BAND_COUNT; b++) {
         a->direct_requests[b] *= pop;
         a->initial_band[b] *= cases;
@@ -1063,8 +1167,11 @@ static void scale_authority(send_params *a, const double f[6])
         a->builds[i].count = scale_int(a->builds[i].count, places, INT_MIN / 2);
     scale_steps(&a->ep_fte, cap);
     scale_steps(&a->review_fte, cap);
-    a->health_slots *= cap;
-    a->social_slots *= cap;
+    scale_steps(&a->health_slots, cap);
+    scale_steps(&a->social_slots, cap);
+    scale_steps(&a->caseworker_fte, cap);
+    scale_steps(&a->d1_capacity_steps, cap);
+    scale_steps(&a->d2_capacity_steps, cap);
     /* panel capacities: 1,000,000 (the default) means unlimited and stays so */
     int *panels[3] = {&a->d1_capacity, &a->d2_capacity, &a->l4_capacity};
     for (int i = 0; i < 3; i++)
@@ -1073,8 +1180,16 @@ static void scale_authority(send_params *a, const double f[6])
             if (*panels[i] > PANEL_UNLIMITED)
                 *panels[i] = PANEL_UNLIMITED;
         }
+    for (int q = 0; q < PROV_COUNT; q++)
+        a->commissioned[q] = nearbyint(a->commissioned[q] * places);
     a->grant_base *= grant;
-    a->opening_deficit *= grant;
+    for (int i = 0; i < a->grant_n; i++)
+        a->grant_fy[i] *= grant;
+    send_steps *money[] = {&a->import_export, &a->schools_transfer, &a->other_income,
+                           &a->sen_services, &a->hospital, &a->therapies};
+    for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
+        scale_steps(money[i], grant);
+    a->opening_balance *= grant;
 }
 
 static const char *const top_keys_multi[] = {"name", "description", "start", "end",

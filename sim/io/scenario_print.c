@@ -65,7 +65,7 @@ static void print_authorities(const send_params *p, FILE *o)
         for (int k = 0; k < q->n_pools; k++)
             v[3] += q->pools[k].places;
         v[4] = send_steps_at(&q->ep_fte, q->start);
-        v[5] = q->grant_base;
+        v[5] = q->grant_n > 0 ? q->grant_fy[0] : q->grant_base;
         fprintf(o, "%-28.28s %9.0f %11.0f %11.0f %9.0f %8.1f %14.0f\n", q->name, v[0], v[1], v[2],
                 v[3], v[4], v[5]);
         for (int k = 0; k < 6; k++)
@@ -120,6 +120,13 @@ void send_scenario_print(const send_params *p, FILE *o)
             p->p_mediation, p->p_appeal, p->p_parent_win);
     print_dist(o, "mediation time", &p->mediation_time);
     print_dist(o, "tribunal time", &p->tribunal_time);
+    fprintf(o, "  %-28s refusal to issue %.3g; placement %.3g (mediated first %.3g), parents "
+               "win %.3g -> %s\n",
+            "appeals", p->p_appeal_no_issue, p->p_appeal_placement, p->p_placement_mediation,
+            p->p_placement_win, send_provision_names[p->placement_won_provision]);
+    print_steps(o, "observed requests per year", &p->requests_observed);
+    print_steps(o, "D1 cases per sitting by date", &p->d1_capacity_steps);
+    print_steps(o, "D2 cases per sitting by date", &p->d2_capacity_steps);
     double mean_w = des_dist_mean(&p->ep_duration) / 7.0;
     double fte0 = send_steps_at(&p->ep_fte, p->start);
     double slots = fte0 * p->ep_hours_per_fte_week * mean_w / p->ep_hours_per_assessment;
@@ -130,10 +137,13 @@ void send_scenario_print(const send_params *p, FILE *o)
             mean_w > 0 ? floor(slots + 0.5) / mean_w * 52.18 : INFINITY);
     print_steps(o, "EP FTE by date", &p->ep_fte);
     print_dist(o, "EP advice", &p->ep_duration);
-    fprintf(o, "  %-28s %.0f\n", "health advice slots", p->health_slots);
+    print_steps(o, "health advice slots by date", &p->health_slots);
     print_dist(o, "health advice", &p->health_duration);
-    fprintf(o, "  %-28s %.3g of assessments, %.0f slots\n", "social care advice",
-            p->p_social_advice, p->social_slots);
+    fprintf(o, "  %-28s %.3g of assessments\n", "social care advice", p->p_social_advice);
+    print_steps(o, "social care slots by date", &p->social_slots);
+    print_steps(o, "assessment caseworkers (FTE)", &p->caseworker_fte);
+    fprintf(o, "  %-28s %.4g assessments per FTE at once\n", "caseworker caseload",
+            p->caseload_per_officer);
     print_dist(o, "social care advice", &p->social_duration);
     fprintf(o, "d2_panel:\n  %-28s every %.3g days from day %.3g, %d cases per sitting, "
                "issue %.3g\n",
@@ -147,6 +157,12 @@ void send_scenario_print(const send_params *p, FILE *o)
             send_provision_names[p->overflow_provision]);
     fprintf(o, "  %-28s %s\n", "local special place first",
             p->local_first ? "yes: an independent choice takes a free special place" : "no");
+    const char *fb = p->fallback_general && p->fallback_out_of_area
+                         ? "a free place in a less specific pool of its area, then another area's"
+                     : p->fallback_general     ? "a free place in a less specific pool of its area"
+                     : p->fallback_out_of_area ? "a free place in another area's pool"
+                                               : "no fallback: it waits for its own pool";
+    fprintf(o, "  %-28s %s\n", "when a child's pool is full", fb);
     if (p->indep_reduction > 0) {
         date_str(p->indep_reduction_from, a);
         fprintf(o, "  %-28s %.3g a year from %s\n", "independent reduction", p->indep_reduction, a);
@@ -175,9 +191,18 @@ void send_scenario_print(const send_params *p, FILE *o)
     print_shares(o, "plans by age", p->initial_band, send_ageband_names, BAND_COUNT);
     print_shares(o, "plans by placement", p->initial_prov, send_provision_names, PROV_COUNT);
     fprintf(o, "finance:\n");
-    print_shares(o, "annual cost (GBP)", p->cost, send_provision_names, PROV_COUNT);
+    print_shares(o, "top-up or fee (GBP)", p->cost, send_provision_names, PROV_COUNT);
+    print_shares(o, "place funding (GBP)", p->place_funding, send_provision_names, PROV_COUNT);
     print_shares(o, "inflation", p->inflation, send_provision_names, PROV_COUNT);
-    fprintf(o, "  %-28s %.0f GBP per child-year\n", "transport", p->transport_cost);
-    fprintf(o, "  %-28s %.0f GBP, growing %.3g a year; opening deficit %.0f GBP\n", "grant",
-            p->grant_base, p->grant_growth, p->opening_deficit);
+    fprintf(o, "  %-28s %.0f GBP per child-year (general fund%s)\n", "transport",
+            p->transport_cost, p->dsg_transport ? ", counted in the DSG" : "");
+    if (p->grant_n > 0)
+        fprintf(o, "  %-28s %.0f GBP in %04d-%02d, %d years given, then growing %.3g a year\n",
+                "high-needs allocation", p->grant_fy[0], p->grant_fy0, (p->grant_fy0 + 1) % 100,
+                p->grant_n, p->grant_growth);
+    else
+        fprintf(o, "  %-28s %.0f GBP, growing %.3g a year\n", "high-needs allocation",
+                p->grant_base, p->grant_growth);
+    fprintf(o, "  %-28s %.0f GBP (negative = deficit)\n", "opening DSG balance",
+            p->opening_balance);
 }

@@ -1,10 +1,12 @@
 /* scenario_prov.c - the provenance of an opened scenario: the source text of every file read
- * and one row per value written, with the comment from its line.
+ * and one row per value written, with the comment from its line and the lines above it.
  *
  * Rows come from the parsed documents the loader resolved (the top document, then each
  * authority template, keyed "template PATH: key"): every scalar leaf, and every flow collection
- * (`{a: 1, b: 2}` or `[1, 2]`) as one row, keyed by its dotted path; the note is the comment
- * after '#' on the line the value was read from. The files are read again as text for their
+ * (`{a: 1, b: 2}` or `[1, 2]`) as one row, keyed by its dotted path; the note is the block of
+ * comment lines directly above the value's line followed by the comment after '#' on that
+ * line. Rows that drive the headline most (headline_drivers below) come first, then the rest
+ * in file order. The files are read again as text for their
  * comments (YAML parsers drop them), by the names the parser used, never re-resolved.
  * O(size of the scenario files).
  */
@@ -94,6 +96,27 @@ static char *line_comment(const char *line)
     return strdup("");
 }
 
+/* The comment of a line that holds nothing else (indentation, '#', text), trimmed; NULL if the
+ * line holds anything but a comment (or is blank). */
+static const char *comment_only(const char *line, size_t *len)
+{
+    const char *s = line;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s != '#')
+        return NULL;
+    s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    const char *e = s;
+    while (*e && *e != '\n')
+        e++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    *len = (size_t)(e - s);
+    return s;
+}
+
 typedef struct walker {
     scn_doc *doc;
     const char *prefix; /* put before every key ("" for the scenario itself) */
@@ -155,6 +178,39 @@ static void flatten(walker *w, const scn_node *n, io_buf *b)
     }
 }
 
+/* A value's note: the comment lines directly above its line (a block with no blank line
+ * between it and the value, top to bottom), then the comment on its own line, joined by a
+ * space. Sources are often written above a long value rather than after it. */
+static char *note_of(const walker *w, const scn_node *n, const char *line)
+{
+    const src_file *f = find_file(w, scn_file(n));
+    int first = scn_line(n);
+    size_t len;
+    while (first > 1 && comment_only(f->lines[first - 1], &len))
+        first--;
+    io_buf b = {0};
+    for (int i = first; i < scn_line(n); i++) {
+        const char *c = comment_only(f->lines[i], &len);
+        if (len) {
+            if (b.n)
+                io_buf_str(&b, " ");
+            io_buf_add(&b, c, len);
+        }
+    }
+    char *own = line_comment(line);
+    if (own && *own) {
+        if (b.n)
+            io_buf_str(&b, " ");
+        io_buf_str(&b, own);
+    }
+    free(own);
+    if (!own || b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s ? b.s : strdup("");
+}
+
 static void emit(walker *w, const scn_node *n, char *value)
 {
     if (!value || w->oom) {
@@ -180,7 +236,7 @@ static void emit(walker *w, const scn_node *n, char *value)
     if (r->key)
         snprintf(r->key, kl, "%s%s", w->prefix, scn_keypath(n));
     r->value = value;
-    r->note = l ? line_comment(l) : strdup("");
+    r->note = l ? note_of(w, n, l) : strdup("");
     r->file = strdup(scn_file(n) ? scn_file(n) : "");
     r->line = scn_line(n);
     if (!r->key || !r->note || !r->file)
@@ -235,6 +291,59 @@ static int add_doc(walker *w, scn_doc *doc, const char *prefix, io_buf *src, des
     return DES_OK;
 }
 
+/* The keys that drive the headline (EHCP caseload and the high-needs deficit) most, most first,
+ * until a sensitivity analysis measures it: requests are the inflow every plan comes from
+ * (trend and growth compound over the horizon), the panels decide the share that becomes plans,
+ * ceasing how long plans last, placement the mix of costly provisions, and finance turns plans
+ * into pounds against the grant. A row matches a key or anything below it. */
+static const char *const headline_drivers[] = {
+    "requests.trend", "requests.growth", "requests.hazard_by_age", "requests.direct",
+    "d1_panel.refusal", "d2_panel.issue", "ceasing", "placement.choice", "finance.cost",
+    "finance.grant", "finance.inflation", "finance.opening_deficit", "new_places", "places",
+};
+
+static int driver_rank(const char *key)
+{
+    const int n = (int)(sizeof headline_drivers / sizeof headline_drivers[0]);
+    if (!strncmp(key, "template ", 9) && strstr(key, ": "))
+        key = strstr(key, ": ") + 2;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(headline_drivers[i]);
+        if (!strncmp(key, headline_drivers[i], l) &&
+            (key[l] == '\0' || key[l] == '.' || key[l] == '['))
+            return i;
+    }
+    return n;
+}
+
+typedef struct ranked_row {
+    int rank, idx;
+    send_param_row row;
+} ranked_row;
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+    const ranked_row *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Drivers of the headline first (in the order above), then the rest in file order. */
+static int order_by_driver(send_param_row *rows, int n)
+{
+    ranked_row *r = malloc((size_t)(n ? n : 1) * sizeof *r);
+    if (!r)
+        return -1;
+    for (int i = 0; i < n; i++)
+        r[i] = (ranked_row){ driver_rank(rows[i].key), i, rows[i] };
+    qsort(r, (size_t)n, sizeof *r, cmp_ranked);
+    for (int i = 0; i < n; i++)
+        rows[i] = r[i].row;
+    free(r);
+    return 0;
+}
+
 void send_param_rows_free(send_param_row *rows, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -265,7 +374,7 @@ int send_scenario_provenance(send_scenario *s, des_error *err)
         rc = add_doc(&w, s->templates[i], prefix, &src, err);
     }
     free(prefix);
-    if (rc == DES_OK && (w.oom || src.oom))
+    if (rc == DES_OK && (w.oom || src.oom || order_by_driver(w.rows, w.n)))
         rc = des_error_set(err, DES_ENOMEM, "cannot allocate the scenario's provenance");
     if (rc == DES_OK) {
         s->source = src.s ? src.s : strdup("");

@@ -1,94 +1,207 @@
-/* assessment.c - the EHC needs assessment: educational psychology (EP), health and (for some)
- * social care advice in parallel, each a capacity-limited resource with FIFO queues.
+/* assessment.c - the EHC needs assessment: a SEN caseworker, then educational psychology (EP),
+ * health and (for some) social care advice in parallel, each a capacity-limited resource with
+ * a FIFO queue.
  *
- * EP slots follow the EP FTE on statutory work (a step series: capacity changes on its dates,
- * admitting waiters when it grows): slots = FTE x statutory hours per FTE-week x mean weeks of
- * one advice / hours per assessment. When the last advice of a case is in, the case goes to
- * the D2 panel (requests.c). The opening caseload's assessments under way start here too.
+ * A case agreed for assessment first waits for a caseworker's caseload place (places = FTE x
+ * caseload per officer); it holds the place while its advice is gathered, through the D2 panel,
+ * drafting and consultation, until the final plan (ass_final) or a decision not to issue
+ * (ass_not_issued), when the next case waiting takes it. EP slots follow the EP FTE on
+ * statutory work: slots = FTE x statutory hours per FTE-week x mean weeks of one advice /
+ * hours per assessment. Every capacity is a step series: at its dates (ev_staff) capacities
+ * are set again and waiters admitted as far as they grow. When the last advice of a case is
+ * in, the case goes to the D2 panel (requests.c), whose cases per sitting (and the D1
+ * panel's) may also step by date, set here with the staff. The opening caseload's assessments
+ * under way start here too.
  *
- * State: the three resources only (emptied by ass_reset, storage kept). Complexity: O(log n)
- * per advice (queue, calendar).
+ * Each stage's wait is counted when the case begins it (C_STAGE_*, by calendar year). State:
+ * the four resources only (emptied by ass_reset, storage kept). Complexity: O(log n) per
+ * advice (queue, calendar), O(1) per caseworker step.
  */
 #include "model_internal.h"
 
 #include <string.h>
 
-static int ep_slots(const send_params *p, double fte)
+static int slots_from(double v) { return v >= 1e6 ? 1000000 : (int)floor(v + 0.5); }
+
+static int ep_slots(const send_params *p, des_date d)
 {
+    double fte = send_steps_at(&p->ep_fte, d);
     double mean_weeks = des_dist_mean(&p->ep_duration) / 7.0;
     if (!(mean_weeks > 0))
         return fte > 0 ? 1000000 : 0;
     double s = fte * p->ep_hours_per_fte_week * mean_weeks / p->ep_hours_per_assessment;
-    int n = (int)floor(s + 0.5);
+    int n = slots_from(s);
     return fte > 0 && n < 1 ? 1 : n;
 }
 
-static int slots_from(double v) { return v >= 1e6 ? 1000000 : (int)floor(v + 0.5); }
+static int cw_slots(const send_params *p, des_date d)
+{
+    double fte = send_steps_at(&p->caseworker_fte, d);
+    int n = slots_from(fte * p->caseload_per_officer);
+    return fte > 0 && n < 1 ? 1 : n;
+}
+
+/* The four resources in the order of the stage metrics (SEND_STAGE_*). */
+static des_resource *stage_res(send_model *m, int s)
+{
+    switch (s) {
+    case SEND_STAGE_CASEWORKER: return &m->ass.cw;
+    case SEND_STAGE_EP: return &m->ass.ep;
+    case SEND_STAGE_HEALTH: return &m->ass.health;
+    default: return &m->ass.social;
+    }
+}
+
+static int stage_slots(const send_params *p, int s, des_date d)
+{
+    switch (s) {
+    case SEND_STAGE_CASEWORKER: return cw_slots(p, d);
+    case SEND_STAGE_EP: return ep_slots(p, d);
+    case SEND_STAGE_HEALTH: return slots_from(send_steps_at(&p->health_slots, d));
+    default: return slots_from(send_steps_at(&p->social_slots, d));
+    }
+}
 
 int ass_init(send_model *m, des_error *err)
 {
-    const send_params *p = m->p;
-    if (des_res_init(&m->ass.ep, ep_slots(p, send_steps_at(&p->ep_fte, p->start)), DES_FIFO, 0,
-                     err) ||
-        des_res_init(&m->ass.health, slots_from(p->health_slots), DES_FIFO, 0, err) ||
-        des_res_init(&m->ass.social, slots_from(p->social_slots), DES_FIFO, 0, err))
-        return err ? err->code : DES_ENOMEM;
+    for (int s = 0; s < SEND_NSTAGE; s++)
+        if (des_res_init(stage_res(m, s), stage_slots(m->p, s, m->p->start), DES_FIFO, 0, err))
+            return err ? err->code : DES_ENOMEM;
     return DES_OK;
+}
+
+/* Panel throughput by date (d1/d2_panel.capacity_by_date, when given): cases per sitting on
+ * day d. A D2 panel deciding on receipt keeps its unlimited sitting. */
+static void panel_capacity(send_model *m, des_date d)
+{
+    const send_params *p = m->p;
+    if (p->d1_capacity_steps.n > 0)
+        m->req.k.d1.per_sitting = (int)send_steps_at(&p->d1_capacity_steps, d);
+    if (p->d2_capacity_steps.n > 0 && p->d2_period > 0)
+        m->req.k.d2.per_sitting = (int)send_steps_at(&p->d2_capacity_steps, d);
 }
 
 void ass_reset(send_model *m)
 {
-    const send_params *p = m->p;
-    des_res_reset(&m->ass.ep, ep_slots(p, send_steps_at(&p->ep_fte, p->start)), 0);
-    des_res_reset(&m->ass.health, slots_from(p->health_slots), 0);
-    des_res_reset(&m->ass.social, slots_from(p->social_slots), 0);
+    for (int s = 0; s < SEND_NSTAGE; s++)
+        des_res_reset(stage_res(m, s), stage_slots(m->p, s, m->p->start), 0);
+    m->ass.n_ongoing = 0;
+    panel_capacity(m, m->p->start);
 }
 
 void ass_free(send_model *m)
 {
-    des_res_free(&m->ass.ep);
-    des_res_free(&m->ass.health);
-    des_res_free(&m->ass.social);
+    for (int s = 0; s < SEND_NSTAGE; s++)
+        des_res_free(stage_res(m, s));
 }
 
-static void advice_request(send_model *m, uint32_t h, des_resource *r, const des_dist *dur,
-                           int done_ev)
+/* A case begins stage s, having waited for it since t0. */
+static void stage_began(send_model *m, int s, double t0)
 {
-    int rc = des_res_request(r, now(m), h, 0);
-    assert(rc >= 0);
-    if (rc == 1)
-        sched_child(m, h, des_dist_sample(dur, m->r[S_ADVICE]), done_ev);
+    cy_add(m, C_STAGE_STARTED + s, 1);
+    cy_add(m, C_STAGE_WEEKS + s, (now(m) - t0) / 7.0);
 }
 
-/* Case h is to be assessed: the advice it needs is requested. */
-void ass_start(send_model *m, uint32_t h)
+/* The first in stage s's queue takes a free server (after a release or a capacity rise):
+ * *next gets it; 0 if nobody does. */
+static int stage_admit(send_model *m, int s, uint32_t *next)
+{
+    des_resource *r = stage_res(m, s);
+    double t0 = des_queue_len(&r->q) ? des_queue_head_time(&r->q) : now(m);
+    if (!des_res_admit(r, now(m), next))
+        return 0;
+    stage_began(m, s, t0);
+    return 1;
+}
+
+/* A server of stage s is given up; the first waiting, if any, takes it: *next gets it, and
+ * 1 is returned. */
+static int stage_release(send_model *m, int s, uint32_t *next)
+{
+    des_resource *r = stage_res(m, s);
+    double t0 = des_queue_len(&r->q) ? des_queue_head_time(&r->q) : now(m);
+    if (!des_res_release(r, now(m), next))
+        return 0;
+    stage_began(m, s, t0);
+    return 1;
+}
+
+static const int done_event[SEND_NSTAGE] = {0, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE};
+
+static const des_dist *advice_time(const send_params *p, int s)
+{
+    return s == SEND_STAGE_EP ? &p->ep_duration
+           : s == SEND_STAGE_HEALTH ? &p->health_duration
+                                    : &p->social_duration;
+}
+
+static void advice_started(send_model *m, uint32_t h, int s)
+{
+    sched_child(m, h, des_dist_sample(advice_time(m->p, s), m->r[S_ADVICE]), done_event[s]);
+}
+
+static void advice_request(send_model *m, uint32_t h, int s)
+{
+    int rc = des_res_request(stage_res(m, s), now(m), h, 0);
+    assert(rc >= 0);
+    if (rc == 1) {
+        stage_began(m, s, now(m));
+        advice_started(m, h, s);
+    }
+}
+
+/* Case h has its caseworker: the advice it needs is requested. */
+static void advise(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
     const send_params *p = m->p;
     c->stage = STG_ADVICE;
+    c->flags |= CF_CASEWORKER;
     int social = p->p_social_advice > 0 && unif(m, S_ADVICE) < p->p_social_advice;
     c->advice_left = (uint8_t)(2 + social);
-    advice_request(m, h, &m->ass.ep, &p->ep_duration, EV_EP_DONE);
-    advice_request(m, h, &m->ass.health, &p->health_duration, EV_HEALTH_DONE);
+    advice_request(m, h, SEND_STAGE_EP);
+    advice_request(m, h, SEND_STAGE_HEALTH);
     if (social)
-        advice_request(m, h, &m->ass.social, &p->social_duration, EV_SOCIAL_DONE);
+        advice_request(m, h, SEND_STAGE_SOCIAL);
 }
 
-/* Advice `which` (0 EP, 1 health, 2 social care) of case h is in: the adviser takes the next
+/* Case h gives up its caseworker's place, which the next case waiting takes. */
+static void caseworker_free(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    if (!(c->flags & CF_CASEWORKER))
+        return;
+    c->flags &= (uint8_t)~CF_CASEWORKER;
+    uint32_t next;
+    if (stage_release(m, SEND_STAGE_CASEWORKER, &next))
+        advise(m, next);
+}
+
+/* Case h is to be assessed: it waits for a caseworker, then its advice is requested. */
+void ass_start(send_model *m, uint32_t h)
+{
+    child *c = kid(m, h);
+    c->stage = STG_CASEWORKER;
+    cy_add(m, C_ASSESS_STARTED, 1);
+    m->ass.n_ongoing++;
+    int rc = des_res_request(&m->ass.cw, now(m), h, 0);
+    assert(rc >= 0);
+    if (rc == 1) {
+        stage_began(m, SEND_STAGE_CASEWORKER, now(m));
+        advise(m, h);
+    }
+}
+
+/* Advice of stage s (EP, health or social care) of case h is in: the adviser takes the next
  * case waiting, and a case with all its advice goes to the D2 panel. */
-void ev_advice_done(send_model *m, uint32_t h, int which)
+void ev_advice_done(send_model *m, uint32_t h, int s)
 {
     const send_params *p = m->p;
-    des_resource *r = which == 0 ? &m->ass.ep : which == 1 ? &m->ass.health : &m->ass.social;
-    const des_dist *dur = which == 0   ? &p->ep_duration
-                          : which == 1 ? &p->health_duration
-                                       : &p->social_duration;
-    int done_ev = which == 0 ? EV_EP_DONE : which == 1 ? EV_HEALTH_DONE : EV_SOCIAL_DONE;
     uint32_t next;
-    if (des_res_release(r, now(m), &next))
-        sched_child(m, next, des_dist_sample(dur, m->r[S_ADVICE]), done_ev);
+    if (stage_release(m, s, &next))
+        advice_started(m, next, s);
     child *c = kid(m, h);
-    tr(m, h, TR_ADVICE_DONE, which, 0);
+    tr(m, h, TR_ADVICE_DONE, s - SEND_STAGE_EP, 0);
     if (--c->advice_left == 0) {
         c->stage = STG_D2;
         des_panel_submit(&m->req.k.d2, now(m), h, 0);
@@ -97,14 +210,50 @@ void ev_advice_done(send_model *m, uint32_t h, int which)
     }
 }
 
-/* EP staffing changes on a date (caseworker levels are read at each review sitting). */
+/* The D2 panel decided on an assessment (to issue or not): it is no longer ongoing. */
+void ass_decided(send_model *m) { m->ass.n_ongoing--; }
+
+/* The D2 panel decided not to issue: the caseworker is free, the family may disagree. */
+void ass_not_issued(send_model *m, uint32_t h)
+{
+    caseworker_free(m, h);
+    dis_not_issued(m, h);
+}
+
+/* Case h is withdrawn after its assessment started (at the D2 panel): its caseworker is
+ * free and the child goes back to SEN Support. Every way out of an assessment before its
+ * final plan must come through here, ass_not_issued or ass_final, or a caseload place leaks. */
+void ass_withdrawn(send_model *m, uint32_t h)
+{
+    m->ass.n_ongoing--;
+    caseworker_free(m, h);
+    sen_return(m, h);
+}
+
+/* Case h's final plan is issued: its caseworker is free, the family may appeal. */
+void ass_final(send_model *m, uint32_t h)
+{
+    caseworker_free(m, h);
+    dis_new_plan(m, h);
+}
+
+/* Staffing changes on a date (review caseworkers are read at each review sitting): every
+ * capacity, and the panels' cases per sitting, are set again, and waiters admitted as far as
+ * a capacity grew (a panel takes its waiters at its next sitting). */
 void ev_staff(send_model *m)
 {
     des_date d = day_of(m, now(m));
     uint32_t next;
-    des_res_set_capacity(&m->ass.ep, now(m), ep_slots(m->p, send_steps_at(&m->p->ep_fte, d)));
-    while (des_res_admit(&m->ass.ep, now(m), &next))
-        sched_child(m, next, des_dist_sample(&m->p->ep_duration, m->r[S_ADVICE]), EV_EP_DONE);
+    panel_capacity(m, d);
+    for (int s = 0; s < SEND_NSTAGE; s++) {
+        des_res_set_capacity(stage_res(m, s), now(m), stage_slots(m->p, s, d));
+        while (stage_admit(m, s, &next)) {
+            if (s == SEND_STAGE_CASEWORKER)
+                advise(m, next);
+            else
+                advice_started(m, next, s);
+        }
+    }
 }
 
 /* Assessments under way at the start: requested up to 12 weeks before, advice requested now. */

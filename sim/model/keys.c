@@ -47,6 +47,8 @@
 #define TXT SEND_KEY_TEXT
 #define CHO SEND_KEY_CHOICE
 
+static const char *const awaiting_states[2] = {"interim", "waiting"};
+static const char *const send_band_names[SEND_BANDS] = {"1", "2", "3", "4", "5"};
 static const char *const funders[3] = {"education", "social_care", "health"};
 static const char *const any_need[NEED_COUNT + 1] = {
     "any", "autism", "semh", "slcn", "mld", "sld_pmld", "physical_sensory", "other"};
@@ -101,6 +103,9 @@ static const send_key keys[] = {
     SEC("levers.independent_reduction", "fewer new independent special school placements"),
     K("levers.independent_reduction.from", DAT, 0, 0, "", F(indep_reduction_from), "start", 0, "date the lever starts"),
     K("levers.independent_reduction.rate", SHR, 0, 1, "per year", F(indep_reduction), "", P | R, "yearly reduction in new independent placements"),
+    SEC("levers.fee_cap", "a cap on the yearly uplift of independent, specialist post-16 and level-4 fees"),
+    K("levers.fee_cap.from", DAT, 0, 0, "", F(fee_cap_from), "start", 0, "financial years starting on or after this date are capped"),
+    K("levers.fee_cap.uplift", NUM, -0.5, 1, "per year", F(fee_cap), "", P | R, "largest yearly fee uplift"),
 
     /* ---- decision to assess ---- */
     SEC("d1_panel", "panel deciding whether to assess"),
@@ -125,11 +130,11 @@ static const send_key keys[] = {
     K("assessment.ep.hours_per_fte_week", NUM, 0.01, 168, "hours per week", F(ep_hours_per_fte_week), "1", P, "statutory hours per FTE per week"),
     K("assessment.ep.duration", DST, 0, 0, "days", F(ep_duration), "0 days", 0, "elapsed time of one EP advice once started"),
     SEC("assessment.health", "health advice"),
-    K("assessment.health.slots", NUM, 0, 1e6, "cases", F(health_slots), "1000000", P, "concurrent health advice cases"),
+    K("assessment.health.slots", SER, 0, 1e6, "cases", F(health_slots), "1000000", P, "concurrent health advice cases, by date"),
     K("assessment.health.duration", DST, 0, 0, "days", F(health_duration), "0 days", 0, "elapsed time of health advice"),
     SEC("assessment.social_care", "social care advice"),
     K("assessment.social_care.share", SHR, 0, 1, "", F(p_social_advice), "0", P, "share of assessments needing social care advice"),
-    K("assessment.social_care.slots", NUM, 0, 1e6, "cases", F(social_slots), "1000000", P, "concurrent social care advice cases"),
+    K("assessment.social_care.slots", SER, 0, 1e6, "cases", F(social_slots), "1000000", P, "concurrent social care advice cases, by date"),
     K("assessment.social_care.duration", DST, 0, 0, "days", F(social_duration), "0 days", 0, "elapsed time of social care advice"),
 
     /* ---- decision to issue, drafting ---- */
@@ -209,20 +214,38 @@ static const send_key keys[] = {
     K("initial.in_assessment", NUM, 0, 1e7, "children", F(initial_in_assessment), "0", P, "requests in progress at the start"),
     V("initial.need", SHS, 0, 1, "", F(need_share_plans), send_need_names, NEED_COUNT, "other: 1", 0, "primary need mix of plans"),
 
-    /* ---- finance ---- */
-    SEC("finance", "high-needs spending and grant"),
-    V("finance.cost", TAB, 0, MONEY, "pounds per year", F(cost), send_provision_names, PROV_COUNT, "0 each", 0, "cost per place in the first full financial year ('awaiting': interim cost)"),
-    V("finance.inflation", TAB, -0.5, 1, "per year", F(inflation), send_provision_names, PROV_COUNT, "0 each", 0, "annual uplift of costs from the second financial year"),
-    SEC("finance.transport", "home-to-school transport"),
+    /* ---- finance: the high-needs block of the DSG in the management plan's lines ---- */
+    SEC("finance", "high-needs block of the Dedicated Schools Grant: income, expenditure by the DfE management plan's lines, balance; budgets beside it"),
+    V("finance.cost", TAB, 0, MONEY, "pounds per pupil-year", F(cost), send_provision_names, PROV_COUNT, "0 each", 0, "top-up per pupil beyond place funding at band factor 1 in the first full financial year; the whole fee for independent, specialist_post16 and residential (level-4 package, split by level4.funding); 'awaiting': interim cost"),
+    V("finance.inflation", TAB, -0.5, 1, "per year", F(inflation), send_provision_names, PROV_COUNT, "0 each", 0, "annual uplift of top-ups and fees from the second financial year"),
+    V("finance.place_funding", TAB, 0, MONEY, "pounds per place-year", F(place_funding), send_provision_names, PROV_COUNT, "0 each", C, "place funding per commissioned place, filled or not (special, resourced, ap, fe_college, specialist_post16 only)"),
+    V("finance.commissioned", TAB, 0, 1e6, "places", F(commissioned), send_provision_names, PROV_COUNT, "0 each", 0, "places commissioned (a lever); 0 = the provision's capacity, or the places filled where capacity is not limited"),
+    SEC("finance.bands", "top-up bands: each primary need has a band, bands move up over time"),
+    V("finance.bands.by_need", TAB, 0, SEND_BANDS, "band", F(band_of_need), send_need_names, NEED_COUNT, "0 each", C, "top-up band 1-5 of each primary need (all needs, or none: factor 1)"),
+    V("finance.bands.factor", TAB, 0, 100, "multiplier", F(band_factor), send_band_names, SEND_BANDS, "1 each", 0, "a band's top-up as a multiple of finance.cost"),
+    K("finance.bands.drift", SHR, 0, 1, "per year", F(band_drift), "0", P, "share of pupils in each band below the top moving up one band each year"),
+    SEC("finance.transport", "home-to-school transport: a general-fund cost"),
     K("finance.transport.cost_per_child", NUM, 0, MONEY, "pounds per year", F(transport_cost), "0", P, "cost per transported child-year"),
     K("finance.transport.inflation", NUM, -0.5, 1, "per year", F(transport_inflation), "0", P, "annual uplift of the transport cost"),
     V("finance.transport.share", TAB, 0, 1, "share", F(transport_share), send_provision_names, PROV_COUNT, "0 each", 0, "share of plan holders transported, by provision"),
-    K("finance.assessment_cost", NUM, 0, MONEY, "pounds", F(assessment_cost), "0", P, "cost per completed assessment"),
-    K("finance.tribunal_cost", NUM, 0, MONEY, "pounds", F(tribunal_cost), "0", P, "cost per appeal"),
-    SEC("finance.grant", "high-needs block of the dedicated schools grant"),
-    K("finance.grant.base", NUM, 0, MONEY, "pounds", F(grant_base), "0", P, "grant for the first full financial year"),
-    K("finance.grant.growth", NUM, -0.5, 1, "per year", F(grant_growth), "0", P, "annual grant growth"),
-    K("finance.opening_deficit", NUM, -MONEY, MONEY, "pounds", F(opening_deficit), "0", P, "cumulative deficit before the first full financial year"),
+    K("finance.assessment_cost", NUM, 0, MONEY, "pounds", F(assessment_cost), "0", P, "cost per completed assessment (general fund)"),
+    K("finance.tribunal_cost", NUM, 0, MONEY, "pounds", F(tribunal_cost), "0", P, "cost per appeal (general fund)"),
+    SEC("finance.dsg_includes", "general-fund costs an authority charges to the high-needs block"),
+    K("finance.dsg_includes.transport", SEND_KEY_BOOL, 0, 1, "", F(dsg_transport), "false", 0, "count home-to-school transport in the DSG balance"),
+    K("finance.dsg_includes.assessment", SEND_KEY_BOOL, 0, 1, "", F(dsg_assessment), "false", 0, "count assessment and tribunal costs in the DSG balance"),
+    SEC("finance.services", "central high-needs services by financial year"),
+    K("finance.services.sen_support", SER, 0, MONEY, "pounds per year", F(sen_services), "0", 0, "SEN support and inclusion services ({year: amount}: the value on 1 April holds for that financial year)"),
+    K("finance.services.hospital", SER, 0, MONEY, "pounds per year", F(hospital), "0", 0, "hospital education"),
+    K("finance.services.therapies", SER, 0, MONEY, "pounds per year", F(therapies), "0", 0, "therapies and other health-related services"),
+    SEC("finance.grant", "high-needs block allocation"),
+    K("finance.grant.allocation", NUM, 0, MONEY, "pounds", NF, "", C, "allocation by financial year {2019-20: amount, ...}, consecutive years without gaps; later years grow by growth, earlier ones are the first deflated by it"),
+    K("finance.grant.base", NUM, 0, MONEY, "pounds", F(grant_base), "0", P, "allocation for the first full financial year when no allocation series is given"),
+    K("finance.grant.growth", NUM, -0.5, 1, "per year", F(grant_growth), "0", P, "annual growth after the allocations given (the national funding formula's growth: an assumption)"),
+    SEC("finance.income", "other high-needs income by financial year ({year: amount}: the value on 1 April holds for that financial year)"),
+    K("finance.income.import_export", SER, -MONEY, MONEY, "pounds per year", F(import_export), "0", 0, "import/export adjustments (negative = net export)"),
+    K("finance.income.schools_transfer", SER, -MONEY, MONEY, "pounds per year", F(schools_transfer), "0", 0, "transfer from the schools block (a lever: up to 0.5% with the schools forum's agreement)"),
+    K("finance.income.other", SER, -MONEY, MONEY, "pounds per year", F(other_income), "0", 0, "safety valve, Delivering Better Value and other income"),
+    K("finance.opening_balance", NUM, -MONEY, MONEY, "pounds", F(opening_balance), "0", P, "cumulative DSG high-needs balance brought forward into the first full financial year (negative = deficit)"),
 
     /* ---- published figures and several authorities ---- */
     K("observed", SEND_KEY_SECTION, -MONEY, MONEY, "", NF, "", C, "published figures {metric: {period: value}}, shown beside the forecast"),
@@ -232,11 +255,11 @@ static const send_key keys[] = {
     K("authorities.list[].name", TXT, 0, 0, "", NF, "", R | C, "authority name (unique)"),
     K("authorities.list[].template", TXT, 0, 0, "", NF, "authorities.template", C, "its template scenario file"),
     K("authorities.list[].scale", NUM, 0, 100, "factor", NF, "1", C, "multiplies all the size factors below"),
-    K("authorities.list[].population", NUM, 0, 100, "factor", NF, "1", C, "population, SEN Support and direct requests"),
+    K("authorities.list[].population", NUM, 0, 100, "factor", NF, "1", C, "population, SEN Support, direct and observed requests"),
     K("authorities.list[].caseload", NUM, 0, 100, "factor", NF, "1", C, "initial plans and assessments"),
     K("authorities.list[].places", NUM, 0, 100, "factor", NF, "1", C, "places and new places"),
     K("authorities.list[].capacity", NUM, 0, 100, "factor", NF, "1", C, "EP and caseworker FTE, advice slots, panel capacities"),
-    K("authorities.list[].grant", NUM, 0, 100, "factor", NF, "1", C, "grant and opening deficit"),
+    K("authorities.list[].grant", NUM, 0, 100, "factor", NF, "1", C, "grant, income and services, opening balance"),
     /* ---- parameter sets that replications draw from ---- */
     SEC("ensemble", "parameter sets that replications draw from (e.g. written by `sendsim calibrate`); they override priors on the same keys"),
     K("ensemble.keys", TXT, 0, 0, "", NF, "", R | C, "the numeric keys the sets give, as paths (at most 32)"),
@@ -247,6 +270,29 @@ static const send_key keys[] = {
     K("ensemble.sha256", TXT, 0, 0, "", NF, "", C, "SHA-256 of that file (64 hex digits)"),
     K("ensemble.as_of", INT, 1990, 2100, "year", NF, "", C, "only data published by June of this year were used"),
     K("ensemble.fit", SEND_KEY_SECTION, -MONEY, MONEY, "", NF, "", C, "fit statistics (for the record; not read)"),
+
+    /* ---- capacity where the work is; disagreement beyond a refusal to assess ---- */
+    SEC("assessment.caseworkers", "SEN caseworkers: a case holds a caseload place from the decision to assess until its draft plan is written (or the panel decides not to issue); places = FTE x caseload"),
+    K("assessment.caseworkers.fte", SER, 0, 1e6, "FTE", F(caseworker_fte), "1000000", P, "caseworker FTE on new assessments, by date (1000000: not limited)"),
+    K("assessment.caseworkers.caseload", NUM, 0.01, 1e4, "cases per FTE", F(caseload_per_officer), "1", P, "assessments one FTE coordinates at once"),
+    K("requests.observed", SER, 0, 1e7, "requests per year", F(requests_observed), "", 0, "published requests per calendar year ({YEAR: count}): while a year is given, request rates (from SEN Support and direct) are scaled each month so that the year's expected requests equal it, replacing trend, growth, shocks, variation and early intervention; absent: not used"),
+    K("disagreement.appeal_no_issue", SHR, 0, 1, "", F(p_appeal_no_issue), "0", P, "share of refusals to issue appealed (mediation first with the share 'disagreement.mediation'); a won appeal issues the plan"),
+    K("disagreement.appeal_placement", SHR, 0, 1, "", F(p_appeal_placement), "0", P, "share of new plans appealed about content or placement (section I), heard after 'disagreement.tribunal_time'"),
+    K("disagreement.placement_mediation", SHR, 0, 1, "", F(p_placement_mediation), "0", P, "share of placement disputes mediated first ('disagreement.mediation_time'); the appeal follows the mediation"),
+    K("disagreement.placement_win", SHR, 0, 1, "", F(p_placement_win), "1", P, "share of placement appeals the family wins"),
+    K("d1_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d1_capacity_steps), "", 0, "cases heard per sitting, by date; when given it replaces 'd1_panel.capacity'"),
+    K("d2_panel.capacity_by_date", SER, 1, 1000000, "cases per sitting", F(d2_capacity_steps), "", 0, "cases heard per sitting, by date (periodic panels only); when given it replaces 'd2_panel.capacity'"),
+    V("disagreement.placement_won", CHO, 0, 0, "", F(placement_won_provision), send_provision_names, PROV_COUNT - 1, "independent", 0, "provision named when the family wins a placement appeal"),
+    /* ---- placement rules (appended) ---- */
+    SEC("placement.fallback", "where a child goes when its own pool (the most specific for its provision, area and need) is full: then out of area, then, after placement.max_wait, placement.overflow_to"),
+    K("placement.fallback.general", SEND_KEY_BOOL, 0, 1, "", F(fallback_general), "true", 0, "take a free place in a less specific pool serving the child's area (need-specific, then general) before waiting"),
+    K("placement.fallback.out_of_area", SEND_KEY_BOOL, 0, 1, "", F(fallback_out_of_area), "true", 0, "then a free place in another area's pool for the child's need, then for any need (assumption: travel is accepted before an independent place)"),
+    SEC("placement.ages", "academic ages each provision admits (at phase transfers, reviews, the opening caseload and placement.local_first)"),
+    V("placement.ages.from", TAB, 0, SEND_MAX_AGE, "age", F(age_min), send_provision_names, PROV_COUNT - 1, "early_years, other: 0; mainstream, resourced, special, ap: 2; independent, residential: 4; fe_college, specialist_post16: 16", 0, "youngest age admitted"),
+    V("placement.ages.to", TAB, 0, SEND_MAX_AGE, "age", F(age_max), send_provision_names, PROV_COUNT - 1, "early_years: 4; mainstream, resourced, special, ap: 18; others: 25", 0, "oldest age admitted"),
+    V("level4.from", TAB, 0, 1, "factor", F(l4_from), send_provision_names, PROV_COUNT - 1, "special, independent: 1; others: 0", 0, "new placements in a provision are referred to the joint panel at level4.referral x this (0 = never)"),
+    V("initial.awaiting", CHO, 0, 0, "", F(opening_awaiting_waits), awaiting_states, 2, "interim", 0, "plans awaiting provision at the start: 'interim' (an interim spell, then a placement decision as for a new plan) or 'waiting' (on the waiting list of a provision chosen as for a new plan from the start)"),
+    K("initial.awaiting_interim", DUR, 0.001, 3660, "days", F(opening_interim_days), "91.3 days", 0, "interim spells are uniform over [0, placement.max_wait), or over [0, this) when placement.max_wait is 0 (assumption: a school term and a half)"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

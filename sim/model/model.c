@@ -108,8 +108,13 @@ static void snapshot(send_model *m, int k)
     send_output_row(o, M_SEN_SUPPORT)[k] = (double)m->sen.s.n_sen;
     send_output_row(o, M_ASSESSMENT_QUEUE)[k] = (double)m->req.s.n_process;
     send_output_row(o, M_EP_QUEUE)[k] = (double)des_queue_len(&m->ass.ep.q);
+    send_output_row(o, M_CASEWORKER_QUEUE)[k] = (double)des_queue_len(&m->ass.cw.q);
+    send_output_row(o, M_HEALTH_QUEUE)[k] = (double)des_queue_len(&m->ass.health.q);
+    send_output_row(o, M_SOCIAL_QUEUE)[k] = (double)des_queue_len(&m->ass.social.q);
+    send_output_row(o, M_ASSESSMENTS_ONGOING)[k] = (double)m->ass.n_ongoing;
     send_output_row(o, M_REVIEWS_OVERDUE)[k] = (double)m->plan.s.reviews_waiting;
     send_output_row(o, M_LEVEL4_TOTAL)[k] = (double)m->place.s.occ[PROV_RESIDENTIAL];
+    int64_t waiting = 0;
     for (int q = 0; q < PROV_COUNT; q++) {
         send_output_row(o, M_PLACEMENTS + q)[k] = (double)m->place.s.occ[q];
         send_output_row(o, M_WAITING + q)[k] = (double)m->place.s.waiting[q];
@@ -121,7 +126,17 @@ static void snapshot(send_model *m, int k)
                     cap += m->place.k.pool[i].capacity;
         }
         send_output_row(o, M_CAPACITY + q)[k] = cap;
+        double shortfall = 0; /* over the provision's pools: placed + waiting - places */
+        for (int i = 0; i < m->p->n_pools; i++)
+            if (m->p->pools[i].provision == q) {
+                const des_resource *r = &m->place.k.pool[i];
+                shortfall += r->busy + (double)des_queue_len(&r->q) - r->capacity;
+            }
+        send_output_row(o, M_SHORTFALL + q)[k] = shortfall;
+        waiting += m->place.s.waiting[q];
     }
+    send_output_row(o, M_WAITING_TOTAL)[k] = (double)waiting;
+    place_snapshot(m, k);
 }
 
 static void ev_month(send_model *m)
@@ -211,6 +226,15 @@ void send_model_get_diag(const send_model *m, send_model_diag *d)
     d->ep_served = m->ass.ep.admitted;
     d->ep_mean_busy = des_timeavg_mean(&m->ass.ep.inuse, m->t_end);
     d->ep_servers = m->ass.ep.capacity;
+    d->assessments_in_progress = 0;
+    uint32_t bound = des_pool_bound(m->kids);
+    for (uint32_t h = 0; h < bound; h++) {
+        if (!des_pool_is_live(m->kids, h))
+            continue;
+        const child *c = (const child *)des_pool_get(m->kids, h);
+        d->assessments_in_progress += c->state == ST_PROCESS &&
+            (c->stage == STG_CASEWORKER || c->stage == STG_ADVICE || c->stage == STG_D2);
+    }
 }
 
 /* The start of a replication: the core's state zeroed, then each sub-model resets its own. */
@@ -268,11 +292,14 @@ static void schedule_calendar(send_model *m)
     }
     if (p->ei_active && t_of(m, p->ei_from) > 0 && t_of(m, p->ei_from) < m->t_end)
         sched(m, t_of(m, p->ei_from), PRIO_CALENDAR, EV_RATES, 0);
-    for (int i = 0; i < p->ep_fte.n; i++) {
-        double t = t_of(m, p->ep_fte.from[i]);
-        if (t > 0 && t < m->t_end)
-            sched(m, t, PRIO_CAPACITY, EV_STAFF, 0);
-    }
+    const send_steps *staff[] = {&p->ep_fte, &p->caseworker_fte, &p->health_slots,
+                                 &p->social_slots, &p->d1_capacity_steps, &p->d2_capacity_steps};
+    for (size_t s = 0; s < sizeof staff / sizeof staff[0]; s++)
+        for (int i = 0; i < staff[s]->n; i++) {
+            double t = t_of(m, staff[s]->from[i]);
+            if (t > 0 && t < m->t_end)
+                sched(m, t, PRIO_CAPACITY, EV_STAFF, 0);
+        }
     sched(m, 0, PRIO_EVENT, EV_REVIEW_SIT, 0);
     for (int b = 0; b < p->n_builds; b++) {
         const send_build *bd = &p->builds[b];
@@ -360,9 +387,17 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
         case EV_L4_SIT: ev_l4_sit(m); break;
         case EV_MEDIATION_END: ev_mediation_end(m, ev.arg); break;
         case EV_TRIBUNAL_END: ev_tribunal_end(m, ev.arg); break;
-        case EV_EP_DONE: ev_advice_done(m, ev.arg, 0); break;
-        case EV_HEALTH_DONE: ev_advice_done(m, ev.arg, 1); break;
-        case EV_SOCIAL_DONE: ev_advice_done(m, ev.arg, 2); break;
+        case EV_EP_DONE: ev_advice_done(m, ev.arg, SEND_STAGE_EP); break;
+        case EV_HEALTH_DONE: ev_advice_done(m, ev.arg, SEND_STAGE_HEALTH); break;
+        case EV_SOCIAL_DONE: ev_advice_done(m, ev.arg, SEND_STAGE_SOCIAL); break;
+        case EV_PLACEMENT_APPEAL_END:
+            if (kid(m, ev.arg)->serial == ev.gen)
+                ev_placement_appeal_end(m, ev.arg);
+            break;
+        case EV_PLACEMENT_MEDIATION_END:
+            if (kid(m, ev.arg)->serial == ev.gen)
+                ev_placement_mediation_end(m, ev.arg);
+            break;
         case EV_FINAL: ev_final(m, ev.arg); break;
         case EV_REVIEW_SIT: ev_review_sit(m); break;
         /* timers: ev.gen is the stamp, stale once the child's record holds another */

@@ -47,13 +47,19 @@
 
 /* A child record's state; 0 marks a free record. */
 enum { ST_FREE, ST_PROCESS, ST_PLAN };
-enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DRAFT, STG_L4 };
+enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DRAFT, STG_L4,
+       STG_CASEWORKER /* agreed to assess, waiting for a caseworker */ };
+
+/* Child flags: holds a caseworker's caseload place; its disagreement (STG_MEDIATION,
+ * STG_TRIBUNAL) is about a refusal to issue (else a refusal to assess). */
+enum { CF_CASEWORKER = 1, CF_DISPUTE_ISSUE = 2 };
 
 enum {
     EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_STAFF,
     EV_D1_SIT, EV_D2_SIT, EV_L4_SIT,
     EV_D1_READY, EV_MEDIATION_END, EV_TRIBUNAL_END, EV_EP_DONE, EV_HEALTH_DONE, EV_SOCIAL_DONE,
-    EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE
+    EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
+    EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END
 };
 
 /* The level-2 Poisson clocks kept beside the calendar (lower index first on a tie). */
@@ -96,6 +102,7 @@ typedef struct child {
     int16_t age0;       /* academic age less the Septembers passed (see age_of) */
     uint8_t area, need, state;
     uint8_t stage, prov, want, advice_left;
+    uint8_t flags;      /* CF_* below */
 } child;
 _Static_assert(sizeof(child) == 48, "a child record is 48 bytes");
 
@@ -169,9 +176,11 @@ typedef struct req_model {
     } s;
 } req_model;
 
-/* assessment.c: advice in parallel, each a capacity-limited resource. No state but theirs. */
+/* assessment.c: caseworkers, then advice in parallel, each a capacity-limited resource. No
+ * state but theirs. */
 typedef struct ass_model {
-    des_resource ep, health, social;
+    des_resource ep, health, social, cw;
+    int64_t n_ongoing; /* assessments started and not yet decided at D2 */
 } ass_model;
 
 /* plans.c: plan holders, reviews and ceasing. */
@@ -215,19 +224,29 @@ typedef struct place_model {
         des_panel l4;
         int8_t pool_of[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT]; /* most specific pool or -1 */
         int prov_has_pool[PROV_COUNT];
+        /* pools a child of (area, need) may take when its own is full, in the order tried
+         * (placement.fallback); its own pool is not listed */
+        int8_t fallback[SEND_MAX_AREAS][NEED_COUNT][SEND_MAX_POOLS];
+        uint8_t n_fallback[SEND_MAX_AREAS][NEED_COUNT];
     } k;
     struct place_state {
         int64_t occ[PROV_COUNT], waiting[PROV_COUNT];
+        /* the same by area and need: children in a provision, and waiting for one of its
+         * pool places (not for the level-4 panel) */
+        int32_t occ_cell[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
+        int32_t wait_cell[PROV_COUNT][SEND_MAX_AREAS][NEED_COUNT];
         des_timeavg occ_ta[PROV_COUNT]; /* occupancy over time, for spend */
     } s;
 } place_model;
 
-/* finance.c: spend accrued from occupancy at each month's snapshot. */
+/* finance.c: spend accrued from occupancy at each month's snapshot. occ_need is kept by
+ * set_prov (every place change), so top-ups can follow the band of each primary need. */
 typedef struct fin_state {
     des_timeavg ei_ta;      /* SEN Support children while early intervention is in force */
-    double occ_mark[PROV_COUNT], ei_mark, last_snapshot;
+    des_timeavg occ_need[PROV_COUNT][NEED_COUNT]; /* occupancy by provision and need */
+    double occ_mark[PROV_COUNT][NEED_COUNT], ei_mark, last_snapshot;
     int acc_fi;             /* financial year of the unit costs below, or -1 */
-    double acc_unit[PROV_COUNT], acc_transport;
+    double acc_unit[PROV_COUNT][NEED_COUNT], acc_transport;
 } fin_state;
 
 /* model.c: the core of one replication. */
@@ -403,6 +422,20 @@ static inline void sched_timer(send_model *m, uint32_t h, uint32_t *stamp, doubl
     }
 }
 
+/* An event of child h, dt from now, tagged with its serial: stale (the dispatch skips it) if
+ * the record holds another child by then. Dropped when it would fall after the horizon. */
+static inline void sched_for_serial(send_model *m, uint32_t h, double dt, int type)
+{
+    double t = now(m) + (dt > 0 ? dt : 0);
+    if (t < m->t_end) {
+        if (t < m->c.cal_next)
+            m->c.cal_next = t;
+        int rc = des_cal_schedule_tag(m->cal, t, PRIO_EVENT, (uint32_t)type, h, kid(m, h)->serial);
+        (void)rc;
+        assert(rc == DES_OK);
+    }
+}
+
 /* Add v to the current calendar (financial) year's value of a CY (FY) metric. */
 static inline void cy_add(send_model *m, int metric, double v)
 {
@@ -416,21 +449,10 @@ static inline void fy_add(send_model *m, int metric, double v)
         send_output_row(m->out, metric)[m->c.cur_fy_i] += v;
 }
 
-/* Whether provision `prov` takes a child of academic age `age`. */
-static inline int valid_age(int prov, int age)
+/* Whether provision `prov` takes a child of academic age `age` (key placement.ages). */
+static inline int valid_age(const send_params *p, int prov, int age)
 {
-    switch (prov) {
-    case PROV_EARLY_YEARS: return age <= 4;
-    case PROV_MAINSTREAM:
-    case PROV_RESOURCED:
-    case PROV_SPECIAL:
-    case PROV_AP: return age >= 2 && age <= 18;
-    case PROV_FE_COLLEGE:
-    case PROV_SPECIALIST_POST16: return age >= 16;
-    case PROV_INDEPENDENT:
-    case PROV_RESIDENTIAL: return age >= 4;
-    default: return 1;
-    }
+    return age >= p->age_min[prov] && age <= p->age_max[prov];
 }
 
 /* Make room for one more element in a growable array of elem-byte items (capacity doubles,
@@ -462,6 +484,7 @@ static inline uint32_t new_child(send_model *m, int age, int need, int stream)
     c->pool = -1;
     c->want_pool = -1;
     c->review_k = -1;
+    c->flags = 0;
     c->prov = PROV_COUNT;
     c->serial = ++m->c.births;
     return h;
@@ -619,12 +642,16 @@ static inline void set_prov(send_model *m, child *c, int prov)
     double t = now(m);
     if (c->prov < PROV_COUNT) {
         m->place.s.occ[c->prov]--;
+        m->place.s.occ_cell[c->prov][c->area][c->need]--;
         des_timeavg_add(&m->place.s.occ_ta[c->prov], t, -1);
+        des_timeavg_add(&m->fin.occ_need[c->prov][c->need], t, -1);
     }
     c->prov = (uint8_t)prov;
     if (prov < PROV_COUNT) {
         m->place.s.occ[prov]++;
+        m->place.s.occ_cell[prov][c->area][c->need]++;
         des_timeavg_add(&m->place.s.occ_ta[prov], t, +1);
+        des_timeavg_add(&m->fin.occ_need[prov][c->need], t, +1);
     }
 }
 
@@ -669,11 +696,19 @@ void ass_open(send_model *m);
 void ass_start(send_model *m, uint32_t h);
 void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);
+void ass_not_issued(send_model *m, uint32_t h);
+void ass_withdrawn(send_model *m, uint32_t h);
+void ass_decided(send_model *m);
+void ass_final(send_model *m, uint32_t h);
 
 /* disagreement.c */
 void dis_refused(send_model *m, uint32_t h);
 void ev_mediation_end(send_model *m, uint32_t h);
 void ev_tribunal_end(send_model *m, uint32_t h);
+void dis_not_issued(send_model *m, uint32_t h);
+void dis_new_plan(send_model *m, uint32_t h);
+void ev_placement_appeal_end(send_model *m, uint32_t h);
+void ev_placement_mediation_end(send_model *m, uint32_t h);
 
 /* plans.c */
 void plan_init(send_model *m);
@@ -703,10 +738,17 @@ void ev_l4_sit(send_model *m);
 void ev_build(send_model *m, int b);
 void ev_wait_limit(send_model *m, uint32_t h);
 void ev_opening_place(send_model *m, uint32_t h);
+void place_opening_awaiting(send_model *m, uint32_t h);
+void place_snapshot(send_model *m, int k);
 
 /* finance.c */
 void fin_reset(send_model *m);
 void fin_accrue(send_model *m);
 void fin_close(send_model *m);
+int fin_check(const send_params *p, des_error *err);
+/* Charge an amount to a budget beside the high-needs block in the current financial year
+ * (nothing outside the horizon's full financial years): F_SOCIAL_CARE, F_HEALTH, or the general
+ * fund's F_SPEND_TRANSPORT and F_SPEND_ASSESS. Sub-models that cost social care use this. */
+void fin_charge(send_model *m, int budget, double amount);
 
 #endif

@@ -38,7 +38,9 @@ int send_output_init(send_output *o, const send_params *p, des_error *err)
         o->row_len = o->n_years;
     if (o->n_fys > o->row_len)
         o->row_len = o->n_fys;
-    o->values = calloc((size_t)SEND_METRIC_COUNT * (size_t)o->row_len, sizeof(double));
+    o->n_breakdown = p->n_authorities > 0 ? 0 : send_breakdown_rows(p);
+    o->values = calloc((size_t)(SEND_METRIC_COUNT + o->n_breakdown) * (size_t)o->row_len,
+                       sizeof(double));
     o->weeks_hist = calloc((size_t)o->n_years * SEND_WEEKS_BINS, sizeof *o->weeks_hist);
     if (!o->values || !o->weeks_hist) {
         send_output_free(o);
@@ -106,17 +108,63 @@ void send_output_period_label(const send_output *o, int metric, int i, char *buf
         send_period_label(mi->kind, send_output_period_start(o, metric, i), buf, len);
 }
 
+int send_metric_ratio(int metric, int *num, int *den, double *scale)
+{
+    *scale = 1;
+    switch (metric) {
+    case C_PCT_20W: *num = C_WITHIN_20W; *den = C_NEW_PLANS; *scale = 100; return 1;
+    case C_MEAN_WEEKS: *num = C_WEEKS_TO_ISSUE; *den = C_NEW_PLANS; return 1;
+    case C_MEAN_WAIT_PLACE_WEEKS: *num = C_WEEKS_WAITED; *den = C_WAITS_ENDED; return 1;
+    case C_PCT_D1_6W: *num = C_D1_WITHIN_6W; *den = C_D1_DECIDED; *scale = 100; return 1;
+    default:
+        if (metric >= C_STAGE_MEAN && metric < C_STAGE_MEAN + SEND_NSTAGE) {
+            *num = C_STAGE_WEEKS + (metric - C_STAGE_MEAN);
+            *den = C_STAGE_STARTED + (metric - C_STAGE_MEAN);
+            return 1;
+        }
+        return 0;
+    }
+}
+
+/* Each _peak row: the largest value of its monthly row over the months of each calendar year
+ * inside the horizon (NaN for a year without one). */
+static void output_peaks(send_output *o)
+{
+    static const struct { int peak, monthly, n; } fam[] = {
+        {C_PLACEMENTS_PEAK, M_PLACEMENTS, PROV_COUNT},
+        {C_WAITING_PEAK, M_WAITING, PROV_COUNT},
+        {C_WAITING_TOTAL_PEAK, M_WAITING_TOTAL, 1},
+        {C_SHORTFALL_PEAK, M_SHORTFALL, PROV_COUNT},
+    };
+    for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++)
+        for (int j = 0; j < fam[f].n; j++) {
+            if (!send_metric(fam[f].peak + j))
+                continue;
+            double *peak = send_output_row(o, fam[f].peak + j);
+            const double *mon = send_output_row(o, fam[f].monthly + j);
+            for (int y = 0; y < o->n_years; y++)
+                peak[y] = NAN;
+            for (int k = 0; k < o->n_months; k++) {
+                int y = (o->first_month_index + k) / 12 + 1970 - o->first_year;
+                if (y >= 0 && y < o->n_years && !(mon[k] <= peak[y]))
+                    peak[y] = mon[k];
+            }
+        }
+}
+
 void send_output_ratios(send_output *o)
 {
-    for (int y = 0; y < o->n_years; y++) {
-        double n = send_output_row(o, C_NEW_PLANS)[y];
-        double ended = send_output_row(o, C_WAITS_ENDED)[y];
-        send_output_row(o, C_PCT_20W)[y] =
-            n > 0 ? 100.0 * send_output_row(o, C_WITHIN_20W)[y] / n : NAN;
-        send_output_row(o, C_MEAN_WEEKS)[y] =
-            n > 0 ? send_output_row(o, C_WEEKS_TO_ISSUE)[y] / n : NAN;
-        send_output_row(o, C_MEAN_WAIT_PLACE_WEEKS)[y] =
-            ended > 0 ? send_output_row(o, C_WEEKS_WAITED)[y] / ended : NAN;
+    output_peaks(o);
+    for (int metric = C_REQUESTS; metric < C_CY_END; metric++) {
+        int num, den;
+        double scale;
+        if (!send_metric_ratio(metric, &num, &den, &scale))
+            continue;
+        for (int y = 0; y < o->n_years; y++) {
+            double d = send_output_row(o, den)[y];
+            send_output_row(o, metric)[y] =
+                d > 0 ? scale * send_output_row(o, num)[y] / d : NAN;
+        }
     }
 }
 
@@ -142,4 +190,47 @@ void send_output_audit_set(send_output *o, const int64_t a[SEND_AUDIT_N])
     o->sen_in = a[5];
     o->sen_out = a[6];
     o->sen_close = a[7];
+}
+
+/* Provisions with capacity pools, in provision order. */
+static int pooled_provisions(const send_params *p, int *prov)
+{
+    int n = 0;
+    for (int q = 0; q < PROV_COUNT; q++)
+        for (int i = 0; i < p->n_pools; i++)
+            if (p->pools[i].provision == q) {
+                prov[n++] = q;
+                break;
+            }
+    return n;
+}
+
+int send_breakdown_rows(const send_params *p)
+{
+    int prov[PROV_COUNT];
+    return 4 * p->n_pools + 2 * pooled_provisions(p, prov) * p->n_areas * NEED_COUNT;
+}
+
+void send_breakdown_name(const send_params *p, int j, char *buf, size_t len)
+{
+    static const char *const pool_measure[4] = {"pool_places_", "pool_placed_", "pool_waiting_",
+                                                "pool_shortfall_"};
+    static const char *const cell_measure[2] = {"placements_", "waiting_for_place_"};
+    int prov[PROV_COUNT], np = pooled_provisions(p, prov);
+    buf[0] = '\0';
+    if (j < 0 || j >= send_breakdown_rows(p))
+        return;
+    if (j < 4 * p->n_pools) {
+        const send_pool_spec *s = &p->pools[j / 4];
+        snprintf(buf, len, "%s%s.%s.%s", pool_measure[j % 4], send_provision_names[s->provision],
+                 s->area >= 0 ? p->areas[s->area].name : "any",
+                 s->need >= 0 ? send_need_names[s->need] : "any");
+        return;
+    }
+    j -= 4 * p->n_pools;
+    int per_prov = p->n_areas * NEED_COUNT * 2;
+    int q = prov[j / per_prov], a = j % per_prov / (NEED_COUNT * 2), n = j % (NEED_COUNT * 2) / 2;
+    (void)np;
+    snprintf(buf, len, "%s%s.%s.%s", cell_measure[j % 2], send_provision_names[q],
+             p->areas[a].name, send_need_names[n]);
 }

@@ -7,6 +7,7 @@
  * for parameters built by hand (tests, calibration). All O(size of the parameter set).
  */
 #include "send_model.h"
+#include "model_internal.h"
 #include "send_keys.h"
 
 #include <math.h>
@@ -22,6 +23,9 @@ const char *const send_provision_names[PROV_COUNT] = {
 
 const char *const send_phase_names[PHASE_COUNT] = {"early_years", "primary", "secondary",
                                                    "post16", "post19"};
+
+const char *const send_stage_names[SEND_NSTAGE] = {"caseworker", "ep", "health",
+                                                   "social_care"};
 
 const char *const send_ageband_names[BAND_COUNT] = {"under5", "5_10", "11_15", "16_19",
                                                     "20_25"};
@@ -113,8 +117,12 @@ void send_params_init(send_params *p)
     des_dist_constant(&p->tribunal_time, 0.0, NULL);
     des_dist_constant(&p->draft_time, 0.0, NULL);
     des_dist_constant(&p->consult_time, 0.0, NULL);
-    p->health_slots = 1e6;
-    p->social_slots = 1e6;
+    send_steps_const(&p->health_slots, 1e6);
+    send_steps_const(&p->social_slots, 1e6);
+    send_steps_const(&p->caseworker_fte, 1e6);
+    p->caseload_per_officer = 1;
+    p->p_placement_win = 1.0;
+    p->placement_won_provision = PROV_INDEPENDENT;
     send_steps_const(&p->review_fte, 1e6);
     p->reviews_per_fte_year = 1e6;
     for (int ph = 0; ph < PHASE_COUNT; ph++)
@@ -124,6 +132,25 @@ void send_params_init(send_params *p)
     p->l4_share_education = 1.0;
     p->ei_from = p->start;
     p->indep_reduction_from = p->start;
+    p->fallback_general = 1;
+    p->fallback_out_of_area = 1;
+    /* ages each provision admits: the rules the model always had */
+    static const double lo[PROV_COUNT] = {
+        [PROV_MAINSTREAM] = 2, [PROV_RESOURCED] = 2, [PROV_SPECIAL] = 2, [PROV_AP] = 2,
+        [PROV_FE_COLLEGE] = 16, [PROV_SPECIALIST_POST16] = 16, [PROV_INDEPENDENT] = 4,
+        [PROV_RESIDENTIAL] = 4};
+    for (int q = 0; q < PROV_COUNT; q++) {
+        p->age_min[q] = lo[q];
+        p->age_max[q] = SEND_MAX_AGE;
+    }
+    p->age_max[PROV_EARLY_YEARS] = 4;
+    p->age_max[PROV_MAINSTREAM] = p->age_max[PROV_RESOURCED] = p->age_max[PROV_SPECIAL] =
+        p->age_max[PROV_AP] = 18;
+    p->l4_from[PROV_SPECIAL] = p->l4_from[PROV_INDEPENDENT] = 1;
+    p->opening_interim_days = 91.3;
+    for (int b = 0; b < SEND_BANDS; b++)
+        p->band_factor[b] = 1.0;
+    p->fee_cap_from = p->start;
 }
 
 void send_params_free(send_params *p)
@@ -214,6 +241,15 @@ int send_params_check(const send_params *p, des_error *err)
         return des_error_set(err, DES_EINVAL, "EP hours must be positive");
     if (p->cease_age < 1 || p->cease_age > SEND_MAX_AGE)
         return des_error_set(err, DES_EINVAL, "'cease_age' must be in [1, %d]", SEND_MAX_AGE);
+    for (int q = 0; q < PROV_COUNT; q++)
+        if (!(p->age_min[q] <= p->age_max[q]))
+            return des_error_set(err, DES_EINVAL,
+                                 "'placement.ages.from.%s' (%g) must not be above "
+                                 "'placement.ages.to.%s' (%g)",
+                                 send_provision_names[q], p->age_min[q],
+                                 send_provision_names[q], p->age_max[q]);
+    if (!(p->opening_interim_days > 0))
+        return des_error_set(err, DES_EINVAL, "'initial.awaiting_interim' must be above 0 days");
     for (int i = 0; i < p->n_pools; i++) {
         const send_pool_spec *s = &p->pools[i];
         if (!send_provision_is_place((send_provision)s->provision) || s->area >= p->n_areas ||
@@ -225,6 +261,8 @@ int send_params_check(const send_params *p, des_error *err)
                 return des_error_set(err, DES_EINVAL, "places pool for '%s' given twice",
                                      send_provision_names[s->provision]);
     }
+    if (fin_check(p, err))
+        return DES_EINVAL;
     for (int b = 0; b < p->n_builds; b++) {
         const send_build *bd = &p->builds[b];
         int found = 0;

@@ -47,7 +47,7 @@ static void fit_initial_cells(const send_params *p, int cells[BAND_COUNT][PROV_C
     for (int b = 0; b < BAND_COUNT; b++)
         for (int q = 0; q < PROV_COUNT; q++)
             for (int a = band_lo[b]; a <= band_hi[b]; a++)
-                if (valid_age(q, a))
+                if (valid_age(p, q, a))
                     x[b][q] = 1;
     for (int it = 0; it < 500; it++) {
         for (int b = 0; b < BAND_COUNT; b++) {
@@ -255,6 +255,7 @@ void ev_final(send_model *m, uint32_t h)
     m->out->plans_new++;
     schedule_review(m, h, now(m) + review_interval(m, c));
     place_decide(m, h);
+    ass_final(m, h);
 }
 
 /* ---- reviews ----------------------------------------------------------------------------- */
@@ -274,7 +275,7 @@ static void review_outcome(send_model *m, uint32_t h)
     }
     u -= p->p_review_cease;
     if ((c->prov == PROV_MAINSTREAM || c->prov == PROV_RESOURCED) && u < p->p_review_ms &&
-        valid_age(PROV_SPECIAL, age_of(m, c))) {
+        valid_age(m->p, PROV_SPECIAL, age_of(m, c))) {
         outcome = 1;
         place_release(m, h, c);
         cy_add(m, C_TRANSFERS_MS, 1);
@@ -458,7 +459,7 @@ void plan_open(send_model *m)
         for (int b = 0; b < BAND_COUNT; b++) {
             int ages[SEND_AGES], na = 0;
             for (int a = band_lo[b]; a <= band_hi[b]; a++)
-                if (valid_age(q, a))
+                if (valid_age(m->p, q, a))
                     ages[na++] = a;
             for (int i = 0; i < m->plan.k.init_cells[b][q] && na > 0; i++) {
                 int age = ages[gsl_rng_uniform_int(m->r[S_INIT], (unsigned long)na)];
@@ -471,11 +472,7 @@ void plan_open(send_model *m)
                 double since = unif(m, S_INIT) * review_interval(m, c);
                 schedule_review(m, h, review_interval(m, c) - since);
                 if (q == PROV_AWAITING) {
-                    /* awaiting provision in the census: placed (against capacity) after an
-                     * interim spell drawn uniformly over the wait limit */
-                    set_prov(m, c, PROV_AWAITING);
-                    double wait = m->p->max_wait_days > 0 ? m->p->max_wait_days : 91.3;
-                    sched_timer(m, h, &c->wait_stamp, unif(m, S_INIT) * wait, EV_OPENING_PLACE);
+                    place_opening_awaiting(m, h);
                 } else {
                     place_child(m, h, q);
                 }

@@ -66,6 +66,22 @@ void pop_new_year(send_model *m)
     draw_year_mult(m);
 }
 
+/* Requests driven by a published yearly count (requests.observed) while one is given for day
+ * d: both request clocks are scaled so that the requests expected in a year at today's SEN
+ * Support weights equal it, in place of trend, growth, shocks, variation and early
+ * intervention. The weights drift within a month (the clock thins on the current ones), so
+ * the count is matched in expectation to within that drift. */
+static void observed_requests(send_model *m, des_date d, double direct)
+{
+    const send_steps *o = &m->p->requests_observed;
+    if (o->n == 0 || d < o->from[0])
+        return;
+    double base = m->sen.s.W * YEAR_DAYS + direct; /* expected a year at multiplier 1 */
+    double f = base > 0 ? send_steps_at(o, d) / base : 0;
+    m->pop.req_mult = f;
+    m->pop.direct_rate = direct * f / YEAR_DAYS;
+}
+
 void pop_recompute_rates(send_model *m)
 {
     const send_params *p = m->p;
@@ -91,4 +107,5 @@ void pop_recompute_rates(send_model *m)
     for (int b = 0; b < BAND_COUNT; b++)
         direct += p->direct_requests[b];
     s->direct_rate = direct * rt / YEAR_DAYS;
+    observed_requests(m, d, direct);
 }

@@ -117,6 +117,8 @@ static int at_sitting(const des_panel *pn, double t)
 
 static void d1_decide(send_model *m, uint32_t h)
 {
+    cy_add(m, C_D1_DECIDED, 1);
+    cy_add(m, C_D1_WITHIN_6W, now(m) - kid(m, h)->t_mark <= 42.0 + 1e-9);
     double refuse = send_steps_at(&m->p->d1_refusal, day_of(m, now(m)));
     if (unif(m, S_D1) < refuse) {
         cy_add(m, C_REFUSED, 1);
@@ -161,6 +163,7 @@ void ev_d2_sit(send_model *m, int immediate)
         uint32_t h = m->scratch[i];
         child *c = kid(m, h);
         cy_add(m, C_ASSESSMENTS, 1);
+        ass_decided(m);
         fy_add(m, F_SPEND_ASSESS, m->p->assessment_cost);
         int issue = unif(m, S_D2) < m->p->p_issue;
         tr(m, h, TR_D2_DECISION, issue, 0);
@@ -171,7 +174,7 @@ void ev_d2_sit(send_model *m, int immediate)
             double consult = des_dist_sample(&m->p->consult_time, m->r[S_D2]);
             sched_child(m, h, (draft > 0 ? draft : 0) + (consult > 0 ? consult : 0), EV_FINAL);
         } else {
-            sen_return(m, h);
+            ass_not_issued(m, h);
         }
     }
     if (!immediate && m->p->d2_period > 0)

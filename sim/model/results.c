@@ -27,12 +27,25 @@
 const double send_quantile_levels[SEND_NQ] = {5, 10, 25, 50, 75, 90, 95};
 
 const int send_auth_headline_metric[SEND_AUTH_HEADLINES] = {M_EHCP_TOTAL, C_NEW_PLANS, C_PCT_20W,
-                                                            F_SPEND, F_DEFICIT};
+                                                            F_SPEND, F_DSG_BALANCE};
 
 const int send_compare_metrics[] = {
     M_EHCP_TOTAL, M_SEN_SUPPORT, C_REQUESTS, C_NEW_PLANS, C_PCT_20W, C_MEAN_WEEKS,
     M_ASSESSMENT_QUEUE, M_PLACEMENTS + PROV_SPECIAL, M_PLACEMENTS + PROV_INDEPENDENT,
-    M_WAITING + PROV_SPECIAL, C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP, F_SPEND, F_DEFICIT,
+    /* waits at the busiest month first, then on the census day (January, their low point) */
+    C_WAITING_TOTAL_PEAK, C_WAITING_PEAK + PROV_SPECIAL, C_SHORTFALL_PEAK + PROV_SPECIAL,
+    M_WAITING + PROV_SPECIAL, M_SHORTFALL + PROV_SPECIAL,
+    C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP,
+    /* the DSG high-needs summary, line by line, in the management plan's order */
+    F_DSG_LINE + DSG_ALLOCATION, F_DSG_LINE + DSG_IMPORT_EXPORT, F_DSG_LINE + DSG_SCHOOLS_TRANSFER,
+    F_DSG_LINE + DSG_OTHER_INCOME, F_INCOME, F_DSG_LINE + DSG_PLACE_SPECIAL,
+    F_DSG_LINE + DSG_PLACE_RESOURCED, F_DSG_LINE + DSG_PLACE_AP, F_DSG_LINE + DSG_PLACE_POST16,
+    F_DSG_LINE + DSG_TOPUP_EARLY_YEARS, F_DSG_LINE + DSG_TOPUP_MAINSTREAM,
+    F_DSG_LINE + DSG_TOPUP_RESOURCED, F_DSG_LINE + DSG_TOPUP_SPECIAL, F_DSG_LINE + DSG_INDEPENDENT,
+    F_DSG_LINE + DSG_AP, F_DSG_LINE + DSG_POST16, F_DSG_LINE + DSG_LEVEL4,
+    F_DSG_LINE + DSG_OTHER_ARRANGEMENTS, F_DSG_LINE + DSG_SEN_SUPPORT, F_DSG_LINE + DSG_HOSPITAL,
+    F_DSG_LINE + DSG_THERAPIES, F_DSG_LINE + DSG_TRANSPORT, F_DSG_LINE + DSG_ASSESSMENT, F_SPEND,
+    F_DSG_INYEAR, F_DSG_BALANCE, F_SPEND_TRANSPORT, F_SPEND_ASSESS, F_SOCIAL_CARE, F_HEALTH,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
@@ -54,6 +67,7 @@ void send_results_free(send_results *res)
     free(res->authority_values);
     free(res->param_paths);
     free(res->param_values);
+    free(res->breakdown_names);
     memset(res, 0, sizeof *res);
 }
 
@@ -244,5 +258,20 @@ int send_paired_diff(const send_results *base, const send_results *alt, int metr
     }
     if (send_verdict_from_ci(out->ci_low, out->ci_high, &out->verdict) != 0)
         out->verdict = SEND_NOISE;
+    return DES_OK;
+}
+
+int send_results_name_breakdown(send_results *res, const send_params *p, des_error *err)
+{
+    int nb = res->n > 0 && res->reps ? res->reps[0].n_breakdown : 0;
+    res->n_breakdown = 0;
+    if (nb <= 0)
+        return DES_OK;
+    res->breakdown_names = calloc((size_t)nb, sizeof *res->breakdown_names);
+    if (!res->breakdown_names)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the breakdown's names");
+    for (int j = 0; j < nb; j++)
+        send_breakdown_name(p, j, res->breakdown_names[j], sizeof res->breakdown_names[j]);
+    res->n_breakdown = nb;
     return DES_OK;
 }

@@ -160,6 +160,8 @@ static const nat_fig cost_special[] = {
 static const nat_fig cost_transport[] = {
     {2023, 6800, "SEND transport per pupil, county areas 2018/19 [ref: Isos-CCN-2023]"},
     {2025, 9800, "SEND transport per pupil, county areas 2023/24 [ref: NAO-2025-HTST]"}};
+static const nat_fig topup_mainstream[] = {
+    {2023, 3100, "top-up: middle band 2022/23 [ref: Devon-FOI-2023]"}};
 static const nat_fig infl_independent[] = {
     {2026, 0.043, "derived: 54,000 (2020/21) to 64,000 (2024/25) [ref: PQ-100030]"}};
 static const nat_fig infl_transport[] = {
@@ -454,6 +456,12 @@ static const struct {
 #define SHAPE_B2025 ((SHAPE_19_20 + 5 * SHAPE_21_25) / 6)
 #define EP_HOURS_WEEK 16.0
 #define EP_USE 0.85
+/* SEN caseworkers: years a case holds a caseload place (advice about 5.3 weeks, D2 panel 0.5,
+ * drafting 2, consultation 4: assumptions of the defaults below) and assessments one FTE holds
+ * at once (11.3 case-officer hours per plan [ref: DfE-2026-EP] at 20 hours a week over 46 weeks
+ * = 81 a year, each held HOLD_YEARS) */
+#define CW_HOLD_YEARS 0.226
+#define CW_CASELOAD 18
 
 static void write_scenario(ictx *c)
 {
@@ -712,6 +720,17 @@ static void write_scenario(ictx *c)
     kv(c, 2, "appeal", "0.15", "share of refusals appealed (assumption)");
     kv(c, 2, "tribunal_time", "{dist: lognormal, mean: 20, sd: 6, unit: weeks}", "91%% completed within 22 weeks [ref: MoJ-appeals]");
     kv(c, 2, "parent_win", "0.886", "decided wholly or partly for parents, 2017/18 [ref: PQ-183449]");
+    /* appeals not after a refusal to assess are taken as about new plans (content, placement) */
+    double appeals = val(c, "tribunal_appeals_registered", A), newp = val(c, "new_plans", A);
+    if (!isnan(appeals) && !isnan(newp) && newp > 0)
+        kv(c, 2, "appeal_placement",
+           num(v, round_sig(fmax(0, fmin(1, (appeals - 0.15 * refused) / newp)), 2)),
+           "(tribunal_appeals_registered - 0.15 x requests_refused) / new_plans %d = (%.0f - "
+           "0.15 x %.0f) / %.0f [%s]: appeals not after a refusal, taken as about new plans",
+           A, appeals, refused, newp, S);
+    else
+        kv(c, 2, "appeal_placement", "0.1", "assumption (tribunal_appeals_registered %d not published)", A);
+    kv(c, 2, "placement_win", "0.3", "assumption: share of placement appeals ending in the independent place asked for");
 
     /* ---- assessment ---- */
     double hours = NAT(c, ep_hours, 17.4, lab);
@@ -737,6 +756,24 @@ static void write_scenario(ictx *c)
     snprintf(v, sizeof v, "%.0f", ceil(completed * (1 + g) / 8 / 10) * 10 + 10);
     kv(c, 4, "slots", v, "assumption");
     kv(c, 4, "duration", "{dist: lognormal, mean: 4, sd: 1.2, unit: weeks}", "assumption");
+    /* Caseworkers: the year's throughput held CW_HOLD_YEARS, from assessments_completed grown by
+     * the trend; 10% headroom when the authority issued at least 90% of plans within 20 weeks
+     * (its staff were not the limit), none otherwise (its throughput was its capacity). */
+    double t20 = val(c, "pct_within_20_weeks", A);
+    double head = isnan(t20) || t20 >= 90 ? 1.1 : 1.0;
+    double cw0 = completed * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
+    out(c, "  caseworkers:\n");
+    out(c, "    # FTE: assessments_completed %d = %.0f [%s] grown by the request trend, each holding a\n"
+           "    # caseload place %.3g years (assumption), %s\n    fte: {",
+        A, completed, S, CW_HOLD_YEARS,
+        isnan(t20) ? "+10% headroom (pct_within_20_weeks not published; assumption)"
+        : t20 >= 90 ? "+10% headroom as pct_within_20_weeks was at least 90% (assumption)"
+                    : "no headroom as pct_within_20_weeks was below 90% (throughput = capacity)");
+    for (int y = Y0; y <= endy; y++)
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, cw0 * pow(1 + g, y - Y0));
+    out(c, "}\n");
+    snprintf(v, sizeof v, "%d", CW_CASELOAD);
+    kv(c, 4, "caseload", v, "11.3 case-officer hours per plan [ref: DfE-2026-EP] at 20 hours a week over 46 weeks, each held %.3g years (assumption)", CW_HOLD_YEARS);
 
     double issue = round_sig(issued / completed, 3);
     out(c, "\nd2_panel:\n");
@@ -961,22 +998,30 @@ static void write_scenario(ictx *c)
     kv(c, 2, "need", "{autism: 0.29, slcn: 0.15, semh: 0.17, mld: 0.15, sld_pmld: 0.08, physical_sensory: 0.07, other: 0.09}",
        "autism 29%% 2019 [ref: DfE-SEN]; rest assumption");
 
-    /* ---- finance ---- */
-    char l_ind[256], l_sp[256], l_tr[256], l_ii[256], l_it[256];
-    double c_ind = NAT(c, cost_independent, 55000, l_ind);
+    /* ---- finance: the DSG high-needs block in the management plan's lines ---- */
+    char l_ind[256], l_sp[256], l_tr[256], l_ii[256], l_it[256], l_mt[256];
+    double c_ind = NAT(c, cost_independent, 53700, l_ind);
     double c_sp = NAT(c, cost_special, 22000, l_sp);
     double c_tr = NAT(c, cost_transport, 6800, l_tr);
     double i_ind = NAT(c, infl_independent, 0.04, l_ii);
     double i_tr = NAT(c, infl_transport, 0.05, l_it);
-    out(c, "\nfinance:\n  cost:                            # annual cost per place (national defaults, not scaled)\n");
-    kv(c, 4, "mainstream", "6000", "top-up above the school's first 6,000 (assumption within [ref: Funding-rules] bands)");
-    kv(c, 4, "resourced", "17500", "assumption within 15k-20k [domain, section 6]");
-    kv(c, 4, "special", cnt(v, c_sp), "%s", l_sp);
-    kv(c, 4, "independent", cnt(v, c_ind), "%s", l_ind);
-    kv(c, 4, "residential", "213000", "external residential 4,100 a week [domain, section 6 (L)] (assumption elsewhere)");
-    kv(c, 4, "fe_college", "12000", "assumption within 10k-18k [domain, section 6]");
-    kv(c, 4, "specialist_post16", "45000", "assumption within 40k-60k [domain, section 6]");
-    kv(c, 4, "ap", "20000", "assumption within 18k-30k [domain, section 6]");
+    double c_mt = NAT(c, topup_mainstream, 4000, l_mt);
+    const int leics = !strcmp(la->old_code, "855");
+    out(c, "\nfinance:\n");
+    out(c, "  place_funding:                   # per commissioned place, filled or not [ref: Funding-rules]\n");
+    kv(c, 4, "special", "10000", "special schools and academies [ref: Funding-rules]");
+    kv(c, 4, "ap", "10000", "alternative provision / PRU [ref: Funding-rules]");
+    kv(c, 4, "resourced", "6000", "resourced provision and SEN units [ref: Funding-rules]");
+    kv(c, 4, "fe_college", "6000", "post-16 FE element 2 [ref: Funding-rules]");
+    out(c, "  cost:                            # top-up per pupil beyond place funding (band factor 1), or the whole fee (national defaults, not scaled)\n");
+    kv(c, 4, "mainstream", cnt(v, c_mt), "%s; the school meets the first 6,000 [ref: Funding-rules]", l_mt);
+    kv(c, 4, "resourced", "10000", "assumption: 16,000 with place funding, within 15k-20k [domain, section 6]");
+    kv(c, 4, "special", cnt(v, c_sp - 10000), "%s, less 10,000 place funding", l_sp);
+    kv(c, 4, "independent", cnt(v, c_ind), "fee: %s", l_ind);
+    kv(c, 4, "residential", "213000", "whole package: external residential 4,100 a week [domain, section 6 (L)] (assumption elsewhere)");
+    kv(c, 4, "fe_college", "6000", "assumption: 12,000 with place funding, within 10k-18k [domain, section 6]");
+    kv(c, 4, "specialist_post16", "45000", "fee: assumption within 40k-60k [domain, section 6]");
+    kv(c, 4, "ap", "10000", "assumption: 20,000 with place funding, within 18k-30k [domain, section 6]");
     kv(c, 4, "early_years", "5000", "assumption");
     kv(c, 4, "other", "2000", "assumption");
     kv(c, 4, "awaiting", "6000", "interim cost while waiting (assumption)");
@@ -987,19 +1032,44 @@ static void write_scenario(ictx *c)
     for (size_t i = 0; i < 5; i++)
         kv(c, 4, infl2[i], "0.02", "assumption");
     kv(c, 4, "specialist_post16", "0.03", "assumption");
-    out(c, "  transport:\n");
+    out(c, "  bands:                           # top-up bands by primary need\n");
+    kv(c, 4, "by_need", "{mld: 2, slcn: 2, autism: 3, semh: 3, physical_sensory: 3, other: 3, sld_pmld: 4}", "assumption");
+    kv(c, 4, "factor", "{1: 0.5, 2: 0.75, 3: 1.0, 4: 1.45, 5: 2.0}",
+       Y >= 2023 ? "bands 1,600 / 3,100 / 4,500 relative to the middle 2022/23 [ref: Devon-FOI-2023]; 1 and 5 assumption"
+                 : "assumption");
+    kv(c, 4, "drift", "0.02", "share moving up a band each year (assumption)");
+    out(c, "  transport:                       # a general-fund cost, outside the DSG\n");
     kv(c, 4, "cost_per_child", cnt(v, c_tr), "%s", l_tr);
     kv(c, 4, "inflation", num(v, i_tr), "%s", l_it);
     kv(c, 4, "share", "{mainstream: 0.10, resourced: 0.5, special: 0.8, independent: 0.9, residential: 0.5, fe_college: 0.2, specialist_post16: 0.6, ap: 0.5}", "assumption");
-    kv(c, 2, "assessment_cost", "4400", "~62 hours of professional time [ref: DfE-2026-EP] at ~70 an hour (assumption)");
-    kv(c, 2, "tribunal_cost", "8000", "assumption");
-    double gb = (Y >= 2019 ? 6.0e9 : 5.9e9) * share * pow(1.05, Y0 - 2019);
+    kv(c, 2, "assessment_cost", "4400", "general fund: ~62 hours of professional time [ref: DfE-2026-EP] at ~70 an hour (assumption)");
+    kv(c, 2, "tribunal_cost", "8000", "general fund (assumption)");
+    kv(c, 2, "dsg_includes", "{transport: false, assessment: false}", "councils pay these from the general fund [domain, section 6] (assumption: set true where the authority charges the DSG)");
+    double gb = round((Y >= 2019 ? 6.0e9 : 5.9e9) * share * pow(1.05, Y0 - (Y >= 2019 ? 2019 : 2018)) / 1e5) * 1e5;
     out(c, "  grant:\n");
-    kv(c, 4, "base", cnt(v, round(gb / 1e5) * 1e5),
-       "national default scaled by caseload: England high-needs %s [ref: NAO-2019, parliamentary answers] x ehcp_total share %.4f, grown 5%%/yr from 2019 (assumption)",
-       Y >= 2019 ? "6.0bn 2019/20" : "5.9bn 2018/19", share);
-    kv(c, 4, "growth", "0.05", "per year (assumption)");
-    kv(c, 2, "opening_deficit", "0", "assumption: set the authority's own carried-forward deficit");
+    snprintf(v, sizeof v, "{%04d-%02d: %.0f}", Y0, (Y0 + 1) % 100, gb);
+    kv(c, 4, "allocation", v,
+       "national default scaled by caseload: England high-needs %s [ref: NAO-2019, parliamentary answers] x ehcp_total share %.4f%s (no %s allocation in the data)",
+       Y >= 2019 ? "6.0bn 2019/20" : "5.9bn 2018/19", share,
+       Y0 > (Y >= 2019 ? 2019 : 2018) ? ", grown 5%/yr (assumption)" : "", la->name);
+    kv(c, 4, "growth", "0.05", "national funding formula growth per year (assumption)");
+    out(c, "  services:                        # central high-needs services by financial year\n");
+    kv(c, 4, "sen_support", cnt(v, round(gb * 0.05 / 1e4) * 1e4), "SEN support and inclusion services: 5%% of the allocation (assumption)");
+    kv(c, 4, "hospital", cnt(v, round(gb * 0.01 / 1e4) * 1e4), "1%% of the allocation (assumption)");
+    kv(c, 4, "therapies", cnt(v, round(gb * 0.01 / 1e4) * 1e4), "1%% of the allocation (assumption)");
+    out(c, "  income:\n");
+    kv(c, 4, "import_export", "0", "assumption: no net import or export");
+    kv(c, 4, "schools_transfer", "0", "assumption: no transfer from the schools block (a lever)");
+    if (leics && Y0 == 2019)
+        kv(c, 4, "other", "{2019: 5400000, 2020: 0}", "one-off extra 5.4m in 2019/20 [ref: Leics-2019]");
+    else
+        kv(c, 4, "other", "0", "assumption: no safety-valve or DBV income");
+    if (leics && Y0 == 2019)
+        kv(c, 2, "opening_balance", "-2300000", "2018/19 overspend [ref: Leics-2019] carried forward; the balance before 2018/19 is not in the data (assumption: 0)");
+    else if (leics && Y >= 2020)
+        kv(c, 2, "opening_balance", "-8400000", "2018/19 overspend 2.3m and 2019/20 forecast 6.1m [ref: Leics-2019]; later years are not in the data (assumption: no change since; set the published figure)");
+    else
+        kv(c, 2, "opening_balance", "0", "assumption: set the authority's own DSG balance brought forward (negative = deficit)");
 
     /* ---- observed ---- */
     static const struct {
@@ -1046,6 +1116,12 @@ static void write_scenario(ictx *c)
             n_obs++;
         }
     }
+    if (leics && Y >= 2019 && n_obs <= 253)
+        out(c, "  dsg_inyear_gbp:                  # high-needs block position [ref: Leics-2019]\n"
+               "    2018-19: -2300000              # overspend (outturn)\n"
+               "    2019-20: -6100000              # forecast overspend, after a one-off extra 5.4m\n"
+               "  dsg_balance_gbp:                 # derived: the positions above, from 0 before 2018/19 (assumption)\n"
+               "    2019-20: -8400000\n");
 }
 
 int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,

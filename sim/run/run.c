@@ -71,7 +71,7 @@ int run_memory_check(const send_params *p, int count, des_error *err)
     send_output probe;
     if (send_output_init(&probe, p, err) != DES_OK)
         return err ? err->code : DES_ENOMEM;
-    double per = (double)SEND_METRIC_COUNT * probe.row_len * sizeof(double) +
+    double per = (double)(SEND_METRIC_COUNT + probe.n_breakdown) * probe.row_len * sizeof(double) +
                  (double)run_auth_stride(p, NULL) * sizeof(double);
     send_output_free(&probe);
     double bytes = (double)count * per;
@@ -275,7 +275,8 @@ int send_run(const send_params *p, const send_run_opts *opts, send_results *res,
     for (int a = 0; a < res->n_authorities; a++)
         memcpy(res->authority_names[a], p->authorities[a].name, sizeof res->authority_names[a]);
     if (run_seed_table(p, opts->seed, n, &res->seeds, &res->seeds_per_rep, err) != DES_OK ||
-        run_outputs_init(p, res->reps, n, err) != DES_OK) {
+        run_outputs_init(p, res->reps, n, err) != DES_OK ||
+        send_results_name_breakdown(res, p, err) != DES_OK) {
         int code = err ? err->code : DES_ENOMEM;
         send_results_free(res);
         return code;

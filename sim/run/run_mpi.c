@@ -117,6 +117,7 @@ static void fingerprint(const send_params *p, const send_run_opts *opts, int64_t
         h = run_fnv(h, ap->initial_prov, sizeof ap->initial_prov);
         h = run_fnv(h, &ap->sen_initial, sizeof ap->sen_initial);
         h = run_fnv(h, &ap->grant_base, sizeof ap->grant_base);
+        h = run_fnv(h, ap->grant_fy, sizeof ap->grant_fy);
         for (int i = 0; i < ap->n_pools; i++)
             h = run_fnv(h, &ap->pools[i].places, sizeof ap->pools[i].places);
         h = run_fnv(h, &ap->n_priors, sizeof ap->n_priors);
@@ -289,7 +290,7 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
 
     /* 5. gather on rank 0, in replication order */
     if (outcome == RUN_OK) {
-        size_t cells = (size_t)SEND_METRIC_COUNT * (size_t)outs[0].row_len;
+        size_t cells = (size_t)(SEND_METRIC_COUNT + outs[0].n_breakdown) * (size_t)outs[0].row_len;
         size_t bins = (size_t)outs[0].n_years * SEND_WEEKS_BINS;
         int64_t a[SEND_AUDIT_N + 1];
         if (d.rank == 0) {
@@ -329,6 +330,10 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
         res->threads_used = threads_used;
         res->ranks = size;
         run_results_take_draws(res, &draws);
+        if (send_results_name_breakdown(res, p, err) != DES_OK) {
+            send_results_free(res);
+            return err ? err->code : DES_ENOMEM;
+        }
         if (stride) {
             res->n_authorities = p->n_authorities;
             res->authority_len = len;

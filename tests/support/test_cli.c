@@ -74,6 +74,34 @@ pid_t spawn_to_files(char *const argv[], const char *out_path, const char *err_p
     return pid;
 }
 
+void wait_for_handler(pid_t pid, int sig)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    for (int i = 0; i < 60000; i++) {
+        FILE *fp = fopen(path, "r");
+        if (!fp)
+            fail_msg("cannot read %s: %s", path, strerror(errno));
+        char line[256];
+        int named = 0, caught = 0;
+        while (fgets(line, sizeof line, fp)) {
+            if (!strncmp(line, "Name:", 5))
+                named = strstr(line, "sendsim") != NULL; /* after the exec, not the forked test */
+            else if (!strncmp(line, "SigCgt:", 7))
+                caught = (int)((strtoull(line + 7, NULL, 16) >> (sig - 1)) & 1);
+        }
+        fclose(fp);
+        if (named && caught)
+            return;
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            fail_msg("sendsim ended (wait status %d) before it installed its handler of signal %d",
+                     st, sig);
+        usleep(10 * 1000);
+    }
+    fail_msg("sendsim did not install a handler of signal %d within 10 minutes", sig);
+}
+
 int exit_status(int wait_status)
 {
     return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);

@@ -26,6 +26,11 @@ void cli_fail(cli_result *r, const char *fmt, ...)
  * process group of its own when own_group is set. Returns the child's pid. */
 pid_t spawn_to_files(char *const argv[], const char *out_path, const char *err_path,
                      int own_group);
+/* Wait until process pid runs sendsim and catches signal sig (Linux: its name and the SigCgt
+ * mask in /proc/PID/status), so that a signal sent next reaches the program's handler whatever
+ * the load on the machine. Fails if the process ends first; the bound (10 minutes) is a
+ * failsafe only. */
+void wait_for_handler(pid_t pid, int sig);
 /* A wait status as an exit status: the program's own, or 128 + the signal that ended it. */
 int exit_status(int wait_status);
 /* The whole file as a NUL-terminated string (fails the test if unreadable). */

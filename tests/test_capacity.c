@@ -1,0 +1,429 @@
+/* test_capacity.c - capacity where the work is (caseworkers, advice by date), the queues it
+ * makes, requests driven by an observed series, and disagreement beyond a refusal to assess.
+ *
+ * - the caseworker stage reduced to an M/M/c queue: its mean wait (from the stage metrics)
+ *   matches Erlang C;
+ * - timeliness: with capacity far above demand every plan is issued within 20 weeks; halving
+ *   the caseworkers at utilisation 0.7 (so that demand outruns them) makes it collapse;
+ * - capacity by date: no caseworker, nobody starts; staff arrive, the queue drains; a panel
+ *   hearing one case a sitting, then all;
+ * - conservation: assessments started = completed + in progress at the end, exactly;
+ * - the 6-week decision deadline against constant preparation times;
+ * - requests.observed: yearly requests within Poisson noise of the series;
+ * - appeals against a refusal to issue and about placement, with their outcomes;
+ * - determinism with every new flow on;
+ * - the Leicestershire timeliness check (scenarios/README.md) stays within its 10 points.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "des_rng.h"
+#include "des_stats.h"
+#include "send_model.h"
+#include "send_results.h"
+#include "send_run.h"
+#include "send_scenario.h"
+#include "support/test_util.h"
+
+static des_date ymd(int y, int m, int d) { return des_date_from_ymd(y, m, d); }
+
+/* One replication (stream seeds from master and rep); the diagnostics into *d. */
+static void run_rep(const send_params *p, uint64_t master, int rep, send_output *o,
+                    send_model_diag *d)
+{
+    des_error err = {0};
+    assert_int_equal(send_output_init(o, p, &err), DES_OK);
+    send_model *m = send_model_create(p, &err);
+    if (!m)
+        fail_msg("model: %s", err.msg);
+    uint32_t *all = malloc((size_t)(rep + 1) * SEND_STREAMS * sizeof *all);
+    assert_non_null(all);
+    assert_int_equal(des_rng_seed_table(master, (size_t)rep + 1, SEND_STREAMS, all, NULL), DES_OK);
+    if (send_model_run(m, all + (size_t)rep * SEND_STREAMS, o, &err) != DES_OK)
+        fail_msg("run: %s", err.msg);
+    free(all);
+    if (d)
+        send_model_get_diag(m, d);
+    send_model_destroy(m);
+}
+
+static double total(send_output *o, int metric)
+{
+    double s = 0;
+    for (int y = 0; y < o->n_years; y++)
+        s += send_output_row(o, metric)[y];
+    return s;
+}
+
+/* Only direct requests aged 20-25 at `rate` a year, decided on receipt; one EP advice of
+ * exponential mean S days (EPs not limited), no health time; caseworkers c (caseload 1). */
+static void queue_params(send_params *p, double rate, double S, double c, int years)
+{
+    send_params_init(p);
+    strcpy(p->name, "capacity");
+    p->start = ymd(2019, 1, 1);
+    p->end = ymd(2019 + years - 1, 12, 31);
+    p->direct_requests[BAND_20_25] = rate;
+    p->d1_period = 0;
+    p->d2_period = 0;
+    des_dist_exponential(&p->ep_duration, S, NULL);
+    send_steps_const(&p->ep_fte, 1e6 / 40);
+    p->ep_hours_per_fte_week = 40;
+    send_steps_const(&p->caseworker_fte, c);
+    p->choice[PHASE_POST19][PROV_MAINSTREAM] = 0;
+    p->choice[PHASE_POST19][PROV_FE_COLLEGE] = 1;
+}
+
+static double erlang_c_wq(int c, double lambda, double mu)
+{
+    double a = lambda / mu, rho = a / c;
+    double term = 1, sum = 1;
+    for (int k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    double last = term * a / c / (1 - rho);
+    return last / (sum + last) / (c * mu - lambda);
+}
+
+/* With no plans issued (p_issue 0) a case holds its caseworker exactly for its EP advice
+ * (exponential), so the caseworker stage is M/M/4 at rho 0.8; its mean wait, from the stage
+ * metrics pooled over the years, is Erlang C's. */
+static void test_caseworkers_are_mmc(void **state)
+{
+    (void)state;
+    send_params p;
+    double S = 10, lambda = 0.32; /* a day: rho = 0.32 x 10 / 4 = 0.8 */
+    queue_params(&p, lambda * 365.25, S, 4, 30);
+    p.p_issue = 0;
+    double wq = erlang_c_wq(4, lambda, 1 / S);
+    des_tally t;
+    des_tally_init(&t);
+    int reps = 128;
+    for (int r = 0; r < reps; r++) {
+        send_output o;
+        run_rep(&p, 17, r, &o, NULL);
+        double n = total(&o, C_STAGE_STARTED + SEND_STAGE_CASEWORKER);
+        assert_true(n > 3000);
+        des_tally_add(&t, 7.0 * total(&o, C_STAGE_WEEKS + SEND_STAGE_CASEWORKER) / n);
+        /* the EPs are not limited: nobody waits for one */
+        assert_true(total(&o, C_STAGE_WEEKS + SEND_STAGE_EP) == 0);
+        send_output_free(&o);
+    }
+    double half = 3.5 * des_tally_sd(&t) / sqrt((double)reps);
+    print_message("caseworkers M/M/4 rho=0.8: simulated Wq %.3f +- %.3f days, Erlang C %.3f\n",
+                  des_tally_mean(&t), half, wq);
+    assert_true(fabs(des_tally_mean(&t) - wq) < half);
+    assert_true(half < 0.1 * wq);
+    send_params_free(&p);
+}
+
+static double pct_20w(send_output *o) { return 100 * total(o, C_WITHIN_20W) / total(o, C_NEW_PLANS); }
+
+/* EP advice of mean 8 weeks, drafting and consultation 6 weeks: each case holds a caseworker
+ * about 14 weeks. 600 requests a year keep about 161 cases busy. With 10,000 caseload places
+ * nobody waits; with 230 (rho 0.7) a few do; with half that (rho 1.4) the queue grows without
+ * bound and timeliness collapses. */
+static void test_timeliness_follows_capacity(void **state)
+{
+    (void)state;
+    double pct[3];
+    const double places[3] = {10000, 230, 115};
+    for (int k = 0; k < 3; k++) {
+        send_params p;
+        queue_params(&p, 600, 56, places[k], 3);
+        des_dist_constant(&p.draft_time, 14, NULL);
+        des_dist_constant(&p.consult_time, 28, NULL);
+        send_output o;
+        run_rep(&p, 5, 0, &o, NULL);
+        pct[k] = pct_20w(&o);
+        if (k == 0)
+            assert_true(total(&o, C_STAGE_WEEKS + SEND_STAGE_CASEWORKER) == 0);
+        if (k == 2) /* the queue at the end of each year is longer than at the end of the last */
+            for (int y = 1; y < 3; y++)
+                assert_true(send_output_row(&o, M_CASEWORKER_QUEUE)[12 * y + 11] >
+                            send_output_row(&o, M_CASEWORKER_QUEUE)[12 * y - 1]);
+        send_output_free(&o);
+        send_params_free(&p);
+    }
+    print_message("within 20 weeks: %.1f%% (unlimited), %.1f%% (rho 0.7), %.1f%% (rho 1.4)\n",
+                  pct[0], pct[1], pct[2]);
+    /* exponential advice of mean 8 weeks + 6: P(advice > 14 weeks) = exp(-14/8) = 17% late */
+    assert_true(fabs(pct[0] - 100 * (1 - exp(-14.0 / 8))) < 4);
+    assert_true(pct[1] <= pct[0] + 3);
+    assert_true(pct[2] < pct[1] - 30);
+}
+
+/* No caseworker until 1 January 2020: nobody starts advice in 2019; then the queue drains. */
+static void test_caseworkers_by_date(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 300, 7, 0, 2);
+    p.caseworker_fte.n = 2;
+    p.caseworker_fte.from[1] = ymd(2020, 1, 1);
+    p.caseworker_fte.value[1] = 1000;
+    send_output o;
+    run_rep(&p, 3, 0, &o, NULL);
+    assert_true(send_output_row(&o, C_STAGE_STARTED + SEND_STAGE_CASEWORKER)[0] == 0);
+    assert_true(send_output_row(&o, C_STAGE_STARTED + SEND_STAGE_EP)[0] == 0);
+    assert_true(send_output_row(&o, C_NEW_PLANS)[0] == 0);
+    assert_true(send_output_row(&o, M_CASEWORKER_QUEUE)[12] > 250); /* 1 January 2020 */
+    assert_true(send_output_row(&o, M_CASEWORKER_QUEUE)[13] == 0);  /* 1 February 2020 */
+    /* the waiters of 2019 waited on average about half a year when they started in 2020 */
+    double mean = send_output_row(&o, C_STAGE_MEAN + SEND_STAGE_CASEWORKER)[1];
+    assert_true(mean > 8 && mean < 40);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* The D1 panel hears one case a weekly sitting in 2019 (52 or 53 decisions), then all. */
+static void test_panel_capacity_by_date(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 300, 7, 1e6, 2);
+    p.d1_period = 7;
+    p.d1_capacity_steps.n = 2;
+    p.d1_capacity_steps.from[0] = ymd(2019, 1, 1);
+    p.d1_capacity_steps.value[0] = 1;
+    p.d1_capacity_steps.from[1] = ymd(2020, 1, 1);
+    p.d1_capacity_steps.value[1] = 1000;
+    send_output o;
+    run_rep(&p, 2, 0, &o, NULL);
+    double d2019 = send_output_row(&o, C_D1_DECIDED)[0];
+    assert_true(d2019 >= 52 && d2019 <= 53);
+    /* the backlog of 2019 and the requests of 2020 are all decided in 2020 */
+    assert_true(send_output_row(&o, C_D1_DECIDED)[1] > 500);
+    assert_true(send_output_row(&o, C_PCT_D1_6W)[0] < 20);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* Every assessment started is completed at the D2 panel or still in progress at the end. */
+static void test_assessments_conserved(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 900, 40, 60, 3);
+    p.d2_period = 7;
+    p.d2_first = 1;
+    p.d2_capacity = 10;
+    send_steps_const(&p.health_slots, 20);
+    des_dist_constant(&p.health_duration, 30, NULL);
+    p.p_social_advice = 0.4;
+    send_steps_const(&p.social_slots, 5);
+    des_dist_constant(&p.social_duration, 20, NULL);
+    p.initial_in_assessment = 50;
+    send_output o;
+    send_model_diag d;
+    run_rep(&p, 9, 0, &o, &d);
+    double started = total(&o, C_ASSESS_STARTED), done = total(&o, C_ASSESSMENTS);
+    print_message("started %.0f = completed %.0f + in progress %llu\n", started, done,
+                  (unsigned long long)d.assessments_in_progress);
+    assert_true(d.assessments_in_progress > 100);
+    assert_true(started == done + (double)d.assessments_in_progress);
+    /* the monthly count follows the same balance: on 1 January of each year, started so far
+     * less completed so far */
+    double s_sum = 0, c_sum = 0;
+    for (int y = 0; y + 1 < o.n_years; y++) {
+        s_sum += send_output_row(&o, C_ASSESS_STARTED)[y];
+        c_sum += send_output_row(&o, C_ASSESSMENTS)[y];
+        assert_true(send_output_row(&o, M_ASSESSMENTS_ONGOING)[12 * (y + 1)] == s_sum - c_sum);
+    }
+    /* each stage started at most once per assessment */
+    assert_true(total(&o, C_STAGE_STARTED + SEND_STAGE_EP) <= started);
+    assert_true(total(&o, C_STAGE_STARTED + SEND_STAGE_SOCIAL) <
+                total(&o, C_STAGE_STARTED + SEND_STAGE_HEALTH));
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* The 6-week deadline: preparation of 40 days meets it (weekly sittings add up to 6 days),
+ * 43 days misses it, for every request. */
+static void test_six_week_deadline(void **state)
+{
+    (void)state;
+    const double prep[2] = {35, 43}, want[2] = {100, 0};
+    for (int k = 0; k < 2; k++) {
+        send_params p;
+        queue_params(&p, 300, 7, 1e6, 2);
+        p.d1_period = 7;
+        des_dist_constant(&p.d1_prep, prep[k], NULL);
+        send_output o;
+        run_rep(&p, 4, 0, &o, NULL);
+        assert_true(total(&o, C_D1_DECIDED) > 400);
+        for (int y = 0; y < o.n_years; y++)
+            assert_close(send_output_row(&o, C_PCT_D1_6W)[y], want[k], 1e-9);
+        send_output_free(&o);
+        send_params_free(&p);
+    }
+}
+
+/* Requests follow the observed series: each year's count within 4 Poisson sd of it. */
+static void test_requests_observed(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 300, 7, 1e6, 3);
+    const double want[3] = {500, 1000, 2000};
+    p.requests_observed.n = 3;
+    for (int y = 0; y < 3; y++) {
+        p.requests_observed.from[y] = ymd(2019 + y, 1, 1);
+        p.requests_observed.value[y] = want[y];
+    }
+    send_output o;
+    run_rep(&p, 8, 0, &o, NULL);
+    for (int y = 0; y < 3; y++) {
+        double got = send_output_row(&o, C_REQUESTS)[y];
+        print_message("%d: %.0f requests, observed %.0f\n", 2019 + y, got, want[y]);
+        assert_true(fabs(got - want[y]) < 4 * sqrt(want[y]));
+    }
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* A refusal to issue, always appealed and won: every assessed case gets a plan, by way of the
+ * tribunal; appeals equal assessments year by year. */
+static void test_appeal_refusal_to_issue(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 300, 7, 1e6, 2);
+    p.p_issue = 0;
+    p.p_appeal_no_issue = 1;
+    p.p_parent_win = 1;
+    des_dist_constant(&p.tribunal_time, 150, NULL);
+    send_output o;
+    run_rep(&p, 6, 0, &o, NULL);
+    for (int y = 0; y < 2; y++) {
+        assert_true(send_output_row(&o, C_APPEALS_NO_ISSUE)[y] ==
+                    send_output_row(&o, C_ASSESSMENTS)[y]);
+        assert_true(send_output_row(&o, C_APPEALS_ALL)[y] ==
+                    send_output_row(&o, C_APPEALS_NO_ISSUE)[y]);
+        assert_true(send_output_row(&o, C_APPEALS)[y] == 0);
+    }
+    /* decided 150 days later: plans issued then are all appeals won */
+    assert_true(total(&o, C_NEW_PLANS) == total(&o, C_APPEALS_WON));
+    assert_true(total(&o, C_NEW_PLANS) > 0.6 * total(&o, C_APPEALS_NO_ISSUE));
+    assert_true(send_output_row(&o, C_PCT_20W)[1] == 0); /* 150 days > 20 weeks */
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
+/* Placement appeals: won, they move plan holders from their college to an independent school
+ * (and its cost); lost, nothing moves. */
+static void test_placement_appeals(void **state)
+{
+    (void)state;
+    for (int win = 0; win <= 1; win++) {
+        send_params p;
+        queue_params(&p, 300, 7, 1e6, 2);
+        p.p_appeal_placement = 0.5;
+        p.p_placement_mediation = win ? 1 : 0; /* mediated first (won case) or not */
+        des_dist_constant(&p.mediation_time, 30, NULL);
+        p.p_placement_win = win;
+        p.placement_won_provision = PROV_INDEPENDENT;
+        p.cost[PROV_INDEPENDENT] = 60000;
+        des_dist_constant(&p.tribunal_time, 60, NULL);
+        send_output o;
+        run_rep(&p, 12, 0, &o, NULL);
+        double appeals = total(&o, C_APPEALS_PLACEMENT), changed = total(&o, C_PLACEMENT_CHANGED);
+        double disputes = win ? total(&o, C_MEDIATIONS_ALL) : appeals;
+        assert_close(disputes / total(&o, C_NEW_PLANS), 0.5, 0.06);
+        /* every mediation is followed by its appeal 30 days later (but near the end) */
+        assert_true(appeals <= disputes && appeals > 0.9 * disputes);
+        assert_true(total(&o, C_APPEALS_ALL) == appeals);
+        int last = o.n_months - 1;
+        double indep = send_output_row(&o, M_PLACEMENTS + PROV_INDEPENDENT)[last];
+        if (win) {
+            assert_true(changed > 0.6 * appeals && changed <= appeals);
+            assert_true(changed == total(&o, C_APPEALS_WON));
+            assert_true(indep > 0 && indep <= changed);
+            assert_true(total(&o, F_SPEND_PROV + PROV_INDEPENDENT) > 0);
+        } else {
+            assert_true(changed == 0 && indep == 0);
+        }
+        send_output_free(&o);
+        send_params_free(&p);
+    }
+}
+
+/* Same seeds, same results, with caseworkers limited and every appeal on. */
+static void test_determinism(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 600, 40, 50, 2);
+    p.d1_refusal.value[0] = 0.2;
+    p.p_mediation = 0.3;
+    p.p_appeal = 0.3;
+    p.p_issue = 0.8;
+    p.p_appeal_no_issue = 0.5;
+    p.p_appeal_placement = 0.1;
+    p.p_parent_win = 0.8;
+    des_dist_exponential(&p.tribunal_time, 100, NULL);
+    send_output a, b;
+    run_rep(&p, 77, 1, &a, NULL);
+    run_rep(&p, 77, 1, &b, NULL);
+    assert_true(total(&a, C_APPEALS_ALL) > 0);
+    assert_memory_equal(a.values, b.values,
+                        (size_t)SEND_METRIC_COUNT * (size_t)a.row_len * sizeof *a.values);
+    send_output_free(&a);
+    send_output_free(&b);
+    send_params_free(&p);
+}
+
+/* The structural check of scenarios/README.md: with Leicestershire's published 2019-2024
+ * requests and the calibrated caseworkers, the median share of plans issued within 20 weeks
+ * is within 10 points of the published share every year (100 replications, seed 1). */
+static void test_leicestershire_timeliness(void **state)
+{
+    (void)state;
+    static const double published[6] = {92.0, 80.0, 26.9, 3.8, 6.0, 4.3};
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-timeliness.yaml", &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_run_opts o = {.seed = 1, .replications = 100, .threads = 1};
+    send_results res = {0};
+    if (send_run(&p, &o, &res, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    double *scratch = malloc((size_t)res.n * sizeof *scratch);
+    assert_non_null(scratch);
+    for (int y = 0; y < 6; y++) {
+        send_stat st;
+        send_results_get_stat(&res, C_PCT_20W, y, scratch, &st);
+        print_message("%d: median %.1f [%.1f-%.1f], published %.1f\n", 2019 + y,
+                      st.q[SEND_Q50], st.q[SEND_Q10], st.q[SEND_Q90], published[y]);
+        assert_true(fabs(st.q[SEND_Q50] - published[y]) <= 10);
+    }
+    free(scratch);
+    send_results_free(&res);
+    send_params_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_caseworkers_are_mmc),
+        cmocka_unit_test(test_timeliness_follows_capacity),
+        cmocka_unit_test(test_caseworkers_by_date),
+        cmocka_unit_test(test_panel_capacity_by_date),
+        cmocka_unit_test(test_assessments_conserved),
+        cmocka_unit_test(test_six_week_deadline),
+        cmocka_unit_test(test_requests_observed),
+        cmocka_unit_test(test_appeal_refusal_to_issue),
+        cmocka_unit_test(test_placement_appeals),
+        cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_leicestershire_timeliness),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
