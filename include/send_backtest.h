@@ -54,6 +54,10 @@ typedef struct send_bt_opts {
     void *calibrate_ctx;
     const char *work_dir;     /* where the scenarios are written ("<dir>/<code>-<from>.yaml") */
     const volatile sig_atomic_t *cancel;
+    int observed_as_of;       /* > 0: compare only values published by June of it */
+    int ranks;                /* 1: split the authorities over the ranks of the MPI job too
+                                 (every rank calls with the same arguments and ends with
+                                 every result); 0: this process alone */
 } send_bt_opts;
 
 typedef struct send_bt_row {
@@ -107,10 +111,27 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
                      const send_bt_opts *o, send_bt_la *out);
 void send_bt_la_free(send_bt_la *r);
 
-/* Back-test n authorities (indices las) over o->threads threads into out[0..n-1]. Returns
- * DES_OK unless interrupted (DES_ESTATE); per-authority failures are in out[i].status. */
+/* Back-test n authorities (indices las) over o->threads threads (and with o->ranks the ranks
+ * of an MPI job, authority i on rank i % ranks) into out[0..n-1]. Returns DES_OK unless
+ * interrupted (DES_ESTATE, on every rank when any was); per-authority failures are in
+ * out[i].status. */
 int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
                       const send_sen2 *observed, const send_bt_opts *o, send_bt_la *out);
+
+/* The forecast-error term of forecasts made as of as_of (send_discrepancy, send_model.h),
+ * from information published by June of as_of only: back-tests of the n authorities las of
+ * data at earlier starts (the origins: years in [as_of - 6, as_of - 1] whose calibration
+ * history, from two years before, has initial requests; at most three, first, middle, last), run with pool (its scenario and
+ * calibration steps, replications, threads; its `from` is each origin) and compared with the
+ * values published by June of as_of only. Per metric and horizon 1..SEND_DISC_H with at least
+ * min_values values (0: SEND_BT_DISC_MIN), horizons counted from 1 while they have them: the quantiles of log(published / forecast median) at the levels
+ * 0.025, 0.05, 0.1, ..., 0.95, 0.975. The same for any thread count, and unchanged by anything
+ * in data after June of as_of. DES_EINPUT when no origin is possible. */
+#define SEND_BT_DISC_MIN 20
+struct send_discrepancy;
+int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int as_of,
+                        const send_bt_opts *pool, int min_values,
+                        struct send_discrepancy *out, des_error *err);
 
 /* PREFIX-backtest.csv: la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,
  * inside_p10_p90,abs_pct_error, authorities in the given order, model rows then naive rows

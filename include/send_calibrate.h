@@ -42,6 +42,9 @@ typedef struct send_calib_opts {
                                     clock then measures the calibration alone, so several may
                                     run side by side, as the back-test does) */
     int quiet;                   /* not read by the library; for callers */
+    /* A forecast-error term (send_bt_discrepancy) to store in the ensemble section, so every
+     * run of the calibrated scenario widens its bands by it; NULL for none. */
+    const struct send_discrepancy *discrepancy;
     /* Filled on success (may be NULL): */
     struct send_calib_stats *stats;
 } send_calib_opts;

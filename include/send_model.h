@@ -479,7 +479,28 @@ typedef struct send_ensemble {
     char data[256];
     char sha256[65];
     int as_of;       /* 0 = not given */
+    struct send_discrepancy *discrepancy; /* owned; NULL for none */
 } send_ensemble;
+
+/* A forecast-error (model discrepancy) term: for each of up to SEND_DISC_METRICS model metrics,
+ * quantiles of log(published / forecast median) at horizons 1..n_h years, pooled over earlier
+ * back-tests of many authorities whose outcomes were all published by June of as_of. Replication
+ * r multiplies the metric's series by exp(Q_t(u)), u its own uniform ("discrepancy.<metric>"),
+ * Q_t interpolated in the horizon t (0 at the start; beyond n_h the median held and the spread
+ * about it growing linearly in t: an assumption). */
+#define SEND_DISC_METRICS 5
+#define SEND_DISC_H 8
+#define SEND_DISC_Q 21
+typedef struct send_discrepancy {
+    int n_metrics, n_q;
+    double levels[SEND_DISC_Q];             /* increasing, in (0, 1) */
+    int metric[SEND_DISC_METRICS];          /* model metric index */
+    int n_h[SEND_DISC_METRICS];             /* horizons 1..n_h given */
+    double q[SEND_DISC_METRICS][SEND_DISC_H][SEND_DISC_Q];
+    int n[SEND_DISC_METRICS][SEND_DISC_H];  /* values pooled at each horizon */
+    /* provenance */
+    int as_of, n_origins, origins[SEND_DISC_H], authorities, replications;
+} send_discrepancy;
 void send_ensemble_free(send_ensemble *e); /* frees e itself too */
 
 /* Fill p with neutral defaults (empty population, zero rates, unlimited places, weekly panels);

@@ -47,8 +47,14 @@ int send_run(const send_params *p, const send_run_opts *opts, send_results *res,
  * scenario, on any rank or thread. */
 #define SEND_PARAM_STREAM UINT32_C(0x70617261)
 double send_param_uniform(uint64_t master, int r, const char *path);
+/* The log multiplier of metric slot m of a forecast-error term at horizon t years for the
+ * uniform u (see send_discrepancy in send_model.h): 0 for t <= 0; between whole horizons
+ * linear in t; beyond the last one, n_h's median plus its spread about the median times
+ * t / n_h (the bias held, the spread growing linearly: an assumption). Replication r's uniform for a
+ * metric M is send_param_uniform(S, r, "discrepancy.M"), recorded as that parameter column. */
+double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u);
 /* out = a shallow copy of p (owned tables shared: read only, never freed through out) with the
- * k keys at paths set to v (an "ensemble.set" column is skipped). DES_EINVAL from
+ * k keys at paths set to v (an "ensemble.set" column and "discrepancy.*" columns are skipped). DES_EINVAL from
  * send_param_set for an unknown path or a value out of range. */
 int send_params_set_many(const send_params *p, int k, const char (*paths)[SEND_PATH_MAX],
                          const double *v, send_params *out, des_error *err);

@@ -80,6 +80,9 @@ void send_scenario_print(const send_params *p, FILE *out);
 /* The ensemble a scenario gives (nothing when none): its size and provenance, and per key the
  * weighted mean, sd and range of the sets. */
 void send_scenario_print_ensemble(const send_params *p, FILE *out);
+/* The `discrepancy:` section of an ensemble (YAML, each line prefixed by indent), as
+ * send_ensemble_yaml_write() writes it and the loader reads it back bit for bit. */
+void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char *indent);
 int send_ensemble_yaml_write(const char *out_path, const char *parent, const char *name,
                              const char *comment, const send_ensemble *e, int n_fit,
                              const char *const *fit_names, const double *fit_values,

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include <gsl/gsl_errno.h>
+
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@
 
 #include "send_backtest.h"
 #include "send_io.h"
+#include "send_run.h"
+#include "send_scenario.h"
 #include "support/test_cli.h"
 #include "support/test_util.h"
 
@@ -399,8 +403,158 @@ static void test_cli_threads_identical(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+
+/* ---- the forecast-error term --------------------------------------------------------------- */
+
+/* A term of one metric (ehcp_total) at two horizons, worked by hand. */
+static send_discrepancy hand_term(void)
+{
+    send_discrepancy d = {.n_metrics = 1, .n_q = 3, .levels = {0.25, 0.5, 0.75},
+                          .metric = {send_metric_find("ehcp_total")}, .n_h = {2},
+                          .n = {{30, 20}}, .as_of = 2019, .n_origins = 2,
+                          .origins = {2016, 2017}, .authorities = 9, .replications = 3};
+    double q1[3] = {-0.1, 0, 0.1}, q2[3] = {-0.2, 0.05, 0.3};
+    memcpy(d.q[0][0], q1, sizeof q1);
+    memcpy(d.q[0][1], q2, sizeof q2);
+    return d;
+}
+
+static void test_discrepancy_factor(void **state)
+{
+    (void)state;
+    send_discrepancy d = hand_term();
+    assert_close(send_discrepancy_log_factor(&d, 0, 0, 0.75), 0, 0);
+    assert_close(send_discrepancy_log_factor(&d, 0, 0.5, 0.75), 0.05, 1e-15);  /* half of 0.1 */
+    assert_close(send_discrepancy_log_factor(&d, 0, 1, 0.625), 0.05, 1e-15);   /* between levels */
+    assert_close(send_discrepancy_log_factor(&d, 0, 1.5, 0.5), 0.025, 1e-15);  /* 0 .. 0.05 */
+    assert_close(send_discrepancy_log_factor(&d, 0, 2, 0.1), -0.2, 1e-15);     /* below the levels */
+    /* beyond horizon 2: the median 0.05 held, the spread about it (0.25) doubled at 4 years */
+    assert_close(send_discrepancy_log_factor(&d, 0, 4, 0.75), 0.05 + 0.25 * 2, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 4, 0.5), 0.05, 1e-15);
+}
+
+/* Written into an ensemble, read back bit for bit; a run multiplies each replication's
+ * ehcp_total by exp(log factor) at its horizon for its recorded uniform, nothing else. */
+static void test_discrepancy_run(void **state)
+{
+    (void)state;
+    char dir[32], path[64], golden[PATH_MAX];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/d.yaml", dir);
+    assert_non_null(realpath("tests/golden/golden.yaml", golden));
+    send_discrepancy d = hand_term();
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: \"%s\"\nend: 2019-12-31\nensemble:\n  keys: [requests.growth]\n"
+               "  sets: [[0.0]]\n", golden);
+    send_discrepancy_yaml_print(f, &d, "  ");
+    fclose(f);
+    send_params p, q;
+    des_error err = {0};
+    assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
+    assert_non_null(p.ensemble->discrepancy);
+    assert_memory_equal(p.ensemble->discrepancy, &d, sizeof d);
+    assert_int_equal(send_scenario_load(path, &q, NULL, &err), DES_OK);
+    free(q.ensemble->discrepancy);
+    q.ensemble->discrepancy = NULL;
+    send_run_opts ro = {.seed = 3, .replications = 4, .threads = 2};
+    send_results a, b;
+    assert_int_equal(send_run(&p, &ro, &a, &err), DES_OK);
+    assert_int_equal(send_run(&q, &ro, &b, &err), DES_OK);
+    assert_int_equal(a.n_params, 3);
+    assert_string_equal(a.param_paths[2], "discrepancy.ehcp_total");
+    int e = send_metric_find("ehcp_total"), np = send_metric_find("new_plans");
+    for (int r = 0; r < 4; r++) {
+        double u = a.param_values[r * 3 + 2];
+        assert_close(u, send_param_uniform(3, r, "discrepancy.ehcp_total"), 0);
+        for (int i = 1; i < 12; i++) {
+            double x = send_output_row(&a.reps[r], e)[i], y = send_output_row(&b.reps[r], e)[i];
+            assert_close(x, y * exp(send_discrepancy_log_factor(&d, 0, i / 12.0, u)), 1e-9 * y);
+        }
+        assert_close(send_output_row(&a.reps[r], e)[0], send_output_row(&b.reps[r], e)[0], 0);
+        assert_close(send_output_row(&a.reps[r], np)[0], send_output_row(&b.reps[r], np)[0], 0);
+    }
+    send_results_free(&a);
+    send_results_free(&b);
+    send_params_free(&p);
+    send_params_free(&q);
+    remove_dir(dir);
+}
+
+static char *term_text(const send_discrepancy *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    send_discrepancy_yaml_print(f, d, "");
+    fclose(f);
+    return buf;
+}
+
+/* The term as of 2022 from three authorities of the shipped file (init's scenarios, no
+ * calibration, 3 replications): the same bytes when the data after June 2022 are cut off, and
+ * for one thread or two; origins 2018, 2019, 2021; errors only where a value was published. */
+static void test_discrepancy_as_of(void **state)
+{
+    (void)state;
+    char dir[32], full[64], cut[64], cmd[512];
+    make_out_dir(dir);
+    snprintf(full, sizeof full, "%s/full.csv", dir);
+    snprintf(cut, sizeof cut, "%s/cut.csv", dir);
+    snprintf(cmd, sizeof cmd,
+             "grep -E '^(#|la_name|Rutland,|Hartlepool,|Darlington,)' data/la-sen2.csv > %s && "
+             "awk -F, '/^#|^la_name/ || ($6 == \"jan_caseload\" && $5 <= 2022) || "
+             "($6 == \"calendar_year_activity\" && $5 <= 2021)' %s > %s",
+             full, full, cut);
+    assert_int_equal(system(cmd), 0);
+    des_error err = {0};
+    send_sen2 *a = send_sen2_read(full, &err), *b = send_sen2_read(cut, &err),
+              *eng = send_sen2_read("data/england-sen2.csv", &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(eng);
+    assert_true(strcmp(send_sen2_sha256(a), send_sen2_sha256(b)) != 0);
+    send_bt_init_ctx ictx = {.england = eng, .priors = 1};
+    send_bt_opts o = {.replications = 3, .seed = 5, .threads = 1, .scenario_ctx = &ictx,
+                      .work_dir = dir};
+    size_t las[3] = {0, 1, 2};
+    send_discrepancy d1, d2;
+    assert_int_equal(send_bt_discrepancy(a, las, 3, 2022, &o, 1, &d1, &err), DES_OK);
+    o.threads = 2;
+    assert_int_equal(send_bt_discrepancy(b, las, 3, 2022, &o, 1, &d2, &err), DES_OK);
+    char *x = term_text(&d1), *y = term_text(&d2);
+    assert_string_equal(x, y);
+    assert_int_equal(d1.n_origins, 3);
+    assert_int_equal(d1.origins[0], 2018);
+    assert_int_equal(d1.origins[1], 2019);
+    assert_int_equal(d1.origins[2], 2021);
+    assert_int_equal(d1.authorities, 3);
+    assert_int_equal(d1.n_metrics, 5);
+    /* January caseload: from 2018, 2019, 2021 to January 2022 at most: 4 horizons; at horizon 1
+     * one value per authority and origin; at horizon 4 only 2018's */
+    assert_int_equal(d1.metric[0], send_metric_find("ehcp_total"));
+    assert_int_equal(d1.n_h[0], 4);
+    assert_int_equal(d1.n[0][0], 9);
+    assert_int_equal(d1.n[0][3], 3);
+    /* a term as of 2023 from the full data sees later figures: it differs */
+    send_discrepancy d3;
+    o.threads = 2;
+    assert_int_equal(send_bt_discrepancy(a, las, 3, 2023, &o, 1, &d3, &err), DES_OK);
+    char *z = term_text(&d3);
+    assert_true(strcmp(x, z) != 0);
+    free(x);
+    free(y);
+    free(z);
+    send_sen2_free(a);
+    send_sen2_free(b);
+    send_sen2_free(eng);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as the program does (sim/cli/main.c) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_naive_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_rows, setup, teardown),
@@ -411,6 +565,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_threads_identical),
+        cmocka_unit_test(test_discrepancy_factor),
+        cmocka_unit_test(test_discrepancy_run),
+        cmocka_unit_test(test_discrepancy_as_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

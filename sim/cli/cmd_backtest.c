@@ -20,11 +20,17 @@
 
 #define DEFAULT_DATA CLI_DEFAULT_DATA
 #define DEFAULT_ENGLAND CLI_DEFAULT_ENGLAND
+/* The pooled back-tests behind the forecast-error term: replications and calibration budget
+ * (against 200 particles and 2,000 simulations for a forecast's own calibration). */
+#define BT_POOL_REPLICATIONS 20
+#define BT_POOL_PARTICLES 100
+#define BT_POOL_SIMULATIONS 600
 
 static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
     "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
-    "                        [--england FILE] [--no-calibrate] [--out PREFIX]\n"
+    "                        [--england FILE] [--no-calibrate] [--no-discrepancy]\n"
+    "                        [--out PREFIX]\n"
     "                        [--format png|svg] [--no-plots] [--quiet]\n"
     "\n"
     "Forecast each authority as of YEAR from the data published by June of YEAR (January\n"
@@ -38,13 +44,15 @@ static const char bt_usage[] =
     "data is an input error (exit 2); with --all it is skipped and listed. The scenario of\n"
     "each authority is `sendsim init`'s as of YEAR (national defaults from --england, default\n"
     DEFAULT_ENGLAND ", read as of YEAR too), calibrated as `sendsim calibrate` does unless\n"
-    "--no-calibrate (then replications draw from the priors). Charts (PREFIX-<metric>.png:\n"
+    "--no-calibrate (then replications draw from the priors). A calibrated scenario carries\n"
+    "a forecast-error term from back-tests of every authority at earlier starts, compared\n"
+    "with the data published by June of YEAR only (--no-discrepancy: without). Charts (PREFIX-<metric>.png:\n"
     "forecast against published for one authority; PREFIX-error-<metric>.png: median error\n"
     "by horizon, model against naive, for several) unless --no-plots.\n";
 
 typedef struct bt_args {
     const char *la, *data, *observed, *out, *england;
-    int all, no_calibrate, quiet, no_plots;
+    int all, no_calibrate, no_discrepancy, quiet, no_plots;
     const char *format;
     long from, reps, threads;
     uint64_t seed;
@@ -68,6 +76,8 @@ static int parse(int argc, char **argv, bt_args *a)
         CLI_OPT_U64("seed", 's', &a->seed, "S", "master seed (default 1)"),
         CLI_OPT_LONG("threads", 'j', &a->threads, 1, 4096, "J", "threads (default: all cores)"),
         CLI_OPT_FLAG("no-calibrate", 0, &a->no_calibrate, "draw from the priors, uncalibrated"),
+        CLI_OPT_FLAG("no-discrepancy", 0, &a->no_discrepancy,
+                     "no forecast-error term in the calibrated scenarios"),
         CLI_OPT_STR("out", 'o', &a->out, "PREFIX", "output prefix"),
         CLI_OPT_CHOICE("format", 'f', &a->format, "png|svg", "chart images (default png)"),
         CLI_OPT_FLAG("no-plots", 0, &a->no_plots, "draw no charts"),
@@ -171,10 +181,11 @@ int cli_backtest(int argc, char **argv)
     int pr = parse(argc, argv, &a);
     if (pr)
         return pr > 0 ? EXIT_OK : EXIT_USAGE;
-    /* Under mpirun (sendsim-mpi) rank 0 does the whole back-test: authorities are split over
-     * threads, not ranks; the other ranks have nothing to do. */
-    if (send_dist_rank() != 0)
-        return EXIT_OK;
+    /* Under mpirun (sendsim-mpi) the authorities are split over the ranks and their threads;
+     * every rank ends with every result, and rank 0 alone prints and writes the table. */
+    int rank = send_dist_rank();
+    if (rank != 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+        return EXIT_RUNTIME;
     double cpu0 = cpu_now();
     des_error err = {0};
     send_sen2 *data = send_sen2_read(a.data, &err);
@@ -242,7 +253,44 @@ int cli_backtest(int argc, char **argv)
                       .threads = (int)a.threads, .scenario_ctx = &ictx, .work_dir = work,
                       .calibrate = a.no_calibrate ? NULL : send_calibrate,
                       .calibrate_ctx = &copts,
-                      .cancel = &cli_interrupted};
+                      .cancel = &cli_interrupted, .ranks = 1};
+    /* The forecast-error term: pooled back-tests of every authority of the data at earlier
+     * starts, on a smaller budget (fewer replications, a shorter calibration). */
+    send_discrepancy disc;
+    if (!a.no_calibrate && !a.no_discrepancy) {
+        send_calib_opts pcopts = copts;
+        pcopts.particles = BT_POOL_PARTICLES;
+        pcopts.max_simulations = BT_POOL_SIMULATIONS;
+        send_bt_opts po = o;
+        po.replications = BT_POOL_REPLICATIONS;
+        po.calibrate_ctx = &pcopts;
+        size_t na = send_sen2_count(data);
+        size_t *all = malloc(na * sizeof *all);
+        for (size_t i = 0; all && i < na; i++)
+            all[i] = i;
+        double d0 = cpu_now();
+        int drc = all ? send_bt_discrepancy(data, all, na, (int)a.from, &po, 0, &disc, &err)
+                      : des_error_set(&err, DES_ENOMEM, "out of memory");
+        free(all);
+        if (drc != DES_OK) {
+            if (cli_interrupted) {
+                fputs("sendsim backtest: interrupted\n", stderr);
+                status = 130;
+                goto done;
+            }
+            fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+            status = drc == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+            goto done;
+        }
+        copts.discrepancy = &disc;
+        if (!a.quiet) {
+            printf("forecast-error term as of %ld: back-tests of %d authorities from", a.from,
+                   disc.authorities);
+            for (int i = 0; i < disc.n_origins; i++)
+                printf(" %d", disc.origins[i]);
+            printf(" (%d replications each), %.1f s CPU\n", disc.replications, cpu_now() - d0);
+        }
+    }
     int rc = send_backtest_run(data, las, n, obs, &o, res);
     if (rc != DES_OK) {
         fputs("sendsim backtest: interrupted\n", stderr);
@@ -279,6 +327,10 @@ int cli_backtest(int argc, char **argv)
                         res[i].stage == BT_AT_LOAD ? "the as-of scenario does not load: " : "",
                         res[i].err.msg);
         }
+    }
+    if (rank != 0) {
+        status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
+        goto done;
     }
     if (send_bt_write_csv(csv, data, res, n, &cli_interrupted, &err) != DES_OK) {
         fprintf(stderr, "sendsim backtest: %s\n", err.msg);

@@ -74,12 +74,51 @@ int send_ensemble_yaml_write(const char *out_path, const char *parent, const cha
         fprintf(f, "  sha256: %s\n", e->sha256);
     if (e->as_of)
         fprintf(f, "  as_of: %d\n", e->as_of);
+    if (e->discrepancy)
+        send_discrepancy_yaml_print(f, e->discrepancy, "  ");
     if (n_fit > 0) {
         fprintf(f, "  fit:\n");
         for (int i = 0; i < n_fit; i++)
             fprintf(f, "    %s: %.6g\n", fit_names[i], fit_values[i]);
     }
     return io_atomic_commit(&a, NULL, err);
+}
+
+/* x with the fewest of 15 or 17 significant digits that read back as x. */
+static void put_exact(FILE *f, const char *sep, double x)
+{
+    char b[40];
+    snprintf(b, sizeof b, "%.15g", x);
+    if (strtod(b, NULL) != x)
+        snprintf(b, sizeof b, "%.17g", x);
+    fprintf(f, "%s%s", sep, b);
+}
+
+void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char *indent)
+{
+    fprintf(f, "%sdiscrepancy:\n", indent);
+    if (d->as_of)
+        fprintf(f, "%s  as_of: %d\n", indent, d->as_of);
+    fprintf(f, "%s  origins: [", indent);
+    for (int i = 0; i < d->n_origins; i++)
+        fprintf(f, "%s%d", i ? ", " : "", d->origins[i]);
+    fprintf(f, "]\n%s  authorities: %d\n%s  replications: %d\n%s  levels: [", indent,
+            d->authorities, indent, d->replications, indent);
+    for (int i = 0; i < d->n_q; i++)
+        put_exact(f, i ? ", " : "", d->levels[i]);
+    fprintf(f, "]\n%s  metrics:\n", indent);
+    for (int m = 0; m < d->n_metrics; m++) {
+        fprintf(f, "%s    %s:\n%s      n: [", indent, send_metric(d->metric[m])->name, indent);
+        for (int h = 0; h < d->n_h[m]; h++)
+            fprintf(f, "%s%d", h ? ", " : "", d->n[m][h]);
+        fprintf(f, "]\n%s      quantiles:\n", indent);
+        for (int h = 0; h < d->n_h[m]; h++) {
+            fprintf(f, "%s        - [", indent);
+            for (int i = 0; i < d->n_q; i++)
+                put_exact(f, i ? ", " : "", d->q[m][h][i]);
+            fprintf(f, "]\n");
+        }
+    }
 }
 
 void send_scenario_print_ensemble(const send_params *p, FILE *o)
@@ -98,6 +137,17 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
     if (e->as_of)
         fprintf(o, "; as of %d", e->as_of);
     fprintf(o, "\n");
+    const send_discrepancy *dq = e->discrepancy;
+    if (dq) {
+        fprintf(o, "  forecast-error term as of %d from back-tests of %d authorities at origins",
+                dq->as_of, dq->authorities);
+        for (int i = 0; i < dq->n_origins; i++)
+            fprintf(o, " %d", dq->origins[i]);
+        fprintf(o, ":");
+        for (int m = 0; m < dq->n_metrics; m++)
+            fprintf(o, " %s (%d horizons)", send_metric(dq->metric[m])->name, dq->n_h[m]);
+        fprintf(o, "\n");
+    }
     for (int k = 0; k < e->n_keys; k++) {
         double m = 0, v = 0, lo = INFINITY, hi = -INFINITY;
         for (int i = 0; i < e->n_sets; i++) {

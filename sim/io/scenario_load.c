@@ -720,6 +720,111 @@ static void load_observed(loader *L, const scn_node *root)
     }
 }
 
+/* ensemble.discrepancy: {as_of, origins: [YEAR, ...], authorities, replications,
+ * levels: [l, ...], metrics: {METRIC: {n: [count by horizon], quantiles: [[q, ...], ...]}}}:
+ * levels strictly increasing in (0, 1); one row of len(levels) log-ratio quantiles per horizon
+ * 1, 2, ..., each row non-decreasing. */
+static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
+{
+    const scn_node *d = NULL, *lv = NULL, *org = NULL, *ms = NULL;
+    if (scn_map(doc, s, "discrepancy", &d) != 1)
+        return NULL;
+    if (scn_seq(doc, d, "levels", &lv) == 0)
+        scn_fail_missing(doc, d, "levels");
+    if (scn_map(doc, d, "metrics", &ms) == 0)
+        scn_fail_missing(doc, d, "metrics");
+    scn_seq(doc, d, "origins", &org);
+    if (!scn_ok(doc))
+        return NULL;
+    send_discrepancy *q = calloc(1, sizeof *q);
+    if (!q) {
+        scn_fail(doc, d, "cannot allocate the discrepancy term");
+        return NULL;
+    }
+    long v;
+    if (scn_int(doc, d, "as_of", 1990, 2100, &v) == 1)
+        q->as_of = (int)v;
+    if (scn_int(doc, d, "authorities", 0, 100000, &v) == 1)
+        q->authorities = (int)v;
+    if (scn_int(doc, d, "replications", 0, 10000000, &v) == 1)
+        q->replications = (int)v;
+    if (scn_len(org) > SEND_DISC_H) {
+        scn_fail(doc, org, "expected at most %d origins", SEND_DISC_H);
+        goto bad;
+    }
+    q->n_origins = (int)scn_len(org);
+    for (int i = 0; i < q->n_origins; i++) {
+        if (scn_node_int(doc, scn_at(doc, org, (size_t)i), 1990, 2100, &v) != 1)
+            goto bad;
+        q->origins[i] = (int)v;
+    }
+    q->n_q = (int)scn_len(lv);
+    if (q->n_q < 2 || q->n_q > SEND_DISC_Q) {
+        scn_fail(doc, lv, "expected between 2 and %d levels", SEND_DISC_Q);
+        goto bad;
+    }
+    for (int i = 0; i < q->n_q; i++) {
+        const scn_node *it = scn_at(doc, lv, (size_t)i);
+        if (scn_node_num(doc, it, 1e-9, 1 - 1e-9, &q->levels[i]) != 1)
+            goto bad;
+        if (i > 0 && !(q->levels[i] > q->levels[i - 1])) {
+            scn_fail(doc, it, "expected levels in increasing order");
+            goto bad;
+        }
+    }
+    if (scn_len(ms) > SEND_DISC_METRICS) {
+        scn_fail(doc, ms, "expected at most %d metrics", SEND_DISC_METRICS);
+        goto bad;
+    }
+    for (size_t m = 0; m < scn_len(ms); m++) {
+        const scn_node *one = scn_at(doc, ms, m), *nn = NULL, *qs = NULL;
+        int metric = send_metric_find(scn_key_at(ms, m));
+        if (metric < 0) {
+            scn_fail(doc, one, "unknown metric (expected a metric name listed in the README)");
+            goto bad;
+        }
+        if (scn_seq(doc, one, "quantiles", &qs) == 0)
+            scn_fail_missing(doc, one, "quantiles");
+        scn_seq(doc, one, "n", &nn);
+        if (!scn_ok(doc))
+            goto bad;
+        size_t nh = scn_len(qs);
+        if (nh < 1 || nh > SEND_DISC_H || (nn && scn_len(nn) != nh)) {
+            scn_fail(doc, qs, "expected between 1 and %d horizons (and as many counts in n)",
+                     SEND_DISC_H);
+            goto bad;
+        }
+        q->metric[m] = metric;
+        q->n_h[m] = (int)nh;
+        for (size_t h = 0; h < nh; h++) {
+            const scn_node *row = scn_at(doc, qs, h);
+            if (scn_kind_of(row) != SCN_SEQ || scn_len(row) != (size_t)q->n_q) {
+                scn_fail(doc, row, "expected a list of %d quantiles (one per level)", q->n_q);
+                goto bad;
+            }
+            for (int i = 0; i < q->n_q; i++) {
+                const scn_node *it = scn_at(doc, row, (size_t)i);
+                if (scn_node_num(doc, it, -50, 50, &q->q[m][h][i]) != 1)
+                    goto bad;
+                if (i > 0 && q->q[m][h][i] < q->q[m][h][i - 1]) {
+                    scn_fail(doc, it, "expected quantiles in non-decreasing order");
+                    goto bad;
+                }
+            }
+            if (nn) {
+                if (scn_node_int(doc, scn_at(doc, nn, h), 0, 100000000, &v) != 1)
+                    goto bad;
+                q->n[m][h] = (int)v;
+            }
+        }
+        q->n_metrics = (int)m + 1;
+    }
+    return q;
+bad:
+    free(q);
+    return NULL;
+}
+
 /* ensemble: {keys: [path, ...], sets: [[v, ...], ...], weights: [...], method, data, sha256,
  * as_of, fit: {...}} - every value checked against its key's range; weights normalised. */
 static void load_ensemble(loader *L, const scn_node *root)
@@ -821,6 +926,7 @@ static void load_ensemble(loader *L, const scn_node *root)
     long as_of;
     if (scn_int(doc, s, "as_of", 1990, 2100, &as_of) == 1)
         e->as_of = (int)as_of;
+    e->discrepancy = load_discrepancy(doc, s);
 }
 
 /* One-authority sections: the table's keys, then the rules across keys. */

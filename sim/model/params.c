@@ -203,6 +203,7 @@ void send_ensemble_free(send_ensemble *e)
         return;
     free(e->values);
     free(e->weights);
+    free(e->discrepancy);
     free(e);
 }
 

@@ -18,10 +18,13 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "des_stats.h"
+#include "run_core.h"
 #include "send_init.h"
 #include "send_run.h"
 #include "send_scenario.h"
@@ -96,15 +99,15 @@ static double naive_at(const send_sen2 *d, size_t la, int m, int from, int t)
 }
 
 /* Everything observed after the start for metric m: calls fn(period, value) in period order. */
-static int for_each_observed(const send_sen2 *obs, long oi, int m, int from,
+static int for_each_observed(const send_sen2 *obs, long oi, int m, int from, int obs_as_of,
                              int (*fn)(void *, int, double), void *ctx)
 {
     int first, last;
-    if (!send_sen2_span(obs, (size_t)oi, send_bt_sen2_metric[m], 0, &first, &last))
+    if (!send_sen2_span(obs, (size_t)oi, send_bt_sen2_metric[m], obs_as_of, &first, &last))
         return 0;
     int p0 = send_sen2_last_period((send_sen2_kind)metric_kind(m), from) + 1;
     for (int p = p0; p <= last; p++) {
-        double v = send_sen2_value(obs, (size_t)oi, send_bt_sen2_metric[m], p, 0);
+        double v = send_sen2_value(obs, (size_t)oi, send_bt_sen2_metric[m], p, obs_as_of);
         if (!isnan(v) && fn(ctx, p, v))
             return -1;
     }
@@ -112,12 +115,12 @@ static int for_each_observed(const send_sen2 *obs, long oi, int m, int from,
 }
 
 /* The latest observed period of any compared metric, as the last calendar year it touches. */
-static int last_year_needed(const send_sen2 *obs, long oi, int from)
+static int last_year_needed(const send_sen2 *obs, long oi, int from, int obs_as_of)
 {
     int need = from;
     for (int m = 0; m < BT_METRICS; m++) {
         int first, last;
-        if (send_sen2_span(obs, (size_t)oi, send_bt_sen2_metric[m], 0, &first, &last) &&
+        if (send_sen2_span(obs, (size_t)oi, send_bt_sen2_metric[m], obs_as_of, &first, &last) &&
             last > need)
             need = last;
     }
@@ -211,7 +214,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
     memset(&res, 0, sizeof res);
     int ran = 0;
     if (rc == DES_OK) {
-        extend_to(&p, last_year_needed(obs, oi, o->from));
+        extend_to(&p, last_year_needed(obs, oi, o->from, o->observed_as_of));
         rc = send_params_check(&p, &out->err);
     }
     if (rc == DES_OK) {
@@ -230,7 +233,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
         cmp_ctx c = {.out = out, .cap = cap, .m = m, .from = o->from, .data = data,
                      .res = &res, .model_metric = send_metric_find(send_bt_model_metric[m]),
                      .scratch = scratch};
-        if (c.model_metric < 0 || for_each_observed(obs, oi, m, o->from, compare_one, &c))
+        if (c.model_metric < 0 || for_each_observed(obs, oi, m, o->from, o->observed_as_of, compare_one, &c))
             rc = des_error_set(&out->err, DES_ENOMEM, "out of memory");
     }
     if (rc == DES_OK) {
@@ -286,7 +289,7 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
     int rc = DES_OK;
     for (int m = 0; rc == DES_OK && m < BT_METRICS; m++) {
         cmp_ctx c = {.out = out, .cap = &cap, .m = m, .from = o->from, .data = data};
-        if (for_each_observed(observed, oi, m, o->from, compare_one, &c))
+        if (for_each_observed(observed, oi, m, o->from, o->observed_as_of, compare_one, &c))
             rc = des_error_set(&out->err, DES_ENOMEM, "out of memory");
     }
     if (rc == DES_OK)
@@ -315,10 +318,16 @@ int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
                       const send_sen2 *observed, const send_bt_opts *o, send_bt_la *out)
 {
     int threads = o->threads > 0 ? o->threads : omp_get_num_procs();
+    int rank = 0, size = 1;
+    if (o->ranks)
+        run_dist_layout(&rank, &size);
     for (size_t i = 0; i < n; i++)
         memset(&out[i], 0, sizeof out[i]);
+    /* this rank's authorities: i = rank, rank + size, ... (round robin, as sizes vary) */
+    long mine = n > (size_t)rank ? (long)((n - (size_t)rank + (size_t)size - 1) / (size_t)size) : 0;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (long i = 0; i < (long)n; i++) {
+    for (long k = 0; k < mine; k++) {
+        size_t i = (size_t)rank + (size_t)k * (size_t)size;
         if (o->cancel && *o->cancel) {
             out[i].la = las[i];
             out[i].status = des_error_set(&out[i].err, DES_ESTATE, "interrupted");
@@ -326,9 +335,136 @@ int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
         }
         send_backtest_la(data, las[i], observed, o, &out[i]);
     }
-    if (o->cancel && *o->cancel)
+    int cancelled = o->cancel && *o->cancel;
+    if (size > 1) {
+        des_error e = {0};
+        if (run_bt_exchange(out, n, &cancelled, &e) != DES_OK)
+            for (size_t i = 0; i < n; i++)
+                if (!out[i].status && (size_t)rank != i % (size_t)size) {
+                    out[i].status = e.code;
+                    out[i].stage = BT_AT_RUN;
+                    out[i].err = e;
+                }
+    }
+    if (cancelled)
         return DES_ESTATE;
     return DES_OK;
+}
+
+/* ---- the forecast-error term ------------------------------------------------------------- */
+
+/* The origins of the pooled back-tests as of as_of: the years O in [as_of - 6, as_of - 1]
+ * whose calibration can run (its history starts by O - 2 and needs that year's initial
+ * requests: O - 2 at or after the first year of requests of any authority), at most three:
+ * the first, the middle and the last. */
+static int disc_origins(const send_sen2 *d, const size_t *las, size_t n, int as_of, int *org)
+{
+    int first_act = INT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        int f, l;
+        if (send_sen2_span(d, las[i], "initial_requests", as_of, &f, &l) && f < first_act)
+            first_act = f;
+    }
+    if (first_act == INT32_MAX)
+        return 0;
+    int lo = as_of - 6 > first_act + 2 ? as_of - 6 : first_act + 2, hi = as_of - 1;
+    if (hi < lo)
+        return 0;
+    int k = 0;
+    org[k++] = lo;
+    if (hi - lo >= 2)
+        org[k++] = lo + (hi - lo) / 2;
+    if (hi > lo)
+        org[k++] = hi;
+    return k;
+}
+
+int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int as_of,
+                        const send_bt_opts *pool, int min_values, send_discrepancy *out,
+                        des_error *err)
+{
+    if (min_values <= 0)
+        min_values = SEND_BT_DISC_MIN;
+    memset(out, 0, sizeof *out);
+    static const double levels[SEND_DISC_Q] = {0.025, 0.05, 0.1,  0.15, 0.2,  0.25, 0.3,
+                                               0.35,  0.4,  0.45, 0.5,  0.55, 0.6,  0.65,
+                                               0.7,   0.75, 0.8,  0.85, 0.9,  0.95, 0.975};
+    int org[3];
+    int n_org = disc_origins(data, las, n, as_of, org);
+    if (n_org == 0)
+        return des_error_set(err, DES_EINPUT,
+                             "no earlier start for the forecast-error term as of %d: the data "
+                             "hold no initial_requests before %d",
+                             as_of, as_of - 2);
+    send_bt_la *res = calloc(n ? n : 1, sizeof *res);
+    /* log ratios by metric and horizon, grown as rows come */
+    double *x[BT_METRICS][SEND_DISC_H] = {{0}};
+    size_t nx[BT_METRICS][SEND_DISC_H] = {{0}}, cx[BT_METRICS][SEND_DISC_H] = {{0}};
+    int rc = res ? DES_OK : des_error_set(err, DES_ENOMEM, "out of memory");
+    char *used = calloc(n ? n : 1, 1);
+    if (!used && rc == DES_OK)
+        rc = des_error_set(err, DES_ENOMEM, "out of memory");
+    for (int k = 0; rc == DES_OK && k < n_org; k++) {
+        send_bt_opts o = *pool;
+        o.from = org[k];
+        o.observed_as_of = as_of;
+        rc = send_backtest_run(data, las, n, data, &o, res);
+        if (rc != DES_OK)
+            rc = des_error_set(err, DES_ESTATE, "interrupted");
+        for (size_t i = 0; rc == DES_OK && i < n; i++) {
+            for (size_t j = 0; res[i].status == DES_OK && j < res[i].n_rows; j++) {
+                const send_bt_row *w = &res[i].rows[j];
+                if (w->naive || !(w->observed > 0) || !(w->p50 > 0) || w->horizon < 1 ||
+                    w->horizon > SEND_DISC_H)
+                    continue;
+                used[i] = 1;
+                int m = w->metric, h = w->horizon - 1;
+                if (nx[m][h] == cx[m][h]) {
+                    size_t c = cx[m][h] ? 2 * cx[m][h] : 64;
+                    double *p = realloc(x[m][h], c * sizeof *p);
+                    if (!p) {
+                        rc = des_error_set(err, DES_ENOMEM, "out of memory");
+                        break;
+                    }
+                    x[m][h] = p;
+                    cx[m][h] = c;
+                }
+                x[m][h][nx[m][h]++] = log(w->observed / w->p50);
+            }
+        }
+        for (size_t i = 0; i < n; i++)
+            send_bt_la_free(&res[i]);
+    }
+    if (rc == DES_OK) {
+        out->as_of = as_of;
+        out->n_q = SEND_DISC_Q;
+        memcpy(out->levels, levels, sizeof levels);
+        out->n_origins = n_org;
+        memcpy(out->origins, org, (size_t)n_org * sizeof *org);
+        out->replications = pool->replications;
+        for (size_t i = 0; i < n; i++)
+            out->authorities += used[i];
+        for (int m = 0; m < BT_METRICS; m++) {
+            int s = out->n_metrics;
+            out->metric[s] = send_metric_find(send_bt_model_metric[m]);
+            /* horizons 1, 2, ... while each pools enough values to read its tails */
+            int h = 0;
+            while (h < SEND_DISC_H && nx[m][h] >= (size_t)min_values) {
+                des_quantiles(x[m][h], nx[m][h], levels, SEND_DISC_Q, out->q[s][h]);
+                out->n[s][h] = (int)nx[m][h];
+                h++;
+            }
+            out->n_h[s] = h;
+            if (h > 0 && out->metric[s] >= 0)
+                out->n_metrics++;
+        }
+    }
+    for (int m = 0; m < BT_METRICS; m++)
+        for (int h = 0; h < SEND_DISC_H; h++)
+            free(x[m][h]);
+    free(used);
+    free(res);
+    return rc;
 }
 
 /* ---- the scenario step ------------------------------------------------------------------------ */

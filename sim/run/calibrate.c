@@ -320,6 +320,19 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     snprintf(e->data, sizeof e->data, "%s", o->data_label ? o->data_label : send_sen2_path(d));
     snprintf(e->sha256, sizeof e->sha256, "%s", send_sen2_sha256(d));
     e->as_of = as_of;
+    if (o->discrepancy) {
+        if (o->discrepancy->as_of != as_of) {
+            rc = des_error_set(err, DES_EINVAL,
+                               "the forecast-error term is as of %d, the calibration as of %d",
+                               o->discrepancy->as_of, as_of);
+            goto out;
+        }
+        if (!(e->discrepancy = malloc(sizeof *e->discrepancy))) {
+            rc = des_error_set(err, DES_ENOMEM, "cannot allocate the ensemble");
+            goto out;
+        }
+        *e->discrepancy = *o->discrepancy;
+    }
 
     double cpu = cpu_now(clk) - cpu0;
     send_calib_stats st = {

@@ -66,7 +66,9 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
 {
     memset(d, 0, sizeof *d);
     const send_ensemble *e = p->ensemble;
+    const send_discrepancy *dq = e ? e->discrepancy : NULL;
     int k = e ? 1 + e->n_keys : 0;
+    k += dq ? dq->n_metrics : 0;
     for (int i = 0; i < p->n_priors; i++)
         k += !in_ensemble(e, send_key_at((size_t)p->priors[i].key)->path);
     if (k == 0)
@@ -85,6 +87,8 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
         for (int j = 0; j < e->n_keys; j++)
             strcpy(d->paths[c++], e->paths[j]);
     }
+    for (int m = 0; dq && m < dq->n_metrics; m++)
+        snprintf(d->paths[c++], SEND_PATH_MAX, "discrepancy.%s", send_metric(dq->metric[m])->name);
     for (int i = 0; i < p->n_priors; i++) {
         const char *path = send_key_at((size_t)p->priors[i].key)->path;
         if (!in_ensemble(e, path))
@@ -107,6 +111,8 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
             for (int j = 0; j < e->n_keys; j++)
                 row[c++] = e->values[(size_t)s * (size_t)e->n_keys + (size_t)j];
         }
+        for (int m = 0; dq && m < dq->n_metrics; m++, c++)
+            row[c] = send_param_uniform(seed, r, d->paths[c]);
         for (int i = 0; i < p->n_priors; i++) {
             const send_prior *pr = &p->priors[i];
             const char *path = send_key_at((size_t)pr->key)->path;
@@ -126,10 +132,78 @@ int send_params_set_many(const send_params *p, int k, const char (*paths)[SEND_P
 {
     *out = *p;
     for (int j = 0; j < k; j++) {
-        if (!strcmp(paths[j], "ensemble.set"))
+        if (!strcmp(paths[j], "ensemble.set") || !strncmp(paths[j], "discrepancy.", 12))
             continue;
         if (send_param_set(out, paths[j], v[j], err) != DES_OK)
             return err ? err->code : DES_EINVAL;
     }
     return DES_OK;
+}
+
+/* ---- the forecast-error term --------------------------------------------------------------- */
+
+/* Quantile u of the log ratios at horizon h (1-based) of metric slot m: linear between levels,
+ * the outermost level's value beyond them. */
+static double disc_quantile(const send_discrepancy *d, int m, int h, double u)
+{
+    const double *q = d->q[m][h - 1], *l = d->levels;
+    int n = d->n_q;
+    if (u <= l[0])
+        return q[0];
+    if (u >= l[n - 1])
+        return q[n - 1];
+    int i = 0;
+    while (u > l[i + 1])
+        i++;
+    return q[i] + (q[i + 1] - q[i]) * (u - l[i]) / (l[i + 1] - l[i]);
+}
+
+double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u)
+{
+    if (!(t > 0) || d->n_h[m] < 1)
+        return 0;
+    int H = d->n_h[m];
+    if (t >= H) {
+        double mid = disc_quantile(d, m, H, 0.5);
+        return mid + (disc_quantile(d, m, H, u) - mid) * t / H;
+    }
+    int h = (int)floor(t);
+    double a = h >= 1 ? disc_quantile(d, m, h, u) : 0, b = disc_quantile(d, m, h + 1, u);
+    return a + (t - h) * (b - a);
+}
+
+void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o)
+{
+    const send_discrepancy *dq = p->ensemble ? p->ensemble->discrepancy : NULL;
+    if (!dq)
+        return;
+    const double *row = d->values + (size_t)r * (size_t)d->k;
+    int y0, m0, d0;
+    des_date_to_ymd(p->start, &y0, &m0, &d0);
+    int mi0 = des_date_month_index(p->start);
+    for (int m = 0; m < dq->n_metrics; m++) {
+        char path[SEND_PATH_MAX];
+        snprintf(path, sizeof path, "discrepancy.%s", send_metric(dq->metric[m])->name);
+        int c = 0;
+        while (c < d->k && strcmp(d->paths[c], path))
+            c++;
+        if (c == d->k)
+            continue;
+        int metric = dq->metric[m];
+        send_period_kind kind = send_metric(metric)->kind;
+        int pct = !strcmp(send_metric(metric)->unit, "percent");
+        double *v = send_output_row(o, metric);
+        for (int i = 0; i < send_output_periods(o, metric); i++) {
+            double t;
+            if (kind == SEND_MONTHLY)
+                t = (des_date_month_index(send_output_period_start(o, metric, i)) - mi0) / 12.0;
+            else if (kind == SEND_CY)
+                t = o->first_year + i + 1 - y0;
+            else
+                continue;
+            v[i] *= exp(send_discrepancy_log_factor(dq, m, t, row[c]));
+            if (pct && v[i] > 100)
+                v[i] = 100;
+        }
+    }
 }

@@ -152,6 +152,8 @@ static int run_drawn(const send_params *p, const run_draws *d, int r, const uint
         return err && err->code ? err->code : DES_ENOMEM;
     int rc = send_model_run(m, seeds, out, err);
     send_model_destroy(m);
+    if (rc == DES_OK)
+        run_apply_discrepancy(p, d, r, out);
     return rc;
 }
 

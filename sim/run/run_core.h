@@ -53,6 +53,9 @@ typedef struct run_draws {
 } run_draws;
 int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des_error *err);
 void run_draws_free(run_draws *d);
+/* Replication r's forecast-error term (p's ensemble discrepancy, if any) applied to its output
+ * o: each metric of the term times exp(log factor at the period's horizon for r's uniform). */
+void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o);
 /* Move d's table into res (n_params, param_paths, param_values); d is left empty. */
 void run_results_take_draws(send_results *res, run_draws *d);
 /* FNV-1a over bytes, continuing from h. */
@@ -79,5 +82,17 @@ int run_block(const send_params *p, const uint32_t *seeds, int per_rep, const ru
               int r0, int r1,
               send_output *outs, double *auth_vals, int threads, const run_hooks *hooks,
               int *threads_used, des_error *err);
+
+/* ---- back-tests over the ranks of an MPI job ---- */
+
+/* This process's rank and the job's size (0 and 1 without MPI or outside mpirun). */
+void run_dist_layout(int *rank, int *size);
+/* After each rank has back-tested the authorities i = rank, rank + size, ... of out[0..n-1]:
+ * every rank receives every result (rows included, in their owners' layout: ranks run the same
+ * binary), so all ranks hold the same out[]. *cancelled becomes 1 on every rank when it was 1
+ * on any. Collective: every rank calls it with the same n. DES_ENOMEM when rows cannot be
+ * allocated (then out is left as it was). */
+struct send_bt_la;
+int run_bt_exchange(struct send_bt_la *out, size_t n, int *cancelled, des_error *err);
 
 #endif

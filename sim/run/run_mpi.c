@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "run_core.h"
+#include "send_backtest.h"
 
 enum { TAG_STOP = 1, TAG_VALUES, TAG_HIST, TAG_AUDIT, TAG_AUTH };
 
@@ -370,7 +371,64 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
     return DES_OK;
 }
 
+/* ---- back-tests split over the ranks ---------------------------------------------------- */
+
+void run_dist_layout(int *rank, int *size)
+{
+    *rank = 0;
+    *size = 1;
+    if (mpi_live()) {
+        MPI_Comm_rank(MPI_COMM_WORLD, rank);
+        MPI_Comm_size(MPI_COMM_WORLD, size);
+    }
+}
+
+int run_bt_exchange(struct send_bt_la *out, size_t n, int *cancelled, des_error *err)
+{
+    int rank, size;
+    run_dist_layout(&rank, &size);
+    if (size == 1)
+        return DES_OK;
+    MPI_Comm comm;
+    MPI_Comm_dup(MPI_COMM_WORLD, &comm);
+    int rc = DES_OK;
+    /* owner i % size sends its result (the struct, then its rows) to every rank */
+    for (size_t i = 0; i < n; i++) {
+        int owner = (int)(i % (size_t)size);
+        send_bt_la head = out[i];
+        MPI_Bcast(&head, (int)sizeof head, MPI_BYTE, owner, comm);
+        send_bt_row *rows = NULL;
+        if (rank == owner)
+            rows = out[i].rows;
+        else if (head.n_rows && !(rows = malloc(head.n_rows * sizeof *rows)))
+            rc = des_error_set(err, DES_ENOMEM, "cannot allocate a back-test's rows");
+        /* every rank takes part in the broadcast; one that could not allocate drops it */
+        int ok = rows != NULL || head.n_rows == 0, all_ok = 0;
+        MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+        if (!all_ok) {
+            if (rank != owner)
+                free(rows);
+            rc = des_error_set(err, DES_ENOMEM, "cannot allocate a back-test's rows");
+            break;
+        }
+        if (head.n_rows)
+            MPI_Bcast(rows, (int)(head.n_rows * sizeof *rows), MPI_BYTE, owner, comm);
+        if (rank != owner) {
+            free(out[i].rows);
+            out[i] = head;
+            out[i].rows = rows;
+        }
+    }
+    int c = *cancelled, any = 0;
+    MPI_Allreduce(&c, &any, 1, MPI_INT, MPI_MAX, comm);
+    *cancelled = any;
+    MPI_Comm_free(&comm);
+    return rc;
+}
+
 #else /* no MPI: one process */
+
+#include "run_core.h"
 
 int send_dist_init(int *argc, char ***argv)
 {
@@ -387,6 +445,18 @@ int send_run_dist(const send_params *p, const send_run_opts *opts, send_results 
                   des_error *err)
 {
     return send_run(p, opts, res, err);
+}
+
+void run_dist_layout(int *rank, int *size)
+{
+    *rank = 0;
+    *size = 1;
+}
+
+int run_bt_exchange(struct send_bt_la *out, size_t n, int *cancelled, des_error *err)
+{
+    (void)out, (void)n, (void)cancelled, (void)err;
+    return DES_OK;
 }
 
 #endif
