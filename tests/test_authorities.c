@@ -259,7 +259,7 @@ static void test_sum_of_parts(void **state)
                 double got = cell(s, metric, i), want;
                 if (send_metric_is_limit(metric)) {
                     want = x == -1 || y == -1 ? -1 : x + y;
-                } else if (metric >= C_PLACEMENTS_PEAK && metric < C_CY_END) {
+                } else if (metric >= C_PLACEMENTS_PEAK && metric < C_SHORTFALL_PEAK + PROV_COUNT) {
                     /* the busiest month of the summed monthly series (checked above, since
                      * monthly rows come first), not the sum of each part's busiest month */
                     int mon = metric < C_WAITING_PEAK         ? M_PLACEMENTS + metric - C_PLACEMENTS_PEAK

@@ -206,6 +206,20 @@ static double mean_months_from(const send_output *o, int metric, int y, int mo)
     return n ? s / n : NAN;
 }
 
+/* The mean over replications and the months [from, to) of a monthly metric. */
+static double mean_months_between(const send_output *o, int metric, des_date from, des_date to)
+{
+    double s = 0;
+    int n = 0;
+    for (int r = 0; r < REPS; r++) {
+        int i0 = des_date_month_index(from) - o[r].first_month_index;
+        int i1 = des_date_month_index(to) - o[r].first_month_index;
+        for (int i = i0 < 0 ? 0 : i0; i < i1 && i < o[r].n_months; i++, n++)
+            s += value(&o[r], metric, i);
+    }
+    return n ? s / n : NAN;
+}
+
 static double t_of(const send_params *p, des_date d) { return (double)(d - p->start); }
 
 /* ---- a lever against the baseline ------------------------------------------------------- */
@@ -378,11 +392,13 @@ static void test_new_places(void **state)
                     assert_true(value(ol, M_CAPACITY + q, i) == value(ob, M_CAPACITY + q, i));
         }
     }
-    /* more children in special schools afterwards, fewer waiting for one */
+    /* more children in special schools afterwards; fewer waiting for one in the school year
+     * the places open (from 2027 on the baseline's list averages about the same with or
+     * without them: it refills, waiters leaving it after placement.max_wait either way) */
     double sb = mean_months_from(x->ob, M_PLACEMENTS + PROV_SPECIAL, 2027, 1);
     double sl = mean_months_from(x->ol, M_PLACEMENTS + PROV_SPECIAL, 2027, 1);
-    double wb = mean_months_from(x->ob, M_WAITING + PROV_SPECIAL, 2027, 1);
-    double wl = mean_months_from(x->ol, M_WAITING + PROV_SPECIAL, 2027, 1);
+    double wb = mean_months_between(x->ob, M_WAITING + PROV_SPECIAL, ymd(2026, 10, 1), ymd(2027, 9, 1));
+    double wl = mean_months_between(x->ol, M_WAITING + PROV_SPECIAL, ymd(2026, 10, 1), ymd(2027, 9, 1));
     if (!(sl > sb + 20) || !(wl < wb))
         fail_msg("special: %.1f placed, %.1f waiting with the places; %.1f, %.1f without", sl,
                  wl, sb, wb);

@@ -1105,6 +1105,20 @@ static int added_later(int metric)
            (metric >= C_D1_DECIDED && metric < C_CY_END) || metric >= F_INCOME;
 }
 
+/* Metrics renamed since files of format 1 were first written (to SEN2's names, or to the
+ * budget that pays): a file that has the former name is read under it. */
+static const char *former_name(int metric)
+{
+    switch (metric) {
+    case C_CEASED_MOVED: return "plans_ceased_moved";
+    case C_CEASED_LEFT: return "plans_ceased_left_education";
+    case C_CEASED_AGE: return "plans_ceased_age";
+    case F_SPEND_TRANSPORT: return "hn_spend_transport_gbp";
+    case F_SPEND_ASSESS: return "hn_spend_assessment_gbp";
+    default: return NULL;
+    }
+}
+
 /* Read rows [from, to) of root_attrs into rr; an optional row that is absent keeps its
  * default. Strings are malloc'd (NULL after a failure). */
 static void read_root(rctx *r, root_rec *rr, int from, int to)
@@ -1322,6 +1336,12 @@ int send_h5_read(const char *path, send_results *res, send_meta *meta, des_error
         int np = send_output_periods(&res->reps[0], m);
         char name[128];
         snprintf(name, sizeof name, "/%s/%s", kind_group[mi->kind], mi->name);
+        if (!has_path(r.f, name) && former_name(m)) {
+            char old[128];
+            snprintf(old, sizeof old, "/%s/%s", kind_group[mi->kind], former_name(m));
+            if (has_path(r.f, old))
+                memcpy(name, old, sizeof name);
+        }
         if (!has_path(r.f, name) && added_later(m)) {
             for (int i = 0; i < n; i++) /* a file from before the metric existed */
                 for (int k = 0; k < np; k++)
