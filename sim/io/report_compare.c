@@ -197,6 +197,29 @@ static int csv_open(csv_reader *r, const char *path, des_error *err)
     return DES_OK;
 }
 
+/* The next non-blank record, its fields mapped to the header's columns (v[c] is NULL where
+ * column c is missing or the record is short); *got is 0 at the end of the file. Returns
+ * DES_OK, or the error of a record that cannot be split or is longer than the header. */
+static int next_record(csv_reader *r, const char *path, char **fields, int *line,
+                       const int *col, int ncol, int n_header, const char **v, int *got,
+                       des_error *err)
+{
+    *got = 0;
+    for (;;) {
+        int n = csv_next(r, fields, line);
+        if (n == 0)
+            return DES_OK;
+        if (n < 0 || n > n_header)
+            return record_error(n, path, *line, n_header, err);
+        if (is_blank_record(n, fields))
+            continue;
+        for (int c = 0; c < ncol; c++)
+            v[c] = col[c] >= 0 && col[c] < n ? fields[col[c]] : NULL;
+        *got = 1;
+        return DES_OK;
+    }
+}
+
 /* The header record: col[c] = the field holding names[c] (-1 when absent; a name twice is an
  * error), the first n_req of them required; *n_header its number of fields. `expect` completes
  * "expected a header ..." in the messages. */
@@ -251,18 +274,12 @@ int send_compare_read(const char *path, send_compare_table *t, des_error *err)
         goto nomem;
 
     for (;;) {
-        n = csv_next(&r, fields, &line);
-        if (n == 0)
-            break;
-        if (n < 0 || n > n_header) {
-            rc = record_error(n, path, line, n_header, err);
-            goto fail;
-        }
-        if (is_blank_record(n, fields))
-            continue;
         const char *v[NCOL];
-        for (int c = 0; c < NCOL; c++)
-            v[c] = col[c] >= 0 && col[c] < n ? fields[col[c]] : NULL;
+        rc = next_record(&r, path, fields, &line, col, NCOL, n_header, v, &n, err);
+        if (rc != DES_OK)
+            goto fail;
+        if (!n)
+            break;
         for (int c = 0; c < N_REQUIRED; c++)
             if (!v[c] || (c < COL_MEAN && !*v[c])) {
                 rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a value, got %s", path,
@@ -557,18 +574,13 @@ int send_bt_table_read(const char *path, send_bt_table *t, des_error *err)
         goto nomem;
 
     for (;;) {
-        n = csv_next(&r, fields, &line);
-        if (n == 0)
-            break;
-        if (n < 0 || n > n_header) {
-            rc = record_error(n, path, line, n_header, err);
-            goto fail;
-        }
-        if (is_blank_record(n, fields))
-            continue;
         const char *v[BC_N];
+        rc = next_record(&r, path, fields, &line, col, BC_N, n_header, v, &n, err);
+        if (rc != DES_OK)
+            goto fail;
+        if (!n)
+            break;
         for (int c = 0; c < BC_N; c++) {
-            v[c] = col[c] < n ? fields[col[c]] : NULL;
             if (!v[c]) {
                 rc = des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a value, got none",
                                    path, line, bt_cols[c]);
