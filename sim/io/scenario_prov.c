@@ -65,6 +65,20 @@ static int split_lines(src_file *f)
     return 0;
 }
 
+/* The text of a comment that starts at s (just after its '#'), without the blanks around it
+ * and up to the end of its line: returns its start, its length in *len. */
+static const char *comment_text(const char *s, size_t *len)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    const char *e = s;
+    while (*e && *e != '\n')
+        e++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    *len = (size_t)(e - s);
+    return s;
+}
 /* The comment on a line: text after a '#' that starts the line or follows a blank, outside
  * quotes; trimmed. Empty string if none. */
 static char *line_comment(const char *line)
@@ -77,18 +91,12 @@ static char *line_comment(const char *line)
         } else if (*s == '"' || *s == '\'') {
             q = *s;
         } else if (*s == '#' && (s == line || s[-1] == ' ' || s[-1] == '\t')) {
-            s++;
-            while (*s == ' ' || *s == '\t')
-                s++;
-            const char *e = s;
-            while (*e && *e != '\n')
-                e++;
-            while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-                e--;
-            char *out = malloc((size_t)(e - s) + 1);
+            size_t n;
+            const char *t = comment_text(s + 1, &n);
+            char *out = malloc(n + 1);
             if (out) {
-                memcpy(out, s, (size_t)(e - s));
-                out[e - s] = '\0';
+                memcpy(out, t, n);
+                out[n] = '\0';
             }
             return out;
         }
@@ -105,16 +113,7 @@ static const char *comment_only(const char *line, size_t *len)
         s++;
     if (*s != '#')
         return NULL;
-    s++;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    const char *e = s;
-    while (*e && *e != '\n')
-        e++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        e--;
-    *len = (size_t)(e - s);
-    return s;
+    return comment_text(s + 1, len);
 }
 
 typedef struct walker {
