@@ -125,7 +125,12 @@ void send_auth_headline_label(const send_output *shape, int h, int i, char *buf,
 int send_results_pair_check(const send_results *base, const send_results *alt,
                             const char *base_name, const char *alt_name, des_error *err);
 
-/* The metrics compared, in report order. */
+/* Whether metric has a value other than 0 (and not NaN) in some replication and period of
+ * res (a sub-model that is off records nothing). */
+int send_results_has_value(const send_results *res, int metric);
+
+/* The metrics compared, in report order: every metric of the services (send_services.h) is
+ * among them. */
 extern const int send_compare_metrics[];
 /* Whether `compare` leaves metric out for the pair (a, b): a metric of the services beside
  * the EHC pathway that is 0 (or NaN) in every replication and period of both runs. */
