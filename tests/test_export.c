@@ -683,6 +683,20 @@ static void expect_num(const workbook *wb, int s, const char *ref, double want)
         fail_msg("sheet %d %s: %.17g, expected %.17g", s + 1, ref, num, want);
 }
 
+/* The workbook's sheets are named names[0..n), in that order. */
+static void assert_sheets(const workbook *wb, const char *const *names, int n)
+{
+    const char *at = wb->book;
+    for (int i = 0; i < n; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "<sheet name=\"%s\"", names[i]);
+        const char *f = strstr(at, key);
+        if (!f)
+            fail_msg("workbook.xml: sheet %d is not '%s' (or out of order)", i + 1, names[i]);
+        at = f;
+    }
+}
+
 /* Quantile q by linear interpolation between order statistics, computed here independently. */
 static double quantile(double *x, int n, double q)
 {
@@ -740,15 +754,7 @@ static void test_xlsx_contents(void **state)
     /* sheet order and names */
     const char *names[5] = {"EHCP numbers", "Flows and timeliness", "Sufficiency", "Finance",
                             "Scenario"};
-    const char *at = wb.book;
-    for (int i = 0; i < 5; i++) {
-        char key[64];
-        snprintf(key, sizeof key, "<sheet name=\"%s\"", names[i]);
-        const char *f = strstr(at, key);
-        if (!f)
-            fail_msg("workbook.xml: sheet %d is not '%s' (or out of order)", i + 1, names[i]);
-        at = f;
-    }
+    assert_sheets(&wb, names, 5);
     /* number formats: counts, money, one decimal */
     assert_non_null(strstr(wb.styles, "formatCode=\"#,##0\""));
     assert_true(strstr(wb.styles, "formatCode=\"\xC2\xA3#,##0\"") ||
@@ -990,15 +996,7 @@ static void test_xlsx_service_sheets(void **state)
     const char *names[] = {"EHCP numbers", "Flows and timeliness", "Sufficiency", "Finance",
                            "Levels", "Early help", "Front door", "Children in care",
                            "Short breaks", "Scenario"};
-    const char *at = wb.book;
-    for (int i = 0; i < 10; i++) {
-        char key[64];
-        snprintf(key, sizeof key, "<sheet name=\"%s\"", names[i]);
-        const char *f = strstr(at, key);
-        if (!f)
-            fail_msg("workbook.xml: sheet %d is not '%s' (or out of order)", i + 1, names[i]);
-        at = f;
-    }
+    assert_sheets(&wb, names, 10);
     for (int s = 0; s < SEND_SVC_COUNT; s++)
         assert_string_equal(send_services[s].title, names[4 + s]);
     for (int s = 0; s < SEND_SVC_COUNT; s++) {
