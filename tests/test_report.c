@@ -626,7 +626,10 @@ static void test_compare_order(void **state)
                "alt,new_plans,2021,10,9,11\n"
                /* plans ceased: noise only, a large mean: after every sure measure */
                "alt,plans_ceased,2021,50,-1,101\n"
-               "alt,plans_ceased,2020,1,-5,7\n");
+               "alt,plans_ceased,2020,1,-5,7\n"
+               /* a service's headline: among the key differences, on its census day only */
+               "alt,children_in_care,2021-01,-40,-50,-30\n"
+               "alt,children_in_care,2021-02,-41,-51,-31\n");
     send_compare_table cmp;
     des_error err = {0};
     if (send_compare_read(path, &cmp, &err))
@@ -647,6 +650,12 @@ static void test_compare_order(void **state)
         at = strstr(pd, "</tr>");
     }
     assert_contains(c, "Each measure's periods are shown together in time order");
+    char *key = extract(c, "<h3>Key differences</h3>", "<details><summary>All 8 rows");
+    assert_contains(key, "children_in_care\">");
+    assert_contains(key, "<td class=\"nw\">2021-01</td>");
+    assert_lacks(key, "<td class=\"nw\">2021-02</td>");
+    assert_lacks(key, "requests\">");
+    free(key);
     free(c);
     free(html);
     send_compare_free(&cmp);

@@ -1090,7 +1090,11 @@ static int key_row(const send_compare_row *r)
 {
     static const char *const keys[] = {"ehcp_total", "new_plans", "pct_within_20_weeks",
                                        "waiting_for_place_total_peak", "shortfall_special_peak",
-                                       "hn_spend_gbp", "dsg_balance_gbp"};
+                                       "hn_spend_gbp", "dsg_balance_gbp",
+                                       /* the services' headlines, when a run has them */
+                                       "level_4_total", "early_help_2b", "initial_assessments",
+                                       "children_in_care", "sc_care_spend_gbp",
+                                       "short_break_packages", "sb_spend_gbp"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(r->metric, keys[i])) {
             /* monthly metrics at the January census only */
