@@ -123,7 +123,7 @@ void ev_eh_end(send_model *m)
 void eh_accrue(send_model *m)
 {
     if (m->p->eh_on)
-        accrual_to(m, &m->eh.s.cost, F_EH_SPEND, 0, m->p->eh_cost_2b);
+        accrual_to(m, &m->eh.s.cost, F_EH_SPEND, 0, m->p->eh_cost_2b, 0);
 }
 
 void eh_snapshot(send_model *m, int k)

@@ -67,7 +67,7 @@ enum {
     EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
     EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END,
     EV_CARE, EV_FD_DONE, EV_SB, EV_EH_SIT,
-    EV_TRANSFER_IN
+    EV_TRANSFER_IN, EV_SB_SIT
 };
 
 /* Why a plan ceases (plan_cease): the SEN2 reasons the model produces. */
@@ -129,6 +129,7 @@ typedef struct child {
     uint8_t area, need, state;
     uint8_t stage, prov, want, advice_left;
     uint8_t flags;      /* CF_* below */
+    uint8_t care;       /* in care (care.c, care.link_plans): placement type + 1, else 0 */
 } child;
 _Static_assert(sizeof(child) == 48, "a child record is 48 bytes");
 
@@ -289,7 +290,10 @@ typedef struct accrual {
 
 /* levels.c: children at each level (1-4, index 0-3) by academic age. */
 typedef struct lev_state {
-    int64_t n[SEND_AGES][4];
+    int64_t n[SEND_AGES][4]; /* without levels.from_records: every child; with it, the
+                                children who are neither plan holders nor in care */
+    int64_t rec[SEND_AGES][2]; /* with levels.from_records: plan holders and children in
+                                  care at levels 3 and 4, at the last fit */
     double last_step; /* time of the last monthly step */
 } lev_state;
 
@@ -299,6 +303,8 @@ typedef struct care_state {
     int64_t total;
     uint32_t stamp;                /* of the live next-transition event */
     accrual cost[CARE_COUNT], edge;
+    u32list linked; /* care.link_plans: the plan holders in care (their records), any order;
+                       storage kept between replications */
 } care_state;
 
 /* social_care.c: front-door cases (records in their own pool) and social workers. */
@@ -320,6 +326,7 @@ typedef struct fd_model {
 /* short_breaks.c: packages running and requests waiting for one. */
 typedef struct sb_state {
     int64_t active, waiting;
+    int64_t pending; /* requests waiting for the short-break panel's next sitting */
     uint32_t stamp;
     accrual cost;
 } sb_state;
@@ -578,6 +585,7 @@ static inline uint32_t new_child(send_model *m, int age, int need, int stream)
     c->want_pool = -1;
     c->review_k = -1;
     c->flags = 0;
+    c->care = 0;
     c->prov = PROV_COUNT;
     c->serial = ++m->c.births;
     return h;
@@ -865,8 +873,11 @@ void lev_snapshot(send_model *m, int k);
 
 /* care.c */
 void accrual_reset(accrual *a, double value);
-void accrual_to(send_model *m, accrual *a, int metric, double per_day, double per_year);
+void accrual_to(send_model *m, accrual *a, int metric, double per_day, double per_year,
+                double inflation);
 void care_reset(send_model *m);
+void care_free(send_model *m);
+void care_plan_ceased(send_model *m, uint32_t h);
 void care_open(send_model *m);
 void care_month(send_model *m);
 void care_enter(send_model *m);
@@ -887,6 +898,7 @@ void sb_reset(send_model *m);
 void sb_open(send_model *m);
 void sb_month(send_model *m);
 void ev_sb(send_model *m);
+void ev_sb_sit(send_model *m);
 void sb_accrue(send_model *m);
 void sb_close(send_model *m);
 
