@@ -473,6 +473,7 @@ typedef struct send_params {
     double sb_panel_period;    /* days between short-break panel sittings (0 = on receipt) */
     int sb_panel_capacity;     /* requests heard per sitting */
     double eh_requests_averted; /* requests for assessment averted per 2b case-year */
+    int eh_panel_per_area;     /* one area panel per area (1), else one for all */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability

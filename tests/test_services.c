@@ -17,7 +17,8 @@
  * - short breaks: capacity never exceeded, waiting only when full, spend and balance to the
  *   penny (also with inflation); the panel hears only at its sittings, at most its capacity;
  * - early help: the area panel hears cases only at its sittings, at most its capacity each,
- *   and lead professionals never carry more than their capacity; its effect on requests under
+ *   and lead professionals never carry more than their capacity; one panel per area hears as
+ *   many per sitting each; its effect on requests under
  *   common random numbers (none without the effect; with it, more lead professionals mean
  *   fewer requests, new plans and high-needs spend, by about the requests averted);
  * - switched off, none of them writes anything; the parameter checks' messages;
@@ -436,15 +437,22 @@ static void test_short_breaks_capacity_and_spend(void **state)
  * referral) and hears at most 20 a sitting, so it hears exactly 13 x 20 = 260 in 2019 when far
  * more than that are referred;
  * with 150 lead-professional places the open 2b episodes grow to 150 and stay there. */
+/* Early help alone, 2019 to June 2020: every Common Assessment needing a lead professional,
+ * the area panel hearing 20 a sitting. */
+static void eh_params(send_params *p, double cafs)
+{
+    bare(p, 2019, 1, 2020, 6, 30);
+    p->eh_on = 1;
+    p->eh_cafs = cafs;
+    p->eh_p_lead = 1;
+    p->eh_panel_capacity = 20;
+}
+
 static void test_early_help_panel_and_capacity(void **state)
 {
     (void)state;
     send_params p;
-    bare(&p, 2019, 1, 2020, 6, 30);
-    p.eh_on = 1;
-    p.eh_cafs = 2000;
-    p.eh_p_lead = 1;
-    p.eh_panel_capacity = 20;
+    eh_params(&p, 2000);
     p.eh_lead_professionals = 150;
     send_output o;
     run_one(&p, 13, 0, &o, NULL);
@@ -526,6 +534,26 @@ static void test_levels_tied_to_records(void **state)
         assert_true(at(&o, M_LEVEL_RECORDS + 1, 0) >= 20);
         assert_true(at(&o, M_LEVEL_RECORDS + 1, 0) >= at(&o, M_CARE_TYPE + CARE_RESIDENTIAL, 0));
         assert_true(at(&o, M_CARE_TYPE + CARE_RESIDENTIAL, 0) > 0);
+        send_output_free(&o);
+    }
+    /* without children in care, level 4's records are exactly the level-4 packages, as
+     * plan holders go in (crises) and out (step-downs at reviews, ceasing) */
+    p.care_on = 0;
+    p.crisis_rate = 0.1;
+    p.p_review_deescalate = 0.5;
+    p.cease_other_rate = 0.2;
+    {
+        send_output o;
+        run_one(&p, 33, 0, &o, NULL);
+        double lo = 1e9, hi = 0;
+        for (int k = 0; k < o.n_months; k++) {
+            double l4 = at(&o, M_LEVEL4_TOTAL, k);
+            assert_close(at(&o, M_LEVEL_RECORDS + 1, k), l4, 0);
+            assert_close(at(&o, M_LEVEL_RECORDS, k), at(&o, M_EHCP_TOTAL, k) - l4, 0);
+            lo = fmin(lo, l4);
+            hi = fmax(hi, l4);
+        }
+        assert_true(hi - lo >= 10); /* the packages did move */
         send_output_free(&o);
     }
     /* the same without the records: levels 3-4 hold none of them */
@@ -696,6 +724,43 @@ static void test_early_help_averts_requests(void **state)
     send_params_free(&p);
 }
 
+/* The area panels, one per area: with three areas each panel hears up to its capacity a
+ * sitting, so three panels hear 3 x 13 x 20 = 780 in 2019 when far more are referred; and one
+ * area with nine tenths of the cases keeps most of them waiting. */
+static void test_early_help_area_panels(void **state)
+{
+    (void)state;
+    send_params p;
+    eh_params(&p, 4000);
+    p.eh_panel_per_area = 1;
+    p.n_areas = 3;
+    for (int a = 0; a < 3; a++) {
+        snprintf(p.areas[a].name, sizeof p.areas[a].name, "area%d", a);
+        p.areas[a].share = 1.0 / 3;
+    }
+    send_output o;
+    run_one(&p, 15, 0, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 3 * 13 * 20, 0);
+    assert_close(at(&o, C_EH_CAFS, 0), at(&o, M_EH_2B, 12) + at(&o, M_EH_WAITING, 12), 0);
+    send_output_free(&o);
+
+    /* one panel for all: a third of that */
+    p.eh_panel_per_area = 0;
+    run_one(&p, 15, 0, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 13 * 20, 0);
+    send_output_free(&o);
+
+    /* per area, with the cases arriving slower than three panels hear but mostly in one area:
+     * 900 a year in area 0 against its 260, so the panels hear 260 + about 100 (Poisson) */
+    p.eh_panel_per_area = 1;
+    p.eh_cafs = 1000;
+    p.areas[0].share = 0.9;
+    p.areas[1].share = p.areas[2].share = 0.05;
+    run_one(&p, 15, 1, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 260 + 100, 4 * sqrt(100) + 1);
+    send_output_free(&o);
+}
+
 /* ---- off, checks, determinism -------------------------------------------------------------- */
 
 static void test_off_writes_nothing(void **state)
@@ -800,6 +865,7 @@ int main(void)
         cmocka_unit_test(test_care_and_short_break_inflation_to_the_penny),
         cmocka_unit_test(test_short_break_panel),
         cmocka_unit_test(test_early_help_averts_requests),
+        cmocka_unit_test(test_early_help_area_panels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,6 +108,15 @@ static uint32_t plan_holder_for_care(send_model *m)
     return DES_NONE;
 }
 
+/* Plan holder h's care mark becomes `care` (placement type + 1, or 0). */
+static void set_care(send_model *m, uint32_t h, int care)
+{
+    child *c = kid(m, h);
+    int was4 = lev4_of(c);
+    c->care = (uint8_t)care;
+    lev4_mark(m, c, was4);
+}
+
 /* Plan holder h comes into care in placement `type`. */
 static void link_plan(send_model *m, uint32_t h, int type)
 {
@@ -116,7 +125,7 @@ static void link_plan(send_model *m, uint32_t h, int type)
     (void)rc;
     assert(rc == DES_OK);
     l->v[l->n++] = h;
-    kid(m, h)->care = (uint8_t)(type + 1);
+    set_care(m, h, type + 1);
 }
 
 /* Plan holder h leaves care (or its plan ceases): off the list. O(plan holders in care). */
@@ -128,7 +137,7 @@ static void unlink_plan(send_model *m, uint32_t h)
             l->v[i] = l->v[--l->n];
             break;
         }
-    kid(m, h)->care = 0;
+    set_care(m, h, 0);
 }
 
 /* The j-th plan holder in care in placement `type` (in the list's order). */
@@ -275,7 +284,7 @@ void ev_care(send_model *m)
                 to = to < 0 ? type : to;
                 care_add(m, to, ehcp, +1);
                 if (h != DES_NONE)
-                    kid(m, h)->care = (uint8_t)(to + 1);
+                    set_care(m, h, to + 1);
                 cy_add(m, C_CARE_MOVES, 1);
             }
         }

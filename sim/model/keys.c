@@ -353,7 +353,7 @@ static const send_key keys[] = {
     K("early_help.lead_professional", SHR, 0, 1, "", F(eh_p_lead), "0", P, "share needing a lead professional (level 2b), heard by the area panel"),
     K("early_help.end_rate_2a", NUM, 0, 100, "per case-year", F(eh_end_2a), "0", P, "2a episodes ending"),
     K("early_help.end_rate_2b", NUM, 0, 100, "per case-year", F(eh_end_2b), "0", P, "2b episodes ending"),
-    SEC("early_help.panel", "the area panel (one for all areas)"),
+    SEC("early_help.panel", "the area panel (one for all areas unless per_area)"),
     K("early_help.panel.cadence", DUR, 1, 366, "days", F(eh_panel_period), "28 days", 0, "time between area panel sittings"),
     K("early_help.panel.capacity", INT, 1, 1000000, "cases per sitting", F(eh_panel_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
     K("early_help.lead_professionals", NUM, 0, 1e6, "cases", F(eh_lead_professionals), "1000000", P, "2b cases lead professionals carry at once (1000000 = unlimited): the early-help capacity lever"),
@@ -383,6 +383,7 @@ static const send_key keys[] = {
     SEC("short_breaks.panel", "the Short Break and Family Wellbeing panel"),
     K("short_breaks.panel.cadence", DUR, 0, 366, "days", F(sb_panel_period), "0 days", 0, "time between sittings, the first one cadence after the start (0 = requests heard on receipt)"),
     K("short_breaks.panel.capacity", INT, 1, 1000000, "cases per sitting", F(sb_panel_capacity), "1000000", 0, "requests heard per sitting (1000000 = unlimited)"),
+    K("early_help.panel.per_area", SEND_KEY_BOOL, 0, 1, "", F(eh_panel_per_area), "false", 0, "one area panel per area (the Area Placement and Support Panels), each with the cadence and capacity above; a case's area drawn from the areas' shares"),
     K("early_help.averted_requests", NUM, 0, 100, "per case-year", F(eh_requests_averted), "0", P, "requests for an EHC needs assessment from SEN Support averted a year by each 2b case open with a lead professional (updated monthly)"),
 };
 

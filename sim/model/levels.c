@@ -29,8 +29,11 @@
  * Invariant (tests/test_services.c): at every snapshot every child is at exactly one level:
  * the four counts of each age are >= 0 and sum to the rounded population of that age.
  *
+ * The plan holders at level 4 are counted by age0 (lev4_mark, at every change of a record's
+ * provision or care placement), so a month's records cost O(ages), not O(plan holders).
+ *
  * State: lev_state. Draws on S_LEVELS only when levels_on. Complexity: O(ages x levels) per
- * month and per 1 September, and O(plan holders) with levels.from_records.
+ * month and per 1 September.
  */
 #include "model_internal.h"
 
@@ -65,13 +68,10 @@ static void lev_records(send_model *m, const int64_t *want)
     if (!m->p->levels_from_records)
         return;
     for (int a = 0; a < PLAN_AGES; a++) {
-        const u32list *l = &m->plan.k.plans[a];
-        int aa = a < SEND_AGES ? a : SEND_AGES - 1;
-        for (size_t i = 0; i < l->n; i++) {
-            const child *c = kid(m, l->v[i]);
-            int l4 = c->prov == PROV_RESIDENTIAL || c->care == CARE_RESIDENTIAL + 1;
-            m->lev.rec[aa][l4]++;
-        }
+        int aa = a < SEND_AGES ? a : SEND_AGES - 1, i = a - m->plan.s.septs + LEV_AGE0_OFF;
+        int64_t l4 = i >= 0 && i < LEV_AGE0_N ? m->lev.l4_age0[i] : 0;
+        m->lev.rec[aa][1] += l4;
+        m->lev.rec[aa][0] += (int64_t)m->plan.k.plans[a].n - l4;
     }
     if (m->p->care_on) {
         int64_t res = m->care.n[CARE_RESIDENTIAL][0], other = -res;

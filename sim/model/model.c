@@ -468,7 +468,7 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
                 ev_sb(m);
             break;
         case EV_FD_DONE: ev_fd_done(m, ev.arg); break;
-        case EV_EH_SIT: ev_eh_sit(m); break;
+        case EV_EH_SIT: ev_eh_sit(m, ev.arg); break;
         case EV_SB_SIT: ev_sb_sit(m); break;
         default: assert(!"unknown event type");
         }

@@ -288,12 +288,19 @@ typedef struct accrual {
     double mark, last;
 } accrual;
 
-/* levels.c: children at each level (1-4, index 0-3) by academic age. */
+/* levels.c: children at each level (1-4, index 0-3) by academic age. A record's age0 lies in
+ * [-LEV_AGE0_OFF, SEND_AGES] for horizons of up to LEV_AGE0_OFF years. */
+#define LEV_AGE0_OFF 160
+#define LEV_AGE0_N (LEV_AGE0_OFF + SEND_AGES + 1)
 typedef struct lev_state {
     int64_t n[SEND_AGES][4]; /* without levels.from_records: every child; with it, the
                                 children who are neither plan holders nor in care */
     int64_t rec[SEND_AGES][2]; /* with levels.from_records: plan holders and children in
                                   care at levels 3 and 4, at the last fit */
+    /* with levels.from_records: plan holders at level 4 (lev4_of), by age0 + LEV_AGE0_OFF,
+     * kept by lev4_mark at every change of a record's provision or care placement, so that
+     * a child's age is age0 + Septembers passed without touching its record */
+    int64_t l4_age0[LEV_AGE0_N];
     double last_step; /* time of the last monthly step */
 } lev_state;
 
@@ -334,7 +341,8 @@ typedef struct sb_state {
 /* early_help.c: the area panel and lead professionals; episodes counted. */
 typedef struct eh_model {
     struct {
-        des_panel panel;
+        des_panel panel[SEND_MAX_AREAS]; /* the area panels: n_panels of them */
+        int n_panels;
         des_resource lp;
     } k;
     struct eh_state {
@@ -738,9 +746,29 @@ static inline void sen_exit_rate_grew(send_model *m)
 
 /* ---- occupancy (placement.c), inline for every placement ---------------------------------- */
 
+/* ---- level-4 plan holders (levels.c), inline for every place change ----------------------- */
+
+/* Whether a plan holder is at level 4: in a level-4 package or in residential care. */
+static inline int lev4_of(const child *c)
+{
+    return c->prov == PROV_RESIDENTIAL || c->care == CARE_RESIDENTIAL + 1;
+}
+
+/* Record c's level-4 mark goes from was (0 or 1) to what lev4_of says now. */
+static inline void lev4_mark(send_model *m, const child *c, int was)
+{
+    int d = lev4_of(c) - was;
+    if (d && m->p->levels_on && m->p->levels_from_records) {
+        int i = c->age0 + LEV_AGE0_OFF;
+        assert(i >= 0 && i < LEV_AGE0_N);
+        m->lev.l4_age0[i] += d;
+    }
+}
+
 static inline void set_prov(send_model *m, child *c, int prov)
 {
     double t = now(m);
+    int was4 = lev4_of(c);
     if (c->prov < PROV_COUNT) {
         m->place.s.occ[c->prov]--;
         m->place.s.occ_cell[c->prov][c->area][c->need]--;
@@ -754,6 +782,7 @@ static inline void set_prov(send_model *m, child *c, int prov)
         des_timeavg_add(&m->place.s.occ_ta[prov], t, +1);
         des_timeavg_add(&m->fin.occ_need[prov][c->need], t, +1);
     }
+    lev4_mark(m, c, was4);
 }
 
 /* ---- functions shared between the files -------------------------------------------------- */
@@ -908,7 +937,7 @@ void eh_reset(send_model *m);
 void eh_free(send_model *m);
 void eh_open(send_model *m);
 void ev_eh_caf(send_model *m);
-void ev_eh_sit(send_model *m);
+void ev_eh_sit(send_model *m, uint32_t area);
 void ev_eh_end(send_model *m);
 void eh_accrue(send_model *m);
 void eh_snapshot(send_model *m, int k);
