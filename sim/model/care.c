@@ -312,6 +312,8 @@ void care_snapshot(send_model *m, int k)
         send_output_row(m->out, M_CARE_TYPE + t)[k] =
             (double)(m->care.n[t][0] + m->care.n[t][1]);
     }
+    /* with linked plans, the overlap is exactly the plan holders listed in care */
+    assert(!m->p->care_link_plans || ehcp == (int64_t)m->care.linked.n);
     send_output_row(m->out, M_CARE)[k] = (double)m->care.total;
     send_output_row(m->out, M_CARE_EHCP)[k] = (double)ehcp;
 }
