@@ -66,6 +66,7 @@ const int send_compare_metrics[] = {
     M_CARE_TYPE + CARE_SUPPORTED_LODGINGS, M_CARE_TYPE + CARE_EXTERNAL_16PLUS, C_CARE_ENTRIES,
     C_CARE_EXITS, C_CARE_MOVES,
     F_SB_BUDGET, F_SB_SPEND, F_SB_BALANCE, M_SB_PACKAGES, M_SB_WAITING, C_SB_STARTS,
+    M_LEVEL_RECORDS + 0, M_LEVEL_RECORDS + 1, M_SB_PANEL_WAITING, C_SB_HEARD,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);

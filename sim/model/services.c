@@ -47,6 +47,10 @@ const send_service_line send_service_lines[] = {
     {SEND_SVC_LEVELS, M_LEVEL + 1, "Level 2 (targeted: early help, SEN Support)", NULL},
     {SEND_SVC_LEVELS, M_LEVEL + 2, "Level 3 (specialist: EHC plan, child in need)", NULL},
     {SEND_SVC_LEVELS, M_LEVEL + 3, "Level 4 (highly specialist)", NULL},
+    {SEND_SVC_LEVELS, M_LEVEL_RECORDS + 0, "Level 3 from records (plan holders, children in care)",
+     "Levels 3 and 4 from the pathway's records"},
+    {SEND_SVC_LEVELS, M_LEVEL_RECORDS + 1, "Level 4 from records (level-4 packages, residential care)",
+     "Levels 3 and 4 from the pathway's records"},
     LEVEL_BANDS(1), LEVEL_BANDS(2), LEVEL_BANDS(3), LEVEL_BANDS(4),
     {SEND_SVC_LEVELS, C_LEVEL_UP + 0, "Level 1 up to 2", "Moves up"},
     {SEND_SVC_LEVELS, C_LEVEL_UP + 1, "Level 2 up to 3", "Moves up"},
@@ -98,6 +102,10 @@ const send_service_line send_service_lines[] = {
     {SEND_SVC_SHORT_BREAKS, M_SB_PACKAGES, "Packages running", NULL},
     {SEND_SVC_SHORT_BREAKS, M_SB_WAITING, "Requests waiting for a package", NULL},
     {SEND_SVC_SHORT_BREAKS, C_SB_STARTS, "Packages started", NULL},
+    {SEND_SVC_SHORT_BREAKS, M_SB_PANEL_WAITING, "Requests waiting for the short-break panel",
+     "Short-break panel"},
+    {SEND_SVC_SHORT_BREAKS, C_SB_HEARD, "Requests heard by the short-break panel",
+     "Short-break panel"},
 };
 const int send_service_n_lines = (int)(sizeof send_service_lines / sizeof send_service_lines[0]);
 
