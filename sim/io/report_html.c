@@ -785,6 +785,16 @@ typedef struct fin_row {
     int bold;
 } fin_row;
 
+/* Table cells of amounts in millions of pounds, one per value. */
+static void millions_cells(FILE *f, const double *v, size_t n)
+{
+    char b[48];
+    for (size_t c = 0; c < n; c++) {
+        format_millions(v[c], b, sizeof b);
+        fprintf(f, "<td class=\"n\">%s</td>", b);
+    }
+}
+
 static void finance_section(page *pg)
 {
     FILE *f = pg->f;
@@ -810,16 +820,13 @@ static void finance_section(page *pg)
           "</thead>\n<tbody>\n",
           f);
     for (int i = 0; i < o->n_fys; i++) {
-        char fy[16], b[48];
+        char fy[16];
         fy_label(o, i, fy, sizeof fy);
         fprintf(f, "<tr><td>%s</td>", fy);
         send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DSG_BALANCE, i);
         double cells[] = {sp.q[1], sp.q[3], sp.q[5], stat_of(pg, F_INCOME, i).q[3],
                           stat_of(pg, F_DSG_INYEAR, i).q[3], sd.q[1], sd.q[3], sd.q[5]};
-        for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
-            format_millions(cells[c], b, sizeof b);
-            fprintf(f, "<td class=\"n\">%s</td>", b);
-        }
+        millions_cells(f, cells, sizeof cells / sizeof cells[0]);
         fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table></div>\n", f);
@@ -852,10 +859,7 @@ static void finance_section(page *pg)
             fprintf(f, "<td class=\"n\">%s</td>", b);
             double cells[] = {dr[i].spend,    dr[i].income, dr[i].inyear, dr[i].d_inyear,
                               dr[i].d_plans, dr[i].d_cost, dr[i].d_income};
-            for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
-                format_millions(cells[c], b, sizeof b);
-                fprintf(f, "<td class=\"n\">%s</td>", b);
-            }
+            millions_cells(f, cells, sizeof cells / sizeof cells[0]);
             fputs("</tr>\n", f);
         }
         fputs("</tbody>\n</table></div>\n", f);
