@@ -800,6 +800,16 @@ typedef struct fin_row {
     int bold;
 } fin_row;
 
+/* Table cells of amounts in millions of pounds, one per value. */
+static void millions_cells(FILE *f, const double *v, size_t n)
+{
+    char b[48];
+    for (size_t c = 0; c < n; c++) {
+        format_millions(v[c], b, sizeof b);
+        fprintf(f, "<td class=\"n\">%s</td>", b);
+    }
+}
+
 static void finance_section(page *pg)
 {
     FILE *f = pg->f;
@@ -825,19 +835,51 @@ static void finance_section(page *pg)
           "</thead>\n<tbody>\n",
           f);
     for (int i = 0; i < o->n_fys; i++) {
-        char fy[16], b[48];
+        char fy[16];
         fy_label(o, i, fy, sizeof fy);
         fprintf(f, "<tr><td>%s</td>", fy);
         send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DSG_BALANCE, i);
         double cells[] = {sp.q[1], sp.q[3], sp.q[5], stat_of(pg, F_INCOME, i).q[3],
                           stat_of(pg, F_DSG_INYEAR, i).q[3], sd.q[1], sd.q[3], sd.q[5]};
-        for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
-            format_millions(cells[c], b, sizeof b);
-            fprintf(f, "<td class=\"n\">%s</td>", b);
-        }
+        millions_cells(f, cells, sizeof cells / sizeof cells[0]);
         fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table></div>\n", f);
+
+    /* what moves the balance: plans x cost per plan against income, split exactly */
+    send_fin_driver *dr = malloc((size_t)o->n_fys * sizeof *dr);
+    if (dr) {
+        send_fin_drivers(pg->res, dr);
+        fputs("<h3>What moves the balance (means over the simulated futures)</h3>\n"
+              "<p class=\"explain\">Plans are the average caseload over the financial year; "
+              "expenditure per plan is high-needs expenditure over them. The change of the "
+              "in-year balance from the year before splits exactly into more plans at last "
+              "year's cost per plan, each plan costing more (prices, bands, placement mix), and "
+              "income growing; negative worsens the balance. \xC2\xA3 million unless said.</p>\n"
+              "<div class=\"tw\"><table>\n<thead><tr><th>financial year</th>"
+              "<th class=\"n\">plans</th><th class=\"n\">expenditure per plan "
+              "(\xC2\xA3)</th><th class=\"n\">expenditure</th><th class=\"n\">income</th>"
+              "<th class=\"n\">in-year</th><th class=\"n\">change</th><th class=\"n\">from "
+              "more plans</th><th class=\"n\">from cost per plan</th><th class=\"n\">from "
+              "income</th></tr></thead>\n<tbody>\n",
+              f);
+        for (int i = 0; i < o->n_fys; i++) {
+            char fy[16], b[48];
+            fy_label(o, i, fy, sizeof fy);
+            fprintf(f, "<tr><td>%s</td><td class=\"n\">%.0f</td>", fy, dr[i].plans);
+            if (isnan(dr[i].per_plan))
+                snprintf(b, sizeof b, "\xE2\x80\x93");
+            else
+                snprintf(b, sizeof b, "%.0f", dr[i].per_plan);
+            fprintf(f, "<td class=\"n\">%s</td>", b);
+            double cells[] = {dr[i].spend,    dr[i].income, dr[i].inyear, dr[i].d_inyear,
+                              dr[i].d_plans, dr[i].d_cost, dr[i].d_income};
+            millions_cells(f, cells, sizeof cells / sizeof cells[0]);
+            fputs("</tr>\n", f);
+        }
+        fputs("</tbody>\n</table></div>\n", f);
+        free(dr);
+    }
 
     /* published positions (observed dsg_inyear_gbp / dsg_balance_gbp) beside the forecast */
     static const int pub[2] = {F_DSG_INYEAR, F_DSG_BALANCE};
