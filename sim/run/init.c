@@ -1104,19 +1104,19 @@ static void write_scenario(ictx *c)
      * schools and academies) by the authority's special-school placements, the rest (historic
      * spend, population aged 2-18 and the deprivation, health and attainment proxies, none of
      * them in the data) by its share of plans. England's block is the published series
-     * [ref: PQ-149231, April 2022] from as-of 2022, else the figures answered by 2019 [ref:
+     * [ref: PQ-129210, March 2022] from as-of 2022, else the figures answered by 2019 [ref:
      * NAO-2019, parliamentary answers]. Leicestershire's published allocations replace the
      * formula where known [ref: PQ-HNB-2018], continued with England's growth to 2022-23. */
     static const double e_hn_pub[] = {5247, 5300, 5827, 6115, 6279, 7063, 7906, 8981}; /* £m */
     const int e_fy0 = 2015, e_last = e_fy0 + (int)(sizeof e_hn_pub / sizeof e_hn_pub[0]) - 1;
-    const int e_series = Y >= 2022; /* published April 2022 */
+    const int e_series = Y >= 2022; /* answered March 2022 */
     int fy_e = Y >= 2019 ? 2019 : 2018;
     double e_hn = Y >= 2019 ? 6.0e9 : 5.9e9;
     char e_lab[96];
     if (e_series) {
         fy_e = Y0 < e_fy0 ? e_fy0 : Y0 > e_last ? e_last : Y0;
         e_hn = e_hn_pub[fy_e - e_fy0] * 1e6;
-        snprintf(e_lab, sizeof e_lab, "%.3fbn %d-%02d [ref: PQ-149231]", e_hn / 1e9, fy_e, (fy_e + 1) % 100);
+        snprintf(e_lab, sizeof e_lab, "%.3fbn %d-%02d [ref: PQ-129210]", e_hn / 1e9, fy_e, (fy_e + 1) % 100);
     } else {
         snprintf(e_lab, sizeof e_lab, "%s [ref: NAO-2019, parliamentary answers]",
                  Y >= 2019 ? "6.0bn 2019/20" : "5.9bn 2018/19");
@@ -1145,7 +1145,7 @@ static void write_scenario(ictx *c)
         kv(c, 4, "allocation", v,
            "high-needs block published for %s 2017-18%s [ref: PQ-HNB-2018]%s; later years grow by growth",
            la->name, Y >= 2019 ? " and 2018-19" : "",
-           e_series && Y >= 2019 ? "; 2019-20 to 2022-23 grown as England's high-needs block [ref: PQ-149231] (assumption: the same share of England's)" : "");
+           e_series && Y >= 2019 ? "; 2019-20 to 2022-23 grown as England's high-needs block [ref: PQ-129210] (assumption: the same share of England's)" : "");
     } else if (isnan(e_sp)) {
         snprintf(v, sizeof v, "{%04d-%02d: %.0f}", Y0, (Y0 + 1) % 100, gb);
         kv(c, 4, "allocation", v,
@@ -1167,7 +1167,7 @@ static void write_scenario(ictx *c)
     kv(c, 4, "import_export", "0", "assumption: no net import or export");
     kv(c, 4, "schools_transfer", "0", "assumption: no transfer from the schools block (a lever)");
     if (leics && Y0 == 2019)
-        kv(c, 4, "other", "{2019: 5400000, 2020: 0}", "one-off extra 5.4m in 2019/20 [ref: Leics-2019]");
+        kv(c, 4, "other", "{2019: 1500000, 2020: 0}", "additional SEND funding of 1.5m in 2019/20 from the December 2018 settlement [ref: Leics-cabinet-2018-12]; the one-off 5.4m reported in autumn 2019 [ref: Leics-2019] is after this scenario's start and not used");
     else
         kv(c, 4, "other", "0", "assumption: no safety-valve or DBV income");
     if (leics && Y0 == 2019)
