@@ -411,7 +411,8 @@ static send_discrepancy hand_term(void)
 {
     send_discrepancy d = {.n_metrics = 1, .n_q = 3, .levels = {0.25, 0.5, 0.75},
                           .metric = {send_metric_find("ehcp_total")}, .n_h = {2},
-                          .n = {{30, 20}}, .as_of = 2019, .n_origins = 2,
+                          .n = {{30, 20}}, .growth = {1}, .growth_h = {3},
+                          .growth_spread = {{0.1, 0.2, 0.3}}, .as_of = 2019, .n_origins = 2,
                           .origins = {2016, 2017}, .authorities = 9, .replications = 3};
     double q1[3] = {-0.1, 0, 0.1}, q2[3] = {-0.2, 0.05, 0.3};
     memcpy(d.q[0][0], q1, sizeof q1);
@@ -431,6 +432,14 @@ static void test_discrepancy_factor(void **state)
     /* beyond horizon 2: the median 0.05 held, the spread about it (0.25) doubled at 4 years */
     assert_close(send_discrepancy_log_factor(&d, 0, 4, 0.75), 0.05 + 0.25 * 2, 1e-15);
     assert_close(send_discrepancy_log_factor(&d, 0, 4, 0.5), 0.05, 1e-15);
+    /* growth 0.5 (a random walk): the spread at 8 years is sqrt(8 / 2) = 2 times horizon 2's */
+    d.growth[0] = 0.5;
+    assert_close(send_discrepancy_log_factor(&d, 0, 8, 0.75), 0.05 + 0.25 * 2, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 8, 0.25), 0.05 - 0.25 * 2, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 2, 0.75), 0.3, 1e-15); /* measured: as is */
+    /* growth 0: the last measured horizon's quantiles held */
+    d.growth[0] = 0;
+    assert_close(send_discrepancy_log_factor(&d, 0, 6, 0.75), 0.3, 1e-15);
 }
 
 /* Written into an ensemble, read back bit for bit; a run multiplies each replication's
