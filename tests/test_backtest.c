@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "des_stats.h"
 #include "send_backtest.h"
 #include "send_io.h"
 #include "send_run.h"
@@ -545,6 +546,37 @@ static void test_discrepancy_as_of(void **state)
     assert_int_equal(d1.n_h[0], 4);
     assert_int_equal(d1.n[0][0], 9);
     assert_int_equal(d1.n[0][3], 3);
+    /* how the spread grows: the naive trend's errors on January caseload, published from 2010,
+     * reach every horizon up to SEND_DISC_H; horizon 1's P90 - P10 by hand (the trend through
+     * January O-2..O, at O+1: mean + 2 x slope, for every origin O with the values), and the
+     * exponent the least-squares slope of log spread on log horizon */
+    assert_int_equal(d1.growth_h[0], SEND_DISC_H);
+    double x1[64], lv[2] = {0.1, 0.9}, q[2];
+    size_t k1 = 0;
+    for (size_t i = 0; i < 3; i++)
+        for (int org = 2011; org <= 2021; org++) {
+            double y0 = send_sen2_value(a, i, "ehcp_total", org - 2, org),
+                   y1 = send_sen2_value(a, i, "ehcp_total", org - 1, org),
+                   y2 = send_sen2_value(a, i, "ehcp_total", org, org),
+                   obs = send_sen2_value(a, i, "ehcp_total", org + 1, 2022);
+            double f = (y0 + y1 + y2) / 3 + (y2 - y0);
+            if (!isnan(y0 + y1 + y2 + obs) && obs > 0 && f > 0)
+                x1[k1++] = log(obs / f);
+        }
+    assert_true(k1 >= 20);
+    des_quantiles(x1, k1, lv, 2, q);
+    assert_close(d1.growth_spread[0][0], q[1] - q[0], 1e-12);
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int h = 1; h <= SEND_DISC_H; h++) {
+        double lx = log(h), ly = log(d1.growth_spread[0][h - 1]);
+        sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
+    }
+    double slope = (SEND_DISC_H * sxy - sx * sy) / (SEND_DISC_H * sxx - sx * sx);
+    assert_close(d1.growth[0], slope < 0 ? 0 : slope > 1.5 ? 1.5 : slope, 1e-12);
+    /* requests, published from 2016: trends from 2019 on, at most 3 horizons as of 2022 */
+    assert_true(d1.growth_h[1] <= 3);
+    if (d1.growth_h[1] < 2)
+        assert_close(d1.growth[1], 0.5, 0);
     /* a term as of 2023 from the full data sees later figures: it differs */
     send_discrepancy d3;
     o.threads = 2;
