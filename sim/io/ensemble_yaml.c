@@ -174,7 +174,9 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
             fprintf(o, " %d", dq->origins[i]);
         fprintf(o, ":");
         for (int m = 0; m < dq->n_metrics; m++)
-            fprintf(o, " %s (%d horizons)", send_metric(dq->metric[m])->name, dq->n_h[m]);
+            fprintf(o, " %s (%d horizon%s, spread beyond them x (t/%d)^%.2f%s)",
+                    send_metric(dq->metric[m])->name, dq->n_h[m], dq->n_h[m] == 1 ? "" : "s",
+                    dq->n_h[m], dq->growth[m], dq->growth_h[m] ? "" : " assumed");
         fprintf(o, "\n");
     }
     for (int k = 0; k < e->n_keys; k++) {
