@@ -46,8 +46,8 @@ typedef struct send_calib_opts {
      * run of the calibrated scenario widens its bands by it; NULL for none. */
     const struct send_discrepancy *discrepancy;
     /* Or one made on demand, once the inputs have passed their checks and before the fit (so
-     * that bad input fails fast): called with as_of, it fills *out (a term of no metrics: none
-     * stored); its CPU is left out of the calibration's. Used when discrepancy is NULL. */
+     * that bad input fails fast): called with as_of, it fills *out (stored as it is, even of no
+     * metrics); its CPU is left out of the calibration's. Used when discrepancy is NULL. */
     int (*make_discrepancy)(void *ctx, int as_of, struct send_discrepancy *out, des_error *err);
     void *make_discrepancy_ctx;
     /* Filled on success (may be NULL): */

@@ -285,13 +285,13 @@ int cli_backtest(int argc, char **argv)
             status = drc == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
             goto done;
         }
-        if (disc.n_metrics > 0)
-            copts.discrepancy = &disc;
+        copts.discrepancy = &disc; /* of no metrics: recorded, changes nothing */
         if (!a.quiet && disc.n_metrics > 0)
             cli_print_discrepancy(&disc, cli_cpu_seconds() - d0);
         else if (!a.quiet)
             printf("no forecast-error term: the back-tests of the %zu authorities of '%s' pool "
-                   "fewer than %d errors at any horizon\n", send_sen2_count(data), a.data,
+                   "fewer than %d errors at any horizon (an empty term is recorded)\n",
+                   send_sen2_count(data), a.data,
                    SEND_BT_DISC_MIN);
     }
     int rc = send_backtest_run(data, las, n, obs, &o, res);

@@ -60,7 +60,8 @@ static int make_term(void *vctx, int as_of, send_discrepancy *out, des_error *er
         cli_print_discrepancy(out, cli_cpu_seconds() - c0);
     else if (!t->quiet)
         printf("no forecast-error term: the back-tests of the %zu authorities of '%s' pool "
-               "fewer than %d errors at any horizon\n", send_sen2_count(t->data),
+               "fewer than %d errors at any horizon (an empty term is recorded)\n",
+               send_sen2_count(t->data),
                send_sen2_path(t->data), SEND_BT_DISC_MIN);
     return DES_OK;
 }

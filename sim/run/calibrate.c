@@ -296,7 +296,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     if (!disc && o->make_discrepancy) {
         if ((rc = o->make_discrepancy(o->make_discrepancy_ctx, as_of, &made, err)) != DES_OK)
             goto out;
-        disc = made.n_metrics > 0 ? &made : NULL;
+        disc = &made; /* of no metrics: recorded, changes nothing */
         cpu0 = cpu_now(clk); /* the calibration's cost leaves the term's out */
     }
 
