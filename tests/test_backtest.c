@@ -405,6 +405,43 @@ static void test_cli_threads_identical(void **state)
 }
 
 
+/* Sharpness and interval score beside coverage, worked by hand on rows made up for it. */
+static void test_summary_sharpness(void **state)
+{
+    (void)state;
+    send_bt_row rows[] = {
+        {.metric = BT_EHCP_TOTAL, .horizon = 1, .observed = 100, .p10 = 90, .p50 = 100, .p90 = 110},
+        {.metric = BT_EHCP_TOTAL, .horizon = 1, .observed = 200, .p10 = 100, .p50 = 120, .p90 = 150},
+        {.metric = BT_EHCP_TOTAL, .horizon = 2, .observed = 50, .p10 = 60, .p50 = 90, .p90 = 120},
+        {.metric = BT_EHCP_TOTAL, .naive = 1, .horizon = 1, .observed = 100, .p10 = 1, .p50 = 1,
+         .p90 = 1},
+        {.metric = BT_PCT_20W, .horizon = 1, .observed = 40, .p10 = 0, .p50 = 20, .p90 = 50},
+    };
+    send_bt_la la = {.rows = rows, .n_rows = sizeof rows / sizeof *rows};
+    /* width + (2 / alpha) x the miss */
+    assert_close(send_interval_score(100, 150, 200, 0.2), 50 + 10 * 50, 1e-12);
+    assert_close(send_interval_score(60, 120, 50, 0.2), 60 + 10 * 10, 1e-12);
+    assert_close(send_interval_score(90, 110, 100, 0.2), 20, 1e-12);
+    send_bt_summary s;
+    des_error err = {0};
+    assert_int_equal(send_bt_summarise(&la, 1, &s, &err), DES_OK);
+    int e = BT_EHCP_TOTAL;
+    assert_close(s.coverage_h[e][1], 0.5, 0);
+    assert_close(s.ratio_h[e][1], 0.5 * (110.0 / 90 + 1.5), 1e-12);
+    assert_close(s.score_h[e][1], 0.5 * (20 + 550.0 / 200 * 100), 1e-12); /* 20%, 275% */
+    assert_close(s.coverage_h[e][2], 0, 0);
+    assert_close(s.ratio_h[e][2], 2, 1e-12);
+    assert_close(s.score_h[e][2], 160.0 / 50 * 100, 1e-12);
+    assert_close(s.coverage_h[e][0], 1.0 / 3, 1e-12); /* every horizon; the naive row left out */
+    assert_close(s.ratio_h[e][0], 1.5, 1e-12);
+    assert_close(s.score_h[e][0], (20 + 275 + 320) / 3.0, 1e-12);
+    assert_true(isnan(s.coverage_h[e][3]));
+    /* a percentage: in points, not relative; P10 at 0 is an unbounded ratio */
+    assert_close(s.coverage_h[BT_PCT_20W][1], 1, 0);
+    assert_true(isinf(s.ratio_h[BT_PCT_20W][1]));
+    assert_close(s.score_h[BT_PCT_20W][1], 50, 1e-12);
+}
+
 /* ---- the forecast-error term --------------------------------------------------------------- */
 
 /* A term of one metric (ehcp_total) at two horizons, worked by hand. */
@@ -606,6 +643,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_threads_identical),
+        cmocka_unit_test(test_summary_sharpness),
         cmocka_unit_test(test_discrepancy_factor),
         cmocka_unit_test(test_discrepancy_run),
         cmocka_unit_test(test_discrepancy_as_of),
