@@ -125,13 +125,37 @@ int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
  * calibration steps, replications, threads; its `from` is each origin) and compared with the
  * values published by June of as_of only. Per metric and horizon 1..SEND_DISC_H with at least
  * min_values values (0: SEND_BT_DISC_MIN), horizons counted from 1 while they have them: the quantiles of log(published / forecast median) at the levels
- * 0.025, 0.05, 0.1, ..., 0.95, 0.975. The same for any thread count, and unchanged by anything
+ * 0.025, 0.05, 0.1, ..., 0.95, 0.975; and per metric the growth of the spread beyond those
+ * horizons, fitted to the naive trend's errors on the same published series (pooled over las,
+ * origins as_of - 11 ... as_of - 1, horizons pooling min_values; 0.5, a random walk, when fewer
+ * than two horizons do). The same for any thread count, and unchanged by anything
  * in data after June of as_of. DES_EINPUT when no origin is possible. */
 #define SEND_BT_DISC_MIN 20
 struct send_discrepancy;
 int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int as_of,
                         const send_bt_opts *pool, int min_values,
                         struct send_discrepancy *out, des_error *err);
+
+/* The forecast-error term as `backtest` and `calibrate` both compute it: send_bt_discrepancy
+ * over every authority of data, each pooled back-test with init's scenario (priors on, England's
+ * series p->england), calibrated as send_calibrate does on a smaller budget and forecast with
+ * fewer replications (the SEND_BT_POOL_* below), its scenarios written under p->work_dir.
+ * Cost: about 1 to 1.5 CPU-seconds an authority and origin (one origin as of 2019, three from
+ * 2021 on): 142 s for the shipped file's 131 authorities as of 2019, 551 s as of 2022. */
+#define SEND_BT_POOL_REPLICATIONS 20
+#define SEND_BT_POOL_PARTICLES 100   /* against 200 for a forecast's own calibration */
+#define SEND_BT_POOL_SIMULATIONS 600 /* against 2,000 */
+typedef struct send_bt_pool {
+    const send_sen2 *england;
+    const char *data_label, *england_label; /* how scenarios name the files (NULL: paths) */
+    uint64_t seed;
+    int threads;                            /* over authorities; <= 0 = all cores */
+    const char *work_dir;
+    const volatile sig_atomic_t *cancel;
+    int ranks;                              /* as send_bt_opts.ranks */
+} send_bt_pool;
+int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_pool *p,
+                                struct send_discrepancy *out, des_error *err);
 
 /* PREFIX-backtest.csv: la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,
  * inside_p10_p90,abs_pct_error, authorities in the given order, model rows then naive rows
@@ -140,14 +164,28 @@ int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la 
                       const volatile sig_atomic_t *cancel, des_error *err);
 
 /* Summary over every row of res: per metric (and naive or not) the coverage of P10-P90 and
- * the median absolute % error by horizon 1..BT_MAX_H. NaN where there is no value. */
+ * the median absolute % error by horizon 1..BT_MAX_H; and for the model's bands, how sharp
+ * they are beside how often they hold the published value, by horizon and over all (index 0):
+ * the coverage, the median of P90 / P10 (infinite where P10 is 0), and the mean interval score
+ * of the P10-P90 band (Gneiting & Raftery 2007, alpha = 0.2: width + 10 x the distance by
+ * which the published value falls outside it; lower is better), as % of the published value
+ * (in percentage points for pct_within_20_weeks, a share already). NaN where there is no
+ * value. */
 #define BT_MAX_H 10
 typedef struct send_bt_summary {
     int n[2][BT_METRICS];                 /* [naive][metric] values compared */
     double coverage[2][BT_METRICS];       /* share inside P10-P90 (model only) */
     double median_ape[2][BT_METRICS][BT_MAX_H + 1]; /* [.][.][h], h >= 1 */
     int n_h[2][BT_METRICS][BT_MAX_H + 1];
+    double coverage_h[BT_METRICS][BT_MAX_H + 1];    /* model; [m][0]: every horizon */
+    double ratio_h[BT_METRICS][BT_MAX_H + 1];       /* median P90 / P10 */
+    double score_h[BT_METRICS][BT_MAX_H + 1];       /* mean interval score (see above) */
 } send_bt_summary;
+/* The interval score of the central (1 - alpha) band [lo, hi] for the value y. */
+static inline double send_interval_score(double lo, double hi, double y, double alpha)
+{
+    return (hi - lo) + (2 / alpha) * (lo > y ? lo - y : 0) + (2 / alpha) * (y > hi ? y - hi : 0);
+}
 int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_error *err);
 
 /* Charts (gnuplot, plots/backtest.gp): with one authority back-tested, for each metric the

@@ -45,6 +45,11 @@ typedef struct send_calib_opts {
     /* A forecast-error term (send_bt_discrepancy) to store in the ensemble section, so every
      * run of the calibrated scenario widens its bands by it; NULL for none. */
     const struct send_discrepancy *discrepancy;
+    /* Or one made on demand, once the inputs have passed their checks and before the fit (so
+     * that bad input fails fast): called with as_of, it fills *out (stored as it is, even of no
+     * metrics); its CPU is left out of the calibration's. Used when discrepancy is NULL. */
+    int (*make_discrepancy)(void *ctx, int as_of, struct send_discrepancy *out, des_error *err);
+    void *make_discrepancy_ctx;
     /* Filled on success (may be NULL): */
     struct send_calib_stats *stats;
 } send_calib_opts;

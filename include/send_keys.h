@@ -102,6 +102,9 @@ double send_prior_centre(const send_prior *pr);
 /* A draw as a deterministic function of one uniform u in (0, 1): inverse CDF of the prior
  * truncated to [pr->lo, pr->hi]. DES_EINVAL if u is outside (0, 1). */
 int send_prior_draw(const send_prior *pr, double u, double *out);
+/* The same, and *fell_back (if not NULL) 1 when the library's inverse CDF failed (NaN, outside
+ * the range, or its CDF more than 1e-9 from the target) and bisection on the CDF gave x. */
+int send_prior_draw_checked(const send_prior *pr, double u, double *out, int *fell_back);
 /* The log density of the prior truncated to its key's range at x (-INFINITY outside it). */
 double send_prior_logpdf(const send_prior *pr, double x);
 

@@ -497,7 +497,9 @@ typedef struct send_ensemble {
  * back-tests of many authorities whose outcomes were all published by June of as_of. Replication
  * r multiplies the metric's series by exp(Q_t(u)), u its own uniform ("discrepancy.<metric>"),
  * Q_t interpolated in the horizon t (0 at the start; beyond n_h the median held and the spread
- * about it growing linearly in t: an assumption). */
+ * about it growing as (t / n_h)^growth, growth fitted to how the spread of the naive trend's
+ * errors on the same published series grows with the horizon, or 0.5, a random walk, where
+ * fewer than two horizons of them can be measured). */
 #define SEND_DISC_METRICS 5
 #define SEND_DISC_H 8
 #define SEND_DISC_Q 21
@@ -508,6 +510,10 @@ typedef struct send_discrepancy {
     int n_h[SEND_DISC_METRICS];             /* horizons 1..n_h given */
     double q[SEND_DISC_METRICS][SEND_DISC_H][SEND_DISC_Q];
     int n[SEND_DISC_METRICS][SEND_DISC_H];  /* values pooled at each horizon */
+    double growth[SEND_DISC_METRICS];       /* spread beyond n_h: x (t / n_h)^growth */
+    int growth_h[SEND_DISC_METRICS];        /* horizons growth was fitted to (0: assumed) */
+    double growth_spread[SEND_DISC_METRICS][SEND_DISC_H]; /* the naive trend's P90 - P10 of
+                                                             log(published / trend) there */
     /* provenance */
     int as_of, n_origins, origins[SEND_DISC_H], authorities, replications;
 } send_discrepancy;

@@ -50,7 +50,8 @@ double send_param_uniform(uint64_t master, int r, const char *path);
 /* The log multiplier of metric slot m of a forecast-error term at horizon t years for the
  * uniform u (see send_discrepancy in send_model.h): 0 for t <= 0; between whole horizons
  * linear in t; beyond the last one, n_h's median plus its spread about the median times
- * t / n_h (the bias held, the spread growing linearly: an assumption). Replication r's uniform for a
+ * (t / n_h)^growth[m] (the bias held, the spread growing at the rate send_bt_discrepancy
+ * measured, or as the square root of t: see send_model.h). Replication r's uniform for a
  * metric M is send_param_uniform(S, r, "discrepancy.M"), recorded as that parameter column. */
 double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u);
 /* out = a shallow copy of p (owned tables shared: read only, never freed through out) with the

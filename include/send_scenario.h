@@ -83,6 +83,10 @@ void send_scenario_print_ensemble(const send_params *p, FILE *out);
 /* The `discrepancy:` section of an ensemble (YAML, each line prefixed by indent), as
  * send_ensemble_yaml_write() writes it and the loader reads it back bit for bit. */
 void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char *indent);
+/* How heavy the tails of metric slot m's errors are at horizon 1: (Q97.5 - Q2.5) / (Q90 - Q10)
+ * of its log ratios (1.53 for a normal; more: heavier tails). NaN when the term lacks one of
+ * those levels or the horizon. */
+double send_discrepancy_tail_ratio(const send_discrepancy *d, int m);
 int send_ensemble_yaml_write(const char *out_path, const char *parent, const char *name,
                              const char *comment, const send_ensemble *e, int n_fit,
                              const char *const *fit_names, const double *fit_values,

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "des_stats.h"
 #include "send_backtest.h"
 #include "send_io.h"
 #include "send_run.h"
@@ -404,6 +405,43 @@ static void test_cli_threads_identical(void **state)
 }
 
 
+/* Sharpness and interval score beside coverage, worked by hand on rows made up for it. */
+static void test_summary_sharpness(void **state)
+{
+    (void)state;
+    send_bt_row rows[] = {
+        {.metric = BT_EHCP_TOTAL, .horizon = 1, .observed = 100, .p10 = 90, .p50 = 100, .p90 = 110},
+        {.metric = BT_EHCP_TOTAL, .horizon = 1, .observed = 200, .p10 = 100, .p50 = 120, .p90 = 150},
+        {.metric = BT_EHCP_TOTAL, .horizon = 2, .observed = 50, .p10 = 60, .p50 = 90, .p90 = 120},
+        {.metric = BT_EHCP_TOTAL, .naive = 1, .horizon = 1, .observed = 100, .p10 = 1, .p50 = 1,
+         .p90 = 1},
+        {.metric = BT_PCT_20W, .horizon = 1, .observed = 40, .p10 = 0, .p50 = 20, .p90 = 50},
+    };
+    send_bt_la la = {.rows = rows, .n_rows = sizeof rows / sizeof *rows};
+    /* width + (2 / alpha) x the miss */
+    assert_close(send_interval_score(100, 150, 200, 0.2), 50 + 10 * 50, 1e-12);
+    assert_close(send_interval_score(60, 120, 50, 0.2), 60 + 10 * 10, 1e-12);
+    assert_close(send_interval_score(90, 110, 100, 0.2), 20, 1e-12);
+    send_bt_summary s;
+    des_error err = {0};
+    assert_int_equal(send_bt_summarise(&la, 1, &s, &err), DES_OK);
+    int e = BT_EHCP_TOTAL;
+    assert_close(s.coverage_h[e][1], 0.5, 0);
+    assert_close(s.ratio_h[e][1], 0.5 * (110.0 / 90 + 1.5), 1e-12);
+    assert_close(s.score_h[e][1], 0.5 * (20 + 550.0 / 200 * 100), 1e-12); /* 20%, 275% */
+    assert_close(s.coverage_h[e][2], 0, 0);
+    assert_close(s.ratio_h[e][2], 2, 1e-12);
+    assert_close(s.score_h[e][2], 160.0 / 50 * 100, 1e-12);
+    assert_close(s.coverage_h[e][0], 1.0 / 3, 1e-12); /* every horizon; the naive row left out */
+    assert_close(s.ratio_h[e][0], 1.5, 1e-12);
+    assert_close(s.score_h[e][0], (20 + 275 + 320) / 3.0, 1e-12);
+    assert_true(isnan(s.coverage_h[e][3]));
+    /* a percentage: in points, not relative; P10 at 0 is an unbounded ratio */
+    assert_close(s.coverage_h[BT_PCT_20W][1], 1, 0);
+    assert_true(isinf(s.ratio_h[BT_PCT_20W][1]));
+    assert_close(s.score_h[BT_PCT_20W][1], 50, 1e-12);
+}
+
 /* ---- the forecast-error term --------------------------------------------------------------- */
 
 /* A term of one metric (ehcp_total) at two horizons, worked by hand. */
@@ -411,7 +449,8 @@ static send_discrepancy hand_term(void)
 {
     send_discrepancy d = {.n_metrics = 1, .n_q = 3, .levels = {0.25, 0.5, 0.75},
                           .metric = {send_metric_find("ehcp_total")}, .n_h = {2},
-                          .n = {{30, 20}}, .as_of = 2019, .n_origins = 2,
+                          .n = {{30, 20}}, .growth = {1}, .growth_h = {3},
+                          .growth_spread = {{0.1, 0.2, 0.3}}, .as_of = 2019, .n_origins = 2,
                           .origins = {2016, 2017}, .authorities = 9, .replications = 3};
     double q1[3] = {-0.1, 0, 0.1}, q2[3] = {-0.2, 0.05, 0.3};
     memcpy(d.q[0][0], q1, sizeof q1);
@@ -431,6 +470,14 @@ static void test_discrepancy_factor(void **state)
     /* beyond horizon 2: the median 0.05 held, the spread about it (0.25) doubled at 4 years */
     assert_close(send_discrepancy_log_factor(&d, 0, 4, 0.75), 0.05 + 0.25 * 2, 1e-15);
     assert_close(send_discrepancy_log_factor(&d, 0, 4, 0.5), 0.05, 1e-15);
+    /* growth 0.5 (a random walk): the spread at 8 years is sqrt(8 / 2) = 2 times horizon 2's */
+    d.growth[0] = 0.5;
+    assert_close(send_discrepancy_log_factor(&d, 0, 8, 0.75), 0.05 + 0.25 * 2, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 8, 0.25), 0.05 - 0.25 * 2, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 2, 0.75), 0.3, 1e-15); /* measured: as is */
+    /* growth 0: the last measured horizon's quantiles held */
+    d.growth[0] = 0;
+    assert_close(send_discrepancy_log_factor(&d, 0, 6, 0.75), 0.3, 1e-15);
 }
 
 /* Written into an ensemble, read back bit for bit; a run multiplies each replication's
@@ -536,6 +583,37 @@ static void test_discrepancy_as_of(void **state)
     assert_int_equal(d1.n_h[0], 4);
     assert_int_equal(d1.n[0][0], 9);
     assert_int_equal(d1.n[0][3], 3);
+    /* how the spread grows: the naive trend's errors on January caseload, published from 2010,
+     * reach every horizon up to SEND_DISC_H; horizon 1's P90 - P10 by hand (the trend through
+     * January O-2..O, at O+1: mean + 2 x slope, for every origin O with the values), and the
+     * exponent the least-squares slope of log spread on log horizon */
+    assert_int_equal(d1.growth_h[0], SEND_DISC_H);
+    double x1[64], lv[2] = {0.1, 0.9}, q[2];
+    size_t k1 = 0;
+    for (size_t i = 0; i < 3; i++)
+        for (int org = 2011; org <= 2021; org++) {
+            double y0 = send_sen2_value(a, i, "ehcp_total", org - 2, org),
+                   y1 = send_sen2_value(a, i, "ehcp_total", org - 1, org),
+                   y2 = send_sen2_value(a, i, "ehcp_total", org, org),
+                   obs = send_sen2_value(a, i, "ehcp_total", org + 1, 2022);
+            double f = (y0 + y1 + y2) / 3 + (y2 - y0);
+            if (!isnan(y0 + y1 + y2 + obs) && obs > 0 && f > 0)
+                x1[k1++] = log(obs / f);
+        }
+    assert_true(k1 >= 20);
+    des_quantiles(x1, k1, lv, 2, q);
+    assert_close(d1.growth_spread[0][0], q[1] - q[0], 1e-12);
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int h = 1; h <= SEND_DISC_H; h++) {
+        double lx = log(h), ly = log(d1.growth_spread[0][h - 1]);
+        sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
+    }
+    double slope = (SEND_DISC_H * sxy - sx * sy) / (SEND_DISC_H * sxx - sx * sx);
+    assert_close(d1.growth[0], slope < 0 ? 0 : slope > 1.5 ? 1.5 : slope, 1e-12);
+    /* requests, published from 2016: trends from 2019 on, at most 3 horizons as of 2022 */
+    assert_true(d1.growth_h[1] <= 3);
+    if (d1.growth_h[1] < 2)
+        assert_close(d1.growth[1], 0.5, 0);
     /* a term as of 2023 from the full data sees later figures: it differs */
     send_discrepancy d3;
     o.threads = 2;
@@ -565,6 +643,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_threads_identical),
+        cmocka_unit_test(test_summary_sharpness),
         cmocka_unit_test(test_discrepancy_factor),
         cmocka_unit_test(test_discrepancy_run),
         cmocka_unit_test(test_discrepancy_as_of),

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 
 #include "send_keys.h"
 #include "send_model.h"
@@ -364,6 +365,41 @@ static void test_prior_draw_quantiles(void **state)
     assert_int_equal(send_prior_draw(&pr, 1, &x), DES_EINVAL);
 }
 
+/* A narrow beta prior on which GSL's inverse CDF does not converge (it returns NaN with the
+ * error handler off, as the program runs): the draw falls back to bisection on the CDF and
+ * lands where the CDF is u, inside (0, 1); where the inverse works the two agree. */
+static void test_prior_draw_beta_fallback(void **state)
+{
+    (void)state;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    double nu = 0.01 * 0.99 / (0.001 * 0.001) - 1, al = 0.01 * nu, be = 0.99 * nu;
+    assert_true(isnan(gsl_cdf_beta_Pinv(0.51, al, be))); /* the failure the fallback is for */
+    send_prior pr = prior("d1_panel.refusal", SEND_PRIOR_BETA, 0.01, 0.001);
+    assert_int_equal(send_prior_check(&pr, NULL), DES_OK);
+    double x = NAN;
+    int fell = 0;
+    assert_int_equal(send_prior_draw_checked(&pr, 0.51, &x, &fell), DES_OK);
+    assert_int_equal(fell, 1);
+    assert_true(x > 0.005 && x < 0.02);
+    assert_close(gsl_cdf_beta_P(x, al, be), 0.51, 1e-9);
+    /* every draw over u is a number in range, monotone in u */
+    double last = 0;
+    for (int k = 1; k < 1000; k++) {
+        double u = k / 1000.0;
+        assert_int_equal(send_prior_draw_checked(&pr, u, &x, &fell), DES_OK);
+        assert_true(x >= last && x <= 1);
+        assert_close(gsl_cdf_beta_P(x, al, be), u, 1e-9);
+        last = x;
+    }
+    /* beta(3, 12): the library's inverse is right and is kept */
+    send_prior ok = prior("d1_panel.refusal", SEND_PRIOR_BETA, 0.2, 0.1);
+    assert_int_equal(send_prior_check(&ok, NULL), DES_OK);
+    assert_int_equal(send_prior_draw_checked(&ok, 0.3, &x, &fell), DES_OK);
+    assert_int_equal(fell, 0);
+    assert_close(x, gsl_cdf_beta_Pinv(0.3, 3, 12), 0);
+    gsl_set_error_handler(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_set_get_every_numeric_key),
         cmocka_unit_test(test_prior_check),
         cmocka_unit_test(test_prior_draw_quantiles),
+        cmocka_unit_test(test_prior_draw_beta_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,11 +20,6 @@
 
 #define DEFAULT_DATA CLI_DEFAULT_DATA
 #define DEFAULT_ENGLAND CLI_DEFAULT_ENGLAND
-/* The pooled back-tests behind the forecast-error term: replications and calibration budget
- * (against 200 particles and 2,000 simulations for a forecast's own calibration). */
-#define BT_POOL_REPLICATIONS 20
-#define BT_POOL_PARTICLES 100
-#define BT_POOL_SIMULATIONS 600
 
 static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
@@ -98,13 +93,6 @@ static int parse(int argc, char **argv, bt_args *a)
     return 0;
 }
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void fmt_pct(char *buf, size_t len, double v)
 {
     if (isnan(v))
@@ -172,6 +160,29 @@ static void print_summary(const send_bt_summary *s, int from, size_t done, size_
         }
         putchar('\n');
     }
+    printf("\nthe model's P10-P90 bands by horizon in years: coverage %% | median P90/P10 | "
+           "mean interval score\n(%% of the published value; percentage points for "
+           "pct_within_20_weeks; lower is better)\n%-22s %22s", "metric", "all");
+    for (int h = 1; h <= hmax; h++) {
+        char hd[16];
+        snprintf(hd, sizeof hd, "%dy", h);
+        printf(" %22s", hd);
+    }
+    putchar('\n');
+    for (int m = 0; m < BT_METRICS; m++) {
+        printf("%-22s", send_bt_sen2_metric[m]);
+        for (int h = 0; h <= hmax; h++) {
+            char cell[64], c[16];
+            fmt_pct(c, sizeof c, 100.0 * s->coverage_h[m][h]);
+            if (isnan(s->coverage_h[m][h]))
+                snprintf(cell, sizeof cell, "-");
+            else
+                snprintf(cell, sizeof cell, "%s | %.2f | %.1f", c, s->ratio_h[m][h],
+                         s->score_h[m][h]);
+            printf(" %22s", cell);
+        }
+        putchar('\n');
+    }
     printf("\nCPU %.1f s (%.2f s per authority)\n", cpu, done ? cpu / (double)done : 0.0);
 }
 
@@ -186,7 +197,7 @@ int cli_backtest(int argc, char **argv)
     int rank = send_dist_rank();
     if (rank != 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
         return EXIT_RUNTIME;
-    double cpu0 = cpu_now();
+    double cpu0 = cli_cpu_seconds();
     des_error err = {0};
     send_sen2 *data = send_sen2_read(a.data, &err);
     if (!data) {
@@ -258,20 +269,12 @@ int cli_backtest(int argc, char **argv)
      * starts, on a smaller budget (fewer replications, a shorter calibration). */
     send_discrepancy disc;
     if (!a.no_calibrate && !a.no_discrepancy) {
-        send_calib_opts pcopts = copts;
-        pcopts.particles = BT_POOL_PARTICLES;
-        pcopts.max_simulations = BT_POOL_SIMULATIONS;
-        send_bt_opts po = o;
-        po.replications = BT_POOL_REPLICATIONS;
-        po.calibrate_ctx = &pcopts;
-        size_t na = send_sen2_count(data);
-        size_t *all = malloc(na * sizeof *all);
-        for (size_t i = 0; all && i < na; i++)
-            all[i] = i;
-        double d0 = cpu_now();
-        int drc = all ? send_bt_discrepancy(data, all, na, (int)a.from, &po, 0, &disc, &err)
-                      : des_error_set(&err, DES_ENOMEM, "out of memory");
-        free(all);
+        send_bt_pool pool = {.england = england, .data_label = a.data,
+                             .england_label = a.england, .seed = a.seed,
+                             .threads = (int)a.threads, .work_dir = work,
+                             .cancel = &cli_interrupted, .ranks = 1};
+        double d0 = cli_cpu_seconds();
+        int drc = send_bt_discrepancy_default(data, (int)a.from, &pool, &disc, &err);
         if (drc != DES_OK) {
             if (cli_interrupted) {
                 fputs("sendsim backtest: interrupted\n", stderr);
@@ -282,14 +285,14 @@ int cli_backtest(int argc, char **argv)
             status = drc == DES_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
             goto done;
         }
-        copts.discrepancy = &disc;
-        if (!a.quiet) {
-            printf("forecast-error term as of %ld: back-tests of %d authorities from", a.from,
-                   disc.authorities);
-            for (int i = 0; i < disc.n_origins; i++)
-                printf(" %d", disc.origins[i]);
-            printf(" (%d replications each), %.1f s CPU\n", disc.replications, cpu_now() - d0);
-        }
+        copts.discrepancy = &disc; /* of no metrics: recorded, changes nothing */
+        if (!a.quiet && disc.n_metrics > 0)
+            cli_print_discrepancy(&disc, cli_cpu_seconds() - d0);
+        else if (!a.quiet)
+            printf("no forecast-error term: the back-tests of the %zu authorities of '%s' pool "
+                   "fewer than %d errors at any horizon (an empty term is recorded)\n",
+                   send_sen2_count(data), a.data,
+                   SEND_BT_DISC_MIN);
     }
     int rc = send_backtest_run(data, las, n, obs, &o, res);
     if (rc != DES_OK) {
@@ -346,7 +349,7 @@ int cli_backtest(int argc, char **argv)
         size_t empty = 0;
         for (size_t i = 0; i < n; i++)
             empty += res[i].status == DES_OK && res[i].n_rows == 0;
-        print_summary(&sum, (int)a.from, ok, empty, skipped + failed, a.reps, cpu_now() - cpu0);
+        print_summary(&sum, (int)a.from, ok, empty, skipped + failed, a.reps, cli_cpu_seconds() - cpu0);
         double calib = 0;
         for (size_t i = 0; i < n; i++)
             calib += res[i].calib_cpu_seconds;

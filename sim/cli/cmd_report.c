@@ -6,8 +6,6 @@
  * directory, inlined into the page, and the directory is removed on every path out. The page
  * is written atomically; Ctrl-C leaves neither the page nor the temporary directory.
  */
-#define _XOPEN_SOURCE 700 /* nftw */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,15 +83,6 @@ static char *default_out(const char *h5)
     return s;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0; /* keep going: remove what can be removed */
-}
-
 int cli_report(int argc, char **argv)
 {
     report_args a;
@@ -166,9 +155,7 @@ int cli_report(int argc, char **argv)
     if (a.no_charts) {
         reason = strdup("they were not asked for (--no-charts)");
     } else {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(tmpdir, sizeof tmpdir, "%s/sendsim-charts-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (!mkdtemp(tmpdir)) {
+        if (cli_make_temp_dir("charts", tmpdir, sizeof tmpdir) != 0) {
             fprintf(stderr, "sendsim report: cannot create a temporary directory '%s'\n",
                     tmpdir);
             tmpdir[0] = '\0';
@@ -229,7 +216,7 @@ int cli_report(int argc, char **argv)
 
 done:
     if (tmpdir[0])
-        nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        cli_remove_tree(tmpdir);
     send_plot_list_free(&charts);
     for (int i = 0; cmp && i < n_read; i++)
         send_compare_free(&cmp[i]);

@@ -1,13 +1,18 @@
 /* common.c - helpers shared by subcommands: option parsing from a table (getopt_long), number
  * parsing, interrupt flag, progress bar. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "common.h"
 #include "scenario_io.h"
 #include "send_io.h"
 #include "send_plot.h"
+#include "send_run.h"
+#include "send_scenario.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -389,4 +394,61 @@ const char *cli_shipped(const char *path, char *buf, size_t len)
     strcpy(buf, found);
     free(found);
     return buf;
+}
+
+int cli_make_temp_dir(const char *stem, char *buf, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, len, "%s/sendsim-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", stem);
+    return mkdtemp(buf) ? 0 : -1;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0; /* keep going: remove what can be removed */
+}
+
+void cli_remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+double cli_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_print_discrepancy(const send_discrepancy *d, double cpu)
+{
+    printf("forecast-error term as of %d: back-tests of %d authorities from", d->as_of,
+           d->authorities);
+    for (int i = 0; i < d->n_origins; i++)
+        printf(" %d", d->origins[i]);
+    printf(" (%d replications each), %.1f s CPU\n", d->replications, cpu);
+    printf("  %-20s %9s %26s %7s %s\n", "metric", "horizons", "P90/P10 at 1 / 3 / 5 years",
+           "tails", "growth beyond the measured horizons");
+    for (int m = 0; m < d->n_metrics; m++) {
+        char band[40], g[80];
+        double r[3];
+        const int t[3] = {1, 3, 5};
+        for (int k = 0; k < 3; k++)
+            r[k] = exp(send_discrepancy_log_factor(d, m, t[k], 0.9) -
+                       send_discrepancy_log_factor(d, m, t[k], 0.1));
+        snprintf(band, sizeof band, "%.2f / %.2f / %.2f", r[0], r[1], r[2]);
+        if (d->growth_h[m] >= 2)
+            snprintf(g, sizeof g, "(t/%d)^%.2f, naive-trend errors at 1-%d years", d->n_h[m],
+                     d->growth[m], d->growth_h[m]);
+        else
+            snprintf(g, sizeof g, "(t/%d)^%.2f, assumed (random walk)", d->n_h[m],
+                     d->growth[m]);
+        printf("  %-20s %9d %26s %7.2f %s\n", send_metric(d->metric[m])->name, d->n_h[m], band,
+               send_discrepancy_tail_ratio(d, m), g);
+    }
+    printf("  (tails: (Q97.5 - Q2.5) / (Q90 - Q10) of the 1-year errors; a normal has 1.53)\n");
 }

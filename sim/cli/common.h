@@ -128,4 +128,19 @@ int cli_charts_outcome(const char *cmd, int rc, int no_gnuplot,
                        const struct send_plot_list *list, const char *dir, const char *stem,
                        int quiet, const char *errmsg);
 
+/* A private directory "$TMPDIR/sendsim-STEM-XXXXXX" (default /tmp) into buf: 0, or -1 with
+ * errno. cli_remove_tree removes a directory and everything under it (what it can). */
+int cli_make_temp_dir(const char *stem, char *buf, size_t len);
+void cli_remove_tree(const char *dir);
+
+/* CPU seconds of the process so far. */
+double cli_cpu_seconds(void);
+
+/* The forecast-error term in a few lines: where it came from and its CPU time, then per metric
+ * the horizons measured, the width of its P10-P90 as a ratio at 1, 3 and 5 years, the tails at
+ * 1 year against a normal's, and how the spread grows beyond the measured horizons and from
+ * what. */
+struct send_discrepancy;
+void cli_print_discrepancy(const struct send_discrepancy *d, double cpu);
+
 #endif

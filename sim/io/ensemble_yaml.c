@@ -94,6 +94,24 @@ static void put_exact(FILE *f, const char *sep, double x)
     fprintf(f, "%s%s", sep, b);
 }
 
+/* The level index of l in d->levels, or -1. */
+static int level_at(const send_discrepancy *d, double l)
+{
+    for (int i = 0; i < d->n_q; i++)
+        if (fabs(d->levels[i] - l) < 1e-9)
+            return i;
+    return -1;
+}
+
+double send_discrepancy_tail_ratio(const send_discrepancy *d, int m)
+{
+    int a = level_at(d, 0.025), b = level_at(d, 0.1), c = level_at(d, 0.9), e = level_at(d, 0.975);
+    if (a < 0 || b < 0 || c < 0 || e < 0 || d->n_h[m] < 1)
+        return NAN;
+    const double *q = d->q[m][0];
+    return q[c] > q[b] ? (q[e] - q[a]) / (q[c] - q[b]) : NAN;
+}
+
 void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char *indent)
 {
     fprintf(f, "%sdiscrepancy:\n", indent);
@@ -118,6 +136,17 @@ void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char 
                 put_exact(f, i ? ", " : "", d->q[m][h][i]);
             fprintf(f, "]\n");
         }
+        double tails = send_discrepancy_tail_ratio(d, m);
+        if (!isnan(tails))
+            fprintf(f, "%s      # tails at horizon 1: (Q97.5 - Q2.5) / (Q90 - Q10) = %.2f "
+                       "(a normal: 1.53)\n", indent, tails);
+        fprintf(f, "%s      growth:", indent);
+        put_exact(f, " ", d->growth[m]);
+        fprintf(f, "%s\n%s      growth_spread: [", d->growth_h[m] ? ""
+                : "   # assumed: a random walk (spread as sqrt(horizon))", indent);
+        for (int h = 0; h < d->growth_h[m]; h++)
+            put_exact(f, h ? ", " : "", d->growth_spread[m][h]);
+        fprintf(f, "]\n");
     }
 }
 
@@ -145,7 +174,9 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
             fprintf(o, " %d", dq->origins[i]);
         fprintf(o, ":");
         for (int m = 0; m < dq->n_metrics; m++)
-            fprintf(o, " %s (%d horizons)", send_metric(dq->metric[m])->name, dq->n_h[m]);
+            fprintf(o, " %s (%d horizon%s, spread beyond them x (t/%d)^%.2f%s)",
+                    send_metric(dq->metric[m])->name, dq->n_h[m], dq->n_h[m] == 1 ? "" : "s",
+                    dq->n_h[m], dq->growth[m], dq->growth_h[m] ? "" : " assumed");
         fprintf(o, "\n");
     }
     for (int k = 0; k < e->n_keys; k++) {

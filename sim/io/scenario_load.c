@@ -721,7 +721,8 @@ static void load_observed(loader *L, const scn_node *root)
 }
 
 /* ensemble.discrepancy: {as_of, origins: [YEAR, ...], authorities, replications,
- * levels: [l, ...], metrics: {METRIC: {n: [count by horizon], quantiles: [[q, ...], ...]}}}:
+ * levels: [l, ...], metrics: {METRIC: {n: [count by horizon], quantiles: [[q, ...], ...],
+ * growth: g (default 1), growth_spread: [s, ...]}}}:
  * levels strictly increasing in (0, 1); one row of len(levels) log-ratio quantiles per horizon
  * 1, 2, ..., each row non-decreasing. */
 static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
@@ -786,8 +787,21 @@ static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
         if (scn_seq(doc, one, "quantiles", &qs) == 0)
             scn_fail_missing(doc, one, "quantiles");
         scn_seq(doc, one, "n", &nn);
+        const scn_node *gs = NULL;
+        scn_seq(doc, one, "growth_spread", &gs);
         if (!scn_ok(doc))
             goto bad;
+        q->growth[m] = 1; /* a term written without it: the spread grows linearly */
+        if (scn_num(doc, one, "growth", 0, 3, &q->growth[m]) < 0)
+            goto bad;
+        if (scn_len(gs) > SEND_DISC_H) {
+            scn_fail(doc, gs, "expected at most %d horizons", SEND_DISC_H);
+            goto bad;
+        }
+        q->growth_h[m] = (int)scn_len(gs);
+        for (size_t h = 0; h < scn_len(gs); h++)
+            if (scn_node_num(doc, scn_at(doc, gs, h), 0, 100, &q->growth_spread[m][h]) != 1)
+                goto bad;
         size_t nh = scn_len(qs);
         if (nh < 1 || nh > SEND_DISC_H || (nn && scn_len(nn) != nh)) {
             scn_fail(doc, qs, "expected between 1 and %d horizons (and as many counts in n)",

@@ -9,7 +9,8 @@
  * here. Lookups are linear scans over the rows (O(rows x path length)), for setup only.
  *
  * Priors: send_prior_draw() is an inverse CDF (GSL's gsl_cdf_*), so a draw is a deterministic
- * function of its uniform; truncation to the key's range maps u into [F(lo), F(hi)] first.
+ * function of its uniform; truncation to the key's range maps u into [F(lo), F(hi)] first. An
+ * inverse that fails the check against the CDF is replaced by bisection on the CDF.
  */
 #include "send_keys.h"
 
@@ -583,16 +584,53 @@ double send_prior_logpdf(const send_prior *pr, double x)
     return pdf > 0 && f1 > f0 ? log(pdf) - log(f1 - f0) : -INFINITY;
 }
 
-int send_prior_draw(const send_prior *pr, double u, double *out)
+/* The x in [lo, hi] (finite) where the prior's CDF reaches p, by bisection on the CDF: 200
+ * halvings at most, stopping when the bracket no longer shrinks (the CDF is non-decreasing, so
+ * the bracket always holds the answer). */
+static double prior_bisect(const send_prior *pr, double p, double lo, double hi)
 {
+    for (int i = 0; i < 200; i++) {
+        double mid = lo + 0.5 * (hi - lo);
+        if (!(mid > lo && mid < hi))
+            break;
+        if (prior_fn(pr, mid, 0) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + 0.5 * (hi - lo);
+}
+
+int send_prior_draw_checked(const send_prior *pr, double u, double *out, int *fell_back)
+{
+    if (fell_back)
+        *fell_back = 0;
     if (!(u > 0 && u < 1))
         return des_error_set(NULL, DES_EINVAL, "u outside (0, 1)");
     double f0 = prior_fn(pr, pr->lo, 0), f1 = prior_fn(pr, pr->hi, 0);
-    double x = prior_fn(pr, f0 + u * (f1 - f0), 1);
+    double p = f0 + u * (f1 - f0);
+    double x = prior_fn(pr, p, 1);
+    /* GSL's inverse CDFs may fail (gsl_cdf_beta_Pinv does not always converge for a narrow
+     * beta, and with the error handler off it returns NaN or a value that misses): check the
+     * answer against the CDF and bisect on the CDF instead when it is not a number, outside
+     * the range, or off by more than 1e-9 in probability. */
+    int bad = isnan(x) || (isfinite(pr->lo) && x < pr->lo) || (isfinite(pr->hi) && x > pr->hi);
+    if (!bad && isfinite(x) && fabs(prior_fn(pr, x, 0) - p) > 1e-9)
+        bad = 1;
+    if (bad && isfinite(pr->lo) && isfinite(pr->hi)) {
+        x = prior_bisect(pr, p, pr->lo, pr->hi);
+        if (fell_back)
+            *fell_back = 1;
+    }
     if (!(x >= pr->lo)) /* also NaN: the inverse at a CDF of 0 */
         x = pr->lo;
     if (x > pr->hi)
         x = pr->hi;
     *out = x;
     return DES_OK;
+}
+
+int send_prior_draw(const send_prior *pr, double u, double *out)
+{
+    return send_prior_draw_checked(pr, u, out, NULL);
 }

@@ -25,6 +25,7 @@
 
 #include "des_stats.h"
 #include "run_core.h"
+#include "send_calibrate.h"
 #include "send_init.h"
 #include "send_run.h"
 #include "send_scenario.h"
@@ -379,6 +380,74 @@ static int disc_origins(const send_sen2 *d, const size_t *las, size_t n, int as_
     return k;
 }
 
+/* How the spread of forecast errors grows with the horizon, as of as_of, for metric m: the
+ * naive trend (naive_at, from the three values published by each origin O) against every
+ * value published by June of as_of, pooled over the authorities las and every origin O <
+ * as_of whose trend exists (January caseload from 2010 gives up to eight horizons; activity
+ * series fewer), log(published / trend) for both positive. spread[h - 1] = P90 - P10 of those
+ * at horizon h, for h = 1, 2, ... while a horizon pools min_values; with two or more of them,
+ * *growth is the least-squares slope of log spread on log h (each horizon one point), kept
+ * in [0, 1.5], and the count of horizons is returned; with fewer, *growth = 0.5 (the spread
+ * of a random walk, as sqrt(h): the stated assumption) and 0 is returned. -1: no memory.
+ * Cost: O(authorities x origins x periods) look-ups, no simulation. */
+static int disc_growth(const send_sen2 *d, const size_t *las, size_t n, int as_of, int m,
+                       int min_values, double *growth, double spread[SEND_DISC_H])
+{
+    double *x[SEND_DISC_H] = {0};
+    size_t nx[SEND_DISC_H] = {0}, cx[SEND_DISC_H] = {0};
+    int kind = metric_kind(m), ok = 1;
+    int p_last = send_sen2_last_period((send_sen2_kind)kind, as_of);
+    for (size_t i = 0; ok && i < n; i++) {
+        for (int o = as_of - SEND_DISC_H - 3; ok && o < as_of; o++) {
+            for (int p = send_sen2_last_period((send_sen2_kind)kind, o) + 1; p <= p_last; p++) {
+                int h = horizon_of(m, p, o);
+                if (h < 1 || h > SEND_DISC_H)
+                    continue;
+                double obs = send_sen2_value(d, las[i], send_bt_sen2_metric[m], p, as_of);
+                double f = naive_at(d, las[i], m, o, p);
+                if (!(obs > 0 && f > 0))
+                    continue;
+                if (nx[h - 1] == cx[h - 1]) {
+                    size_t c = cx[h - 1] ? 2 * cx[h - 1] : 64;
+                    double *q = realloc(x[h - 1], c * sizeof *q);
+                    if (!q) {
+                        ok = 0;
+                        break;
+                    }
+                    x[h - 1] = q;
+                    cx[h - 1] = c;
+                }
+                x[h - 1][nx[h - 1]++] = log(obs / f);
+            }
+        }
+    }
+    int k = 0;
+    static const double lv[2] = {0.1, 0.9};
+    while (ok && k < SEND_DISC_H && nx[k] >= (size_t)min_values) {
+        double q[2];
+        des_quantiles(x[k], nx[k], lv, 2, q);
+        if (!(q[1] - q[0] > 0))
+            break;
+        spread[k] = q[1] - q[0];
+        k++;
+    }
+    for (int h = 0; h < SEND_DISC_H; h++)
+        free(x[h]);
+    if (!ok)
+        return -1;
+    *growth = 0.5;
+    if (k < 2)
+        return 0;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int h = 0; h < k; h++) {
+        double lx = log(h + 1.0), ly = log(spread[h]);
+        sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
+    }
+    double b = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+    *growth = b < 0 ? 0 : b > 1.5 ? 1.5 : b;
+    return k;
+}
+
 int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int as_of,
                         const send_bt_opts *pool, int min_values, send_discrepancy *out,
                         des_error *err)
@@ -455,6 +524,14 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                 h++;
             }
             out->n_h[s] = h;
+            memset(out->growth_spread[s], 0, sizeof out->growth_spread[s]);
+            int g = disc_growth(data, las, n, as_of, m, min_values, &out->growth[s],
+                                out->growth_spread[s]);
+            if (g < 0) {
+                rc = des_error_set(err, DES_ENOMEM, "out of memory");
+                break;
+            }
+            out->growth_h[s] = g;
             if (h > 0 && out->metric[s] >= 0)
                 out->n_metrics++;
         }
@@ -464,6 +541,29 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
             free(x[m][h]);
     free(used);
     free(res);
+    return rc;
+}
+
+int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_pool *p,
+                                send_discrepancy *out, des_error *err)
+{
+    send_bt_init_ctx ictx = {.england = p->england, .data_label = p->data_label, .priors = 1};
+    send_calib_opts copts = {.england = p->england, .data_label = p->data_label,
+                             .england_label = p->england_label, .seed = p->seed, .threads = 1,
+                             .quiet = 1, .particles = SEND_BT_POOL_PARTICLES,
+                             .max_simulations = SEND_BT_POOL_SIMULATIONS};
+    send_bt_opts po = {.replications = SEND_BT_POOL_REPLICATIONS, .seed = p->seed,
+                       .threads = p->threads, .scenario_ctx = &ictx, .work_dir = p->work_dir,
+                       .calibrate = send_calibrate, .calibrate_ctx = &copts,
+                       .cancel = p->cancel, .ranks = p->ranks};
+    size_t na = send_sen2_count(data);
+    size_t *all = malloc((na ? na : 1) * sizeof *all);
+    if (!all)
+        return des_error_set(err, DES_ENOMEM, "out of memory");
+    for (size_t i = 0; i < na; i++)
+        all[i] = i;
+    int rc = send_bt_discrepancy(data, all, na, as_of, &po, 0, out, err);
+    free(all);
     return rc;
 }
 

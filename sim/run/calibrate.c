@@ -291,6 +291,15 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
         goto out;
     }
 
+    send_discrepancy made;
+    const send_discrepancy *disc = o->discrepancy;
+    if (!disc && o->make_discrepancy) {
+        if ((rc = o->make_discrepancy(o->make_discrepancy_ctx, as_of, &made, err)) != DES_OK)
+            goto out;
+        disc = &made; /* of no metrics: recorded, changes nothing */
+        cpu0 = cpu_now(clk); /* the calibration's cost leaves the term's out */
+    }
+
     double rep_cpu = 0;
     if ((rc = time_replication(&fp, seed, 3, &rep_cpu, err)) != DES_OK)
         goto out;
@@ -320,18 +329,18 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     snprintf(e->data, sizeof e->data, "%s", o->data_label ? o->data_label : send_sen2_path(d));
     snprintf(e->sha256, sizeof e->sha256, "%s", send_sen2_sha256(d));
     e->as_of = as_of;
-    if (o->discrepancy) {
-        if (o->discrepancy->as_of != as_of) {
+    if (disc) {
+        if (disc->as_of != as_of) {
             rc = des_error_set(err, DES_EINVAL,
                                "the forecast-error term is as of %d, the calibration as of %d",
-                               o->discrepancy->as_of, as_of);
+                               disc->as_of, as_of);
             goto out;
         }
         if (!(e->discrepancy = malloc(sizeof *e->discrepancy))) {
             rc = des_error_set(err, DES_ENOMEM, "cannot allocate the ensemble");
             goto out;
         }
-        *e->discrepancy = *o->discrepancy;
+        *e->discrepancy = *disc;
     }
 
     double cpu = cpu_now(clk) - cpu0;

@@ -165,7 +165,7 @@ double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, d
     int H = d->n_h[m];
     if (t >= H) {
         double mid = disc_quantile(d, m, H, 0.5);
-        return mid + (disc_quantile(d, m, H, u) - mid) * t / H;
+        return mid + (disc_quantile(d, m, H, u) - mid) * pow(t / H, d->growth[m]);
     }
     int h = (int)floor(t);
     double a = h >= 1 ? disc_quantile(d, m, h, u) : 0, b = disc_quantile(d, m, h + 1, u);
