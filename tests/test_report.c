@@ -1877,11 +1877,11 @@ static void test_cli_report_backtest(void **state)
      * 1: [90, 120] holds 100, 120/90, width 30 = 30%; 2: [150, 190] misses 200 by 10,
      * 190/150, 40 + 10 x 10 = 70%; 3: [250, 350] holds 300, 1.4, 100 = 33.3% */
     assert_contains(c, "<h3>Coverage, sharpness and interval score by horizon</h3>");
-    assert_contains(c, "<tr><td class=\"k\">ehcp_total</td><td class=\"n\">66.7% | 1.33 | "
+    assert_contains(c, "<tr><td>" BT_EHCP "</td><td class=\"n\">66.7% | 1.33 | "
                        "44.4</td><td class=\"n\">100.0% | 1.33 | 30.0</td><td class=\"n\">"
                        "0.0% | 1.27 | 70.0</td><td class=\"n\">100.0% | 1.40 | 33.3</td></tr>");
     /* new_plans at 2 years only: [40, 60] holds 50, 1.5, 20 = 40% */
-    assert_contains(c, "<tr><td class=\"k\">new_plans</td><td class=\"n\">100.0% | 1.50 | "
+    assert_contains(c, "<tr><td>" BT_NEW "</td><td class=\"n\">100.0% | 1.50 | "
                        "40.0</td><td class=\"n\">&ndash;</td><td class=\"n\">100.0% | 1.50 "
                        "| 40.0</td>");
     /* forecast against published, with the naive trend for the same period */

@@ -1545,15 +1545,17 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
               "P10&ndash;P90, the median width of the band as P90 &divide; P10, and the mean "
               "interval score of the band (Gneiting &amp; Raftery 2007: its width plus 10 "
               "times any distance by which the published value falls outside it, as % of the "
-              "published value; in percentage points for <span class=\"k\">pct_within_20_weeks"
-              "</span>; lower is better).</p>\n<div class=\"tw\"><table>\n<thead><tr>"
+              "published value; in percentage points for the share issued within 20 weeks; "
+              "lower is better).</p>\n<div class=\"tw\"><table>\n<thead><tr>"
               "<th>metric</th><th class=\"n\">all<span class=\"rng\">coverage | P90/P10 | "
               "score</span></th>", f);
         for (int h = 1; h <= hmax; h++)
             fprintf(f, "<th class=\"n\">%d year%s</th>", h, h == 1 ? "" : "s");
         fputs("</tr></thead>\n<tbody>\n", f);
         for (int m = 0; m < BT_METRICS; m++) {
-            fprintf(f, "<tr><td class=\"k\">%s</td>", send_bt_sen2_metric[m]);
+            fputs("<tr><td>", f);
+            plain_metric(pg, send_bt_model_metric[m]);
+            fputs("</td>", f);
             for (int h = 0; h <= hmax; h++) {
                 char a[48];
                 fmt(100.0 * s.coverage_h[m][h], "percent", a, sizeof a);
