@@ -276,8 +276,10 @@ static int hist_push(prop_hist *h, const gen_ctx *c, long M, long inside, long t
 }
 
 /* Bring the kept set's (the first K slots') log weights up to date: lsum[i] is the log of
- * sum_g draws_g x proposal_g(x_i) over generations 1..upto[i] (plus the prior's share), so each
- * particle pays for every generation once: O(K dim^2) per generation and particle. */
+ * sum_g draws_g x proposal_g(x_i) over the kernel generations 1..upto[i], so each particle pays
+ * for every generation once: O(K dim^2) per generation and particle. The weight is
+ * total / (n0 + exp(lsum - log prior)): a prior density of +infinity (a beta prior's edge) gives
+ * total / n0, one of 0 (a prior draw on the support's closed edge) a zero weight. */
 static int reweight(const prop_hist *h, const send_abc_problem *pb, const double *x,
                     double *logw, double *lsum, int *upto, int K, int threads, des_error *err)
 {
@@ -293,42 +295,54 @@ static int reweight(const prop_hist *h, const send_abc_problem *pb, const double
                 continue;
             }
             const double *xi = x + (size_t)i * h->dim;
-            double lp = pb->prior_logpdf(pb->ctx, xi);
-            if (!(lp > -INFINITY)) {
-                logw[i] = -INFINITY;
-                continue;
-            }
             if (upto[i] < 0) {
-                lsum[i] = log((double)h->n0) + lp;
+                lsum[i] = -INFINITY;
                 upto[i] = 0;
             }
-            double best = lsum[i], s = 1;
+            double best = lsum[i], s = isfinite(best) ? 1 : 0;
             for (int g = upto[i]; g < h->n; g++) {
                 gen_ctx c = {.pb = pb, .dim = h->dim, .K = h->K,
                              .keep_x = h->x + (size_t)g * h->K * h->dim,
                              .keep_w = h->w + (size_t)g * h->K,
                              .L = h->L + (size_t)g * h->dim * h->dim, .log_norm = h->log_norm[g]};
                 double l = log((double)h->draws[g]) + kernel_logmix(&c, xi, z) - h->log_mass[g];
-                if (l > best) {
-                    s = s * exp(best - l) + 1;
+                if (!(l > -INFINITY))
+                    continue;
+                if (!(s > 0) || l > best) {
+                    s = s > 0 ? s * exp(best - l) + 1 : 1;
                     best = l;
                 } else {
                     s += exp(l - best);
                 }
             }
-            lsum[i] = best + log(s);
+            lsum[i] = s > 0 ? best + log(s) : -INFINITY;
             upto[i] = h->n;
-            logw[i] = lp - (lsum[i] - log((double)h->total));
+            double lp = pb->prior_logpdf(pb->ctx, xi), lt = log((double)h->total);
+            double ln0 = log((double)h->n0);
+            if (isnan(lp) || lp == -INFINITY)
+                logw[i] = -INFINITY;
+            else if (lp == INFINITY || lsum[i] == -INFINITY)
+                logw[i] = lt - ln0;
+            else {
+                double r = lsum[i] - lp; /* log of the kernels' share relative to the prior's */
+                double m = r > ln0 ? r : ln0;
+                logw[i] = lt - (m + log(exp(ln0 - m) + exp(r - m)));
+            }
         }
         free(z);
     }
     if (bad)
         return des_error_set(err, DES_ENOMEM, "cannot allocate the weights' scratch");
-    /* the check: every kept particle lies in the prior's support with a finite weight */
-    for (int i = 0; i < K; i++)
-        if (!isfinite(logw[i]))
-            return des_error_set(err, DES_ESTATE,
-                                 "particle %d of the kept set has no finite weight", i);
+    /* the check: no weight is NaN or +infinity, and some weight is positive */
+    int pos = 0;
+    for (int i = 0; i < K; i++) {
+        if (isnan(logw[i]) || logw[i] == INFINITY)
+            return des_error_set(err, DES_ESTATE, "particle %d of the kept set has weight %g", i,
+                                 logw[i]);
+        pos += logw[i] > -INFINITY;
+    }
+    if (!pos)
+        return des_error_set(err, DES_ESTATE, "every particle of the kept set has weight 0");
     return DES_OK;
 }
 
