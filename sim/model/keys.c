@@ -353,7 +353,7 @@ static const send_key keys[] = {
     K("early_help.lead_professional", SHR, 0, 1, "", F(eh_p_lead), "0", P, "share needing a lead professional (level 2b), heard by the area panel"),
     K("early_help.end_rate_2a", NUM, 0, 100, "per case-year", F(eh_end_2a), "0", P, "2a episodes ending"),
     K("early_help.end_rate_2b", NUM, 0, 100, "per case-year", F(eh_end_2b), "0", P, "2b episodes ending"),
-    SEC("early_help.panel", "the area panel (one for all areas)"),
+    SEC("early_help.panel", "the area panel (one for all areas unless per_area)"),
     K("early_help.panel.cadence", DUR, 1, 366, "days", F(eh_panel_period), "28 days", 0, "time between area panel sittings"),
     K("early_help.panel.capacity", INT, 1, 1000000, "cases per sitting", F(eh_panel_capacity), "1000000", 0, "cases heard per sitting (1000000 = unlimited)"),
     K("early_help.lead_professionals", NUM, 0, 1e6, "cases", F(eh_lead_professionals), "1000000", P, "2b cases lead professionals carry at once (1000000 = unlimited): the early-help capacity lever"),
@@ -375,6 +375,16 @@ static const send_key keys[] = {
     K("placement.transfer_ages.post19", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[3]), "19", 0, "transfer to post-19 (moves: phase_transfer.age_19)"),
     V("reviews.to_special_from", TAB, 0, 1000, "multiplier", F(review_ms_from), send_provision_names, PROV_COUNT, "mainstream: 1, resourced: 1, others 0", 0, "which provisions a review may move to special, as multipliers of reviews.to_special (capped at 1 a review)"),
     V("reviews.to_mainstream_from", TAB, 0, 1000, "multiplier", F(review_sm_from), send_provision_names, PROV_COUNT, "special: 1, others 0", 0, "which provisions a review may move to mainstream, as multipliers of reviews.to_mainstream (capped at 1 a review)"),
+    /* ---- the services tied to the EHC pathway's records, their panels and prices ---- */
+    K("levels.from_records", SEND_KEY_BOOL, 0, 1, "", F(levels_from_records), "true", 0, "levels 3 and 4 count the plan holders (level 4: in a level-4 package or residential care) and the children in care (level 4: residential), the rest of each age following the level rates"),
+    K("care.link_plans", SEND_KEY_BOOL, 0, 1, "", F(care_link_plans), "true", 0, "a child coming into care with an EHC plan (care.ehcp_share) is a plan holder under 18 drawn from the records, and leaves the overlap when the plan ceases (false: an independent count)"),
+    K("care.inflation", NUM, -1, 1, "per year", F(care_inflation), "0", P, "yearly rise of care.weekly_cost, compounded from the second financial year"),
+    K("short_breaks.inflation", NUM, -1, 1, "per year", F(sb_inflation), "0", P, "yearly rise of short_breaks.cost_per_package, compounded from the second financial year"),
+    SEC("short_breaks.panel", "the Short Break and Family Wellbeing panel"),
+    K("short_breaks.panel.cadence", DUR, 0, 366, "days", F(sb_panel_period), "0 days", 0, "time between sittings, the first one cadence after the start (0 = requests heard on receipt)"),
+    K("short_breaks.panel.capacity", INT, 1, 1000000, "cases per sitting", F(sb_panel_capacity), "1000000", 0, "requests heard per sitting (1000000 = unlimited)"),
+    K("early_help.panel.per_area", SEND_KEY_BOOL, 0, 1, "", F(eh_panel_per_area), "false", 0, "one area panel per area (the Area Placement and Support Panels), each with the cadence and capacity above; a case's area drawn from the areas' shares"),
+    K("early_help.averted_requests", NUM, 0, 100, "per case-year", F(eh_requests_averted), "0", P, "requests for an EHC needs assessment from SEN Support averted a year by each 2b case open with a lead professional (updated monthly)"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
