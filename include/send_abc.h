@@ -8,8 +8,12 @@
  *                 K = alpha N closest particles are kept; M = N - K new particles are proposed
  *                 by picking a kept particle j with probability w_j and perturbing it with a
  *                 Gaussian kernel of covariance 2 x the weighted covariance of the kept set;
- *                 each is simulated once and weighted pi(theta) / sum_j w_j phi(theta - theta_j);
- *                 the acceptance rate is the share of new particles closer than eps;
+ *                 each is simulated once; the acceptance rate is the share of new particles
+ *                 closer than eps; the kept set (every draw so far within the new tolerance)
+ *                 is weighted pi(theta) / q(theta), q the mixture of every generation's
+ *                 proposal density in proportion to its draws (the prior for generation 0; a
+ *                 kernel mixture restricted to the prior's support otherwise), so that the
+ *                 few prior draws that survive do not take nearly all the weight;
  *   until the acceptance rate falls below p_acc_min (or a generation or simulation budget ends).
  * The result is the K kept particles, their normalised importance weights and distances, and
  * the final tolerance (the largest kept distance). Cost: N + (generations - 1) x M simulations.

@@ -29,19 +29,25 @@ static const double YOBS[2] = {1.0, -0.5};
 
 typedef struct normal_ctx {
     double fail_limit; /* the distance fails when theta[0] exceeds it */
+    double tau;        /* the prior's sd; 0: TAU */
 } normal_ctx;
+
+static double tau_of(const void *ctx)
+{
+    const normal_ctx *c = ctx;
+    return c && c->tau > 0 ? c->tau : TAU;
+}
 
 static void prior_draw(void *ctx, gsl_rng *r, double *th)
 {
-    (void)ctx;
-    th[0] = gsl_ran_gaussian(r, TAU);
-    th[1] = gsl_ran_gaussian(r, TAU);
+    th[0] = gsl_ran_gaussian(r, tau_of(ctx));
+    th[1] = gsl_ran_gaussian(r, tau_of(ctx));
 }
 
 static double prior_logpdf(void *ctx, const double *th)
 {
-    (void)ctx;
-    return log(gsl_ran_gaussian_pdf(th[0], TAU)) + log(gsl_ran_gaussian_pdf(th[1], TAU));
+    double t = tau_of(ctx);
+    return log(gsl_ran_gaussian_pdf(th[0], t)) + log(gsl_ran_gaussian_pdf(th[1], t));
 }
 
 static int distance(void *ctx, int slot, const double *th, uint64_t seed, double *d,
@@ -110,6 +116,35 @@ static void test_normal_posterior(void **state)
     /* independent coordinates: the correlation is near 0 */
     assert_close(cov[1] / sqrt(cov[0] * cov[3]), 0.0, 4 / sqrt(r.ess));
     send_abc_result_free(&r);
+}
+
+/* A prior ten times wider than the posterior: the particles of later generations come from
+ * kernels far narrower than the prior, so weighting each by prior / its own proposal alone
+ * leaves the few prior draws that survive with almost all the weight (an effective sample size
+ * of 4-40 of 100 on this problem). The weights over the mixture of every proposal keep it near
+ * the particle count, and the result is still the posterior. */
+static void test_wide_prior_ess(void **state)
+{
+    (void)state;
+    normal_ctx c = {.fail_limit = INFINITY, .tau = 20};
+    send_abc_problem pb = problem(&c);
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        send_abc_opts o = {.particles = 400, .alpha = 0.5, .p_acc_min = 0.05, .seed = seed,
+                           .threads = 2};
+        send_abc_result r;
+        assert_int_equal(send_abc_run(&pb, &o, &r, NULL), DES_OK);
+        assert_int_equal(r.n, 200);
+        assert_true(r.ess > 0.8 * r.n);
+        double mean[2], cov[4];
+        send_abc_moments(&r, mean, cov);
+        double t2 = c.tau * c.tau, s2 = 1 + r.epsilon * r.epsilon / 4;
+        double sd = sqrt(t2 * s2 / (t2 + s2));
+        for (int k = 0; k < 2; k++) {
+            assert_close(mean[k], t2 / (t2 + s2) * YOBS[k], 4 * sd / sqrt(r.ess));
+            assert_close(sqrt(cov[k * 2 + k]), sd, 4 * sd / sqrt(2 * r.ess) + 0.1);
+        }
+        send_abc_result_free(&r);
+    }
 }
 
 /* Without the importance weights (uniform weights) the kernel's pull toward the particles would
@@ -191,6 +226,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normal_posterior),
+        cmocka_unit_test(test_wide_prior_ess),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_errors),

@@ -132,6 +132,110 @@ static void test_year_sd_by_hand(void **state)
     send_params_free(&p);
 }
 
+/* requests.growth shrunk toward the pooled growth, by hand: tests/data/init/pool.csv with the
+ * January caseloads 2016-2019 of three of its five authorities replaced: 911 and 914 grow 10%
+ * a year (1000, 1100, 1210, 1331), 912 20% (1000, 1200, 1440, 1728), 913 not at all (1000 x 4),
+ * 915 by 20%, 0, 20% (1000, 1200, 1200, 1440: three-year growth 1.44^(1/3) - 1 = 0.129243,
+ * yearly sample variance 0.0133333). gbar = (0.1 + 0.2 + 0 + 0.1 + 0.129243) / 5 = 0.1058486;
+ * noise = (0.0133333 / 5) / 3 = 0.000888889; the growths' variance 0.0206842 / 4 = 0.00517105,
+ * so tau2 = 0.00428216 and w = 0.828104. Authority 913: 0.1058486 + 0.828104 x (0 - 0.1058486)
+ * = 0.0181951 -> 0.0182 (3 significant figures); with priors its sd is sqrt(w x noise) =
+ * 0.027131 -> 0.027. Unchanged pool.csv (every growth 0.1): nothing to shrink, 0.1. */
+static void test_growth_shrunk_by_hand(void **state)
+{
+    fixture *f = *state;
+    char *s = slurp("tests/data/init/pool.csv");
+    char path[128];
+    snprintf(path, sizeof path, "%s/pool2.csv", f->dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    static const struct {
+        const char *la;
+        int year;
+        const char *v;
+    } rep[] = {{"912", 2017, "1200"}, {"912", 2018, "1440"}, {"912", 2019, "1728"},
+               {"913", 2017, "1000"}, {"913", 2018, "1000"}, {"913", 2019, "1000"},
+               {"915", 2017, "1200"}, {"915", 2018, "1200"}, {"915", 2019, "1440"}};
+    int hits = 0;
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+        const char *v = NULL;
+        for (size_t i = 0; i < sizeof rep / sizeof rep[0]; i++) {
+            char key[64];
+            snprintf(key, sizeof key, ",%s,ehcp_total,%d,", rep[i].la, rep[i].year);
+            if (strstr(line, key))
+                v = rep[i].v;
+        }
+        if (v) {
+            char *c = strstr(line, "jan_caseload,");
+            assert_non_null(c);
+            fprintf(fp, "%.*sjan_caseload,%s,test\n", (int)(c - line), line, v);
+            hits++;
+        } else {
+            fprintf(fp, "%s\n", line);
+        }
+    }
+    fclose(fp);
+    free(s);
+    assert_int_equal(hits, 9);
+    des_error err = {0};
+    send_sen2 *pool = send_sen2_read(path, &err);
+    if (!pool)
+        fail_msg("%s", err.msg);
+    long la = send_sen2_find(pool, "913", &err);
+    assert_true(la >= 0);
+    send_init_opts o = opts(f, 2019, 0);
+    o.data_label = "pool2.csv";
+    send_params p;
+    init_load(f, pool, (size_t)la, &o, &p);
+    assert_near(p.request_growth, 0.0182, 1e-12);
+    /* reviews.cease_needs_met shrunk the same way: every authority ceased 1, 2, 3 plans with
+     * needs met in 2016-2018; the exposures are the means of the Januaries either side */
+    static const double jan[5][4] = {{1000, 1100, 1210, 1331}, {1000, 1200, 1440, 1728},
+                                     {1000, 1000, 1000, 1000}, {1000, 1100, 1210, 1331},
+                                     {1000, 1200, 1200, 1440}};
+    double rs = 0, rs2 = 0, noise = 0, own = 0;
+    for (int i = 0; i < 5; i++) {
+        double r[3], num = 0, den = 0, mean = 0, ss = 0;
+        for (int y = 0; y < 3; y++) {
+            double e = (jan[i][y] + jan[i][y + 1]) / 2;
+            r[y] = (y + 1) / e;
+            num += y + 1;
+            den += e;
+            mean += r[y] / 3;
+        }
+        for (int y = 0; y < 3; y++)
+            ss += (r[y] - mean) * (r[y] - mean);
+        rs += num / den;
+        rs2 += (num / den) * (num / den);
+        noise += ss / 2 / 3 / 5;
+        if (i == 2)
+            own = num / den;
+    }
+    double rbar = rs / 5, tau2 = fmax(0, (rs2 - 5 * rbar * rbar) / 4 - noise);
+    double want = rbar + tau2 / (tau2 + noise) * (own - rbar);
+    assert_true(fabs(want - own) > 1e-5); /* the case does shrink */
+    assert_near(p.p_review_cease, want, 5e-6); /* to 3 significant figures (0.00172) */
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "over 5 authorities'"));
+    free(text);
+    send_params_free(&p);
+    o.priors = 1;
+    des_error e2 = {0};
+    assert_int_equal(send_init_scenario(pool, (size_t)la, &o, f->path, &e2), DES_OK);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "growth: {prior: normal, mean: 0.0182, sd: 0.027}"));
+    free(text);
+    send_sen2_free(pool);
+
+    pool = send_sen2_read("tests/data/init/pool.csv", &err);
+    assert_non_null(pool);
+    o = opts(f, 2019, 0);
+    init_load(f, pool, (size_t)send_sen2_find(pool, "913", &err), &o, &p);
+    assert_near(p.request_growth, 0.1, 1e-12);
+    send_params_free(&p);
+    send_sen2_free(pool);
+}
+
 /* Every derived value of Testshire as of 2019, loaded back through the scenario loader. */
 static void test_values_by_hand(void **state)
 {
@@ -618,6 +722,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_sd_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_growth_shrunk_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_residential_beyond_independent, setup, teardown),

@@ -2,14 +2,17 @@
  *
  * Particles live in one array of N slots: after each generation the slots are sorted by
  * (distance, slot) and the first K are the kept set, so the order never depends on threads.
- * Weights are stored unnormalised as density ratios (prior / proposal density; 1 for prior
- * draws), which are on one scale across generations, and normalised over the kept set when used.
+ * The kept set's weights are prior / (the draw-weighted mixture of every generation's proposal
+ * density), kept as logs and brought up to date each generation (each particle adds each
+ * proposal once), and normalised over the kept set when used; a weight that is not finite is an
+ * error, not a silent zero.
  * Proposal i of generation g draws every random number from a taus2 generator seeded by
  * (seed, g, i) and hands the simulation a seed derived the same way.
  *
  * Invariants: 2 <= K < N; the kept set has finite distances unless fewer than K simulations
- * ever produced one. Complexity per generation: M simulations plus O(M K dim^2) for the kernel
- * mixture densities and O(N log N) for the sort; memory O(N dim + N x error record).
+ * ever produced one. Complexity per generation: M simulations plus O((M + K + new kept x
+ * generations) K dim^2) for the kernel mixture densities and O(N log N) for the sort; memory
+ * O(N dim + generations K dim + N x error record).
  */
 #include "send_abc.h"
 
@@ -131,15 +134,17 @@ static double kernel_logmix(const gen_ctx *c, const double *x, double *z)
     return best + log(s) + c->log_norm;
 }
 
-static int propose(const gen_ctx *c, gsl_rng *r, double *x, double *z, double *logw)
+static int propose(const gen_ctx *c, gsl_rng *r, double *x, double *z, double *logw, int *tries)
 {
     const send_abc_problem *pb = c->pb;
+    *tries = 1;
     if (!c->L) {
         pb->prior_draw(pb->ctx, r, x);
         *logw = 0;
         return 1;
     }
     for (int t = 0; t < MAX_REDRAWS; t++) {
+        *tries = t + 1;
         double u = gsl_rng_uniform(r) * c->keep_cum[c->K - 1];
         int lo = 0, hi = c->K - 1;
         while (lo < hi) {
@@ -167,7 +172,7 @@ static int propose(const gen_ctx *c, gsl_rng *r, double *x, double *z, double *l
 }
 
 static int run_generation(const gen_ctx *c, double *x, double *logw, double *d, int lo, int m,
-                          int threads, des_error *errs, int *status)
+                          int threads, des_error *errs, int *status, int *tries)
 {
     int failed = 0;
 #pragma omp parallel num_threads(threads)
@@ -189,7 +194,7 @@ static int run_generation(const gen_ctx *c, double *x, double *logw, double *d, 
             }
             rng_for(r, c->seed, c->g, k);
             double *xi = x + (size_t)i * c->dim;
-            if (!propose(c, r, xi, z, &logw[i])) {
+            if (!propose(c, r, xi, z, &logw[i], &tries[i])) {
                 d[i] = INFINITY;
                 logw[i] = -INFINITY;
                 continue;
@@ -209,14 +214,149 @@ static int run_generation(const gen_ctx *c, double *x, double *logw, double *d, 
     return -1;
 }
 
+/* Every proposal so far, for the deterministic-mixture weights (Veach & Guibas' balance
+ * heuristic, as in Owen & Zhou 2000): generation 0 is the prior (n0 draws); generation g >= 1
+ * is the kernel mixture around that generation's kept set (M draws), divided by its mass inside
+ * the prior's support (estimated by the share of kernel draws that fell inside; the outside
+ * ones were redrawn). The kept set is exactly the draws so far within the current tolerance, so
+ * weighting each by prior / (the draw-weighted mean of all proposal densities) is a proper
+ * importance sample of the ABC posterior, and a prior draw that survives is no longer worth
+ * hundreds of later, better-placed ones (which made the effective sample size collapse). */
+typedef struct prop_hist {
+    int n, cap, K, dim;
+    long n0, total;           /* prior draws; all draws */
+    double *x, *w, *L;        /* per generation: K x dim centres, K weights, dim x dim factor */
+    double *log_norm, *log_mass;
+    long *draws;
+} prop_hist;
+
+static void hist_free(prop_hist *h)
+{
+    free(h->x), free(h->w), free(h->L), free(h->log_norm), free(h->log_mass), free(h->draws);
+    memset(h, 0, sizeof *h);
+}
+
+/* Record generation c's proposal: M draws, tries kernel draws in all to get them inside. */
+static int hist_push(prop_hist *h, const gen_ctx *c, long M, long inside, long tries,
+                     des_error *err)
+{
+    if (h->n == h->cap) {
+        int cap = h->cap ? 2 * h->cap : 16;
+        double *x = realloc(h->x, (size_t)cap * h->K * h->dim * sizeof *x);
+        if (x)
+            h->x = x;
+        double *w = realloc(h->w, (size_t)cap * h->K * sizeof *w);
+        if (w)
+            h->w = w;
+        double *L = realloc(h->L, (size_t)cap * h->dim * h->dim * sizeof *L);
+        if (L)
+            h->L = L;
+        double *ln = realloc(h->log_norm, (size_t)cap * sizeof *ln);
+        if (ln)
+            h->log_norm = ln;
+        double *lm = realloc(h->log_mass, (size_t)cap * sizeof *lm);
+        if (lm)
+            h->log_mass = lm;
+        long *dr = realloc(h->draws, (size_t)cap * sizeof *dr);
+        if (dr)
+            h->draws = dr;
+        if (!x || !w || !L || !ln || !lm || !dr)
+            return des_error_set(err, DES_ENOMEM, "cannot allocate the proposal history");
+        h->cap = cap;
+    }
+    int g = h->n++;
+    memcpy(h->x + (size_t)g * h->K * h->dim, c->keep_x, (size_t)h->K * h->dim * sizeof *h->x);
+    memcpy(h->w + (size_t)g * h->K, c->keep_w, (size_t)h->K * sizeof *h->w);
+    memcpy(h->L + (size_t)g * h->dim * h->dim, c->L, (size_t)h->dim * h->dim * sizeof *h->L);
+    h->log_norm[g] = c->log_norm;
+    h->log_mass[g] = inside > 0 && tries > 0 ? log((double)inside / (double)tries) : 0;
+    h->draws[g] = M;
+    h->total += M;
+    return DES_OK;
+}
+
+/* Bring the kept set's (the first K slots') log weights up to date: lsum[i] is the log of
+ * sum_g draws_g x proposal_g(x_i) over the kernel generations 1..upto[i], so each particle pays
+ * for every generation once: O(K dim^2) per generation and particle. The weight is
+ * total / (n0 + exp(lsum - log prior)): a prior density of +infinity (a beta prior's edge) gives
+ * total / n0, one of 0 (a prior draw on the support's closed edge) a zero weight. */
+static int reweight(const prop_hist *h, const send_abc_problem *pb, const double *x,
+                    double *logw, double *lsum, int *upto, int K, int threads, des_error *err)
+{
+    int bad = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        double *z = malloc((size_t)h->dim * sizeof *z);
+#pragma omp for schedule(dynamic, 8)
+        for (int i = 0; i < K; i++) {
+            if (!z) {
+#pragma omp atomic write
+                bad = 1;
+                continue;
+            }
+            const double *xi = x + (size_t)i * h->dim;
+            if (upto[i] < 0) {
+                lsum[i] = -INFINITY;
+                upto[i] = 0;
+            }
+            double best = lsum[i], s = isfinite(best) ? 1 : 0;
+            for (int g = upto[i]; g < h->n; g++) {
+                gen_ctx c = {.pb = pb, .dim = h->dim, .K = h->K,
+                             .keep_x = h->x + (size_t)g * h->K * h->dim,
+                             .keep_w = h->w + (size_t)g * h->K,
+                             .L = h->L + (size_t)g * h->dim * h->dim, .log_norm = h->log_norm[g]};
+                double l = log((double)h->draws[g]) + kernel_logmix(&c, xi, z) - h->log_mass[g];
+                if (!(l > -INFINITY))
+                    continue;
+                if (!(s > 0) || l > best) {
+                    s = s > 0 ? s * exp(best - l) + 1 : 1;
+                    best = l;
+                } else {
+                    s += exp(l - best);
+                }
+            }
+            lsum[i] = s > 0 ? best + log(s) : -INFINITY;
+            upto[i] = h->n;
+            double lp = pb->prior_logpdf(pb->ctx, xi), lt = log((double)h->total);
+            double ln0 = log((double)h->n0);
+            if (isnan(lp) || lp == -INFINITY)
+                logw[i] = -INFINITY;
+            else if (lp == INFINITY || lsum[i] == -INFINITY)
+                logw[i] = lt - ln0;
+            else {
+                double r = lsum[i] - lp; /* log of the kernels' share relative to the prior's */
+                double m = r > ln0 ? r : ln0;
+                logw[i] = lt - (m + log(exp(ln0 - m) + exp(r - m)));
+            }
+        }
+        free(z);
+    }
+    if (bad)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate the weights' scratch");
+    /* the check: no weight is NaN or +infinity, and some weight is positive */
+    int pos = 0;
+    for (int i = 0; i < K; i++) {
+        if (isnan(logw[i]) || logw[i] == INFINITY)
+            return des_error_set(err, DES_ESTATE, "particle %d of the kept set has weight %g", i,
+                                 logw[i]);
+        pos += logw[i] > -INFINITY;
+    }
+    if (!pos)
+        return des_error_set(err, DES_ESTATE, "every particle of the kept set has weight 0");
+    return DES_OK;
+}
+
 /* Sort the N slots by (distance, slot) in place. */
-static int sort_slots(double *x, double *logw, double *d, int n, int dim, des_error *err)
+static int sort_slots(double *x, double *logw, double *d, double *lsum, int *upto, int n, int dim,
+                      des_error *err)
 {
     slot_key *k = malloc((size_t)n * sizeof *k);
     double *x2 = malloc((size_t)n * dim * sizeof *x2);
     double *w2 = malloc((size_t)n * sizeof *w2), *d2 = malloc((size_t)n * sizeof *d2);
-    if (!k || !x2 || !w2 || !d2) {
-        free(k), free(x2), free(w2), free(d2);
+    double *s2 = malloc((size_t)n * sizeof *s2);
+    int *u2 = malloc((size_t)n * sizeof *u2);
+    if (!k || !x2 || !w2 || !d2 || !s2 || !u2) {
+        free(k), free(x2), free(w2), free(d2), free(s2), free(u2);
         return des_error_set(err, DES_ENOMEM, "cannot allocate the particles");
     }
     for (int i = 0; i < n; i++)
@@ -226,11 +366,15 @@ static int sort_slots(double *x, double *logw, double *d, int n, int dim, des_er
         memcpy(x2 + (size_t)i * dim, x + (size_t)k[i].i * dim, (size_t)dim * sizeof *x);
         w2[i] = logw[k[i].i];
         d2[i] = d[k[i].i];
+        s2[i] = lsum[k[i].i];
+        u2[i] = upto[k[i].i];
     }
     memcpy(x, x2, (size_t)n * dim * sizeof *x);
     memcpy(logw, w2, (size_t)n * sizeof *w2);
     memcpy(d, d2, (size_t)n * sizeof *d2);
-    free(k), free(x2), free(w2), free(d2);
+    memcpy(lsum, s2, (size_t)n * sizeof *s2);
+    memcpy(upto, u2, (size_t)n * sizeof *u2);
+    free(k), free(x2), free(w2), free(d2), free(s2), free(u2);
     return DES_OK;
 }
 
@@ -298,15 +442,21 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
     double *cov = malloc((size_t)dim * dim * sizeof *cov);
     des_error *errs = calloc((size_t)N, sizeof *errs);
     int *status = calloc((size_t)N, sizeof *status);
+    int *tries = calloc((size_t)N, sizeof *tries);
+    double *lsum = malloc((size_t)N * sizeof *lsum);
+    int *upto = malloc((size_t)N * sizeof *upto);
     double *L = malloc((size_t)dim * dim * sizeof *L);
+    prop_hist hist = {.K = K, .dim = dim, .n0 = N, .total = N};
     int rc = DES_OK;
-    if (!x || !logw || !d || !w || !cum || !mean || !cov || !errs || !status || !L) {
+    if (!x || !logw || !d || !w || !cum || !mean || !cov || !errs || !status || !tries || !lsum || !upto || !L) {
         rc = des_error_set(err, DES_ENOMEM, "cannot allocate %d particles", N);
         goto out;
     }
 
+    for (int i = 0; i < N; i++)
+        upto[i] = -1; /* no proposal density evaluated yet */
     gen_ctx c = {.pb = pb, .seed = opts->seed, .g = 0, .dim = dim, .K = K};
-    int bad = run_generation(&c, x, logw, d, 0, N, threads, errs, status);
+    int bad = run_generation(&c, x, logw, d, 0, N, threads, errs, status, tries);
     if (bad >= 0) {
         rc = status[bad];
         if (err)
@@ -316,7 +466,7 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
     long sims = N;
     int gen = 1;
     double acc = 1;
-    if ((rc = sort_slots(x, logw, d, N, dim, err)) != DES_OK)
+    if ((rc = sort_slots(x, logw, d, lsum, upto, N, dim, err)) != DES_OK)
         goto out;
     double d0med = d[N / 2];
     for (;;) {
@@ -358,20 +508,30 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
         c = (gen_ctx){.pb = pb, .seed = opts->seed, .g = gen, .dim = dim, .K = K,
                       .keep_x = x, .keep_cum = cum, .keep_w = w, .L = L,
                       .log_norm = -0.5 * dim * log(2 * M_PI) - logdet};
-        bad = run_generation(&c, x, logw, d, K, M, threads, errs, status);
+        bad = run_generation(&c, x, logw, d, K, M, threads, errs, status, tries);
         if (bad >= 0) {
             rc = status[bad];
             if (err)
                 *err = errs[bad];
             goto out;
         }
+        long inside = 0, drawn = 0;
+        for (int i = K; i < N; i++) {
+            drawn += tries[i];
+            inside += d[i] < INFINITY || logw[i] > -INFINITY;
+        }
+        if ((rc = hist_push(&hist, &c, M, inside, drawn, err)) != DES_OK)
+            goto out;
         int accepted = 0;
         for (int i = K; i < N; i++)
             accepted += d[i] < eps;
         acc = (double)accepted / M;
         sims += M;
         gen++;
-        if ((rc = sort_slots(x, logw, d, N, dim, err)) != DES_OK)
+        for (int i = K; i < N; i++)
+            upto[i] = -1; /* new particles: every proposal's density still to add */
+        if ((rc = sort_slots(x, logw, d, lsum, upto, N, dim, err)) != DES_OK ||
+            (rc = reweight(&hist, pb, x, logw, lsum, upto, K, threads, err)) != DES_OK)
             goto out;
     }
 
@@ -399,6 +559,7 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
     res->dist0_median = d0med;
 out:
     free(x), free(logw), free(d), free(w), free(cum), free(mean), free(cov), free(errs);
-    free(status), free(L);
+    free(status), free(tries), free(lsum), free(upto), free(L);
+    hist_free(&hist);
     return rc;
 }

@@ -304,6 +304,58 @@ static double prior_sd(const ictx *c, int kind, const char *num_m, const char *d
     return s;
 }
 
+/* The request growth shrunk toward the authorities' pooled growth (empirical Bayes, a random
+ * effect per authority): each authority's yearly ehcp_total growth over the TREND_YEARS
+ * Januaries to as_of is its own persistent growth plus independent yearly noise. Over every
+ * authority of the file with all those Januaries published by as_of: gbar the mean of their
+ * TREND_YEARS-year growths; noise the mean sample variance of their yearly growths over
+ * TREND_YEARS (the variance of a TREND_YEARS-year mean); tau2 the variance of the growths less
+ * that noise (at least 0). The authority's growth is gbar + w (g - gbar), w = tau2 / (tau2 +
+ * noise), with sd sqrt(w noise) about it. This rule is fixed in advance and uses only data
+ * published by as_of; it is why an authority whose caseload grew fast (or slowly) over three
+ * years is not extrapolated at that rate for ten (see docs/guide.md, Forecast error by
+ * component). Fewer than 5 such authorities: no pooling (w = 1, *n_used = 0). */
+typedef struct growth_pool {
+    double gbar, noise, tau2, w, g, sd;
+    size_t n_used;
+} growth_pool;
+
+static growth_pool growth_shrunk(const ictx *c, double g_own)
+{
+    growth_pool r = {.w = 1, .g = g_own, .sd = NAN};
+    double sg = 0, sg2 = 0, sv = 0;
+    size_t n = send_sen2_count(c->d), m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v[TREND_YEARS + 1];
+        int ok = 1;
+        for (int k = 0; k <= TREND_YEARS && ok; k++) {
+            v[k] = send_sen2_value(c->d, i, TREND_METRIC, c->Y - TREND_YEARS + k, c->Y);
+            ok = isfinite(v[k]) && v[k] > 0;
+        }
+        if (!ok)
+            continue;
+        double gi = pow(v[TREND_YEARS] / v[0], 1.0 / TREND_YEARS) - 1, a[TREND_YEARS];
+        for (int k = 0; k < TREND_YEARS; k++)
+            a[k] = v[k + 1] / v[k] - 1;
+        double s = sd_of(a, TREND_YEARS);
+        sg += gi;
+        sg2 += gi * gi;
+        sv += s * s;
+        m++;
+    }
+    if (m < 5)
+        return r;
+    r.n_used = m;
+    r.gbar = sg / (double)m;
+    r.noise = sv / (double)m / TREND_YEARS;
+    double var = (sg2 - (double)m * r.gbar * r.gbar) / (double)(m - 1);
+    r.tau2 = fmax(0, var - r.noise);
+    r.w = r.tau2 + r.noise > 0 ? r.tau2 / (r.tau2 + r.noise) : 0;
+    r.g = r.gbar + r.w * (g_own - r.gbar);
+    r.sd = sqrt(r.w * r.noise);
+    return r;
+}
+
 /* The year-to-year variation of request rates beyond their trend and beyond chance, over the
  * authorities [from, to) of the file as of the same date: for each authority with
  * initial_requests in at least 3 of the 5 years to as_of - 1, the residuals of log(requests)
@@ -479,13 +531,105 @@ static const struct {
 #define CW_HOLD_YEARS 0.226
 #define CW_CASELOAD 18
 
+/* Ceasing parts of authority la in calendar year y, as published by as_of: counts moved
+ * (transfer to another authority), abroad, other, needs met, left education (the rest of
+ * plans_ceased less the age limit); exposures: plan-years (the mean of the Januaries either
+ * side) for the first four, 16-25 plan-years in the age shape for left education. 0 when
+ * plans_ceased or either January is not published. */
+enum { CE_MOVED, CE_ABROAD, CE_OTHER, CE_NMET, CE_LEFT, CE_N };
+
+static int cease_year(const ictx *c, size_t la, int y, double cnt_[CE_N], double expo[CE_N])
+{
+    const send_sen2 *d = c->d;
+#define V0(m, yy) (isnan(send_sen2_value(d, la, m, yy, c->Y)) ? 0 : send_sen2_value(d, la, m, yy, c->Y))
+    double ce = send_sen2_value(d, la, "plans_ceased", y, c->Y);
+    double c0 = send_sen2_value(d, la, "ehcp_total", y, c->Y);
+    double c1 = send_sen2_value(d, la, "ehcp_total", y + 1, c->Y);
+    if (isnan(ce) || isnan(c0) || isnan(c1))
+        return 0;
+    cnt_[CE_MOVED] = V0("plans_ceased_transfer_other_la", y);
+    cnt_[CE_ABROAD] = V0("plans_ceased_moved_outside_england", y);
+    cnt_[CE_NMET] = V0("plans_ceased_needs_met", y);
+    /* other reasons: one series to 2021, from 2022 other or not recorded and deceased */
+    cnt_[CE_OTHER] = V0("plans_ceased_other_reason", y) + V0("plans_ceased_other_or_not_recorded", y) +
+                     V0("plans_ceased_deceased", y);
+    cnt_[CE_LEFT] = fmax(0, ce - cnt_[CE_MOVED] - cnt_[CE_ABROAD] - cnt_[CE_NMET] -
+                                V0("plans_ceased_max_age", y) - cnt_[CE_OTHER]);
+    double py = (c0 + c1) / 2;
+    for (int k = 0; k < CE_LEFT; k++)
+        expo[k] = py;
+    expo[CE_LEFT] = SHAPE_B1619 * (V0("ehcp_age_16_19", y) + V0("ehcp_age_16_19", y + 1)) / 2 +
+                    SHAPE_B2025 * (V0("ehcp_age_20_25", y) + V0("ehcp_age_20_25", y + 1)) / 2;
+#undef V0
+    return 1;
+}
+
+/* A ceasing rate shrunk toward the authorities' mean (empirical Bayes, as growth_shrunk): over
+ * every authority of the file with parts published in at least two of the years A-2..A
+ * (A = as_of - 1), its rate R_i = sum of counts / sum of exposures; noise the mean over them of
+ * (the sample variance of their yearly rates) / years; tau2 the variance of the R_i less that
+ * noise (at least 0); the rate is Rbar + w (own - Rbar), w = tau2 / (tau2 + noise). Fewer than
+ * 5 authorities: the own rate (w = 1, n_used = 0). Rules fixed in advance, data published by
+ * as_of only. */
+typedef struct rate_pool {
+    double rbar, noise, tau2, w, r;
+    size_t n_used;
+} rate_pool;
+
+static rate_pool cease_shrunk(const ictx *c, int part, double own)
+{
+    rate_pool r = {.w = 1, .r = own};
+    int A = c->Y - 1;
+    double s = 0, s2 = 0, sv = 0;
+    size_t m = 0, n = send_sen2_count(c->d);
+    for (size_t i = 0; i < n; i++) {
+        double yr[3], num = 0, den = 0;
+        int k = 0;
+        for (int y = A - 2; y <= A; y++) {
+            double cn[CE_N], ex[CE_N];
+            if (!cease_year(c, i, y, cn, ex) || !(ex[part] > 0))
+                continue;
+            yr[k++] = cn[part] / ex[part];
+            num += cn[part];
+            den += ex[part];
+        }
+        if (k < 2)
+            continue;
+        double ri = num / den, sd = sd_of(yr, (size_t)k);
+        s += ri;
+        s2 += ri * ri;
+        sv += sd * sd / k;
+        m++;
+    }
+    if (m < 5)
+        return r;
+    r.n_used = m;
+    r.rbar = s / (double)m;
+    r.noise = sv / (double)m;
+    r.tau2 = fmax(0, (s2 - (double)m * r.rbar * r.rbar) / (double)(m - 1) - r.noise);
+    r.w = r.tau2 + r.noise > 0 ? r.tau2 / (r.tau2 + r.noise) : 0;
+    r.r = r.rbar + r.w * (own - r.rbar);
+    return r;
+}
+
+/* ", shrunk to R (authorities' mean Rbar, weight w over N authorities)" for a comment. */
+static const char *pool_note(char *s, size_t cap, const rate_pool *p)
+{
+    if (p->n_used)
+        snprintf(s, cap, ", shrunk to %.3g (mean %.3g of %zu authorities, weight %.2g)", p->r,
+                 p->rbar, p->n_used, p->w);
+    else
+        snprintf(s, cap, " (too few authorities to pool)");
+    return s;
+}
+
 static void write_scenario(ictx *c)
 {
     const send_sen2_la *la = send_sen2_la_at(c->d, c->la);
     const int Y = c->Y, Y0 = c->Y0, A = Y - 1; /* A: the last published activity year */
     const int endy = c->o->end_y ? c->o->end_y : Y + 9;
     const char *S = c->src;
-    char v[256], w[64], lab[256];
+    char v[256], w[64], lab[256], note[160];
 
     /* ---- opening caseload, January Y0 ---- */
     double band[5], T = 0;
@@ -555,7 +699,9 @@ static void write_scenario(ictx *c)
         c->failed = 1;
         return;
     }
-    g = round_sig(g, 3);
+    double g_own = g;
+    growth_pool gp = growth_shrunk(c, g_own);
+    g = round_sig(gp.g, 3);
 
     /* ---- national defaults scaled to the authority ---- */
     size_t pi = 0;
@@ -663,17 +809,25 @@ static void write_scenario(ictx *c)
     out(c, "  # growth: as ehcp_total grew Jan %d-%d [%s] (requests per plan steady); initial_requests\n"
            "  # grew %.3g a year %d-%d, a window too short and jumpy to extrapolate (see README)\n",
         gy1, Y, S, rg, ry1, A);
+    if (gp.n_used)
+        out(c, "  # shrunk toward the pooled growth: %.3g + %.3g x (%.3g - %.3g), over %zu authorities'\n"
+               "  # ehcp_total Januaries %d-%d [%s]: the weight is tau2 / (tau2 + noise) = %.3g / (%.3g + %.3g),\n"
+               "  # tau2 the spread of their growths beyond their yearly noise (empirical Bayes)\n",
+            gp.gbar, gp.w, g_own, gp.gbar, gp.n_used, Y - TREND_YEARS, Y, S, gp.tau2, gp.tau2,
+            gp.noise);
+    else
+        out(c, "  # not shrunk: fewer than 5 authorities in the file have ehcp_total for Januaries %d-%d\n",
+            Y - TREND_YEARS, Y);
     if (c->o->priors) {
         int pooled;
         size_t nu;
-        double sg = prior_sd(c, 0, NULL, NULL, &pooled, &nu);
+        double sg = gp.n_used ? gp.sd : prior_sd(c, 0, NULL, NULL, &pooled, &nu);
         if (!isfinite(sg) || sg <= 0)
             sg = fabs(g) / 2 + 0.02;
         sg = round_sig(sg, 2);
         snprintf(v, sizeof v, "{prior: normal, mean: %.3g, sd: %.2g}", g, sg);
-        if (pooled)
-            kv(c, 2, "growth", v,
-               "sd: spread of that growth across %zu authorities as of %d (pooled) [%s]", nu, Y, S);
+        if (gp.n_used)
+            kv(c, 2, "growth", v, "sd: sqrt(weight x noise), the shrunk growth's own sd (pooled) [%s]", S);
         else
             kv(c, 2, "growth", v,
                "sd: the authority's own yearly ehcp_total growth, %zu years to %d (too few "
@@ -681,8 +835,9 @@ static void write_scenario(ictx *c)
         snprintf(v, sizeof v, "{prior: uniform, min: 0, max: %.2g}", sg);
         kv(c, 2, "growth_drift_sd", v, "assumption: up to the growth prior's sd a year");
     } else {
-        kv(c, 2, "growth", num(v, g), "ehcp_total Jan %d = %.0f to Jan %d = %.0f [%s]", gy1,
-           val(c, TREND_METRIC, gy1), Y, val(c, TREND_METRIC, Y), S);
+        kv(c, 2, "growth", num(v, g), "ehcp_total Jan %d = %.0f to Jan %d = %.0f [%s]%s", gy1,
+           val(c, TREND_METRIC, gy1), Y, val(c, TREND_METRIC, Y), S,
+           gp.n_used ? ", shrunk as above" : "");
     }
     {
         size_t ny;
@@ -943,9 +1098,15 @@ static void write_scenario(ictx *c)
         c->failed = 1;
         return;
     }
-    double r_moved = round_sig(moved / plan_years, 3), r_nmet = round_sig(nmet / plan_years, 3);
-    double r_abroad = round_sig(abroad / plan_years, 3), r_oth = round_sig(oth / plan_years, 3);
-    double cl = shape_years > 0 ? left / shape_years : 0;
+    double r_moved = round_sig(moved / plan_years, 3);
+    double r_abroad = round_sig(abroad / plan_years, 3);
+    /* needs met, other and left education: shrunk toward the authorities' mean (see
+     * cease_shrunk); moved away keeps its own rate (its prior is fitted by calibrate) */
+    rate_pool pn = cease_shrunk(c, CE_NMET, nmet / plan_years);
+    rate_pool po = cease_shrunk(c, CE_OTHER, oth / plan_years);
+    rate_pool pc = cease_shrunk(c, CE_LEFT, shape_years > 0 ? left / shape_years : 0);
+    double r_nmet = round_sig(pn.r, 3), r_oth = round_sig(po.r, 3);
+    double cl = pc.r;
     double ms_n, ms_d, sm_n, sm_d;
     int ym = latest(c, "transfers_mainstream_to_special", A, &ms_n);
     int ys = latest(c, "transfers_special_to_mainstream", A, &sm_n);
@@ -973,7 +1134,8 @@ static void write_scenario(ictx *c)
     else
         kv(c, 2, "to_mainstream", "0.01", "assumption (transfers not published)");
     kv(c, 2, "cease_needs_met", num(v, r_nmet),
-       "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]", yfirst, ylast, nmet, plan_years, S);
+       "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years)%s [%s]", yfirst,
+       ylast, nmet, plan_years, pool_note(note, sizeof note, &pn), S);
     kv(c, 2, "needs_met_to_sen_support", "1", "assumption: a child whose plan ceases with needs met stays at SEN Support");
 
     out(c, "\nceasing:\n");
@@ -992,11 +1154,12 @@ static void write_scenario(ictx *c)
        "plans_ceased_moved_outside_england %d-%d / mean ehcp_total (%.0f / %.0f plan-years; not published before 2022) [%s]",
        yfirst, ylast, abroad, plan_years, S);
     kv(c, 2, "other", num(v, r_oth),
-       "plans_ceased_other_reason (to 2021), other_or_not_recorded + deceased (from 2022) %d-%d / mean ehcp_total (%.0f / %.0f plan-years) [%s]",
-       yfirst, ylast, oth, plan_years, S);
+       "plans_ceased_other_reason (to 2021), other_or_not_recorded + deceased (from 2022) %d-%d / mean ehcp_total (%.0f / %.0f plan-years)%s [%s]",
+       yfirst, ylast, oth, plan_years, pool_note(note, sizeof note, &po), S);
     out(c, "  # left education: plans_ceased less moved, needs met, max age and other, %d-%d = %.0f\n"
-           "  # [%s], over plans aged 16-25 in the age shape 1 : 40 : 25 (16-18 : 19-20 : 21-25, assumption)\n",
-        yfirst, ylast, left, S);
+           "  # [%s], over plans aged 16-25 in the age shape 1 : 40 : 25 (16-18 : 19-20 : 21-25, assumption):\n"
+           "  # %.4g per shape-year%s\n",
+        yfirst, ylast, left, S, shape_years > 0 ? left / shape_years : 0, pool_note(note, sizeof note, &pc));
     snprintf(v, sizeof v, "{16-18: %.3g, 19-20: %.3g, 21-25: %.3g}", cl * SHAPE_16_18, cl * SHAPE_19_20, cl * SHAPE_21_25);
     kv(c, 2, "left_education", v, "derived (see above)");
     kv(c, 2, "age_limit", "25", "plans run to age 25 [domain, section 3]");
