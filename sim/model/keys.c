@@ -375,6 +375,10 @@ static const send_key keys[] = {
     K("placement.transfer_ages.post19", INT, 1, SEND_MAX_AGE, "years", F(transfer_age[3]), "19", 0, "transfer to post-19 (moves: phase_transfer.age_19)"),
     V("reviews.to_special_from", TAB, 0, 1000, "multiplier", F(review_ms_from), send_provision_names, PROV_COUNT, "mainstream: 1, resourced: 1, others 0", 0, "which provisions a review may move to special, as multipliers of reviews.to_special (capped at 1 a review)"),
     V("reviews.to_mainstream_from", TAB, 0, 1000, "multiplier", F(review_sm_from), send_provision_names, PROV_COUNT, "special: 1, others 0", 0, "which provisions a review may move to mainstream, as multipliers of reviews.to_mainstream (capped at 1 a review)"),
+    SEC("assessment.response", "assessment capacity that follows demand: caseworker and EP capacity are their FTE series times (assessments started over the 12 months ending 'lag' months ago / those of the first 12 months) ^ elasticity, set again each month (1 until known)"),
+    K("assessment.response.elasticity", NUM, 0, 3, "", F(cap_elasticity), "0", P, "response of capacity to demand: 1 keeps the first year's ratio of capacity to demand, 0 leaves the FTE series alone"),
+    K("assessment.response.lag", INT, 0, SEND_CAP_LAG_MAX, "months", F(cap_lag_months), "0", 0, "months the demand capacity follows lies behind (0: the last 12 months)"),
+    K("assessment.priority_share", SHR, 0, 1, "", F(priority_share), "0", P, "share of assessments prioritised (simple cases, tribunal-ordered): they overtake the cases waiting for a caseworker and for advice; 0: first come, first served"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
