@@ -546,6 +546,23 @@ static cap_fit cap_response_fit(const ictx *c)
     return f0;
 }
 
+/* The assessments a year capacity is sized for: those agreed in year a (initial_requests -
+ * requests_refused), the demand the model's caseworkers see, when published and above the
+ * completions; else assessments_completed. Completions run at about 92% of agreements whether
+ * an authority was timely or late (docs/guide.md), so sized to them the caseworkers would
+ * start below the demand. *why names the series. */
+static double cap_base(const ictx *c, int a, double completed, char *why, size_t cap)
+{
+    double ag = agreed_of(c, c->la, a);
+    if (isfinite(ag) && ag > completed) {
+        snprintf(why, cap, "assessments agreed (initial_requests - requests_refused) %d = %.0f [%s]",
+                 a, ag, c->src);
+        return ag;
+    }
+    snprintf(why, cap, "assessments_completed %d = %.0f [%s]", a, completed, c->src);
+    return completed;
+}
+
 /* Capacity's yearly growth apart from demand (the fit's intercept, 0 without a fit) and the
  * comment naming it. */
 static double cap_drift(const cap_fit *f, const char *S, char *why, size_t cap)
@@ -860,17 +877,19 @@ static void write_scenario(ictx *c)
 
     /* ---- assessment ---- */
     double hours = NAT(c, ep_hours, 17.4, lab);
-    double fte0 = completed * pow(1 + g, Y0 - A) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
+    char base_why[256];
+    double base = cap_base(c, A, completed, base_why, sizeof base_why);
+    double fte0 = base * pow(1 + g, Y0 - A) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
     cap_fit cf = cap_response_fit(c);
     char drift_why[256];
     double drift = cap_drift(&cf, S, drift_why, sizeof drift_why);
     out(c, "\nassessment:\n");
     write_cap_response(c, &cf);
     out(c, "  ep:\n");
-    out(c, "    # EP FTE on statutory advice: assessments_completed %d = %.0f [%s] grown by the request\n"
+    out(c, "    # EP FTE on statutory advice: %s grown by the request\n"
            "    # trend to %d, at %g hours each, %g statutory hours a week and %.0f%% use (assumptions);\n"
            "    # then %s; timeliness (pct_within_20_weeks in observed) is the check on this capacity\n",
-        A, completed, S, Y0, hours, EP_HOURS_WEEK, EP_USE * 100, drift_why);
+        base_why, Y0, hours, EP_HOURS_WEEK, EP_USE * 100, drift_why);
     out(c, "    fte: {");
     for (int y = Y0; y <= endy; y++)
         out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + drift, y - Y0));
@@ -892,14 +911,14 @@ static void write_scenario(ictx *c)
      * (its staff were not the limit), none otherwise (its throughput was its capacity). */
     double t20 = val(c, "pct_within_20_weeks", A);
     double head = isnan(t20) || t20 >= 90 ? 1.1 : 1.0;
-    double cw0 = completed * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
+    double cw0 = base * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
     out(c, "  caseworkers:\n");
-    out(c, "    # FTE: assessments_completed %d = %.0f [%s] grown by the request trend to %d, each holding a\n"
+    out(c, "    # FTE: %s grown by the request trend to %d, each holding a\n"
            "    # caseload place %.3g years (assumption), %s;\n    # then %s\n    fte: {",
-        A, completed, S, Y0, CW_HOLD_YEARS,
+        base_why, Y0, CW_HOLD_YEARS,
         isnan(t20) ? "+10% headroom (pct_within_20_weeks not published; assumption)"
         : t20 >= 90 ? "+10% headroom as pct_within_20_weeks was at least 90% (assumption)"
-                    : "no headroom as pct_within_20_weeks was below 90% (throughput = capacity)",
+                    : "no headroom as pct_within_20_weeks was below 90% (demand = capacity)",
         drift_why);
     for (int y = Y0; y <= endy; y++)
         out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, cw0 * pow(1 + drift, y - Y0));
