@@ -495,6 +495,7 @@ static const struct {
 
 typedef struct cap_fit {
     double elasticity, drift, r;
+    double r_other; /* the other lag's correlation (NaN: no fit) */
     int lag_years, n, y1, y2; /* pairs used, years t of the pairs */
     int ok;                   /* 0: too few pairs, the assumption is written */
 } cap_fit;
@@ -541,6 +542,8 @@ static cap_fit cap_fit_lag(const ictx *c, int lag)
 static cap_fit cap_response_fit(const ictx *c)
 {
     cap_fit f0 = cap_fit_lag(c, 0), f1 = cap_fit_lag(c, 1);
+    f0.r_other = f1.ok ? f1.r : NAN;
+    f1.r_other = f0.ok ? f0.r : NAN;
     if (f1.ok && (!f0.ok || f1.r > f0.r))
         return f1;
     return f0;
@@ -594,8 +597,14 @@ static void write_cap_response(ictx *c, const cap_fit *f)
        "requests_refused) %s, pooled over %d authority-years %d-%d (r = %.2f) [%s]",
        f->lag_years ? "of the year before" : "of the same year", f->n, f->y1, f->y2, f->r, c->src);
     snprintf(v, sizeof v, "%d", f->lag_years * 12);
-    kv(c, 4, "lag", v, "months: the fit's lag of %d year%s (against %d, r %s)", f->lag_years,
-       f->lag_years == 1 ? "" : "s", 1 - f->lag_years, f->lag_years ? "lower" : "lower or none");
+    char other[64];
+    if (isnan(f->r_other))
+        snprintf(other, sizeof other, "no fit");
+    else
+        snprintf(other, sizeof other, "r = %.2f", f->r_other);
+    kv(c, 4, "lag", v, "months: the %s's demand fits better than the %s's (%s)",
+       f->lag_years ? "year before" : "same year", f->lag_years ? "same year" : "year before",
+       other);
 }
 
 static void write_scenario(ictx *c)
