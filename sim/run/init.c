@@ -482,8 +482,8 @@ static const struct {
 /* ---- assessment capacity that follows demand ------------------------------------------------ */
 
 /* The response of assessment throughput to demand, pooled over every authority of the file as
- * of the same date: for each authority and year t of the 4 to as_of - 1 (from 2015, when
- * assessments under the 2014 reforms had begun), the yearly change of log assessments_completed
+ * of the same date: for each authority and year t of the 4 to as_of - 1 (from 2016: changes
+ * from 2015, the first full year of the 2014 reforms), the yearly change of log assessments_completed
  * against that of log assessments agreed (initial_requests - requests_refused) in year t - lag,
  * both at least CAP_MIN_COUNT; ordinary least squares with an intercept, for lag 0 and 1 year,
  * keeping the lag with the larger correlation. The slope is the elasticity of capacity to
