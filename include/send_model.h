@@ -465,6 +465,16 @@ typedef struct send_params {
     double review_ms_from[PROV_COUNT]; /* default mainstream and resourced 1, others 0 */
     double review_sm_from[PROV_COUNT]; /* default special 1, others 0 */
 
+    /* The services tied to the EHC pathway's records, their panels and prices */
+    int levels_from_records;   /* levels 3-4 count plan holders and children in care (1) */
+    int care_link_plans;       /* a child in care with a plan is a plan holder's record (1) */
+    double care_inflation;     /* yearly rise of care_weekly from the second financial year */
+    double sb_inflation;       /* yearly rise of sb_cost from the second financial year */
+    double sb_panel_period;    /* days between short-break panel sittings (0 = on receipt) */
+    int sb_panel_capacity;     /* requests heard per sitting */
+    double eh_requests_averted; /* requests for assessment averted per 2b case-year */
+    int eh_panel_per_area;     /* one area panel per area (1), else one for all */
+
     /* Assessment capacity that follows demand: caseworker and EP capacity are scaled by
      * (assessments started over 12 months ending cap_lag_months ago / those of the first 12
      * months) ^ cap_elasticity, set again monthly (0: the FTE series alone). A share of the
@@ -670,7 +680,11 @@ enum {
     F_EH_SPEND,
     M_LEVEL_BAND,                      /* + 4 x BAND_COUNT: level l (0-3), age band b at
                                           M_LEVEL_BAND + l x BAND_COUNT + b (monthly) */
-    SEND_METRIC_COUNT = M_LEVEL_BAND + 4 * BAND_COUNT
+    M_LEVEL_RECORDS = M_LEVEL_BAND + 4 * BAND_COUNT, /* + 2: of levels 3 and 4, the plan
+                                          holders and children in care (monthly) */
+    M_SB_PANEL_WAITING = M_LEVEL_RECORDS + 2, /* short-break requests waiting for the panel */
+    C_SB_HEARD,                        /* short-break requests heard by the panel (CY) */
+    SEND_METRIC_COUNT
 };
 
 const send_metric_info *send_metric(int index);

@@ -39,6 +39,11 @@ void send_plot_list_free(send_plot_list *l);
 int send_plot_results(const send_results *res, const send_meta *meta, const send_plot_opts *o,
                       send_plot_list *out, int *no_gnuplot, des_error *err);
 
+/* The service (send_services.h) whose chart of send_plot_results is the image at path, or -1:
+ * service charts are named "<stem>-services-<service>[-<what>].<ext>", each service's in the
+ * order of send_services. */
+int send_plot_service_of(const char *path);
+
 /* The charts of a comparison of k scenarios run with common random numbers: overlays of
  * medians with bands, and fans of the paired difference of each scenario against the first. */
 int send_plot_compare(int k, const char *const *names, const send_results *const *res,

@@ -125,7 +125,12 @@ void send_auth_headline_label(const send_output *shape, int h, int i, char *buf,
 int send_results_pair_check(const send_results *base, const send_results *alt,
                             const char *base_name, const char *alt_name, des_error *err);
 
-/* The metrics compared, in report order. */
+/* Whether metric has a value other than 0 (and not NaN) in some replication and period of
+ * res (a sub-model that is off records nothing). */
+int send_results_has_value(const send_results *res, int metric);
+
+/* The metrics compared, in report order: every metric of the services (send_services.h) is
+ * among them. */
 extern const int send_compare_metrics[];
 /* Whether `compare` leaves metric out for the pair (a, b): a metric of the services beside
  * the EHC pathway that is 0 (or NaN) in every replication and period of both runs. */
@@ -163,5 +168,20 @@ typedef struct send_diff {
  * period that does not exist. */
 int send_paired_diff(const send_results *base, const send_results *alt, int metric, int period,
                      double *scratch, send_diff *out, des_error *err);
+
+/* What moves the DSG balance, by financial year, from the means over the replications (means
+ * add up, so the split is exact): plans = the mean of the monthly caseload over the year's
+ * months inside the horizon; per_plan = expenditure / plans; and the change of the in-year
+ * balance from the year before, d_inyear = d_plans + d_cost + d_income, with
+ * d_plans = -(P1 - P0) c0 (more plans at last year's cost), d_cost = -P1 (c1 - c0) (each plan
+ * costing more) and d_income = I1 - I0 (allocation and other income growing). The first
+ * year's changes are NaN, as are a year's with no plans. */
+typedef struct send_fin_driver {
+    double plans, spend, per_plan, income, inyear;
+    double d_inyear, d_plans, d_cost, d_income;
+} send_fin_driver;
+
+/* Fill out[0 .. n_fys-1] from res (n >= 1 replications). */
+void send_fin_drivers(const send_results *res, send_fin_driver *out);
 
 #endif

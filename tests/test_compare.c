@@ -25,6 +25,7 @@
 #include "send_compare.h"
 #include "send_run.h"
 #include "send_scenario.h"
+#include "send_services.h"
 #include "support/test_cli.h"
 #include "support/test_util.h"
 
@@ -317,6 +318,78 @@ static void test_common_random_numbers(void **state)
     send_params_free(&p);
 }
 
+/* Every metric of the services (from M_LEVEL on) has exactly one row in send_service_lines,
+ * and compare covers each of them exactly once: a scenario with every service on against one
+ * with the edge-of-care lever gives rows for every service metric and every period. */
+static void test_service_metrics_compared(void **state)
+{
+    (void)state;
+    for (int m = M_LEVEL; m < SEND_METRIC_COUNT; m++) {
+        int rows = 0, compared = 0;
+        for (int i = 0; i < send_service_n_lines; i++)
+            rows += send_service_lines[i].metric == m;
+        for (int j = 0; j < send_compare_n_metrics; j++)
+            compared += send_compare_metrics[j] == m;
+        if (rows != 1)
+            fail_msg("metric %s has %d rows in send_service_lines (sim/model/services.c), "
+                     "expected 1", send_metric(m)->name, rows);
+        if (compared != 1)
+            fail_msg("metric %s is in send_compare_metrics %d times, expected once",
+                     send_metric(m)->name, compared);
+    }
+    for (int i = 0; i < send_service_n_lines; i++)
+        assert_true(send_service_lines[i].metric >= M_LEVEL && send_service_lines[i].label[0]);
+    for (int s = 0; s < SEND_SVC_COUNT; s++)
+        assert_true(strlen(send_services[s].title) <= 31); /* Excel's limit on sheet names */
+
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-services.yaml", &p, NULL, &err) != DES_OK)
+        fail_msg("scenario: %s", err.msg);
+    p.end = des_date_from_ymd(2027, 12, 31);
+    p.fd_p_core = 0.3; /* the shipped scenario has single assessments only */
+    assert_int_equal(des_dist_constant(&p.fd_core_time, 20, &err), DES_OK);
+    p.sb_capacity = 400; /* full from the start, so requests wait */
+    p.care_entries = 150; /* entries the edge-of-care lever acts on (the scenario has none) */
+    send_run_opts o = {.seed = 5, .replications = 6, .threads = 1};
+    send_results a, b;
+    assert_int_equal(send_run(&p, &o, &a, &err), DES_OK);
+    p.edge_active = 1;
+    p.edge_from = p.start;
+    p.edge_effect = 0.3;
+    p.edge_cost = 250000;
+    assert_int_equal(send_run(&p, &o, &b, &err), DES_OK);
+    char dir[64], path[128];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/svc-compare.csv", dir);
+    const send_results *rs[2] = {&a, &b};
+    const char *names[2] = {"services", "edge"};
+    assert_int_equal(send_write_compare_csv(path, 2, names, rs, NULL, &err), DES_OK);
+    char *text = slurp(path);
+    const send_output *o0 = &a.reps[0];
+    for (int i = 0; i < send_service_n_lines; i++) {
+        int m = send_service_lines[i].metric;
+        if (send_compare_skip(&a, &b, m))
+            fail_msg("compare skips %s (zero in both runs)", send_metric(m)->name);
+        for (int k = 0; k < send_output_periods(o0, m); k++) {
+            char label[16], key[128];
+            send_output_period_label(o0, m, k, label, sizeof label);
+            snprintf(key, sizeof key, "\nedge,%s,%s,", send_metric(m)->name, label);
+            if (!strstr(text, key))
+                fail_msg("compare CSV: no row for %s %s", send_metric(m)->name, label);
+        }
+    }
+    /* the lever costs money and takes children away from care: both show */
+    assert_non_null(strstr(text, "\nedge,sc_edge_of_care_spend_gbp,2026-27,250000,"));
+    assert_non_null(strstr(text, "\nedge,care_entries,2027,-"));
+    assert_non_null(strstr(text, ",lower,services\n"));
+    free(text);
+    remove_dir(dir);
+    send_results_free(&a);
+    send_results_free(&b);
+    send_params_free(&p);
+}
+
 static void test_cli(void **state)
 {
     (void)state;
@@ -387,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_single_pair),
         cmocka_unit_test(test_verdict_on_peak),
         cmocka_unit_test(test_common_random_numbers),
+        cmocka_unit_test(test_service_metrics_compared),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

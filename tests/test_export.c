@@ -36,6 +36,7 @@
 #include "send_io.h"
 #include "send_run.h"
 #include "send_scenario.h"
+#include "send_services.h"
 #include "support/test_cli.h"
 #include "support/test_util.h"
 
@@ -564,7 +565,7 @@ static void xml_unescape(const char *s, size_t n, char *out, size_t len)
 }
 
 typedef struct workbook {
-    char *sheet[6]; /* the sixth only when a test reads it */
+    char *sheet[10]; /* from the sixth only when a test reads it */
     char **strings;
     int n_strings;
     char *styles, *book;
@@ -609,7 +610,7 @@ static void workbook_open(workbook *wb, const char *path)
 
 static void workbook_close_test(workbook *wb)
 {
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 10; i++)
         free(wb->sheet[i]);
     for (int i = 0; i < wb->n_strings; i++)
         free(wb->strings[i]);
@@ -682,6 +683,20 @@ static void expect_num(const workbook *wb, int s, const char *ref, double want)
         fail_msg("sheet %d %s: %.17g, expected %.17g", s + 1, ref, num, want);
 }
 
+/* The workbook's sheets are named names[0..n), in that order. */
+static void assert_sheets(const workbook *wb, const char *const *names, int n)
+{
+    const char *at = wb->book;
+    for (int i = 0; i < n; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "<sheet name=\"%s\"", names[i]);
+        const char *f = strstr(at, key);
+        if (!f)
+            fail_msg("workbook.xml: sheet %d is not '%s' (or out of order)", i + 1, names[i]);
+        at = f;
+    }
+}
+
 /* Quantile q by linear interpolation between order statistics, computed here independently. */
 static double quantile(double *x, int n, double q)
 {
@@ -739,15 +754,7 @@ static void test_xlsx_contents(void **state)
     /* sheet order and names */
     const char *names[5] = {"EHCP numbers", "Flows and timeliness", "Sufficiency", "Finance",
                             "Scenario"};
-    const char *at = wb.book;
-    for (int i = 0; i < 5; i++) {
-        char key[64];
-        snprintf(key, sizeof key, "<sheet name=\"%s\"", names[i]);
-        const char *f = strstr(at, key);
-        if (!f)
-            fail_msg("workbook.xml: sheet %d is not '%s' (or out of order)", i + 1, names[i]);
-        at = f;
-    }
+    assert_sheets(&wb, names, 5);
     /* number formats: counts, money, one decimal */
     assert_non_null(strstr(wb.styles, "formatCode=\"#,##0\""));
     assert_true(strstr(wb.styles, "formatCode=\"\xC2\xA3#,##0\"") ||
@@ -898,64 +905,202 @@ static void test_xlsx_contents(void **state)
     remove_dir(dir);
 }
 
-/* With children in care and short breaks on, a sixth sheet gives their budgets by financial
- * year; the run above (no services) has none. */
-static void test_xlsx_services_sheet(void **state)
+/* The summary CSV at path as rows: metric, period, P10, P50 and P90. */
+typedef struct sum_row {
+    char metric[64], period[16];
+    double q[3];
+} sum_row;
+
+static sum_row *read_summary(const char *path, int *n)
+{
+    const char *p;
+    char f[16][256];
+    char *text = csv_read_header(path, &p, f, 16, 12);
+    assert_string_equal(f[6], "p10");
+    assert_string_equal(f[8], "p50");
+    assert_string_equal(f[10], "p90");
+    int cap = 1024;
+    sum_row *rows = malloc((size_t)cap * sizeof *rows);
+    assert_non_null(rows);
+    *n = 0;
+    while (csv_record(&p, f, 16) == 12) {
+        if (*n == cap) {
+            cap *= 2;
+            rows = realloc(rows, (size_t)cap * sizeof *rows);
+            assert_non_null(rows);
+        }
+        sum_row *r = &rows[(*n)++];
+        snprintf(r->metric, sizeof r->metric, "%.63s", f[1]);
+        snprintf(r->period, sizeof r->period, "%.15s", f[2]);
+        for (int k = 0; k < 3; k++)
+            r->q[k] = f[6 + 2 * k][0] ? strtod(f[6 + 2 * k], NULL) : NAN;
+    }
+    free(text);
+    return rows;
+}
+
+static const sum_row *find_summary(const sum_row *rows, int n, const char *metric,
+                                   const char *period)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(rows[i].metric, metric) && !strcmp(rows[i].period, period))
+            return &rows[i];
+    return NULL;
+}
+
+/* A sheet column's period label in the summary's words: "Jan 2026" -> "2026-01", "2027
+ * (part)" -> "2027", "2026-27" as it is. */
+static void summary_period(const char *label, char *out, size_t len)
+{
+    int y;
+    if (sscanf(label, "Jan %d", &y) == 1)
+        snprintf(out, len, "%d-01", y);
+    else
+        snprintf(out, len, "%.*s", (int)strcspn(label, " "), label);
+}
+
+/* The services scenario (shortened to two years) writes one sheet per service, in the order of
+ * send_services, between Finance and Scenario; every line of send_service_lines is on its
+ * service's sheet as three rows, and every value equals the summary CSV's P10, P50 or P90 of
+ * its metric in the period its block's row names over the column. Without the services, none
+ * of these sheets is written. */
+static void test_xlsx_service_sheets(void **state)
 {
     (void)state;
     if (!have_unzip()) {
-        fprintf(stderr, "test_xlsx_services_sheet: unzip is not installed; skipped\n");
+        fprintf(stderr, "test_xlsx_service_sheets: unzip is not installed; skipped\n");
         skip();
     }
-    send_params p = g_params;
-    p.authorities = NULL;
-    p.ensemble = NULL;
-    p.n_authorities = 0;
-    p.care_on = 1;
-    p.care_initial = 30;
-    p.care_exit_rate = 0.3;
-    p.care_entries = 10;
-    p.care_weekly[CARE_IN_HOUSE_FOSTER] = 549;
-    p.sb_on = 1;
-    p.sb_initial = 5;
-    p.sb_cost = 5000;
-    send_steps_const(&p.sb_budget, 60000);
-    send_results res;
+    send_params p;
     des_error err = {0};
-    send_run_opts o = {.seed = SEED, .replications = N_REPS, .threads = 1};
+    if (send_scenario_load("scenarios/leicestershire-services.yaml", &p, NULL, &err) != DES_OK)
+        fail_msg("scenario: %s", err.msg);
+    p.end = des_date_from_ymd(2027, 12, 31);
+    send_results res;
+    send_run_opts o = {.seed = SEED, .replications = 8, .threads = 1};
     assert_int_equal(send_run(&p, &o, &res, &err), DES_OK);
-    char dir[64], path[128];
+    for (int s = 0; s < SEND_SVC_COUNT; s++)
+        assert_true(send_service_ran(&res, (send_service)s));
+    char dir[64], path[128], summary[128], reps[128];
     make_out_dir(dir);
-    snprintf(path, sizeof path, "%s/out.xlsx", dir);
+    snprintf(path, sizeof path, "%s/svc.xlsx", dir);
+    snprintf(summary, sizeof summary, "%s/svc-summary.csv", dir);
+    snprintf(reps, sizeof reps, "%s/svc-replications.csv", dir);
     assert_int_equal(send_export_xlsx(path, &res, &g_meta, NULL, &err), DES_OK);
+    assert_int_equal(send_export_csv(summary, reps, &res, &g_meta, NULL, &err), DES_OK);
+    int n_sum;
+    sum_row *sum = read_summary(summary, &n_sum);
+
     workbook wb;
     workbook_open(&wb, path);
-    wb.sheet[5] = zip_member(path, "xl/worksheets/sheet6.xml");
-    const char *scen = strstr(wb.book, "<sheet name=\"Scenario\"");
-    assert_non_null(scen);
-    assert_non_null(strstr(scen, "<sheet name=\"Services budgets\""));
-    expect_text(&wb, 5, "D4", "2020-21");
-    expect_text(&wb, 5, "A5", "Children in care");
-    expect_text(&wb, 5, "B6", "sc_care_spend_gbp");
-    expect_text(&wb, 5, "C7", "P50");
-    send_results saved = g_res;
-    g_res = res; /* pq reads g_res */
-    expect_num(&wb, 5, "D7", pq(F_CARE_SPEND, -1, 0, 1));
-    /* rows: section 5, placements 6-8, edge of care 9-11, section 12, spend 13-15, budget
-     * 16-18, balance 19-21 */
-    expect_text(&wb, 5, "A12", "Short breaks");
-    expect_text(&wb, 5, "B13", "sb_spend_gbp");
-    expect_num(&wb, 5, "E14", pq(F_SB_SPEND, -1, 1, 1));
-    expect_text(&wb, 5, "B19", "sb_balance_gbp");
-    expect_num(&wb, 5, "D20", pq(F_SB_BALANCE, -1, 0, 1));
-    g_res = saved;
+    const char *names[] = {"EHCP numbers", "Flows and timeliness", "Sufficiency", "Finance",
+                           "Levels", "Early help", "Front door", "Children in care",
+                           "Short breaks", "Scenario"};
+    assert_sheets(&wb, names, 10);
+    for (int s = 0; s < SEND_SVC_COUNT; s++)
+        assert_string_equal(send_services[s].title, names[4 + s]);
+    for (int s = 0; s < SEND_SVC_COUNT; s++) {
+        int ws = 4 + s;
+        char member[64];
+        snprintf(member, sizeof member, "xl/worksheets/sheet%d.xml", ws + 1);
+        free(wb.sheet[ws]);
+        wb.sheet[ws] = zip_member(path, member);
+        assert_non_null(strstr(wb.sheet[ws], "<pane xSplit=\"3\" ySplit=\"4\" topLeftCell=\"D5\""));
+        expect_text(&wb, ws, "A4", "Line");
+        expect_text(&wb, ws, "B4", "Metric");
+        expect_text(&wb, ws, "C4", "Statistic");
+        expect_text(&wb, ws, "D4", "2026");
+        expect_text(&wb, ws, "E4", "2027");
+        expect_none(&wb, ws, "F4");
+        /* walk the rows: a block row gives each column's period; a line is three rows */
+        char period[2][16] = {"", ""}, text[1024];
+        int lines_seen[256] = {0}, values = 0, blank = 0;
+        for (int row = 5; blank < 3; row++) {
+            char ref[16];
+            double num;
+            snprintf(ref, sizeof ref, "A%d", row);
+            if (!cell(&wb, ws, ref, &num, text, sizeof text)) {
+                blank++;
+                continue;
+            }
+            blank = 0;
+            snprintf(ref, sizeof ref, "B%d", row);
+            if (!cell(&wb, ws, ref, &num, text, sizeof text)) { /* a block or group row */
+                for (int c = 0; c < 2; c++) {
+                    snprintf(ref, sizeof ref, "%c%d", 'D' + c, row);
+                    if (cell(&wb, ws, ref, &num, text, sizeof text) == 's')
+                        summary_period(text, period[c], sizeof period[c]);
+                }
+                continue;
+            }
+            char metric[256];
+            snprintf(metric, sizeof metric, "%.255s", text);
+            int m = send_metric_find(metric), li = send_service_line_of(m);
+            if (li < 0 || send_service_lines[li].service != (send_service)s)
+                fail_msg("sheet '%s' row %d: %s is not one of its lines", names[ws], row, metric);
+            snprintf(ref, sizeof ref, "A%d", row);
+            char label[300];
+            snprintf(label, sizeof label, "%s (%s)", send_service_lines[li].label,
+                     send_unit_words(send_metric(m)->unit));
+            expect_text(&wb, ws, ref, label);
+            snprintf(ref, sizeof ref, "C%d", row);
+            cell(&wb, ws, ref, &num, text, sizeof text);
+            int k = !strcmp(text, "P10") ? 0 : !strcmp(text, "P50") ? 1 : 2;
+            assert_string_equal(text, k == 0 ? "P10" : k == 1 ? "P50" : "P90");
+            lines_seen[li]++;
+            for (int c = 0; c < 2; c++) {
+                snprintf(ref, sizeof ref, "%c%d", 'D' + c, row);
+                const sum_row *sr = period[c][0] ? find_summary(sum, n_sum, metric, period[c])
+                                                 : NULL;
+                if (!sr || isnan(sr->q[k])) {
+                    expect_none(&wb, ws, ref); /* no such period, or no value */
+                    continue;
+                }
+                int kind = cell(&wb, ws, ref, &num, text, sizeof text);
+                if (kind != 'n')
+                    fail_msg("sheet '%s' %s (%s %s): no number", names[ws], ref, metric,
+                             period[c]);
+                if (!(fabs(num - sr->q[k]) <= 5e-10 * fabs(sr->q[k])))
+                    fail_msg("sheet '%s' %s (%s %s): %.17g, summary %.17g", names[ws], ref,
+                             metric, period[c], num, sr->q[k]);
+                values++;
+            }
+        }
+        assert_true(values > 0);
+        for (int i = 0; i < send_service_n_lines; i++)
+            if (send_service_lines[i].service == (send_service)s && lines_seen[i] != 3)
+                fail_msg("sheet '%s': line %s has %d rows, expected 3", names[ws],
+                         send_metric(send_service_lines[i].metric)->name, lines_seen[i]);
+    }
+    /* hand-placed checks: the care sheet opens with its cost by financial year (only 2026-27
+     * is whole inside the horizon), then children in care on 1 January */
+    int care = 4 + SEND_SVC_CARE;
+    expect_text(&wb, care, "A5", "By financial year (April to March)");
+    expect_text(&wb, care, "D5", "2026-27");
+    expect_none(&wb, care, "E5");
+    expect_text(&wb, care, "A6", "Cost to social care");
+    expect_text(&wb, care, "B7", "sc_care_spend_gbp");
+    expect_text(&wb, care, "A13", "On 1 January");
+    expect_text(&wb, care, "E13", "Jan 2027");
+    expect_text(&wb, care, "B14", "children_in_care");
+    expect_num(&wb, care, "D15", 582); /* every replication starts with care.initial */
     workbook_close_test(&wb);
+    free(sum);
     send_results_free(&res);
-    /* the run without services has five sheets only */
+    send_params_free(&p);
+
+    /* the run without services has none of these sheets */
+    for (int s = 0; s < SEND_SVC_COUNT; s++)
+        assert_false(send_service_ran(&g_res, (send_service)s));
     assert_int_equal(send_export_xlsx(path, &g_res, &g_meta, NULL, &err), DES_OK);
     char *book = zip_member(path, "xl/workbook.xml");
-    assert_null(strstr(book, "Services budgets"));
+    for (int s = 0; s < SEND_SVC_COUNT; s++) {
+        char key[64];
+        snprintf(key, sizeof key, "<sheet name=\"%s\"", send_services[s].title);
+        assert_null(strstr(book, key));
+    }
     free(book);
+    remove_dir(dir);
 }
 
 static void test_xlsx_atomic(void **state)
@@ -1219,7 +1364,7 @@ int main(void)
         cmocka_unit_test(test_summary_csv),
         cmocka_unit_test(test_csv_atomic),
         cmocka_unit_test(test_xlsx_contents),
-        cmocka_unit_test(test_xlsx_services_sheet),
+        cmocka_unit_test(test_xlsx_service_sheets),
         cmocka_unit_test(test_xlsx_atomic),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_csv),

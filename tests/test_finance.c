@@ -17,6 +17,7 @@
 
 #include "des_rng.h"
 #include "send_model.h"
+#include "send_results.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
 
@@ -178,8 +179,36 @@ static void test_commissioned_and_transport_in(void **state)
     send_params_free(&p);
 }
 
-/* Conservation on the shipped back-test: the lines add up to the totals, the two views of
- * expenditure agree, and the balance moves by income minus expenditure, to the penny. */
+/* Money conserved in one replication, to the penny: the lines add up to the totals, the two
+ * views of expenditure agree, and the balance moves by income minus expenditure from the
+ * opening balance. */
+static void check_conserved(const send_params *p, send_output *o)
+{
+    assert_true(o->n_fys >= 3);
+    double bal = p->opening_balance;
+    for (int f = 0; f < o->n_fys; f++) {
+        double in = 0, sp = 0, byprov = at(o, F_SPEND_EI, f);
+        for (int l = 0; l < DSG_LINE_COUNT; l++)
+            *(l < DSG_INCOME_LINES ? &in : &sp) += line(o, l, f);
+        for (int q = 0; q < PROV_COUNT; q++)
+            byprov += at(o, F_SPEND_PROV + q, f);
+        byprov += line(o, DSG_SEN_SUPPORT, f) - at(o, F_SPEND_EI, f) + line(o, DSG_HOSPITAL, f) +
+                  line(o, DSG_THERAPIES, f) + line(o, DSG_TRANSPORT, f) +
+                  line(o, DSG_ASSESSMENT, f);
+        assert_penny(at(o, F_INCOME, f), in);
+        assert_penny(at(o, F_SPEND, f), sp);
+        assert_penny(byprov, sp);
+        if (p->dsg_assessment)
+            assert_penny(line(o, DSG_ASSESSMENT, f), at(o, F_SPEND_ASSESS, f));
+        assert_penny(at(o, F_DSG_BF, f), bal);
+        assert_penny(at(o, F_DSG_INYEAR, f), in - sp);
+        bal += in - sp;
+        assert_penny(at(o, F_DSG_BALANCE, f), bal);
+        assert_true(sp > 0 && at(o, F_SPEND_TRANSPORT, f) > 0);
+    }
+}
+
+/* Conservation on the shipped back-test, assessments charged to the DSG. */
 static void test_conservation(void **state)
 {
     (void)state;
@@ -193,26 +222,7 @@ static void test_conservation(void **state)
         send_output o;
         run_rep(&p, 11, rep, &o);
         assert_true(o.n_fys >= 4);
-        double bal = p.opening_balance;
-        for (int f = 0; f < o.n_fys; f++) {
-            double in = 0, sp = 0, byprov = at(&o, F_SPEND_EI, f);
-            for (int l = 0; l < DSG_LINE_COUNT; l++)
-                *(l < DSG_INCOME_LINES ? &in : &sp) += line(&o, l, f);
-            for (int q = 0; q < PROV_COUNT; q++)
-                byprov += at(&o, F_SPEND_PROV + q, f);
-            byprov += line(&o, DSG_SEN_SUPPORT, f) - at(&o, F_SPEND_EI, f) +
-                      line(&o, DSG_HOSPITAL, f) + line(&o, DSG_THERAPIES, f) +
-                      line(&o, DSG_TRANSPORT, f) + line(&o, DSG_ASSESSMENT, f);
-            assert_penny(at(&o, F_INCOME, f), in);
-            assert_penny(at(&o, F_SPEND, f), sp);
-            assert_penny(byprov, sp);
-            assert_penny(line(&o, DSG_ASSESSMENT, f), at(&o, F_SPEND_ASSESS, f));
-            assert_penny(at(&o, F_DSG_BF, f), bal);
-            assert_penny(at(&o, F_DSG_INYEAR, f), in - sp);
-            bal += in - sp;
-            assert_penny(at(&o, F_DSG_BALANCE, f), bal);
-            assert_true(sp > 0 && at(&o, F_SPEND_TRANSPORT, f) > 0);
-        }
+        check_conserved(&p, &o);
         send_output_free(&o);
     }
     send_params_free(&p);
@@ -297,6 +307,92 @@ static void test_allocation_series_and_check(void **state)
     remove(path);
 }
 
+/* What moves the balance, by hand: two replications from January 2019 whose caseload is 100
+ * through 2019-20, then 120 and 140 (the months of January to March 2019, outside any full
+ * financial year, are 999 and must not count); expenditure 1.0m both, then 1.5m and 1.9m;
+ * income 1.2m, then 1.26m. Means: P 100 -> 130, c 10,000 -> 1.7m / 130, I 1.2m -> 1.26m, so
+ * the in-year balance moves 0.2m -> -0.44m = -0.64m: -30 x 10,000 from more plans,
+ * -(1.7m - 1.3m) from cost per plan, +0.06m from income. */
+static void test_drivers_by_hand(void **state)
+{
+    (void)state;
+    send_params p;
+    still_caseload(&p);
+    send_output o[2];
+    des_error err = {0};
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(send_output_init(&o[r], &p, &err), DES_OK);
+        assert_int_equal(o[r].first_fy, 2019);
+        assert_int_equal(o[r].n_fys, 2);
+        for (int m = 0; m < o[r].n_months; m++)
+            send_output_row(&o[r], M_EHCP_TOTAL)[m] = m < 3 ? 999 : m < 15 ? 100 : r ? 140 : 120;
+        send_output_row(&o[r], F_SPEND)[0] = 1.0e6;
+        send_output_row(&o[r], F_SPEND)[1] = r ? 1.9e6 : 1.5e6;
+        send_output_row(&o[r], F_INCOME)[0] = 1.2e6;
+        send_output_row(&o[r], F_INCOME)[1] = 1.26e6;
+    }
+    send_results res = {.n = 2, .reps = o};
+    send_fin_driver d[2];
+    send_fin_drivers(&res, d);
+    assert_penny(d[0].plans, 100);
+    assert_penny(d[0].per_plan, 10000);
+    assert_penny(d[0].inyear, 0.2e6);
+    assert_true(isnan(d[0].d_inyear) && isnan(d[0].d_plans));
+    assert_penny(d[1].plans, 130);
+    assert_penny(d[1].spend, 1.7e6);
+    assert_penny(d[1].per_plan, 1.7e6 / 130);
+    assert_penny(d[1].inyear, -0.44e6);
+    assert_penny(d[1].d_inyear, -0.64e6);
+    assert_penny(d[1].d_plans, -30 * 10000.0);
+    assert_penny(d[1].d_cost, -0.4e6);
+    assert_penny(d[1].d_income, 0.06e6);
+    assert_penny(d[1].d_plans + d[1].d_cost + d[1].d_income, d[1].d_inyear);
+    for (int r = 0; r < 2; r++)
+        send_output_free(&o[r]);
+    send_params_free(&p);
+}
+
+/* The recovery scenario validates, and under common random numbers (the same master seed and
+ * replication index for both) every replication's cumulative DSG balance on 31 March 2029 is
+ * better than the baseline's: its levers start in 2027, so 2027-28 and 2028-29 carry them. The
+ * horizon is cut to March 2029 to keep the test short. */
+static void test_recovery_improves_balance(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "validate", "scenarios/dsg-recovery.yaml", (char *)NULL);
+    if (r.status != 0)
+        cli_fail(&r, "validate: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    send_params base, alt;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/baseline.yaml", &base, NULL, &err) != DES_OK ||
+        send_scenario_load("scenarios/dsg-recovery.yaml", &alt, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    base.end = alt.end = ymd(2029, 3, 31);
+    for (int rep = 0; rep < 3; rep++) {
+        send_output ob, oa;
+        run_rep(&base, 5, rep, &ob);
+        run_rep(&alt, 5, rep, &oa);
+        assert_int_equal(ob.n_fys, 3);
+        /* nothing differs before the levers start */
+        assert_penny(at(&oa, F_DSG_BALANCE, 0), at(&ob, F_DSG_BALANCE, 0));
+        /* the transfer is exactly the schools-block line */
+        assert_penny(line(&oa, DSG_SCHOOLS_TRANSFER, 1), 1900000);
+        assert_penny(line(&ob, DSG_SCHOOLS_TRANSFER, 1), 0);
+        check_conserved(&base, &ob);
+        check_conserved(&alt, &oa);
+        for (int f = 1; f < 3; f++)
+            if (!(at(&oa, F_DSG_BALANCE, f) > at(&ob, F_DSG_BALANCE, f)))
+                fail_msg("replication %d, FY %d: recovery balance %.0f not above baseline %.0f",
+                         rep, f, at(&oa, F_DSG_BALANCE, f), at(&ob, F_DSG_BALANCE, f));
+        send_output_free(&ob);
+        send_output_free(&oa);
+    }
+    send_params_free(&base);
+    send_params_free(&alt);
+}
+
 /* The report's finance section: the published positions beside the forecast (the in-year
  * balance 3.0m - 100 x (10,000 + 12,000) = 0.8m in every replication), and every DSG line in
  * the template's order, zero lines included. */
@@ -327,6 +423,8 @@ static void test_report_lines(void **state)
     assert_non_null(strstr(html, "<tr><td>2018-19</td><td>in-year balance</td><td class=\"n obs\">"
                                  "-0.5</td><td class=\"n\" colspan=\"3\">before the first full "
                                  "financial year: not forecast</td></tr>"));
+    /* what moves the balance: the first year has no change to split */
+    assert_non_null(strstr(html, "What moves the balance"));
     const char *prev = strstr(html, "DSG high-needs summary");
     assert_non_null(prev);
     for (int l = 0; l < DSG_LINE_COUNT; l++) {
@@ -352,6 +450,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_allocation_series_and_check),
         cmocka_unit_test(test_report_lines),
+        cmocka_unit_test(test_drivers_by_hand),
+        cmocka_unit_test(test_recovery_improves_balance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

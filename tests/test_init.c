@@ -213,6 +213,15 @@ static void test_values_by_hand(void **state)
     assert_near(p.population[10], 6360, 0);
     assert_near(p.sen_initial, 9080, 0);
 
+    /* high-needs allocation in the formula's shape: basic entitlement 4,000 x 350 special
+     * places of England's 30,000 (120m of 6.0bn), the rest by plans 1,331 / 133,100 = 0.01:
+     * (1.4m + 5.88bn x 0.01) = 60.2m for 2019-20; services 5%, 1%, 1% of it */
+    assert_int_equal(p.grant_n, 1);
+    assert_int_equal(p.grant_fy0, 2019);
+    assert_near(p.grant_fy[0], 60200000, 0);
+    assert_near(send_steps_at(&p.sen_services, des_date_from_ymd(2019, 4, 1)), 3010000, 0);
+    assert_near(send_steps_at(&p.hospital, des_date_from_ymd(2019, 4, 1)), 600000, 0);
+
     /* requests: growth (1,331 / 1,000)^(1/3) - 1 = 0.1; trend 1.1^0.5 = 1.0488 */
     assert_near(p.request_growth, 0.1, 1e-12);
     assert_near(p.request_trend.value[0], 1.049, 1e-9);

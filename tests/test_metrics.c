@@ -138,6 +138,10 @@ static const struct {
     {C_EH_CAFS, "common_assessments"},
     {C_EH_HEARD, "area_panel_cases_heard"},
     {F_EH_SPEND, "eh_spend_gbp"},
+    {M_LEVEL_RECORDS + 0, "level_3_records"},
+    {M_LEVEL_RECORDS + 1, "level_4_records"},
+    {M_SB_PANEL_WAITING, "short_break_panel_waiting"},
+    {C_SB_HEARD, "short_break_panel_heard"},
 };
 #define N_SINGLES ((int)(sizeof singles / sizeof singles[0]))
 
@@ -245,7 +249,9 @@ static void test_kinds_units_and_names(void **state)
                            (i >= M_CARE_TYPE && i < M_CARE_TYPE + CARE_COUNT) ||
                            i == M_FD_OPEN || i == M_SB_PACKAGES || i == M_SB_WAITING ||
                            i == M_EH_2A || i == M_EH_2B || i == M_EH_WAITING ||
-                           (i >= M_LEVEL_BAND && i < M_LEVEL_BAND + 4 * BAND_COUNT)
+                           (i >= M_LEVEL_BAND && i < M_LEVEL_BAND + 4 * BAND_COUNT) ||
+                           i == M_LEVEL_RECORDS || i == M_LEVEL_RECORDS + 1 ||
+                           i == M_SB_PANEL_WAITING
                        ? SEND_MONTHLY
                    : i == F_CARE_SPEND || i == F_EDGE_SPEND || i == F_SB_SPEND ||
                            i == F_SB_BUDGET || i == F_SB_BALANCE || i == F_EH_SPEND

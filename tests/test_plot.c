@@ -27,6 +27,7 @@
 #include "send_plot.h"
 #include "send_run.h"
 #include "send_scenario.h"
+#include "send_services.h"
 #include "support/test_cli.h"
 #include "support/test_util.h"
 
@@ -245,6 +246,18 @@ static void assert_section(const char *script, const char *part, ...)
     free(s);
 }
 
+/* Each of the n texts is in script, in that order. */
+static void assert_in_order(const char *script, const char *const *texts, size_t n)
+{
+    const char *prev = script;
+    for (size_t i = 0; i < n; i++) {
+        const char *at = strstr(script, texts[i]);
+        if (!at || at < prev)
+            fail_msg("'%s' missing or out of order", texts[i]);
+        prev = at;
+    }
+}
+
 static int have_gnuplot(void)
 {
     const char *path = getenv("PATH");
@@ -276,14 +289,9 @@ static void test_results_script_and_data(void **state)
     const char *order[] = {"# ---- ehcp-fan:", "# ---- flows:", "# ---- timeliness:",
                            "# ---- weeks-to-issue:", "# ---- sufficiency-special:",
                            "# ---- spend:", "# ---- deficit:"};
-    const char *prev = script;
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        const char *at = strstr(script, order[i]);
-        if (!at || at < prev)
-            fail_msg("'%s' missing or out of order", order[i]);
-        prev = at;
-    }
-    /* only the provision with limited places gets a sufficiency chart */
+    assert_in_order(script, order, sizeof order / sizeof order[0]);
+    /* only the provision with limited places gets a sufficiency chart; no service ran */
+    assert_lacks(script, "services-");
     assert_lacks(script, "sufficiency-mainstream");
     assert_lacks(script, "sufficiency-independent");
 
@@ -853,6 +861,111 @@ static void test_render_model_run(void **state)
     send_params_free(&p);
 }
 
+/* ---- the services beside the EHC pathway ------------------------------------------------ */
+
+/* The services scenario, shortened to two years, 6 replications. */
+static void run_services(send_params *p, send_results *res)
+{
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-services.yaml", p, NULL, &err) != DES_OK)
+        fail_msg("scenario: %s", err.msg);
+    p->end = des_date_from_ymd(2027, 12, 31);
+    send_run_opts ro = {.seed = 9, .replications = 6, .threads = 1};
+    assert_int_equal(send_run(p, &ro, res, &err), DES_OK);
+}
+
+/* With the services on, each service gets its charts after the finance charts, drawn by
+ * overlay.gp from one data file of P10, median and P90 per series, series named by their line
+ * in send_service_lines; a series zero throughout (core assessments in this scenario) is left
+ * out. A run without services has none of them. */
+static void test_service_charts(void **state)
+{
+    (void)state;
+    send_params p;
+    send_results res;
+    run_services(&p, &res);
+    send_meta meta;
+    make_meta(&meta, "svc");
+    meta.n_obs = 0;
+    char dir[32];
+    make_out_dir(dir);
+    send_plot_opts o = {.out_dir = dir, .templates = "plots"};
+    char *script = script_of_results(&res, &meta, &o);
+    const char *order[] = {"# ---- deficit:", "# ---- services-levels:",
+                           "# ---- services-early-help:", "# ---- services-front-door:",
+                           "# ---- services-front-door-on-time:", "# ---- services-care:",
+                           "# ---- services-short-breaks:"};
+    assert_in_order(script, order, sizeof order / sizeof order[0]);
+    char want[256];
+    snprintf(want, sizeof want, "data = '%s/svc-services-care.dat'\n", dir);
+    assert_section(script, "services-care", want, "load 'plots/overlay.gp'", "k = 6\n",
+                   "names[1] = 'In-house foster care'\n",
+                   "names[6] = 'External 16+ accommodation'\n", "xkind = 'month'\n", NULL);
+    assert_section(script, "services-levels", "logy = 1\n", "k = 4\n",
+                   "names[1] = 'Level 1 (universal)'\n", NULL);
+    assert_section(script, "services-front-door", "xkind = 'cy'\n", "logy = 1\n", "k = 6\n",
+                   "names[3] = 'Initial (single) assessments completed'\n",
+                   "names[4] = 'Child in need plans'\n", NULL);
+    assert_section(script, "services-front-door-on-time", "k = 1\n", "ymin = 0\nymax = 100\n",
+                   NULL);
+    /* the data: P10, median, P90 of each series, as the summary computes them */
+    char *text = slurp(file_in(dir, "svc-services-care.dat"));
+    double *scratch = malloc((size_t)res.n * sizeof *scratch);
+    assert_non_null(scratch);
+    const send_output *o0 = &res.reps[0];
+    assert_int_equal(count_lines(text), 2 + o0->n_months);
+    char line[1024];
+    int n = snprintf(line, sizeof line, "2027-01-01 2027-01");
+    for (int c = 0; c < CARE_COUNT; c++) {
+        send_stat st;
+        send_results_stat(&res, M_CARE_TYPE + c, 12, scratch, &st);
+        for (int l = 1; l <= 5; l += 2)
+            n += snprintf(line + n, sizeof line - (size_t)n, " %.10g", st.q[l]);
+    }
+    free(text);
+    assert_line(dir, "svc-services-care.dat", "2027-01-01", line);
+    /* on a log scale a zero is no value: the front door's series are all positive here */
+    text = slurp(file_in(dir, "svc-services-front-door.dat"));
+    assert_contains(text, "# year period contacts_p10 contacts_p50 contacts_p90 ");
+    assert_lacks(text, "core_assessments");
+    free(text);
+    free(scratch);
+    free(script);
+    assert_only_data(dir);
+
+    /* drawn by gnuplot, when there is one: every template parameter is accepted */
+    if (have_gnuplot()) {
+        send_plot_list l;
+        int ng = 1;
+        des_error err = {0};
+        if (send_plot_results(&res, &meta, &o, &l, &ng, &err) != DES_OK)
+            fail_msg("send_plot_results: %s", err.msg);
+        assert_int_equal(ng, 0);
+        int n_svc = 0;
+        for (int i = 0; i < l.n; i++) {
+            int s = send_plot_service_of(l.paths[i]);
+            n_svc += s >= 0;
+            assert_int_equal(s >= 0, strstr(l.paths[i], "-services-") != NULL);
+            assert_png(l.paths[i], 900, strstr(l.paths[i], "sufficiency") ? 720 : 540);
+        }
+        assert_int_equal(n_svc, 6);
+        send_plot_list_free(&l);
+    }
+    remove_dir(dir);
+    send_results_free(&res);
+    send_params_free(&p);
+
+    /* the file names that mark a service's chart, and those that do not */
+    assert_int_equal(send_plot_service_of("out/x-services-care.svg"), SEND_SVC_CARE);
+    assert_int_equal(send_plot_service_of("x-services-front-door-on-time.png"),
+                     SEND_SVC_FRONT_DOOR);
+    assert_int_equal(send_plot_service_of("services-levels.svg"), -1); /* no stem */
+    assert_int_equal(send_plot_service_of("a-services-care-b-ehcp-fan.svg"), -1);
+    assert_int_equal(send_plot_service_of("a-xservices-care.svg"), -1);
+    assert_int_equal(send_plot_service_of("a-services-care"), -1);
+    assert_int_equal(send_plot_service_of(NULL), -1);
+}
+
 /* ---- the command line --------------------------------------------------------------------- */
 
 static void assert_one_line_error(cli_result *r, const char *want)
@@ -961,6 +1074,7 @@ int main(void)
         cmocka_unit_test(test_render_png),
         cmocka_unit_test(test_render_svg),
         cmocka_unit_test(test_render_model_run),
+        cmocka_unit_test(test_service_charts),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

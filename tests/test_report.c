@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,7 @@
 #include "send_report.h"
 #include "send_run.h"
 #include "send_scenario.h"
+#include "send_services.h"
 #include "support/test_cli.h"
 
 #define SCENARIO "tests/data/load/base.yaml"
@@ -469,9 +471,29 @@ static void assert_param_rows(const char *html, const send_meta *m)
         size_t len = 0;
         FILE *f = open_memstream(&row, &len);
         assert_non_null(f);
+        /* an observation is shown by its metric's plain name and its period */
+        char code[64];
+        const char *dot = !strncmp(r->key, "observed.", 9) ? strchr(r->key + 9, '.') : NULL;
+        int metric = -1;
+        if (dot && dot - (r->key + 9) < (int)sizeof code) {
+            snprintf(code, sizeof code, "%.*s", (int)(dot - (r->key + 9)), r->key + 9);
+            metric = send_metric_find(code);
+        }
+        if (metric >= 0) {
+            const send_metric_info *mi = send_metric(metric);
+            fputs("<td title=\"", f);
+            send_html_escape(f, r->key);
+            fprintf(f, "\">Published: <span title=\"%s\">%c%s (%s)</span>, ", mi->name,
+                    toupper((unsigned char)mi->description[0]), mi->description + 1,
+                    send_unit_words(mi->unit));
+            send_html_escape(f, dot + 1);
+            fputs("</td>", f);
+        } else {
+            fputs("<td class=\"k\">", f);
+            send_html_escape(f, r->key);
+            fputs("</td>", f);
+        }
         fputs("<td class=\"k\">", f);
-        send_html_escape(f, r->key);
-        fputs("</td><td class=\"k\">", f);
         send_html_escape(f, r->value);
         fputs("</td><td class=\"src\">", f);
         send_html_escape(f, *r->note ? r->note : "no note");
@@ -584,6 +606,158 @@ static void test_headline(void **state)
     assert_contains(head, "of 24 simulated futures");
     free(head);
     free(html);
+}
+
+/* Comparison rows: a measure's periods stay together in time order, the measures ordered by
+ * their largest difference against its interval, measures with a sure difference before those
+ * with only noise. */
+static void test_compare_order(void **state)
+{
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/order-compare.csv", fx.dir);
+    write_text(path,
+               "scenario,metric,period,diff_mean,diff_ci95_low,diff_ci95_high\n"
+               /* requests: sure in 2022 (size 2), noise in 2021 */
+               "alt,requests,2022,2,1,3\n"
+               "alt,requests,2021,0.5,-1,2\n"
+               /* new plans: sure, size 10 in 2021 and 3 in 2020: shown first */
+               "alt,new_plans,2020,3,2,4\n"
+               "alt,new_plans,2021,10,9,11\n"
+               /* plans ceased: noise only, a large mean: after every sure measure */
+               "alt,plans_ceased,2021,50,-1,101\n"
+               "alt,plans_ceased,2020,1,-5,7\n"
+               /* a service's headline: among the key differences, on its census day only */
+               "alt,children_in_care,2021-01,-40,-50,-30\n"
+               "alt,children_in_care,2021-02,-41,-51,-31\n");
+    send_compare_table cmp;
+    des_error err = {0};
+    if (send_compare_read(path, &cmp, &err))
+        fail_msg("%s", err.msg);
+    char *html = make_report(NULL, NULL, &cmp, 1);
+    char *c = extract(html, "<section id=\"compare-1\">", "</section>");
+    const char *want[] = {"new_plans\">", "2020", "new_plans\">", "2021",
+                          "requests\">", "2021", "requests\">", "2022",
+                          "plans_ceased\">", "2020", "plans_ceased\">", "2021"};
+    const char *at = c;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i += 2) {
+        char period[64];
+        snprintf(period, sizeof period, "<td class=\"nw\">%s</td>", want[i + 1]);
+        const char *m = strstr(at, want[i]), *pd = m ? strstr(m, period) : NULL;
+        if (!m || !pd || (strstr(m, "</tr>") && pd > strstr(m, "</tr>")))
+            fail_msg("row %zu (%s %s) missing or out of order in:\n%s", i / 2, want[i],
+                     want[i + 1], at);
+        at = strstr(pd, "</tr>");
+    }
+    assert_contains(c, "Each measure's periods are shown together in time order");
+    char *key = extract(c, "<h3>Key differences</h3>", "<details><summary>All 8 rows");
+    assert_contains(key, "children_in_care\">");
+    assert_contains(key, "<td class=\"nw\">2021-01</td>");
+    assert_lacks(key, "<td class=\"nw\">2021-02</td>");
+    assert_lacks(key, "requests\">");
+    free(key);
+    free(c);
+    free(html);
+    send_compare_free(&cmp);
+}
+
+/* The services section: only when a service ran; one heading per service that ran, with its
+ * charts (picked from the run's charts by name) and its table of medians with P10-P90, the
+ * lines by period kind under a row of their periods; lines zero throughout left out. */
+static void test_services_section(void **state)
+{
+    (void)state;
+    /* the fixture run has no services: no section, no link */
+    char *html = make_report(NULL, NULL, NULL, 0);
+    assert_lacks(html, "id=\"services\"");
+    assert_lacks(html, "href=\"#services\"");
+    free(html);
+
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-services.yaml", &p, NULL, &err) != DES_OK)
+        fail_msg("scenario: %s", err.msg);
+    p.end = des_date_from_ymd(2027, 12, 31);
+    p.eh_on = 0; /* one service off: its heading is left out */
+    send_run_opts ro = {.seed = 3, .replications = 6, .threads = 1};
+    send_results res;
+    assert_int_equal(send_run(&p, &ro, &res, &err), DES_OK);
+    /* two charts of the run's: a service chart goes to its service, the other stays above */
+    char svg[2][200];
+    const char *titles[2] = {"EHC plans in place", "Children in care by placement type"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(svg[i], sizeof svg[i], "%s/r-%s.svg", fx.dir, i ? "services-care" : "ehcp-fan");
+        write_text(svg[i], "<svg xmlns=\"http://www.w3.org/2000/svg\"><g id='a'/></svg>");
+    }
+    char *paths[2] = {svg[0], svg[1]}, *tl[2] = {(char *)titles[0], (char *)titles[1]};
+    send_plot_list charts = {.n = 2, .paths = paths, .titles = tl};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    send_report_input in = {.res = &res, .meta = &fx.meta, .charts = &charts};
+    assert_int_equal(send_report_html(f, &in, &err), DES_OK);
+    fclose(f);
+    assert_contains(buf, "<a href=\"#services\">Services</a>");
+    char *chart_sec = extract(buf, "<section id=\"charts\">", "</section>");
+    assert_contains(chart_sec, "EHC plans in place");
+    assert_lacks(chart_sec, "Children in care by placement type");
+    free(chart_sec);
+    char *c = extract(buf, "<section id=\"services\">", "</section>");
+    const char *heads[] = {"<h3 id=\"services-levels\">Levels</h3>",
+                           "<h3 id=\"services-front-door\">Front door</h3>",
+                           "<h3 id=\"services-care\">Children in care</h3>",
+                           "<h3 id=\"services-short-breaks\">Short breaks</h3>"};
+    const char *at = c;
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        const char *h = strstr(at, heads[i]);
+        if (!h)
+            fail_msg("'%s' missing or out of order", heads[i]);
+        at = h;
+    }
+    assert_lacks(c, "services-early-help");
+    char *care = extract(c, "<h3 id=\"services-care\">", "<h3 id=\"services-short-breaks\">");
+    assert_contains(care, "<figcaption>Children in care by placement type</figcaption>");
+    assert_contains(care, "Costs are charged to social care (not high-needs).");
+    /* its blocks: cost by financial year (2027-28 is not whole inside the horizon), then
+     * children in care on 1 January, then the year's flows */
+    const char *blocks[] = {"<tr><th>Children in care by financial year (April to March)</th>"
+                            "<th class=\"n nw\">2026-27</th><th class=\"n nw\">\xE2\x80\x93</th>"
+                            "</tr>",
+                            "<tr><th>Children in care on 1 January</th><th class=\"n nw\">Jan "
+                            "2026</th><th class=\"n nw\">Jan 2027</th></tr>",
+                            "<tr><th>Children in care in the calendar year</th>"
+                            "<th class=\"n nw\">2026</th><th class=\"n nw\">2027</th></tr>"};
+    at = care;
+    for (size_t i = 0; i < 3; i++) {
+        const char *b = strstr(at, blocks[i]);
+        if (!b)
+            fail_msg("block %zu missing or out of order: %s", i, blocks[i]);
+        at = b;
+    }
+    /* a cell: children in care in January 2027, median with its P10-P90 */
+    double *scratch = malloc((size_t)res.n * sizeof *scratch);
+    assert_non_null(scratch);
+    send_stat st;
+    send_results_stat(&res, M_CARE, 12, scratch, &st);
+    char m[48], a[48], b[48], want[400];
+    send_report_format(st.q[3], "children", m, sizeof m);
+    send_report_format(st.q[1], "children", a, sizeof a);
+    send_report_format(st.q[5], "children", b, sizeof b);
+    snprintf(want, sizeof want,
+             "<td title=\"children_in_care\">Children in care (children)</td><td class=\"n\">"
+             "582</td><td class=\"n\">%s<span class=\"rng\">%s\xE2\x80\x93%s</span></td></tr>",
+             m, a, b);
+    assert_contains(care, want);
+    assert_contains(care, "<tr><td colspan=\"3\"><b>By placement type</b></td></tr>");
+    /* no edge-of-care lever in the scenario: its line is zero throughout and left out */
+    assert_lacks(care, "sc_edge_of_care_spend_gbp");
+    free(scratch);
+    free(care);
+    free(c);
+    free(buf);
+    send_results_free(&res);
+    send_params_free(&p);
 }
 
 static void test_content(void **state)
@@ -1683,19 +1857,21 @@ static void test_cli_report_backtest(void **state)
     assert_contains(c, "Back-test 1: one-backtest.csv");
     assert_contains(c, "One authority: <b>Testshire</b> (E1)");
     /* ehcp_total: 2 of 3 inside (200 lies above 150-190); new_plans 1 of 1 */
-    assert_contains(c, "<tr><td class=\"k\">ehcp_total</td><td class=\"n\">3</td>"
+    /* metrics by their plain names, the code as a tooltip */
+#define BT_EHCP "<span title=\"ehcp_total\">EHC plans in place on the first day of the month (plans)</span>"
+#define BT_NEW "<span title=\"new_plans\">New EHC plans issued (plans)</span>"
+    assert_contains(c, "<tr><td>" BT_EHCP "</td><td class=\"n\">3</td>"
                        "<td class=\"n\">66.7%</td></tr>");
-    assert_contains(c, "<tr><td class=\"k\">new_plans</td><td class=\"n\">1</td>"
+    assert_contains(c, "<tr><td>" BT_NEW "</td><td class=\"n\">1</td>"
                        "<td class=\"n\">100.0%</td></tr>");
-    assert_contains(c, "<span class=\"k\">ehcp_total</span>: 66.7% of 3 values inside the "
-                       "band, <b>below the target</b>");
-    assert_contains(c, "<span class=\"k\">new_plans</span>: 100.0% of 1 value inside the "
-                       "band, <b>above the target</b>");
+    assert_contains(c, BT_EHCP ": 66.7% of 3 values inside the band, <b>below the target</b>");
+    assert_contains(c, BT_NEW ": 100.0% of 1 value inside the band, <b>above the target</b>");
+    assert_lacks(c, "class=\"k\">ehcp_total");
     /* errors |p50 - observed| / observed: model 10, 10, 5; naive 20, 25, 10 */
-    assert_contains(c, "<tr><td class=\"k\">ehcp_total</td><td class=\"n\">10.0% | 20.0%</td>"
+    assert_contains(c, "<tr><td>" BT_EHCP "</td><td class=\"n\">10.0% | 20.0%</td>"
                        "<td class=\"n\">10.0% | 25.0%</td><td class=\"n\">5.0% | 10.0%</td>"
                        "</tr>");
-    assert_contains(c, "<tr><td class=\"k\">new_plans</td><td class=\"n\">\xE2\x80\x93 | "
+    assert_contains(c, "<tr><td>" BT_NEW "</td><td class=\"n\">\xE2\x80\x93 | "
                        "\xE2\x80\x93</td><td class=\"n\">10.0% | 10.0%</td>");
     /* forecast against published, with the naive trend for the same period */
     assert_contains(c, "<tr><td class=\"nw\">2021</td><td class=\"n\">200</td>"
@@ -1848,6 +2024,8 @@ int main(void)
         cmocka_unit_test(test_svg_inline),
         cmocka_unit_test(test_headline),
         cmocka_unit_test(test_content),
+        cmocka_unit_test(test_compare_order),
+        cmocka_unit_test(test_services_section),
         cmocka_unit_test(test_no_charts),
         cmocka_unit_test(test_write),
         cmocka_unit_test(test_compare_read),

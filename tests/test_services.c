@@ -6,14 +6,21 @@
  *   sum to the rounded population, computed here from the population and its growth), and
  *   the level totals move by exactly the flows counted between them;
  * - care: the stock moves by entries less exits, exactly; the EHC-plan overlap share within
- *   its binomial confidence interval; placement and edge-of-care spend to the penny;
+ *   its binomial confidence interval; placement and edge-of-care spend to the penny, also
+ *   with inflation; linked to the records, the children in care with a plan are plan holders
+ *   (none without plan holders; they leave the overlap as their plans cease);
+ * - levels tied to the records: levels 3 and 4 hold every plan holder and child in care, each
+ *   once, and every child is still at exactly one level;
  * - front door: the funnel and the time limits of hand-computed cases (constant working
  *   times, unlimited and single social workers), and the Leeds 2006/07 funnel and on-time
  *   shares reproduced within confidence intervals from rates derived from them;
  * - short breaks: capacity never exceeded, waiting only when full, spend and balance to the
- *   penny;
+ *   penny (also with inflation); the panel hears only at its sittings, at most its capacity;
  * - early help: the area panel hears cases only at its sittings, at most its capacity each,
- *   and lead professionals never carry more than their capacity;
+ *   and lead professionals never carry more than their capacity; one panel per area hears as
+ *   many per sitting each; its effect on requests under
+ *   common random numbers (none without the effect; with it, more lead professionals mean
+ *   fewer requests, new plans and high-needs spend, by about the requests averted);
  * - switched off, none of them writes anything; the parameter checks' messages;
  * - determinism: the same seeds give the same numbers, also when the model is reused.
  */
@@ -263,6 +270,7 @@ static void test_care_stock_and_overlap(void **state)
     p.care_entries = 7000;
     p.care_exit_rate = 0.356;
     p.care_ehcp_share = 0.18; /* (L) about 18% [domain 5] */
+    p.care_link_plans = 0;    /* no plan holders here: the overlap as an independent count */
     send_output o;
     run_one(&p, 5, 0, &o, NULL);
     for (int y = 0; y < 2; y++) {
@@ -429,15 +437,22 @@ static void test_short_breaks_capacity_and_spend(void **state)
  * referral) and hears at most 20 a sitting, so it hears exactly 13 x 20 = 260 in 2019 when far
  * more than that are referred;
  * with 150 lead-professional places the open 2b episodes grow to 150 and stay there. */
+/* Early help alone, 2019 to June 2020: every Common Assessment needing a lead professional,
+ * the area panel hearing 20 a sitting. */
+static void eh_params(send_params *p, double cafs)
+{
+    bare(p, 2019, 1, 2020, 6, 30);
+    p->eh_on = 1;
+    p->eh_cafs = cafs;
+    p->eh_p_lead = 1;
+    p->eh_panel_capacity = 20;
+}
+
 static void test_early_help_panel_and_capacity(void **state)
 {
     (void)state;
     send_params p;
-    bare(&p, 2019, 1, 2020, 6, 30);
-    p.eh_on = 1;
-    p.eh_cafs = 2000;
-    p.eh_p_lead = 1;
-    p.eh_panel_capacity = 20;
+    eh_params(&p, 2000);
     p.eh_lead_professionals = 150;
     send_output o;
     run_one(&p, 13, 0, &o, NULL);
@@ -456,6 +471,293 @@ static void test_early_help_panel_and_capacity(void **state)
     run_one(&p, 13, 1, &o, NULL);
     assert_close(at(&o, M_EH_2A, 12), at(&o, C_EH_CAFS, 0), 0);
     assert_close(at(&o, C_EH_HEARD, 0), 0, 0);
+    send_output_free(&o);
+}
+
+/* ---- levels and care tied to the records ---------------------------------------------------- */
+
+/* An opening caseload of 600 plans aged 5-10 (580 mainstream, 20 in level-4 packages) and 60
+ * children in care (a quarter residential), every one coming in with a plan while plan holders
+ * last (ehcp_share 1), on the levels of levels_params. */
+static void records_params(send_params *p)
+{
+    levels_params(p, 0.03);
+    p->initial_band[BAND_5_10] = 600;
+    p->initial_prov[PROV_MAINSTREAM] = 580;
+    p->initial_prov[PROV_RESIDENTIAL] = 20;
+    p->care_on = 1;
+    p->care_initial = 60;
+    p->care_entries = 20;
+    p->care_exit_rate = 0.3;
+    p->care_ehcp_share = 1;
+    memset(p->care_mix, 0, sizeof p->care_mix);
+    p->care_mix[CARE_IN_HOUSE_FOSTER] = 0.75;
+    p->care_mix[CARE_RESIDENTIAL] = 0.25;
+}
+
+static void test_levels_tied_to_records(void **state)
+{
+    (void)state;
+    send_params p;
+    records_params(&p);
+    for (int rep = 0; rep < 2; rep++) {
+        send_output o;
+        run_one(&p, 31, rep, &o, NULL);
+        for (int k = 0; k < o.n_months; k++) {
+            int idx = o.first_month_index + k;
+            double t = (double)(ymd(1970 + idx / 12, idx % 12 + 1, 1) - p.start);
+            double want = 0, got = 0;
+            for (int a = 0; a < SEND_AGES; a++)
+                want += (double)llround(p.population[a] * pow(1.03, t / 365.25));
+            for (int l = 0; l < 4; l++) {
+                assert_true(at(&o, M_LEVEL + l, k) >= 0);
+                got += at(&o, M_LEVEL + l, k);
+            }
+            /* every child at exactly one level */
+            assert_close(got, want, 0);
+            /* the records at levels 3-4 are every plan holder and every child in care without
+             * a plan: a child in care with a plan counted once */
+            double plans = at(&o, M_EHCP_TOTAL, k), care = at(&o, M_CARE, k);
+            double care_plan = at(&o, M_CARE_EHCP, k);
+            assert_close(at(&o, M_LEVEL_RECORDS, k) + at(&o, M_LEVEL_RECORDS + 1, k),
+                         plans + care - care_plan, 0);
+            /* every level-4 package is at level 4, and levels hold their records */
+            assert_true(at(&o, M_LEVEL_RECORDS + 1, k) >= at(&o, M_LEVEL4_TOTAL, k));
+            assert_true(at(&o, M_LEVEL + 2, k) >= at(&o, M_LEVEL_RECORDS, k));
+            assert_true(at(&o, M_LEVEL + 3, k) >= at(&o, M_LEVEL_RECORDS + 1, k));
+            /* children in care with a plan are plan holders */
+            assert_true(care_plan <= plans);
+        }
+        /* at the start every child in care came in with a plan, so the 20 packages and the
+         * plan holders in residential care are at level 4 */
+        assert_close(at(&o, M_CARE_EHCP, 0), 60, 0);
+        assert_true(at(&o, M_LEVEL_RECORDS + 1, 0) >= 20);
+        assert_true(at(&o, M_LEVEL_RECORDS + 1, 0) >= at(&o, M_CARE_TYPE + CARE_RESIDENTIAL, 0));
+        assert_true(at(&o, M_CARE_TYPE + CARE_RESIDENTIAL, 0) > 0);
+        send_output_free(&o);
+    }
+    /* without children in care, level 4's records are exactly the level-4 packages, as
+     * plan holders go in (crises) and out (step-downs at reviews, ceasing) */
+    p.care_on = 0;
+    p.crisis_rate = 0.1;
+    p.p_review_deescalate = 0.5;
+    p.cease_other_rate = 0.2;
+    {
+        send_output o;
+        run_one(&p, 33, 0, &o, NULL);
+        double lo = 1e9, hi = 0;
+        for (int k = 0; k < o.n_months; k++) {
+            double l4 = at(&o, M_LEVEL4_TOTAL, k);
+            assert_close(at(&o, M_LEVEL_RECORDS + 1, k), l4, 0);
+            assert_close(at(&o, M_LEVEL_RECORDS, k), at(&o, M_EHCP_TOTAL, k) - l4, 0);
+            lo = fmin(lo, l4);
+            hi = fmax(hi, l4);
+        }
+        assert_true(hi - lo >= 10); /* the packages did move */
+        send_output_free(&o);
+    }
+    /* the same without the records: levels 3-4 hold none of them */
+    p.levels_from_records = 0;
+    send_output o;
+    run_one(&p, 31, 0, &o, NULL);
+    assert_close(at(&o, M_LEVEL_RECORDS, 5) + at(&o, M_LEVEL_RECORDS + 1, 5), 0, 0);
+    send_output_free(&o);
+}
+
+/* Linked to the records: with no plan holders nobody in care has a plan whatever the share;
+ * with plans ceasing (and nobody coming into care) the overlap falls while the children stay
+ * in care. */
+static void test_care_overlap_is_plan_holders(void **state)
+{
+    (void)state;
+    send_params p;
+    records_params(&p);
+    p.levels_on = 0;
+    p.initial_band[BAND_5_10] = 0;
+    p.initial_prov[PROV_MAINSTREAM] = p.initial_prov[PROV_RESIDENTIAL] = 0;
+    send_output o;
+    run_one(&p, 32, 0, &o, NULL);
+    for (int k = 0; k < o.n_months; k++)
+        assert_close(at(&o, M_CARE_EHCP, k), 0, 0);
+    assert_true(at(&o, M_CARE, 0) == 60);
+    send_output_free(&o);
+
+    records_params(&p);
+    p.levels_on = 0;
+    p.care_entries = 0;
+    p.care_exit_rate = 0;
+    p.cease_other_rate = 1.0; /* plans cease at 1 a plan-year */
+    run_one(&p, 32, 1, &o, NULL);
+    assert_close(at(&o, M_CARE_EHCP, 0), 60, 0);
+    for (int k = 1; k < o.n_months; k++) {
+        assert_close(at(&o, M_CARE, k), 60, 0);
+        assert_true(at(&o, M_CARE_EHCP, k) <= at(&o, M_CARE_EHCP, k - 1));
+    }
+    /* after a year about e^-1 of the plans (and so of the overlap) are left */
+    double left = at(&o, M_CARE_EHCP, 12);
+    assert_close(left, 60 * exp(-1.0), 4 * sqrt(60 * exp(-1.0) * (1 - exp(-1.0))));
+    send_output_free(&o);
+}
+
+/* ---- cost inflation ------------------------------------------------------------------------- */
+
+/* Ten children in residential care and twenty short-break packages all year, nobody moving,
+ * with costs rising 4% and 3% a year from the second financial year: 2019-20 at the base
+ * (366 days), 2020-21 x 1.04 and x 1.03, 2021-22 x 1.04^2 and x 1.03^2. */
+static void test_care_and_short_break_inflation_to_the_penny(void **state)
+{
+    (void)state;
+    send_params p;
+    care_params(&p);
+    p.care_initial = 10;
+    memset(p.care_mix, 0, sizeof p.care_mix);
+    p.care_mix[CARE_RESIDENTIAL] = 1;
+    p.care_weekly[CARE_RESIDENTIAL] = 4100; /* (L) 2019/20 [domain 6] */
+    p.care_inflation = 0.04;
+    p.sb_on = 1;
+    p.sb_initial = 20;
+    p.sb_cost = 5200;
+    p.sb_inflation = 0.03;
+    send_output o;
+    run_one(&p, 3, 0, &o, NULL);
+    assert_int_equal(o.n_fys, 3);
+    assert_close(at(&o, F_CARE_SPEND, 0), 10 * 366 * 4100.0 / 7, 0.005);
+    assert_close(at(&o, F_CARE_SPEND, 1), 10 * 365 * 4100.0 / 7 * 1.04, 0.005);
+    assert_close(at(&o, F_CARE_SPEND, 2), 10 * 365 * 4100.0 / 7 * 1.04 * 1.04, 0.005);
+    assert_close(at(&o, F_SB_SPEND, 0), 20 * 5200.0, 0.005);
+    assert_close(at(&o, F_SB_SPEND, 1), 20 * 5200.0 * 1.03, 0.005);
+    assert_close(at(&o, F_SB_SPEND, 2), 20 * 5200.0 * 1.03 * 1.03, 0.005);
+    send_output_free(&o);
+}
+
+/* ---- the short-break panel ------------------------------------------------------------------ */
+
+/* Requests wait for sittings every 14 days from the start, at most 5 heard a sitting: in 2019
+ * (days 0-364) it sits on days 14, 28, ..., 364, 26 times, so with far more requests than that
+ * it hears 26 x 5 = 130; a package starts only at a sitting. */
+static void test_short_break_panel(void **state)
+{
+    (void)state;
+    send_params p;
+    bare(&p, 2019, 1, 2020, 6, 30);
+    p.sb_on = 1;
+    p.sb_requests = 600;
+    p.sb_panel_period = 14;
+    p.sb_panel_capacity = 5;
+    send_output o;
+    run_one(&p, 14, 0, &o, NULL);
+    assert_close(at(&o, C_SB_HEARD, 0), 26 * 5, 0);
+    assert_close(at(&o, C_SB_STARTS, 0), 26 * 5, 0);
+    /* nothing ends and places are unlimited: every request heard is running, none waits
+     * for a place, and the rest wait for the panel */
+    assert_close(at(&o, M_SB_PACKAGES, 12), 26 * 5, 0);
+    for (int k = 0; k < o.n_months; k++)
+        assert_close(at(&o, M_SB_WAITING, k), 0, 0);
+    assert_true(at(&o, M_SB_PANEL_WAITING, 12) > 300);
+    send_output_free(&o);
+
+    /* without the panel (cadence 0) every request is heard at once */
+    p.sb_panel_period = 0;
+    run_one(&p, 14, 0, &o, NULL);
+    assert_close(at(&o, C_SB_HEARD, 0), 0, 0);
+    assert_true(at(&o, C_SB_STARTS, 0) > 500);
+    assert_close(at(&o, M_SB_PANEL_WAITING, 12), 0, 0);
+    send_output_free(&o);
+}
+
+/* ---- early help's effect on requests, under common random numbers --------------------------- */
+
+static double sum_years(send_output *o, int metric, int from)
+{
+    double s = 0;
+    for (int i = from; i < send_output_periods(o, metric); i++)
+        s += at(o, metric, i);
+    return s;
+}
+
+static void test_early_help_averts_requests(void **state)
+{
+    (void)state;
+    send_params p;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-services.yaml", &p, NULL, &err) != DES_OK)
+        fail_msg("scenario: %s", err.msg);
+    p.end = ymd(2028, 12, 31);
+    /* without the effect, the early-help capacity lever moves nothing of the EHC pathway */
+    p.eh_requests_averted = 0;
+    p.eh_lead_professionals = 800;
+    send_output a, b;
+    run_one(&p, 41, 0, &a, NULL);
+    p.eh_lead_professionals = 100;
+    run_one(&p, 41, 0, &b, NULL);
+    for (int i = 0; i < a.n_years; i++) {
+        assert_true(at(&a, C_REQUESTS, i) == at(&b, C_REQUESTS, i));
+        assert_true(at(&a, C_NEW_PLANS, i) == at(&b, C_NEW_PLANS, i));
+    }
+    for (int i = 0; i < a.n_fys; i++)
+        assert_true(at(&a, F_SPEND, i) == at(&b, F_SPEND, i));
+    send_output_free(&a);
+    send_output_free(&b);
+    /* with it: each 2b case open averts requests; more lead professionals, fewer requests,
+     * plans and spend, by about the requests averted (the same seeds: common random numbers) */
+    p.eh_requests_averted = 0.5;
+    double dreq = 0, dplans = 0, dspend = 0, averted = 0;
+    for (int rep = 0; rep < 2; rep++) {
+        p.eh_lead_professionals = 800;
+        run_one(&p, 42, rep, &a, NULL);
+        p.eh_lead_professionals = 100;
+        run_one(&p, 42, rep, &b, NULL);
+        dreq += sum_years(&b, C_REQUESTS, 1) - sum_years(&a, C_REQUESTS, 1);
+        dplans += sum_years(&b, C_NEW_PLANS, 1) - sum_years(&a, C_NEW_PLANS, 1);
+        dspend += at(&b, F_SPEND, a.n_fys - 1) - at(&a, F_SPEND, a.n_fys - 1);
+        /* requests averted a year = 0.5 x the extra 2b cases open, month by month */
+        for (int k = 12; k < a.n_months - 1; k++)
+            averted += 0.5 * (at(&a, M_EH_2B, k) - at(&b, M_EH_2B, k)) / 12;
+        send_output_free(&a);
+        send_output_free(&b);
+    }
+    print_message("early help: %.0f fewer requests, %.0f fewer plans, %.0f less spend in the "
+                  "last year, %.0f averted expected\n", dreq, dplans, dspend, averted);
+    assert_true(averted > 200);
+    assert_true(dreq > 0 && dplans > 0 && dspend > 0);
+    assert_close(dreq, averted, 0.25 * averted);
+    send_params_free(&p);
+}
+
+/* The area panels, one per area: with three areas each panel hears up to its capacity a
+ * sitting, so three panels hear 3 x 13 x 20 = 780 in 2019 when far more are referred; and one
+ * area with nine tenths of the cases keeps most of them waiting. */
+static void test_early_help_area_panels(void **state)
+{
+    (void)state;
+    send_params p;
+    eh_params(&p, 4000);
+    p.eh_panel_per_area = 1;
+    p.n_areas = 3;
+    for (int a = 0; a < 3; a++) {
+        snprintf(p.areas[a].name, sizeof p.areas[a].name, "area%d", a);
+        p.areas[a].share = 1.0 / 3;
+    }
+    send_output o;
+    run_one(&p, 15, 0, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 3 * 13 * 20, 0);
+    assert_close(at(&o, C_EH_CAFS, 0), at(&o, M_EH_2B, 12) + at(&o, M_EH_WAITING, 12), 0);
+    send_output_free(&o);
+
+    /* one panel for all: a third of that */
+    p.eh_panel_per_area = 0;
+    run_one(&p, 15, 0, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 13 * 20, 0);
+    send_output_free(&o);
+
+    /* per area, with the cases arriving slower than three panels hear but mostly in one area:
+     * 900 a year in area 0 against its 260, so the panels hear 260 + about 100 (Poisson) */
+    p.eh_panel_per_area = 1;
+    p.eh_cafs = 1000;
+    p.areas[0].share = 0.9;
+    p.areas[1].share = p.areas[2].share = 0.05;
+    run_one(&p, 15, 1, &o, NULL);
+    assert_close(at(&o, C_EH_HEARD, 0), 260 + 100, 4 * sqrt(100) + 1);
     send_output_free(&o);
 }
 
@@ -558,6 +860,12 @@ int main(void)
         cmocka_unit_test(test_off_writes_nothing),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_determinism_and_scenario),
+        cmocka_unit_test(test_levels_tied_to_records),
+        cmocka_unit_test(test_care_overlap_is_plan_holders),
+        cmocka_unit_test(test_care_and_short_break_inflation_to_the_penny),
+        cmocka_unit_test(test_short_break_panel),
+        cmocka_unit_test(test_early_help_averts_requests),
+        cmocka_unit_test(test_early_help_area_panels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,10 +15,11 @@ static const char plot_usage[] =
     "\n"
     "Draw the charts of a results file: EHC plans, requests and new plans, timeliness, weeks\n"
     "to issue, sufficiency of each provision with limited places, high-needs spend and\n"
-    "deficit. Images (default png) and the data behind each one (.dat) are written beside\n"
-    "PREFIX.h5 as PREFIX-<chart>.png, or into DIR. Charts are drawn by gnuplot ($SENDSIM_GNUPLOT\n"
-    "or gnuplot on PATH) from the templates in --templates DIR, $SENDSIM_PLOTS, ./plots or\n"
-    "plots/ beside the program's directory.\n";
+    "deficit, and each service beside the EHC pathway that ran (services-*: levels, early\n"
+    "help, the front door, children in care, short breaks). Images (default png) and the\n"
+    "data behind each one (.dat) are written beside PREFIX.h5 as PREFIX-<chart>.png, or into\n"
+    "DIR. Charts are drawn by gnuplot ($SENDSIM_GNUPLOT or gnuplot on PATH) from the templates\n"
+    "in --templates DIR, $SENDSIM_PLOTS, ./plots or plots/ beside the program's directory.\n";
 
 typedef struct plot_args {
     const char *file, *format, *out, *templates;

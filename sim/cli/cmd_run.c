@@ -1,5 +1,6 @@
 /* cmd_run.c - `sendsim run`: simulate a scenario's replications, write the results file and the
  * summary CSV atomically, print a short table of medians with P10-P90 bands. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,25 @@ static void print_table(const send_params *p, const send_results *res)
         printf("%-8s %-30s %-30s\n", label, c1, c2);
     }
     printf("\nmedian [P10-P90] over %d replications of '%s'\n", res->n, p->name);
+    /* what moves the in-year balance, from the replications' means (the parts add up) */
+    send_fin_driver *dr = o->n_fys > 1 ? malloc((size_t)o->n_fys * sizeof *dr) : NULL;
+    if (dr) {
+        send_fin_drivers(res, dr);
+        printf("\n%-8s %-8s %-14s %-10s %-10s %-30s\n", "FY", "plans", "GBP per plan",
+               "income", "in-year", "change = more plans + cost per plan + income (GBP m)");
+        for (int f = 0; f < o->n_fys; f++) {
+            char label[16];
+            send_output_period_label(o, F_SPEND, f, label, sizeof label);
+            printf("%-8s %-8.0f %-14.0f %-10.1f %-10.1f", label, dr[f].plans, dr[f].per_plan,
+                   dr[f].income / 1e6, dr[f].inyear / 1e6);
+            if (!isnan(dr[f].d_inyear))
+                printf(" %.1f = %.1f + %.1f + %.1f", dr[f].d_inyear / 1e6, dr[f].d_plans / 1e6,
+                       dr[f].d_cost / 1e6, dr[f].d_income / 1e6);
+            printf("\n");
+        }
+        printf("means over the replications: average plans in the year, expenditure per plan\n");
+        free(dr);
+    }
     free(scratch);
 }
 

@@ -4,9 +4,12 @@
  * line and a note (rows 1-3), a header row (row 4: Line, Metric, Statistic, then one column per
  * period), and from row 5 one block of three rows (P10, P50, P90 across replications) per line,
  * with section headings between groups. Panes are frozen below the header and right of the
- * Statistic column. A fifth sheet lists every scenario parameter and the run's provenance. A
- * sixth, only when a service beside the EHC pathway ran, gives the social-care budgets of
- * children in care, short breaks and early help in the same layout.
+ * Statistic column. Then one sheet per service beside the EHC pathway that ran (levels, early
+ * help, the front door, children in care, short breaks), driven by send_service_lines: a
+ * column per calendar year, the service's lines in blocks by period kind (stocks on 1
+ * January, counts in the calendar year, money by financial year), each block opened by a row
+ * with its own period labels. A last sheet lists every scenario parameter and the run's
+ * provenance.
  * The exact layout is documented in docs/guide.md ("Exported files"); tests/test_export.c reads cells back.
  *
  * Percentiles of plain metrics come from send_results_get_stat (the run's shared summary);
@@ -29,6 +32,7 @@
 
 #include "export_internal.h"
 #include "send_io.h"
+#include "send_services.h"
 #include "sendsim_version.h"
 
 /* Excel's limit on the characters in a cell. */
@@ -227,8 +231,12 @@ static void line_rows(xl *x, lxw_worksheet *ws, int *row, const xline *ln, const
         snprintf(metric, sizeof metric, "%s", m1->name);
     lxw_format *num = unit_format(x, ln->metric);
     double q[XL_MAX_COLS][3];
-    for (int c = 0; c < ncols; c++)
-        line_quantiles(x, ln->metric, ln->metric2, cols[c].period, q[c]);
+    for (int c = 0; c < ncols; c++) {
+        if (cols[c].period >= 0)
+            line_quantiles(x, ln->metric, ln->metric2, cols[c].period, q[c]);
+        else /* no such period in this column's year */
+            q[c][0] = q[c][1] = q[c][2] = NAN;
+    }
     for (int s = 0; s < 3; s++) {
         int r = *row + s;
         put_label(x, ws, r, 0, ln->label, ln->indent ? x->label_indent : x->label);
@@ -425,56 +433,101 @@ static void sheet_finance(xl *x)
     sheet_finish(x, ws, row - 1, nc, 14);
 }
 
-/* Whether any replication has a non-zero value in any period of metric m. */
-static int any_value(const xl *x, int m)
+/* ---- Service sheets ----------------------------------------------------------------------- */
+
+/* Columns of a service sheet: one per calendar year of the horizon. cols[kind][c] is the
+ * period of that kind in column c's year (-1 when there is none: a January or a financial year
+ * outside the horizon), labelled in the kind's own words ("Jan 2026", "2026", "2026-27"). */
+static int service_cols(const send_output *o, xcol cols[3][XL_MAX_COLS])
 {
-    for (int r = 0; r < x->res->n; r++) {
-        const send_output *o = &x->res->reps[r];
-        for (int i = 0; i < send_output_periods(o, m); i++)
-            if (o->values[(size_t)m * (size_t)o->row_len + (size_t)i] != 0)
-                return 1;
+    int nc = 0, last_month = o->first_month_index + o->n_months - 1;
+    for (int y = 0; y < o->n_years && nc < XL_MAX_COLS; y++, nc++) {
+        int yr = o->first_year + y, f = yr - o->first_fy;
+        int part = (y == 0 && o->first_month_index % 12 != 0) ||
+                   (y == o->n_years - 1 && last_month % 12 != 11);
+        cols[SEND_MONTHLY][nc].period = month_period(o, yr, 1);
+        snprintf(cols[SEND_MONTHLY][nc].label, sizeof cols[0][0].label, "Jan %d", yr);
+        cols[SEND_CY][nc].period = y;
+        snprintf(cols[SEND_CY][nc].label, sizeof cols[0][0].label, part ? "%d (part)" : "%d", yr);
+        cols[SEND_FY][nc].period = f >= 0 && f < o->n_fys ? f : -1;
+        if (f >= 0 && f < o->n_fys)
+            send_output_period_label(o, F_SPEND, f, cols[SEND_FY][nc].label,
+                                     sizeof cols[0][0].label);
+        else
+            cols[SEND_FY][nc].label[0] = '\0';
     }
-    return 0;
+    return nc;
 }
 
-/* The budgets of the services beside the EHC pathway (children in care, short breaks, early
- * help), by financial year: social care's money, never part of the high-needs block. Written
- * only when one of those services ran. */
-static void sheet_services(xl *x)
+static const char *const kind_heading[3] = {
+    [SEND_MONTHLY] = "On 1 January",
+    [SEND_CY] = "In the calendar year",
+    [SEND_FY] = "By financial year (April to March)",
+};
+
+/* One sheet per service that ran (send_services.h): its lines grouped by period kind, each
+ * kind's block in the order its first line has in the table, opened by a row naming the kind
+ * with its own period labels over the year columns. */
+static void sheet_service(xl *x, send_service s)
 {
-    static const xline lines[] = {
-        {"Children in care: placements", F_CARE_SPEND, -1, 1},
-        {"Children in care: edge-of-care support", F_EDGE_SPEND, -1, 1},
-        {"Short breaks: spend", F_SB_SPEND, -1, 1},
-        {"Short breaks: budget", F_SB_BUDGET, -1, 1},
-        {"Short breaks: budget less spend (negative = overspend)", F_SB_BALANCE, -1, 1},
-        {"Early help: lead-professional (2b) cases", F_EH_SPEND, -1, 1},
-    };
-    static const char *const heads[] = {"Children in care", NULL, "Short breaks", NULL, NULL,
-                                        "Early help"};
-    int n = (int)(sizeof lines / sizeof lines[0]), ran = 0;
-    for (int i = 0; i < n; i++)
-        ran |= any_value(x, lines[i].metric);
-    if (!ran)
+    if (!send_service_ran(x->res, s))
         return;
-    lxw_worksheet *ws = add_sheet(x, "Services budgets");
+    const send_service_info *si = &send_services[s];
+    lxw_worksheet *ws = add_sheet(x, si->title);
     if (!ws)
         return;
-    xcol cols[XL_MAX_COLS];
-    int nc = fy_cols(x->o0, cols);
-    sheet_head(x, ws,
-               "Social-care budgets beside the high-needs block: children in care, short "
-               "breaks, early help, by financial year (GBP)",
-               "Financial years April to March wholly inside the horizon. None of these is in "
-               "the high-needs spend of the Finance sheet.",
-               cols, nc);
-    int row = XL_FIRST_DATA_ROW;
-    for (int i = 0; i < n; i++) {
-        if (heads[i])
-            section(x, ws, &row, heads[i]);
-        line_rows(x, ws, &row, &lines[i], cols, nc);
+    xcol kc[3][XL_MAX_COLS];
+    int nc = service_cols(x->o0, kc);
+    xcol head_cols[XL_MAX_COLS];
+    for (int c = 0; c < nc; c++) {
+        head_cols[c].period = c;
+        snprintf(head_cols[c].label, sizeof head_cols[c].label, "%d", x->o0->first_year + c);
     }
-    sheet_finish(x, ws, row - 1, nc, 14);
+    char title[256], note[512];
+    snprintf(title, sizeof title, "%s: %s", si->title, si->heading);
+    snprintf(note, sizeof note,
+             "Each column is a calendar year: stocks on 1 January of it, counts in it, money "
+             "in the financial year that starts in its April. Percentiles are of each line "
+             "separately.%s%s%s",
+             si->budget ? " Costs are charged to " : "", si->budget ? si->budget : "",
+             si->budget ? "." : "");
+    sheet_head(x, ws, title, note, head_cols, nc);
+    int row = XL_FIRST_DATA_ROW, kinds[3], nk = 0;
+    for (int i = 0; i < send_service_n_lines; i++) {
+        const send_service_line *ln = &send_service_lines[i];
+        int k = (int)send_metric(ln->metric)->kind, seen = 0;
+        for (int j = 0; j < nk; j++)
+            seen |= kinds[j] == k;
+        if (ln->service == s && !seen)
+            kinds[nk++] = k;
+    }
+    for (int j = 0; j < nk; j++) {
+        int k = kinds[j];
+        put_str(x, ws, row, 0, kind_heading[k], x->section);
+        for (int c = 0; c < nc; c++)
+            put_str(x, ws, row, XL_FIRST_PERIOD_COL + c, kc[k][c].label, x->header_right);
+        row++;
+        const char *group = NULL;
+        for (int i = 0; i < send_service_n_lines; i++) {
+            const send_service_line *ln = &send_service_lines[i];
+            const send_metric_info *mi = send_metric(ln->metric);
+            if (ln->service != s || (int)mi->kind != k)
+                continue;
+            if (ln->group && (!group || strcmp(group, ln->group)))
+                section(x, ws, &row, ln->group);
+            group = ln->group;
+            char label[256];
+            snprintf(label, sizeof label, "%s (%s)", ln->label, send_unit_words(mi->unit));
+            line_rows(x, ws, &row, &(xline){label, ln->metric, -1, group != NULL}, kc[k], nc);
+        }
+    }
+    sheet_finish(x, ws, row - 1, nc, 11);
+}
+
+static void sheet_services(xl *x)
+{
+    for (int s = 0; s < SEND_SVC_COUNT && x->first_error == LXW_NO_ERROR; s++)
+        sheet_service(x, (send_service)s);
 }
 
 /* Rows of a label (column A) and its text (column B), from *row on. */
@@ -606,7 +659,7 @@ int send_export_xlsx(const char *path, const send_results *res, const send_meta 
         return des_error_set(err, DES_ENOMEM, "cannot allocate the workbook '%s'", path);
     }
     void (*const sheets[])(xl *) = {sheet_ehcp, sheet_flows, sheet_sufficiency, sheet_finance,
-                                    sheet_scenario, sheet_services};
+                                    sheet_services, sheet_scenario};
     for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
         if ((cancel && *cancel) || x.first_error != LXW_NO_ERROR)
             break;

@@ -1,5 +1,6 @@
 /* plot_results.c - the charts of one run: EHC plans fan, requests and new plans, timeliness,
- * weeks to issue, sufficiency per limited provision, high-needs spend and deficit.
+ * weeks to issue, sufficiency per limited provision, high-needs spend and deficit, and, for
+ * each service beside the EHC pathway that ran, its charts ("services-*", send_plot_service_of).
  *
  * Each chart writes its data file(s) "<stem>-<chart>.dat" (whitespace-separated, '#' header
  * lines naming the columns) and appends a section to the gnuplot script. Percentiles are
@@ -11,8 +12,11 @@
 #include "plot_internal.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "send_services.h"
 
 typedef struct chart_in {
     plot_ctx *c;
@@ -391,6 +395,116 @@ static int chart_sufficiency(chart_in *in, int prov)
     return rc;
 }
 
+/* ---- the services beside the EHC pathway ------------------------------------------------- */
+
+/* A chart of related metrics of one service (overlay.gp): each metric's median over its
+ * P10-P90 band, named by its line in send_service_lines. Drawn only when the service ran;
+ * a metric that is zero throughout is left out. */
+typedef struct svc_chart {
+    send_service service;
+    const char *part, *title, *ylabel;
+    int logy;          /* 1: logarithmic y axis (values <= 0 are left out) */
+    double ymin, ymax; /* NaN: automatic */
+    int n, metrics[8];
+} svc_chart;
+
+static const svc_chart svc_charts[] = {
+    {SEND_SVC_LEVELS, "services-levels", "Children at each level of need",
+     "children on the first of the month (log scale)", 1, NAN, NAN, 4,
+     {M_LEVEL + 0, M_LEVEL + 1, M_LEVEL + 2, M_LEVEL + 3}},
+    {SEND_SVC_EARLY_HELP, "services-early-help", "Early help: open episodes and waiting",
+     "children on the first of the month", 0, 0, NAN, 3, {M_EH_2A, M_EH_2B, M_EH_WAITING}},
+    {SEND_SVC_FRONT_DOOR, "services-front-door", "Front door: from contacts to outcomes",
+     "per calendar year (log scale)", 1, NAN, NAN, 7,
+     {C_CONTACTS, C_REFERRALS, C_INITIAL, C_CORE, C_CIN_STARTS, C_CP_STARTS, C_CARE_FROM_FD}},
+    {SEND_SVC_FRONT_DOOR, "services-front-door-on-time", "Front door: assessments on time",
+     "% completed within the time limit", 0, 0, 100, 2,
+     {C_PCT_INITIAL_ON_TIME, C_PCT_CORE_ON_TIME}},
+    {SEND_SVC_CARE, "services-care", "Children in care by placement type",
+     "children on the first of the month", 0, 0, NAN, CARE_COUNT,
+     {M_CARE_TYPE + 0, M_CARE_TYPE + 1, M_CARE_TYPE + 2, M_CARE_TYPE + 3, M_CARE_TYPE + 4,
+      M_CARE_TYPE + 5}},
+    {SEND_SVC_SHORT_BREAKS, "services-short-breaks", "Short breaks: packages and waiting",
+     "on the first of the month", 0, 0, NAN, 2, {M_SB_PACKAGES, M_SB_WAITING}},
+};
+
+int send_plot_service_of(const char *path)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (!dot)
+        return -1;
+    for (size_t i = 0; i < sizeof svc_charts / sizeof svc_charts[0]; i++) {
+        size_t n = strlen(svc_charts[i].part);
+        if ((size_t)(dot - path) > n && dot[-(ptrdiff_t)n - 1] == '-' &&
+            !strncmp(dot - n, svc_charts[i].part, n))
+            return (int)svc_charts[i].service;
+    }
+    return -1;
+}
+
+static int chart_service(chart_in *in, const svc_chart *sc)
+{
+    int metrics[8], k = 0;
+    for (int j = 0; j < sc->n; j++)
+        if (send_results_has_value(in->res, sc->metrics[j]))
+            metrics[k++] = sc->metrics[j];
+    if (k == 0)
+        return DES_OK;
+    const send_output *o = &in->res->reps[0];
+    int m0 = metrics[0], np = send_output_periods(o, m0);
+    io_atomic a;
+    char *data = NULL;
+    int rc = plot_dat_open(in->c, sc->part, &a, &data);
+    if (rc)
+        return rc;
+    fprintf(a.f, "# %s: P10, median and P90 across %d replications%s\n", sc->title, in->res->n,
+            sc->logy ? " (values <= 0 written as NaN for the log scale)" : "");
+    fprintf(a.f, "# %s period", send_metric(m0)->kind == SEND_MONTHLY ? "date" : "year");
+    for (int j = 0; j < k; j++) {
+        const char *nm = send_metric(metrics[j])->name;
+        fprintf(a.f, " %s_p10 %s_p50 %s_p90", nm, nm, nm);
+    }
+    fputc('\n', a.f);
+    for (int i = 0; i < np; i++) {
+        put_x(a.f, o, m0, i);
+        for (int j = 0; j < k; j++) {
+            double q[SEND_NQ];
+            stat_q(in, metrics[j], i, 1, q);
+            for (int l = 1; l <= 5; l += 2)
+                plot_dat_num(a.f, sc->logy && !(q[l] > 0) ? NAN : q[l]);
+        }
+        fputc('\n', a.f);
+    }
+    rc = plot_dat_commit(in->c, &a);
+    if (!rc)
+        rc = plot_begin(in->c, sc->part, sc->title);
+    if (!rc) {
+        plot_set_str(in->c, "data", data);
+        plot_set_str(in->c, "xkind", xkind_of(m0));
+        if (send_metric(m0)->kind == SEND_MONTHLY)
+            plot_set_num(in->c, "months", o->n_months);
+        plot_set_str(in->c, "ylabel", sc->ylabel);
+        plot_set_num(in->c, "logy", sc->logy);
+        plot_set_str(in->c, "keypos", "below left maxrows 4"); /* long names: the graph keeps its width */
+        if (!isnan(sc->ymin))
+            plot_set_num(in->c, "ymin", sc->ymin);
+        if (!isnan(sc->ymax))
+            plot_set_num(in->c, "ymax", sc->ymax);
+        plot_set_num(in->c, "k", k);
+        fprintf(in->c->script, "array names[%d]\n", k);
+        for (int j = 0; j < k; j++) {
+            int li = send_service_line_of(metrics[j]);
+            fprintf(in->c->script, "names[%d] = ", j + 1);
+            plot_put_quoted(in->c->script, li >= 0 ? send_service_lines[li].label
+                                                   : send_metric(metrics[j])->name);
+            fputc('\n', in->c->script);
+        }
+        plot_end(in->c, "overlay.gp");
+    }
+    free(data);
+    return rc;
+}
+
 static char *results_footer(const send_results *res, const send_meta *meta)
 {
     char *s = NULL;
@@ -461,6 +575,9 @@ static int results_charts(plot_ctx *c, const void *arg)
         rc = chart_fan(&in, &spend);
     if (!rc)
         rc = chart_fan(&in, &deficit);
+    for (size_t i = 0; !rc && i < sizeof svc_charts / sizeof svc_charts[0]; i++)
+        if (send_service_ran(res, svc_charts[i].service))
+            rc = chart_service(&in, &svc_charts[i]);
     free(in.scratch);
     return rc;
 }

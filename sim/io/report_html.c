@@ -3,8 +3,9 @@
  *
  * Order of the page: a one-screen headline (medians with P10-P90 in plain words), the charts
  * (inline SVG), the key tables (EHC plans by year, flows and timeliness, sufficiency, finance
- * by financial year), one section per comparison table, the scenario's assumptions with their
- * sources, and provenance. Every figure is computed here from the replications with
+ * by financial year), the services beside the EHC pathway that ran (their charts and a table
+ * each, from send_service_lines; no section when none ran), one section per comparison table,
+ * the scenario's assumptions with their sources, and provenance. Every figure is computed here from the replications with
  * send_results_stat, so the page agrees with the summary CSV. Every piece of text that comes
  * from a file is escaped; nothing on the page refers to anything outside it.
  * Time O(metrics x periods x n log n) for the statistics, plus the size of the charts.
@@ -18,6 +19,7 @@
 #include <strings.h>
 
 #include "send_io.h"
+#include "send_services.h"
 
 /* ---- text and numbers --------------------------------------------------------------------- */
 
@@ -107,6 +109,15 @@ typedef struct page {
 } page;
 
 static void esc(page *pg, const char *s) { send_html_escape(pg->f, s); }
+
+/* Whether a service beside the EHC pathway ran (then the page has its section). */
+static int any_service(const send_results *res)
+{
+    for (int s = 0; s < SEND_SVC_COUNT; s++)
+        if (send_service_ran(res, (send_service)s))
+            return 1;
+    return 0;
+}
 
 static send_stat stat_of(page *pg, int metric, int period)
 {
@@ -260,7 +271,7 @@ static const char css[] =
     "font-variant-numeric:tabular-nums}"
     "th,td{border-bottom:1px solid #dde;padding:3px 8px;vertical-align:top;text-align:left}"
     "th{background:#eef2f8;font-weight:600}td.n,th.n{text-align:right}"
-    "td.n,td.nw,th.nw{white-space:nowrap}"
+    "td.n,td.nw,th.nw{white-space:nowrap}td.ind{padding-left:20px}"
     ".tw{overflow-x:auto;max-width:100%}"
     ".rng{display:block;font-size:.82em;color:#5a5a5a;font-weight:400}td.obs{color:#7a3e00}"
     "tr.hist td{color:#666}.k{font-family:ui-monospace,Menlo,Consolas,monospace;"
@@ -320,6 +331,8 @@ static void head(page *pg)
           "<a href=\"#ehcp\">EHC plans</a><a href=\"#flows\">Flows and timeliness</a>"
           "<a href=\"#sufficiency\">Sufficiency</a><a href=\"#finance\">Finance</a>",
           f);
+    if (any_service(pg->res))
+        fputs("<a href=\"#services\">Services</a>", f);
     for (int i = 0; i < pg->in->n_compare; i++)
         fprintf(f, "<a href=\"#compare-%d\">Comparison %d</a>", i + 1, i + 1);
     for (int i = 0; i < pg->in->n_backtest; i++)
@@ -531,6 +544,8 @@ static int charts(page *pg, des_error *err)
           "published figures where the scenario lists them.</p>\n<div class=\"charts\">\n",
           f);
     for (int i = 0; i < l->n; i++) {
+        if (send_plot_service_of(l->paths[i]) >= 0)
+            continue; /* in the services section */
         char prefix[32];
         snprintf(prefix, sizeof prefix, "c%d-", ++pg->chart_seq);
         int rc = inline_chart(pg, l->paths[i], l->titles ? l->titles[i] : NULL, prefix, err);
@@ -785,6 +800,16 @@ typedef struct fin_row {
     int bold;
 } fin_row;
 
+/* Table cells of amounts in millions of pounds, one per value. */
+static void millions_cells(FILE *f, const double *v, size_t n)
+{
+    char b[48];
+    for (size_t c = 0; c < n; c++) {
+        format_millions(v[c], b, sizeof b);
+        fprintf(f, "<td class=\"n\">%s</td>", b);
+    }
+}
+
 static void finance_section(page *pg)
 {
     FILE *f = pg->f;
@@ -810,19 +835,51 @@ static void finance_section(page *pg)
           "</thead>\n<tbody>\n",
           f);
     for (int i = 0; i < o->n_fys; i++) {
-        char fy[16], b[48];
+        char fy[16];
         fy_label(o, i, fy, sizeof fy);
         fprintf(f, "<tr><td>%s</td>", fy);
         send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DSG_BALANCE, i);
         double cells[] = {sp.q[1], sp.q[3], sp.q[5], stat_of(pg, F_INCOME, i).q[3],
                           stat_of(pg, F_DSG_INYEAR, i).q[3], sd.q[1], sd.q[3], sd.q[5]};
-        for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
-            format_millions(cells[c], b, sizeof b);
-            fprintf(f, "<td class=\"n\">%s</td>", b);
-        }
+        millions_cells(f, cells, sizeof cells / sizeof cells[0]);
         fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table></div>\n", f);
+
+    /* what moves the balance: plans x cost per plan against income, split exactly */
+    send_fin_driver *dr = malloc((size_t)o->n_fys * sizeof *dr);
+    if (dr) {
+        send_fin_drivers(pg->res, dr);
+        fputs("<h3>What moves the balance (means over the simulated futures)</h3>\n"
+              "<p class=\"explain\">Plans are the average caseload over the financial year; "
+              "expenditure per plan is high-needs expenditure over them. The change of the "
+              "in-year balance from the year before splits exactly into more plans at last "
+              "year's cost per plan, each plan costing more (prices, bands, placement mix), and "
+              "income growing; negative worsens the balance. \xC2\xA3 million unless said.</p>\n"
+              "<div class=\"tw\"><table>\n<thead><tr><th>financial year</th>"
+              "<th class=\"n\">plans</th><th class=\"n\">expenditure per plan "
+              "(\xC2\xA3)</th><th class=\"n\">expenditure</th><th class=\"n\">income</th>"
+              "<th class=\"n\">in-year</th><th class=\"n\">change</th><th class=\"n\">from "
+              "more plans</th><th class=\"n\">from cost per plan</th><th class=\"n\">from "
+              "income</th></tr></thead>\n<tbody>\n",
+              f);
+        for (int i = 0; i < o->n_fys; i++) {
+            char fy[16], b[48];
+            fy_label(o, i, fy, sizeof fy);
+            fprintf(f, "<tr><td>%s</td><td class=\"n\">%.0f</td>", fy, dr[i].plans);
+            if (isnan(dr[i].per_plan))
+                snprintf(b, sizeof b, "\xE2\x80\x93");
+            else
+                snprintf(b, sizeof b, "%.0f", dr[i].per_plan);
+            fprintf(f, "<td class=\"n\">%s</td>", b);
+            double cells[] = {dr[i].spend,    dr[i].income, dr[i].inyear, dr[i].d_inyear,
+                              dr[i].d_plans, dr[i].d_cost, dr[i].d_income};
+            millions_cells(f, cells, sizeof cells / sizeof cells[0]);
+            fputs("</tr>\n", f);
+        }
+        fputs("</tbody>\n</table></div>\n", f);
+        free(dr);
+    }
 
     /* published positions (observed dsg_inyear_gbp / dsg_balance_gbp) beside the forecast */
     static const int pub[2] = {F_DSG_INYEAR, F_DSG_BALANCE};
@@ -912,6 +969,136 @@ static void finance_section(page *pg)
     fputs("</tbody>\n</table></div>\n</section>\n", f);
 }
 
+/* ---- services beside the EHC pathway ------------------------------------------------------ */
+
+static const char *const svc_kind_heading[3] = {
+    [SEND_MONTHLY] = "on 1 January",
+    [SEND_CY] = "in the calendar year",
+    [SEND_FY] = "by financial year (April to March)",
+};
+
+/* Period of `kind` in the calendar year y (an index from the first year), or -1: the January,
+ * the year itself, or the financial year that starts in its April. */
+static int svc_period(const send_output *o, int kind, int y)
+{
+    int yr = o->first_year + y, f = yr - o->first_fy;
+    if (kind == SEND_MONTHLY)
+        return january(o, yr);
+    if (kind == SEND_CY)
+        return y;
+    return f >= 0 && f < o->n_fys ? f : -1;
+}
+
+/* One service's table: a column per calendar year, its lines (send_service_lines) in blocks by
+ * period kind, each block under a row naming its periods; lines zero throughout left out. */
+static void service_table(page *pg, send_service s)
+{
+    FILE *f = pg->f;
+    const send_output *o = pg->o;
+    int kinds[3], nk = 0;
+    for (int i = 0; i < send_service_n_lines; i++) {
+        const send_service_line *ln = &send_service_lines[i];
+        int k = (int)send_metric(ln->metric)->kind, seen = 0;
+        for (int j = 0; j < nk; j++)
+            seen |= kinds[j] == k;
+        if (ln->service == s && !seen && send_results_has_value(pg->res, ln->metric))
+            kinds[nk++] = k;
+    }
+    fputs("<div class=\"tw\"><table>\n<tbody>\n", f);
+    for (int j = 0; j < nk; j++) {
+        int k = kinds[j];
+        fputs("<tr><th>", f);
+        esc(pg, send_services[s].title);
+        fprintf(f, " %s</th>", svc_kind_heading[k]);
+        for (int y = 0; y < o->n_years; y++) {
+            char label[24] = "\xE2\x80\x93";
+            int p = svc_period(o, k, y);
+            if (p >= 0 && k == SEND_MONTHLY)
+                snprintf(label, sizeof label, "Jan %d", o->first_year + y);
+            else if (p >= 0)
+                send_output_period_label(o, k == SEND_CY ? C_REQUESTS : F_SPEND, p, label,
+                                         sizeof label);
+            fprintf(f, "<th class=\"n nw\">%s</th>", label);
+        }
+        fputs("</tr>\n", f);
+        const char *group = NULL;
+        for (int i = 0; i < send_service_n_lines; i++) {
+            const send_service_line *ln = &send_service_lines[i];
+            const send_metric_info *mi = send_metric(ln->metric);
+            if (ln->service != s || (int)mi->kind != k ||
+                !send_results_has_value(pg->res, ln->metric))
+                continue;
+            if (ln->group && (!group || strcmp(group, ln->group))) {
+                fprintf(f, "<tr><td colspan=\"%d\"><b>", o->n_years + 1);
+                esc(pg, ln->group);
+                fputs("</b></td></tr>\n", f);
+            }
+            group = ln->group;
+            fprintf(f, "<tr><td%s title=\"", group ? " class=\"ind\"" : "");
+            esc(pg, mi->name);
+            fputs("\">", f);
+            esc(pg, ln->label);
+            fputs(" (", f);
+            esc(pg, send_unit_words(mi->unit));
+            fputs(")</td>", f);
+            for (int y = 0; y < o->n_years; y++)
+                td_stat(pg, ln->metric, svc_period(o, k, y));
+            fputs("</tr>\n", f);
+        }
+    }
+    fputs("</tbody>\n</table></div>\n", f);
+}
+
+/* The services that ran, each with its charts (taken from the run's charts by name) and its
+ * table; nothing at all when none ran. */
+static int services_section(page *pg, des_error *err)
+{
+    if (!any_service(pg->res))
+        return DES_OK;
+    FILE *f = pg->f;
+    const send_plot_list *l = pg->in->charts;
+    fputs("<section id=\"services\">\n<h2>Services beside the EHC pathway</h2>\n"
+          "<p class=\"explain\">Levels of need, early help, the social-care front door, "
+          "children in care and short breaks, for those the scenario switches on. A column is "
+          "a calendar year: stocks on 1 January of it, counts in it, money in the financial "
+          "year that starts in its April. Each cell is the median of the simulated futures "
+          "with P10\xE2\x80\x93P90 below; lines that are zero in every future are left out. "
+          "Their costs are social care's and the short-breaks budget's, never part of the "
+          "high-needs block.</p>\n",
+          f);
+    for (int s = 0; s < SEND_SVC_COUNT; s++) {
+        if (!send_service_ran(pg->res, (send_service)s))
+            continue;
+        const send_service_info *si = &send_services[s];
+        fprintf(f, "<h3 id=\"services-%s\">", si->name);
+        esc(pg, si->title);
+        fputs("</h3>\n<p class=\"explain\">", f);
+        esc(pg, si->heading);
+        if (si->budget) {
+            fputs(". Costs are charged to ", f);
+            esc(pg, si->budget);
+        }
+        fputs(".</p>\n", f);
+        int nfig = 0;
+        for (int i = 0; l && i < l->n; i++) {
+            if (send_plot_service_of(l->paths[i]) != s)
+                continue;
+            if (nfig++ == 0)
+                fputs("<div class=\"figs\">\n", f);
+            char prefix[32];
+            snprintf(prefix, sizeof prefix, "c%d-", ++pg->chart_seq);
+            int rc = inline_chart(pg, l->paths[i], l->titles ? l->titles[i] : NULL, prefix, err);
+            if (rc)
+                return rc;
+        }
+        if (nfig)
+            fputs("</div>\n", f);
+        service_table(pg, (send_service)s);
+    }
+    fputs("</section>\n", f);
+    return DES_OK;
+}
+
 /* ---- comparisons -------------------------------------------------------------------------- */
 
 static const char *base_name(const char *p)
@@ -945,7 +1132,11 @@ static int key_row(const send_compare_row *r)
 {
     static const char *const keys[] = {"ehcp_total", "new_plans", "pct_within_20_weeks",
                                        "waiting_for_place_total_peak", "shortfall_special_peak",
-                                       "hn_spend_gbp", "dsg_balance_gbp"};
+                                       "hn_spend_gbp", "dsg_balance_gbp",
+                                       /* the services' headlines, when a run has them */
+                                       "level_4_total", "early_help_2b", "initial_assessments",
+                                       "children_in_care", "sc_care_spend_gbp",
+                                       "short_break_packages", "sb_spend_gbp"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(r->metric, keys[i])) {
             /* monthly metrics at the January census only */
@@ -991,8 +1182,7 @@ static void plain_metric(page *pg, const char *code)
     char name[256];
     snprintf(name, sizeof name, "%s", mi->description);
     name[0] = (char)toupper((unsigned char)name[0]);
-    const char *unit = !strcmp(mi->unit, "GBP") ? "£" : !strcmp(mi->unit, "percent") ? "%"
-                                                                                    : mi->unit;
+    const char *unit = send_unit_words(mi->unit);
     fputs("<span title=\"", pg->f);
     esc(pg, code);
     fputs("\">", pg->f);
@@ -1002,22 +1192,73 @@ static void plain_metric(page *pg, const char *code)
     fputs(")</span>", pg->f);
 }
 
-/* Rows in the order they are shown: differences the interval is sure of first, then those
- * that may be noise, each by the size of the difference against its interval (the mean over
- * the interval's half-width; the mean itself where there is no interval), largest first. */
+/* Rows in the order they are shown, a measure (scenario and metric) at a time with its periods
+ * together in time order. Measures with a difference the interval is sure of come first, then
+ * those that may be noise, then those without an interval; within each, the measure whose
+ * largest difference against its interval (the mean over the interval's half-width; the mean
+ * itself where there is no interval) is largest comes first. */
 typedef struct cmp_order {
-    int row, group;
+    const send_compare_row *r;
+    int row, group;  /* the row's own group: 0 sure, 1 noise, 2 no interval */
     double size;
+    int m_group;     /* its measure's best group, and its largest size in that group */
+    double m_size;
 } cmp_order;
+
+static int cmp_same_measure(const cmp_order *a, const cmp_order *b)
+{
+    int c = strcmp(a->r->scenario, b->r->scenario);
+    return c ? c : strcmp(a->r->metric, b->r->metric);
+}
+
+/* Within a measure: period labels (YYYY-MM, YYYY, YYYY-YY) sort as text in time order; the
+ * file's order breaks ties. */
+static int cmp_period(const cmp_order *a, const cmp_order *b)
+{
+    int c = strcmp(a->r->period, b->r->period);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+static int cmp_by_measure(const void *x, const void *y)
+{
+    const cmp_order *a = x, *b = y;
+    int c = cmp_same_measure(a, b);
+    return c ? c : cmp_period(a, b);
+}
 
 static int cmp_order_before(const void *x, const void *y)
 {
     const cmp_order *a = x, *b = y;
-    if (a->group != b->group)
-        return a->group < b->group ? -1 : 1;
-    if (a->size != b->size)
-        return a->size > b->size ? -1 : 1;
-    return a->row < b->row ? -1 : a->row > b->row;
+    if (a->m_group != b->m_group)
+        return a->m_group < b->m_group ? -1 : 1;
+    if (a->m_size != b->m_size)
+        return a->m_size > b->m_size ? -1 : 1;
+    int c = cmp_same_measure(a, b);
+    return c ? c : cmp_period(a, b);
+}
+
+/* Sort ord[0..n) into the order above. */
+static void order_compare_rows(cmp_order *ord, int n)
+{
+    qsort(ord, (size_t)n, sizeof *ord, cmp_by_measure);
+    for (int i = 0; i < n;) {
+        int j = i, g = ord[i].group;
+        double sz = -1;
+        while (j < n && !cmp_same_measure(&ord[i], &ord[j]))
+            j++;
+        for (int k = i; k < j; k++)
+            if (ord[k].group < g)
+                g = ord[k].group;
+        for (int k = i; k < j; k++)
+            if (ord[k].group == g && ord[k].size > sz)
+                sz = ord[k].size;
+        for (int k = i; k < j; k++) {
+            ord[k].m_group = g;
+            ord[k].m_size = sz;
+        }
+        i = j;
+    }
+    qsort(ord, (size_t)n, sizeof *ord, cmp_order_before);
 }
 
 static void compare_rows(page *pg, const send_compare_table *t, int key_only)
@@ -1038,10 +1279,11 @@ static void compare_rows(page *pg, const send_compare_table *t, int key_only)
         }
         double half = (r->ci_high - r->ci_low) / 2;
         double size = fabs(r->mean) / (half > 0 ? half : 1);
-        ord[n++] = (cmp_order){i, !r->has_verdict ? 2 : r->verdict == SEND_NOISE ? 1 : 0,
-                               isnan(size) ? 0 : size};
+        ord[n++] = (cmp_order){.r = r, .row = i,
+                               .group = !r->has_verdict ? 2 : r->verdict == SEND_NOISE ? 1 : 0,
+                               .size = isnan(size) ? 0 : size};
     }
-    qsort(ord, (size_t)n, sizeof *ord, cmp_order_before);
+    order_compare_rows(ord, n);
     if (n > 0) {
         fprintf(f, "<div class=\"tw\"><table>\n<thead><tr>%s<th>measure</th><th>period</th>"
                    "<th class=\"n\">mean difference<span class=\"rng\">95%% interval</span></th>"
@@ -1134,7 +1376,8 @@ static int compare_section(page *pg, int k, const send_compare_table *t, des_err
     fputs("</h2>\n<p class=\"explain\">Differences of each scenario from the reference "
           "scenario (scenario minus reference), replication by replication: both were run "
           "with the same random numbers, so the differences come from the levers, not from "
-          "chance. Largest differences first (against the width of their interval); a "
+          "chance. Each measure's periods are shown together in time order; the measure with "
+          "the largest difference (against the width of its interval) comes first. A "
           "difference is labelled <i>not distinguishable from noise</i> when the 95% "
           "interval of its mean includes zero; rows with <i>no difference</i> (every paired "
           "difference exactly zero) are folded away.</p>\n",
@@ -1236,8 +1479,9 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
     fputs("<div class=\"tw\"><table>\n<thead><tr><th>metric</th><th class=\"n\">values</th>"
           "<th class=\"n\">P10&ndash;P90 coverage</th></tr></thead>\n<tbody>\n", f);
     for (int m = 0; m < BT_METRICS; m++) {
-        fprintf(f, "<tr><td class=\"k\">%s</td><td class=\"n\">%d</td>", send_bt_sen2_metric[m],
-                s.n[0][m]);
+        fputs("<tr><td>", f);
+        plain_metric(pg, send_bt_model_metric[m]);
+        fprintf(f, "</td><td class=\"n\">%d</td>", s.n[0][m]);
         td_num(pg, 100.0 * s.coverage[0][m], "percent");
         fputs("</tr>\n", f);
     }
@@ -1249,9 +1493,10 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
         double c = 100.0 * s.coverage[0][m];
         char cb[48];
         fmt(c, "percent", cb, sizeof cb);
-        fprintf(f, "%s<span class=\"k\">%s</span>: %s of %d value%s inside the band, ",
-                any ? " " : "Target coverage is 70&ndash;90%. ", send_bt_sen2_metric[m], cb,
-                s.n[0][m], s.n[0][m] == 1 ? "" : "s");
+        fputs(any ? " " : "Target coverage is 70&ndash;90%. ", f);
+        plain_metric(pg, send_bt_model_metric[m]);
+        fprintf(f, ": %s of %d value%s inside the band, ", cb, s.n[0][m],
+                s.n[0][m] == 1 ? "" : "s");
         if (c < BT_TARGET_LO)
             fputs("<b>below the target</b> (the bands are too narrow)", f);
         else if (c > BT_TARGET_HI)
@@ -1280,7 +1525,9 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
                        "</th>", h, h == 1 ? "" : "s");
         fputs("</tr></thead>\n<tbody>\n", f);
         for (int m = 0; m < BT_METRICS; m++) {
-            fprintf(f, "<tr><td class=\"k\">%s</td>", send_bt_sen2_metric[m]);
+            fputs("<tr><td>", f);
+            plain_metric(pg, send_bt_model_metric[m]);
+            fputs("</td>", f);
             for (int h = 1; h <= hmax; h++) {
                 char a[48], b[48];
                 fmt(s.median_ape[0][m][h], "percent", a, sizeof a);
@@ -1298,12 +1545,13 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
         for (int m = 0; m < BT_METRICS; m++) {
             if (!s.n[0][m])
                 continue;
-            fprintf(f, "<h3>Forecast against published: <span class=\"k\">%s</span></h3>\n"
-                       "<div class=\"tw\"><table>\n<thead><tr><th>period</th>"
-                       "<th class=\"n\">published</th><th class=\"n\">P10</th>"
-                       "<th class=\"n\">P50</th><th class=\"n\">P90</th><th>inside</th>"
-                       "<th class=\"n\">naive trend</th></tr></thead>\n<tbody>\n",
-                    send_bt_sen2_metric[m]);
+            fputs("<h3>Forecast against published: ", f);
+            plain_metric(pg, send_bt_model_metric[m]);
+            fputs("</h3>\n<div class=\"tw\"><table>\n<thead><tr><th>period</th>"
+                  "<th class=\"n\">published</th><th class=\"n\">P10</th>"
+                  "<th class=\"n\">P50</th><th class=\"n\">P90</th><th>inside</th>"
+                  "<th class=\"n\">naive trend</th></tr></thead>\n<tbody>\n",
+                  f);
             for (size_t i = 0; i < g->n_rows; i++) {
                 const send_bt_row *r = &g->rows[i];
                 if (r->naive || r->metric != m)
@@ -1346,6 +1594,32 @@ static int mentions_assumption(const char *s)
     return 0;
 }
 
+/* A scenario key in the assumptions table: an observation ("observed.<metric>.<period>") by
+ * its metric's plain name and its period, with the key as a tooltip; any other key as
+ * written. */
+static void param_key(page *pg, const char *key)
+{
+    const char *rest = !strncmp(key, "observed.", 9) ? key + 9 : NULL;
+    const char *dot = rest ? strchr(rest, '.') : NULL;
+    char code[128];
+    if (dot && (size_t)(dot - rest) < sizeof code) {
+        snprintf(code, sizeof code, "%.*s", (int)(dot - rest), rest);
+        if (send_metric_find(code) >= 0) {
+            fputs("<td title=\"", pg->f);
+            esc(pg, key);
+            fputs("\">Published: ", pg->f);
+            plain_metric(pg, code);
+            fputs(", ", pg->f);
+            esc(pg, dot + 1);
+            fputs("</td>", pg->f);
+            return;
+        }
+    }
+    fputs("<td class=\"k\">", pg->f);
+    esc(pg, key);
+    fputs("</td>", pg->f);
+}
+
 static void assumptions_section(page *pg)
 {
     FILE *f = pg->f;
@@ -1378,9 +1652,9 @@ static void assumptions_section(page *pg)
     for (int i = 0; i < n; i++) {
         const send_param_row *r = &m->params[i];
         int none = !r->note || !*r->note;
-        fprintf(f, "<tr%s><td class=\"k\">", none ? " class=\"nosrc\"" : "");
-        esc(pg, r->key);
-        fputs("</td><td class=\"k\">", f);
+        fprintf(f, "<tr%s>", none ? " class=\"nosrc\"" : "");
+        param_key(pg, r->key);
+        fputs("<td class=\"k\">", f);
         esc(pg, r->value);
         fputs("</td><td class=\"src\">", f);
         if (none)
@@ -1472,6 +1746,7 @@ int send_report_html(FILE *f, const send_report_input *in, des_error *err)
         flows_section(&pg);
         sufficiency_section(&pg);
         finance_section(&pg);
+        rc = services_section(&pg, err);
         for (int k = 0; k < in->n_compare && rc == DES_OK; k++)
             rc = compare_section(&pg, k, &in->compare[k], err);
         for (int k = 0; k < in->n_backtest && rc == DES_OK; k++)

@@ -209,6 +209,8 @@ void send_scenario_print(const send_params *p, FILE *o)
     if (p->levels_on)
         fprintf(o, "levels:\n  %-28s level 2 %.3g, level 3 %.3g, level 4 %.3g\n",
                 "shares at the start", p->level_share[0], p->level_share[1], p->level_share[2]);
+    if (p->levels_on && p->levels_from_records)
+        fprintf(o, "  %-28s plan holders and children in care at levels 3-4\n", "records");
     if (p->care_on) {
         fprintf(o, "care:\n  %-28s %.0f at the start, %.4g entries a year, exits %.3g and moves "
                    "%.3g per child-year, %.3g with an EHC plan\n",
@@ -216,6 +218,8 @@ void send_scenario_print(const send_params *p, FILE *o)
                 p->care_move_rate, p->care_ehcp_share);
         print_shares(o, "placement mix", p->care_mix, send_care_names, CARE_COUNT);
         print_shares(o, "weekly cost (GBP)", p->care_weekly, send_care_names, CARE_COUNT);
+        fprintf(o, "  %-28s %.3g a year; EHC plans %s\n", "cost inflation", p->care_inflation,
+                p->care_link_plans ? "those of plan holders" : "an independent count");
         if (p->edge_active) {
             date_str(p->edge_from, a);
             fprintf(o, "  %-28s -%.0f%% entries from %s at %.0f GBP a year\n", "edge of care",
@@ -232,13 +236,21 @@ void send_scenario_print(const send_params *p, FILE *o)
         fprintf(o, "  %-28s initial %.4g days, core %.4g days\n", "time limits",
                 p->fd_initial_limit, p->fd_core_limit);
     }
-    if (p->sb_on)
+    if (p->sb_on) {
         fprintf(o, "short_breaks:\n  %-28s %.0f at the start, %.4g requests a year, capacity "
-                   "%.0f, %.0f GBP per package-year\n",
-                "packages", p->sb_initial, p->sb_requests, p->sb_capacity, p->sb_cost);
+                   "%.0f, %.0f GBP per package-year rising %.3g a year\n",
+                "packages", p->sb_initial, p->sb_requests, p->sb_capacity, p->sb_cost,
+                p->sb_inflation);
+        if (p->sb_panel_period > 0)
+            fprintf(o, "  %-28s every %.3g days, %d a sitting\n", "short-break panel",
+                    p->sb_panel_period, p->sb_panel_capacity);
+    }
     if (p->eh_on)
-        fprintf(o, "early_help:\n  %-28s %.4g a year, %.3g needing a lead professional; panel "
-                   "every %.3g days, %d a sitting; %.0f lead-professional places\n",
-                "common assessments", p->eh_cafs, p->eh_p_lead, p->eh_panel_period,
-                p->eh_panel_capacity, p->eh_lead_professionals);
+        fprintf(o, "early_help:\n  %-28s %.4g a year, %.3g needing a lead professional; %s "
+                   "every %.3g days, %d a sitting; %.0f lead-professional places; %.3g requests "
+                   "averted per 2b case-year\n",
+                "common assessments", p->eh_cafs, p->eh_p_lead,
+                p->eh_panel_per_area && p->n_areas > 1 ? "a panel per area" : "panel",
+                p->eh_panel_period, p->eh_panel_capacity, p->eh_lead_professionals,
+                p->eh_requests_averted);
 }

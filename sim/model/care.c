@@ -23,6 +23,7 @@
  */
 #include "model_internal.h"
 
+#include <gsl/gsl_rng.h>
 #include <string.h>
 
 /* ---- money accrued from a stock (shared with short_breaks.c) ------------------------------- */
@@ -35,16 +36,19 @@ void accrual_reset(accrual *a, double value)
 }
 
 /* Add the stock's units-days since the last accrual, times per_day plus per_year spread over
- * the days of the financial year, to that year's value of `metric` (an FY metric). The
- * interval since the last accrual lies inside one month. */
-void accrual_to(send_model *m, accrual *a, int metric, double per_day, double per_year)
+ * the days of the financial year, both risen by `inflation` a year compounded from the second
+ * financial year of the output, to that year's value of `metric` (an FY metric). The interval
+ * since the last accrual lies inside one month. */
+void accrual_to(send_model *m, accrual *a, int metric, double per_day, double per_year,
+                double inflation)
 {
     double t = now(m), area = des_timeavg_area(&a->ta, t);
     int fy = des_date_fy(day_of(m, a->last));
     int fi = fy - m->out->first_fy;
     double days = (double)(des_date_from_ymd(fy + 1, 4, 1) - des_date_from_ymd(fy, 4, 1));
     if (fi >= 0 && fi < m->out->n_fys)
-        send_output_row(m->out, metric)[fi] += (area - a->mark) * (per_day + per_year / days);
+        send_output_row(m->out, metric)[fi] +=
+            (area - a->mark) * (per_day + per_year / days) * pow(1.0 + inflation, fi);
     a->mark = area;
     a->last = t;
 }
@@ -79,13 +83,104 @@ static void care_add(send_model *m, int type, int ehcp, int64_t d)
     des_timeavg_add(&m->care.cost[type].ta, now(m), (double)d);
 }
 
+/* ---- children in care who hold an EHC plan (care.link_plans) ------------------------------ */
+
+/* Oldest academic age at which a plan holder can come into care (care ends at 18). */
+#define CARE_MAX_AGE 17
+
+/* A plan holder under 18 not in care, drawn uniformly (by age in proportion to its plan
+ * holders, then one of them; a draw already in care is drawn again, up to 16 times), or
+ * DES_NONE. */
+static uint32_t plan_holder_for_care(send_model *m)
+{
+    size_t tot = 0;
+    for (int a = 0; a <= CARE_MAX_AGE; a++)
+        tot += m->plan.k.plans[a].n;
+    for (int tries = 0; tot > 0 && tries < 16; tries++) {
+        size_t x = (size_t)gsl_rng_uniform_int(m->r[S_CARE], (unsigned long)tot);
+        int a = 0;
+        while (x >= m->plan.k.plans[a].n)
+            x -= m->plan.k.plans[a++].n;
+        uint32_t h = m->plan.k.plans[a].v[x];
+        if (!kid(m, h)->care)
+            return h;
+    }
+    return DES_NONE;
+}
+
+/* Plan holder h's care mark becomes `care` (placement type + 1, or 0). */
+static void set_care(send_model *m, uint32_t h, int care)
+{
+    child *c = kid(m, h);
+    int was4 = lev4_of(c);
+    c->care = (uint8_t)care;
+    lev4_mark(m, c, was4);
+}
+
+/* Plan holder h comes into care in placement `type`. */
+static void link_plan(send_model *m, uint32_t h, int type)
+{
+    u32list *l = &m->care.linked;
+    int rc = room_for_one((void **)&l->v, l->n, &l->cap, sizeof *l->v, 64);
+    (void)rc;
+    assert(rc == DES_OK);
+    l->v[l->n++] = h;
+    set_care(m, h, type + 1);
+}
+
+/* Plan holder h leaves care (or its plan ceases): off the list. O(plan holders in care). */
+static void unlink_plan(send_model *m, uint32_t h)
+{
+    u32list *l = &m->care.linked;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] == h) {
+            l->v[i] = l->v[--l->n];
+            break;
+        }
+    set_care(m, h, 0);
+}
+
+/* The j-th plan holder in care in placement `type` (in the list's order). */
+static uint32_t linked_at(const send_model *m, int type, int64_t j)
+{
+    const u32list *l = &m->care.linked;
+    for (size_t i = 0; i < l->n; i++)
+        if (m->kid_base[l->v[i]].care == type + 1 && j-- == 0)
+            return l->v[i];
+    return DES_NONE;
+}
+
+/* Whether a child coming into care has an EHC plan: a draw with the overlap share; with
+ * care.link_plans the child is then a plan holder drawn from the records (none: no plan). */
+static int admit_with_plan(send_model *m, int type)
+{
+    if (!(unif(m, S_CARE) < m->p->care_ehcp_share))
+        return 0;
+    if (!m->p->care_link_plans)
+        return 1;
+    uint32_t h = plan_holder_for_care(m);
+    if (h == DES_NONE)
+        return 0;
+    link_plan(m, h, type);
+    return 1;
+}
+
 /* A child comes into care, in a placement drawn from the mix. */
 static void care_admit(send_model *m)
 {
     int type = pick(m->p->care_mix, CARE_COUNT, unif(m, S_CARE));
-    int ehcp = unif(m, S_CARE) < m->p->care_ehcp_share;
-    care_add(m, type < 0 ? 0 : type, ehcp, +1);
+    type = type < 0 ? 0 : type;
+    care_add(m, type, admit_with_plan(m, type), +1);
     cy_add(m, C_CARE_ENTRIES, 1);
+}
+
+/* Plan holder h's plan ceases while in care: the child stays in care, without a plan. */
+void care_plan_ceased(send_model *m, uint32_t h)
+{
+    int type = kid(m, h)->care - 1;
+    unlink_plan(m, h);
+    m->care.n[type][1]--;
+    m->care.n[type][0]++;
 }
 
 /* The cell of the child at position x in [0, total) of the counts. */
@@ -113,13 +208,23 @@ static void care_cell_at(const send_model *m, double x, int *type, int *ehcp)
 
 void care_reset(send_model *m)
 {
+    /* (records' care marks start at 0 with each record: new_child) */
+    u32list keep = {m->care.linked.v, 0, m->care.linked.cap};
     memset(&m->care, 0, sizeof m->care);
+    m->care.linked = keep;
     for (int t = 0; t < CARE_COUNT; t++)
         accrual_reset(&m->care.cost[t], 0);
     accrual_reset(&m->care.edge, 0);
 }
 
-/* The children in care at the start, placed by the mix, then the first transition. */
+void care_free(send_model *m)
+{
+    free(m->care.linked.v);
+    m->care.linked = (u32list){0};
+}
+
+/* The children in care at the start (after the opening caseload), placed by the mix, then
+ * the first transition. */
 void care_open(send_model *m)
 {
     if (!m->p->care_on)
@@ -127,7 +232,8 @@ void care_open(send_model *m)
     long n = lround(m->p->care_initial);
     for (long i = 0; i < n; i++) {
         int type = pick(m->p->care_mix, CARE_COUNT, unif(m, S_CARE));
-        care_add(m, type < 0 ? 0 : type, unif(m, S_CARE) < m->p->care_ehcp_share, +1);
+        type = type < 0 ? 0 : type;
+        care_add(m, type, admit_with_plan(m, type), +1);
     }
     care_redraw(m);
 }
@@ -162,12 +268,23 @@ void ev_care(send_model *m)
         int type, ehcp;
         care_cell_at(m, unif(m, S_CARE) * (double)m->care.total, &type, &ehcp);
         if (type >= 0) {
+            /* with linked plans, which plan holder of the cell it is */
+            uint32_t h = ehcp && p->care_link_plans
+                             ? linked_at(m, type, (int64_t)gsl_rng_uniform_int(
+                                                      m->r[S_CARE],
+                                                      (unsigned long)m->care.n[type][1]))
+                             : DES_NONE;
             care_add(m, type, ehcp, -1);
             if (x < in + out) {
+                if (h != DES_NONE)
+                    unlink_plan(m, h);
                 cy_add(m, C_CARE_EXITS, 1);
             } else {
                 int to = pick(p->care_mix, CARE_COUNT, unif(m, S_CARE));
-                care_add(m, to < 0 ? type : to, ehcp, +1);
+                to = to < 0 ? type : to;
+                care_add(m, to, ehcp, +1);
+                if (h != DES_NONE)
+                    set_care(m, h, to + 1);
                 cy_add(m, C_CARE_MOVES, 1);
             }
         }
@@ -180,8 +297,9 @@ void care_accrue(send_model *m)
     if (!m->p->care_on)
         return;
     for (int t = 0; t < CARE_COUNT; t++)
-        accrual_to(m, &m->care.cost[t], F_CARE_SPEND, m->p->care_weekly[t] / 7.0, 0);
-    accrual_to(m, &m->care.edge, F_EDGE_SPEND, 0, m->p->edge_cost);
+        accrual_to(m, &m->care.cost[t], F_CARE_SPEND, m->p->care_weekly[t] / 7.0, 0,
+                   m->p->care_inflation);
+    accrual_to(m, &m->care.edge, F_EDGE_SPEND, 0, m->p->edge_cost, 0);
 }
 
 void care_snapshot(send_model *m, int k)
@@ -194,6 +312,8 @@ void care_snapshot(send_model *m, int k)
         send_output_row(m->out, M_CARE_TYPE + t)[k] =
             (double)(m->care.n[t][0] + m->care.n[t][1]);
     }
+    /* with linked plans, the overlap is exactly the plan holders listed in care */
+    assert(!m->p->care_link_plans || ehcp == (int64_t)m->care.linked.n);
     send_output_row(m->out, M_CARE)[k] = (double)m->care.total;
     send_output_row(m->out, M_CARE_EHCP)[k] = (double)ehcp;
 }

@@ -20,10 +20,14 @@
  * exactly income minus expenditure each year from the opening balance brought forward
  * (negative = deficit, as in the template).
  *
+ * send_fin_drivers reads a run's results for the report: plans x cost per plan against income
+ * by financial year, the change of the in-year balance split exactly into the three.
+ *
  * State: fin_state (acc_fi starts at -1). Complexity: O(provisions x needs) per accrual, O(FYs x
  * (lines + provisions x needs)) at the close.
  */
 #include "model_internal.h"
+#include "send_results.h"
 
 #include <string.h>
 
@@ -284,4 +288,41 @@ int fin_check(const send_params *p, des_error *err)
         return des_error_set(err, DES_EINVAL, "'finance.grant.allocation': at most %d years",
                              SEND_GRANT_MAX);
     return DES_OK;
+}
+
+static double at_row(const send_output *o, int metric, int i)
+{
+    return o->values[(size_t)metric * (size_t)o->row_len + (size_t)i];
+}
+
+void send_fin_drivers(const send_results *res, send_fin_driver *out)
+{
+    const send_output *o0 = &res->reps[0];
+    for (int fi = 0; fi < o0->n_fys; fi++) {
+        send_fin_driver *d = &out[fi];
+        memset(d, 0, sizeof *d);
+        /* April of the year to March of the next, as month indices of the series */
+        int m0 = des_date_month_index(des_date_from_ymd(o0->first_fy + fi, 4, 1)) -
+                 o0->first_month_index;
+        for (int r = 0; r < res->n; r++) {
+            const send_output *o = &res->reps[r];
+            double sum = 0;
+            int k = 0;
+            for (int m = m0 < 0 ? 0 : m0; m < m0 + 12 && m < o->n_months; m++, k++)
+                sum += at_row(o, M_EHCP_TOTAL, m);
+            d->plans += k ? sum / k / res->n : 0;
+            d->spend += at_row(o, F_SPEND, fi) / res->n;
+            d->income += at_row(o, F_INCOME, fi) / res->n;
+        }
+        d->inyear = d->income - d->spend;
+        d->per_plan = d->plans > 0 ? d->spend / d->plans : NAN;
+        d->d_inyear = d->d_plans = d->d_cost = d->d_income = NAN;
+        if (fi > 0 && d->plans > 0 && out[fi - 1].plans > 0) {
+            const send_fin_driver *p = &out[fi - 1];
+            d->d_plans = -(d->plans - p->plans) * p->per_plan;
+            d->d_cost = -d->plans * (d->per_plan - p->per_plan);
+            d->d_income = d->income - p->income;
+            d->d_inyear = d->inyear - p->inyear;
+        }
+    }
 }

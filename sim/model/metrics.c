@@ -206,7 +206,7 @@ static const send_metric_info metrics[SEND_METRIC_COUNT] = {
     [F_DSG_LINE + DSG_TRANSPORT] = {"dsg_transport_gbp", SEND_FY, "GBP", "home-to-school transport, when finance.dsg_includes.transport is set (else 0)"},
     [F_DSG_LINE + DSG_ASSESSMENT] = {"dsg_assessment_gbp", SEND_FY, "GBP", "assessment and tribunal costs, when finance.dsg_includes.assessment is set (else 0)"},
     [F_DSG_BF] = {"dsg_balance_bf_gbp", SEND_FY, "GBP", "cumulative DSG high-needs balance brought forward at 1 April (negative = deficit)"},
-    [F_SOCIAL_CARE] = {"sc_spend_gbp", SEND_FY, "GBP", "charged to the social-care budget: the social-care share of level-4 packages and any sub-model's social-care costs"},
+    [F_SOCIAL_CARE] = {"sc_spend_gbp", SEND_FY, "GBP", "charged to the social-care budget: the social-care share of level-4 packages (placements of children in care and edge-of-care support are sc_care_spend_gbp and sc_edge_of_care_spend_gbp, beside it)"},
     [F_HEALTH] = {"health_spend_gbp", SEND_FY, "GBP", "charged to health: the health share of level-4 packages"},
     [M_LEVEL + 0] = {"level_1_total", SEND_MONTHLY, "children", "children at level 1 (universal): the population less levels 2-4 (with levels on)"},
     [M_LEVEL + 1] = {"level_2_total", SEND_MONTHLY, "children", "children at level 2 (targeted: early help, SEN Support)"},
@@ -275,6 +275,10 @@ static const send_metric_info metrics[SEND_METRIC_COUNT] = {
     [M_LEVEL_BAND + 3 * BAND_COUNT + BAND_11_15] = {"level_4_age_11_15", SEND_MONTHLY, "children", "children at level 4 aged 11-15 (academic age)"},
     [M_LEVEL_BAND + 3 * BAND_COUNT + BAND_16_19] = {"level_4_age_16_19", SEND_MONTHLY, "children", "children at level 4 aged 16-19 (academic age)"},
     [M_LEVEL_BAND + 3 * BAND_COUNT + BAND_20_25] = {"level_4_age_20_25", SEND_MONTHLY, "children", "children at level 4 aged 20-25 (academic age)"},
+    [M_LEVEL_RECORDS + 0] = {"level_3_records", SEND_MONTHLY, "children", "of level 3, plan holders below level 4 and children in care outside residential placements (levels.from_records)"},
+    [M_LEVEL_RECORDS + 1] = {"level_4_records", SEND_MONTHLY, "children", "of level 4, plan holders in level-4 packages or residential care and children in care in residential placements (levels.from_records)"},
+    [M_SB_PANEL_WAITING] = {"short_break_panel_waiting", SEND_MONTHLY, "requests", "short-break requests waiting for the short-break panel's next sitting"},
+    [C_SB_HEARD] = {"short_break_panel_heard", SEND_CY, "requests", "short-break requests heard by the short-break panel"},
 };
 
 const send_metric_info *send_metric(int index)

@@ -149,6 +149,7 @@ static void snapshot(send_model *m, int k)
     if (m->p->sb_on) {
         send_output_row(o, M_SB_PACKAGES)[k] = (double)m->sb.active;
         send_output_row(o, M_SB_WAITING)[k] = (double)m->sb.waiting;
+        send_output_row(o, M_SB_PANEL_WAITING)[k] = (double)m->sb.pending;
     }
     eh_snapshot(m, k);
 }
@@ -238,6 +239,7 @@ void send_model_destroy(send_model *m)
     place_free(m);
     fd_free(m);
     eh_free(m);
+    care_free(m);
     free(m->scratch);
     free(m);
 }
@@ -360,9 +362,10 @@ static void init_state(send_model *m)
     sen_open(m);
     plan_open(m);
     ass_open(m);
-    /* the services beside the EHC pathway, each on its own streams and only when on */
-    lev_open(m);
+    /* the services beside the EHC pathway, each on its own streams and only when on (care
+     * before the levels, which count the children in care) */
     care_open(m);
+    lev_open(m);
     fd_open(m);
     sb_open(m);
     eh_open(m);
@@ -466,7 +469,8 @@ int send_model_run(send_model *m, const uint32_t *seeds, send_output *out, des_e
                 ev_sb(m);
             break;
         case EV_FD_DONE: ev_fd_done(m, ev.arg); break;
-        case EV_EH_SIT: ev_eh_sit(m); break;
+        case EV_EH_SIT: ev_eh_sit(m, ev.arg); break;
+        case EV_SB_SIT: ev_sb_sit(m); break;
         default: assert(!"unknown event type");
         }
     }

@@ -67,7 +67,7 @@ enum {
     EV_FINAL, EV_REVIEW_SIT, EV_WAIT_LIMIT, EV_OPENING_PLACE,
     EV_PLACEMENT_APPEAL_END, EV_PLACEMENT_MEDIATION_END,
     EV_CARE, EV_FD_DONE, EV_SB, EV_EH_SIT,
-    EV_TRANSFER_IN
+    EV_TRANSFER_IN, EV_SB_SIT
 };
 
 /* Why a plan ceases (plan_cease): the SEN2 reasons the model produces. */
@@ -130,6 +130,7 @@ typedef struct child {
     uint8_t area, need, state;
     uint8_t stage, prov, want, advice_left;
     uint8_t flags;      /* CF_* below */
+    uint8_t care;       /* in care (care.c, care.link_plans): placement type + 1, else 0 */
 } child;
 _Static_assert(sizeof(child) == 48, "a child record is 48 bytes");
 
@@ -296,9 +297,19 @@ typedef struct accrual {
     double mark, last;
 } accrual;
 
-/* levels.c: children at each level (1-4, index 0-3) by academic age. */
+/* levels.c: children at each level (1-4, index 0-3) by academic age. A record's age0 lies in
+ * [-LEV_AGE0_OFF, SEND_AGES] for horizons of up to LEV_AGE0_OFF years. */
+#define LEV_AGE0_OFF 160
+#define LEV_AGE0_N (LEV_AGE0_OFF + SEND_AGES + 1)
 typedef struct lev_state {
-    int64_t n[SEND_AGES][4];
+    int64_t n[SEND_AGES][4]; /* without levels.from_records: every child; with it, the
+                                children who are neither plan holders nor in care */
+    int64_t rec[SEND_AGES][2]; /* with levels.from_records: plan holders and children in
+                                  care at levels 3 and 4, at the last fit */
+    /* with levels.from_records: plan holders at level 4 (lev4_of), by age0 + LEV_AGE0_OFF,
+     * kept by lev4_mark at every change of a record's provision or care placement, so that
+     * a child's age is age0 + Septembers passed without touching its record */
+    int64_t l4_age0[LEV_AGE0_N];
     double last_step; /* time of the last monthly step */
 } lev_state;
 
@@ -308,6 +319,8 @@ typedef struct care_state {
     int64_t total;
     uint32_t stamp;                /* of the live next-transition event */
     accrual cost[CARE_COUNT], edge;
+    u32list linked; /* care.link_plans: the plan holders in care (their records), any order;
+                       storage kept between replications */
 } care_state;
 
 /* social_care.c: front-door cases (records in their own pool) and social workers. */
@@ -329,6 +342,7 @@ typedef struct fd_model {
 /* short_breaks.c: packages running and requests waiting for one. */
 typedef struct sb_state {
     int64_t active, waiting;
+    int64_t pending; /* requests waiting for the short-break panel's next sitting */
     uint32_t stamp;
     accrual cost;
 } sb_state;
@@ -336,7 +350,8 @@ typedef struct sb_state {
 /* early_help.c: the area panel and lead professionals; episodes counted. */
 typedef struct eh_model {
     struct {
-        des_panel panel;
+        des_panel panel[SEND_MAX_AREAS]; /* the area panels: n_panels of them */
+        int n_panels;
         des_resource lp;
     } k;
     struct eh_state {
@@ -587,6 +602,7 @@ static inline uint32_t new_child(send_model *m, int age, int need, int stream)
     c->want_pool = -1;
     c->review_k = -1;
     c->flags = 0;
+    c->care = 0;
     c->prov = PROV_COUNT;
     c->serial = ++m->c.births;
     return h;
@@ -739,9 +755,29 @@ static inline void sen_exit_rate_grew(send_model *m)
 
 /* ---- occupancy (placement.c), inline for every placement ---------------------------------- */
 
+/* ---- level-4 plan holders (levels.c), inline for every place change ----------------------- */
+
+/* Whether a plan holder is at level 4: in a level-4 package or in residential care. */
+static inline int lev4_of(const child *c)
+{
+    return c->prov == PROV_RESIDENTIAL || c->care == CARE_RESIDENTIAL + 1;
+}
+
+/* Record c's level-4 mark goes from was (0 or 1) to what lev4_of says now. */
+static inline void lev4_mark(send_model *m, const child *c, int was)
+{
+    int d = lev4_of(c) - was;
+    if (d && m->p->levels_on && m->p->levels_from_records) {
+        int i = c->age0 + LEV_AGE0_OFF;
+        assert(i >= 0 && i < LEV_AGE0_N);
+        m->lev.l4_age0[i] += d;
+    }
+}
+
 static inline void set_prov(send_model *m, child *c, int prov)
 {
     double t = now(m);
+    int was4 = lev4_of(c);
     if (c->prov < PROV_COUNT) {
         m->place.s.occ[c->prov]--;
         m->place.s.occ_cell[c->prov][c->area][c->need]--;
@@ -755,6 +791,7 @@ static inline void set_prov(send_model *m, child *c, int prov)
         des_timeavg_add(&m->place.s.occ_ta[prov], t, +1);
         des_timeavg_add(&m->fin.occ_need[prov][c->need], t, +1);
     }
+    lev4_mark(m, c, was4);
 }
 
 /* ---- functions shared between the files -------------------------------------------------- */
@@ -876,8 +913,11 @@ void lev_snapshot(send_model *m, int k);
 
 /* care.c */
 void accrual_reset(accrual *a, double value);
-void accrual_to(send_model *m, accrual *a, int metric, double per_day, double per_year);
+void accrual_to(send_model *m, accrual *a, int metric, double per_day, double per_year,
+                double inflation);
 void care_reset(send_model *m);
+void care_free(send_model *m);
+void care_plan_ceased(send_model *m, uint32_t h);
 void care_open(send_model *m);
 void care_month(send_model *m);
 void care_enter(send_model *m);
@@ -898,6 +938,7 @@ void sb_reset(send_model *m);
 void sb_open(send_model *m);
 void sb_month(send_model *m);
 void ev_sb(send_model *m);
+void ev_sb_sit(send_model *m);
 void sb_accrue(send_model *m);
 void sb_close(send_model *m);
 
@@ -907,7 +948,7 @@ void eh_reset(send_model *m);
 void eh_free(send_model *m);
 void eh_open(send_model *m);
 void ev_eh_caf(send_model *m);
-void ev_eh_sit(send_model *m);
+void ev_eh_sit(send_model *m, uint32_t area);
 void ev_eh_end(send_model *m);
 void eh_accrue(send_model *m);
 void eh_snapshot(send_model *m, int k);

@@ -175,6 +175,9 @@ void send_params_init(send_params *p)
     memcpy(p->transfer_age, transfer_age, sizeof transfer_age);
     p->review_ms_from[PROV_MAINSTREAM] = p->review_ms_from[PROV_RESOURCED] = 1.0;
     p->review_sm_from[PROV_SPECIAL] = 1.0;
+    p->levels_from_records = 1;
+    p->care_link_plans = 1;
+    p->sb_panel_capacity = 1000000;
 }
 
 void send_params_free(send_params *p)

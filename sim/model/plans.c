@@ -228,6 +228,8 @@ void plan_cease(send_model *m, uint32_t h, int reason)
     place_leave(m, h, c);
     drop_review(m, c);
     plan_remove(m, c);
+    if (c->care)
+        care_plan_ceased(m, h);
     m->plan.s.n_plan--;
     m->out->plans_ceased++;
     cy_add(m, C_CEASED, 1);

@@ -121,6 +121,14 @@ void pop_recompute_rates(send_model *m)
                 pow(1.0 + s->growth_g, (now(m) - s->growth_t0) / YEAR_DAYS);
     s->ei_on = ei_active(m, d);
     s->req_mult = rt * (s->ei_on ? 1.0 - p->ei_effect : 1.0) / YEAR_DAYS;
+    /* early help (early_help.averted_requests): each 2b case open now, with its lead
+     * professional, averts that many requests from SEN Support a year, taken off the requests
+     * expected a year at today's weights (never below none) */
+    if (p->eh_on && p->eh_requests_averted > 0) {
+        double expected = m->sen.s.W * s->req_mult * YEAR_DAYS;
+        double averted = p->eh_requests_averted * (double)m->eh.s.open2b;
+        s->req_mult *= expected > averted ? 1.0 - averted / expected : 0.0;
+    }
     double direct = 0;
     for (int b = 0; b < BAND_COUNT; b++)
         direct += p->direct_requests[b];

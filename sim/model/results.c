@@ -46,9 +46,27 @@ const int send_compare_metrics[] = {
     F_DSG_LINE + DSG_OTHER_ARRANGEMENTS, F_DSG_LINE + DSG_SEN_SUPPORT, F_DSG_LINE + DSG_HOSPITAL,
     F_DSG_LINE + DSG_THERAPIES, F_DSG_LINE + DSG_TRANSPORT, F_DSG_LINE + DSG_ASSESSMENT, F_SPEND,
     F_DSG_INYEAR, F_DSG_BALANCE, F_SPEND_TRANSPORT, F_SPEND_ASSESS, F_SOCIAL_CARE, F_HEALTH,
-    /* the services beside the EHC pathway (compared only where one of the runs has them) */
-    M_LEVEL + 2, M_LEVEL + 3, M_CARE, C_INITIAL, C_PCT_INITIAL_ON_TIME, M_SB_PACKAGES,
-    M_EH_2B, F_CARE_SPEND, F_SB_SPEND, F_EH_SPEND,
+    /* the services beside the EHC pathway, every metric of send_service_lines (compared only
+     * where one of the runs has them): levels, early help, the front door, children in care,
+     * short breaks */
+    M_LEVEL + 0, M_LEVEL + 1, M_LEVEL + 2, M_LEVEL + 3,
+#define LEVEL_BANDS(l)                                                                        \
+    M_LEVEL_BAND + (l) * BAND_COUNT + BAND_UNDER5, M_LEVEL_BAND + (l) * BAND_COUNT + BAND_5_10, \
+        M_LEVEL_BAND + (l) * BAND_COUNT + BAND_11_15,                                         \
+        M_LEVEL_BAND + (l) * BAND_COUNT + BAND_16_19, M_LEVEL_BAND + (l) * BAND_COUNT + BAND_20_25
+    LEVEL_BANDS(0), LEVEL_BANDS(1), LEVEL_BANDS(2), LEVEL_BANDS(3),
+#undef LEVEL_BANDS
+    C_LEVEL_UP + 0, C_LEVEL_UP + 1, C_LEVEL_UP + 2, C_LEVEL_DOWN + 0, C_LEVEL_DOWN + 1,
+    C_LEVEL_DOWN + 2,
+    F_EH_SPEND, M_EH_2A, M_EH_2B, M_EH_WAITING, C_EH_CAFS, C_EH_HEARD,
+    C_CONTACTS, C_REFERRALS, C_INITIAL, C_CORE, C_INITIAL_ON_TIME, C_PCT_INITIAL_ON_TIME,
+    C_CORE_ON_TIME, C_PCT_CORE_ON_TIME, C_CIN_STARTS, C_CP_STARTS, C_CARE_FROM_FD, M_FD_OPEN,
+    F_CARE_SPEND, F_EDGE_SPEND, M_CARE, M_CARE_EHCP, M_CARE_TYPE + CARE_IN_HOUSE_FOSTER,
+    M_CARE_TYPE + CARE_IFA, M_CARE_TYPE + CARE_KINSHIP, M_CARE_TYPE + CARE_RESIDENTIAL,
+    M_CARE_TYPE + CARE_SUPPORTED_LODGINGS, M_CARE_TYPE + CARE_EXTERNAL_16PLUS, C_CARE_ENTRIES,
+    C_CARE_EXITS, C_CARE_MOVES,
+    F_SB_BUDGET, F_SB_SPEND, F_SB_BALANCE, M_SB_PACKAGES, M_SB_WAITING, C_SB_STARTS,
+    M_LEVEL_RECORDS + 0, M_LEVEL_RECORDS + 1, M_SB_PANEL_WAITING, C_SB_HEARD,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);
@@ -56,21 +74,23 @@ const int send_compare_n_metrics =
 const char *const send_verdict_names[4] = {"no difference", "not distinguishable from noise",
                                            "higher", "lower"};
 
+int send_results_has_value(const send_results *res, int metric)
+{
+    for (int r = 0; r < res->n; r++) {
+        const send_output *o = &res->reps[r];
+        for (int i = 0; i < send_output_periods(o, metric); i++) {
+            double v = o->values[(size_t)metric * (size_t)o->row_len + (size_t)i];
+            if (v != 0 && !isnan(v))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int send_compare_skip(const send_results *a, const send_results *b, int metric)
 {
-    if (metric < M_LEVEL)
-        return 0;
-    const send_results *r2[2] = {a, b};
-    for (int k = 0; k < 2; k++)
-        for (int r = 0; r < r2[k]->n; r++) {
-            const send_output *o = &r2[k]->reps[r];
-            for (int i = 0; i < send_output_periods(o, metric); i++) {
-                double v = o->values[(size_t)metric * (size_t)o->row_len + (size_t)i];
-                if (v != 0 && !isnan(v))
-                    return 0;
-            }
-        }
-    return 1;
+    return metric >= M_LEVEL && !send_results_has_value(a, metric) &&
+           !send_results_has_value(b, metric);
 }
 
 void send_results_free(send_results *res)

@@ -1,15 +1,20 @@
 /* short_breaks.c - short breaks for disabled children: packages against capacity, a waiting
  * list, and the short-breaks budget, in their own lines beside the high-needs block.
  *
- * Requests for a package arrive as a Poisson process; a request starts a package at once if
- * fewer than `capacity` are running, else it waits (first come, first served: only the count
- * matters); packages end at a constant hazard, and each end starts a waiting request. The
+ * Requests for a package arrive as a Poisson process. With a short-break panel (the Short
+ * Break and Family Wellbeing panel, domain.md section 4: short_breaks.panel.cadence > 0) a
+ * request waits for the panel's next sitting (every cadence days from the start); a sitting
+ * hears at most its capacity, oldest first, and the rest roll over; without one a request is
+ * heard at once. A request heard starts a package at once if fewer than `capacity` are
+ * running, else it waits (first come, first served: only the count matters); packages end at
+ * a constant hazard, and each end starts a waiting request. The
  * counts are a continuous-time Markov chain sampled one transition at a time, as in care.c
  * (one stamped calendar event, drawn again each month). Spend is package-days x cost a year /
- * days of the financial year (exact, accrued monthly); the balance is the budget in force on
- * 1 April less the spend.
+ * days of the financial year, risen by short_breaks.inflation a year from the second financial
+ * year (exact, accrued monthly); the balance is the budget in force on 1 April less the spend.
  *
- * State: sb_state. Draws on S_SB only when sb_on. Complexity: O(1) per transition.
+ * State: sb_state. Draws on S_SB only when sb_on (the panel draws nothing). Complexity: O(1)
+ * per transition, O(requests heard) per sitting.
  */
 #include "model_internal.h"
 
@@ -43,6 +48,29 @@ void sb_open(send_model *m)
     m->sb.active = llround(m->p->sb_initial);
     des_timeavg_set(&m->sb.cost.ta, 0, (double)m->sb.active);
     sb_redraw(m);
+    if (m->p->sb_panel_period > 0)
+        sched(m, m->p->sb_panel_period, PRIO_EVENT, EV_SB_SIT, 0);
+}
+
+/* A request heard: a package starts if there is room, else the request waits for one. */
+static void sb_heard(send_model *m)
+{
+    if ((double)m->sb.active < m->p->sb_capacity)
+        sb_start(m);
+    else
+        m->sb.waiting++;
+}
+
+/* The short-break panel sits: it hears up to its capacity of the requests waiting. */
+void ev_sb_sit(send_model *m)
+{
+    int64_t n = m->sb.pending < m->p->sb_panel_capacity ? m->sb.pending : m->p->sb_panel_capacity;
+    m->sb.pending -= n;
+    cy_add(m, C_SB_HEARD, (double)n);
+    for (int64_t i = 0; i < n; i++)
+        sb_heard(m);
+    sb_redraw(m);
+    sched(m, now(m) + m->p->sb_panel_period, PRIO_EVENT, EV_SB_SIT, 0);
 }
 
 void sb_month(send_model *m)
@@ -56,10 +84,10 @@ void ev_sb(send_model *m)
     const send_params *p = m->p;
     double in = p->sb_requests, x = unif(m, S_SB) * (in + (double)m->sb.active * p->sb_end_rate);
     if (x < in) {
-        if ((double)m->sb.active < p->sb_capacity)
-            sb_start(m);
+        if (p->sb_panel_period > 0)
+            m->sb.pending++;
         else
-            m->sb.waiting++;
+            sb_heard(m);
     } else {
         m->sb.active--;
         des_timeavg_add(&m->sb.cost.ta, now(m), -1);
@@ -74,7 +102,7 @@ void ev_sb(send_model *m)
 void sb_accrue(send_model *m)
 {
     if (m->p->sb_on)
-        accrual_to(m, &m->sb.cost, F_SB_SPEND, 0, m->p->sb_cost);
+        accrual_to(m, &m->sb.cost, F_SB_SPEND, 0, m->p->sb_cost, m->p->sb_inflation);
 }
 
 /* The end of the run: each financial year's budget (in force on its 1 April) and balance. */

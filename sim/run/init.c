@@ -1235,13 +1235,65 @@ static void write_scenario(ictx *c)
     kv(c, 2, "assessment_cost", "4400", "general fund: ~62 hours of professional time [ref: DfE-2026-EP] at ~70 an hour (assumption)");
     kv(c, 2, "tribunal_cost", "8000", "general fund (assumption)");
     kv(c, 2, "dsg_includes", "{transport: false, assessment: false}", "councils pay these from the general fund [domain, section 6] (assumption: set true where the authority charges the DSG)");
-    double gb = round((Y >= 2019 ? 6.0e9 : 5.9e9) * share * pow(1.05, Y0 - (Y >= 2019 ? 2019 : 2018)) / 1e5) * 1e5;
+    /* The allocation: England's high-needs block shared out in the shape of the high-needs
+     * national funding formula [ref: NFF-2017]: the basic entitlement (4,000 a pupil in special
+     * schools and academies) by the authority's special-school placements, the rest (historic
+     * spend, population aged 2-18 and the deprivation, health and attainment proxies, none of
+     * them in the data) by its share of plans. England's block is the published series
+     * [ref: PQ-129210, March 2022] from as-of 2022, else the figures answered by 2019 [ref:
+     * NAO-2019, parliamentary answers]. Leicestershire's published allocations replace the
+     * formula where known [ref: PQ-HNB-2018], continued with England's growth to 2022-23. */
+    static const double e_hn_pub[] = {5247, 5300, 5827, 6115, 6279, 7063, 7906, 8981}; /* £m */
+    const int e_fy0 = 2015, e_last = e_fy0 + (int)(sizeof e_hn_pub / sizeof e_hn_pub[0]) - 1;
+    const int e_series = Y >= 2022; /* answered March 2022 */
+    int fy_e = Y >= 2019 ? 2019 : 2018;
+    double e_hn = Y >= 2019 ? 6.0e9 : 5.9e9;
+    char e_lab[96];
+    if (e_series) {
+        fy_e = Y0 < e_fy0 ? e_fy0 : Y0 > e_last ? e_last : Y0;
+        e_hn = e_hn_pub[fy_e - e_fy0] * 1e6;
+        snprintf(e_lab, sizeof e_lab, "%.3fbn %d-%02d [ref: PQ-129210]", e_hn / 1e9, fy_e, (fy_e + 1) % 100);
+    } else {
+        snprintf(e_lab, sizeof e_lab, "%s [ref: NAO-2019, parliamentary answers]",
+                 Y >= 2019 ? "6.0bn 2019/20" : "5.9bn 2018/19");
+    }
+    double e_sp = eng(c, "placement_special_la_maintained", Y0) + eng(c, "placement_special_academy_free", Y0);
+    double la_sp = pl[P_SPEC];
+    double be = isnan(e_sp) ? 0 : 4000.0 * e_sp;
+    double hn_share = (4000.0 * (isnan(e_sp) ? 0 : la_sp) + (e_hn - be) * share) / e_hn;
+    double gb = round(e_hn * hn_share * pow(1.05, Y0 - fy_e) / 1e5) * 1e5;
     out(c, "  grant:\n");
-    snprintf(v, sizeof v, "{%04d-%02d: %.0f}", Y0, (Y0 + 1) % 100, gb);
-    kv(c, 4, "allocation", v,
-       "national default scaled by caseload: England high-needs %s [ref: NAO-2019, parliamentary answers] x ehcp_total share %.4f%s (no %s allocation in the data)",
-       Y >= 2019 ? "6.0bn 2019/20" : "5.9bn 2018/19", share,
-       Y0 > (Y >= 2019 ? 2019 : 2018) ? ", grown 5%/yr (assumption)" : "", la->name);
+    if (leics && Y >= 2018) {
+        /* 2017-18 and 2018-19 published; from as-of 2022 on to 2022-23 with England's growth */
+        int last = Y >= 2019 ? 2018 : 2017;
+        double a_last = Y >= 2019 ? 65.98e6 : 63.16e6;
+        int n = snprintf(v, sizeof v, "{2017-18: 63160000%s", Y >= 2019 ? ", 2018-19: 65980000" : "");
+        if (e_series && Y >= 2019) {
+            for (int y = 2019; y <= e_last; y++) {
+                double a = round(65.98e6 * e_hn_pub[y - e_fy0] / e_hn_pub[2018 - e_fy0] / 1e4) * 1e4;
+                n += snprintf(v + n, sizeof v - (size_t)n, ", %d-%02d: %.0f", y, (y + 1) % 100, a);
+                last = y;
+                a_last = a;
+            }
+        }
+        snprintf(v + n, sizeof v - (size_t)n, "}");
+        gb = round(a_last * pow(1.05, Y0 - last) / 1e5) * 1e5;
+        kv(c, 4, "allocation", v,
+           "high-needs block published for %s 2017-18%s [ref: PQ-HNB-2018]%s; later years grow by growth",
+           la->name, Y >= 2019 ? " and 2018-19" : "",
+           e_series && Y >= 2019 ? "; 2019-20 to 2022-23 grown as England's high-needs block [ref: PQ-129210] (assumption: the same share of England's)" : "");
+    } else if (isnan(e_sp)) {
+        snprintf(v, sizeof v, "{%04d-%02d: %.0f}", Y0, (Y0 + 1) % 100, gb);
+        kv(c, 4, "allocation", v,
+           "national default scaled by caseload: England high-needs %s x ehcp_total share %.4f%s (no %s allocation in the data)",
+           e_lab, share, Y0 > fy_e ? ", grown 5%/yr (assumption)" : "", la->name);
+    } else {
+        snprintf(v, sizeof v, "{%04d-%02d: %.0f}", Y0, (Y0 + 1) % 100, gb);
+        kv(c, 4, "allocation", v,
+           "high-needs formula shape [ref: NFF-2017]: England high-needs %s x share %.4f = basic entitlement 4,000 x %.0f special-school placements Jan %d (England %.0f) [%s; %s] + the rest by ehcp_total share %.4f (assumption: historic spend, population 2-18 and proxies are not in the data)%s; no %s allocation in the data",
+           e_lab, hn_share, la_sp, Y0, e_sp, S, c->esrc, share,
+           Y0 > fy_e ? "; grown 5%/yr (assumption)" : "", la->name);
+    }
     kv(c, 4, "growth", "0.05", "national funding formula growth per year (assumption)");
     out(c, "  services:                        # central high-needs services by financial year\n");
     kv(c, 4, "sen_support", cnt(v, round(gb * 0.05 / 1e4) * 1e4), "SEN support and inclusion services: 5%% of the allocation (assumption)");
@@ -1251,7 +1303,7 @@ static void write_scenario(ictx *c)
     kv(c, 4, "import_export", "0", "assumption: no net import or export");
     kv(c, 4, "schools_transfer", "0", "assumption: no transfer from the schools block (a lever)");
     if (leics && Y0 == 2019)
-        kv(c, 4, "other", "{2019: 5400000, 2020: 0}", "one-off extra 5.4m in 2019/20 [ref: Leics-2019]");
+        kv(c, 4, "other", "{2019: 1500000, 2020: 0}", "additional SEND funding of 1.5m in 2019/20 from the December 2018 settlement [ref: Leics-cabinet-2018-12]; the one-off 5.4m reported in autumn 2019 [ref: Leics-2019] is after this scenario's start and not used");
     else
         kv(c, 4, "other", "0", "assumption: no safety-valve or DBV income");
     if (leics && Y0 == 2019)
