@@ -474,6 +474,14 @@ typedef struct send_params {
     int sb_panel_capacity;     /* requests heard per sitting */
     double eh_requests_averted; /* requests for assessment averted per 2b case-year */
     int eh_panel_per_area;     /* one area panel per area (1), else one for all */
+
+    /* Assessment capacity that follows demand: caseworker and EP capacity are scaled by
+     * (assessments started over 12 months ending cap_lag_months ago / those of the first 12
+     * months) ^ cap_elasticity, set again monthly (0: the FTE series alone). A share of the
+     * assessments (priority_share) is prioritised and overtakes the cases waiting. */
+    double cap_elasticity;
+    int cap_lag_months;           /* 0..SEND_CAP_LAG_MAX */
+    double priority_share;
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -770,6 +778,8 @@ typedef struct send_model send_model;
 
 /* Number of RNG streams a replication uses (stream ids are appended, never renumbered). */
 #define SEND_STREAMS 32
+/* The longest lag of assessment capacity behind demand, in months. */
+#define SEND_CAP_LAG_MAX 60
 
 send_model *send_model_create(const send_params *p, des_error *err);
 void send_model_destroy(send_model *m);

@@ -236,6 +236,51 @@ static void test_growth_shrunk_by_hand(void **state)
     send_sen2_free(pool);
 }
 
+/* Assessment capacity, by hand. Testshire (la.csv, two authorities: too few to pool) as of 2019:
+ * caseworker places are sized to the assessments agreed in 2018, 400 - 80 = 320 (above the 300
+ * completed), grown by the caseload trend (1000 -> 1331 over 3 Januaries: 10%) to 2019, held
+ * 0.226 years, no headroom (61.5% within 20 weeks): 320 x 1.1 x 0.226 / 18 = 4.42 FTE; the
+ * response is the assumption (elasticity 1, lag 0, no drift). Capshire (capacity.csv: ten
+ * authorities whose completions follow agreed assessments exactly, dlog completed = 0.05 + 0.5
+ * dlog agreed, 2016-2018; 777777 in 2019, not yet published): elasticity 0.5, lag 0, FTE
+ * growing 5% a year. */
+static void test_capacity_by_hand(void **state)
+{
+    fixture *f = *state;
+    send_init_opts o = opts(f, 2019, 0);
+    send_params p;
+    init_load(f, f->d, find_la(f, "901"), &o, &p);
+    assert_near(p.caseworker_fte.value[0], 4.42, 1e-9);
+    assert_near(p.caseworker_fte.value[1], 4.42, 1e-9);
+    assert_near(p.cap_elasticity, 1, 0);
+    assert_int_equal(p.cap_lag_months, 0);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "assessments agreed (initial_requests - requests_refused) 2018 = 320"));
+    assert_non_null(strstr(text, "assumption: capacity keeps pace with demand"));
+    free(text);
+    send_params_free(&p);
+
+    des_error err = {0};
+    send_sen2 *cap = send_sen2_read("tests/data/init/capacity.csv", &err);
+    if (!cap)
+        fail_msg("%s", err.msg);
+    o = opts(f, 2019, 0);
+    o.data_label = "tests/data/init/capacity.csv";
+    long la = send_sen2_find(cap, "935", &err);
+    assert_true(la >= 0);
+    init_load(f, cap, (size_t)la, &o, &p);
+    assert_near(p.cap_elasticity, 0.5, 1e-12);
+    assert_int_equal(p.cap_lag_months, 0);
+    for (int i = 1; i < p.caseworker_fte.n; i++) /* 3 significant figures */
+        assert_near(p.caseworker_fte.value[i] / p.caseworker_fte.value[i - 1], 1.05, 0.01);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "pooled over 30 authority-years 2016-2018 (r = 1.00)"));
+    assert_non_null(strstr(text, "growing 0.05 a year apart from demand"));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(cap);
+}
+
 /* Every derived value of Testshire as of 2019, loaded back through the scenario loader. */
 static void test_values_by_hand(void **state)
 {
@@ -723,6 +768,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_sd_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_growth_shrunk_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_capacity_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_residential_beyond_independent, setup, teardown),

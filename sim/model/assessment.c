@@ -13,9 +13,21 @@
  * panel's) may also step by date, set here with the staff. The opening caseload's assessments
  * under way start here too.
  *
+ * Capacity that follows demand (cap_elasticity > 0): caseworker and EP capacity are the FTE
+ * series times a factor (D / D0) ^ elasticity, set again at each month's start (ass_month),
+ * where D counts the assessments started over the 12 months ending cap_lag_months ago and D0
+ * those of the first 12 months (the FTE series is sized for the first year's demand); the
+ * factor is 1 until D is known. The opening caseload's assessments are not demand. With the
+ * elasticity 1 the capacity keeps the first year's ratio to demand, so the queue stays bounded
+ * when that ratio leaves headroom (tests/test_capacity.c).
+ *
+ * Prioritised cases (priority_share; simple cases, tribunal-ordered assessments) wait at a
+ * lower priority value than the rest in every stage's queue, so they overtake the backlog;
+ * with no share the queues are first come, first served.
+ *
  * Each stage's wait is counted when the case begins it (C_STAGE_*, by calendar year). State:
- * the four resources only (emptied by ass_reset, storage kept). Complexity: O(log n) per
- * advice (queue, calendar), O(1) per caseworker step.
+ * the four resources and the monthly demand ring (emptied by ass_reset, storage kept).
+ * Complexity: O(log n) per advice (queue, calendar), O(1) per caseworker step, O(12) a month.
  */
 #include "model_internal.h"
 
@@ -23,9 +35,9 @@
 
 static int slots_from(double v) { return v >= 1e6 ? 1000000 : (int)floor(v + 0.5); }
 
-static int ep_slots(const send_params *p, des_date d)
+static int ep_slots(const send_params *p, des_date d, double factor)
 {
-    double fte = send_steps_at(&p->ep_fte, d);
+    double fte = send_steps_at(&p->ep_fte, d) * factor;
     double mean_weeks = des_dist_mean(&p->ep_duration) / 7.0;
     if (!(mean_weeks > 0))
         return fte > 0 ? 1000000 : 0;
@@ -34,9 +46,11 @@ static int ep_slots(const send_params *p, des_date d)
     return fte > 0 && n < 1 ? 1 : n;
 }
 
-static int cw_slots(const send_params *p, des_date d)
+static int cw_slots(const send_params *p, des_date d, double factor)
 {
     double fte = send_steps_at(&p->caseworker_fte, d);
+    if (fte < 1e6)
+        fte *= factor;
     int n = slots_from(fte * p->caseload_per_officer);
     return fte > 0 && n < 1 ? 1 : n;
 }
@@ -52,20 +66,31 @@ static des_resource *stage_res(send_model *m, int s)
     }
 }
 
-static int stage_slots(const send_params *p, int s, des_date d)
+static int stage_slots(const send_model *m, int s, des_date d)
 {
+    const send_params *p = m->p;
     switch (s) {
-    case SEND_STAGE_CASEWORKER: return cw_slots(p, d);
-    case SEND_STAGE_EP: return ep_slots(p, d);
+    case SEND_STAGE_CASEWORKER: return cw_slots(p, d, m->ass.factor);
+    case SEND_STAGE_EP: return ep_slots(p, d, m->ass.factor);
     case SEND_STAGE_HEALTH: return slots_from(send_steps_at(&p->health_slots, d));
     default: return slots_from(send_steps_at(&p->social_slots, d));
     }
 }
 
+/* Prioritised cases need a priority queue; without them first come, first served. */
+static des_discipline discipline(const send_params *p)
+{
+    return p->priority_share > 0 ? DES_PRIORITY : DES_FIFO;
+}
+
+static unsigned prio_of(const child *c) { return (c->flags & CF_PRIORITY) ? 0u : 1u; }
+
 int ass_init(send_model *m, des_error *err)
 {
+    m->ass.factor = 1;
     for (int s = 0; s < SEND_NSTAGE; s++)
-        if (des_res_init(stage_res(m, s), stage_slots(m->p, s, m->p->start), DES_FIFO, 0, err))
+        if (des_res_init(stage_res(m, s), stage_slots(m, s, m->p->start), discipline(m->p), 0,
+                         err))
             return err ? err->code : DES_ENOMEM;
     return DES_OK;
 }
@@ -83,8 +108,12 @@ static void panel_capacity(send_model *m, des_date d)
 
 void ass_reset(send_model *m)
 {
+    m->ass.factor = 1;
+    m->ass.month_starts = 0;
+    m->ass.n_months = 0;
+    m->ass.base = 0;
     for (int s = 0; s < SEND_NSTAGE; s++)
-        des_res_reset(stage_res(m, s), stage_slots(m->p, s, m->p->start), 0);
+        des_res_reset(stage_res(m, s), stage_slots(m, s, m->p->start), 0);
     m->ass.n_ongoing = 0;
     panel_capacity(m, m->p->start);
 }
@@ -142,7 +171,7 @@ static void advice_started(send_model *m, uint32_t h, int s)
 
 static void advice_request(send_model *m, uint32_t h, int s)
 {
-    int rc = des_res_request(stage_res(m, s), now(m), h, 0);
+    int rc = des_res_request(stage_res(m, s), now(m), h, prio_of(kid(m, h)));
     assert(rc >= 0);
     if (rc == 1) {
         stage_began(m, s, now(m));
@@ -181,10 +210,15 @@ static void caseworker_free(send_model *m, uint32_t h)
 void ass_start(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
+    const send_params *p = m->p;
     c->stage = STG_CASEWORKER;
     cy_add(m, C_ASSESS_STARTED, 1);
     m->ass.n_ongoing++;
-    int rc = des_res_request(&m->ass.cw, now(m), h, 0);
+    m->ass.month_starts++;
+    c->flags &= (uint8_t)~CF_PRIORITY;
+    if (p->priority_share > 0 && unif(m, S_PRIORITY) < p->priority_share)
+        c->flags |= CF_PRIORITY;
+    int rc = des_res_request(&m->ass.cw, now(m), h, prio_of(c));
     assert(rc >= 0);
     if (rc == 1) {
         stage_began(m, SEND_STAGE_CASEWORKER, now(m));
@@ -237,16 +271,12 @@ void ass_final(send_model *m, uint32_t h)
     dis_new_plan(m, h);
 }
 
-/* Staffing changes on a date (review caseworkers are read at each review sitting): every
- * capacity, and the panels' cases per sitting, are set again, and waiters admitted as far as
- * a capacity grew (a panel takes its waiters at its next sitting). */
-void ev_staff(send_model *m)
+/* Every capacity as of day d set again, and waiters admitted as far as a capacity grew. */
+static void capacities_set(send_model *m, des_date d)
 {
-    des_date d = day_of(m, now(m));
     uint32_t next;
-    panel_capacity(m, d);
     for (int s = 0; s < SEND_NSTAGE; s++) {
-        des_res_set_capacity(stage_res(m, s), now(m), stage_slots(m->p, s, d));
+        des_res_set_capacity(stage_res(m, s), now(m), stage_slots(m, s, d));
         while (stage_admit(m, s, &next)) {
             if (s == SEND_STAGE_CASEWORKER)
                 advise(m, next);
@@ -255,6 +285,50 @@ void ev_staff(send_model *m)
         }
     }
 }
+
+/* Staffing changes on a date (review caseworkers are read at each review sitting): every
+ * capacity, and the panels' cases per sitting, are set again, and waiters admitted as far as
+ * a capacity grew (a panel takes its waiters at its next sitting). */
+void ev_staff(send_model *m)
+{
+    des_date d = day_of(m, now(m));
+    panel_capacity(m, d);
+    capacities_set(m, d);
+}
+
+/* A month has ended (called at the next month's start): its assessments started join the
+ * ring, and with cap_elasticity set the capacity factor follows the demand of the 12 months
+ * ending cap_lag_months ago, relative to the first 12 months'. */
+void ass_month(send_model *m)
+{
+    const send_params *p = m->p;
+    ass_model *a = &m->ass;
+    a->ring[a->n_months % ASS_RING] = a->month_starts;
+    a->month_starts = 0;
+    a->n_months++;
+    if (!(p->cap_elasticity > 0))
+        return;
+    int lag = p->cap_lag_months < 0 ? 0
+              : p->cap_lag_months > SEND_CAP_LAG_MAX ? SEND_CAP_LAG_MAX : p->cap_lag_months;
+    if (a->n_months == 12)
+        for (int i = 0; i < 12; i++)
+            a->base += (double)a->ring[i];
+    if (a->n_months < 12 + lag)
+        return;
+    double demand = 0;
+    for (int i = a->n_months - lag - 12; i < a->n_months - lag; i++)
+        demand += (double)a->ring[i % ASS_RING];
+    if (!(a->base > 0) || !(demand > 0))
+        return;
+    double f = pow(demand / a->base, p->cap_elasticity);
+    if (f == a->factor)
+        return;
+    a->factor = f;
+    capacities_set(m, day_of(m, now(m)));
+}
+
+/* The factor on caseworker and EP capacity in force (1: the FTE series alone). */
+double ass_factor(const send_model *m) { return m->ass.factor; }
 
 /* Assessments under way at the start: requested up to 12 weeks before, advice requested now. */
 void ass_open(send_model *m)
@@ -271,4 +345,5 @@ void ass_open(send_model *m)
         m->req.s.n_process++;
         ass_start(m, h);
     }
+    m->ass.month_starts -= n_ass; /* under way already: not the demand capacity follows */
 }

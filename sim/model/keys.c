@@ -386,6 +386,10 @@ static const send_key keys[] = {
     K("short_breaks.panel.capacity", INT, 1, 1000000, "cases per sitting", F(sb_panel_capacity), "1000000", 0, "requests heard per sitting (1000000 = unlimited)"),
     K("early_help.panel.per_area", SEND_KEY_BOOL, 0, 1, "", F(eh_panel_per_area), "false", 0, "one area panel per area (the Area Placement and Support Panels), each with the cadence and capacity above; a case's area drawn from the areas' shares"),
     K("early_help.averted_requests", NUM, 0, 100, "per case-year", F(eh_requests_averted), "0", P, "requests for an EHC needs assessment from SEN Support averted a year by each 2b case open with a lead professional (updated monthly)"),
+    SEC("assessment.response", "assessment capacity that follows demand: caseworker and EP capacity are their FTE series times (assessments started over the 12 months ending 'lag' months ago / those of the first 12 months) ^ elasticity, set again each month (1 until known)"),
+    K("assessment.response.elasticity", NUM, 0, 3, "", F(cap_elasticity), "0", P, "response of capacity to demand: 1 keeps the first year's ratio of capacity to demand, 0 leaves the FTE series alone"),
+    K("assessment.response.lag", INT, 0, SEND_CAP_LAG_MAX, "months", F(cap_lag_months), "0", 0, "months the demand capacity follows lies behind (0: the last 12 months)"),
+    K("assessment.priority_share", SHR, 0, 1, "", F(priority_share), "0", P, "share of assessments prioritised (simple cases, tribunal-ordered): they overtake the cases waiting for a caseworker and for advice; 0: first come, first served"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

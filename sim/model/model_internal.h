@@ -58,7 +58,7 @@ enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DR
 
 /* Child flags: holds a caseworker's caseload place; its disagreement (STG_MEDIATION,
  * STG_TRIBUNAL) is about a refusal to issue (else a refusal to assess). */
-enum { CF_CASEWORKER = 1, CF_DISPUTE_ISSUE = 2 };
+enum { CF_CASEWORKER = 1, CF_DISPUTE_ISSUE = 2, CF_PRIORITY = 4 /* overtakes assessment queues */ };
 
 enum {
     EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_STAFF,
@@ -109,6 +109,7 @@ enum {
     S_OUTCOME,     /* withdrawals, needs-met returns: drawn only when their keys are set */
     S_LEVEL4,      /* escalation and de-escalation at reviews: drawn only when set */
     S_TRANSFER_IN, /* plans transferred in: drawn only when set */
+    S_PRIORITY,    /* prioritised assessments: drawn only when assessment.priority_share is set */
     S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
 _Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");
@@ -209,9 +210,17 @@ typedef struct req_model {
 
 /* assessment.c: caseworkers, then advice in parallel, each a capacity-limited resource. No
  * state but theirs. */
+#define ASS_RING (12 + SEND_CAP_LAG_MAX)
 typedef struct ass_model {
     des_resource ep, health, social, cw;
     int64_t n_ongoing; /* assessments started and not yet decided at D2 */
+    /* Demand that capacity follows (cap_elasticity > 0): assessments started this month, in
+     * each past month (ring, month i at i % ASS_RING), those of the first 12 months (0 until
+     * known), and the factor on caseworker and EP capacity in force. */
+    int64_t month_starts;
+    int64_t ring[ASS_RING];
+    int n_months;
+    double base, factor;
 } ass_model;
 
 /* plans.c: plan holders, reviews and ceasing. */
@@ -833,6 +842,8 @@ void ass_open(send_model *m);
 void ass_start(send_model *m, uint32_t h);
 void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);
+void ass_month(send_model *m);
+double ass_factor(const send_model *m);
 void ass_not_issued(send_model *m, uint32_t h);
 void ass_withdrawn(send_model *m, uint32_t h);
 void ass_decided(send_model *m);

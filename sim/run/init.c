@@ -623,6 +623,134 @@ static const char *pool_note(char *s, size_t cap, const rate_pool *p)
     return s;
 }
 
+/* ---- assessment capacity that follows demand ------------------------------------------------ */
+
+/* The response of assessment throughput to demand, pooled over every authority of the file as
+ * of the same date: for each authority and year t of the 4 to as_of - 1 (from 2016: changes
+ * from 2015, the first full year of the 2014 reforms), the yearly change of log assessments_completed
+ * against that of log assessments agreed (initial_requests - requests_refused) in year t - lag,
+ * both at least CAP_MIN_COUNT; ordinary least squares with an intercept, for lag 0 and 1 year,
+ * keeping the lag with the larger correlation. The slope is the elasticity of capacity to
+ * demand (kept within the key's range [0, 3]), the intercept the yearly growth of throughput
+ * whatever the demand. O(authorities x years). */
+#define CAP_MIN_COUNT 20
+#define CAP_MIN_PAIRS 20
+#define CAP_YEARS 4
+
+typedef struct cap_fit {
+    double elasticity, drift, r;
+    double r_other; /* the other lag's correlation (NaN: no fit) */
+    int lag_years, n, y1, y2; /* pairs used, years t of the pairs */
+    int ok;                   /* 0: too few pairs, the assumption is written */
+} cap_fit;
+
+static double agreed_of(const ictx *c, size_t la, int y)
+{
+    double r = send_sen2_value(c->d, la, "initial_requests", y, c->Y);
+    double f = send_sen2_value(c->d, la, "requests_refused", y, c->Y);
+    return isnan(r) || isnan(f) ? NAN : r - f;
+}
+
+static cap_fit cap_fit_lag(const ictx *c, int lag)
+{
+    cap_fit f = {.lag_years = lag, .y1 = 0, .y2 = 0};
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    int last = c->Y - 1, first = last - CAP_YEARS + 1 < 2016 ? 2016 : last - CAP_YEARS + 1;
+    size_t nla = send_sen2_count(c->d);
+    for (size_t i = 0; i < nla; i++)
+        for (int t = first; t <= last; t++) {
+            double c1 = send_sen2_value(c->d, i, "assessments_completed", t, c->Y);
+            double c0 = send_sen2_value(c->d, i, "assessments_completed", t - 1, c->Y);
+            double a1 = agreed_of(c, i, t - lag), a0 = agreed_of(c, i, t - lag - 1);
+            if (!(c1 >= CAP_MIN_COUNT && c0 >= CAP_MIN_COUNT && a1 >= CAP_MIN_COUNT &&
+                  a0 >= CAP_MIN_COUNT))
+                continue;
+            double x = log(a1 / a0), y = log(c1 / c0);
+            sx += x, sy += y, sxx += x * x, sxy += x * y, syy += y * y;
+            f.n++;
+            f.y1 = f.y1 && f.y1 < t ? f.y1 : t;
+            f.y2 = f.y2 > t ? f.y2 : t;
+        }
+    if (f.n < CAP_MIN_PAIRS)
+        return f;
+    double n = f.n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n, cxy = sxy - sx * sy / n;
+    if (!(vx > 0 && vy > 0))
+        return f;
+    f.elasticity = fmin(3, fmax(0, cxy / vx));
+    f.drift = (sy - (cxy / vx) * sx) / n;
+    f.r = cxy / sqrt(vx * vy);
+    f.ok = 1;
+    return f;
+}
+
+static cap_fit cap_response_fit(const ictx *c)
+{
+    cap_fit f0 = cap_fit_lag(c, 0), f1 = cap_fit_lag(c, 1);
+    f0.r_other = f1.ok ? f1.r : NAN;
+    f1.r_other = f0.ok ? f0.r : NAN;
+    if (f1.ok && (!f0.ok || f1.r > f0.r))
+        return f1;
+    return f0;
+}
+
+/* The assessments a year capacity is sized for: those agreed in year a (initial_requests -
+ * requests_refused), the demand the model's caseworkers see, when published and above the
+ * completions; else assessments_completed. Completions run at about 92% of agreements whether
+ * an authority was timely or late (docs/guide.md), so sized to them the caseworkers would
+ * start below the demand. *why names the series. */
+static double cap_base(const ictx *c, int a, double completed, char *why, size_t cap)
+{
+    double ag = agreed_of(c, c->la, a);
+    if (isfinite(ag) && ag > completed) {
+        snprintf(why, cap, "assessments agreed (initial_requests - requests_refused) %d = %.0f [%s]",
+                 a, ag, c->src);
+        return ag;
+    }
+    snprintf(why, cap, "assessments_completed %d = %.0f [%s]", a, completed, c->src);
+    return completed;
+}
+
+/* Capacity's yearly growth apart from demand (the fit's intercept, 0 without a fit) and the
+ * comment naming it. */
+static double cap_drift(const cap_fit *f, const char *S, char *why, size_t cap)
+{
+    if (!f->ok) {
+        snprintf(why, cap, "held flat apart from the response to demand (assumption)");
+        return 0;
+    }
+    double d = round_sig(f->drift, 2);
+    snprintf(why, cap, "growing %.2g a year apart from demand: the intercept of the pooled fit "
+             "under 'response' [%s]", d, S);
+    return d;
+}
+
+/* The response keys: the pooled fit, or elasticity 1 with no lag as the assumption. */
+static void write_cap_response(ictx *c, const cap_fit *f)
+{
+    char v[64];
+    out(c, "  response:\n");
+    if (!f->ok) {
+        kv(c, 4, "elasticity", "1", "assumption: capacity keeps pace with demand (fewer than "
+           "%d authority-years of assessments_completed and requests published by %d)",
+           CAP_MIN_PAIRS, c->Y);
+        kv(c, 4, "lag", "0", "months (assumption)");
+        return;
+    }
+    kv(c, 4, "elasticity", num(v, round_sig(f->elasticity, 2)),
+       "slope of yearly change of log assessments_completed on log (initial_requests - "
+       "requests_refused) %s, pooled over %d authority-years %d-%d (r = %.2f) [%s]",
+       f->lag_years ? "of the year before" : "of the same year", f->n, f->y1, f->y2, f->r, c->src);
+    snprintf(v, sizeof v, "%d", f->lag_years * 12);
+    char other[64];
+    if (isnan(f->r_other))
+        snprintf(other, sizeof other, "no fit");
+    else
+        snprintf(other, sizeof other, "r = %.2f", f->r_other);
+    kv(c, 4, "lag", v, "months: the %s's demand fits better than the %s's (%s)",
+       f->lag_years ? "year before" : "same year", f->lag_years ? "same year" : "year before",
+       other);
+}
+
 static void write_scenario(ictx *c)
 {
     const send_sen2_la *la = send_sen2_la_at(c->d, c->la);
@@ -913,15 +1041,22 @@ static void write_scenario(ictx *c)
 
     /* ---- assessment ---- */
     double hours = NAT(c, ep_hours, 17.4, lab);
-    double fte0 = completed * pow(1 + g, Y0 - A) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
-    out(c, "\nassessment:\n  ep:\n");
-    out(c, "    # EP FTE on statutory advice: assessments_completed %d = %.0f [%s] grown by the request\n"
-           "    # trend, at %g hours each, %g statutory hours a week and %.0f%% use (assumptions);\n"
-           "    # timeliness (pct_within_20_weeks in observed) is the check on this capacity\n",
-        A, completed, S, hours, EP_HOURS_WEEK, EP_USE * 100);
+    char base_why[256];
+    double base = cap_base(c, A, completed, base_why, sizeof base_why);
+    double fte0 = base * pow(1 + g, Y0 - A) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
+    cap_fit cf = cap_response_fit(c);
+    char drift_why[256];
+    double drift = cap_drift(&cf, S, drift_why, sizeof drift_why);
+    out(c, "\nassessment:\n");
+    write_cap_response(c, &cf);
+    out(c, "  ep:\n");
+    out(c, "    # EP FTE on statutory advice: %s grown by the request\n"
+           "    # trend to %d, at %g hours each, %g statutory hours a week and %.0f%% use (assumptions);\n"
+           "    # then %s; timeliness (pct_within_20_weeks in observed) is the check on this capacity\n",
+        base_why, Y0, hours, EP_HOURS_WEEK, EP_USE * 100, drift_why);
     out(c, "    fte: {");
     for (int y = Y0; y <= endy; y++)
-        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + g, y - Y0));
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, fte0 * pow(1 + drift, y - Y0));
     out(c, "}\n");
     kv(c, 4, "hours_per_assessment", num(v, hours), "%s", lab);
     kv(c, 4, "hours_per_fte_week", "16", "statutory hours per FTE (assumption: not published)");
@@ -940,16 +1075,17 @@ static void write_scenario(ictx *c)
      * (its staff were not the limit), none otherwise (its throughput was its capacity). */
     double t20 = val(c, "pct_within_20_weeks", A);
     double head = isnan(t20) || t20 >= 90 ? 1.1 : 1.0;
-    double cw0 = completed * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
+    double cw0 = base * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
     out(c, "  caseworkers:\n");
-    out(c, "    # FTE: assessments_completed %d = %.0f [%s] grown by the request trend, each holding a\n"
-           "    # caseload place %.3g years (assumption), %s\n    fte: {",
-        A, completed, S, CW_HOLD_YEARS,
+    out(c, "    # FTE: %s grown by the request trend to %d, each holding a\n"
+           "    # caseload place %.3g years (assumption), %s;\n    # then %s\n    fte: {",
+        base_why, Y0, CW_HOLD_YEARS,
         isnan(t20) ? "+10% headroom (pct_within_20_weeks not published; assumption)"
         : t20 >= 90 ? "+10% headroom as pct_within_20_weeks was at least 90% (assumption)"
-                    : "no headroom as pct_within_20_weeks was below 90% (throughput = capacity)");
+                    : "no headroom as pct_within_20_weeks was below 90% (demand = capacity)",
+        drift_why);
     for (int y = Y0; y <= endy; y++)
-        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, cw0 * pow(1 + g, y - Y0));
+        out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, cw0 * pow(1 + drift, y - Y0));
     out(c, "}\n");
     snprintf(v, sizeof v, "%d", CW_CASELOAD);
     kv(c, 4, "caseload", v, "11.3 case-officer hours per plan [ref: DfE-2026-EP] at 20 hours a week over 46 weeks, each held %.3g years (assumption)", CW_HOLD_YEARS);
