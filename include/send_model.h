@@ -482,6 +482,14 @@ typedef struct send_params {
     double cap_elasticity;
     int cap_lag_months;           /* 0..SEND_CAP_LAG_MAX */
     double priority_share;
+
+    /* Short-break hours and eligibility from levels 3-4; children in need as a stock */
+    double sb_hours;             /* hours of short breaks a package gives a year */
+    double sb_per_1000;          /* with levels on: requests a year per 1,000 disabled children
+                                    at levels 3-4 (0: sb_requests, a fixed rate) */
+    double sb_disabled_share;    /* share of the children at levels 3-4 with a disability */
+    double cin_initial;          /* open child-in-need cases at the start */
+    double cin_close_rate;       /* child-in-need cases closing per case-year */
 } send_params;
 
 /* An ensemble: n_sets values of n_keys numeric scalar keys (by path), drawn with probability
@@ -690,6 +698,8 @@ enum {
                                           holders and children in care (monthly) */
     M_SB_PANEL_WAITING = M_LEVEL_RECORDS + 2, /* short-break requests waiting for the panel */
     C_SB_HEARD,                        /* short-break requests heard by the panel (CY) */
+    C_SB_HOURS,                        /* short-break hours delivered (CY) */
+    M_CIN,                             /* open child-in-need cases (monthly) */
     SEND_METRIC_COUNT
 };
 

@@ -761,6 +761,169 @@ static void test_early_help_area_panels(void **state)
     send_output_free(&o);
 }
 
+/* ---- short-break hours, eligibility from levels 3-4, children in need ---------------------- */
+
+/* Twenty packages running all of 2019 and 2020 (nobody coming or going), 120 hours a
+ * package-year: 20 x 120 = 2,400 hours in each calendar year, the leap year too; from 1 April
+ * the first year holds 275 of its 365 days. */
+static void test_short_break_hours_by_hand(void **state)
+{
+    (void)state;
+    send_params p;
+    bare(&p, 2019, 1, 2020, 12, 31);
+    p.sb_on = 1;
+    p.sb_initial = 20;
+    p.sb_hours = 120;
+    send_output o;
+    run_one(&p, 5, 0, &o, NULL);
+    assert_int_equal(o.n_years, 2);
+    assert_close(at(&o, C_SB_HOURS, 0), 2400, 1e-6);
+    assert_close(at(&o, C_SB_HOURS, 1), 2400, 1e-6);
+    send_output_free(&o);
+    p.start = p.ei_from = p.indep_reduction_from = p.edge_from = ymd(2019, 4, 1);
+    run_one(&p, 5, 0, &o, NULL);
+    assert_close(at(&o, C_SB_HOURS, 0), 20 * 120 * 275 / 365.0, 1e-6);
+    assert_close(at(&o, C_SB_HOURS, 1), 2400, 1e-6);
+    send_output_free(&o);
+    /* without hours a year, none */
+    p.sb_hours = 0;
+    run_one(&p, 5, 0, &o, NULL);
+    assert_close(at(&o, C_SB_HOURS, 0), 0, 0);
+    send_output_free(&o);
+}
+
+/* Requests expected over the horizon at the rate per 1,000 disabled children at levels 3-4:
+ * month k runs at the rate of its first day's level 3 and 4 counts (the snapshot), over the
+ * month's days. */
+static double sb_expected(const send_params *p, send_output *o)
+{
+    double e = 0;
+    for (int k = 0; k < o->n_months; k++) {
+        int idx = o->first_month_index + k, idx1 = idx + 1;
+        double days = (double)(ymd(1970 + idx1 / 12, idx1 % 12 + 1, 1) -
+                               ymd(1970 + idx / 12, idx % 12 + 1, 1));
+        double l34 = at(o, M_LEVEL + 2, k) + at(o, M_LEVEL + 3, k);
+        e += p->sb_per_1000 / 1000 * p->sb_disabled_share * l34 * days / 365.25;
+    }
+    return e;
+}
+
+/* With levels on, requests follow the children at levels 3-4: with every request heard at
+ * once, places unlimited and nothing ending, the packages started are the requests, each run
+ * within 4 Poisson sd of its expectation from its own level counts; under common random
+ * numbers, doubling the population doubles (about) the children at levels 3-4 and the
+ * requests in proportion: the ratio of requests within 4 sd of the ratio of the expectations
+ * (sd of a ratio of Poisson counts: ratio x sqrt(1/n1 + 1/n2)). With levels off the fixed
+ * short_breaks.requests stays. */
+static void test_short_break_requests_follow_levels(void **state)
+{
+    (void)state;
+    send_params p;
+    levels_params(&p, 0.03);
+    p.sb_on = 1;
+    p.sb_requests = 100; /* ignored while the rate per 1,000 is in force */
+    p.sb_per_1000 = 500;
+    p.sb_disabled_share = 0.4;
+    double n[2], e[2];
+    for (int v = 0; v < 2; v++) {
+        if (v)
+            for (int a = 0; a < SEND_AGES; a++)
+                p.population[a] *= 2;
+        send_output o;
+        run_one(&p, 41, 0, &o, NULL);
+        n[v] = sum_years(&o, C_SB_STARTS, 0);
+        e[v] = sb_expected(&p, &o);
+        assert_close(n[v], e[v], 4 * sqrt(e[v]));
+        send_output_free(&o);
+    }
+    assert_true(e[1] > 1.8 * e[0]); /* the children at levels 3-4 did about double */
+    double ratio = e[1] / e[0];
+    assert_close(n[1] / n[0], ratio, 4 * ratio * sqrt(1 / e[0] + 1 / e[1]));
+    /* levels off: the fixed rate, 100 a year over 4 years */
+    p.levels_on = 0;
+    send_output o;
+    run_one(&p, 41, 0, &o, NULL);
+    assert_close(sum_years(&o, C_SB_STARTS, 0), 400, 4 * sqrt(400));
+    send_output_free(&o);
+}
+
+/* Children in need as a stock: without closures it is the initial cases plus every
+ * child-in-need outcome so far, exactly; with closures at 0.5 a case-year and no front-door
+ * flow, 1,000 initial cases fall to 1000 exp(-0.5 t) within 4 binomial sd. */
+static void test_children_in_need_stock(void **state)
+{
+    (void)state;
+    send_params p;
+    fd_params(&p);
+    p.fd_p_referral = 0.5;
+    p.fd_p_assess = 1;
+    p.fd_p_core = 0;
+    p.fd_p_cin = 0.4;
+    p.fd_p_cp = 0.1;
+    p.fd_p_care = 0;
+    p.cin_initial = 250;
+    send_output o;
+    run_one(&p, 7, 0, &o, NULL);
+    assert_close(at(&o, M_CIN, 0), 250, 0);
+    assert_close(at(&o, M_CIN, 12), 250 + at(&o, C_CIN_STARTS, 0), 0); /* 1 January 2020 */
+    assert_true(at(&o, C_CIN_STARTS, 0) > 0);
+    send_output_free(&o);
+
+    p.fd_contacts = 0;
+    p.cin_initial = 1000;
+    p.cin_close_rate = 0.5;
+    run_one(&p, 7, 0, &o, NULL);
+    for (int k = 0; k < o.n_months; k++) {
+        int idx = o.first_month_index + k;
+        double t = (double)(ymd(1970 + idx / 12, idx % 12 + 1, 1) - p.start) / 365.25;
+        double q = exp(-0.5 * t);
+        assert_close(at(&o, M_CIN, k), 1000 * q, 4 * sqrt(1000 * q * (1 - q)) + 1e-9);
+    }
+    assert_true(at(&o, M_CIN, 12) < 700);
+    send_output_free(&o);
+}
+
+/* With levels tied to the records and the front door on, its children in need are at level 3
+ * beside the plan holders and children in care, each counted once, and every child is still
+ * at exactly one level. */
+static void test_children_in_need_at_level_3(void **state)
+{
+    (void)state;
+    send_params p;
+    records_params(&p);
+    p.fd_on = 1;
+    p.fd_contacts = 3000;
+    p.fd_p_referral = 0.5;
+    p.fd_p_assess = 1;
+    p.fd_p_core = 0;
+    p.fd_p_cin = 0.4;
+    p.fd_p_cp = 0;
+    p.fd_p_care = 0;
+    p.cin_initial = 300;
+    p.cin_close_rate = 0.8;
+    send_output o;
+    run_one(&p, 43, 0, &o, NULL);
+    for (int k = 0; k < o.n_months; k++) {
+        int idx = o.first_month_index + k;
+        double t = (double)(ymd(1970 + idx / 12, idx % 12 + 1, 1) - p.start);
+        double want = 0, got = 0;
+        for (int a = 0; a < SEND_AGES; a++)
+            want += (double)llround(p.population[a] * pow(1.03, t / 365.25));
+        for (int l = 0; l < 4; l++) {
+            assert_true(at(&o, M_LEVEL + l, k) >= 0);
+            got += at(&o, M_LEVEL + l, k);
+        }
+        assert_close(got, want, 0);
+        double plans = at(&o, M_EHCP_TOTAL, k), care = at(&o, M_CARE, k);
+        double recs = plans + care - at(&o, M_CARE_EHCP, k) + at(&o, M_CIN, k);
+        assert_close(at(&o, M_LEVEL_RECORDS, k) + at(&o, M_LEVEL_RECORDS + 1, k), recs, 0);
+        assert_true(at(&o, M_LEVEL + 2, k) >= at(&o, M_LEVEL_RECORDS, k));
+    }
+    assert_close(at(&o, M_CIN, 0), 300, 0);
+    assert_true(at(&o, M_CIN, 24) > 300); /* about 600 starts a year against 0.8 closing */
+    send_output_free(&o);
+}
+
 /* ---- off, checks, determinism -------------------------------------------------------------- */
 
 static void test_off_writes_nothing(void **state)
@@ -864,6 +1027,10 @@ int main(void)
         cmocka_unit_test(test_care_overlap_is_plan_holders),
         cmocka_unit_test(test_care_and_short_break_inflation_to_the_penny),
         cmocka_unit_test(test_short_break_panel),
+        cmocka_unit_test(test_short_break_hours_by_hand),
+        cmocka_unit_test(test_short_break_requests_follow_levels),
+        cmocka_unit_test(test_children_in_need_stock),
+        cmocka_unit_test(test_children_in_need_at_level_3),
         cmocka_unit_test(test_early_help_averts_requests),
         cmocka_unit_test(test_early_help_area_panels),
     };

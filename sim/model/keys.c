@@ -390,6 +390,13 @@ static const send_key keys[] = {
     K("assessment.response.elasticity", NUM, 0, 3, "", F(cap_elasticity), "0", P, "response of capacity to demand: 1 keeps the first year's ratio of capacity to demand, 0 leaves the FTE series alone"),
     K("assessment.response.lag", INT, 0, SEND_CAP_LAG_MAX, "months", F(cap_lag_months), "0", 0, "months the demand capacity follows lies behind (0: the last 12 months)"),
     K("assessment.priority_share", SHR, 0, 1, "", F(priority_share), "0", P, "share of assessments prioritised (simple cases, tribunal-ordered): they overtake the cases waiting for a caseworker and for advice; 0: first come, first served"),
+    K("short_breaks.hours_per_package", NUM, 0, 8784, "hours per package-year", F(sb_hours), "0", P, "hours of short breaks a package gives a year (the output short_break_hours, by calendar year)"),
+    SEC("short_breaks.eligibility", "requests from the children at levels 3-4 with a disability (with levels on; else short_breaks.requests)"),
+    K("short_breaks.eligibility.per_1000", NUM, 0, 1000, "per 1,000 per year", F(sb_per_1000), "0", P, "requests a year per 1,000 disabled children at levels 3-4, read again monthly (0: the fixed short_breaks.requests)"),
+    K("short_breaks.eligibility.disabled_share", SHR, 0, 1, "", F(sb_disabled_share), "1", P, "share of the children at levels 3-4 with a disability"),
+    SEC("front_door.children_in_need", "open child-in-need cases: the front door's child-in-need outcomes, closing at a rate (counted at level 3 with levels.from_records)"),
+    K("front_door.children_in_need.initial", NUM, 0, 1e7, "cases", F(cin_initial), "0", P, "open child-in-need cases at the start"),
+    K("front_door.children_in_need.close_rate", NUM, 0, 100, "per case-year", F(cin_close_rate), "0", P, "child-in-need cases closing"),
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -24,7 +24,12 @@
  * age: their level 3 is the children in need and their level 4 other highly specialist
  * support), and each age's records are taken out of its population before the fit; records
  * beyond an age's population are cut, level 3 first (never met with real populations). A
- * child in care with a plan is one record, counted once.
+ * child in care with a plan is one record, counted once. With the front door on, its open
+ * child-in-need cases (social_care.c) are at level 3 too, spread over ages 0-17 the same way;
+ * its cases are not children's records, so the model cannot tell whether a child in need also
+ * holds a plan or is in care: it assumes none does (a child-in-need plan is the front door's
+ * outcome for a child who is neither in care nor on a child protection plan, and the overlap
+ * with plan holders is not in the documents: assumption), so each is counted once.
  *
  * Invariant (tests/test_services.c): at every snapshot every child is at exactly one level:
  * the four counts of each age are >= 0 and sum to the rounded population of that age.
@@ -80,6 +85,8 @@ static void lev_records(send_model *m, const int64_t *want)
         spread_by_population(m, other, 0);
         spread_by_population(m, res, 1);
     }
+    if (m->p->fd_on) /* the front door's children in need: neither plan holders nor in care */
+        spread_by_population(m, m->fd.s.cin, 0);
     for (int a = 0; a < SEND_AGES; a++) {
         int64_t *r = m->lev.rec[a], over = r[0] + r[1] - (want[a] > 0 ? want[a] : 0);
         for (int l = 0; l < 2 && over > 0; l++) {
@@ -192,6 +199,18 @@ void lev_september(send_model *m)
     memmove(m->lev.n[1], m->lev.n[0], sizeof m->lev.n[0] * (SEND_AGES - 1));
     memset(m->lev.n[0], 0, sizeof m->lev.n[0]);
     lev_fit_population(m);
+}
+
+/* Children at levels 3 and 4 now (as of the last monthly step), records included; 0 without
+ * levels. */
+int64_t lev_at_3_4(const send_model *m)
+{
+    int64_t n = 0;
+    if (!m->p->levels_on)
+        return 0;
+    for (int a = 0; a < SEND_AGES; a++)
+        n += m->lev.n[a][2] + m->lev.n[a][3] + m->lev.rec[a][0] + m->lev.rec[a][1];
+    return n;
 }
 
 void lev_snapshot(send_model *m, int k)

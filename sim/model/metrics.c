@@ -275,10 +275,12 @@ static const send_metric_info metrics[SEND_METRIC_COUNT] = {
     [M_LEVEL_BAND + 3 * BAND_COUNT + BAND_11_15] = {"level_4_age_11_15", SEND_MONTHLY, "children", "children at level 4 aged 11-15 (academic age)"},
     [M_LEVEL_BAND + 3 * BAND_COUNT + BAND_16_19] = {"level_4_age_16_19", SEND_MONTHLY, "children", "children at level 4 aged 16-19 (academic age)"},
     [M_LEVEL_BAND + 3 * BAND_COUNT + BAND_20_25] = {"level_4_age_20_25", SEND_MONTHLY, "children", "children at level 4 aged 20-25 (academic age)"},
-    [M_LEVEL_RECORDS + 0] = {"level_3_records", SEND_MONTHLY, "children", "of level 3, plan holders below level 4 and children in care outside residential placements (levels.from_records)"},
+    [M_LEVEL_RECORDS + 0] = {"level_3_records", SEND_MONTHLY, "children", "of level 3, plan holders below level 4, children in care outside residential placements and open child-in-need cases (levels.from_records)"},
     [M_LEVEL_RECORDS + 1] = {"level_4_records", SEND_MONTHLY, "children", "of level 4, plan holders in level-4 packages or residential care and children in care in residential placements (levels.from_records)"},
     [M_SB_PANEL_WAITING] = {"short_break_panel_waiting", SEND_MONTHLY, "requests", "short-break requests waiting for the short-break panel's next sitting"},
     [C_SB_HEARD] = {"short_break_panel_heard", SEND_CY, "requests", "short-break requests heard by the short-break panel"},
+    [C_SB_HOURS] = {"short_break_hours", SEND_CY, "hours", "short-break hours delivered: package-days x short_breaks.hours_per_package / days of the calendar year"},
+    [M_CIN] = {"children_in_need", SEND_MONTHLY, "children", "open child-in-need cases from the front door (front_door.children_in_need)"},
 };
 
 const send_metric_info *send_metric(int index)

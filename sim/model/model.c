@@ -144,8 +144,10 @@ static void snapshot(send_model *m, int k)
     place_snapshot(m, k);
     lev_snapshot(m, k);
     care_snapshot(m, k);
-    if (m->p->fd_on)
+    if (m->p->fd_on) {
         send_output_row(o, M_FD_OPEN)[k] = (double)m->fd.s.open;
+        send_output_row(o, M_CIN)[k] = (double)m->fd.s.cin;
+    }
     if (m->p->sb_on) {
         send_output_row(o, M_SB_PACKAGES)[k] = (double)m->sb.active;
         send_output_row(o, M_SB_WAITING)[k] = (double)m->sb.waiting;
@@ -164,6 +166,7 @@ static void ev_month(send_model *m)
         care_accrue(m);
         sb_accrue(m);
         eh_accrue(m);
+        fd_month(m);
         lev_step(m);
     }
     snapshot(m, m->c.month_k);
@@ -365,8 +368,8 @@ static void init_state(send_model *m)
     /* the services beside the EHC pathway, each on its own streams and only when on (care
      * before the levels, which count the children in care) */
     care_open(m);
+    fd_open(m); /* before the levels: its children in need are at level 3 */
     lev_open(m);
-    fd_open(m);
     sb_open(m);
     eh_open(m);
     plan_open_transfers_in(m);

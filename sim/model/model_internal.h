@@ -110,6 +110,7 @@ enum {
     S_LEVEL4,      /* escalation and de-escalation at reviews: drawn only when set */
     S_TRANSFER_IN, /* plans transferred in: drawn only when set */
     S_PRIORITY,    /* prioritised assessments: drawn only when assessment.priority_share is set */
+    S_CIN,         /* child-in-need closures: drawn only when front_door.children_in_need.close_rate is set */
     S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
 _Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");
@@ -336,6 +337,8 @@ typedef struct fd_model {
     } k;
     struct fd_state {
         int64_t open; /* cases waiting for or in an assessment */
+        int64_t cin;  /* open child-in-need cases */
+        double cin_last; /* time of the last monthly closure step */
     } s;
 } fd_model;
 
@@ -345,6 +348,7 @@ typedef struct sb_state {
     int64_t pending; /* requests waiting for the short-break panel's next sitting */
     uint32_t stamp;
     accrual cost;
+    double hours_mark, hours_last; /* package-days and time of the last hours accrual */
 } sb_state;
 
 /* early_help.c: the area panel and lead professionals; episodes counted. */
@@ -910,6 +914,7 @@ void lev_open(send_model *m);
 void lev_step(send_model *m);
 void lev_september(send_model *m);
 void lev_snapshot(send_model *m, int k);
+int64_t lev_at_3_4(const send_model *m);
 
 /* care.c */
 void accrual_reset(accrual *a, double value);
@@ -931,6 +936,7 @@ void fd_reset(send_model *m);
 void fd_free(send_model *m);
 void fd_open(send_model *m);
 void ev_fd_contact(send_model *m);
+void fd_month(send_model *m);
 void ev_fd_done(send_model *m, uint32_t h);
 
 /* short_breaks.c */

@@ -67,6 +67,7 @@ const int send_compare_metrics[] = {
     C_CARE_EXITS, C_CARE_MOVES,
     F_SB_BUDGET, F_SB_SPEND, F_SB_BALANCE, M_SB_PACKAGES, M_SB_WAITING, C_SB_STARTS,
     M_LEVEL_RECORDS + 0, M_LEVEL_RECORDS + 1, M_SB_PANEL_WAITING, C_SB_HEARD,
+    C_SB_HOURS, M_CIN,
 };
 const int send_compare_n_metrics =
     (int)(sizeof send_compare_metrics / sizeof send_compare_metrics[0]);

@@ -106,6 +106,8 @@ const send_service_line send_service_lines[] = {
      "Short-break panel"},
     {SEND_SVC_SHORT_BREAKS, C_SB_HEARD, "Requests heard by the short-break panel",
      "Short-break panel"},
+    {SEND_SVC_SHORT_BREAKS, C_SB_HOURS, "Hours of short breaks delivered", NULL},
+    {SEND_SVC_FRONT_DOOR, M_CIN, "Children in need (open cases)", NULL},
 };
 const int send_service_n_lines = (int)(sizeof send_service_lines / sizeof send_service_lines[0]);
 

@@ -12,6 +12,13 @@
  * (one stamped calendar event, drawn again each month). Spend is package-days x cost a year /
  * days of the financial year, risen by short_breaks.inflation a year from the second financial
  * year (exact, accrued monthly); the balance is the budget in force on 1 April less the spend.
+ * Hours delivered (short_breaks.hours_per_package) accrue the same way by calendar year:
+ * package-days x hours a package-year / days of the calendar year.
+ *
+ * Requests arrive at the fixed short_breaks.requests a year, or, with levels on and
+ * short_breaks.eligibility.per_1000 set, at that many per 1,000 disabled children at levels
+ * 3-4 (the level 3 and 4 counts times eligibility.disabled_share), read again at each month's
+ * redraw after the levels' monthly step.
  *
  * State: sb_state. Draws on S_SB only when sb_on (the panel draws nothing). Complexity: O(1)
  * per transition, O(requests heard) per sitting.
@@ -20,9 +27,21 @@
 
 #include <string.h>
 
+/* Requests a year now: with levels on and short_breaks.eligibility.per_1000 set, that many
+ * per 1,000 disabled children at levels 3-4 (the level 3 and 4 counts times
+ * short_breaks.eligibility.disabled_share, as of the last monthly step); else the fixed
+ * short_breaks.requests. */
+static double sb_in(const send_model *m)
+{
+    const send_params *p = m->p;
+    if (p->levels_on && p->sb_per_1000 > 0)
+        return p->sb_per_1000 / 1000.0 * p->sb_disabled_share * (double)lev_at_3_4(m);
+    return p->sb_requests;
+}
+
 static void sb_redraw(send_model *m)
 {
-    double rate = (m->p->sb_requests + (double)m->sb.active * m->p->sb_end_rate) / YEAR_DAYS;
+    double rate = (sb_in(m) + (double)m->sb.active * m->p->sb_end_rate) / YEAR_DAYS;
     m->sb.stamp = 0;
     if (rate > 0)
         sched_timer(m, 0, &m->sb.stamp, des_exponential(m->r[S_SB], 1.0 / rate), EV_SB);
@@ -82,7 +101,7 @@ void sb_month(send_model *m)
 void ev_sb(send_model *m)
 {
     const send_params *p = m->p;
-    double in = p->sb_requests, x = unif(m, S_SB) * (in + (double)m->sb.active * p->sb_end_rate);
+    double in = sb_in(m), x = unif(m, S_SB) * (in + (double)m->sb.active * p->sb_end_rate);
     if (x < in) {
         if (p->sb_panel_period > 0)
             m->sb.pending++;
@@ -99,10 +118,28 @@ void ev_sb(send_model *m)
     sb_redraw(m);
 }
 
+/* The hours delivered since the last accrual (inside one month, so one calendar year):
+ * package-days x hours a package-year / days of that calendar year. */
+static void sb_hours_to(send_model *m)
+{
+    double t = now(m), area = des_timeavg_area(&m->sb.cost.ta, t);
+    int y, mo, d;
+    des_date_to_ymd(day_of(m, m->sb.hours_last), &y, &mo, &d);
+    int yi = y - m->out->first_year;
+    double days = (double)(des_date_from_ymd(y + 1, 1, 1) - des_date_from_ymd(y, 1, 1));
+    if (yi >= 0 && yi < m->out->n_years)
+        send_output_row(m->out, C_SB_HOURS)[yi] += (area - m->sb.hours_mark) * m->p->sb_hours / days;
+    m->sb.hours_mark = area;
+    m->sb.hours_last = t;
+}
+
 void sb_accrue(send_model *m)
 {
-    if (m->p->sb_on)
-        accrual_to(m, &m->sb.cost, F_SB_SPEND, 0, m->p->sb_cost, m->p->sb_inflation);
+    if (!m->p->sb_on)
+        return;
+    if (m->p->sb_hours > 0)
+        sb_hours_to(m);
+    accrual_to(m, &m->sb.cost, F_SB_SPEND, 0, m->p->sb_cost, m->p->sb_inflation);
 }
 
 /* The end of the run: each financial year's budget (in force on its 1 April) and balance. */

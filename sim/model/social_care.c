@@ -13,14 +13,19 @@
  * limit. A case's last assessment (the core one if it had one) ends as a child in need, a
  * child protection plan or care (each a share; the rest close); care adds a child to care.c.
  * Counts are by calendar year; the on-time shares are derived from their numerators
- * (send_output_ratios).
+ * (send_output_ratios). A child-in-need outcome opens a case in the stock of children in need
+ * (front_door.children_in_need.initial at the start); on each month's first day, before the
+ * levels' step, the open cases close at front_door.children_in_need.close_rate a case-year
+ * (binomial on the start-of-step count). levels.c counts the stock at level 3.
  *
  * State: the case pool and the social-worker resource (storage kept, emptied by fd_reset) and
- * the count of open cases. Draws on S_FD (arrivals, branching) and S_FD_TIME (working times),
- * only when fd_on. Complexity: O(log n) per contact and per assessment.
+ * the count of open cases and of children in need. Draws on S_FD (arrivals, branching) and
+ * S_FD_TIME (working times), only when fd_on, and on S_CIN (closures) only when the close
+ * rate is set. Complexity: O(log n) per contact and per assessment.
  */
 #include "model_internal.h"
 
+#include <gsl/gsl_randist.h>
 #include <string.h>
 
 static int fd_slots(const send_params *p)
@@ -73,8 +78,25 @@ static void fd_request(send_model *m, uint32_t h)
 
 void fd_open(send_model *m)
 {
-    if (m->p->fd_on)
-        set_clock(m, CLK_FD_CONTACT, m->p->fd_contacts / YEAR_DAYS, S_FD);
+    if (!m->p->fd_on)
+        return;
+    set_clock(m, CLK_FD_CONTACT, m->p->fd_contacts / YEAR_DAYS, S_FD);
+    m->fd.s.cin = llround(m->p->cin_initial);
+    m->fd.s.cin_last = now(m);
+}
+
+/* The month since the last step: each open child-in-need case closes with probability
+ * 1 - exp(-close_rate dt) (one binomial draw on the start-of-step count). */
+void fd_month(send_model *m)
+{
+    const send_params *p = m->p;
+    if (!p->fd_on)
+        return;
+    double dt = (now(m) - m->fd.s.cin_last) / YEAR_DAYS;
+    m->fd.s.cin_last = now(m);
+    if (dt > 0 && m->fd.s.cin > 0 && p->cin_close_rate > 0)
+        m->fd.s.cin -= gsl_ran_binomial(m->r[S_CIN], -expm1(-p->cin_close_rate * dt),
+                                        (unsigned)m->fd.s.cin);
 }
 
 void ev_fd_contact(send_model *m)
@@ -119,6 +141,7 @@ void ev_fd_done(send_model *m, uint32_t h)
     double u = unif(m, S_FD);
     if (u < p->fd_p_cin) {
         cy_add(m, C_CIN_STARTS, 1);
+        m->fd.s.cin++;
     } else if (u < p->fd_p_cin + p->fd_p_cp) {
         cy_add(m, C_CP_STARTS, 1);
     } else if (u < p->fd_p_cin + p->fd_p_cp + p->fd_p_care) {
