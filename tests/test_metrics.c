@@ -142,6 +142,8 @@ static const struct {
     {M_LEVEL_RECORDS + 1, "level_4_records"},
     {M_SB_PANEL_WAITING, "short_break_panel_waiting"},
     {C_SB_HEARD, "short_break_panel_heard"},
+    {C_SB_HOURS, "short_break_hours"},
+    {M_CIN, "children_in_need"},
 };
 #define N_SINGLES ((int)(sizeof singles / sizeof singles[0]))
 
@@ -251,7 +253,7 @@ static void test_kinds_units_and_names(void **state)
                            i == M_EH_2A || i == M_EH_2B || i == M_EH_WAITING ||
                            (i >= M_LEVEL_BAND && i < M_LEVEL_BAND + 4 * BAND_COUNT) ||
                            i == M_LEVEL_RECORDS || i == M_LEVEL_RECORDS + 1 ||
-                           i == M_SB_PANEL_WAITING
+                           i == M_SB_PANEL_WAITING || i == M_CIN
                        ? SEND_MONTHLY
                    : i == F_CARE_SPEND || i == F_EDGE_SPEND || i == F_SB_SPEND ||
                            i == F_SB_BUDGET || i == F_SB_BALANCE || i == F_EH_SPEND

@@ -894,7 +894,7 @@ static void test_service_charts(void **state)
     const char *order[] = {"# ---- deficit:", "# ---- services-levels:",
                            "# ---- services-early-help:", "# ---- services-front-door:",
                            "# ---- services-front-door-on-time:", "# ---- services-care:",
-                           "# ---- services-short-breaks:"};
+                           "# ---- services-short-breaks:", "# ---- services-short-break-hours:"};
     assert_in_order(script, order, sizeof order / sizeof order[0]);
     char want[256];
     snprintf(want, sizeof want, "data = '%s/svc-services-care.dat'\n", dir);
@@ -948,7 +948,7 @@ static void test_service_charts(void **state)
             assert_int_equal(s >= 0, strstr(l.paths[i], "-services-") != NULL);
             assert_png(l.paths[i], 900, strstr(l.paths[i], "sufficiency") ? 720 : 540);
         }
-        assert_int_equal(n_svc, 6);
+        assert_int_equal(n_svc, 7);
         send_plot_list_free(&l);
     }
     remove_dir(dir);

@@ -426,6 +426,8 @@ static const svc_chart svc_charts[] = {
       M_CARE_TYPE + 5}},
     {SEND_SVC_SHORT_BREAKS, "services-short-breaks", "Short breaks: packages and waiting",
      "on the first of the month", 0, 0, NAN, 2, {M_SB_PACKAGES, M_SB_WAITING}},
+    {SEND_SVC_SHORT_BREAKS, "services-short-break-hours", "Short breaks: hours delivered",
+     "hours per calendar year", 0, 0, NAN, 1, {C_SB_HOURS}},
 };
 
 int send_plot_service_of(const char *path)
