@@ -178,6 +178,7 @@ void send_params_init(send_params *p)
     p->levels_from_records = 1;
     p->care_link_plans = 1;
     p->sb_panel_capacity = 1000000;
+    p->sb_disabled_share = 1; /* every child at levels 3-4 counts unless a share is set */
 }
 
 void send_params_free(send_params *p)
