@@ -440,10 +440,7 @@ void cli_print_discrepancy(const send_discrepancy *d, double cpu)
         for (int k = 0; k < 3; k++)
             r[k] = exp(send_discrepancy_log_factor(d, m, t[k], 0.9) -
                        send_discrepancy_log_factor(d, m, t[k], 0.1));
-        if (d->scale[m] == SEND_DISC_LOGIT) /* odds ratios can run to millions */
-            snprintf(band, sizeof band, "%.3g / %.3g / %.3g", r[0], r[1], r[2]);
-        else
-            snprintf(band, sizeof band, "%.2f / %.2f / %.2f", r[0], r[1], r[2]);
+        snprintf(band, sizeof band, "%.2f / %.2f / %.2f", r[0], r[1], r[2]);
         if (d->growth_h[m] >= 2)
             snprintf(g, sizeof g, "(t/%d)^%.2f, naive-trend errors at 1-%d years", d->n_h[m],
                      d->growth[m], d->growth_h[m]);
