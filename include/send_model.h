@@ -509,13 +509,9 @@ typedef struct send_ensemble {
 } send_ensemble;
 
 /* A forecast-error (model discrepancy) term: for each of up to SEND_DISC_METRICS model metrics,
- * quantiles of its error e at horizons 1..n_h years, pooled over earlier back-tests of many
- * authorities whose outcomes were all published by June of as_of. The error's scale is per
- * metric: SEND_DISC_LOG, e = log(published / forecast median), applied as v * exp(Q_t(u));
- * SEND_DISC_LOGIT (percentages, 0-100), e = logit(published') - logit(median') with the
- * continuity correction x' = (x + 0.5) / 101, applied as the inverse of that at
- * logit(v') + Q_t(u), so a band stays inside 0-100 (send_discrepancy_error/_apply, send_run.h).
- * Replication r applies Q_t(u), u its own uniform ("discrepancy.<metric>"),
+ * quantiles of log(published / forecast median) at horizons 1..n_h years, pooled over earlier
+ * back-tests of many authorities whose outcomes were all published by June of as_of. Replication
+ * r multiplies the metric's series by exp(Q_t(u)), u its own uniform ("discrepancy.<metric>"),
  * Q_t interpolated in the horizon t (0 at the start; beyond n_h the median held and the spread
  * about it growing as (t / n_h)^growth, growth fitted to how the spread of the naive trend's
  * errors on the same published series grows with the horizon, or 0.5, a random walk, where
@@ -523,7 +519,6 @@ typedef struct send_ensemble {
 #define SEND_DISC_METRICS 5
 #define SEND_DISC_H 8
 #define SEND_DISC_Q 21
-enum { SEND_DISC_LOG = 0, SEND_DISC_LOGIT = 1 }; /* the scale of a metric's errors */
 typedef struct send_discrepancy {
     int n_metrics, n_q;
     double levels[SEND_DISC_Q];             /* increasing, in (0, 1) */
@@ -534,9 +529,7 @@ typedef struct send_discrepancy {
     double growth[SEND_DISC_METRICS];       /* spread beyond n_h: x (t / n_h)^growth */
     int growth_h[SEND_DISC_METRICS];        /* horizons growth was fitted to (0: assumed) */
     double growth_spread[SEND_DISC_METRICS][SEND_DISC_H]; /* the naive trend's P90 - P10 of
-                                                             the trend's errors there */
-    int scale[SEND_DISC_METRICS];           /* SEND_DISC_LOG (0, a file without `scale`) or
-                                               SEND_DISC_LOGIT */
+                                                             log(published / trend) there */
     /* provenance */
     int as_of, n_origins, origins[SEND_DISC_H], authorities, replications;
 } send_discrepancy;

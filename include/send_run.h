@@ -54,14 +54,6 @@ double send_param_uniform(uint64_t master, int r, const char *path);
  * measured, or as the square root of t: see send_model.h). Replication r's uniform for a
  * metric M is send_param_uniform(S, r, "discrepancy.M"), recorded as that parameter column. */
 double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u);
-/* The error of a forecast f against the published value obs on scale (SEND_DISC_LOG:
- * log(obs / f), both > 0; SEND_DISC_LOGIT: logit((obs + 0.5) / 101) - logit((f + 0.5) / 101),
- * both in [0, 100]); NAN where the pair has no error on that scale. */
-double send_discrepancy_error(int scale, double obs, double f);
-/* v moved by the error factor on scale: v * exp(factor) (SEND_DISC_LOG); for SEND_DISC_LOGIT
- * x with logit((x + 0.5) / 101) = logit((v + 0.5) / 101) + factor, v first held in [0, 100]
- * and x kept in [0, 100]. The inverse of send_discrepancy_error in its forecast. */
-double send_discrepancy_apply(int scale, double v, double factor);
 /* out = a shallow copy of p (owned tables shared: read only, never freed through out) with the
  * k keys at paths set to v (an "ensemble.set" column and "discrepancy.*" columns are skipped). DES_EINVAL from
  * send_param_set for an unknown path or a value out of range. */

@@ -528,122 +528,6 @@ static void test_discrepancy_run(void **state)
     remove_dir(dir);
 }
 
-/* Percentages on the logit scale, worked by hand with x' = (x + 0.5) / 101: the error of 3.8
- * against a median of 50 is log(4.3 / 96.7) (logit(50') = 0), and that factor applied to 50
- * gives 3.8 back; a median of 20 moved by -1 has odds 20.5 / 80.5 / e, so 101 x odds / (1 +
- * odds) - 0.5; 0 and 100 have errors (log ratios have none at 0); any value moved by any factor
- * stays in [0, 100]; log ratios as before, to the bit. */
-static void test_discrepancy_logit(void **state)
-{
-    (void)state;
-    assert_close(send_discrepancy_error(SEND_DISC_LOGIT, 3.8, 50), log(4.3 / 96.7), 1e-14);
-    assert_close(send_discrepancy_apply(SEND_DISC_LOGIT, 50, log(4.3 / 96.7)), 3.8, 1e-12);
-    double odds = 20.5 / 80.5 / exp(1);
-    assert_close(send_discrepancy_apply(SEND_DISC_LOGIT, 20, -1), 101 * odds / (1 + odds) - 0.5,
-                 1e-12);
-    assert_close(send_discrepancy_error(SEND_DISC_LOGIT, 0, 100), 2 * log(0.5 / 100.5), 1e-14);
-    assert_close(send_discrepancy_apply(SEND_DISC_LOGIT, 100, 2 * log(0.5 / 100.5)), 0, 1e-12);
-    assert_true(isnan(send_discrepancy_error(SEND_DISC_LOGIT, 101, 50)));
-    assert_true(isnan(send_discrepancy_error(SEND_DISC_LOGIT, NAN, 50)));
-    assert_true(isnan(send_discrepancy_error(SEND_DISC_LOG, 0, 50)));
-    for (double v = 0; v <= 100; v += 2.5)
-        for (double fct = -12; fct <= 12; fct += 0.5) {
-            double x = send_discrepancy_apply(SEND_DISC_LOGIT, v, fct);
-            assert_true(x >= 0 && x <= 100);
-            if (fct > 0)
-                assert_true(x >= v - 1e-9);
-            else if (fct < 0)
-                assert_true(x <= v + 1e-9);
-        }
-    assert_true(send_discrepancy_apply(SEND_DISC_LOGIT, 0, -50) == 0);
-    assert_true(send_discrepancy_apply(SEND_DISC_LOGIT, 100, 50) == 100);
-    double v = 1234.5, fct = 0.0731;
-    assert_true(send_discrepancy_apply(SEND_DISC_LOG, v, fct) == v * exp(fct));
-    assert_true(send_discrepancy_error(SEND_DISC_LOG, 7, 3) == log(7.0 / 3));
-}
-
-/* A term of ehcp_total (log ratios) and pct_within_20_weeks (logits, with very wide
- * quantiles): written with `scale: logit`, read back bit for bit; a run moves ehcp_total by
- * exp(factor) exactly as before and the percentage through the logits, inside [0, 100]; the
- * same text without the `scale` line reads as log ratios (a file written before the scale). */
-static void test_discrepancy_run_logit(void **state)
-{
-    (void)state;
-    char dir[32], path[64], old[64], golden[PATH_MAX];
-    make_out_dir(dir);
-    snprintf(path, sizeof path, "%s/d.yaml", dir);
-    snprintf(old, sizeof old, "%s/old.yaml", dir);
-    assert_non_null(realpath("tests/golden/golden.yaml", golden));
-    send_discrepancy d = hand_term();
-    d.n_metrics = 2;
-    d.metric[1] = send_metric_find("pct_within_20_weeks");
-    d.scale[1] = SEND_DISC_LOGIT;
-    d.n_h[1] = 1;
-    d.n[1][0] = 25;
-    d.growth[1] = 0.5;
-    double qp[3] = {-6, -0.5, 6};
-    memcpy(d.q[1][0], qp, sizeof qp);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "extends: \"%s\"\nend: 2021-12-31\nensemble:\n  keys: [requests.growth]\n"
-               "  sets: [[0.0]]\n", golden);
-    send_discrepancy_yaml_print(f, &d, "  ");
-    fclose(f);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "grep -c '^        scale: logit' %s | grep -qx 1 && "
-                              "grep -v '^        scale:' %s > %s", path, path, old);
-    assert_int_equal(system(cmd), 0);
-    send_params p, q, o;
-    des_error err = {0};
-    assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
-    assert_memory_equal(p.ensemble->discrepancy, &d, sizeof d);
-    assert_int_equal(send_scenario_load(old, &o, NULL, &err), DES_OK);
-    assert_int_equal(o.ensemble->discrepancy->scale[1], SEND_DISC_LOG);
-    o.ensemble->discrepancy->scale[1] = SEND_DISC_LOGIT;
-    assert_memory_equal(o.ensemble->discrepancy, &d, sizeof d);
-    assert_int_equal(send_scenario_load(path, &q, NULL, &err), DES_OK);
-    free(q.ensemble->discrepancy);
-    q.ensemble->discrepancy = NULL;
-    send_run_opts ro = {.seed = 3, .replications = 6, .threads = 1};
-    send_results a, b;
-    assert_int_equal(send_run(&p, &ro, &a, &err), DES_OK);
-    assert_int_equal(send_run(&q, &ro, &b, &err), DES_OK);
-    int e = send_metric_find("ehcp_total"), pc = send_metric_find("pct_within_20_weeks");
-    int k = a.n_params, moved = 0;
-    assert_string_equal(a.param_paths[k - 1], "discrepancy.pct_within_20_weeks");
-    for (int r = 0; r < 6; r++) {
-        double ue = a.param_values[r * k + k - 2], up = a.param_values[r * k + k - 1];
-        for (int i = 1; i < 12; i++) {
-            double x = send_output_row(&a.reps[r], e)[i], y = send_output_row(&b.reps[r], e)[i];
-            assert_true(x == y * exp(send_discrepancy_log_factor(&d, 0, i / 12.0, ue)));
-        }
-        for (int i = 0; i < send_output_periods(&a.reps[r], pc); i++) {
-            double x = send_output_row(&a.reps[r], pc)[i], y = send_output_row(&b.reps[r], pc)[i];
-            if (isnan(y))
-                continue;
-            double t = i + 1, fct = send_discrepancy_log_factor(&d, 1, t, up);
-            double z = log((y + 0.5) / (100.5 - y)) + fct, want = 101 / (1 + exp(-z)) - 0.5;
-            want = want < 0 ? 0 : want > 100 ? 100 : want;
-            assert_close(x, want, 1e-9);
-            assert_true(x >= 0 && x <= 100);
-            moved += x != y;
-        }
-    }
-    assert_true(moved > 0);
-    send_results_free(&a);
-    send_results_free(&b);
-    send_params_free(&p);
-    send_params_free(&q);
-    send_params_free(&o);
-    /* an unknown scale: one line naming the key */
-    snprintf(cmd, sizeof cmd, "sed -i 's/scale: logit.*/scale: probit/' %s", path);
-    assert_int_equal(system(cmd), 0);
-    assert_int_not_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
-    assert_non_null(strstr(err.msg, "scale"));
-    assert_non_null(strstr(err.msg, "logit"));
-    remove_dir(dir);
-}
-
 static char *term_text(const send_discrepancy *d)
 {
     char *buf = NULL;
@@ -726,28 +610,6 @@ static void test_discrepancy_as_of(void **state)
     }
     double slope = (SEND_DISC_H * sxy - sx * sy) / (SEND_DISC_H * sxx - sx * sx);
     assert_close(d1.growth[0], slope < 0 ? 0 : slope > 1.5 ? 1.5 : slope, 1e-12);
-    /* percentages on the logit scale, every other metric on log ratios; the naive trend's
-     * horizon-1 spread of pct_within_20_weeks by hand (activity: the trend through O-3..O-1
-     * at O, held in [0, 100]), in logits of (x + 0.5) / 101, zeros included */
-    for (int m = 0; m < d1.n_metrics; m++)
-        assert_int_equal(d1.scale[m], m == BT_PCT_20W ? SEND_DISC_LOGIT : SEND_DISC_LOG);
-    assert_int_equal(d1.metric[BT_PCT_20W], send_metric_find("pct_within_20_weeks"));
-    size_t kp = 0;
-    for (size_t i = 0; i < 3; i++)
-        for (int org = 2011; org <= 2021; org++) {
-            const char *sm = send_bt_sen2_metric[BT_PCT_20W];
-            double y0 = send_sen2_value(a, i, sm, org - 3, org),
-                   y1 = send_sen2_value(a, i, sm, org - 2, org),
-                   y2 = send_sen2_value(a, i, sm, org - 1, org),
-                   obs = send_sen2_value(a, i, sm, org, 2022);
-            double f = (y0 + y1 + y2) / 3 + (y2 - y0);
-            f = f < 0 ? 0 : f > 100 ? 100 : f;
-            if (!isnan(y0 + y1 + y2 + obs))
-                x1[kp++] = log((obs + 0.5) / (100.5 - obs)) - log((f + 0.5) / (100.5 - f));
-        }
-    assert_true(kp >= 5);
-    des_quantiles(x1, kp, lv, 2, q);
-    assert_close(d1.growth_spread[BT_PCT_20W][0], q[1] - q[0], 1e-12);
     /* requests, published from 2016: trends from 2019 on, at most 3 horizons as of 2022 */
     assert_true(d1.growth_h[1] <= 3);
     if (d1.growth_h[1] < 2)
@@ -784,8 +646,6 @@ int main(void)
         cmocka_unit_test(test_summary_sharpness),
         cmocka_unit_test(test_discrepancy_factor),
         cmocka_unit_test(test_discrepancy_run),
-        cmocka_unit_test(test_discrepancy_logit),
-        cmocka_unit_test(test_discrepancy_run_logit),
         cmocka_unit_test(test_discrepancy_as_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

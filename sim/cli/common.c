@@ -431,8 +431,8 @@ void cli_print_discrepancy(const send_discrepancy *d, double cpu)
     for (int i = 0; i < d->n_origins; i++)
         printf(" %d", d->origins[i]);
     printf(" (%d replications each), %.1f s CPU\n", d->replications, cpu);
-    printf("  %-20s %6s %9s %26s %7s %s\n", "metric", "scale", "horizons",
-           "P90/P10 at 1 / 3 / 5 years", "tails", "growth beyond the measured horizons");
+    printf("  %-20s %9s %26s %7s %s\n", "metric", "horizons", "P90/P10 at 1 / 3 / 5 years",
+           "tails", "growth beyond the measured horizons");
     for (int m = 0; m < d->n_metrics; m++) {
         char band[40], g[80];
         double r[3];
@@ -447,11 +447,8 @@ void cli_print_discrepancy(const send_discrepancy *d, double cpu)
         else
             snprintf(g, sizeof g, "(t/%d)^%.2f, assumed (random walk)", d->n_h[m],
                      d->growth[m]);
-        printf("  %-20s %6s %9d %26s %7.2f %s\n", send_metric(d->metric[m])->name,
-               d->scale[m] == SEND_DISC_LOGIT ? "logit" : "log", d->n_h[m], band,
+        printf("  %-20s %9d %26s %7.2f %s\n", send_metric(d->metric[m])->name, d->n_h[m], band,
                send_discrepancy_tail_ratio(d, m), g);
     }
-    printf("  (scale log: errors log(published / median), P90/P10 a ratio of values; logit: "
-           "logit((x + 0.5) / 101) differences, P90/P10 a ratio of odds)\n");
     printf("  (tails: (Q97.5 - Q2.5) / (Q90 - Q10) of the 1-year errors; a normal has 1.53)\n");
 }

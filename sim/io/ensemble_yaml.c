@@ -126,10 +126,7 @@ void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char 
         put_exact(f, i ? ", " : "", d->levels[i]);
     fprintf(f, "]\n%s  metrics:\n", indent);
     for (int m = 0; m < d->n_metrics; m++) {
-        fprintf(f, "%s    %s:\n", indent, send_metric(d->metric[m])->name);
-        if (d->scale[m] == SEND_DISC_LOGIT) /* none written: log ratios, as older files */
-            fprintf(f, "%s      scale: logit   # logit((x + 0.5) / 101) differences\n", indent);
-        fprintf(f, "%s      n: [", indent);
+        fprintf(f, "%s    %s:\n%s      n: [", indent, send_metric(d->metric[m])->name, indent);
         for (int h = 0; h < d->n_h[m]; h++)
             fprintf(f, "%s%d", h ? ", " : "", d->n[m][h]);
         fprintf(f, "]\n%s      quantiles:\n", indent);

@@ -722,9 +722,8 @@ static void load_observed(loader *L, const scn_node *root)
 
 /* ensemble.discrepancy: {as_of, origins: [YEAR, ...], authorities, replications,
  * levels: [l, ...], metrics: {METRIC: {n: [count by horizon], quantiles: [[q, ...], ...],
- * growth: g (default 1), growth_spread: [s, ...], scale: log|logit (default log, as files
- * written before the scale existed)}}}:
- * levels strictly increasing in (0, 1); one row of len(levels) error quantiles per horizon
+ * growth: g (default 1), growth_spread: [s, ...]}}}:
+ * levels strictly increasing in (0, 1); one row of len(levels) log-ratio quantiles per horizon
  * 1, 2, ..., each row non-decreasing. */
 static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
 {
@@ -791,10 +790,6 @@ static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
         const scn_node *gs = NULL;
         scn_seq(doc, one, "growth_spread", &gs);
         if (!scn_ok(doc))
-            goto bad;
-        /* in the order of SEND_DISC_LOG, SEND_DISC_LOGIT; absent: log ratios */
-        static const char *const scales[] = {"log", "logit"};
-        if (scn_enum(doc, one, "scale", scales, 2, &q->scale[m]) < 0)
             goto bad;
         q->growth[m] = 1; /* a term written without it: the spread grows linearly */
         if (scn_num(doc, one, "growth", 0, 3, &q->growth[m]) < 0)

@@ -380,28 +380,18 @@ static int disc_origins(const send_sen2 *d, const size_t *las, size_t n, int as_
     return k;
 }
 
-/* The scale of back-test metric m's errors: logits for a percentage (bounded at 0 and 100,
- * where a log ratio explodes near 0), log ratios for every other metric. */
-static int disc_scale(int m)
-{
-    int metric = send_metric_find(send_bt_model_metric[m]);
-    return metric >= 0 && !strcmp(send_metric(metric)->unit, "percent") ? SEND_DISC_LOGIT
-                                                                        : SEND_DISC_LOG;
-}
-
 /* How the spread of forecast errors grows with the horizon, as of as_of, for metric m: the
  * naive trend (naive_at, from the three values published by each origin O) against every
  * value published by June of as_of, pooled over the authorities las and every origin O <
  * as_of whose trend exists (January caseload from 2010 gives up to eight horizons; activity
- * series fewer), their errors on scale (send_discrepancy_error: log(published / trend) for both
- * positive; for percentages the difference of logits). spread[h - 1] = P90 - P10 of those
+ * series fewer), log(published / trend) for both positive. spread[h - 1] = P90 - P10 of those
  * at horizon h, for h = 1, 2, ... while a horizon pools min_values; with two or more of them,
  * *growth is the least-squares slope of log spread on log h (each horizon one point), kept
  * in [0, 1.5], and the count of horizons is returned; with fewer, *growth = 0.5 (the spread
  * of a random walk, as sqrt(h): the stated assumption) and 0 is returned. -1: no memory.
  * Cost: O(authorities x origins x periods) look-ups, no simulation. */
 static int disc_growth(const send_sen2 *d, const size_t *las, size_t n, int as_of, int m,
-                       int scale, int min_values, double *growth, double spread[SEND_DISC_H])
+                       int min_values, double *growth, double spread[SEND_DISC_H])
 {
     double *x[SEND_DISC_H] = {0};
     size_t nx[SEND_DISC_H] = {0}, cx[SEND_DISC_H] = {0};
@@ -414,8 +404,8 @@ static int disc_growth(const send_sen2 *d, const size_t *las, size_t n, int as_o
                 if (h < 1 || h > SEND_DISC_H)
                     continue;
                 double obs = send_sen2_value(d, las[i], send_bt_sen2_metric[m], p, as_of);
-                double e = send_discrepancy_error(scale, obs, naive_at(d, las[i], m, o, p));
-                if (isnan(e))
+                double f = naive_at(d, las[i], m, o, p);
+                if (!(obs > 0 && f > 0))
                     continue;
                 if (nx[h - 1] == cx[h - 1]) {
                     size_t c = cx[h - 1] ? 2 * cx[h - 1] : 64;
@@ -427,7 +417,7 @@ static int disc_growth(const send_sen2 *d, const size_t *las, size_t n, int as_o
                     x[h - 1] = q;
                     cx[h - 1] = c;
                 }
-                x[h - 1][nx[h - 1]++] = e;
+                x[h - 1][nx[h - 1]++] = log(obs / f);
             }
         }
     }
@@ -476,8 +466,7 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                              "hold no initial_requests before %d",
                              as_of, as_of - 2);
     send_bt_la *res = calloc(n ? n : 1, sizeof *res);
-    /* errors (log ratios, or logit differences for percentages) by metric and horizon, grown
-     * as rows come */
+    /* log ratios by metric and horizon, grown as rows come */
     double *x[BT_METRICS][SEND_DISC_H] = {{0}};
     size_t nx[BT_METRICS][SEND_DISC_H] = {{0}}, cx[BT_METRICS][SEND_DISC_H] = {{0}};
     int rc = res ? DES_OK : des_error_set(err, DES_ENOMEM, "out of memory");
@@ -494,10 +483,8 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
         for (size_t i = 0; rc == DES_OK && i < n; i++) {
             for (size_t j = 0; res[i].status == DES_OK && j < res[i].n_rows; j++) {
                 const send_bt_row *w = &res[i].rows[j];
-                if (w->naive || w->horizon < 1 || w->horizon > SEND_DISC_H)
-                    continue;
-                double e = send_discrepancy_error(disc_scale(w->metric), w->observed, w->p50);
-                if (isnan(e))
+                if (w->naive || !(w->observed > 0) || !(w->p50 > 0) || w->horizon < 1 ||
+                    w->horizon > SEND_DISC_H)
                     continue;
                 used[i] = 1;
                 int m = w->metric, h = w->horizon - 1;
@@ -511,7 +498,7 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                     x[m][h] = p;
                     cx[m][h] = c;
                 }
-                x[m][h][nx[m][h]++] = e;
+                x[m][h][nx[m][h]++] = log(w->observed / w->p50);
             }
         }
         for (size_t i = 0; i < n; i++)
@@ -529,7 +516,6 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
         for (int m = 0; m < BT_METRICS; m++) {
             int s = out->n_metrics;
             out->metric[s] = send_metric_find(send_bt_model_metric[m]);
-            out->scale[s] = disc_scale(m);
             /* horizons 1, 2, ... while each pools enough values to read its tails */
             int h = 0;
             while (h < SEND_DISC_H && nx[m][h] >= (size_t)min_values) {
@@ -539,7 +525,7 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
             }
             out->n_h[s] = h;
             memset(out->growth_spread[s], 0, sizeof out->growth_spread[s]);
-            int g = disc_growth(data, las, n, as_of, m, out->scale[s], min_values, &out->growth[s],
+            int g = disc_growth(data, las, n, as_of, m, min_values, &out->growth[s],
                                 out->growth_spread[s]);
             if (g < 0) {
                 rc = des_error_set(err, DES_ENOMEM, "out of memory");

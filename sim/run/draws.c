@@ -172,32 +172,6 @@ double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, d
     return a + (t - h) * (b - a);
 }
 
-/* The continuity correction of percentages, chosen a priori (not fitted): x' = (x + 0.5) / 101
- * maps 0-100 into (0, 1), so that 0 and 100 have finite logits (+-5.3) and a half point counts
- * at either end as it does in the middle. */
-static double logit_pct(double x)
-{
-    return log((x + 0.5) / (100.5 - x));
-}
-
-double send_discrepancy_error(int scale, double obs, double f)
-{
-    if (scale == SEND_DISC_LOGIT)
-        return obs >= 0 && obs <= 100 && f >= 0 && f <= 100 ? logit_pct(obs) - logit_pct(f) : NAN;
-    return obs > 0 && f > 0 ? log(obs / f) : NAN;
-}
-
-double send_discrepancy_apply(int scale, double v, double factor)
-{
-    if (scale != SEND_DISC_LOGIT)
-        return v * exp(factor);
-    if (isnan(v))
-        return v;
-    double z = logit_pct(v < 0 ? 0 : v > 100 ? 100 : v) + factor;
-    double x = 101.0 / (1.0 + exp(-z)) - 0.5;
-    return x < 0 ? 0 : x > 100 ? 100 : x;
-}
-
 void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o)
 {
     const send_discrepancy *dq = p->ensemble ? p->ensemble->discrepancy : NULL;
@@ -227,9 +201,8 @@ void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send
                 t = o->first_year + i + 1 - y0;
             else
                 continue;
-            v[i] = send_discrepancy_apply(dq->scale[m], v[i],
-                                          send_discrepancy_log_factor(dq, m, t, row[c]));
-            if (pct && v[i] > 100) /* log scale (an older term): only the top bound */
+            v[i] *= exp(send_discrepancy_log_factor(dq, m, t, row[c]));
+            if (pct && v[i] > 100)
                 v[i] = 100;
         }
     }
