@@ -847,6 +847,19 @@ static void test_short_break_requests_follow_levels(void **state)
     send_output_free(&o);
 }
 
+/* A front-door funnel for the children-in-need tests: half the contacts referred, every
+ * referral assessed with no core assessment, 40% to child in need, cp to child protection,
+ * none into care. */
+static void cin_funnel(send_params *p, double cp)
+{
+    p->fd_p_referral = 0.5;
+    p->fd_p_assess = 1;
+    p->fd_p_core = 0;
+    p->fd_p_cin = 0.4;
+    p->fd_p_cp = cp;
+    p->fd_p_care = 0;
+}
+
 /* Children in need as a stock: without closures it is the initial cases plus every
  * child-in-need outcome so far, exactly; with closures at 0.5 a case-year and no front-door
  * flow, 1,000 initial cases fall to 1000 exp(-0.5 t) within 4 binomial sd. */
@@ -855,12 +868,7 @@ static void test_children_in_need_stock(void **state)
     (void)state;
     send_params p;
     fd_params(&p);
-    p.fd_p_referral = 0.5;
-    p.fd_p_assess = 1;
-    p.fd_p_core = 0;
-    p.fd_p_cin = 0.4;
-    p.fd_p_cp = 0.1;
-    p.fd_p_care = 0;
+    cin_funnel(&p, 0.1);
     p.cin_initial = 250;
     send_output o;
     run_one(&p, 7, 0, &o, NULL);
@@ -893,12 +901,7 @@ static void test_children_in_need_at_level_3(void **state)
     records_params(&p);
     p.fd_on = 1;
     p.fd_contacts = 3000;
-    p.fd_p_referral = 0.5;
-    p.fd_p_assess = 1;
-    p.fd_p_core = 0;
-    p.fd_p_cin = 0.4;
-    p.fd_p_cp = 0;
-    p.fd_p_care = 0;
+    cin_funnel(&p, 0);
     p.cin_initial = 300;
     p.cin_close_rate = 0.8;
     send_output o;
