@@ -153,6 +153,7 @@ typedef struct send_bt_pool {
     const char *work_dir;
     const volatile sig_atomic_t *cancel;
     int ranks;                              /* as send_bt_opts.ranks */
+    int fit_all, exact;                     /* as send_calib_opts */
 } send_bt_pool;
 int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_pool *p,
                                 struct send_discrepancy *out, des_error *err);

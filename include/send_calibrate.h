@@ -9,6 +9,18 @@
  *   initial_requests, new_plans, plans_ceased   calendar years YEAR0 ... as_of - 1
  * read through send_sen2_value(..., as_of), so nothing published after June of as_of is used.
  *
+ * Observation error (noisy ABC, Wilkinson 2013): unless `exact`, each simulated value is
+ * multiplied by exp(sd_s z), z standard normal from the simulation's seed, before the distance,
+ * so that the fit treats the published history as the noisy figures they are rather than as
+ * exact: sd_s is the log sd of series s about each authority's own straight line beyond Poisson
+ * chance (send_init_year_sd), pooled over every authority of the file as of the same date (the
+ * five Januaries to as_of, the five calendar years to as_of - 1), for initial_requests less the
+ * requests.year_sd the simulation already draws.
+ *
+ * Keys whose prior already used the authority's own history (see `unfitted`) are not fitted:
+ * each simulation draws them from their prior, so the fitted keys' posterior is averaged over
+ * them (a cut posterior, Plummer 2015).
+ *
  * The result is written as a scenario that `extends` the input (the forecast scenario) and adds
  * an `ensemble` section: the posterior particles over the fitted keys and their weights, the
  * method, the data file and its SHA-256, the as-of year and the fit statistics (tolerance,
@@ -52,6 +64,18 @@ typedef struct send_calib_opts {
     void *make_discrepancy_ctx;
     /* Filled on success (may be NULL): */
     struct send_calib_stats *stats;
+    /* Keys drawn from the history's prior in each simulation and not fitted: their prior
+     * already used the authority's own history, so fitting them to it would use the same
+     * figures twice. NULL: requests.growth when the history scenario is init's (its prior is
+     * the authority's own caseload growth shrunk toward the pooled growth), none for a given
+     * history_path. They are left out of the ensemble: replications draw them from the
+     * forecast scenario's prior, independently of the set. */
+    const char *const *unfitted;
+    int n_unfitted;
+    int fit_all;                 /* 1: fit every prior (no key drawn, whatever unfitted says) */
+    int exact;                   /* 1: no observation error (simulated values compared as they
+                                    are); 0: each is multiplied by exp(sd z), sd the series'
+                                    published year-to-year noise (see above) */
 } send_calib_opts;
 
 typedef struct send_calib_stats {
@@ -64,6 +88,9 @@ typedef struct send_calib_stats {
                                     else the process's) */
     double rep_cpu_seconds;      /* CPU of one replication of the input (forecast) scenario */
     double rep_equivalents;      /* cpu_seconds / rep_cpu_seconds */
+    int n_drawn;                 /* keys drawn from their prior, not fitted */
+    double obs_sd[4];            /* observation error (log sd): ehcp_total, initial_requests,
+                                    new_plans, plans_ceased */
 } send_calib_stats;
 
 /* Calibrate the one-authority scenario at in_path to authority la of d as of

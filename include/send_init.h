@@ -29,6 +29,16 @@ typedef struct send_init_opts {
 int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
                        const char *out_path, des_error *err);
 
+/* The year-to-year variation of a published series beyond its trend and beyond chance: for
+ * each authority of d in [from, to) with `metric` at least 10 in at least 3 of the periods
+ * y0..y1 (as published by June of as_of; at most the last 16), the residuals of log(value)
+ * about the authority's own straight line; their pooled variance (residual sum of squares over
+ * degrees of freedom) less the Poisson part (the mean of 1 / value) is returned as a log sd (0
+ * when nothing is left). *n_used: the authorities pooled; *dof (may be NULL): the degrees of
+ * freedom. init's requests.year_sd and calibrate's observation error use it. */
+double send_init_year_sd(const send_sen2 *d, const char *metric, int y0, int y1, int as_of,
+                         size_t from, size_t to, size_t *n_used, double *dof);
+
 /* The authority's name as a file and scenario name: lower case, other characters '-'. */
 void send_init_slug(const char *name, char *out, size_t cap);
 

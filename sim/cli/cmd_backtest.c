@@ -25,6 +25,7 @@ static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
     "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
     "                        [--england FILE] [--no-calibrate] [--no-discrepancy]\n"
+    "                        [--fit-growth] [--exact]\n"
     "                        [--out PREFIX]\n"
     "                        [--format png|svg] [--no-plots] [--quiet]\n"
     "\n"
@@ -47,7 +48,7 @@ static const char bt_usage[] =
 
 typedef struct bt_args {
     const char *la, *data, *observed, *out, *england;
-    int all, no_calibrate, no_discrepancy, quiet, no_plots;
+    int all, no_calibrate, no_discrepancy, quiet, no_plots, fit_all, exact;
     const char *format;
     long from, reps, threads;
     uint64_t seed;
@@ -73,6 +74,10 @@ static int parse(int argc, char **argv, bt_args *a)
         CLI_OPT_FLAG("no-calibrate", 0, &a->no_calibrate, "draw from the priors, uncalibrated"),
         CLI_OPT_FLAG("no-discrepancy", 0, &a->no_discrepancy,
                      "no forecast-error term in the calibrated scenarios"),
+        CLI_OPT_FLAG("fit-growth", 0, &a->fit_all,
+                     "calibration fits init's request growth too (see sendsim calibrate)"),
+        CLI_OPT_FLAG("exact", 0, &a->exact,
+                     "calibration without the observation error (see sendsim calibrate)"),
         CLI_OPT_STR("out", 'o', &a->out, "PREFIX", "output prefix"),
         CLI_OPT_CHOICE("format", 'f', &a->format, "png|svg", "chart images (default png)"),
         CLI_OPT_FLAG("no-plots", 0, &a->no_plots, "draw no charts"),
@@ -223,7 +228,7 @@ int cli_backtest(int argc, char **argv)
     send_bt_init_ctx ictx = {.england = england, .data_label = a.data, .priors = 1};
     send_calib_opts copts = {.england = england, .data_label = a.data,
                              .england_label = a.england, .seed = a.seed, .threads = 1,
-                             .quiet = 1};
+                             .quiet = 1, .fit_all = a.fit_all, .exact = a.exact};
     int status = EXIT_RUNTIME;
     size_t n = a.all ? send_sen2_count(data) : 1;
     size_t *las = malloc(n * sizeof *las);
@@ -272,7 +277,8 @@ int cli_backtest(int argc, char **argv)
         send_bt_pool pool = {.england = england, .data_label = a.data,
                              .england_label = a.england, .seed = a.seed,
                              .threads = (int)a.threads, .work_dir = work,
-                             .cancel = &cli_interrupted, .ranks = 1};
+                             .cancel = &cli_interrupted, .ranks = 1,
+                             .fit_all = a.fit_all, .exact = a.exact};
         double d0 = cli_cpu_seconds();
         int drc = send_bt_discrepancy_default(data, (int)a.from, &pool, &disc, &err);
         if (drc != DES_OK) {

@@ -1,6 +1,6 @@
 /* cmd_calibrate.c - `sendsim calibrate SCENARIO.yaml [--data FILE] [--la CODE] [--as-of YEAR]
  * [--history-from YEAR0] [--history FILE] [--particles N] [--simulations N] [--seed S]
- * [--threads J] [--no-discrepancy] [--out FILE.yaml]`: fit the scenario's priors to an
+ * [--threads J] [--no-discrepancy] [--fit-growth] [--exact] [--out FILE.yaml]`: fit the scenario's priors to an
  * authority's published series (send_calibrate.h) and write the calibrated scenario, with the
  * forecast-error term that `backtest` computes (send_bt_discrepancy_default: pooled back-tests
  * of every authority of --data at earlier starts, in a private temporary directory removed
@@ -21,7 +21,8 @@ static const char calibrate_usage[] =
     "usage: sendsim calibrate SCENARIO.yaml [--data FILE] [--england FILE] [--la CODE|NAME]\n"
     "                         [--as-of YEAR] [--history-from YEAR0] [--history FILE.yaml]\n"
     "                         [--particles N] [--simulations N] [--seed S] [--threads J]\n"
-    "                         [--no-discrepancy] [--out FILE.yaml] [--quiet]\n"
+    "                         [--no-discrepancy] [--fit-growth] [--exact] [--out FILE.yaml]\n"
+    "                         [--quiet]\n"
     "\n"
     "Fit the keys that carry priors in SCENARIO to an authority's published SEN2 series up to\n"
     "June of YEAR, by ABC-SMC over the engine, and write a scenario that extends SCENARIO with\n"
@@ -29,7 +30,11 @@ static const char calibrate_usage[] =
     "the forecast-error term, as `sendsim backtest` computes it: back-tests of every authority\n"
     "of --data at earlier starts against the figures published by June of YEAR (about 1 CPU-\n"
     "second an authority as of 2019 and 4 from 2021, i.e. 2 and 9 CPU-minutes for the shipped\n"
-    "file); --no-discrepancy leaves it out (bands from the parameters and chance alone).\n";
+    "file); --no-discrepancy leaves it out (bands from the parameters and chance alone).\n"
+    "Each simulated value gets the published series' year-to-year noise (pooled over the\n"
+    "authorities as of YEAR) before it is compared (--exact: none), and init's request growth,\n"
+    "whose prior already used the authority's own caseload, is drawn from that prior, not\n"
+    "fitted (--fit-growth: fitted too).\n";
 
 /* The forecast-error term, through the code path of `backtest` (send_bt_discrepancy_default),
  * its pooled back-tests' scenarios in a private temporary directory removed on every way out. */
@@ -73,7 +78,7 @@ int cli_calibrate(int argc, char **argv)
     const char *la_key = NULL, *outp = NULL, *history = NULL;
     long as_of = 0, from = 0, particles = 200, sims = 2000, threads = 0;
     uint64_t seed = 1;
-    int quiet = 0, no_disc = 0;
+    int quiet = 0, no_disc = 0, fit_all = 0, exact = 0;
     const cli_opt opts[] = {
         CLI_OPT_STR("data", 0, &data, "FILE",
                     "SEN2 series, long format (default data/la-sen2.csv)"),
@@ -97,6 +102,10 @@ int cli_calibrate(int argc, char **argv)
                     "the calibrated scenario (default SCENARIO-calibrated.yaml)"),
         CLI_OPT_FLAG("no-discrepancy", 0, &no_disc,
                      "no forecast-error term (skips the pooled back-tests)"),
+        CLI_OPT_FLAG("fit-growth", 0, &fit_all,
+                     "fit init's request growth too (its prior already used the own history)"),
+        CLI_OPT_FLAG("exact", 0, &exact,
+                     "no observation error: compare simulated values as they are"),
         CLI_OPT_FLAG("quiet", 'q', &quiet, "print nothing but errors"),
     };
     const cli_command cmd = {"calibrate", calibrate_usage, opts,
@@ -173,10 +182,13 @@ int cli_calibrate(int argc, char **argv)
                          .england_label = england,
                          .seed = seed,
                          .threads = (int)threads,
-                         .stats = &st};
+                         .stats = &st,
+                         .fit_all = fit_all,
+                         .exact = exact};
     term_ctx tc = {.data = d, .pool = {.england = e, .data_label = data,
                                        .england_label = england, .seed = seed,
-                                       .threads = (int)threads, .cancel = &cli_interrupted},
+                                       .threads = (int)threads, .cancel = &cli_interrupted,
+                                       .fit_all = fit_all, .exact = exact},
                    .quiet = quiet};
     if (!no_disc) {
         o.make_discrepancy = make_term;
@@ -208,6 +220,12 @@ int cli_calibrate(int argc, char **argv)
         printf("  %d particles kept (effective %.0f); CPU %.1f s = %.0f replication-equivalents "
                "(one replication %.3f s)\n",
                st.kept, st.ess, st.cpu_seconds, st.rep_equivalents, st.rep_cpu_seconds);
+        if (st.n_drawn)
+            printf("  %d key%s drawn from the prior, not fitted (the prior used the own history)\n",
+                   st.n_drawn, st.n_drawn == 1 ? "" : "s");
+        printf("  observation error (log sd): ehcp_total %.3f, initial_requests %.3f, new_plans "
+               "%.3f, plans_ceased %.3f%s\n",
+               st.obs_sd[0], st.obs_sd[1], st.obs_sd[2], st.obs_sd[3], exact ? " (--exact)" : "");
     }
 done:
     send_sen2_free(e);

@@ -551,7 +551,8 @@ int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_
     send_calib_opts copts = {.england = p->england, .data_label = p->data_label,
                              .england_label = p->england_label, .seed = p->seed, .threads = 1,
                              .quiet = 1, .particles = SEND_BT_POOL_PARTICLES,
-                             .max_simulations = SEND_BT_POOL_SIMULATIONS};
+                             .max_simulations = SEND_BT_POOL_SIMULATIONS,
+                             .fit_all = p->fit_all, .exact = p->exact};
     send_bt_opts po = {.replications = SEND_BT_POOL_REPLICATIONS, .seed = p->seed,
                        .threads = p->threads, .scenario_ctx = &ictx, .work_dir = p->work_dir,
                        .calibrate = send_calibrate, .calibrate_ctx = &copts,

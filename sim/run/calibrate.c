@@ -47,14 +47,18 @@ static const struct {
 
 typedef struct cal_obs {
     int metric, index; /* row and period index in a history output */
+    int series;        /* row of fit_series */
     double value;
 } cal_obs;
 
 typedef struct cal_ctx {
     const send_params *hist;
-    int dim;
-    const send_prior *priors;  /* dim priors of the history scenario */
-    char (*paths)[SEND_PATH_MAX];
+    int dim;                   /* fitted keys */
+    int n_cut;                 /* keys drawn from their prior in each simulation, not fitted */
+    const send_prior *priors;  /* dim fitted priors, then the n_cut others */
+    char (*paths)[SEND_PATH_MAX]; /* dim + n_cut, in the same order */
+    double noise[N_SERIES];    /* observation error: log sd per series (0: none); the order
+                                  of send_calib_stats.obs_sd */
     cal_obs *obs;
     int n_obs;
     send_output *outs;         /* one per slot */
@@ -167,11 +171,25 @@ static void to_theta(const cal_ctx *c, const double *u, double *th)
 
 /* ---- one simulation of the history and its distance ------------------------------------- */
 
-static double distance_of(const cal_ctx *c, send_output *o)
+/* The j-th uniform in (0, 1) of a simulation with this seed, for what the simulation itself
+ * does not draw (the unfitted keys' values, the observation errors): a function of (seed, j)
+ * alone, apart from the engine's streams. */
+static double sim_uniform(uint64_t seed, int j)
+{
+    uint64_t h = des_mix64(des_mix64(seed ^ UINT64_C(0x6f62736572766564)) + (uint64_t)(j + 1) *
+                                                                             UINT64_C(0x9e3779b97f4a7c15));
+    return ((double)(h >> 11) + 0.5) * 0x1p-53;
+}
+
+/* Observation j's uniform comes after the unfitted keys' (index n_cut + j). */
+static double distance_of(const cal_ctx *c, send_output *o, uint64_t seed)
 {
     double s = 0;
     for (int i = 0; i < c->n_obs; i++) {
         double v = send_output_row(o, c->obs[i].metric)[c->obs[i].index];
+        double sd = c->noise[c->obs[i].series];
+        if (sd > 0)
+            v *= exp(sd * gsl_cdf_ugaussian_Pinv(sim_uniform(seed, c->n_cut + i)));
         s += fabs(v - c->obs[i].value) / c->obs[i].value;
     }
     return s;
@@ -183,9 +201,11 @@ static int distance(void *ctx, int slot, const double *u, uint64_t seed, double 
     const cal_ctx *c = ctx;
     double th[SEND_MAX_PRIORS];
     to_theta(c, u, th);
+    for (int k = 0; k < c->n_cut; k++)
+        send_prior_draw(&c->priors[c->dim + k], sim_uniform(seed, k), &th[c->dim + k]);
     send_params q;
-    if (send_params_set_many(c->hist, c->dim, (const char (*)[SEND_PATH_MAX])c->paths, th, &q,
-                             err) != DES_OK)
+    if (send_params_set_many(c->hist, c->dim + c->n_cut, (const char (*)[SEND_PATH_MAX])c->paths,
+                             th, &q, err) != DES_OK)
         return err ? err->code : DES_EINVAL;
     uint32_t seeds[SEND_STREAMS];
     if (des_rng_seed_table(seed, 1, SEND_STREAMS, seeds, err) != DES_OK)
@@ -196,7 +216,7 @@ static int distance(void *ctx, int slot, const double *u, uint64_t seed, double 
     int rc = send_model_run(m, seeds, &c->outs[slot], err);
     send_model_destroy(m);
     if (rc == DES_OK)
-        *d = distance_of(c, &c->outs[slot]);
+        *d = distance_of(c, &c->outs[slot], seed);
     return rc;
 }
 
@@ -224,10 +244,57 @@ static int collect_obs(const send_sen2 *data, size_t la, int as_of, int year0,
             int np = send_output_periods(o, fit_series[s].metric);
             if (idx < 0 || idx >= np)
                 continue;
-            c->obs[c->n_obs++] = (cal_obs){fit_series[s].metric, idx, v};
+            c->obs[c->n_obs++] = (cal_obs){fit_series[s].metric, idx, (int)s, v};
         }
     }
     return DES_OK;
+}
+
+/* The observation error of each fitted series (noisy ABC): the log sd of its published values
+ * about each authority's own straight line beyond Poisson chance (send_init_year_sd), over the
+ * five Januaries to as_of or the five calendar years to as_of - 1, pooled over every authority
+ * of d when at least 5 have the series, else the authority's own; for initial_requests less
+ * the variation the history simulation already draws (requests.year_sd, the same estimator in
+ * init). Only figures published by June of as_of are read. */
+static void collect_noise(const send_sen2 *d, size_t la, int as_of, const send_params *h,
+                          cal_ctx *c)
+{
+    for (size_t s = 0; s < N_SERIES; s++) {
+        int y1 = fit_series[s].kind == OBS_JAN ? as_of : as_of - 1;
+        size_t n;
+        double sd = send_init_year_sd(d, fit_series[s].sen2, y1 - 4, y1, as_of, 0,
+                                      send_sen2_count(d), &n, NULL);
+        if (n < 5)
+            sd = send_init_year_sd(d, fit_series[s].sen2, y1 - 4, y1, as_of, la, la + 1, &n,
+                                   NULL);
+        if (fit_series[s].metric == C_REQUESTS)
+            sd = sqrt(fmax(0, sd * sd - h->request_year_sd * h->request_year_sd));
+        c->noise[s] = sd;
+    }
+}
+
+/* Order the history's priors: the fitted ones first (*dim of them), then those drawn from
+ * their prior in each simulation (*n_cut), each set's paths in the same order. The drawn ones
+ * are the paths in `cut` that have a prior. */
+static void split_priors(const send_params *h, const char *const *cut, int n_cut_in,
+                         send_prior *pr, char (*paths)[SEND_PATH_MAX], int *dim, int *n_cut)
+{
+    int isc[SEND_MAX_PRIORS] = {0}, n = 0;
+    *n_cut = 0;
+    for (int k = 0; k < h->n_priors; k++) {
+        const char *path = send_key_at((size_t)h->priors[k].key)->path;
+        for (int j = 0; j < n_cut_in && !isc[k]; j++)
+            isc[k] = !strcmp(cut[j], path);
+        *n_cut += isc[k];
+    }
+    *dim = h->n_priors - *n_cut;
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < h->n_priors; k++)
+            if (isc[k] == pass) {
+                pr[n] = h->priors[k];
+                snprintf(paths[n++], SEND_PATH_MAX, "%s",
+                         send_key_at((size_t)h->priors[k].key)->path);
+            }
 }
 
 /* CPU seconds of one replication of p on this thread (the mean of `reps`). */
@@ -323,6 +390,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     cal_ctx c = {0};
     send_abc_result r = {0};
     send_ensemble *e = NULL;
+    send_prior pr[SEND_MAX_PRIORS];
     char hpath[4096];
     int year0 = 0;
     if ((rc = send_scenario_load(in_path, &fp, NULL, err)) != DES_OK)
@@ -347,17 +415,32 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     /* the history runs to 31 January as_of, so that January's caseload is simulated */
     hp.end = des_date_from_ymd(as_of, 1, 31);
     c.hist = &hp;
-    c.dim = hp.n_priors;
-    c.priors = hp.priors;
-    c.paths = calloc((size_t)c.dim, sizeof *c.paths);
+    c.priors = pr;
+    c.paths = calloc((size_t)hp.n_priors, sizeof *c.paths);
     c.slots = threads;
     c.outs = calloc((size_t)threads, sizeof *c.outs);
     if (!c.paths || !c.outs) {
         rc = des_error_set(err, DES_ENOMEM, "cannot allocate the calibration");
         goto out;
     }
-    for (int k = 0; k < c.dim; k++)
-        snprintf(c.paths[k], SEND_PATH_MAX, "%s", send_key_at((size_t)hp.priors[k].key)->path);
+    {
+        static const char *const own[] = {"requests.growth"};
+        const char *const *cut = o->unfitted;
+        int n_cut = o->n_unfitted;
+        if (o->fit_all)
+            n_cut = 0;
+        else if (!cut && !o->history_path)
+            cut = own, n_cut = 1;
+        split_priors(&hp, cut, n_cut, pr, c.paths, &c.dim, &c.n_cut);
+    }
+    if (c.dim < 1) {
+        rc = des_error_set(err, DES_EINPUT,
+                           "'%s': no priors to calibrate: every one is drawn from its prior, not "
+                           "fitted (%s)", hpath, c.paths[0]);
+        goto out;
+    }
+    if (!o->exact)
+        collect_noise(d, la, as_of, &hp, &c);
     for (int t = 0; t < threads; t++)
         if ((rc = send_output_init(&c.outs[t], &hp, err)) != DES_OK)
             goto out;
@@ -432,24 +515,43 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
         .ess = r.ess, .dist_median = r.dist[r.n / 2], .cpu_seconds = cpu,
         .rep_cpu_seconds = rep_cpu, .rep_equivalents = rep_cpu > 0 ? cpu / rep_cpu : NAN};
     st.dist_prior_median = r.dist0_median;
+    st.n_drawn = c.n_cut;
+    for (size_t s = 0; s < N_SERIES; s++)
+        st.obs_sd[s] = c.noise[s];
     static const char *const names[] = {
         "history_from",    "observations",   "particles",       "kept",
         "generations",     "simulations",    "epsilon",         "distance_prior_median",
         "distance_median", "distance_best",  "acceptance_rate", "ess",
-        "cpu_seconds",     "replication_cpu_seconds",           "replication_equivalents"};
+        "cpu_seconds",     "replication_cpu_seconds",           "replication_equivalents",
+        "keys_drawn_not_fitted", "observation_sd_ehcp_total", "observation_sd_initial_requests",
+        "observation_sd_new_plans", "observation_sd_plans_ceased"};
     double vals[] = {year0,          c.n_obs,   N,          r.n,
                      r.generations,  (double)r.simulations, r.epsilon, r.dist0_median,
                      st.dist_median, r.dist[0], r.acc_rate, r.ess,
-                     cpu,            rep_cpu,   st.rep_equivalents};
+                     cpu,            rep_cpu,   st.rep_equivalents,
+                     c.n_cut,        c.noise[0], c.noise[1], c.noise[2], c.noise[3]};
+    char drawn[1024] = "";
+    for (int k = 0; k < c.n_cut; k++)
+        snprintf(drawn + strlen(drawn), sizeof drawn - strlen(drawn), "%s%s", k ? ", " : "",
+                 c.paths[c.dim + k]);
     char comment[6144];
     snprintf(comment, sizeof comment,
              "%s as of %d, calibrated by `sendsim calibrate` (ABC-SMC over the engine).\n"
              "History: %s (1 January %d to 31 January %d); distance: sum of relative errors of\n"
              "ehcp_total (January %d-%d), initial_requests, new_plans, plans_ceased (%d-%d),\n"
              "%d published values in %s, none published after June %d.\n"
+             "Observation error (log sd added to each simulated value, by series, pooled as of %d):\n"
+             "ehcp_total %.3g, initial_requests %.3g, new_plans %.3g, plans_ceased %.3g%s.\n"
+             "%s%s%s"
              "Replications draw one set of the ensemble each, with its weight.",
              who->name, as_of, hpath, year0, as_of, year0 + 1, as_of, year0, as_of - 1, c.n_obs,
-             e->data, as_of);
+             e->data, as_of, as_of, c.noise[0], c.noise[1], c.noise[2], c.noise[3],
+             o->exact ? " (--exact: none)" : "",
+             c.n_cut ? "Drawn from the history's prior in each simulation and not fitted (the prior\n"
+                       "already used the authority's own history; replications draw them from\n"
+                       "this scenario's prior, independently of the set): "
+                     : "",
+             drawn, c.n_cut ? ".\n" : "");
     char name[SEND_NAME_MAX * 2];
     snprintf(name, sizeof name, "%.80s-calibrated", fp.name);
     rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,

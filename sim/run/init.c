@@ -356,21 +356,25 @@ static growth_pool growth_shrunk(const ictx *c, double g_own)
     return r;
 }
 
-/* The year-to-year variation of request rates beyond their trend and beyond chance, over the
- * authorities [from, to) of the file as of the same date: for each authority with
- * initial_requests in at least 3 of the 5 years to as_of - 1, the residuals of log(requests)
- * about its own straight line in the year; their pooled variance (residual sum of squares over
- * degrees of freedom) less the Poisson part (the mean of 1 / requests) is the square of the
- * log sd. 0 when nothing is left; *n_used the authorities pooled. O(authorities x 5). */
-static double year_sd_over(const ictx *c, size_t from, size_t to, size_t *n_used, double *dof_out)
+/* The year-to-year variation of a published series beyond its trend and beyond chance (see
+ * send_init.h): for each authority of [from, to) with the metric at least 10 in at least 3 of
+ * the periods y0..y1 (as published by as_of), the residuals of log(value) about its own
+ * straight line in the period; their pooled variance (residual sum of squares over degrees of
+ * freedom) less the Poisson part (the mean of 1 / value) is the square of the log sd. 0 when
+ * nothing is left; *n_used the authorities pooled. O(authorities x periods). */
+double send_init_year_sd(const send_sen2 *d, const char *metric, int y0, int y1, int as_of,
+                         size_t from, size_t to, size_t *n_used, double *dof_out)
 {
+    enum { MAXP = 16 };
     double ss = 0, dof = 0, poisson = 0, npts = 0;
     *n_used = 0;
+    if (y1 - y0 + 1 > MAXP)
+        y0 = y1 - MAXP + 1;
     for (size_t i = from; i < to; i++) {
-        double x[5], y[5], w[5];
+        double x[MAXP], y[MAXP], w[MAXP];
         int n = 0;
-        for (int yr = c->Y - 5; yr <= c->Y - 1; yr++) {
-            double r = send_sen2_value(c->d, i, "initial_requests", yr, c->Y);
+        for (int yr = y0; yr <= y1; yr++) {
+            double r = send_sen2_value(d, i, metric, yr, as_of);
             if (isfinite(r) && r >= 10) {
                 x[n] = yr;
                 y[n] = log(r);
@@ -396,13 +400,22 @@ static double year_sd_over(const ictx *c, size_t from, size_t to, size_t *n_used
         dof += n - 2;
         (*n_used)++;
     }
-    *dof_out = dof;
+    if (dof_out)
+        *dof_out = dof;
     if (dof <= 0)
         return 0;
     /* ss / dof estimates a point's variance about its line (the line's two parameters taken
-     * off); of that, a Poisson count contributes 1 / requests on the log scale */
+     * off); of that, a Poisson count contributes 1 / value on the log scale */
     double excess = ss / dof - poisson / npts;
     return excess > 0 ? sqrt(excess) : 0;
+}
+
+/* The year-to-year variation of request rates (requests.year_sd): send_init_year_sd of
+ * initial_requests over the 5 years to as_of - 1, for the authorities [from, to). */
+static double year_sd_over(const ictx *c, size_t from, size_t to, size_t *n_used, double *dof_out)
+{
+    return send_init_year_sd(c->d, "initial_requests", c->Y - 5, c->Y - 1, c->Y, from, to,
+                             n_used, dof_out);
 }
 
 /* year_sd_over pooled over every authority of the file when at least 5 qualify (*pooled = 1),
