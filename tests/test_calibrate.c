@@ -10,6 +10,15 @@
  *   - write a scenario that loads, extends the input and carries the ensemble and provenance;
  *   - give the same ensemble with 1 and 2 threads;
  *   - refuse a scenario without priors and data too few, with their messages.
+ * The observation error and the keys drawn rather than fitted (send_calibrate.h):
+ *   - the noise estimator (send_init_year_sd) on authorities whose log series are a straight
+ *     line plus a known residual pattern: its pooled sd is the analytic one, and calibration
+ *     records it per series (for initial_requests less the history's requests.year_sd);
+ *   - with it the posterior is wider than with `exact`, and still the same for 1 and 2 threads;
+ *   - a growth prior built from the authority's own history and kept out of the fit: the data
+ *     (simulated at 0.12) move a fitted growth away from its prior (mean 0, sd 0.02), but the
+ *     calibrated scenario's replications draw the growth from the prior alone, while the other
+ *     key is still fitted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +36,7 @@
 #include <unistd.h>
 
 #include "send_calibrate.h"
+#include "send_init.h"
 #include "support/test_cli.h"
 #include "send_run.h"
 #include "send_scenario.h"
@@ -35,8 +45,36 @@
 static const double TRUTH = 0.12;
 
 typedef struct fixture {
-    char dir[64], data[128];
+    char dir[64], data[128], pooled[128];
 } fixture;
+
+/* The pooled file's five other authorities: series s of authority i in period y is
+ * BASE[s] (1 + i/10) exp(0.05 (y - 2019) + D[s] PAT[k]) over the window (k = 0..4: Januaries
+ * 2017-2021, calendar years 2016-2020), PAT orthogonal to a straight line, so the residual
+ * about each authority's own line is exactly D[s] PAT: sum of squares 10 D^2 on 3 degrees of
+ * freedom each. One period before the window is a jump that must not count. */
+static const char *const POOL_SERIES[] = {"ehcp_total", "initial_requests", "new_plans",
+                                          "plans_ceased"};
+static const double POOL_BASE[] = {4000, 900, 500, 150}, POOL_D[] = {0.02, 0.3, 0.15, 0.4};
+static const double PAT[] = {1, -2, 0, 2, -1};
+#define POOL_N 5
+
+static double pool_value(int s, int i, int k)
+{
+    int y = (s == 0 ? 2017 : 2016) + k;
+    double v = POOL_BASE[s] * (1 + i / 10.0) * exp(0.05 * (y - 2019) + POOL_D[s] * PAT[k]);
+    return round(v * 1000) / 1000; /* as written, %.3f */
+}
+
+/* The pooled log sd of series s, worked out from the construction. */
+static double pool_sd(int s)
+{
+    double inv = 0;
+    for (int i = 0; i < POOL_N; i++)
+        for (int k = 0; k < 5; k++)
+            inv += 1 / pool_value(s, i, k);
+    return sqrt(10 * POOL_D[s] * POOL_D[s] / 3 - inv / (POOL_N * 5));
+}
 
 static double mean_of(const send_results *r, int metric, int period)
 {
@@ -85,6 +123,24 @@ static int setup(void **state)
     fprintf(f, "%s,ehcp_total,2022,jan_caseload,99999,poison\n", row);
     for (size_t s = 0; s < 3; s++)
         fprintf(f, "%s,%s,2021,calendar_year_activity,99999,poison\n", row, cy[s].name);
+    fclose(f);
+    /* the same file with five more authorities, for the observation error */
+    snprintf(fx->pooled, sizeof fx->pooled, "%s/pooled.csv", fx->dir);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", fx->data, fx->pooled);
+    assert_int_equal(system(cmd), 0);
+    f = fopen(fx->pooled, "a");
+    assert_non_null(f);
+    for (int i = 0; i < POOL_N; i++)
+        for (int s = 0; s < 4; s++) {
+            int y0 = s == 0 ? 2017 : 2016;
+            const char *kind = s == 0 ? "jan_caseload" : "calendar_year_activity";
+            fprintf(f, "Poolshire %d,E9999990%d,90%d,%s,%d,%s,%.3f,sim\n", i, i, i,
+                    POOL_SERIES[s], y0 - 1, kind, 3 * pool_value(s, i, 0));
+            for (int k = 0; k < 5; k++)
+                fprintf(f, "Poolshire %d,E9999990%d,90%d,%s,%d,%s,%.3f,sim\n", i, i, i,
+                        POOL_SERIES[s], y0 + k, kind, pool_value(s, i, k));
+        }
     fclose(f);
     send_results_free(&r);
     send_params_free(&p);
@@ -287,6 +343,7 @@ static void test_cli(void **state)
     assert_non_null(strstr(r.out, "(Testshire as of 2021)"));
     assert_non_null(strstr(r.out, "1 keys fitted to 8 published values; 40 simulations"));
     assert_non_null(strstr(r.out, "replication-equivalents"));
+    assert_non_null(strstr(r.out, "observation error (log sd): ehcp_total 0.000"));
     cli_result_free(&r);
     run_cli(&r, "validate", out, NULL);
     if (r.status != 0)
@@ -328,6 +385,179 @@ static void test_cli(void **state)
     assert_int_equal(access(hist_out, F_OK), -1);
 }
 
+/* The ensemble's weighted mean and sd of key `path` (NAN when it is not in the ensemble). */
+static void ens_moments(const send_ensemble *e, const char *path, double *m, double *sd)
+{
+    *m = *sd = NAN;
+    for (int k = 0; k < e->n_keys; k++)
+        if (!strcmp(e->paths[k], path)) {
+            double a = 0, b = 0;
+            for (int i = 0; i < e->n_sets; i++) {
+                double x = e->values[(size_t)i * e->n_keys + k];
+                a += e->weights[i] * x;
+                b += e->weights[i] * x * x;
+            }
+            *m = a;
+            *sd = sqrt(fmax(0, b - a * a));
+        }
+}
+
+static void test_year_sd_analytic(void **state)
+{
+    fixture *fx = *state;
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(fx->pooled, &err);
+    if (!d)
+        fail_msg("%s", err.msg);
+    size_t n = send_sen2_count(d), used;
+    double dof;
+    for (int s = 0; s < 4; s++) {
+        int y1 = s == 0 ? 2021 : 2020;
+        double sd = send_init_year_sd(d, POOL_SERIES[s], y1 - 4, y1, 2021, 0, n, &used, &dof);
+        assert_int_equal(used, POOL_N); /* Testshire has two periods only */
+        assert_close(dof, 3.0 * POOL_N, 1e-12);
+        assert_close(sd, pool_sd(s), 1e-6); /* values written to 3 decimals */
+    }
+    /* a series with fewer than 3 periods: nothing pooled, 0 */
+    assert_close(send_init_year_sd(d, "ehcp_total", 2020, 2021, 2021, 0, n, &used, NULL), 0, 0);
+    assert_int_equal(used, 0);
+    send_sen2_free(d);
+}
+
+/* Calibration against the pooled file: each series' observation error is the pooled sd
+ * (initial_requests less the history's year_sd); the posterior with it is wider than exact. */
+static void test_observation_error(void **state)
+{
+    fixture *fx = *state;
+    send_sen2 *d = send_sen2_read(fx->pooled, NULL);
+    assert_non_null(d);
+    send_params h;
+    des_error err = {0};
+    if (send_scenario_load(HIST, &h, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    double ysd = h.request_year_sd;
+    send_params_free(&h);
+    char out[2][160];
+    double m[2], sd[2];
+    for (int exact = 0; exact < 2; exact++) {
+        snprintf(out[exact], sizeof out[exact], "%s/noise%d.yaml", fx->dir, exact);
+        send_calib_stats st = {0};
+        send_calib_opts o = {.particles = 100, .max_simulations = 800, .history_path = HIST,
+                             .seed = 5, .threads = 2, .stats = &st, .exact = exact};
+        if (send_calibrate(d, 0, 2021, HIST, out[exact], &o, &err) != DES_OK)
+            fail_msg("%s", err.msg);
+        for (int s = 0; s < 4; s++) {
+            double want = exact ? 0 : pool_sd(s);
+            if (s == 1 && !exact)
+                want = sqrt(fmax(0, want * want - ysd * ysd));
+            assert_close(st.obs_sd[s], want, 1e-6);
+        }
+        assert_int_equal(st.n_drawn, 0); /* a given history: every prior fitted */
+        send_params p;
+        if (send_scenario_load(out[exact], &p, NULL, &err) != DES_OK)
+            fail_msg("%s", err.msg);
+        ens_moments(p.ensemble, "requests.growth", &m[exact], &sd[exact]);
+        send_params_free(&p);
+    }
+    print_message("growth with observation error %.4f sd %.4f, exact %.4f sd %.4f\n", m[0],
+                  sd[0], m[1], sd[1]);
+    assert_true(sd[0] > 1.5 * sd[1]);
+    assert_close(m[0], TRUTH, 3 * sd[0]);
+    /* with the noise drawn, still the same ensemble for 1 thread */
+    char one[160];
+    snprintf(one, sizeof one, "%s/noise-t1.yaml", fx->dir);
+    send_calib_opts o = {.particles = 100, .max_simulations = 800, .history_path = HIST,
+                         .seed = 5, .threads = 1};
+    if (send_calibrate(d, 0, 2021, HIST, one, &o, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    char *ta = ensemble_text(out[0]), *tb = ensemble_text(one);
+    assert_string_equal(ta, tb);
+    free(ta);
+    free(tb);
+    send_sen2_free(d);
+}
+
+/* A growth prior that already used the authority's own history (here a tight, wrong one: mean
+ * 0, sd 0.02, while the figures were simulated at 0.12), beside a prior on the issue rate. */
+static void test_drawn_not_fitted(void **state)
+{
+    fixture *fx = *state;
+    char hist[160], here[4096];
+    snprintf(hist, sizeof hist, "%s/hist-own.yaml", fx->dir);
+    assert_non_null(getcwd(here, sizeof here));
+    FILE *f = fopen(hist, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: %s/" HIST "\nname: calibration own\n"
+               "requests:\n  growth: {prior: normal, mean: 0.0, sd: 0.02}   # assumption: test\n"
+               "d2_panel:\n  issue: {prior: beta, mean: 0.9, sd: 0.05}   # assumption: test\n",
+            here);
+    fclose(f);
+    send_sen2 *d = send_sen2_read(fx->data, NULL);
+    assert_non_null(d);
+    static const char *const own[] = {"requests.growth"};
+    des_error err = {0};
+    double gm[2], gsd[2];
+    char out[2][160];
+    for (int all = 0; all < 2; all++) {
+        snprintf(out[all], sizeof out[all], "%s/own%d.yaml", fx->dir, all);
+        send_calib_stats st = {0};
+        send_calib_opts o = {.particles = 100, .max_simulations = 800, .history_path = hist,
+                             .seed = 5, .threads = 2, .stats = &st, .unfitted = own,
+                             .n_unfitted = 1, .fit_all = all};
+        if (send_calibrate(d, 0, 2021, hist, out[all], &o, &err) != DES_OK)
+            fail_msg("%s", err.msg);
+        assert_int_equal(st.n_keys, all ? 2 : 1);
+        assert_int_equal(st.n_drawn, all ? 0 : 1);
+        send_params p;
+        if (send_scenario_load(out[all], &p, NULL, &err) != DES_OK)
+            fail_msg("%s", err.msg);
+        assert_int_equal(p.n_priors, 2); /* the scenario keeps both priors */
+        assert_int_equal(p.ensemble->n_keys, all ? 2 : 1);
+        double im, isd;
+        ens_moments(p.ensemble, "d2_panel.issue", &im, &isd);
+        assert_true(isfinite(im)); /* fitted either way */
+        ens_moments(p.ensemble, "requests.growth", &gm[all], &gsd[all]);
+        assert_true(all ? isfinite(gm[all]) : isnan(gm[all]));
+        if (!all) {
+            /* replications draw the growth from its prior, whichever set they draw */
+            send_run_opts ro = {.seed = 3, .replications = 400, .threads = 2};
+            p.end = des_date_from_ymd(2019, 3, 1); /* the draws are what matters */
+            send_results r;
+            if (send_run(&p, &ro, &r, &err) != DES_OK)
+                fail_msg("%s", err.msg);
+            int col = -1;
+            for (int k = 0; k < r.n_params; k++)
+                if (!strcmp(r.param_paths[k], "requests.growth"))
+                    col = k;
+            assert_true(col >= 0);
+            double a = 0, b = 0;
+            for (int i = 0; i < 400; i++) {
+                double x = r.param_values[(size_t)i * r.n_params + col];
+                a += x / 400;
+                b += x * x / 400;
+            }
+            double s = sqrt(b - a * a);
+            print_message("drawn growth: mean %.4f sd %.4f over 400 replications\n", a, s);
+            assert_close(a, 0.0, 4 * 0.02 / sqrt(400));
+            assert_close(s, 0.02, 0.004);
+            send_results_free(&r);
+        }
+        send_params_free(&p);
+    }
+    print_message("fitted growth (prior 0 sd 0.02, data at %.2f): %.4f sd %.4f\n", TRUTH, gm[1],
+                  gsd[1]);
+    /* fitting uses the history again: the growth moves well away from its prior mean, by more
+     * than a prior sd (0.034 here), and more than 8 sd of the drawn mean's error above */
+    assert_true(gm[1] > 0.0 + 1.25 * 0.02);
+    /* every prior drawn: nothing to fit */
+    send_calib_opts o = {.particles = 10, .max_simulations = 20, .history_path = HIST,
+                         .threads = 1, .unfitted = own, .n_unfitted = 1};
+    assert_int_equal(send_calibrate(d, 0, 2021, HIST, out[0], &o, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "'" HIST "': no priors to calibrate: every one is drawn from "
+                                 "its prior, not fitted (requests.growth)");
+    send_sen2_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +566,9 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_year_sd_analytic),
+        cmocka_unit_test(test_observation_error),
+        cmocka_unit_test(test_drawn_not_fitted),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
