@@ -393,6 +393,16 @@ static void test_cli_threads_identical(void **state)
     assert_non_null(strstr(x, "\n805,Hartlepool,naive_plans_ceased,2024,3,"));
     free(x);
     free(y);
+    /* init wrote the history, so its request growth (shrunk from the own caseload) is drawn
+     * from the prior, not fitted; the fit carries the pooled observation error */
+    snprintf(ca, sizeof ca, "%s-scenarios/857-2022-calibrated.yaml", a);
+    x = slurp(ca);
+    char *keys = strstr(x, "  keys: [");
+    assert_non_null(keys);
+    assert_null(strstr(strtok(keys, "\n"), "requests.growth,"));
+    assert_non_null(strstr(keys + strlen(keys) + 1, "keys_drawn_not_fitted: 1\n"));
+    assert_non_null(strstr(keys + strlen(keys) + 1, "observation_sd_plans_ceased: 0."));
+    free(x);
     /* the error-by-horizon chart's data: horizons 1-3 (January 2023-2025), model and naive */
     snprintf(ca, sizeof ca, "%s-error-ehcp_total.dat", a);
     x = slurp(ca);

@@ -350,6 +350,15 @@ static void test_cli(void **state)
         cli_fail(&r, "the calibrated scenario does not validate");
     cli_result_free(&r);
 
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2021",
+            "--history", HIST, "--particles", "20", "--simulations", "40", "--threads", "1",
+            "--no-discrepancy", "--exact", "--fit-growth", "--out", out, NULL);
+    if (r.status != 0 || !strstr(r.out, "observation error (log sd): ehcp_total 0.000, "
+                                        "initial_requests 0.000, new_plans 0.000, plans_ceased "
+                                        "0.000 (--exact)\n"))
+        cli_fail(&r, "calibrate --exact");
+    cli_result_free(&r);
+
     snprintf(out, sizeof out, "%s/none.yaml", fx->dir);
     /* with the forecast-error term (the default), the pooled back-tests need earlier starts:
      * Testshire's requests begin in 2019, so as of 2021 there is none */
