@@ -4,12 +4,15 @@
  * send_init_scenario() as of as_of starting January YEAR0, trying later starts while the data
  * are too few); collect the published values the distance uses (send_sen2_value with as_of, so
  * later figures are invisible); time one replication of the forecast scenario; run ABC-SMC
- * (abc.c) whose particles are the history scenario's prior keys; write the calibrated scenario
- * (ensemble_yaml.c). See send_calibrate.h for the distance and the output.
+ * (abc.c) whose particles are the history scenario's prior keys, less those drawn from their
+ * prior in each simulation (init's own-history growth); write the calibrated scenario
+ * (ensemble_yaml.c). See send_calibrate.h for the distance, the observation error and the
+ * output.
  *
  * Each simulation runs on a shallow copy of the history parameters with the particle's values
  * set by path, on a model of its own and an output owned by its OpenMP slot; its seeds come
- * from the seed ABC-SMC hands it, so results do not depend on the thread count.
+ * from the seed ABC-SMC hands it, so results do not depend on the thread count; so do the drawn
+ * keys' values and the observation errors (sim_uniform of that seed).
  *
  * Cost: the simulation budget (default 2,000 history replications) plus three forecast
  * replications for the timing; memory: one output per thread plus the particles.
