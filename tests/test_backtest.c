@@ -321,6 +321,8 @@ static void rows_equal(const send_bt_la *a, const send_bt_la *b)
     assert_int_equal(a->n_rows, b->n_rows);
     for (size_t k = 0; k < a->n_rows; k++)
         assert_memory_equal(&a->rows[k], &b->rows[k], sizeof a->rows[k]);
+    assert_memory_equal(a->mix_observed, b->mix_observed, sizeof a->mix_observed);
+    assert_memory_equal(a->mix_model, b->mix_model, sizeof a->mix_model);
 }
 
 /* The same table for one thread and two; a different seed moves the model's bands. */
