@@ -477,7 +477,10 @@ static void test_cli_threads_identical(void **state)
                                         "of 2022: expected January caseload (ehcp_total) for "
                                         "2020-2022, found 2010-2019") ||
         !strstr(r.out, "back-test from 2022: 3 authorities compared, 0 with nothing published after the "
-                                        "start, 1 not back-tested"))
+                                        "start, 1 not back-tested") ||
+        !strstr(r.out, "placement mix, January (share of plans placed, model - published, "
+                       "points): 9 authority-years") ||
+        !strstr(r.out, "-placements.csv\n"))
         cli_fail(&r, "one thread");
     cli_result_free(&r);
     run_cli(&r, "backtest", "--all", "--from", "2022", "--data", sub, "--replications", "4",
@@ -491,6 +494,15 @@ static void test_cli_threads_identical(void **state)
     assert_string_equal(x, y);
     assert_non_null(strstr(x, "\n857,Rutland,ehcp_total,2023,1,"));
     assert_non_null(strstr(x, "\n805,Hartlepool,naive_plans_ceased,2024,3,"));
+    free(x);
+    free(y);
+    /* the placement mix: 3 authorities x January 2023-2025 x 7 types, the same for 2 threads */
+    snprintf(ca, sizeof ca, "%s-placements.csv", a);
+    snprintf(cb, sizeof cb, "%s-placements.csv", b);
+    x = slurp(ca), y = slurp(cb);
+    assert_string_equal(x, y);
+    assert_int_equal(count_lines(x), 1 + 3 * 3 * BT_MIX_TYPES);
+    assert_non_null(strstr(x, "\n857,Rutland,independent,2025,3,"));
     free(x);
     free(y);
     /* the error-by-horizon chart's data: horizons 1-3 (January 2023-2025), model and naive */
