@@ -646,6 +646,52 @@ static void test_residential_beyond_independent(void **state)
     send_sen2_free(d);
 }
 
+/* A child who has waited placement.max_wait stays in mainstream, and the comment gives the
+ * authority's own independent and non-maintained share of plans three years before and at the
+ * start. Testshire publishes no such placements for January 2016: the comment is an assumption
+ * alone. With 70 + 10 of them among 1,000 plans in January 2016 (8.0%) and 60 + 5 among 1,331 in
+ * January 2019 (4.88%), both shares show; January 2020's (poison) is not read. */
+static void test_overflow_stays_mainstream(void **state)
+{
+    fixture *f = *state;
+    send_init_opts o = opts(f, 2019, 0);
+    send_params p;
+    init_load(f, f->d, find_la(f, "901"), &o, &p);
+    assert_int_equal(p.overflow_provision, PROV_MAINSTREAM);
+    send_params_free(&p);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "overflow_to: mainstream          # assumption: waiters stay in "
+                                 "mainstream (hindcasts: guide, 'The placement mix')"));
+    assert_null(strstr(text, "share of plans"));
+    free(text);
+
+    char csv[96];
+    snprintf(csv, sizeof csv, "%s/ind.csv", f->dir);
+    char *base = slurp(LA_CSV);
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs(base, fp);
+    fputs("Testshire,E10000901,901,placement_special_independent,2016,jan_caseload,70,test\n"
+          "Testshire,E10000901,901,placement_special_non_maintained,2016,jan_caseload,10,test\n"
+          "Testshire,E10000901,901,placement_special_independent,2020,jan_caseload,777777,test\n",
+          fp);
+    assert_int_equal(fclose(fp), 0);
+    free(base);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(csv, &err);
+    if (!d)
+        fail_msg("%s", err.msg);
+    init_load(f, d, 0, &o, &p);
+    assert_int_equal(p.overflow_provision, PROV_MAINSTREAM);
+    send_params_free(&p);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "overflow_to: mainstream          # independent and non-maintained "
+                                 "share of plans 8.0% Jan 2016, 4.9% Jan 2019 [tests/data/init/la.csv]; "
+                                 "assumption: waiters stay in mainstream"));
+    free(text);
+    send_sen2_free(d);
+}
+
 /* Every value line carries a comment. */
 static void test_every_value_commented(void **state)
 {
@@ -855,6 +901,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_residential_beyond_independent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overflow_stays_mainstream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_value_commented, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_before_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),

@@ -1197,7 +1197,22 @@ static void write_scenario(ictx *c)
            "      independent: {specialist_post16: 0.20, independent: 0.50, other: 0.30}\n"
            "      ap: {fe_college: 0.50, other: 0.50}\n");
     kv(c, 2, "max_wait", "26 weeks", "then an independent place is bought (assumption)");
-    kv(c, 2, "overflow_to", "independent", "[domain, section 6]");
+    /* A child who waits max_wait for a place stays in mainstream: hindcasts started three years
+     * before the as-of date (guide, "The placement mix") raised the independent share of the
+     * caseload far above the published one when waiters were bought independent places, and
+     * matched it when they stayed in mainstream. The authority's own shares say how it went. */
+    int oy = Y0 - 3;
+    double ind_then = val0(c, "placement_special_independent", oy) +
+                      val0(c, "placement_special_non_maintained", oy),
+           tot_then = val(c, "ehcp_total", oy);
+    if (isfinite(tot_then) && tot_then > 0 && ind_then > 0)
+        kv(c, 2, "overflow_to", "mainstream",
+           "independent and non-maintained share of plans %.1f%% Jan %d, %.1f%% Jan %d [%s]; "
+           "assumption: waiters stay in mainstream (hindcasts: guide, 'The placement mix')",
+           100 * ind_then / tot_then, oy, 100 * inm / total, Y0, S);
+    else
+        kv(c, 2, "overflow_to", "mainstream",
+           "assumption: waiters stay in mainstream (hindcasts: guide, 'The placement mix')");
     kv(c, 2, "local_first", "true", "assumption");
 
     /* capacity: the January stock with headroom; builds at the recent growth of special places */
