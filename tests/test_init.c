@@ -407,6 +407,240 @@ static void test_values_by_hand(void **state)
     send_params_free(&p);
 }
 
+/* Ceasing by age from the bands' flows (cease_by_age in init.c). The data are made by a
+ * single-age projection, independent of the band equations init solves: in a steady state I
+ * plans a year reach 16 (I + (a - 15) I / 20 of each age a of 5-15, on a straight line that the
+ * 5-10 and 11-15 means give back), survive u1 a year at 16-19 (19 -> 20 included) and u2 at 20-25,
+ * and leave at the age limit after 25; no new plans at 16-25 (new_plans not published). The
+ * bands of January 2018 and 2019 are those of that steady state, so init (as of 2019: the one
+ * year of flows 2018 -> 2019, the earlier Januaries, 2016-2017, are left out) must recover the
+ * hazards -ln u1 and -ln u2. The 5-10 and 11-15 bands of 2016-2017 are those of the steady
+ * state too, so that the flows of those years could be read (they do not add up). */
+static void steady_bands(double I, double u1, double u2, double band[5])
+{
+    double n = I, s1 = 0, s2 = 0;
+    for (int a = 16; a <= 25; a++) {
+        if (a <= 19)
+            s1 += n;
+        else
+            s2 += n;
+        n *= a <= 19 ? u1 : u2;
+    }
+    double sl = I / 20; /* plans per year of age rise by sl a year of age to I at 15 */
+    band[1] = 6 * I - 45 * sl; /* sum over a = 5..10 of I + sl (a - 15) */
+    band[2] = 5 * I - 10 * sl; /* a = 11..15 */
+    band[3] = s1;
+    band[4] = s2;
+    /* the bands, as init rounds them, add up to ehcp_total */
+    band[0] = 1331 - round(band[1]) - round(band[2]) - round(band[3]) - round(band[4]);
+}
+
+/* Copy src into dst without its age bands of 2018-2019 and its new plans of 2018, then give the
+ * authorities las[0..n) (of src) the steady-state bands at u1, u2 in January 2018 and 2019.
+ * With england != NULL, src is England's file (metric,period,period_type,value,source_file). */
+static void write_bands(const char *src, const char *dst, const char *const *las, int n,
+                        double I, double u1, double u2, int england)
+{
+    char *s = slurp(src);
+    assert_non_null(s);
+    FILE *fp = fopen(dst, "w");
+    assert_non_null(fp);
+    char first[160] = "";
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+        int drop = strstr(line, "new_plans,2018,") != NULL;
+        for (int y = 2018; y <= 2019; y++) {
+            char key[32];
+            snprintf(key, sizeof key, ",%d,jan_caseload", y);
+            if (strstr(line, "ehcp_age_") && strstr(line, key))
+                drop = 1;
+        }
+        if (!drop)
+            fprintf(fp, "%s\n", line);
+        if (!england && !first[0] && strstr(line, ",ehcp_total,"))
+            snprintf(first, sizeof first, "%s", line);
+    }
+    static const char *const bm[5] = {"ehcp_age_under5", "ehcp_age_5_10", "ehcp_age_11_15",
+                                       "ehcp_age_16_19", "ehcp_age_20_25"};
+    double band[5];
+    steady_bands(I, u1, u2, band);
+    for (int i = 0; i < (england ? 1 : n); i++)
+        for (int y = england ? 2018 : 2016; y <= 2019; y++)
+            for (int b = y < 2018 ? 1 : 0; b < (y < 2018 ? 3 : 5); b++) {
+                if (england) {
+                    fprintf(fp, "%s,%d,jan_caseload,%.6f,test\n", bm[b], y, band[b] * 100);
+                } else {
+                    /* la_name,new_la_code,old_la_code,...: the name and code of authority las[i] */
+                    char name[64] = "";
+                    char key[16];
+                    snprintf(key, sizeof key, ",%s,", las[i]);
+                    char *t = slurp(src), *hit = strstr(t, key);
+                    assert_non_null(hit);
+                    char *bol = hit;
+                    while (bol > t && bol[-1] != '\n')
+                        bol--;
+                    snprintf(name, sizeof name, "%.*s", (int)(hit - bol), bol);
+                    free(t);
+                    fprintf(fp, "%s,%s,%s,%d,jan_caseload,%.6f,test\n", name, las[i], bm[b], y,
+                            band[b]);
+                }
+            }
+    fclose(fp);
+    free(s);
+}
+
+static double left_total(const send_sen2 *d, size_t la)
+{
+    double left = 0;
+    for (int y = 2016; y <= 2018; y++) {
+        double o = send_sen2_value(d, la, "plans_ceased_other_reason", y, 2019);
+        left += send_sen2_value(d, la, "plans_ceased", y, 2019) -
+                send_sen2_value(d, la, "plans_ceased_transfer_other_la", y, 2019) -
+                send_sen2_value(d, la, "plans_ceased_needs_met", y, 2019) - (isnan(o) ? 0 : o);
+    }
+    return left;
+}
+
+/* Five authorities (pool.csv) in the same steady state, u1 = 0.9, u2 = 0.6: the pooled hazards
+ * are -ln 0.9 = 0.105 and -ln 0.6 = 0.511 (one year of flows: weight 0, pooled). Less the other
+ * reasons' rates f (needs met, other, outside England, as written), the left-education rates
+ * stand as (0.10536 - f) : (0.51083 - f), and their level makes the plans aged 16-25 in 2016-2018
+ * (the means of the Januaries either side) end as many as published: every authority's ceased
+ * plans are the same, so the level is not shrunk. */
+static void test_cease_by_age_recovered(void **state)
+{
+    fixture *f = *state;
+    static const char *const las[5] = {"911", "912", "913", "914", "915"};
+    char path[128];
+    snprintf(path, sizeof path, "%s/bands.csv", f->dir);
+    write_bands("tests/data/init/pool.csv", path, las, 5, 50, 0.9, 0.6, 0);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(path, &err);
+    if (!d)
+        fail_msg("%s", err.msg);
+    size_t la = (size_t)send_sen2_find(d, "913", &err);
+    send_init_opts o = opts(f, 2019, 0);
+    o.data_label = "bands.csv";
+    send_params p;
+    init_load(f, d, la, &o, &p);
+    double fl = p.p_review_cease + p.cease_other_rate + p.cease_abroad_rate;
+    double l1 = -log(0.9) - fl, l2 = -log(0.6) - fl;
+    assert_true(fl > 0);
+    for (int a = 16; a <= 19; a++)
+        assert_near(p.cease_left_rate[a], p.cease_left_rate[16], 0);
+    for (int a = 20; a <= 25; a++)
+        assert_near(p.cease_left_rate[a], p.cease_left_rate[20], 0);
+    assert_near(p.cease_left_rate[15], 0, 0);
+    assert_near(p.cease_left_rate[16] / p.cease_left_rate[20], l1 / l2, 0.006 * l1 / l2);
+    /* plan-years 2016-2018 from the Januaries 2016-2019 (pool.csv's 2016-2017, the steady
+     * state's 2018-2019) */
+    double py1 = 0, py2 = 0;
+    for (int y = 2016; y <= 2018; y++) {
+        py1 += (send_sen2_value(d, la, "ehcp_age_16_19", y, 2019) +
+                send_sen2_value(d, la, "ehcp_age_16_19", y + 1, 2019)) / 2;
+        py2 += (send_sen2_value(d, la, "ehcp_age_20_25", y, 2019) +
+                send_sen2_value(d, la, "ehcp_age_20_25", y + 1, 2019)) / 2;
+    }
+    double left = left_total(d, la);
+    assert_near(p.cease_left_rate[16] * py1 + p.cease_left_rate[20] * py2, left, 0.006 * left);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "pooled over 5 authorities 0.105, 0.511"));
+    assert_non_null(strstr(text, "y = 2018 (ehcp_age_16_19, ehcp_age_20_25 Jan 2018-2019;"));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(d);
+}
+
+/* A one-authority file takes England's hazards (--england), not its own: Testshire in a
+ * steady state at u1 = 0.8, u2 = 0.5, England's at 0.9, 0.6 (shape (0.105 - f) : (0.511 - f)).
+ * With England's bands unpublished it has nothing to pool and keeps its own; one whose 16-19
+ * band grew more than everything entering it allows has no endings there (u1 = 1): its
+ * left-education rate at 16-19 is 0. */
+static void test_cease_by_age_one_authority(void **state)
+{
+    fixture *f = *state;
+    static const char *const las[1] = {"901"};
+    char path[128], epath[128];
+    snprintf(path, sizeof path, "%s/one.csv", f->dir);
+    snprintf(epath, sizeof epath, "%s/eng.csv", f->dir);
+    /* Testshire alone (la.csv's Othershire dropped by writing only 901's lines) */
+    char *s = slurp(LA_CSV);
+    char onepath[128];
+    snprintf(onepath, sizeof onepath, "%s/only901.csv", f->dir);
+    FILE *fp = fopen(onepath, "w");
+    assert_non_null(fp);
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n"))
+        if (!strstr(line, ",902,"))
+            fprintf(fp, "%s\n", line);
+    fclose(fp);
+    free(s);
+    write_bands(onepath, path, las, 1, 50, 0.8, 0.5, 0);
+    write_bands(ENG_CSV, epath, NULL, 0, 50, 0.9, 0.6, 1);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(path, &err), *e = send_sen2_read(epath, &err);
+    if (!d || !e)
+        fail_msg("%s", err.msg);
+    send_init_opts o = opts(f, 2019, 0);
+    o.england = e;
+    send_params p;
+    init_load(f, d, 0, &o, &p);
+    double fl = p.p_review_cease + p.cease_other_rate + p.cease_abroad_rate;
+    double l1 = -log(0.9) - fl, l2 = -log(0.6) - fl;
+    assert_near(p.cease_left_rate[16] / p.cease_left_rate[20], l1 / l2, 0.006 * l1 / l2);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "own 0.223, 0.693 (y = 2018); England's 0.105, 0.511"));
+    assert_non_null(strstr(text, "(fewer than 5 authorities in the file: England's)"));
+    free(text);
+    send_params_free(&p);
+
+    /* England without bands: the own hazards, -ln 0.8 = 0.223 and -ln 0.5 = 0.693 */
+    o.england = f->e;
+    init_load(f, d, 0, &o, &p);
+    fl = p.p_review_cease + p.cease_other_rate + p.cease_abroad_rate;
+    l1 = -log(0.8) - fl;
+    l2 = -log(0.5) - fl;
+    assert_near(p.cease_left_rate[16] / p.cease_left_rate[20], l1 / l2, 0.006 * l1 / l2);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "(nothing to pool: own)"));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(d);
+
+    /* 79 plans of January 2019 moved from under 5 to 16-19 (keeping the total): 171.95 + 79 is
+     * more than even no ending at all allows, 50 + 0.75 x 171.95 = 178.96 */
+    char *t = slurp(path);
+    char bigpath[128];
+    snprintf(bigpath, sizeof bigpath, "%s/big.csv", f->dir);
+    fp = fopen(bigpath, "w");
+    assert_non_null(fp);
+    int hits = 0;
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+        int up = strstr(line, "ehcp_age_16_19,2019,jan_caseload,") != NULL;
+        int down = strstr(line, "ehcp_age_under5,2019,jan_caseload,") != NULL;
+        if ((up || down) && strstr(line, ",test")) {
+            char *c = strstr(line, "jan_caseload,") + strlen("jan_caseload,");
+            fprintf(fp, "%.*s%.6f,test\n", (int)(c - line), line, strtod(c, NULL) + (up ? 79 : -79));
+            hits++;
+        } else {
+            fprintf(fp, "%s\n", line);
+        }
+    }
+    fclose(fp);
+    free(t);
+    assert_int_equal(hits, 2);
+    d = send_sen2_read(bigpath, &err);
+    if (!d)
+        fail_msg("%s", err.msg);
+    init_load(f, d, 0, &o, &p);
+    assert_near(p.cease_left_rate[16], 0, 0);
+    assert_true(p.cease_left_rate[20] > 0);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "own 0, "));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(d);
+    send_sen2_free(e);
+}
+
 /* A value published after the as-of date never reaches the file, priors included. */
 static void test_as_of_poison(void **state)
 {
@@ -776,6 +1010,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_start_before_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cease_by_age_recovered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cease_by_age_one_authority, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_scenarios_regenerate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_authority_loads, setup, teardown),
     };

@@ -987,6 +987,7 @@ static void write_scenario(ictx *c)
     double total = need(c, "ehcp_total", Y0, "plans in January");
     for (int i = 0; i < 5; i++) {
         band[i] = i == 4 ? val0(c, band_metric[i], Y0) : need(c, band_metric[i], Y0, "plans by age");
+        band[i] = round(band[i]); /* as the file writes them (a fractional count adds up there) */
         T += band[i];
     }
     double mt = need(c, "placement_mainstream_total", Y0, "placements");
