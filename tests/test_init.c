@@ -435,55 +435,61 @@ static void steady_bands(double I, double u1, double u2, double band[5])
     band[0] = 1331 - round(band[1]) - round(band[2]) - round(band[3]) - round(band[4]);
 }
 
-/* Copy src into dst without its age bands of 2018-2019 and its new plans of 2018, then give the
- * authorities las[0..n) (of src) the steady-state bands at u1, u2 in January 2018 and 2019.
- * With england != NULL, src is England's file (metric,period,period_type,value,source_file). */
+/* Copy src into dst with every period moved on by shift years, without its age bands of
+ * 2018-2019 (+ shift) and its new plans of 2018 (+ shift), then give the authorities las[0..n)
+ * of src (England: the one series when england) the steady-state bands at u1[i], u2[i] in
+ * January 2018-2019 (+ shift), and in 2016-2017 (+ shift) their 5-10 and 11-15 bands (all five
+ * bands when full). src is in the long format of la.csv, or England's (metric,period,...). */
 static void write_bands(const char *src, const char *dst, const char *const *las, int n,
-                        double I, double u1, double u2, int england)
+                        double I, const double *u1, const double *u2, int england, int shift,
+                        int full)
 {
     char *s = slurp(src);
     assert_non_null(s);
     FILE *fp = fopen(dst, "w");
     assert_non_null(fp);
-    char first[160] = "";
     for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
-        int drop = strstr(line, "new_plans,2018,") != NULL;
-        for (int y = 2018; y <= 2019; y++) {
-            char key[32];
-            snprintf(key, sizeof key, ",%d,jan_caseload", y);
-            if (strstr(line, "ehcp_age_") && strstr(line, key))
-                drop = 1;
-        }
-        if (!drop)
+        /* the period: field 5 (field 2 in England's file) */
+        char *pp = line;
+        for (int k = 0; k < (england ? 1 : 4) && pp; k++)
+            pp = strchr(pp, ',') ? strchr(pp, ',') + 1 : NULL;
+        char *pe;
+        long period = pp && line[0] != '#' ? strtol(pp, &pe, 10) : 0;
+        if (period < 1990) { /* a comment or the header */
             fprintf(fp, "%s\n", line);
-        if (!england && !first[0] && strstr(line, ",ehcp_total,"))
-            snprintf(first, sizeof first, "%s", line);
+            continue;
+        }
+        int drop = strstr(line, "new_plans,2018,") != NULL ||
+                   (strstr(line, "ehcp_age_") && period <= 2019 && period >= (full ? 2016 : 2018));
+        if (!drop)
+            fprintf(fp, "%.*s%ld%s\n", (int)(pp - line), line, period + shift, pe);
     }
     static const char *const bm[5] = {"ehcp_age_under5", "ehcp_age_5_10", "ehcp_age_11_15",
                                        "ehcp_age_16_19", "ehcp_age_20_25"};
-    double band[5];
-    steady_bands(I, u1, u2, band);
-    for (int i = 0; i < (england ? 1 : n); i++)
+    for (int i = 0; i < (england ? 1 : n); i++) {
+        double band[5];
+        steady_bands(I, u1[i], u2[i], band);
+        char name[64] = "";
+        if (!england) { /* la_name,new_la_code of authority las[i] */
+            char key[16];
+            snprintf(key, sizeof key, ",%s,", las[i]);
+            char *t = slurp(src), *hit = strstr(t, key);
+            assert_non_null(hit);
+            char *bol = hit;
+            while (bol > t && bol[-1] != '\n')
+                bol--;
+            snprintf(name, sizeof name, "%.*s", (int)(hit - bol), bol);
+            free(t);
+        }
         for (int y = england ? 2018 : 2016; y <= 2019; y++)
-            for (int b = y < 2018 ? 1 : 0; b < (y < 2018 ? 3 : 5); b++) {
-                if (england) {
-                    fprintf(fp, "%s,%d,jan_caseload,%.6f,test\n", bm[b], y, band[b] * 100);
-                } else {
-                    /* la_name,new_la_code,old_la_code,...: the name and code of authority las[i] */
-                    char name[64] = "";
-                    char key[16];
-                    snprintf(key, sizeof key, ",%s,", las[i]);
-                    char *t = slurp(src), *hit = strstr(t, key);
-                    assert_non_null(hit);
-                    char *bol = hit;
-                    while (bol > t && bol[-1] != '\n')
-                        bol--;
-                    snprintf(name, sizeof name, "%.*s", (int)(hit - bol), bol);
-                    free(t);
-                    fprintf(fp, "%s,%s,%s,%d,jan_caseload,%.6f,test\n", name, las[i], bm[b], y,
-                            band[b]);
-                }
+            for (int b = y < 2018 && !full ? 1 : 0; b < (y < 2018 && !full ? 3 : 5); b++) {
+                if (england)
+                    fprintf(fp, "%s,%d,jan_caseload,%.6f,test\n", bm[b], y + shift, band[b] * 100);
+                else
+                    fprintf(fp, "%s,%s,%s,%d,jan_caseload,%.6f,test\n", name, las[i], bm[b],
+                            y + shift, band[b]);
             }
+    }
     fclose(fp);
     free(s);
 }
@@ -512,7 +518,8 @@ static void test_cease_by_age_recovered(void **state)
     static const char *const las[5] = {"911", "912", "913", "914", "915"};
     char path[128];
     snprintf(path, sizeof path, "%s/bands.csv", f->dir);
-    write_bands("tests/data/init/pool.csv", path, las, 5, 50, 0.9, 0.6, 0);
+    static const double u1[5] = {0.9, 0.9, 0.9, 0.9, 0.9}, u2[5] = {0.6, 0.6, 0.6, 0.6, 0.6};
+    write_bands("tests/data/init/pool.csv", path, las, 5, 50, u1, u2, 0, 0, 0);
     des_error err = {0};
     send_sen2 *d = send_sen2_read(path, &err);
     if (!d)
@@ -573,8 +580,9 @@ static void test_cease_by_age_one_authority(void **state)
             fprintf(fp, "%s\n", line);
     fclose(fp);
     free(s);
-    write_bands(onepath, path, las, 1, 50, 0.8, 0.5, 0);
-    write_bands(ENG_CSV, epath, NULL, 0, 50, 0.9, 0.6, 1);
+    static const double own1 = 0.8, own2 = 0.5, eng1 = 0.9, eng2 = 0.6;
+    write_bands(onepath, path, las, 1, 50, &own1, &own2, 0, 0, 0);
+    write_bands(ENG_CSV, epath, NULL, 0, 50, &eng1, &eng2, 1, 0, 0);
     des_error err = {0};
     send_sen2 *d = send_sen2_read(path, &err), *e = send_sen2_read(epath, &err);
     if (!d || !e)
@@ -635,6 +643,46 @@ static void test_cease_by_age_one_authority(void **state)
     assert_true(p.cease_left_rate[20] > 0);
     text = slurp(f->path);
     assert_non_null(strstr(text, "own 0, "));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(d);
+    send_sen2_free(e);
+}
+
+/* As of 2022 (pool.csv moved on three years: flows 2019, 2020 and 2021), five authorities each
+ * in its own steady state (u1 0.85-0.95, u2 0.5-0.7): every authority's yearly hazards are the
+ * same each year (noise 0) and differ between authorities (tau2 > 0), so the weights are 1 and
+ * each keeps its own shape, (-ln 0.88 - f) : (-ln 0.55 - f) for 912. */
+static void test_cease_by_age_own_weights(void **state)
+{
+    fixture *f = *state;
+    static const char *const las[5] = {"911", "912", "913", "914", "915"};
+    static const double u1[5] = {0.85, 0.88, 0.9, 0.92, 0.95}, u2[5] = {0.5, 0.55, 0.6, 0.65, 0.7};
+    char path[128];
+    snprintf(path, sizeof path, "%s/bands2022.csv", f->dir);
+    write_bands("tests/data/init/pool.csv", path, las, 5, 50, u1, u2, 0, 3, 1);
+    char epath[128];
+    snprintf(epath, sizeof epath, "%s/eng2022.csv", f->dir);
+    write_bands(ENG_CSV, epath, NULL, 0, 50, u1, u2, 1, 3, 0); /* England moved on too, but */
+    FILE *fp = fopen(epath, "a"); /* the national defaults read its plans aged 5-15 in 2019 */
+    assert_non_null(fp);
+    fprintf(fp, "ehcp_age_5_10,2019,jan_caseload,100000,test\nehcp_age_11_15,2019,jan_caseload,117000,test\n");
+    fclose(fp);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(path, &err), *e = send_sen2_read(epath, &err);
+    if (!d || !e)
+        fail_msg("%s", err.msg);
+    send_init_opts o = opts(f, 2022, 0);
+    o.data_label = "bands2022.csv";
+    o.england = e;
+    send_params p;
+    init_load(f, d, (size_t)send_sen2_find(d, "912", &err), &o, &p);
+    double fl = p.p_review_cease + p.cease_other_rate + p.cease_abroad_rate;
+    double l1 = -log(0.88) - fl, l2 = -log(0.55) - fl;
+    assert_near(p.cease_left_rate[16] / p.cease_left_rate[20], l1 / l2, 0.006 * l1 / l2);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "own 0.128, 0.598 (y = 2019-2021); pooled over 5 authorities"));
+    assert_non_null(strstr(text, "weights 1, 1 -> 0.128, 0.598"));
     free(text);
     send_params_free(&p);
     send_sen2_free(d);
@@ -1012,6 +1060,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cease_by_age_recovered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cease_by_age_one_authority, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cease_by_age_own_weights, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_scenarios_regenerate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_authority_loads, setup, teardown),
     };
