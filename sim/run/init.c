@@ -34,7 +34,6 @@ typedef struct ictx {
     io_buf *b;
     des_error *err;
     int failed;
-    double shape[2];    /* left-education weights per plan of 16-19 and 20-25 (cease_year) */
 } ictx;
 
 static double val(const ictx *c, const char *metric, int period)
@@ -93,16 +92,6 @@ static int latest(const ictx *c, const char *metric, int upto, double *v)
         }
     }
     return 0;
-}
-
-/* "Y1" or "Y1-Y2" for a comment. */
-static const char *year_span(char *s, size_t cap, int y1, int y2)
-{
-    if (y1 == y2)
-        snprintf(s, cap, "%d", y1);
-    else
-        snprintf(s, cap, "%d-%d", y1, y2);
-    return s;
 }
 
 /* ---- YAML text ------------------------------------------------------------------------------ */
@@ -526,9 +515,8 @@ static const struct {
 #define NEW_11_15 0.251
 #define NEW_16_19 0.046
 #define NEW_20_25 0.008
-/* Left-education hazard shape by age when the bands' flows are not published (assumption, see
- * cease_by_age): 16-18: 1, 19-20: 40, 21-25: 25. Per plan of the 16-19 band (4 ages: 3 x 1 +
- * 40) / 4, of the 20-25 band (40 + 5 x 25) / 6. */
+/* Left-education hazard shape by age (assumption): 16-18: 1, 19-20: 40, 21-25: 25. Per plan of
+ * the 16-19 band (4 ages: 3 x 1 + 40) / 4, of the 20-25 band (40 + 5 x 25) / 6. */
 #define SHAPE_16_18 1.0
 #define SHAPE_19_20 40.0
 #define SHAPE_21_25 25.0
@@ -546,7 +534,7 @@ static const struct {
 /* Ceasing parts of authority la in calendar year y, as published by as_of: counts moved
  * (transfer to another authority), abroad, other, needs met, left education (the rest of
  * plans_ceased less the age limit); exposures: plan-years (the mean of the Januaries either
- * side) for the first four, 16-25 plan-years weighted by c->shape for left education. 0 when
+ * side) for the first four, 16-25 plan-years in the age shape for left education. 0 when
  * plans_ceased or either January is not published. */
 enum { CE_MOVED, CE_ABROAD, CE_OTHER, CE_NMET, CE_LEFT, CE_N };
 
@@ -570,8 +558,8 @@ static int cease_year(const ictx *c, size_t la, int y, double cnt_[CE_N], double
     double py = (c0 + c1) / 2;
     for (int k = 0; k < CE_LEFT; k++)
         expo[k] = py;
-    expo[CE_LEFT] = c->shape[0] * (V0("ehcp_age_16_19", y) + V0("ehcp_age_16_19", y + 1)) / 2 +
-                    c->shape[1] * (V0("ehcp_age_20_25", y) + V0("ehcp_age_20_25", y + 1)) / 2;
+    expo[CE_LEFT] = SHAPE_B1619 * (V0("ehcp_age_16_19", y) + V0("ehcp_age_16_19", y + 1)) / 2 +
+                    SHAPE_B2025 * (V0("ehcp_age_20_25", y) + V0("ehcp_age_20_25", y + 1)) / 2;
 #undef V0
     return 1;
 }
@@ -633,217 +621,6 @@ static const char *pool_note(char *s, size_t cap, const rate_pool *p)
     else
         snprintf(s, cap, " (too few authorities to pool)");
     return s;
-}
-
-/* ---- ceasing by age: cohort accounting over the 16-25 bands --------------------------------- */
-
-/* Where plans end between 16 and 25, from the published caseload by age band. For a year y
- * (January y to January y + 1) of an authority, with S1 and S2 its plans aged 16-19 and 20-25
- * in January y and S1', S2' a year on, I those aged 15 in January y (who turn 16 in September)
- * and n its new plans in calendar y:
- *
- *   S1' = I + S1 k3(u1) + n NEW_16_19 (1 + u1) / 2
- *   S2' = S1 t3(u1) u1 + S2 k5(u2) + n NEW_20_25 (1 + u2) / 2
- *
- * u1, u2 are the bands' survival a year (every ending, the age limit aside); within a band of
- * top + 1 ages the plans are spread as a constant inflow surviving u a year leaves them, in
- * proportion to u^j (j the years since entering it), so t(u) = u^top / sum_{j=0}^{top} u^j is
- * the share at the oldest age, which leaves the band in the year (19 -> 20; 25 -> the age
- * limit), and k(u) = u (1 - t(u)) the share staying in it and surviving; new plans of those
- * ages arrive in the year (England's 2019 age mix, as the requests) and are exposed half of it.
- * Both right sides rise with u, so each equation has one root in [0, 1] (bisection; 0 or 1 when
- * the band shrank more, or grew more, than anything in [0, 1] allows); the hazard is -ln u,
- * at most -ln CA_UMIN. I is the count per year of age at 15 on the straight line through the
- * per-age means of 5-10 (at age 7.5) and 11-15 (at 13): m2 + 2 (m2 - m1) / 5.5, at least 0
- * (the bands' age profile still rises at 15). Transfers between authorities are taken to
- * balance (as transfers_in assumes). Equations of several years or authorities are solved on
- * their sums, so large authorities weigh more.
- *
- * Years used: y from max(CA_FIRST, as_of - CA_YEARS) to as_of - 1, each with the five bands of
- * both Januaries published by as_of. Before 2018 the bands' changes are not flows of the plan
- * caseload: the 2014 reforms extended plans to 25, learning difficulty assessments of young
- * people in further education became plans until September 2016 and statements until 31 March
- * 2018 (the 16-19 band grew more than everything entering it allowed in 2016 and 2017:
- * England's 41,300 -> 58,034 -> 70,084), so those years are left out. Cost: O(authorities x
- * CA_YEARS) lookups, bisections of 60 steps. */
-#define CA_FIRST 2018
-#define CA_YEARS 3
-#define CA_UMIN 0.001
-
-typedef struct band_flow {
-    double s1, s1n, s2, s2n, i15, nw;
-} band_flow;
-
-static int band_flow_of(const send_sen2 *d, size_t la, int y, int as_of, band_flow *f)
-{
-    double s1 = send_sen2_value(d, la, "ehcp_age_16_19", y, as_of);
-    double s1n = send_sen2_value(d, la, "ehcp_age_16_19", y + 1, as_of);
-    double s2 = send_sen2_value(d, la, "ehcp_age_20_25", y, as_of);
-    double s2n = send_sen2_value(d, la, "ehcp_age_20_25", y + 1, as_of);
-    double b = send_sen2_value(d, la, "ehcp_age_5_10", y, as_of);
-    double a = send_sen2_value(d, la, "ehcp_age_11_15", y, as_of);
-    double nw = send_sen2_value(d, la, "new_plans", y, as_of);
-    if (!isfinite(s1) || !isfinite(s1n) || !isfinite(s2) || !isfinite(s2n) || !isfinite(a) ||
-        !isfinite(b) || s1 + s2 <= 0)
-        return 0;
-    double m1 = b / 6, m2 = a / 5;
-    *f = (band_flow){.s1 = s1, .s1n = s1n, .s2 = s2, .s2n = s2n,
-                     .i15 = fmax(0, m2 + 2 * (m2 - m1) / 5.5), .nw = isfinite(nw) ? nw : 0};
-    return 1;
-}
-
-static void band_flow_add(band_flow *s, const band_flow *f)
-{
-    s->s1 += f->s1;
-    s->s1n += f->s1n;
-    s->s2 += f->s2;
-    s->s2n += f->s2n;
-    s->i15 += f->i15;
-    s->nw += f->nw;
-}
-
-/* t(u): the share of a band of top + 1 ages at its oldest (see above). */
-static double band_top(double u, int top)
-{
-    double s = 0, p = 1;
-    for (int j = 0; j <= top; j++, p *= u)
-        s += p;
-    return pow(u, top) / s;
-}
-
-/* The next January's band (band 0: 16-19, 1: 20-25) at survival u; u1 the 16-19 band's. */
-static double band_next(const band_flow *f, int band, double u, double u1)
-{
-    if (band == 0)
-        return f->i15 + f->s1 * u * (1 - band_top(u, 3)) + f->nw * NEW_16_19 * (1 + u) / 2;
-    return f->s1 * band_top(u1, 3) * u1 + f->s2 * u * (1 - band_top(u, 5)) +
-           f->nw * NEW_20_25 * (1 + u) / 2;
-}
-
-/* The hazards a year of ending a plan at 16-19 and at 20-25 (every reason) that make the
- * flows f add up: lam[b] = -ln u_b (see above). */
-static void band_hazards(const band_flow *f, double lam[2])
-{
-    double u1 = 1;
-    for (int b = 0; b < 2; b++) {
-        double obs = b ? f->s2n : f->s1n, lo = CA_UMIN, hi = 1, u;
-        if (band_next(f, b, 1, u1) <= obs) {
-            u = 1;
-        } else if (band_next(f, b, lo, u1) >= obs) {
-            u = lo;
-        } else {
-            for (int it = 0; it < 60; it++) {
-                double mid = (lo + hi) / 2;
-                if (band_next(f, b, mid, u1) < obs)
-                    lo = mid;
-                else
-                    hi = mid;
-            }
-            u = (lo + hi) / 2;
-        }
-        if (b == 0)
-            u1 = u;
-        lam[b] = u < 1 ? -log(u) : 0;
-    }
-}
-
-/* The authority's band hazards shrunk toward the pooled ones. Pooled: solved on the flows
- * summed over every authority of the file with at least one year (when at least 5 have one),
- * else on England's (--england), else none. Own: solved on the authority's flows summed over
- * its years. Shrinkage (empirical Bayes, as cease_shrunk), per band: over the authorities with
- * at least two years, noise = the mean of (the sample variance of their yearly hazards) /
- * years and tau2 = the variance of their own hazards less that noise (at least 0); the hazard is
- * pooled + w (own - pooled), w = tau2 / (tau2 + noise). Fewer than 5 such authorities (as of
- * 2019 there is one year, 2018; a one-authority file): w = 0, the pooled hazards, since one
- * authority's yearly flows cannot be told from noise. No pooled hazards: the own (w = 1). */
-typedef struct age_shape {
-    int src;                /* 0: none (the assumption); 1: pooled over the file; 2: England's */
-    int y1, y2;             /* the years y of the flows (January y -> y + 1) */
-    int own_years, own_y1, own_y2;
-    size_t n_pool, n_eb;    /* authorities pooled; with two years or more (the weights) */
-    double own[2], pool[2], w[2], lam[2];
-} age_shape;
-
-static age_shape cease_by_age(const ictx *c)
-{
-    age_shape r = {.w = {1, 1}};
-    r.y1 = c->Y - CA_YEARS > CA_FIRST ? c->Y - CA_YEARS : CA_FIRST;
-    r.y2 = c->Y - 1;
-    size_t n = send_sen2_count(c->d);
-    band_flow pool = {0};
-    double s[2] = {0}, s2[2] = {0}, noise[2] = {0};
-    for (size_t i = 0; i < n; i++) {
-        band_flow sum = {0}, f;
-        double yl[2][CA_YEARS];
-        int k = 0, first = 0, last = 0;
-        for (int y = r.y1; y <= r.y2; y++) {
-            if (!band_flow_of(c->d, i, y, c->Y, &f))
-                continue;
-            band_flow_add(&sum, &f);
-            double l[2];
-            band_hazards(&f, l);
-            yl[0][k] = l[0];
-            yl[1][k] = l[1];
-            k++;
-            first = first ? first : y;
-            last = y;
-        }
-        if (!k)
-            continue;
-        band_flow_add(&pool, &sum);
-        r.n_pool++;
-        double own[2];
-        band_hazards(&sum, own);
-        if (i == c->la) {
-            r.own_years = k;
-            r.own_y1 = first;
-            r.own_y2 = last;
-            r.own[0] = own[0];
-            r.own[1] = own[1];
-        }
-        if (k < 2)
-            continue;
-        r.n_eb++;
-        for (int b = 0; b < 2; b++) {
-            double sd = sd_of(yl[b], (size_t)k);
-            s[b] += own[b];
-            s2[b] += own[b] * own[b];
-            noise[b] += sd * sd / k;
-        }
-    }
-    if (r.n_pool >= 5) {
-        r.src = 1;
-        band_hazards(&pool, r.pool);
-    } else {
-        band_flow e = {0}, f;
-        int k = 0;
-        for (int y = r.y1; y <= r.y2; y++)
-            if (band_flow_of(c->o->england, 0, y, c->Y, &f)) {
-                band_flow_add(&e, &f);
-                k++;
-            }
-        if (k) {
-            r.src = 2;
-            band_hazards(&e, r.pool);
-        }
-    }
-    for (int b = 0; b < 2; b++) {
-        if (!r.src) {
-            r.lam[b] = r.own[b];
-            continue;
-        }
-        if (r.n_pool >= 5 && r.n_eb >= 5) {
-            double m = (double)r.n_eb, mean = s[b] / m, nz = noise[b] / m;
-            double tau2 = fmax(0, (s2[b] - m * mean * mean) / (m - 1) - nz);
-            r.w[b] = tau2 + nz > 0 ? tau2 / (tau2 + nz) : 0;
-        } else {
-            r.w[b] = 0;
-        }
-        r.lam[b] = r.own_years ? r.pool[b] + r.w[b] * (r.own[b] - r.pool[b]) : r.pool[b];
-    }
-    if (!r.src && !r.own_years)
-        r.w[0] = r.w[1] = 0;
-    return r;
 }
 
 /* ---- assessment capacity that follows demand ------------------------------------------------ */
@@ -987,7 +764,6 @@ static void write_scenario(ictx *c)
     double total = need(c, "ehcp_total", Y0, "plans in January");
     for (int i = 0; i < 5; i++) {
         band[i] = i == 4 ? val0(c, band_metric[i], Y0) : need(c, band_metric[i], Y0, "plans by age");
-        band[i] = round(band[i]); /* as the file writes them (a fractional count adds up there) */
         T += band[i];
     }
     double mt = need(c, "placement_mainstream_total", Y0, "placements");
@@ -1423,32 +1199,29 @@ static void write_scenario(ictx *c)
     kv(c, 2, "step_down_at_review", "0", "per review (assumption: not published; set from local records)");
 
     /* ---- reviews and ceasing: pooled over the last three published years ---- */
-    /* the age shape of left education: the bands' hazards (cease_by_age), pooled ones weighting
-     * every authority's 16-25 plan-years in cease_shrunk; the assumption when none is published */
-    age_shape ash = cease_by_age(c);
-    double pool_shape[2] = {SHAPE_B1619, SHAPE_B2025};
-    if (ash.src) {
-        pool_shape[0] = ash.pool[0];
-        pool_shape[1] = ash.pool[1];
-    }
-    c->shape[0] = pool_shape[0];
-    c->shape[1] = pool_shape[1];
     double moved = 0, abroad = 0, oth = 0, nmet = 0, left = 0, plan_years = 0, shape_years = 0;
-    double py1619 = 0, py2025 = 0;
     int yfirst = 0, ylast = 0;
     for (int y = A - 2; y <= A; y++) {
-        double cn[CE_N], ex[CE_N];
-        if (!cease_year(c, c->la, y, cn, ex))
+        double ce = val(c, "plans_ceased", y), c0 = val(c, "ehcp_total", y),
+               c1 = val(c, "ehcp_total", y + 1);
+        if (isnan(ce) || isnan(c0) || isnan(c1))
             continue;
-        moved += cn[CE_MOVED];
-        abroad += cn[CE_ABROAD];
-        oth += cn[CE_OTHER];
-        nmet += cn[CE_NMET];
-        left += cn[CE_LEFT];
-        plan_years += ex[CE_MOVED];
-        shape_years += ex[CE_LEFT];
-        py1619 += (val0(c, "ehcp_age_16_19", y) + val0(c, "ehcp_age_16_19", y + 1)) / 2;
-        py2025 += (val0(c, "ehcp_age_20_25", y) + val0(c, "ehcp_age_20_25", y + 1)) / 2;
+        double mv = val0(c, "plans_ceased_transfer_other_la", y);
+        double ab = val0(c, "plans_ceased_moved_outside_england", y);
+        double nm = val0(c, "plans_ceased_needs_met", y);
+        /* other reasons: one series to 2021, from 2022 other or not recorded and deceased */
+        double ot = val0(c, "plans_ceased_other_reason", y) +
+                    val0(c, "plans_ceased_other_or_not_recorded", y) +
+                    val0(c, "plans_ceased_deceased", y);
+        double rest = ce - mv - ab - nm - val0(c, "plans_ceased_max_age", y) - ot;
+        moved += mv;
+        abroad += ab;
+        oth += ot;
+        nmet += nm;
+        left += fmax(0, rest);
+        plan_years += (c0 + c1) / 2;
+        shape_years += SHAPE_B1619 * (val0(c, "ehcp_age_16_19", y) + val0(c, "ehcp_age_16_19", y + 1)) / 2 +
+                       SHAPE_B2025 * (val0(c, "ehcp_age_20_25", y) + val0(c, "ehcp_age_20_25", y + 1)) / 2;
         if (!yfirst)
             yfirst = y;
         ylast = y;
@@ -1519,59 +1292,11 @@ static void write_scenario(ictx *c)
     kv(c, 2, "other", num(v, r_oth),
        "plans_ceased_other_reason (to 2021), other_or_not_recorded + deceased (from 2022) %d-%d / mean ehcp_total (%.0f / %.0f plan-years)%s [%s]",
        yfirst, ylast, oth, plan_years, pool_note(note, sizeof note, &po), S);
-    out(c, "  # left education: plans_ceased less moved, needs met, max age and other, %d-%d = %.0f [%s]\n",
-        yfirst, ylast, left, S);
-    if (!ash.src && !ash.own_years) {
-        out(c, "  # over plans aged 16-25 in the age shape 1 : 40 : 25 (16-18 : 19-20 : 21-25, assumption:\n"
-               "  # the bands' flows of %d-%d are not published): %.4g per shape-year%s\n",
-            ash.y1, ash.y2, shape_years > 0 ? left / shape_years : 0, pool_note(note, sizeof note, &pc));
-        snprintf(v, sizeof v, "{16-18: %.3g, 19-20: %.3g, 21-25: %.3g}", cl * SHAPE_16_18,
-                 cl * SHAPE_19_20, cl * SHAPE_21_25);
-    } else {
-        /* the left-education part of the bands' hazards; its level is the published count's */
-        double flat = r_nmet + r_oth + r_abroad, lshape[2];
-        for (int b = 0; b < 2; b++)
-            lshape[b] = fmax(0, ash.lam[b] - flat);
-        int all = lshape[0] * py1619 + lshape[1] * py2025 <= 0;
-        if (all) /* the other reasons account for every ending: the hazards' own shape */
-            for (int b = 0; b < 2; b++)
-                lshape[b] = ash.lam[b];
-        double xs = lshape[0] * py1619 + lshape[1] * py2025;
-        double scale = xs > 0 ? cl * shape_years / xs : 0;
-        char own[160], pooled[160], yspan[16], jy[16], y15[16];
-        year_span(yspan, sizeof yspan, ash.y1, ash.y2);
-        year_span(jy, sizeof jy, ash.y1, ash.y2 + 1);
-        year_span(y15, sizeof y15, ash.own_y1, ash.own_y2);
-        if (ash.own_years)
-            snprintf(own, sizeof own, "own %.3g, %.3g (y = %s)", ash.own[0], ash.own[1], y15);
-        else
-            snprintf(own, sizeof own, "own not published");
-        if (ash.src == 1)
-            snprintf(pooled, sizeof pooled, "pooled over %zu authorities %.3g, %.3g", ash.n_pool,
-                     ash.pool[0], ash.pool[1]);
-        else if (ash.src == 2)
-            snprintf(pooled, sizeof pooled, "England's %.3g, %.3g [%s]", ash.pool[0], ash.pool[1], c->esrc);
-        else
-            snprintf(pooled, sizeof pooled, "nothing to pool");
-        out(c, "  # by age, cohort accounting (docs/guide.md, \"sendsim init\"): the 16-19 and 20-25 bands' flows\n"
-               "  # January y -> y + 1, y = %s (ehcp_age_16_19, ehcp_age_20_25 Jan %s; aged 15 from\n"
-               "  # ehcp_age_5_10, ehcp_age_11_15 Jan %s; new_plans %s x England's 2019 age mix) [%s]:\n"
-               "  # hazards a year of ending at 16-19, 20-25 (every reason): %s; %s;\n"
-               "  # weights %.2g, %.2g%s -> %.3g, %.3g; %s %.3g: %.3g, %.3g;\n"
-               "  # scaled by %.3g so that the plans aged 16-25 in %d-%d end as published: %.0f over %.0f\n"
-               "  # plan-years weighted by the pooled hazards = %.4g%s\n",
-            yspan, jy, yspan, yspan, S, own, pooled, ash.w[0], ash.w[1],
-            ash.src == 2   ? " (fewer than 5 authorities in the file: England's)"
-            : ash.src == 0 ? " (nothing to pool: own)"
-            : ash.n_eb < 5 ? " (fewer than 5 authorities with two years or more: pooled)"
-                           : "",
-            ash.lam[0], ash.lam[1],
-            all ? "needs met, other and outside England account for them all, so their shape, not less"
-                : "less needs met, other and outside England",
-            flat, lshape[0], lshape[1], scale, yfirst, ylast, left, shape_years,
-            shape_years > 0 ? left / shape_years : 0, pool_note(note, sizeof note, &pc));
-        snprintf(v, sizeof v, "{16-19: %.3g, 20-25: %.3g}", scale * lshape[0], scale * lshape[1]);
-    }
+    out(c, "  # left education: plans_ceased less moved, needs met, max age and other, %d-%d = %.0f\n"
+           "  # [%s], over plans aged 16-25 in the age shape 1 : 40 : 25 (16-18 : 19-20 : 21-25, assumption):\n"
+           "  # %.4g per shape-year%s\n",
+        yfirst, ylast, left, S, shape_years > 0 ? left / shape_years : 0, pool_note(note, sizeof note, &pc));
+    snprintf(v, sizeof v, "{16-18: %.3g, 19-20: %.3g, 21-25: %.3g}", cl * SHAPE_16_18, cl * SHAPE_19_20, cl * SHAPE_21_25);
     kv(c, 2, "left_education", v, "derived (see above)");
     kv(c, 2, "age_limit", "25", "plans run to age 25 [domain, section 3]");
     out(c, "\n");
