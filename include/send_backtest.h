@@ -35,6 +35,19 @@ enum { BT_EHCP_TOTAL, BT_INITIAL_REQUESTS, BT_NEW_PLANS, BT_PCT_20W, BT_PLANS_CE
 extern const char *const send_bt_sen2_metric[BT_METRICS]; /* "ehcp_total", "initial_requests"... */
 extern const char *const send_bt_model_metric[BT_METRICS]; /* "ehcp_total", "requests", ... */
 
+/* The placement mix: each January after the start, the plans placed by type as shares of all
+ * placed (published: SEN2's placement_* series, read like the metrics above; the model: the
+ * mean over replications of its placements_* metrics). The groups and the series each sums are
+ * in send_bt_mix_sen2 / send_bt_mix_model (sim/run/backtest.c): mainstream (less resourced
+ * provision and SEN units), resourced provision and SEN units, special (maintained and
+ * academies), independent and non-maintained (with level-4 residential), post-16 (FE and
+ * specialist post-16), alternative provision, and other (early years, elsewhere, NEET, not
+ * recorded, awaiting provision). */
+enum { BT_MIX_MAINSTREAM, BT_MIX_RESOURCED, BT_MIX_SPECIAL, BT_MIX_INDEPENDENT, BT_MIX_POST16,
+       BT_MIX_AP, BT_MIX_OTHER, BT_MIX_TYPES };
+#define BT_MIX_YEARS 8 /* Januaries YEAR+1 .. YEAR+8 */
+extern const char *const send_bt_mix_names[BT_MIX_TYPES]; /* "mainstream", ... */
+
 /* Writes the as-of scenario of authority la of d to path (a YAML file). */
 typedef int (*send_bt_scenario_fn)(const send_sen2 *d, size_t la, int as_of, const char *path,
                                    void *ctx, des_error *err);
@@ -87,6 +100,10 @@ typedef struct send_bt_la {
     double calib_cpu_seconds; /* of which calibration (0 without) */
     double rep_cpu_seconds;   /* CPU of one forecast replication (the run's CPU / replications) */
     int has_model;            /* 0 when only the naive forecast could be made */
+    /* the placement mix of January YEAR+1+k (k < BT_MIX_YEARS), shares 0-1 by BT_MIX_*; NaN
+     * where nothing was published or the model did not run */
+    double mix_observed[BT_MIX_YEARS][BT_MIX_TYPES];
+    double mix_model[BT_MIX_YEARS][BT_MIX_TYPES];
 } send_bt_la;
 
 /* 1 when the authority was left out for want of data (the `--all` listing's "skipped"), 0 for
@@ -162,6 +179,21 @@ int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_
  * (metric "naive_<metric>", inside_p10_p90 empty: a point has no band). Written atomically. */
 int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la *res, size_t n,
                       const volatile sig_atomic_t *cancel, des_error *err);
+
+/* PREFIX-placements.csv: la_code,la_name,placement,period,horizon_years,observed_share,
+ * model_share,error_points (model - published, percentage points of the plans placed), one row
+ * per authority, January after the start year `from` and placement type where both shares
+ * exist. Written atomically. */
+int send_bt_write_mix_csv(const char *path, const send_sen2 *data, const send_bt_la *res,
+                          size_t n, int from, const volatile sig_atomic_t *cancel, des_error *err);
+
+/* Over every authority and January of res: per placement type the number of values, the mean
+ * error (model - published, points) and the mean absolute error. */
+typedef struct send_bt_mix_summary {
+    int n[BT_MIX_TYPES];
+    double mean_error[BT_MIX_TYPES], mean_abs_error[BT_MIX_TYPES];
+} send_bt_mix_summary;
+void send_bt_mix_summarise(const send_bt_la *res, size_t n, send_bt_mix_summary *s);
 
 /* Summary over every row of res: per metric (and naive or not) the coverage of P10-P90 and
  * the median absolute % error by horizon 1..BT_MAX_H; and for the model's bands, how sharp

@@ -21,6 +21,10 @@ typedef struct send_init_opts {
     const send_sen2 *england;   /* England's series (national defaults); required */
     const char *england_label;  /* how comments name it */
     int priors;                 /* write priors for the calibrated keys */
+    const send_sen2 *pool;      /* the authorities pooled for the shrinkage, the priors' spreads
+                                 * and the capacity response; NULL: the data file itself. Taken
+                                 * as of the as-of year or its own last January if earlier */
+    const char *pool_label;     /* how comments name it */
 } send_init_opts;
 
 /* Derive and write the scenario for authority la of d to out_path (atomically). DES_EINPUT

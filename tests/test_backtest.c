@@ -217,12 +217,112 @@ static void test_observed_file(void **state)
     send_sen2_free(obs);
 }
 
+/* The placement mix. Published, by hand: January 2020 has mainstream 500 (100 of them
+ * resourced), special 150 + 50, independent 40 + non-maintained 10, FE 100, early years 20 and
+ * elsewhere 30 (alternative provision unpublished: 0): 400 : 100 : 200 : 50 : 100 : 0 : 50 of
+ * 900. January 2021 publishes no mainstream total: not compared; January 2019 is the start.
+ * The model's shares are the means over the replications of its January placements, computed
+ * here from a run of the same scenario, seed and replications (January 2020 and 2021 are months
+ * 12 and 24 of a run from January 2019). */
+static void test_placement_mix(void **state)
+{
+    fixture *fx = *state;
+    char obs_path[96], csv[96];
+    snprintf(obs_path, sizeof obs_path, "%s/mix.csv", fx->dir);
+    snprintf(csv, sizeof csv, "%s/mix-placements.csv", fx->dir);
+    char *base = slurp(DATA "small.csv");
+    FILE *fp = fopen(obs_path, "w");
+    assert_non_null(fp);
+    fputs(base, fp);
+    free(base);
+    static const char *const rows[] = {
+        "placement_mainstream_total,2020,500", "placement_mainstream_rp_senunit,2020,100",
+        "placement_special_la_maintained,2020,150", "placement_special_academy_free,2020,50",
+        "placement_special_independent,2020,40", "placement_special_non_maintained,2020,10",
+        "placement_fe_total,2020,100", "placement_early_years,2020,20",
+        "placement_elsewhere_neet_other,2020,30", "placement_mainstream_total,2019,400",
+        "placement_special_la_maintained,2021,170"};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char m[64];
+        int y, v;
+        assert_int_equal(sscanf(rows[i], "%63[^,],%d,%d", m, &y, &v), 3);
+        fprintf(fp, "A,E0000101,101,%s,%d,jan_caseload,%d,test\n", m, y, v);
+    }
+    assert_int_equal(fclose(fp), 0);
+    des_error err = {0};
+    send_sen2 *obs = send_sen2_read(obs_path, &err);
+    if (!obs)
+        fail_msg("%s", err.msg);
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 0, obs, &fx->o, &r), DES_OK);
+    const double hand[BT_MIX_TYPES] = {400.0 / 900, 100.0 / 900, 200.0 / 900, 50.0 / 900,
+                                       100.0 / 900, 0, 50.0 / 900};
+    for (int g = 0; g < BT_MIX_TYPES; g++) {
+        assert_close(r.mix_observed[0][g], hand[g], 1e-15);
+        for (int k = 1; k < BT_MIX_YEARS; k++)
+            assert_true(isnan(r.mix_observed[k][g]));
+    }
+
+    /* the model's shares from a run of its own */
+    send_params p;
+    char path[96];
+    snprintf(path, sizeof path, "%s/101-2019.yaml", fx->dir);
+    assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
+    send_results res;
+    send_run_opts ro = {.seed = fx->o.seed, .replications = fx->o.replications, .threads = 1};
+    assert_int_equal(send_run(&p, &ro, &res, &err), DES_OK);
+    static const char *const groups[BT_MIX_TYPES][3] = {
+        {"placements_mainstream"}, {"placements_resourced"}, {"placements_special"},
+        {"placements_independent", "placements_residential"},
+        {"placements_fe_college", "placements_specialist_post16"}, {"placements_ap"},
+        {"placements_early_years", "placements_other", "placements_awaiting"}};
+    for (int k = 0; k < 2; k++) {
+        double c[BT_MIX_TYPES] = {0}, sum = 0;
+        for (int g = 0; g < BT_MIX_TYPES; g++) {
+            for (int i = 0; i < 3 && groups[g][i]; i++)
+                for (int rep = 0; rep < res.n; rep++)
+                    c[g] += send_output_row(&res.reps[rep], send_metric_find(groups[g][i]))[12 * (k + 1)] / res.n;
+            sum += c[g];
+        }
+        for (int g = 0; g < BT_MIX_TYPES; g++)
+            assert_close(r.mix_model[k][g], c[g] / sum, 1e-12);
+    }
+    assert_true(isnan(r.mix_model[2][0])); /* January 2022 is beyond the run */
+    send_results_free(&res);
+    send_params_free(&p);
+
+    /* the table: one row per type for January 2020 only; the summary over it */
+    assert_int_equal(send_bt_write_mix_csv(csv, fx->d, &r, 1, 2019, NULL, &err), DES_OK);
+    char *t = slurp(csv);
+    const char *head = "la_code,la_name,placement,period,horizon_years,observed_share,"
+                       "model_share,error_points\n101,A,mainstream,2020,1,0.4444444444,";
+    assert_true(!strncmp(t, head, strlen(head)));
+    int lines = 0;
+    for (const char *q = t; *q; q++)
+        lines += *q == '\n';
+    assert_int_equal(lines, 1 + BT_MIX_TYPES);
+    assert_null(strstr(t, ",2021,"));
+    free(t);
+    send_bt_mix_summary sm;
+    send_bt_mix_summarise(&r, 1, &sm);
+    for (int g = 0; g < BT_MIX_TYPES; g++) {
+        assert_int_equal(sm.n[g], 1);
+        double e = 100 * (r.mix_model[0][g] - hand[g]);
+        assert_close(sm.mean_error[g], e, 1e-12);
+        assert_close(sm.mean_abs_error[g], fabs(e), 1e-12);
+    }
+    send_bt_la_free(&r);
+    send_sen2_free(obs);
+}
+
 static void rows_equal(const send_bt_la *a, const send_bt_la *b)
 {
     assert_int_equal(a->status, b->status);
     assert_int_equal(a->n_rows, b->n_rows);
     for (size_t k = 0; k < a->n_rows; k++)
         assert_memory_equal(&a->rows[k], &b->rows[k], sizeof a->rows[k]);
+    assert_memory_equal(a->mix_observed, b->mix_observed, sizeof a->mix_observed);
+    assert_memory_equal(a->mix_model, b->mix_model, sizeof a->mix_model);
 }
 
 /* The same table for one thread and two; a different seed moves the model's bands. */
@@ -377,7 +477,10 @@ static void test_cli_threads_identical(void **state)
                                         "of 2022: expected January caseload (ehcp_total) for "
                                         "2020-2022, found 2010-2019") ||
         !strstr(r.out, "back-test from 2022: 3 authorities compared, 0 with nothing published after the "
-                                        "start, 1 not back-tested"))
+                                        "start, 1 not back-tested") ||
+        !strstr(r.out, "placement mix, January (share of plans placed, model - published, "
+                       "points): 9 authority-years") ||
+        !strstr(r.out, "-placements.csv\n"))
         cli_fail(&r, "one thread");
     cli_result_free(&r);
     run_cli(&r, "backtest", "--all", "--from", "2022", "--data", sub, "--replications", "4",
@@ -391,6 +494,15 @@ static void test_cli_threads_identical(void **state)
     assert_string_equal(x, y);
     assert_non_null(strstr(x, "\n857,Rutland,ehcp_total,2023,1,"));
     assert_non_null(strstr(x, "\n805,Hartlepool,naive_plans_ceased,2024,3,"));
+    free(x);
+    free(y);
+    /* the placement mix: 3 authorities x January 2023-2025 x 7 types, the same for 2 threads */
+    snprintf(ca, sizeof ca, "%s-placements.csv", a);
+    snprintf(cb, sizeof cb, "%s-placements.csv", b);
+    x = slurp(ca), y = slurp(cb);
+    assert_string_equal(x, y);
+    assert_int_equal(count_lines(x), 1 + 3 * 3 * BT_MIX_TYPES);
+    assert_non_null(strstr(x, "\n857,Rutland,independent,2025,3,"));
     free(x);
     free(y);
     /* the error-by-horizon chart's data: horizons 1-3 (January 2023-2025), model and naive */
@@ -638,6 +750,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_model_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_observed_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_mix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scenario_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads_identical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),

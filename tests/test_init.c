@@ -141,12 +141,11 @@ static void test_year_sd_by_hand(void **state)
  * so tau2 = 0.00428216 and w = 0.828104. Authority 913: 0.1058486 + 0.828104 x (0 - 0.1058486)
  * = 0.0181951 -> 0.0182 (3 significant figures); with priors its sd is sqrt(w x noise) =
  * 0.027131 -> 0.027. Unchanged pool.csv (every growth 0.1): nothing to shrink, 0.1. */
-static void test_growth_shrunk_by_hand(void **state)
+/* tests/data/init/pool.csv with those Januaries replaced, written to path; rows of years after
+ * upto left out. */
+static void write_pool2(const char *path, int upto)
 {
-    fixture *f = *state;
     char *s = slurp("tests/data/init/pool.csv");
-    char path[128];
-    snprintf(path, sizeof path, "%s/pool2.csv", f->dir);
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
     static const struct {
@@ -165,6 +164,12 @@ static void test_growth_shrunk_by_hand(void **state)
             if (strstr(line, key))
                 v = rep[i].v;
         }
+        int year = 0;
+        const char *c4 = line;
+        for (int k = 0; k < 4 && c4; k++) /* the period, the fifth column */
+            c4 = strchr(c4, ',') ? strchr(c4, ',') + 1 : NULL;
+        if (c4 && line[0] != '#' && atoi(c4) > upto && (year = atoi(c4)) > 1900)
+            continue;
         if (v) {
             char *c = strstr(line, "jan_caseload,");
             assert_non_null(c);
@@ -176,7 +181,16 @@ static void test_growth_shrunk_by_hand(void **state)
     }
     fclose(fp);
     free(s);
-    assert_int_equal(hits, 9);
+    if (upto >= 2019)
+        assert_int_equal(hits, 9);
+}
+
+static void test_growth_shrunk_by_hand(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/pool2.csv", f->dir);
+    write_pool2(path, 9999);
     des_error err = {0};
     send_sen2 *pool = send_sen2_read(path, &err);
     if (!pool)
@@ -233,6 +247,63 @@ static void test_growth_shrunk_by_hand(void **state)
     init_load(f, pool, (size_t)send_sen2_find(pool, "913", &err), &o, &p);
     assert_near(p.request_growth, 0.1, 1e-12);
     send_params_free(&p);
+    send_sen2_free(pool);
+}
+
+/* --pool: the pooled values come from another file, as of its own last January when that is
+ * earlier. Testshire (la.csv: two authorities, too few to pool) grew 10% a year over January
+ * 2016-2019, so alone it is not shrunk (0.1); pooled with pool2.csv (the five authorities of
+ * test_growth_shrunk_by_hand: gbar 0.1058486, w 0.828104) it is 0.1058486 + 0.828104 x (0.1 -
+ * 0.1058486) = 0.1010054 -> 0.101, and the comments name the pool. With the pool cut at 2018,
+ * its as-of year is 2018, whose four Januaries 2015-2018 it does not hold: not shrunk, saying
+ * so with the pool's years. A pool with nothing published by the as-of year is an error. */
+static void test_pool_file(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/pool2.csv", f->dir);
+    write_pool2(path, 9999);
+    des_error err = {0};
+    send_sen2 *pool = send_sen2_read(path, &err);
+    if (!pool)
+        fail_msg("%s", err.msg);
+    size_t la = find_la(f, "901");
+    send_init_opts o = opts(f, 2019, 0);
+    send_params p;
+    init_load(f, f->d, la, &o, &p);
+    assert_near(p.request_growth, 0.1, 1e-12);
+    send_params_free(&p);
+    o.pool = pool;
+    o.pool_label = "pool2.csv";
+    init_load(f, f->d, la, &o, &p);
+    assert_near(p.request_growth, 0.101, 1e-12);
+    send_params_free(&p);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "# response) from the 5 authorities of pool2.csv (sha256 "));
+    assert_non_null(strstr(text, "as of 2019.\n"));
+    assert_non_null(strstr(text, "over 5 authorities'\n  # ehcp_total Januaries 2016-2019 [pool2.csv]"));
+    free(text);
+    send_sen2_free(pool);
+
+    write_pool2(path, 2018);
+    pool = send_sen2_read(path, &err);
+    if (!pool)
+        fail_msg("%s", err.msg);
+    o.pool = pool;
+    init_load(f, f->d, la, &o, &p);
+    assert_near(p.request_growth, 0.1, 1e-12);
+    send_params_free(&p);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "as of 2018.\n"));
+    assert_non_null(strstr(text, "# not shrunk: fewer than 5 authorities in pool2.csv have "
+                                 "ehcp_total for Januaries 2015-2018"));
+    free(text);
+
+    o.as_of = 2015;
+    remove(f->path);
+    assert_int_equal(send_init_scenario(f->d, la, &o, f->path, &err), DES_EINPUT);
+    assert_string_equal(err.msg, "the pool 'pool2.csv' holds no ehcp_total published by 2015");
+    assert_int_equal(access(f->path, F_OK), -1);
     send_sen2_free(pool);
 }
 
@@ -575,6 +646,52 @@ static void test_residential_beyond_independent(void **state)
     send_sen2_free(d);
 }
 
+/* A child who has waited placement.max_wait stays in mainstream, and the comment gives the
+ * authority's own independent and non-maintained share of plans three years before and at the
+ * start. Testshire publishes no such placements for January 2016: the comment is an assumption
+ * alone. With 70 + 10 of them among 1,000 plans in January 2016 (8.0%) and 60 + 5 among 1,331 in
+ * January 2019 (4.88%), both shares show; January 2020's (poison) is not read. */
+static void test_overflow_stays_mainstream(void **state)
+{
+    fixture *f = *state;
+    send_init_opts o = opts(f, 2019, 0);
+    send_params p;
+    init_load(f, f->d, find_la(f, "901"), &o, &p);
+    assert_int_equal(p.overflow_provision, PROV_MAINSTREAM);
+    send_params_free(&p);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "overflow_to: mainstream          # assumption: waiters stay in "
+                                 "mainstream (hindcasts: guide, 'The placement mix')"));
+    assert_null(strstr(text, "share of plans"));
+    free(text);
+
+    char csv[96];
+    snprintf(csv, sizeof csv, "%s/ind.csv", f->dir);
+    char *base = slurp(LA_CSV);
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs(base, fp);
+    fputs("Testshire,E10000901,901,placement_special_independent,2016,jan_caseload,70,test\n"
+          "Testshire,E10000901,901,placement_special_non_maintained,2016,jan_caseload,10,test\n"
+          "Testshire,E10000901,901,placement_special_independent,2020,jan_caseload,777777,test\n",
+          fp);
+    assert_int_equal(fclose(fp), 0);
+    free(base);
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(csv, &err);
+    if (!d)
+        fail_msg("%s", err.msg);
+    init_load(f, d, 0, &o, &p);
+    assert_int_equal(p.overflow_provision, PROV_MAINSTREAM);
+    send_params_free(&p);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "overflow_to: mainstream          # independent and non-maintained "
+                                 "share of plans 8.0% Jan 2016, 4.9% Jan 2019 [tests/data/init/la.csv]; "
+                                 "assumption: waiters stay in mainstream"));
+    free(text);
+    send_sen2_free(d);
+}
+
 /* Every value line carries a comment. */
 static void test_every_value_commented(void **state)
 {
@@ -678,6 +795,12 @@ static void test_cli(void **state)
     run_cli(&r, "init", "--la", "901", "--data", "tests/data/init/none.csv", NULL);
     assert_int_equal(r.status, 2);
     cli_result_free(&r);
+    run_cli(&r, "init", "--la", "901", "--data", LA_CSV, "--pool", "tests/data/init/none.csv",
+            "--england", ENG_CSV, "--as-of", "2019", "--out", f->path, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "sendsim init: "));
+    assert_non_null(strstr(r.err, "tests/data/init/none.csv"));
+    cli_result_free(&r);
     run_cli(&r, "init", "--la", "901", "--data", LA_CSV, "--england", ENG_CSV, "--as-of", "2019",
             "--out", "/nonexistent-dir/x.yaml", NULL);
     assert_int_equal(r.status, 1);
@@ -688,15 +811,18 @@ static void test_cli(void **state)
 /* The shipped Leicestershire scenarios are exactly what init writes from the shipped data, so
  * that a change to init (or the data) that would change them is noticed: regenerate with the
  * commands in scenarios/README.md. */
-static void check_shipped(const fixture *f, const char *data, int as_of, const char *shipped)
+static void check_shipped(const fixture *f, const char *data, const char *pool, int as_of,
+                          const char *shipped)
 {
     des_error err = {0};
     send_sen2 *d = send_sen2_read(data, &err);
     send_sen2 *e = send_sen2_read("data/england-sen2.csv", &err);
-    if (!d || !e)
+    send_sen2 *P = pool ? send_sen2_read(pool, &err) : NULL;
+    if (!d || !e || (pool && !P))
         fail_msg("%s", err.msg);
     send_init_opts o = {.as_of = as_of, .data_label = data, .england = e,
-                        .england_label = "data/england-sen2.csv", .priors = 1};
+                        .england_label = "data/england-sen2.csv", .priors = 1, .pool = P,
+                        .pool_label = pool};
     long la = send_sen2_find(d, "855", &err);
     assert_true(la >= 0);
     assert_int_equal(send_init_scenario(d, (size_t)la, &o, f->path, &err), DES_OK);
@@ -707,13 +833,15 @@ static void check_shipped(const fixture *f, const char *data, int as_of, const c
     free(b);
     send_sen2_free(d);
     send_sen2_free(e);
+    send_sen2_free(P);
 }
 
 static void test_shipped_scenarios_regenerate(void **state)
 {
     fixture *f = *state;
-    check_shipped(f, "data/leicestershire-sen2.csv", 2026, "scenarios/leicestershire-2026.yaml");
-    check_shipped(f, "data/la-sen2.csv", 2019, "scenarios/leicestershire-2019.yaml");
+    check_shipped(f, "data/leicestershire-sen2.csv", "data/la-sen2.csv", 2026,
+                  "scenarios/leicestershire-2026.yaml");
+    check_shipped(f, "data/la-sen2.csv", NULL, 2019, "scenarios/leicestershire-2019.yaml");
 }
 
 /* Every authority of the shipped data, as of 2019 and 2022, with and without priors: init either
@@ -768,10 +896,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_sd_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_growth_shrunk_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pool_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capacity_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_residential_beyond_independent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overflow_stays_mainstream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_value_commented, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_before_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_little_data, setup, teardown),

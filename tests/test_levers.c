@@ -336,6 +336,9 @@ static void test_independent_reduction(void **state)
     assert_true(lev->indep_reduction > 0 && base->indep_reduction <= 0);
     int y_from, mo_from, d_from;
     des_date_to_ymd(lev->indep_reduction_from, &y_from, &mo_from, &d_from);
+    /* the lever's second wait applies to waiters bought independent places; init's scenarios
+     * keep waiters in mainstream (guide, "The placement mix"), so both overflow to independent */
+    base->overflow_provision = lev->overflow_provision = PROV_INDEPENDENT;
     pair_run(x, lev->indep_reduction_from);
     for (int r = 0; r < REPS; r++)
         assert_same_upstream(&x->ob[r], &x->ol[r]);

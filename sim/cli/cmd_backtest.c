@@ -32,8 +32,9 @@ static const char bt_usage[] =
     "caseload to YEAR, activity to YEAR-1) and compare every later value in --observed\n"
     "(default: the --data file, default " DEFAULT_DATA ") with the forecast's P10-P90 band\n"
     "and with a naive forecast (the linear trend of the last three published values).\n"
-    "Writes PREFIX-backtest.csv (default PREFIX: results/backtest-<code|all>-<YEAR>) and the\n"
-    "as-of scenarios under PREFIX-scenarios/. --la takes the old LA code (855), the new code\n"
+    "Writes PREFIX-backtest.csv (default PREFIX: results/backtest-<code|all>-<YEAR>),\n"
+    "PREFIX-placements.csv (the January placement mix by type, model against published) and\n"
+    "the as-of scenarios under PREFIX-scenarios/. --la takes the old LA code (855), the new code\n"
     "(E10000018) or the name. --all splits the authorities over --threads threads (default\n"
     "all cores); the table is identical for any thread count. An authority with too little\n"
     "data is an input error (exit 2); with --all it is skipped and listed. The scenario of\n"
@@ -122,6 +123,21 @@ static double median_rep_equivalents(const send_bt_la *res, size_t n)
     }
     free(v);
     return m;
+}
+
+/* The placement mix: per type, the mean error and mean absolute error of its share. */
+static void print_mix(const send_bt_la *res, size_t n)
+{
+    send_bt_mix_summary s;
+    send_bt_mix_summarise(res, n, &s);
+    if (!s.n[BT_MIX_MAINSTREAM])
+        return;
+    printf("\nplacement mix, January (share of plans placed, model - published, points): "
+           "%d authority-years\n%-12s %10s %10s\n",
+           s.n[BT_MIX_MAINSTREAM], "placement", "mean", "mean |.|");
+    for (int g = 0; g < BT_MIX_TYPES; g++)
+        printf("%-12s %+10.1f %10.1f\n", send_bt_mix_names[g], s.mean_error[g],
+               s.mean_abs_error[g]);
 }
 
 static void print_summary(const send_bt_summary *s, int from, size_t done, size_t empty,
@@ -228,7 +244,7 @@ int cli_backtest(int argc, char **argv)
     size_t n = a.all ? send_sen2_count(data) : 1;
     size_t *las = malloc(n * sizeof *las);
     send_bt_la *res = calloc(n, sizeof *res);
-    char prefix[4096], csv[4200], work[4200] = "";
+    char prefix[4096], csv[4200], mix_csv[4200], work[4200] = "";
     if (!las || !res) {
         fputs("sendsim backtest: out of memory\n", stderr);
         goto done;
@@ -253,6 +269,7 @@ int cli_backtest(int argc, char **argv)
                  a.all ? "all" : one->old_code[0] ? one->old_code : one->new_code, a.from);
     }
     snprintf(csv, sizeof csv, "%s-backtest.csv", prefix);
+    snprintf(mix_csv, sizeof mix_csv, "%s-placements.csv", prefix);
     snprintf(work, sizeof work, "%s-scenarios", prefix);
     if (cli_ensure_parent_dir(prefix) != 0 ||
         (mkdir(work, 0777) != 0 && errno != EEXIST)) {
@@ -335,7 +352,8 @@ int cli_backtest(int argc, char **argv)
         status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
         goto done;
     }
-    if (send_bt_write_csv(csv, data, res, n, &cli_interrupted, &err) != DES_OK) {
+    if (send_bt_write_csv(csv, data, res, n, &cli_interrupted, &err) != DES_OK ||
+        send_bt_write_mix_csv(mix_csv, data, res, n, (int)a.from, &cli_interrupted, &err) != DES_OK) {
         fprintf(stderr, "sendsim backtest: %s\n", err.msg);
         status = cli_interrupted ? 130 : EXIT_RUNTIME;
         goto done;
@@ -356,8 +374,9 @@ int cli_backtest(int argc, char **argv)
         if (!a.no_calibrate)
             printf("calibration: %.1f s CPU, a median %.0f replication-equivalents per "
                    "authority\n", calib, median_rep_equivalents(res, n));
-        printf("data %s (sha256 %s)\nwrote %s\n", send_sen2_path(data), send_sen2_sha256(data),
-               csv);
+        print_mix(res, n);
+        printf("data %s (sha256 %s)\nwrote %s\nwrote %s\n", send_sen2_path(data),
+               send_sen2_sha256(data), csv, mix_csv);
     }
     status = ok ? (failed ? EXIT_RUNTIME : EXIT_OK) : EXIT_USAGE;
     char *dir, *stem;

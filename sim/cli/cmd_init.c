@@ -9,8 +9,9 @@
 #include "send_init.h"
 
 static const char init_usage[] =
-    "usage: sendsim init --la CODE|NAME [--data FILE] [--england FILE] [--as-of YEAR]\n"
-    "                    [--start YEAR0] [--end DATE] [--out FILE.yaml] [--no-priors] [--quiet]\n"
+    "usage: sendsim init --la CODE|NAME [--data FILE] [--pool FILE] [--england FILE]\n"
+    "                    [--as-of YEAR] [--start YEAR0] [--end DATE] [--out FILE.yaml]\n"
+    "                    [--no-priors] [--quiet]\n"
     "\n"
     "Write a baseline scenario for one authority from the SEN2 data published by June of YEAR\n"
     "(January caseload to YEAR, calendar-year activity to YEAR-1). Every value names its series\n"
@@ -18,8 +19,9 @@ static const char init_usage[] =
 
 int cli_init(int argc, char **argv)
 {
-    const char *la_key = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND;
-    char data_buf[4096], england_buf[4096];
+    const char *la_key = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND,
+               *pool = NULL;
+    char data_buf[4096], england_buf[4096], pool_buf[4096];
     const char *outp = NULL, *end = NULL;
     long as_of = 0, start = 0;
     int priors = 1, quiet = 0;
@@ -28,6 +30,9 @@ int cli_init(int argc, char **argv)
                     "old LA code (855), new code (E10000018) or name"),
         CLI_OPT_STR("data", 0, &data, "FILE",
                     "SEN2 series, long format (default data/la-sen2.csv)"),
+        CLI_OPT_STR("pool", 0, &pool, "FILE",
+                    "authorities to pool over for the shrinkage, priors and capacity response "
+                    "(default: the --data file), as of YEAR or the file's last January"),
         CLI_OPT_STR("england", 0, &england, "FILE",
                     "England's series, for national defaults (default data/england-sen2.csv)"),
         CLI_OPT_LONG("as-of", 0, &as_of, 1990, 2200, "YEAR",
@@ -46,6 +51,8 @@ int cli_init(int argc, char **argv)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     if (!strcmp(data, CLI_DEFAULT_DATA)) /* from any directory: the installed or source copy */
         data = cli_shipped(data, data_buf, sizeof data_buf);
+    if (pool && !strcmp(pool, CLI_DEFAULT_DATA))
+        pool = cli_shipped(pool, pool_buf, sizeof pool_buf);
     if (!strcmp(england, CLI_DEFAULT_ENGLAND))
         england = cli_shipped(england, england_buf, sizeof england_buf);
     if (!la_key)
@@ -64,6 +71,13 @@ int cli_init(int argc, char **argv)
     send_sen2 *e = send_sen2_read(england, &err);
     if (!e) {
         fprintf(stderr, "sendsim init: %s\n", err.msg);
+        send_sen2_free(d);
+        return EXIT_USAGE;
+    }
+    send_sen2 *p = NULL;
+    if (pool && !(p = send_sen2_read(pool, &err))) {
+        fprintf(stderr, "sendsim init: %s\n", err.msg);
+        send_sen2_free(e);
         send_sen2_free(d);
         return EXIT_USAGE;
     }
@@ -100,7 +114,9 @@ int cli_init(int argc, char **argv)
                         .data_label = data,
                         .england = e,
                         .england_label = england,
-                        .priors = priors};
+                        .priors = priors,
+                        .pool = p,
+                        .pool_label = pool};
     int st = send_init_scenario(d, (size_t)la, &o, outp, &err);
     if (st != DES_OK) {
         fprintf(stderr, "sendsim init: %s\n", err.msg);
@@ -110,6 +126,7 @@ int cli_init(int argc, char **argv)
     if (!quiet)
         printf("wrote %s (%s as of %ld)\n", outp, a->name, as_of);
 done:
+    send_sen2_free(p);
     send_sen2_free(e);
     send_sen2_free(d);
     return rc;

@@ -65,6 +65,57 @@ int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la 
     return io_atomic_commit(&f, cancel, err);
 }
 
+int send_bt_write_mix_csv(const char *path, const send_sen2 *data, const send_bt_la *res,
+                          size_t n, int from, const volatile sig_atomic_t *cancel, des_error *err)
+{
+    io_atomic f;
+    int rc = io_atomic_open(&f, path, err);
+    if (rc != DES_OK)
+        return rc;
+    fputs("la_code,la_name,placement,period,horizon_years,observed_share,model_share,"
+          "error_points\n",
+          f.f);
+    for (size_t i = 0; i < n; i++) {
+        if (res[i].status != DES_OK)
+            continue;
+        const send_sen2_la *a = send_sen2_la_at(data, res[i].la);
+        for (int g = 0; g < BT_MIX_TYPES; g++)
+            for (int k = 0; k < BT_MIX_YEARS; k++) {
+                double ob = res[i].mix_observed[k][g], mo = res[i].mix_model[k][g];
+                if (isnan(ob) || isnan(mo))
+                    continue;
+                io_csv_field(f.f, a->old_code[0] ? a->old_code : a->new_code);
+                fputc(',', f.f);
+                io_csv_field(f.f, a->name);
+                fprintf(f.f, ",%s,%d,%d", send_bt_mix_names[g], from + 1 + k, k + 1);
+                io_csv_num(f.f, ob);
+                io_csv_num(f.f, mo);
+                io_csv_num(f.f, 100 * (mo - ob));
+                fputc('\n', f.f);
+            }
+    }
+    return io_atomic_commit(&f, cancel, err);
+}
+
+void send_bt_mix_summarise(const send_bt_la *res, size_t n, send_bt_mix_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; res[i].status == DES_OK && k < BT_MIX_YEARS; k++)
+            for (int g = 0; g < BT_MIX_TYPES; g++) {
+                double e = 100 * (res[i].mix_model[k][g] - res[i].mix_observed[k][g]);
+                if (isnan(e))
+                    continue;
+                s->n[g]++;
+                s->mean_error[g] += e;
+                s->mean_abs_error[g] += fabs(e);
+            }
+    for (int g = 0; g < BT_MIX_TYPES; g++) {
+        s->mean_error[g] = s->n[g] ? s->mean_error[g] / s->n[g] : NAN;
+        s->mean_abs_error[g] = s->n[g] ? s->mean_abs_error[g] / s->n[g] : NAN;
+    }
+}
+
 /* ---- summary -------------------------------------------------------------------------------- */
 
 static int cmp_double(const void *a, const void *b)

@@ -30,6 +30,81 @@
 #include "send_run.h"
 #include "send_scenario.h"
 
+/* The placement mix's groups: the SEN2 series each sums (a leading '-' subtracts) and the model
+ * metrics each sums. The first SEN2 series of mainstream must be published for a January to
+ * be compared; any other missing series counts 0 (most are published only in some years). */
+#define MIX_MAX 4
+const char *const send_bt_mix_names[BT_MIX_TYPES] = {
+    "mainstream", "resourced", "special", "independent", "post16", "ap", "other"};
+static const char *const mix_sen2[BT_MIX_TYPES][MIX_MAX] = {
+    [BT_MIX_MAINSTREAM] = {"placement_mainstream_total", "-placement_mainstream_rp_senunit"},
+    [BT_MIX_RESOURCED] = {"placement_mainstream_rp_senunit"},
+    [BT_MIX_SPECIAL] = {"placement_special_la_maintained", "placement_special_academy_free"},
+    [BT_MIX_INDEPENDENT] = {"placement_special_independent", "placement_special_non_maintained"},
+    [BT_MIX_POST16] = {"placement_fe_total"},
+    [BT_MIX_AP] = {"placement_ap_pru"},
+    [BT_MIX_OTHER] = {"placement_early_years", "placement_elsewhere_neet_other",
+                      "placement_not_recorded", "placement_awaiting_provision"}};
+static const char *const mix_model[BT_MIX_TYPES][MIX_MAX] = {
+    [BT_MIX_MAINSTREAM] = {"placements_mainstream"},
+    [BT_MIX_RESOURCED] = {"placements_resourced"},
+    [BT_MIX_SPECIAL] = {"placements_special"},
+    [BT_MIX_INDEPENDENT] = {"placements_independent", "placements_residential"},
+    [BT_MIX_POST16] = {"placements_fe_college", "placements_specialist_post16"},
+    [BT_MIX_AP] = {"placements_ap"},
+    [BT_MIX_OTHER] = {"placements_early_years", "placements_other", "placements_awaiting"}};
+
+/* counts[] as shares of their sum into share[] (NaN when the sum is not positive). */
+static void mix_shares(const double *counts, double *share)
+{
+    double sum = 0;
+    for (int g = 0; g < BT_MIX_TYPES; g++)
+        sum += counts[g];
+    for (int g = 0; g < BT_MIX_TYPES; g++)
+        share[g] = sum > 0 ? counts[g] / sum : NAN;
+}
+
+/* The published mix of each January after the start (NaN where mainstream is not published). */
+static void mix_observed(const send_sen2 *obs, long oi, int from, int obs_as_of, send_bt_la *out)
+{
+    for (int k = 0; k < BT_MIX_YEARS; k++) {
+        int y = from + 1 + k;
+        if (isnan(send_sen2_value(obs, (size_t)oi, mix_sen2[BT_MIX_MAINSTREAM][0], y, obs_as_of)))
+            continue;
+        double counts[BT_MIX_TYPES] = {0};
+        for (int g = 0; g < BT_MIX_TYPES; g++)
+            for (int i = 0; i < MIX_MAX && mix_sen2[g][i]; i++) {
+                const char *sr = mix_sen2[g][i];
+                double v = send_sen2_value(obs, (size_t)oi, sr + (sr[0] == '-'), y, obs_as_of);
+                if (!isnan(v))
+                    counts[g] += sr[0] == '-' ? -v : v;
+            }
+        mix_shares(counts, out->mix_observed[k]);
+    }
+}
+
+/* The model's mix of each January after the start: the mean of each metric over replications. */
+static void mix_model_of(const send_results *res, double *scratch, int from, send_bt_la *out)
+{
+    const send_output *o = &res->reps[0];
+    for (int k = 0; k < BT_MIX_YEARS; k++) {
+        int idx = des_date_month_index(des_date_from_ymd(from + 1 + k, 1, 1)) - o->first_month_index;
+        double counts[BT_MIX_TYPES] = {0};
+        int ok = 1;
+        for (int g = 0; g < BT_MIX_TYPES && ok; g++)
+            for (int i = 0; i < MIX_MAX && mix_model[g][i] && ok; i++) {
+                int m = send_metric_find(mix_model[g][i]);
+                send_stat st = {0};
+                if (m >= 0 && idx >= 0 && idx < send_output_periods(o, m))
+                    send_results_get_stat(res, m, idx, scratch, &st);
+                ok = st.n > 0;
+                counts[g] += ok ? st.mean : 0;
+            }
+        if (ok)
+            mix_shares(counts, out->mix_model[k]);
+    }
+}
+
 /* CPU seconds of the calling thread (a back-test of one authority runs on one thread). */
 static double thread_cpu(void)
 {
@@ -238,6 +313,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
             rc = des_error_set(&out->err, DES_ENOMEM, "out of memory");
     }
     if (rc == DES_OK) {
+        mix_model_of(&res, scratch, o->from, out);
         out->has_model = 1;
         out->stage = BT_DONE;
     }
@@ -256,6 +332,9 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
 {
     memset(out, 0, sizeof *out);
     out->la = la;
+    for (int k = 0; k < BT_MIX_YEARS; k++)
+        for (int g = 0; g < BT_MIX_TYPES; g++)
+            out->mix_observed[k][g] = out->mix_model[k][g] = NAN;
     double t0 = thread_cpu();
     const send_sen2_la *a = send_sen2_la_at(data, la);
     const char *code = a->old_code[0] ? a->old_code : a->new_code;
@@ -286,6 +365,7 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
         out->stage = BT_AT_OBSERVED;
         return out->status = DES_EINPUT;
     }
+    mix_observed(observed, oi, o->from, o->observed_as_of, out);
     size_t cap = 0;
     int rc = DES_OK;
     for (int m = 0; rc == DES_OK && m < BT_METRICS; m++) {

@@ -30,6 +30,9 @@ typedef struct ictx {
     const send_init_opts *o;
     int Y, Y0;          /* as-of year, start year */
     const char *src;    /* data label for comments */
+    const send_sen2 *P; /* the authorities pooled for shrinkage, priors and the capacity response */
+    int PY;             /* the pool's as-of year: Y, or the pool file's last January if earlier */
+    const char *psrc;   /* the pool's label for comments */
     const char *esrc;   /* England data label */
     io_buf *b;
     des_error *err;
@@ -263,16 +266,16 @@ static double sd_of(const double *x, size_t n)
 static double prior_sd(const ictx *c, int kind, const char *num_m, const char *den_m,
                        int *pooled, size_t *n_used)
 {
-    size_t n = send_sen2_count(c->d);
+    size_t n = send_sen2_count(c->P);
     double *x = malloc((n + 16) * sizeof *x);
     if (!x)
         return NAN;
     size_t m = 0;
-    int last = c->Y - 1;
+    int plast = c->PY - 1, last = c->Y - 1;
     for (size_t i = 0; i < n; i++) {
-        double v = kind == 0 ? growth(c->d, i, TREND_METRIC, c->Y, c->Y, TREND_YEARS, NULL)
-                             : ratio(c->d, i, num_m, den_m, last, c->Y) -
-                                   ratio(c->d, i, num_m, den_m, last - 1, c->Y);
+        double v = kind == 0 ? growth(c->P, i, TREND_METRIC, c->PY, c->PY, TREND_YEARS, NULL)
+                             : ratio(c->P, i, num_m, den_m, plast, c->PY) -
+                                   ratio(c->P, i, num_m, den_m, plast - 1, c->PY);
         x[i] = v;
         if (isfinite(v))
             m++;
@@ -324,12 +327,12 @@ static growth_pool growth_shrunk(const ictx *c, double g_own)
 {
     growth_pool r = {.w = 1, .g = g_own, .sd = NAN};
     double sg = 0, sg2 = 0, sv = 0;
-    size_t n = send_sen2_count(c->d), m = 0;
+    size_t n = send_sen2_count(c->P), m = 0;
     for (size_t i = 0; i < n; i++) {
         double v[TREND_YEARS + 1];
         int ok = 1;
         for (int k = 0; k <= TREND_YEARS && ok; k++) {
-            v[k] = send_sen2_value(c->d, i, TREND_METRIC, c->Y - TREND_YEARS + k, c->Y);
+            v[k] = send_sen2_value(c->P, i, TREND_METRIC, c->PY - TREND_YEARS + k, c->PY);
             ok = isfinite(v[k]) && v[k] > 0;
         }
         if (!ok)
@@ -362,15 +365,16 @@ static growth_pool growth_shrunk(const ictx *c, double g_own)
  * about its own straight line in the year; their pooled variance (residual sum of squares over
  * degrees of freedom) less the Poisson part (the mean of 1 / requests) is the square of the
  * log sd. 0 when nothing is left; *n_used the authorities pooled. O(authorities x 5). */
-static double year_sd_over(const ictx *c, size_t from, size_t to, size_t *n_used, double *dof_out)
+static double year_sd_over(const send_sen2 *d, int Y, size_t from, size_t to, size_t *n_used,
+                           double *dof_out)
 {
     double ss = 0, dof = 0, poisson = 0, npts = 0;
     *n_used = 0;
     for (size_t i = from; i < to; i++) {
         double x[5], y[5], w[5];
         int n = 0;
-        for (int yr = c->Y - 5; yr <= c->Y - 1; yr++) {
-            double r = send_sen2_value(c->d, i, "initial_requests", yr, c->Y);
+        for (int yr = Y - 5; yr <= Y - 1; yr++) {
+            double r = send_sen2_value(d, i, "initial_requests", yr, Y);
             if (isfinite(r) && r >= 10) {
                 x[n] = yr;
                 y[n] = log(r);
@@ -409,10 +413,10 @@ static double year_sd_over(const ictx *c, size_t from, size_t to, size_t *n_used
  * else over the authority's own series (*pooled = 0; *dof its degrees of freedom). */
 static double year_sd_pooled(const ictx *c, int *pooled, size_t *n_used, double *dof)
 {
-    double s = year_sd_over(c, 0, send_sen2_count(c->d), n_used, dof);
+    double s = year_sd_over(c->P, c->PY, 0, send_sen2_count(c->P), n_used, dof);
     *pooled = *n_used >= 5;
     if (!*pooled)
-        s = year_sd_over(c, c->la, c->la + 1, n_used, dof);
+        s = year_sd_over(c->d, c->Y, c->la, c->la + 1, n_used, dof);
     return s;
 }
 
@@ -465,8 +469,11 @@ static rate_prior rate_prior_of(const ictx *c, const char *num_m, const char *de
     double fl = sqrt(r.mean * (1 - r.mean) / n);
     if (isfinite(s) && s >= fl) {
         r.sd = s;
-        snprintf(r.sd_why, sizeof r.sd_why, "%s",
-                 pooled ? pooled_text : "the authority's own yearly values");
+        if (pooled && c->P != c->d)
+            snprintf(r.sd_why, sizeof r.sd_why, "%s, %s as of %d", pooled_text, c->psrc, c->PY);
+        else
+            snprintf(r.sd_why, sizeof r.sd_why, "%s",
+                     pooled ? pooled_text : "the authority's own yearly values");
     } else {
         r.sd = fl;
         snprintf(r.sd_why, sizeof r.sd_why,
@@ -540,11 +547,12 @@ enum { CE_MOVED, CE_ABROAD, CE_OTHER, CE_NMET, CE_LEFT, CE_N };
 
 static int cease_year(const ictx *c, size_t la, int y, double cnt_[CE_N], double expo[CE_N])
 {
-    const send_sen2 *d = c->d;
-#define V0(m, yy) (isnan(send_sen2_value(d, la, m, yy, c->Y)) ? 0 : send_sen2_value(d, la, m, yy, c->Y))
-    double ce = send_sen2_value(d, la, "plans_ceased", y, c->Y);
-    double c0 = send_sen2_value(d, la, "ehcp_total", y, c->Y);
-    double c1 = send_sen2_value(d, la, "ehcp_total", y + 1, c->Y);
+    const send_sen2 *d = c->P;
+    const int Y = c->PY;
+#define V0(m, yy) (isnan(send_sen2_value(d, la, m, yy, Y)) ? 0 : send_sen2_value(d, la, m, yy, Y))
+    double ce = send_sen2_value(d, la, "plans_ceased", y, Y);
+    double c0 = send_sen2_value(d, la, "ehcp_total", y, Y);
+    double c1 = send_sen2_value(d, la, "ehcp_total", y + 1, Y);
     if (isnan(ce) || isnan(c0) || isnan(c1))
         return 0;
     cnt_[CE_MOVED] = V0("plans_ceased_transfer_other_la", y);
@@ -579,9 +587,9 @@ typedef struct rate_pool {
 static rate_pool cease_shrunk(const ictx *c, int part, double own)
 {
     rate_pool r = {.w = 1, .r = own};
-    int A = c->Y - 1;
+    int A = c->PY - 1;
     double s = 0, s2 = 0, sv = 0;
-    size_t m = 0, n = send_sen2_count(c->d);
+    size_t m = 0, n = send_sen2_count(c->P);
     for (size_t i = 0; i < n; i++) {
         double yr[3], num = 0, den = 0;
         int k = 0;
@@ -613,9 +621,12 @@ static rate_pool cease_shrunk(const ictx *c, int part, double own)
 }
 
 /* ", shrunk to R (authorities' mean Rbar, weight w over N authorities)" for a comment. */
-static const char *pool_note(char *s, size_t cap, const rate_pool *p)
+static const char *pool_note(const ictx *c, char *s, size_t cap, const rate_pool *p)
 {
-    if (p->n_used)
+    if (p->n_used && c->P != c->d)
+        snprintf(s, cap, ", shrunk to %.3g (mean %.3g of %zu authorities of %s as of %d, weight %.2g)",
+                 p->r, p->rbar, p->n_used, c->psrc, c->PY, p->w);
+    else if (p->n_used)
         snprintf(s, cap, ", shrunk to %.3g (mean %.3g of %zu authorities, weight %.2g)", p->r,
                  p->rbar, p->n_used, p->w);
     else
@@ -644,10 +655,10 @@ typedef struct cap_fit {
     int ok;                   /* 0: too few pairs, the assumption is written */
 } cap_fit;
 
-static double agreed_of(const ictx *c, size_t la, int y)
+static double agreed_of(const send_sen2 *d, int as_of, size_t la, int y)
 {
-    double r = send_sen2_value(c->d, la, "initial_requests", y, c->Y);
-    double f = send_sen2_value(c->d, la, "requests_refused", y, c->Y);
+    double r = send_sen2_value(d, la, "initial_requests", y, as_of);
+    double f = send_sen2_value(d, la, "requests_refused", y, as_of);
     return isnan(r) || isnan(f) ? NAN : r - f;
 }
 
@@ -655,13 +666,13 @@ static cap_fit cap_fit_lag(const ictx *c, int lag)
 {
     cap_fit f = {.lag_years = lag, .y1 = 0, .y2 = 0};
     double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-    int last = c->Y - 1, first = last - CAP_YEARS + 1 < 2016 ? 2016 : last - CAP_YEARS + 1;
-    size_t nla = send_sen2_count(c->d);
+    int last = c->PY - 1, first = last - CAP_YEARS + 1 < 2016 ? 2016 : last - CAP_YEARS + 1;
+    size_t nla = send_sen2_count(c->P);
     for (size_t i = 0; i < nla; i++)
         for (int t = first; t <= last; t++) {
-            double c1 = send_sen2_value(c->d, i, "assessments_completed", t, c->Y);
-            double c0 = send_sen2_value(c->d, i, "assessments_completed", t - 1, c->Y);
-            double a1 = agreed_of(c, i, t - lag), a0 = agreed_of(c, i, t - lag - 1);
+            double c1 = send_sen2_value(c->P, i, "assessments_completed", t, c->PY);
+            double c0 = send_sen2_value(c->P, i, "assessments_completed", t - 1, c->PY);
+            double a1 = agreed_of(c->P, c->PY, i, t - lag), a0 = agreed_of(c->P, c->PY, i, t - lag - 1);
             if (!(c1 >= CAP_MIN_COUNT && c0 >= CAP_MIN_COUNT && a1 >= CAP_MIN_COUNT &&
                   a0 >= CAP_MIN_COUNT))
                 continue;
@@ -700,7 +711,7 @@ static cap_fit cap_response_fit(const ictx *c)
  * start below the demand. *why names the series. */
 static double cap_base(const ictx *c, int a, double completed, char *why, size_t cap)
 {
-    double ag = agreed_of(c, c->la, a);
+    double ag = agreed_of(c->d, c->Y, c->la, a);
     if (isfinite(ag) && ag > completed) {
         snprintf(why, cap, "assessments agreed (initial_requests - requests_refused) %d = %.0f [%s]",
                  a, ag, c->src);
@@ -739,7 +750,7 @@ static void write_cap_response(ictx *c, const cap_fit *f)
     kv(c, 4, "elasticity", num(v, round_sig(f->elasticity, 2)),
        "slope of yearly change of log assessments_completed on log (initial_requests - "
        "requests_refused) %s, pooled over %d authority-years %d-%d (r = %.2f) [%s]",
-       f->lag_years ? "of the year before" : "of the same year", f->n, f->y1, f->y2, f->r, c->src);
+       f->lag_years ? "of the year before" : "of the same year", f->n, f->y1, f->y2, f->r, c->psrc);
     snprintf(v, sizeof v, "%d", f->lag_years * 12);
     char other[64];
     if (isnan(f->r_other))
@@ -875,6 +886,10 @@ static void write_scenario(ictx *c)
         la->name, la->old_code[0] ? la->old_code : "-", la->new_code[0] ? la->new_code : "-", Y);
     out(c, "# Data: %s (sha256 %.16s...), national defaults from %s and reference-figures.md.\n",
         S, send_sen2_sha256(c->d), c->esrc);
+    if (c->P != c->d)
+        out(c, "# Pooled values (the shrinkage of growth and ceasing, the priors' spreads, the capacity\n"
+               "# response) from the %zu authorities of %s (sha256 %.16s...) as of %d.\n",
+            send_sen2_count(c->P), c->psrc, send_sen2_sha256(c->P), c->PY);
     out(c, "# Only figures published by June %d are used: January caseload to %d, calendar-year\n"
            "# activity to %d. Each value names its series and year, or says \"national default\n"
            "# scaled by ...\" or \"assumption\". Edit it, or extend it with your own figures.\n\n",
@@ -941,11 +956,11 @@ static void write_scenario(ictx *c)
         out(c, "  # shrunk toward the pooled growth: %.3g + %.3g x (%.3g - %.3g), over %zu authorities'\n"
                "  # ehcp_total Januaries %d-%d [%s]: the weight is tau2 / (tau2 + noise) = %.3g / (%.3g + %.3g),\n"
                "  # tau2 the spread of their growths beyond their yearly noise (empirical Bayes)\n",
-            gp.gbar, gp.w, g_own, gp.gbar, gp.n_used, Y - TREND_YEARS, Y, S, gp.tau2, gp.tau2,
+            gp.gbar, gp.w, g_own, gp.gbar, gp.n_used, c->PY - TREND_YEARS, c->PY, c->psrc, gp.tau2, gp.tau2,
             gp.noise);
     else
-        out(c, "  # not shrunk: fewer than 5 authorities in the file have ehcp_total for Januaries %d-%d\n",
-            Y - TREND_YEARS, Y);
+        out(c, "  # not shrunk: fewer than 5 authorities in %s have ehcp_total for Januaries %d-%d\n",
+            c->psrc, c->PY - TREND_YEARS, c->PY);
     if (c->o->priors) {
         int pooled;
         size_t nu;
@@ -955,7 +970,7 @@ static void write_scenario(ictx *c)
         sg = round_sig(sg, 2);
         snprintf(v, sizeof v, "{prior: normal, mean: %.3g, sd: %.2g}", g, sg);
         if (gp.n_used)
-            kv(c, 2, "growth", v, "sd: sqrt(weight x noise), the shrunk growth's own sd (pooled) [%s]", S);
+            kv(c, 2, "growth", v, "sd: sqrt(weight x noise), the shrunk growth's own sd (pooled) [%s]", c->psrc);
         else
             kv(c, 2, "growth", v,
                "sd: the authority's own yearly ehcp_total growth, %zu years to %d (too few "
@@ -975,7 +990,8 @@ static void write_scenario(ictx *c)
         if (pooled)
             kv(c, 2, "year_sd", num(v, ys),
                "log sd of initial_requests about each authority's own line, %d-%d, beyond "
-               "Poisson chance, pooled over %zu authorities as of %d [%s]", Y - 5, Y - 1, ny, Y, S);
+               "Poisson chance, pooled over %zu authorities as of %d [%s]", c->PY - 5, c->PY - 1, ny,
+               c->PY, c->psrc);
         else
             kv(c, 2, "year_sd", num(v, ys),
                "log sd of initial_requests about the authority's own line, %d-%d, beyond Poisson "
@@ -1046,7 +1062,7 @@ static void write_scenario(ictx *c)
     double fte0 = base * pow(1 + g, Y0 - A) * hours / (EP_HOURS_WEEK * 52.18 * EP_USE);
     cap_fit cf = cap_response_fit(c);
     char drift_why[256];
-    double drift = cap_drift(&cf, S, drift_why, sizeof drift_why);
+    double drift = cap_drift(&cf, c->psrc, drift_why, sizeof drift_why);
     out(c, "\nassessment:\n");
     write_cap_response(c, &cf);
     out(c, "  ep:\n");
@@ -1169,7 +1185,22 @@ static void write_scenario(ictx *c)
            "      independent: {specialist_post16: 0.20, independent: 0.50, other: 0.30}\n"
            "      ap: {fe_college: 0.50, other: 0.50}\n");
     kv(c, 2, "max_wait", "26 weeks", "then an independent place is bought (assumption)");
-    kv(c, 2, "overflow_to", "independent", "[domain, section 6]");
+    /* A child who waits max_wait for a place stays in mainstream: hindcasts started three years
+     * before the as-of date (guide, "The placement mix") raised the independent share of the
+     * caseload far above the published one when waiters were bought independent places, and
+     * matched it when they stayed in mainstream. The authority's own shares say how it went. */
+    int oy = Y0 - 3;
+    double ind_then = val0(c, "placement_special_independent", oy) +
+                      val0(c, "placement_special_non_maintained", oy),
+           tot_then = val(c, "ehcp_total", oy);
+    if (isfinite(tot_then) && tot_then > 0 && ind_then > 0)
+        kv(c, 2, "overflow_to", "mainstream",
+           "independent and non-maintained share of plans %.1f%% Jan %d, %.1f%% Jan %d [%s]; "
+           "assumption: waiters stay in mainstream (hindcasts: guide, 'The placement mix')",
+           100 * ind_then / tot_then, oy, 100 * inm / total, Y0, S);
+    else
+        kv(c, 2, "overflow_to", "mainstream",
+           "assumption: waiters stay in mainstream (hindcasts: guide, 'The placement mix')");
     kv(c, 2, "local_first", "true", "assumption");
 
     /* capacity: the January stock with headroom; builds at the recent growth of special places */
@@ -1271,7 +1302,7 @@ static void write_scenario(ictx *c)
         kv(c, 2, "to_mainstream", "0.01", "assumption (transfers not published)");
     kv(c, 2, "cease_needs_met", num(v, r_nmet),
        "plans_ceased_needs_met %d-%d / mean ehcp_total (%.0f / %.0f plan-years)%s [%s]", yfirst,
-       ylast, nmet, plan_years, pool_note(note, sizeof note, &pn), S);
+       ylast, nmet, plan_years, pool_note(c, note, sizeof note, &pn), S);
     kv(c, 2, "needs_met_to_sen_support", "1", "assumption: a child whose plan ceases with needs met stays at SEN Support");
 
     out(c, "\nceasing:\n");
@@ -1291,11 +1322,11 @@ static void write_scenario(ictx *c)
        yfirst, ylast, abroad, plan_years, S);
     kv(c, 2, "other", num(v, r_oth),
        "plans_ceased_other_reason (to 2021), other_or_not_recorded + deceased (from 2022) %d-%d / mean ehcp_total (%.0f / %.0f plan-years)%s [%s]",
-       yfirst, ylast, oth, plan_years, pool_note(note, sizeof note, &po), S);
+       yfirst, ylast, oth, plan_years, pool_note(c, note, sizeof note, &po), S);
     out(c, "  # left education: plans_ceased less moved, needs met, max age and other, %d-%d = %.0f\n"
            "  # [%s], over plans aged 16-25 in the age shape 1 : 40 : 25 (16-18 : 19-20 : 21-25, assumption):\n"
            "  # %.4g per shape-year%s\n",
-        yfirst, ylast, left, S, shape_years > 0 ? left / shape_years : 0, pool_note(note, sizeof note, &pc));
+        yfirst, ylast, left, S, shape_years > 0 ? left / shape_years : 0, pool_note(c, note, sizeof note, &pc));
     snprintf(v, sizeof v, "{16-18: %.3g, 19-20: %.3g, 21-25: %.3g}", cl * SHAPE_16_18, cl * SHAPE_19_20, cl * SHAPE_21_25);
     kv(c, 2, "left_education", v, "derived (see above)");
     kv(c, 2, "age_limit", "25", "plans run to age 25 [domain, section 3]");
@@ -1576,12 +1607,33 @@ int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
     if (o->end_y && o->end_y < Y0)
         return des_error_set(err, DES_EINPUT, "end %04d-%02d-%02d is before the start %d-01-01",
                              o->end_y, o->end_m, o->end_d, Y0);
+    /* the pool: as of Y, or of its own last January when that is earlier (a file of every
+     * authority published a year before the authority's own file, say) */
+    const send_sen2 *P = o->pool ? o->pool : d;
+    int PY = Y;
+    if (P != d) {
+        int last = 0;
+        for (size_t i = 0; i < send_sen2_count(P); i++) {
+            int f, l;
+            if (send_sen2_span(P, i, "ehcp_total", Y, &f, &l) && l > last)
+                last = l;
+        }
+        if (!last)
+            return des_error_set(err, DES_EINPUT,
+                                 "the pool '%s' holds no ehcp_total published by %d",
+                                 o->pool_label ? o->pool_label : send_sen2_path(P), Y);
+        PY = last;
+    }
     io_buf b = {0};
     ictx c = {.d = d,
               .la = la,
               .o = o,
               .Y = Y,
               .Y0 = Y0,
+              .P = P,
+              .PY = PY,
+              .psrc = P == d ? (o->data_label ? o->data_label : send_sen2_path(d))
+                             : (o->pool_label ? o->pool_label : send_sen2_path(P)),
               .src = o->data_label ? o->data_label : send_sen2_path(d),
               .esrc = o->england_label ? o->england_label : send_sen2_path(o->england),
               .b = &b,
