@@ -1196,7 +1196,7 @@ static void write_scenario(ictx *c)
            "      special: {fe_college: 0.65, specialist_post16: 0.10, other: 0.25}\n"
            "      independent: {specialist_post16: 0.20, independent: 0.50, other: 0.30}\n"
            "      ap: {fe_college: 0.50, other: 0.50}\n");
-    kv(c, 2, "max_wait", "26 weeks", "then an independent place is bought (assumption)");
+    kv(c, 2, "max_wait", "26 weeks", "then the child goes to overflow_to (assumption)");
     /* A child who waits max_wait for a place stays in mainstream: hindcasts started three years
      * before the as-of date (guide, "The placement mix") raised the independent share of the
      * caseload far above the published one when waiters were bought independent places, and
