@@ -46,6 +46,7 @@ extern const char *const send_bt_model_metric[BT_METRICS]; /* "ehcp_total", "req
 enum { BT_MIX_MAINSTREAM, BT_MIX_RESOURCED, BT_MIX_SPECIAL, BT_MIX_INDEPENDENT, BT_MIX_POST16,
        BT_MIX_AP, BT_MIX_OTHER, BT_MIX_TYPES };
 #define BT_MIX_YEARS 8 /* Januaries YEAR+1 .. YEAR+8 */
+/* (Defined in sim/io/backtest_csv.c.) */
 extern const char *const send_bt_mix_names[BT_MIX_TYPES]; /* "mainstream", ... */
 
 /* Writes the as-of scenario of authority la of d to path (a YAML file). */

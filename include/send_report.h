@@ -62,13 +62,19 @@ void send_compare_free(send_compare_table *t);
 
 /* A PREFIX-backtest.csv of `sendsim backtest` read back: its rows grouped by authority (a new
  * group at each change of la_code), in the form send_bt_summarise() takes, so the report's
- * coverage and errors are the figures `sendsim backtest` printed. */
+ * coverage and errors are the figures `sendsim backtest` printed. With the PREFIX-placements.csv
+ * beside it read too (send_bt_table_read_mix), each authority's .mix_observed / .mix_model hold
+ * its placement mix, in the form send_bt_mix_summarise() takes. */
 typedef struct send_bt_table {
     char *path;
     size_t n_la;
-    send_bt_la *las;  /* .rows, .n_rows, .la (group index), .status DES_OK */
+    send_bt_la *las;  /* .rows, .n_rows, .la (group index), .status DES_OK; .mix_* NaN until
+                         send_bt_table_read_mix fills them */
     char **la_codes, **la_names;
     send_plot_list charts; /* SVG charts of `sendsim backtest` beside the CSV */
+    char *mix_path;        /* the placements CSV looked for beside it (send_bt_table_read_mix) */
+    int has_mix;           /* 1: mix_path was there and read */
+    int mix_from;          /* its start year (period - horizon_years) */
 } send_bt_table;
 
 /* Read a back-test CSV; every column of the header is required (extra ones are ignored).
@@ -78,6 +84,19 @@ typedef struct send_bt_table {
  * empty on a naive row. On failure t is left empty. */
 int send_bt_table_read(const char *path, send_bt_table *t, des_error *err);
 void send_bt_table_free(send_bt_table *t);
+
+/* Read the placement mix `sendsim backtest` wrote beside the table: for "DIR/PREFIX-backtest.csv"
+ * (or "DIR/PREFIX.csv") the file "DIR/PREFIX-placements.csv" (la_code,la_name,placement,period,
+ * horizon_years,observed_share,model_share,error_points; every column required, extra ones
+ * ignored). No such file (a back-test written before the placement mix was) is not an error:
+ * t->has_mix stays 0. Errors are one line, "FILE:LINE: column: what was expected"
+ * (DES_EINPUT): an authority not in the table, a placement type not one of send_bt_mix_names,
+ * horizon_years not a whole number from 1 to BT_MIX_YEARS, a period other than the start year
+ * (the table's, else the first row's) + horizon_years, a share not a number from 0 to 1,
+ * error_points not 100 x (model_share - observed_share) within 0.001, or a second row for the
+ * same authority, type and period. On failure the mix is left empty (has_mix 0, shares NaN)
+ * and the rest of t as it was. */
+int send_bt_table_read_mix(send_bt_table *t, des_error *err);
 
 /* Find the SVG charts `sendsim backtest --format svg` wrote beside "DIR/PREFIX-backtest.csv":
  * for each metric in order, "DIR/PREFIX-<metric>.svg" (forecast against published) then

@@ -26,10 +26,12 @@ static const char report_usage[] =
     "assumptions with their sources, and provenance. Each COMPARE.csv (written by\n"
     "`sendsim compare`) adds a section of differences, with any PREFIX-compare-*.svg charts\n"
     "found beside it. Each --backtest FILE (the table of `sendsim backtest`) adds a\n"
-    "back-test section: P10-P90 coverage per metric against the 70-90%% target, median\n"
-    "absolute %% error by horizon beside the naive trend, and for one authority its\n"
-    "forecasts against the published values. Default --out: PREFIX-report.html. Charts need gnuplot; without it\n"
-    "(or with --no-charts) the page says so and keeps everything else.\n";
+    "back-test section: P10-P90 coverage per metric against the 70-90% target, median\n"
+    "absolute % error by horizon beside the naive trend, the placement mix's errors by\n"
+    "type (from the PREFIX-placements.csv beside a PREFIX-backtest.csv, when there is\n"
+    "one), and for one authority its forecasts against the published values.\n"
+    "Default --out: PREFIX-report.html. Charts need gnuplot; without it (or with\n"
+    "--no-charts) the page says so and keeps everything else.\n";
 
 typedef struct report_args {
     const char *h5, *out, *templates, *title;
@@ -135,6 +137,11 @@ int cli_report(int argc, char **argv)
         int rc = send_bt_table_read(a.bt.v[n_bt_read], &bt[n_bt_read], &err);
         if (rc == DES_OK)
             rc = send_bt_table_find_charts(&bt[n_bt_read], &err);
+        if (rc == DES_OK)
+            rc = send_bt_table_read_mix(&bt[n_bt_read], &err);
+        if (rc == DES_OK && bt[n_bt_read].has_mix && cli_same_file(out, bt[n_bt_read].mix_path))
+            rc = des_error_set(&err, DES_EINPUT, "sendsim report: '%s': the output would "
+                               "replace an input file", bt[n_bt_read].mix_path);
         if (rc != DES_OK) {
             send_bt_table_free(&bt[n_bt_read]);
             fprintf(stderr, "%s\n", err.msg);

@@ -26,6 +26,10 @@ const char *const send_bt_sen2_metric[BT_METRICS] = {
 const char *const send_bt_model_metric[BT_METRICS] = {
     "ehcp_total", "requests", "new_plans", "pct_within_20_weeks", "plans_ceased"};
 
+/* The placement mix's types as the placements CSV names them (BT_MIX_* order). */
+const char *const send_bt_mix_names[BT_MIX_TYPES] = {
+    "mainstream", "resourced", "special", "independent", "post16", "ap", "other"};
+
 int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la *res, size_t n,
                       const volatile sig_atomic_t *cancel, des_error *err)
 {

@@ -507,6 +507,7 @@ void send_bt_table_free(send_bt_table *t)
     free(t->la_codes);
     free(t->la_names);
     free(t->path);
+    free(t->mix_path);
     free_list(&t->charts);
     memset(t, 0, sizeof *t);
 }
@@ -550,6 +551,9 @@ static int bt_new_group(send_bt_table *t, size_t *cap, const char *code, const c
     memset(&t->las[i], 0, sizeof t->las[i]);
     t->las[i].la = i;
     t->las[i].has_model = 1;
+    for (int k = 0; k < BT_MIX_YEARS; k++)
+        for (int g = 0; g < BT_MIX_TYPES; g++)
+            t->las[i].mix_observed[k][g] = t->las[i].mix_model[k][g] = NAN;
     t->la_codes[i] = strdup(code);
     t->la_names[i] = strdup(name);
     return t->la_codes[i] && t->la_names[i] ? 0 : -1;
@@ -666,14 +670,151 @@ fail:
     return rc;
 }
 
+/* The length of PREFIX in "DIR/PREFIX-backtest.csv" (or "DIR/PREFIX.csv"), the files written
+ * beside a back-test table being "DIR/PREFIX-<something>". */
+static size_t bt_prefix_len(const char *path)
+{
+    size_t plen = strlen(path);
+    if (ends_with(path, "-backtest.csv"))
+        plen -= strlen("-backtest.csv");
+    else if (ends_with(path, ".csv"))
+        plen -= strlen(".csv");
+    return plen;
+}
+
+/* ---- the placement mix beside a back-test table --------------------------------------------- */
+
+enum { MC_CODE, MC_NAME, MC_PLACEMENT, MC_PERIOD, MC_HORIZON, MC_OBSERVED, MC_MODEL, MC_ERROR,
+       MC_N };
+static const char *const mix_cols[MC_N] = {
+    "la_code", "la_name", "placement", "period", "horizon_years", "observed_share",
+    "model_share", "error_points"};
+#define MIX_HEADER "la_code,la_name,placement,period,horizon_years,observed_share,model_share," \
+                   "error_points"
+#define MIX_TOLERANCE 0.001 /* points: error_points as written against the shares as written */
+
+static void bt_mix_clear(send_bt_table *t)
+{
+    t->has_mix = 0;
+    t->mix_from = 0;
+    for (size_t i = 0; i < t->n_la; i++)
+        for (int k = 0; k < BT_MIX_YEARS; k++)
+            for (int g = 0; g < BT_MIX_TYPES; g++)
+                t->las[i].mix_observed[k][g] = t->las[i].mix_model[k][g] = NAN;
+}
+
+/* The start year of the table's January caseload rows (period - horizon_years), 0 if none. */
+static int bt_table_from(const send_bt_table *t)
+{
+    for (size_t i = 0; i < t->n_la; i++)
+        for (size_t k = 0; k < t->las[i].n_rows; k++)
+            if (t->las[i].rows[k].metric == BT_EHCP_TOTAL)
+                return t->las[i].rows[k].period - t->las[i].rows[k].horizon;
+    return 0;
+}
+
+/* One row of the placements CSV checked and stored in t (its mix arrays). */
+static int mix_row(send_bt_table *t, const char *path, int line, const char *const *v,
+                   size_t *la_hint, des_error *err)
+{
+    char sb[48];
+    for (int c = 0; c < MC_N; c++)
+        if (!v[c])
+            return des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a value, got none", path,
+                                 line, mix_cols[c]);
+    size_t la = *la_hint;
+    if (la >= t->n_la || strcmp(t->la_codes[la], v[MC_CODE]))
+        for (la = 0; la < t->n_la && strcmp(t->la_codes[la], v[MC_CODE]); la++)
+            ;
+    if (la == t->n_la)
+        return des_error_set(err, DES_EINPUT, "%s:%d: la_code: expected an authority of '%s', "
+                             "got '%s'", path, line, t->path, shown(v[MC_CODE], sb, sizeof sb));
+    *la_hint = la;
+    int g = 0;
+    while (g < BT_MIX_TYPES && strcmp(v[MC_PLACEMENT], send_bt_mix_names[g]))
+        g++;
+    if (g == BT_MIX_TYPES)
+        return des_error_set(err, DES_EINPUT, "%s:%d: placement: expected mainstream, resourced, "
+                             "special, independent, post16, ap or other, got '%s'", path, line,
+                             shown(v[MC_PLACEMENT], sb, sizeof sb));
+    int period, h;
+    if (parse_whole(v[MC_HORIZON], &h) || h < 1 || h > BT_MIX_YEARS)
+        return des_error_set(err, DES_EINPUT, "%s:%d: horizon_years: expected a whole number "
+                             "from 1 to %d, got '%s'", path, line, BT_MIX_YEARS,
+                             shown(v[MC_HORIZON], sb, sizeof sb));
+    if (parse_whole(v[MC_PERIOD], &period))
+        return des_error_set(err, DES_EINPUT, "%s:%d: period: expected a year, got '%s'", path,
+                             line, shown(v[MC_PERIOD], sb, sizeof sb));
+    if (!t->mix_from)
+        t->mix_from = period - h;
+    if (period - h != t->mix_from)
+        return des_error_set(err, DES_EINPUT, "%s:%d: period: expected %d (the start year %d + "
+                             "horizon_years), got '%s'", path, line, t->mix_from + h,
+                             t->mix_from, shown(v[MC_PERIOD], sb, sizeof sb));
+    double num[3];
+    for (int c = MC_OBSERVED; c <= MC_ERROR; c++) {
+        double *x = &num[c - MC_OBSERVED];
+        if (parse_number(v[c], x) || isnan(*x) || (c != MC_ERROR && (*x < 0 || *x > 1)))
+            return des_error_set(err, DES_EINPUT, "%s:%d: %s: expected a %s, got '%s'", path,
+                                 line, mix_cols[c],
+                                 c == MC_ERROR ? "finite number" : "share from 0 to 1",
+                                 shown(v[c], sb, sizeof sb));
+    }
+    double want = 100 * (num[1] - num[0]);
+    if (fabs(num[2] - want) > MIX_TOLERANCE)
+        return des_error_set(err, DES_EINPUT, "%s:%d: error_points: expected 100 x (model_share - "
+                             "observed_share) = %.10g, got '%s'", path, line, want,
+                             shown(v[MC_ERROR], sb, sizeof sb));
+    send_bt_la *a = &t->las[la];
+    if (!isnan(a->mix_observed[h - 1][g]))
+        return des_error_set(err, DES_EINPUT, "%s:%d: expected one row per authority, placement "
+                             "and period, got a second for %s, %s, %d", path, line,
+                             t->la_codes[la], send_bt_mix_names[g], period);
+    a->mix_observed[h - 1][g] = num[0];
+    a->mix_model[h - 1][g] = num[1];
+    return DES_OK;
+}
+
+int send_bt_table_read_mix(send_bt_table *t, des_error *err)
+{
+    bt_mix_clear(t);
+    free(t->mix_path);
+    size_t plen = bt_prefix_len(t->path);
+    size_t len = plen + sizeof "-placements.csv";
+    char *path = t->mix_path = malloc(len);
+    if (!path)
+        return des_error_set(err, DES_ENOMEM, "cannot allocate memory for '%s'", t->path);
+    snprintf(path, len, "%.*s-placements.csv", (int)plen, t->path);
+    if (access(path, F_OK) != 0) /* an older back-test, or the file was not kept */
+        return DES_OK;
+    csv_reader r;
+    int rc = csv_open(&r, path, err), line = 1, n, col[MC_N], n_header = 0;
+    if (rc != DES_OK)
+        return rc;
+    char *fields[MAX_FIELDS];
+    size_t la_hint = 0;
+    rc = csv_header(&r, path, MIX_HEADER, mix_cols, MC_N, MC_N, col, &n_header, err);
+    t->mix_from = bt_table_from(t);
+    while (rc == DES_OK) {
+        const char *v[MC_N];
+        rc = next_record(&r, path, fields, &line, col, MC_N, n_header, v, &n, err);
+        if (rc != DES_OK || !n)
+            break;
+        rc = mix_row(t, path, line, v, &la_hint, err);
+    }
+    free(r.buf);
+    if (rc != DES_OK) {
+        bt_mix_clear(t);
+        return rc;
+    }
+    t->has_mix = 1;
+    return DES_OK;
+}
+
 int send_bt_table_find_charts(send_bt_table *t, des_error *err)
 {
     free_list(&t->charts);
-    size_t plen = strlen(t->path);
-    if (ends_with(t->path, "-backtest.csv"))
-        plen -= strlen("-backtest.csv");
-    else if (ends_with(t->path, ".csv"))
-        plen -= strlen(".csv");
+    size_t plen = bt_prefix_len(t->path);
     static const struct {
         const char *infix, *title;
     } kinds[] = {{"-", "Forecast against published: "}, {"-error-", "Median error by horizon: "}};

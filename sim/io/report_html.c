@@ -1447,6 +1447,119 @@ static double bt_naive_at(const send_bt_la *g, int m, int period)
     return NAN;
 }
 
+/* The placement types in words (BT_MIX_* order; the groups of send_backtest.h). */
+static const char *const bt_mix_words[BT_MIX_TYPES] = {
+    "Mainstream schools (outside resourced provision)",
+    "Resourced provision and SEN units",
+    "Special schools (maintained and academies)",
+    "Independent and non-maintained schools",
+    "Further education and specialist post-16",
+    "Alternative provision",
+    "Other (early years, elsewhere, not recorded, awaiting a place)"};
+
+/* Percentage points to one decimal, signed ("+3.9", "0.0", "-1.2"); NaN gives "–". */
+static void fmt_points(double v, int sign, char *buf, size_t len)
+{
+    double r = round(v * 10) / 10;
+    if (isnan(v))
+        snprintf(buf, len, "\xE2\x80\x93");
+    else
+        snprintf(buf, len, sign && r != 0 ? "%+.1f" : "%.1f", r == 0 ? 0.0 : r);
+}
+
+/* The placement mix beside the table: per type the mean error and mean absolute error of its
+ * share (the figures `sendsim backtest` printed: send_bt_mix_summarise), and for one authority
+ * its shares by January. */
+static void bt_mix_section(page *pg, const send_bt_table *t)
+{
+    FILE *f = pg->f;
+    fputs("<h3>Placement mix</h3>\n<p class=\"explain\">Where plans place children sets most "
+          "of the cost per plan (an independent place costs several times a special-school "
+          "one), so a forecast whose placement mix drifts from what was published misstates "
+          "spend even when its caseload is right. Each January after the start, each type's "
+          "share of the plans placed, the model's (mean over replications) against SEN2's; "
+          "error = model &minus; published, in percentage points: the mean error shows the "
+          "direction of the drift (positive: the model places more children there than "
+          "happened), the mean absolute error its size.</p>\n", f);
+    if (!t->has_mix) {
+        fputs("<p><b>No placement mix</b>: <span class=\"k\">", f);
+        esc(pg, t->mix_path ? t->mix_path : "PREFIX-placements.csv");
+        fputs("</span> is not beside this table (a back-test written before <span class=\"k\">"
+              "sendsim backtest</span> compared the placement mix has none), so whether the "
+              "forecast's placement mix drifted from the published one is not shown.</p>\n", f);
+        return;
+    }
+    send_bt_mix_summary s;
+    send_bt_mix_summarise(t->las, t->n_la, &s);
+    int total = 0, worst = -1;
+    for (int g = 0; g < BT_MIX_TYPES; g++) {
+        total += s.n[g];
+        if (s.n[g] && (worst < 0 || s.mean_abs_error[g] > s.mean_abs_error[worst]))
+            worst = g;
+    }
+    fputs("<p>From <span class=\"k\">", f);
+    esc(pg, t->mix_path);
+    fputs("</span>.", f);
+    if (!total) {
+        fputs(" It holds no rows: no January after the start has both a published and a "
+              "forecast placement mix.</p>\n", f);
+        return;
+    }
+    char a[48], b[48];
+    fmt_points(s.mean_error[worst], 1, a, sizeof a);
+    fmt_points(s.mean_abs_error[worst], 0, b, sizeof b);
+    fputs(" The largest drift is in <b>", f);
+    esc(pg, bt_mix_words[worst]);
+    if (*a == '+' || *a == '-')
+        fprintf(f, "</b>: the model's share was on average %s points %s the published one "
+                   "(mean absolute error %s points).</p>\n", a + 1,
+                *a == '+' ? "above" : "below", b);
+    else
+        fprintf(f, "</b>: its errors balance out on average, but each January was %s points "
+                   "off the published share, on average.</p>\n", b);
+    fputs("<div class=\"tw\"><table>\n<thead><tr><th>placement</th><th class=\"n\">"
+          "authority-Januaries</th><th class=\"n\">mean error (points)</th>"
+          "<th class=\"n\">mean absolute error (points)</th></tr></thead>\n<tbody>\n", f);
+    for (int g = 0; g < BT_MIX_TYPES; g++) {
+        fmt_points(s.mean_error[g], 1, a, sizeof a);
+        fmt_points(s.mean_abs_error[g], 0, b, sizeof b);
+        fprintf(f, "<tr><td><span title=\"%s\">", send_bt_mix_names[g]);
+        esc(pg, bt_mix_words[g]);
+        fprintf(f, "</span></td><td class=\"n\">%d</td><td class=\"n\">%s</td>"
+                   "<td class=\"n\">%s</td></tr>\n", s.n[g], a, b);
+    }
+    fputs("</tbody>\n</table></div>\n", f);
+    if (t->n_la != 1)
+        return;
+
+    /* one authority: its shares by January, model against published */
+    const send_bt_la *g0 = &t->las[0];
+    int has[BT_MIX_YEARS] = {0};
+    for (int y = 0; y < BT_MIX_YEARS; y++)
+        for (int g = 0; g < BT_MIX_TYPES; g++)
+            has[y] |= !isnan(g0->mix_observed[y][g]);
+    fputs("<div class=\"tw\"><table>\n<thead><tr><th>placement</th>", f);
+    for (int y = 0; y < BT_MIX_YEARS; y++)
+        if (has[y])
+            fprintf(f, "<th class=\"n\">January %d<span class=\"rng\">model | published"
+                       "</span></th>", t->mix_from + 1 + y);
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (int g = 0; g < BT_MIX_TYPES; g++) {
+        fprintf(f, "<tr><td><span title=\"%s\">", send_bt_mix_names[g]);
+        esc(pg, bt_mix_words[g]);
+        fputs("</span></td>", f);
+        for (int y = 0; y < BT_MIX_YEARS; y++) {
+            if (!has[y])
+                continue;
+            fmt(100 * g0->mix_model[y][g], "percent", a, sizeof a);
+            fmt(100 * g0->mix_observed[y][g], "percent", b, sizeof b);
+            fprintf(f, "<td class=\"n\">%s | %s</td>", a, b);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table></div>\n", f);
+}
+
 static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *err)
 {
     FILE *f = pg->f;
@@ -1600,6 +1713,7 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
             fputs("</tbody>\n</table></div>\n", f);
         }
     }
+    bt_mix_section(pg, t);
     if (t->charts.n > 0) {
         fputs("<div class=\"figs\">\n", f);
         for (int i = 0; i < t->charts.n; i++) {

@@ -30,12 +30,11 @@
 #include "send_run.h"
 #include "send_scenario.h"
 
-/* The placement mix's groups: the SEN2 series each sums (a leading '-' subtracts) and the model
- * metrics each sums. The first SEN2 series of mainstream must be published for a January to
- * be compared; any other missing series counts 0 (most are published only in some years). */
+/* The placement mix's groups (named by send_bt_mix_names, sim/io/backtest_csv.c): the SEN2
+ * series each sums (a leading '-' subtracts) and the model metrics each sums. The first SEN2
+ * series of mainstream must be published for a January to be compared; any other missing
+ * series counts 0 (most are published only in some years). */
 #define MIX_MAX 4
-const char *const send_bt_mix_names[BT_MIX_TYPES] = {
-    "mainstream", "resourced", "special", "independent", "post16", "ap", "other"};
 static const char *const mix_sen2[BT_MIX_TYPES][MIX_MAX] = {
     [BT_MIX_MAINSTREAM] = {"placement_mainstream_total", "-placement_mainstream_rp_senunit"},
     [BT_MIX_RESOURCED] = {"placement_mainstream_rp_senunit"},
