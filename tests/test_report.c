@@ -1147,6 +1147,123 @@ static void test_backtest_errors(void **state)
     remove_dir(dir);
 }
 
+/* The placement mix beside tests/data/backtest/one-backtest.csv (one-placements.csv), its
+ * summary against the figures worked out by hand from its rows; a table with no placements
+ * file beside it has no mix, and that is not an error. */
+static void test_backtest_mix_read(void **state)
+{
+    (void)state;
+    send_bt_table t;
+    des_error err = {0};
+    if (send_bt_table_read(BT_ONE, &t, &err) || send_bt_table_read_mix(&t, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(t.has_mix, 1);
+    assert_string_equal(t.mix_path, "tests/data/backtest/one-placements.csv");
+    assert_int_equal(t.mix_from, 2019);
+    assert_float_equal(t.las[0].mix_observed[1][BT_MIX_INDEPENDENT], 0.07, 1e-12);
+    assert_float_equal(t.las[0].mix_model[1][BT_MIX_INDEPENDENT], 0.15, 1e-12);
+    assert_true(isnan(t.las[0].mix_model[1][BT_MIX_OTHER])); /* no row */
+    assert_true(isnan(t.las[0].mix_model[2][BT_MIX_MAINSTREAM]));
+    send_bt_mix_summary s;
+    send_bt_mix_summarise(t.las, t.n_la, &s);
+    /* errors, model - published in points, January 2020 and 2021: mainstream -2, -5;
+     * resourced -1, +1; special -2, -2; independent +4, +8; post16 0, -2; ap 0, 0; other +1 */
+    static const struct {
+        int n;
+        double mean, mae;
+    } want[BT_MIX_TYPES] = {{2, -3.5, 3.5}, {2, 0, 1}, {2, -2, 2}, {2, 6, 6},
+                            {2, -1, 1},     {2, 0, 0}, {1, 1, 1}};
+    for (int g = 0; g < BT_MIX_TYPES; g++) {
+        assert_int_equal(s.n[g], want[g].n);
+        assert_float_equal(s.mean_error[g], want[g].mean, 1e-9);
+        assert_float_equal(s.mean_abs_error[g], want[g].mae, 1e-9);
+    }
+    send_bt_table_free(&t);
+
+    if (send_bt_table_read(BT_TWO, &t, &err) || send_bt_table_read_mix(&t, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(t.has_mix, 0);
+    assert_string_equal(t.mix_path, "tests/data/backtest/two-placements.csv");
+    assert_true(isnan(t.las[1].mix_observed[0][0]));
+    send_bt_table_free(&t);
+}
+
+/* A malformed placements file: one line, "FILE:LINE: column: what was expected", and the
+ * table read before it left as it was, without a mix. */
+static void test_backtest_mix_errors(void **state)
+{
+    (void)state;
+    char dir[64], table[128], path[128];
+    make_dir(dir);
+    snprintf(table, sizeof table, "%s/e-backtest.csv", dir);
+    snprintf(path, sizeof path, "%s/e-placements.csv", dir);
+    size_t len;
+    char *csv = read_bytes(BT_ONE, &len); /* E1, Testshire, from 2019 */
+    write_text(table, csv);
+    free(csv);
+    static const char hdr[] = "la_code,la_name,placement,period,horizon_years,observed_share,"
+                              "model_share,error_points\n";
+#define MIX_WANT "expected a header la_code,la_name,placement,period,horizon_years," \
+                 "observed_share,model_share,error_points"
+    char other[256];
+    snprintf(other, sizeof other, "2: la_code: expected an authority of '%s', got 'E2'", table);
+    const struct {
+        const char *body, *msg; /* as in test_backtest_errors */
+    } cases[] = {
+        {"!", "1: " MIX_WANT " (the file is empty)"},
+        {"!la_code,la_name,placement,period,horizon_years,observed_share,model_share\n",
+         "1: " MIX_WANT " (no 'error_points' column)"},
+        {"E2,Other,mainstream,2020,1,0.4,0.38,-2\n", other},
+        {"E1,Testshire,special_school,2020,1,0.4,0.38,-2\n",
+         "2: placement: expected mainstream, resourced, special, independent, post16, ap or "
+         "other, got 'special_school'"},
+        {"E1,Testshire,mainstream,2028,9,0.4,0.38,-2\n",
+         "2: horizon_years: expected a whole number from 1 to 8, got '9'"},
+        {"E1,Testshire,mainstream,2020-01,1,0.4,0.38,-2\n",
+         "2: period: expected a year, got '2020-01'"},
+        {"E1,Testshire,mainstream,2021,1,0.4,0.38,-2\n",
+         "2: period: expected 2020 (the start year 2019 + horizon_years), got '2021'"},
+        {"E1,Testshire,mainstream,2020,1,40,38,-200\n",
+         "2: observed_share: expected a share from 0 to 1, got '40'"},
+        {"E1,Testshire,mainstream,2020,1,0.4,,-2\n",
+         "2: model_share: expected a share from 0 to 1, got ''"},
+        {"E1,Testshire,mainstream,2020,1,0.4,0.38,2\n",
+         "2: error_points: expected 100 x (model_share - observed_share) = -2, got '2'"},
+        {"E1,Testshire,mainstream,2020,1,0.4,0.38,-2\nE1,Testshire,mainstream,2020,1,0.4,0.38,"
+         "-2\n",
+         "3: expected one row per authority, placement and period, got a second for E1, "
+         "mainstream, 2020"},
+        {"E1,Testshire,mainstream,2020,1,0.4,0.38\n",
+         "2: error_points: expected a value, got none"},
+        {"E1,\"Testshire,mainstream,2020,1,0.4,0.38,-2\n", "2: expected a closing quote"},
+    };
+    des_error err = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        if (cases[i].body[0] == '!')
+            fputs(cases[i].body + 1, f);
+        else
+            fprintf(f, "%s%s", hdr, cases[i].body);
+        fclose(f);
+        send_bt_table t;
+        if (send_bt_table_read(table, &t, &err))
+            fail_msg("%s", err.msg);
+        int rc = send_bt_table_read_mix(&t, &err);
+        char want[512];
+        snprintf(want, sizeof want, "%s:%s", path, cases[i].msg);
+        if (rc != DES_EINPUT || strcmp(err.msg, want))
+            fail_msg("case %zu: rc %d, \"%s\", expected \"%s\"", i, rc, err.msg, want);
+        assert_int_equal(t.has_mix, 0);
+        assert_true(isnan(t.las[0].mix_observed[0][BT_MIX_MAINSTREAM]));
+        assert_int_equal(t.n_la, 1);
+        assert_int_equal(t.las[0].n_rows, 8);
+        send_bt_table_free(&t);
+    }
+#undef MIX_WANT
+    remove_dir(dir);
+}
+
 static void test_compare_errors(void **state)
 {
     (void)state;
@@ -1889,6 +2006,35 @@ static void test_cli_report_backtest(void **state)
                        "<td class=\"n\">150</td><td class=\"n\">180</td><td class=\"n\">190</td>"
                        "<td>no</td><td class=\"n\">250</td></tr>");
     assert_int_equal(count_of(c, "<h3>Forecast against published"), 2);
+    /* the placement mix of one-placements.csv beside it, worked out by hand (see
+     * test_backtest_mix_read): per type values, mean error and mean absolute error in points */
+    assert_contains(c, "<h3>Placement mix</h3>");
+    assert_contains(c, "From <span class=\"k\">tests/data/backtest/one-placements.csv</span>.");
+#define MIX_ROW(code, words, n, mean, mae)                                                       \
+    "<tr><td><span title=\"" code "\">" words "</span></td><td class=\"n\">" n "</td>"        \
+    "<td class=\"n\">" mean "</td><td class=\"n\">" mae "</td></tr>"
+    assert_contains(c, MIX_ROW("mainstream", "Mainstream schools (outside resourced provision)",
+                               "2", "-3.5", "3.5"));
+    assert_contains(c, MIX_ROW("resourced", "Resourced provision and SEN units", "2", "0.0",
+                               "1.0"));
+    assert_contains(c, MIX_ROW("independent", "Independent and non-maintained schools", "2",
+                               "+6.0", "6.0"));
+    assert_contains(c, MIX_ROW("other", "Other (early years, elsewhere, not recorded, awaiting "
+                               "a place)", "1", "+1.0", "1.0"));
+#undef MIX_ROW
+    assert_contains(c, "The largest drift is in <b>Independent and non-maintained schools</b>: "
+                       "the model's share was on average 6.0 points above the published one "
+                       "(mean absolute error 6.0 points).");
+    /* one authority: its shares by January, model | published */
+    assert_contains(c, "<th class=\"n\">January 2020<span class=\"rng\">model | published"
+                       "</span></th><th class=\"n\">January 2021<span class=\"rng\">");
+    assert_lacks(c, "January 2022");
+    assert_contains(c, "<tr><td><span title=\"independent\">Independent and non-maintained "
+                       "schools</span></td><td class=\"n\">12.0% | 8.0%</td><td class=\"n\">"
+                       "15.0% | 7.0%</td></tr>");
+    assert_contains(c, "<td class=\"n\">4.0% | 3.0%</td><td class=\"n\">\xE2\x80\x93 | "
+                       "\xE2\x80\x93</td></tr>"); /* other: no row for January 2021 */
+    assert_lacks(c, "No placement mix");
     free(c);
     free(html);
 
@@ -1918,8 +2064,40 @@ static void test_cli_report_backtest(void **state)
     const char *a3 = strstr(c, "<figcaption>Forecast against published: new_plans</figcaption>");
     assert_true(a1 && a2 && a3 && a1 < a2 && a2 < a3);
     assert_contains(c, "id=\"b1-1-a\"");
+    /* no bt-placements.csv beside the copy (an older back-test): said, not an error */
+    snprintf(want, sizeof want, "<p><b>No placement mix</b>: <span class=\"k\">%s/"
+             "bt-placements.csv</span> is not beside this table", dir);
+    assert_contains(c, want);
+    assert_lacks(c, "authority-Januaries");
     free(c);
     free(html);
+
+    /* a malformed placements file beside it: one line, exit 2, no page */
+    char mix[192];
+    snprintf(mix, sizeof mix, "%s/bt-placements.csv", dir);
+    write_text(mix, "la_code,la_name,placement,period,horizon_years,observed_share,model_share,"
+                    "error_points\nE1,Testshire,independent,2020,1,0.08,0.12,4\n"
+                    "E1,Testshire,independent,2021,2,0.07,0.15,0.08\n");
+    assert_int_equal(unlink(page), 0);
+    run_cli(&r, "report", h5, "--backtest", copy, "--no-charts", "--out", page, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    snprintf(want, sizeof want, "%s:3: error_points: expected 100 x (model_share - "
+             "observed_share) = 8, got '0.08'\n", mix);
+    assert_string_equal(r.err, want);
+    cli_result_free(&r);
+    assert_int_equal(access(page, F_OK), -1);
+    /* nor may the page replace it */
+    write_text(mix, "la_code,la_name,placement,period,horizon_years,observed_share,model_share,"
+                    "error_points\n");
+    run_cli(&r, "report", h5, "--backtest", copy, "--no-charts", "--out", mix, (char *)NULL);
+    assert_int_equal(r.status, 2);
+    snprintf(want, sizeof want, "sendsim report: '%s': the output would replace an input file\n",
+             mix);
+    assert_string_equal(r.err, want);
+    cli_result_free(&r);
+    assert_int_equal(unlink(mix), 0);
+    write_text(page, ""); /* as the checks below expect */
 
     /* a bad table: one line, exit 2, no page */
     snprintf(bad, sizeof bad, "%s/bad-backtest.csv", dir);
@@ -2043,6 +2221,8 @@ int main(void)
         cmocka_unit_test(test_compare_errors),
         cmocka_unit_test(test_backtest_read),
         cmocka_unit_test(test_backtest_errors),
+        cmocka_unit_test(test_backtest_mix_read),
+        cmocka_unit_test(test_backtest_mix_errors),
         cmocka_unit_test(test_compare_charts),
         cmocka_unit_test(test_compare_section_charts),
         cmocka_unit_test(test_render_chromium),
