@@ -1050,6 +1050,29 @@ static void test_compare_read(void **state)
     remove_dir(dir);
 }
 
+/* The malformed-file cases below: a body starting with '!' is the whole file (after the '!'),
+ * any other follows the header hdr. */
+static void write_case(const char *path, const char *hdr, const char *body)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    if (body[0] == '!')
+        fputs(body + 1, f);
+    else
+        fprintf(f, "%s%s", hdr, body);
+    fclose(f);
+}
+
+/* Case i failed with DES_EINPUT and the message "PATH:MSG". */
+static void expect_input_error(size_t i, int rc, const des_error *err, const char *path,
+                               const char *msg)
+{
+    char want[512];
+    snprintf(want, sizeof want, "%s:%s", path, msg);
+    if (rc != DES_EINPUT || strcmp(err->msg, want))
+        fail_msg("case %zu: rc %d, \"%s\", expected \"%s\"", i, rc, err->msg, want);
+}
+
 /* ---- back-test tables ----------------------------------------------------------------------- */
 
 #define BT_ONE "tests/data/backtest/one-backtest.csv"
@@ -1125,20 +1148,11 @@ static void test_backtest_errors(void **state)
     };
     des_error err = {0};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        if (cases[i].body[0] == '!')
-            fputs(cases[i].body + 1, f);
-        else
-            fprintf(f, "%s%s", hdr, cases[i].body);
-        fclose(f);
+        write_case(path, hdr, cases[i].body);
         send_bt_table t;
         memset(&t, 0x5a, sizeof t);
         int rc = send_bt_table_read(path, &t, &err);
-        char want[512];
-        snprintf(want, sizeof want, "%s:%s", path, cases[i].msg);
-        if (rc != DES_EINPUT || strcmp(err.msg, want))
-            fail_msg("case %zu: rc %d, \"%s\", expected \"%s\"", i, rc, err.msg, want);
+        expect_input_error(i, rc, &err, path, cases[i].msg);
         assert_int_equal(t.n_la, 0);
         assert_null(t.las);
         assert_null(t.path);
@@ -1239,21 +1253,12 @@ static void test_backtest_mix_errors(void **state)
     };
     des_error err = {0};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        if (cases[i].body[0] == '!')
-            fputs(cases[i].body + 1, f);
-        else
-            fprintf(f, "%s%s", hdr, cases[i].body);
-        fclose(f);
+        write_case(path, hdr, cases[i].body);
         send_bt_table t;
         if (send_bt_table_read(table, &t, &err))
             fail_msg("%s", err.msg);
         int rc = send_bt_table_read_mix(&t, &err);
-        char want[512];
-        snprintf(want, sizeof want, "%s:%s", path, cases[i].msg);
-        if (rc != DES_EINPUT || strcmp(err.msg, want))
-            fail_msg("case %zu: rc %d, \"%s\", expected \"%s\"", i, rc, err.msg, want);
+        expect_input_error(i, rc, &err, path, cases[i].msg);
         assert_int_equal(t.has_mix, 0);
         assert_true(isnan(t.las[0].mix_observed[0][BT_MIX_MAINSTREAM]));
         assert_int_equal(t.n_la, 1);
@@ -1316,20 +1321,11 @@ static void test_compare_errors(void **state)
     };
     des_error err = {0};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        if (cases[i].body[0] == '!')
-            fputs(cases[i].body + 1, f);
-        else
-            fprintf(f, "%s%s", hdr, cases[i].body);
-        fclose(f);
+        write_case(path, hdr, cases[i].body);
         send_compare_table t;
         memset(&t, 0x5a, sizeof t);
         int rc = send_compare_read(path, &t, &err);
-        char want[512];
-        snprintf(want, sizeof want, "%s:%s", path, cases[i].msg);
-        if (rc != DES_EINPUT || strcmp(err.msg, want))
-            fail_msg("case %zu: rc %d, \"%s\", expected \"%s\"", i, rc, err.msg, want);
+        expect_input_error(i, rc, &err, path, cases[i].msg);
         assert_int_equal(t.n, 0);
         assert_null(t.rows);
         assert_null(t.path);
