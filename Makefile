@@ -175,12 +175,12 @@ bench: deps
 	@tests/bench/run-bench $(BUILD)
 
 # Fuzzing: one libFuzzer program per reader of outside input (tests/support/fuzz_targets.c:
-# scenario, sen2, results, compare, backtest), built with clang under ASan + UBSan, each run
+# scenario, sen2, results, compare, backtest, placements), built with clang under ASan + UBSan, each run
 # FUZZ_SECONDS over a copy of its committed corpus (tests/fuzz/corpus/<target>/; new findings
 # land in build-fuzz/corpus/ and are worth committing to the corpus with a good-/bad- name).
 # `make test` replays the committed corpus with the normal build (test_fuzz_corpus), so it
 # never needs clang.
-FUZZ_TARGETS := scenario sen2 results compare backtest
+FUZZ_TARGETS := scenario sen2 results compare backtest placements
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 fuzz: deps

@@ -19,7 +19,35 @@
 #include "send_sen2.h"
 
 const char *const sendsim_fuzz_targets[] = {"scenario", "sen2", "results", "compare",
-                                            "backtest", NULL};
+                                            "backtest", "placements", NULL};
+
+/* The back-test table a fuzzed placements file is read beside: one authority, from 2019. */
+static const char mix_table[] =
+    "la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,inside_p10_p90,"
+    "abs_pct_error\nE1,Testshire,ehcp_total,2020,1,100,90,110,120,1,10\n";
+
+/* Read the placements file beside a table at "<base>-backtest.csv" (base: path less its
+ * "-placements.csv"). */
+static int read_mix_beside(const char *path, des_error *err)
+{
+    char table[128];
+    snprintf(table, sizeof table, "%.*s-backtest.csv",
+             (int)(strlen(path) - strlen("-placements.csv")), path);
+    FILE *f = fopen(table, "wb");
+    if (!f || fputs(mix_table, f) == EOF || fclose(f) != 0) {
+        perror(table);
+        abort();
+    }
+    send_bt_table t;
+    int rc = send_bt_table_read(table, &t, err);
+    if (rc == DES_OK)
+        rc = send_bt_table_read_mix(&t, err);
+    if (rc == DES_OK && !t.has_mix)
+        abort(); /* the file is there: it must be read or rejected */
+    send_bt_table_free(&t);
+    unlink(table);
+    return rc;
+}
 
 int sendsim_fuzz_find(const char *name)
 {
@@ -46,8 +74,8 @@ int sendsim_fuzz_run(int target, const uint8_t *data, size_t size)
         once = 1;
     }
     char path[96];
-    snprintf(path, sizeof path, "%s/sendsim-fuzz-%ld-%s", P_tmpdir, (long)getpid(),
-             sendsim_fuzz_targets[target]);
+    snprintf(path, sizeof path, "%s/sendsim-fuzz-%ld-%s%s", P_tmpdir, (long)getpid(),
+             sendsim_fuzz_targets[target], target == 5 ? ".csv" : "");
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
         perror(path);
@@ -92,6 +120,9 @@ int sendsim_fuzz_run(int target, const uint8_t *data, size_t size)
         send_bt_table_free(&t);
         break;
     }
+    case 5:
+        rc = read_mix_beside(path, &err);
+        break;
     default:
         abort();
     }

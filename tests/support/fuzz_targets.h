@@ -9,7 +9,8 @@
 
 /* The readers, by name: "scenario" (a scenario file, fully loaded and checked), "sen2" (a SEN2
  * data file), "results" (an HDF5 results file), "compare" (a PREFIX-compare.csv), "backtest"
- * (a PREFIX-backtest.csv). NULL-terminated. */
+ * (a PREFIX-backtest.csv), "placements" (a PREFIX-placements.csv, read beside a fixed
+ * back-test table of one authority, E1, from 2019). NULL-terminated. */
 extern const char *const sendsim_fuzz_targets[];
 
 /* Index of a target by name, or -1. */
