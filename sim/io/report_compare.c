@@ -1,5 +1,7 @@
 /* report_compare.c - reading the comparison CSV of `sendsim compare` for the HTML report, and
- * finding the comparison charts beside it.
+ * finding the comparison charts beside it; likewise the back-test table of `sendsim backtest`,
+ * the placements CSV beside it (looked up by authority: O(rows x authorities) at worst) and
+ * its charts.
  *
  * The CSV is read whole and split into records (RFC 4180: quoted fields may hold commas,
  * doubled quotes and newlines); columns are found by their header names, so extra columns are
