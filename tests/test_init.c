@@ -185,16 +185,24 @@ static void write_pool2(const char *path, int upto)
         assert_int_equal(hits, 9);
 }
 
-static void test_growth_shrunk_by_hand(void **state)
+/* write_pool2 into the fixture's directory, read back. */
+static send_sen2 *read_pool2(const fixture *f, int upto)
 {
-    fixture *f = *state;
     char path[128];
     snprintf(path, sizeof path, "%s/pool2.csv", f->dir);
-    write_pool2(path, 9999);
+    write_pool2(path, upto);
     des_error err = {0};
     send_sen2 *pool = send_sen2_read(path, &err);
     if (!pool)
         fail_msg("%s", err.msg);
+    return pool;
+}
+
+static void test_growth_shrunk_by_hand(void **state)
+{
+    fixture *f = *state;
+    des_error err = {0};
+    send_sen2 *pool = read_pool2(f, 9999);
     long la = send_sen2_find(pool, "913", &err);
     assert_true(la >= 0);
     send_init_opts o = opts(f, 2019, 0);
@@ -260,13 +268,8 @@ static void test_growth_shrunk_by_hand(void **state)
 static void test_pool_file(void **state)
 {
     fixture *f = *state;
-    char path[128];
-    snprintf(path, sizeof path, "%s/pool2.csv", f->dir);
-    write_pool2(path, 9999);
     des_error err = {0};
-    send_sen2 *pool = send_sen2_read(path, &err);
-    if (!pool)
-        fail_msg("%s", err.msg);
+    send_sen2 *pool = read_pool2(f, 9999);
     size_t la = find_la(f, "901");
     send_init_opts o = opts(f, 2019, 0);
     send_params p;
@@ -285,10 +288,7 @@ static void test_pool_file(void **state)
     free(text);
     send_sen2_free(pool);
 
-    write_pool2(path, 2018);
-    pool = send_sen2_read(path, &err);
-    if (!pool)
-        fail_msg("%s", err.msg);
+    pool = read_pool2(f, 2018);
     o.pool = pool;
     init_load(f, f->d, la, &o, &p);
     assert_near(p.request_growth, 0.1, 1e-12);
