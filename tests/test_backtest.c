@@ -479,7 +479,7 @@ static void test_cli_threads_identical(void **state)
         !strstr(r.out, "back-test from 2022: 3 authorities compared, 0 with nothing published after the "
                                         "start, 1 not back-tested") ||
         !strstr(r.out, "placement mix, January (share of plans placed, model - published, "
-                       "points): 9 authority-years") ||
+                       "points): 9 authority-Januaries") ||
         !strstr(r.out, "-placements.csv\n"))
         cli_fail(&r, "one thread");
     cli_result_free(&r);

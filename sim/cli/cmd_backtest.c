@@ -138,11 +138,11 @@ static void print_mix(const send_bt_la *res, size_t n)
     if (!s.n[BT_MIX_MAINSTREAM])
         return;
     printf("\nplacement mix, January (share of plans placed, model - published, points): "
-           "%d authority-years\n%-12s %10s %10s\n",
+           "%d authority-Januaries\n%-12s %10s %10s\n",
            s.n[BT_MIX_MAINSTREAM], "placement", "mean", "mean |.|");
-    for (int g = 0; g < BT_MIX_TYPES; g++)
-        printf("%-12s %+10.1f %10.1f\n", send_bt_mix_names[g], s.mean_error[g],
-               s.mean_abs_error[g]);
+    for (int g = 0; g < BT_MIX_TYPES; g++) /* an error that rounds to 0.0 prints unsigned */
+        printf("%-12s %+10.1f %10.1f\n", send_bt_mix_names[g],
+               fabs(s.mean_error[g]) < 0.05 ? 0.0 : s.mean_error[g], s.mean_abs_error[g]);
 }
 
 static void print_summary(const send_bt_summary *s, int from, size_t done, size_t empty,
