@@ -48,6 +48,10 @@ typedef struct send_calib_opts {
     const send_sen2 *england;    /* England's series, for init's national defaults (required
                                     when history_path is NULL) */
     const char *data_label;      /* how the output names the data file (NULL = its path) */
+    const send_sen2 *pool;       /* the authorities pooled for init's shrinkage and priors and
+                                    for the observation error (NULL: the data file itself), as
+                                    of send_init_pool_year */
+    const char *pool_label;
     const char *england_label;
     uint64_t seed;               /* 0 = 1 */
     int threads;                 /* <= 0: all cores; 1: on the calling thread only (its CPU

@@ -383,6 +383,12 @@ static void test_cli(void **state)
     assert_string_equal(r.err, "sendsim calibrate: 'tests/data/calibrate/nopriors.yaml': no "
                                "priors to calibrate (give keys a {prior: ...})\n");
     cli_result_free(&r);
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2021",
+            "--pool", "tests/data/calibrate/none.csv", "--out", out, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "sendsim calibrate: "));
+    assert_non_null(strstr(r.err, "tests/data/calibrate/none.csv"));
+    cli_result_free(&r);
     run_cli(&r, "calibrate", HIST, "--as-of", "2021", "--history-from", "2020", NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "sendsim calibrate: --history-from: expected a year at most 2019 "
@@ -486,6 +492,46 @@ static void test_observation_error(void **state)
     send_sen2_free(d);
 }
 
+/* --pool: the one-authority file (Testshire: two periods a series, too few for the estimator)
+ * pools nothing, so every observation error is 0; with the pooled file as the pool, each is the
+ * pooled sd of test_observation_error, the same as calibrating against the pooled file itself.
+ * A pool with no January published by the as-of year pools nothing either. */
+static void test_pool_observation_error(void **state)
+{
+    fixture *fx = *state;
+    send_sen2 *d = send_sen2_read(fx->data, NULL), *pool = send_sen2_read(fx->pooled, NULL);
+    assert_non_null(d);
+    assert_non_null(pool);
+    send_params h;
+    des_error err = {0};
+    if (send_scenario_load(HIST, &h, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    double ysd = h.request_year_sd;
+    send_params_free(&h);
+    char out[160];
+    snprintf(out, sizeof out, "%s/pool.yaml", fx->dir);
+    for (int with = 0; with < 2; with++) {
+        send_calib_stats st = {0};
+        send_calib_opts o = {.particles = 20, .max_simulations = 40, .history_path = HIST,
+                             .seed = 5, .threads = 1, .stats = &st,
+                             .pool = with ? pool : NULL, .pool_label = "pooled.csv"};
+        if (send_calibrate(d, 0, 2021, HIST, out, &o, &err) != DES_OK)
+            fail_msg("%s", err.msg);
+        for (int s = 0; s < 4; s++) {
+            double want = with ? pool_sd(s) : 0;
+            if (s == 1 && with)
+                want = sqrt(fmax(0, want * want - ysd * ysd));
+            assert_close(st.obs_sd[s], want, 1e-6);
+        }
+    }
+    /* the pool's as-of year: its last January published by then */
+    assert_int_equal(send_init_pool_year(pool, 2021), 2021);
+    assert_int_equal(send_init_pool_year(pool, 2030), 2022); /* Testshire's 2022 row */
+    assert_int_equal(send_init_pool_year(pool, 2015), 0);
+    send_sen2_free(pool);
+    send_sen2_free(d);
+}
+
 /* A growth prior that already used the authority's own history (here a tight, wrong one: mean
  * 0, sd 0.02, while the figures were simulated at 0.12), beside a prior on the issue rate. */
 static void test_drawn_not_fitted(void **state)
@@ -577,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_year_sd_analytic),
         cmocka_unit_test(test_observation_error),
+        cmocka_unit_test(test_pool_observation_error),
         cmocka_unit_test(test_drawn_not_fitted),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -18,11 +18,11 @@
 #include "send_scenario.h"
 
 static const char calibrate_usage[] =
-    "usage: sendsim calibrate SCENARIO.yaml [--data FILE] [--england FILE] [--la CODE|NAME]\n"
-    "                         [--as-of YEAR] [--history-from YEAR0] [--history FILE.yaml]\n"
-    "                         [--particles N] [--simulations N] [--seed S] [--threads J]\n"
-    "                         [--no-discrepancy] [--fit-growth] [--exact] [--out FILE.yaml]\n"
-    "                         [--quiet]\n"
+    "usage: sendsim calibrate SCENARIO.yaml [--data FILE] [--pool FILE] [--england FILE]\n"
+    "                         [--la CODE|NAME] [--as-of YEAR] [--history-from YEAR0]\n"
+    "                         [--history FILE.yaml] [--particles N] [--simulations N] [--seed S]\n"
+    "                         [--threads J] [--no-discrepancy] [--fit-growth] [--exact]\n"
+    "                         [--out FILE.yaml] [--quiet]\n"
     "\n"
     "Fit the keys that carry priors in SCENARIO to an authority's published SEN2 series up to\n"
     "June of YEAR, by ABC-SMC over the engine, and write a scenario that extends SCENARIO with\n"
@@ -74,14 +74,17 @@ static int make_term(void *vctx, int as_of, send_discrepancy *out, des_error *er
 int cli_calibrate(int argc, char **argv)
 {
     const char *scen = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND;
-    char data_buf[4096], england_buf[4096];
-    const char *la_key = NULL, *outp = NULL, *history = NULL;
+    char data_buf[4096], england_buf[4096], pool_buf[4096];
+    const char *la_key = NULL, *outp = NULL, *history = NULL, *pool = NULL;
     long as_of = 0, from = 0, particles = 200, sims = 2000, threads = 0;
     uint64_t seed = 1;
     int quiet = 0, no_disc = 0, fit_all = 0, exact = 0;
     const cli_opt opts[] = {
         CLI_OPT_STR("data", 0, &data, "FILE",
                     "SEN2 series, long format (default data/la-sen2.csv)"),
+        CLI_OPT_STR("pool", 0, &pool, "FILE",
+                    "authorities to pool over for the history's shrinkage and priors and the "
+                    "observation error (default: the --data file), as in init --pool"),
         CLI_OPT_STR("england", 0, &england, "FILE",
                     "England's series, for the history's national defaults"),
         CLI_OPT_STR("la", 0, &la_key, "CODE|NAME", "the authority (default: the scenario's name)"),
@@ -117,6 +120,8 @@ int cli_calibrate(int argc, char **argv)
         data = cli_shipped(data, data_buf, sizeof data_buf);
     if (!strcmp(england, CLI_DEFAULT_ENGLAND))
         england = cli_shipped(england, england_buf, sizeof england_buf);
+    if (pool && !strcmp(pool, CLI_DEFAULT_DATA))
+        pool = cli_shipped(pool, pool_buf, sizeof pool_buf);
     if (!scen)
         return cli_usage_error("calibrate", "SCENARIO.yaml is required");
     if (from && as_of && from > as_of - 2)
@@ -150,8 +155,13 @@ int cli_calibrate(int argc, char **argv)
         fprintf(stderr, "sendsim calibrate: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    send_sen2 *e = NULL;
+    send_sen2 *e = NULL, *P = NULL;
     int rc = EXIT_OK;
+    if (pool && !(P = send_sen2_read(pool, &err))) {
+        fprintf(stderr, "sendsim calibrate: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if ((!history || !no_disc) && !(e = send_sen2_read(england, &err))) {
         fprintf(stderr, "sendsim calibrate: %s\n", err.msg);
         rc = EXIT_USAGE;
@@ -179,6 +189,8 @@ int cli_calibrate(int argc, char **argv)
                          .history_path = history,
                          .england = e,
                          .data_label = data,
+                         .pool = P,
+                         .pool_label = pool,
                          .england_label = england,
                          .seed = seed,
                          .threads = (int)threads,
@@ -228,6 +240,7 @@ int cli_calibrate(int argc, char **argv)
                st.obs_sd[0], st.obs_sd[1], st.obs_sd[2], st.obs_sd[3], exact ? " (--exact)" : "");
     }
 done:
+    send_sen2_free(P);
     send_sen2_free(e);
     send_sen2_free(d);
     return rc;

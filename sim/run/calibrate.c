@@ -256,17 +256,22 @@ static int collect_obs(const send_sen2 *data, size_t la, int as_of, int year0,
 /* The observation error of each fitted series (noisy ABC): the log sd of its published values
  * about each authority's own straight line beyond Poisson chance (send_init_year_sd), over the
  * five Januaries to as_of or the five calendar years to as_of - 1, pooled over every authority
- * of d when at least 5 have the series, else the authority's own; for initial_requests less
+ * of d (or of pool when given, as of send_init_pool_year) when at least 5 have the series,
+ * else the authority's own; for initial_requests less
  * the variation the history simulation already draws (requests.year_sd, the same estimator in
  * init). Only figures published by June of as_of are read. */
-static void collect_noise(const send_sen2 *d, size_t la, int as_of, const send_params *h,
-                          cal_ctx *c)
+static void collect_noise(const send_sen2 *d, const send_sen2 *pool, size_t la, int as_of,
+                          const send_params *h, cal_ctx *c)
 {
+    const send_sen2 *P = pool ? pool : d;
+    int py = pool ? send_init_pool_year(pool, as_of) : as_of;
     for (size_t s = 0; s < N_SERIES; s++) {
         int y1 = fit_series[s].kind == OBS_JAN ? as_of : as_of - 1;
-        size_t n;
-        double sd = send_init_year_sd(d, fit_series[s].sen2, y1 - 4, y1, as_of, 0,
-                                      send_sen2_count(d), &n, NULL);
+        int p1 = fit_series[s].kind == OBS_JAN ? py : py - 1;
+        size_t n = 0;
+        double sd = py ? send_init_year_sd(P, fit_series[s].sen2, p1 - 4, p1, py, 0,
+                                           send_sen2_count(P), &n, NULL)
+                       : 0;
         if (n < 5)
             sd = send_init_year_sd(d, fit_series[s].sen2, y1 - 4, y1, as_of, la, la + 1, &n,
                                    NULL);
@@ -357,7 +362,9 @@ static int history_scenario(const send_sen2 *d, size_t la, int as_of, const send
                              .england = o->england,
                              .england_label = o->england_label ? o->england_label
                                                                : send_sen2_path(o->england),
-                             .priors = 1};
+                             .priors = 1,
+                             .pool = o->pool,
+                             .pool_label = o->pool_label};
         des_error e1 = {0};
         int rc = send_init_scenario(d, la, &io, hpath, &e1);
         if (rc == DES_OK) {
@@ -443,7 +450,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
         goto out;
     }
     if (!o->exact)
-        collect_noise(d, la, as_of, &hp, &c);
+        collect_noise(d, o->pool, la, as_of, &hp, &c);
     for (int t = 0; t < threads; t++)
         if ((rc = send_output_init(&c.outs[t], &hp, err)) != DES_OK)
             goto out;

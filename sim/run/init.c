@@ -432,6 +432,17 @@ static double year_sd_pooled(const ictx *c, int *pooled, size_t *n_used, double 
     return s;
 }
 
+int send_init_pool_year(const send_sen2 *pool, int as_of)
+{
+    int last = 0;
+    for (size_t i = 0; i < send_sen2_count(pool); i++) {
+        int f, l;
+        if (send_sen2_span(pool, i, "ehcp_total", as_of, &f, &l) && l > last)
+            last = l;
+    }
+    return last;
+}
+
 void send_init_slug(const char *name, char *out, size_t cap)
 {
     size_t n = 0;
@@ -1622,20 +1633,10 @@ int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
     /* the pool: as of Y, or of its own last January when that is earlier (a file of every
      * authority published a year before the authority's own file, say) */
     const send_sen2 *P = o->pool ? o->pool : d;
-    int PY = Y;
-    if (P != d) {
-        int last = 0;
-        for (size_t i = 0; i < send_sen2_count(P); i++) {
-            int f, l;
-            if (send_sen2_span(P, i, "ehcp_total", Y, &f, &l) && l > last)
-                last = l;
-        }
-        if (!last)
-            return des_error_set(err, DES_EINPUT,
-                                 "the pool '%s' holds no ehcp_total published by %d",
-                                 o->pool_label ? o->pool_label : send_sen2_path(P), Y);
-        PY = last;
-    }
+    int PY = P != d ? send_init_pool_year(P, Y) : Y;
+    if (!PY)
+        return des_error_set(err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %d",
+                             o->pool_label ? o->pool_label : send_sen2_path(P), Y);
     io_buf b = {0};
     ictx c = {.d = d,
               .la = la,
