@@ -439,6 +439,18 @@ static void test_year_sd_analytic(void **state)
     send_sen2_free(d);
 }
 
+/* The history scenario's requests.year_sd, which the requests' observation error leaves out. */
+static double hist_year_sd(void)
+{
+    send_params h;
+    des_error err = {0};
+    if (send_scenario_load(HIST, &h, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    double ysd = h.request_year_sd;
+    send_params_free(&h);
+    return ysd;
+}
+
 /* Calibration against the pooled file: each series' observation error is the pooled sd
  * (initial_requests less the history's year_sd); the posterior with it is wider than exact. */
 static void test_observation_error(void **state)
@@ -446,12 +458,8 @@ static void test_observation_error(void **state)
     fixture *fx = *state;
     send_sen2 *d = send_sen2_read(fx->pooled, NULL);
     assert_non_null(d);
-    send_params h;
     des_error err = {0};
-    if (send_scenario_load(HIST, &h, NULL, &err) != DES_OK)
-        fail_msg("%s", err.msg);
-    double ysd = h.request_year_sd;
-    send_params_free(&h);
+    double ysd = hist_year_sd();
     char out[2][160];
     double m[2], sd[2];
     for (int exact = 0; exact < 2; exact++) {
@@ -495,19 +503,15 @@ static void test_observation_error(void **state)
 /* --pool: the one-authority file (Testshire: two periods a series, too few for the estimator)
  * pools nothing, so every observation error is 0; with the pooled file as the pool, each is the
  * pooled sd of test_observation_error, the same as calibrating against the pooled file itself.
- * A pool with no January published by the as-of year pools nothing either. */
+ * The pool's as-of year is its last January published by then (0 when there is none). */
 static void test_pool_observation_error(void **state)
 {
     fixture *fx = *state;
     send_sen2 *d = send_sen2_read(fx->data, NULL), *pool = send_sen2_read(fx->pooled, NULL);
     assert_non_null(d);
     assert_non_null(pool);
-    send_params h;
     des_error err = {0};
-    if (send_scenario_load(HIST, &h, NULL, &err) != DES_OK)
-        fail_msg("%s", err.msg);
-    double ysd = h.request_year_sd;
-    send_params_free(&h);
+    double ysd = hist_year_sd();
     char out[160];
     snprintf(out, sizeof out, "%s/pool.yaml", fx->dir);
     for (int with = 0; with < 2; with++) {
