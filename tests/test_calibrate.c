@@ -527,6 +527,10 @@ static void test_pool_observation_error(void **state)
                 want = sqrt(fmax(0, want * want - ysd * ysd));
             assert_close(st.obs_sd[s], want, 1e-6);
         }
+        char *t = ensemble_text(out); /* the file says where the error was pooled */
+        assert_non_null(strstr(t, with ? "pooled over pooled.csv\n# as of 2021):"
+                                       : "published.csv\n# as of 2021):"));
+        free(t);
     }
     /* the pool's as-of year: its last January published by then */
     assert_int_equal(send_init_pool_year(pool, 2021), 2021);

@@ -62,6 +62,7 @@ typedef struct cal_ctx {
     char (*paths)[SEND_PATH_MAX]; /* dim + n_cut, in the same order */
     double noise[N_SERIES];    /* observation error: log sd per series (0: none); the order
                                   of send_calib_stats.obs_sd */
+    int noise_year;            /* the as-of year it was pooled at (the pool's, when given) */
     cal_obs *obs;
     int n_obs;
     send_output *outs;         /* one per slot */
@@ -265,6 +266,7 @@ static void collect_noise(const send_sen2 *d, const send_sen2 *pool, size_t la, 
 {
     const send_sen2 *P = pool ? pool : d;
     int py = pool ? send_init_pool_year(pool, as_of) : as_of;
+    c->noise_year = py;
     for (size_t s = 0; s < N_SERIES; s++) {
         int y1 = fit_series[s].kind == OBS_JAN ? as_of : as_of - 1;
         int p1 = fit_series[s].kind == OBS_JAN ? py : py - 1;
@@ -550,12 +552,15 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
              "History: %s (1 January %d to 31 January %d); distance: sum of relative errors of\n"
              "ehcp_total (January %d-%d), initial_requests, new_plans, plans_ceased (%d-%d),\n"
              "%d published values in %s, none published after June %d.\n"
-             "Observation error (log sd added to each simulated value, by series, pooled as of %d):\n"
+             "Observation error (log sd added to each simulated value, by series, pooled over %s\n"
+             "as of %d):\n"
              "ehcp_total %.3g, initial_requests %.3g, new_plans %.3g, plans_ceased %.3g%s.\n"
              "%s%s%s"
              "Replications draw one set of the ensemble each, with its weight.",
              who->name, as_of, hpath, year0, as_of, year0 + 1, as_of, year0, as_of - 1, c.n_obs,
-             e->data, as_of, as_of, c.noise[0], c.noise[1], c.noise[2], c.noise[3],
+             e->data, as_of,
+             o->pool ? (o->pool_label ? o->pool_label : send_sen2_path(o->pool)) : e->data,
+             o->pool ? c.noise_year : as_of, c.noise[0], c.noise[1], c.noise[2], c.noise[3],
              o->exact ? " (--exact: none)" : "",
              c.n_cut ? "Drawn from the history's prior in each simulation and not fitted (the prior\n"
                        "already used the authority's own history; replications draw them from\n"

@@ -1637,6 +1637,7 @@ int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
     if (!PY)
         return des_error_set(err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %d",
                              o->pool_label ? o->pool_label : send_sen2_path(P), Y);
+    const char *src = o->data_label ? o->data_label : send_sen2_path(d);
     io_buf b = {0};
     ictx c = {.d = d,
               .la = la,
@@ -1645,9 +1646,8 @@ int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
               .Y0 = Y0,
               .P = P,
               .PY = PY,
-              .psrc = P == d ? (o->data_label ? o->data_label : send_sen2_path(d))
-                             : (o->pool_label ? o->pool_label : send_sen2_path(P)),
-              .src = o->data_label ? o->data_label : send_sen2_path(d),
+              .psrc = P == d ? src : (o->pool_label ? o->pool_label : send_sen2_path(P)),
+              .src = src,
               .esrc = o->england_label ? o->england_label : send_sen2_path(o->england),
               .b = &b,
               .err = err};
