@@ -197,6 +197,9 @@ typedef struct send_bt_mix_summary {
 } send_bt_mix_summary;
 void send_bt_mix_summarise(const send_bt_la *res, size_t n, send_bt_mix_summary *s);
 
+/* An authority's placement mix emptied: every share NaN (not compared). */
+void send_bt_mix_clear(send_bt_la *a);
+
 /* Summary over every row of res: per metric (and naive or not) the coverage of P10-P90 and
  * the median absolute % error by horizon 1..BT_MAX_H; and for the model's bands, how sharp
  * they are beside how often they hold the published value, by horizon and over all (index 0):

@@ -101,6 +101,13 @@ int send_bt_write_mix_csv(const char *path, const send_sen2 *data, const send_bt
     return io_atomic_commit(&f, cancel, err);
 }
 
+void send_bt_mix_clear(send_bt_la *a)
+{
+    for (int k = 0; k < BT_MIX_YEARS; k++)
+        for (int g = 0; g < BT_MIX_TYPES; g++)
+            a->mix_observed[k][g] = a->mix_model[k][g] = NAN;
+}
+
 void send_bt_mix_summarise(const send_bt_la *res, size_t n, send_bt_mix_summary *s)
 {
     memset(s, 0, sizeof *s);

@@ -553,9 +553,7 @@ static int bt_new_group(send_bt_table *t, size_t *cap, const char *code, const c
     memset(&t->las[i], 0, sizeof t->las[i]);
     t->las[i].la = i;
     t->las[i].has_model = 1;
-    for (int k = 0; k < BT_MIX_YEARS; k++)
-        for (int g = 0; g < BT_MIX_TYPES; g++)
-            t->las[i].mix_observed[k][g] = t->las[i].mix_model[k][g] = NAN;
+    send_bt_mix_clear(&t->las[i]);
     t->la_codes[i] = strdup(code);
     t->la_names[i] = strdup(name);
     return t->la_codes[i] && t->la_names[i] ? 0 : -1;
@@ -700,9 +698,7 @@ static void bt_mix_clear(send_bt_table *t)
     t->has_mix = 0;
     t->mix_from = 0;
     for (size_t i = 0; i < t->n_la; i++)
-        for (int k = 0; k < BT_MIX_YEARS; k++)
-            for (int g = 0; g < BT_MIX_TYPES; g++)
-                t->las[i].mix_observed[k][g] = t->las[i].mix_model[k][g] = NAN;
+        send_bt_mix_clear(&t->las[i]);
 }
 
 /* The start year of the table's January caseload rows (period - horizon_years), 0 if none. */

@@ -331,9 +331,7 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
 {
     memset(out, 0, sizeof *out);
     out->la = la;
-    for (int k = 0; k < BT_MIX_YEARS; k++)
-        for (int g = 0; g < BT_MIX_TYPES; g++)
-            out->mix_observed[k][g] = out->mix_model[k][g] = NAN;
+    send_bt_mix_clear(out);
     double t0 = thread_cpu();
     const send_sen2_la *a = send_sen2_la_at(data, la);
     const char *code = a->old_code[0] ? a->old_code : a->new_code;
