@@ -118,6 +118,8 @@ typedef struct send_bt_init_ctx {
     const send_sen2 *england;
     const char *england_label, *data_label; /* how the scenario's comments name the files */
     int priors;
+    const send_sen2 *pool;                  /* as send_init_opts.pool (NULL: the data file) */
+    const char *pool_label;
 } send_bt_init_ctx;
 int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
                              void *ctx, des_error *err);

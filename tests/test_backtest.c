@@ -526,6 +526,56 @@ static void test_cli_threads_identical(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* --pool: a one-authority file back-tested with the pool of four others' series. The scenario
+ * the back-test writes is byte for byte `init --pool`'s as of the same year, and a pool with
+ * nothing published by then is an input error naming it. */
+static void test_cli_pool(void **state)
+{
+    (void)state;
+    char dir[32], sub[64], prefix[64], made[128], own[128], cmd[256];
+    make_out_dir(dir);
+    snprintf(sub, sizeof sub, "%s/pool.csv", dir);
+    snprintf(cmd, sizeof cmd,
+             "grep -E '^(#|la_name|Rutland,|Hartlepool,|Darlington,|Poole,)' data/la-sen2.csv > %s",
+             sub);
+    assert_int_equal(system(cmd), 0);
+    snprintf(prefix, sizeof prefix, "%s/bt", dir);
+    cli_result r;
+    run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
+            sub, "--from", "2022", "--no-calibrate", "--replications", "2", "--threads", "1",
+            "--no-plots", "--out", prefix, NULL);
+    if (r.status != 0 || !strstr(r.out, "back-test from 2022: 1 authorities compared"))
+        cli_fail(&r, "backtest --pool");
+    cli_result_free(&r);
+    snprintf(own, sizeof own, "%s/init.yaml", dir);
+    run_cli(&r, "init", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool", sub,
+            "--as-of", "2022", "--out", own, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "init --pool");
+    cli_result_free(&r);
+    snprintf(made, sizeof made, "%s-scenarios/855-2022.yaml", prefix);
+    char *x = slurp(made), *y = slurp(own);
+    assert_non_null(strstr(x, sub)); /* the pool is named where pooled values come from */
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+    run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
+            sub, "--from", "2009", "--out", prefix, NULL);
+    char want[200];
+    snprintf(want, sizeof want, "sendsim backtest: the pool '%s' holds no ehcp_total published "
+             "by 2009\n", sub);
+    if (r.status != 2 || strcmp(r.err, want))
+        cli_fail(&r, "a pool with nothing published by the start");
+    cli_result_free(&r);
+    run_cli(&r, "backtest", "--la", "855", "--pool", "tests/data/sen2/err_value.csv", "--from",
+            "2022", "--out", prefix, NULL);
+    if (r.status != 2 || strcmp(r.err, "sendsim backtest: tests/data/sen2/err_value.csv:4: "
+                                       "value: expected a number, found '12x'\n"))
+        cli_fail(&r, "a bad pool file");
+    cli_result_free(&r);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
 
 /* Sharpness and interval score beside coverage, worked by hand on rows made up for it. */
 static void test_summary_sharpness(void **state)
@@ -766,6 +816,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_threads_identical),
+        cmocka_unit_test(test_cli_pool),
         cmocka_unit_test(test_summary_sharpness),
         cmocka_unit_test(test_discrepancy_factor),
         cmocka_unit_test(test_discrepancy_run),

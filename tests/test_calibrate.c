@@ -369,6 +369,18 @@ static void test_cli(void **state)
                                "as of 2021: the data hold no initial_requests before 2019 (give "
                                "--no-discrepancy to calibrate without it)\n");
     cli_result_free(&r);
+    /* with --pool the term's back-tests run over the pool's authorities instead, whose
+     * requests begin in 2015 (the six here are too small to back-test: the term is empty) */
+    char want[400], pool_out[180];
+    snprintf(pool_out, sizeof pool_out, "%s/pool.yaml", fx->dir);
+    snprintf(want, sizeof want, "no forecast-error term: the back-tests of the 6 authorities of "
+             "'%s' pool fewer than 20 errors at any horizon", fx->pooled);
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--pool", fx->pooled, "--la", "999",
+            "--as-of", "2021", "--history", HIST, "--particles", "20", "--simulations", "40",
+            "--threads", "1", "--out", pool_out, NULL);
+    if (r.status != 0 || !strstr(r.out, want))
+        cli_fail(&r, "calibrate --pool: the term over the pool");
+    cli_result_free(&r);
     run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "Nowhere", "--history", HIST,
             "--out", out, NULL);
     assert_int_equal(r.status, 2);

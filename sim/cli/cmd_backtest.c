@@ -14,6 +14,7 @@
 #include "common.h"
 #include "send_backtest.h"
 #include "send_calibrate.h"
+#include "send_init.h"
 #include "send_plot.h"
 #include "send_run.h"
 #include "send_sen2.h"
@@ -24,7 +25,8 @@
 static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
     "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
-    "                        [--england FILE] [--no-calibrate] [--no-discrepancy]\n"
+    "                        [--england FILE] [--pool FILE] [--no-calibrate]\n"
+    "                        [--no-discrepancy]"
     "                        [--fit-growth] [--exact]\n"
     "                        [--out PREFIX]\n"
     "                        [--format png|svg] [--no-plots] [--quiet]\n"
@@ -43,17 +45,20 @@ static const char bt_usage[] =
     DEFAULT_ENGLAND ", read as of YEAR too), calibrated as `sendsim calibrate` does unless\n"
     "--no-calibrate (then replications draw from the priors). A calibrated scenario carries\n"
     "a forecast-error term from back-tests of every authority at earlier starts, compared\n"
-    "with the data published by June of YEAR only (--no-discrepancy: without). Charts (PREFIX-<metric>.png:\n"
+    "with the data published by June of YEAR only (--no-discrepancy: without). --pool FILE\n"
+    "pools over FILE's authorities instead (as of its last January up to YEAR): init's\n"
+    "shrinkage and priors, calibration's observation error and the forecast-error term's\n"
+    "back-tests, for a --data file of one or a few authorities. Charts (PREFIX-<metric>.png:\n"
     "forecast against published for one authority; PREFIX-error-<metric>.png: median error\n"
     "by horizon, model against naive, for several) unless --no-plots.\n";
 
 typedef struct bt_args {
-    const char *la, *data, *observed, *out, *england;
+    const char *la, *data, *observed, *out, *england, *pool;
     int all, no_calibrate, no_discrepancy, quiet, no_plots, fit_all, exact;
     const char *format;
     long from, reps, threads;
     uint64_t seed;
-    char data_buf[4096], england_buf[4096];
+    char data_buf[4096], england_buf[4096], pool_buf[4096];
 } bt_args;
 
 /* 0 go on, 1 help shown, -1 usage error (one line printed). One row per option: a new
@@ -69,6 +74,8 @@ static int parse(int argc, char **argv, bt_args *a)
         CLI_OPT_STR("observed", 0, &a->observed, "FILE", "published values to compare with"),
         CLI_OPT_STR("england", 0, &a->england, "FILE",
                     "England's series (default " DEFAULT_ENGLAND ")"),
+        CLI_OPT_STR("pool", 0, &a->pool, "FILE",
+                    "authorities to pool over (default: the --data file), as in init --pool"),
         CLI_OPT_LONG("replications", 'n', &a->reps, 1, 10000000, "N", "replications (default 200)"),
         CLI_OPT_U64("seed", 's', &a->seed, "S", "master seed (default 1)"),
         CLI_OPT_LONG("threads", 'j', &a->threads, 1, 4096, "J", "threads (default: all cores)"),
@@ -92,6 +99,8 @@ static int parse(int argc, char **argv, bt_args *a)
         a->data = cli_shipped(a->data, a->data_buf, sizeof a->data_buf);
     if (!strcmp(a->england, DEFAULT_ENGLAND))
         a->england = cli_shipped(a->england, a->england_buf, sizeof a->england_buf);
+    if (a->pool && !strcmp(a->pool, DEFAULT_DATA))
+        a->pool = cli_shipped(a->pool, a->pool_buf, sizeof a->pool_buf);
     if (!a->la == !a->all)
         return cli_usage_error("backtest", "give one of --la CODE|NAME and --all"), -1;
     if (!a->from)
@@ -239,10 +248,28 @@ int cli_backtest(int argc, char **argv)
         send_sen2_free(data);
         return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
     }
+    send_sen2 *pool = NULL;
+    int pool_year = (int)a.from;
+    if (a.pool) {
+        if (!(pool = send_sen2_read(a.pool, &err)) ||
+            (!(pool_year = send_init_pool_year(pool, (int)a.from)) &&
+             des_error_set(&err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %ld",
+                           a.pool, a.from))) {
+            fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+            send_sen2_free(pool);
+            send_sen2_free(england);
+            if (obs != data)
+                send_sen2_free(obs);
+            send_sen2_free(data);
+            return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
+        }
+    }
     /* Priors on the keys init marks: calibration fits them; without it, replications draw
      * from them. Calibration runs on the authority's own thread. */
-    send_bt_init_ctx ictx = {.england = england, .data_label = a.data, .priors = 1};
+    send_bt_init_ctx ictx = {.england = england, .data_label = a.data, .priors = 1,
+                             .pool = pool, .pool_label = a.pool};
     send_calib_opts copts = {.england = england, .data_label = a.data,
+                             .pool = pool, .pool_label = a.pool,
                              .england_label = a.england, .seed = a.seed, .threads = 1,
                              .quiet = 1, .fit_all = a.fit_all, .exact = a.exact};
     int status = EXIT_RUNTIME;
@@ -287,17 +314,18 @@ int cli_backtest(int argc, char **argv)
                       .calibrate = a.no_calibrate ? NULL : send_calibrate,
                       .calibrate_ctx = &copts,
                       .cancel = &cli_interrupted, .ranks = 1};
-    /* The forecast-error term: pooled back-tests of every authority of the data at earlier
-     * starts, on a smaller budget (fewer replications, a shorter calibration). */
+    /* The forecast-error term: pooled back-tests of every authority of the data (of the pool,
+     * as of its year) at earlier starts, on a smaller budget (fewer replications, a shorter
+     * calibration). */
     send_discrepancy disc;
     if (!a.no_calibrate && !a.no_discrepancy) {
-        send_bt_pool pool = {.england = england, .data_label = a.data,
+        send_bt_pool bp = {.england = england, .data_label = pool ? a.pool : a.data,
                              .england_label = a.england, .seed = a.seed,
                              .threads = (int)a.threads, .work_dir = work,
                              .cancel = &cli_interrupted, .ranks = 1,
                              .fit_all = a.fit_all, .exact = a.exact};
         double d0 = cli_cpu_seconds();
-        int drc = send_bt_discrepancy_default(data, (int)a.from, &pool, &disc, &err);
+        int drc = send_bt_discrepancy_default(pool ? pool : data, pool_year, &bp, &disc, &err);
         if (drc != DES_OK) {
             if (cli_interrupted) {
                 fputs("sendsim backtest: interrupted\n", stderr);
@@ -314,7 +342,7 @@ int cli_backtest(int argc, char **argv)
         else if (!a.quiet)
             printf("no forecast-error term: the back-tests of the %zu authorities of '%s' pool "
                    "fewer than %d errors at any horizon (an empty term is recorded)\n",
-                   send_sen2_count(data), a.data,
+                   send_sen2_count(pool ? pool : data), pool ? a.pool : a.data,
                    SEND_BT_DISC_MIN);
     }
     int rc = send_backtest_run(data, las, n, obs, &o, res);
@@ -412,5 +440,6 @@ done:
         send_sen2_free(obs);
     send_sen2_free(data);
     send_sen2_free(england);
+    send_sen2_free(pool);
     return status;
 }

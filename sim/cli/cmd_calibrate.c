@@ -14,6 +14,7 @@
 #include "common.h"
 #include "send_backtest.h"
 #include "send_calibrate.h"
+#include "send_init.h"
 #include "send_model.h"
 #include "send_scenario.h"
 
@@ -28,9 +29,10 @@ static const char calibrate_usage[] =
     "June of YEAR, by ABC-SMC over the engine, and write a scenario that extends SCENARIO with\n"
     "the posterior as an ensemble (replications draw one set each). The ensemble also carries\n"
     "the forecast-error term, as `sendsim backtest` computes it: back-tests of every authority\n"
-    "of --data at earlier starts against the figures published by June of YEAR (about 1 CPU-\n"
-    "second an authority as of 2019 and 4 from 2021, i.e. 2 and 9 CPU-minutes for the shipped\n"
-    "file); --no-discrepancy leaves it out (bands from the parameters and chance alone).\n"
+    "of --data (of --pool when given, as of its last January up to YEAR) at earlier starts\n"
+    "against the figures published by June of YEAR (about 1 CPU-second an authority as of\n"
+    "2019 and 4 from 2021, i.e. 2 and 9 CPU-minutes for the shipped file); --no-discrepancy\n"
+    "leaves it out (bands from the parameters and chance alone).\n"
     "Each simulated value gets the published series' year-to-year noise (pooled over the\n"
     "authorities as of YEAR) before it is compared (--exact: none), and init's request growth,\n"
     "whose prior already used the authority's own caseload, is drawn from that prior, not\n"
@@ -39,7 +41,8 @@ static const char calibrate_usage[] =
 /* The forecast-error term, through the code path of `backtest` (send_bt_discrepancy_default),
  * its pooled back-tests' scenarios in a private temporary directory removed on every way out. */
 typedef struct term_ctx {
-    const send_sen2 *data;
+    const send_sen2 *data; /* the authorities back-tested: --pool when given, else --data */
+    int pooled;            /* data is --pool: taken as of send_init_pool_year */
     send_bt_pool pool;
     int quiet, failed;
 } term_ctx;
@@ -51,6 +54,16 @@ static int make_term(void *vctx, int as_of, send_discrepancy *out, des_error *er
     if (cli_make_temp_dir("pool", tmp, sizeof tmp) != 0) {
         t->failed = 1;
         return des_error_set(err, DES_EIO, "cannot create a temporary directory '%s'", tmp);
+    }
+    if (t->pooled) {
+        int py = send_init_pool_year(t->data, as_of);
+        if (!py) {
+            cli_remove_tree(tmp);
+            t->failed = 1;
+            return des_error_set(err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %d",
+                                 send_sen2_path(t->data), as_of);
+        }
+        as_of = py;
     }
     t->pool.work_dir = tmp;
     double c0 = cli_cpu_seconds();
@@ -83,8 +96,9 @@ int cli_calibrate(int argc, char **argv)
         CLI_OPT_STR("data", 0, &data, "FILE",
                     "SEN2 series, long format (default data/la-sen2.csv)"),
         CLI_OPT_STR("pool", 0, &pool, "FILE",
-                    "authorities to pool over for the history's shrinkage and priors and the "
-                    "observation error (default: the --data file), as in init --pool"),
+                    "authorities to pool over for the history's shrinkage and priors, the "
+                    "observation error and the forecast-error term's back-tests (default: the "
+                    "--data file), as in init --pool"),
         CLI_OPT_STR("england", 0, &england, "FILE",
                     "England's series, for the history's national defaults"),
         CLI_OPT_STR("la", 0, &la_key, "CODE|NAME", "the authority (default: the scenario's name)"),
@@ -197,7 +211,8 @@ int cli_calibrate(int argc, char **argv)
                          .stats = &st,
                          .fit_all = fit_all,
                          .exact = exact};
-    term_ctx tc = {.data = d, .pool = {.england = e, .data_label = data,
+    term_ctx tc = {.data = P ? P : d, .pooled = P != NULL,
+                   .pool = {.england = e, .data_label = P ? pool : data,
                                        .england_label = england, .seed = seed,
                                        .threads = (int)threads, .cancel = &cli_interrupted,
                                        .fit_all = fit_all, .exact = exact},

@@ -658,6 +658,7 @@ int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const cha
                          .england = c->england,
                          .england_label = c->england_label ? c->england_label
                                                            : send_sen2_path(c->england),
-                         .priors = c->priors};
+                         .priors = c->priors, .pool = c->pool,
+                         .pool_label = c->pool_label};
     return send_init_scenario(d, la, &io, path, err);
 }
