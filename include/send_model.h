@@ -315,6 +315,8 @@ typedef struct send_params {
     double grant_base;              /* high-needs block allocation for the first full FY when
                                        no allocation series is given */
     double grant_growth;            /* annual growth after the last allocation given */
+    double grant_year_sd;           /* log sd of each year's growth after the last allocation
+                                       given (a random walk about grant_growth; 0: none) */
     double opening_balance;         /* cumulative DSG balance brought forward into the first
                                        full FY (negative = deficit) */
 

@@ -208,6 +208,61 @@ static void check_conserved(const send_params *p, send_output *o)
     }
 }
 
+/* finance.grant.year_sd: beyond the allocation given (2019-20), each year's growth is drawn
+ * log-normal about growth, so log(allocation / given) - k log(1 + growth) after k years is a
+ * random walk of k steps of sd year_sd: mean 0, sd year_sd sqrt(k), independent steps; the
+ * given year stays exact, spending is untouched (its own streams: the same replication spends
+ * the same with or without the draws) and money is still conserved to the penny. */
+static void test_allocation_random_walk(void **state)
+{
+    (void)state;
+    send_params p;
+    still_caseload(&p);
+    p.end = ymd(2024, 12, 31); /* FYs 2019-20 to 2023-24 */
+    const double sd = 0.1, g = 0.05;
+    enum { R = 400, NF = 5 };
+    static double x[R][NF];
+    for (int r = 0; r < R; r++) {
+        send_output o, o0;
+        p.grant_year_sd = sd;
+        run_rep(&p, 5, r, &o);
+        assert_int_equal(o.n_fys, NF);
+        for (int f = 0; f < NF; f++)
+            x[r][f] = log(line(&o, DSG_ALLOCATION, f) / 1e6) - f * log1p(g);
+        if (r < 3) {
+            check_conserved(&p, &o);
+            p.grant_year_sd = 0;
+            run_rep(&p, 5, r, &o0);
+            for (int f = 0; f < NF; f++) {
+                assert_penny(at(&o, F_SPEND, f), at(&o0, F_SPEND, f));
+                assert_penny(line(&o0, DSG_ALLOCATION, f), 1e6 * pow(1 + g, f));
+            }
+            send_output_free(&o0);
+        }
+        send_output_free(&o);
+    }
+    for (int r = 0; r < R; r++)
+        assert_true(fabs(x[r][0]) < 1e-12); /* the given year */
+    for (int f = 1; f < NF; f++) {
+        double m = 0, v = 0, want = sd * sqrt(f);
+        for (int r = 0; r < R; r++)
+            m += x[r][f] / R;
+        for (int r = 0; r < R; r++)
+            v += (x[r][f] - m) * (x[r][f] - m) / (R - 1);
+        /* 4 standard errors: the mean's want / sqrt(R), the sd's about want / sqrt(2R) */
+        if (!(fabs(m) < 4 * want / sqrt(R)) || !(fabs(sqrt(v) - want) < 4 * want / sqrt(2.0 * R)))
+            fail_msg("year %d: mean %.4f sd %.4f, expected 0 and %.4f", f, m, sqrt(v), want);
+    }
+    /* successive steps uncorrelated */
+    double c = 0, v1 = 0, v2 = 0;
+    for (int r = 0; r < R; r++) {
+        double a = x[r][1] - x[r][0], b = x[r][2] - x[r][1];
+        c += a * b, v1 += a * a, v2 += b * b;
+    }
+    assert_true(fabs(c / sqrt(v1 * v2)) < 4 / sqrt((double)R));
+    send_params_free(&p);
+}
+
 /* Conservation on the shipped back-test, assessments charged to the DSG. */
 static void test_conservation(void **state)
 {
@@ -251,6 +306,9 @@ static const struct {
     {DATA "err_fy_label.yaml",
      DATA "err_fy_label.yaml:4:27: finance.grant.allocation.2019-21: expected a financial "
           "year (YYYY-YY) as the period"},
+    {DATA "err_grant_sd.yaml",
+     DATA "err_grant_sd.yaml:3:34: finance.grant.year_sd: expected a number in [0, 1], got "
+          "-0.06"},
     {DATA "err_place_funding.yaml",
      DATA "err_place_funding.yaml:3:47: finance.place_funding.mainstream: no place funding "
           "for this provision (expected it only for special, resourced, ap, fe_college or "
@@ -447,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_lines_by_hand),
         cmocka_unit_test(test_commissioned_and_transport_in),
         cmocka_unit_test(test_conservation),
+        cmocka_unit_test(test_allocation_random_walk),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_allocation_series_and_check),
         cmocka_unit_test(test_report_lines),

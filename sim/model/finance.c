@@ -29,6 +29,7 @@
 #include "model_internal.h"
 #include "send_results.h"
 
+#include <gsl/gsl_randist.h>
 #include <string.h>
 
 /* The DSG expenditure line of each provision's top-up or fee, and of its place funding (-1: no
@@ -217,6 +218,16 @@ void fin_charge(send_model *m, int budget, double amount)
     fy_add(m, budget, amount);
 }
 
+/* The number of yearly growth steps from the last allocation given to full financial year fi
+ * (0 within the series or before it; fi itself without a series: grant_base is year 0). */
+static int grant_steps(const send_params *p, int first_fy, int fi)
+{
+    if (p->grant_n == 0)
+        return fi;
+    int k = first_fy + fi - p->grant_fy0;
+    return k >= p->grant_n ? k - p->grant_n + 1 : 0;
+}
+
 /* The high-needs block allocation of full financial year fi. */
 static double allocation(const send_params *p, int first_fy, int fi)
 {
@@ -236,9 +247,16 @@ void fin_close(send_model *m)
     const send_params *p = m->p;
     send_output *o = m->out;
     double balance = p->opening_balance;
+    /* the allocation's own yearly growths beyond the series, drawn in year order on S_GRANT
+     * (only with year_sd: a run without it draws nothing there) */
+    double walk = 0;
+    int drawn = 0;
     for (int fi = 0; fi < o->n_fys; fi++) {
         des_date apr = des_date_from_ymd(o->first_fy + fi, 4, 1);
-        add_line(m, DSG_ALLOCATION, fi, allocation(p, o->first_fy, fi));
+        for (int steps = grant_steps(p, o->first_fy, fi); p->grant_year_sd > 0 && drawn < steps;
+             drawn++)
+            walk += p->grant_year_sd * gsl_ran_gaussian(m->r[S_GRANT], 1.0);
+        add_line(m, DSG_ALLOCATION, fi, allocation(p, o->first_fy, fi) * exp(walk));
         add_line(m, DSG_IMPORT_EXPORT, fi, send_steps_at(&p->import_export, apr));
         add_line(m, DSG_SCHOOLS_TRANSFER, fi, send_steps_at(&p->schools_transfer, apr));
         add_line(m, DSG_OTHER_INCOME, fi, send_steps_at(&p->other_income, apr));

@@ -111,6 +111,7 @@ enum {
     S_TRANSFER_IN, /* plans transferred in: drawn only when set */
     S_PRIORITY,    /* prioritised assessments: drawn only when assessment.priority_share is set */
     S_CIN,         /* child-in-need closures: drawn only when front_door.children_in_need.close_rate is set */
+    S_GRANT,       /* the allocation's yearly growth beyond the series: only when finance.grant.year_sd is set */
     S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
 _Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");

@@ -453,6 +453,19 @@ void send_init_slug(const char *name, char *out, size_t cap)
         out[n] = '\0';
 }
 
+/* The sample sd of the yearly log growths of x[0..n-1] (n >= 3: at least two growths). */
+static double log_growth_sd(const double *x, int n)
+{
+    double m = 0, ss = 0;
+    for (int i = 1; i < n; i++)
+        m += log(x[i] / x[i - 1]) / (n - 1);
+    for (int i = 1; i < n; i++) {
+        double d = log(x[i] / x[i - 1]) - m;
+        ss += d * d;
+    }
+    return sqrt(ss / (n - 2));
+}
+
 /* A beta prior's sd: the spread found, at most half the largest a beta of that mean allows. */
 static double beta_sd(double mean, double sd)
 {
@@ -1512,6 +1525,26 @@ static void write_scenario(ictx *c)
            Y0 > fy_e ? "; grown 5%/yr (assumption)" : "", la->name);
     }
     kv(c, 4, "growth", "0.05", "national funding formula growth per year (assumption)");
+    /* How uncertain each later year's growth is: the spread of published allocations' yearly
+     * log growth, Leicestershire's own [ref: PQ-HNB-2018] where known, else England's block
+     * [ref: PQ-HNB-2018 gives none; PQ-129210 from as-of 2022], else an assumption. */
+    static const double l_hn_pub[] = {49.56, 52.34, 52.84, 53.87, 63.16, 65.98}; /* 2013-14.. */
+    double gsd = 0.05;
+    if (leics && Y >= 2018) {
+        int n = Y >= 2019 ? 6 : 5;
+        gsd = log_growth_sd(l_hn_pub, n);
+        kv(c, 4, "year_sd", num(v, round_sig(gsd, 2)),
+           "sd of the yearly log growth of %s's high-needs block 2013-14 to %s [ref: PQ-HNB-2018]",
+           la->name, n == 6 ? "2018-19" : "2017-18");
+    } else if (e_series) {
+        int n = fy_e - e_fy0 + 1;
+        gsd = log_growth_sd(e_hn_pub, n);
+        kv(c, 4, "year_sd", num(v, round_sig(gsd, 2)),
+           "sd of the yearly log growth of England's high-needs block 2015-16 to %d-%02d [ref: "
+           "PQ-129210] (an authority's own varies more: a lower bound)", fy_e, (fy_e + 1) % 100);
+    } else {
+        kv(c, 4, "year_sd", "0.05", "assumption: no series of allocations published by %d", Y);
+    }
     out(c, "  services:                        # central high-needs services by financial year\n");
     kv(c, 4, "sen_support", cnt(v, round(gb * 0.05 / 1e4) * 1e4), "SEN support and inclusion services: 5%% of the allocation (assumption)");
     kv(c, 4, "hospital", cnt(v, round(gb * 0.01 / 1e4) * 1e4), "1%% of the allocation (assumption)");
