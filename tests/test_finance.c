@@ -260,6 +260,40 @@ static void test_allocation_random_walk(void **state)
         c += a * b, v1 += a * a, v2 += b * b;
     }
     assert_true(fabs(c / sqrt(v1 * v2)) < 4 / sqrt((double)R));
+    /* a series of three whose first year alone is published (finance.grant.published: 1): the
+     * two estimated years carry the walk about their own values, the years after go on from
+     * the last; with all three published the series is exact */
+    static const double given[3] = {1e6, 1.2e6, 1.3e6};
+    p.grant_n = 3;
+    memcpy(p.grant_fy, given, sizeof given);
+    p.grant_published = 1;
+    p.grant_year_sd = sd;
+    for (int r = 0; r < R; r++) {
+        send_output o;
+        run_rep(&p, 6, r, &o);
+        for (int f = 0; f < NF; f++)
+            x[r][f] = log(line(&o, DSG_ALLOCATION, f) / (f < 3 ? given[f] : given[2] * pow(1 + g, f - 2)));
+        send_output_free(&o);
+    }
+    for (int f = 0; f < NF; f++) {
+        double m = 0, v = 0, want = sd * sqrt(f);
+        for (int r = 0; r < R; r++)
+            m += x[r][f] / R;
+        for (int r = 0; r < R; r++)
+            v += (x[r][f] - m) * (x[r][f] - m) / (R - 1);
+        if (f == 0 ? !(sqrt(v) < 1e-12 && fabs(m) < 1e-12)
+                   : !(fabs(m) < 4 * want / sqrt(R)) ||
+                         !(fabs(sqrt(v) - want) < 4 * want / sqrt(2.0 * R)))
+            fail_msg("published 1, year %d: mean %.4f sd %.4f, expected 0 and %.4f", f, m,
+                     sqrt(v), want);
+    }
+    p.grant_published = 0;
+    send_output o;
+    run_rep(&p, 6, 0, &o);
+    for (int f = 0; f < 3; f++)
+        assert_penny(line(&o, DSG_ALLOCATION, f), given[f]);
+    assert_true(fabs(line(&o, DSG_ALLOCATION, 3) - given[2] * (1 + g)) > 1); /* drawn */
+    send_output_free(&o);
     send_params_free(&p);
 }
 

@@ -218,14 +218,17 @@ void fin_charge(send_model *m, int budget, double amount)
     fy_add(m, budget, amount);
 }
 
-/* The number of yearly growth steps from the last allocation given to full financial year fi
- * (0 within the series or before it; fi itself without a series: grant_base is year 0). */
+/* The number of uncertain yearly growth steps from the last published allocation to full
+ * financial year fi (0 up to it or before the series; fi itself without a series: grant_base
+ * is year 0). The series' years after grant_published are estimates and count. */
 static int grant_steps(const send_params *p, int first_fy, int fi)
 {
     if (p->grant_n == 0)
         return fi;
+    int known = p->grant_published > 0 && p->grant_published < p->grant_n ? p->grant_published
+                                                                           : p->grant_n;
     int k = first_fy + fi - p->grant_fy0;
-    return k >= p->grant_n ? k - p->grant_n + 1 : 0;
+    return k >= known ? k - known + 1 : 0;
 }
 
 /* The high-needs block allocation of full financial year fi. */

@@ -1530,6 +1530,9 @@ static void write_scenario(ictx *c)
      * [ref: PQ-HNB-2018 gives none; PQ-129210 from as-of 2022], else an assumption. */
     static const double l_hn_pub[] = {49.56, 52.34, 52.84, 53.87, 63.16, 65.98}; /* 2013-14.. */
     double gsd = 0.05;
+    if (leics && Y >= 2019 && e_series)
+        kv(c, 4, "published", "2", "2017-18 and 2018-19 are %s's published allocations [ref: "
+           "PQ-HNB-2018]; the later years above are estimates and carry year_sd", la->name);
     if (leics && Y >= 2018) {
         int n = Y >= 2019 ? 6 : 5;
         gsd = log_growth_sd(l_hn_pub, n);
