@@ -559,6 +559,25 @@ static void test_cli_pool(void **state)
     assert_string_equal(x, y);
     free(x);
     free(y);
+    /* calibrated, the forecast-error term's back-tests run over the pool's four authorities
+     * (too few to pool 20 errors at a horizon: recorded empty, and said so) */
+    run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
+            sub, "--from", "2022", "--replications", "2", "--threads", "2", "--no-plots",
+            "--out", prefix, NULL);
+    char term[200];
+    snprintf(term, sizeof term, "no forecast-error term: the back-tests of the 4 authorities of "
+             "'%s' pool fewer than 20 errors at any horizon", sub);
+    if (r.status != 0 || !strstr(r.out, term))
+        cli_fail(&r, "backtest --pool, calibrated");
+    cli_result_free(&r);
+    snprintf(made, sizeof made, "%s-scenarios/855-2022-calibrated.yaml", prefix);
+    x = slurp(made);
+    assert_non_null(strstr(x, "  discrepancy:\n"));
+    /* the pool's four back-tested (Leicestershire's file alone would give 1), none with
+     * enough errors for a horizon */
+    assert_non_null(strstr(x, "    origins: [2018, 2019, 2021]\n    authorities: 4\n"));
+    assert_non_null(strstr(x, "    metrics:\n  fit:\n"));
+    free(x);
     run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
             sub, "--from", "2009", "--out", prefix, NULL);
     char want[200];
