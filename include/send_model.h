@@ -374,8 +374,9 @@ typedef struct send_params {
      * 1 April of a financial year holds for that year. */
     int grant_fy0, grant_n;          /* high-needs block allocation for FYs grant_fy0 ..
                                         grant_fy0 + grant_n - 1; grant_n 0: grant_base */
-    int grant_published;             /* the series' first years that are published figures (0
-                                        or >= grant_n: all); later ones carry grant_year_sd */
+    int grant_published;             /* the series' first years that are published figures
+                                        (>= grant_n: all, the default); the later ones carry
+                                        grant_year_sd, from the first when 0 */
     double grant_fy[SEND_GRANT_MAX];
     send_steps import_export;        /* import/export adjustments by FY (negative = net export) */
     send_steps schools_transfer;     /* transfer from the schools block by FY */

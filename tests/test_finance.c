@@ -262,7 +262,7 @@ static void test_allocation_random_walk(void **state)
     assert_true(fabs(c / sqrt(v1 * v2)) < 4 / sqrt((double)R));
     /* a series of three whose first year alone is published (finance.grant.published: 1): the
      * two estimated years carry the walk about their own values, the years after go on from
-     * the last; with all three published the series is exact */
+     * the last; with none, the first too; with all three published the series is exact */
     static const double given[3] = {1e6, 1.2e6, 1.3e6};
     p.grant_n = 3;
     memcpy(p.grant_fy, given, sizeof given);
@@ -287,7 +287,22 @@ static void test_allocation_random_walk(void **state)
             fail_msg("published 1, year %d: mean %.4f sd %.4f, expected 0 and %.4f", f, m,
                      sqrt(v), want);
     }
+    /* none published (0): the first year is an estimate too, one step from the start */
     p.grant_published = 0;
+    double m0 = 0, v0 = 0;
+    for (int r = 0; r < R; r++) {
+        send_output o;
+        run_rep(&p, 7, r, &o);
+        x[r][0] = log(line(&o, DSG_ALLOCATION, 0) / given[0]);
+        m0 += x[r][0] / R;
+        send_output_free(&o);
+    }
+    for (int r = 0; r < R; r++)
+        v0 += (x[r][0] - m0) * (x[r][0] - m0) / (R - 1);
+    if (!(fabs(m0) < 4 * sd / sqrt(R)) || !(fabs(sqrt(v0) - sd) < 4 * sd / sqrt(2.0 * R)))
+        fail_msg("published 0, the first year: mean %.4f sd %.4f, expected 0 and %.4f", m0,
+                 sqrt(v0), sd);
+    p.grant_published = 1000; /* the default: all three */
     send_output o;
     run_rep(&p, 6, 0, &o);
     for (int f = 0; f < 3; f++)

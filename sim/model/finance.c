@@ -225,8 +225,7 @@ static int grant_steps(const send_params *p, int first_fy, int fi)
 {
     if (p->grant_n == 0)
         return fi;
-    int known = p->grant_published > 0 && p->grant_published < p->grant_n ? p->grant_published
-                                                                           : p->grant_n;
+    int known = p->grant_published < p->grant_n ? p->grant_published : p->grant_n;
     int k = first_fy + fi - p->grant_fy0;
     return k >= known ? k - known + 1 : 0;
 }

@@ -1533,6 +1533,10 @@ static void write_scenario(ictx *c)
     if (leics && Y >= 2019 && e_series)
         kv(c, 4, "published", "2", "2017-18 and 2018-19 are %s's published allocations [ref: "
            "PQ-HNB-2018]; the later years above are estimates and carry year_sd", la->name);
+    else if (!(leics && Y >= 2018))
+        kv(c, 4, "published", "0", "the allocation above is an estimate, not %s's published "
+           "figure: it carries year_sd from its first year (set the published allocations and "
+           "their count here)", la->name);
     if (leics && Y >= 2018) {
         int n = Y >= 2019 ? 6 : 5;
         gsd = log_growth_sd(l_hn_pub, n);
