@@ -842,6 +842,14 @@ static void test_content(void **state)
                  "<td class=\"n\">%.1f</td></tr>", st.q[1] / 1e6, st.q[3] / 1e6, st.q[5] / 1e6);
         assert_contains(fin, "<tr><td>2020-21</td>");
         assert_contains(fin, cells);
+        /* the in-year balance with its band, then the cumulative one */
+        send_stat iy = stat_of(F_DSG_INYEAR, 0);
+        char both[320];
+        snprintf(both, sizeof both, "<td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>"
+                 "<td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>", iy.q[1] / 1e6,
+                 iy.q[3] / 1e6, iy.q[5] / 1e6, st.q[1] / 1e6);
+        assert_contains(fin, both);
+        assert_contains(fin, "<th class=\"n\" colspan=\"3\">in-year balance (\xC2\xA3m)</th>");
     }
     free(fin);
 

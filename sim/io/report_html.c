@@ -827,10 +827,11 @@ static void finance_section(page *pg)
           "management plan template.</p>\n"
           "<div class=\"tw\"><table>\n<thead><tr><th rowspan=\"2\">financial year</th>"
           "<th class=\"n\" colspan=\"3\">expenditure (\xC2\xA3m)</th><th class=\"n\" "
-          "rowspan=\"2\">income (\xC2\xA3m)</th><th class=\"n\" rowspan=\"2\">in-year "
-          "balance (\xC2\xA3m, median)</th><th class=\"n\" colspan=\"3\">cumulative balance "
+          "rowspan=\"2\">income (\xC2\xA3m, median)</th><th class=\"n\" colspan=\"3\">"
+          "in-year balance (\xC2\xA3m)</th><th class=\"n\" colspan=\"3\">cumulative balance "
           "c/f (\xC2\xA3m)</th></tr>\n"
           "<tr><th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th>"
+          "<th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th>"
           "<th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th></tr>"
           "</thead>\n<tbody>\n",
           f);
@@ -838,9 +839,10 @@ static void finance_section(page *pg)
         char fy[16];
         fy_label(o, i, fy, sizeof fy);
         fprintf(f, "<tr><td>%s</td>", fy);
-        send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DSG_BALANCE, i);
+        send_stat sp = stat_of(pg, F_SPEND, i), sd = stat_of(pg, F_DSG_BALANCE, i),
+                  si = stat_of(pg, F_DSG_INYEAR, i);
         double cells[] = {sp.q[1], sp.q[3], sp.q[5], stat_of(pg, F_INCOME, i).q[3],
-                          stat_of(pg, F_DSG_INYEAR, i).q[3], sd.q[1], sd.q[3], sd.q[5]};
+                          si.q[1], si.q[3], si.q[5], sd.q[1], sd.q[3], sd.q[5]};
         millions_cells(f, cells, sizeof cells / sizeof cells[0]);
         fputs("</tr>\n", f);
     }
