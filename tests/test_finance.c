@@ -208,6 +208,22 @@ static void check_conserved(const send_params *p, send_output *o)
     }
 }
 
+/* Mean 0 and sd `want` of the n values x[r * stride] (4 standard errors: the mean's
+ * want / sqrt(n), the sd's about want / sqrt(2n)); want 0: every value exactly 0. */
+static void assert_walk(const double *x, int n, int stride, double want, const char *what, int year)
+{
+    double m = 0, v = 0;
+    for (int r = 0; r < n; r++)
+        m += x[r * stride] / n;
+    for (int r = 0; r < n; r++)
+        v += (x[r * stride] - m) * (x[r * stride] - m) / (n - 1);
+    int ok = want == 0 ? sqrt(v) < 1e-12 && fabs(m) < 1e-12
+                       : fabs(m) < 4 * want / sqrt(n) && fabs(sqrt(v) - want) < 4 * want / sqrt(2.0 * n);
+    if (!ok)
+        fail_msg("%s, year %d: mean %.4f sd %.4f, expected 0 and %.4f", what, year, m, sqrt(v),
+                 want);
+}
+
 /* finance.grant.year_sd: beyond the allocation given (2019-20), each year's growth is drawn
  * log-normal about growth, so log(allocation / given) - k log(1 + growth) after k years is a
  * random walk of k steps of sd year_sd: mean 0, sd year_sd sqrt(k), independent steps; the
@@ -241,18 +257,8 @@ static void test_allocation_random_walk(void **state)
         }
         send_output_free(&o);
     }
-    for (int r = 0; r < R; r++)
-        assert_true(fabs(x[r][0]) < 1e-12); /* the given year */
-    for (int f = 1; f < NF; f++) {
-        double m = 0, v = 0, want = sd * sqrt(f);
-        for (int r = 0; r < R; r++)
-            m += x[r][f] / R;
-        for (int r = 0; r < R; r++)
-            v += (x[r][f] - m) * (x[r][f] - m) / (R - 1);
-        /* 4 standard errors: the mean's want / sqrt(R), the sd's about want / sqrt(2R) */
-        if (!(fabs(m) < 4 * want / sqrt(R)) || !(fabs(sqrt(v) - want) < 4 * want / sqrt(2.0 * R)))
-            fail_msg("year %d: mean %.4f sd %.4f, expected 0 and %.4f", f, m, sqrt(v), want);
-    }
+    for (int f = 0; f < NF; f++) /* the given year exact, then k steps */
+        assert_walk(&x[0][f], R, NF, sd * sqrt(f), "after the series", f);
     /* successive steps uncorrelated */
     double c = 0, v1 = 0, v2 = 0;
     for (int r = 0; r < R; r++) {
@@ -275,33 +281,17 @@ static void test_allocation_random_walk(void **state)
             x[r][f] = log(line(&o, DSG_ALLOCATION, f) / (f < 3 ? given[f] : given[2] * pow(1 + g, f - 2)));
         send_output_free(&o);
     }
-    for (int f = 0; f < NF; f++) {
-        double m = 0, v = 0, want = sd * sqrt(f);
-        for (int r = 0; r < R; r++)
-            m += x[r][f] / R;
-        for (int r = 0; r < R; r++)
-            v += (x[r][f] - m) * (x[r][f] - m) / (R - 1);
-        if (f == 0 ? !(sqrt(v) < 1e-12 && fabs(m) < 1e-12)
-                   : !(fabs(m) < 4 * want / sqrt(R)) ||
-                         !(fabs(sqrt(v) - want) < 4 * want / sqrt(2.0 * R)))
-            fail_msg("published 1, year %d: mean %.4f sd %.4f, expected 0 and %.4f", f, m,
-                     sqrt(v), want);
-    }
+    for (int f = 0; f < NF; f++)
+        assert_walk(&x[0][f], R, NF, sd * sqrt(f), "published 1", f);
     /* none published (0): the first year is an estimate too, one step from the start */
     p.grant_published = 0;
-    double m0 = 0, v0 = 0;
     for (int r = 0; r < R; r++) {
         send_output o;
         run_rep(&p, 7, r, &o);
         x[r][0] = log(line(&o, DSG_ALLOCATION, 0) / given[0]);
-        m0 += x[r][0] / R;
         send_output_free(&o);
     }
-    for (int r = 0; r < R; r++)
-        v0 += (x[r][0] - m0) * (x[r][0] - m0) / (R - 1);
-    if (!(fabs(m0) < 4 * sd / sqrt(R)) || !(fabs(sqrt(v0) - sd) < 4 * sd / sqrt(2.0 * R)))
-        fail_msg("published 0, the first year: mean %.4f sd %.4f, expected 0 and %.4f", m0,
-                 sqrt(v0), sd);
+    assert_walk(&x[0][0], R, NF, sd, "published 0", 0);
     p.grant_published = 1000; /* the default: all three */
     send_output o;
     run_rep(&p, 6, 0, &o);

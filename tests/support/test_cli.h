@@ -43,5 +43,8 @@ void assert_dir_empty(const char *dir);
 void remove_dir(const char *dir);
 /* Create a fresh directory under /tmp; dir must hold 32 bytes. */
 void make_out_dir(char *dir);
+/* Write to path the four small authorities cut from the shipped file (Rutland, Hartlepool,
+ * Darlington and Poole, whose caseload stops in 2019), with the file's header lines. */
+void write_four_authorities(const char *path);
 
 #endif
