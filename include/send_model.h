@@ -605,7 +605,7 @@ enum {
     C_TRANSFERS_MS,
     C_TRANSFERS_SM,
     C_WAITED_FOR_PLACE,
-    C_OVERFLOW_INDEP,
+    C_OVERFLOW,
     C_MEAN_WAIT_PLACE_WEEKS,
     C_REVIEWS_DONE,
     /* Numerators and denominators of the ratio metrics, recorded by the model; the ratios

@@ -348,8 +348,8 @@ static void test_independent_reduction(void **state)
      * limit starts another wait), and fewer are in independent schools at the end */
     lev->indep_reduction = 1.0;
     run_reps(lev, x->ol, NULL);
-    assert_true(mean_cy(x->ob, C_OVERFLOW_INDEP, y_from + 1, END_YEAR) > 0);
-    assert_true(mean_cy(x->ol, C_OVERFLOW_INDEP, y_from + 1, END_YEAR) == 0);
+    assert_true(mean_cy(x->ob, C_OVERFLOW, y_from + 1, END_YEAR) > 0);
+    assert_true(mean_cy(x->ol, C_OVERFLOW, y_from + 1, END_YEAR) == 0);
     double ib = mean_months_from(x->ob, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
     double il = mean_months_from(x->ol, M_PLACEMENTS + PROV_INDEPENDENT, END_YEAR, 12);
     if (!(il < 0.9 * ib))

@@ -50,7 +50,7 @@ static const struct {
     {C_TRANSFERS_MS, "transfers_mainstream_to_special"},
     {C_TRANSFERS_SM, "transfers_special_to_mainstream"},
     {C_WAITED_FOR_PLACE, "children_waited_for_place"},
-    {C_OVERFLOW_INDEP, "overflow_to_independent"},
+    {C_OVERFLOW, "overflow_placements"},
     {C_MEAN_WAIT_PLACE_WEEKS, "mean_wait_for_place_weeks"},
     {C_REVIEWS_DONE, "reviews_completed"},
     {C_WITHIN_20W, "new_plans_within_20_weeks"},

@@ -336,7 +336,7 @@ static void test_wait_for_place_includes_overflow(void **state)
     double ended_all = 0;
     for (int y = 0; y < o.n_years; y++) {
         double ended = send_output_row(&o, C_WAITS_ENDED)[y];
-        assert_true(ended == send_output_row(&o, C_OVERFLOW_INDEP)[y]);
+        assert_true(ended == send_output_row(&o, C_OVERFLOW)[y]);
         ended_all += ended;
         if (ended == 0) {
             assert_true(isnan(send_output_row(&o, C_MEAN_WAIT_PLACE_WEEKS)[y]));
@@ -394,7 +394,7 @@ static void fallback_run(const send_params *p, double *special, double *overflow
     *special = send_output_row(&o, M_PLACEMENTS + PROV_SPECIAL)[o.n_months - 1];
     *overflow = *waited = 0;
     for (int y = 0; y < o.n_years; y++) {
-        *overflow += send_output_row(&o, C_OVERFLOW_INDEP)[y];
+        *overflow += send_output_row(&o, C_OVERFLOW)[y];
         *waited += send_output_row(&o, C_WAITED_FOR_PLACE)[y];
     }
     send_model_diag d;

@@ -778,7 +778,7 @@ static void sufficiency_section(page *pg)
     static const tcol cols[] = {
         {M_PLACEMENTS + PROV_AWAITING, "awaiting provision in January"},
         {C_WAITED_FOR_PLACE, "decisions that waited"},
-        {C_OVERFLOW_INDEP, "placed in the overflow provision after waiting"},
+        {C_OVERFLOW, "placed in the overflow provision after waiting"},
         {C_MEAN_WAIT_PLACE_WEEKS, "mean wait (weeks)"},
     };
     fputs("<h3>Waiting for a place, by year</h3>\n<p class=\"explain\">Children awaiting "

@@ -1106,7 +1106,7 @@ static int added_later(int metric)
 }
 
 /* Metrics renamed since files of format 1 were first written (to SEN2's names, or to the
- * budget that pays): a file that has the former name is read under it. */
+ * budget that pays, or to what they count): a file that has the former name is read under it. */
 static const char *former_name(int metric)
 {
     switch (metric) {
@@ -1115,6 +1115,7 @@ static const char *former_name(int metric)
     case C_CEASED_AGE: return "plans_ceased_age";
     case F_SPEND_TRANSPORT: return "hn_spend_transport_gbp";
     case F_SPEND_ASSESS: return "hn_spend_assessment_gbp";
+    case C_OVERFLOW: return "overflow_to_independent"; /* when the overflow was independent */
     default: return NULL;
     }
 }

@@ -357,7 +357,7 @@ void ev_wait_limit(send_model *m, uint32_t h)
     c->want_pool = -1;
     c->wait_stamp = 0;
     wait_ended(m, now(m) - c->t_mark);
-    cy_add(m, C_OVERFLOW_INDEP, 1);
+    cy_add(m, C_OVERFLOW, 1);
     place_child(m, h, m->p->overflow_provision);
     tr(m, h, TR_OVERFLOW, wanted, m->p->overflow_provision);
 }

@@ -35,7 +35,7 @@ const int send_compare_metrics[] = {
     /* waits at the busiest month first, then on the census day (January, their low point) */
     C_WAITING_TOTAL_PEAK, C_WAITING_PEAK + PROV_SPECIAL, C_SHORTFALL_PEAK + PROV_SPECIAL,
     M_WAITING + PROV_SPECIAL, M_SHORTFALL + PROV_SPECIAL,
-    C_WAITED_FOR_PLACE, C_OVERFLOW_INDEP,
+    C_WAITED_FOR_PLACE, C_OVERFLOW,
     /* the DSG high-needs summary, line by line, in the management plan's order */
     F_DSG_LINE + DSG_ALLOCATION, F_DSG_LINE + DSG_IMPORT_EXPORT, F_DSG_LINE + DSG_SCHOOLS_TRANSFER,
     F_DSG_LINE + DSG_OTHER_INCOME, F_INCOME, F_DSG_LINE + DSG_PLACE_SPECIAL,
