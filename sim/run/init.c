@@ -1526,8 +1526,9 @@ static void write_scenario(ictx *c)
     }
     kv(c, 4, "growth", "0.05", "national funding formula growth per year (assumption)");
     /* How uncertain each later year's growth is: the spread of published allocations' yearly
-     * log growth, Leicestershire's own [ref: PQ-HNB-2018] where known, else England's block
-     * [ref: PQ-HNB-2018 gives none; PQ-129210 from as-of 2022], else an assumption. */
+     * log growth, Leicestershire's own where known [ref: PQ-HNB-2018], else England's block
+     * from as-of 2022 [ref: PQ-129210], else an assumption; and which years of the series are
+     * published figures rather than estimates. */
     static const double l_hn_pub[] = {49.56, 52.34, 52.84, 53.87, 63.16, 65.98}; /* 2013-14.. */
     double gsd = 0.05;
     if (leics && Y >= 2019 && e_series)
