@@ -302,6 +302,28 @@ static void test_allocation_random_walk(void **state)
     send_params_free(&p);
 }
 
+/* validate says how uncertain the allocation is and from which year: the shipped 2026
+ * scenario (two published years, then estimates) and a key set by hand to none published. */
+static void test_validate_allocation_uncertainty(void **state)
+{
+    (void)state;
+    cli_result r;
+    run_cli(&r, "validate", "scenarios/leicestershire-2026.yaml", (char *)NULL);
+    if (r.status != 0 || !strstr(r.out, "  allocation uncertainty       log sd 0.06 a year after "
+                                        "the first 2 years (published)\n"))
+        cli_fail(&r, "validate leicestershire-2026.yaml");
+    cli_result_free(&r);
+    run_cli(&r, "validate", DATA "grant_none.yaml", (char *)NULL);
+    if (r.status != 0 || !strstr(r.out, "  allocation uncertainty       log sd 0.1 a year from the "
+                                        "first year (none published)\n"))
+        cli_fail(&r, "validate grant_none.yaml");
+    cli_result_free(&r);
+    run_cli(&r, "validate", DATA "base.yaml", (char *)NULL);
+    if (r.status != 0 || strstr(r.out, "allocation uncertainty"))
+        cli_fail(&r, "validate base.yaml: no uncertainty line without year_sd");
+    cli_result_free(&r);
+}
+
 /* Conservation on the shipped back-test, assessments charged to the DSG. */
 static void test_conservation(void **state)
 {
@@ -545,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_commissioned_and_transport_in),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_allocation_random_walk),
+        cmocka_unit_test(test_validate_allocation_uncertainty),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_allocation_series_and_check),
         cmocka_unit_test(test_report_lines),

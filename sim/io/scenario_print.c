@@ -203,6 +203,16 @@ void send_scenario_print(const send_params *p, FILE *o)
     else
         fprintf(o, "  %-28s %.0f GBP, growing %.3g a year\n", "high-needs allocation",
                 p->grant_base, p->grant_growth);
+    if (p->grant_year_sd > 0) {
+        int known = p->grant_n == 0 ? 1 : p->grant_published < p->grant_n ? p->grant_published
+                                                                          : p->grant_n;
+        if (known == 0)
+            fprintf(o, "  %-28s log sd %.3g a year from the first year (none published)\n",
+                    "allocation uncertainty", p->grant_year_sd);
+        else
+            fprintf(o, "  %-28s log sd %.3g a year after the first %d year%s (published)\n",
+                    "allocation uncertainty", p->grant_year_sd, known, known == 1 ? "" : "s");
+    }
     fprintf(o, "  %-28s %.0f GBP (negative = deficit)\n", "opening DSG balance",
             p->opening_balance);
     /* the services beside the EHC pathway, when enabled */
