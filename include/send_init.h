@@ -45,8 +45,9 @@ double send_init_year_sd(const send_sen2 *d, const char *metric, int y0, int y1,
 
 /* The as-of year of a pool file for a forecast as of as_of: as_of, or the pool's last January
  * caseload (ehcp_total of any authority) published by then when that is earlier; 0 when it
- * holds none. Every figure it pools is then published by as_of too. */
-int send_init_pool_year(const send_sen2 *pool, int as_of);
+ * holds none, and then err (may be NULL) says so, naming the pool by label (NULL: its path),
+ * DES_EINPUT. Every figure it pools is then published by as_of too. */
+int send_init_pool_year(const send_sen2 *pool, const char *label, int as_of, des_error *err);
 
 /* The authority's name as a file and scenario name: lower case, other characters '-'. */
 void send_init_slug(const char *name, char *out, size_t cap);

@@ -545,9 +545,9 @@ static void test_pool_observation_error(void **state)
         free(t);
     }
     /* the pool's as-of year: its last January published by then */
-    assert_int_equal(send_init_pool_year(pool, 2021), 2021);
-    assert_int_equal(send_init_pool_year(pool, 2030), 2022); /* Testshire's 2022 row */
-    assert_int_equal(send_init_pool_year(pool, 2015), 0);
+    assert_int_equal(send_init_pool_year(pool, NULL, 2021, NULL), 2021);
+    assert_int_equal(send_init_pool_year(pool, NULL, 2030, NULL), 2022); /* Testshire's 2022 row */
+    assert_int_equal(send_init_pool_year(pool, NULL, 2015, NULL), 0);
     send_sen2_free(pool);
     send_sen2_free(d);
 }

@@ -251,9 +251,7 @@ int cli_backtest(int argc, char **argv)
     int pool_year = (int)a.from;
     if (a.pool) {
         if (!(pool = send_sen2_read(a.pool, &err)) ||
-            (!(pool_year = send_init_pool_year(pool, (int)a.from)) &&
-             des_error_set(&err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %ld",
-                           a.pool, a.from))) {
+            !(pool_year = send_init_pool_year(pool, a.pool, (int)a.from, &err))) {
             fprintf(stderr, "sendsim backtest: %s\n", err.msg);
             send_sen2_free(pool);
             send_sen2_free(england);

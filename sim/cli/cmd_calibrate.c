@@ -50,20 +50,14 @@ typedef struct term_ctx {
 static int make_term(void *vctx, int as_of, send_discrepancy *out, des_error *err)
 {
     term_ctx *t = vctx;
+    if (t->pooled && !(as_of = send_init_pool_year(t->data, NULL, as_of, err))) {
+        t->failed = 1;
+        return err ? err->code : DES_EINPUT;
+    }
     char tmp[4096];
     if (cli_make_temp_dir("pool", tmp, sizeof tmp) != 0) {
         t->failed = 1;
         return des_error_set(err, DES_EIO, "cannot create a temporary directory '%s'", tmp);
-    }
-    if (t->pooled) {
-        int py = send_init_pool_year(t->data, as_of);
-        if (!py) {
-            cli_remove_tree(tmp);
-            t->failed = 1;
-            return des_error_set(err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %d",
-                                 send_sen2_path(t->data), as_of);
-        }
-        as_of = py;
     }
     t->pool.work_dir = tmp;
     double c0 = cli_cpu_seconds();

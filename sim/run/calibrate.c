@@ -265,7 +265,7 @@ static void collect_noise(const send_sen2 *d, const send_sen2 *pool, size_t la, 
                           const send_params *h, cal_ctx *c)
 {
     const send_sen2 *P = pool ? pool : d;
-    int py = pool ? send_init_pool_year(pool, as_of) : as_of;
+    int py = pool ? send_init_pool_year(pool, NULL, as_of, NULL) : as_of;
     c->noise_year = py;
     for (size_t s = 0; s < N_SERIES; s++) {
         int y1 = fit_series[s].kind == OBS_JAN ? as_of : as_of - 1;

@@ -432,7 +432,7 @@ static double year_sd_pooled(const ictx *c, int *pooled, size_t *n_used, double 
     return s;
 }
 
-int send_init_pool_year(const send_sen2 *pool, int as_of)
+int send_init_pool_year(const send_sen2 *pool, const char *label, int as_of, des_error *err)
 {
     int last = 0;
     for (size_t i = 0; i < send_sen2_count(pool); i++) {
@@ -440,6 +440,9 @@ int send_init_pool_year(const send_sen2 *pool, int as_of)
         if (send_sen2_span(pool, i, "ehcp_total", as_of, &f, &l) && l > last)
             last = l;
     }
+    if (!last)
+        des_error_set(err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %d",
+                      label ? label : send_sen2_path(pool), as_of);
     return last;
 }
 
@@ -1674,10 +1677,9 @@ int send_init_scenario(const send_sen2 *d, size_t la, const send_init_opts *o,
     /* the pool: as of Y, or of its own last January when that is earlier (a file of every
      * authority published a year before the authority's own file, say) */
     const send_sen2 *P = o->pool ? o->pool : d;
-    int PY = P != d ? send_init_pool_year(P, Y) : Y;
+    int PY = P != d ? send_init_pool_year(P, o->pool_label, Y, err) : Y;
     if (!PY)
-        return des_error_set(err, DES_EINPUT, "the pool '%s' holds no ehcp_total published by %d",
-                             o->pool_label ? o->pool_label : send_sen2_path(P), Y);
+        return err ? err->code : DES_EINPUT;
     const char *src = o->data_label ? o->data_label : send_sen2_path(d);
     io_buf b = {0};
     ictx c = {.d = d,
