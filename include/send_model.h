@@ -547,6 +547,10 @@ void send_params_init(send_params *p);
 void send_params_free(send_params *p);
 /* Check internal consistency (shares sum to 1, ranges); DES_EINVAL with a message. */
 int send_params_check(const send_params *p, des_error *err);
+/* The high-needs allocation's published years: the first finance.grant.published of the
+ * series (all of it by default), or 1 without a series (grant_base is the first year's). The
+ * years after carry finance.grant.year_sd. */
+int send_grant_published_years(const send_params *p);
 
 /* ---- Metrics ------------------------------------------------------------------------------- */
 

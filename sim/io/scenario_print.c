@@ -204,8 +204,7 @@ void send_scenario_print(const send_params *p, FILE *o)
         fprintf(o, "  %-28s %.0f GBP, growing %.3g a year\n", "high-needs allocation",
                 p->grant_base, p->grant_growth);
     if (p->grant_year_sd > 0) {
-        int known = p->grant_n == 0 ? 1 : p->grant_published < p->grant_n ? p->grant_published
-                                                                          : p->grant_n;
+        int known = send_grant_published_years(p);
         if (known == 0)
             fprintf(o, "  %-28s log sd %.3g a year from the first year (none published)\n",
                     "allocation uncertainty", p->grant_year_sd);

@@ -1533,7 +1533,6 @@ static void write_scenario(ictx *c)
      * from as-of 2022 [ref: PQ-129210], else an assumption; and which years of the series are
      * published figures rather than estimates. */
     static const double l_hn_pub[] = {49.56, 52.34, 52.84, 53.87, 63.16, 65.98}; /* 2013-14.. */
-    double gsd = 0.05;
     if (leics && Y >= 2019 && e_series)
         kv(c, 4, "published", "2", "2017-18 and 2018-19 are %s's published allocations [ref: "
            "PQ-HNB-2018]; the later years above are estimates and carry year_sd", la->name);
@@ -1543,14 +1542,11 @@ static void write_scenario(ictx *c)
            "their count here)", la->name);
     if (leics && Y >= 2018) {
         int n = Y >= 2019 ? 6 : 5;
-        gsd = log_growth_sd(l_hn_pub, n);
-        kv(c, 4, "year_sd", num(v, round_sig(gsd, 2)),
+        kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(l_hn_pub, n), 2)),
            "sd of the yearly log growth of %s's high-needs block 2013-14 to %s [ref: PQ-HNB-2018]",
            la->name, n == 6 ? "2018-19" : "2017-18");
     } else if (e_series) {
-        int n = fy_e - e_fy0 + 1;
-        gsd = log_growth_sd(e_hn_pub, n);
-        kv(c, 4, "year_sd", num(v, round_sig(gsd, 2)),
+        kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(e_hn_pub, fy_e - e_fy0 + 1), 2)),
            "sd of the yearly log growth of England's high-needs block 2015-16 to %d-%02d [ref: "
            "PQ-129210] (an authority's own varies more: a lower bound)", fy_e, (fy_e + 1) % 100);
     } else {
