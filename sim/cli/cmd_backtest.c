@@ -228,39 +228,23 @@ int cli_backtest(int argc, char **argv)
         return EXIT_RUNTIME;
     double cpu0 = cli_cpu_seconds();
     des_error err = {0};
-    send_sen2 *data = send_sen2_read(a.data, &err);
-    if (!data) {
-        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
-        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
-    }
-    send_sen2 *obs = data;
-    if (a.observed && !(obs = send_sen2_read(a.observed, &err))) {
-        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
-        send_sen2_free(data);
-        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
-    }
-    send_sen2 *england = send_sen2_read(a.england, &err);
-    if (!england) {
-        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
-        if (obs != data)
-            send_sen2_free(obs);
-        send_sen2_free(data);
-        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
-    }
-    send_sen2 *pool = NULL;
+    /* the inputs, each read once; the first that fails stops the command */
+    send_sen2 *data = NULL, *obs = NULL, *england = NULL, *pool = NULL;
     int pool_year = (int)a.from;
-    if (a.pool) {
-        if (!(pool = send_sen2_read(a.pool, &err)) ||
-            !(pool_year = send_init_pool_year(pool, a.pool, (int)a.from, &err))) {
-            fprintf(stderr, "sendsim backtest: %s\n", err.msg);
-            send_sen2_free(pool);
-            send_sen2_free(england);
-            if (obs != data)
-                send_sen2_free(obs);
-            send_sen2_free(data);
-            return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
-        }
+    if (!(data = send_sen2_read(a.data, &err)) ||
+        (a.observed && !(obs = send_sen2_read(a.observed, &err))) ||
+        !(england = send_sen2_read(a.england, &err)) ||
+        (a.pool && (!(pool = send_sen2_read(a.pool, &err)) ||
+                    !(pool_year = send_init_pool_year(pool, a.pool, (int)a.from, &err))))) {
+        fprintf(stderr, "sendsim backtest: %s\n", err.msg);
+        send_sen2_free(pool);
+        send_sen2_free(england);
+        send_sen2_free(obs);
+        send_sen2_free(data);
+        return err.code == DES_EINPUT || err.code == DES_EIO ? EXIT_USAGE : EXIT_RUNTIME;
     }
+    if (!obs)
+        obs = data;
     /* Priors on the keys init marks: calibration fits them; without it, replications draw
      * from them. Calibration runs on the authority's own thread. */
     send_bt_init_ctx ictx = {.england = england, .data_label = a.data, .priors = 1,
