@@ -1540,11 +1540,10 @@ static void write_scenario(ictx *c)
         kv(c, 4, "published", "0", "the allocation above is an estimate, not %s's published "
            "figure: it carries year_sd from its first year (set the published allocations and "
            "their count here)", la->name);
-    if (leics && Y >= 2018) {
-        int n = Y >= 2019 ? 6 : 5;
-        kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(l_hn_pub, n), 2)),
-           "sd of the yearly log growth of %s's high-needs block 2013-14 to %s [ref: PQ-HNB-2018]",
-           la->name, n == 6 ? "2018-19" : "2017-18");
+    if (leics && Y >= 2019) { /* the answer came in November 2018 */
+        kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(l_hn_pub, 6), 2)),
+           "sd of the yearly log growth of %s's high-needs block 2013-14 to 2018-19 [ref: "
+           "PQ-HNB-2018]", la->name);
     } else if (e_series) {
         kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(e_hn_pub, fy_e - e_fy0 + 1), 2)),
            "sd of the yearly log growth of England's high-needs block 2015-16 to %d-%02d [ref: "
