@@ -352,6 +352,58 @@ static void test_capacity_by_hand(void **state)
     send_sen2_free(cap);
 }
 
+/* finance.grant.growth is the drift of the random walk whose spread is year_sd: the mean yearly
+ * log growth of the same published series. Testshire as of 2019 holds no series (5%, year_sd
+ * 0.05, assumptions); Leicestershire from as-of 2018 its own 2013-14 to 2018-19 (both
+ * allocations published the December before their year): exp(ln(65.98 / 49.56) / 5) - 1 =
+ * 0.058904 -> 0.0589; another authority as of 2022 England's block 2015-16 to 2022-23:
+ * exp(ln(8,981 / 5,247) / 7) - 1 = 0.079803 -> 0.0798, year_sd 0.048. */
+static void test_grant_growth_by_hand(void **state)
+{
+    fixture *f = *state;
+    send_params p;
+    send_init_opts o = opts(f, 2019, 0);
+    init_load(f, f->d, find_la(f, "901"), &o, &p);
+    assert_near(p.grant_growth, 0.05, 0);
+    assert_near(p.grant_year_sd, 0.05, 0);
+    assert_int_equal(p.grant_published, 0);
+    send_params_free(&p);
+
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read("data/la-sen2.csv", &err);
+    send_sen2 *e = send_sen2_read("data/england-sen2.csv", &err);
+    if (!d || !e)
+        fail_msg("%s", err.msg);
+    o.england = e;
+    o.data_label = "data/la-sen2.csv";
+    o.england_label = "data/england-sen2.csv";
+    long leics = send_sen2_find(d, "855", &err), other = send_sen2_find(d, "301", &err);
+    assert_true(leics >= 0 && other >= 0);
+    for (int as_of = 2018; as_of <= 2019; as_of++) {
+        o.as_of = as_of;
+        init_load(f, d, (size_t)leics, &o, &p);
+        assert_int_equal(p.grant_fy0, 2017);
+        assert_int_equal(p.grant_n, 2);
+        assert_near(p.grant_fy[0], 63160000, 0);
+        assert_near(p.grant_fy[1], 65980000, 0);
+        assert_near(p.grant_growth, 0.0589, 0);
+        assert_near(p.grant_year_sd, 0.06, 0);
+        assert_true(send_grant_published_years(&p) >= 2);
+        send_params_free(&p);
+    }
+    o.as_of = 2022;
+    init_load(f, d, (size_t)other, &o, &p);
+    assert_near(p.grant_growth, 0.0798, 0);
+    assert_near(p.grant_year_sd, 0.048, 0);
+    assert_int_equal(send_grant_published_years(&p), 0);
+    char *text = slurp(f->path);
+    assert_non_null(strstr(text, "mean yearly growth of England's high-needs block 2015-16 to 2022-23"));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(d);
+    send_sen2_free(e);
+}
+
 /* Every derived value of Testshire as of 2019, loaded back through the scenario loader. */
 static void test_values_by_hand(void **state)
 {
@@ -895,6 +947,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_values_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_sd_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grant_growth_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_growth_shrunk_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capacity_by_hand, setup, teardown),

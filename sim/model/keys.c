@@ -242,7 +242,7 @@ static const send_key keys[] = {
     SEC("finance.grant", "high-needs block allocation"),
     K("finance.grant.allocation", NUM, 0, MONEY, "pounds", NF, "", C, "allocation by financial year {2019-20: amount, ...}, consecutive years without gaps; later years grow by growth, earlier ones are the first deflated by it"),
     K("finance.grant.base", NUM, 0, MONEY, "pounds", F(grant_base), "0", P, "allocation for the first full financial year when no allocation series is given"),
-    K("finance.grant.growth", NUM, -0.5, 1, "per year", F(grant_growth), "0", P, "annual growth after the allocations given (the national funding formula's growth: an assumption)"),
+    K("finance.grant.growth", NUM, -0.5, 1, "per year", F(grant_growth), "0", P, "annual growth after the allocations given: the drift of the random walk year_sd spreads (init: the mean yearly growth of the published series year_sd comes from, else 5%, an assumption)"),
     K("finance.grant.published", INT, 0, 1000, "years", F(grant_published), "1000", 0, "how many of the allocation series' first years are published figures (default: all; 0: none, the first is an estimate too); the later ones are estimates and carry year_sd as the years after the series do"),
     K("finance.grant.year_sd", NUM, 0, 1, "log sd per year", F(grant_year_sd), "0", P, "uncertainty of each year's allocation growth after the allocations given: replication r draws its own yearly growths, log-normal about growth with this sd (a random walk; 0: the allocation is known)"),
     SEC("finance.income", "other high-needs income by financial year ({year: amount}: the value on 1 April holds for that financial year)"),

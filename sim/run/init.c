@@ -457,6 +457,12 @@ void send_init_slug(const char *name, char *out, size_t cap)
 }
 
 /* The sample sd of the yearly log growths of x[0..n-1] (n >= 3: at least two growths). */
+/* The mean yearly log growth of a series x[0..n-1] (a random walk's drift). */
+static double log_growth_mean(const double *x, int n)
+{
+    return log(x[n - 1] / x[0]) / (n - 1);
+}
+
 static double log_growth_sd(const double *x, int n)
 {
     double m = 0, ss = 0;
@@ -1494,13 +1500,36 @@ static void write_scenario(ictx *c)
     double la_sp = pl[P_SPEC];
     double be = isnan(e_sp) ? 0 : 4000.0 * e_sp;
     double hn_share = (4000.0 * (isnan(e_sp) ? 0 : la_sp) + (e_hn - be) * share) / e_hn;
-    double gb = round(e_hn * hn_share * pow(1.05, Y0 - fy_e) / 1e5) * 1e5;
+    /* The allocation's yearly growth after the last figure given: the drift of a random walk
+     * of the log allocation, the mean yearly log growth of the same published series whose
+     * spread gives year_sd below (Leicestershire's own where known [ref: PQ-HNB-2018], else
+     * England's block from as-of 2022 [ref: PQ-129210]), else 5% (assumption). */
+    static const double l_hn_pub[] = {49.56, 52.34, 52.84, 53.87, 63.16, 65.98}; /* 2013-14.. */
+    const int l_series = leics && Y >= 2018;
+    double gr = 0.05;
+    char gr_src[320];
+    if (l_series) {
+        gr = round_sig(exp(log_growth_mean(l_hn_pub, 6)) - 1, 3);
+        snprintf(gr_src, sizeof gr_src, "mean yearly growth of %s's high-needs block 2013-14 to "
+                 "2018-19 [ref: PQ-HNB-2018] (the drift of the random walk year_sd spreads)", la->name);
+    } else if (e_series) {
+        gr = round_sig(exp(log_growth_mean(e_hn_pub, fy_e - e_fy0 + 1)) - 1, 3);
+        snprintf(gr_src, sizeof gr_src, "mean yearly growth of England's high-needs block 2015-16 "
+                 "to %d-%02d [ref: PQ-129210] (the drift of the random walk year_sd spreads)",
+                 fy_e, (fy_e + 1) % 100);
+    } else {
+        snprintf(gr_src, sizeof gr_src, "national funding formula growth per year (assumption: "
+                 "no series of allocations published by %d)", Y);
+    }
+    double gb = round(e_hn * hn_share * pow(1 + gr, Y0 - fy_e) / 1e5) * 1e5;
     out(c, "  grant:\n");
-    if (leics && Y >= 2018) {
-        /* 2017-18 and 2018-19 published; from as-of 2022 on to 2022-23 with England's growth */
-        int last = Y >= 2019 ? 2018 : 2017;
-        double a_last = Y >= 2019 ? 65.98e6 : 63.16e6;
-        int n = snprintf(v, sizeof v, "{2017-18: 63160000%s", Y >= 2019 ? ", 2018-19: 65980000" : "");
+    if (l_series) {
+        /* 2017-18 and 2018-19 published (each in the December before its financial year; the
+         * answer [ref: PQ-HNB-2018] is the copy held); from as-of 2022 on to 2022-23 with
+         * England's growth */
+        int last = 2018;
+        double a_last = 65.98e6;
+        int n = snprintf(v, sizeof v, "{2017-18: 63160000, 2018-19: 65980000");
         if (e_series && Y >= 2019) {
             for (int y = 2019; y <= e_last; y++) {
                 double a = round(65.98e6 * e_hn_pub[y - e_fy0] / e_hn_pub[2018 - e_fy0] / 1e4) * 1e4;
@@ -1510,37 +1539,37 @@ static void write_scenario(ictx *c)
             }
         }
         snprintf(v + n, sizeof v - (size_t)n, "}");
-        gb = round(a_last * pow(1.05, Y0 - last) / 1e5) * 1e5;
+        gb = round(a_last * pow(1 + gr, Y0 - last) / 1e5) * 1e5;
         kv(c, 4, "allocation", v,
-           "high-needs block published for %s 2017-18%s [ref: PQ-HNB-2018]%s; later years grow by growth",
-           la->name, Y >= 2019 ? " and 2018-19" : "",
+           "high-needs block published for %s 2017-18 and 2018-19 (DfE's DSG allocations, each "
+           "published the December before its year) [ref: PQ-HNB-2018]%s; later years grow by growth",
+           la->name,
            e_series && Y >= 2019 ? "; 2019-20 to 2022-23 grown as England's high-needs block [ref: PQ-129210] (assumption: the same share of England's)" : "");
     } else if (isnan(e_sp)) {
         snprintf(v, sizeof v, "{%04d-%02d: %.0f}", Y0, (Y0 + 1) % 100, gb);
         kv(c, 4, "allocation", v,
            "national default scaled by caseload: England high-needs %s x ehcp_total share %.4f%s (no %s allocation in the data)",
-           e_lab, share, Y0 > fy_e ? ", grown 5%/yr (assumption)" : "", la->name);
+           e_lab, share, Y0 > fy_e ? ", grown by growth" : "", la->name);
     } else {
         snprintf(v, sizeof v, "{%04d-%02d: %.0f}", Y0, (Y0 + 1) % 100, gb);
         kv(c, 4, "allocation", v,
            "high-needs formula shape [ref: NFF-2017]: England high-needs %s x share %.4f = basic entitlement 4,000 x %.0f special-school placements Jan %d (England %.0f) [%s; %s] + the rest by ehcp_total share %.4f (assumption: historic spend, population 2-18 and proxies are not in the data)%s; no %s allocation in the data",
            e_lab, hn_share, la_sp, Y0, e_sp, S, c->esrc, share,
-           Y0 > fy_e ? "; grown 5%/yr (assumption)" : "", la->name);
+           Y0 > fy_e ? "; grown by growth" : "", la->name);
     }
-    kv(c, 4, "growth", "0.05", "national funding formula growth per year (assumption)");
+    kv(c, 4, "growth", num(v, gr), "%s", gr_src);
     /* How uncertain each later year's growth is: the spread of published allocations' yearly
      * log growth, Leicestershire's own where known [ref: PQ-HNB-2018], else England's block
      * from as-of 2022 [ref: PQ-129210], else an assumption; and which years of the series are
      * published figures rather than estimates. */
-    static const double l_hn_pub[] = {49.56, 52.34, 52.84, 53.87, 63.16, 65.98}; /* 2013-14.. */
     if (leics && Y >= 2019 && e_series)
         kv(c, 4, "published", "2", "2017-18 and 2018-19 are %s's published allocations [ref: "
            "PQ-HNB-2018]; the later years above are estimates and carry year_sd", la->name);
-    else if (!(leics && Y >= 2018))
+    else if (!l_series)
         kv(c, 4, "published", "0", "the allocation above is an estimate, not %s's published "
            "figure: it carries year_sd from its first year (set the published allocations and "
            "their count here)", la->name);
-    if (leics && Y >= 2019) { /* the answer came in November 2018 */
+    if (l_series) {
         kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(l_hn_pub, 6), 2)),
            "sd of the yearly log growth of %s's high-needs block 2013-14 to 2018-19 [ref: "
            "PQ-HNB-2018]", la->name);
