@@ -604,8 +604,50 @@ static void test_headline(void **state)
     /* the statistics vary between runs, so the ranges are real ranges */
     assert_contains(head, "P10\xE2\x80\x93P90 ");
     assert_contains(head, "of 24 simulated futures");
+    /* no priors, ensemble, error term or allocation spread: the bands are chance alone */
+    assert_contains(head, "under this scenario's assumptions, not uncertainty in the assumptions "
+                          "themselves.");
     free(head);
     free(html);
+}
+
+/* The headline says what the bands hold: with drawn keys, an ensemble, the error term and an
+ * allocation spread in the results, each is named (and the chance-only sentence is gone). */
+static void test_headline_bands(void **state)
+{
+    (void)state;
+    char paths[5][SEND_PATH_MAX] = {"ensemble.set", "requests.growth", "d1_panel.refusal",
+                                    "discrepancy.ehcp_total", "discrepancy.new_plans"};
+    send_results saved = fx.res;
+    send_meta saved_meta = fx.meta;
+    fx.res.n_params = 5;
+    fx.res.param_paths = paths;
+    send_param_row rows[2] = {
+        {.key = "finance.grant.year_sd", .value = "0.05", .note = "assumption", .file = "a.yaml", .line = 3},
+        {.key = "finance.grant.year_sd", .value = "0", .note = "known", .file = "b.yaml", .line = 4}};
+    fx.meta.params = rows;
+    fx.meta.n_params = 1;
+    char *html = make_report(NULL, "not asked", NULL, 0);
+    char *head = extract(html, "<section id=\"headline\">", "</section>");
+    assert_contains(head, "the uncertainty of the 2 keys given as priors, the calibrated parameter "
+                          "sets, the forecast-error term measured in back-tests and the "
+                          "high-needs allocation's growth; not the uncertainty");
+    assert_false(strstr(head, "not uncertainty in the assumptions themselves"));
+    free(head);
+    free(html);
+
+    /* the last value set wins: a child file's year_sd of 0 makes the allocation known */
+    fx.res.n_params = 1;
+    fx.res.param_paths = paths + 1;
+    fx.meta.n_params = 2;
+    html = make_report(NULL, "not asked", NULL, 0);
+    head = extract(html, "<section id=\"headline\">", "</section>");
+    assert_contains(head, "the uncertainty of the 1 key given as priors; not the uncertainty");
+    assert_false(strstr(head, "allocation"));
+    free(head);
+    free(html);
+    fx.res = saved;
+    fx.meta = saved_meta;
 }
 
 /* Comparison rows: a measure's periods stay together in time order, the measures ordered by
@@ -2216,6 +2258,7 @@ int main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_svg_inline),
         cmocka_unit_test(test_headline),
+        cmocka_unit_test(test_headline_bands),
         cmocka_unit_test(test_content),
         cmocka_unit_test(test_compare_order),
         cmocka_unit_test(test_services_section),

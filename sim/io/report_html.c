@@ -407,6 +407,55 @@ static void busiest_month(page *pg, int metric, int first, send_stat *out)
     send_stat_of(pg->scratch, k, out);
 }
 
+/* What the bands hold besides chance: the keys each replication drew from a prior, the
+ * calibrated ensemble's sets, the forecast-error term (from the results' parameter table) and
+ * the allocation's growth (finance.grant.year_sd, the last value the scenario files set). */
+static void bands_explain(page *pg)
+{
+    FILE *f = pg->f;
+    const send_results *res = pg->res;
+    int priors = 0, ensemble = 0, discrepancy = 0;
+    for (int j = 0; j < res->n_params; j++) {
+        if (!strcmp(res->param_paths[j], "ensemble.set"))
+            ensemble = 1;
+        else if (!strncmp(res->param_paths[j], "discrepancy.", 12))
+            discrepancy = 1;
+        else
+            priors++;
+    }
+    double grant_sd = 0;
+    for (int i = 0; pg->meta && i < pg->meta->n_params; i++)
+        if (!strcmp(pg->meta->params[i].key, "finance.grant.year_sd"))
+            grant_sd = strtod(pg->meta->params[i].value, NULL);
+    fprintf(f, "<p class=\"explain\">Each figure is the median of %d simulated futures; "
+               "P10\xE2\x80\x93P90 is the range that 8 in 10 of them fall within. ",
+            res->n);
+    if (!priors && !ensemble && !discrepancy && !(grant_sd > 0)) {
+        fputs("The ranges show chance variation in demand and durations under this scenario's "
+              "assumptions, not uncertainty in the assumptions themselves.</p>\n", f);
+        return;
+    }
+    const char *part[4];
+    char pr[96];
+    int n = 0;
+    if (priors) {
+        snprintf(pr, sizeof pr, "the %d key%s given as priors", priors, priors == 1 ? "" : "s");
+        part[n++] = pr;
+    }
+    if (ensemble)
+        part[n++] = "the calibrated parameter sets";
+    if (discrepancy)
+        part[n++] = "the forecast-error term measured in back-tests";
+    if (grant_sd > 0)
+        part[n++] = "the high-needs allocation's growth";
+    fputs("The ranges show chance variation in demand and durations and, since each "
+          "replication draws its own values, the uncertainty of ", f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ", part[i]);
+    fputs("; not the uncertainty of the scenario's other assumptions (listed under "
+          "Assumptions).</p>\n", f);
+}
+
 static void headline(page *pg)
 {
     FILE *f = pg->f;
@@ -415,12 +464,9 @@ static void headline(page *pg)
     year_span(o, &y0, &y1);
     char w0[40], w1[40], m[48], m0[48];
 
-    fprintf(f, "<section id=\"headline\">\n<h2>Headline</h2>\n<p class=\"explain\">Each figure "
-               "is the median of %d simulated futures; P10\xE2\x80\x93P90 is the range that 8 "
-               "in 10 of them fall within. The ranges show chance variation in demand and "
-               "durations under this scenario's assumptions, not uncertainty in the "
-               "assumptions themselves.</p>\n<div class=\"cards\">\n",
-            pg->res->n);
+    fputs("<section id=\"headline\">\n<h2>Headline</h2>\n", f);
+    bands_explain(pg);
+    fputs("<div class=\"cards\">\n", f);
 
     /* EHC plans now and at the end */
     send_stat s0 = stat_of(pg, M_EHCP_TOTAL, 0), s1 = stat_of(pg, M_EHCP_TOTAL, last);
