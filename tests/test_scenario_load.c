@@ -884,6 +884,35 @@ static void test_cli_validate_priors_and_keys(void **state)
     cli_result_free(&r);
 }
 
+/* validate's summary has no empty entries: optional series the scenario does not give are left
+ * out, and a set of shares that are all zero says "none". */
+static void test_cli_validate_no_empty_lines(void **state)
+{
+    (void)state;
+    const char *files[] = {"scenarios/baseline.yaml", "scenarios/fortnightly-panels.yaml",
+                           "scenarios/england-synthetic-la.yaml"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        cli_result r;
+        run_cli(&r, "validate", files[i], (char *)NULL);
+        if (r.status != 0)
+            cli_fail(&r, "validate %s: exit %d, stderr: %s", files[i], r.status, r.err);
+        for (const char *ln = r.out; *ln;) {
+            const char *end = strchr(ln, '\n');
+            size_t len = end ? (size_t)(end - ln) : strlen(ln);
+            if (len && ln[len - 1] == ' ')
+                cli_fail(&r, "validate %s: a line with no value: '%.*s'", files[i], (int)len, ln);
+            ln += len + (end != NULL);
+        }
+        if (i == 0)
+            assert_null(strstr(r.out, "observed requests per year"));
+        if (i == 1) /* its sittings are a period and a capacity, not series */
+            assert_non_null(strstr(r.out, "every 14 days"));
+        if (i == 2)
+            assert_non_null(strstr(r.out, "\n  place funding (GBP)          none\n"));
+        cli_result_free(&r);
+    }
+}
+
 /* validate --diff: what a child changes, key by key; a file that extends nothing is exit 2. */
 static void test_cli_validate_diff(void **state)
 {
@@ -1021,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_cli_run_interrupted),
         cmocka_unit_test(test_cli_threads_identical),
         cmocka_unit_test(test_cli_top_level),
+        cmocka_unit_test(test_cli_validate_no_empty_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ static void print_shares(FILE *o, const char *label, const double *v, const char
             fprintf(o, "%s %s %.10g", first ? "" : ",", names[i], v[i]);
             first = 0;
         }
-    fputc('\n', o);
+    fputs(first ? " none\n" : "\n", o);
 }
 
 /* A scenario with several authorities: one line per authority with its sizes. */
@@ -124,9 +124,13 @@ void send_scenario_print(const send_params *p, FILE *o)
                "win %.3g -> %s\n",
             "appeals", p->p_appeal_no_issue, p->p_appeal_placement, p->p_placement_mediation,
             p->p_placement_win, send_provision_names[p->placement_won_provision]);
-    print_steps(o, "observed requests per year", &p->requests_observed);
-    print_steps(o, "D1 cases per sitting by date", &p->d1_capacity_steps);
-    print_steps(o, "D2 cases per sitting by date", &p->d2_capacity_steps);
+    /* optional series: shown only when the scenario gives them */
+    if (p->requests_observed.n)
+        print_steps(o, "observed requests per year", &p->requests_observed);
+    if (p->d1_capacity_steps.n)
+        print_steps(o, "D1 cases per sitting by date", &p->d1_capacity_steps);
+    if (p->d2_capacity_steps.n)
+        print_steps(o, "D2 cases per sitting by date", &p->d2_capacity_steps);
     double mean_w = des_dist_mean(&p->ep_duration) / 7.0;
     double fte0 = send_steps_at(&p->ep_fte, p->start);
     double slots = fte0 * p->ep_hours_per_fte_week * mean_w / p->ep_hours_per_assessment;
