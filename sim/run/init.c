@@ -456,13 +456,13 @@ void send_init_slug(const char *name, char *out, size_t cap)
         out[n] = '\0';
 }
 
-/* The sample sd of the yearly log growths of x[0..n-1] (n >= 3: at least two growths). */
 /* The mean yearly log growth of a series x[0..n-1] (a random walk's drift). */
 static double log_growth_mean(const double *x, int n)
 {
     return log(x[n - 1] / x[0]) / (n - 1);
 }
 
+/* The sample sd of the yearly log growths of x[0..n-1] (n >= 3: at least two growths). */
 static double log_growth_sd(const double *x, int n)
 {
     double m = 0, ss = 0;
