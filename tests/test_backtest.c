@@ -570,7 +570,7 @@ static void test_cli_pool(void **state)
     assert_non_null(strstr(x, "  discrepancy:\n"));
     /* the pool's four back-tested (Leicestershire's file alone would give 1), none with
      * enough errors for a horizon */
-    assert_non_null(strstr(x, "    origins: [2018, 2019, 2021]\n    authorities: 4\n"));
+    assert_non_null(strstr(x, "    origins: [2017, 2019, 2021]\n    authorities: 4\n"));
     assert_non_null(strstr(x, "    metrics:\n  fit:\n"));
     free(x);
     run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
@@ -726,7 +726,8 @@ static char *term_text(const send_discrepancy *d)
 
 /* The term as of 2022 from three authorities of the shipped file (init's scenarios, no
  * calibration, 3 replications): the same bytes when the data after June 2022 are cut off, and
- * for one thread or two; origins 2018, 2019, 2021; errors only where a value was published. */
+ * for one thread or two; origins 2017, 2019, 2021 (requests are published from 2016, and a
+ * calibration needs one year of history); errors only where a value was published. */
 static void test_discrepancy_as_of(void **state)
 {
     (void)state;
@@ -758,17 +759,27 @@ static void test_discrepancy_as_of(void **state)
     char *x = term_text(&d1), *y = term_text(&d2);
     assert_string_equal(x, y);
     assert_int_equal(d1.n_origins, 3);
-    assert_int_equal(d1.origins[0], 2018);
+    assert_int_equal(d1.origins[0], 2017);
     assert_int_equal(d1.origins[1], 2019);
     assert_int_equal(d1.origins[2], 2021);
     assert_int_equal(d1.authorities, 3);
     assert_int_equal(d1.n_metrics, 5);
-    /* January caseload: from 2018, 2019, 2021 to January 2022 at most: 4 horizons; at horizon 1
-     * one value per authority and origin; at horizon 4 only 2018's */
+    /* centred: every measured horizon's quantiles are the errors less their median, so the
+     * term spreads a forecast without moving its median */
+    for (int s = 0; s < d1.n_metrics; s++)
+        for (int h = 0; h < d1.n_h[s]; h++) {
+            assert_true(d1.q[s][h][SEND_DISC_Q / 2] == 0);
+            for (int j = 1; j < SEND_DISC_Q; j++)
+                assert_true(d1.q[s][h][j] >= d1.q[s][h][j - 1]);
+            assert_true(d1.q[s][h][SEND_DISC_Q - 1] > d1.q[s][h][0]);
+        }
+    /* January caseload: from 2017, 2019, 2021 to January 2022 at most: 5 horizons; at horizon 1
+     * one value per authority and origin; at horizons 4 and 5 only 2017's */
     assert_int_equal(d1.metric[0], send_metric_find("ehcp_total"));
-    assert_int_equal(d1.n_h[0], 4);
+    assert_int_equal(d1.n_h[0], 5);
     assert_int_equal(d1.n[0][0], 9);
     assert_int_equal(d1.n[0][3], 3);
+    assert_int_equal(d1.n[0][4], 3);
     /* how the spread grows: the naive trend's errors on January caseload, published from 2010,
      * reach every horizon up to SEND_DISC_H; horizon 1's P90 - P10 by hand (the trend through
      * January O-2..O, at O+1: mean + 2 x slope, for every origin O with the values), and the

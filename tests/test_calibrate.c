@@ -360,13 +360,13 @@ static void test_cli(void **state)
     cli_result_free(&r);
 
     snprintf(out, sizeof out, "%s/none.yaml", fx->dir);
-    /* with the forecast-error term (the default), the pooled back-tests need earlier starts:
-     * Testshire's requests begin in 2019, so as of 2021 there is none */
-    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2021",
+    /* with the forecast-error term (the default), the pooled back-tests need earlier starts
+     * with a year of history: Testshire's requests begin in 2019, so as of 2020 there is none */
+    run_cli(&r, "calibrate", HIST, "--data", fx->data, "--la", "999", "--as-of", "2020",
             "--history", HIST, "--particles", "20", "--simulations", "40", "--out", out, NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "sendsim calibrate: no earlier start for the forecast-error term "
-                               "as of 2021: the data hold no initial_requests before 2019 (give "
+                               "as of 2020: the data hold no initial_requests before 2019 (give "
                                "--no-discrepancy to calibrate without it)\n");
     cli_result_free(&r);
     /* with --pool the term's back-tests run over the pool's authorities instead, whose

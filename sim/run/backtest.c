@@ -432,8 +432,8 @@ int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
 /* ---- the forecast-error term ------------------------------------------------------------- */
 
 /* The origins of the pooled back-tests as of as_of: the years O in [as_of - 6, as_of - 1]
- * whose calibration can run (its history starts by O - 2 and needs that year's initial
- * requests: O - 2 at or after the first year of requests of any authority), at most three:
+ * whose calibration can run (its history starts by O - 1 and needs that year's initial
+ * requests: O - 1 at or after the first year of requests of any authority), at most three:
  * the first, the middle and the last. */
 static int disc_origins(const send_sen2 *d, const size_t *las, size_t n, int as_of, int *org)
 {
@@ -445,7 +445,7 @@ static int disc_origins(const send_sen2 *d, const size_t *las, size_t n, int as_
     }
     if (first_act == INT32_MAX)
         return 0;
-    int lo = as_of - 6 > first_act + 2 ? as_of - 6 : first_act + 2, hi = as_of - 1;
+    int lo = as_of - 6 > first_act + 1 ? as_of - 6 : first_act + 1, hi = as_of - 1;
     if (hi < lo)
         return 0;
     int k = 0;
@@ -541,7 +541,7 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
         return des_error_set(err, DES_EINPUT,
                              "no earlier start for the forecast-error term as of %d: the data "
                              "hold no initial_requests before %d",
-                             as_of, as_of - 2);
+                             as_of, as_of - 1);
     send_bt_la *res = calloc(n ? n : 1, sizeof *res);
     /* log ratios by metric and horizon, grown as rows come */
     double *x[BT_METRICS][SEND_DISC_H] = {{0}};
@@ -597,6 +597,11 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
             int h = 0;
             while (h < SEND_DISC_H && nx[m][h] >= (size_t)min_values) {
                 des_quantiles(x[m][h], nx[m][h], levels, SEND_DISC_Q, out->q[s][h]);
+                /* centred: the spread only, no bias correction (a few origins' median is
+                 * their years' common shock, which does not recur) */
+                double med = out->q[s][h][SEND_DISC_Q / 2];
+                for (int j = 0; j < SEND_DISC_Q; j++)
+                    out->q[s][h][j] -= med;
                 out->n[s][h] = (int)nx[m][h];
                 h++;
             }

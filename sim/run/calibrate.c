@@ -334,7 +334,7 @@ static int time_replication(const send_params *p, uint64_t seed, int reps, doubl
 }
 
 /* The history scenario: the given file, or init's from January year0 (later starts tried
- * while the data are too few, down to two years of history). */
+ * while the data are too few, down to one year of history). */
 static int history_scenario(const send_sen2 *d, size_t la, int as_of, const send_calib_opts *o,
                             const char *out_path, send_params *h, int *year0, char *hpath,
                             size_t cap, des_error *err)
@@ -357,7 +357,7 @@ static int history_scenario(const send_sen2 *d, size_t la, int as_of, const send
     snprintf(hpath, cap, "%.*s-history.yaml", (int)n, out_path);
     int first = o->history_from > 0 ? o->history_from : as_of - 4;
     des_error e0 = {0};
-    for (int y0 = first; y0 <= as_of - 2; y0++) {
+    for (int y0 = first; y0 <= as_of - 1; y0++) {
         send_init_opts io = {.as_of = as_of, .start_year = y0, .end_y = as_of, .end_m = 1,
                              .end_d = 31,
                              .data_label = o->data_label ? o->data_label : send_sen2_path(d),
