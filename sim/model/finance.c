@@ -218,9 +218,6 @@ void fin_charge(send_model *m, int budget, double amount)
     fy_add(m, budget, amount);
 }
 
-/* The number of uncertain yearly growth steps from the last published allocation to full
- * financial year fi (0 up to it or before the series; fi itself without a series: grant_base
- * is year 0). The series' years after grant_published are estimates and count. */
 int send_grant_published_years(const send_params *p)
 {
     if (p->grant_n == 0)
@@ -228,6 +225,9 @@ int send_grant_published_years(const send_params *p)
     return p->grant_published < p->grant_n ? p->grant_published : p->grant_n;
 }
 
+/* The number of uncertain yearly growth steps from the last published allocation to full
+ * financial year fi (0 up to it or before the series; fi itself without a series: grant_base
+ * is year 0). The series' years after grant_published are estimates and count. */
 static int grant_steps(const send_params *p, int first_fy, int fi)
 {
     if (p->grant_n == 0)

@@ -1500,27 +1500,28 @@ static void write_scenario(ictx *c)
     double la_sp = pl[P_SPEC];
     double be = isnan(e_sp) ? 0 : 4000.0 * e_sp;
     double hn_share = (4000.0 * (isnan(e_sp) ? 0 : la_sp) + (e_hn - be) * share) / e_hn;
-    /* The allocation's yearly growth after the last figure given: the drift of a random walk
-     * of the log allocation, the mean yearly log growth of the same published series whose
-     * spread gives year_sd below (Leicestershire's own where known [ref: PQ-HNB-2018], else
-     * England's block from as-of 2022 [ref: PQ-129210]), else 5% (assumption). */
+    /* The published allocation series the allocation's growth after the last figure given
+     * (the drift of a random walk of the log allocation: the series' mean yearly log growth)
+     * and that growth's spread (year_sd, below) both come from: Leicestershire's own where
+     * known [ref: PQ-HNB-2018], else England's block from as-of 2022 [ref: PQ-129210], else
+     * none (5% and 0.05, assumptions). */
     static const double l_hn_pub[] = {49.56, 52.34, 52.84, 53.87, 63.16, 65.98}; /* 2013-14.. */
     const int l_series = leics && Y >= 2018;
-    double gr = 0.05;
-    char gr_src[320];
+    const double *ser = NULL;
+    int ser_n = 0;
+    char ser_lab[200];
     if (l_series) {
-        gr = round_sig(exp(log_growth_mean(l_hn_pub, 6)) - 1, 3);
-        snprintf(gr_src, sizeof gr_src, "mean yearly growth of %s's high-needs block 2013-14 to "
-                 "2018-19 [ref: PQ-HNB-2018] (the drift of the random walk year_sd spreads)", la->name);
+        ser = l_hn_pub;
+        ser_n = 6;
+        snprintf(ser_lab, sizeof ser_lab, "%s's high-needs block 2013-14 to 2018-19 [ref: "
+                 "PQ-HNB-2018]", la->name);
     } else if (e_series) {
-        gr = round_sig(exp(log_growth_mean(e_hn_pub, fy_e - e_fy0 + 1)) - 1, 3);
-        snprintf(gr_src, sizeof gr_src, "mean yearly growth of England's high-needs block 2015-16 "
-                 "to %d-%02d [ref: PQ-129210] (the drift of the random walk year_sd spreads)",
-                 fy_e, (fy_e + 1) % 100);
-    } else {
-        snprintf(gr_src, sizeof gr_src, "national funding formula growth per year (assumption: "
-                 "no series of allocations published by %d)", Y);
+        ser = e_hn_pub;
+        ser_n = fy_e - e_fy0 + 1;
+        snprintf(ser_lab, sizeof ser_lab, "England's high-needs block 2015-16 to %d-%02d [ref: "
+                 "PQ-129210]", fy_e, (fy_e + 1) % 100);
     }
+    double gr = ser ? round_sig(exp(log_growth_mean(ser, ser_n)) - 1, 3) : 0.05;
     double gb = round(e_hn * hn_share * pow(1 + gr, Y0 - fy_e) / 1e5) * 1e5;
     out(c, "  grant:\n");
     if (l_series) {
@@ -1557,11 +1558,14 @@ static void write_scenario(ictx *c)
            e_lab, hn_share, la_sp, Y0, e_sp, S, c->esrc, share,
            Y0 > fy_e ? "; grown by growth" : "", la->name);
     }
-    kv(c, 4, "growth", num(v, gr), "%s", gr_src);
-    /* How uncertain each later year's growth is: the spread of published allocations' yearly
-     * log growth, Leicestershire's own where known [ref: PQ-HNB-2018], else England's block
-     * from as-of 2022 [ref: PQ-129210], else an assumption; and which years of the series are
-     * published figures rather than estimates. */
+    if (ser)
+        kv(c, 4, "growth", num(v, gr), "mean yearly growth of %s (the drift of the random walk "
+           "year_sd spreads)", ser_lab);
+    else
+        kv(c, 4, "growth", num(v, gr), "national funding formula growth per year (assumption: "
+           "no series of allocations published by %d)", Y);
+    /* Which years of the series are published figures rather than estimates, and how
+     * uncertain each later year's growth is (the spread of the series above). */
     if (leics && Y >= 2019 && e_series)
         kv(c, 4, "published", "2", "2017-18 and 2018-19 are %s's published allocations [ref: "
            "PQ-HNB-2018]; the later years above are estimates and carry year_sd", la->name);
@@ -1569,17 +1573,12 @@ static void write_scenario(ictx *c)
         kv(c, 4, "published", "0", "the allocation above is an estimate, not %s's published "
            "figure: it carries year_sd from its first year (set the published allocations and "
            "their count here)", la->name);
-    if (l_series) {
-        kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(l_hn_pub, 6), 2)),
-           "sd of the yearly log growth of %s's high-needs block 2013-14 to 2018-19 [ref: "
-           "PQ-HNB-2018]", la->name);
-    } else if (e_series) {
-        kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(e_hn_pub, fy_e - e_fy0 + 1), 2)),
-           "sd of the yearly log growth of England's high-needs block 2015-16 to %d-%02d [ref: "
-           "PQ-129210] (an authority's own varies more: a lower bound)", fy_e, (fy_e + 1) % 100);
-    } else {
+    if (ser)
+        kv(c, 4, "year_sd", num(v, round_sig(log_growth_sd(ser, ser_n), 2)),
+           "sd of the yearly log growth of %s%s", ser_lab,
+           l_series ? "" : " (an authority's own varies more: a lower bound)");
+    else
         kv(c, 4, "year_sd", "0.05", "assumption: no series of allocations published by %d", Y);
-    }
     out(c, "  services:                        # central high-needs services by financial year\n");
     kv(c, 4, "sen_support", cnt(v, round(gb * 0.05 / 1e4) * 1e4), "SEN support and inclusion services: 5%% of the allocation (assumption)");
     kv(c, 4, "hospital", cnt(v, round(gb * 0.01 / 1e4) * 1e4), "1%% of the allocation (assumption)");
