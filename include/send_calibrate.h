@@ -77,6 +77,8 @@ typedef struct send_calib_opts {
     const char *const *unfitted;
     int n_unfitted;
     int fit_all;                 /* 1: fit every prior (no key drawn, whatever unfitted says) */
+    int gross_term;              /* 1: store the forecast-error term as made; 0: net of the
+                                    calibrated forecast's own spread (send_discrepancy's own) */
     int exact;                   /* 1: no observation error (simulated values compared as they
                                     are); 0: each is multiplied by exp(sd z), sd the series'
                                     published year-to-year noise (see above) */

@@ -520,7 +520,13 @@ typedef struct send_ensemble {
  * Q_t interpolated in the horizon t (0 at the start; beyond n_h the median held and the spread
  * about it growing as (t / n_h)^growth, growth fitted to how the spread of the naive trend's
  * errors on the same published series grows with the horizon, or 0.5, a random walk, where
- * fewer than two horizons of them can be measured). */
+ * fewer than two horizons of them can be measured).
+ * The term is the whole spread of the forecast median's errors, so where the calibrated forecast's
+ * own spread is known (own[m][h - 1], its P90 - P10 of log value at whole horizons 1..n_own[m],
+ * measured without the term) the term adds only what that lacks: its deviations from their median
+ * at horizon t are scaled by sqrt(max(0, 1 - (own_t / term_t)^2)), term_t its own P90 - P10 there
+ * (the scale linear between whole horizons, held before the first and after n_own[m]), so that
+ * the two added as variances give the term's spread once. n_own 0: the term as it is. */
 #define SEND_DISC_METRICS 5
 #define SEND_DISC_H 8
 #define SEND_DISC_Q 21
@@ -535,6 +541,9 @@ typedef struct send_discrepancy {
     int growth_h[SEND_DISC_METRICS];        /* horizons growth was fitted to (0: assumed) */
     double growth_spread[SEND_DISC_METRICS][SEND_DISC_H]; /* the naive trend's P90 - P10 of
                                                              log(published / trend) there */
+    double own[SEND_DISC_METRICS][SEND_DISC_H]; /* the forecast's own P90 - P10 (see above) */
+    int n_own[SEND_DISC_METRICS];
+    int own_replications;                   /* the replications own was measured on */
     /* provenance */
     int as_of, n_origins, origins[SEND_DISC_H], authorities, replications;
 } send_discrepancy;

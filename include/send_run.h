@@ -54,6 +54,9 @@ double send_param_uniform(uint64_t master, int r, const char *path);
  * measured, or as the square root of t: see send_model.h). Replication r's uniform for a
  * metric M is send_param_uniform(S, r, "discrepancy.M"), recorded as that parameter column. */
 double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u);
+/* The factor send_discrepancy_log_factor scales the term's deviations by at horizon t, net of
+ * the forecast's own spread (1 where none was measured; see send_discrepancy). */
+double send_discrepancy_net_scale(const send_discrepancy *d, int m, double t);
 /* out = a shallow copy of p (owned tables shared: read only, never freed through out) with the
  * k keys at paths set to v (an "ensemble.set" column and "discrepancy.*" columns are skipped). DES_EINVAL from
  * send_param_set for an unknown path or a value out of range. */

@@ -666,6 +666,41 @@ static void test_discrepancy_factor(void **state)
     assert_close(send_discrepancy_log_factor(&d, 0, 6, 0.75), 0.3, 1e-15);
 }
 
+/* Net of the forecast's own spread (worked by hand): the term's P90 - P10 is 0.2 at one year
+ * (u 0.1 and 0.9 lie beyond the levels: -0.1 and 0.1), 0.5 at two, 0.75 at three and 1.0 at
+ * four (about the median 0.05, growing linearly); with own spreads 0.12, 0.4, 0.5 and 2.0 the
+ * scales are sqrt(1 - 0.6^2) = 0.8, sqrt(1 - 0.8^2) = 0.6, sqrt(1 - (2/3)^2) = sqrt(5)/3 and
+ * 0 (the own spread is already wider than the term's). */
+static void test_discrepancy_net(void **state)
+{
+    (void)state;
+    send_discrepancy d = hand_term();
+    const double own[4] = {0.12, 0.4, 0.5, 2.0};
+    memcpy(d.own[0], own, sizeof own);
+    d.n_own[0] = 4;
+    assert_close(send_discrepancy_net_scale(&d, 0, 1), 0.8, 1e-15);
+    assert_close(send_discrepancy_net_scale(&d, 0, 0.5), 0.8, 1e-15); /* held before 1 */
+    assert_close(send_discrepancy_net_scale(&d, 0, 2), 0.6, 1e-15);
+    assert_close(send_discrepancy_net_scale(&d, 0, 1.5), 0.7, 1e-15); /* linear between */
+    assert_close(send_discrepancy_net_scale(&d, 0, 3), sqrt(5) / 3, 1e-15);
+    assert_close(send_discrepancy_net_scale(&d, 0, 4), 0, 0);
+    assert_close(send_discrepancy_net_scale(&d, 0, 7), 0, 0); /* held after n_own */
+    assert_close(send_discrepancy_log_factor(&d, 0, 0, 0.75), 0, 0);
+    assert_close(send_discrepancy_log_factor(&d, 0, 1, 0.75), 0.08, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 0.5, 0.75), 0.04, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 2, 0.25), 0.05 - 0.25 * 0.6, 1e-15);
+    /* 1.5 years: gross 0.2 about the median 0.025, scale 0.7 */
+    assert_close(send_discrepancy_log_factor(&d, 0, 1.5, 0.75), 0.025 + 0.175 * 0.7, 1e-15);
+    /* the medians are never moved */
+    assert_close(send_discrepancy_log_factor(&d, 0, 2, 0.5), 0.05, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 4, 0.75), 0.05, 1e-15);
+    assert_close(send_discrepancy_log_factor(&d, 0, 6, 0.1), 0.05, 1e-15);
+    /* no own spread measured: the term as it is */
+    d.n_own[0] = 0;
+    assert_close(send_discrepancy_net_scale(&d, 0, 2), 1, 0);
+    assert_close(send_discrepancy_log_factor(&d, 0, 2, 0.25), -0.2, 1e-15);
+}
+
 /* Written into an ensemble, read back bit for bit; a run multiplies each replication's
  * ehcp_total by exp(log factor) at its horizon for its recorded uniform, nothing else. */
 static void test_discrepancy_run(void **state)
@@ -676,6 +711,9 @@ static void test_discrepancy_run(void **state)
     snprintf(path, sizeof path, "%s/d.yaml", dir);
     assert_non_null(realpath("tests/golden/golden.yaml", golden));
     send_discrepancy d = hand_term();
+    d.own[0][0] = 0.12; /* net of an own spread at one year: scale 0.8 */
+    d.n_own[0] = 1;
+    d.own_replications = 100;
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "extends: \"%s\"\nend: 2019-12-31\nensemble:\n  keys: [requests.growth]\n"
@@ -711,6 +749,38 @@ static void test_discrepancy_run(void **state)
     send_results_free(&b);
     send_params_free(&p);
     send_params_free(&q);
+    remove_dir(dir);
+}
+
+/* A bad own_spread in a written term: file:line:column, the key's path, what was expected. */
+static void test_discrepancy_bad_own(void **state)
+{
+    (void)state;
+    char dir[32], path[64], golden[PATH_MAX], want[256];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/d.yaml", dir);
+    assert_non_null(realpath("tests/golden/golden.yaml", golden));
+    static const char *const own[2] = {"[0.1, -0.2]",
+                                       "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]"};
+    static const char *const msg[2] = {
+        "%s:11:27: ensemble.discrepancy.metrics.ehcp_total.own_spread[1]: expected a number in "
+        "[0, 100], got -0.2",
+        "%s:11:21: ensemble.discrepancy.metrics.ehcp_total.own_spread: expected at most 8 "
+        "horizons"};
+    for (int k = 0; k < 2; k++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "extends: \"%s\"\nensemble:\n  keys: [requests.growth]\n  sets: [[0.0]]\n"
+                   "  discrepancy:\n    levels: [0.25, 0.5, 0.75]\n    metrics:\n"
+                   "      ehcp_total:\n        quantiles:\n          - [-0.1, 0, 0.1]\n"
+                   "        own_spread: %s\n", golden, own[k]);
+        fclose(f);
+        send_params p;
+        des_error err = {0};
+        assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_EINPUT);
+        snprintf(want, sizeof want, msg[k], path);
+        assert_string_equal(err.msg, want);
+    }
     remove_dir(dir);
 }
 
@@ -844,7 +914,9 @@ int main(void)
         cmocka_unit_test(test_cli_pool),
         cmocka_unit_test(test_summary_sharpness),
         cmocka_unit_test(test_discrepancy_factor),
+        cmocka_unit_test(test_discrepancy_net),
         cmocka_unit_test(test_discrepancy_run),
+        cmocka_unit_test(test_discrepancy_bad_own),
         cmocka_unit_test(test_discrepancy_as_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "des_stats.h"
 #include "send_calibrate.h"
 #include "send_init.h"
 #include "support/test_cli.h"
@@ -633,6 +634,88 @@ static void test_drawn_not_fitted(void **state)
     send_sen2_free(d);
 }
 
+/* The forecast-error term stored net of the calibrated forecast's own spread: own_spread is
+ * the P90 - P10 of log value over 100 replications of the written scenario run without the
+ * term (same seed), at whole horizons from its start, measured again here independently; with
+ * --gross-term (gross_term) the term is stored as given, and the rest of the file is the same.
+ * A term whose spread the own spread exceeds adds nothing there. */
+static void test_term_net_of_own_spread(void **state)
+{
+    fixture *fx = *state;
+    char net[160], gross[160];
+    snprintf(net, sizeof net, "%s/net.yaml", fx->dir);
+    snprintf(gross, sizeof gross, "%s/gross.yaml", fx->dir);
+    send_discrepancy t = {.n_metrics = 2, .n_q = 3, .levels = {0.1, 0.5, 0.9},
+                          .metric = {send_metric_find("ehcp_total"),
+                                     send_metric_find("requests")},
+                          .n_h = {2, 2}, .n = {{10, 10}, {10, 10}}, .growth = {0.5, 0.5},
+                          .as_of = 2021, .n_origins = 1, .origins = {2019}, .authorities = 3,
+                          .replications = 10};
+    for (int m = 0; m < 2; m++)
+        for (int h = 0; h < 2; h++) {
+            t.q[m][h][0] = -(m ? 0.05 : 0.01) * (h + 1);
+            t.q[m][h][2] = (m ? 0.05 : 0.01) * (h + 1);
+        }
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(fx->data, &err);
+    assert_non_null(d);
+    for (int g = 0; g < 2; g++) {
+        send_calib_opts o = {.particles = 20, .max_simulations = 60, .history_path = HIST,
+                             .seed = 5, .threads = 2, .discrepancy = &t, .gross_term = g};
+        if (send_calibrate(d, 0, 2021, HIST, g ? gross : net, &o, &err) != DES_OK)
+            fail_msg("%s", err.msg);
+    }
+    send_sen2_free(d);
+    send_params p, q;
+    if (send_scenario_load(gross, &q, NULL, &err) != DES_OK ||
+        send_scenario_load(net, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    const send_discrepancy *dn = p.ensemble->discrepancy, *dg = q.ensemble->discrepancy;
+    assert_int_equal(dg->own_replications, 0);
+    assert_int_equal(dg->n_own[0] + dg->n_own[1], 0);
+    assert_int_equal(dn->own_replications, 100);
+    /* the history runs from January 2019 to 31 January 2021: Januaries 2020 and 2021 and
+     * calendar years 2019 and 2020 are one and two years ahead */
+    assert_int_equal(dn->n_own[0], 2);
+    assert_int_equal(dn->n_own[1], 2);
+    send_discrepancy *keep = p.ensemble->discrepancy;
+    p.ensemble->discrepancy = NULL;
+    send_results r;
+    send_run_opts ro = {.seed = 5, .replications = 100, .threads = 1};
+    assert_int_equal(send_run(&p, &ro, &r, &err), DES_OK);
+    p.ensemble->discrepancy = keep;
+    static const double lv[2] = {0.1, 0.9};
+    for (int m = 0; m < 2; m++)
+        for (int h = 1; h <= 2; h++) {
+            double x[100], qq[2];
+            int n = 0;
+            for (int k = 0; k < r.n; k++) {
+                const send_output *o = &r.reps[k];
+                int i = m == 0 ? 12 * h : 2019 + h - 1 - o->first_year;
+                double v = send_output_row((send_output *)o, t.metric[m])[i];
+                if (v > 0)
+                    x[n++] = log(v);
+            }
+            assert_true(2 * n >= r.n);
+            des_quantiles(x, (size_t)n, lv, 2, qq);
+            assert_close(dn->own[m][h - 1], qq[1] - qq[0], 1e-12);
+            double term = (m ? 0.1 : 0.02) * h, sc = dn->own[m][h - 1] < term
+                                            ? sqrt(1 - pow(dn->own[m][h - 1] / term, 2)) : 0;
+            print_message("%s at %d year%s: own spread %.3f, term %.2f, scale %.3f\n",
+                          m ? "requests" : "ehcp_total", h, h > 1 ? "s" : "",
+                          dn->own[m][h - 1], term, sc);
+            assert_close(send_discrepancy_net_scale(dn, m, h), sc, 1e-12);
+            assert_true(sc > 0 && sc < 0.95); /* the netting matters here */
+            assert_close(send_discrepancy_log_factor(dn, m, h, 0.9), term / 2 * sc, 1e-12);
+        }
+    send_results_free(&r);
+    /* everything but the own spread is the gross file's */
+    for (int m = 0; m < 2; m++)
+        assert_memory_equal(dn->q[m], dg->q[m], sizeof dn->q[m]);
+    send_params_free(&p);
+    send_params_free(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_observation_error),
         cmocka_unit_test(test_pool_observation_error),
         cmocka_unit_test(test_drawn_not_fitted),
+        cmocka_unit_test(test_term_net_of_own_spread),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -26,7 +26,7 @@ static const char bt_usage[] =
     "usage: sendsim backtest (--la CODE|NAME | --all) --from YEAR [--data FILE]\n"
     "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
     "                        [--england FILE] [--pool FILE] [--no-calibrate]\n"
-    "                        [--no-discrepancy] [--fit-growth] [--exact]\n"
+    "                        [--no-discrepancy] [--gross-term] [--fit-growth] [--exact]\n"
     "                        [--out PREFIX]\n"
     "                        [--format png|svg] [--no-plots] [--quiet]\n"
     "\n"
@@ -44,7 +44,8 @@ static const char bt_usage[] =
     DEFAULT_ENGLAND ", read as of YEAR too), calibrated as `sendsim calibrate` does unless\n"
     "--no-calibrate (then replications draw from the priors). A calibrated scenario carries\n"
     "a forecast-error term from back-tests of every authority at earlier starts, compared\n"
-    "with the data published by June of YEAR only (--no-discrepancy: without). --pool FILE\n"
+    "with the data published by June of YEAR only (--no-discrepancy: without), net of the\n"
+    "forecast's own spread (--gross-term: added in full; see sendsim calibrate). --pool FILE\n"
     "pools over FILE's authorities instead (as of its last January up to YEAR): init's\n"
     "shrinkage and priors, calibration's observation error and the forecast-error term's\n"
     "back-tests, for a --data file of one or a few authorities. Charts (PREFIX-<metric>.png:\n"
@@ -53,7 +54,7 @@ static const char bt_usage[] =
 
 typedef struct bt_args {
     const char *la, *data, *observed, *out, *england, *pool;
-    int all, no_calibrate, no_discrepancy, quiet, no_plots, fit_all, exact;
+    int all, no_calibrate, no_discrepancy, gross_term, quiet, no_plots, fit_all, exact;
     const char *format;
     long from, reps, threads;
     uint64_t seed;
@@ -81,6 +82,8 @@ static int parse(int argc, char **argv, bt_args *a)
         CLI_OPT_FLAG("no-calibrate", 0, &a->no_calibrate, "draw from the priors, uncalibrated"),
         CLI_OPT_FLAG("no-discrepancy", 0, &a->no_discrepancy,
                      "no forecast-error term in the calibrated scenarios"),
+        CLI_OPT_FLAG("gross-term", 0, &a->gross_term,
+                     "the term added in full, not net of the forecast's own spread"),
         CLI_OPT_FLAG("fit-growth", 0, &a->fit_all,
                      "calibration fits init's request growth too (see sendsim calibrate)"),
         CLI_OPT_FLAG("exact", 0, &a->exact,
@@ -252,7 +255,8 @@ int cli_backtest(int argc, char **argv)
     send_calib_opts copts = {.england = england, .data_label = a.data,
                              .pool = pool, .pool_label = a.pool,
                              .england_label = a.england, .seed = a.seed, .threads = 1,
-                             .quiet = 1, .fit_all = a.fit_all, .exact = a.exact};
+                             .quiet = 1, .fit_all = a.fit_all, .exact = a.exact,
+                             .gross_term = a.gross_term};
     int status = EXIT_RUNTIME;
     size_t n = a.all ? send_sen2_count(data) : 1;
     size_t *las = malloc(n * sizeof *las);

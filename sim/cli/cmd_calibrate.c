@@ -1,6 +1,6 @@
 /* cmd_calibrate.c - `sendsim calibrate SCENARIO.yaml [--data FILE] [--la CODE] [--as-of YEAR]
  * [--history-from YEAR0] [--history FILE] [--particles N] [--simulations N] [--seed S]
- * [--threads J] [--no-discrepancy] [--fit-growth] [--exact] [--out FILE.yaml]`: fit the scenario's priors to an
+ * [--threads J] [--no-discrepancy] [--gross-term] [--fit-growth] [--exact] [--out FILE.yaml]`: fit the scenario's priors to an
  * authority's published series (send_calibrate.h) and write the calibrated scenario, with the
  * forecast-error term that `backtest` computes (send_bt_discrepancy_default: pooled back-tests
  * of every authority of --data at earlier starts, in a private temporary directory removed
@@ -22,8 +22,8 @@ static const char calibrate_usage[] =
     "usage: sendsim calibrate SCENARIO.yaml [--data FILE] [--pool FILE] [--england FILE]\n"
     "                         [--la CODE|NAME] [--as-of YEAR] [--history-from YEAR0]\n"
     "                         [--history FILE.yaml] [--particles N] [--simulations N] [--seed S]\n"
-    "                         [--threads J] [--no-discrepancy] [--fit-growth] [--exact]\n"
-    "                         [--out FILE.yaml] [--quiet]\n"
+    "                         [--threads J] [--no-discrepancy] [--gross-term] [--fit-growth]\n"
+    "                         [--exact] [--out FILE.yaml] [--quiet]\n"
     "\n"
     "Fit the keys that carry priors in SCENARIO to an authority's published SEN2 series up to\n"
     "June of YEAR, by ABC-SMC over the engine, and write a scenario that extends SCENARIO with\n"
@@ -32,7 +32,10 @@ static const char calibrate_usage[] =
     "of --data (of --pool when given, as of its last January up to YEAR) at earlier starts\n"
     "against the figures published by June of YEAR (about 1 CPU-second an authority as of\n"
     "2019 and 4 from 2021, i.e. 2 and 9 CPU-minutes for the shipped file); --no-discrepancy\n"
-    "leaves it out (bands from the parameters and chance alone).\n"
+    "leaves it out (bands from the parameters and chance alone). The term is the whole spread\n"
+    "of past forecasts' errors, so it is stored net of the calibrated forecast's own spread\n"
+    "(measured on 100 replications without it): it adds only what that spread lacks\n"
+    "(--gross-term: the term as measured, added in full).\n"
     "Each simulated value gets the published series' year-to-year noise (pooled over the\n"
     "authorities as of YEAR) before it is compared (--exact: none), and init's request growth,\n"
     "whose prior already used the authority's own caseload, is drawn from that prior, not\n"
@@ -85,7 +88,7 @@ int cli_calibrate(int argc, char **argv)
     const char *la_key = NULL, *outp = NULL, *history = NULL, *pool = NULL;
     long as_of = 0, from = 0, particles = 200, sims = 2000, threads = 0;
     uint64_t seed = 1;
-    int quiet = 0, no_disc = 0, fit_all = 0, exact = 0;
+    int quiet = 0, no_disc = 0, fit_all = 0, exact = 0, gross = 0;
     const cli_opt opts[] = {
         CLI_OPT_STR("data", 0, &data, "FILE",
                     "SEN2 series, long format (default data/la-sen2.csv)"),
@@ -113,6 +116,8 @@ int cli_calibrate(int argc, char **argv)
                     "the calibrated scenario (default SCENARIO-calibrated.yaml)"),
         CLI_OPT_FLAG("no-discrepancy", 0, &no_disc,
                      "no forecast-error term (skips the pooled back-tests)"),
+        CLI_OPT_FLAG("gross-term", 0, &gross,
+                     "the term added in full, not net of the forecast's own spread"),
         CLI_OPT_FLAG("fit-growth", 0, &fit_all,
                      "fit init's request growth too (its prior already used the own history)"),
         CLI_OPT_FLAG("exact", 0, &exact,
@@ -204,7 +209,8 @@ int cli_calibrate(int argc, char **argv)
                          .threads = (int)threads,
                          .stats = &st,
                          .fit_all = fit_all,
-                         .exact = exact};
+                         .exact = exact,
+                         .gross_term = gross};
     term_ctx tc = {.data = P ? P : d, .pooled = P != NULL,
                    .pool = {.england = e, .data_label = P ? pool : data,
                                        .england_label = england, .seed = seed,

@@ -120,8 +120,12 @@ void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char 
     fprintf(f, "%s  origins: [", indent);
     for (int i = 0; i < d->n_origins; i++)
         fprintf(f, "%s%d", i ? ", " : "", d->origins[i]);
-    fprintf(f, "]\n%s  authorities: %d\n%s  replications: %d\n%s  levels: [", indent,
-            d->authorities, indent, d->replications, indent);
+    fprintf(f, "]\n%s  authorities: %d\n%s  replications: %d\n", indent, d->authorities,
+            indent, d->replications);
+    if (d->own_replications > 0)
+        fprintf(f, "%s  own_replications: %d   # the forecast's own spread measured on these, "
+                   "without the term\n", indent, d->own_replications);
+    fprintf(f, "%s  levels: [", indent);
     for (int i = 0; i < d->n_q; i++)
         put_exact(f, i ? ", " : "", d->levels[i]);
     fprintf(f, "]\n%s  metrics:\n", indent);
@@ -147,6 +151,13 @@ void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char 
         for (int h = 0; h < d->growth_h[m]; h++)
             put_exact(f, h ? ", " : "", d->growth_spread[m][h]);
         fprintf(f, "]\n");
+        if (d->n_own[m] > 0) {
+            fprintf(f, "%s      own_spread: [", indent);
+            for (int h = 0; h < d->n_own[m]; h++)
+                put_exact(f, h ? ", " : "", d->own[m][h]);
+            fprintf(f, "]   # the forecast's own P90 - P10 of log value at 1-%d years: the "
+                       "term adds what it lacks\n", d->n_own[m]);
+        }
     }
 }
 
@@ -174,9 +185,10 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
             fprintf(o, " %d", dq->origins[i]);
         fprintf(o, ":");
         for (int m = 0; m < dq->n_metrics; m++)
-            fprintf(o, " %s (%d horizon%s, spread beyond them x (t/%d)^%.2f%s)",
+            fprintf(o, " %s (%d horizon%s, spread beyond them x (t/%d)^%.2f%s%s)",
                     send_metric(dq->metric[m])->name, dq->n_h[m], dq->n_h[m] == 1 ? "" : "s",
-                    dq->n_h[m], dq->growth[m], dq->growth_h[m] ? "" : " assumed");
+                    dq->n_h[m], dq->growth[m], dq->growth_h[m] ? "" : " assumed",
+                    dq->n_own[m] ? ", net of the forecast's own spread" : "");
         fprintf(o, "\n");
     }
     for (int k = 0; k < e->n_keys; k++) {

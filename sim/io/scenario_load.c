@@ -722,7 +722,7 @@ static void load_observed(loader *L, const scn_node *root)
 
 /* ensemble.discrepancy: {as_of, origins: [YEAR, ...], authorities, replications,
  * levels: [l, ...], metrics: {METRIC: {n: [count by horizon], quantiles: [[q, ...], ...],
- * growth: g (default 1), growth_spread: [s, ...]}}}:
+ * growth: g (default 1), growth_spread: [s, ...], own_spread: [s, ...]}}, own_replications}:
  * levels strictly increasing in (0, 1); one row of len(levels) log-ratio quantiles per horizon
  * 1, 2, ..., each row non-decreasing. */
 static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
@@ -749,6 +749,8 @@ static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
         q->authorities = (int)v;
     if (scn_int(doc, d, "replications", 0, 10000000, &v) == 1)
         q->replications = (int)v;
+    if (scn_int(doc, d, "own_replications", 0, 10000000, &v) == 1)
+        q->own_replications = (int)v;
     if (scn_len(org) > SEND_DISC_H) {
         scn_fail(doc, org, "expected at most %d origins", SEND_DISC_H);
         goto bad;
@@ -787,8 +789,9 @@ static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
         if (scn_seq(doc, one, "quantiles", &qs) == 0)
             scn_fail_missing(doc, one, "quantiles");
         scn_seq(doc, one, "n", &nn);
-        const scn_node *gs = NULL;
+        const scn_node *gs = NULL, *os = NULL;
         scn_seq(doc, one, "growth_spread", &gs);
+        scn_seq(doc, one, "own_spread", &os);
         if (!scn_ok(doc))
             goto bad;
         q->growth[m] = 1; /* a term written without it: the spread grows linearly */
@@ -801,6 +804,14 @@ static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
         q->growth_h[m] = (int)scn_len(gs);
         for (size_t h = 0; h < scn_len(gs); h++)
             if (scn_node_num(doc, scn_at(doc, gs, h), 0, 100, &q->growth_spread[m][h]) != 1)
+                goto bad;
+        if (scn_len(os) > SEND_DISC_H) {
+            scn_fail(doc, os, "expected at most %d horizons", SEND_DISC_H);
+            goto bad;
+        }
+        q->n_own[m] = (int)scn_len(os);
+        for (size_t h = 0; h < scn_len(os); h++)
+            if (scn_node_num(doc, scn_at(doc, os, h), 0, 100, &q->own[m][h]) != 1)
                 goto bad;
         size_t nh = scn_len(qs);
         if (nh < 1 || nh > SEND_DISC_H || (nn && scn_len(nn) != nh)) {

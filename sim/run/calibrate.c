@@ -30,6 +30,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "des_rng.h"
+#include "des_stats.h"
 #include "send_abc.h"
 #include "send_init.h"
 #include "send_keys.h"
@@ -333,6 +334,71 @@ static int time_replication(const send_params *p, uint64_t seed, int reps, doubl
     return rc;
 }
 
+/* The calibrated forecast's own spread (send_discrepancy's own, n_own): the scenario at path
+ * run without its forecast-error term for reps replications; for each of the term's metrics, the
+ * P90 - P10 of log value over the replications at whole horizons 1, 2, ... (the horizon t of
+ * run_apply_discrepancy: January caseload 12h months after the start, calendar year y0 + h - 1
+ * for activity if the run covers all of it), while at least half the replications have a positive value there. */
+#define OWN_REPLICATIONS 100
+static int own_spread(const char *path, uint64_t seed, int threads, send_discrepancy *dq,
+                      des_error *err)
+{
+    send_params p;
+    if (send_scenario_load(path, &p, NULL, err) != DES_OK)
+        return err ? err->code : DES_EINPUT;
+    send_discrepancy *keep = p.ensemble ? p.ensemble->discrepancy : NULL;
+    if (p.ensemble)
+        p.ensemble->discrepancy = NULL;
+    send_results res;
+    send_run_opts ro = {.seed = seed, .replications = OWN_REPLICATIONS, .threads = threads};
+    int rc = send_run(&p, &ro, &res, err), ran = rc == DES_OK;
+    double *x = malloc(OWN_REPLICATIONS * sizeof *x);
+    if (rc == DES_OK && !x)
+        rc = des_error_set(err, DES_ENOMEM, "out of memory");
+    int y0, m0, d0;
+    des_date_to_ymd(p.start, &y0, &m0, &d0);
+    int mi0 = des_date_month_index(p.start);
+    static const double lv[2] = {0.1, 0.9};
+    for (int m = 0; rc == DES_OK && m < dq->n_metrics; m++) {
+        int metric = dq->metric[m];
+        send_period_kind kind = send_metric(metric)->kind;
+        dq->n_own[m] = 0;
+        for (int h = 1; h <= SEND_DISC_H && kind != SEND_FY; h++) {
+            size_t n = 0;
+            for (int r = 0; r < res.n; r++) {
+                send_output *o = &res.reps[r];
+                int np = send_output_periods(o, metric), i = -1;
+                if (kind == SEND_MONTHLY) {
+                    for (int k = 0; k < np && i < 0; k++)
+                        if (des_date_month_index(send_output_period_start(o, metric, k)) - mi0 ==
+                            12 * h)
+                            i = k;
+                } else if (y0 + h - 1 - o->first_year >= 0 && y0 + h - 1 - o->first_year < np &&
+                           p.end >= des_date_from_ymd(y0 + h - 1, 12, 31))
+                    i = y0 + h - 1 - o->first_year; /* whole years only */
+                double v = i >= 0 ? send_output_row(o, metric)[i] : NAN;
+                if (v > 0)
+                    x[n++] = log(v);
+            }
+            if (2 * n < (size_t)res.n || n < 2)
+                break;
+            double q[2];
+            des_quantiles(x, n, lv, 2, q);
+            dq->own[m][h - 1] = q[1] - q[0];
+            dq->n_own[m] = h;
+        }
+    }
+    if (rc == DES_OK)
+        dq->own_replications = OWN_REPLICATIONS;
+    free(x);
+    if (ran)
+        send_results_free(&res);
+    if (p.ensemble)
+        p.ensemble->discrepancy = keep;
+    send_params_free(&p);
+    return rc;
+}
+
 /* The history scenario: the given file, or init's from January year0 (later starts tried
  * while the data are too few, down to one year of history). */
 static int history_scenario(const send_sen2 *d, size_t la, int as_of, const send_calib_opts *o,
@@ -571,6 +637,20 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     snprintf(name, sizeof name, "%.80s-calibrated", fp.name);
     rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,
                                   (int)(sizeof names / sizeof names[0]), names, vals, err);
+    /* the term net of the forecast's own spread: measured on the scenario just written (what a
+     * run of it draws), then written again with it (an interruption between leaves the term as
+     * it was made, a complete scenario) */
+    if (rc == DES_OK && e->discrepancy && e->discrepancy->n_metrics > 0 && !o->gross_term) {
+        rc = own_spread(out_path, seed, threads, e->discrepancy, err);
+        if (rc == DES_OK) {
+            cpu = cpu_now(clk) - cpu0;
+            vals[12] = cpu;
+            vals[14] = rep_cpu > 0 ? cpu / rep_cpu : NAN;
+            rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,
+                                          (int)(sizeof names / sizeof names[0]), names, vals,
+                                          err);
+        }
+    }
     if (rc == DES_OK && o->stats) {
         st.cpu_seconds = cpu_now(clk) - cpu0;
         st.rep_equivalents = rep_cpu > 0 ? st.cpu_seconds / rep_cpu : NAN;

@@ -158,7 +158,8 @@ static double disc_quantile(const send_discrepancy *d, int m, int h, double u)
     return q[i] + (q[i + 1] - q[i]) * (u - l[i]) / (l[i + 1] - l[i]);
 }
 
-double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u)
+/* The term as stored (before any own-spread netting). */
+static double gross_factor(const send_discrepancy *d, int m, double t, double u)
 {
     if (!(t > 0) || d->n_h[m] < 1)
         return 0;
@@ -170,6 +171,40 @@ double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, d
     int h = (int)floor(t);
     double a = h >= 1 ? disc_quantile(d, m, h, u) : 0, b = disc_quantile(d, m, h + 1, u);
     return a + (t - h) * (b - a);
+}
+
+/* The scale of the term's deviations at whole horizon h (1 .. n_own): what the forecast's own
+ * spread leaves of the term's, as a share of it (see send_discrepancy). */
+static double net_scale_at(const send_discrepancy *d, int m, int h)
+{
+    double term = gross_factor(d, m, h, 0.9) - gross_factor(d, m, h, 0.1);
+    if (!(term > 0))
+        return 1;
+    double r = d->own[m][h - 1] / term;
+    return r >= 1 ? 0 : sqrt(1 - r * r);
+}
+
+double send_discrepancy_net_scale(const send_discrepancy *d, int m, double t)
+{
+    int n = d->n_own[m];
+    if (n < 1)
+        return 1;
+    if (t <= 1)
+        return net_scale_at(d, m, 1);
+    if (t >= n)
+        return net_scale_at(d, m, n);
+    int h = (int)floor(t);
+    double a = net_scale_at(d, m, h), b = net_scale_at(d, m, h + 1);
+    return a + (t - h) * (b - a);
+}
+
+double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u)
+{
+    double g = gross_factor(d, m, t, u);
+    if (d->n_own[m] < 1 || !(t > 0))
+        return g;
+    double mid = gross_factor(d, m, t, 0.5);
+    return mid + (g - mid) * send_discrepancy_net_scale(d, m, t);
 }
 
 void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o)
