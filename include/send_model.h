@@ -518,9 +518,10 @@ typedef struct send_ensemble {
  * back-tests of many authorities whose outcomes were all published by June of as_of. Replication
  * r multiplies the metric's series by exp(Q_t(u)), u its own uniform ("discrepancy.<metric>"),
  * Q_t interpolated in the horizon t (0 at the start; beyond n_h the median held and the spread
- * about it growing as (t / n_h)^growth, growth fitted to how the spread of the naive trend's
- * errors on the same published series grows with the horizon, or 0.5, a random walk, where
- * fewer than two horizons of them can be measured).
+ * about it growing as (t / n_h)^growth: growth fitted to how the term's own spread grows over
+ * its horizons when it has at least two and at least as many as the naive trend's errors
+ * below; else to how the spread of the naive trend's errors on the same published series grows
+ * with the horizon; else 0.5, a random walk).
  * The term is the whole spread of the forecast median's errors, so where the calibrated forecast's
  * own spread is known (own[m][h - 1], its P90 - P10 of log value at whole horizons 1..n_own[m],
  * measured without the term) the term adds only what that lacks: its deviations from their median
@@ -538,7 +539,10 @@ typedef struct send_discrepancy {
     double q[SEND_DISC_METRICS][SEND_DISC_H][SEND_DISC_Q];
     int n[SEND_DISC_METRICS][SEND_DISC_H];  /* values pooled at each horizon */
     double growth[SEND_DISC_METRICS];       /* spread beyond n_h: x (t / n_h)^growth */
-    int growth_h[SEND_DISC_METRICS];        /* horizons growth was fitted to (0: assumed) */
+    int growth_h[SEND_DISC_METRICS];        /* horizons of the naive trend's errors (0: none) */
+    int growth_term[SEND_DISC_METRICS];     /* 1: growth is the slope of the term's own P90 - P10
+                                               over its n_h horizons; 0: the naive trend's over
+                                               growth_h, or 0.5 assumed when growth_h < 2 */
     double growth_spread[SEND_DISC_METRICS][SEND_DISC_H]; /* the naive trend's P90 - P10 of
                                                              log(published / trend) there */
     double own[SEND_DISC_METRICS][SEND_DISC_H]; /* the forecast's own P90 - P10 (see above) */

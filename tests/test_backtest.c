@@ -711,6 +711,7 @@ static void test_discrepancy_run(void **state)
     snprintf(path, sizeof path, "%s/d.yaml", dir);
     assert_non_null(realpath("tests/golden/golden.yaml", golden));
     send_discrepancy d = hand_term();
+    d.growth_term[0] = 1; /* read back as written */
     d.own[0][0] = 0.12; /* net of an own spread at one year: scale 0.8 */
     d.n_own[0] = 1;
     d.own_replications = 100;
@@ -752,28 +753,32 @@ static void test_discrepancy_run(void **state)
     remove_dir(dir);
 }
 
-/* A bad own_spread in a written term: file:line:column, the key's path, what was expected. */
-static void test_discrepancy_bad_own(void **state)
+/* A bad own_spread or growth_from in a written term: file:line:column, the key's path, what
+ * was expected. */
+static void test_discrepancy_bad_fields(void **state)
 {
     (void)state;
     char dir[32], path[64], golden[PATH_MAX], want[256];
     make_out_dir(dir);
     snprintf(path, sizeof path, "%s/d.yaml", dir);
     assert_non_null(realpath("tests/golden/golden.yaml", golden));
-    static const char *const own[2] = {"[0.1, -0.2]",
-                                       "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]"};
-    static const char *const msg[2] = {
+    static const char *const own[3] = {"own_spread: [0.1, -0.2]",
+                                       "own_spread: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]",
+                                       "growth_from: trend"};
+    static const char *const msg[3] = {
         "%s:11:27: ensemble.discrepancy.metrics.ehcp_total.own_spread[1]: expected a number in "
         "[0, 100], got -0.2",
         "%s:11:21: ensemble.discrepancy.metrics.ehcp_total.own_spread: expected at most 8 "
-        "horizons"};
-    for (int k = 0; k < 2; k++) {
+        "horizons",
+        "%s:11:22: ensemble.discrepancy.metrics.ehcp_total.growth_from: expected one of: naive, "
+        "term"};
+    for (int k = 0; k < 3; k++) {
         FILE *f = fopen(path, "w");
         assert_non_null(f);
         fprintf(f, "extends: \"%s\"\nensemble:\n  keys: [requests.growth]\n  sets: [[0.0]]\n"
                    "  discrepancy:\n    levels: [0.25, 0.5, 0.75]\n    metrics:\n"
                    "      ehcp_total:\n        quantiles:\n          - [-0.1, 0, 0.1]\n"
-                   "        own_spread: %s\n", golden, own[k]);
+                   "        %s\n", golden, own[k]);
         fclose(f);
         send_params p;
         des_error err = {0};
@@ -877,10 +882,34 @@ static void test_discrepancy_as_of(void **state)
     }
     double slope = (SEND_DISC_H * sxy - sx * sy) / (SEND_DISC_H * sxx - sx * sx);
     assert_close(d1.growth[0], slope < 0 ? 0 : slope > 1.5 ? 1.5 : slope, 1e-12);
+    assert_int_equal(d1.growth_term[0], 0); /* 8 naive horizons against the term's 5 */
     /* requests, published from 2016: trends from 2019 on, at most 3 horizons as of 2022 */
     assert_true(d1.growth_h[1] <= 3);
-    if (d1.growth_h[1] < 2)
-        assert_close(d1.growth[1], 0.5, 0);
+    /* every measure: where the term has at least two horizons and no fewer than the naive
+     * trend's, its growth is the slope of its own P90 - P10 (levels 0.1 and 0.9) on the
+     * horizon, log-log, recomputed here; else the naive trend's (0.5 below two of those) */
+    int from_term = 0;
+    for (int s = 0; s < d1.n_metrics; s++) {
+        int h = d1.n_h[s];
+        if (h >= 2 && h >= d1.growth_h[s]) {
+            double ax = 0, ay = 0, axx = 0, axy = 0;
+            for (int k = 1; k <= h; k++) {
+                double lx = log(k), ly = log(d1.q[s][k - 1][18] - d1.q[s][k - 1][2]);
+                ax += lx, ay += ly, axx += lx * lx, axy += lx * ly;
+            }
+            double bt = (h * axy - ax * ay) / (h * axx - ax * ax);
+            assert_int_equal(d1.growth_term[s], 1);
+            assert_close(d1.growth[s], bt < 0 ? 0 : bt > 1.5 ? 1.5 : bt, 1e-12);
+            from_term++;
+        } else {
+            assert_int_equal(d1.growth_term[s], 0);
+            if (d1.growth_h[s] < 2)
+                assert_close(d1.growth[s], 0.5, 0);
+        }
+    }
+    print_message("growth from the term's own horizons for %d of %d measures\n", from_term,
+                  d1.n_metrics);
+    assert_true(from_term >= 1);
     /* a term as of 2023 from the full data sees later figures: it differs */
     send_discrepancy d3;
     o.threads = 2;
@@ -916,7 +945,7 @@ int main(void)
         cmocka_unit_test(test_discrepancy_factor),
         cmocka_unit_test(test_discrepancy_net),
         cmocka_unit_test(test_discrepancy_run),
-        cmocka_unit_test(test_discrepancy_bad_own),
+        cmocka_unit_test(test_discrepancy_bad_fields),
         cmocka_unit_test(test_discrepancy_as_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

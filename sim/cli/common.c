@@ -441,7 +441,10 @@ void cli_print_discrepancy(const send_discrepancy *d, double cpu)
             r[k] = exp(send_discrepancy_log_factor(d, m, t[k], 0.9) -
                        send_discrepancy_log_factor(d, m, t[k], 0.1));
         snprintf(band, sizeof band, "%.2f / %.2f / %.2f", r[0], r[1], r[2]);
-        if (d->growth_h[m] >= 2)
+        if (d->growth_term[m])
+            snprintf(g, sizeof g, "(t/%d)^%.2f, the term's own errors at 1-%d years", d->n_h[m],
+                     d->growth[m], d->n_h[m]);
+        else if (d->growth_h[m] >= 2)
             snprintf(g, sizeof g, "(t/%d)^%.2f, naive-trend errors at 1-%d years", d->n_h[m],
                      d->growth[m], d->growth_h[m]);
         else

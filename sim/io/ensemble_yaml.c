@@ -146,8 +146,12 @@ void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char 
                        "(a normal: 1.53)\n", indent, tails);
         fprintf(f, "%s      growth:", indent);
         put_exact(f, " ", d->growth[m]);
-        fprintf(f, "%s\n%s      growth_spread: [", d->growth_h[m] ? ""
-                : "   # assumed: a random walk (spread as sqrt(horizon))", indent);
+        fprintf(f, "%s\n", d->growth_term[m] ? "" : d->growth_h[m] >= 2 ? ""
+                : "   # assumed: a random walk (spread as sqrt(horizon))");
+        if (d->growth_term[m])
+            fprintf(f, "%s      growth_from: term   # the slope of log(P90 - P10) of the "
+                       "quantiles above on log(horizon)\n", indent);
+        fprintf(f, "%s      growth_spread: [", indent);
         for (int h = 0; h < d->growth_h[m]; h++)
             put_exact(f, h ? ", " : "", d->growth_spread[m][h]);
         fprintf(f, "]\n");
@@ -187,7 +191,9 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
         for (int m = 0; m < dq->n_metrics; m++)
             fprintf(o, " %s (%d horizon%s, spread beyond them x (t/%d)^%.2f%s%s)",
                     send_metric(dq->metric[m])->name, dq->n_h[m], dq->n_h[m] == 1 ? "" : "s",
-                    dq->n_h[m], dq->growth[m], dq->growth_h[m] ? "" : " assumed",
+                    dq->n_h[m], dq->growth[m],
+                    dq->growth_term[m] ? " from the term's own horizons"
+                    : dq->growth_h[m] >= 2 ? "" : " assumed",
                     dq->n_own[m] ? ", net of the forecast's own spread" : "");
         fprintf(o, "\n");
     }

@@ -722,7 +722,8 @@ static void load_observed(loader *L, const scn_node *root)
 
 /* ensemble.discrepancy: {as_of, origins: [YEAR, ...], authorities, replications,
  * levels: [l, ...], metrics: {METRIC: {n: [count by horizon], quantiles: [[q, ...], ...],
- * growth: g (default 1), growth_spread: [s, ...], own_spread: [s, ...]}}, own_replications}:
+ * growth: g (default 1), growth_from: term|naive (default naive), growth_spread: [s, ...],
+ * own_spread: [s, ...]}}, own_replications}:
  * levels strictly increasing in (0, 1); one row of len(levels) log-ratio quantiles per horizon
  * 1, 2, ..., each row non-decreasing. */
 static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
@@ -802,6 +803,9 @@ static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
             goto bad;
         }
         q->growth_h[m] = (int)scn_len(gs);
+        static const char *const from_names[] = {"naive", "term"};
+        if (scn_enum(doc, one, "growth_from", from_names, 2, &q->growth_term[m]) < 0)
+            goto bad;
         for (size_t h = 0; h < scn_len(gs); h++)
             if (scn_node_num(doc, scn_at(doc, gs, h), 0, 100, &q->growth_spread[m][h]) != 1)
                 goto bad;

@@ -457,6 +457,21 @@ static int disc_origins(const send_sen2 *d, const size_t *las, size_t n, int as_
     return k;
 }
 
+/* The least-squares slope of log spread[h - 1] on log h over h = 1..k (k >= 2, each spread
+ * positive; NaN otherwise), kept in [0, 1.5]. */
+static double log_log_slope(const double *spread, int k)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int h = 0; h < k; h++) {
+        if (!(spread[h] > 0))
+            return NAN;
+        double lx = log(h + 1.0), ly = log(spread[h]);
+        sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
+    }
+    double b = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+    return b < 0 ? 0 : b > 1.5 ? 1.5 : b;
+}
+
 /* How the spread of forecast errors grows with the horizon, as of as_of, for metric m: the
  * naive trend (naive_at, from the three values published by each origin O) against every
  * value published by June of as_of, pooled over the authorities las and every origin O <
@@ -515,13 +530,7 @@ static int disc_growth(const send_sen2 *d, const size_t *las, size_t n, int as_o
     *growth = 0.5;
     if (k < 2)
         return 0;
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (int h = 0; h < k; h++) {
-        double lx = log(h + 1.0), ly = log(spread[h]);
-        sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
-    }
-    double b = (k * sxy - sx * sy) / (k * sxx - sx * sx);
-    *growth = b < 0 ? 0 : b > 1.5 ? 1.5 : b;
+    *growth = log_log_slope(spread, k);
     return k;
 }
 
@@ -535,6 +544,7 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
     static const double levels[SEND_DISC_Q] = {0.025, 0.05, 0.1,  0.15, 0.2,  0.25, 0.3,
                                                0.35,  0.4,  0.45, 0.5,  0.55, 0.6,  0.65,
                                                0.7,   0.75, 0.8,  0.85, 0.9,  0.95, 0.975};
+    enum { I10 = 2, I90 = 18 }; /* levels[I10] = 0.1, levels[I90] = 0.9 */
     int org[3];
     int n_org = disc_origins(data, las, n, as_of, org);
     if (n_org == 0)
@@ -614,6 +624,18 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                 break;
             }
             out->growth_h[s] = g;
+            /* the term's own errors, where measured over at least as many horizons as the
+             * naive trend's, say better how the model's errors grow than the naive's do */
+            if (h >= 2 && h >= g) {
+                double sp[SEND_DISC_H];
+                for (int k = 0; k < h; k++)
+                    sp[k] = out->q[s][k][I90] - out->q[s][k][I10];
+                double gt = log_log_slope(sp, h);
+                if (!isnan(gt)) {
+                    out->growth[s] = gt;
+                    out->growth_term[s] = 1;
+                }
+            }
             if (h > 0 && out->metric[s] >= 0)
                 out->n_metrics++;
         }
