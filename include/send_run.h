@@ -51,8 +51,10 @@ double send_param_uniform(uint64_t master, int r, const char *path);
  * uniform u (see send_discrepancy in send_model.h): 0 for t <= 0; between whole horizons
  * linear in t; beyond the last one, n_h's median plus its spread about the median times
  * (t / n_h)^growth[m] (the bias held, the spread growing at the rate send_bt_discrepancy
- * measured, or as the square root of t: see send_model.h). Replication r's uniform for a
- * metric M is send_param_uniform(S, r, "discrepancy.M"), recorded as that parameter column. */
+ * measured, or as the square root of t: see send_model.h); where the forecast's own spread
+ * was measured, the spread about the median times send_discrepancy_net_scale. Replication r's
+ * uniform for a metric M is send_param_uniform(S, r, "discrepancy.M"), recorded as that
+ * parameter column. */
 double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u);
 /* The factor send_discrepancy_log_factor scales the term's deviations by at horizon t, net of
  * the forecast's own spread (1 where none was measured; see send_discrepancy). */

@@ -335,10 +335,11 @@ static int time_replication(const send_params *p, uint64_t seed, int reps, doubl
 }
 
 /* The calibrated forecast's own spread (send_discrepancy's own, n_own): the scenario at path
- * run without its forecast-error term for reps replications; for each of the term's metrics, the
- * P90 - P10 of log value over the replications at whole horizons 1, 2, ... (the horizon t of
- * run_apply_discrepancy: January caseload 12h months after the start, calendar year y0 + h - 1
- * for activity if the run covers all of it), while at least half the replications have a positive value there. */
+ * run without its forecast-error term for OWN_REPLICATIONS replications (seed: the
+ * calibration's); for each of the term's metrics, the P90 - P10 of log value over the
+ * replications at whole horizons 1, 2, ... (the horizon t of run_apply_discrepancy: January
+ * caseload 12h months after the start, calendar year y0 + h - 1 for activity if the run covers
+ * all of it), while at least half the replications have a positive value there. */
 #define OWN_REPLICATIONS 100
 static int own_spread(const char *path, uint64_t seed, int threads, send_discrepancy *dq,
                       des_error *err)
