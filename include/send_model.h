@@ -306,6 +306,9 @@ typedef struct send_params {
                                        place funding: the top-up at band factor 1, or the whole
                                        fee (independent, specialist post-16, residential: the
                                        whole package); cost[PROV_AWAITING]: interim cost */
+    double cost_level;              /* multiplier on every cost[] (default 1): the authority's
+                                       cost level against the costs given; a prior on it
+                                       carries unit-cost uncertainty into the bands */
     double inflation[PROV_COUNT];   /* annual uplift from the second financial year */
     double transport_share[PROV_COUNT];
     double transport_cost;          /* per transported child-year (general fund) */

@@ -155,6 +155,36 @@ static void test_lines_by_hand(void **state)
     send_params_free(&p);
 }
 
+/* finance.cost_level multiplies every per-pupil cost (top-ups, fees, the whole level-4 package
+ * and so its three shares) and nothing else: place funding, transport, central services and
+ * income are as at level 1. */
+static void test_cost_level_by_hand(void **state)
+{
+    (void)state;
+    send_params p;
+    still_caseload(&p);
+    p.cost_level = 1.1;
+    send_output o;
+    run_rep(&p, 1, 0, &o);
+    assert_penny(line(&o, DSG_TOPUP_SPECIAL, 0), 60 * 12000 * 1.5 * 1.1);
+    assert_penny(line(&o, DSG_TOPUP_SPECIAL, 1), 60 * 12000 * (0.9 * 1.5 + 0.1 * 2.0) * 1.1);
+    assert_penny(line(&o, DSG_INDEPENDENT, 0), 10 * 50000 * 1.1);
+    assert_penny(line(&o, DSG_INDEPENDENT, 1), 10 * 50000 * 1.03 * 1.1);
+    for (int f = 0; f < 2; f++) {
+        assert_penny(line(&o, DSG_LEVEL4, f), 10 * 100000 * 0.5 * 1.1);
+        assert_penny(at(&o, F_SOCIAL_CARE, f), 10 * 100000 * 0.3 * 1.1);
+        assert_penny(at(&o, F_HEALTH, f), 10 * 100000 * 0.2 * 1.1);
+        assert_penny(line(&o, DSG_PLACE_SPECIAL, f), 100 * 10000.0);
+        assert_penny(at(&o, F_SPEND_TRANSPORT, f), 60 * 0.5 * 1000);
+        assert_penny(line(&o, DSG_SEN_SUPPORT, f), 300000);
+    }
+    assert_penny(line(&o, DSG_ALLOCATION, 1), 1.05e6);
+    double sp0 = 1e6 + (60 * 12000 * 1.5 + 500000 + 500000) * 1.1 + 400000;
+    assert_penny(at(&o, F_SPEND, 0), sp0);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 /* Levers: commissioning fewer places cuts place funding; a key puts transport in the DSG. */
 static void test_commissioned_and_transport_in(void **state)
 {
@@ -564,6 +594,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_by_hand),
+        cmocka_unit_test(test_cost_level_by_hand),
         cmocka_unit_test(test_commissioned_and_transport_in),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_allocation_random_walk),

@@ -161,7 +161,7 @@ void fin_accrue(send_model *m)
     if (in && fi != f->acc_fi) {
         /* this financial year's unit costs */
         for (int q = 0; q < PROV_COUNT; q++) {
-            double c = p->cost[q] * price_index(p, q, o->first_fy, fi);
+            double c = p->cost[q] * p->cost_level * price_index(p, q, o->first_fy, fi);
             for (int n = 0; n < NEED_COUNT; n++)
                 f->acc_unit[q][n] =
                     is_fee(q) || q == PROV_OTHER || q == PROV_AWAITING ? c : c * band_mean(p, n, fi);

@@ -105,6 +105,7 @@ void send_params_init(send_params *p)
     p->d1_period = 7.0;
     p->d1_capacity = 1000000;
     p->grant_published = 1000; /* every year of an allocation series published */
+    p->cost_level = 1;
     p->d2_period = 7.0;
     p->d2_capacity = 1000000;
     p->l4_period = 28.0;
