@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "des_error.h"
+#include "send_model.h"
 #include "send_sen2.h"
 
 typedef struct send_calib_opts {
@@ -97,6 +98,12 @@ typedef struct send_calib_stats {
     int n_drawn;                 /* keys drawn from their prior, not fitted */
     double obs_sd[4];            /* observation error (log sd): ehcp_total, initial_requests,
                                     new_plans, plans_ceased */
+    /* The forecast-error term as stored (0 measures without one): per measure (model metric
+     * index term_metric), the P90 / P10 of its factor at 1, 3 and 5 years, net of the
+     * forecast's own spread when term_net */
+    int n_term, term_net;
+    int term_metric[SEND_DISC_METRICS];
+    double term_ratio[SEND_DISC_METRICS][3];
 } send_calib_stats;
 
 /* Calibrate the one-authority scenario at in_path to authority la of d as of

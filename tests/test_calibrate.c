@@ -659,9 +659,11 @@ static void test_term_net_of_own_spread(void **state)
     des_error err = {0};
     send_sen2 *d = send_sen2_read(fx->data, &err);
     assert_non_null(d);
+    send_calib_stats st[2] = {{0}};
     for (int g = 0; g < 2; g++) {
         send_calib_opts o = {.particles = 20, .max_simulations = 60, .history_path = HIST,
-                             .seed = 5, .threads = 2, .discrepancy = &t, .gross_term = g};
+                             .seed = 5, .threads = 2, .discrepancy = &t, .gross_term = g,
+                             .stats = &st[g]};
         if (send_calibrate(d, 0, 2021, HIST, g ? gross : net, &o, &err) != DES_OK)
             fail_msg("%s", err.msg);
     }
@@ -709,6 +711,22 @@ static void test_term_net_of_own_spread(void **state)
             assert_close(send_discrepancy_log_factor(dn, m, h, 0.9), term / 2 * sc, 1e-12);
         }
     send_results_free(&r);
+    /* the statistics report the term as stored: P90 / P10 of its factor at 1, 3, 5 years */
+    static const double at_t[3] = {1, 3, 5};
+    for (int g = 0; g < 2; g++) {
+        const send_discrepancy *dd = g ? dg : dn;
+        assert_int_equal(st[g].n_term, 2);
+        assert_int_equal(st[g].term_net, !g);
+        for (int m = 0; m < 2; m++) {
+            assert_int_equal(st[g].term_metric[m], t.metric[m]);
+            for (int k = 0; k < 3; k++)
+                assert_close(st[g].term_ratio[m][k],
+                             exp(send_discrepancy_log_factor(dd, m, at_t[k], 0.9) -
+                                 send_discrepancy_log_factor(dd, m, at_t[k], 0.1)),
+                             1e-12);
+        }
+    }
+    assert_true(st[0].term_ratio[1][0] < st[1].term_ratio[1][0]); /* the net term is narrower */
     /* everything but the own spread is the gross file's */
     for (int m = 0; m < 2; m++)
         assert_memory_equal(dn->q[m], dg->q[m], sizeof dn->q[m]);

@@ -253,6 +253,13 @@ int cli_calibrate(int argc, char **argv)
         printf("  observation error (log sd): ehcp_total %.3f, initial_requests %.3f, new_plans "
                "%.3f, plans_ceased %.3f%s\n",
                st.obs_sd[0], st.obs_sd[1], st.obs_sd[2], st.obs_sd[3], exact ? " (--exact)" : "");
+        if (st.n_term > 0) {
+            printf("  forecast-error term as stored%s, P90/P10 of its factor at 1 / 3 / 5 years:\n",
+                   st.term_net ? " (net of this forecast's own spread)" : " (in full)");
+            for (int m = 0; m < st.n_term; m++)
+                printf("    %-20s %.2f / %.2f / %.2f\n", send_metric(st.term_metric[m])->name,
+                       st.term_ratio[m][0], st.term_ratio[m][1], st.term_ratio[m][2]);
+        }
     }
 done:
     send_sen2_free(P);

@@ -652,6 +652,18 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
                                           err);
         }
     }
+    if (rc == DES_OK && e->discrepancy) {
+        const send_discrepancy *dq = e->discrepancy;
+        static const double at_t[3] = {1, 3, 5};
+        st.n_term = dq->n_metrics;
+        for (int m = 0; m < dq->n_metrics; m++) {
+            st.term_metric[m] = dq->metric[m];
+            st.term_net |= dq->n_own[m] > 0;
+            for (int k = 0; k < 3; k++)
+                st.term_ratio[m][k] = exp(send_discrepancy_log_factor(dq, m, at_t[k], 0.9) -
+                                          send_discrepancy_log_factor(dq, m, at_t[k], 0.1));
+        }
+    }
     if (rc == DES_OK && o->stats) {
         st.cpu_seconds = cpu_now(clk) - cpu0;
         st.rep_equivalents = rep_cpu > 0 ? st.cpu_seconds / rep_cpu : NAN;
