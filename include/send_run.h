@@ -56,6 +56,8 @@ double send_param_uniform(uint64_t master, int r, const char *path);
  * uniform for a metric M is send_param_uniform(S, r, "discrepancy.M"), recorded as that
  * parameter column. */
 double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, double u);
+/* The P90 / P10 of the term's factor at horizon t: exp of its log factor at 0.9 less at 0.1. */
+double send_discrepancy_band_ratio(const send_discrepancy *d, int m, double t);
 /* The factor send_discrepancy_log_factor scales the term's deviations by at horizon t, net of
  * the forecast's own spread (1 where none was measured; see send_discrepancy). */
 double send_discrepancy_net_scale(const send_discrepancy *d, int m, double t);

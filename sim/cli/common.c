@@ -438,8 +438,7 @@ void cli_print_discrepancy(const send_discrepancy *d, double cpu)
         double r[3];
         const int t[3] = {1, 3, 5};
         for (int k = 0; k < 3; k++)
-            r[k] = exp(send_discrepancy_log_factor(d, m, t[k], 0.9) -
-                       send_discrepancy_log_factor(d, m, t[k], 0.1));
+            r[k] = send_discrepancy_band_ratio(d, m, t[k]);
         snprintf(band, sizeof band, "%.2f / %.2f / %.2f", r[0], r[1], r[2]);
         if (d->growth_term[m])
             snprintf(g, sizeof g, "(t/%d)^%.2f, the term's own errors at 1-%d years", d->n_h[m],

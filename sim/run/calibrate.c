@@ -365,19 +365,22 @@ static int own_spread(const char *path, uint64_t seed, int threads, send_discrep
         send_period_kind kind = send_metric(metric)->kind;
         dq->n_own[m] = 0;
         for (int h = 1; h <= SEND_DISC_H && kind != SEND_FY; h++) {
+            /* the period at horizon h: the same in every replication of the run */
+            const send_output *o0 = &res.reps[0];
+            int np = send_output_periods(o0, metric), i = -1;
+            if (kind == SEND_MONTHLY) {
+                for (int k = 0; k < np && i < 0; k++)
+                    if (des_date_month_index(send_output_period_start(o0, metric, k)) - mi0 ==
+                        12 * h)
+                        i = k;
+            } else if (y0 + h - 1 - o0->first_year >= 0 && y0 + h - 1 - o0->first_year < np &&
+                       p.end >= des_date_from_ymd(y0 + h - 1, 12, 31))
+                i = y0 + h - 1 - o0->first_year; /* whole years only */
+            if (i < 0)
+                break;
             size_t n = 0;
             for (int r = 0; r < res.n; r++) {
-                send_output *o = &res.reps[r];
-                int np = send_output_periods(o, metric), i = -1;
-                if (kind == SEND_MONTHLY) {
-                    for (int k = 0; k < np && i < 0; k++)
-                        if (des_date_month_index(send_output_period_start(o, metric, k)) - mi0 ==
-                            12 * h)
-                            i = k;
-                } else if (y0 + h - 1 - o->first_year >= 0 && y0 + h - 1 - o->first_year < np &&
-                           p.end >= des_date_from_ymd(y0 + h - 1, 12, 31))
-                    i = y0 + h - 1 - o->first_year; /* whole years only */
-                double v = i >= 0 ? send_output_row(o, metric)[i] : NAN;
+                double v = send_output_row(&res.reps[r], metric)[i];
                 if (v > 0)
                     x[n++] = log(v);
             }
@@ -660,8 +663,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
             st.term_metric[m] = dq->metric[m];
             st.term_net |= dq->n_own[m] > 0;
             for (int k = 0; k < 3; k++)
-                st.term_ratio[m][k] = exp(send_discrepancy_log_factor(dq, m, at_t[k], 0.9) -
-                                          send_discrepancy_log_factor(dq, m, at_t[k], 0.1));
+                st.term_ratio[m][k] = send_discrepancy_band_ratio(dq, m, at_t[k]);
         }
     }
     if (rc == DES_OK && o->stats) {

@@ -207,6 +207,12 @@ double send_discrepancy_log_factor(const send_discrepancy *d, int m, double t, d
     return mid + (g - mid) * send_discrepancy_net_scale(d, m, t);
 }
 
+double send_discrepancy_band_ratio(const send_discrepancy *d, int m, double t)
+{
+    return exp(send_discrepancy_log_factor(d, m, t, 0.9) -
+               send_discrepancy_log_factor(d, m, t, 0.1));
+}
+
 void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o)
 {
     const send_discrepancy *dq = p->ensemble ? p->ensemble->discrepancy : NULL;
