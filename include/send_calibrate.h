@@ -60,7 +60,8 @@ typedef struct send_calib_opts {
                                     run side by side, as the back-test does) */
     int quiet;                   /* not read by the library; for callers */
     /* A forecast-error term (send_bt_discrepancy) to store in the ensemble section, so every
-     * run of the calibrated scenario widens its bands by it; NULL for none. */
+     * run of the calibrated scenario widens its bands by it; NULL for none. Its as_of may
+     * precede the calibration's (a pool whose last release is earlier), never follow it. */
     const struct send_discrepancy *discrepancy;
     /* Or one made on demand, once the inputs have passed their checks and before the fit (so
      * that bad input fails fast): called with as_of, it fills *out (stored as it is, even of no

@@ -634,6 +634,41 @@ static void test_drawn_not_fitted(void **state)
     send_sen2_free(d);
 }
 
+/* A term measured as of an earlier year (a pool whose last release precedes the authority's
+ * own file) is stored with its own as_of; one as of a later year would use figures not yet
+ * published at the calibration's date, and is refused before anything is written. */
+static void test_term_as_of(void **state)
+{
+    fixture *fx = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/term-as-of.yaml", fx->dir);
+    send_discrepancy t = {.n_metrics = 1, .n_q = 3, .levels = {0.1, 0.5, 0.9},
+                          .metric = {send_metric_find("ehcp_total")}, .n_h = {1},
+                          .n = {{10}}, .q = {{{-0.02, 0, 0.02}}}, .growth = {0.5},
+                          .as_of = 2022, .n_origins = 1, .origins = {2019}, .authorities = 3,
+                          .replications = 10};
+    des_error err = {0};
+    send_sen2 *d = send_sen2_read(fx->data, &err);
+    assert_non_null(d);
+    send_calib_opts o = {.particles = 20, .max_simulations = 60, .history_path = HIST,
+                         .seed = 5, .threads = 1, .discrepancy = &t, .gross_term = 1};
+    assert_int_equal(send_calibrate(d, 0, 2021, HIST, path, &o, &err), DES_EINVAL);
+    assert_string_equal(err.msg, "the forecast-error term is as of 2022, after the calibration "
+                                 "(as of 2021): it would use figures published later");
+    assert_int_equal(access(path, F_OK), -1);
+    t.as_of = 2020;
+    if (send_calibrate(d, 0, 2021, HIST, path, &o, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    send_sen2_free(d);
+    send_params p;
+    if (send_scenario_load(path, &p, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(p.ensemble->as_of, 2021);
+    assert_int_equal(p.ensemble->discrepancy->as_of, 2020);
+    assert_close(p.ensemble->discrepancy->q[0][0][2], 0.02, 1e-12);
+    send_params_free(&p);
+}
+
 /* The forecast-error term stored net of the calibrated forecast's own spread: own_spread is
  * the P90 - P10 of log value over 100 replications of the written scenario run without the
  * term (same seed), at whole horizons from its start, measured again here independently; with
@@ -746,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_observation_error),
         cmocka_unit_test(test_pool_observation_error),
         cmocka_unit_test(test_drawn_not_fitted),
+        cmocka_unit_test(test_term_as_of),
         cmocka_unit_test(test_term_net_of_own_spread),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -577,9 +577,13 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     snprintf(e->sha256, sizeof e->sha256, "%s", send_sen2_sha256(d));
     e->as_of = as_of;
     if (disc) {
-        if (disc->as_of != as_of) {
+        /* a term measured earlier uses less of what was published by as_of (a pool whose
+         * last release precedes the authority's own file: --pool data/la-sen2.csv as of
+         * 2026 gives a term as of 2025); a later one would use figures not yet published */
+        if (disc->as_of > as_of) {
             rc = des_error_set(err, DES_EINVAL,
-                               "the forecast-error term is as of %d, the calibration as of %d",
+                               "the forecast-error term is as of %d, after the calibration "
+                               "(as of %d): it would use figures published later",
                                disc->as_of, as_of);
             goto out;
         }
