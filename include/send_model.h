@@ -514,6 +514,12 @@ typedef struct send_ensemble {
     char sha256[65];
     int as_of;       /* 0 = not given */
     struct send_discrepancy *discrepancy; /* owned; NULL for none */
+    /* Keys of the file's ensemble that a scenario extending that file sets itself (a lever's
+     * own value or series): the scenario's value is used and they are not drawn, so they are
+     * not among paths/values above; where each was set, "file:line". */
+    int n_overridden;
+    char overridden[SEND_ENSEMBLE_KEYS][SEND_PATH_MAX];
+    char overridden_at[SEND_ENSEMBLE_KEYS][288];
 } send_ensemble;
 
 /* A forecast-error (model discrepancy) term: for each of up to SEND_DISC_METRICS model metrics,

@@ -7,6 +7,7 @@
  *   the values recorded), and each replication's output equals a plain run of the scenario with
  *   its recorded values set (the copy is really applied, and only to its replication);
  * - an ensemble overrides a prior on its keys, draws sets by weight, records the set's index;
+ * - a key of the ensemble that a file extending it sets itself is not drawn (a lever's value);
  * - the ensemble section's errors, each one line with the file position;
  * - the values round-trip through the results file.
  */
@@ -207,6 +208,62 @@ static void test_ensemble(void **state)
     send_params_free(&p);
 }
 
+/* A file extending the ensemble's that sets one of its keys (a lever's value) has it
+ * used, not the ensemble's: the key leaves the ensemble (recorded with where it was set), the
+ * other key and the set are still drawn with the same uniforms (common random numbers), and the
+ * run equals a run of the lever without the ensemble at the drawn value of the other key (so the
+ * lever's 0.8 really is what ran, where the ensemble's 0.5 gives other plans). */
+static void test_ensemble_key_set_by_a_lever(void **state)
+{
+    (void)state;
+    send_params p, base, q;
+    load(DIR "lever.yaml", &p);
+    load(DIR "ensemble.yaml", &base);
+    const send_ensemble *e = p.ensemble;
+    assert_int_equal(e->n_keys, 1);
+    assert_int_equal(e->n_sets, 3);
+    assert_string_equal(e->paths[0], "requests.growth");
+    assert_true(e->values[0] == 0.0 && e->values[1] == 0.3 && e->values[2] == -0.1);
+    assert_int_equal(e->n_overridden, 1);
+    assert_string_equal(e->overridden[0], "d2_panel.issue");
+    assert_string_equal(e->overridden_at[0], DIR "lever.yaml:6");
+    assert_int_equal(base.ensemble->n_keys, 2);
+    assert_int_equal(base.ensemble->n_overridden, 0);
+
+    des_error err = {0};
+    send_run_opts o = {.seed = 3, .replications = 4, .threads = 2};
+    send_results r, rb, rq;
+    assert_int_equal(send_run(&p, &o, &r, &err), DES_OK);
+    assert_int_equal(send_run(&base, &o, &rb, &err), DES_OK);
+    assert_int_equal(r.n_params, 2);
+    assert_string_equal(r.param_paths[1], "requests.growth");
+    for (int i = 0; i < 4; i++) {
+        assert_true(val(&r, i, "ensemble.set") == val(&rb, i, "ensemble.set"));
+        assert_true(val(&r, i, "requests.growth") == 0.3);
+    }
+    /* the lever without its ensemble, requests.growth at the drawn 0.3 */
+    load(DIR "lever.yaml", &q);
+    send_ensemble_free(q.ensemble);
+    q.ensemble = NULL;
+    assert_int_equal(send_param_set(&q, "requests.growth", 0.3, &err), DES_OK);
+    assert_int_equal(send_run(&q, &o, &rq, &err), DES_OK);
+    int m = send_metric_find("new_plans"), differs = 0;
+    for (int i = 0; i < 4; i++) {
+        int n = send_output_periods(&r.reps[i], m);
+        assert_memory_equal(send_output_row(&r.reps[i], m), send_output_row(&rq.reps[i], m),
+                            sizeof(double) * (size_t)n);
+        for (int k = 0; k < n; k++)
+            differs |= send_output_row(&r.reps[i], m)[k] != send_output_row(&rb.reps[i], m)[k];
+    }
+    assert_true(differs); /* the ensemble's issue share (0.5) would have run otherwise */
+    send_results_free(&r);
+    send_results_free(&rb);
+    send_results_free(&rq);
+    send_params_free(&q);
+    send_params_free(&base);
+    send_params_free(&p);
+}
+
 static void test_ensemble_errors(void **state)
 {
     (void)state;
@@ -314,6 +371,14 @@ static void test_cli_validate_prints_ensemble(void **state)
     assert_non_null(strstr(r.out, "  requests.growth                      weighted mean 0.3, "
                                   "sd 0, range [-0.1, 0.3]\n"));
     cli_result_free(&r);
+    run_cli(&r, "validate", DIR "lever.yaml", NULL);
+    if (r.status != 0)
+        cli_fail(&r, "validate lever");
+    assert_non_null(strstr(r.out, "ensemble: 3 sets of 1 key (replications"));
+    assert_non_null(strstr(r.out, "  d2_panel.issue                       set at " DIR
+                                  "lever.yaml:6, in a file extending the ensemble's: that "
+                                  "value is used, not drawn\n"));
+    cli_result_free(&r);
 }
 
 int main(void)
@@ -322,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_prior_draws),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_ensemble),
+        cmocka_unit_test(test_ensemble_key_set_by_a_lever),
         cmocka_unit_test(test_ensemble_errors),
         cmocka_unit_test(test_h5_round_trip),
         cmocka_unit_test(test_cli_threads_identical),

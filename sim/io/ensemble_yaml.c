@@ -170,8 +170,8 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
     const send_ensemble *e = p->ensemble;
     if (!e)
         return;
-    fprintf(o, "ensemble: %d sets of %d keys (replications draw one set each, by weight)",
-            e->n_sets, e->n_keys);
+    fprintf(o, "ensemble: %d sets of %d key%s (replications draw one set each, by weight)",
+            e->n_sets, e->n_keys, e->n_keys == 1 ? "" : "s");
     if (e->method[0])
         fprintf(o, "; %s", e->method);
     if (e->data[0])
@@ -212,4 +212,7 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
         fprintf(o, "  %-36s weighted mean %g, sd %g, range [%g, %g]\n", e->paths[k], m, sqrt(v),
                 lo, hi);
     }
+    for (int k = 0; k < e->n_overridden; k++)
+        fprintf(o, "  %-36s set at %s, in a file extending the ensemble's: that value is used, "
+                   "not drawn\n", e->overridden[k], e->overridden_at[k]);
 }

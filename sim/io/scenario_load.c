@@ -854,6 +854,51 @@ bad:
     return NULL;
 }
 
+/* The position of a file in the extends chain: 0 the top file, 1 its parent, ... */
+static size_t chain_depth(const scn_doc *doc, const char *file)
+{
+    size_t i = 0;
+    for (const char *f; (f = scn_file_at(doc, i)) != NULL; i++)
+        if (file && !strcmp(f, file))
+            return i;
+    return i;
+}
+
+/* Keys of the ensemble that a file extending the ensemble's own sets itself: a lever on a
+ * calibrated baseline (`d1_panel.refusal` as a series from 2026) means its value, so the key is
+ * not drawn; its column is removed from every set (the set is still drawn for the rest, with
+ * the same uniform, so common random numbers hold for the other keys). */
+static void drop_overridden(loader *L, const scn_node *root, const scn_node *ens,
+                            send_ensemble *e)
+{
+    size_t depth = chain_depth(L->doc, scn_file(ens));
+    int nk = e->n_keys, kept = 0;
+    int keep[SEND_ENSEMBLE_KEYS];
+    for (int k = 0; k < nk; k++) {
+        const char *leaf;
+        const scn_node *m = parent_of(L, root, e->paths[k], &leaf);
+        const scn_node *v = m && scn_kind_of(m) == SCN_MAP ? scn_get(L->doc, m, leaf) : NULL;
+        keep[k] = !v || chain_depth(L->doc, scn_file(v)) >= depth;
+        if (!keep[k]) {
+            int o = e->n_overridden++;
+            strcpy(e->overridden[o], e->paths[k]);
+            snprintf(e->overridden_at[o], sizeof e->overridden_at[o], "%.255s:%d", scn_file(v),
+                     scn_line(v));
+        }
+    }
+    if (e->n_overridden == 0)
+        return;
+    for (int i = 0; i < e->n_sets; i++)
+        for (int k = 0; k < nk; k++)
+            if (keep[k])
+                e->values[kept++] = e->values[(size_t)i * nk + k];
+    kept = 0;
+    for (int k = 0; k < nk; k++)
+        if (keep[k] && kept++ != k)
+            strcpy(e->paths[kept - 1], e->paths[k]);
+    e->n_keys = kept;
+}
+
 /* ensemble: {keys: [path, ...], sets: [[v, ...], ...], weights: [...], method, data, sha256,
  * as_of, fit: {...}} - every value checked against its key's range; weights normalised. */
 static void load_ensemble(loader *L, const scn_node *root)
@@ -923,6 +968,7 @@ static void load_ensemble(loader *L, const scn_node *root)
                              &e->values[i * nk + k]) != 1)
                 return;
     }
+    drop_overridden(L, root, s, e);
     double sum = 0;
     if (wts && scn_len(wts) != ns) {
         scn_fail(doc, wts, "expected %zu weights (one per set), got %zu", ns, scn_len(wts));
