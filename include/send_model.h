@@ -309,6 +309,13 @@ typedef struct send_params {
     double cost_level;              /* multiplier on every cost[] (default 1): the authority's
                                        cost level against the costs given; a prior on it
                                        carries unit-cost uncertainty into the bands */
+    /* Per month from the start month, a multiplier on what each child costs (top-ups, fees,
+     * level-4 packages with their social-care and health shares, interim costs, transport; not
+     * place funding or central services): the forecast-error term of ehcp_total at mid-month,
+     * set per replication by the run (run_child_cost_factors), so that the money follows the
+     * plans' band. Borrowed, never freed through the params; NULL: 1. */
+    const double *child_cost_factor;
+    int n_child_cost_factor;
     double inflation[PROV_COUNT];   /* annual uplift from the second financial year */
     double transport_share[PROV_COUNT];
     double transport_cost;          /* per transported child-year (general fund) */

@@ -25,6 +25,7 @@
 #include "des_stats.h"
 #include "send_backtest.h"
 #include "send_io.h"
+#include "send_keys.h"
 #include "send_run.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
@@ -753,6 +754,73 @@ static void test_discrepancy_run(void **state)
     remove_dir(dir);
 }
 
+/* The money follows the plans' term: each replication of a scenario whose term has ehcp_total
+ * runs with per-child costs multiplied, month k, by exp(log factor at (k + 0.5) / 12 years) for
+ * its own uniform: the same replication run by hand from its seeds without the term, with those
+ * factors, gives the same money to the penny; without them it gives other money. */
+static void test_discrepancy_money(void **state)
+{
+    (void)state;
+    char dir[32], path[64], golden[PATH_MAX];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/m.yaml", dir);
+    assert_non_null(realpath("tests/golden/golden.yaml", golden));
+    send_discrepancy d = hand_term();
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: \"%s\"\nend: 2021-12-31\nensemble:\n  keys: [requests.growth]\n"
+               "  sets: [[0.0]]\n", golden);
+    send_discrepancy_yaml_print(f, &d, "  ");
+    fclose(f);
+    send_params p, q;
+    des_error err = {0};
+    assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
+    assert_int_equal(send_scenario_load(path, &q, NULL, &err), DES_OK);
+    free(q.ensemble->discrepancy);
+    q.ensemble->discrepancy = NULL;
+    assert_int_equal(send_param_set(&q, "requests.growth", 0.0, &err), DES_OK);
+    send_run_opts ro = {.seed = 3, .replications = 3, .threads = 2};
+    send_results a;
+    assert_int_equal(send_run(&p, &ro, &a, &err), DES_OK);
+    int money[] = {send_metric_find("hn_spend_gbp"), send_metric_find("dsg_balance_gbp"),
+                   send_metric_find("dsg_topup_special_gbp"),
+                   send_metric_find("gf_transport_gbp"), send_metric_find("sc_spend_gbp"),
+                   send_metric_find("dsg_place_special_gbp")};
+    double fac[36];
+    for (int r = 0; r < 3; r++) {
+        double u = a.param_values[r * 3 + 2];
+        for (int k = 0; k < 36; k++)
+            fac[k] = exp(send_discrepancy_log_factor(&d, 0, (k + 0.5) / 12.0, u));
+        send_output by[2];
+        for (int w = 0; w < 2; w++) {
+            q.child_cost_factor = w ? fac : NULL;
+            q.n_child_cost_factor = w ? 36 : 0;
+            assert_int_equal(send_output_init(&by[w], &q, &err), DES_OK);
+            send_model *m = send_model_create(&q, &err);
+            assert_non_null(m);
+            assert_int_equal(send_model_run(m, a.seeds + (size_t)r * a.seeds_per_rep, &by[w],
+                                            &err), DES_OK);
+            send_model_destroy(m);
+        }
+        int n = send_output_periods(&by[1], money[0]), moved = 0;
+        assert_true(n >= 2);
+        for (size_t j = 0; j < sizeof money / sizeof money[0]; j++)
+            for (int i = 0; i < n; i++) {
+                double x = send_output_row(&a.reps[r], money[j])[i];
+                assert_close(x, send_output_row(&by[1], money[j])[i], 0.005);
+                moved |= fabs(x - send_output_row(&by[0], money[j])[i]) > 1;
+            }
+        assert_true(moved);
+        send_output_free(&by[0]);
+        send_output_free(&by[1]);
+    }
+    q.child_cost_factor = NULL;
+    send_results_free(&a);
+    send_params_free(&p);
+    send_params_free(&q);
+    remove_dir(dir);
+}
+
 /* A bad own_spread or growth_from in a written term: file:line:column, the key's path, what
  * was expected. */
 static void test_discrepancy_bad_fields(void **state)
@@ -945,6 +1013,7 @@ int main(void)
         cmocka_unit_test(test_discrepancy_factor),
         cmocka_unit_test(test_discrepancy_net),
         cmocka_unit_test(test_discrepancy_run),
+        cmocka_unit_test(test_discrepancy_money),
         cmocka_unit_test(test_discrepancy_bad_fields),
         cmocka_unit_test(test_discrepancy_as_of),
     };

@@ -185,6 +185,54 @@ static void test_cost_level_by_hand(void **state)
     send_params_free(&p);
 }
 
+/* A multiplier by month on what each child costs (the plans' forecast-error term, set by the
+ * run): 1.1 in every month of 2019-20 and 1.25 in every month of 2020-21 scale the top-ups,
+ * fees, level-4 packages with their three shares and transport of that year by it, and leave
+ * place funding, central services and income alone; the money is still conserved. */
+static void test_child_cost_factor_by_hand(void **state)
+{
+    (void)state;
+    send_params p;
+    still_caseload(&p);
+    double f[36];
+    for (int k = 0; k < 36; k++) /* month 0 is January 2019: 2019-20 is months 3 to 14 */
+        f[k] = k >= 3 && k <= 14 ? 1.1 : k >= 15 && k <= 26 ? 1.25 : 0.5;
+    p.child_cost_factor = f;
+    p.n_child_cost_factor = 36;
+    send_output o;
+    run_rep(&p, 1, 0, &o);
+    const double g[2] = {1.1, 1.25};
+    assert_penny(line(&o, DSG_TOPUP_SPECIAL, 0), 60 * 12000 * 1.5 * 1.1);
+    assert_penny(line(&o, DSG_TOPUP_SPECIAL, 1), 60 * 12000 * (0.9 * 1.5 + 0.1 * 2.0) * 1.25);
+    assert_penny(line(&o, DSG_INDEPENDENT, 0), 10 * 50000 * 1.1);
+    assert_penny(line(&o, DSG_INDEPENDENT, 1), 10 * 50000 * 1.03 * 1.25);
+    for (int y = 0; y < 2; y++) {
+        assert_penny(line(&o, DSG_LEVEL4, y), 10 * 100000 * 0.5 * g[y]);
+        assert_penny(at(&o, F_SOCIAL_CARE, y), 10 * 100000 * 0.3 * g[y]);
+        assert_penny(at(&o, F_HEALTH, y), 10 * 100000 * 0.2 * g[y]);
+        assert_penny(at(&o, F_SPEND_TRANSPORT, y), 60 * 0.5 * 1000 * g[y]);
+        assert_penny(line(&o, DSG_PLACE_SPECIAL, y), 100 * 10000.0);
+        assert_penny(line(&o, DSG_SEN_SUPPORT, y), 300000);
+        assert_penny(line(&o, DSG_HOSPITAL, y), 40000);
+    }
+    assert_penny(line(&o, DSG_ALLOCATION, 1), 1.05e6);
+    assert_penny(at(&o, F_SPEND, 0), 1e6 + (60 * 12000 * 1.5 + 500000 + 500000) * 1.1 + 400000);
+    assert_penny(at(&o, F_SPEND_PROV + PROV_SPECIAL, 1),
+                 1e6 + 60 * 12000 * (0.9 * 1.5 + 0.1 * 2.0) * 1.25);
+    double bal = p.opening_balance;
+    for (int y = 0; y < 2; y++) {
+        double in = 0, sp = 0;
+        for (int l = 0; l < DSG_LINE_COUNT; l++)
+            *(l < DSG_INCOME_LINES ? &in : &sp) += line(&o, l, y);
+        assert_penny(at(&o, F_SPEND, y), sp);
+        assert_penny(at(&o, F_DSG_INYEAR, y), in - sp);
+        bal += in - sp;
+        assert_penny(at(&o, F_DSG_BALANCE, y), bal);
+    }
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 /* Levers: commissioning fewer places cuts place funding; a key puts transport in the DSG. */
 static void test_commissioned_and_transport_in(void **state)
 {
@@ -595,6 +643,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_by_hand),
         cmocka_unit_test(test_cost_level_by_hand),
+        cmocka_unit_test(test_child_cost_factor_by_hand),
         cmocka_unit_test(test_commissioned_and_transport_in),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_allocation_random_walk),

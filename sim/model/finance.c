@@ -171,6 +171,8 @@ void fin_accrue(send_model *m)
     }
     /* the month that opened the interval: its capacity snapshot */
     int mk = m->c.month_k - 1;
+    double per_child = p->child_cost_factor && mk >= 0 && mk < p->n_child_cost_factor
+                           ? p->child_cost_factor[mk] : 1.0;
     for (int q = 0; q < PROV_COUNT; q++) {
         double cd_q = 0, cost_q = 0;
         for (int n = 0; n < NEED_COUNT; n++) {
@@ -183,6 +185,7 @@ void fin_accrue(send_model *m)
         }
         if (!in)
             continue;
+        cost_q *= per_child;
         if (q == PROV_RESIDENTIAL) {
             send_output_row(o, F_SOCIAL_CARE)[fi] += cost_q * p->l4_share_social;
             send_output_row(o, F_HEALTH)[fi] += cost_q * p->l4_share_health;
@@ -198,7 +201,7 @@ void fin_accrue(send_model *m)
             cost_q += pf;
         }
         send_output_row(o, F_SPEND_PROV + q)[fi] += cost_q;
-        double tr = cd_q * p->transport_share[q] * f->acc_transport / days_in;
+        double tr = cd_q * per_child * p->transport_share[q] * f->acc_transport / days_in;
         send_output_row(o, F_SPEND_TRANSPORT)[fi] += tr;
         if (p->dsg_transport)
             add_line(m, DSG_TRANSPORT, fi, tr);

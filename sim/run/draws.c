@@ -213,6 +213,33 @@ double send_discrepancy_band_ratio(const send_discrepancy *d, int m, double t)
                send_discrepancy_log_factor(d, m, t, 0.1));
 }
 
+/* The column of the draws holding metric slot m's uniform, or d->k when it has none. */
+static int disc_column(const send_discrepancy *dq, int m, const run_draws *d)
+{
+    char path[SEND_PATH_MAX];
+    snprintf(path, sizeof path, "discrepancy.%s", send_metric(dq->metric[m])->name);
+    int c = 0;
+    while (c < d->k && strcmp(d->paths[c], path))
+        c++;
+    return c;
+}
+
+int run_child_cost_factors(const send_params *p, const run_draws *d, int r, double *f, int cap)
+{
+    const send_discrepancy *dq = p->ensemble ? p->ensemble->discrepancy : NULL;
+    int plans = send_metric_find("ehcp_total");
+    for (int m = 0; dq && m < dq->n_metrics; m++) {
+        int c = dq->metric[m] == plans ? disc_column(dq, m, d) : d->k;
+        if (c == d->k)
+            continue;
+        double u = d->values[(size_t)r * (size_t)d->k + (size_t)c];
+        for (int k = 0; k < cap; k++)
+            f[k] = exp(send_discrepancy_log_factor(dq, m, (k + 0.5) / 12.0, u));
+        return cap;
+    }
+    return 0;
+}
+
 void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o)
 {
     const send_discrepancy *dq = p->ensemble ? p->ensemble->discrepancy : NULL;
@@ -223,11 +250,7 @@ void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send
     des_date_to_ymd(p->start, &y0, &m0, &d0);
     int mi0 = des_date_month_index(p->start);
     for (int m = 0; m < dq->n_metrics; m++) {
-        char path[SEND_PATH_MAX];
-        snprintf(path, sizeof path, "discrepancy.%s", send_metric(dq->metric[m])->name);
-        int c = 0;
-        while (c < d->k && strcmp(d->paths[c], path))
-            c++;
+        int c = disc_column(dq, m, d);
         if (c == d->k)
             continue;
         int metric = dq->metric[m];

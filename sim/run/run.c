@@ -147,11 +147,23 @@ static int run_drawn(const send_params *p, const run_draws *d, int r, const uint
     if (send_params_set_many(p, d->k, (const char (*)[SEND_PATH_MAX])d->paths,
                              d->values + (size_t)r * (size_t)d->k, &q, err) != DES_OK)
         return err ? err->code : DES_EINVAL;
+    /* the money follows the plans' forecast-error term: per-child costs by month */
+    double *f = NULL;
+    if (p->ensemble && p->ensemble->discrepancy) {
+        int nm = des_date_month_index(p->end) - des_date_month_index(p->start) + 1;
+        if (nm > 0 && !(f = malloc((size_t)nm * sizeof *f)))
+            return des_error_set(err, DES_ENOMEM, "cannot allocate the cost factors");
+        if (f && (q.n_child_cost_factor = run_child_cost_factors(p, d, r, f, nm)) > 0)
+            q.child_cost_factor = f;
+    }
     send_model *m = send_model_create(&q, err);
-    if (!m)
+    if (!m) {
+        free(f);
         return err && err->code ? err->code : DES_ENOMEM;
+    }
     int rc = send_model_run(m, seeds, out, err);
     send_model_destroy(m);
+    free(f);
     if (rc == DES_OK)
         run_apply_discrepancy(p, d, r, out);
     return rc;

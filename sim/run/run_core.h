@@ -56,6 +56,11 @@ void run_draws_free(run_draws *d);
 /* Replication r's forecast-error term (p's ensemble discrepancy, if any) applied to its output
  * o: each metric of the term times exp(log factor at the period's horizon for r's uniform). */
 void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o);
+/* Replication r's multipliers on what each child costs (send_params.child_cost_factor), for
+ * months 0 .. cap-1 from the start: exp of the ehcp_total term's log factor at mid-month
+ * ((k + 0.5) / 12 years), with the same uniform that scales the plans. Returns cap, or 0 (f
+ * untouched) when the scenario's term has no ehcp_total. */
+int run_child_cost_factors(const send_params *p, const run_draws *d, int r, double *f, int cap);
 /* Move d's table into res (n_params, param_paths, param_values); d is left empty. */
 void run_results_take_draws(send_results *res, run_draws *d);
 /* FNV-1a over bytes, continuing from h. */
