@@ -630,9 +630,22 @@ static void test_headline_bands(void **state)
     char *html = make_report(NULL, "not asked", NULL, 0);
     char *head = extract(html, "<section id=\"headline\">", "</section>");
     assert_contains(head, "the uncertainty of the 2 keys given as priors, the calibrated parameter "
-                          "sets, the forecast-error term measured in back-tests and the "
+                          "sets, the forecast-error term measured in back-tests (on the "
+                          "published measures and, through the plans, the money) and the "
                           "high-needs allocation's growth; not the uncertainty");
     assert_false(strstr(head, "not uncertainty in the assumptions themselves"));
+    free(head);
+    free(html);
+
+    /* a term without ehcp_total leaves the money alone, and says no more */
+    char no_plans[2][SEND_PATH_MAX] = {"ensemble.set", "discrepancy.new_plans"};
+    fx.res.n_params = 2;
+    fx.res.param_paths = no_plans;
+    html = make_report(NULL, "not asked", NULL, 0);
+    head = extract(html, "<section id=\"headline\">", "</section>");
+    assert_contains(head, "the uncertainty of the calibrated parameter sets, the forecast-error "
+                          "term measured in back-tests and the high-needs allocation's growth; "
+                          "not the uncertainty");
     free(head);
     free(html);
 

@@ -414,13 +414,14 @@ static void bands_explain(page *pg)
 {
     FILE *f = pg->f;
     const send_results *res = pg->res;
-    int priors = 0, ensemble = 0, discrepancy = 0;
+    int priors = 0, ensemble = 0, discrepancy = 0, money = 0;
     for (int j = 0; j < res->n_params; j++) {
         if (!strcmp(res->param_paths[j], "ensemble.set"))
             ensemble = 1;
-        else if (!strncmp(res->param_paths[j], "discrepancy.", 12))
+        else if (!strncmp(res->param_paths[j], "discrepancy.", 12)) {
             discrepancy = 1;
-        else
+            money |= !strcmp(res->param_paths[j], "discrepancy.ehcp_total");
+        } else
             priors++;
     }
     double grant_sd = 0;
@@ -445,7 +446,9 @@ static void bands_explain(page *pg)
     if (ensemble)
         part[n++] = "the calibrated parameter sets";
     if (discrepancy)
-        part[n++] = "the forecast-error term measured in back-tests";
+        part[n++] = money ? "the forecast-error term measured in back-tests (on the published "
+                            "measures and, through the plans, the money)"
+                          : "the forecast-error term measured in back-tests";
     if (grant_sd > 0)
         part[n++] = "the high-needs allocation's growth";
     fputs("The ranges show chance variation in demand and durations and, since each "
