@@ -702,34 +702,45 @@ static void test_discrepancy_net(void **state)
     assert_close(send_discrepancy_log_factor(&d, 0, 2, 0.25), -0.2, 1e-15);
 }
 
+/* The golden scenario to `end` with a one-set ensemble (requests.growth 0) and the term d,
+ * written to path and loaded twice: *p as written, *q with its term taken out. */
+static void term_scenarios(const char *path, const char *end, const send_discrepancy *d,
+                           send_params *p, send_params *q)
+{
+    char golden[PATH_MAX];
+    assert_non_null(realpath("tests/golden/golden.yaml", golden));
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: \"%s\"\nend: %s\nensemble:\n  keys: [requests.growth]\n"
+               "  sets: [[0.0]]\n", golden, end);
+    send_discrepancy_yaml_print(f, d, "  ");
+    fclose(f);
+    des_error err = {0};
+    if (send_scenario_load(path, p, NULL, &err) != DES_OK ||
+        send_scenario_load(path, q, NULL, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    free(q->ensemble->discrepancy);
+    q->ensemble->discrepancy = NULL;
+}
+
 /* Written into an ensemble, read back bit for bit; a run multiplies each replication's
  * ehcp_total by exp(log factor) at its horizon for its recorded uniform, nothing else. */
 static void test_discrepancy_run(void **state)
 {
     (void)state;
-    char dir[32], path[64], golden[PATH_MAX];
+    char dir[32], path[64];
     make_out_dir(dir);
     snprintf(path, sizeof path, "%s/d.yaml", dir);
-    assert_non_null(realpath("tests/golden/golden.yaml", golden));
     send_discrepancy d = hand_term();
     d.growth_term[0] = 1; /* read back as written */
     d.own[0][0] = 0.12; /* net of an own spread at one year: scale 0.8 */
     d.n_own[0] = 1;
     d.own_replications = 100;
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "extends: \"%s\"\nend: 2019-12-31\nensemble:\n  keys: [requests.growth]\n"
-               "  sets: [[0.0]]\n", golden);
-    send_discrepancy_yaml_print(f, &d, "  ");
-    fclose(f);
     send_params p, q;
     des_error err = {0};
-    assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
+    term_scenarios(path, "2019-12-31", &d, &p, &q);
     assert_non_null(p.ensemble->discrepancy);
     assert_memory_equal(p.ensemble->discrepancy, &d, sizeof d);
-    assert_int_equal(send_scenario_load(path, &q, NULL, &err), DES_OK);
-    free(q.ensemble->discrepancy);
-    q.ensemble->discrepancy = NULL;
     send_run_opts ro = {.seed = 3, .replications = 4, .threads = 2};
     send_results a, b;
     assert_int_equal(send_run(&p, &ro, &a, &err), DES_OK);
@@ -761,23 +772,13 @@ static void test_discrepancy_run(void **state)
 static void test_discrepancy_money(void **state)
 {
     (void)state;
-    char dir[32], path[64], golden[PATH_MAX];
+    char dir[32], path[64];
     make_out_dir(dir);
     snprintf(path, sizeof path, "%s/m.yaml", dir);
-    assert_non_null(realpath("tests/golden/golden.yaml", golden));
     send_discrepancy d = hand_term();
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "extends: \"%s\"\nend: 2021-12-31\nensemble:\n  keys: [requests.growth]\n"
-               "  sets: [[0.0]]\n", golden);
-    send_discrepancy_yaml_print(f, &d, "  ");
-    fclose(f);
     send_params p, q;
     des_error err = {0};
-    assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
-    assert_int_equal(send_scenario_load(path, &q, NULL, &err), DES_OK);
-    free(q.ensemble->discrepancy);
-    q.ensemble->discrepancy = NULL;
+    term_scenarios(path, "2021-12-31", &d, &p, &q);
     assert_int_equal(send_param_set(&q, "requests.growth", 0.0, &err), DES_OK);
     send_run_opts ro = {.seed = 3, .replications = 3, .threads = 2};
     send_results a;
