@@ -224,6 +224,7 @@ int cli_calibrate(int argc, char **argv)
     }
     int s = send_calibrate(d, (size_t)la, (int)as_of, scen, outp, &o, &err);
     if (s != DES_OK) {
+        fflush(stdout); /* the term's table first, as on a terminal, when stdout is a file */
         if (tc.failed && cli_interrupted) {
             fputs("sendsim calibrate: interrupted\n", stderr);
             rc = 130;
