@@ -823,6 +823,27 @@ static void test_cli(void **state)
         cli_fail(&r, "the generated scenario did not run");
     cli_result_free(&r);
 
+    /* with priors, the next step is named with the same authority, year and data */
+    run_cli(&r, "init", "--la", "E10000901", "--data", LA_CSV, "--england", ENG_CSV, "--as-of",
+            "2019", "--end", "2021-12-31", "--out", f->path, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "init with priors failed");
+    char want[512];
+    snprintf(want, sizeof want, "next: sendsim calibrate %s --la E10000901 --as-of 2019 --data %s\n",
+             f->path, LA_CSV);
+    assert_non_null(strstr(r.out, want));
+    cli_result_free(&r);
+    char spaced[256];
+    snprintf(spaced, sizeof spaced, "%s/a b.yaml", f->dir);
+    run_cli(&r, "init", "--la", "E10000901", "--data", LA_CSV, "--england", ENG_CSV, "--as-of",
+            "2019", "--end", "2021-12-31", "--out", spaced, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "init to a path with a space failed");
+    snprintf(want, sizeof want, "next: sendsim calibrate '%s' --la E10000901", spaced);
+    assert_non_null(strstr(r.out, want)); /* one shell word */
+    cli_result_free(&r);
+    unlink(spaced);
+
     run_cli(&r, "init", "--la", "Testshir", "--data", LA_CSV, "--england", ENG_CSV, NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "Testshire")); /* the near match is listed */

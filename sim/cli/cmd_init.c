@@ -17,6 +17,24 @@ static const char init_usage[] =
     "(January caseload to YEAR, calendar-year activity to YEAR-1). Every value names its series\n"
     "and year, or says 'national default scaled by ...' or 'assumption'.\n";
 
+/* s as one shell word on stdout: as it is when it holds only [A-Za-z0-9._/+-], else in single
+ * quotes (a quote inside written '\'' ). */
+static void shell_word(const char *s)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-") ==
+                  strlen(s)) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('\'');
+    for (; *s; s++)
+        if (*s == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*s);
+    putchar('\'');
+}
+
 int cli_init(int argc, char **argv)
 {
     const char *la_key = NULL, *data = CLI_DEFAULT_DATA, *england = CLI_DEFAULT_ENGLAND,
@@ -49,6 +67,7 @@ int cli_init(int argc, char **argv)
     int n_pos, r = cli_parse_args(&cmd, argc, argv, NULL, 0, &n_pos);
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
+    const char *data_arg = strcmp(data, CLI_DEFAULT_DATA) ? data : NULL, *pool_arg = pool;
     if (!strcmp(data, CLI_DEFAULT_DATA)) /* from any directory: the installed or source copy */
         data = cli_shipped(data, data_buf, sizeof data_buf);
     if (pool && !strcmp(pool, CLI_DEFAULT_DATA))
@@ -125,6 +144,23 @@ int cli_init(int argc, char **argv)
     }
     if (!quiet)
         printf("wrote %s (%s as of %ld)\n", outp, a->name, as_of);
+    if (!quiet && priors) { /* the step that gives the bands what the back-tests measure */
+        fputs("next: sendsim calibrate ", stdout);
+        shell_word(outp);
+        fputs(" --la ", stdout);
+        shell_word(la_key);
+        printf(" --as-of %ld", as_of);
+        if (data_arg) {
+            fputs(" --data ", stdout);
+            shell_word(data_arg);
+        }
+        if (pool_arg) {
+            fputs(" --pool ", stdout);
+            shell_word(pool_arg);
+        }
+        fputs("\n      fits the priors to the published history and adds the forecast-error "
+              "term; until then the bands hold chance and the priors only\n", stdout);
+    }
 done:
     send_sen2_free(p);
     send_sen2_free(e);
