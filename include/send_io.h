@@ -21,6 +21,10 @@ struct send_results;
  * source tree's build/): a malloc'd path, or NULL when it is in none of them. */
 char *send_shared_path(const char *rel);
 
+/* s written to f as one POSIX shell word: as it is when it holds only [A-Za-z0-9._/+-], else
+ * in single quotes (a quote inside as '\'' ). For commands run (gnuplot) or shown to the user. */
+void send_shell_word(FILE *f, const char *s);
+
 typedef struct io_atomic {
     FILE *f;
     char *final_path;

@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "send_init.h"
+#include "send_io.h"
 
 static const char init_usage[] =
     "usage: sendsim init --la CODE|NAME [--data FILE] [--pool FILE] [--england FILE]\n"
@@ -16,24 +17,6 @@ static const char init_usage[] =
     "Write a baseline scenario for one authority from the SEN2 data published by June of YEAR\n"
     "(January caseload to YEAR, calendar-year activity to YEAR-1). Every value names its series\n"
     "and year, or says 'national default scaled by ...' or 'assumption'.\n";
-
-/* s as one shell word on stdout: as it is when it holds only [A-Za-z0-9._/+-], else in single
- * quotes (a quote inside written '\'' ). */
-static void shell_word(const char *s)
-{
-    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-") ==
-                  strlen(s)) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('\'');
-    for (; *s; s++)
-        if (*s == '\'')
-            fputs("'\\''", stdout);
-        else
-            putchar(*s);
-    putchar('\'');
-}
 
 int cli_init(int argc, char **argv)
 {
@@ -146,17 +129,17 @@ int cli_init(int argc, char **argv)
         printf("wrote %s (%s as of %ld)\n", outp, a->name, as_of);
     if (!quiet && priors) { /* the step that gives the bands what the back-tests measure */
         fputs("next: sendsim calibrate ", stdout);
-        shell_word(outp);
+        send_shell_word(stdout, outp);
         fputs(" --la ", stdout);
-        shell_word(la_key);
+        send_shell_word(stdout, la_key);
         printf(" --as-of %ld", as_of);
         if (data_arg) {
             fputs(" --data ", stdout);
-            shell_word(data_arg);
+            send_shell_word(stdout, data_arg);
         }
         if (pool_arg) {
             fputs(" --pool ", stdout);
-            shell_word(pool_arg);
+            send_shell_word(stdout, pool_arg);
         }
         fputs("\n      fits the priors to the published history and adds the forecast-error "
               "term; until then the bands hold chance and the priors only\n", stdout);

@@ -356,9 +356,13 @@ int plot_find_templates(const send_plot_opts *o, char **dir, des_error *err)
 
 /* ---- running gnuplot ---------------------------------------------------------------------- */
 
-/* s as a single-quoted shell word. */
-static void put_shell_word(FILE *f, const char *s)
+void send_shell_word(FILE *f, const char *s)
 {
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-") ==
+                  strlen(s)) {
+        fputs(s, f);
+        return;
+    }
     fputc('\'', f);
     for (; *s; s++) {
         if (*s == '\'')
@@ -537,9 +541,9 @@ int plot_run(plot_ctx *c, const char *gnuplot, const char *script, size_t len,
         return des_error_set(c->err, DES_ENOMEM, "cannot allocate the gnuplot command");
     }
     fputs("exec ", cf);
-    put_shell_word(cf, gnuplot);
+    send_shell_word(cf, gnuplot);
     fputs(" >", cf);
-    put_shell_word(cf, log_tmp);
+    send_shell_word(cf, log_tmp);
     fputs(" 2>&1", cf);
     fclose(cf);
 
