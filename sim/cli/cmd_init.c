@@ -16,7 +16,9 @@ static const char init_usage[] =
     "\n"
     "Write a baseline scenario for one authority from the SEN2 data published by June of YEAR\n"
     "(January caseload to YEAR, calendar-year activity to YEAR-1). Every value names its series\n"
-    "and year, or says 'national default scaled by ...' or 'assumption'.\n";
+    "and year, or says 'national default scaled by ...' or 'assumption'. With priors it prints\n"
+    "the next step, `sendsim calibrate` for the same authority and year: until then the bands\n"
+    "hold chance and the priors only.\n";
 
 int cli_init(int argc, char **argv)
 {
@@ -44,7 +46,7 @@ int cli_init(int argc, char **argv)
         CLI_OPT_STR("out", 'o', &outp, "FILE", "the scenario file (default NAME-YEAR.yaml)"),
         CLI_OPT_SET("priors", 0, &priors, 1, "write priors for the calibrated keys (default)"),
         CLI_OPT_SET("no-priors", 0, &priors, 0, "write point values only"),
-        CLI_OPT_FLAG("quiet", 'q', &quiet, "do not print the file written"),
+        CLI_OPT_FLAG("quiet", 'q', &quiet, "do not print the file written or the next step"),
     };
     const cli_command cmd = {"init", init_usage, opts, (int)(sizeof opts / sizeof opts[0])};
     int n_pos, r = cli_parse_args(&cmd, argc, argv, NULL, 0, &n_pos);
