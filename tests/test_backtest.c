@@ -822,6 +822,67 @@ static void test_discrepancy_money(void **state)
     remove_dir(dir);
 }
 
+/* The plans' parts follow the term: in each month of each replication the age bands are the
+ * run without the term times the plans' factor, the provisions still add up to the plans
+ * whenever they did without it, limited places are never filled beyond what they held or
+ * their places, and each year's _peak is its busiest scaled month. */
+static void test_discrepancy_parts(void **state)
+{
+    (void)state;
+    char dir[32], path[64];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/m.yaml", dir);
+    send_discrepancy d = hand_term();
+    send_params p, q;
+    des_error err = {0};
+    term_scenarios(path, "2021-12-31", &d, &p, &q);
+    send_run_opts ro = {.seed = 5, .replications = 3, .threads = 2};
+    send_results a, b;
+    assert_int_equal(send_run(&p, &ro, &a, &err), DES_OK);
+    assert_int_equal(send_run(&q, &ro, &b, &err), DES_OK);
+    int e = send_metric_find("ehcp_total"), band = send_metric_find("ehcp_age_under5");
+    int place = send_metric_find("placements_mainstream"), cap = send_metric_find("capacity_mainstream");
+    int peak = send_metric_find("placements_special_peak"), special = place + PROV_SPECIAL;
+    int n = send_output_periods(&a.reps[0], e), moved = 0, full = 0;
+    for (int r = 0; r < 3; r++) {
+        send_output *x = &a.reps[r], *y = &b.reps[r];
+        for (int i = 0; i < n; i++) {
+            double f = send_output_row(x, e)[i] / send_output_row(y, e)[i];
+            moved |= fabs(f - 1) > 0.01;
+            for (int k = 0; k < BAND_COUNT; k++)
+                assert_close(send_output_row(x, band + k)[i], f * send_output_row(y, band + k)[i],
+                             1e-9 * send_output_row(x, e)[i]);
+            double sx = 0, sy = 0;
+            for (int k = 0; k < PROV_COUNT; k++) {
+                sx += send_output_row(x, place + k)[i];
+                sy += send_output_row(y, place + k)[i];
+                double c = k == PROV_AWAITING ? -1 : send_output_row(x, cap + k)[i];
+                double was = send_output_row(y, place + k)[i];
+                if (c >= 0) {
+                    assert_true(send_output_row(x, place + k)[i] <= fmax(c, was) + 1e-9);
+                    full |= f > 1 && was >= c;
+                }
+            }
+            if (fabs(sy - send_output_row(y, e)[i]) < 1e-9)
+                assert_close(sx, send_output_row(x, e)[i], 1e-9 * sx);
+        }
+        for (int yr = 0; yr < x->n_years; yr++) {
+            double hi = -INFINITY;
+            for (int k = 0; k < x->n_months; k++)
+                if ((x->first_month_index + k) / 12 + 1970 - x->first_year == yr)
+                    hi = fmax(hi, send_output_row(x, special)[k]);
+            assert_close(send_output_row(x, peak)[yr], hi, 0);
+        }
+    }
+    assert_true(moved);
+    assert_true(full); /* the capping was exercised: places full in a month scaled up */
+    send_results_free(&a);
+    send_results_free(&b);
+    send_params_free(&p);
+    send_params_free(&q);
+    remove_dir(dir);
+}
+
 /* A bad own_spread or growth_from in a written term: file:line:column, the key's path, what
  * was expected. */
 static void test_discrepancy_bad_fields(void **state)
@@ -1015,6 +1076,7 @@ int main(void)
         cmocka_unit_test(test_discrepancy_net),
         cmocka_unit_test(test_discrepancy_run),
         cmocka_unit_test(test_discrepancy_money),
+        cmocka_unit_test(test_discrepancy_parts),
         cmocka_unit_test(test_discrepancy_bad_fields),
         cmocka_unit_test(test_discrepancy_as_of),
     };

@@ -447,7 +447,8 @@ static void bands_explain(page *pg)
         part[n++] = "the calibrated parameter sets";
     if (discrepancy)
         part[n++] = money ? "the forecast-error term measured in back-tests (on the published "
-                            "measures and, through the plans, the money)"
+                            "measures with their parts, placements and shortfalls among them, "
+                            "and, through the plans, the money)"
                           : "the forecast-error term measured in back-tests";
     if (grant_sd > 0)
         part[n++] = "the high-needs allocation's growth";

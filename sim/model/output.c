@@ -136,7 +136,7 @@ int send_metric_ratio(int metric, int *num, int *den, double *scale)
 
 /* Each _peak row: the largest value of its monthly row over the months of each calendar year
  * inside the horizon (NaN for a year without one). */
-static void output_peaks(send_output *o)
+void send_output_peaks(send_output *o)
 {
     static const struct { int peak, monthly, n; } fam[] = {
         {C_PLACEMENTS_PEAK, M_PLACEMENTS, PROV_COUNT},
@@ -162,7 +162,7 @@ static void output_peaks(send_output *o)
 
 void send_output_ratios(send_output *o)
 {
-    output_peaks(o);
+    send_output_peaks(o);
     for (int metric = 0; metric < SEND_METRIC_COUNT; metric++) {
         int num, den;
         double scale;
@@ -241,4 +241,100 @@ void send_breakdown_name(const send_params *p, int j, char *buf, size_t len)
     (void)np;
     snprintf(buf, len, "%s%s.%s.%s", cell_measure[j % 2], send_provision_names[q],
              p->areas[a].name, send_need_names[n]);
+}
+
+/* Places limited by c (>= 0) hold at most max(c, x) of x children scaled by f: the rest wait. */
+static double capped(double x, double f, double c)
+{
+    double y = f * x, lim = c > x ? c : x;
+    return c >= 0 && y > lim ? lim : y;
+}
+
+static void scale_row(send_output *o, int metric, int i, double f)
+{
+    if (send_metric(metric))
+        send_output_row(o, metric)[i] *= f;
+}
+
+/* The plan holders of month i times f: bands, level 4, and per provision the children placed,
+ * waiting and the shortfall, with limited places never over-filled (see send_output_scale). */
+static void scale_plan_holders(send_output *o, const send_params *p, int i, double f)
+{
+    double excess = 0, ratio[PROV_COUNT];
+    for (int b = 0; b < BAND_COUNT; b++)
+        scale_row(o, M_EHCP_BAND + b, i, f);
+    scale_row(o, M_LEVEL4_TOTAL, i, f);
+    for (int q = 0; q < PROV_COUNT; q++) {
+        double *placed = &send_output_row(o, M_PLACEMENTS + q)[i];
+        double c = q == PROV_AWAITING ? -1 : send_output_row(o, M_CAPACITY + q)[i];
+        double was = *placed;
+        *placed = capped(was, f, c);
+        ratio[q] = was > 0 ? *placed / was : f;
+        if (q == PROV_AWAITING)
+            continue;
+        excess += f * was - *placed;
+        scale_row(o, M_WAITING + q, i, f);
+        send_output_row(o, M_WAITING + q)[i] += f * was - *placed;
+        if (c >= 0) {
+            double *s = &send_output_row(o, M_SHORTFALL + q)[i];
+            *s = f * (*s + c) - c;
+        }
+    }
+    send_output_row(o, M_PLACEMENTS + PROV_AWAITING)[i] += excess;
+    scale_row(o, M_WAITING_TOTAL, i, f);
+    send_output_row(o, M_WAITING_TOTAL)[i] += excess;
+    if (!o->n_breakdown)
+        return;
+    /* the pools' four rows, then each pooled provision's (placed, waiting) pairs per cell */
+    for (int k = 0; k < p->n_pools; k++) {
+        double *r[4];
+        for (int m = 0; m < 4; m++)
+            r[m] = &send_output_row(o, SEND_METRIC_COUNT + 4 * k + m)[i];
+        double places = *r[0], was = *r[1];
+        *r[1] = capped(was, f, places);
+        *r[2] = f * *r[2] + f * was - *r[1];
+        *r[3] = f * (*r[3] + places) - places;
+    }
+    int prov[PROV_COUNT], np = pooled_provisions(p, prov);
+    int per_prov = p->n_areas * NEED_COUNT;
+    for (int j = 0; j < np * per_prov; j++) {
+        double *placed = &send_output_row(o, SEND_METRIC_COUNT + 4 * p->n_pools + 2 * j)[i];
+        double *waiting = &send_output_row(o, SEND_METRIC_COUNT + 4 * p->n_pools + 2 * j + 1)[i];
+        double g = ratio[prov[j / per_prov]];
+        *waiting = f * *waiting + (f - g) * *placed;
+        *placed *= g;
+    }
+}
+
+void send_output_scale_parts(send_output *o, const send_params *p, int metric, int i, double f)
+{
+    switch (metric) {
+    case M_EHCP_TOTAL:
+        scale_plan_holders(o, p, i, f);
+        break;
+    case C_REQUESTS:
+        scale_row(o, C_REFUSED, i, f);
+        scale_row(o, C_REQ_WITHDRAWN, i, f);
+        scale_row(o, C_D1_DECIDED, i, f);
+        scale_row(o, C_D1_WITHIN_6W, i, f);
+        break;
+    case C_NEW_PLANS:
+        scale_row(o, C_WITHIN_20W, i, f);
+        scale_row(o, C_WEEKS_TO_ISSUE, i, f);
+        break;
+    case C_PCT_20W:
+        scale_row(o, C_WITHIN_20W, i, f);
+        break;
+    case C_CEASED:
+        scale_row(o, C_CEASED_MOVED, i, f);
+        scale_row(o, C_CEASED_LEFT, i, f);
+        scale_row(o, C_CEASED_NEEDS_MET, i, f);
+        scale_row(o, C_CEASED_AGE, i, f);
+        scale_row(o, C_CEASED_ABROAD, i, f);
+        scale_row(o, C_CEASED_OTHER, i, f);
+        scale_row(o, C_NEEDS_MET_TO_SEN, i, f);
+        break;
+    default:
+        break;
+    }
 }

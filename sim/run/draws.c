@@ -265,9 +265,15 @@ void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send
                 t = o->first_year + i + 1 - y0;
             else
                 continue;
-            v[i] *= exp(send_discrepancy_log_factor(dq, m, t, row[c]));
+            double was = v[i], f = exp(send_discrepancy_log_factor(dq, m, t, row[c]));
+            v[i] *= f;
             if (pct && v[i] > 100)
                 v[i] = 100;
+            if (pct)
+                f = was > 0 ? v[i] / was : 1;
+            if (isfinite(f))
+                send_output_scale_parts(o, p, metric, i, f);
         }
     }
+    send_output_peaks(o);
 }
