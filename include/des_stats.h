@@ -88,4 +88,17 @@ double des_hist_quantile(const des_hist *h, double q);
  * out[i] = quantile q[i]. */
 void des_quantiles(double *x, size_t n, const double *q, size_t nq, double *out);
 
+/* The normal-score (van der Waerden) correlation of k variables over n records, x row-major
+ * (x[i * k + j]; NaN = missing): each variable's values are ranked within their group (group[i];
+ * NULL = one group), ties sharing the mean rank, and replaced by Phi^-1((rank - 1/2) / m), m the
+ * group's values present; corr[a * k + b] is Pearson's correlation of the scores of a and b over
+ * the records holding both (0 when fewer than 3 do; 1 on the diagonal). It estimates a Gaussian
+ * copula's correlation whatever the variables' own distributions. 0, or -1 out of memory. */
+int des_normal_score_corr(const double *x, const int *group, size_t n, int k, double *corr);
+/* Make a k x k correlation matrix positive definite by shrinking its off-diagonal toward 0 in
+ * steps of 5% (in place) and write its lower Cholesky factor L (row-major, zeros above the
+ * diagonal). Returns the factor kept (1: unchanged; 0: only the identity factors; -1 out of
+ * memory). */
+double des_corr_cholesky(double *corr, int k, double *L);
+
 #endif

@@ -148,9 +148,13 @@ int send_backtest_run(const send_sen2 *data, const size_t *las, size_t n,
  * 0.025, 0.05, 0.1, ..., 0.95, 0.975; and per metric the growth of the spread beyond those
  * horizons, fitted to the naive trend's errors on the same published series (pooled over las,
  * origins as_of - 11 ... as_of - 1, horizons pooling min_values; 0.5, a random walk, when fewer
- * than two horizons do). The same for any thread count, and unchanged by anything
- * in data after June of as_of. DES_EINPUT when no origin is possible. */
+ * than two horizons do). With at least SEND_BT_CORR_MIN authority-origin-horizons holding two
+ * or more of the metrics, also their errors' normal-score correlation (ranked within each
+ * horizon, pooled over horizons; des_normal_score_corr), made positive definite
+ * (des_corr_cholesky): has_corr, corr, corr_n. The same for any thread count, and unchanged by
+ * anything in data after June of as_of. DES_EINPUT when no origin is possible. */
 #define SEND_BT_DISC_MIN 20
+#define SEND_BT_CORR_MIN 20
 struct send_discrepancy;
 int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int as_of,
                         const send_bt_opts *pool, int min_values,

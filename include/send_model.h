@@ -564,6 +564,12 @@ typedef struct send_discrepancy {
     double own[SEND_DISC_METRICS][SEND_DISC_H]; /* the forecast's own P90 - P10 (see above) */
     int n_own[SEND_DISC_METRICS];
     int own_replications;                   /* the replications own was measured on */
+    /* How the measures' errors move together: the normal-score correlation of their log ratios
+     * over the authority-origin-horizons holding them (corr_n of them), in metric order. With
+     * has_corr the replication's uniforms are joined by a Gaussian copula with this
+     * correlation (the first metric's uniform kept as drawn); without it they are independent. */
+    int has_corr, corr_n;
+    double corr[SEND_DISC_METRICS][SEND_DISC_METRICS];
     /* provenance */
     int as_of, n_origins, origins[SEND_DISC_H], authorities, replications;
 } send_discrepancy;

@@ -1040,6 +1040,24 @@ static void test_discrepancy_as_of(void **state)
     print_message("growth from the term's own horizons for %d of %d measures\n", from_term,
                   d1.n_metrics);
     assert_true(from_term >= 1);
+    /* how the measures' errors move together: over at least SEND_BT_CORR_MIN records, a
+     * correlation matrix (1 on the diagonal, symmetric, positive definite), in the bytes above
+     * (so the same when the later data are cut, and for any thread count) */
+    print_message("correlation over %d authority-origin-horizons, plans-new plans %.2f\n",
+                  d1.corr_n, d1.corr[0][2]);
+    assert_int_equal(d1.has_corr, 1);
+    assert_true(d1.corr_n >= SEND_BT_CORR_MIN);
+    assert_true(strstr(x, "correlation:") != NULL);
+    double cm[25], cl[25];
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 5; j++) {
+            assert_true(d1.corr[i][j] == d1.corr[j][i]);
+            assert_true(fabs(d1.corr[i][j]) <= 1);
+            cm[i * 5 + j] = d1.corr[i][j];
+        }
+    for (int i = 0; i < 5; i++)
+        assert_true(d1.corr[i][i] == 1);
+    assert_close(des_corr_cholesky(cm, 5, cl), 1, 0);
     /* a term as of 2023 from the full data sees later figures: it differs */
     send_discrepancy d3;
     o.threads = 2;

@@ -9,7 +9,10 @@
  * - an ensemble overrides a prior on its keys, draws sets by weight, records the set's index;
  * - a key of the ensemble that a file extending it sets itself is not drawn (a lever's value);
  * - the ensemble section's errors, each one line with the file position;
- * - the values round-trip through the results file.
+ * - the values round-trip through the results file;
+ * - a forecast-error term's uniforms joined by its correlation (a Gaussian copula): the first
+ *   measure's uniform as drawn, each still uniform, their normal-score correlation the stored
+ *   one; without the correlation, independent as drawn; the correlation's errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,11 +31,13 @@
 #include <unistd.h>
 
 #include "des_rng.h"
+#include "des_stats.h"
 #include "send_h5.h"
 #include "send_keys.h"
 #include "send_run.h"
 #include "send_scenario.h"
 #include "support/test_cli.h"
+#include "run/run_core.h"
 
 #define DIR "tests/data/ensemble/"
 
@@ -276,6 +281,18 @@ static void test_ensemble_errors(void **state)
         {"err_missing.yaml", ":3:3: ensemble: missing key 'keys'"},
         {"err_range.yaml", ":4:11: ensemble.sets[0][0]: expected a number in [0, 1], got 1.5"},
         {"err_weights.yaml", ":5:12: ensemble.weights: expected 2 weights (one per set), got 1"},
+        {"err_corr_rows.yaml", ":23:7: ensemble.discrepancy.correlation: expected 3 rows, one "
+                               "per metric"},
+        {"err_corr_len.yaml", ":24:9: ensemble.discrepancy.correlation[1]: expected a list of 3 "
+                              "numbers (one per metric)"},
+        {"err_corr_diag.yaml", ":24:15: ensemble.discrepancy.correlation[1][1]: expected 1 on "
+                               "the diagonal"},
+        {"err_corr_sym.yaml", ":25:15: ensemble.discrepancy.correlation[2][1]: expected 0.5, as "
+                              "in row 2 column 3 (the matrix is symmetric)"},
+        {"err_corr_range.yaml", ":23:13: ensemble.discrepancy.correlation[0][1]: expected a "
+                                "number in [-1, 1], got 1.7"},
+        {"err_corr_pd.yaml", ":23:7: ensemble.discrepancy.correlation: expected a "
+                             "positive-definite correlation matrix"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[128], want[256];
@@ -287,6 +304,86 @@ static void test_ensemble_errors(void **state)
         assert_string_equal(err.msg, want);
         send_params_free(&p);
     }
+}
+
+/* The term's uniforms joined by its correlation, 4,000 replications drawn (no simulation): the
+ * first measure's is the uniform drawn for it, bit for bit (its factor and the money do not
+ * move); every one is still uniform (a tenth below 0.1, half below 0.5); their normal-score
+ * correlation is the file's within 0.04 (its sd here is about 0.01). Without the correlation
+ * each is its own uniform as drawn. The file writes back as it was read. */
+static void test_term_copula(void **state)
+{
+    (void)state;
+    enum { N = 4000 };
+    static const char *const path[3] = {"discrepancy.ehcp_total", "discrepancy.new_plans",
+                                        "discrepancy.requests"};
+    send_params p;
+    load(DIR "copula.yaml", &p);
+    send_discrepancy *dq = p.ensemble->discrepancy;
+    assert_non_null(dq);
+    assert_int_equal(dq->has_corr, 1);
+    assert_int_equal(dq->corr_n, 500);
+    assert_close(dq->corr[2][1], 0.5, 0);
+    for (int joined = 1; joined >= 0; joined--) {
+        dq->has_corr = joined;
+        run_draws d;
+        des_error err = {0};
+        assert_int_equal(run_draws_make(&p, 7, N, &d, &err), DES_OK);
+        int col[3];
+        for (int m = 0; m < 3; m++) {
+            col[m] = -1;
+            for (int c = 0; c < d.k; c++)
+                if (!strcmp(d.paths[c], path[m]))
+                    col[m] = c;
+            assert_true(col[m] >= 0);
+        }
+        double *u = malloc(N * 3 * sizeof *u), c[9];
+        assert_non_null(u);
+        int moved = 0;
+        for (int r = 0; r < N; r++)
+            for (int m = 0; m < 3; m++) {
+                u[r * 3 + m] = d.values[(size_t)r * (size_t)d.k + (size_t)col[m]];
+                double raw = send_param_uniform(7, r, path[m]);
+                if (m == 0 || !joined)
+                    assert_true(u[r * 3 + m] == raw);
+                moved |= u[r * 3 + m] != raw;
+            }
+        assert_int_equal(moved, joined);
+        for (int m = 0; m < 3; m++) {
+            int below10 = 0, below50 = 0;
+            for (int r = 0; r < N; r++) {
+                below10 += u[r * 3 + m] < 0.1;
+                below50 += u[r * 3 + m] < 0.5;
+            }
+            assert_in_range(below10, 340, 460);
+            assert_in_range(below50, 1900, 2100);
+        }
+        assert_int_equal(des_normal_score_corr(u, NULL, N, 3, c), 0);
+        assert_close(c[1], joined ? 0.7 : 0, 0.04);
+        assert_close(c[2], joined ? 0.4 : 0, 0.04);
+        assert_close(c[5], joined ? 0.5 : 0, 0.04);
+        free(u);
+        run_draws_free(&d);
+    }
+    dq->has_corr = 1;
+    /* the term as printed, read back through a scenario that holds it */
+    char scen[] = "/tmp/sendsim-copula-scen-XXXXXX";
+    int fs = mkstemp(scen);
+    assert_true(fs >= 0);
+    FILE *g = fdopen(fs, "w");
+    assert_non_null(g);
+    char golden[4096];
+    assert_non_null(realpath("tests/golden/golden.yaml", golden));
+    fprintf(g, "extends: \"%s\"\nensemble:\n  keys: [requests.growth]\n  sets: [[0.0]]\n", golden);
+    send_discrepancy_yaml_print(g, dq, "  ");
+    fclose(g);
+    send_params q;
+    des_error err = {0};
+    assert_int_equal(send_scenario_load(scen, &q, NULL, &err), DES_OK);
+    assert_memory_equal(q.ensemble->discrepancy, dq, sizeof *dq);
+    send_params_free(&q);
+    unlink(scen);
+    send_params_free(&p);
 }
 
 static void test_h5_round_trip(void **state)
@@ -389,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_ensemble),
         cmocka_unit_test(test_ensemble_key_set_by_a_lever),
         cmocka_unit_test(test_ensemble_errors),
+        cmocka_unit_test(test_term_copula),
         cmocka_unit_test(test_h5_round_trip),
         cmocka_unit_test(test_cli_threads_identical),
         cmocka_unit_test(test_cli_validate_prints_ensemble),

@@ -453,4 +453,14 @@ void cli_print_discrepancy(const send_discrepancy *d, double cpu)
                send_discrepancy_tail_ratio(d, m), g);
     }
     printf("  (tails: (Q97.5 - Q2.5) / (Q90 - Q10) of the 1-year errors; a normal has 1.53)\n");
+    if (!d->has_corr)
+        return;
+    printf("  errors' correlation (normal scores, %d authority-origin-horizons; replications "
+           "draw the measures' factors with it):\n", d->corr_n);
+    for (int a = 0; a < d->n_metrics; a++) {
+        printf("    %-20s", send_metric(d->metric[a])->name);
+        for (int b = 0; b <= a; b++)
+            printf(" %5.2f", d->corr[a][b]);
+        printf("\n");
+    }
 }

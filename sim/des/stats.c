@@ -19,9 +19,16 @@
  * des_quantiles: gsl_sort then gsl_stats_quantile_from_sorted_data (interpolation between
  * order statistics at rank (n-1)q).
  *
+ * des_normal_score_corr: each variable's values ranked within their group (ties share the mean
+ * rank), mapped to Phi^-1((rank - 1/2) / m), then Pearson's correlation of each pair over the
+ * records holding both (van der Waerden scores: the Gaussian copula's correlation, whatever the
+ * margins). des_corr_cholesky: Cholesky-Banachiewicz on the k x k matrix, its off-diagonal
+ * shrunk by 5% steps toward the identity until it factors.
+ *
  * Complexity: tally/time-average updates O(1) (des_tally_add, des_timeavg_set and _add are
  * inline in des_stats.h); histogram add O(1); histogram quantile O(nbins); des_quantiles
- * O(n log n + nq). Nothing allocates except des_hist_init().
+ * O(n log n + nq); normal-score correlation O(k n log n + k^2 n), allocating O(n). Nothing else
+ * allocates except des_hist_init().
  */
 #include "des_stats.h"
 
@@ -29,6 +36,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -205,4 +213,124 @@ void des_quantiles(double *x, size_t n, const double *q, size_t nq, double *out)
     gsl_sort(x, 1, n);
     for (size_t i = 0; i < nq; i++)
         out[i] = gsl_stats_quantile_from_sorted_data(x, 1, n, q[i]);
+}
+
+/* ---- correlation of normal scores ------------------------------------------------------ */
+
+typedef struct {
+    double v;
+    int g;
+    size_t i;
+} scored;
+
+static int by_group_value(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    if (x->g != y->g)
+        return x->g < y->g ? -1 : 1;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int des_normal_score_corr(const double *x, const int *group, size_t n, int k, double *corr)
+{
+    double *z = malloc((n ? n : 1) * (size_t)k * sizeof *z);
+    scored *s = malloc((n ? n : 1) * sizeof *s);
+    if (!z || !s) {
+        free(z);
+        free(s);
+        return -1;
+    }
+    for (int j = 0; j < k; j++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            z[i * (size_t)k + (size_t)j] = NAN;
+            if (!isnan(x[i * (size_t)k + (size_t)j]))
+                s[m++] = (scored){x[i * (size_t)k + (size_t)j], group ? group[i] : 0, i};
+        }
+        qsort(s, m, sizeof *s, by_group_value);
+        for (size_t a = 0; a < m;) {
+            size_t b = a; /* the group [a, b) */
+            while (b < m && s[b].g == s[a].g)
+                b++;
+            for (size_t t = a; t < b;) {
+                size_t u = t; /* ties [t, u) share the mean rank */
+                while (u < b && s[u].v == s[t].v)
+                    u++;
+                double rank = (double)(t - a + u - a + 1) / 2.0;
+                for (size_t w = t; w < u; w++)
+                    z[s[w].i * (size_t)k + (size_t)j] = gsl_cdf_ugaussian_Pinv((rank - 0.5) / (double)(b - a));
+                t = u;
+            }
+            a = b;
+        }
+    }
+    for (int a = 0; a < k; a++)
+        for (int b = 0; b <= a; b++) {
+            double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+            size_t c = 0;
+            for (size_t i = 0; i < n; i++) {
+                double p = z[i * (size_t)k + (size_t)a], q = z[i * (size_t)k + (size_t)b];
+                if (isnan(p) || isnan(q))
+                    continue;
+                c++;
+                sa += p;
+                sb += q;
+                saa += p * p;
+                sbb += q * q;
+                sab += p * q;
+            }
+            double r = 0;
+            if (a == b)
+                r = 1;
+            else if (c >= 3) {
+                double va = saa - sa * sa / (double)c, vb = sbb - sb * sb / (double)c;
+                r = va > 0 && vb > 0 ? (sab - sa * sb / (double)c) / sqrt(va * vb) : 0;
+            }
+            corr[a * k + b] = corr[b * k + a] = r;
+        }
+    free(z);
+    free(s);
+    return 0;
+}
+
+/* The lower Cholesky factor of c (k x k), or 0 when c is not positive definite. */
+static int cholesky(const double *c, int k, double *L)
+{
+    for (int i = 0; i < k * k; i++)
+        L[i] = 0;
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j <= i; j++) {
+            double sum = c[i * k + j];
+            for (int t = 0; t < j; t++)
+                sum -= L[i * k + t] * L[j * k + t];
+            if (i == j) {
+                if (!(sum > 1e-10))
+                    return 0;
+                L[i * k + i] = sqrt(sum);
+            } else
+                L[i * k + j] = sum / L[j * k + j];
+        }
+    return 1;
+}
+
+double des_corr_cholesky(double *corr, int k, double *L)
+{
+    double *c0 = malloc((size_t)(k > 0 ? k * k : 1) * sizeof *c0);
+    if (!c0)
+        return -1;
+    for (int i = 0; i < k * k; i++)
+        c0[i] = corr[i];
+    double s = 1;
+    for (int step = 0; step <= 20; step++) {
+        s = 1 - 0.05 * step;
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+                corr[i * k + j] = i == j ? 1 : s * c0[i * k + j];
+        if (cholesky(corr, k, L))
+            break;
+    }
+    free(c0);
+    return s < 1e-12 ? 0 : s;
 }

@@ -163,6 +163,18 @@ void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char 
                        "term adds what it lacks\n", d->n_own[m]);
         }
     }
+    if (d->has_corr) {
+        fprintf(f, "%s  correlation_n: %d   # authority-origin-horizons holding two or more of "
+                   "the measures' errors\n", indent, d->corr_n);
+        fprintf(f, "%s  correlation:   # of those errors' normal scores, in the order of the "
+                   "metrics above: each replication's uniforms are joined with it\n", indent);
+        for (int a = 0; a < d->n_metrics; a++) {
+            fprintf(f, "%s    - [", indent);
+            for (int b = 0; b < d->n_metrics; b++)
+                put_exact(f, b ? ", " : "", d->corr[a][b]);
+            fprintf(f, "]\n");
+        }
+    }
 }
 
 void send_scenario_print_ensemble(const send_params *p, FILE *o)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "des_stats.h"
 #include "scenario_internal.h"
 #include "scenario_io.h"
 #include "send_keys.h"
@@ -720,6 +721,47 @@ static void load_observed(loader *L, const scn_node *root)
     }
 }
 
+/* ensemble.discrepancy.correlation (optional): one row per metric, in the metrics' order, of
+ * numbers in [-1, 1], 1 on the diagonal, symmetric and positive definite; correlation_n. */
+static int load_correlation(scn_doc *doc, const scn_node *d, send_discrepancy *q)
+{
+    const scn_node *cr = NULL;
+    long v = 0;
+    if (scn_seq(doc, d, "correlation", &cr) < 0)
+        return -1;
+    if (scn_int(doc, d, "correlation_n", 0, 100000000, &v) < 0)
+        return -1;
+    if (!cr)
+        return 0;
+    q->corr_n = (int)v;
+    int k = q->n_metrics;
+    if (scn_len(cr) != (size_t)k)
+        return scn_fail(doc, cr, "expected %d rows, one per metric", k);
+    for (int a = 0; a < k; a++) {
+        const scn_node *row = scn_at(doc, cr, (size_t)a);
+        if (scn_kind_of(row) != SCN_SEQ || scn_len(row) != (size_t)k)
+            return scn_fail(doc, row, "expected a list of %d numbers (one per metric)", k);
+        for (int b = 0; b < k; b++) {
+            const scn_node *it = scn_at(doc, row, (size_t)b);
+            if (scn_node_num(doc, it, -1, 1, &q->corr[a][b]) != 1)
+                return -1;
+            if (a == b && q->corr[a][b] != 1)
+                return scn_fail(doc, it, "expected 1 on the diagonal");
+            if (b < a && q->corr[a][b] != q->corr[b][a])
+                return scn_fail(doc, it, "expected %.17g, as in row %d column %d (the matrix is "
+                                "symmetric)", q->corr[b][a], b + 1, a + 1);
+        }
+    }
+    double c[SEND_DISC_METRICS * SEND_DISC_METRICS], L[SEND_DISC_METRICS * SEND_DISC_METRICS];
+    for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++)
+            c[a * k + b] = q->corr[a][b];
+    if (des_corr_cholesky(c, k, L) != 1)
+        return scn_fail(doc, cr, "expected a positive-definite correlation matrix");
+    q->has_corr = 1;
+    return 0;
+}
+
 /* ensemble.discrepancy: {as_of, origins: [YEAR, ...], authorities, replications,
  * levels: [l, ...], metrics: {METRIC: {n: [count by horizon], quantiles: [[q, ...], ...],
  * growth: g (default 1), growth_from: term|naive (default naive), growth_spread: [s, ...],
@@ -848,6 +890,8 @@ static send_discrepancy *load_discrepancy(scn_doc *doc, const scn_node *s)
         }
         q->n_metrics = (int)m + 1;
     }
+    if (load_correlation(doc, d, q) != 0)
+        goto bad;
     return q;
 bad:
     free(q);

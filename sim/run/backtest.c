@@ -560,6 +560,10 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
     char *used = calloc(n ? n : 1, 1);
     if (!used && rc == DES_OK)
         rc = des_error_set(err, DES_ENOMEM, "out of memory");
+    /* the same errors by authority, origin and horizon (one record each), for their correlation */
+    double *rec = NULL;
+    int *rec_h = NULL;
+    size_t n_rec = 0, c_rec = 0;
     for (int k = 0; rc == DES_OK && k < n_org; k++) {
         send_bt_opts o = *pool;
         o.from = org[k];
@@ -568,6 +572,10 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
         if (rc != DES_OK)
             rc = des_error_set(err, DES_ESTATE, "interrupted");
         for (size_t i = 0; rc == DES_OK && i < n; i++) {
+            double one[SEND_DISC_H][BT_METRICS];
+            for (int h = 0; h < SEND_DISC_H; h++)
+                for (int m = 0; m < BT_METRICS; m++)
+                    one[h][m] = NAN;
             for (size_t j = 0; res[i].status == DES_OK && j < res[i].n_rows; j++) {
                 const send_bt_row *w = &res[i].rows[j];
                 if (w->naive || !(w->observed > 0) || !(w->p50 > 0) || w->horizon < 1 ||
@@ -585,7 +593,29 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                     x[m][h] = p;
                     cx[m][h] = c;
                 }
-                x[m][h][nx[m][h]++] = log(w->observed / w->p50);
+                x[m][h][nx[m][h]++] = one[h][m] = log(w->observed / w->p50);
+            }
+            for (int h = 0; rc == DES_OK && h < SEND_DISC_H; h++) {
+                int have = 0;
+                for (int m = 0; m < BT_METRICS; m++)
+                    have += !isnan(one[h][m]);
+                if (have < 2)
+                    continue;
+                if (n_rec == c_rec) {
+                    size_t c = c_rec ? 2 * c_rec : 256;
+                    double *p = realloc(rec, c * BT_METRICS * sizeof *p);
+                    int *q = p ? realloc(rec_h, c * sizeof *q) : NULL;
+                    if (p)
+                        rec = p;
+                    if (!q) {
+                        rc = des_error_set(err, DES_ENOMEM, "out of memory");
+                        break;
+                    }
+                    rec_h = q;
+                    c_rec = c;
+                }
+                memcpy(rec + n_rec * BT_METRICS, one[h], sizeof one[h]);
+                rec_h[n_rec++] = h;
             }
         }
         for (size_t i = 0; i < n; i++)
@@ -640,6 +670,35 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                 out->n_metrics++;
         }
     }
+    if (rc == DES_OK && out->n_metrics > 1 && n_rec >= SEND_BT_CORR_MIN) {
+        /* ranked within each horizon: the spread differs by horizon, the dependence is pooled */
+        double c[BT_METRICS * BT_METRICS], L[SEND_DISC_METRICS * SEND_DISC_METRICS];
+        int slot_of[BT_METRICS], s = 0;
+        for (int m = 0; m < BT_METRICS; m++)
+            slot_of[m] = s < out->n_metrics &&
+                                 out->metric[s] == send_metric_find(send_bt_model_metric[m])
+                             ? s++
+                             : -1;
+        if (des_normal_score_corr(rec, rec_h, n_rec, BT_METRICS, c) != 0)
+            rc = des_error_set(err, DES_ENOMEM, "out of memory");
+        for (int a = 0; rc == DES_OK && a < BT_METRICS; a++)
+            for (int b = 0; b < BT_METRICS; b++)
+                if (slot_of[a] >= 0 && slot_of[b] >= 0)
+                    out->corr[slot_of[a]][slot_of[b]] = c[a * BT_METRICS + b];
+        double k[SEND_DISC_METRICS * SEND_DISC_METRICS];
+        for (int a = 0; a < out->n_metrics; a++)
+            for (int b = 0; b < out->n_metrics; b++)
+                k[a * out->n_metrics + b] = out->corr[a][b];
+        if (rc == DES_OK && des_corr_cholesky(k, out->n_metrics, L) < 0)
+            rc = des_error_set(err, DES_ENOMEM, "out of memory");
+        for (int a = 0; a < out->n_metrics; a++)
+            for (int b = 0; b < out->n_metrics; b++)
+                out->corr[a][b] = k[a * out->n_metrics + b];
+        out->has_corr = rc == DES_OK;
+        out->corr_n = (int)n_rec;
+    }
+    free(rec);
+    free(rec_h);
     for (int m = 0; m < BT_METRICS; m++)
         for (int h = 0; h < SEND_DISC_H; h++)
             free(x[m][h]);

@@ -9,7 +9,9 @@
  * whatever rank or thread runs it; the model's own streams are untouched.
  *
  * Columns of the table: "ensemble.set" (the set's index) when there is an ensemble, then the
- * ensemble's keys, then the keys with priors that the ensemble does not give, in file order.
+ * ensemble's keys, then the forecast-error term's uniforms ("discrepancy.<metric>", joined by
+ * the term's correlation through a Gaussian copula when it has one, the first kept as drawn),
+ * then the keys with priors that the ensemble does not give, in file order.
  * Applying a row: a shallow copy of the scenario's send_params (owned tables shared, read only)
  * with each key set by path (send_param_set).
  *
@@ -19,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "des_rng.h"
+#include "des_stats.h"
 #include "run_core.h"
 #include "send_keys.h"
 
@@ -62,6 +67,22 @@ static int in_ensemble(const send_ensemble *e, const char *path)
     return 0;
 }
 
+/* The term's k uniforms u, drawn independently, joined by the Gaussian copula whose
+ * correlation has the lower Cholesky factor L: z = L Phi^-1(u), u = Phi(z). The first keeps its
+ * own uniform (L's first row is (1, 0, ...)), so its factor, and the money, are as drawn. */
+static void join_uniforms(const double *L, int k, double *u)
+{
+    double e[SEND_DISC_METRICS];
+    for (int j = 0; j < k; j++)
+        e[j] = gsl_cdf_ugaussian_Pinv(u[j]);
+    for (int i = 1; i < k; i++) {
+        double z = 0;
+        for (int j = 0; j <= i; j++)
+            z += L[i * k + j] * e[j];
+        u[i] = gsl_cdf_ugaussian_P(z);
+    }
+}
+
 int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des_error *err)
 {
     memset(d, 0, sizeof *d);
@@ -80,6 +101,18 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
     if (!d->paths || !d->values) {
         run_draws_free(d);
         return des_error_set(err, DES_ENOMEM, "cannot allocate the parameter draws");
+    }
+    double L[SEND_DISC_METRICS * SEND_DISC_METRICS];
+    if (dq && dq->has_corr) {
+        double cm[SEND_DISC_METRICS * SEND_DISC_METRICS];
+        for (int a = 0; a < dq->n_metrics; a++)
+            for (int b = 0; b < dq->n_metrics; b++)
+                cm[a * dq->n_metrics + b] = dq->corr[a][b];
+        if (des_corr_cholesky(cm, dq->n_metrics, L) != 1) {
+            run_draws_free(d);
+            return des_error_set(err, DES_EINVAL, "the forecast-error term's correlation is "
+                                                  "not positive definite");
+        }
     }
     int c = 0;
     if (e) {
@@ -113,6 +146,8 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
         }
         for (int m = 0; dq && m < dq->n_metrics; m++, c++)
             row[c] = send_param_uniform(seed, r, d->paths[c]);
+        if (dq && dq->has_corr)
+            join_uniforms(L, dq->n_metrics, row + c - dq->n_metrics);
         for (int i = 0; i < p->n_priors; i++) {
             const send_prior *pr = &p->priors[i];
             const char *path = send_key_at((size_t)pr->key)->path;
