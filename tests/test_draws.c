@@ -476,6 +476,14 @@ static void test_cli_validate_prints_ensemble(void **state)
                                   "lever.yaml:6, in a file extending the ensemble's: that "
                                   "value is used, not drawn\n"));
     cli_result_free(&r);
+    run_cli(&r, "validate", DIR "copula.yaml", NULL);
+    if (r.status != 0)
+        cli_fail(&r, "validate copula");
+    assert_non_null(strstr(r.out, "  the measures' factors drawn jointly, with their errors' "
+                                  "correlation (over 500 authority-origin-horizons): "
+                                  "ehcp_total-new_plans 0.70, ehcp_total-requests 0.40, "
+                                  "new_plans-requests 0.50\n"));
+    cli_result_free(&r);
 }
 
 int main(void)

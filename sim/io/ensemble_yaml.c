@@ -208,6 +208,18 @@ void send_scenario_print_ensemble(const send_params *p, FILE *o)
                     : dq->growth_h[m] >= 2 ? "" : " assumed",
                     dq->n_own[m] ? ", net of the forecast's own spread" : "");
         fprintf(o, "\n");
+        if (dq->has_corr) {
+            fprintf(o, "  the measures' factors drawn jointly, with their errors' correlation "
+                       "(over %d authority-origin-horizons):", dq->corr_n);
+            for (int a = 0; a < dq->n_metrics; a++)
+                for (int b = 0; b < a; b++)
+                    fprintf(o, "%s %s-%s %.2f", a == 1 && b == 0 ? "" : ",",
+                            send_metric(dq->metric[b])->name, send_metric(dq->metric[a])->name,
+                            dq->corr[a][b]);
+            fprintf(o, "\n");
+        } else if (dq->n_metrics > 1)
+            fprintf(o, "  the measures' factors drawn independently (the term gives no "
+                       "correlation)\n");
     }
     for (int k = 0; k < e->n_keys; k++) {
         double m = 0, v = 0, lo = INFINITY, hi = -INFINITY;
