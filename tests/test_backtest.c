@@ -723,6 +723,21 @@ static void term_scenarios(const char *path, const char *end, const send_discrep
     q->ensemble->discrepancy = NULL;
 }
 
+/* The golden scenario to the end of 2021 with term d (p) and without it (q), in a new directory
+ * dir, and p run for 3 replications with seed on 2 threads into a. */
+static void term_run(char dir[32], const send_discrepancy *d, uint64_t seed, send_params *p,
+                     send_params *q, send_results *a)
+{
+    char path[64];
+    make_out_dir(dir);
+    snprintf(path, sizeof path, "%s/m.yaml", dir);
+    term_scenarios(path, "2021-12-31", d, p, q);
+    send_run_opts ro = {.seed = seed, .replications = 3, .threads = 2};
+    des_error err = {0};
+    if (send_run(p, &ro, a, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+}
+
 /* Written into an ensemble, read back bit for bit; a run multiplies each replication's
  * ehcp_total by exp(log factor) at its horizon for its recorded uniform, nothing else. */
 static void test_discrepancy_run(void **state)
@@ -772,17 +787,13 @@ static void test_discrepancy_run(void **state)
 static void test_discrepancy_money(void **state)
 {
     (void)state;
-    char dir[32], path[64];
-    make_out_dir(dir);
-    snprintf(path, sizeof path, "%s/m.yaml", dir);
+    char dir[32];
     send_discrepancy d = hand_term();
     send_params p, q;
-    des_error err = {0};
-    term_scenarios(path, "2021-12-31", &d, &p, &q);
-    assert_int_equal(send_param_set(&q, "requests.growth", 0.0, &err), DES_OK);
-    send_run_opts ro = {.seed = 3, .replications = 3, .threads = 2};
     send_results a;
-    assert_int_equal(send_run(&p, &ro, &a, &err), DES_OK);
+    des_error err = {0};
+    term_run(dir, &d, 3, &p, &q, &a);
+    assert_int_equal(send_param_set(&q, "requests.growth", 0.0, &err), DES_OK);
     int money[] = {send_metric_find("hn_spend_gbp"), send_metric_find("dsg_balance_gbp"),
                    send_metric_find("dsg_topup_special_gbp"),
                    send_metric_find("gf_transport_gbp"), send_metric_find("sc_spend_gbp"),
@@ -829,16 +840,13 @@ static void test_discrepancy_money(void **state)
 static void test_discrepancy_parts(void **state)
 {
     (void)state;
-    char dir[32], path[64];
-    make_out_dir(dir);
-    snprintf(path, sizeof path, "%s/m.yaml", dir);
+    char dir[32];
     send_discrepancy d = hand_term();
     send_params p, q;
-    des_error err = {0};
-    term_scenarios(path, "2021-12-31", &d, &p, &q);
-    send_run_opts ro = {.seed = 5, .replications = 3, .threads = 2};
     send_results a, b;
-    assert_int_equal(send_run(&p, &ro, &a, &err), DES_OK);
+    des_error err = {0};
+    term_run(dir, &d, 5, &p, &q, &a);
+    send_run_opts ro = {.seed = 5, .replications = 3, .threads = 2};
     assert_int_equal(send_run(&q, &ro, &b, &err), DES_OK);
     int e = send_metric_find("ehcp_total"), band = send_metric_find("ehcp_age_under5");
     int place = send_metric_find("placements_mainstream"), cap = send_metric_find("capacity_mainstream");

@@ -306,35 +306,23 @@ static void scale_plan_holders(send_output *o, const send_params *p, int i, doub
     }
 }
 
+/* The counted parts of each yearly measure of the term (its flows). */
+static const struct {
+    int measure, n, part[7];
+} flow_parts[] = {
+    {C_REQUESTS, 4, {C_REFUSED, C_REQ_WITHDRAWN, C_D1_DECIDED, C_D1_WITHIN_6W}},
+    {C_NEW_PLANS, 2, {C_WITHIN_20W, C_WEEKS_TO_ISSUE}},
+    {C_PCT_20W, 1, {C_WITHIN_20W}},
+    {C_CEASED, 7, {C_CEASED_MOVED, C_CEASED_LEFT, C_CEASED_NEEDS_MET, C_CEASED_AGE,
+                   C_CEASED_ABROAD, C_CEASED_OTHER, C_NEEDS_MET_TO_SEN}},
+};
+
 void send_output_scale_parts(send_output *o, const send_params *p, int metric, int i, double f)
 {
-    switch (metric) {
-    case M_EHCP_TOTAL:
+    if (metric == M_EHCP_TOTAL)
         scale_plan_holders(o, p, i, f);
-        break;
-    case C_REQUESTS:
-        scale_row(o, C_REFUSED, i, f);
-        scale_row(o, C_REQ_WITHDRAWN, i, f);
-        scale_row(o, C_D1_DECIDED, i, f);
-        scale_row(o, C_D1_WITHIN_6W, i, f);
-        break;
-    case C_NEW_PLANS:
-        scale_row(o, C_WITHIN_20W, i, f);
-        scale_row(o, C_WEEKS_TO_ISSUE, i, f);
-        break;
-    case C_PCT_20W:
-        scale_row(o, C_WITHIN_20W, i, f);
-        break;
-    case C_CEASED:
-        scale_row(o, C_CEASED_MOVED, i, f);
-        scale_row(o, C_CEASED_LEFT, i, f);
-        scale_row(o, C_CEASED_NEEDS_MET, i, f);
-        scale_row(o, C_CEASED_AGE, i, f);
-        scale_row(o, C_CEASED_ABROAD, i, f);
-        scale_row(o, C_CEASED_OTHER, i, f);
-        scale_row(o, C_NEEDS_MET_TO_SEN, i, f);
-        break;
-    default:
-        break;
-    }
+    for (size_t k = 0; k < sizeof flow_parts / sizeof flow_parts[0]; k++)
+        if (flow_parts[k].measure == metric)
+            for (int j = 0; j < flow_parts[k].n; j++)
+                scale_row(o, flow_parts[k].part[j], i, f);
 }
