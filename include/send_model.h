@@ -567,7 +567,8 @@ typedef struct send_discrepancy {
     /* How the measures' errors move together: the normal-score correlation of their log ratios
      * over the authority-origin-horizons holding them (corr_n of them), in metric order. With
      * has_corr the replication's uniforms are joined by a Gaussian copula with this
-     * correlation (the first metric's uniform kept as drawn); without it they are independent. */
+     * correlation; without it they are independent. Either way they are then stratified over
+     * the replications (run_draws_make). */
     int has_corr, corr_n;
     double corr[SEND_DISC_METRICS][SEND_DISC_METRICS];
     /* provenance */
@@ -816,23 +817,18 @@ des_date send_output_period_start(const send_output *o, int metric, int i);
  * its monthly metric within the calendar year (so never below the January census value).
  * Called when a replication ends and after outputs are summed. */
 void send_output_ratios(send_output *o);
-/* Only the _peak metrics of send_output_ratios, from the monthly rows as they are now. */
-void send_output_peaks(send_output *o);
 /* The parts of measure `metric` at period i times f, the measure itself left to the caller, so
- * that what adds up to it still does when it is scaled by f (the forecast-error term):
- *   ehcp_total: the age bands, level4_total, and per provision the children placed, waiting
- *     and the shortfall (demand, placed + waiting, times f less the places), and the same for
- *     the sufficiency breakdown's pools and cells. Limited places are never filled beyond
- *     max(places, placed before): the children above them wait (waiting_for_place_<provision>,
- *     waiting_for_place_total) with no place (placements_awaiting), so the provisions still
- *     sum to the total;
+ * that what adds up to it, or counts its cases, still does when it is scaled by f (the
+ * forecast-error term):
+ *   ehcp_total: the age bands;
  *   requests: refused, withdrawn, decided and decided within 6 weeks;
  *   new_plans: new plans within 20 weeks and weeks to issue summed (the mean is unchanged);
  *   pct_within_20_weeks: new plans within 20 weeks (f = the percentage's own change);
  *   plans_ceased: each reason, and needs-met ceasings returned to SEN Support.
- * Capacities, the audit counts and the weeks-to-issue histogram are the simulation's own. Call
- * send_output_peaks afterwards. */
-void send_output_scale_parts(send_output *o, const send_params *p, int metric, int i, double f);
+ * Placements, waits for places and shortfalls are not parts: where extra children would be
+ * placed depends on the places, which a factor on the total cannot know (scaled, a lever that
+ * adds places would appear to create waiting). */
+void send_output_scale_parts(send_output *o, int metric, int i, double f);
 /* Whether `metric` is one of the ratios send_output_ratios derives: 1 with its numerator and
  * denominator metrics and scale (value = scale x numerator / denominator), else 0. */
 int send_metric_ratio(int metric, int *num, int *den, double *scale);

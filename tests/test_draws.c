@@ -10,9 +10,9 @@
  * - a key of the ensemble that a file extending it sets itself is not drawn (a lever's value);
  * - the ensemble section's errors, each one line with the file position;
  * - the values round-trip through the results file;
- * - a forecast-error term's uniforms joined by its correlation (a Gaussian copula): the first
- *   measure's uniform as drawn, each still uniform, their normal-score correlation the stored
- *   one; without the correlation, independent as drawn; the correlation's errors.
+ * - a forecast-error term's uniforms joined by its correlation (a Gaussian copula) and
+ *   stratified over the replications: one in each stratum, their normal-score correlation the
+ *   stored one; without the correlation, independent; the correlation's errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -306,11 +306,11 @@ static void test_ensemble_errors(void **state)
     }
 }
 
-/* The term's uniforms joined by its correlation, 4,000 replications drawn (no simulation): the
- * first measure's is the uniform drawn for it, bit for bit (its factor and the money do not
- * move); every one is still uniform (a tenth below 0.1, half below 0.5); their normal-score
- * correlation is the file's within 0.04 (its sd here is about 0.01). Without the correlation
- * each is its own uniform as drawn. The file writes back as it was read. */
+/* The term's uniforms joined by its correlation and stratified, 4,000 replications drawn (no
+ * simulation): each measure's values fill the 4,000 equal strata of (0, 1) one each, in the
+ * order of the uniforms drawn for the first measure (any measure, without the correlation);
+ * their normal-score correlation is the file's within 0.04 (its sd here is about 0.01), 0
+ * without it. The file writes back as it was read. */
 static void test_term_copula(void **state)
 {
     (void)state;
@@ -338,26 +338,33 @@ static void test_term_copula(void **state)
             assert_true(col[m] >= 0);
         }
         double *u = malloc(N * 3 * sizeof *u), c[9];
+        char *hit = calloc(N, 1);
         assert_non_null(u);
-        int moved = 0;
+        assert_non_null(hit);
         for (int r = 0; r < N; r++)
-            for (int m = 0; m < 3; m++) {
+            for (int m = 0; m < 3; m++)
                 u[r * 3 + m] = d.values[(size_t)r * (size_t)d.k + (size_t)col[m]];
-                double raw = send_param_uniform(7, r, path[m]);
-                if (m == 0 || !joined)
-                    assert_true(u[r * 3 + m] == raw);
-                moved |= u[r * 3 + m] != raw;
-            }
-        assert_int_equal(moved, joined);
         for (int m = 0; m < 3; m++) {
-            int below10 = 0, below50 = 0;
+            /* one value in each of the N strata, so exactly a tenth below 0.1 */
+            memset(hit, 0, N);
+            int below10 = 0;
             for (int r = 0; r < N; r++) {
+                int k = (int)(u[r * 3 + m] * N);
+                assert_in_range(k, 0, N - 1);
+                assert_int_equal(hit[k], 0);
+                hit[k] = 1;
                 below10 += u[r * 3 + m] < 0.1;
-                below50 += u[r * 3 + m] < 0.5;
             }
-            assert_in_range(below10, 340, 460);
-            assert_in_range(below50, 1900, 2100);
+            assert_int_equal(below10, N / 10);
+            /* in the order of the uniforms drawn (for the first measure, or any when
+             * independent): replications 0 and r compare as their raw draws do */
+            if (m == 0 || !joined)
+                for (int r = 1; r < N; r++)
+                    assert_int_equal(u[r * 3 + m] < u[m],
+                                     send_param_uniform(7, r, path[m]) <
+                                         send_param_uniform(7, 0, path[m]));
         }
+        free(hit);
         assert_int_equal(des_normal_score_corr(u, NULL, N, 3, c), 0);
         assert_close(c[1], joined ? 0.7 : 0, 0.04);
         assert_close(c[2], joined ? 0.4 : 0, 0.04);

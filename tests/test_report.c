@@ -631,8 +631,9 @@ static void test_headline_bands(void **state)
     char *head = extract(html, "<section id=\"headline\">", "</section>");
     assert_contains(head, "the uncertainty of the 2 keys given as priors, the calibrated parameter "
                           "sets, the forecast-error term measured in back-tests (on the "
-                          "published measures with their parts, placements and shortfalls "
-                          "among them, and, through the plans, the money) and the "
+                          "published measures and their parts, such as the age bands, and, "
+                          "through the plans, the money; not on placements or waits for "
+                          "places) and the "
                           "high-needs allocation's growth; not the uncertainty");
     assert_false(strstr(head, "not uncertainty in the assumptions themselves"));
     free(head);

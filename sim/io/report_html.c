@@ -447,8 +447,8 @@ static void bands_explain(page *pg)
         part[n++] = "the calibrated parameter sets";
     if (discrepancy)
         part[n++] = money ? "the forecast-error term measured in back-tests (on the published "
-                            "measures with their parts, placements and shortfalls among them, "
-                            "and, through the plans, the money)"
+                            "measures and their parts, such as the age bands, and, through the "
+                            "plans, the money; not on placements or waits for places)"
                           : "the forecast-error term measured in back-tests";
     if (grant_sd > 0)
         part[n++] = "the high-needs allocation's growth";

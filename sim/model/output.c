@@ -136,7 +136,7 @@ int send_metric_ratio(int metric, int *num, int *den, double *scale)
 
 /* Each _peak row: the largest value of its monthly row over the months of each calendar year
  * inside the horizon (NaN for a year without one). */
-void send_output_peaks(send_output *o)
+static void output_peaks(send_output *o)
 {
     static const struct { int peak, monthly, n; } fam[] = {
         {C_PLACEMENTS_PEAK, M_PLACEMENTS, PROV_COUNT},
@@ -162,7 +162,7 @@ void send_output_peaks(send_output *o)
 
 void send_output_ratios(send_output *o)
 {
-    send_output_peaks(o);
+    output_peaks(o);
     for (int metric = 0; metric < SEND_METRIC_COUNT; metric++) {
         int num, den;
         double scale;
@@ -243,73 +243,19 @@ void send_breakdown_name(const send_params *p, int j, char *buf, size_t len)
              p->areas[a].name, send_need_names[n]);
 }
 
-/* Places limited by c (>= 0) hold at most max(c, x) of x children scaled by f: the rest wait. */
-static double capped(double x, double f, double c)
-{
-    double y = f * x, lim = c > x ? c : x;
-    return c >= 0 && y > lim ? lim : y;
-}
-
 static void scale_row(send_output *o, int metric, int i, double f)
 {
     if (send_metric(metric))
         send_output_row(o, metric)[i] *= f;
 }
 
-/* The plan holders of month i times f: bands, level 4, and per provision the children placed,
- * waiting and the shortfall, with limited places never over-filled (see send_output_scale). */
-static void scale_plan_holders(send_output *o, const send_params *p, int i, double f)
-{
-    double excess = 0, ratio[PROV_COUNT];
-    for (int b = 0; b < BAND_COUNT; b++)
-        scale_row(o, M_EHCP_BAND + b, i, f);
-    scale_row(o, M_LEVEL4_TOTAL, i, f);
-    for (int q = 0; q < PROV_COUNT; q++) {
-        double *placed = &send_output_row(o, M_PLACEMENTS + q)[i];
-        double c = q == PROV_AWAITING ? -1 : send_output_row(o, M_CAPACITY + q)[i];
-        double was = *placed;
-        *placed = capped(was, f, c);
-        ratio[q] = was > 0 ? *placed / was : f;
-        if (q == PROV_AWAITING)
-            continue;
-        excess += f * was - *placed;
-        scale_row(o, M_WAITING + q, i, f);
-        send_output_row(o, M_WAITING + q)[i] += f * was - *placed;
-        if (c >= 0) {
-            double *s = &send_output_row(o, M_SHORTFALL + q)[i];
-            *s = f * (*s + c) - c;
-        }
-    }
-    send_output_row(o, M_PLACEMENTS + PROV_AWAITING)[i] += excess;
-    scale_row(o, M_WAITING_TOTAL, i, f);
-    send_output_row(o, M_WAITING_TOTAL)[i] += excess;
-    if (!o->n_breakdown)
-        return;
-    /* the pools' four rows, then each pooled provision's (placed, waiting) pairs per cell */
-    for (int k = 0; k < p->n_pools; k++) {
-        double *r[4];
-        for (int m = 0; m < 4; m++)
-            r[m] = &send_output_row(o, SEND_METRIC_COUNT + 4 * k + m)[i];
-        double places = *r[0], was = *r[1];
-        *r[1] = capped(was, f, places);
-        *r[2] = f * *r[2] + f * was - *r[1];
-        *r[3] = f * (*r[3] + places) - places;
-    }
-    int prov[PROV_COUNT], np = pooled_provisions(p, prov);
-    int per_prov = p->n_areas * NEED_COUNT;
-    for (int j = 0; j < np * per_prov; j++) {
-        double *placed = &send_output_row(o, SEND_METRIC_COUNT + 4 * p->n_pools + 2 * j)[i];
-        double *waiting = &send_output_row(o, SEND_METRIC_COUNT + 4 * p->n_pools + 2 * j + 1)[i];
-        double g = ratio[prov[j / per_prov]];
-        *waiting = f * *waiting + (f - g) * *placed;
-        *placed *= g;
-    }
-}
-
-/* The counted parts of each yearly measure of the term (its flows). */
+/* The counted parts of each measure of the term (which add up to it, or count its cases). */
+_Static_assert(BAND_COUNT == 5, "ehcp_total's parts list every age band");
 static const struct {
     int measure, n, part[7];
-} flow_parts[] = {
+} parts_of[] = {
+    {M_EHCP_TOTAL, 5, {M_EHCP_BAND, M_EHCP_BAND + 1, M_EHCP_BAND + 2, M_EHCP_BAND + 3,
+                       M_EHCP_BAND + 4}},
     {C_REQUESTS, 4, {C_REFUSED, C_REQ_WITHDRAWN, C_D1_DECIDED, C_D1_WITHIN_6W}},
     {C_NEW_PLANS, 2, {C_WITHIN_20W, C_WEEKS_TO_ISSUE}},
     {C_PCT_20W, 1, {C_WITHIN_20W}},
@@ -317,12 +263,10 @@ static const struct {
                    C_CEASED_ABROAD, C_CEASED_OTHER, C_NEEDS_MET_TO_SEN}},
 };
 
-void send_output_scale_parts(send_output *o, const send_params *p, int metric, int i, double f)
+void send_output_scale_parts(send_output *o, int metric, int i, double f)
 {
-    if (metric == M_EHCP_TOTAL)
-        scale_plan_holders(o, p, i, f);
-    for (size_t k = 0; k < sizeof flow_parts / sizeof flow_parts[0]; k++)
-        if (flow_parts[k].measure == metric)
-            for (int j = 0; j < flow_parts[k].n; j++)
-                scale_row(o, flow_parts[k].part[j], i, f);
+    for (size_t k = 0; k < sizeof parts_of / sizeof parts_of[0]; k++)
+        if (parts_of[k].measure == metric)
+            for (int j = 0; j < parts_of[k].n; j++)
+                scale_row(o, parts_of[k].part[j], i, f);
 }

@@ -9,9 +9,13 @@
  * whatever rank or thread runs it; the model's own streams are untouched.
  *
  * Columns of the table: "ensemble.set" (the set's index) when there is an ensemble, then the
- * ensemble's keys, then the forecast-error term's uniforms ("discrepancy.<metric>", joined by
- * the term's correlation through a Gaussian copula when it has one, the first kept as drawn),
- * then the keys with priors that the ensemble does not give, in file order.
+ * ensemble's keys, then the forecast-error term's uniforms ("discrepancy.<metric>": joined by
+ * the term's correlation through a Gaussian copula when it has one, then stratified over the
+ * replications, one in each of the n equal strata of (0, 1), keeping their order), then the
+ * keys with priors that the ensemble does not give, in file order. The term's uniforms are the
+ * only values that depend on the number of replications n: stratified, the bands' edges no
+ * longer carry the luck of n independent draws, which every authority of a back-test would share
+ * (the same seed gives every authority the same uniforms).
  * Applying a row: a shallow copy of the scenario's send_params (owned tables shared, read only)
  * with each key set by path (send_param_set).
  *
@@ -68,8 +72,8 @@ static int in_ensemble(const send_ensemble *e, const char *path)
 }
 
 /* The term's k uniforms u, drawn independently, joined by the Gaussian copula whose
- * correlation has the lower Cholesky factor L: z = L Phi^-1(u), u = Phi(z). The first keeps its
- * own uniform (L's first row is (1, 0, ...)), so its factor, and the money, are as drawn. */
+ * correlation has the lower Cholesky factor L: z = L Phi^-1(u), u = Phi(z) (the first is
+ * unchanged: L's first row is (1, 0, ...)). */
 static void join_uniforms(const double *L, int k, double *u)
 {
     double e[SEND_DISC_METRICS];
@@ -81,6 +85,38 @@ static void join_uniforms(const double *L, int k, double *u)
             z += L[i * k + j] * e[j];
         u[i] = gsl_cdf_ugaussian_P(z);
     }
+}
+
+typedef struct {
+    double v;
+    int r;
+} ranked;
+
+static int by_value(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    return x->v < y->v ? -1 : x->v > y->v ? 1 : (x->r > y->r) - (x->r < y->r);
+}
+
+/* Column c of the draws stratified over its n replications (a Latin hypercube): the value
+ * ranked i of n becomes (i + v) / n, v the replication's own uniform for the path
+ * "<column>.stratum", so every one of the n equal strata of (0, 1) holds exactly one value and
+ * the order across replications (and with it the copula's rank correlation) is kept. */
+static int stratify(run_draws *d, int c, uint64_t seed)
+{
+    ranked *x = malloc((size_t)(d->n > 0 ? d->n : 1) * sizeof *x);
+    if (!x)
+        return -1;
+    for (int r = 0; r < d->n; r++)
+        x[r] = (ranked){d->values[(size_t)r * (size_t)d->k + (size_t)c], r};
+    qsort(x, (size_t)d->n, sizeof *x, by_value);
+    char path[SEND_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s.stratum", d->paths[c]);
+    for (int i = 0; i < d->n; i++)
+        d->values[(size_t)x[i].r * (size_t)d->k + (size_t)c] =
+            (i + send_param_uniform(seed, x[i].r, path)) / d->n;
+    free(x);
+    return 0;
 }
 
 int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des_error *err)
@@ -159,6 +195,12 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
             }
         }
     }
+    int c0 = e ? 1 + e->n_keys : 0;
+    for (int m = 0; dq && m < dq->n_metrics; m++)
+        if (stratify(d, c0 + m, seed) != 0) {
+            run_draws_free(d);
+            return des_error_set(err, DES_ENOMEM, "cannot allocate the parameter draws");
+        }
     return DES_OK;
 }
 
@@ -307,8 +349,7 @@ void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send
             if (pct)
                 f = was > 0 ? v[i] / was : 1;
             if (isfinite(f))
-                send_output_scale_parts(o, p, metric, i, f);
+                send_output_scale_parts(o, metric, i, f);
         }
     }
-    send_output_peaks(o);
 }

@@ -55,7 +55,7 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
 void run_draws_free(run_draws *d);
 /* Replication r's forecast-error term (p's ensemble discrepancy, if any) applied to its output
  * o: each metric of the term times exp(log factor at the period's horizon for r's uniform),
- * with its parts (send_output_scale_parts) and the _peak metrics following. */
+ * with its parts following (send_output_scale_parts). */
 void run_apply_discrepancy(const send_params *p, const run_draws *d, int r, send_output *o);
 /* Replication r's multipliers on what each child costs (send_params.child_cost_factor), for
  * months 0 .. cap-1 from the start: exp of the ehcp_total term's log factor at mid-month
