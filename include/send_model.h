@@ -571,6 +571,8 @@ typedef struct send_discrepancy {
      * the replications (run_draws_make). */
     int has_corr, corr_n;
     double corr[SEND_DISC_METRICS][SEND_DISC_METRICS];
+    double corr_chol[SEND_DISC_METRICS][SEND_DISC_METRICS]; /* its lower Cholesky factor, set
+                                                               by send_discrepancy_factor */
     /* provenance */
     int as_of, n_origins, origins[SEND_DISC_H], authorities, replications;
 } send_discrepancy;

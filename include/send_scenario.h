@@ -83,6 +83,10 @@ void send_scenario_print_ensemble(const send_params *p, FILE *out);
 /* The `discrepancy:` section of an ensemble (YAML, each line prefixed by indent), as
  * send_ensemble_yaml_write() writes it and the loader reads it back bit for bit. */
 void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char *indent);
+/* Factor d's correlation (d->corr, n_metrics square): made positive definite by
+ * des_corr_cholesky's shrinkage toward the identity (in place), its lower Cholesky factor into
+ * d->corr_chol. Returns the shrinkage factor kept (1: unchanged), or -1 out of memory. */
+double send_discrepancy_factor(send_discrepancy *d);
 /* How heavy the tails of metric slot m's errors are at horizon 1: (Q97.5 - Q2.5) / (Q90 - Q10)
  * of its log ratios (1.53 for a normal; more: heavier tails). NaN when the term lacks one of
  * those levels or the horizon. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "des_stats.h"
 #include "send_io.h"
 
 /* The parent as `extends` should name it from the directory of out_path. */
@@ -110,6 +111,24 @@ double send_discrepancy_tail_ratio(const send_discrepancy *d, int m)
         return NAN;
     const double *q = d->q[m][0];
     return q[c] > q[b] ? (q[e] - q[a]) / (q[c] - q[b]) : NAN;
+}
+
+double send_discrepancy_factor(send_discrepancy *d)
+{
+    int k = d->n_metrics;
+    double c[SEND_DISC_METRICS * SEND_DISC_METRICS], L[SEND_DISC_METRICS * SEND_DISC_METRICS];
+    for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++)
+            c[a * k + b] = d->corr[a][b];
+    double s = des_corr_cholesky(c, k, L);
+    if (s < 0)
+        return s;
+    for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++) {
+            d->corr[a][b] = c[a * k + b];
+            d->corr_chol[a][b] = L[a * k + b];
+        }
+    return s;
 }
 
 void send_discrepancy_yaml_print(FILE *f, const send_discrepancy *d, const char *indent)

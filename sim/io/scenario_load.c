@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "des_stats.h"
 #include "scenario_internal.h"
 #include "scenario_io.h"
 #include "send_keys.h"
@@ -752,11 +751,7 @@ static int load_correlation(scn_doc *doc, const scn_node *d, send_discrepancy *q
                                 "symmetric)", q->corr[b][a], b + 1, a + 1);
         }
     }
-    double c[SEND_DISC_METRICS * SEND_DISC_METRICS], L[SEND_DISC_METRICS * SEND_DISC_METRICS];
-    for (int a = 0; a < k; a++)
-        for (int b = 0; b < k; b++)
-            c[a * k + b] = q->corr[a][b];
-    if (des_corr_cholesky(c, k, L) != 1)
+    if (send_discrepancy_factor(q) != 1)
         return scn_fail(doc, cr, "expected a positive-definite correlation matrix");
     q->has_corr = 1;
     return 0;

@@ -672,7 +672,7 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
     }
     if (rc == DES_OK && out->n_metrics > 1 && n_rec >= SEND_BT_CORR_MIN) {
         /* ranked within each horizon: the spread differs by horizon, the dependence is pooled */
-        double c[BT_METRICS * BT_METRICS], L[SEND_DISC_METRICS * SEND_DISC_METRICS];
+        double c[BT_METRICS * BT_METRICS];
         int slot_of[BT_METRICS], s = 0;
         for (int m = 0; m < BT_METRICS; m++)
             slot_of[m] = s < out->n_metrics &&
@@ -685,15 +685,8 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
             for (int b = 0; b < BT_METRICS; b++)
                 if (slot_of[a] >= 0 && slot_of[b] >= 0)
                     out->corr[slot_of[a]][slot_of[b]] = c[a * BT_METRICS + b];
-        double k[SEND_DISC_METRICS * SEND_DISC_METRICS];
-        for (int a = 0; a < out->n_metrics; a++)
-            for (int b = 0; b < out->n_metrics; b++)
-                k[a * out->n_metrics + b] = out->corr[a][b];
-        if (rc == DES_OK && des_corr_cholesky(k, out->n_metrics, L) < 0)
+        if (rc == DES_OK && send_discrepancy_factor(out) < 0)
             rc = des_error_set(err, DES_ENOMEM, "out of memory");
-        for (int a = 0; a < out->n_metrics; a++)
-            for (int b = 0; b < out->n_metrics; b++)
-                out->corr[a][b] = k[a * out->n_metrics + b];
         out->has_corr = rc == DES_OK;
         out->corr_n = (int)n_rec;
     }

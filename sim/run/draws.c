@@ -28,7 +28,6 @@
 #include <gsl/gsl_cdf.h>
 
 #include "des_rng.h"
-#include "des_stats.h"
 #include "run_core.h"
 #include "send_keys.h"
 
@@ -72,9 +71,9 @@ static int in_ensemble(const send_ensemble *e, const char *path)
 }
 
 /* The term's k uniforms u, drawn independently, joined by the Gaussian copula whose
- * correlation has the lower Cholesky factor L: z = L Phi^-1(u), u = Phi(z) (the first is
+ * correlation has the lower Cholesky factor L (send_discrepancy_factor, at load): z = L Phi^-1(u), u = Phi(z) (the first is
  * unchanged: L's first row is (1, 0, ...)). */
-static void join_uniforms(const double *L, int k, double *u)
+static void join_uniforms(const double (*L)[SEND_DISC_METRICS], int k, double *u)
 {
     double e[SEND_DISC_METRICS];
     for (int j = 0; j < k; j++)
@@ -82,7 +81,7 @@ static void join_uniforms(const double *L, int k, double *u)
     for (int i = 1; i < k; i++) {
         double z = 0;
         for (int j = 0; j <= i; j++)
-            z += L[i * k + j] * e[j];
+            z += L[i][j] * e[j];
         u[i] = gsl_cdf_ugaussian_P(z);
     }
 }
@@ -138,18 +137,6 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
         run_draws_free(d);
         return des_error_set(err, DES_ENOMEM, "cannot allocate the parameter draws");
     }
-    double L[SEND_DISC_METRICS * SEND_DISC_METRICS];
-    if (dq && dq->has_corr) {
-        double cm[SEND_DISC_METRICS * SEND_DISC_METRICS];
-        for (int a = 0; a < dq->n_metrics; a++)
-            for (int b = 0; b < dq->n_metrics; b++)
-                cm[a * dq->n_metrics + b] = dq->corr[a][b];
-        if (des_corr_cholesky(cm, dq->n_metrics, L) != 1) {
-            run_draws_free(d);
-            return des_error_set(err, DES_EINVAL, "the forecast-error term's correlation is "
-                                                  "not positive definite");
-        }
-    }
     int c = 0;
     if (e) {
         strcpy(d->paths[c++], "ensemble.set");
@@ -183,7 +170,7 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
         for (int m = 0; dq && m < dq->n_metrics; m++, c++)
             row[c] = send_param_uniform(seed, r, d->paths[c]);
         if (dq && dq->has_corr)
-            join_uniforms(L, dq->n_metrics, row + c - dq->n_metrics);
+            join_uniforms(dq->corr_chol, dq->n_metrics, row + c - dq->n_metrics);
         for (int i = 0; i < p->n_priors; i++) {
             const send_prior *pr = &p->priors[i];
             const char *path = send_key_at((size_t)pr->key)->path;
