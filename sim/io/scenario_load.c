@@ -751,7 +751,10 @@ static int load_correlation(scn_doc *doc, const scn_node *d, send_discrepancy *q
                                 "symmetric)", q->corr[b][a], b + 1, a + 1);
         }
     }
-    if (send_discrepancy_factor(q) != 1)
+    double kept = send_discrepancy_factor(q);
+    if (kept < 0)
+        return scn_fail(doc, cr, "cannot allocate the correlation's factor");
+    if (kept != 1)
         return scn_fail(doc, cr, "expected a positive-definite correlation matrix");
     q->has_corr = 1;
     return 0;
