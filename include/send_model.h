@@ -260,6 +260,13 @@ typedef struct send_params {
     double p_issue;              /* completed assessments that lead to a plan */
     des_dist draft_time;         /* D2 decision to draft plan */
     des_dist consult_time;       /* draft to final plan (parents 15 days, schools 15 days) */
+    /* Plans late for reasons other than the caseworker and advice queues (a school slow to
+     * answer its consultation, a dispute over the draft): on the day of the decision to issue,
+     * share late_share (by date) of the plans are late; such a plan frees its caseworker when
+     * drafted and consulted on, and is issued late_by after the later of that day and 20
+     * weeks from its request. */
+    send_steps late_share;
+    des_dist late_by;
 
     /* Placement */
     double choice[PHASE_COUNT][PROV_COUNT];          /* new plans by phase */

@@ -12,6 +12,10 @@
  * - capacity by date: no caseworker, nobody starts; staff arrive, the queue drains; a panel
  *   hearing one case a sitting, then all;
  * - conservation: assessments started = completed + in progress at the end, exactly;
+ * - plans late for other reasons (drafting.late_share): the share within 20 weeks is 1 - the
+ *   share within binomial error, each late plan is issued exactly late_by after 20 weeks, its
+ *   caseworker is free when it is drafted (the queue of a capacity that holding it would
+ *   overload stays short), and a share by date applies from its date;
  * - the 6-week decision deadline against constant preparation times;
  * - requests.observed: yearly requests within Poisson noise of the series;
  * - appeals against a refusal to issue and about placement, with their outcomes;
@@ -289,6 +293,62 @@ static void test_caseworkers_by_date(void **state)
     send_params_free(&p);
 }
 
+/* 600 requests a year decided on receipt, EP advice exactly 10 weeks (EPs not limited): a plan
+ * on time is issued at 10 weeks. With late_share 0.3 and late_by 3 weeks, a late plan is issued
+ * at 20 + 3 = 23 weeks, so weeks to issue = 10 x within + 23 x late exactly, and the share
+ * within 20 weeks is 0.7 within binomial error (checked with unlimited caseworkers, so that
+ * nobody waits for one). 150 caseworkers: a case holds one 10 weeks
+ * (load 600 / 52.18 x 10 = 115, 77%); were a late plan to keep its caseworker to 23 weeks the
+ * load would be 160 and the queue would grow without bound. */
+static void test_late_share(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 600, 70, 150, 6);
+    des_dist_constant(&p.ep_duration, 70, NULL);
+    send_steps_const(&p.late_share, 0.3);
+    des_dist_constant(&p.late_by, 21, NULL);
+    send_output o;
+    run_rep(&p, 29, 0, &o, NULL);
+    double plans = total(&o, C_NEW_PLANS), within = total(&o, C_WITHIN_20W);
+    assert_true(plans > 3000);
+    double share = within / plans, se = sqrt(0.3 * 0.7 / plans);
+    print_message("late_share 0.3: %.0f plans, %.4f within 20 weeks (0.7 +- %.4f)\n", plans,
+                  share, 3.5 * se);
+    assert_true(fabs(share - 0.7) < 3.5 * se);
+    double wq = 7.0 * total(&o, C_STAGE_WEEKS + SEND_STAGE_CASEWORKER) /
+                total(&o, C_STAGE_STARTED + SEND_STAGE_CASEWORKER);
+    assert_true(wq < 1); /* days: the caseworkers were freed at drafting */
+    send_output_free(&o);
+    /* caseworkers not limited: no wait, so every plan's weeks are exactly 10 or 23 */
+    send_steps_const(&p.caseworker_fte, 1e4);
+    run_rep(&p, 29, 1, &o, NULL);
+    plans = total(&o, C_NEW_PLANS);
+    within = total(&o, C_WITHIN_20W);
+    assert_true(total(&o, C_STAGE_WEEKS + SEND_STAGE_CASEWORKER) == 0);
+    assert_true(within > 0 && within < plans);
+    assert_close(total(&o, C_WEEKS_TO_ISSUE), 10 * within + 23 * (plans - within), 1e-6 * plans);
+    send_output_free(&o);
+    send_params_free(&p);
+
+    /* all late from 2020: 2019's plans (decided and issued the same day) are all on time, none
+     * of 2020's or 2021's is */
+    queue_params(&p, 600, 70, 1e4, 3);
+    des_dist_constant(&p.ep_duration, 70, NULL);
+    send_steps_const(&p.late_share, 0);
+    p.late_share.n = 2;
+    p.late_share.from[1] = ymd(2020, 1, 1);
+    p.late_share.value[1] = 1;
+    run_rep(&p, 29, 0, &o, NULL);
+    assert_true(send_output_row(&o, C_NEW_PLANS)[0] > 300);
+    assert_true(send_output_row(&o, C_PCT_20W)[0] == 100);
+    assert_true(send_output_row(&o, C_NEW_PLANS)[1] > 300);
+    assert_true(send_output_row(&o, C_PCT_20W)[1] == 0);
+    assert_true(send_output_row(&o, C_PCT_20W)[2] == 0);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 /* The D1 panel hears one case a weekly sitting in 2019 (52 or 53 decisions), then all. */
 static void test_panel_capacity_by_date(void **state)
 {
@@ -527,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_caseworkers_by_date),
         cmocka_unit_test(test_panel_capacity_by_date),
         cmocka_unit_test(test_assessments_conserved),
+        cmocka_unit_test(test_late_share),
         cmocka_unit_test(test_six_week_deadline),
         cmocka_unit_test(test_requests_observed),
         cmocka_unit_test(test_appeal_refusal_to_issue),

@@ -154,6 +154,8 @@ void send_scenario_print(const send_params *p, FILE *o)
             "sittings", p->d2_period, p->d2_first, p->d2_capacity, p->p_issue);
     print_dist(o, "draft", &p->draft_time);
     print_dist(o, "consultation", &p->consult_time);
+    print_steps(o, "late for other reasons", &p->late_share);
+    print_dist(o, "late plans issued after", &p->late_by);
     fprintf(o, "placement:\n");
     for (int ph = 0; ph < PHASE_COUNT; ph++)
         print_shares(o, send_phase_names[ph], p->choice[ph], send_provision_names, PROV_COUNT);

@@ -264,6 +264,8 @@ void ass_withdrawn(send_model *m, uint32_t h)
     sen_return(m, h);
 }
 
+void ass_drafted(send_model *m, uint32_t h) { caseworker_free(m, h); }
+
 /* Case h's final plan is issued: its caseworker is free, the family may appeal. */
 void ass_final(send_model *m, uint32_t h)
 {

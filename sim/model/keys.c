@@ -148,6 +148,8 @@ static const send_key keys[] = {
     SEC("drafting", "from the decision to issue to the final plan"),
     K("drafting.draft", DST, 0, 0, "days", F(draft_time), "0 days", 0, "decision to draft plan"),
     K("drafting.consultation", DST, 0, 0, "days", F(consult_time), "0 days", 0, "draft to final plan"),
+    K("drafting.late_share", SER, 0, 1, "share", F(late_share), "0", P, "share of plans late for reasons other than the assessment queues (a consultation unanswered, a dispute over the draft), by the date of the decision to issue: drafted and consulted on, such a plan frees its caseworker and is issued drafting.late_by after the later of that day and 20 weeks from its request"),
+    K("drafting.late_by", DST, 0, 0, "days", F(late_by), "0 days", 0, "how far past the 20 weeks (or past drafting and consultation, if later) a late plan is issued (at least a day)"),
 
     /* ---- placement ---- */
     SEC("placement", "where new plan holders are placed"),

@@ -58,7 +58,12 @@ enum { STG_NONE, STG_D1, STG_MEDIATION, STG_TRIBUNAL, STG_ADVICE, STG_D2, STG_DR
 
 /* Child flags: holds a caseworker's caseload place; its disagreement (STG_MEDIATION,
  * STG_TRIBUNAL) is about a refusal to issue (else a refusal to assess). */
-enum { CF_CASEWORKER = 1, CF_DISPUTE_ISSUE = 2, CF_PRIORITY = 4 /* overtakes assessment queues */ };
+enum {
+    CF_CASEWORKER = 1,
+    CF_DISPUTE_ISSUE = 2,
+    CF_PRIORITY = 4, /* overtakes assessment queues */
+    CF_LATE = 8      /* late for reasons other than the queues (drafting.late_share) */
+};
 
 enum {
     EV_MONTH, EV_END, EV_SEPT, EV_RATES, EV_BUILD, EV_STAFF,
@@ -112,6 +117,7 @@ enum {
     S_PRIORITY,    /* prioritised assessments: drawn only when assessment.priority_share is set */
     S_CIN,         /* child-in-need closures: drawn only when front_door.children_in_need.close_rate is set */
     S_GRANT,       /* the allocation's yearly growth beyond the series: only when finance.grant.year_sd is set */
+    S_LATE,        /* plans late for other reasons: drawn only when drafting.late_share is set */
     S_LAST /* one past the last stream id; new sub-models append theirs just before it */
 };
 _Static_assert(S_LAST <= SEND_STREAMS, "a stream id beyond SEND_STREAMS");
@@ -853,6 +859,9 @@ void ass_not_issued(send_model *m, uint32_t h);
 void ass_withdrawn(send_model *m, uint32_t h);
 void ass_decided(send_model *m);
 void ass_final(send_model *m, uint32_t h);
+/* Case h's plan is drafted and consulted on but late for other reasons (CF_LATE): its
+ * caseworker is free for the next case. */
+void ass_drafted(send_model *m, uint32_t h);
 
 /* disagreement.c */
 void dis_refused(send_model *m, uint32_t h);

@@ -123,6 +123,8 @@ void send_params_init(send_params *p)
     des_dist_constant(&p->tribunal_time, 0.0, NULL);
     des_dist_constant(&p->draft_time, 0.0, NULL);
     des_dist_constant(&p->consult_time, 0.0, NULL);
+    send_steps_const(&p->late_share, 0.0);
+    des_dist_constant(&p->late_by, 0.0, NULL);
     send_steps_const(&p->health_slots, 1e6);
     send_steps_const(&p->social_slots, 1e6);
     send_steps_const(&p->caseworker_fte, 1e6);
@@ -189,7 +191,7 @@ void send_params_free(send_params *p)
         return;
     des_dist *d[] = {&p->d1_prep, &p->mediation_time, &p->tribunal_time, &p->ep_duration,
                      &p->health_duration, &p->social_duration, &p->draft_time,
-                     &p->consult_time, &p->fd_initial_time, &p->fd_core_time};
+                     &p->consult_time, &p->late_by, &p->fd_initial_time, &p->fd_core_time};
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
         des_dist_free(d[i]);
     for (int b = 0; b < p->n_builds; b++)

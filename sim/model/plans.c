@@ -264,6 +264,15 @@ static int may_escalate(const send_model *m, const child *c)
 void ev_final(send_model *m, uint32_t h)
 {
     child *c = kid(m, h);
+    if (c->flags & CF_LATE) {
+        /* drafted and consulted on, but late for other reasons: the caseworker moves on, and
+         * the plan is issued late_by (at least a day) after the later of now and 20 weeks */
+        c->flags &= (uint8_t)~CF_LATE;
+        ass_drafted(m, h);
+        double due = c->t_mark + 140.0, by = des_dist_sample(&m->p->late_by, m->r[S_LATE]);
+        sched_child(m, h, (due > now(m) ? due - now(m) : 0) + (by > 1 ? by : 1), EV_FINAL);
+        return;
+    }
     double days = now(m) - c->t_mark;
     double weeks = days / 7.0;
     int yi = m->c.cur_year_i;

@@ -164,6 +164,12 @@ void ev_d1_sit(send_model *m)
         sched(m, des_panel_next_sitting(&q->k.d1, now(m), 0), PRIO_EVENT, EV_D1_SIT, 0);
 }
 
+/* The share of plans late for other reasons, decided on today. */
+static double late_share_at(send_model *m)
+{
+    return send_steps_at(&m->p->late_share, day_of(m, now(m)));
+}
+
 void ev_d2_sit(send_model *m, int immediate)
 {
     size_t n = panel_sit(m, &m->req.k.d2);
@@ -187,6 +193,9 @@ void ev_d2_sit(send_model *m, int immediate)
             c->stage = STG_DRAFT;
             double draft = des_dist_sample(&m->p->draft_time, m->r[S_D2]);
             double consult = des_dist_sample(&m->p->consult_time, m->r[S_D2]);
+            c->flags &= (uint8_t)~CF_LATE;
+            if (late_share_at(m) > 0 && unif(m, S_LATE) < late_share_at(m))
+                c->flags |= CF_LATE;
             sched_child(m, h, (draft > 0 ? draft : 0) + (consult > 0 ? consult : 0), EV_FINAL);
         } else {
             ass_not_issued(m, h);
