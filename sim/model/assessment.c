@@ -5,7 +5,9 @@
  * A case agreed for assessment first waits for a caseworker's caseload place (places = FTE x
  * caseload per officer); it holds the place while its advice is gathered, through the D2 panel,
  * drafting and consultation, until the final plan (ass_final) or a decision not to issue
- * (ass_not_issued), when the next case waiting takes it. EP slots follow the EP FTE on
+ * (ass_not_issued), when the next case waiting takes it; a plan late for other reasons
+ * (drafting.late_share) gives it up once drafted and consulted on (ass_drafted) and waits for
+ * its issue without it. EP slots follow the EP FTE on
  * statutory work: slots = FTE x statutory hours per FTE-week x mean weeks of one advice /
  * hours per assessment. Every capacity is a step series: at its dates (ev_staff) capacities
  * are set again and waiters admitted as far as they grow. When the last advice of a case is
