@@ -1,12 +1,14 @@
 /* test_draws.c - per-replication parameter sets: priors, ensembles, their record.
  *
- * - replication r's value of a key with a prior is send_prior_draw(prior, u(seed, r, path)),
- *   varies across replications, and is the same whatever other keys carry priors (common random
+ * - replication r's value of a key with a prior is send_prior_draw(prior, u), u its uniform
+ *   u(seed, r, path) stratified over the replications (one in each of the n strata), varies
+ *   across replications, and is the same whatever other keys carry priors (common random
  *   numbers across scenarios);
  * - a run with priors is bit for bit the same with 1, 2 and 3 threads (outputs, summaries and
  *   the values recorded), and each replication's output equals a plain run of the scenario with
  *   its recorded values set (the copy is really applied, and only to its replication);
- * - an ensemble overrides a prior on its keys, draws sets by weight, records the set's index;
+ * - an ensemble overrides a prior on its keys, draws sets by weight (stratified: exactly in
+ *   proportion), records the set's index;
  * - a key of the ensemble that a file extending it sets itself is not drawn (a lever's value);
  * - the ensemble section's errors, each one line with the file position;
  * - the values round-trip through the results file;
@@ -81,6 +83,21 @@ static double val(const send_results *r, int rep, const char *path)
     return r->param_values[(size_t)rep * r->n_params + col(r, path)];
 }
 
+/* Replication i's uniform for path after stratification over n replications (draws.c): the
+ * raw uniform ranked j of n becomes (j + the replication's "<path>.stratum" uniform) / n. */
+static double stratified(uint64_t seed, int n, int i, const char *path)
+{
+    double ui = send_param_uniform(seed, i, path);
+    int j = 0;
+    for (int r = 0; r < n; r++) {
+        double ur = send_param_uniform(seed, r, path);
+        j += ur < ui || (ur == ui && r < i);
+    }
+    char sp[SEND_PATH_MAX + 16];
+    snprintf(sp, sizeof sp, "%s.stratum", path);
+    return (j + send_param_uniform(seed, i, sp)) / n;
+}
+
 static void test_prior_draws(void **state)
 {
     (void)state;
@@ -93,14 +110,17 @@ static void test_prior_draws(void **state)
     assert_int_equal(r.n_params, 2);
     assert_string_equal(r.param_paths[0], "requests.growth");
     assert_string_equal(r.param_paths[1], "d2_panel.issue");
-    for (int i = 0; i < r.n; i++)
-        for (int k = 0; k < 2; k++) {
-            double want;
-            assert_int_equal(send_prior_draw(&p.priors[k],
-                                             send_param_uniform(11, i, r.param_paths[k]), &want),
-                             DES_OK);
+    for (int k = 0; k < 2; k++) {
+        int hit[6] = {0};
+        for (int i = 0; i < r.n; i++) {
+            double want, u = stratified(11, r.n, i, r.param_paths[k]);
+            assert_int_equal(send_prior_draw(&p.priors[k], u, &want), DES_OK);
             assert_true(r.param_values[i * 2 + k] == want);
+            hit[(int)(u * r.n)]++; /* one replication in each sixth of the prior */
         }
+        for (int j = 0; j < 6; j++)
+            assert_int_equal(hit[j], 1);
+    }
     /* the draws vary across replications */
     assert_true(val(&r, 0, "requests.growth") != val(&r, 1, "requests.growth"));
     assert_true(val(&r, 0, "d2_panel.issue") != val(&r, 1, "d2_panel.issue"));
@@ -196,7 +216,8 @@ static void test_ensemble(void **state)
     send_results_free(&r);
     send_params_free(&p);
 
-    /* weights 1:3 - the share of replications on the second set is 3/4 within 4 binomial sd */
+    /* weights 1:3 - the set's uniform stratified over the 400 replications, exactly 3/4 of them
+     * (those in the strata from 0.25 on) run the second set */
     load(DIR "weighted.yaml", &p);
     o.replications = 400;
     o.threads = 2;
@@ -208,7 +229,7 @@ static void test_ensemble(void **state)
         assert_true(val(&r, i, "requests.growth") == (s == 1 ? 0.2 : 0.0));
         second += s == 1;
     }
-    assert_close(second / 400.0, 0.75, 4 * sqrt(0.75 * 0.25 / 400));
+    assert_int_equal(second, 300);
     send_results_free(&r);
     send_params_free(&p);
 }

@@ -1,21 +1,23 @@
 /* draws.c - the parameter set each replication runs with: drawn from the scenario's priors, or
  * one set of its ensemble.
  *
- * Replication r's values are a function of (master seed, r, key path) alone: each key's value
- * comes from one uniform u = seed_raw(master, r, SEND_PARAM_STREAM, hash(path)) / 2^32 through
- * the prior's inverse CDF (send_prior_draw), and the ensemble set from the uniform of the path
+ * Replication r's values are a function of (master seed, number of replications n, r, key path)
+ * alone: each key's value comes from one uniform u = seed_raw(master, r, SEND_PARAM_STREAM,
+ * hash(path)) / 2^32, stratified over the n replications (below), through the prior's inverse
+ * CDF (send_prior_draw), and the ensemble set from the stratified uniform of the path
  * "ensemble". So replication r draws the same value of a key in every scenario that gives it the
- * same prior (common random numbers in `compare`), whatever other keys are uncertain, and
- * whatever rank or thread runs it; the model's own streams are untouched.
+ * same prior and runs as many replications (common random numbers in `compare`), whatever other
+ * keys are uncertain, and whatever rank or thread runs it; the model's own streams are untouched.
  *
  * Columns of the table: "ensemble.set" (the set's index) when there is an ensemble, then the
  * ensemble's keys, then the forecast-error term's uniforms ("discrepancy.<metric>": joined by
- * the term's correlation through a Gaussian copula when it has one, then stratified over the
- * replications, one in each of the n equal strata of (0, 1), keeping their order), then the
- * keys with priors that the ensemble does not give, in file order. The term's uniforms are the
- * only values that depend on the number of replications n: stratified, the bands' edges no
+ * the term's correlation through a Gaussian copula when it has one), then the keys with priors
+ * that the ensemble does not give, in file order. Every column's uniforms (the set's, the term's
+ * after the copula, each prior's) are stratified over the replications, one in each of the n
+ * equal strata of (0, 1), keeping their order: a Latin hypercube. So the medians and bands no
  * longer carry the luck of n independent draws, which every authority of a back-test would share
- * (the same seed gives every authority the same uniforms).
+ * (the same seed gives every authority the same uniforms), and with n a multiple of an
+ * equal-weight ensemble's sets each set runs equally often.
  * Applying a row: a shallow copy of the scenario's send_params (owned tables shared, read only)
  * with each key set by path (send_param_set).
  *
@@ -150,11 +152,37 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
         if (!in_ensemble(e, path))
             snprintf(d->paths[c++], SEND_PATH_MAX, "%s", path);
     }
+    /* the uniforms first: each column's own (the term's joined by its correlation) ... */
     for (int r = 0; r < n; r++) {
         double *row = d->values + (size_t)r * (size_t)k;
         c = 0;
         if (e) {
-            double u = send_param_uniform(seed, r, "ensemble"), cum = 0;
+            row[c] = send_param_uniform(seed, r, "ensemble");
+            c += 1 + e->n_keys;
+        }
+        for (int m = 0; dq && m < dq->n_metrics; m++, c++)
+            row[c] = send_param_uniform(seed, r, d->paths[c]);
+        if (dq && dq->has_corr)
+            join_uniforms(dq->corr_chol, dq->n_metrics, row + c - dq->n_metrics);
+        for (; c < k; c++)
+            row[c] = send_param_uniform(seed, r, d->paths[c]);
+    }
+    /* ... each stratified over the replications (the ensemble's keys follow its set) ... */
+    for (c = 0; c < k; c++) {
+        if (e && c >= 1 && c <= e->n_keys)
+            continue;
+        if (stratify(d, c, seed) != 0) {
+            run_draws_free(d);
+            return des_error_set(err, DES_ENOMEM, "cannot allocate the parameter draws");
+        }
+    }
+    /* ... then the values: the set of the ensemble's uniform (by weight) and its keys, the
+     * term's uniforms as they are, each prior's inverse CDF */
+    for (int r = 0; r < n; r++) {
+        double *row = d->values + (size_t)r * (size_t)k;
+        c = 0;
+        if (e) {
+            double u = row[c], cum = 0;
             int s = e->n_sets - 1;
             for (int j = 0; j < e->n_sets; j++) {
                 cum += e->weights[j];
@@ -167,27 +195,19 @@ int run_draws_make(const send_params *p, uint64_t seed, int n, run_draws *d, des
             for (int j = 0; j < e->n_keys; j++)
                 row[c++] = e->values[(size_t)s * (size_t)e->n_keys + (size_t)j];
         }
-        for (int m = 0; dq && m < dq->n_metrics; m++, c++)
-            row[c] = send_param_uniform(seed, r, d->paths[c]);
-        if (dq && dq->has_corr)
-            join_uniforms(dq->corr_chol, dq->n_metrics, row + c - dq->n_metrics);
+        c += dq ? dq->n_metrics : 0;
         for (int i = 0; i < p->n_priors; i++) {
             const send_prior *pr = &p->priors[i];
             const char *path = send_key_at((size_t)pr->key)->path;
             if (in_ensemble(e, path))
                 continue;
-            if (send_prior_draw(pr, send_param_uniform(seed, r, path), &row[c++]) != DES_OK) {
+            if (send_prior_draw(pr, row[c], &row[c]) != DES_OK) {
                 run_draws_free(d);
                 return des_error_set(err, DES_EINVAL, "prior on '%s' cannot be drawn", path);
             }
+            c++;
         }
     }
-    int c0 = e ? 1 + e->n_keys : 0;
-    for (int m = 0; dq && m < dq->n_metrics; m++)
-        if (stratify(d, c0 + m, seed) != 0) {
-            run_draws_free(d);
-            return des_error_set(err, DES_ENOMEM, "cannot allocate the parameter draws");
-        }
     return DES_OK;
 }
 
