@@ -14,10 +14,9 @@
  * the term's correlation through a Gaussian copula when it has one), then the keys with priors
  * that the ensemble does not give, in file order. Every column's uniforms (the set's, the term's
  * after the copula, each prior's) are stratified over the replications, one in each of the n
- * equal strata of (0, 1), keeping their order: a Latin hypercube. So the medians and bands no
- * longer carry the luck of n independent draws, which every authority of a back-test would share
- * (the same seed gives every authority the same uniforms), and with n a multiple of an
- * equal-weight ensemble's sets each set runs equally often.
+ * equal strata of (0, 1), keeping their order: a Latin hypercube. So the parameters' spread is
+ * sampled evenly rather than with the luck of n independent draws (the model's own streams keep
+ * theirs), and with n a multiple of an equal-weight ensemble's sets each set runs equally often.
  * Applying a row: a shallow copy of the scenario's send_params (owned tables shared, read only)
  * with each key set by path (send_param_set).
  *
