@@ -621,6 +621,9 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
         for (size_t i = 0; i < n; i++)
             send_bt_la_free(&res[i]);
     }
+    int slot_of[BT_METRICS]; /* the term's slot of each back-test metric, -1 for none */
+    for (int m = 0; m < BT_METRICS; m++)
+        slot_of[m] = -1;
     if (rc == DES_OK) {
         out->as_of = as_of;
         out->n_q = SEND_DISC_Q;
@@ -667,18 +670,12 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                 }
             }
             if (h > 0 && out->metric[s] >= 0)
-                out->n_metrics++;
+                slot_of[m] = out->n_metrics++;
         }
     }
     if (rc == DES_OK && out->n_metrics > 1 && n_rec >= SEND_BT_CORR_MIN) {
         /* ranked within each horizon: the spread differs by horizon, the dependence is pooled */
         double c[BT_METRICS * BT_METRICS];
-        int slot_of[BT_METRICS], s = 0;
-        for (int m = 0; m < BT_METRICS; m++)
-            slot_of[m] = s < out->n_metrics &&
-                                 out->metric[s] == send_metric_find(send_bt_model_metric[m])
-                             ? s++
-                             : -1;
         if (des_normal_score_corr(rec, rec_h, n_rec, BT_METRICS, c) != 0)
             rc = des_error_set(err, DES_ENOMEM, "out of memory");
         for (int a = 0; rc == DES_OK && a < BT_METRICS; a++)
