@@ -194,7 +194,8 @@ void ev_d2_sit(send_model *m, int immediate)
             double draft = des_dist_sample(&m->p->draft_time, m->r[S_D2]);
             double consult = des_dist_sample(&m->p->consult_time, m->r[S_D2]);
             c->flags &= (uint8_t)~CF_LATE;
-            if (late_share_at(m) > 0 && unif(m, S_LATE) < late_share_at(m))
+            double late = late_share_at(m);
+            if (late > 0 && unif(m, S_LATE) < late)
                 c->flags |= CF_LATE;
             sched_child(m, h, (draft > 0 ? draft : 0) + (consult > 0 ? consult : 0), EV_FINAL);
         } else {
