@@ -52,15 +52,17 @@ extern const char *const send_bt_mix_names[BT_MIX_TYPES]; /* "mainstream", ... *
 /* Writes the as-of scenario of authority la of d to path (a YAML file). */
 typedef int (*send_bt_scenario_fn)(const send_sen2 *d, size_t la, int as_of, const char *path,
                                    void *ctx, des_error *err);
-/* Calibrates the scenario at in_path to the data of la as of as_of, writing out_path. */
+/* Calibrates the scenario at in_path to the data of la as of as_of, writing out_path, with
+ * every random number drawn from seed (the authority's own: send_bt_la_seed). */
 typedef int (*send_bt_calibrate_fn)(const send_sen2 *d, size_t la, int as_of,
-                                    const char *in_path, const char *out_path, void *ctx,
-                                    des_error *err);
+                                    const char *in_path, const char *out_path, uint64_t seed,
+                                    void *ctx, des_error *err);
 
 typedef struct send_bt_opts {
     int from;                 /* the start year (as of June of it) */
     int replications;
-    uint64_t seed;
+    uint64_t seed;            /* the master seed; each authority's calibration and forecast
+                                 draw from send_bt_la_seed(seed, its codes) */
     int threads;              /* over authorities; <= 0 = all cores */
     send_bt_scenario_fn scenario;   /* NULL = send_bt_default_scenario */
     void *scenario_ctx;
@@ -106,6 +108,13 @@ typedef struct send_bt_la {
     double mix_observed[BT_MIX_YEARS][BT_MIX_TYPES];
     double mix_model[BT_MIX_YEARS][BT_MIX_TYPES];
 } send_bt_la;
+
+/* The seed of one authority's back-test: the master seed mixed with the authority's old LA
+ * code (its new code when it has none). Every authority's calibration and forecast draw from
+ * their own seed, so the authorities' chance is independent of each other's (a median over
+ * authorities does not move with one shared draw) and an authority gets the same seed in a
+ * `--la` run as in an `--all` run. Never 0. */
+uint64_t send_bt_la_seed(uint64_t seed, const send_sen2_la *a);
 
 /* 1 when the authority was left out for want of data (the `--all` listing's "skipped"), 0 for
  * success or a failure. */

@@ -111,9 +111,12 @@ typedef struct send_calib_stats {
  * as_of and write the calibrated scenario to out_path (atomically). ctx is a send_calib_opts,
  * which must name England's series or a history scenario (NULL: DES_EINVAL).
  * DES_EINPUT for too little data or a scenario without priors (a message naming what is
- * missing), DES_EIO when a file cannot be written, or the engine's error. The signature is
- * send_bt_calibrate_fn's, so the back-test calls it directly. */
+ * missing), DES_EIO when a file cannot be written, or the engine's error. */
 int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path,
                    const char *out_path, void *ctx, des_error *err);
+/* send_calibrate with the send_calib_opts ctx's seed replaced by seed: the back-test's
+ * send_bt_calibrate_fn, which hands each authority its own seed. */
+int send_calibrate_bt(const send_sen2 *d, size_t la, int as_of, const char *in_path,
+                      const char *out_path, uint64_t seed, void *ctx, des_error *err);
 
 #endif

@@ -223,8 +223,8 @@ static void test_observed_file(void **state)
  * elsewhere 30 (alternative provision unpublished: 0): 400 : 100 : 200 : 50 : 100 : 0 : 50 of
  * 900. January 2021 publishes no mainstream total: not compared; January 2019 is the start.
  * The model's shares are the means over the replications of its January placements, computed
- * here from a run of the same scenario, seed and replications (January 2020 and 2021 are months
- * 12 and 24 of a run from January 2019). */
+ * here from a run of the same scenario, the authority's own seed and the replications (January
+ * 2020 and 2021 are months 12 and 24 of a run from January 2019). */
 static void test_placement_mix(void **state)
 {
     fixture *fx = *state;
@@ -270,7 +270,8 @@ static void test_placement_mix(void **state)
     snprintf(path, sizeof path, "%s/101-2019.yaml", fx->dir);
     assert_int_equal(send_scenario_load(path, &p, NULL, &err), DES_OK);
     send_results res;
-    send_run_opts ro = {.seed = fx->o.seed, .replications = fx->o.replications, .threads = 1};
+    send_run_opts ro = {.seed = send_bt_la_seed(fx->o.seed, send_sen2_la_at(fx->d, 0)),
+                        .replications = fx->o.replications, .threads = 1};
     assert_int_equal(send_run(&p, &ro, &res, &err), DES_OK);
     static const char *const groups[BT_MIX_TYPES][3] = {
         {"placements_mainstream"}, {"placements_resourced"}, {"placements_special"},
@@ -324,6 +325,61 @@ static void rows_equal(const send_bt_la *a, const send_bt_la *b)
         assert_memory_equal(&a->rows[k], &b->rows[k], sizeof a->rows[k]);
     assert_memory_equal(a->mix_observed, b->mix_observed, sizeof a->mix_observed);
     assert_memory_equal(a->mix_model, b->mix_model, sizeof a->mix_model);
+}
+
+/* A calibration that records the seed it was handed and extends the scenario unchanged. */
+static int seed_recorder(const send_sen2 *d, size_t la, int as_of, const char *in_path,
+                         const char *out_path, uint64_t seed, void *ctx, des_error *err)
+{
+    (void)d, (void)la, (void)as_of;
+    *(uint64_t *)ctx = seed;
+    char full[PATH_MAX];
+    if (!realpath(in_path, full))
+        return des_error_set(err, DES_EIO, "%s: cannot resolve", in_path);
+    io_atomic f;
+    int rc = io_atomic_open(&f, out_path, err);
+    if (rc != DES_OK)
+        return rc;
+    fprintf(f.f, "extends: \"%s\"\n", full);
+    return io_atomic_commit(&f, NULL, err);
+}
+
+/* Each authority's seed: the master seed mixed with its old LA code (its new code without one),
+ * the same whatever else is in the file; never 0. Its calibration is handed that seed and its
+ * forecast runs on it (the placement mix above is reproduced from it). */
+static void test_la_seed(void **state)
+{
+    fixture *fx = *state;
+    send_sen2_la a = {.name = "X", .new_code = "E10000018", .old_code = "855", .region = ""};
+    send_sen2_la b = a, c = a;
+    b.old_code = "856";
+    c.old_code = "";
+    uint64_t s = send_bt_la_seed(1, &a);
+    assert_true(s != 0);
+    assert_true(s == send_bt_la_seed(1, &a));
+    assert_true(s != send_bt_la_seed(2, &a));
+    assert_true(s != send_bt_la_seed(1, &b));
+    assert_true(s != 1 && s != send_bt_la_seed(1, &c)); /* the old code, not the new, when both */
+    for (uint64_t m = 0; m < 1000; m++)
+        assert_true(send_bt_la_seed(m, &a) != 0 && send_bt_la_seed(m, &c) != 0);
+
+    uint64_t handed = 0;
+    fx->o.calibrate = seed_recorder;
+    fx->o.calibrate_ctx = &handed;
+    send_bt_la r;
+    assert_int_equal(send_backtest_la(fx->d, 0, fx->d, &fx->o, &r), DES_OK);
+    assert_true(handed == send_bt_la_seed(fx->o.seed, send_sen2_la_at(fx->d, 0)));
+    assert_true(handed != fx->o.seed);
+    /* the calibrated file extends the scenario unchanged, so the forecast is the uncalibrated
+     * one: the same seed gives the same rows */
+    fx->o.calibrate = NULL;
+    send_bt_la u;
+    assert_int_equal(send_backtest_la(fx->d, 0, fx->d, &fx->o, &u), DES_OK);
+    assert_int_equal(r.n_rows, u.n_rows);
+    for (size_t k = 0; k < r.n_rows; k++)
+        assert_memory_equal(&r.rows[k], &u.rows[k], sizeof r.rows[k]);
+    send_bt_la_free(&r);
+    send_bt_la_free(&u);
 }
 
 /* The same table for one thread and two; a different seed moves the model's bands. */
@@ -1081,6 +1137,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_placement_mix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scenario_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads_identical, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_la_seed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_and_summary, setup, teardown),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_threads_identical),

@@ -296,7 +296,7 @@ int cli_backtest(int argc, char **argv)
     cli_install_signals();
     send_bt_opts o = {.from = (int)a.from, .replications = (int)a.reps, .seed = a.seed,
                       .threads = (int)a.threads, .scenario_ctx = &ictx, .work_dir = work,
-                      .calibrate = a.no_calibrate ? NULL : send_calibrate,
+                      .calibrate = a.no_calibrate ? NULL : send_calibrate_bt,
                       .calibrate_ctx = &copts,
                       .cancel = &cli_interrupted, .ranks = 1};
     /* The forecast-error term: pooled back-tests of every authority of the data (of the pool,

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "des_rng.h"
 #include "des_stats.h"
 #include "run_core.h"
 #include "send_calibrate.h"
@@ -253,10 +254,19 @@ static void extend_to(send_params *p, int last_year)
             p->authorities[a].end = end;
 }
 
+uint64_t send_bt_la_seed(uint64_t seed, const send_sen2_la *a)
+{
+    const char *code = a->old_code[0] ? a->old_code : a->new_code;
+    uint64_t h = run_fnv(UINT64_C(0xcbf29ce484222325), code, strlen(code));
+    uint64_t s = des_mix64(des_mix64(seed) ^ h);
+    return s ? s : 1;
+}
+
 static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
                      const send_bt_opts *o, send_bt_la *out, size_t *cap)
 {
     const send_sen2_la *a = send_sen2_la_at(data, out->la);
+    const uint64_t seed = send_bt_la_seed(o->seed, a);
     const char *code = a->old_code[0] ? a->old_code : a->new_code[0] ? a->new_code : "la";
     const char *dir = o->work_dir ? o->work_dir : ".";
     size_t n = strlen(dir) + strlen(code) + 64;
@@ -274,7 +284,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
     if (rc == DES_OK && o->calibrate) {
         out->stage = BT_AT_CALIBRATE;
         double c0 = thread_cpu();
-        rc = o->calibrate(data, out->la, o->from, path, cpath, o->calibrate_ctx, &out->err);
+        rc = o->calibrate(data, out->la, o->from, path, cpath, seed, o->calibrate_ctx, &out->err);
         out->calib_cpu_seconds = thread_cpu() - c0;
         use = cpath;
     }
@@ -294,7 +304,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
     }
     if (rc == DES_OK) {
         out->stage = BT_AT_RUN;
-        send_run_opts ro = {.seed = o->seed, .replications = o->replications, .threads = 1,
+        send_run_opts ro = {.seed = seed, .replications = o->replications, .threads = 1,
                             .cancel = o->cancel};
         double r0 = thread_cpu();
         rc = send_run(&p, &ro, &res, &out->err);
@@ -708,7 +718,7 @@ int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_
                              .fit_all = p->fit_all, .exact = p->exact};
     send_bt_opts po = {.replications = SEND_BT_POOL_REPLICATIONS, .seed = p->seed,
                        .threads = p->threads, .scenario_ctx = &ictx, .work_dir = p->work_dir,
-                       .calibrate = send_calibrate, .calibrate_ctx = &copts,
+                       .calibrate = send_calibrate_bt, .calibrate_ctx = &copts,
                        .cancel = p->cancel, .ranks = p->ranks};
     size_t na = send_sen2_count(data);
     size_t *all = malloc((na ? na : 1) * sizeof *all);

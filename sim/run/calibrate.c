@@ -689,3 +689,13 @@ out:
         send_params_free(&fp);
     return rc;
 }
+
+int send_calibrate_bt(const send_sen2 *d, size_t la, int as_of, const char *in_path,
+                      const char *out_path, uint64_t seed, void *ctx, des_error *err)
+{
+    send_calib_opts o = {0};
+    if (ctx)
+        o = *(const send_calib_opts *)ctx;
+    o.seed = seed;
+    return send_calibrate(d, la, as_of, in_path, out_path, &o, err);
+}
