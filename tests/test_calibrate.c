@@ -298,8 +298,28 @@ static void test_threads_identical(void **state)
         fail_msg("%s", err.msg);
     char *ta = ensemble_text(a), *tb = ensemble_text(b);
     assert_string_equal(ta, tb);
+    assert_non_null(strstr(ta, "# Seed 5 (`calibrate --seed 5` draws the same random numbers).\n"));
+
+    /* the back-test's form: the seed handed over replaces the options' own (5 over 9) */
+    char c[160];
+    snprintf(c, sizeof c, "%s/t3.yaml", fx->dir);
+    send_sen2 *d = send_sen2_read(fx->data, &err);
+    assert_non_null(d);
+    send_calib_opts o = {.particles = 100, .max_simulations = 200, .history_path = HIST,
+                         .seed = 9, .threads = 2};
+    if (send_calibrate_bt(d, 0, 2021, HIST, c, 5, &o, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    char *tc = ensemble_text(c);
+    assert_string_equal(ta, tc);
+    if (send_calibrate_bt(d, 0, 2021, HIST, c, 9, &o, &err) != DES_OK)
+        fail_msg("%s", err.msg);
+    free(tc);
+    tc = ensemble_text(c);
+    assert_string_not_equal(ta, tc);
+    send_sen2_free(d);
     free(ta);
     free(tb);
+    free(tc);
 }
 
 static void test_errors(void **state)

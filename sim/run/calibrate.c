@@ -19,6 +19,7 @@
  */
 #include "send_calibrate.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -630,6 +631,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
              "as of %d):\n"
              "ehcp_total %.3g, initial_requests %.3g, new_plans %.3g, plans_ceased %.3g%s.\n"
              "%s%s%s"
+             "Seed %" PRIu64 " (`calibrate --seed %" PRIu64 "` draws the same random numbers).\n"
              "Replications draw one set of the ensemble each, with its weight.",
              who->name, as_of, hpath, year0, as_of, year0 + 1, as_of, year0, as_of - 1, c.n_obs,
              e->data, as_of,
@@ -640,7 +642,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
                        "already used the authority's own history; replications draw them from\n"
                        "this scenario's prior, independently of the set): "
                      : "",
-             drawn, c.n_cut ? ".\n" : "");
+             drawn, c.n_cut ? ".\n" : "", seed, seed);
     char name[SEND_NAME_MAX * 2];
     snprintf(name, sizeof name, "%.80s-calibrated", fp.name);
     rc = send_ensemble_yaml_write(out_path, in_path, name, comment, e,
