@@ -282,13 +282,44 @@ static void test_create_errors(void **state)
     assert_null(des_pool_create(0, 16, NULL));
 }
 
+/* des_grow: room doubles from 16 to cover the need and keeps the items; a need within the room
+ * changes nothing; a size that would overflow fails and leaves the array as it was. */
+static void test_grow(void **state)
+{
+    (void)state;
+    long *a = NULL;
+    size_t cap = 0;
+    assert_int_equal(des_grow((void **)&a, &cap, 0, sizeof *a), 0);
+    assert_null(a);
+    assert_int_equal(cap, 0);
+    assert_int_equal(des_grow((void **)&a, &cap, 1, sizeof *a), 0);
+    assert_int_equal(cap, 16);
+    for (long i = 0; i < 16; i++)
+        a[i] = 3 * i;
+    long *before = a;
+    assert_int_equal(des_grow((void **)&a, &cap, 16, sizeof *a), 0);
+    assert_ptr_equal(a, before);
+    assert_int_equal(cap, 16);
+    assert_int_equal(des_grow((void **)&a, &cap, 100, sizeof *a), 0);
+    assert_int_equal(cap, 128);
+    for (long i = 0; i < 16; i++)
+        assert_int_equal(a[i], 3 * i);
+    a[127] = 7;
+    before = a;
+    assert_int_equal(des_grow((void **)&a, &cap, SIZE_MAX / 4, sizeof *a), -1);
+    assert_ptr_equal(a, before);
+    assert_int_equal(cap, 128);
+    assert_int_equal(a[127], 7);
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_free_reuse), cmocka_unit_test(test_generations),
         cmocka_unit_test(test_growth_keeps_data), cmocka_unit_test(test_clear),
         cmocka_unit_test(test_bound_iteration),  cmocka_unit_test(test_random_model),
-        cmocka_unit_test(test_create_errors),
+        cmocka_unit_test(test_create_errors), cmocka_unit_test(test_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

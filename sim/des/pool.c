@@ -7,6 +7,7 @@
 #include "des_pool.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,3 +127,21 @@ int des_pool_is_live(const des_pool *p, uint32_t h) { return h < p->bound && p->
 uint32_t des_pool_gen(const des_pool *p, uint32_t h) { return h < p->bound ? p->gen[h] : 0; }
 size_t des_pool_live(const des_pool *p) { return p->nlive; }
 uint32_t des_pool_bound(const des_pool *p) { return p->bound; }
+
+int des_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem)
+            return -1;
+        c *= 2;
+    }
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}

@@ -10,6 +10,7 @@
  * O(file size) time and memory, plus O(n^2) to sort the n chart names (n is small).
  */
 #include "send_report.h"
+#include "des_pool.h"
 #include "send_io.h"
 
 #include <dirent.h>
@@ -649,14 +650,8 @@ int send_bt_table_read(const char *path, send_bt_table *t, des_error *err)
             row_cap = 0;
         }
         send_bt_la *g = &t->las[t->n_la - 1];
-        if (g->n_rows == row_cap) {
-            size_t nc = row_cap ? row_cap * 2 : 32;
-            send_bt_row *nr = realloc(g->rows, nc * sizeof *nr);
-            if (!nr)
-                goto nomem;
-            g->rows = nr;
-            row_cap = nc;
-        }
+        if (des_grow((void **)&g->rows, &row_cap, g->n_rows + 1, sizeof *g->rows))
+            goto nomem;
         g->rows[g->n_rows++] = row;
     }
     free(r.buf);

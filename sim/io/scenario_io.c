@@ -35,6 +35,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "des_pool.h"
+
 #define SCN_MAX_NODES (1u << 21)   /* total nodes per load, aliases expanded */
 #define SCN_MAX_BYTES (8L << 20)   /* largest scenario file (or string) parsed */
 #define SCN_MAX_BYTES_TEXT "8 MiB"
@@ -90,24 +92,6 @@ static char *dup_n(const char *s, size_t n)
 static char *dup_s(const char *s)
 {
     return dup_n(s, strlen(s));
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 4;
-    while (nc < need) {
-        if (nc > SIZE_MAX / 2 / elem)
-            return -1;
-        nc *= 2;
-    }
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
 }
 
 /* A number as people write it: integers without decimals, otherwise up to 10 digits. */
@@ -294,7 +278,7 @@ static void node_free(scn_node *n)
 static int node_append(scn_node *n, char *key, const char *kfile, int kline, int kcol,
                        int kquoted, scn_node *value)
 {
-    if (grow((void **)&n->e, &n->cap, n->len + 1, sizeof *n->e))
+    if (des_grow((void **)&n->e, &n->cap, n->len + 1, sizeof *n->e))
         return -1;
     n->e[n->len++] = (scn_entry){ key, kfile, kline, kcol, (unsigned char)kquoted, 0, value };
     return 0;
@@ -366,7 +350,7 @@ static const char *intern(loader *ld, const char *name)
         if (strcmp(d->files[i], name) == 0)
             return d->files[i];
     char *s = dup_s(name);
-    if (!s || grow((void **)&d->files, &d->capfiles, d->nfiles + 1, sizeof *d->files)) {
+    if (!s || des_grow((void **)&d->files, &d->capfiles, d->nfiles + 1, sizeof *d->files)) {
         free(s);
         return NULL;
     }
@@ -649,7 +633,7 @@ static long b_anchor_open(builder *b, struct fy_token *tok)
     const char *name = fy_token_get_text(tok, &len);
     if (!name)
         return -1;
-    if (grow((void **)&b->an, &b->capan, b->nan + 1, sizeof *b->an))
+    if (des_grow((void **)&b->an, &b->capan, b->nan + 1, sizeof *b->an))
         return -2;
     char *s = dup_n(name, len);
     if (!s)
@@ -734,7 +718,7 @@ static int b_event(builder *b, struct fy_event *ev)
             return b_fail(b, b->line, b->col, "yaml: nested deeper than %d levels",
                           SCN_MAX_DEPTH);
         scn_node *n = node_new(b->ld, map ? SCN_MAP : SCN_SEQ, b->file, b->line, b->col);
-        if (!n || grow((void **)&b->st, &b->cap, b->depth + 1, sizeof *b->st)) {
+        if (!n || des_grow((void **)&b->st, &b->cap, b->depth + 1, sizeof *b->st)) {
             node_free(n);
             return b_nomem(b);
         }
@@ -1470,7 +1454,7 @@ static int ask(scn_doc *doc, const scn_node *map, const char *key, scn_node **ou
         i++;
     if (i == m->nasked) {
         char *s = dup_s(key);
-        if (!s || grow((void **)&m->asked, &m->capasked, m->nasked + 1, sizeof *m->asked)) {
+        if (!s || des_grow((void **)&m->asked, &m->capasked, m->nasked + 1, sizeof *m->asked)) {
             free(s);
             return fail_nomem(doc);
         }

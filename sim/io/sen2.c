@@ -27,6 +27,7 @@
 
 #include <nettle/sha2.h>
 
+#include "des_pool.h"
 #include "scenario_io.h"
 #include "send_io.h"
 
@@ -65,21 +66,6 @@ static char *dupstr(const char *s)
     if (d)
         strcpy(d, s);
     return d;
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
 }
 
 static int ieq(const char *a, const char *b)
@@ -152,7 +138,7 @@ static long metric_id(send_sen2 *d, const char *name, int kind)
     for (size_t i = d->n_metrics; i-- > 0;)
         if (!strcmp(d->metrics[i], name))
             return (long)i;
-    if (grow((void **)&d->metrics, &d->cap_metrics, d->n_metrics + 1, sizeof *d->metrics))
+    if (des_grow((void **)&d->metrics, &d->cap_metrics, d->n_metrics + 1, sizeof *d->metrics))
         return -1;
     int *k = realloc(d->kinds, d->cap_metrics * sizeof *k); /* kinds keeps metrics' capacity */
     if (!k)
@@ -168,7 +154,7 @@ static long metric_id(send_sen2 *d, const char *name, int kind)
 
 static long la_add(send_sen2 *d, const char *name, const char *new_code, const char *old_code)
 {
-    if (grow((void **)&d->las, &d->cap_las, d->n_las + 1, sizeof *d->las))
+    if (des_grow((void **)&d->las, &d->cap_las, d->n_las + 1, sizeof *d->las))
         return -1;
     la_rec *r = &d->las[d->n_las];
     memset(r, 0, sizeof *r);
@@ -409,7 +395,7 @@ static int parse(send_sen2 *d, char *buf, size_t len, des_error *err)
                                                               : "calendar_year_activity",
                                  metric, type);
         la_rec *r = &d->las[cur];
-        if (grow((void **)&r->rows, &r->cap, r->n + 1, sizeof *r->rows))
+        if (des_grow((void **)&r->rows, &r->cap, r->n + 1, sizeof *r->rows))
             return des_error_set(err, DES_ENOMEM, "out of memory reading '%s'", path);
         r->rows[r->n++] = (row){.metric = (int)m, .period = (int)period, .value = v,
                                 .line = lineno};

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "des_pool.h"
 #include "des_rng.h"
 #include "des_stats.h"
 #include "run_core.h"
@@ -122,14 +123,8 @@ static int horizon_of(int m, int period, int from)
 
 static int add_row(send_bt_la *r, size_t *cap, send_bt_row row)
 {
-    if (r->n_rows == *cap) {
-        size_t c = *cap ? 2 * *cap : 64;
-        send_bt_row *p = realloc(r->rows, c * sizeof *p);
-        if (!p)
-            return -1;
-        r->rows = p;
-        *cap = c;
-    }
+    if (des_grow((void **)&r->rows, cap, r->n_rows + 1, sizeof *r->rows))
+        return -1;
     r->rows[r->n_rows++] = row;
     return 0;
 }
@@ -509,15 +504,9 @@ static int disc_growth(const send_sen2 *d, const size_t *las, size_t n, int as_o
                 double f = naive_at(d, las[i], m, o, p);
                 if (!(obs > 0 && f > 0))
                     continue;
-                if (nx[h - 1] == cx[h - 1]) {
-                    size_t c = cx[h - 1] ? 2 * cx[h - 1] : 64;
-                    double *q = realloc(x[h - 1], c * sizeof *q);
-                    if (!q) {
-                        ok = 0;
-                        break;
-                    }
-                    x[h - 1] = q;
-                    cx[h - 1] = c;
+                if (des_grow((void **)&x[h - 1], &cx[h - 1], nx[h - 1] + 1, sizeof *x[h - 1])) {
+                    ok = 0;
+                    break;
                 }
                 x[h - 1][nx[h - 1]++] = log(obs / f);
             }
@@ -593,15 +582,9 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
                     continue;
                 used[i] = 1;
                 int m = w->metric, h = w->horizon - 1;
-                if (nx[m][h] == cx[m][h]) {
-                    size_t c = cx[m][h] ? 2 * cx[m][h] : 64;
-                    double *p = realloc(x[m][h], c * sizeof *p);
-                    if (!p) {
-                        rc = des_error_set(err, DES_ENOMEM, "out of memory");
-                        break;
-                    }
-                    x[m][h] = p;
-                    cx[m][h] = c;
+                if (des_grow((void **)&x[m][h], &cx[m][h], nx[m][h] + 1, sizeof *x[m][h])) {
+                    rc = des_error_set(err, DES_ENOMEM, "out of memory");
+                    break;
                 }
                 x[m][h][nx[m][h]++] = one[h][m] = log(w->observed / w->p50);
             }
