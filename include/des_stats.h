@@ -95,6 +95,11 @@ void des_quantiles(double *x, size_t n, const double *q, size_t nq, double *out)
  * the records holding both (0 when fewer than 3 do; 1 on the diagonal). It estimates a Gaussian
  * copula's correlation whatever the variables' own distributions. 0, or -1 out of memory. */
 int des_normal_score_corr(const double *x, const int *group, size_t n, int k, double *corr);
+/* The lower Cholesky factor L of the symmetric k x k matrix a (row-major; L may be a itself,
+ * factored in place), zeros above the diagonal: 1, or 0 when a pivot is not above min_pivot
+ * (a is then not positive definite enough; L is left part-written). Cholesky-Banachiewicz,
+ * row by row. */
+int des_cholesky(const double *a, int k, double *L, double min_pivot);
 /* Make a k x k correlation matrix positive definite by shrinking its off-diagonal toward 0 in
  * steps of 5% (in place) and write its lower Cholesky factor L (row-major, zeros above the
  * diagonal). Returns the factor kept (1: unchanged; 0: only the identity factors; -1 out of

@@ -558,9 +558,41 @@ static void test_corr_cholesky(void **state)
     assert_true(des_corr_cholesky(more, 3, L2) < 1);
 }
 
+/* des_cholesky: L L' gives back a covariance (not a correlation) to rounding; in place and out
+ * of place give the same bits; a matrix with a zero pivot fails at min_pivot 0, and one whose
+ * last pivot is 0.0001 (L's diagonal 0.01) fails at min_pivot 0.1 and factors at 0. */
+static void test_cholesky(void **state)
+{
+    (void)state;
+    double a[16] = {4, 2, 0.4, -1, 2, 5, 1, 0.5, 0.4, 1, 3, 0.2, -1, 0.5, 0.2, 2}, L[16], in[16];
+    memcpy(in, a, sizeof a);
+    assert_int_equal(des_cholesky(a, 4, L, 0), 1);
+    assert_int_equal(des_cholesky(in, 4, in, 0), 1);
+    assert_memory_equal(L, in, sizeof L);
+    assert_close(L[0], 2, 0);
+    assert_close(L[4], 1, 0);
+    assert_close(L[5], 2, 0);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            if (j > i)
+                assert_true(L[i * 4 + j] == 0);
+            double v = 0;
+            for (int t = 0; t < 4; t++)
+                v += L[i * 4 + t] * L[j * 4 + t];
+            assert_close(v, a[i * 4 + j], 1e-12);
+        }
+    double sing[4] = {1, 1, 1, 1}; /* pivot 2 is exactly 0 */
+    assert_int_equal(des_cholesky(sing, 2, L, 0), 0);
+    double small[4] = {1, 0, 0, 0.0001}; /* pivot 2 is 0.01 */
+    assert_int_equal(des_cholesky(small, 2, L, 0.1), 0);
+    assert_int_equal(des_cholesky(small, 2, L, 0), 1);
+    assert_close(L[3], 0.01, 1e-18);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cholesky),
         cmocka_unit_test(test_tally_vs_two_pass), cmocka_unit_test(test_tally_merge),
         cmocka_unit_test(test_tally_small),       cmocka_unit_test(test_tally_ci_half),
         cmocka_unit_test(test_timeavg_hand),      cmocka_unit_test(test_hist_counts),

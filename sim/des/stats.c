@@ -295,23 +295,23 @@ int des_normal_score_corr(const double *x, const int *group, size_t n, int k, do
     return 0;
 }
 
-/* The lower Cholesky factor of c (k x k), or 0 when c is not positive definite. */
-static int cholesky(const double *c, int k, double *L)
+int des_cholesky(const double *a, int k, double *L, double min_pivot)
 {
-    for (int i = 0; i < k * k; i++)
-        L[i] = 0;
     for (int i = 0; i < k; i++)
         for (int j = 0; j <= i; j++) {
-            double sum = c[i * k + j];
+            double sum = a[i * k + j];
             for (int t = 0; t < j; t++)
                 sum -= L[i * k + t] * L[j * k + t];
             if (i == j) {
-                if (!(sum > 1e-10))
+                if (!(sum > min_pivot))
                     return 0;
                 L[i * k + i] = sqrt(sum);
             } else
                 L[i * k + j] = sum / L[j * k + j];
         }
+    for (int i = 0; i < k; i++)
+        for (int j = i + 1; j < k; j++)
+            L[i * k + j] = 0;
     return 1;
 }
 
@@ -328,7 +328,7 @@ double des_corr_cholesky(double *corr, int k, double *L)
         for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++)
                 corr[i * k + j] = i == j ? 1 : s * c0[i * k + j];
-        if (cholesky(corr, k, L))
+        if (des_cholesky(corr, k, L, 1e-10))
             break;
     }
     free(c0);

@@ -24,6 +24,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "des_rng.h"
+#include "des_stats.h"
 
 #define GAMMA UINT64_C(0x9e3779b97f4a7c15)
 #define MAX_REDRAWS 1000 /* proposals outside the prior's support redrawn before giving up */
@@ -378,29 +379,6 @@ static int sort_slots(double *x, double *logw, double *d, double *lsum, int *upt
     return DES_OK;
 }
 
-/* Lower Cholesky factor of the symmetric dim x dim matrix a, in place; 0 if it is not positive
- * definite. */
-static int cholesky(double *a, int dim)
-{
-    for (int j = 0; j < dim; j++) {
-        double s = a[j * dim + j];
-        for (int k = 0; k < j; k++)
-            s -= a[j * dim + k] * a[j * dim + k];
-        if (!(s > 0))
-            return 0;
-        a[j * dim + j] = sqrt(s);
-        for (int i = j + 1; i < dim; i++) {
-            double t = a[i * dim + j];
-            for (int k = 0; k < j; k++)
-                t -= a[i * dim + k] * a[j * dim + k];
-            a[i * dim + j] = t / a[j * dim + j];
-        }
-        for (int i = 0; i < j; i++)
-            a[i * dim + j] = 0;
-    }
-    return 1;
-}
-
 /* Normalised weights of the first K slots from their log weights. */
 static void normalise(const double *logw, int K, double *w)
 {
@@ -493,7 +471,7 @@ int send_abc_run(const send_abc_problem *pb, const send_abc_opts *opts, send_abc
                 for (int a = 0; a < dim; a++)
                     L[a * dim + a] += floor;
             }
-            chol = cholesky(L, dim);
+            chol = des_cholesky(L, dim, L, 0);
         }
         if (!chol) {
             rc = des_error_set(err, DES_ESTATE, "the particles' covariance is not usable");
