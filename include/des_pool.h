@@ -38,7 +38,7 @@ size_t des_pool_live(const des_pool *pool);
 uint32_t des_pool_bound(const des_pool *pool);
 
 /* Make *p, an array of elem-byte items with room for *cap, hold at least need items: doubles
- * its room (from 16) with realloc and updates *p and *cap. 0, or -1 when memory runs out or
+ * its room (from 4) with realloc and updates *p and *cap. 0, or -1 when memory runs out or
  * the size would overflow (*p and *cap are then unchanged, and *p still valid). The one
  * growth rule for the project's growable arrays. */
 int des_grow(void **p, size_t *cap, size_t need, size_t elem);

@@ -282,7 +282,7 @@ static void test_create_errors(void **state)
     assert_null(des_pool_create(0, 16, NULL));
 }
 
-/* des_grow: room doubles from 16 to cover the need and keeps the items; a need within the room
+/* des_grow: room doubles from 4 to cover the need and keeps the items; a need within the room
  * changes nothing; a size that would overflow fails and leaves the array as it was. */
 static void test_grow(void **state)
 {
@@ -293,6 +293,8 @@ static void test_grow(void **state)
     assert_null(a);
     assert_int_equal(cap, 0);
     assert_int_equal(des_grow((void **)&a, &cap, 1, sizeof *a), 0);
+    assert_int_equal(cap, 4);
+    assert_int_equal(des_grow((void **)&a, &cap, 16, sizeof *a), 0);
     assert_int_equal(cap, 16);
     for (long i = 0; i < 16; i++)
         a[i] = 3 * i;

@@ -132,7 +132,7 @@ int des_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
-    size_t c = *cap ? *cap : 16;
+    size_t c = *cap ? *cap : 4;
     while (c < need) {
         if (c > SIZE_MAX / 2 / elem)
             return -1;
