@@ -621,7 +621,7 @@ int send_calibrate(const send_sen2 *d, size_t la, int as_of, const char *in_path
     for (int k = 0; k < c.n_cut; k++)
         snprintf(drawn + strlen(drawn), sizeof drawn - strlen(drawn), "%s%s", k ? ", " : "",
                  c.paths[c.dim + k]);
-    char comment[6144];
+    char comment[8192];
     snprintf(comment, sizeof comment,
              "%s as of %d, calibrated by `sendsim calibrate` (ABC-SMC over the engine).\n"
              "History: %s (1 January %d to 31 January %d); distance: sum of relative errors of\n"
