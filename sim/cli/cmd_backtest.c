@@ -77,7 +77,7 @@ static int parse(int argc, char **argv, bt_args *a)
         CLI_OPT_STR("pool", 0, &a->pool, "FILE",
                     "authorities to pool over (default: the --data file), as in init --pool"),
         CLI_OPT_LONG("replications", 'n', &a->reps, 1, 10000000, "N", "replications (default 200)"),
-        CLI_OPT_U64("seed", 's', &a->seed, "S", "master seed (default 1)"),
+        CLI_OPT_U64("seed", 's', &a->seed, "S", "master seed (default 1), mixed with each authority's code"),
         CLI_OPT_LONG("threads", 'j', &a->threads, 1, 4096, "J", "threads (default: all cores)"),
         CLI_OPT_FLAG("no-calibrate", 0, &a->no_calibrate, "draw from the priors, uncalibrated"),
         CLI_OPT_FLAG("no-discrepancy", 0, &a->no_discrepancy,
