@@ -46,6 +46,9 @@ const char *send_sen2_sha256(const send_sen2 *d);
 
 size_t send_sen2_count(const send_sen2 *d);               /* authorities */
 const send_sen2_la *send_sen2_la_at(const send_sen2 *d, size_t i);
+/* The code an authority goes by in outputs: its old code ("855"), else its new code (may be
+ * "" when it has neither). */
+const char *send_sen2_la_code(const send_sen2_la *a);
 
 /* Find an authority by old code ("855"), new code ("E10000018") or name (case-insensitive).
  * Returns its index, or -1 with err set to DES_EINPUT and a message that names up to five

@@ -283,7 +283,7 @@ int cli_backtest(int argc, char **argv)
     } else {
         const send_sen2_la *one = send_sen2_la_at(data, las[0]);
         snprintf(prefix, sizeof prefix, "results/backtest-%s-%ld",
-                 a.all ? "all" : one->old_code[0] ? one->old_code : one->new_code, a.from);
+                 a.all ? "all" : send_sen2_la_code(one), a.from);
     }
     snprintf(csv, sizeof csv, "%s-backtest.csv", prefix);
     snprintf(mix_csv, sizeof mix_csv, "%s-placements.csv", prefix);

@@ -49,7 +49,7 @@ int send_bt_write_csv(const char *path, const send_sen2 *data, const send_bt_la 
                 const send_bt_row *r = &res[i].rows[k];
                 if (r->naive != nv)
                     continue;
-                io_csv_field(f.f, a->old_code[0] ? a->old_code : a->new_code);
+                io_csv_field(f.f, send_sen2_la_code(a));
                 fputc(',', f.f);
                 io_csv_field(f.f, a->name);
                 fprintf(f.f, ",%s%s,%d,%d", nv ? "naive_" : "", send_bt_sen2_metric[r->metric],
@@ -88,7 +88,7 @@ int send_bt_write_mix_csv(const char *path, const send_sen2 *data, const send_bt
                 double ob = res[i].mix_observed[k][g], mo = res[i].mix_model[k][g];
                 if (isnan(ob) || isnan(mo))
                     continue;
-                io_csv_field(f.f, a->old_code[0] ? a->old_code : a->new_code);
+                io_csv_field(f.f, send_sen2_la_code(a));
                 fputc(',', f.f);
                 io_csv_field(f.f, a->name);
                 fprintf(f.f, ",%s,%d,%d", send_bt_mix_names[g], from + 1 + k, k + 1);

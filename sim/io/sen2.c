@@ -494,6 +494,11 @@ const send_sen2_la *send_sen2_la_at(const send_sen2 *d, size_t i)
     return i < d->n_las ? &d->las[i].pub : NULL;
 }
 
+const char *send_sen2_la_code(const send_sen2_la *a)
+{
+    return a->old_code[0] ? a->old_code : a->new_code;
+}
+
 static long metric_index(const send_sen2 *d, const char *metric)
 {
     for (size_t i = 0; i < d->n_metrics; i++)
@@ -630,7 +635,7 @@ long send_sen2_find(const send_sen2 *d, const char *key, des_error *err)
         ADDF(" (did you mean ");
         for (size_t j = 0; j < nb; j++) {
             const la_rec *r = &d->las[best[j]];
-            ADDF("%s'%s' (%s)", j ? ", " : "", r->name, r->old_code[0] ? r->old_code : r->new_code);
+            ADDF("%s'%s' (%s)", j ? ", " : "", r->name, send_sen2_la_code(&r->pub));
         }
         ADDF("?)");
     } else {

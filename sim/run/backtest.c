@@ -145,7 +145,7 @@ static long observed_index(const send_sen2 *data, size_t la, const send_sen2 *ob
             return i;
     }
     des_error_set(err, DES_EINPUT, "authority '%s' (%s) is not in the observed file '%s'",
-                  a->old_code[0] ? a->old_code : a->new_code, a->name, send_sen2_path(obs));
+                  send_sen2_la_code(a), a->name, send_sen2_path(obs));
     return -1;
 }
 
@@ -251,7 +251,7 @@ static void extend_to(send_params *p, int last_year)
 
 uint64_t send_bt_la_seed(uint64_t seed, const send_sen2_la *a)
 {
-    const char *code = a->old_code[0] ? a->old_code : a->new_code;
+    const char *code = send_sen2_la_code(a);
     uint64_t h = run_fnv(UINT64_C(0xcbf29ce484222325), code, strlen(code));
     uint64_t s = des_mix64(des_mix64(seed) ^ h);
     return s ? s : 1;
@@ -262,7 +262,7 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
 {
     const send_sen2_la *a = send_sen2_la_at(data, out->la);
     const uint64_t seed = send_bt_la_seed(o->seed, a);
-    const char *code = a->old_code[0] ? a->old_code : a->new_code[0] ? a->new_code : "la";
+    const char *code = send_sen2_la_code(a)[0] ? send_sen2_la_code(a) : "la";
     const char *dir = o->work_dir ? o->work_dir : ".";
     size_t n = strlen(dir) + strlen(code) + 64;
     char *path = malloc(n), *cpath = malloc(n);
@@ -339,7 +339,7 @@ int send_backtest_la(const send_sen2 *data, size_t la, const send_sen2 *observed
     send_bt_mix_clear(out);
     double t0 = thread_cpu();
     const send_sen2_la *a = send_sen2_la_at(data, la);
-    const char *code = a->old_code[0] ? a->old_code : a->new_code;
+    const char *code = send_sen2_la_code(a);
     /* The naive trend and any forecast start from the last three January caseloads. */
     int have = 0;
     for (int y = o->from - 2; y <= o->from; y++)
