@@ -503,6 +503,10 @@ typedef struct send_params {
      * assessments (priority_share) is prioritised and overtakes the cases waiting. */
     double cap_elasticity;
     int cap_lag_months;           /* 0..SEND_CAP_LAG_MAX */
+    /* Capacity that follows the backlog: each month, caseworker and EP capacity get the extra
+     * places that would clear their queue in cap_backlog_months at the places' own throughput
+     * (0: none). */
+    double cap_backlog_months;
     double priority_share;
 
     /* Short-break hours and eligibility from levels 3-4; children in need as a stock */

@@ -22,7 +22,8 @@
  *
  * The levers are those the shipped scenario files exercise: levers.early_intervention,
  * levers.independent_reduction, new_places, assessment.ep.fte, d1_panel/d2_panel cadence and
- * capacity, d1_panel.refusal steps and requests.shocks.
+ * capacity, d1_panel.refusal steps and requests.shocks; and assessment.response.backlog_months,
+ * whose shipped scenario extends the structural check of timeliness instead of the baseline.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -460,6 +461,55 @@ static void test_ep_capacity(void **state)
     pair_free(x);
 }
 
+/* ---- assessment.response.backlog_months ------------------------------------------------- */
+
+/* The shipped counterfactual against its parent, the structural check (both to 2024, their
+ * own horizon): the backlog response acts only at a month's start when someone is waiting
+ * for a caseworker or an EP, so both runs are identical, bit for bit, up to the day before
+ * the first month the parent starts with such a queue; the caseworker and EP FTE in force are never below the
+ * parent's (the series is the same, places are only added); and the collapse of 2022 is
+ * gone: timeliness far higher, the caseworker queue far shorter. */
+static void test_backlog_recovery(void **state)
+{
+    (void)state;
+    send_params base, lev;
+    des_error err = {0};
+    if (send_scenario_load("scenarios/leicestershire-timeliness.yaml", &base, NULL, &err) ||
+        send_scenario_load("scenarios/leicestershire-backlog-recovery.yaml", &lev, NULL, &err))
+        fail_msg("%s", err.msg);
+    assert_true(base.cap_backlog_months == 0 && lev.cap_backlog_months == 6);
+    send_output ob[REPS], ol[REPS];
+    run_reps(&base, ob, NULL);
+    run_reps(&lev, ol, NULL);
+    double pb = 0, pl = 0, qb = 0, ql = 0;
+    for (int r = 0; r < REPS; r++) {
+        int k = 1;
+        while (k < ob[r].n_months && value(&ob[r], M_CASEWORKER_QUEUE, k) == 0 &&
+               value(&ob[r], M_EP_QUEUE, k) == 0)
+            k++;
+        assert_true(k > 1 && k < ob[r].n_months); /* a backlog builds, not on day one */
+        /* month k's own snapshot is taken after that day's capacities are set */
+        des_date first = des_date_add_months(base.start, k) - 1;
+        assert_true(assert_same_before(&ob[r], &ol[r], first) > 0);
+        for (int i = 0; i < ob[r].n_months; i++) {
+            assert_true(value(&ol[r], M_CASEWORKER_FTE, i) >= value(&ob[r], M_CASEWORKER_FTE, i));
+            assert_true(value(&ol[r], M_EP_FTE, i) >= value(&ob[r], M_EP_FTE, i));
+        }
+        int y = 2022 - ob[r].first_year;
+        pb += value(&ob[r], C_PCT_20W, y) / REPS;
+        pl += value(&ol[r], C_PCT_20W, y) / REPS;
+    }
+    qb = mean_months_from(ob, M_CASEWORKER_QUEUE, 2021, 1);
+    ql = mean_months_from(ol, M_CASEWORKER_QUEUE, 2021, 1);
+    if (!(pl > pb + 40) || !(ql < 0.5 * qb))
+        fail_msg("2022 within 20 weeks %.1f%% with the response, %.1f%% without; caseworker "
+                 "queue from 2021 %.1f, %.1f", pl, pb, ql, qb);
+    free_reps(ob);
+    free_reps(ol);
+    send_params_free(&base);
+    send_params_free(&lev);
+}
+
 /* ---- d1_panel / d2_panel cadence and capacity --------------------------------------------- */
 
 static void test_panel_cadence(void **state)
@@ -611,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_independent_reduction),
         cmocka_unit_test(test_new_places),
         cmocka_unit_test(test_ep_capacity),
+        cmocka_unit_test(test_backlog_recovery),
         cmocka_unit_test(test_panel_cadence),
         cmocka_unit_test(test_refusal_step),
         cmocka_unit_test(test_request_shock),

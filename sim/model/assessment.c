@@ -23,6 +23,14 @@
  * elasticity 1 the capacity keeps the first year's ratio to demand, so the queue stays bounded
  * when that ratio leaves headroom (tests/test_capacity.c).
  *
+ * Capacity that follows the backlog (cap_backlog_months = T > 0; a recovery plan: agency
+ * staff, overtime): at each month's start the caseworkers and the EPs each get, on top of the
+ * above, the extra places that would clear the cases waiting for them within T months at the
+ * throughput their places had: extra = ceil(Q x h / T), Q the cases waiting, h = B x M / A
+ * the months a place is held (Little's law: B places busy, A cases admitted over the last M
+ * months, M up to 12). The places go when the queue does (a case holding one keeps it), so a
+ * backlog is worked down instead of growing without bound while capacity falls short.
+ *
  * Prioritised cases (priority_share; simple cases, tribunal-ordered assessments) wait at a
  * lower priority value than the rest in every stage's queue, so they overtake the backlog;
  * with no share the queues are first come, first served.
@@ -72,8 +80,11 @@ static int stage_slots(const send_model *m, int s, des_date d)
 {
     const send_params *p = m->p;
     switch (s) {
-    case SEND_STAGE_CASEWORKER: return cw_slots(p, d, m->ass.factor);
-    case SEND_STAGE_EP: return ep_slots(p, d, m->ass.factor);
+    case SEND_STAGE_CASEWORKER: {
+        int n = cw_slots(p, d, m->ass.factor);
+        return n >= 1000000 ? n : n + m->ass.extra[0];
+    }
+    case SEND_STAGE_EP: return ep_slots(p, d, m->ass.factor) + m->ass.extra[1];
     case SEND_STAGE_HEALTH: return slots_from(send_steps_at(&p->health_slots, d));
     default: return slots_from(send_steps_at(&p->social_slots, d));
     }
@@ -114,6 +125,9 @@ void ass_reset(send_model *m)
     m->ass.month_starts = 0;
     m->ass.n_months = 0;
     m->ass.base = 0;
+    memset(m->ass.adm_prev, 0, sizeof m->ass.adm_prev);
+    memset(m->ass.adm_ring, 0, sizeof m->ass.adm_ring);
+    memset(m->ass.extra, 0, sizeof m->ass.extra);
     for (int s = 0; s < SEND_NSTAGE; s++)
         des_res_reset(stage_res(m, s), stage_slots(m, s, m->p->start), 0);
     m->ass.n_ongoing = 0;
@@ -303,6 +317,27 @@ void ev_staff(send_model *m)
 /* A month has ended (called at the next month's start): its assessments started join the
  * ring, and with cap_elasticity set the capacity factor follows the demand of the 12 months
  * ending cap_lag_months ago, relative to the first 12 months'. */
+/* The extra places of the backlog response for stage s (caseworkers 0, EPs 1) after month
+ * n_months ended: see the header. */
+static int backlog_extra(send_model *m, int i, des_resource *r)
+{
+    ass_model *a = &m->ass;
+    a->adm_ring[i][(a->n_months - 1) % 12] = (int64_t)(r->admitted - a->adm_prev[i]);
+    a->adm_prev[i] = r->admitted;
+    size_t q = des_queue_len(&r->q);
+    if (q == 0 || r->busy <= 0)
+        return 0;
+    int months = a->n_months < 12 ? a->n_months : 12;
+    double admitted = 0;
+    for (int k = 0; k < months; k++)
+        admitted += (double)a->adm_ring[i][k];
+    if (!(admitted > 0))
+        return 0;
+    double held = (double)r->busy * months / admitted; /* months a place is held */
+    double extra = ceil((double)q * held / m->p->cap_backlog_months);
+    return extra >= 1e6 ? 1000000 : (int)extra;
+}
+
 void ass_month(send_model *m)
 {
     const send_params *p = m->p;
@@ -310,29 +345,51 @@ void ass_month(send_model *m)
     a->ring[a->n_months % ASS_RING] = a->month_starts;
     a->month_starts = 0;
     a->n_months++;
-    if (!(p->cap_elasticity > 0))
-        return;
-    int lag = p->cap_lag_months < 0 ? 0
-              : p->cap_lag_months > SEND_CAP_LAG_MAX ? SEND_CAP_LAG_MAX : p->cap_lag_months;
-    if (a->n_months == 12)
-        for (int i = 0; i < 12; i++)
-            a->base += (double)a->ring[i];
-    if (a->n_months < 12 + lag)
-        return;
-    double demand = 0;
-    for (int i = a->n_months - lag - 12; i < a->n_months - lag; i++)
-        demand += (double)a->ring[i % ASS_RING];
-    if (!(a->base > 0) || !(demand > 0))
-        return;
-    double f = pow(demand / a->base, p->cap_elasticity);
-    if (f == a->factor)
-        return;
-    a->factor = f;
-    capacities_set(m, day_of(m, now(m)));
+    int changed = 0;
+    if (p->cap_backlog_months > 0) {
+        int cw = backlog_extra(m, 0, &a->cw), ep = backlog_extra(m, 1, &a->ep);
+        changed = cw != a->extra[0] || ep != a->extra[1];
+        a->extra[0] = cw;
+        a->extra[1] = ep;
+    }
+    if (p->cap_elasticity > 0) {
+        int lag = p->cap_lag_months < 0 ? 0
+                  : p->cap_lag_months > SEND_CAP_LAG_MAX ? SEND_CAP_LAG_MAX : p->cap_lag_months;
+        if (a->n_months == 12)
+            for (int i = 0; i < 12; i++)
+                a->base += (double)a->ring[i];
+        if (a->n_months >= 12 + lag) {
+            double demand = 0;
+            for (int i = a->n_months - lag - 12; i < a->n_months - lag; i++)
+                demand += (double)a->ring[i % ASS_RING];
+            if (a->base > 0 && demand > 0) {
+                double f = pow(demand / a->base, p->cap_elasticity);
+                changed |= f != a->factor;
+                a->factor = f;
+            }
+        }
+    }
+    if (changed)
+        capacities_set(m, day_of(m, now(m)));
 }
 
-/* The factor on caseworker and EP capacity in force (1: the FTE series alone). */
-double ass_factor(const send_model *m) { return m->ass.factor; }
+/* The FTE in force on day d: caseworkers (ep 0; -1 when not limited) or EPs (ep 1), the
+ * series times the demand factor plus the backlog response's places in FTE. */
+double ass_fte(const send_model *m, int ep, des_date d)
+{
+    const send_params *p = m->p;
+    if (!ep) {
+        double cw = send_steps_at(&p->caseworker_fte, d);
+        if (cw >= 1e6)
+            return -1;
+        return cw * m->ass.factor +
+               (p->caseload_per_officer > 0 ? m->ass.extra[0] / p->caseload_per_officer : 0);
+    }
+    double per_fte = p->ep_hours_per_fte_week * des_dist_mean(&p->ep_duration) / 7.0 /
+                     p->ep_hours_per_assessment;
+    return send_steps_at(&p->ep_fte, d) * m->ass.factor +
+           (per_fte > 0 ? m->ass.extra[1] / per_fte : 0);
+}
 
 /* Assessments under way at the start: requested up to 12 weeks before, advice requested now. */
 void ass_open(send_model *m)

@@ -114,9 +114,8 @@ static void snapshot(send_model *m, int k)
     send_output_row(o, M_ASSESSMENTS_ONGOING)[k] = (double)m->ass.n_ongoing;
     /* staffing as it stood at 00:00, before a change that day (the start's own value at k 0) */
     des_date day = day_of(m, now(m)) - (k > 0);
-    double cw = send_steps_at(&m->p->caseworker_fte, day);
-    send_output_row(o, M_CASEWORKER_FTE)[k] = cw >= 1e6 ? -1 : cw * ass_factor(m);
-    send_output_row(o, M_EP_FTE)[k] = send_steps_at(&m->p->ep_fte, day) * ass_factor(m);
+    send_output_row(o, M_CASEWORKER_FTE)[k] = ass_fte(m, 0, day);
+    send_output_row(o, M_EP_FTE)[k] = ass_fte(m, 1, day);
     send_output_row(o, M_REVIEWS_OVERDUE)[k] = (double)m->plan.s.reviews_waiting;
     send_output_row(o, M_LEVEL4_TOTAL)[k] = (double)m->place.s.occ[PROV_RESIDENTIAL];
     int64_t waiting = 0;

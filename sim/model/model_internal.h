@@ -229,6 +229,12 @@ typedef struct ass_model {
     int64_t ring[ASS_RING];
     int n_months;
     double base, factor;
+    /* Capacity that follows the backlog (cap_backlog_months > 0), for the caseworkers [0] and
+     * the EPs [1]: cases admitted by the end of the last month, those admitted in each of the
+     * last 12 months (ring), and the extra places in force. */
+    uint64_t adm_prev[2];
+    int64_t adm_ring[2][12];
+    int extra[2];
 } ass_model;
 
 /* plans.c: plan holders, reviews and ceasing. */
@@ -854,7 +860,7 @@ void ass_start(send_model *m, uint32_t h);
 void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);
 void ass_month(send_model *m);
-double ass_factor(const send_model *m);
+double ass_fte(const send_model *m, int ep, des_date d);
 void ass_not_issued(send_model *m, uint32_t h);
 void ass_withdrawn(send_model *m, uint32_t h);
 void ass_decided(send_model *m);
