@@ -232,7 +232,12 @@ typedef struct send_bt_summary {
     double coverage_h[BT_METRICS][BT_MAX_H + 1];    /* model; [m][0]: every horizon */
     double ratio_h[BT_METRICS][BT_MAX_H + 1];       /* median P90 / P10 */
     double score_h[BT_METRICS][BT_MAX_H + 1];       /* mean interval score (see above) */
+    /* a percentage's bands that hold nearly any value: the share with P10 below
+     * SEND_BT_WHOLE_LO and P90 above SEND_BT_WHOLE_HI (NaN for counts and empty cells) */
+    double whole_h[BT_METRICS][BT_MAX_H + 1];
 } send_bt_summary;
+#define SEND_BT_WHOLE_LO 1.0
+#define SEND_BT_WHOLE_HI 99.0
 /* The interval score of the central (1 - alpha) band [lo, hi] for the value y. */
 static inline double send_interval_score(double lo, double hi, double y, double alpha)
 {

@@ -534,7 +534,9 @@ static void test_cli_threads_identical(void **state)
                                         "start, 1 not back-tested") ||
         !strstr(r.out, "placement mix, January (share of plans placed, model - published, "
                        "points): 9 authority-Januaries") ||
-        !strstr(r.out, "-placements.csv\n"))
+        !strstr(r.out, "-placements.csv\n") ||
+        !strstr(r.out, "pct_within_20_weeks bands from below 1% to above 99% (they hold nearly "
+                       "any value): all "))
         cli_fail(&r, "one thread");
     cli_result_free(&r);
     run_cli(&r, "backtest", "--all", "--from", "2022", "--data", sub, "--replications", "4",
@@ -648,7 +650,8 @@ static void test_cli_pool(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-/* Sharpness and interval score beside coverage, worked by hand on rows made up for it. */
+/* Sharpness, interval score and (for a percentage) the bands that hold nearly any value,
+ * beside coverage, worked by hand on rows made up for it. */
 static void test_summary_sharpness(void **state)
 {
     (void)state;
@@ -659,6 +662,10 @@ static void test_summary_sharpness(void **state)
         {.metric = BT_EHCP_TOTAL, .naive = 1, .horizon = 1, .observed = 100, .p10 = 1, .p50 = 1,
          .p90 = 1},
         {.metric = BT_PCT_20W, .horizon = 1, .observed = 40, .p10 = 0, .p50 = 20, .p90 = 50},
+        /* bands that hold nearly any value: P10 below 1 and P90 above 99, both strictly */
+        {.metric = BT_PCT_20W, .horizon = 2, .observed = 40, .p10 = 0.5, .p50 = 60, .p90 = 100},
+        {.metric = BT_PCT_20W, .horizon = 2, .observed = 40, .p10 = 1, .p50 = 60, .p90 = 100},
+        {.metric = BT_PCT_20W, .horizon = 2, .observed = 40, .p10 = 0, .p50 = 60, .p90 = 99},
     };
     send_bt_la la = {.rows = rows, .n_rows = sizeof rows / sizeof *rows};
     /* width + (2 / alpha) x the miss */
@@ -683,6 +690,11 @@ static void test_summary_sharpness(void **state)
     assert_close(s.coverage_h[BT_PCT_20W][1], 1, 0);
     assert_true(isinf(s.ratio_h[BT_PCT_20W][1]));
     assert_close(s.score_h[BT_PCT_20W][1], 50, 1e-12);
+    assert_close(s.whole_h[BT_PCT_20W][1], 0, 0);
+    assert_close(s.whole_h[BT_PCT_20W][2], 1.0 / 3, 1e-12);
+    assert_close(s.whole_h[BT_PCT_20W][0], 1.0 / 4, 1e-12);
+    assert_true(isnan(s.whole_h[BT_PCT_20W][3]));
+    assert_true(isnan(s.whole_h[e][1]) && isnan(s.whole_h[e][0])); /* counts: not defined */
 }
 
 /* ---- the forecast-error term --------------------------------------------------------------- */

@@ -2096,8 +2096,34 @@ static void test_cli_report_backtest(void **state)
     assert_contains(c, "<td class=\"n\">4.0% | 3.0%</td><td class=\"n\">\xE2\x80\x93 | "
                        "\xE2\x80\x93</td></tr>"); /* other: no row for January 2021 */
     assert_lacks(c, "No placement mix");
+    assert_lacks(c, "hold nearly any value"); /* no timeliness rows in this table */
     free(c);
     free(html);
+
+    /* timeliness bands that run from below 1% to above 99%, by horizon: 1 year [0.5, 99.5]
+     * (yes) and [5, 100] (no); 2 years [0, 100] (yes); all 2 of 3 */
+    {
+        char pct[160];
+        snprintf(pct, sizeof pct, "%s/pct-backtest.csv", dir);
+        FILE *f = fopen(pct, "w");
+        assert_non_null(f);
+        fputs("la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,inside_p10_p90,"
+              "abs_pct_error\n"
+              "E1,Testshire,pct_within_20_weeks,2019,1,50,0.5,60,99.5,1,20\n"
+              "E2,Otherby,pct_within_20_weeks,2019,1,50,5,60,100,1,20\n"
+              "E1,Testshire,pct_within_20_weeks,2020,2,50,0,60,100,1,20\n", f);
+        assert_int_equal(fclose(f), 0);
+        run_cli(&r, "report", h5, "--backtest", pct, "--no-charts", "--quiet", "--out", page,
+                (char *)NULL);
+        assert_cli_ok(&r, "report --backtest with timeliness");
+        cli_result_free(&r);
+        html = slurp(page);
+        assert_contains(html, "Bands of the share issued within 20 weeks that run from below 1% "
+                              "to above 99% hold nearly any value, so they cover by width alone: "
+                              "66.7% of them over every horizon; by year ahead: 50.0% at 1 year, "
+                              "100.0% at 2 years.</p>");
+        free(html);
+    }
 
     /* the SVG charts `sendsim backtest --format svg` wrote beside the table are inlined, by
      * metric, forecast before error; other files are not */

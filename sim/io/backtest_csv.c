@@ -183,7 +183,7 @@ int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_e
     /* the model's bands: coverage, sharpness and interval score by horizon (0: all) */
     for (int m = 0; m < BT_METRICS; m++)
         for (int h = 0; h <= BT_MAX_H; h++) {
-            size_t cnt = 0, inside = 0, n_score = 0;
+            size_t cnt = 0, inside = 0, n_score = 0, whole = 0;
             double score = 0;
             for (size_t i = 0; i < n; i++)
                 for (size_t k = 0; k < res[i].n_rows; k++) {
@@ -193,6 +193,7 @@ int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_e
                         continue;
                     v[cnt++] = r->p10 > 0 ? r->p90 / r->p10 : INFINITY;
                     inside += r->observed >= r->p10 && r->observed <= r->p90;
+                    whole += r->p10 < SEND_BT_WHOLE_LO && r->p90 > SEND_BT_WHOLE_HI;
                     double is = send_interval_score(r->p10, r->p90, r->observed, 0.2);
                     if (m == BT_PCT_20W || r->observed > 0) { /* relative: a count of 0 has none */
                         score += m == BT_PCT_20W ? is : is * 100.0 / r->observed;
@@ -202,6 +203,7 @@ int send_bt_summarise(const send_bt_la *res, size_t n, send_bt_summary *s, des_e
             s->coverage_h[m][h] = cnt ? (double)inside / (double)cnt : NAN;
             s->ratio_h[m][h] = median(v, cnt);
             s->score_h[m][h] = n_score ? score / (double)n_score : NAN;
+            s->whole_h[m][h] = m == BT_PCT_20W && cnt ? (double)whole / (double)cnt : NAN;
         }
     free(v);
     return DES_OK;

@@ -1733,6 +1733,21 @@ static int backtest_section(page *pg, int k, const send_bt_table *t, des_error *
             fputs("</tr>\n", f);
         }
         fputs("</tbody>\n</table></div>\n", f);
+        if (!isnan(s.whole_h[BT_PCT_20W][0])) {
+            char a[48];
+            fmt(100.0 * s.whole_h[BT_PCT_20W][0], "percent", a, sizeof a);
+            fprintf(f, "<p class=\"explain\">Bands of the share issued within 20 weeks that run "
+                    "from below %g%% to above %g%% hold nearly any value, so they cover by width "
+                    "alone: %s of them over every horizon", SEND_BT_WHOLE_LO, SEND_BT_WHOLE_HI, a);
+            for (int h = 1; h <= hmax; h++) {
+                if (isnan(s.whole_h[BT_PCT_20W][h]))
+                    continue;
+                fmt(100.0 * s.whole_h[BT_PCT_20W][h], "percent", a, sizeof a);
+                fprintf(f, "%s %s at %d year%s", h == 1 ? "; by year ahead:" : ",", a, h,
+                        h == 1 ? "" : "s");
+            }
+            fputs(".</p>\n", f);
+        }
     }
 
     /* one authority: forecast against published */
