@@ -314,11 +314,8 @@ void ev_staff(send_model *m)
     capacities_set(m, d);
 }
 
-/* A month has ended (called at the next month's start): its assessments started join the
- * ring, and with cap_elasticity set the capacity factor follows the demand of the 12 months
- * ending cap_lag_months ago, relative to the first 12 months'. */
-/* The extra places of the backlog response for stage s (caseworkers 0, EPs 1) after month
- * n_months ended: see the header. */
+/* The extra places of the backlog response for resource r (i: caseworkers 0, EPs 1) after
+ * month n_months ended: see the header. */
 static int backlog_extra(send_model *m, int i, des_resource *r)
 {
     ass_model *a = &m->ass;
@@ -338,6 +335,11 @@ static int backlog_extra(send_model *m, int i, des_resource *r)
     return extra >= 1e6 ? 1000000 : (int)extra;
 }
 
+/* A month has ended (called at the next month's start): its assessments started join the
+ * ring; with cap_backlog_months set the backlog response's places are set again from the
+ * queues now; with cap_elasticity set the capacity factor follows the demand of the 12 months
+ * ending cap_lag_months ago, relative to the first 12 months'. Capacities are set again only
+ * when either changed. */
 void ass_month(send_model *m)
 {
     const send_params *p = m->p;
