@@ -2105,14 +2105,11 @@ static void test_cli_report_backtest(void **state)
     {
         char pct[160];
         snprintf(pct, sizeof pct, "%s/pct-backtest.csv", dir);
-        FILE *f = fopen(pct, "w");
-        assert_non_null(f);
-        fputs("la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,inside_p10_p90,"
-              "abs_pct_error\n"
-              "E1,Testshire,pct_within_20_weeks,2019,1,50,0.5,60,99.5,1,20\n"
-              "E2,Otherby,pct_within_20_weeks,2019,1,50,5,60,100,1,20\n"
-              "E1,Testshire,pct_within_20_weeks,2020,2,50,0,60,100,1,20\n", f);
-        assert_int_equal(fclose(f), 0);
+        write_text(pct, "la_code,la_name,metric,period,horizon_years,observed,p10,p50,p90,"
+                        "inside_p10_p90,abs_pct_error\n"
+                        "E1,Testshire,pct_within_20_weeks,2019,1,50,0.5,60,99.5,1,20\n"
+                        "E2,Otherby,pct_within_20_weeks,2019,1,50,5,60,100,1,20\n"
+                        "E1,Testshire,pct_within_20_weeks,2020,2,50,0,60,100,1,20\n");
         run_cli(&r, "report", h5, "--backtest", pct, "--no-charts", "--quiet", "--out", page,
                 (char *)NULL);
         assert_cli_ok(&r, "report --backtest with timeliness");
