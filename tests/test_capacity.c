@@ -180,11 +180,18 @@ static void test_timeliness_follows_capacity(void **state)
  * timeliness stays at its level before the step; held flat (elasticity 0) the utilisation is
  * 1.4 and the queue grows every year. With a lag of 12 months the factor is exactly 1 until
  * the window reaches the step. */
-static void step_params(send_params *p, double elasticity, int lag)
+/* 600 cases a year, each holding its caseworker (c of them) for exponential EP advice of mean
+ * 56 days, drafting (14) and consultation (28), over `years`. */
+static void held_params(send_params *p, double c, int years)
 {
-    queue_params(p, 600, 56, 230, 4);
+    queue_params(p, 600, 56, c, years);
     des_dist_constant(&p->draft_time, 14, NULL);
     des_dist_constant(&p->consult_time, 28, NULL);
+}
+
+static void step_params(send_params *p, double elasticity, int lag)
+{
+    held_params(p, 230, 4);
     send_steps_const(&p->request_trend, 1);
     p->request_trend.n = 2;
     p->request_trend.from[1] = ymd(2020, 1, 1);
@@ -255,9 +262,7 @@ static void test_capacity_follows_demand(void **state)
  * nobody waits and no place is added. */
 static void backlog_params(send_params *p, double c, double T)
 {
-    queue_params(p, 600, 56, c, 6);
-    des_dist_constant(&p->draft_time, 14, NULL);
-    des_dist_constant(&p->consult_time, 28, NULL);
+    held_params(p, c, 6);
     p->cap_backlog_months = T;
 }
 

@@ -216,16 +216,15 @@ static void print_summary(const send_bt_summary *s, int from, size_t done, size_
         putchar('\n');
     }
     if (!isnan(s->whole_h[BT_PCT_20W][0])) {
-        printf("%s bands from below %g%% to above %g%% (they hold nearly any value):",
-               send_bt_sen2_metric[BT_PCT_20W], SEND_BT_WHOLE_LO, SEND_BT_WHOLE_HI);
-        for (int h = 0; h <= hmax; h++) {
-            char c[16];
-            fmt_pct(c, sizeof c, 100.0 * s->whole_h[BT_PCT_20W][h]);
-            if (h == 0)
-                printf(" all %s%%", c);
-            else if (!isnan(s->whole_h[BT_PCT_20W][h]))
+        char c[16];
+        fmt_pct(c, sizeof c, 100.0 * s->whole_h[BT_PCT_20W][0]);
+        printf("%s bands from below %g%% to above %g%% (they hold nearly any value): all %s%%",
+               send_bt_sen2_metric[BT_PCT_20W], SEND_BT_WHOLE_LO, SEND_BT_WHOLE_HI, c);
+        for (int h = 1; h <= hmax; h++)
+            if (!isnan(s->whole_h[BT_PCT_20W][h])) {
+                fmt_pct(c, sizeof c, 100.0 * s->whole_h[BT_PCT_20W][h]);
                 printf(", %dy %s%%", h, c);
-        }
+            }
         putchar('\n');
     }
     printf("\nCPU %.1f s (%.2f s per authority)\n", cpu, done ? cpu / (double)done : 0.0);

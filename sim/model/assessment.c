@@ -45,14 +45,20 @@
 
 static int slots_from(double v) { return v >= 1e6 ? 1000000 : (int)floor(v + 0.5); }
 
+/* Concurrent EP advice cases fte EPs hold: fte x statutory hours a week x mean weeks of one
+ * advice / hours per assessment (not above 0 when the advice takes no time). */
+static double ep_cases(const send_params *p, double fte)
+{
+    double mean_weeks = des_dist_mean(&p->ep_duration) / 7.0;
+    return fte * p->ep_hours_per_fte_week * mean_weeks / p->ep_hours_per_assessment;
+}
+
 static int ep_slots(const send_params *p, des_date d, double factor)
 {
     double fte = send_steps_at(&p->ep_fte, d) * factor;
-    double mean_weeks = des_dist_mean(&p->ep_duration) / 7.0;
-    if (!(mean_weeks > 0))
+    if (!(des_dist_mean(&p->ep_duration) > 0))
         return fte > 0 ? 1000000 : 0;
-    double s = fte * p->ep_hours_per_fte_week * mean_weeks / p->ep_hours_per_assessment;
-    int n = slots_from(s);
+    int n = slots_from(ep_cases(p, fte));
     return fte > 0 && n < 1 ? 1 : n;
 }
 
@@ -387,8 +393,7 @@ double ass_fte(const send_model *m, int ep, des_date d)
         return cw * m->ass.factor +
                (p->caseload_per_officer > 0 ? m->ass.extra[0] / p->caseload_per_officer : 0);
     }
-    double per_fte = p->ep_hours_per_fte_week * des_dist_mean(&p->ep_duration) / 7.0 /
-                     p->ep_hours_per_assessment;
+    double per_fte = ep_cases(p, 1.0);
     return send_steps_at(&p->ep_fte, d) * m->ass.factor +
            (per_fte > 0 ? m->ass.extra[1] / per_fte : 0);
 }

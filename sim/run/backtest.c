@@ -262,7 +262,9 @@ static int run_model(const send_sen2 *data, long oi, const send_sen2 *obs,
 {
     const send_sen2_la *a = send_sen2_la_at(data, out->la);
     const uint64_t seed = send_bt_la_seed(o->seed, a);
-    const char *code = send_sen2_la_code(a)[0] ? send_sen2_la_code(a) : "la";
+    const char *code = send_sen2_la_code(a);
+    if (!code[0])
+        code = "la";
     const char *dir = o->work_dir ? o->work_dir : ".";
     size_t n = strlen(dir) + strlen(code) + 64;
     char *path = malloc(n), *cpath = malloc(n);
