@@ -425,6 +425,51 @@ static void test_late_share(void **state)
     send_params_free(&p);
 }
 
+/* The opening pipeline with plans late for other reasons: 3,000 assessments under way, no new
+ * requests, every assessment issued, advice exactly a week, drafting and consultation instant,
+ * caseworkers not limited, late_share 0.5 and late_by exponential with mean 84 days. A share
+ * pi = 0.5 x 84 / (140 + 0.5 x 84) = 0.2308 of the opening cases are late plans already
+ * drafted: they never hold a caseworker and all issue late; of the rest (requested 0-12 weeks
+ * before, so on time unless late for other reasons) half are late. Late share 0.6154 (0.5
+ * were the opening all on time), and the mean weeks to issue: on time 7 (6 weeks waited on
+ * average + 1), late after the decision 20 + 12 = 32, late at the start 20 + 12 + 12 = 44
+ * (waited and still to wait are each exponential, memoryless), so 0.7692 x (7 + 32) / 2 +
+ * 0.2308 x 44 = 25.15 weeks. */
+static void test_late_opening(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 0, 7, 1e4, 3);
+    des_dist_constant(&p.ep_duration, 7, NULL);
+    des_dist_constant(&p.draft_time, 0, NULL);
+    des_dist_constant(&p.consult_time, 0, NULL);
+    p.p_issue = 1;
+    p.initial_in_assessment = 3000;
+    send_steps_const(&p.late_share, 0.5);
+    des_dist_exponential(&p.late_by, 84, NULL);
+    send_output o;
+    run_rep(&p, 31, 0, &o, NULL);
+    double plans = total(&o, C_NEW_PLANS), within = total(&o, C_WITHIN_20W);
+    double pi = 42.0 / 182.0, late = pi + (1 - pi) * 0.5, se = sqrt(late * (1 - late) / 3000);
+    double cw = total(&o, C_STAGE_STARTED + SEND_STAGE_CASEWORKER);
+    double weeks = total(&o, C_WEEKS_TO_ISSUE) / plans;
+    print_message("late opening: %.0f plans, late %.4f (%.4f +- %.4f), %.0f held a caseworker "
+                  "(%.0f expected), %.2f weeks to issue (25.15)\n", plans, 1 - within / plans,
+                  late, 3.5 * se, cw, 3000 * (1 - pi), weeks);
+    assert_true(plans == 3000);
+    assert_true(fabs(1 - within / plans - late) < 3.5 * se);
+    assert_true(fabs(cw - 3000 * (1 - pi)) < 3.5 * sqrt(3000 * pi * (1 - pi)));
+    assert_true(fabs(weeks - 25.15) < 1.5);
+    send_output_free(&o);
+    /* without plans late for other reasons every opening case holds a caseworker, none late */
+    send_steps_const(&p.late_share, 0);
+    run_rep(&p, 31, 0, &o, NULL);
+    assert_true(total(&o, C_STAGE_STARTED + SEND_STAGE_CASEWORKER) == 3000);
+    assert_true(total(&o, C_WITHIN_20W) == 3000);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 /* The D1 panel hears one case a weekly sitting in 2019 (52 or 53 decisions), then all. */
 static void test_panel_capacity_by_date(void **state)
 {
@@ -666,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_panel_capacity_by_date),
         cmocka_unit_test(test_assessments_conserved),
         cmocka_unit_test(test_late_share),
+        cmocka_unit_test(test_late_opening),
         cmocka_unit_test(test_six_week_deadline),
         cmocka_unit_test(test_requests_observed),
         cmocka_unit_test(test_appeal_refusal_to_issue),

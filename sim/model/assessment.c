@@ -398,20 +398,37 @@ double ass_fte(const send_model *m, int ep, des_date d)
            (per_fte > 0 ? m->ass.extra[1] / per_fte : 0);
 }
 
-/* Assessments under way at the start: requested up to 12 weeks before, advice requested now. */
+/* Assessments under way at the start: requested up to 12 weeks before, advice requested now.
+ * With plans late for other reasons (drafting.late_share L at the start), a share of them are
+ * such plans already drafted and waiting past their 20 weeks, as many as a steady flow leaves:
+ * pi = q L w / (140 + q L w), q the share of assessments issued, w the mean of drafting.late_by
+ * in days (at least a day); each waits a draw of late_by for its issue, has waited another draw
+ * past its 20 weeks (both exact for an exponential late_by, whose wait is memoryless) and holds
+ * no caseworker. */
 void ass_open(send_model *m)
 {
     const send_params *p = m->p;
-    long n_ass = lround(p->initial_in_assessment);
+    long n_ass = lround(p->initial_in_assessment), n_late = 0;
+    double late = send_steps_at(&p->late_share, day_of(m, 0.0)), w = des_dist_mean(&p->late_by);
+    double qlw = p->p_issue * late * (w > 1 ? w : 1), pi = qlw > 0 ? qlw / (140.0 + qlw) : 0;
     for (long i = 0; i < n_ass; i++) {
         int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
         int need = pick_cum(m->sen.k.need_sen_cum, NEED_COUNT, unif(m, S_INIT));
         uint32_t h = new_child(m, age < 0 ? 8 : age, need, S_INIT);
         child *c = kid(m, h);
         c->state = ST_PROCESS;
-        c->t_mark = -unif(m, S_INIT) * 84.0;
         m->req.s.n_process++;
+        if (pi > 0 && unif(m, S_INIT) < pi) {
+            double past = des_dist_sample(&p->late_by, m->r[S_INIT]);
+            double left = des_dist_sample(&p->late_by, m->r[S_INIT]);
+            c->t_mark = -140.0 - (past > 0 ? past : 0);
+            c->stage = STG_DRAFT;
+            sched_child(m, h, left > 1 ? left : 1, EV_FINAL);
+            n_late++;
+            continue;
+        }
+        c->t_mark = -unif(m, S_INIT) * 84.0;
         ass_start(m, h);
     }
-    m->ass.month_starts -= n_ass; /* under way already: not the demand capacity follows */
+    m->ass.month_starts -= n_ass - n_late; /* under way already: not the demand capacity follows */
 }

@@ -780,6 +780,63 @@ static double cap_drift(const cap_fit *f, const char *S, char *why, size_t cap)
     return d;
 }
 
+/* ---- timeliness that reverts: the backlog response and plans late for other reasons ---------- */
+
+/* Published timeliness reverts to the year's mean: pooled over the authorities of the pool, the
+ * slope s_h of an authority's departure from the year's mean (unweighted over the authorities
+ * publishing pct_within_20_weeks) h years on against its departure in year y, through the
+ * origin (both centred), over every pair with y + h <= the last published year. s_1 gives the
+ * pace a backlog is worked down at (T = -12 / ln s_1 months), s_h the share of an authority's
+ * own lateness still there h years on. O(authorities x years). */
+#define T20_H 4
+#define T20_FIRST 2014 /* the first year of the 2014 reforms' timeliness */
+#define T20_MIN_PAIRS 20
+
+typedef struct t20_fit {
+    double mean_last; /* the year's mean late share, 1 - pct / 100, in the last year */
+    double s[T20_H + 1];
+    int n[T20_H + 1], last, ok;
+} t20_fit;
+
+static t20_fit t20_pool(const ictx *c, int last)
+{
+    t20_fit f = {.last = last};
+    if (last < T20_FIRST + 1)
+        return f;
+    int ny = last - T20_FIRST + 1;
+    double mean[64] = {0};
+    size_t nla = send_sen2_count(c->P);
+    if (ny > 64)
+        ny = 64;
+    for (int k = 0; k < ny; k++) {
+        double s = 0;
+        int n = 0;
+        for (size_t i = 0; i < nla; i++) {
+            double v = send_sen2_value(c->P, i, "pct_within_20_weeks", T20_FIRST + k, c->PY);
+            if (!isnan(v))
+                s += v, n++;
+        }
+        mean[k] = n ? s / n : NAN;
+    }
+    f.mean_last = 1 - mean[ny - 1] / 100;
+    for (int h = 1; h <= T20_H; h++) {
+        double sxz = 0, sxx = 0;
+        for (size_t i = 0; i < nla; i++)
+            for (int k = 0; k + h < ny; k++) {
+                double a = send_sen2_value(c->P, i, "pct_within_20_weeks", T20_FIRST + k, c->PY);
+                double b = send_sen2_value(c->P, i, "pct_within_20_weeks", T20_FIRST + k + h, c->PY);
+                if (isnan(a) || isnan(b) || isnan(mean[k]) || isnan(mean[k + h]))
+                    continue;
+                double x = a - mean[k], z = b - mean[k + h];
+                sxz += x * z, sxx += x * x;
+                f.n[h]++;
+            }
+        f.s[h] = f.n[h] >= T20_MIN_PAIRS && sxx > 0 ? fmax(0, sxz / sxx) : NAN;
+    }
+    f.ok = !isnan(f.mean_last) && isfinite(f.s[1]) && f.s[1] > 0 && f.s[1] < 1;
+    return f;
+}
+
 /* The response keys: the pooled fit, or elasticity 1 with no lag as the assumption. */
 static void write_cap_response(ictx *c, const cap_fit *f)
 {
@@ -1110,6 +1167,15 @@ static void write_scenario(ictx *c)
     double drift = cap_drift(&cf, c->psrc, drift_why, sizeof drift_why);
     out(c, "\nassessment:\n");
     write_cap_response(c, &cf);
+    t20_fit tf = t20_pool(c, A < c->PY - 1 ? A : c->PY - 1);
+    if (tf.ok)
+        kv(c, 4, "backlog_months", num(v, round_sig(-12 / log(tf.s[1]), 3)),
+           "-12 / ln %.3f: a backlog worked down at the pace published timeliness reverts, the "
+           "pooled slope of an authority's pct_within_20_weeks less the year's mean on the same a "
+           "year before, %d pairs %d-%d [%s]", tf.s[1], tf.n[1], T20_FIRST, tf.last, c->psrc);
+    else
+        kv(c, 4, "backlog_months", "0", "no recovery plan: fewer than %d pairs of pct_within_20_weeks "
+           "published by %d", T20_MIN_PAIRS, c->Y);
     out(c, "  ep:\n");
     out(c, "    # EP FTE on statutory advice: %s grown by the request\n"
            "    # trend to %d, at %g hours each, %g statutory hours a week and %.0f%% use (assumptions);\n"
@@ -1135,15 +1201,13 @@ static void write_scenario(ictx *c)
      * the trend; 10% headroom when the authority issued at least 90% of plans within 20 weeks
      * (its staff were not the limit), none otherwise (its throughput was its capacity). */
     double t20 = val(c, "pct_within_20_weeks", A);
-    double head = isnan(t20) || t20 >= 90 ? 1.1 : 1.0;
+    double head = 1.1;
     double cw0 = base * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
     out(c, "  caseworkers:\n");
     out(c, "    # FTE: %s grown by the request trend to %d, each holding a\n"
            "    # caseload place %.3g years (assumption), %s;\n    # then %s\n    fte: {",
         base_why, Y0, CW_HOLD_YEARS,
-        isnan(t20) ? "+10% headroom (pct_within_20_weeks not published; assumption)"
-        : t20 >= 90 ? "+10% headroom as pct_within_20_weeks was at least 90% (assumption)"
-                    : "no headroom as pct_within_20_weeks was below 90% (demand = capacity)",
+        "+10% headroom (assumption: the lateness capacity does not remove is drafting.late_share)",
         drift_why);
     for (int y = Y0; y <= endy; y++)
         out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, cw0 * pow(1 + drift, y - Y0));
@@ -1179,6 +1243,29 @@ static void write_scenario(ictx *c)
     out(c, "\ndrafting:\n");
     kv(c, 2, "draft", "{dist: lognormal, mean: 2, sd: 0.5, unit: weeks}", "assumption");
     kv(c, 2, "consultation", "{dist: triangular, min: 3, mode: 4, max: 5, unit: weeks}", "15 days parents + 15 days schools [ref: SEND-Regs-2014]");
+    if (tf.ok) {
+        double own = isnan(t20) ? tf.mean_last : fmin(1, fmax(0, 1 - t20 / 100));
+        out(c, "  # share of plans late for other reasons by year: the authorities' mean late share %d\n"
+               "  # (1 - pct_within_20_weeks, unweighted over the pool) %.3f plus s_h x (the authority's %s\n"
+               "  # - that mean), s_h the pooled slope of the departure h years on (s_1..s_%d:",
+            tf.last, tf.mean_last, isnan(t20) ? "(not published: the mean)" : "own", T20_H);
+        for (int h = 1; h <= T20_H; h++)
+            out(c, " %.3f", tf.s[h]);
+        out(c, ") [%s]\n  late_share: {", c->psrc);
+        double sh = tf.s[1];
+        for (int y = Y0; y <= endy; y++) {
+            int h = y - tf.last < 1 ? 1 : y - tf.last > T20_H ? T20_H : y - tf.last;
+            for (int j = h; j >= 1; j--)
+                if (isfinite(tf.s[j])) {
+                    sh = tf.s[j];
+                    break;
+                }
+            double L = fmin(0.95, fmax(0, tf.mean_last + sh * (own - tf.mean_last)));
+            out(c, "%s%d: %.3f", y == Y0 ? "" : ", ", y, L);
+        }
+        out(c, "}\n");
+        kv(c, 2, "late_by", "{dist: exponential, mean: 12, unit: weeks}", "assumption");
+    }
 
     /* ---- placement ---- */
     double school = pl[P_MAIN] + pl[P_RES] + pl[P_SPEC] + pl[P_IND] + pl[P_RESID] + pl[P_AP] + pl[P_OTHER];
