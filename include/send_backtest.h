@@ -129,6 +129,7 @@ typedef struct send_bt_init_ctx {
     int priors;
     const send_sen2 *pool;                  /* as send_init_opts.pool (NULL: the data file) */
     const char *pool_label;
+    int reverting_timeliness;               /* as send_init_opts */
 } send_bt_init_ctx;
 int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const char *path,
                              void *ctx, des_error *err);
@@ -187,6 +188,7 @@ typedef struct send_bt_pool {
     const volatile sig_atomic_t *cancel;
     int ranks;                              /* as send_bt_opts.ranks */
     int fit_all, exact;                     /* as send_calib_opts */
+    int reverting_timeliness;               /* as send_init_opts */
 } send_bt_pool;
 int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_pool *p,
                                 struct send_discrepancy *out, des_error *err);

@@ -54,6 +54,7 @@ typedef struct send_calib_opts {
                                     of send_init_pool_year */
     const char *pool_label;
     const char *england_label;
+    int reverting_timeliness;    /* the history written as init --reverting-timeliness writes */
     uint64_t seed;               /* 0 = 1 */
     int threads;                 /* <= 0: all cores; 1: on the calling thread only (its CPU
                                     clock then measures the calibration alone, so several may

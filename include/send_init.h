@@ -25,6 +25,8 @@ typedef struct send_init_opts {
                                  * and the capacity response; NULL: the data file itself. Taken
                                  * as of the as-of year or its own last January if earlier */
     const char *pool_label;     /* how comments name it */
+    int reverting_timeliness;   /* write drafting.late_share and assessment.response.backlog_months
+                                 * from the pooled reversion of timeliness (docs/guide.md) */
 } send_init_opts;
 
 /* Derive and write the scenario for authority la of d to out_path (atomically). DES_EINPUT

@@ -611,13 +611,33 @@ static void test_cli_pool(void **state)
     char *x = slurp(made), *y = slurp(own);
     assert_non_null(strstr(x, sub)); /* the pool is named where pooled values come from */
     assert_string_equal(x, y);
+    assert_null(strstr(x, "backlog_months"));
+    free(x);
+    free(y);
+    /* --reverting-timeliness reaches init: the same file as init's with it */
+    run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
+            sub, "--from", "2022", "--no-calibrate", "--replications", "2", "--threads", "1",
+            "--no-plots", "--reverting-timeliness", "--out", prefix, NULL);
+    if (r.status != 0)
+        cli_fail(&r, "backtest --reverting-timeliness");
+    cli_result_free(&r);
+    run_cli(&r, "init", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool", sub,
+            "--as-of", "2022", "--reverting-timeliness", "--out", own, NULL);
+    if (r.status != 0 || !strstr(r.out, " --reverting-timeliness\n"))
+        cli_fail(&r, "init --reverting-timeliness");
+    cli_result_free(&r);
+    x = slurp(made);
+    y = slurp(own);
+    assert_string_equal(x, y);
+    assert_non_null(strstr(x, "    backlog_months: "));
     free(x);
     free(y);
     /* calibrated, the forecast-error term's back-tests run over the pool's four authorities
-     * (too few to pool 20 errors at a horizon: recorded empty, and said so) */
+     * (too few to pool 20 errors at a horizon: recorded empty, and said so); with
+     * --reverting-timeliness the history calibration fits and the term's scenarios have it too */
     run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
             sub, "--from", "2022", "--replications", "2", "--threads", "2", "--no-plots",
-            "--out", prefix, NULL);
+            "--reverting-timeliness", "--out", prefix, NULL);
     char term[200];
     snprintf(term, sizeof term, "no forecast-error term: the back-tests of the 4 authorities of "
              "'%s' pool fewer than 20 errors at any horizon", sub);
@@ -632,6 +652,15 @@ static void test_cli_pool(void **state)
     assert_non_null(strstr(x, "    origins: [2017, 2019, 2021]\n    authorities: 4\n"));
     assert_non_null(strstr(x, "    metrics:\n  fit:\n"));
     free(x);
+    static const char *const with_it[] = {"855-2022-calibrated-history.yaml", "857-2017.yaml",
+                                          "857-2021-calibrated-history.yaml"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(made, sizeof made, "%s-scenarios/%s", prefix, with_it[i]);
+        x = slurp(made);
+        if (!strstr(x, "    backlog_months: "))
+            fail_msg("%s: no backlog_months", made);
+        free(x);
+    }
     run_cli(&r, "backtest", "--la", "855", "--data", "data/leicestershire-sen2.csv", "--pool",
             sub, "--from", "2009", "--out", prefix, NULL);
     char want[200];

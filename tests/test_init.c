@@ -352,6 +352,71 @@ static void test_capacity_by_hand(void **state)
     send_sen2_free(cap);
 }
 
+/* Timeliness that reverts (--reverting-timeliness), by hand. Capshire 2 (capacity.csv) as of
+ * 2019: the pooled slope of
+ * the departure from the year's mean is 0.5 a year on (30 pairs 2015-2018) and 0.25 two years
+ * on (20 pairs); three years on has 10 pairs, too few, so the two-year slope stands for later
+ * years. backlog_months = -12 / ln 0.5 = 17.3; the mean late share 2018 is 0.5 and Capshire 2's
+ * own 1 - 46% = 0.54, so late_share is 0.5 + 0.5 x 0.04 = 0.52 in 2019 and 0.5 + 0.25 x 0.04 =
+ * 0.51 from 2020; the 2019 values (77.7777, published June 2020) do not enter. Caseworkers get
+ * the 10% headroom though the authority was late. Testshire (la.csv: two authorities, too few
+ * pairs) gets backlog_months 0 and no late share, and no headroom below 90%. Without the option
+ * neither key is written and Capshire 2's caseworkers get no headroom. */
+static void test_timeliness_by_hand(void **state)
+{
+    fixture *f = *state;
+    des_error err = {0};
+    send_sen2 *cap = send_sen2_read("tests/data/init/capacity.csv", &err);
+    if (!cap)
+        fail_msg("%s", err.msg);
+    send_init_opts o = opts(f, 2019, 0);
+    o.data_label = "tests/data/init/capacity.csv";
+    long la = send_sen2_find(cap, "932", &err);
+    assert_true(la >= 0);
+    send_params p;
+    init_load(f, cap, (size_t)la, &o, &p);
+    double fte_plain = p.caseworker_fte.value[0];
+    assert_near(p.cap_backlog_months, 0, 0);
+    assert_int_equal(p.late_share.n, 1);
+    assert_near(p.late_share.value[0], 0, 0);
+    char *text = slurp(f->path);
+    assert_null(strstr(text, "backlog_months"));
+    assert_null(strstr(text, "late_share"));
+    free(text);
+    send_params_free(&p);
+
+    o.reverting_timeliness = 1;
+    init_load(f, cap, (size_t)la, &o, &p);
+    assert_near(p.caseworker_fte.value[0], 1.1 * fte_plain, 0.01 * fte_plain); /* 3 figures */
+    assert_near(p.cap_backlog_months, 17.3, 1e-12);
+    assert_true(p.late_share.n >= 10);
+    assert_int_equal(p.late_share.from[0], des_date_from_ymd(2019, 1, 1));
+    assert_near(p.late_share.value[0], 0.52, 1e-12);
+    for (int i = 1; i < p.late_share.n; i++)
+        assert_near(p.late_share.value[i], 0.51, 1e-12);
+    assert_near(des_dist_mean(&p.late_by), 84, 1e-9);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "-12 / ln 0.500"));
+    assert_non_null(strstr(text, "30 pairs 2015-2018"));
+    assert_non_null(strstr(text, "(s_1..s_4: 0.500 0.250 - -; -: fewer than 20 pairs, the slope before stands)"));
+    assert_non_null(strstr(text, "+10% headroom (assumption: drafting.late_share carries"));
+    free(text);
+    send_params_free(&p);
+    send_sen2_free(cap);
+
+    o = opts(f, 2019, 0);
+    o.reverting_timeliness = 1;
+    init_load(f, f->d, find_la(f, "901"), &o, &p);
+    assert_near(p.cap_backlog_months, 0, 0);
+    assert_near(send_steps_at(&p.late_share, des_date_from_ymd(2020, 1, 1)), 0, 0);
+    text = slurp(f->path);
+    assert_non_null(strstr(text, "no recovery plan: fewer than 20 pairs"));
+    assert_null(strstr(text, "late_share"));
+    assert_non_null(strstr(text, "no headroom as pct_within_20_weeks was below 90%"));
+    free(text);
+    send_params_free(&p);
+}
+
 /* finance.grant.growth is the drift of the random walk whose spread is year_sd: the mean yearly
  * log growth of the same published series. Testshire as of 2019 holds no series (5%, year_sd
  * 0.05, assumptions); Leicestershire from as-of 2018 its own 2013-14 to 2018-19 (both
@@ -971,6 +1036,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_grant_growth_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_growth_shrunk_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timeliness_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capacity_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_as_of_poison, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priors_on_the_edge, setup, teardown),

@@ -27,7 +27,7 @@ static const char bt_usage[] =
     "                        [--observed FILE] [--replications N] [--seed S] [--threads J]\n"
     "                        [--england FILE] [--pool FILE] [--no-calibrate]\n"
     "                        [--no-discrepancy] [--gross-term] [--fit-growth] [--exact]\n"
-    "                        [--out PREFIX]\n"
+    "                        [--reverting-timeliness] [--out PREFIX]\n"
     "                        [--format png|svg] [--no-plots] [--quiet]\n"
     "\n"
     "Forecast each authority as of YEAR from the data published by June of YEAR (January\n"
@@ -50,11 +50,14 @@ static const char bt_usage[] =
     "shrinkage and priors, calibration's observation error and the forecast-error term's\n"
     "back-tests, for a --data file of one or a few authorities. Charts (PREFIX-<metric>.png:\n"
     "forecast against published for one authority; PREFIX-error-<metric>.png: median error\n"
-    "by horizon, model against naive, for several) unless --no-plots.\n";
+    "by horizon, model against naive, for several) unless --no-plots. --reverting-timeliness:\n"
+    "init writes plans late for other reasons and a backlog response from the pooled reversion\n"
+    "of timeliness (see sendsim init), in the back-tested and the term's scenarios alike.\n";
 
 typedef struct bt_args {
     const char *la, *data, *observed, *out, *england, *pool;
     int all, no_calibrate, no_discrepancy, gross_term, quiet, no_plots, fit_all, exact;
+    int reverting;
     const char *format;
     long from, reps, threads;
     uint64_t seed;
@@ -88,6 +91,8 @@ static int parse(int argc, char **argv, bt_args *a)
                      "calibration fits init's request growth too (see sendsim calibrate)"),
         CLI_OPT_FLAG("exact", 0, &a->exact,
                      "calibration without the observation error (see sendsim calibrate)"),
+        CLI_OPT_FLAG("reverting-timeliness", 0, &a->reverting,
+                     "init's timeliness from its pooled reversion (see sendsim init)"),
         CLI_OPT_STR("out", 'o', &a->out, "PREFIX", "output prefix"),
         CLI_OPT_CHOICE("format", 'f', &a->format, "png|svg", "chart images (default png)"),
         CLI_OPT_FLAG("no-plots", 0, &a->no_plots, "draw no charts"),
@@ -263,12 +268,14 @@ int cli_backtest(int argc, char **argv)
     /* Priors on the keys init marks: calibration fits them; without it, replications draw
      * from them. Calibration runs on the authority's own thread. */
     send_bt_init_ctx ictx = {.england = england, .data_label = a.data, .priors = 1,
-                             .pool = pool, .pool_label = a.pool};
+                             .pool = pool, .pool_label = a.pool,
+                             .reverting_timeliness = a.reverting};
     send_calib_opts copts = {.england = england, .data_label = a.data,
                              .pool = pool, .pool_label = a.pool,
                              .england_label = a.england, .seed = a.seed, .threads = 1,
                              .quiet = 1, .fit_all = a.fit_all, .exact = a.exact,
-                             .gross_term = a.gross_term};
+                             .gross_term = a.gross_term,
+                             .reverting_timeliness = a.reverting};
     int status = EXIT_RUNTIME;
     size_t n = a.all ? send_sen2_count(data) : 1;
     size_t *las = malloc(n * sizeof *las);
@@ -320,7 +327,8 @@ int cli_backtest(int argc, char **argv)
                              .england_label = a.england, .seed = a.seed,
                              .threads = (int)a.threads, .work_dir = work,
                              .cancel = &cli_interrupted, .ranks = 1,
-                             .fit_all = a.fit_all, .exact = a.exact};
+                             .fit_all = a.fit_all, .exact = a.exact,
+                             .reverting_timeliness = a.reverting};
         double d0 = cli_cpu_seconds();
         int drc = send_bt_discrepancy_default(pool ? pool : data, pool_year, &bp, &disc, &err);
         if (drc != DES_OK) {

@@ -23,7 +23,7 @@ static const char calibrate_usage[] =
     "                         [--la CODE|NAME] [--as-of YEAR] [--history-from YEAR0]\n"
     "                         [--history FILE.yaml] [--particles N] [--simulations N] [--seed S]\n"
     "                         [--threads J] [--no-discrepancy] [--gross-term] [--fit-growth]\n"
-    "                         [--exact] [--out FILE.yaml] [--quiet]\n"
+    "                         [--exact] [--reverting-timeliness] [--out FILE.yaml] [--quiet]\n"
     "\n"
     "Fit the keys that carry priors in SCENARIO to an authority's published SEN2 series up to\n"
     "June of YEAR, by ABC-SMC over the engine, and write a scenario that extends SCENARIO with\n"
@@ -39,7 +39,8 @@ static const char calibrate_usage[] =
     "Each simulated value gets the published series' year-to-year noise (pooled over the\n"
     "authorities as of YEAR) before it is compared (--exact: none), and init's request growth,\n"
     "whose prior already used the authority's own caseload, is drawn from that prior, not\n"
-    "fitted (--fit-growth: fitted too).\n";
+    "fitted (--fit-growth: fitted too). --reverting-timeliness: the history and the term's\n"
+    "scenarios as init --reverting-timeliness writes them (use it for a scenario init wrote so).\n";
 
 /* The forecast-error term, through the code path of `backtest` (send_bt_discrepancy_default),
  * its pooled back-tests' scenarios in a private temporary directory removed on every way out. */
@@ -88,7 +89,7 @@ int cli_calibrate(int argc, char **argv)
     const char *la_key = NULL, *outp = NULL, *history = NULL, *pool = NULL;
     long as_of = 0, from = 0, particles = 200, sims = 2000, threads = 0;
     uint64_t seed = 1;
-    int quiet = 0, no_disc = 0, fit_all = 0, exact = 0, gross = 0;
+    int quiet = 0, no_disc = 0, fit_all = 0, exact = 0, gross = 0, reverting = 0;
     const cli_opt opts[] = {
         CLI_OPT_STR("data", 0, &data, "FILE",
                     "SEN2 series, long format (default data/la-sen2.csv)"),
@@ -122,6 +123,8 @@ int cli_calibrate(int argc, char **argv)
                      "fit init's request growth too (its prior already used the own history)"),
         CLI_OPT_FLAG("exact", 0, &exact,
                      "no observation error: compare simulated values as they are"),
+        CLI_OPT_FLAG("reverting-timeliness", 0, &reverting,
+                     "history and term as init --reverting-timeliness writes them"),
         CLI_OPT_FLAG("quiet", 'q', &quiet, "print nothing but errors"),
     };
     const cli_command cmd = {"calibrate", calibrate_usage, opts,
@@ -210,12 +213,14 @@ int cli_calibrate(int argc, char **argv)
                          .stats = &st,
                          .fit_all = fit_all,
                          .exact = exact,
-                         .gross_term = gross};
+                         .gross_term = gross,
+                         .reverting_timeliness = reverting};
     term_ctx tc = {.data = P ? P : d, .pooled = P != NULL,
                    .pool = {.england = e, .data_label = P ? pool : data,
                                        .england_label = england, .seed = seed,
                                        .threads = (int)threads, .cancel = &cli_interrupted,
-                                       .fit_all = fit_all, .exact = exact},
+                                       .fit_all = fit_all, .exact = exact,
+                                       .reverting_timeliness = reverting},
                    .quiet = quiet};
     if (!no_disc) {
         o.make_discrepancy = make_term;

@@ -12,13 +12,17 @@
 static const char init_usage[] =
     "usage: sendsim init --la CODE|NAME [--data FILE] [--pool FILE] [--england FILE]\n"
     "                    [--as-of YEAR] [--start YEAR0] [--end DATE] [--out FILE.yaml]\n"
-    "                    [--no-priors] [--quiet]\n"
+    "                    [--no-priors] [--reverting-timeliness] [--quiet]\n"
     "\n"
     "Write a baseline scenario for one authority from the SEN2 data published by June of YEAR\n"
     "(January caseload to YEAR, calendar-year activity to YEAR-1). Every value names its series\n"
     "and year, or says 'national default scaled by ...' or 'assumption'. With priors it prints\n"
     "the next step, `sendsim calibrate` for the same authority and year: until then the bands\n"
-    "hold chance and the priors only.\n";
+    "hold chance and the priors only. --reverting-timeliness: also write drafting.late_share\n"
+    "(the authority's share of plans late, reverting to the authorities' mean at the pace\n"
+    "published timeliness reverts) and assessment.response.backlog_months (a backlog worked\n"
+    "down at that pace), pooled over the authorities (docs/guide.md: better timeliness\n"
+    "forecasts, a slightly worse caseload from 2022).\n";
 
 int cli_init(int argc, char **argv)
 {
@@ -27,7 +31,7 @@ int cli_init(int argc, char **argv)
     char data_buf[4096], england_buf[4096], pool_buf[4096];
     const char *outp = NULL, *end = NULL;
     long as_of = 0, start = 0;
-    int priors = 1, quiet = 0;
+    int priors = 1, quiet = 0, reverting = 0;
     const cli_opt opts[] = {
         CLI_OPT_STR("la", 0, &la_key, "CODE|NAME",
                     "old LA code (855), new code (E10000018) or name"),
@@ -46,6 +50,8 @@ int cli_init(int argc, char **argv)
         CLI_OPT_STR("out", 'o', &outp, "FILE", "the scenario file (default NAME-YEAR.yaml)"),
         CLI_OPT_SET("priors", 0, &priors, 1, "write priors for the calibrated keys (default)"),
         CLI_OPT_SET("no-priors", 0, &priors, 0, "write point values only"),
+        CLI_OPT_FLAG("reverting-timeliness", 0, &reverting,
+                     "late plans and a backlog response from timeliness's pooled reversion"),
         CLI_OPT_FLAG("quiet", 'q', &quiet, "do not print the file written or the next step"),
     };
     const cli_command cmd = {"init", init_usage, opts, (int)(sizeof opts / sizeof opts[0])};
@@ -120,7 +126,8 @@ int cli_init(int argc, char **argv)
                         .england_label = england,
                         .priors = priors,
                         .pool = p,
-                        .pool_label = pool};
+                        .pool_label = pool,
+                        .reverting_timeliness = reverting};
     int st = send_init_scenario(d, (size_t)la, &o, outp, &err);
     if (st != DES_OK) {
         fprintf(stderr, "sendsim init: %s\n", err.msg);
@@ -143,6 +150,8 @@ int cli_init(int argc, char **argv)
             fputs(" --pool ", stdout);
             send_shell_word(stdout, pool_arg);
         }
+        if (reverting)
+            fputs(" --reverting-timeliness", stdout);
         fputs("\n      fits the priors to the published history and adds the forecast-error "
               "term; until then the bands hold chance and the priors only\n", stdout);
     }

@@ -695,12 +695,14 @@ int send_bt_discrepancy(const send_sen2 *data, const size_t *las, size_t n, int 
 int send_bt_discrepancy_default(const send_sen2 *data, int as_of, const send_bt_pool *p,
                                 send_discrepancy *out, des_error *err)
 {
-    send_bt_init_ctx ictx = {.england = p->england, .data_label = p->data_label, .priors = 1};
+    send_bt_init_ctx ictx = {.england = p->england, .data_label = p->data_label, .priors = 1,
+                             .reverting_timeliness = p->reverting_timeliness};
     send_calib_opts copts = {.england = p->england, .data_label = p->data_label,
                              .england_label = p->england_label, .seed = p->seed, .threads = 1,
                              .quiet = 1, .particles = SEND_BT_POOL_PARTICLES,
                              .max_simulations = SEND_BT_POOL_SIMULATIONS,
-                             .fit_all = p->fit_all, .exact = p->exact};
+                             .fit_all = p->fit_all, .exact = p->exact,
+                             .reverting_timeliness = p->reverting_timeliness};
     send_bt_opts po = {.replications = SEND_BT_POOL_REPLICATIONS, .seed = p->seed,
                        .threads = p->threads, .scenario_ctx = &ictx, .work_dir = p->work_dir,
                        .calibrate = send_calibrate_bt, .calibrate_ctx = &copts,
@@ -730,6 +732,7 @@ int send_bt_default_scenario(const send_sen2 *d, size_t la, int as_of, const cha
                          .england_label = c->england_label ? c->england_label
                                                            : send_sen2_path(c->england),
                          .priors = c->priors, .pool = c->pool,
-                         .pool_label = c->pool_label};
+                         .pool_label = c->pool_label,
+                         .reverting_timeliness = c->reverting_timeliness};
     return send_init_scenario(d, la, &io, path, err);
 }

@@ -437,7 +437,8 @@ static int history_scenario(const send_sen2 *d, size_t la, int as_of, const send
                                                                : send_sen2_path(o->england),
                              .priors = 1,
                              .pool = o->pool,
-                             .pool_label = o->pool_label};
+                             .pool_label = o->pool_label,
+                             .reverting_timeliness = o->reverting_timeliness};
         des_error e1 = {0};
         int rc = send_init_scenario(d, la, &io, hpath, &e1);
         if (rc == DES_OK) {

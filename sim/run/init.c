@@ -795,7 +795,7 @@ static double cap_drift(const cap_fit *f, const char *S, char *why, size_t cap)
 typedef struct t20_fit {
     double mean_last; /* the year's mean late share, 1 - pct / 100, in the last year */
     double s[T20_H + 1];
-    int n[T20_H + 1], last, ok;
+    int n[T20_H + 1], first, last, ok; /* first: the earliest year of a one-year pair */
 } t20_fit;
 
 static t20_fit t20_pool(const ictx *c, int last)
@@ -830,6 +830,8 @@ static t20_fit t20_pool(const ictx *c, int last)
                 double x = a - mean[k], z = b - mean[k + h];
                 sxz += x * z, sxx += x * x;
                 f.n[h]++;
+                if (h == 1 && (!f.first || T20_FIRST + k < f.first))
+                    f.first = T20_FIRST + k;
             }
         f.s[h] = f.n[h] >= T20_MIN_PAIRS && sxx > 0 ? fmax(0, sxz / sxx) : NAN;
     }
@@ -1167,13 +1169,15 @@ static void write_scenario(ictx *c)
     double drift = cap_drift(&cf, c->psrc, drift_why, sizeof drift_why);
     out(c, "\nassessment:\n");
     write_cap_response(c, &cf);
-    t20_fit tf = t20_pool(c, A < c->PY - 1 ? A : c->PY - 1);
+    t20_fit tf = {0};
+    if (c->o->reverting_timeliness)
+        tf = t20_pool(c, A < c->PY - 1 ? A : c->PY - 1);
     if (tf.ok)
         kv(c, 4, "backlog_months", num(v, round_sig(-12 / log(tf.s[1]), 3)),
            "-12 / ln %.3f: a backlog worked down at the pace published timeliness reverts, the "
            "pooled slope of an authority's pct_within_20_weeks less the year's mean on the same a "
-           "year before, %d pairs %d-%d [%s]", tf.s[1], tf.n[1], T20_FIRST, tf.last, c->psrc);
-    else
+           "year before, %d pairs %d-%d [%s]", tf.s[1], tf.n[1], tf.first, tf.last, c->psrc);
+    else if (c->o->reverting_timeliness)
         kv(c, 4, "backlog_months", "0", "no recovery plan: fewer than %d pairs of pct_within_20_weeks "
            "published by %d", T20_MIN_PAIRS, c->Y);
     out(c, "  ep:\n");
@@ -1201,13 +1205,16 @@ static void write_scenario(ictx *c)
      * the trend; 10% headroom when the authority issued at least 90% of plans within 20 weeks
      * (its staff were not the limit), none otherwise (its throughput was its capacity). */
     double t20 = val(c, "pct_within_20_weeks", A);
-    double head = 1.1;
+    double head = tf.ok || isnan(t20) || t20 >= 90 ? 1.1 : 1.0;
     double cw0 = base * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
     out(c, "  caseworkers:\n");
     out(c, "    # FTE: %s grown by the request trend to %d, each holding a\n"
            "    # caseload place %.3g years (assumption), %s;\n    # then %s\n    fte: {",
         base_why, Y0, CW_HOLD_YEARS,
-        "+10% headroom (assumption: the lateness capacity does not remove is drafting.late_share)",
+        tf.ok ? "+10% headroom (assumption: drafting.late_share carries the published lateness)"
+        : isnan(t20) ? "+10% headroom (pct_within_20_weeks not published; assumption)"
+        : t20 >= 90 ? "+10% headroom as pct_within_20_weeks was at least 90% (assumption)"
+                    : "no headroom as pct_within_20_weeks was below 90% (demand = capacity)",
         drift_why);
     for (int y = Y0; y <= endy; y++)
         out(c, "%s%d: %.3g", y == Y0 ? "" : ", ", y, cw0 * pow(1 + drift, y - Y0));
@@ -1245,16 +1252,28 @@ static void write_scenario(ictx *c)
     kv(c, 2, "consultation", "{dist: triangular, min: 3, mode: 4, max: 5, unit: weeks}", "15 days parents + 15 days schools [ref: SEND-Regs-2014]");
     if (tf.ok) {
         double own = isnan(t20) ? tf.mean_last : fmin(1, fmax(0, 1 - t20 / 100));
-        out(c, "  # share of plans late for other reasons by year: the authorities' mean late share %d\n"
+        char ownv[64];
+        if (isnan(t20))
+            snprintf(ownv, sizeof ownv, "own (not published %d: the mean)", A);
+        else
+            snprintf(ownv, sizeof ownv, "own %.3f in %d", own, A);
+        out(c, "  # share of plans late for other reasons in year %d + h: the authorities' mean late share %d\n"
                "  # (1 - pct_within_20_weeks, unweighted over the pool) %.3f plus s_h x (the authority's %s\n"
                "  # - that mean), s_h the pooled slope of the departure h years on (s_1..s_%d:",
-            tf.last, tf.mean_last, isnan(t20) ? "(not published: the mean)" : "own", T20_H);
-        for (int h = 1; h <= T20_H; h++)
-            out(c, " %.3f", tf.s[h]);
+            A, tf.last, tf.mean_last, ownv, T20_H);
+        int missing = 0;
+        for (int h = 1; h <= T20_H; h++) {
+            if (isfinite(tf.s[h]))
+                out(c, " %.3f", tf.s[h]);
+            else
+                out(c, " -"), missing = 1;
+        }
+        if (missing)
+            out(c, "; -: fewer than %d pairs, the slope before stands", T20_MIN_PAIRS);
         out(c, ") [%s]\n  late_share: {", c->psrc);
         double sh = tf.s[1];
         for (int y = Y0; y <= endy; y++) {
-            int h = y - tf.last < 1 ? 1 : y - tf.last > T20_H ? T20_H : y - tf.last;
+            int h = y - A < 1 ? 1 : y - A > T20_H ? T20_H : y - A;
             for (int j = h; j >= 1; j--)
                 if (isfinite(tf.s[j])) {
                     sh = tf.s[j];
