@@ -306,6 +306,8 @@ typedef struct send_params {
     double initial_band[BAND_COUNT];
     double initial_prov[PROV_COUNT];
     double initial_in_assessment;
+    double initial_awaiting_decision; /* requests made before the start, awaiting the D1 panel */
+    double initial_in_drafting;       /* plans decided before the start, drafting or consultation */
     double need_share_plans[NEED_COUNT];
 
     /* Finance (see finance.c): the high-needs block of the Dedicated Schools Grant */

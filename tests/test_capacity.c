@@ -470,6 +470,55 @@ static void test_late_opening(void **state)
     send_params_free(&p);
 }
 
+/* The pipeline before and after the assessments under way, exact: no new requests, every
+ * request agreed and every assessment issued, D1 preparation 14 days decided on receipt, EP
+ * advice 7 days, the D2 panel on receipt, drafting 7 days and consultation 21, caseworkers not
+ * limited. 1,000 requests awaiting the D1 decision are each u x 14 days into their preparation,
+ * so each is issued 14 + 7 + 28 days after its request: 7 weeks exactly, none counted as a
+ * request of the year. 1,000 plans in drafting
+ * (7 days) and consultation (21 days) were requested 14 + 7 days before their drafting began
+ * and are issued 49 days after their request: 7 weeks exactly, none counted as an assessment
+ * started; all late for other reasons (late_by 14 days), each at 20 weeks + 14 days: 22. */
+static void test_opening_pipeline(void **state)
+{
+    (void)state;
+    send_params p;
+    queue_params(&p, 0, 7, 1e4, 2);
+    des_dist_constant(&p.ep_duration, 7, NULL);
+    des_dist_constant(&p.d1_prep, 14, NULL);
+    des_dist_constant(&p.draft_time, 7, NULL);
+    des_dist_constant(&p.consult_time, 21, NULL);
+    send_steps_const(&p.d1_refusal, 0);
+    p.p_issue = 1;
+    p.initial_awaiting_decision = 1000;
+    send_output o;
+    run_rep(&p, 37, 0, &o, NULL);
+    assert_true(total(&o, C_REQUESTS) == 0);
+    assert_true(total(&o, C_ASSESS_STARTED) == 1000);
+    assert_true(total(&o, C_NEW_PLANS) == 1000);
+    assert_close(total(&o, C_WEEKS_TO_ISSUE), 7000, 1e-6);
+    send_output_free(&o);
+
+    p.initial_awaiting_decision = 0;
+    p.initial_in_drafting = 1000;
+    run_rep(&p, 37, 0, &o, NULL);
+    assert_true(total(&o, C_ASSESS_STARTED) == 0);
+    assert_true(total(&o, C_NEW_PLANS) == 1000);
+    assert_close(total(&o, C_WEEKS_TO_ISSUE), 7000, 1e-6);
+    assert_true(total(&o, C_WITHIN_20W) == 1000);
+    assert_true(send_output_row(&o, M_CASEWORKER_QUEUE)[0] == 0);
+    send_output_free(&o);
+
+    send_steps_const(&p.late_share, 1);
+    des_dist_constant(&p.late_by, 14, NULL);
+    run_rep(&p, 37, 0, &o, NULL);
+    assert_true(total(&o, C_NEW_PLANS) == 1000);
+    assert_true(total(&o, C_WITHIN_20W) == 0);
+    assert_close(total(&o, C_WEEKS_TO_ISSUE), 22000, 1e-6);
+    send_output_free(&o);
+    send_params_free(&p);
+}
+
 /* The D1 panel hears one case a weekly sitting in 2019 (52 or 53 decisions), then all. */
 static void test_panel_capacity_by_date(void **state)
 {
@@ -712,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_assessments_conserved),
         cmocka_unit_test(test_late_share),
         cmocka_unit_test(test_late_opening),
+        cmocka_unit_test(test_opening_pipeline),
         cmocka_unit_test(test_six_week_deadline),
         cmocka_unit_test(test_requests_observed),
         cmocka_unit_test(test_appeal_refusal_to_issue),

@@ -405,9 +405,51 @@ double ass_fte(const send_model *m, int ep, des_date d)
  * in days (at least a day); each waits a draw of late_by for its issue, has waited another draw
  * past its 20 weeks (both exact for an exponential late_by, whose wait is memoryless) and holds
  * no caseworker. */
+/* Plans decided before the start and being drafted or consulted on (initial.in_drafting): each
+ * has done a share u of its own drafting and consultation (draws, their sum post) and is issued
+ * after the rest, late for other reasons with the first day's drafting.late_share (then as any
+ * late plan: past its 20 weeks by late_by). It was requested the D1 preparation and sitting
+ * wait, its advice and a D2 sitting wait (draws) before that share. It holds a caseworker's
+ * place when one is free (these come before the assessments under way, which the places were
+ * sized for with them), else none. */
+static void ass_open_drafting(send_model *m)
+{
+    const send_params *p = m->p;
+    gsl_rng *r = m->r[S_INIT];
+    long n = lround(p->initial_in_drafting);
+    double late = send_steps_at(&p->late_share, day_of(m, 0.0));
+    for (long i = 0; i < n; i++) {
+        int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
+        int need = pick_cum(m->sen.k.need_sen_cum, NEED_COUNT, unif(m, S_INIT));
+        uint32_t h = new_child(m, age < 0 ? 8 : age, need, S_INIT);
+        child *c = kid(m, h);
+        c->state = ST_PROCESS;
+        c->stage = STG_DRAFT;
+        m->req.s.n_process++;
+        double post = fmax(0, des_dist_sample(&p->draft_time, r)) +
+                      fmax(0, des_dist_sample(&p->consult_time, r));
+        double u = unif(m, S_INIT);
+        double before = fmax(0, des_dist_sample(&p->d1_prep, r)) +
+                        (p->d1_period > 0 ? unif(m, S_INIT) * p->d1_period : 0) +
+                        fmax(0, des_dist_sample(&p->ep_duration, r)) +
+                        (p->d2_period > 0 ? unif(m, S_INIT) * p->d2_period : 0);
+        c->t_mark = -(before + u * post);
+        if (m->ass.cw.busy < m->ass.cw.capacity) {
+            int rc = des_res_request(&m->ass.cw, now(m), h, prio_of(c));
+            assert(rc == 1);
+            (void)rc;
+            c->flags |= CF_CASEWORKER;
+        }
+        if (late > 0 && unif(m, S_LATE) < late)
+            c->flags |= CF_LATE;
+        sched_child(m, h, (1 - u) * post, EV_FINAL);
+    }
+}
+
 void ass_open(send_model *m)
 {
     const send_params *p = m->p;
+    ass_open_drafting(m);
     long n_ass = lround(p->initial_in_assessment), n_late = 0;
     double late = send_steps_at(&p->late_share, day_of(m, 0.0)), w = des_dist_mean(&p->late_by);
     double qlw = p->p_issue * late * (w > 1 ? w : 1), pi = qlw > 0 ? qlw / (140.0 + qlw) : 0;

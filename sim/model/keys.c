@@ -215,7 +215,9 @@ static const send_key keys[] = {
     SEC("initial", "plans in place at the start (January of the start year)"),
     V("initial.ehcp_by_age", TAB, 0, 1e7, "plans", F(initial_band), send_ageband_names, BAND_COUNT, "0 each", 0, "plans by age band"),
     V("initial.ehcp_by_placement", TAB, 0, 1e7, "plans", F(initial_prov), send_provision_names, PROV_COUNT, "0 each", 0, "plans by provision (adds up to the plans by age)"),
-    K("initial.in_assessment", NUM, 0, 1e7, "children", F(initial_in_assessment), "0", P, "requests in progress at the start"),
+    K("initial.in_assessment", NUM, 0, 1e7, "children", F(initial_in_assessment), "0", P, "assessments under way at the start (agreed, not yet decided at the D2 panel)"),
+    K("initial.awaiting_decision", NUM, 0, 1e7, "children", F(initial_awaiting_decision), "0", P, "requests made before the start and not yet decided on: each is at a point drawn over its d1_panel.preparation and comes to the D1 panel when that is done"),
+    K("initial.in_drafting", NUM, 0, 1e7, "plans", F(initial_in_drafting), "0", P, "plans decided on before the start and being drafted or consulted on: each is at a point drawn over its drafting and consultation and is issued when they are done (late for other reasons with drafting.late_share of the first day), holding a caseworker's place while one is free"),
     V("initial.need", SHS, 0, 1, "", F(need_share_plans), send_need_names, NEED_COUNT, "other: 1", 0, "primary need mix of plans"),
 
     /* ---- finance: the high-needs block of the DSG in the management plan's lines ---- */

@@ -364,6 +364,7 @@ static void init_state(send_model *m)
     sen_open(m);
     plan_open(m);
     ass_open(m);
+    req_open(m);
     /* the services beside the EHC pathway, each on its own streams and only when on (care
      * before the levels, which count the children in care) */
     care_open(m);

@@ -856,6 +856,7 @@ int ass_init(send_model *m, des_error *err);
 void ass_reset(send_model *m);
 void ass_free(send_model *m);
 void ass_open(send_model *m);
+void req_open(send_model *m);
 void ass_start(send_model *m, uint32_t h);
 void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);

@@ -226,6 +226,34 @@ static void submit_request(send_model *m, uint32_t h, int direct)
         ready_push(m, now(m) + prep, h);
 }
 
+/* Requests made before the start and awaiting the D1 decision (initial.awaiting_decision):
+ * each has been prepared for a share u of a draw d of d1_panel.preparation (requested u x d
+ * ago) and is ready for the panel after the rest, as submit_request would have it. Not counted
+ * among the year's requests. */
+void req_open(send_model *m)
+{
+    const send_params *p = m->p;
+    long n = lround(p->initial_awaiting_decision);
+    for (long i = 0; i < n; i++) {
+        int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
+        int need = pick_cum(m->sen.k.need_sen_cum, NEED_COUNT, unif(m, S_INIT));
+        uint32_t h = new_child(m, age < 0 ? 8 : age, need, S_INIT);
+        child *c = kid(m, h);
+        c->state = ST_PROCESS;
+        c->stage = STG_D1;
+        m->req.s.n_process++;
+        double d = fmax(0, des_dist_sample(&p->d1_prep, m->r[S_INIT])), u = unif(m, S_INIT);
+        c->t_mark = -u * d;
+        double left = (1 - u) * d;
+        if (!(left > 0))
+            ev_d1_ready(m, h);
+        else if (p->d1_period <= 0)
+            sched_child(m, h, left, EV_D1_READY);
+        else if (left < m->t_end)
+            ready_push(m, left, h);
+    }
+}
+
 /* A request candidate: accepted with probability W x mult / bound, from a class drawn in
  * proportion to its weight; the child then gets a record. */
 void ev_request(send_model *m)
