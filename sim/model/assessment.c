@@ -405,6 +405,21 @@ double ass_fte(const send_model *m, int ep, des_date d)
  * in days (at least a day); each waits a draw of late_by for its issue, has waited another draw
  * past its 20 weeks (both exact for an exponential late_by, whose wait is memoryless) and holds
  * no caseworker. */
+/* A case of the opening pipeline at stage `stage` (requests.c too): aged and of a need drawn as
+ * the opening SEN Support's, in process. */
+uint32_t ass_open_case(send_model *m, int stage)
+{
+    const send_params *p = m->p;
+    int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
+    int need = pick_cum(m->sen.k.need_sen_cum, NEED_COUNT, unif(m, S_INIT));
+    uint32_t h = new_child(m, age < 0 ? 8 : age, need, S_INIT);
+    child *c = kid(m, h);
+    c->state = ST_PROCESS;
+    c->stage = (uint8_t)stage;
+    m->req.s.n_process++;
+    return h;
+}
+
 /* Plans decided before the start and being drafted or consulted on (initial.in_drafting): each
  * has done a share u of its own drafting and consultation (draws, their sum post) and is issued
  * after the rest, late for other reasons with the first day's drafting.late_share (then as any
@@ -419,13 +434,8 @@ static void ass_open_drafting(send_model *m)
     long n = lround(p->initial_in_drafting);
     double late = send_steps_at(&p->late_share, day_of(m, 0.0));
     for (long i = 0; i < n; i++) {
-        int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
-        int need = pick_cum(m->sen.k.need_sen_cum, NEED_COUNT, unif(m, S_INIT));
-        uint32_t h = new_child(m, age < 0 ? 8 : age, need, S_INIT);
+        uint32_t h = ass_open_case(m, STG_DRAFT);
         child *c = kid(m, h);
-        c->state = ST_PROCESS;
-        c->stage = STG_DRAFT;
-        m->req.s.n_process++;
         double post = fmax(0, des_dist_sample(&p->draft_time, r)) +
                       fmax(0, des_dist_sample(&p->consult_time, r));
         double u = unif(m, S_INIT);
@@ -454,12 +464,8 @@ void ass_open(send_model *m)
     double late = send_steps_at(&p->late_share, day_of(m, 0.0)), w = des_dist_mean(&p->late_by);
     double qlw = p->p_issue * late * (w > 1 ? w : 1), pi = qlw > 0 ? qlw / (140.0 + qlw) : 0;
     for (long i = 0; i < n_ass; i++) {
-        int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
-        int need = pick_cum(m->sen.k.need_sen_cum, NEED_COUNT, unif(m, S_INIT));
-        uint32_t h = new_child(m, age < 0 ? 8 : age, need, S_INIT);
+        uint32_t h = ass_open_case(m, STG_NONE);
         child *c = kid(m, h);
-        c->state = ST_PROCESS;
-        m->req.s.n_process++;
         if (pi > 0 && unif(m, S_INIT) < pi) {
             double past = des_dist_sample(&p->late_by, m->r[S_INIT]);
             double left = des_dist_sample(&p->late_by, m->r[S_INIT]);

@@ -857,6 +857,7 @@ void ass_reset(send_model *m);
 void ass_free(send_model *m);
 void ass_open(send_model *m);
 void req_open(send_model *m);
+uint32_t ass_open_case(send_model *m, int stage);
 void ass_start(send_model *m, uint32_t h);
 void ev_advice_done(send_model *m, uint32_t h, int which);
 void ev_staff(send_model *m);

@@ -235,13 +235,8 @@ void req_open(send_model *m)
     const send_params *p = m->p;
     long n = lround(p->initial_awaiting_decision);
     for (long i = 0; i < n; i++) {
-        int age = pick(p->sen_initial_age, SEND_AGES, unif(m, S_INIT));
-        int need = pick_cum(m->sen.k.need_sen_cum, NEED_COUNT, unif(m, S_INIT));
-        uint32_t h = new_child(m, age < 0 ? 8 : age, need, S_INIT);
+        uint32_t h = ass_open_case(m, STG_D1);
         child *c = kid(m, h);
-        c->state = ST_PROCESS;
-        c->stage = STG_D1;
-        m->req.s.n_process++;
         double d = fmax(0, des_dist_sample(&p->d1_prep, m->r[S_INIT])), u = unif(m, S_INIT);
         c->t_mark = -u * d;
         double left = (1 - u) * d;
