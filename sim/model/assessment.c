@@ -398,13 +398,6 @@ double ass_fte(const send_model *m, int ep, des_date d)
            (per_fte > 0 ? m->ass.extra[1] / per_fte : 0);
 }
 
-/* Assessments under way at the start: requested up to 12 weeks before, advice requested now.
- * With plans late for other reasons (drafting.late_share L at the start), a share of them are
- * such plans already drafted and waiting past their 20 weeks, as many as a steady flow leaves:
- * pi = q L w / (140 + q L w), q the share of assessments issued, w the mean of drafting.late_by
- * in days (at least a day); each waits a draw of late_by for its issue, has waited another draw
- * past its 20 weeks (both exact for an exponential late_by, whose wait is memoryless) and holds
- * no caseworker. */
 /* A case of the opening pipeline at stage `stage` (requests.c too): aged and of a need drawn as
  * the opening SEN Support's, in process. */
 uint32_t ass_open_case(send_model *m, int stage)
@@ -456,6 +449,13 @@ static void ass_open_drafting(send_model *m)
     }
 }
 
+/* Assessments under way at the start: requested up to 12 weeks before, advice requested now.
+ * With plans late for other reasons (drafting.late_share L at the start), a share of them are
+ * such plans already drafted and waiting past their 20 weeks, as many as a steady flow leaves:
+ * pi = q L w / (140 + q L w), q the share of assessments issued, w the mean of drafting.late_by
+ * in days (at least a day); each waits a draw of late_by for its issue, has waited another draw
+ * past its 20 weeks (both exact for an exponential late_by, whose wait is memoryless) and holds
+ * no caseworker. */
 void ass_open(send_model *m)
 {
     const send_params *p = m->p;
