@@ -794,47 +794,56 @@ static double cap_drift(const cap_fit *f, const char *S, char *why, size_t cap)
 
 typedef struct t20_fit {
     double mean_last; /* the year's mean late share, 1 - pct / 100, in the last year */
-    double s[T20_H + 1];
+    double s[T20_H + 1];   /* NaN: fewer than T20_MIN_PAIRS pairs */
+    double use[T20_H + 1]; /* the slope used h years on: s[h], else the last finite before it */
     int n[T20_H + 1], first, last, ok; /* first: the earliest year of a one-year pair */
 } t20_fit;
 
 static t20_fit t20_pool(const ictx *c, int last)
 {
     t20_fit f = {.last = last};
-    if (last < T20_FIRST + 1)
-        return f;
     int ny = last - T20_FIRST + 1;
-    double mean[64] = {0};
     size_t nla = send_sen2_count(c->P);
-    if (ny > 64)
-        ny = 64;
+    if (ny < 2)
+        return f;
+    double *v = malloc(nla * (size_t)ny * sizeof *v), *mean = malloc((size_t)ny * sizeof *mean);
+    if (!v || !mean) { /* out of memory: no fit, the keys' fallback is written */
+        free(v);
+        free(mean);
+        return f;
+    }
+    /* each authority's departure from the year's mean (NaN where either is not published) */
     for (int k = 0; k < ny; k++) {
         double s = 0;
         int n = 0;
         for (size_t i = 0; i < nla; i++) {
-            double v = send_sen2_value(c->P, i, "pct_within_20_weeks", T20_FIRST + k, c->PY);
-            if (!isnan(v))
-                s += v, n++;
+            double x = v[i * (size_t)ny + (size_t)k] =
+                send_sen2_value(c->P, i, "pct_within_20_weeks", T20_FIRST + k, c->PY);
+            if (!isnan(x))
+                s += x, n++;
         }
         mean[k] = n ? s / n : NAN;
+        for (size_t i = 0; i < nla; i++)
+            v[i * (size_t)ny + (size_t)k] -= mean[k];
     }
     f.mean_last = 1 - mean[ny - 1] / 100;
     for (int h = 1; h <= T20_H; h++) {
         double sxz = 0, sxx = 0;
         for (size_t i = 0; i < nla; i++)
             for (int k = 0; k + h < ny; k++) {
-                double a = send_sen2_value(c->P, i, "pct_within_20_weeks", T20_FIRST + k, c->PY);
-                double b = send_sen2_value(c->P, i, "pct_within_20_weeks", T20_FIRST + k + h, c->PY);
-                if (isnan(a) || isnan(b) || isnan(mean[k]) || isnan(mean[k + h]))
+                double x = v[i * (size_t)ny + (size_t)k], z = v[i * (size_t)ny + (size_t)(k + h)];
+                if (isnan(x) || isnan(z))
                     continue;
-                double x = a - mean[k], z = b - mean[k + h];
                 sxz += x * z, sxx += x * x;
                 f.n[h]++;
                 if (h == 1 && (!f.first || T20_FIRST + k < f.first))
                     f.first = T20_FIRST + k;
             }
         f.s[h] = f.n[h] >= T20_MIN_PAIRS && sxx > 0 ? fmax(0, sxz / sxx) : NAN;
+        f.use[h] = isfinite(f.s[h]) || h == 1 ? f.s[h] : f.use[h - 1];
     }
+    free(v);
+    free(mean);
     f.ok = !isnan(f.mean_last) && isfinite(f.s[1]) && f.s[1] > 0 && f.s[1] < 1;
     return f;
 }
@@ -1203,7 +1212,8 @@ static void write_scenario(ictx *c)
     kv(c, 4, "duration", "{dist: lognormal, mean: 4, sd: 1.2, unit: weeks}", "assumption");
     /* Caseworkers: the year's throughput held CW_HOLD_YEARS, from assessments_completed grown by
      * the trend; 10% headroom when the authority issued at least 90% of plans within 20 weeks
-     * (its staff were not the limit), none otherwise (its throughput was its capacity). */
+     * (its staff were not the limit) or when drafting.late_share carries its lateness
+     * (--reverting-timeliness), none otherwise (its throughput was its capacity). */
     double t20 = val(c, "pct_within_20_weeks", A);
     double head = tf.ok || isnan(t20) || t20 >= 90 ? 1.1 : 1.0;
     double cw0 = base * pow(1 + g, Y0 - A) * CW_HOLD_YEARS * head / CW_CASELOAD;
@@ -1271,15 +1281,9 @@ static void write_scenario(ictx *c)
         if (missing)
             out(c, "; -: fewer than %d pairs, the slope before stands", T20_MIN_PAIRS);
         out(c, ") [%s]\n  late_share: {", c->psrc);
-        double sh = tf.s[1];
         for (int y = Y0; y <= endy; y++) {
             int h = y - A < 1 ? 1 : y - A > T20_H ? T20_H : y - A;
-            for (int j = h; j >= 1; j--)
-                if (isfinite(tf.s[j])) {
-                    sh = tf.s[j];
-                    break;
-                }
-            double L = fmin(0.95, fmax(0, tf.mean_last + sh * (own - tf.mean_last)));
+            double L = fmin(0.95, fmax(0, tf.mean_last + tf.use[h] * (own - tf.mean_last)));
             out(c, "%s%d: %.3f", y == Y0 ? "" : ", ", y, L);
         }
         out(c, "}\n");
