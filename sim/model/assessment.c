@@ -417,15 +417,14 @@ uint32_t ass_open_case(send_model *m, int stage)
  * has done a share u of its own drafting and consultation (draws, their sum post) and is issued
  * after the rest, late for other reasons with the first day's drafting.late_share (then as any
  * late plan: past its 20 weeks by late_by). It was requested the D1 preparation and sitting
- * wait, its advice and a D2 sitting wait (draws) before that share. It holds a caseworker's
+ * wait, its EP advice and a D2 sitting wait (draws) before that share. It holds a caseworker's
  * place when one is free (these come before the assessments under way, which the places were
  * sized for with them), else none. */
-static void ass_open_drafting(send_model *m)
+static void ass_open_drafting(send_model *m, double late)
 {
     const send_params *p = m->p;
     gsl_rng *r = m->r[S_INIT];
     long n = lround(p->initial_in_drafting);
-    double late = send_steps_at(&p->late_share, day_of(m, 0.0));
     for (long i = 0; i < n; i++) {
         uint32_t h = ass_open_case(m, STG_DRAFT);
         child *c = kid(m, h);
@@ -459,9 +458,9 @@ static void ass_open_drafting(send_model *m)
 void ass_open(send_model *m)
 {
     const send_params *p = m->p;
-    ass_open_drafting(m);
-    long n_ass = lround(p->initial_in_assessment), n_late = 0;
     double late = send_steps_at(&p->late_share, day_of(m, 0.0)), w = des_dist_mean(&p->late_by);
+    ass_open_drafting(m, late);
+    long n_ass = lround(p->initial_in_assessment), n_late = 0;
     double qlw = p->p_issue * late * (w > 1 ? w : 1), pi = qlw > 0 ? qlw / (140.0 + qlw) : 0;
     for (long i = 0; i < n_ass; i++) {
         uint32_t h = ass_open_case(m, STG_NONE);
